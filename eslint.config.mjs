@@ -1,0 +1,39 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+/** Imports that only infra/ and policies/ may use. */
+const pulumi = { group: ["@pulumi/*"], message: "runtime/ runs inside Lambdas and the CLI: it must never import Pulumi." };
+/** Imports that only adapters at the edge may use: the pure core stays testable and portable. */
+const edges = {
+  group: ["@aws-sdk/*", "@aws-lambda-powertools/*", "splunk-sdk", "**/adapters/**", "**/handlers/**"],
+  message: "runtime's pure core (model, features, detection, decisions) imports no AWS SDK, no adapter and no handler.",
+};
+
+export default tseslint.config(
+  { ignores: ["node_modules/**", "dist/**", "out/**", "coverage/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { console: "readonly", process: "readonly", require: "readonly", module: "writable", __dirname: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { prefer: "type-imports", fixStyle: "inline-type-imports" }],
+      eqeqeq: ["error", "always"],
+    },
+  },
+  {
+    files: ["runtime/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [pulumi] }] },
+  },
+  {
+    files: ["runtime/model/**/*.ts", "runtime/features/**/*.ts", "runtime/detection/**/*.ts", "runtime/types.ts", "runtime/ports.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [pulumi, edges] }] },
+  },
+  {
+    files: ["bin/**/*.js"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+    languageOptions: { sourceType: "commonjs" },
+  },
+);

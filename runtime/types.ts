@@ -1,0 +1,108 @@
+/**
+ * The domain vocabulary shared by every part of the runtime. Pure data: no behaviour, no I/O.
+ *
+ * Units: timestamps are epoch milliseconds (UTC); durations carry their unit in the name
+ * (`stepSeconds`, `cooldownMs`).
+ */
+
+/** One observation of one metric of one container, as a metric source reports it. */
+export interface MetricSample {
+  /** ECS service name (the unit we detect, alert and scale on). */
+  readonly service: string;
+  /** Container (task) identity, stable for the life of the container. */
+  readonly container: string;
+  /** Metric name as configured in the feature set (e.g. `container.cpu.utilization`). */
+  readonly metric: string;
+  /** Epoch milliseconds of the observation. */
+  readonly timestamp: number;
+  readonly value: number;
+  /** Which source produced the sample (e.g. `splunk`, `dynatrace`, `sim`); used to resolve merges. */
+  readonly source?: string;
+}
+
+/** What a metric means to the detector; decisions (scale or only alert) are taken on roles, not names. */
+export type MetricRole = "cpu" | "memory" | "network-rx" | "network-tx" | "restarts" | "throttling" | "latency" | "other";
+
+/** One container at one step: every metric of the feature set in its configured order. */
+export interface FeatureRow {
+  readonly service: string;
+  readonly container: string;
+  /** Start of the step, epoch ms, aligned to a multiple of the step. */
+  readonly timestamp: number;
+  /** Raw (not normalised) values in the feature set's metric order. NaN only when `gap` is true. */
+  readonly values: readonly number[];
+  /** Number of values filled from a neighbouring step because of a short gap. */
+  readonly filled: number;
+  /** True when at least one metric is missing for longer than the fill limit: the row must not be scored. */
+  readonly gap: boolean;
+}
+
+/** How much one metric contributed to an anomaly, with the value seen and the value expected from training. */
+export interface MetricAttribution {
+  readonly metric: string;
+  readonly role: MetricRole;
+  /** Share of the anomaly score attributed to this metric, in [0, 1]; shares of one anomaly sum to 1. */
+  readonly share: number;
+  readonly value: number;
+  /** Training mean of the metric (what "normal" looked like). */
+  readonly expected: number;
+}
+
+/** One container scored above the model's threshold at one step. */
+export interface Anomaly {
+  readonly service: string;
+  readonly container: string;
+  readonly timestamp: number;
+  readonly score: number;
+  readonly threshold: number;
+  /** Severity in [0, 1]: 0 at the threshold, 1 at threshold + 3 standard deviations of the training scores or more. */
+  readonly grade: number;
+  /** Metrics ordered by descending share. */
+  readonly attribution: readonly MetricAttribution[];
+}
+
+/** What an incident most likely is, judged from the metrics that drive it. Decides whether scaling can help. */
+export type IncidentKind = "saturation" | "memory-leak" | "crash-loop" | "cpu-throttling" | "network" | "unknown";
+
+/** A group of anomalies of one service that belong together in time. Alerts are sent per incident, not per anomaly. */
+export interface Incident {
+  /** Stable id: `<service>:<start>`. */
+  readonly id: string;
+  readonly service: string;
+  readonly status: "open" | "resolved";
+  readonly kind: IncidentKind;
+  /** Timestamp of the first anomalous step. */
+  readonly start: number;
+  /** Timestamp of the last anomalous step seen so far. */
+  readonly lastAnomalyAt: number;
+  /** Set when resolved: the first step of the quiet period that closed it. */
+  readonly resolvedAt?: number;
+  readonly containers: readonly string[];
+  readonly anomalyCount: number;
+  readonly peakScore: number;
+  readonly peakGrade: number;
+  readonly threshold: number;
+  /** Top contributing metrics over the incident (aggregated shares, descending). */
+  readonly topMetrics: readonly MetricAttribution[];
+}
+
+/** What the decision logic wants done to a service's task count, and why. */
+export interface ScalingDecision {
+  readonly service: string;
+  readonly action: "scale-out" | "restore" | "none";
+  readonly fromTasks: number;
+  readonly toTasks: number;
+  /** Human-readable reason, always set, also for `none`. */
+  readonly reason: string;
+  readonly incidentId?: string;
+}
+
+/** What the alert sink receives: one event per incident transition. */
+export interface IncidentEvent {
+  readonly type: "open" | "update" | "resolve";
+  readonly incident: Incident;
+  /** The scaling decision taken with this event, and whether applying it worked. */
+  readonly scaling?: ScalingDecision & { readonly applied: boolean; readonly error?: string };
+  /** Epoch ms when the event was produced. */
+  readonly at: number;
+}
