@@ -1,0 +1,29 @@
+/** Exit codes of every `cad` command. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * An error meant for the person at the terminal: its message is printed as-is (no stack trace).
+ * `exitCode` 2 = the command was called wrongly (bad option, missing file argument), 1 = the work failed.
+ */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_FAILURE,
+  ) {
+    super(message);
+    this.name = "CliError";
+  }
+}
+
+/** Parses a positive integer option, naming the option in the error. */
+export function parsePositiveInt(option: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
+      throw new CliError(`${option} must be a positive integer, got "${value}"`, EXIT_USAGE);
+    }
+    return n;
+  };
+}
