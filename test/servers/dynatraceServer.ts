@@ -8,7 +8,7 @@ import { jsonReply, startLoopbackServer, type LoopbackReply, type LoopbackReques
  * `nextPageKey` paging (a follow-up request must carry nextPageKey and nothing else), and 429 with
  * Retry-After when overloaded.
  *
- * The service is the fleet service whose name appears quoted in the selectors (`"checkout"`); the split
+ * The service is the fleet service named in the selectors (`"checkout"` or `:checkout"`); the split
  * dimension is the one named in `splitBy("…")`. Values come from the seeded generator, keyed by metric key.
  */
 export interface DynatraceServerOptions {
@@ -18,6 +18,12 @@ export interface DynatraceServerOptions {
   readonly seriesPerPage?: number;
   /** Dimension value reported for a container id. Default: the id itself. */
   readonly entityIdFor?: (containerId: string) => string;
+  /**
+   * Generator metric name for a Dynatrace metric key (default: the key itself). Mapping
+   * `builtin:containers.cpu.usagePercent` to `container.cpu.utilization` makes this server report the same
+   * numbers as a loopback Splunk with the same fleet, as two sources watching one container would.
+   */
+  readonly generatorMetricFor?: (metricKey: string) => string;
   readonly faults?: DynatraceFaults;
 }
 
@@ -112,10 +118,12 @@ function query(params: Record<string, string>, options: DynatraceServerOptions):
   const from = parseTime(params.from);
   const to = parseTime(params.to);
   if (from === undefined || to === undefined || from >= to) return `Invalid timeframe from=${params.from} to=${params.to}`;
-  const metricKey = selector.replace(/:(filter|splitBy|avg|max|min|sum|count|value|fold|sort|limit|names|parents|default)\b.*$/, "");
+  const rawKey = selector.replace(/:(filter|splitBy|avg|max|min|sum|count|value|fold|sort|limit|names|parents|default)\b.*$/, "");
+  const metricKey = options.generatorMetricFor ? options.generatorMetricFor(rawKey) : rawKey;
   const dimension = /splitBy\("([^"]+)"\)/.exec(selector)?.[1] ?? "dt.entity.container_group_instance";
   const text = `${selector} ${params.entitySelector ?? ""}`;
-  const service = options.fleet.services.find((s) => text.includes(`"${s}"`));
+  // The service appears in a filter (`"checkout"`) or a tag (`"aws.ecs.service.name:checkout"`).
+  const service = options.fleet.services.find((s) => text.includes(`"${s}"`) || text.includes(`:${s}"`));
   const every = options.faults?.nullEvery;
   const series = !service
     ? []
