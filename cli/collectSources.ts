@@ -48,6 +48,8 @@ Environment (credentials never go on the command line):
   SPLUNK_VERSION             with a token: skip the server/info lookup (e.g. 9.1)
   SPLUNK_CA_BUNDLE           PEM file of the CA(s) that signed splunkd's certificate
   SPLUNK_INSECURE_SKIP_VERIFY=true   do not verify the certificate (test instances only; logged)
+  SPLUNK_POLL_INTERVAL_MS    job status poll interval (default 1000)
+  SPLUNK_JOB_TIMEOUT_MS      cancel a search job not done after this long (default 300000)
   DT_URL                     https://<env>.live.dynatrace.com or https://<host>/e/<env>
   DT_API_TOKEN               token with the metrics.read scope
   DT_ENTITY_SELECTOR         default type(CONTAINER_GROUP_INSTANCE),tag("aws.ecs.service.name:{service}")
@@ -61,6 +63,13 @@ function required(env: Env, name: string, what: string): string {
   const value = env[name]?.trim();
   if (!value) throw new CliError(`${name} is not set: ${what}`, EXIT_USAGE);
   return value;
+}
+
+function optionalInt(env: Env, name: string): number | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) <= 0) throw new CliError(`${name} must be a positive integer (milliseconds), got "${text}"`, EXIT_USAGE);
+  return Number(text);
 }
 
 /** SplunkMetricSource configured from the environment; errors name the variable. */
@@ -95,6 +104,8 @@ export function splunkSourceFromEnv(env: Env, fs: FeatureSet, log: Log): SplunkM
           stepSeconds: fs.stepSeconds,
         },
         tls: { caPem, insecureSkipVerify: env.SPLUNK_INSECURE_SKIP_VERIFY === "true" },
+        pollIntervalMs: optionalInt(env, "SPLUNK_POLL_INTERVAL_MS"),
+        jobTimeoutMs: optionalInt(env, "SPLUNK_JOB_TIMEOUT_MS"),
       },
       { log },
     );

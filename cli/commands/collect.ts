@@ -111,6 +111,7 @@ async function runAgainstLoopback(opts: CollectOptions, range: TimeRange, log: L
       SPLUNK_USERNAME: "cad",
       SPLUNK_PASSWORD: "loopback",
       SPLUNK_CA_BUNDLE: join(TLS_DIR, "ca.crt"),
+      SPLUNK_POLL_INTERVAL_MS: "20",
       DT_URL: dynatrace.url,
       DT_API_TOKEN: "dt0c01.loopback",
     };

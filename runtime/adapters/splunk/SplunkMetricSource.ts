@@ -77,6 +77,9 @@ export class SplunkMetricSource implements MetricSource {
     }
     if (config.auth.kind === "password" && (!config.auth.username || !config.auth.password)) throw new Error("splunk config: password auth needs a username and a password");
     if (config.auth.kind === "token" && !config.auth.token) throw new Error("splunk config: token auth needs a token");
+    if (url.scheme === "http" && !["127.0.0.1", "localhost", "::1", "[::1]"].includes(url.host)) {
+      deps.log.warn("splunk: the URL is plain http; credentials and data cross the network unencrypted", { url: config.url });
+    }
     const layer = createVerifyingSplunkHttp(config.tls ?? {}, deps.log, config.requestTimeoutMs ?? 60_000);
     const common = { scheme: url.scheme, host: url.host, port: url.port, app: config.app, owner: config.owner };
     this.service =

@@ -7,6 +7,7 @@ import type { SplunkSearchSpec } from "../../../runtime/adapters/splunk/splunkSe
 import type { MetricSample } from "../../../runtime/types";
 import { RecordingLog } from "../../helpers/recordingLog";
 import { containerIdsOf, generatedValue, type GeneratedFleet } from "../../servers/containerMetricsGenerator";
+import { startLoopbackServer } from "../../servers/loopbackServer";
 import { startSplunkServer, type SplunkServer, type SplunkServerOptions } from "../../servers/splunkServer";
 
 const FLEET: GeneratedFleet = { seed: 42, services: ["checkout", "search"], containersPerService: 3 };
@@ -225,6 +226,23 @@ describe("SplunkMetricSource against the loopback splunkd", () => {
       const server = await serve({ faults: { underServeRows: 5 } });
       const err = await failure(source(server).src.fetch("checkout", RANGE));
       expect(err.message).toMatch(/^splunk: job loopback\.\d+ reported 60 results but 55 could be read; refusing a partial result$/);
+    });
+
+    it("an unreachable server, and one that never answers", async () => {
+      const server = await serve();
+      const url = server.url;
+      await server.close();
+      servers.splice(0);
+      const down = source({ url } as SplunkServer).src;
+      expect((await failure(down.fetch("checkout", RANGE))).message).toMatch(/^splunk: login as "admin" at http:\/\/127\.0\.0\.1:\d+ failed: request failed: ECONNREFUSED: /);
+
+      const silent = await startLoopbackServer(() => new Promise<never>(() => undefined));
+      try {
+        const err = await failure(source({ url: silent.url } as SplunkServer, { requestTimeoutMs: 50 }).src.fetch("checkout", RANGE));
+        expect(err.message).toMatch(/failed: request failed: ETIMEDOUT: no response within 50 ms$/);
+      } finally {
+        await silent.close();
+      }
     });
 
     it("invalid configuration, before any request", () => {
