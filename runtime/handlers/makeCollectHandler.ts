@@ -87,7 +87,8 @@ export function featureWindowKey(service: string, from: number): string {
  * The collector: per service, reads the windows since its checkpoint from every source, merges and aligns
  * them into feature rows, writes each window as one CSV object, and only then advances the checkpoint.
  *
- * Guarantees: a failing source rejects the run (Lambda retries / DLQ) with nothing written for that window;
+ * Guarantees: a failing source rejects the run (Lambda retries / DLQ) with nothing written for that window
+ * (the other services are still collected first, so one broken service does not starve the rest);
  * a crash after the write but before the checkpoint makes the next run rewrite the same key from the same
  * start, so there is no gap and no duplicate row; two concurrent runs cannot both advance a checkpoint
  * (StateStore's version check).
@@ -107,44 +108,63 @@ export function makeCollectHandler(deps: CollectHandlerDeps): () => Promise<Coll
   return async () => {
     const windows: CollectedWindow[] = [];
     const skippedMs: Record<string, number> = {};
+    const failures: { service: string; error: unknown }[] = [];
     const end = Math.floor((deps.clock.now() - limits.settleMs) / stepMs) * stepMs;
     const floor = end - Math.ceil(limits.maxLagMs / stepMs) * stepMs;
+    // One service failing must not starve the others: each is collected, then the run fails if any did.
     for (const service of deps.services) {
-      const key = checkpointKey(service);
-      const loaded = await deps.state.load<CollectorCheckpoint>(key);
-      let version = loaded?.version;
-      let start: number;
-      if (loaded) {
-        start = loaded.value.through;
-        if (!Number.isInteger(start) || start % stepMs !== 0) {
-          throw new CollectError(`collector: checkpoint "${key}" has through=${JSON.stringify(start)}, expected epoch ms on a ${fs.stepSeconds}-second step boundary`);
-        }
-      } else {
-        start = Math.max(floor, end - limits.maxWindowMs);
+      try {
+        skippedMs[service] = await collectService(deps, fs, limits, service, end, floor, (w) => windows.push(w));
+      } catch (error) {
+        failures.push({ service, error });
       }
-      skippedMs[service] = 0;
-      if (start < floor) {
-        skippedMs[service] = floor - start;
-        deps.log.warn("collector: checkpoint is older than maxLagMs; the span in between is skipped (a known gap)", {
-          service,
-          checkpoint: new Date(start).toISOString(),
-          resumeAt: new Date(floor).toISOString(),
-          skippedMs: floor - start,
-        });
-        start = floor;
-      }
-      for (let n = 0; n < limits.maxWindowsPerRun && start < end; n++) {
-        const range = { from: start, to: Math.min(end, start + limits.maxWindowMs) };
-        const window = await collectWindow(deps, fs, service, range);
-        windows.push(window);
-        const checkpoint: CollectorCheckpoint = { through: range.to, lastKey: window.key };
-        version = await deps.state.save(key, checkpoint, version);
-        deps.log.info("collector: window written", { service, key: window.key, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(), rows: window.rows, gapRows: window.gapRows, samplesBySource: window.samplesBySource, overridden: window.merge.overridden });
-        start = range.to;
-      }
+    }
+    if (failures.length === 1) throw failures[0].error;
+    if (failures.length > 1) {
+      const text = failures.map((f) => (f.error instanceof Error ? f.error.message : String(f.error))).join(" || ");
+      throw new CollectError(`collector: ${failures.length} services failed: ${text}`, { cause: failures[0].error });
     }
     return { windows, skippedMs };
   };
+}
+
+/** Collects the windows of one service from its checkpoint up to `end`; returns the ms skipped by the max-lag bound. */
+async function collectService(deps: CollectHandlerDeps, fs: FeatureSet, limits: CollectLimits, service: string, end: number, floor: number, written: (w: CollectedWindow) => void): Promise<number> {
+  const stepMs = fs.stepSeconds * 1000;
+  const key = checkpointKey(service);
+  const loaded = await deps.state.load<CollectorCheckpoint>(key);
+  let version = loaded?.version;
+  let start: number;
+  if (loaded) {
+    start = loaded.value.through;
+    if (!Number.isInteger(start) || start % stepMs !== 0) {
+      throw new CollectError(`collector: checkpoint "${key}" has through=${JSON.stringify(start)}, expected epoch ms on a ${fs.stepSeconds}-second step boundary`);
+    }
+  } else {
+    start = Math.max(floor, end - limits.maxWindowMs);
+  }
+  let skipped = 0;
+  if (start < floor) {
+    skipped = floor - start;
+    deps.log.warn("collector: checkpoint is older than maxLagMs; the span in between is skipped (a known gap)", {
+      service,
+      checkpoint: new Date(start).toISOString(),
+      resumeAt: new Date(floor).toISOString(),
+      skippedMs: skipped,
+    });
+    start = floor;
+  }
+  for (let n = 0; n < limits.maxWindowsPerRun && start < end; n++) {
+    const range = { from: start, to: Math.min(end, start + limits.maxWindowMs) };
+    const window = await collectWindow(deps, fs, service, range);
+    const checkpoint: CollectorCheckpoint = { through: range.to, lastKey: window.key };
+    // Only after the object is stored: a crash before this line makes the next run rewrite the same key.
+    version = await deps.state.save(key, checkpoint, version);
+    written(window);
+    deps.log.info("collector: window written", { service, key: window.key, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString(), rows: window.rows, gapRows: window.gapRows, samplesBySource: window.samplesBySource, overridden: window.merge.overridden });
+    start = range.to;
+  }
+  return skipped;
 }
 
 async function collectWindow(deps: CollectHandlerDeps, fs: FeatureSet, service: string, range: TimeRange): Promise<CollectedWindow> {

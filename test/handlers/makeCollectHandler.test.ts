@@ -153,6 +153,25 @@ describe("makeCollectHandler with s3rver", () => {
     expectCompleteAndUnique((await rowsOf(svc)).flatMap((o) => o.rows), svc, T0 - 12 * MIN, T0 - 2 * MIN);
   });
 
+  it("a service whose source fails does not stop the other services; the run still fails", async () => {
+    const { deps, primary, state } = setup();
+    primary.failNext = new Error("splunk: search job failed");
+    const err = await makeCollectHandler(deps)().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).toMatch(new RegExp(`^collector: 1 source\\(s\\) failed for service "${services[0]}" .*: splunk: splunk: search job failed$`));
+    expect(await state.load(checkpointKey(services[0]))).toBeUndefined();
+    expect((await state.load<CollectorCheckpoint>(checkpointKey(services[1])))?.value.through).toBe(T0 - 2 * MIN);
+    expect(await s3.store.list(`metrics/service=${services[1]}/`)).toHaveLength(1);
+  });
+
+  it("several failing services are reported together", async () => {
+    const broken: MetricSource = { name: "splunk", fetch: async (service) => Promise.reject(new Error(`no index for ${service}`)) };
+    const { deps } = setup({ sources: [broken] });
+    await expect(makeCollectHandler(deps)()).rejects.toThrow(/^collector: 2 services failed: .*no index for checkout-\d+ \|\| .*no index for search-\d+$/);
+  });
+
   it("a crash between the write and the checkpoint, then a rerun later: the same key is rewritten, no gap, no duplicate row", async () => {
     const svc = services[0];
     const real = new MemoryStateStore();
