@@ -99,6 +99,13 @@ describe("SplunkMetricSource against the loopback splunkd", () => {
     expect(src.lastReport?.endpoints).toBe("v1");
   });
 
+  it("searches in an app namespace when app and owner are configured", async () => {
+    const server = await serve();
+    const { src } = source(server, { app: "search", owner: "nobody" });
+    expect(await src.fetch("checkout", RANGE)).toEqual(truth("checkout"));
+    expect(server.requests.filter((r) => r.path.includes("/jobs")).every((r) => r.path.startsWith("/servicesNS/nobody/search/search/v2/jobs"))).toBe(true);
+  });
+
   it("authenticates with a Bearer token without logging in, and reads the version from server/info when not configured", async () => {
     const server = await serve({ tokens: ["tok-123"] });
     const { src } = source(server, { auth: { kind: "token", token: "tok-123" } });
