@@ -121,22 +121,30 @@ async function runAgainstLoopback(opts: CollectOptions, range: TimeRange, log: L
   }
 }
 
+/** Longest span one source query covers; longer ranges are read in chunks (Dynatrace coarsens long 1m queries). */
+export const COLLECT_CHUNK_MS = 6 * 3600_000;
+
 /**
- * Fetches every service from every source (sources in parallel), then merges (first source wins) and aligns.
- * Any source failure fails the whole collection: a partial CSV is never written.
+ * Fetches every service from every source (sources in parallel, each in chunks of COLLECT_CHUNK_MS), then
+ * merges (first source wins) and aligns. Any source failure fails the whole collection: a partial CSV is
+ * never written.
  */
 export async function collect(sources: readonly MetricSource[], services: readonly string[], range: TimeRange, fs: FeatureSet): Promise<CollectOutcome> {
+  const chunks: TimeRange[] = [];
+  for (let from = range.from; from < range.to; from += COLLECT_CHUNK_MS) chunks.push({ from, to: Math.min(range.to, from + COLLECT_CHUNK_MS) });
   const perSource = await Promise.all(
     sources.map(async (source) => {
       const samples: MetricSample[] = [];
       let skipped = 0;
       for (const service of services) {
-        try {
-          samples.push(...(await source.fetch(service, range)));
-        } catch (err) {
-          throw new CliError(`${source.name} failed for service "${service}": ${err instanceof Error ? err.message : String(err)}`);
+        for (const chunk of chunks) {
+          try {
+            samples.push(...(await source.fetch(service, chunk)));
+          } catch (err) {
+            throw new CliError(`${source.name} failed for service "${service}": ${err instanceof Error ? err.message : String(err)}`);
+          }
+          skipped += skippedBy(source);
         }
-        skipped += skippedBy(source);
       }
       return { source, samples, skipped };
     }),

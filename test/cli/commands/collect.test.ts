@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { collect, parseTime } from "../../../cli/commands/collect";
+import { collect, COLLECT_CHUNK_MS, parseTime } from "../../../cli/commands/collect";
 import { COLLECT_FEATURE_SET } from "../../../cli/collectSources";
 import { CliError } from "../../../cli/cliError";
 import { runCli } from "../../../cli/main";
@@ -91,6 +91,17 @@ describe("collect()", () => {
     const ok = { name: "splunk", fetch: async () => [] };
     const bad = { name: "dynatrace", fetch: async () => Promise.reject(new Error("HTTP 401")) };
     await expect(collect([ok, bad], ["web"], { from: 0, to: 60_000 }, COLLECT_FEATURE_SET)).rejects.toEqual(new CliError('dynatrace failed for service "web": HTTP 401'));
+  });
+
+  it("reads long ranges in chunks, so no single query spans more than COLLECT_CHUNK_MS", async () => {
+    const asked: { from: number; to: number }[] = [];
+    const recorder = { name: "splunk", fetch: async (_service: string, r: { from: number; to: number }) => (asked.push(r), []) };
+    await collect([recorder], ["web"], { from: 0, to: 2 * COLLECT_CHUNK_MS + 60_000 }, COLLECT_FEATURE_SET);
+    expect(asked).toEqual([
+      { from: 0, to: COLLECT_CHUNK_MS },
+      { from: COLLECT_CHUNK_MS, to: 2 * COLLECT_CHUNK_MS },
+      { from: 2 * COLLECT_CHUNK_MS, to: 2 * COLLECT_CHUNK_MS + 60_000 },
+    ]);
   });
 
   it("parses relative and absolute times", () => {
