@@ -93,3 +93,13 @@ export interface Log {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
+
+/** Whole-object storage (S3 in AWS, a directory or memory locally): the collector's feature-row CSV windows. */
+export interface ObjectStore {
+  /** Writes or replaces `key`. Resolves only once the object is stored; rejects otherwise. */
+  put(key: string, body: string, contentType: string): Promise<void>;
+  /** The object's text, or undefined when there is no such key. */
+  get(key: string): Promise<string | undefined>;
+  /** Every key that starts with `prefix`, sorted. */
+  list(prefix: string): Promise<string[]>;
+}
