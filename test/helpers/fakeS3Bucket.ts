@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
-import { GetObjectCommand, PutObjectCommand, type GetObjectCommandOutput, type S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  PutObjectCommand,
+  type GetObjectCommandOutput,
+  type S3ClientResolvedConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+} from "@aws-sdk/client-s3";
 import type { AwsStub } from "aws-sdk-client-mock";
-import type { ServiceInputTypes, ServiceOutputTypes } from "@aws-sdk/client-s3";
 
 function s3Error(name: string, status: number, message: string): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
@@ -12,7 +18,7 @@ function s3Error(name: string, status: number, message: string): Error {
  * S3's conditional writes (If-Match / If-None-Match: * → 412 PreconditionFailed), which s3rver ignores.
  * Every call yields to the event loop first, so overlapping callers really interleave.
  */
-export function fakeS3Bucket(stub: AwsStub<ServiceInputTypes, ServiceOutputTypes, S3Client>, bucket: string): Map<string, { body: string; etag: string }> {
+export function fakeS3Bucket(stub: AwsStub<ServiceInputTypes, ServiceOutputTypes, S3ClientResolvedConfig>, bucket: string): Map<string, { body: string; etag: string }> {
   const objects = new Map<string, { body: string; etag: string }>();
   stub.on(GetObjectCommand).callsFake(async (input: { Bucket?: string; Key?: string }) => {
     await new Promise((resolve) => setImmediate(resolve));
