@@ -1,5 +1,5 @@
 import {
-  ApplicationAutoScalingClient,
+  type ApplicationAutoScalingClient,
   DescribeScalableTargetsCommand,
   RegisterScalableTargetCommand,
   type ScalableTarget,
