@@ -62,6 +62,13 @@ export function describeStateStoreContract(name: string, makeStore: () => Promis
       expect([...(final?.value.by ?? [])].sort()).toEqual([winner, "w", "x", "y", "z"].sort());
     });
 
+    it("accepts the detect handler's keys (`detector/<encoded service>.json`)", async () => {
+      const store = await makeStore();
+      const key = `detector/${encodeURIComponent("check out")}.json`;
+      const version = await store.save(key, { ok: true }, undefined);
+      expect(await store.load(key)).toEqual({ value: { ok: true }, version });
+    });
+
     it("rejects keys that could escape or be ambiguous", async () => {
       const store = await makeStore();
       for (const bad of ["", "/abs", "a/../b", "a//b", "a b", "./a"]) await expect(store.load(bad)).rejects.toThrow(/state key .* is invalid/);

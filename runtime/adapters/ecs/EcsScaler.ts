@@ -20,8 +20,11 @@ export interface EcsScalerOptions {
   readonly serviceBounds?: Readonly<Record<string, ScalingBounds>>;
   /** Most tasks one scale-out may add above the current desired count. Default 2. */
   readonly maxStep?: number;
-  /** No scale-out within this many ms of our last change to the service (raise or restore). Default 10 min. */
-  readonly cooldownMs?: number;
+  /**
+   * No scale-out within this many ms of our last change to the service (raise or restore). A second guard
+   * behind the decision logic's own cooldown (it survives a lost detector state); 0 turns it off.
+   */
+  readonly cooldownMs: number;
   /** Decide and log, but change nothing (neither AWS nor the state). */
   readonly dryRun?: boolean;
   readonly clock: Clock;
@@ -60,7 +63,7 @@ export class EcsScaler implements Scaler {
   constructor(private readonly options: EcsScalerOptions) {
     if (!options.cluster) throw new Error("EcsScaler: cluster is required");
     this.maxStep = options.maxStep ?? 2;
-    this.cooldownMs = options.cooldownMs ?? 600_000;
+    this.cooldownMs = options.cooldownMs;
     checkBounds("default", options.defaultBounds, this.maxStep);
     for (const [service, bounds] of Object.entries(options.serviceBounds ?? {})) checkBounds(service, bounds, this.maxStep);
     if (!Number.isFinite(this.cooldownMs) || this.cooldownMs < 0) throw new Error(`EcsScaler: cooldownMs must be >= 0, got ${this.cooldownMs}`);

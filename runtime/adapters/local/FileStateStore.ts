@@ -5,7 +5,7 @@ import { StateConflictError, type StateStore, type Versioned } from "../../ports
 import { checkStateKey } from "../stateKey";
 
 export interface FileStateStoreOptions {
-  /** Directory holding one `<key>.json` file per key (created on first save). */
+  /** Directory holding one `<key>.json` file per key (`<key>` itself if it ends in `.json`), created on first save. */
   readonly dir: string;
   /** A lock file older than this is taken to be left by a crashed writer and removed, ms. Default 30 s. */
   readonly staleLockMs?: number;
@@ -37,7 +37,7 @@ export class FileStateStore implements StateStore {
   /** The file holding `key`. */
   fileOf(key: string): string {
     checkStateKey(key);
-    return path.join(this.options.dir, `${key}.json`);
+    return path.join(this.options.dir, key.endsWith(".json") ? key : `${key}.json`);
   }
 
   async load<T>(key: string): Promise<Versioned<T> | undefined> {

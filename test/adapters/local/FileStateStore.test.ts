@@ -47,3 +47,9 @@ describe("FileStateStore files", () => {
     await expect(new FileStateStore({ dir }).load("bad")).rejects.toThrow(`${path.join(dir, "bad.json")} is not valid JSON`);
   });
 });
+
+it("FileStateStore stores a key already ending in .json under that name", async () => {
+  const dir = await tempDir();
+  await new FileStateStore({ dir }).save("detector/checkout.json", { ok: 1 }, undefined);
+  expect(await fs.readdir(path.join(dir, "detector"))).toEqual(["checkout.json"]);
+});

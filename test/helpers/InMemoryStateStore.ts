@@ -1,11 +1,11 @@
-import { StateConflictError, type StateStore, type Versioned } from "../../ports";
-import { checkStateKey } from "../stateKey";
+import { StateConflictError, type StateStore, type Versioned } from "../../runtime/ports";
+import { checkStateKey } from "../../runtime/adapters/stateKey";
 
 /**
- * StateStore in memory, with the same compare-and-set contract as S3 (version = a counter). Values are stored
+ * Test double: a StateStore in memory, with the same compare-and-set contract as S3 (version = a counter). Values are stored
  * as JSON, so what a caller gets back is a copy it may mutate, and non-JSON values fail as they would in S3.
  */
-export class MemoryStateStore implements StateStore {
+export class InMemoryStateStore implements StateStore {
   private readonly items = new Map<string, { json: string; version: string }>();
   private counter = 0;
 
