@@ -15,14 +15,16 @@ export interface EcsScalerOptions {
   /** Remembers each raise (the original value, what we set, when) so restore puts back exactly what was there. */
   readonly state: StateStore;
   readonly cluster: string;
-  /** Bounds of services without their own entry in `serviceBounds`. */
+  /** Limits of services without their own entry in `serviceBounds`. */
   readonly defaultBounds: ScalingBounds;
+  /** Per-service limits, e.g. each watched service's ScalingPolicy (same shape). */
   readonly serviceBounds?: Readonly<Record<string, ScalingBounds>>;
-  /** Most tasks one scale-out may add above the current desired count. Default 2. */
+  /** Most tasks one scale-out may add above the current desired count, unless the service's bounds say. Default 2. */
   readonly maxStep?: number;
   /**
    * No scale-out within this many ms of our last change to the service (raise or restore). A second guard
-   * behind the decision logic's own cooldown (it survives a lost detector state); 0 turns it off.
+   * behind the decision logic's own cooldown (it survives a lost detector state); 0 turns it off. A service's
+   * bounds may override it.
    */
   readonly cooldownMs: number;
   /** Decide and log, but change nothing (neither AWS nor the state). */
@@ -64,9 +66,9 @@ export class EcsScaler implements Scaler {
     if (!options.cluster) throw new Error("EcsScaler: cluster is required");
     this.maxStep = options.maxStep ?? 2;
     this.cooldownMs = options.cooldownMs;
-    checkBounds("default", options.defaultBounds, this.maxStep);
-    for (const [service, bounds] of Object.entries(options.serviceBounds ?? {})) checkBounds(service, bounds, this.maxStep);
     if (!Number.isFinite(this.cooldownMs) || this.cooldownMs < 0) throw new Error(`EcsScaler: cooldownMs must be >= 0, got ${this.cooldownMs}`);
+    checkBounds("default", options.defaultBounds, this.maxStep, this.cooldownMs);
+    for (const [service, bounds] of Object.entries(options.serviceBounds ?? {})) checkBounds(service, bounds, this.maxStep, this.cooldownMs);
   }
 
   async describe(service: string): Promise<ServiceCapacity> {
@@ -98,11 +100,13 @@ export class EcsScaler implements Scaler {
     const now = this.options.clock.now();
 
     if (action === "scale-out") {
+      const bounds = this.boundsOf(service);
+      const cooldownMs = bounds.cooldownMs ?? this.cooldownMs;
       const since = stored ? now - stored.value.lastActionAt : Number.POSITIVE_INFINITY;
-      if (since < this.cooldownMs) {
-        return this.refuse(decision, `cooldown: last change ${Math.round(since / 1000)} s ago, cooldown is ${Math.round(this.cooldownMs / 1000)} s`);
+      if (since < cooldownMs) {
+        return this.refuse(decision, `cooldown: last change ${Math.round(since / 1000)} s ago, cooldown is ${Math.round(cooldownMs / 1000)} s`);
       }
-      const plan = planScaleOut(decision.toTasks, setting, this.maxStep);
+      const plan = planScaleOut(decision.toTasks, setting, bounds.maxStep ?? this.maxStep);
       if (!plan.change || this.options.dryRun) return this.outcome(decision, setting, plan, false);
       const raised = stored?.value.raised && stored.value.mode === setting.mode;
       const record: ScalerRecord = {

@@ -3,10 +3,17 @@
  * safety rules (never above max, bounded step, restore only what we changed) are tested on their own.
  */
 
-/** Task-count bounds configured for a service, inclusive. */
+/**
+ * Limits configured for a service (the detection's ScalingPolicy has this shape). Task bounds are inclusive;
+ * `maxStep` and `cooldownMs` override the scaler-wide defaults when set.
+ */
 export interface ScalingBounds {
   readonly minTasks: number;
   readonly maxTasks: number;
+  /** Most tasks one scale-out may add above the current desired count. */
+  readonly maxStep?: number;
+  /** No scale-out within this many ms of the scaler's last change to the service. */
+  readonly cooldownMs?: number;
 }
 
 /** The capacity setting the scaler changes, as read just before acting. */
@@ -49,13 +56,16 @@ export interface ScalingPlan {
 const settingName = (mode: CapacitySetting["mode"]): string => (mode === "min-capacity" ? "MinCapacity" : "desiredCount");
 
 /** Checks configured bounds; throws naming the service and the bad field. */
-export function checkBounds(service: string, bounds: ScalingBounds, maxStep: number): void {
+export function checkBounds(service: string, bounds: ScalingBounds, defaultMaxStep: number, defaultCooldownMs: number): void {
   const { minTasks, maxTasks } = bounds;
+  const maxStep = bounds.maxStep ?? defaultMaxStep;
+  const cooldownMs = bounds.cooldownMs ?? defaultCooldownMs;
   if (!Number.isInteger(minTasks) || minTasks < 0) throw new Error(`scaling bounds of "${service}": minTasks must be an integer >= 0, got ${minTasks}`);
   if (!Number.isInteger(maxTasks) || maxTasks < minTasks) {
     throw new Error(`scaling bounds of "${service}": maxTasks must be an integer >= minTasks (${minTasks}), got ${maxTasks}`);
   }
-  if (!Number.isInteger(maxStep) || maxStep < 1) throw new Error(`maxStep must be an integer >= 1, got ${maxStep}`);
+  if (!Number.isInteger(maxStep) || maxStep < 1) throw new Error(`scaling bounds of "${service}": maxStep must be an integer >= 1, got ${maxStep}`);
+  if (!Number.isFinite(cooldownMs) || cooldownMs < 0) throw new Error(`scaling bounds of "${service}": cooldownMs must be a number >= 0, got ${cooldownMs}`);
 }
 
 /**

@@ -181,7 +181,8 @@ describe("EcsScaler without a scalable target", () => {
   });
 
   it("sets desiredCount within the configured bounds and restores the previous desiredCount", async () => {
-    const s = scaler({ serviceBounds: { checkout: { minTasks: 2, maxTasks: 5 } }, maxStep: 3, cooldownMs: 0 });
+    // Per-service limits in the shape of the detection's ScalingPolicy override the scaler-wide ones.
+    const s = scaler({ serviceBounds: { checkout: { minTasks: 2, maxTasks: 5, maxStep: 3, cooldownMs: 0 } } });
     expect(await s.applyDecision(out(20))).toMatchObject({ applied: true, target: "desired-count", toTasks: 5, reason: "raise desiredCount 2 -> 5 (requested 20, limited by max step 3 from desired 2)" });
     expect(await s.applyDecision(out(20))).toMatchObject({ applied: false, toTasks: 5 });
     expect(svc.desiredCount).toBe(5);
@@ -203,7 +204,8 @@ describe("EcsScaler without a scalable target", () => {
 describe("EcsScaler configuration", () => {
   it("rejects bad bounds, naming the service and field", () => {
     expect(() => scaler({ serviceBounds: { api: { minTasks: 3, maxTasks: 2 } } })).toThrow('scaling bounds of "api": maxTasks must be an integer >= minTasks (3), got 2');
-    expect(() => scaler({ maxStep: 0 })).toThrow(/maxStep/);
+    expect(() => scaler({ maxStep: 0 })).toThrow('scaling bounds of "default": maxStep must be an integer >= 1, got 0');
+    expect(() => scaler({ serviceBounds: { api: { minTasks: 1, maxTasks: 2, cooldownMs: -1 } } })).toThrow('scaling bounds of "api": cooldownMs must be a number >= 0, got -1');
     expect(() => scaler({ cluster: "" })).toThrow(/cluster is required/);
   });
 
