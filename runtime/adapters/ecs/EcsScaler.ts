@@ -147,7 +147,13 @@ export class EcsScaler implements Scaler {
     } catch (error) {
       throw this.failure(decision, setting.mode, error);
     }
-    await this.claim(decision, key, { ...(stored?.value as ScalerRecord), raised: false, lastActionAt: now }, stored?.version);
+    try {
+      await this.options.state.save(key, { ...(stored?.value as ScalerRecord), raised: false, lastActionAt: now }, stored?.version);
+    } catch (error) {
+      // The restore itself happened; only its record is stale. The next restore sees the value is no longer the
+      // raised one and forgets the record, so report success and warn.
+      this.options.log.warn("restored, but could not record it", { service, key, error: describeError(error) });
+    }
     return this.outcome(decision, setting, plan, true);
   }
 

@@ -105,6 +105,9 @@ export function planRestore(record: ScalerRecord | undefined, setting: CapacityS
   if (record.mode !== setting.mode) {
     return { change: false, to: setting.current, why: `nothing to restore: the raise was of the ${settingName(record.mode)}, but the service now scales by ${name}` };
   }
+  if (setting.current !== record.raisedTo && setting.current === record.original) {
+    return { change: false, to: setting.current, why: `${name} is already back at its original ${record.original}` };
+  }
   if (setting.current !== record.raisedTo) {
     return {
       change: false,

@@ -152,6 +152,20 @@ describe("EcsScaler with an Application Auto Scaling target", () => {
     expect(svc.target).toEqual({ min: 4, max: 6 });
   });
 
+  it("a restore that happened is reported as applied even if recording it fails", async () => {
+    await scaler().applyDecision(out(4));
+    const save = state.save.bind(state);
+    state.save = () => Promise.reject(new Error("S3 unavailable"));
+    expect(await scaler().applyDecision(restore)).toMatchObject({ applied: true, toTasks: 2 });
+    expect(svc.target).toEqual({ min: 2, max: 6 });
+    expect(log.entries.find((e) => e.message === "restored, but could not record it")?.fields.error).toBe("Error: S3 unavailable");
+    state.save = save;
+    // The stale record is recognised as such on the next restore: nothing is changed.
+    expect(await scaler().applyDecision(restore)).toMatchObject({ applied: false, reason: "MinCapacity is already back at its original 2" });
+    expect(svc.target).toEqual({ min: 2, max: 6 });
+    expect((await state.load<ScalerRecord>("scaler/prod/checkout"))?.value.raised).toBe(false);
+  });
+
   it("dry-run decides and logs, but changes neither AWS nor the state", async () => {
     const outcome = await scaler({ dryRun: true }).applyDecision(out(4));
     expect(outcome).toEqual({ applied: false, dryRun: true, target: "min-capacity", toTasks: 4, reason: "dry-run: would raise MinCapacity 2 -> 4" });
