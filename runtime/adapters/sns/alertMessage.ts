@@ -1,13 +1,14 @@
 /**
  * What an incident alert says: a JSON body for machines, a readable subject for people, and attributes for
- * subscription filters — within SNS's limits (256 KB in all, subject <= 100 printable ASCII characters,
+ * subscription filters — within SNS's limits (256 KB in all, subject < 100 printable ASCII characters,
  * <= 10 attributes for raw delivery to SQS). Pure: no I/O.
  */
 import type { IncidentEvent, MetricAttribution } from "../../types";
 
 /** SNS's limit on one message: body, subject and attributes together, bytes. */
 export const SNS_MAX_BYTES = 262_144;
-export const SUBJECT_MAX_CHARS = 100;
+/** SNS: "less than 100 characters long". */
+export const SUBJECT_MAX_CHARS = 99;
 export const MAX_ATTRIBUTES = 10;
 
 export type Severity = "critical" | "high" | "medium" | "low";
@@ -66,7 +67,7 @@ export interface AlertMessage {
 const iso = (ms: number): string => new Date(ms).toISOString();
 const round = (x: number, digits = 4): number => Number(x.toPrecision(digits));
 
-/** Makes `text` a valid SNS subject: printable ASCII only, one line, at most 100 characters. */
+/** Makes `text` a valid SNS subject: printable ASCII only, one line, fewer than 100 characters. */
 export function toSubject(text: string): string {
   const ascii = text.replace(/[\r\n\t]+/g, " ").replace(/[^\x20-\x7e]/g, "?").trim();
   return ascii.length <= SUBJECT_MAX_CHARS ? ascii : `${ascii.slice(0, SUBJECT_MAX_CHARS - 3)}...`;

@@ -57,9 +57,9 @@ describe("buildAlertMessage", () => {
     expect(body.summary).toMatch(/resolved at 2026-11-25T01:10:00.000Z\..* No scaling: memory-leak: more tasks would not help\.$/);
   });
 
-  it("keeps the subject within SNS rules: <= 100 printable ASCII characters on one line", () => {
+  it("keeps the subject within SNS rules: fewer than 100 printable ASCII characters on one line", () => {
     const m = buildAlertMessage(openEvent({ incident: incident({ service: `checkout-é\n${"x".repeat(200)}` }) }));
-    expect(m.subject.length).toBe(100);
+    expect(m.subject.length).toBe(99);
     expect(m.subject).toMatch(/^[\x20-\x7e]+\.\.\.$/);
     expect(toSubject("a\u0000b\r\nc")).toBe("a?b c");
   });
