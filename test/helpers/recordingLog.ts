@@ -6,7 +6,7 @@ export interface LogEntry {
   readonly fields: Record<string, unknown>;
 }
 
-/** A Log that keeps every entry, for asserting what was logged (and what was not). */
+/** A Log that keeps every entry, so tests can assert that skips and warnings were reported. */
 export class RecordingLog implements Log {
   readonly entries: LogEntry[] = [];
   debug(message: string, fields: Record<string, unknown> = {}): void {
@@ -21,8 +21,8 @@ export class RecordingLog implements Log {
   error(message: string, fields: Record<string, unknown> = {}): void {
     this.entries.push({ level: "error", message, fields });
   }
-  /** Everything logged, serialised: for "never contains X" assertions. */
-  text(): string {
-    return JSON.stringify(this.entries);
+  /** Entries at `level` whose message contains `text`. */
+  find(level: LogEntry["level"], text: string): LogEntry[] {
+    return this.entries.filter((e) => e.level === level && e.message.includes(text));
   }
 }
