@@ -1,6 +1,6 @@
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { Log, RunMetrics, ScoreResult, Scorer } from "../../ports";
-import { retryWithBackoff, systemRetryEnvironment, type RetryEnvironment, type RetryPolicy } from "../retry/retryWithBackoff";
+import { checkRetryPolicy, retryWithBackoff, systemRetryEnvironment, type RetryEnvironment, type RetryPolicy } from "../retry/retryWithBackoff";
 import { encodeRcfBatches, parseRcfScores, type RcfContentType } from "./rcfPayload";
 
 /**
@@ -114,6 +114,7 @@ export class SageMakerScorer implements Scorer {
       throw new Error(`SageMakerScorer: maxRowsPerBatch must be an integer >= 1, got ${this.maxRowsPerBatch}`);
     }
     this.policy = { ...DEFAULT_SCORER_RETRY, ...options.retry };
+    checkRetryPolicy(this.policy);
     this.env = options.env ?? systemRetryEnvironment;
   }
 

@@ -186,5 +186,6 @@ describe("SageMakerScorer", () => {
     expect(() => scorer({ endpointName: "" })).toThrow(/endpointName is required/);
     expect(() => scorer({ maxPayloadBytes: 10 })).toThrow(/maxPayloadBytes/);
     expect(() => scorer({ maxRowsPerBatch: 0 })).toThrow(/maxRowsPerBatch/);
+    expect(() => scorer({ retry: { maxAttempts: 0 } })).toThrow("retry policy maxAttempts must be an integer >= 1, got 0");
   });
 });
