@@ -23,6 +23,15 @@ export interface RunContext {
   readonly metrics: RunMetrics;
 }
 
+/** The parts of the Lambda context that go on every log line (function name, version, ARN, memory, request id). */
+export interface LambdaContextLike {
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+  readonly awsRequestId: string;
+}
+
 /** Where a run's correlation id comes from: the triggering event's id (EventBridge), else the Lambda request id. */
 export function correlationIdOf(event: unknown, context?: { readonly awsRequestId?: string }): string {
   const id = (event as { id?: unknown } | null)?.id;
@@ -68,9 +77,13 @@ export class RunObservability {
     this.metrics = new Metrics({ serviceName: options.serviceName, namespace: options.namespace, defaultDimensions: { ...options.dimensions } });
   }
 
-  /** Starts a run: sets the correlation id on the logger and returns the run's Log and RunMetrics. */
-  beginRun(correlationId: string): RunContext {
+  /**
+   * Starts a run: sets the correlation id (and, in Lambda, the invocation's context: function, request id,
+   * cold start) on the logger and returns the run's Log and RunMetrics.
+   */
+  beginRun(correlationId: string, lambdaContext?: LambdaContextLike): RunContext {
     this.logger.resetKeys();
+    if (lambdaContext) this.logger.addContext(lambdaContext);
     this.logger.setCorrelationId(correlationId);
     return { correlationId, log: asLog(this.logger), metrics: new PowertoolsRunMetrics(this.metrics, correlationId) };
   }

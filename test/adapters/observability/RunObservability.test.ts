@@ -37,6 +37,13 @@ describe("RunObservability", () => {
     expect(b).toMatchObject({ level: "WARN", message: "scaling refused", correlation_id: "evt-2", service: "cad-detect", ecsService: "checkout", why: "cooldown" });
   });
 
+  it("adds the Lambda context to every log line of the run", () => {
+    const obs = new RunObservability({ serviceName: "cad-detect", namespace: "ContainerAnomalyDetection" });
+    const context = { functionName: "cad-detect-prod", functionVersion: "$LATEST", invokedFunctionArn: "arn:aws:lambda:eu-west-1:1:function:cad-detect-prod", memoryLimitInMB: "1024", awsRequestId: "req-7" };
+    obs.beginRun(correlationIdOf({}, context), context).log.info("run started");
+    expect(json()[0]).toMatchObject({ correlation_id: "req-7", function_name: "cad-detect-prod", function_request_id: "req-7", function_memory_size: "1024", cold_start: expect.any(Boolean) });
+  });
+
   it("publishes the run's metrics as one CloudWatch EMF line: counters summed, latencies kept, correlation id as metadata", () => {
     const obs = new RunObservability({ serviceName: "cad-detect", namespace: "ContainerAnomalyDetection", dimensions: { stack: "prod" } });
     const { metrics } = obs.beginRun("evt-9");
