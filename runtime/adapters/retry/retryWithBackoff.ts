@@ -23,11 +23,14 @@ export interface RetryEnvironment {
   readonly now: () => number;
 }
 
-/** Real time and Math.random: what production uses. */
+/**
+ * Real time and Math.random: what production uses. (Arrow functions rather than `Math.random` itself, so
+ * Pulumi's closure serialiser sees references to globals, not native functions it cannot serialise.)
+ */
 export const systemRetryEnvironment: RetryEnvironment = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: Math.random,
-  now: Date.now,
+  random: () => Math.random(),
+  now: () => Date.now(),
 };
 
 /** Thrown when a retryable failure persisted until the attempts or the deadline ran out. `cause` is the last failure. */
