@@ -180,6 +180,14 @@ describe("EcsScaler with an Application Auto Scaling target", () => {
     });
   });
 
+  it("dry-run restore says what it would put back and keeps the recorded raise", async () => {
+    await scaler().applyDecision(out(4));
+    const outcome = await scaler({ dryRun: true }).applyDecision(restore);
+    expect(outcome).toEqual({ applied: false, dryRun: true, target: "min-capacity", toTasks: 2, reason: "dry-run: would restore MinCapacity 4 -> 2, its value before the raise" });
+    expect(svc.target).toEqual({ min: 4, max: 6 });
+    expect((await state.load<ScalerRecord>("scaler/prod/checkout"))?.value.raised).toBe(true);
+  });
+
   it("an AWS failure rejects naming the call, and leaves no raise recorded to restore", async () => {
     aws.aas.on(RegisterScalableTargetCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ConcurrentUpdateException" }));
     await expect(scaler().applyDecision(out(4))).rejects.toThrow('scale-out of "checkout" failed: RegisterScalableTarget: ConcurrentUpdateException: Rate exceeded');
