@@ -41,6 +41,8 @@ describe("policy pack", () => {
   it(`pack has ${policies.length} policies (${MANDATORY.length} mandatory, ${ADVISORY.length} advisory)`, () => {
     expect(policies.length).toBeGreaterThanOrEqual(15);
     expect(policies.map((p) => p.name).sort()).toEqual([...MANDATORY, ...ADVISORY].sort());
+    // Visible in the default reporter's output, next to the file's results.
+    console.info(`policy pack: ${policies.length} policies (${MANDATORY.length} mandatory, ${ADVISORY.length} advisory)`);
   });
 
   it("sets each policy's default enforcement explicitly: mandatory for the security-critical ones", () => {

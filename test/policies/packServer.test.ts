@@ -44,6 +44,24 @@ describe("policy pack served to the engine", { timeout: 120_000 }, () => {
     expect(await server.analyze({ type: topic, name: "alerts", props: { kmsMasterKeyId: KEY_ARN } })).toEqual([]);
   });
 
+  it("reads lists and nested documents through the analyzer's unknown-checking proxy (role inline policies, trust policy)", async () => {
+    const statement = (extra: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", ...extra }] });
+    const diagnostics = await server.analyze({
+      type: "aws:iam/role:Role",
+      name: "wide-open",
+      props: {
+        assumeRolePolicy: statement({ Principal: "*", Action: "sts:AssumeRole" }),
+        inlinePolicies: [{ name: "everything", policy: statement({ Action: "*", Resource: "arn:aws:s3:::data/*" }) }],
+        managedPolicyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"],
+      },
+    });
+    expect(diagnostics.map((d) => [d.policyName, d.enforcementLevel]).sort()).toEqual([
+      ["iam-no-broad-managed-policies", "mandatory"],
+      ["iam-no-wildcard-action", "mandatory"],
+      ["iam-trust-policy-scoped", "mandatory"],
+    ]);
+  });
+
   it("downgrades a policy that meets a preview-unknown value to advisory instead of failing", async () => {
     const diagnostics = await server.analyze({ type: "aws:s3/bucketPolicy:BucketPolicy", name: "data", props: { bucket: "data", policy: UNKNOWN_STRING } });
     expect(diagnostics).toEqual([
