@@ -139,7 +139,7 @@ const ATTACHMENT_TYPES = [
 
 export const iamNoBroadManagedPolicies: ResourceValidationPolicy = {
   name: "iam-no-broad-managed-policies",
-  description: "No AdministratorAccess, PowerUserAccess or *FullAccess managed policy is attached.",
+  description: "No AdministratorAccess, *PowerUser* or *FullAccess* AWS-managed policy is attached.",
   enforcementLevel: "mandatory",
   severity: "critical",
   configSchema: {

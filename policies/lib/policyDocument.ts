@@ -127,14 +127,15 @@ export function isReadOnlyAction(action: string): boolean {
 }
 
 /**
- * True for AWS-managed policies that grant administrator or whole-service access:
- * `AdministratorAccess*`, `PowerUserAccess` and every `*FullAccess*` policy (e.g. `AmazonS3FullAccess`, `AWSLambda_FullAccess`).
+ * True for AWS-managed policies that grant administrator or whole-service access: `AdministratorAccess*`,
+ * every `*PowerUser*` policy (`PowerUserAccess`, `AmazonCognitoPowerUser`…) and every `*FullAccess*` policy
+ * (e.g. `AmazonS3FullAccess`, `AWSLambda_FullAccess`).
  */
 export function isBroadManagedPolicyArn(arn: string): boolean {
   const match = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn.trim());
   if (!match) return false;
   const name = match[1] ?? "";
-  return /^AdministratorAccess/.test(name) || name === "PowerUserAccess" || /FullAccess/.test(name);
+  return /^AdministratorAccess/.test(name) || /PowerUser/.test(name) || /FullAccess/.test(name);
 }
 
 /** The 12-digit account of `arn:aws:iam::<account>:root`, or undefined when the ARN is not an account root. */

@@ -70,6 +70,7 @@ describe("isBroadManagedPolicyArn", () => {
   it.each([
     "arn:aws:iam::aws:policy/AdministratorAccess",
     "arn:aws:iam::aws:policy/PowerUserAccess",
+    "arn:aws:iam::aws:policy/AmazonCognitoPowerUser",
     "arn:aws:iam::aws:policy/AmazonS3FullAccess",
     "arn:aws:iam::aws:policy/AWSLambda_FullAccess",
     "arn:aws:iam::aws:policy/CloudWatchFullAccessV2",
