@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configOf, violation } from "./lib/config";
+import { knownEntries } from "./lib/known";
 import { findPlaintextSecrets } from "./lib/plaintextSecrets";
 
 interface RuntimeConfig {
@@ -49,7 +50,8 @@ export const lambdaNoPlaintextSecrets: ResourceValidationPolicy = {
   },
   validateResource: validateResourceOfType(aws.lambda.Function, (fn, args, report) => {
     const { allowedVariableNames } = configOf(args, PLAINTEXT_SECRETS_DEFAULTS);
-    const variables = fn.environment?.variables ?? {};
+    // Values unknown during preview (ARNs of new resources) are references, not literals: check the known ones.
+    const variables = knownEntries(fn.environment?.variables);
     for (const finding of findPlaintextSecrets(variables, allowedVariableNames)) {
       report(violation(
         `Environment variable ${finding.variable} looks like a plaintext secret: ${finding.reason}.`,

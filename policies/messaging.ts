@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configOf, violation } from "./lib/config";
+import { isProvided } from "./lib/known";
 
 export const snsTopicKms: ResourceValidationPolicy = {
   name: "sns-topic-kms",
@@ -9,7 +10,8 @@ export const snsTopicKms: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "high",
   validateResource: validateResourceOfType(aws.sns.Topic, (topic, _args, report) => {
-    if (!topic.kmsMasterKeyId) {
+    // A key created in the same update is unknown during preview: it still counts as set.
+    if (!isProvided(() => topic.kmsMasterKeyId)) {
       report(violation("The topic is not encrypted with KMS.", "set kmsMasterKeyId to an aws.kms.Key (its key policy must let the publishers, e.g. cloudwatch.amazonaws.com, use it)."));
     }
   }),
@@ -31,7 +33,7 @@ export const sqsQueueKms: ResourceValidationPolicy = {
   },
   validateResource: validateResourceOfType(aws.sqs.Queue, (queue, args, report) => {
     const { allowSqsManagedSse } = configOf(args, SQS_KMS_DEFAULTS);
-    if (queue.kmsMasterKeyId) return;
+    if (isProvided(() => queue.kmsMasterKeyId)) return;
     if (allowSqsManagedSse && queue.sqsManagedSseEnabled === true) return;
     report(violation("The queue is not encrypted with KMS.", "set kmsMasterKeyId to an aws.kms.Key (and kmsDataKeyReusePeriodSeconds to limit KMS calls)."));
   }),

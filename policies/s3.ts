@@ -3,7 +3,8 @@ import * as aws from "@pulumi/aws";
 import { type ReportViolation, type ResourceValidationPolicy, type StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configOf, violation } from "./lib/config";
 import { parsePolicyDocument, PolicyDocumentError, type NormalisedStatement } from "./lib/policyDocument";
-import { readKnown, refersTo, type StackResource } from "./lib/stackReferences";
+import { isProvided, readKnown } from "./lib/known";
+import { refersTo, type StackResource } from "./lib/stackReferences";
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 
@@ -35,7 +36,7 @@ export const s3BucketSseKms: ResourceValidationPolicy = {
           `rules[${i}] encrypts with ${JSON.stringify(byDefault?.sseAlgorithm ?? "nothing")}, not SSE-KMS.`,
           "set applyServerSideEncryptionByDefault.sseAlgorithm to \"aws:kms\" and kmsMasterKeyId to a key from aws.kms.Key.",
         ));
-      } else if (config.requireCustomerManagedKey && !byDefault.kmsMasterKeyId) {
+      } else if (config.requireCustomerManagedKey && !isProvided(() => byDefault.kmsMasterKeyId)) {
         report(violation(
           `rules[${i}] uses the AWS-managed aws/s3 key.`,
           "set applyServerSideEncryptionByDefault.kmsMasterKeyId to a customer-managed aws.kms.Key (rotation and key policy under your control).",

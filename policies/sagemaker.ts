@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configOf, violation } from "./lib/config";
+import { isProvided, readKnown } from "./lib/known";
 
 interface LocalStorageConfig {
   /**
@@ -32,9 +33,9 @@ export const sagemakerEndpointConfigKms: ResourceValidationPolicy = {
   configSchema: { properties: localStorageSchema },
   validateResource: validateResourceOfType(aws.sagemaker.EndpointConfiguration, (endpointConfig, args, report) => {
     const { localStorageInstanceFamilies } = configOf(args, LOCAL_STORAGE_DEFAULTS);
-    const local = (endpointConfig.productionVariants ?? []).some((v) => hasLocalInstanceStorage(v.instanceType, localStorageInstanceFamilies));
+    const local = (endpointConfig.productionVariants ?? []).some((v) => hasLocalInstanceStorage(readKnown(() => v.instanceType), localStorageInstanceFamilies));
     if (local) args.notApplicable("variants on local-NVMe instance types are hardware-encrypted and reject a KMS key");
-    if (!endpointConfig.kmsKeyArn) {
+    if (!isProvided(() => endpointConfig.kmsKeyArn)) {
       report(violation("The endpoint configuration has no kmsKeyArn.", "set kmsKeyArn to an aws.kms.Key ARN (the SageMaker execution role needs kms:CreateGrant on it)."));
     }
   }),
@@ -48,11 +49,12 @@ export const sagemakerTrainingJobKms: ResourceValidationPolicy = {
   configSchema: { properties: localStorageSchema },
   validateResource: validateResourceOfType(aws.sagemaker.TrainingJob, (job, args, report) => {
     const { localStorageInstanceFamilies } = configOf(args, LOCAL_STORAGE_DEFAULTS);
-    if (!job.outputDataConfig?.kmsKeyId) {
+    if (!isProvided(() => job.outputDataConfig?.kmsKeyId)) {
       report(violation("outputDataConfig.kmsKeyId is not set, so model artifacts use the default S3 key.", "set outputDataConfig.kmsKeyId to an aws.kms.Key ARN."));
     }
-    const instanceType = job.resourceConfig?.instanceType;
-    if (job.resourceConfig !== undefined && !hasLocalInstanceStorage(instanceType, localStorageInstanceFamilies) && !job.resourceConfig.volumeKmsKeyId) {
+    const resourceConfig = job.resourceConfig;
+    const instanceType = readKnown(() => resourceConfig?.instanceType);
+    if (resourceConfig !== undefined && !hasLocalInstanceStorage(instanceType, localStorageInstanceFamilies) && !isProvided(() => resourceConfig.volumeKmsKeyId)) {
       report(violation(`resourceConfig.volumeKmsKeyId is not set for ${instanceType ?? "the training instances"}.`, "set resourceConfig.volumeKmsKeyId to an aws.kms.Key ARN."));
     }
   }),

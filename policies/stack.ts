@@ -6,7 +6,8 @@
 import { type ReportViolation, type StackValidationPolicy } from "@pulumi/policy";
 import { RETENTION_DEFAULTS, retentionProblem } from "./cloudwatch";
 import { configOf, violation } from "./lib/config";
-import { readKnown, refersTo, type StackResource } from "./lib/stackReferences";
+import { readKnown } from "./lib/known";
+import { refersTo, type StackResource } from "./lib/stackReferences";
 
 const FUNCTION = "aws:lambda/function:Function";
 const EVENT_INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";

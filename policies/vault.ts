@@ -2,6 +2,7 @@
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import * as vault from "@pulumi/vault";
 import { configOf, violation } from "./lib/config";
+import { knownElements } from "./lib/known";
 import { isWildcardVaultPath, parseVaultPolicyPaths, VaultPolicyParseError, type VaultPathRule } from "./lib/vaultPolicyPaths";
 
 export const vaultAwsAuthRoleBoundPrincipals: ResourceValidationPolicy = {
@@ -16,8 +17,9 @@ export const vaultAwsAuthRoleBoundPrincipals: ResourceValidationPolicy = {
       report(violation(`authType is ${JSON.stringify(authType)}.`, "use authType \"iam\" and bind the Lambda execution role ARNs with boundIamPrincipalArns."));
       return;
     }
-    const principals = role.boundIamPrincipalArns ?? [];
-    if (principals.length === 0) {
+    // An ARN unknown during preview is the ARN of a role created in the same update: explicit by construction.
+    const { known: principals, unknown } = knownElements(role.boundIamPrincipalArns);
+    if (principals.length + unknown === 0) {
       report(violation("boundIamPrincipalArns is empty, so any IAM principal that can sign a request may log in.", "set boundIamPrincipalArns to the exact role ARNs allowed to log in."));
     }
     const wildcards = principals.filter((arn) => arn.includes("*"));

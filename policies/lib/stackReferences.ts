@@ -10,27 +10,10 @@
  *    passed in by name, and tests that only record values).
  */
 import { type PolicyResource } from "@pulumi/policy";
+import { readKnown } from "./known";
 
 /** A stack resource reduced to what reference matching reads; `PolicyResource` satisfies it. */
 export type StackResource = Pick<PolicyResource, "type" | "name" | "urn" | "props" | "dependencies" | "propertyDependencies">;
-
-function isUnknownValueError(err: unknown): boolean {
-  // @pulumi/policy throws its internal UnknownValueError when a policy reads a value unknown during preview.
-  return err instanceof Error && "unknownTypeSentinel" in err;
-}
-
-/**
- * Reads a value, returning undefined when it is unknown during preview instead of aborting the whole
- * stack policy (any other error is rethrown).
- */
-export function readKnown<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (err) {
-    if (isUnknownValueError(err)) return undefined;
-    throw err;
-  }
-}
 
 /** The known string identifiers of a resource: name, ARN, id and URL outputs (and qualified-ARN prefix). */
 export function identifiersOf(resource: StackResource): Set<string> {

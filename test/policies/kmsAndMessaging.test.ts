@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { kmsKeyDeletionWindow, kmsKeyRotation } from "../../policies/kms";
 import { snsTopicKms, sqsQueueKms } from "../../policies/messaging";
 import { resourceOf, runResourcePolicy } from "../helpers/policyHarness";
+import { asPreview, UNKNOWN } from "../helpers/previewValues";
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const key = (overrides: Partial<Unwrap<aws.kms.KeyArgs>>) =>
@@ -67,5 +68,14 @@ describe("sqs-queue-kms", () => {
     const sseSqs = resourceOf(aws.sqs.Queue, { sqsManagedSseEnabled: true });
     expect((await runResourcePolicy(sqsQueueKms, sseSqs)).violations).toHaveLength(1);
     expect((await runResourcePolicy(sqsQueueKms, sseSqs, { allowSqsManagedSse: true })).violations).toEqual([]);
+  });
+});
+
+describe("KMS references unknown during preview", () => {
+  it("count as set for topics and queues (the key is created in the same update)", async () => {
+    const topic = { type: "aws:sns/topic:Topic", props: asPreview({ kmsMasterKeyId: UNKNOWN }) };
+    const queue = { type: "aws:sqs/queue:Queue", props: asPreview({ kmsMasterKeyId: UNKNOWN }) };
+    expect((await runResourcePolicy(snsTopicKms, topic)).violations).toEqual([]);
+    expect((await runResourcePolicy(sqsQueueKms, queue)).violations).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import { type Unwrap } from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { lambdaNoPlaintextSecrets, lambdaReservedConcurrency, lambdaSupportedRuntime } from "../../policies/lambda";
-import { resourceOf, runResourcePolicy } from "../helpers/policyHarness";
+import { resourceOf, runResourcePolicy, typeTokenOf } from "../helpers/policyHarness";
+import { asPreview, UNKNOWN } from "../helpers/previewValues";
 
 /** The happy path: a Node 22 detector reading its secrets from Vault through the Lambda extension. */
 const fn = (overrides: Partial<Unwrap<aws.lambda.FunctionArgs>>) =>
@@ -54,6 +55,12 @@ describe("lambda-no-plaintext-secrets", () => {
       "Environment variable SPLUNK_PASSWORD looks like a plaintext secret: its name says it holds a secret and its value is not a reference (ARN, path or URL). " +
         "Remediation: store the value in Vault and pass only its path (VAULT_SECRET_PATH) to the vault-lambda-extension; the value must not appear in resource inputs or state.",
     ]);
+  });
+
+  it("still flags a plaintext password when another variable is unknown during preview", async () => {
+    const props = asPreview({ role: "r", runtime: "nodejs22.x", environment: { variables: { ALERTS_TOPIC_ARN: UNKNOWN, SPLUNK_PASSWORD: "changeme" } } });
+    const run = await runResourcePolicy(lambdaNoPlaintextSecrets, { type: typeTokenOf(aws.lambda.Function), props });
+    expect(run.violations).toEqual([expect.stringMatching(/^Environment variable SPLUNK_PASSWORD looks like a plaintext secret/)]);
   });
 
   it("flags a Dynatrace token under an innocent name, unless allow-listed", async () => {

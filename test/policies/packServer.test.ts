@@ -42,6 +42,8 @@ describe("policy pack served to the engine", { timeout: 120_000 }, () => {
       },
     ]);
     expect(await server.analyze({ type: topic, name: "alerts", props: { kmsMasterKeyId: KEY_ARN } })).toEqual([]);
+    // A key created in the same update: unknown during preview, still a key (no "can't run during preview" either).
+    expect(await server.analyze({ type: topic, name: "alerts", props: { kmsMasterKeyId: UNKNOWN_STRING } })).toEqual([]);
   });
 
   it("reads lists and nested documents through the analyzer's unknown-checking proxy (role inline policies, trust policy)", async () => {
@@ -60,6 +62,12 @@ describe("policy pack served to the engine", { timeout: 120_000 }, () => {
       ["iam-no-wildcard-action", "mandatory"],
       ["iam-trust-policy-scoped", "mandatory"],
     ]);
+  });
+
+  it("keeps checking known environment variables when others are unknown during preview", async () => {
+    const props = { role: UNKNOWN_STRING, runtime: "nodejs22.x", environment: { variables: { ALERTS_TOPIC_ARN: UNKNOWN_STRING, SPLUNK_PASSWORD: "changeme" } } };
+    const diagnostics = await server.analyze({ type: FUNCTION, name: "detect", props });
+    expect(diagnostics).toEqual([expect.objectContaining({ policyName: "lambda-no-plaintext-secrets", enforcementLevel: "mandatory", message: expect.stringContaining("SPLUNK_PASSWORD") })]);
   });
 
   it("downgrades a policy that meets a preview-unknown value to advisory instead of failing", async () => {

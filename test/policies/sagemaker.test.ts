@@ -8,7 +8,8 @@ import {
   sagemakerTrainingJobKms,
   sagemakerTrainingJobNetworkIsolation,
 } from "../../policies/sagemaker";
-import { resourceOf, runResourcePolicy } from "../helpers/policyHarness";
+import { resourceOf, runResourcePolicy, typeTokenOf } from "../helpers/policyHarness";
+import { asPreview, UNKNOWN } from "../helpers/previewValues";
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const ROLE_ARN = "arn:aws:iam::123456789012:role/sagemaker";
@@ -63,6 +64,18 @@ const trainingJob = (overrides: Partial<Unwrap<aws.sagemaker.TrainingJobArgs>>) 
 describe("sagemaker-training-job-kms", () => {
   it("passes KMS on outputs and volumes", async () => {
     expect((await runResourcePolicy(sagemakerTrainingJobKms, trainingJob({}))).violations).toEqual([]);
+  });
+
+  it("accepts keys created in the same update (unknown during preview)", async () => {
+    const props = asPreview({
+      trainingJobName: "cad-rcf-3f2a9c",
+      roleArn: UNKNOWN,
+      outputDataConfig: { s3OutputPath: UNKNOWN, kmsKeyId: UNKNOWN },
+      resourceConfig: { instanceType: "ml.m5.large", instanceCount: 1, volumeKmsKeyId: UNKNOWN },
+    });
+    expect((await runResourcePolicy(sagemakerTrainingJobKms, { type: typeTokenOf(aws.sagemaker.TrainingJob), props })).violations).toEqual([]);
+    const endpointConfig = asPreview({ kmsKeyArn: UNKNOWN, productionVariants: [{ variantName: "rcf", modelName: UNKNOWN, instanceType: "ml.m5.large" }] });
+    expect((await runResourcePolicy(sagemakerEndpointConfigKms, { type: typeTokenOf(aws.sagemaker.EndpointConfiguration), props: endpointConfig })).violations).toEqual([]);
   });
 
   it("flags unencrypted model artifacts", async () => {

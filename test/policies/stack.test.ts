@@ -1,16 +1,9 @@
 import * as aws from "@pulumi/aws";
-import * as proxyModule from "@pulumi/policy/proxy";
 import { describe, expect, it } from "vitest";
 import { lambdaErrorAlarm, lambdaFailureDestination, lambdaLogRetention } from "../../policies/stack";
 import { runStackPolicy, typeTokenOf, type StackResourceUnderTest } from "../helpers/policyHarness";
+import { asPreview, UNKNOWN } from "../helpers/previewValues";
 
-/** @pulumi/policy's internal preview machinery: the proxy that throws on unknown values, and the unknown sentinel. */
-interface PreviewProxy {
-  unknownCheckingProxy<T extends object>(value: T): T;
-  unknownStringValue: string;
-}
-// The module's typings hide these internals (they are @internal), the runtime exports them.
-const preview = proxyModule as unknown as PreviewProxy;
 
 const ACCOUNT = "arn:aws:lambda:eu-west-1:123456789012";
 const FN_NAME = "cad-detect-3f2a9c";
@@ -109,11 +102,11 @@ describe("lambda-log-retention", () => {
 describe("lambda-error-alarm", () => {
   it("passes an Errors alarm on the function (by value, and by dependency with unknown names as in preview)", async () => {
     expect((await runStackPolicy(lambdaErrorAlarm, [fn(), alarm()])).violations).toEqual([]);
-    const unknownFn = resource(aws.lambda.Function, "detect", preview.unknownCheckingProxy({ name: preview.unknownStringValue, arn: preview.unknownStringValue, runtime: "nodejs22.x" }));
-    const unknownAlarm = alarm(preview.unknownCheckingProxy({ dimensions: { FunctionName: preview.unknownStringValue } }), { dimensions: ["detect"] });
+    const unknownFn = resource(aws.lambda.Function, "detect", asPreview({ name: UNKNOWN, arn: UNKNOWN, runtime: "nodejs22.x" }));
+    const unknownAlarm = alarm(asPreview({ dimensions: { FunctionName: UNKNOWN } }), { dimensions: ["detect"] });
     expect((await runStackPolicy(lambdaErrorAlarm, [unknownFn, unknownAlarm])).violations).toEqual([]);
     // Without the dependency nothing links the two while names are unknown: the policy says so instead of crashing.
-    const unlinkedAlarm = alarm(preview.unknownCheckingProxy({ dimensions: { FunctionName: preview.unknownStringValue } }));
+    const unlinkedAlarm = alarm(asPreview({ dimensions: { FunctionName: UNKNOWN } }));
     expect((await runStackPolicy(lambdaErrorAlarm, [unknownFn, unlinkedAlarm])).violations).toHaveLength(1);
   });
 

@@ -2,7 +2,8 @@ import { type Unwrap } from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { describe, expect, it } from "vitest";
 import { vaultAwsAuthRoleBoundPrincipals, vaultAwsAuthRoleTokenLimits, vaultPolicyNoWildcardPaths } from "../../policies/vault";
-import { resourceOf, runResourcePolicy } from "../helpers/policyHarness";
+import { resourceOf, runResourcePolicy, typeTokenOf } from "../helpers/policyHarness";
+import { asPreview, UNKNOWN } from "../helpers/previewValues";
 
 const DETECTOR_ROLE = "arn:aws:iam::123456789012:role/cad-detector";
 const authRole = (overrides: Partial<Unwrap<vault.aws.AuthBackendRoleArgs>>) =>
@@ -21,6 +22,11 @@ describe("vault-aws-auth-role-bound-principals", () => {
   it("passes an iam role bound to an explicit ARN (authType defaults to iam)", async () => {
     expect((await runResourcePolicy(vaultAwsAuthRoleBoundPrincipals, authRole({}))).violations).toEqual([]);
     expect((await runResourcePolicy(vaultAwsAuthRoleBoundPrincipals, authRole({ authType: undefined }))).violations).toEqual([]);
+  });
+
+  it("accepts the ARN of a role created in the same update (unknown during preview)", async () => {
+    const props = asPreview({ backend: "aws", role: "cad-detector", authType: "iam", boundIamPrincipalArns: [UNKNOWN] });
+    expect((await runResourcePolicy(vaultAwsAuthRoleBoundPrincipals, { type: typeTokenOf(vault.aws.AuthBackendRole), props })).violations).toEqual([]);
   });
 
   it("flags unbound and wildcard principals", async () => {
