@@ -125,3 +125,15 @@ describe("policy config files (policies/config/*.json)", () => {
     ]);
   });
 });
+
+describe("policies/package.json", () => {
+  it("pins the same @pulumi versions as the root, so the pack runs from the root node_modules", () => {
+    const read = (file: string) => JSON.parse(readFileSync(path.join(__dirname, "../..", file), "utf8")) as { dependencies: Record<string, string>; version?: string };
+    const pack = read("policies/package.json");
+    const root = read("package.json");
+    expect(pack.version).toMatch(/^\d+\.\d+\.\d+$/); // PolicyPack refuses to start without a version
+    for (const [name, version] of Object.entries(pack.dependencies)) {
+      expect(root.dependencies[name], name).toBe(version);
+    }
+  });
+});
