@@ -57,6 +57,16 @@ describe("runPolicyPack", () => {
     expect(await runPolicyPack(autoNamed)).toEqual([]);
   });
 
+  it("links companions to their bucket through the mock's id (bucket: bucket.id)", async () => {
+    const byMockId = compliantStack().map((r) => {
+      if (r.type === "aws:s3/bucket:Bucket") return { ...r, inputs: {}, outputs: { bucket: "cad-data-dev-0a1b2c3", arn: "arn:aws:s3:::cad-data-dev-0a1b2c3" }, id: "data-id" };
+      return "bucket" in r.inputs ? { ...r, inputs: { ...r.inputs, bucket: "data-id" } } : r;
+    });
+    expect(await runPolicyPack(byMockId)).toEqual([]);
+    const withoutId = byMockId.map((r) => (r.type === "aws:s3/bucket:Bucket" ? { ...r, id: undefined } : r));
+    expect((await runPolicyPack(withoutId)).map((v) => v.policyName)).toEqual(["s3-bucket-controls-present"]);
+  });
+
   it("runs only the policies given", async () => {
     const broken = withInputs("alerts", ({ kmsMasterKeyId: _key, ...rest }) => rest);
     expect(await runPolicyPack(broken, { policies: [] })).toEqual([]);

@@ -5,7 +5,8 @@
  * pack default "advisory"; "disabled" skips the policy).
  *
  * Feed it the resources a `pulumi.runtime.setMocks` run recorded ({ type, name, inputs }). Give the
- * mock's returned state as `outputs` so stack policies can match names and ARNs (alarm → function).
+ * mock's returned state as `outputs` and its id as `id` so stack policies can match names, ARNs and ids
+ * (alarm → function by name, bucket policy → bucket by id).
  */
 import { type EnforcementLevel, type PolicyPackConfig, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import { policies as packPolicies } from "../../policies/policies";
@@ -19,8 +20,13 @@ export interface RecordedResource {
   readonly name: string;
   /** Inputs as passed to the resource (Outputs resolved). */
   readonly inputs: Record<string, unknown>;
-  /** State returned by the mock (name, arn…); stack policies see `{ ...inputs, ...outputs }`. */
+  /** State returned by the mock (name, arn…); stack policies see `{ ...inputs, ...outputs, id }`. */
   readonly outputs?: Record<string, unknown>;
+  /**
+   * The id the mock returned. Companions refer to their parent by id (`bucket: bucket.id`), so stack
+   * policies need it to link them when the mock's id differs from the name (e.g. `${name}-id`).
+   */
+  readonly id?: string;
   /** Input property → names of the resources its value was computed from (optional). */
   readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
 }
@@ -93,7 +99,7 @@ export async function runPolicyPack(resources: readonly RecordedResource[], opti
   const stack: StackResourceUnderTest[] = unwrapped.map((r) => ({
     type: r.type,
     name: r.name,
-    props: { ...r.inputs, ...(r.outputs ?? {}) },
+    props: { ...r.inputs, ...(r.outputs ?? {}), ...(r.id === undefined ? {} : { id: r.id }) },
     propertyDependencies: r.propertyDependencies,
   }));
   for (const policy of policies) {
