@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import { type ReportViolation, type ResourceValidationPolicy, type StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configOf, violation } from "./lib/config";
 import { parsePolicyDocument, PolicyDocumentError, type NormalisedStatement } from "./lib/policyDocument";
-import { isProvided, readKnown } from "./lib/known";
+import { isProvided } from "./lib/known";
 import { refersTo, type StackResource } from "./lib/stackReferences";
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
@@ -127,7 +127,8 @@ function checkBucketControls(resources: readonly StackResource[], config: Bucket
   const policies = ofType("aws:s3/bucketPolicy:BucketPolicy");
   for (const bucket of ofType("aws:s3/bucket:Bucket")) {
     if (config.exemptBuckets.includes(bucket.name)) continue;
-    const inline = (key: string) => readKnown(() => bucket.props[key] !== undefined) === true;
+    // Deprecated inline settings count too; a value unknown during preview is still a value.
+    const inline = (key: string) => isProvided(() => bucket.props[key]);
     const missing: string[] = [];
     if (!hasCompanion(bucket, sse) && !inline("serverSideEncryptionConfiguration")) missing.push("aws.s3.BucketServerSideEncryptionConfiguration");
     if (!hasCompanion(bucket, pab)) missing.push("aws.s3.BucketPublicAccessBlock");

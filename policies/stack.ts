@@ -6,7 +6,7 @@
 import { type ReportViolation, type StackValidationPolicy } from "@pulumi/policy";
 import { RETENTION_DEFAULTS, retentionProblem } from "./cloudwatch";
 import { configOf, violation } from "./lib/config";
-import { readKnown } from "./lib/known";
+import { isProvided, readKnown } from "./lib/known";
 import { refersTo, type StackResource } from "./lib/stackReferences";
 
 const FUNCTION = "aws:lambda/function:Function";
@@ -38,11 +38,9 @@ interface FailurePath {
 }
 
 function failurePathOf(fn: StackResource, resources: readonly StackResource[]): FailurePath {
-  // A deadLetterConfig whose ARN is still unknown during preview counts: the block is present.
-  const deadLetter = readKnown(() => get(fn.props, "deadLetterConfig") !== undefined) === true;
-  const onFailureConfigs = invokeConfigsOf(fn, resources).filter(
-    (cfg) => readKnown(() => get(cfg.props, "destinationConfig", "onFailure") !== undefined) === true,
-  );
+  // A dead-letter target or destination still unknown during preview counts: it is being created.
+  const deadLetter = isProvided(() => get(fn.props, "deadLetterConfig"));
+  const onFailureConfigs = invokeConfigsOf(fn, resources).filter((cfg) => isProvided(() => get(cfg.props, "destinationConfig", "onFailure")));
   return { deadLetter, onFailureConfigs };
 }
 

@@ -3,6 +3,7 @@ import { type Unwrap } from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { s3BucketControlsPresent, s3BucketSseKms, s3BucketVersioning, s3PublicAccessBlock, s3TlsOnlyPolicy } from "../../policies/s3";
 import { resourceOf, runResourcePolicy, runStackPolicy, typeTokenOf, type StackResourceUnderTest } from "../helpers/policyHarness";
+import { asPreview, UNKNOWN } from "../helpers/previewValues";
 
 const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -138,6 +139,12 @@ describe("s3-bucket-controls-present", () => {
     const run = await runStackPolicy(s3BucketControlsPresent, [bucket, ...controls(false).filter((c) => c.name !== left)]);
     expect(run.violations).toEqual([`Bucket 'data' has no ${missing}. Remediation: create ${missing} with bucket: <bucket>.id.`]);
     expect(run.urns).toEqual(["urn:pulumi:test::container-anomaly-detection::aws:s3/bucket:Bucket::data"]);
+  });
+
+  it("counts deprecated inline settings, also when their value is unknown during preview", async () => {
+    const inlineBucket = { ...bucket, props: asPreview({ ...bucket.props, serverSideEncryptionConfiguration: { rule: {} }, versioning: { enabled: true }, policy: UNKNOWN }) };
+    const onlyPab = controls(false).filter((c) => c.name === "data-pab");
+    expect((await runStackPolicy(s3BucketControlsPresent, [inlineBucket, ...onlyPab])).violations).toEqual([]);
   });
 
   it("does not count controls of another bucket, and honours exemptBuckets", async () => {

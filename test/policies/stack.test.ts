@@ -50,6 +50,11 @@ describe("lambda-failure-destination", () => {
     }
   });
 
+  it("counts a dead-letter target that is unknown during preview", async () => {
+    const previewFn = resource(aws.lambda.Function, "detect", asPreview({ name: UNKNOWN, deadLetterConfig: UNKNOWN }));
+    expect((await runStackPolicy(lambdaFailureDestination, [previewFn])).violations).toEqual([]);
+  });
+
   it("flags a function with neither", async () => {
     const run = await runStackPolicy(lambdaFailureDestination, [fn({ deadLetterConfig: undefined }), dlq]);
     expect(run.violations).toEqual([
