@@ -6,7 +6,7 @@ import { attributeAnomaly } from "../detection/attributeAnomaly";
 import { decideScaling, validateScalingPolicy, type ScalingPolicy } from "../detection/decideScaling";
 import { DEFAULT_INCIDENT_SETTINGS, trackStep, type IncidentSettings, type TrackerEvent } from "../detection/incidentTracker";
 import { gradeOf, type ScoreStats } from "../model/scoreThreshold";
-import type { AlertSink, Clock, Log, MetricSource, Scaler, Scorer, StateStore } from "../ports";
+import type { AlertSink, Clock, Log, MetricSource, RunMetrics, Scaler, Scorer, StateStore } from "../ports";
 import type { Anomaly, IncidentEvent, ScalingDecision } from "../types";
 import { detectorStateKey, initialDetectorState, type ServiceDetectorState } from "./detectorState";
 
@@ -47,6 +47,8 @@ export interface DetectHandlerDeps {
   readonly state: StateStore;
   readonly clock: Clock;
   readonly log: Log;
+  /** Counters and timings of each run (CloudWatch EMF in the Lambda); optional locally. */
+  readonly metrics?: RunMetrics;
   readonly settings?: Partial<DetectSettings>;
 }
 
@@ -57,8 +59,10 @@ export interface ServiceRunSummary {
   readonly stepsSkipped: number;
   readonly anomalies: readonly Anomaly[];
   readonly events: readonly IncidentEvent[];
-  readonly scaling?: ScalingDecision & { applied: boolean; error?: string };
+  readonly scaling?: ScalingDecision & { applied: boolean; dryRun?: boolean; error?: string };
   readonly alertsSent: number;
+  /** Alerts the sink could not publish but parked in its dead-letter queue (the run still fails). */
+  readonly alertsParked: number;
   readonly alertsPending: number;
   readonly error?: string;
 }
@@ -103,7 +107,7 @@ export function makeDetectHandler(deps: DetectHandlerDeps): () => Promise<Detect
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         deps.log.error("detect run failed for service", { service: svc.name, error: message });
-        services.push({ service: svc.name, stepsScored: 0, rowsScored: 0, stepsSkipped: 0, anomalies: [], events: [], alertsSent: 0, alertsPending: 0, error: message });
+        services.push({ service: svc.name, stepsScored: 0, rowsScored: 0, stepsSkipped: 0, anomalies: [], events: [], alertsSent: 0, alertsParked: 0, alertsPending: 0, error: message });
       }
     }
     const summary = { at, services };
@@ -144,7 +148,9 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
       const { rows, report } = alignSamples(samples, fs, { from: contextFrom, to: end });
       if (report.duplicates > 0 || report.outOfOrder > 0 || report.unknownMetric > 0) log.info("input cleaned while aligning", { service: svc.name, ...report });
       const vectors = toVectors(rows, fs, model.normalisation, from);
+      const scoreStarted = Date.now();
       const results = vectors.length > 0 ? await deps.scorer.score(vectors.map((v) => v.vector)) : [];
+      if (vectors.length > 0) deps.metrics?.record("scorerLatencyMs", Date.now() - scoreStarted);
       if (results.length !== vectors.length) throw new Error(`scorer returned ${results.length} scores for ${vectors.length} vectors`);
       rowsScored = vectors.length;
       const byStep = new Map<number, { anomalies: Anomaly[]; containers: number }>();
@@ -183,7 +189,7 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
   }
 
   // Decide and apply scaling before alerting, so alerts say what was done (or that it failed).
-  let scaling: (ScalingDecision & { applied: boolean; error?: string }) | undefined;
+  let scaling: (ScalingDecision & { applied: boolean; dryRun?: boolean; error?: string }) | undefined;
   try {
     const capacity = await deps.scaler.describe(svc.name);
     const { decision, state: scalingState } = decideScaling({
@@ -201,12 +207,15 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
       state = { ...state, scaling: scalingState };
     } else {
       try {
-        await deps.scaler.apply(decision);
-        scaling = { ...decision, applied: true };
+        const outcome = await deps.scaler.apply(decision);
+        scaling = outcome ? { ...decision, toTasks: outcome.toTasks, applied: outcome.applied, dryRun: outcome.dryRun, reason: `${decision.reason}; ${outcome.reason}` } : { ...decision, applied: true };
+        // A dry run paces itself like a real action, so it is not re-proposed every run.
         state = { ...state, scaling: scalingState };
-        log.info("scaling applied", { ...decision });
+        deps.metrics?.record("scalingActions", 1);
+        log.info(scaling.dryRun ? "scaling decided (dry run)" : "scaling applied", { ...scaling });
       } catch (err) {
         scaling = { ...decision, applied: false, error: err instanceof Error ? err.message : String(err) };
+        deps.metrics?.record("scalingFailures", 1);
         log.error("scaling failed", { ...decision, error: scaling.error });
       }
     }
@@ -231,6 +240,7 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
   state = { ...state, outbox: [...state.outbox, ...events] };
   version = await deps.state.save(key, state, version);
   let alertsSent = 0;
+  let alertsParked = 0;
   const pending = [...state.outbox];
   let sendError: string | undefined;
   while (pending.length > 0) {
@@ -240,16 +250,26 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
       alertsSent++;
     } catch (err) {
       sendError = err instanceof Error ? err.message : String(err);
+      deps.metrics?.record("alertsFailed", 1);
+      const parkedIn = (err as { parkedIn?: unknown }).parkedIn;
+      if (typeof parkedIn === "string" && parkedIn !== "") {
+        // The sink parked the message in its dead-letter queue: it is safe there; re-sending would duplicate it.
+        log.error("alert not published; parked in the dead-letter queue", { service: svc.name, deadLetterQueue: parkedIn, error: sendError });
+        pending.shift();
+        alertsParked++;
+        continue;
+      }
       log.error("alert delivery failed; kept in the outbox for the next run", { service: svc.name, pending: pending.length, error: sendError });
       break;
     }
   }
-  if (alertsSent > 0) {
+  recordRunMetrics(deps.metrics, rowsScored, anomalies.length, events, alertsSent);
+  if (alertsSent + alertsParked > 0) {
     state = { ...state, outbox: pending };
     await deps.state.save(key, state, version);
   }
-  const summary: ServiceRunSummary = { service: svc.name, stepsScored, rowsScored, stepsSkipped, anomalies, events, scaling, alertsSent, alertsPending: pending.length };
-  if (sendError) throw Object.assign(new Error(`alert delivery failed (${pending.length} pending): ${sendError}`), { summary });
+  const summary: ServiceRunSummary = { service: svc.name, stepsScored, rowsScored, stepsSkipped, anomalies, events, scaling, alertsSent, alertsParked, alertsPending: pending.length };
+  if (sendError) throw Object.assign(new Error(`alert delivery failed (${pending.length} pending, ${alertsParked} parked in the dead-letter queue): ${sendError}`), { summary });
   return summary;
 }
 
@@ -260,4 +280,14 @@ function newestCpuPercent(rows: readonly { timestamp: number; values: readonly n
   const newest = Math.max(...rows.map((r) => r.timestamp));
   const latest = rows.filter((r) => r.timestamp === newest);
   return latest.reduce((s, r) => s + r.values[m], 0) / latest.length;
+}
+
+function recordRunMetrics(metrics: RunMetrics | undefined, rows: number, anomalies: number, events: readonly IncidentEvent[], alertsSent: number): void {
+  if (!metrics) return;
+  metrics.record("rowsProcessed", rows);
+  metrics.record("anomalies", anomalies);
+  metrics.record("incidentsOpened", events.filter((e) => e.type === "open").length);
+  metrics.record("incidentsUpdated", events.filter((e) => e.type === "update").length);
+  metrics.record("incidentsResolved", events.filter((e) => e.type === "resolve").length);
+  metrics.record("alertsSent", alertsSent);
 }
