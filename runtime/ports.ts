@@ -55,7 +55,7 @@ export interface Scaler {
    * Applies a `scale-out` or `restore` decision (`none` is never passed). Resolves with what was done when the
    * scaler can tell (dry-run, clamped target); rejects when it refused or failed.
    */
-  apply(decision: ScalingDecision): Promise<ScalingOutcome | void>;
+  apply(decision: ScalingDecision): Promise<ScalingOutcome | undefined>;
 }
 
 /** A stored value with the version token needed to update it safely. */

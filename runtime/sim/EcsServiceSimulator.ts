@@ -1,5 +1,5 @@
 import { Random } from "../model/random";
-import type { MetricSource, Scaler, ServiceCapacity, TimeRange } from "../ports";
+import type { MetricSource, Scaler, ScalingOutcome, ServiceCapacity, TimeRange } from "../ports";
 import type { MetricSample, ScalingDecision } from "../types";
 import type { InjectedIncident } from "./incidentPlan";
 
@@ -88,7 +88,7 @@ export class EcsServiceSimulator implements MetricSource, Scaler {
     return { desiredTasks: this.desired, runningTasks: running, deploying: false };
   }
 
-  async apply(decision: ScalingDecision): Promise<void> {
+  async apply(decision: ScalingDecision): Promise<ScalingOutcome> {
     if (decision.service !== this.opts.service) throw new Error(`simulator: unknown service "${decision.service}"`);
     const target = decision.toTasks;
     while (this.tasks.length < target) this.addTask(this.minute + this.startupMinutes);
@@ -96,6 +96,7 @@ export class EcsServiceSimulator implements MetricSource, Scaler {
     while (this.tasks.length > target) this.tasks.pop();
     this.desired = target;
     this.scalingLog.push({ at: this.now, decision });
+    return { applied: true, dryRun: false, target: "desired-count", toTasks: target, reason: `simulator now runs ${target} tasks (new ones report after ${this.startupMinutes} min)` };
   }
 
   /** Container ids currently in the service, in task order. */
