@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadFeatureSetFile } from "../../cli/commands/collect";
-import { CliError } from "../../cli/cliError";
+import type { CliError } from "../../cli/cliError";
 import { DEFAULT_FEATURE_SET } from "../../runtime/features/defaultFeatureSet";
 
 const dir = mkdtempSync(join(tmpdir(), "cad-fs-"));
