@@ -83,6 +83,8 @@ export class DetectRunError extends Error {
  *
  * Delivery: events go to an outbox saved with the state before any alert is sent; undelivered ones stay
  * there and are sent first next time, so a failed publish loses nothing and a retry never scales twice.
+ * A scaling action is claimed with a conditional state write before it is applied, so of two overlapping runs
+ * only one acts; the other fails with StateConflictError before touching the service or sending anything.
  */
 export function makeDetectHandler(deps: DetectHandlerDeps): () => Promise<DetectRunSummary> {
   const settings: DetectSettings = { ...DEFAULT_DETECT_SETTINGS, ...deps.settings, incidents: { ...DEFAULT_INCIDENT_SETTINGS, ...deps.settings?.incidents } };
@@ -183,10 +185,10 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
   }
 
   // Decide and apply scaling before alerting, so alerts say what was done (or that it failed).
-  let scaling: (ScalingDecision & { applied: boolean; error?: string }) | undefined;
+  let decided: ReturnType<typeof decideScaling> | undefined;
   try {
     const capacity = await deps.scaler.describe(svc.name);
-    const { decision, state: scalingState } = decideScaling({
+    decided = decideScaling({
       service: svc.name,
       incident: state.tracker.open?.incident,
       capacity,
@@ -196,22 +198,30 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
       activeWithinMs: 5 * stepMs,
       cpuPercent,
     });
-    if (decision.action === "none") {
-      log.debug("scaling decision", { ...decision });
-      state = { ...state, scaling: scalingState };
-    } else {
-      try {
-        await deps.scaler.apply(decision);
-        scaling = { ...decision, applied: true };
-        state = { ...state, scaling: scalingState };
-        log.info("scaling applied", { ...decision });
-      } catch (err) {
-        scaling = { ...decision, applied: false, error: err instanceof Error ? err.message : String(err) };
-        log.error("scaling failed", { ...decision, error: scaling.error });
-      }
-    }
   } catch (err) {
     log.error("could not read service capacity: no scaling this run", { service: svc.name, error: err instanceof Error ? err.message : String(err) });
+  }
+  let scaling: (ScalingDecision & { applied: boolean; error?: string }) | undefined;
+  if (decided && decided.decision.action === "none") {
+    log.debug("scaling decision", { ...decided.decision });
+    state = { ...state, scaling: decided.state };
+  } else if (decided) {
+    const { decision, state: scalingState } = decided;
+    // Claim the action before touching the service: the conditional write fails for an overlapping run that
+    // loaded the same state, so it stops here instead of scaling on top of ours (and past the cooldown). The
+    // claim carries this run's events in the outbox, so a crash after it loses no alert.
+    const pendingEvents: IncidentEvent[] = trackerEvents.map((e) => ({ type: e.type, incident: e.incident, at: e.at }));
+    version = await deps.state.save(key, { ...state, scaling: scalingState, outbox: [...state.outbox, ...pendingEvents] }, version);
+    try {
+      await deps.scaler.apply(decision);
+      scaling = { ...decision, applied: true };
+      state = { ...state, scaling: scalingState };
+      log.info("scaling applied", { ...decision });
+    } catch (err) {
+      // The scaling state stays as it was, so the next run decides again (no cooldown for an action not taken).
+      scaling = { ...decision, applied: false, error: err instanceof Error ? err.message : String(err) };
+      log.error("scaling failed", { ...decision, error: scaling.error });
+    }
   }
 
   const events: IncidentEvent[] = trackerEvents.map((e) => ({ type: e.type, incident: e.incident, at: e.at }));
