@@ -87,6 +87,8 @@ export class DetectRunError extends Error {
  *
  * Delivery: events go to an outbox saved with the state before any alert is sent; undelivered ones stay
  * there and are sent first next time, so a failed publish loses nothing and a retry never scales twice.
+ * A scaling action is claimed with a conditional state write before it is applied, so of two overlapping runs
+ * only one acts; the other fails with StateConflictError before touching the service or sending anything.
  */
 export function makeDetectHandler(deps: DetectHandlerDeps): () => Promise<DetectRunSummary> {
   const settings: DetectSettings = { ...DEFAULT_DETECT_SETTINGS, ...deps.settings, incidents: { ...DEFAULT_INCIDENT_SETTINGS, ...deps.settings?.incidents } };
@@ -141,7 +143,14 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
   let cpuPercent: number | undefined;
   if (from < end) {
     const contextFrom = from - (fs.shingleSize - 1 + fs.maxFillSteps) * stepMs;
-    const samples = await deps.source.fetch(svc.name, { from: contextFrom, to: end });
+    const fetched = await deps.source.fetch(svc.name, { from: contextFrom, to: end });
+    // A non-numeric value must not block detection run after run: leave it out (as a gap), count it and say where.
+    const samples = fetched.filter((x) => Number.isFinite(x.value) && Number.isFinite(x.timestamp));
+    if (samples.length < fetched.length) {
+      const bad = fetched.find((x) => !Number.isFinite(x.value) || !Number.isFinite(x.timestamp)) as (typeof fetched)[number];
+      log.warn("samples with non-numeric values or timestamps left out", { service: svc.name, count: fetched.length - samples.length, example: { container: bad.container, metric: bad.metric, timestamp: String(bad.timestamp), value: String(bad.value) } });
+      deps.metrics?.record("rowsSkipped", fetched.length - samples.length);
+    }
     if (samples.length === 0) {
       log.warn("no samples for service in window", { service: svc.name, from: new Date(from).toISOString(), to: new Date(end).toISOString() });
     } else {
@@ -189,10 +198,10 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
   }
 
   // Decide and apply scaling before alerting, so alerts say what was done (or that it failed).
-  let scaling: (ScalingDecision & { applied: boolean; dryRun?: boolean; error?: string }) | undefined;
+  let decided: ReturnType<typeof decideScaling> | undefined;
   try {
     const capacity = await deps.scaler.describe(svc.name);
-    const { decision, state: scalingState } = decideScaling({
+    decided = decideScaling({
       service: svc.name,
       incident: state.tracker.open?.incident,
       capacity,
@@ -202,25 +211,33 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
       activeWithinMs: 5 * stepMs,
       cpuPercent,
     });
-    if (decision.action === "none") {
-      log.debug("scaling decision", { ...decision });
-      state = { ...state, scaling: scalingState };
-    } else {
-      try {
-        const outcome = await deps.scaler.apply(decision);
-        scaling = outcome ? { ...decision, toTasks: outcome.toTasks, applied: outcome.applied, dryRun: outcome.dryRun, reason: `${decision.reason}; ${outcome.reason}` } : { ...decision, applied: true };
-        // A dry run paces itself like a real action, so it is not re-proposed every run.
-        state = { ...state, scaling: scalingState };
-        deps.metrics?.record("scalingActions", 1);
-        log.info(scaling.dryRun ? "scaling decided (dry run)" : "scaling applied", { ...scaling });
-      } catch (err) {
-        scaling = { ...decision, applied: false, error: err instanceof Error ? err.message : String(err) };
-        deps.metrics?.record("scalingFailures", 1);
-        log.error("scaling failed", { ...decision, error: scaling.error });
-      }
-    }
   } catch (err) {
     log.error("could not read service capacity: no scaling this run", { service: svc.name, error: err instanceof Error ? err.message : String(err) });
+  }
+  let scaling: (ScalingDecision & { applied: boolean; dryRun?: boolean; error?: string }) | undefined;
+  if (decided && decided.decision.action === "none") {
+    log.debug("scaling decision", { ...decided.decision });
+    state = { ...state, scaling: decided.state };
+  } else if (decided) {
+    const { decision, state: scalingState } = decided;
+    // Claim the action before touching the service: the conditional write fails for an overlapping run that
+    // loaded the same state, so it stops here instead of scaling on top of ours (and past the cooldown). The
+    // claim carries this run's events in the outbox, so a crash after it loses no alert.
+    const pendingEvents: IncidentEvent[] = trackerEvents.map((e) => ({ type: e.type, incident: e.incident, at: e.at }));
+    version = await deps.state.save(key, { ...state, scaling: scalingState, outbox: [...state.outbox, ...pendingEvents] }, version);
+    try {
+      const outcome = await deps.scaler.apply(decision);
+      scaling = outcome ? { ...decision, toTasks: outcome.toTasks, applied: outcome.applied, dryRun: outcome.dryRun, reason: `${decision.reason}; ${outcome.reason}` } : { ...decision, applied: true };
+      // A dry run paces itself like a real action, so it is not re-proposed every run.
+      state = { ...state, scaling: scalingState };
+      deps.metrics?.record("scalingActions", 1);
+      log.info(scaling.dryRun ? "scaling decided (dry run)" : "scaling applied", { ...scaling });
+    } catch (err) {
+      // The scaling state stays as it was, so the next run decides again (no cooldown for an action not taken).
+      scaling = { ...decision, applied: false, error: err instanceof Error ? err.message : String(err) };
+      deps.metrics?.record("scalingFailures", 1);
+      log.error("scaling failed", { ...decision, error: scaling.error });
+    }
   }
 
   const events: IncidentEvent[] = trackerEvents.map((e) => ({ type: e.type, incident: e.incident, at: e.at }));
@@ -269,7 +286,7 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
     await deps.state.save(key, state, version);
   }
   const summary: ServiceRunSummary = { service: svc.name, stepsScored, rowsScored, stepsSkipped, anomalies, events, scaling, alertsSent, alertsParked, alertsPending: pending.length };
-  if (sendError) throw Object.assign(new Error(`alert delivery failed (${pending.length} pending, ${alertsParked} parked in the dead-letter queue): ${sendError}`), { summary });
+  if (sendError) throw Object.assign(new Error(`alert delivery failed (${pending.length} pending${alertsParked > 0 ? `, ${alertsParked} parked in the dead-letter queue` : ""}): ${sendError}`), { summary });
   return summary;
 }
 
