@@ -95,7 +95,8 @@ export async function buildDataset(opts: BuildDatasetOptions): Promise<BuildData
   if (withData.length === 0) {
     const span = opts.range ? ` between ${iso(opts.range.from)} and ${iso(opts.range.to)}` : "";
     const which = opts.services ? `services ${opts.services.map((s) => `"${s}"`).join(", ")}` : "any service";
-    throw new DatasetBuildError(`no feature rows for ${which}${span} under ${where || "the input root"} (${windows.reduce((s, w) => s + w.keys.length, 0)} windows read)`);
+    const read = windows.reduce((s, w) => s + w.keys.length, 0);
+    throw new DatasetBuildError(`no feature rows for ${which}${span} under ${where || "the input root"} (${read} window${read === 1 ? "" : "s"} read)`);
   }
   const range = opts.range ?? dataSpan(withData, stepMs);
 
