@@ -5,11 +5,13 @@ import { Command, Option } from "commander";
 import { DirectoryObjectStore } from "../../runtime/adapters/local/DirectoryObjectStore";
 import { S3ObjectStore } from "../../runtime/adapters/s3/S3ObjectStore";
 import { DEFAULT_FEATURE_SET } from "../../runtime/features/defaultFeatureSet";
+import { FeatureCsvError } from "../../runtime/features/featureRowCsv";
 import { validateFeatureSet, type FeatureSet } from "../../runtime/features/featureSet";
 import type { ObjectStore } from "../../runtime/ports";
 import { defaultIncidentPlan } from "../../runtime/sim/incidentPlan";
-import { buildDataset, type IncidentWindow } from "../../training/buildDataset";
+import { buildDataset, DatasetBuildError, type IncidentWindow } from "../../training/buildDataset";
 import { collectSimulatedWindows } from "../../training/collectSimulatedWindows";
+import { FeatureWindowError } from "../../training/readFeatureWindows";
 import { rcfHyperparameters, toSageMakerHyperParameters } from "../../training/hyperparameters";
 import { CliError, EXIT_USAGE, parsePositiveInt } from "../cliError";
 import { COLLECT_FEATURE_SET } from "../collectSources";
@@ -121,6 +123,10 @@ async function runBuild(o: BuildOptions): Promise<void> {
     ...(incidents ? { incidents } : {}),
     ...(sourceQueries ? { sourceQueries } : {}),
     ...(o.rowsPerPart ? { rowsPerPart: o.rowsPerPart } : {}),
+  }).catch((err: unknown) => {
+    // Bad input is the user's to fix: print the message (it names the object), not a stack trace.
+    if (err instanceof DatasetBuildError || err instanceof FeatureWindowError || err instanceof FeatureCsvError) throw new CliError(err.message);
+    throw err;
   });
   const m = r.manifest;
   const lines = [`read ${Object.values(m.services).reduce((s, x) => s + x.windows, 0)} windows from ${where}, ${m.range.from} -> ${m.range.to}${incidentsFile ? `; incidents from ${incidentsFile}` : ""}`];
