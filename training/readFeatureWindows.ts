@@ -118,10 +118,16 @@ async function windowKeys(objects: ObjectStore, prefix: string, service: string,
   return keys.sort();
 }
 
-/** Metric columns of a window's header line, in file order (quoted names unquoted). */
+/** Metric columns of a window's header line, in file order (RFC 4180 quoting undone). */
 function headerMetrics(text: string): string[] {
-  const line = text.slice(0, text.indexOf("\n") === -1 ? text.length : text.indexOf("\n")).replace(/\r$/, "");
-  const cells = line.split(",").map((c) => (c.startsWith('"') && c.endsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c));
+  const end = text.indexOf("\n");
+  const line = (end === -1 ? text : text.slice(0, end)).replace(/\r$/, "");
+  const cells: string[] = [];
+  for (const m of line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)) {
+    const cell = m[1];
+    cells.push(cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell);
+    if (m[2] === "") break;
+  }
   return cells.filter((c) => c !== "timestamp" && c !== "service" && c !== "container");
 }
 

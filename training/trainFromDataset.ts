@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { basename, dirname } from "node:path";
 import { DirectoryObjectStore } from "../runtime/adapters/local/DirectoryObjectStore";
+import { anomalyRateAt } from "../runtime/detection/modelHealth";
 import { parseDatasetFeatures, type DatasetFeatures } from "../runtime/features/datasetFeatures";
 import type { ModelBundle } from "../runtime/model/modelBundle";
 import type { ObjectStore } from "../runtime/ports";
@@ -28,6 +29,8 @@ export interface TrainFromDatasetResult {
   /** Vectors of the train channel (the forest's training points). */
   readonly vectors: number;
   readonly trainingScores: number[];
+  /** Fraction of the training vectors scored above the threshold: the expected anomaly rate for model health. */
+  readonly expectedAnomalyRate: number;
   /** The labelled test channel, when the set has one: vectors and labels, for a backtest. */
   readonly test?: { readonly vectors: number[][]; readonly labels: (0 | 1)[] };
 }
@@ -81,7 +84,8 @@ export async function trainFromDatasetStore(objects: ObjectStore, prefix: string
     sigmas: opts.sigmas,
     trainedAt: opts.trainedAt,
   });
-  return { version, model, features, manifest, hyperparameters, vectors: train.vectors.length, trainingScores, ...(test ? { test } : {}) };
+  const expectedAnomalyRate = anomalyRateAt(trainingScores, model.scoreStats.threshold);
+  return { version, model, features, manifest, hyperparameters, vectors: train.vectors.length, trainingScores, expectedAnomalyRate, ...(test ? { test } : {}) };
 }
 
 function parseManifest(text: string, source: string, version: string): DatasetManifest {

@@ -76,6 +76,17 @@ export function healthMetrics(health: readonly ModelHealth[]): HealthMetric[] {
   return out;
 }
 
+/**
+ * The anomaly rate a model shows on its own training scores (fraction above `threshold`): the `expectedRate`
+ * to compare live rates with. Zero scores give 0.
+ */
+export function anomalyRateAt(scores: readonly number[], threshold: number): number {
+  if (scores.length === 0) return 0;
+  let above = 0;
+  for (const s of scores) if (s > threshold) above++;
+  return above / scores.length;
+}
+
 function quantiles(scores: readonly number[], service: string): NonNullable<ModelHealth["scoreQuantiles"]> {
   for (const s of scores) if (!Number.isFinite(s)) throw new Error(`service "${service}": score ${s} is not finite`);
   const sorted = [...scores].sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { healthMetrics, modelHealth } from "../../runtime/detection/modelHealth";
+import { anomalyRateAt, healthMetrics, modelHealth } from "../../runtime/detection/modelHealth";
 
 describe("modelHealth", () => {
   it("computes anomaly rate, ratio to the expected rate and nearest-rank score quantiles per service", () => {
@@ -36,5 +36,12 @@ describe("modelHealth", () => {
     expect(() => modelHealth([{ service: "a", rowsScored: 2, anomalies: [], scores: [1] }])).toThrow('service "a": 1 scores for 2 rows scored');
     expect(() => modelHealth([{ service: "a", rowsScored: 1, anomalies: [], scores: [NaN] }])).toThrow('service "a": score NaN is not finite');
     expect(() => modelHealth([], 0)).toThrow("expectedRate must be a fraction in (0, 1], got 0");
+  });
+});
+
+describe("anomalyRateAt", () => {
+  it("is the fraction of scores strictly above the threshold", () => {
+    expect(anomalyRateAt([1, 2, 3, 4], 3)).toBe(0.25);
+    expect(anomalyRateAt([], 1)).toBe(0);
   });
 });

@@ -176,3 +176,14 @@ describe("buildDataset refuses bad input with errors naming the object", () => {
     expect(output.objects.size).toBe(0);
   });
 });
+
+describe("buildDataset with quoted metric names", () => {
+  it("reads a header whose metric names need quoting (commas, quotes)", async () => {
+    const fs = { ...SMALL_FEATURE_SET, metrics: [{ name: 'cpu,"user"', role: "cpu" as const }, { name: "mem", role: "memory" as const }] };
+    const input = new MemoryObjectStore();
+    const key = await putWindow(input, "", "svc", 0, [row("svc", "c", 0, [0, 10]), row("svc", "c", 1, [2, 10])], fs);
+    expect(input.text(key).split("\n")[0]).toBe('timestamp,service,container,"cpu,""user""",mem');
+    const r = await buildDataset({ input, inputPrefix: "", output: new MemoryObjectStore(), outputPrefix: "", featureSet: fs });
+    expect(r.manifest.channels.train.rows).toBe(1);
+  });
+});

@@ -37,6 +37,9 @@ describe("trainFromDataset: local training on a built set is the same flow", () 
     expect(local.model).toEqual(direct.model);
     expect(local.hyperparameters).toEqual({ feature_dim: 7, num_trees: 50, num_samples_per_tree: 128 });
     expect(local.test).toBeUndefined();
+    expect(local.expectedAnomalyRate).toBe(local.trainingScores.filter((s) => s > local.model.scoreStats.threshold).length / local.vectors);
+    expect(local.expectedAnomalyRate).toBeGreaterThan(0);
+    expect(local.expectedAnomalyRate).toBeLessThan(0.05);
   });
 
   it("refuses hyperparameters SageMaker would refuse, before training", async () => {

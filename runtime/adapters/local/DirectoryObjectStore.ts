@@ -2,6 +2,9 @@ import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { ObjectStore } from "../../ports";
 
+/** Makes temporary names unique within the process (two puts of one key may overlap). */
+let tmpCounter = 0;
+
 /**
  * ObjectStore on a local directory: key `a/b/c.csv` is the file `<root>/a/b/c.csv`. Lets the collector's
  * windows and the training sets live on disk with exactly the keys they have in S3. Writes go to a temporary
@@ -17,7 +20,7 @@ export class DirectoryObjectStore implements ObjectStore {
   async put(key: string, body: string, _contentType: string): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
+    const tmp = `${path}.${process.pid}-${++tmpCounter}.tmp`;
     await writeFile(tmp, body, "utf-8");
     await rename(tmp, path);
   }
