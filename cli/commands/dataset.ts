@@ -51,7 +51,7 @@ export function datasetCommand(): Command {
     .option("--services <names...>", "services to include (space or comma separated); default: every service found")
     .option("--out <dir>", "write training/<version>/ under this directory (required with --input)")
     .option("--incidents <file>", `JSON list of {service, from, to, container?} incident windows: adds a labelled test/ channel (default with --input: <input>/${INCIDENTS_FILE} if present)`)
-    .addOption(new Option("--feature-set <name|file>", 'the feature set the detector is configured with: "default", "collect" (cad collect\'s) or a JSON file').default("default"))
+    .addOption(new Option("--feature-set <name|file>", 'the feature set the detector is configured with: "default", "collect" (cad collect\'s), or a JSON file (a feature set, or a model.json / features.json holding one)').default("default"))
     .option("--source-queries <file>", "JSON object of source name → query text, recorded in features.json")
     .option("--rows-per-part <n>", "records per part file", parsePositiveInt("--rows-per-part"))
     .option("--endpoint-url <url>", "S3-compatible endpoint (MinIO, LocalStack); path-style addressing")
@@ -149,8 +149,10 @@ function loadFeatureSet(spec: string): FeatureSet {
   if (spec === "default") return DEFAULT_FEATURE_SET;
   if (spec === "collect") return COLLECT_FEATURE_SET;
   const raw = readJson(spec, "--feature-set");
+  // A model file (model.json) or a set's features.json carries the feature set under "featureSet".
+  const candidate = raw !== null && typeof raw === "object" && "featureSet" in raw ? (raw as { featureSet: unknown }).featureSet : raw;
   try {
-    return validateFeatureSet(raw as FeatureSet, spec);
+    return validateFeatureSet(candidate as FeatureSet, spec);
   } catch (e) {
     throw new CliError((e as Error).message, EXIT_USAGE);
   }

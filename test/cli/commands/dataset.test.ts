@@ -74,7 +74,7 @@ describe("cad dataset build --bucket (s3rver)", () => {
     vi.stubEnv("AWS_ACCESS_KEY_ID", "S3RVER");
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "S3RVER");
     const fsFile = join(dir, "features.json");
-    writeFileSync(fsFile, JSON.stringify(SMALL_FEATURE_SET));
+    writeFileSync(fsFile, JSON.stringify({ format: "cad-model/1", featureSet: SMALL_FEATURE_SET })); // a model file names its feature set
     const code = await runCli(["dataset", "build", "--bucket", "cad-cli-dataset", "--prefix", "env/dev", "--endpoint-url", url, "--feature-set", fsFile, "--services", "checkout,search", "--from", "2026-01-05T00:00:00Z", "--to", "2026-01-05T00:20:00Z"]);
     expect(stderr).toBe("");
     expect(code).toBe(0);
