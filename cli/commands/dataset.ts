@@ -6,15 +6,14 @@ import { DirectoryObjectStore } from "../../runtime/adapters/local/DirectoryObje
 import { S3ObjectStore } from "../../runtime/adapters/s3/S3ObjectStore";
 import { DEFAULT_FEATURE_SET } from "../../runtime/features/defaultFeatureSet";
 import { FeatureCsvError } from "../../runtime/features/featureRowCsv";
-import { validateFeatureSet, type FeatureSet } from "../../runtime/features/featureSet";
 import type { ObjectStore } from "../../runtime/ports";
 import { defaultIncidentPlan } from "../../runtime/sim/incidentPlan";
 import { buildDataset, DatasetBuildError, type IncidentWindow } from "../../training/buildDataset";
 import { collectSimulatedWindows } from "../../training/collectSimulatedWindows";
 import { FeatureWindowError } from "../../training/readFeatureWindows";
 import { rcfHyperparameters, toSageMakerHyperParameters } from "../../training/hyperparameters";
+import { loadFeatureSetOption } from "../featureSetOption";
 import { CliError, EXIT_USAGE, parsePositiveInt } from "../cliError";
-import { COLLECT_FEATURE_SET } from "../collectSources";
 import { DEMO_SERVICE, DEMO_START } from "../demo/runDemo";
 import { parseTime } from "./collect";
 
@@ -91,7 +90,7 @@ async function runBuild(o: BuildOptions): Promise<void> {
   const from = o.from !== undefined ? parseTime(o.from, now, "--from") : undefined;
   const to = o.to !== undefined ? parseTime(o.to, now, "--to") : undefined;
   if ((from === undefined) !== (to === undefined)) throw new CliError("give both --from and --to, or neither (then the whole span found is used)", EXIT_USAGE);
-  const featureSet = loadFeatureSet(o.featureSet);
+  const featureSet = loadFeatureSetOption(o.featureSet);
   const services = o.services?.flatMap((s) => s.split(",")).map((s) => s.trim()).filter((s) => s !== "");
 
   let input: ObjectStore;
@@ -143,19 +142,6 @@ async function runBuild(o: BuildOptions): Promise<void> {
   lines.push(`next: pulumi config set trainingDataVersion ${r.version} && pulumi up`);
   lines.push(r.version);
   process.stdout.write(lines.join("\n") + "\n");
-}
-
-function loadFeatureSet(spec: string): FeatureSet {
-  if (spec === "default") return DEFAULT_FEATURE_SET;
-  if (spec === "collect") return COLLECT_FEATURE_SET;
-  const raw = readJson(spec, "--feature-set");
-  // A model file (model.json) or a set's features.json carries the feature set under "featureSet".
-  const candidate = raw !== null && typeof raw === "object" && "featureSet" in raw ? (raw as { featureSet: unknown }).featureSet : raw;
-  try {
-    return validateFeatureSet(candidate as FeatureSet, spec);
-  } catch (e) {
-    throw new CliError((e as Error).message, EXIT_USAGE);
-  }
 }
 
 function defaultIncidentsFile(inputDir: string): string | undefined {
