@@ -1,3 +1,4 @@
+import { anomalyRateAt } from "../runtime/detection/modelHealth";
 import { featureDim, type FeatureSet } from "../runtime/features/featureSet";
 import type { Normalisation } from "../runtime/features/normalisation";
 import type { ModelBundle } from "../runtime/model/modelBundle";
@@ -30,12 +31,14 @@ export function trainOnVectors(vectors: readonly (readonly number[])[], fs: Feat
   const seed = opts.seed ?? 42;
   const forest = RandomCutForest.train(vectors, { numTrees, sampleSize, seed });
   const trainingScores = vectors.map((v) => forest.score(v));
+  const scoreStats = fitThreshold(trainingScores, opts.sigmas ?? 3);
   const model: ModelBundle = {
     format: "cad-model/1",
     trainedAt: opts.trainedAt ?? new Date().toISOString(),
     featureSet: fs,
     normalisation,
-    scoreStats: fitThreshold(trainingScores, opts.sigmas ?? 3),
+    scoreStats,
+    expectedAnomalyRate: anomalyRateAt(trainingScores, scoreStats.threshold),
     hyperparameters: { feature_dim: dim, num_trees: numTrees, num_samples_per_tree: sampleSize },
     seed,
     forest: forest.toState(),
