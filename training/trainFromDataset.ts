@@ -49,8 +49,21 @@ export async function trainFromDataset(versionDir: string, opts: TrainFromDatase
   return trainFromDatasetStore(new DirectoryObjectStore(dirname(parent)), "", basename(versionDir), opts);
 }
 
-/** `trainFromDataset` on any ObjectStore (e.g. the S3 bucket the set was built into). */
-export async function trainFromDatasetStore(objects: ObjectStore, prefix: string, version: string, opts: TrainFromDatasetOptions = {}): Promise<TrainFromDatasetResult> {
+/** A training set version as read back and verified: manifest, features.json and the channels' vectors. */
+export interface DatasetVersion {
+  readonly manifest: DatasetManifest;
+  readonly features: DatasetFeatures;
+  readonly train: { readonly vectors: number[][] };
+  readonly test?: { readonly vectors: number[][]; readonly labels: (0 | 1)[] };
+}
+
+/**
+ * Reads a training set version from any ObjectStore and verifies it: the manifest, features.json (format and
+ * version), and every part against the manifest's SHA-256 and `feature_dim`.
+ *
+ * @throws Error naming the object at fault.
+ */
+export async function readDatasetVersion(objects: ObjectStore, prefix: string, version: string): Promise<DatasetVersion> {
   const base = `${prefix}training/${version}/`;
   const read = async (key: string): Promise<string> => {
     const text = await objects.get(base + key);
@@ -60,8 +73,6 @@ export async function trainFromDatasetStore(objects: ObjectStore, prefix: string
   const manifest = parseManifest(await read("manifest.json"), `${base}manifest.json`, version);
   const features = parseDatasetFeatures(await read("features.json"), `${base}features.json`);
   if (features.version !== version) throw new Error(`${base}features.json: "version" is "${features.version}", expected "${version}"`);
-  const hyperparameters = rcfHyperparameters(features, opts.hyperparameters);
-
   const readChannel = async (parts: DatasetManifest["channels"]["train"]["parts"], labelled: boolean) => {
     const vectors: number[][] = [];
     const labels: (0 | 1)[] = [];
@@ -77,6 +88,13 @@ export async function trainFromDatasetStore(objects: ObjectStore, prefix: string
   };
   const train = await readChannel(manifest.channels.train.parts, false);
   const test = manifest.channels.test ? await readChannel(manifest.channels.test.parts, true) : undefined;
+  return { manifest, features, train: { vectors: train.vectors }, ...(test ? { test } : {}) };
+}
+
+/** `trainFromDataset` on any ObjectStore (e.g. the S3 bucket the set was built into). */
+export async function trainFromDatasetStore(objects: ObjectStore, prefix: string, version: string, opts: TrainFromDatasetOptions = {}): Promise<TrainFromDatasetResult> {
+  const { manifest, features, train, test } = await readDatasetVersion(objects, prefix, version);
+  const hyperparameters = rcfHyperparameters(features, opts.hyperparameters);
   const { model, trainingScores } = trainOnVectors(train.vectors, features.featureSet, features.normalisation, {
     numTrees: hyperparameters.num_trees,
     sampleSize: hyperparameters.num_samples_per_tree,

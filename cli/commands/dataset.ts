@@ -13,6 +13,9 @@ import { collectSimulatedWindows } from "../../training/collectSimulatedWindows"
 import { FeatureWindowError } from "../../training/readFeatureWindows";
 import { rcfHyperparameters, toSageMakerHyperParameters } from "../../training/hyperparameters";
 import { loadFeatureSetOption } from "../featureSetOption";
+import { SageMakerScorer } from "../../runtime/adapters/sagemaker/SageMakerScorer";
+import { calibratedThresholdKey } from "../../runtime/model/calibratedThreshold";
+import { calibrateThreshold } from "../../training/calibrateThreshold";
 import { CliError, EXIT_USAGE, parsePositiveInt } from "../cliError";
 import { DEMO_SERVICE, DEMO_START } from "../demo/runDemo";
 import { parseTime } from "./collect";
@@ -56,6 +59,18 @@ export function datasetCommand(): Command {
     .option("--endpoint-url <url>", "S3-compatible endpoint (MinIO, LocalStack); path-style addressing")
     .option("--region <region>", "AWS region of the bucket (default: AWS_REGION)")
     .action(async (o: BuildOptions) => runBuild(o));
+  dataset
+    .command("calibrate")
+    .description("score a training set's train/ channel through the deployed SageMaker endpoint and store the endpoint's own threshold (training/<version>/threshold.json), which the detect Lambda loads: SageMaker's RCF scores differ in value from the local forest's")
+    .requiredOption("--version <version>", "the training set version (ds-…), as `cad dataset build` printed it")
+    .requiredOption("--endpoint <name>", "the SageMaker endpoint serving the model trained on that version (`pulumi stack output endpointName`)")
+    .option("--input <dir>", "a local directory holding training/<version>/ (what `build --out` wrote)")
+    .option("--bucket <name>", "the bucket holding <prefix>training/<version>/")
+    .option("--prefix <prefix>", "key prefix of the training sets in the bucket", "")
+    .option("--region <region>", "AWS region of the bucket and the endpoint (default: AWS_REGION)")
+    .option("--endpoint-url <url>", "S3-compatible endpoint (MinIO, LocalStack); path-style addressing")
+    .option("--sagemaker-url <url>", "SageMaker runtime endpoint override (VPC endpoint, tests)")
+    .action(async (o: CalibrateCliOptions) => runCalibrate(o));
   dataset
     .command("simulate")
     .description(`collect the demo's simulated "${DEMO_SERVICE}" service into collector windows (what the collector Lambda would have written), plus ${INCIDENTS_FILE} with the injected incidents`)
@@ -200,4 +215,36 @@ function readJson(file: string, option: string): unknown {
   } catch (e) {
     throw new CliError(`${file}: not valid JSON (${(e as Error).message})`, EXIT_USAGE);
   }
+}
+
+interface CalibrateCliOptions {
+  version: string;
+  endpoint: string;
+  input?: string;
+  bucket?: string;
+  prefix: string;
+  region?: string;
+  endpointUrl?: string;
+  sagemakerUrl?: string;
+}
+
+async function runCalibrate(o: CalibrateCliOptions): Promise<void> {
+  if ((o.input === undefined) === (o.bucket === undefined)) throw new CliError("give exactly one of --input <dir> or --bucket <name>", EXIT_USAGE);
+  const prefix = o.prefix === "" || o.prefix.endsWith("/") ? o.prefix : `${o.prefix}/`;
+  const region = o.region ?? process.env.AWS_REGION ?? "us-east-1";
+  const objects: ObjectStore =
+    o.input !== undefined ? new DirectoryObjectStore(o.input) : new S3ObjectStore(new S3Client({ region, ...(o.endpointUrl ? { endpoint: o.endpointUrl, forcePathStyle: true } : {}) }), o.bucket as string);
+  const { SageMakerRuntimeClient } = await import("@aws-sdk/client-sagemaker-runtime");
+  const client = new SageMakerRuntimeClient({ region, maxAttempts: 1, ...(o.sagemakerUrl ? { endpoint: o.sagemakerUrl } : {}) });
+  const scorer = new SageMakerScorer({ client, endpointName: o.endpoint });
+  const t = await calibrateThreshold(objects, o.input !== undefined ? "" : prefix, o.version, scorer, {
+    endpoint: o.endpoint,
+    onProgress: (done, total) => process.stderr.write(`\rscored ${done} / ${total} training vectors`),
+  });
+  process.stderr.write("\n");
+  const st = t.scoreStats;
+  process.stdout.write(
+    `endpoint ${t.endpoint} on ${t.version}: ${st.count} scores, mean ${st.mean.toFixed(4)}, std ${st.std.toFixed(4)}, threshold ${st.threshold.toFixed(4)} (mean + ${st.sigmas}σ); ` +
+      `${(t.expectedAnomalyRate * 100).toFixed(2)} % of training vectors above it\nwrote ${o.input !== undefined ? o.input + "/" : `s3://${o.bucket}/`}${calibratedThresholdKey(o.input !== undefined ? "" : prefix, t.version)}\n`,
+  );
 }
