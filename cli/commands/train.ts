@@ -7,6 +7,7 @@ import type { ModelBundle } from "../../runtime/model/modelBundle";
 import { trainOnRows } from "../../training/trainModel";
 import { CliError, parsePositiveInt } from "../cliError";
 import { readMetricsInput } from "../metricsInput";
+import { startProgress, type Progress } from "../progress";
 import { readTruthFile } from "../readTruthFile";
 import { formatTestChannel, formatTrainChannel, SAGEMAKER_TEST_CONTENT_TYPE, SAGEMAKER_TRAIN_CONTENT_TYPE } from "../sageMakerChannels";
 import { inTruthWindow } from "../truthWindows";
@@ -51,19 +52,29 @@ export function trainCommand(): Command {
     .option("--json", "print a JSON summary instead of text")
     .addHelpText("after", "\nExample:\n  npx cad train --input out/demo/metrics.csv --out out/model.json\n")
     .action((o: TrainCliOptions) => {
-      const summary = train(o);
+      // Training is one synchronous call: the bar advances per phase (read, align, train, write).
+      const progress = startProgress("train", { json: o.json, afterMs: 0 });
+      let summary: TrainSummary;
+      try {
+        summary = train(o, progress);
+      } finally {
+        progress.stop();
+      }
       if (o.json) process.stdout.write(JSON.stringify(summary) + "\n");
       else process.stdout.write(formatTrainSummary(summary) + "\n");
     });
 }
 
 /** Runs `cad train`: read, align, train, write the model and the requested channels. */
-export function train(o: TrainCliOptions): TrainSummary {
+export function train(o: TrainCliOptions, progress?: Progress): TrainSummary {
   if (o.sagemakerTestCsv && !o.labels) throw new CliError("--sagemaker-test-csv needs --labels: the test channel's first column is the label", 2);
+  progress?.update(0, 4);
   const input = readMetricsInput(o.input);
   const labels = o.labels ? readTruthFile(o.labels, "--labels") : undefined;
   const fs = input.featureSet;
+  progress?.update(1, 4);
   const { rows } = alignSamples(input.samples, fs);
+  progress?.update(2, 4);
   const trainRows = labels ? rows.filter((r) => !inTruthWindow(labels, r.service, r.container, r.timestamp)) : rows;
   let trained: ReturnType<typeof trainOnRows>;
   try {
@@ -72,6 +83,7 @@ export function train(o: TrainCliOptions): TrainSummary {
     throw new CliError(`${o.input}: cannot train: ${err instanceof Error ? err.message : String(err)}`);
   }
   const { model } = trained;
+  progress?.update(3, 4);
   const files: { model: string; sagemakerTrain?: string; sagemakerTest?: string } = { model: o.out };
   write(o.out, JSON.stringify(model));
   if (o.sagemakerCsv) {

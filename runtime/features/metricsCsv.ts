@@ -53,7 +53,6 @@ export function parseMetricsCsv(text: string, fileName: string, opts: MetricsCsv
   const records = splitCsv(text, fileName);
   if (records.length === 0) throw new FeatureCsvError(fileName, 1, "empty file: expected a header line such as timestamp,service,container,<metric>,… or timestamp,service,container,metric,value");
   const [header, ...body] = records;
-  if (body.length === 0) throw new FeatureCsvError(fileName, header.line, "no data lines after the header");
 
   const position = new Map<string, number>();
   header.cells.forEach((raw, i) => {
@@ -85,6 +84,7 @@ export function parseMetricsCsv(text: string, fileName: string, opts: MetricsCsv
     metricColumns.push({ name, index: i });
   });
   if (layout === "feature-rows" && metricColumns.length === 0) throw new FeatureCsvError(fileName, header.line, `no metric columns; known metrics: ${[...known].join(", ")}`);
+  if (body.length === 0) throw new FeatureCsvError(fileName, header.line, "no data lines after the header");
 
   const source = opts.source ?? "csv";
   const samples: MetricSample[] = [];
