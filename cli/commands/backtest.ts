@@ -13,6 +13,7 @@ import { readTruthFile } from "../readTruthFile";
 import { runBacktest, type BacktestResult } from "../replay/runBacktest";
 import { buildReportModel, type TruthWindow } from "../report/reportModel";
 import { renderReportHtml } from "../report/renderReportHtml";
+import { timeSpan } from "../timeSpan";
 import { inTruthWindow } from "../truthWindows";
 import { describeEvent } from "./demo";
 
@@ -77,7 +78,7 @@ function modelFor(o: BacktestCliOptions, input: MetricsInput, labels: readonly T
   }
   const fs = input.featureSet;
   const { rows } = alignSamples(input.samples, fs);
-  const first = Math.min(...rows.map((r) => r.timestamp));
+  const { first } = timeSpan(rows);
   const from = first + o.trainHours * HOUR;
   const trainRows = rows.filter((r) => r.timestamp < from && !(labels && inTruthWindow(labels, r.service, r.container, r.timestamp)));
   try {

@@ -10,6 +10,7 @@ import type { FeatureRow, IncidentEvent, MetricSample } from "../../runtime/type
 import type { ScalingPolicy } from "../../runtime/detection/decideScaling";
 import { RecordingScaler, type RecordedScaling } from "./RecordingScaler";
 import { ReplayMetricSource } from "./ReplayMetricSource";
+import { timeSpan } from "../timeSpan";
 import { ScoreRecorder, type ScoredStep } from "./ScoreRecorder";
 
 /** How the replay scales: starting tasks per service and the bounds the handler must respect. */
@@ -70,14 +71,15 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const everyMs = (opts.runEveryMinutes ?? 5) * MIN;
   if (everyMs % stepMs !== 0 || everyMs <= stepMs * DEFAULT_DETECT_SETTINGS.ingestDelaySteps) throw new Error(`runEveryMinutes must be a multiple of the ${fs.stepSeconds}-s step and longer than the ingest delay`);
   const { rows } = alignSamples(opts.samples, fs);
-  const first = Math.min(...rows.map((r) => r.timestamp));
-  const last = Math.max(...rows.map((r) => r.timestamp));
+  const { first, last } = timeSpan(rows);
   const from = Math.floor((opts.from ?? first) / stepMs) * stepMs;
   if (from > last) throw new Error(`nothing to replay: the data ends at ${new Date(last).toISOString()}, before ${new Date(from).toISOString()}`);
 
   const source = new ReplayMetricSource(opts.samples);
-  const services = source.services().map((name) => {
-    const firstStep = Math.min(...rows.filter((r) => r.service === name && r.timestamp >= from).map((r) => r.timestamp));
+  // Services whose data ends before the replay starts have nothing to detect on (the training hours only).
+  const replayed = new Set(rows.filter((r) => r.timestamp >= from).map((r) => r.service));
+  const services = source.services().filter((name) => replayed.has(name)).map((name) => {
+    const firstStep = timeSpan(rows.filter((r) => r.service === name && r.timestamp >= from)).first;
     const tasks = opts.scaling?.tasks ?? Math.max(1, rows.filter((r) => r.service === name && r.timestamp === firstStep).length);
     const policy: ScalingPolicy = {
       minTasks: opts.scaling?.minTasks ?? tasks,

@@ -12,6 +12,15 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
   var palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#d62728",
     "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363"];
   var width = Math.max(600, Math.min(1400, root.clientWidth || 1100));
+  /** Axis labels short enough for the gutter: 250000 → 250k, 1048576 → 1.05M. */
+  function si(v) {
+    if (v === null || v === undefined) return "";
+    var a = Math.abs(v);
+    if (a >= 1e9) return +(v / 1e9).toPrecision(3) + "G";
+    if (a >= 1e6) return +(v / 1e6).toPrecision(3) + "M";
+    if (a >= 1e4) return +(v / 1e3).toPrecision(3) + "k";
+    return +v.toPrecision(4) + "";
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -61,7 +70,7 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
       legend: { show: showLegend },
       cursor: { drag: { x: true, y: false }, sync: { key: "svc-" + svc.name } },
       series: [{}].concat(series),
-      axes: [{}, { size: 60 }],
+      axes: [{}, { size: 56, values: function (u, splits) { return splits.map(si); } }],
     };
     if (extra) extra(opts);
     return new uPlot(opts, data, box);

@@ -1,6 +1,7 @@
 import type { FeatureSet } from "../../runtime/features/featureSet";
 import type { FeatureRow, IncidentEvent, ScalingDecision } from "../../runtime/types";
 import type { ScoredStep } from "../replay/ScoreRecorder";
+import { timeSpan } from "../timeSpan";
 
 /** A known-anomalous window (injected by the simulator, or labelled by a person). Epoch ms, end exclusive. */
 export interface TruthWindow {
@@ -104,8 +105,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
   for (const service of services) {
     const rows = input.rows.filter((r) => r.service === service);
     const scores = input.scores.filter((s) => s.service === service);
-    const from = Math.min(...rows.map((r) => r.timestamp));
-    const to = Math.max(...rows.map((r) => r.timestamp)) + stepMs;
+    const span = timeSpan(rows);
+    const from = span.first;
+    const to = span.last + stepMs;
     const steps = Math.round((to - from) / stepMs);
     const stepsPerBucket = Math.max(1, Math.ceil(steps / maxBuckets));
     const bucketMs = stepsPerBucket * stepMs;
