@@ -16,6 +16,28 @@ const ARTEFACTS = join(__dirname, "../../../out/test-artefacts");
 const available = chromiumAvailable();
 const title = available ? "the HTML report in headless Chromium" : `the HTML report in headless Chromium — SKIPPED: ${CHROMIUM_PATH} is not installed (apt-get install -y chromium; .ci/run does this)`;
 
+/**
+ * Runs in the page (a string: the project compiles without DOM types). A drawn chart has non-transparent
+ * pixels; a blank canvas has none.
+ */
+const PAGE_PROBE = `(() => {
+  const canvases = [...document.querySelectorAll("canvas")];
+  const nonBlank = canvases.filter((c) => {
+    const ctx = c.getContext("2d");
+    if (!ctx || c.width === 0 || c.height === 0) return false;
+    const data = ctx.getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
+    return false;
+  });
+  return {
+    canvases: canvases.length,
+    nonBlankCanvases: nonBlank.length,
+    sections: document.querySelectorAll("section.service").length,
+    chartTitles: [...document.querySelectorAll(".chart h3")].map((h) => h.textContent || ""),
+    summaryRows: document.querySelectorAll("table.summary tbody tr").length,
+  };
+})()`;
+
 interface Rendered {
   errors: string[];
   requests: string[];
@@ -54,24 +76,7 @@ describe.skipIf(!available)(title, () => {
     await page.goto(pathToFileURL(file).href);
     await page.waitForSelector("body[data-rendered=true]", { timeout: 20_000 });
     await page.screenshot({ path: join(ARTEFACTS, screenshot), fullPage: true });
-    const rendered = await page.evaluate(() => {
-      const canvases = [...document.querySelectorAll("canvas")];
-      // A drawn chart has non-transparent pixels; a blank canvas has none.
-      const nonBlank = canvases.filter((c) => {
-        const ctx = c.getContext("2d");
-        if (!ctx || c.width === 0 || c.height === 0) return false;
-        const data = ctx.getImageData(0, 0, c.width, c.height).data;
-        for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
-        return false;
-      });
-      return {
-        canvases: canvases.length,
-        nonBlankCanvases: nonBlank.length,
-        sections: document.querySelectorAll("section.service").length,
-        chartTitles: [...document.querySelectorAll(".chart h3")].map((h) => h.textContent ?? ""),
-        summaryRows: document.querySelectorAll("table.summary tbody tr").length,
-      };
-    });
+    const rendered = (await page.evaluate(PAGE_PROBE)) as Omit<Rendered, "errors" | "requests">;
     await page.close();
     return { errors, requests, ...rendered };
   }
