@@ -3,10 +3,12 @@ import { Presets, SingleBar } from "cli-progress";
 /** A progress indicator for long work: `update(done, total)` as work proceeds, `stop()` once (also on failure). */
 export interface Progress {
   update(done: number, total: number): void;
+  /** Prints a line to stdout without tearing the bar: the bar's line is cleared first and redrawn on the next update. */
+  log(line: string): void;
   stop(): void;
 }
 
-const SILENT: Progress = { update: () => undefined, stop: () => undefined };
+const SILENT: Progress = { update: () => undefined, log: (line) => void process.stdout.write(line + "\n"), stop: () => undefined };
 
 /**
  * A cli-progress bar on stderr, or nothing when stderr is not a terminal or the output is JSON (so piped
@@ -27,6 +29,10 @@ export function startProgress(label: string, opts: { json?: boolean; afterMs?: n
       }
       bar.setTotal(total);
       bar.update(done);
+    },
+    log(line) {
+      if (bar) process.stderr.write("\r\x1b[2K");
+      process.stdout.write(line + "\n");
     },
     stop() {
       bar?.stop();

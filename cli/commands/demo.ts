@@ -52,11 +52,12 @@ export function demoCommand(): Command {
     .option("--json", "print the summary as JSON instead of text")
     .action(async (o: { days: number; seed: number; tasks: number; out: string; json?: boolean }) => {
       const t0 = Date.now();
+      const progress = startProgress("detect runs", { json: o.json });
       const say = (s: string) => {
-        if (!o.json) process.stdout.write(s + "\n");
+        if (!o.json) progress.log(s);
       };
       say(`Simulating service "checkout" with ${o.tasks} tasks for ${o.days} days (seed ${o.seed}); day 1 trains the model.`);
-      const progress = startProgress("detect runs", { json: o.json });
+
       const result = await runDemo({
         days: o.days,
         seed: o.seed,

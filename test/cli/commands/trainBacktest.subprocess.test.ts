@@ -92,6 +92,19 @@ describe("cad train", () => {
     expect(s.hyperparameters.feature_dim).toBe(16);
   });
 
+  it("recognises a Splunk CSV export (_time with an offset, _span ignored)", () => {
+    const splunk = join(dir, "splunk.csv");
+    const [, ...lines] = readFileSync(longCsv, "utf8").trimEnd().split("\n");
+    writeFileSync(splunk, ["_time,service,container,metric,value,_span", ...lines.map((l) => l.replace(/^(\S+?)\.000Z,/, '"$1.000+00:00",') + ",60")].join("\n") + "\n");
+    const r = cad("train", "--input", splunk, "--out", join(dir, "splunk-model.json"), "--num-trees", "10", "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.input).toMatchObject({ layout: "long", splunk: true });
+    const plain = JSON.parse(cad("train", "--input", longCsv, "--out", join(dir, "plain-model.json"), "--num-trees", "10", "--json").stdout);
+    expect(s.scores).toEqual(plain.scores);
+  });
+
   it("a missing input file is a usage error (exit 2) naming the file", () => {
     const r = cad("train", "--input", join(dir, "nope.csv"));
     expect(r.code).toBe(2);
@@ -165,6 +178,17 @@ describe("cad backtest", () => {
     expect(s.rowsScored).toBe(4 * 60 * 3);
   });
 
+  it("replays the collector's feature set (shingles of 4) from the long format", () => {
+    const r = cad("backtest", "--input", longCsv, "--train-hours", "1", "--out", join(dir, "bt-long"), "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.model.metrics).toHaveLength(4);
+    expect(s.from).toBe("2026-01-05T01:00:00.000Z");
+    // Every step after the first hour for both containers: shingle context comes from before `from`.
+    expect(s.rowsScored).toBe(2 * 60 * 2);
+  });
+
   it("a model from a different feature set fails (exit 1) naming the mismatch", () => {
     const other = join(dir, "collect-model.json");
     expect(cad("train", "--input", longCsv, "--out", other, "--num-trees", "10").code).toBe(0);
@@ -183,5 +207,32 @@ describe("cad backtest", () => {
     const r = cad("backtest", "--input", metrics, "--model", notModel);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${notModel}: "format" is undefined, expected "cad-model/1"`);
+  });
+});
+
+describe("cad demo --json", () => {
+  it("prints one JSON object (no narration) naming every file it wrote, the report included", () => {
+    const out = join(dir, "demo");
+    const r = cad("demo", "--days", "2", "--tasks", "3", "--out", out, "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(Object.keys(s).sort()).toEqual(["detected", "falseAlerts", "files", "injected", "matches", "rowsScored", "runs", "scalingActions"]);
+    expect(s.files).toEqual({
+      alerts: join(out, "alerts.jsonl"),
+      model: join(out, "model.json"),
+      summary: join(out, "summary.json"),
+      metrics: join(out, "metrics.csv"),
+      truth: join(out, "truth.csv"),
+      report: join(out, "report.html"),
+    });
+    for (const f of Object.values(s.files) as string[]) expect(existsSync(f)).toBe(true);
+    expect(readFileSync(s.files.truth, "utf8").trimEnd().split("\n")).toHaveLength(1 + s.injected);
+  });
+
+  it("--days 1 is refused naming the option", () => {
+    const r = cad("demo", "--days", "1", "--out", join(dir, "d1"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("--days must be at least 2");
   });
 });
