@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Command } from "commander";
-import { alignSamples } from "../../runtime/features/alignSamples";
+import { alignSamples, type AlignmentReport } from "../../runtime/features/alignSamples";
 import { toVectors } from "../../runtime/features/toVectors";
 import type { ModelBundle } from "../../runtime/model/modelBundle";
 import { trainOnRows } from "../../training/trainModel";
@@ -31,6 +31,8 @@ export interface TrainSummary {
   readonly hyperparameters: ModelBundle["hyperparameters"];
   readonly seed: number;
   readonly rows: number;
+  /** What aligning the samples to steps did: duplicates dropped, values filled across short gaps, gap rows. */
+  readonly alignment: AlignmentReport;
   readonly rowsExcludedByLabels: number;
   readonly vectors: number;
   readonly scores: ModelBundle["scoreStats"];
@@ -73,7 +75,7 @@ export function train(o: TrainCliOptions, progress?: Progress): TrainSummary {
   const labels = o.labels ? readTruthFile(o.labels, "--labels") : undefined;
   const fs = input.featureSet;
   progress?.update(1, 4);
-  const { rows } = alignSamples(input.samples, fs);
+  const { rows, report: alignment } = alignSamples(input.samples, fs);
   progress?.update(2, 4);
   const trainRows = labels ? rows.filter((r) => !inTruthWindow(labels, r.service, r.container, r.timestamp)) : rows;
   let trained: ReturnType<typeof trainOnRows>;
@@ -108,6 +110,7 @@ export function train(o: TrainCliOptions, progress?: Progress): TrainSummary {
     hyperparameters: model.hyperparameters,
     seed: model.seed,
     rows: rows.length,
+    alignment,
     rowsExcludedByLabels: rows.length - trainRows.length,
     vectors: trained.vectors,
     scores: model.scoreStats,
@@ -149,6 +152,9 @@ export function formatTrainSummary(s: TrainSummary): string {
   ].filter(Boolean);
   return [
     `read ${s.input.samples} samples from ${s.input.file} (${s.input.layout}${s.input.splunk ? ", Splunk export" : ""}): ${s.input.services.length} service(s), ${s.input.containers} container(s), ${s.rows} rows`,
+    ...(s.alignment.duplicates + s.alignment.filledValues + s.alignment.gapRows > 0
+      ? [`aligned to ${s.featureSet.stepSeconds}-s steps: ${s.alignment.duplicates} duplicate sample(s) dropped, ${s.alignment.filledValues} value(s) filled across short gaps, ${s.alignment.gapRows} row(s) left out for longer gaps`]
+      : []),
     `feature set: ${s.featureSet.name} — ${s.featureSet.metrics.join(", ")}; ${s.featureSet.stepSeconds}-s steps, shingle ${s.featureSet.shingleSize}`,
     ...(s.rowsExcludedByLabels > 0 ? [`left out ${s.rowsExcludedByLabels} rows inside labelled windows`] : []),
     `trained ${s.hyperparameters.num_trees} trees × ${s.hyperparameters.num_samples_per_tree} samples (feature_dim ${s.hyperparameters.feature_dim}, seed ${s.seed}) on ${s.vectors} vectors`,

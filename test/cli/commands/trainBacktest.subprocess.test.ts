@@ -53,6 +53,7 @@ describe("cad train", () => {
     expect(s.featureSet.name).toMatch(/^default/);
     expect(s.hyperparameters).toEqual({ feature_dim: 7, num_trees: 20, num_samples_per_tree: 64 });
     expect(s.rows).toBe(8 * 60 * 3);
+    expect(s.alignment).toMatchObject({ rows: s.rows, duplicates: 0, gapRows: 0 });
     expect(s.vectors).toBe(s.rows);
     expect(s.scores.threshold).toBeCloseTo(s.scores.mean + 3 * s.scores.std, 10);
     expect(s.histogram).toHaveLength(12);
@@ -80,6 +81,21 @@ describe("cad train", () => {
     expect(testLines).toHaveLength(8 * 60 * 3);
     expect(testLines.filter((l) => l.startsWith("1,"))).toHaveLength(90);
     expect(testLines.every((l) => /^[01],/.test(l) && l.split(",").length === 8)).toBe(true);
+  });
+
+  it("says what aligning did: duplicates dropped, short gaps filled, long gaps left out", () => {
+    const gappy = join(dir, "gappy.csv");
+    const lines = ["timestamp,service,container,metric,value"];
+    for (let m = 0; m < 40; m++) {
+      if (m >= 10 && m < 12) continue; // a 2-step gap: filled
+      if (m >= 20 && m < 26) continue; // a 6-step gap, longer than the custom feature set's fill limit of 3: rows left out
+      lines.push(`${new Date(FIXTURE_START + m * 60_000).toISOString()},s,c,container.cpu.utilized,${10 + (m % 3)}`);
+    }
+    lines.push(lines[1]);
+    writeFileSync(gappy, lines.join("\n") + "\n");
+    const r = cad("train", "--input", gappy, "--out", join(dir, "gappy.json"), "--num-trees", "5");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("aligned to 60-s steps: 1 duplicate sample(s) dropped, 2 value(s) filled across short gaps, 6 row(s) left out for longer gaps");
   });
 
   it("reads the long format with the collector's metrics (and picks the collector's feature set)", () => {

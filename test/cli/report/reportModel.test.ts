@@ -89,6 +89,20 @@ describe("buildReportModel", () => {
     expect(JSON.stringify(m).length).toBeLessThan(2_000_000);
   });
 
+  it("one section per service, each with its own rows, scores, incidents and truth", () => {
+    const base = input(30, 2);
+    const other = rows(30, 3, 5).map((r) => ({ ...r, service: "api" }));
+    const m = buildReportModel({ ...base, rows: [...base.rows, ...other] });
+    expect(m.services.map((s) => s.name)).toEqual(["api", "svc"]);
+    expect(m.summary.map((s) => [s.service, s.containers, s.scored, s.incidents, s.truthDetected])).toEqual([
+      ["api", 3, 0, 0, "0/0"],
+      ["svc", 2, 3, 1, "1/1"],
+    ]);
+    expect(m.services[0].incidents).toEqual([]);
+    expect(m.services[0].scaling).toEqual([]);
+    expect(m.services[0].maxScore.every((v) => v === null)).toBe(true);
+  });
+
   it("without ground truth the summary says '-'", () => {
     const m = buildReportModel(input(30, 1, { truth: undefined }));
     expect(m.summary[0].truthDetected).toBe("-");
