@@ -99,10 +99,13 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
       var series = svc.containers.map(function (c, i) { return { label: c, stroke: palette[i % palette.length], width: 1 }; });
       chart(section, svc, m.name + " (" + m.role + ")", series, [svc.x].concat(m.series), 170, false);
     });
+    // Everything that happened, in time order (UTC).
+    var items = svc.scaling.map(function (s) { return { at: s.at, text: "scaling: " + s.label }; })
+      .concat(svc.incidents.map(function (w) { return { at: w.from, text: "incident: " + w.label }; }))
+      .concat(svc.truth.map(function (w) { return { at: w.from, text: "ground truth: " + w.label }; }))
+      .sort(function (a, b) { return a.at - b.at; });
     var list = el("ul", "events");
-    svc.scaling.forEach(function (s) { list.appendChild(el("li", null, new Date(s.at * 1000).toISOString().slice(0, 16).replace("T", " ") + " scaling: " + s.label)); });
-    svc.incidents.forEach(function (w) { list.appendChild(el("li", null, new Date(w.from * 1000).toISOString().slice(0, 16).replace("T", " ") + " incident: " + w.label)); });
-    svc.truth.forEach(function (w) { list.appendChild(el("li", null, new Date(w.from * 1000).toISOString().slice(0, 16).replace("T", " ") + " ground truth: " + w.label)); });
+    items.forEach(function (it) { list.appendChild(el("li", null, new Date(it.at * 1000).toISOString().slice(0, 16).replace("T", " ") + " " + it.text)); });
     section.appendChild(list);
   });
   document.body.setAttribute("data-rendered", "true");
