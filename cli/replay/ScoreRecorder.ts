@@ -60,7 +60,9 @@ export class ScoreRecorder {
     const stepMs = this.fs.stepSeconds * 1000;
     // The handler fetches shingle and fill context before the first step it scores (see makeDetectHandler).
     const emitFrom = fetched.range.from + (this.fs.shingleSize - 1 + this.fs.maxFillSteps) * stepMs;
-    const { rows } = alignSamples(fetched.samples, this.fs, fetched.range);
+    // As the handler does: samples with a non-finite value or time are left out before aligning.
+    const samples = fetched.samples.filter((x) => Number.isFinite(x.value) && Number.isFinite(x.timestamp));
+    const { rows } = alignSamples(samples, this.fs, fetched.range);
     const rebuilt = toVectors(rows, this.fs, this.normalisation, emitFrom);
     if (rebuilt.length !== vectors.length || rebuilt.some((v, i) => v.vector.some((x, j) => x !== vectors[i][j]))) {
       throw new Error(`ScoreRecorder: the ${vectors.length} scored vectors are not the ${rebuilt.length} rebuilt from the fetched window; the handler's windowing changed`);
