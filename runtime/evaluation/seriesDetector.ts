@@ -16,7 +16,7 @@ export interface SeriesDetectorOptions {
 }
 
 /** Default streaming settings for NAB-like single metrics at 5-minute steps. */
-export const DEFAULT_STREAMING: Omit<ThresholdedForestOptions, "inputs"> = { shingleSize: 8, transform: "normalize" };
+export const DEFAULT_STREAMING: Omit<ThresholdedForestOptions, "inputs"> = { shingleSize: 8, transform: "normalize", repeatWindow: 100, repeatEscalation: 1.5 };
 
 /**
  * Runs a detector over one series of `rows` (each row = one value per metric) and returns an anomaly score in

@@ -24,8 +24,10 @@ export interface ThresholdedForestOptions {
   readonly ignoreNearExpectedRelative?: number;
   /** …or within this absolute distance of it (default 0). */
   readonly ignoreNearExpectedAbsolute?: number;
-  /** After an alert, later steps within this many steps alert again only if they score higher (default shingleSize). */
+  /** After an alert, later steps within this many steps are repeats of the same incident (default shingleSize)… */
   readonly repeatWindow?: number;
+  /** …and alert again only if they score more than this factor times the last alert's score (default 1). */
+  readonly repeatEscalation?: number;
   /** Consecutive anomalous steps replaced by their expected values before the model accepts a new normal (default shingleSize). */
   readonly maxCorrections?: number;
 }
@@ -139,7 +141,7 @@ export class ThresholdedForest {
       if (near) anomalous = false;
     }
     if (anomalous) {
-      const repeat = index - this.lastAlertIndex <= o.repeatWindow && score <= this.lastAlertScore;
+      const repeat = index - this.lastAlertIndex <= o.repeatWindow && score <= o.repeatEscalation * this.lastAlertScore;
       if (!repeat) {
         grade = this.thresholder.grade(score);
         this.forest.scoreWithAttribution(this.point, this.attribution);
@@ -237,6 +239,7 @@ function resolveOptions(o: ThresholdedForestOptions): Required<ThresholdedForest
     ignoreNearExpectedRelative: o.ignoreNearExpectedRelative ?? 0.01,
     ignoreNearExpectedAbsolute: o.ignoreNearExpectedAbsolute ?? 0,
     repeatWindow: o.repeatWindow ?? shingleSize,
+    repeatEscalation: o.repeatEscalation ?? 1,
     maxCorrections: o.maxCorrections ?? shingleSize,
   };
   if (!Number.isInteger(r.inputs) || r.inputs < 1) throw new Error(`inputs must be a positive integer, got ${o.inputs}`);
@@ -244,6 +247,7 @@ function resolveOptions(o: ThresholdedForestOptions): Required<ThresholdedForest
   if (!Number.isInteger(r.outputAfter) || r.outputAfter < 0) throw new Error(`outputAfter must be an integer >= 0, got ${r.outputAfter}`);
   if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0)) throw new Error("ignoreNearExpectedRelative and ignoreNearExpectedAbsolute must be >= 0");
   if (!Number.isInteger(r.repeatWindow) || r.repeatWindow < 0) throw new Error(`repeatWindow must be an integer >= 0, got ${r.repeatWindow}`);
+  if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);
   if (!Number.isInteger(r.maxCorrections) || r.maxCorrections < 0) throw new Error(`maxCorrections must be an integer >= 0, got ${r.maxCorrections}`);
   return r;
 }
