@@ -182,6 +182,23 @@ export class StreamingForest {
     return this.store.size();
   }
 
+  /**
+   * Checks every tree's invariants and that samplers, trees and the point store agree (each sampler holds as
+   * many points as its tree; reference counts match the samplers' references). Throws naming the violation.
+   */
+  validate(): void {
+    const refs = new Int32Array(this.store.capacity);
+    for (let t = 0; t < this.numTrees; t++) {
+      this.trees[t].validate();
+      const s = this.samplers[t];
+      if (this.trees[t].totalMass !== s.size) throw new Error(`tree ${t} holds ${this.trees[t].totalMass} points, its sampler ${s.size}`);
+      for (let i = 0; i < s.size; i++) refs[s.refs[i]]++;
+    }
+    for (let slot = 0; slot < this.store.capacity; slot++) {
+      if (refs[slot] !== this.store.references(slot)) throw new Error(`point slot ${slot} is referenced ${refs[slot]} times, its count says ${this.store.references(slot)}`);
+    }
+  }
+
   toState(): StreamingForestState {
     // Compact the store: referenced slots get consecutive ids in slot order.
     const slotMap = new Int32Array(this.store.capacity).fill(-1);

@@ -363,6 +363,55 @@ export class StreamingTree {
     return this.leafRef[~node];
   }
 
+  /**
+   * Checks the tree's invariants (masses add up, parents link back, every box contains its subtree's points,
+   * every cut separates its children) and throws naming the first violation. O(size · dim); for tests and
+   * after loading untrusted state.
+   */
+  validate(): void {
+    if (this.root === NONE) {
+      if (this.totalMass !== 0) throw new Error(`empty tree has mass ${this.totalMass}`);
+      return;
+    }
+    const dim = this.dim;
+    const check = (ref: number, parent: number, lo: Float64Array, hi: Float64Array): number => {
+      if (ref < 0) {
+        const leaf = ~ref;
+        if (this.leafParent[leaf] !== parent) throw new Error(`leaf ${leaf} has parent ${this.leafParent[leaf]}, expected ${parent}`);
+        if (this.leafMass[leaf] < 1) throw new Error(`leaf ${leaf} has mass ${this.leafMass[leaf]}`);
+        const b = this.leafRef[leaf] * dim;
+        for (let d = 0; d < dim; d++) {
+          const v = this.points[b + d];
+          if (v < lo[d] || v > hi[d]) throw new Error(`leaf ${leaf} lies outside an ancestor's box or cut on dimension ${d}`);
+        }
+        return this.leafMass[leaf];
+      }
+      if (this.parent[ref] !== parent) throw new Error(`node ${ref} has parent ${this.parent[ref]}, expected ${parent}`);
+      const base = ref * 2 * dim;
+      const blo = new Float64Array(dim);
+      const bhi = new Float64Array(dim);
+      for (let d = 0; d < dim; d++) {
+        blo[d] = Math.max(lo[d], this.box[base + 2 * d]);
+        bhi[d] = Math.min(hi[d], this.box[base + 2 * d + 1]);
+      }
+      const cd = this.nodes[ref * 4 + 2];
+      const cv = this.cutValue[ref];
+      const llo = blo.slice();
+      const lhi = bhi.slice();
+      lhi[cd] = Math.min(lhi[cd], cv);
+      const rlo = blo.slice();
+      const rhi = bhi.slice();
+      rlo[cd] = Math.max(rlo[cd], nextUp(cv)); // the right side holds points strictly above the cut
+      const m = check(this.nodes[ref * 4], ref, llo, lhi) + check(this.nodes[ref * 4 + 1], ref, rlo, rhi);
+      if (m !== this.nodes[ref * 4 + 3]) throw new Error(`node ${ref} has mass ${this.nodes[ref * 4 + 3]}, its children hold ${m}`);
+      return m;
+    };
+    const lo = new Float64Array(dim).fill(-Infinity);
+    const hi = new Float64Array(dim).fill(Infinity);
+    const total = check(this.root, -1, lo, hi);
+    if (total !== this.totalMass) throw new Error(`tree mass ${this.totalMass} differs from its leaves' ${total}`);
+  }
+
   // ---- state ----
 
   toState(slotMap: Int32Array): StreamingTreeState {
@@ -527,4 +576,15 @@ function floorF32(x: number): number {
 function ceilF32(x: number): number {
   const f = Math.fround(x);
   return f >= x ? f : Math.fround(f + Math.abs(f) * 1.1920928955078125e-7 + 1.401298464324817e-45);
+}
+
+const bits = new DataView(new ArrayBuffer(8));
+
+/** The smallest double greater than x (finite x). */
+function nextUp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  bits.setFloat64(0, x);
+  const b = bits.getBigInt64(0);
+  bits.setBigInt64(0, x > 0 ? b + 1n : b - 1n);
+  return bits.getFloat64(0);
 }
