@@ -90,7 +90,7 @@ export function parseNabWindows(text: string, file: string): Map<string, [number
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
   if (json === null || typeof json !== "object" || Array.isArray(json)) throw new Error(`${file}: expected an object mapping "<category>/<file>.csv" to a list of [start, end] windows`);
   const out = new Map<string, [number, number][]>();
