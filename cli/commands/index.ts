@@ -1,7 +1,10 @@
 import type { Command } from "commander";
+import { evaluateCommand } from "./evaluate";
+import { labelledCommand } from "./labelled";
+import { nabCommand } from "./nab";
 
 /**
  * Every `cad` sub-command, in the order `cad --help` lists them. Each module exports a factory that builds
  * its commander Command; this list is the only place that knows them all.
  */
-export const commandFactories: readonly (() => Command)[] = [];
+export const commandFactories: readonly (() => Command)[] = [nabCommand, evaluateCommand, labelledCommand];
