@@ -16,7 +16,14 @@ export interface SeriesDetectorOptions {
 }
 
 /** Default streaming settings for NAB-like single metrics at 5-minute steps. */
-export const DEFAULT_STREAMING: Omit<ThresholdedForestOptions, "inputs"> = { shingleSize: 8, transform: "normalize", repeatWindow: 100, repeatEscalation: 1.5 };
+export const DEFAULT_STREAMING: Omit<ThresholdedForestOptions, "inputs"> = {
+  shingleSize: 16,
+  transform: "normalize",
+  zFactor: 3.5,
+  lowerThreshold: 1.3,
+  repeatWindow: 100,
+  repeatEscalation: 1.5,
+};
 
 /**
  * Runs a detector over one series of `rows` (each row = one value per metric) and returns an anomaly score in

@@ -9,31 +9,38 @@ export interface AdaptiveThresholderOptions {
   readonly discount?: number;
   /** Scores to see before grading (default 32). */
   readonly minScores?: number;
+  /**
+   * Whether scores enter the statistics clipped at the threshold (default false). Clipping keeps one anomaly
+   * from raising the threshold; not clipping lets a bursty series raise its own threshold, fewer false alerts.
+   */
+  readonly clipScores?: boolean;
 }
 
 export interface AdaptiveThresholderState {
   readonly zFactor: number;
   readonly lowerThreshold: number;
   readonly minScores: number;
+  readonly clipScores: boolean;
   readonly stats: [number, number, number, number];
 }
 
 /**
  * Turns raw forest scores into an anomaly grade in [0, 1]: the threshold is `max(lowerThreshold, mean + z·sd)`
  * of the recent scores, and a score above it gets the grade `(score − threshold) / (score − mean)` — 0 at the
- * threshold, towards 1 for scores far beyond it. Scores enter the statistics clipped at the threshold, so
- * anomalies do not inflate the spread and hide the next one.
+ * threshold, towards 1 for scores far beyond it.
  */
 export class AdaptiveThresholder {
   readonly zFactor: number;
   readonly lowerThreshold: number;
   readonly minScores: number;
+  readonly clipScores: boolean;
   private readonly stats: Deviation;
 
   constructor(options: AdaptiveThresholderOptions = {}, stats?: Deviation) {
     this.zFactor = options.zFactor ?? 3;
     this.lowerThreshold = options.lowerThreshold ?? 1;
     this.minScores = options.minScores ?? 32;
+    this.clipScores = options.clipScores ?? false;
     if (!(this.zFactor > 0)) throw new Error(`zFactor must be > 0, got ${this.zFactor}`);
     if (!Number.isFinite(this.lowerThreshold)) throw new Error(`lowerThreshold must be finite, got ${this.lowerThreshold}`);
     this.stats = stats ?? new Deviation(options.discount ?? 1 / 2560);
@@ -58,11 +65,11 @@ export class AdaptiveThresholder {
   }
 
   update(score: number): void {
-    this.stats.update(this.stats.weight < this.minScores ? score : Math.min(score, this.threshold()));
+    this.stats.update(this.clipScores && this.stats.weight >= this.minScores ? Math.min(score, this.threshold()) : score);
   }
 
   toState(): AdaptiveThresholderState {
-    return { zFactor: this.zFactor, lowerThreshold: this.lowerThreshold, minScores: this.minScores, stats: this.stats.toState() };
+    return { zFactor: this.zFactor, lowerThreshold: this.lowerThreshold, minScores: this.minScores, clipScores: this.clipScores, stats: this.stats.toState() };
   }
 
   static fromState(s: AdaptiveThresholderState): AdaptiveThresholder {

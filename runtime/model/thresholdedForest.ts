@@ -22,14 +22,22 @@ export interface ThresholdedForestOptions {
   readonly lowerThreshold?: number;
   /** A step is not anomalous when every metric is within this fraction of its expected value (default 0.01). */
   readonly ignoreNearExpectedRelative?: number;
-  /** …or within this absolute distance of it (default 0). */
+  /** …or within this absolute distance of it (default 0)… */
   readonly ignoreNearExpectedAbsolute?: number;
+  /** …or within this many (discounted) standard deviations of the metric (default 0). */
+  readonly ignoreNearExpectedDeviations?: number;
   /** After an alert, later steps within this many steps are repeats of the same incident (default shingleSize)… */
   readonly repeatWindow?: number;
   /** …and alert again only if they score more than this factor times the last alert's score (default 1). */
   readonly repeatEscalation?: number;
   /** Consecutive anomalous steps replaced by their expected values before the model accepts a new normal (default shingleSize). */
   readonly maxCorrections?: number;
+  /**
+   * Whether an anomalous step still enters the forest as observed (default true), so that a recurring kind of
+   * spike becomes normal; the shingle history gets its expected values either way, so it does not echo. With
+   * false the forest sees expected values instead (stricter: repeats stay anomalous).
+   */
+  readonly learnAnomalies?: boolean;
 }
 
 /** What the detector says about one step. */
@@ -48,6 +56,8 @@ export interface Detection {
   readonly attribution: number[] | null;
   /** Per input metric, the value the model expected (raw scale); only when grade > 0. */
   readonly expected: number[] | null;
+  /** Per input metric, |actual − expected| in the metric's recent standard deviations; only when grade > 0. */
+  readonly deviations: number[] | null;
 }
 
 export interface ThresholdedForestState {
@@ -70,9 +80,9 @@ export interface ThresholdedForestState {
  * {@link AdaptiveThresholder}, explains alerts (attribution per metric, expected values), and suppresses alerts
  * for values near their expected ones and for repeats of an alert just raised.
  *
- * Anomalous steps enter the model (the forest and the shingle history) as their expected values, for at most
- * `maxCorrections` steps in a row: so an anomaly neither echoes through the next shingles nor masks a second
- * anomaly soon after, while a lasting change of level still becomes the new normal.
+ * Anomalous steps enter the shingle history as their expected values, for at most `maxCorrections` steps in a
+ * row: so an anomaly does not echo through the next shingles (nor inflate their scores and hide a second
+ * anomaly soon after), while a lasting change of level still becomes the new normal.
  */
 export class ThresholdedForest {
   readonly options: Required<ThresholdedForestOptions>;
@@ -120,7 +130,7 @@ export class ThresholdedForest {
       this.pushHistory(this.current);
       this.filled += n;
       this.pre.update(values);
-      return { index, score: 0, grade: 0, confidence: 0, threshold: this.thresholder.threshold(), attribution: null, expected: null };
+      return { index, score: 0, grade: 0, confidence: 0, threshold: this.thresholder.threshold(), attribution: null, expected: null, deviations: null };
     }
     this.point.set(this.history, 0);
     this.point.set(this.current, histLen);
@@ -135,7 +145,7 @@ export class ThresholdedForest {
       expected = Array.from(this.imputed, (y, m) => this.pre.inverse(m, y));
       let near = true;
       for (let m = 0; m < n; m++) {
-        const tolerance = Math.max(o.ignoreNearExpectedAbsolute, o.ignoreNearExpectedRelative * Math.abs(expected[m]));
+        const tolerance = Math.max(o.ignoreNearExpectedAbsolute, o.ignoreNearExpectedRelative * Math.abs(expected[m]), o.ignoreNearExpectedDeviations * this.pre.deviation(m));
         if (Math.abs(values[m] - expected[m]) > tolerance) near = false;
       }
       if (near) anomalous = false;
@@ -155,16 +165,19 @@ export class ThresholdedForest {
     }
     if (anomalous && this.corrections < o.maxCorrections) {
       this.corrections++;
+      if (o.learnAnomalies) this.forest.update(this.point);
       this.point.set(this.imputed, histLen);
       this.current.set(this.imputed);
+      if (!o.learnAnomalies) this.forest.update(this.point);
     } else {
       this.corrections = 0;
+      this.forest.update(this.point);
     }
-    this.forest.update(this.point);
     this.pushHistory(this.current);
     this.thresholder.update(score);
     this.pre.update(values);
-    return { index, score, grade, confidence: this.confidence(), threshold, attribution: grade > 0 ? attribution : null, expected: grade > 0 ? expected : null };
+    const deviations = grade > 0 && expected ? expected.map((e, m) => Math.abs(values[m] - e) / Math.max(this.pre.deviation(m), 1e-12)) : null;
+    return { index, score, grade, confidence: this.confidence(), threshold, attribution: grade > 0 ? attribution : null, expected: grade > 0 ? expected : null, deviations };
   }
 
   /** Size in bytes of the JSON of {@link toState} (what a Lambda would persist per series). */
@@ -238,14 +251,18 @@ function resolveOptions(o: ThresholdedForestOptions): Required<ThresholdedForest
     lowerThreshold: o.lowerThreshold ?? 1,
     ignoreNearExpectedRelative: o.ignoreNearExpectedRelative ?? 0.01,
     ignoreNearExpectedAbsolute: o.ignoreNearExpectedAbsolute ?? 0,
+    ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
     repeatWindow: o.repeatWindow ?? shingleSize,
     repeatEscalation: o.repeatEscalation ?? 1,
     maxCorrections: o.maxCorrections ?? shingleSize,
+    learnAnomalies: o.learnAnomalies ?? true,
   };
   if (!Number.isInteger(r.inputs) || r.inputs < 1) throw new Error(`inputs must be a positive integer, got ${o.inputs}`);
   if (!Number.isInteger(r.shingleSize) || r.shingleSize < 1) throw new Error(`shingleSize must be a positive integer, got ${r.shingleSize}`);
   if (!Number.isInteger(r.outputAfter) || r.outputAfter < 0) throw new Error(`outputAfter must be an integer >= 0, got ${r.outputAfter}`);
-  if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0)) throw new Error("ignoreNearExpectedRelative and ignoreNearExpectedAbsolute must be >= 0");
+  if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0) || !(r.ignoreNearExpectedDeviations >= 0)) {
+    throw new Error("ignoreNearExpectedRelative, ignoreNearExpectedAbsolute and ignoreNearExpectedDeviations must be >= 0");
+  }
   if (!Number.isInteger(r.repeatWindow) || r.repeatWindow < 0) throw new Error(`repeatWindow must be an integer >= 0, got ${r.repeatWindow}`);
   if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);
   if (!Number.isInteger(r.maxCorrections) || r.maxCorrections < 0) throw new Error(`maxCorrections must be an integer >= 0, got ${r.maxCorrections}`);
