@@ -18,7 +18,15 @@ export interface EntityDetections {
 }
 
 /** Streaming settings for multivariate service metrics (one parameter set for every entity). */
-export const DEFAULT_MULTIVARIATE: Omit<ThresholdedForestOptions, "inputs"> = { shingleSize: 2, transform: "normalize", repeatWindow: 12, repeatEscalation: 1.5 };
+export const DEFAULT_MULTIVARIATE: Omit<ThresholdedForestOptions, "inputs"> = {
+  shingleSize: 1,
+  transform: "normalize",
+  zFactor: 6,
+  lowerThreshold: 1.5,
+  ignoreNearExpectedDeviations: 3,
+  repeatWindow: 100,
+  repeatEscalation: 1.5,
+};
 
 /**
  * Learns on `entity.train`, then detects on `entity.test`. Streaming: a {@link ThresholdedForest} fed the
