@@ -40,19 +40,20 @@ export interface BenchResult {
 export const JAVA_SCORE_UPDATE: Readonly<Record<number, number>> = { 1: 18951, 4: 9460, 8: 4686 };
 
 /**
- * A seeded 5-regime random stream, shingled like the reference RCF's internal shingling: point t is the
- * concatenation of inputs t − shingle + 1 … t.
+ * The reference RCF's benchmark stream (NormalMixtureTestData): a Markov chain between a base state
+ * (each input ~ N(0, 1)) and an anomalous one (~ N(4, 2)), entering the anomaly with probability 0.01 and
+ * leaving it with 0.3 per step; shingled like the reference's internal shingling (point t = inputs t−s+1 … t).
  */
 function makeStream(c: BenchCase): Float64Array[] {
   const rng = new Random(c.seed);
   const total = c.warmup + c.points;
   const dim = c.dims * c.shingle;
   const inputs: Float64Array[] = [];
-  const level = new Float64Array(c.dims);
+  let anomalous = false;
   for (let t = 0; t < total + c.shingle; t++) {
+    anomalous = anomalous ? rng.next() >= 0.3 : rng.next() < 0.01;
     const x = new Float64Array(c.dims);
-    if (t % 1000 === 0) for (let d = 0; d < c.dims; d++) level[d] = 10 * rng.next();
-    for (let d = 0; d < c.dims; d++) x[d] = level[d] + rng.normal() + (rng.next() < 0.002 ? 8 : 0);
+    for (let d = 0; d < c.dims; d++) x[d] = anomalous ? 4 + 2 * rng.normal() : rng.normal();
     inputs.push(x);
   }
   const out: Float64Array[] = [];
@@ -103,7 +104,7 @@ export function runBenchCase(c: BenchCase, onProgress: (fraction: number) => voi
   const detectorPerSec = perSec(inputs.length - c.warmup, performance.now() - t0);
   onProgress(0.8);
 
-  const train = stream.slice(0, Math.min(stream.length, 4 * c.sampleSize)).map((p) => Array.from(p));
+  const train = stream.slice(c.warmup - Math.min(c.warmup, 4 * c.sampleSize), c.warmup).map((p) => Array.from(p));
   const batch = RandomCutForest.train(train, { numTrees: c.trees, sampleSize: c.sampleSize, seed: c.seed });
   const asArrays = measured.slice(0, Math.min(measured.length, 20000)).map((p) => Array.from(p));
   t0 = performance.now();
