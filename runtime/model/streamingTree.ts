@@ -32,6 +32,8 @@ export class StreamingTree {
    * so insert's separation tests stay exact; ranges are off by at most 1 part in 2^23 per side).
    */
   private readonly box: Float32Array;
+  /** Per internal node: the sum of its box's side lengths (the score walk's denominator, kept up to date). */
+  private readonly rangeSum: Float64Array;
   private readonly leafRef: Int32Array;
   private readonly leafMass: Int32Array;
   private readonly leafParent: Int32Array;
@@ -55,6 +57,7 @@ export class StreamingTree {
     this.parent = new Int32Array(c);
     this.cutValue = new Float64Array(c);
     this.box = new Float32Array(2 * c * dim);
+    this.rangeSum = new Float64Array(c);
     this.leafRef = new Int32Array(c);
     this.leafMass = new Int32Array(c);
     this.leafParent = new Int32Array(c);
@@ -128,6 +131,7 @@ export class StreamingTree {
           this.box[nb + 2 * d] = floorF32(a < b ? a : b);
           this.box[nb + 2 * d + 1] = ceilF32(a > b ? a : b);
         }
+        this.updateRangeSum(n);
         if (pts[pb + cd] <= cv) {
           this.nodes[n * 4] = ~nl;
           this.nodes[n * 4 + 1] = node;
@@ -186,6 +190,7 @@ export class StreamingTree {
             this.box[nb + 2 * d] = x < a ? floorF32(x) : a;
             this.box[nb + 2 * d + 1] = x > b ? ceilF32(x) : b;
           }
+          this.updateRangeSum(n);
           if (separatesBelow) {
             this.nodes[n * 4] = ~nl;
             this.nodes[n * 4 + 1] = node;
@@ -202,6 +207,7 @@ export class StreamingTree {
           if (x < this.box[base + 2 * d]) this.box[base + 2 * d] = floorF32(x);
           if (x > this.box[base + 2 * d + 1]) this.box[base + 2 * d + 1] = ceilF32(x);
         }
+        this.updateRangeSum(node);
       }
       this.nodes[node * 4 + 3]++;
       parent = node;
@@ -284,20 +290,21 @@ export class StreamingTree {
     } else {
       score = 1 / (depth + 1);
       const box = this.box;
+      const ranges = this.rangeSum;
       const stride = 2 * dim;
       for (let level = depth - 1; level >= 0; level--) {
-        let base = path[level] * stride;
-        let oldRange = 0;
-        let newRange = 0;
+        const n = path[level];
+        let base = n * stride;
+        // How far the point lies outside the box, summed over dimensions (the growth of the range sum).
+        let gap = 0;
         for (let d = 0; d < dim; d++, base += 2) {
+          const v = point[d];
           const lo = box[base];
           const hi = box[base + 1];
-          const v = point[d];
-          oldRange += hi - lo;
-          newRange += (v > hi ? v : hi) - (v < lo ? v : lo);
+          gap += v < lo ? lo - v : v > hi ? v - hi : 0;
         }
-        if (newRange <= oldRange) break; // inside this box, hence inside every ancestor's box too
-        const prob = (newRange - oldRange) / newRange;
+        if (!(gap > 0)) break; // inside this box, hence inside every ancestor's box too
+        const prob = gap / (ranges[n] + gap);
         score = (1 - prob) * score + prob / (level + 1);
       }
     }
@@ -394,6 +401,9 @@ export class StreamingTree {
         blo[d] = Math.max(lo[d], this.box[base + 2 * d]);
         bhi[d] = Math.min(hi[d], this.box[base + 2 * d + 1]);
       }
+      let rs = 0;
+      for (let d = 0; d < dim; d++) rs += this.box[base + 2 * d + 1] - this.box[base + 2 * d];
+      if (Math.abs(rs - this.rangeSum[ref]) > 1e-9 * (1 + rs)) throw new Error(`node ${ref} caches range sum ${this.rangeSum[ref]}, its box sums to ${rs}`);
       const cd = this.nodes[ref * 4 + 2];
       const cv = this.cutValue[ref];
       const llo = blo.slice();
@@ -526,6 +536,13 @@ export class StreamingTree {
     return sum;
   }
 
+  private updateRangeSum(n: number): void {
+    const base = n * 2 * this.dim;
+    let sum = 0;
+    for (let d = 0; d < this.dim; d++) sum += this.box[base + 2 * d + 1] - this.box[base + 2 * d];
+    this.rangeSum[n] = sum;
+  }
+
   /** Sets node `n`'s box to the union of its children's; returns whether it changed. */
   private recomputeBox(n: number): boolean {
     const dim = this.dim;
@@ -562,6 +579,7 @@ export class StreamingTree {
       this.box[base + 2 * d] = lo;
       this.box[base + 2 * d + 1] = hi;
     }
+    if (changed) this.updateRangeSum(n);
     return changed;
   }
 }
