@@ -251,10 +251,16 @@ export class StreamingForest {
       return sampler;
     });
     const trees = state.trees.map((t) => StreamingTree.fromState(t, dim, sampleSize, store.values));
-    return new StreamingForest(
+    const forest = new StreamingForest(
       { dimensions: dim, numTrees, sampleSize, timeDecay: state.timeDecay, seed: state.seed },
       { rng: Random.fromState(state.rngState), store, samplers, trees, updates: state.updates },
     );
+    try {
+      forest.validate();
+    } catch (err) {
+      throw new Error(`streaming forest state is inconsistent: ${(err as Error).message}`, { cause: err });
+    }
+    return forest;
   }
 
   private load(point: ArrayLike<number>): Float64Array {

@@ -1,18 +1,22 @@
 import type { Random } from "./random";
+import { decodeFloat64, decodeInt32, encodeFloat64, encodeInt32 } from "./stateCodec";
 
 /** No node: the empty tree's root. */
 const NONE = 0x7fffffff;
 
-/** Serialised tree (compact, nodes renumbered in preorder, leaves referring to compacted point slots). */
+/**
+ * Serialised tree (nodes renumbered in preorder, leaves referring to compacted point slots); arrays are
+ * base64 of Int32 (left, right, cutDim, leafRef, leafMass) and Float64 (cutValue) values.
+ */
 export interface StreamingTreeState {
   /** Root reference: >= 0 internal node, < 0 leaf `~index`, null when empty. */
   readonly root: number | null;
-  readonly left: number[];
-  readonly right: number[];
-  readonly cutDim: number[];
-  readonly cutValue: number[];
-  readonly leafRef: number[];
-  readonly leafMass: number[];
+  readonly left: string;
+  readonly right: string;
+  readonly cutDim: string;
+  readonly cutValue: string;
+  readonly leafRef: string;
+  readonly leafMass: string;
 }
 
 /**
@@ -431,7 +435,16 @@ export class StreamingTree {
     const cutValue: number[] = [];
     const leafRef: number[] = [];
     const leafMass: number[] = [];
-    if (this.root === NONE) return { root: null, left, right, cutDim, cutValue, leafRef, leafMass };
+    const encode = (root: number | null): StreamingTreeState => ({
+      root,
+      left: encodeInt32(Int32Array.from(left)),
+      right: encodeInt32(Int32Array.from(right)),
+      cutDim: encodeInt32(Int32Array.from(cutDim)),
+      cutValue: encodeFloat64(Float64Array.from(cutValue)),
+      leafRef: encodeInt32(Int32Array.from(leafRef)),
+      leafMass: encodeInt32(Int32Array.from(leafMass)),
+    });
+    if (this.root === NONE) return encode(null);
     const visit = (ref: number): number => {
       if (ref < 0) {
         leafRef.push(slotMap[this.leafRef[~ref]]);
@@ -447,12 +460,20 @@ export class StreamingTree {
       right[id] = visit(this.nodes[ref * 4 + 1]);
       return id;
     };
-    const root = visit(this.root);
-    return { root, left, right, cutDim, cutValue, leafRef, leafMass };
+    return encode(visit(this.root));
   }
 
   /** Rebuilds the tree from its state; masses, parents and bounding boxes are recomputed from the leaves. */
-  static fromState(s: StreamingTreeState, dim: number, capacity: number, points: Float64Array): StreamingTree {
+  static fromState(encoded: StreamingTreeState, dim: number, capacity: number, points: Float64Array): StreamingTree {
+    const s = {
+      root: encoded.root,
+      left: decodeInt32(encoded.left),
+      right: decodeInt32(encoded.right),
+      cutDim: decodeInt32(encoded.cutDim),
+      cutValue: decodeFloat64(encoded.cutValue),
+      leafRef: decodeInt32(encoded.leafRef),
+      leafMass: decodeInt32(encoded.leafMass),
+    };
     const t = new StreamingTree(dim, capacity, points);
     const nodes = s.cutDim.length;
     const leaves = s.leafRef.length;
@@ -460,6 +481,16 @@ export class StreamingTree {
     if (s.leafMass.length !== leaves) throw new Error("tree state is inconsistent: leaf arrays differ in length");
     if (nodes > capacity || leaves > capacity) throw new Error(`tree state holds ${nodes} nodes and ${leaves} leaves, more than the capacity ${capacity}`);
     if (s.root === null) return t;
+    const pointCount = points.length / dim;
+    const badRef = (r: number) => !Number.isInteger(r) || r >= nodes || ~r >= leaves;
+    if (badRef(s.root)) throw new Error(`tree state: root ${s.root} refers to no node or leaf`);
+    for (let n = 0; n < nodes; n++) {
+      if (badRef(s.left[n]) || badRef(s.right[n])) throw new Error(`tree state: node ${n} has a child that is no node or leaf`);
+      if (s.cutDim[n] < 0 || s.cutDim[n] >= dim) throw new Error(`tree state: node ${n} cuts dimension ${s.cutDim[n]}, not in [0, ${dim})`);
+    }
+    for (let l = 0; l < leaves; l++) {
+      if (s.leafRef[l] < 0 || s.leafRef[l] >= pointCount) throw new Error(`tree state: leaf ${l} refers to point ${s.leafRef[l]}, not in [0, ${pointCount})`);
+    }
     for (let n = 0; n < nodes; n++) {
       t.nodes[4 * n] = s.left[n];
       t.nodes[4 * n + 1] = s.right[n];

@@ -130,3 +130,18 @@ describe("StreamingForest", () => {
     expect(() => new StreamingForest({ dimensions: 0 })).toThrow(/dimensions must be a positive integer/);
   });
 });
+
+describe("StreamingForest state validation", () => {
+  it("rejects a state whose trees and samplers disagree, or whose leaves point nowhere", () => {
+    const forest = new StreamingForest({ dimensions: 2, numTrees: 3, sampleSize: 16, seed: 1 });
+    for (let i = 0; i < 100; i++) forest.update([i % 10, (i * 7) % 13]);
+    const state = forest.toState();
+    const dropped = { ...state, samplers: state.samplers.map((s, i) => (i === 1 ? { ...s, size: 0, weights: "", refs: "" } : s)) };
+    expect(() => StreamingForest.fromState(dropped)).toThrow(/state is inconsistent: tree 1 holds 16 points, its sampler 0/);
+    const refs = new Int32Array(new Uint8Array(Buffer.from(state.trees[0].leafRef, "base64")).buffer);
+    refs[0] = 999;
+    const far = Buffer.from(refs.buffer).toString("base64");
+    const broken = { ...state, trees: state.trees.map((t, i) => (i === 0 ? { ...t, leafRef: far } : t)) };
+    expect(() => StreamingForest.fromState(broken)).toThrow(/leaf 0 refers to point 999/);
+  });
+});
