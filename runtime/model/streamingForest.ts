@@ -1,7 +1,8 @@
 import { CompactSampler } from "./compactSampler";
 import { PointStore } from "./pointStore";
 import { Random } from "./random";
-import { StreamingTree, type StreamingTreeState } from "./streamingTree";
+import { StreamingTree } from "./streamingTree";
+import { restoreTree, treeToState, validateTree, type StreamingTreeState } from "./streamingTreeState";
 import { decodeFloat64, decodeInt32, encodeFloat64, encodeInt32 } from "./stateCodec";
 
 export interface StreamingForestOptions {
@@ -189,7 +190,7 @@ export class StreamingForest {
   validate(): void {
     const refs = new Int32Array(this.store.capacity);
     for (let t = 0; t < this.numTrees; t++) {
-      this.trees[t].validate();
+      validateTree(this.trees[t]);
       const s = this.samplers[t];
       if (this.trees[t].totalMass !== s.size) throw new Error(`tree ${t} holds ${this.trees[t].totalMass} points, its sampler ${s.size}`);
       for (let i = 0; i < s.size; i++) refs[s.refs[i]]++;
@@ -228,7 +229,7 @@ export class StreamingForest {
         weights: encodeFloat64(s.weights.subarray(0, s.size)),
         refs: encodeInt32(Int32Array.from(s.refs.subarray(0, s.size), (r) => slotMap[r])),
       })),
-      trees: this.trees.map((t) => t.toState(slotMap)),
+      trees: this.trees.map((t) => treeToState(t, slotMap)),
     };
   }
 
@@ -250,7 +251,7 @@ export class StreamingForest {
       sampler.size = s.size;
       return sampler;
     });
-    const trees = state.trees.map((t) => StreamingTree.fromState(t, dim, sampleSize, store.values));
+    const trees = state.trees.map((t) => restoreTree(t, dim, sampleSize, store.values));
     const forest = new StreamingForest(
       { dimensions: dim, numTrees, sampleSize, timeDecay: state.timeDecay, seed: state.seed },
       { rng: Random.fromState(state.rngState), store, samplers, trees, updates: state.updates },

@@ -125,3 +125,18 @@ describe("Preprocessor", () => {
     }
   });
 });
+
+describe("ThresholdedForest options", () => {
+  it("reports how many standard deviations each metric is off, and with learnAnomalies false keeps a recurring spike anomalous", () => {
+    const spikes: [number, number, number][] = Array.from({ length: 8 }, (_, k) => [900 + 60 * k, 1, 40] as [number, number, number]);
+    const rows = stream(1500, 12, spikes);
+    const learning = run(rows);
+    const strict = run(rows, { learnAnomalies: false });
+    const hit = strict[900];
+    expect(hit.deviations?.[1]).toBeGreaterThan(5);
+    expect(hit.deviations?.[1]).toBeGreaterThan(hit.deviations?.[0] ?? Infinity);
+    // The strict model never learns the spike: the last one scores at least as high as when learning.
+    expect(strict[900 + 60 * 7].score).toBeGreaterThanOrEqual(learning[900 + 60 * 7].score);
+    expect(strict[900 + 60 * 7].grade).toBeGreaterThan(0);
+  });
+});
