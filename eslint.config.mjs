@@ -28,7 +28,7 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: [pulumi] }] },
   },
   {
-    files: ["runtime/model/**/*.ts", "runtime/features/**/*.ts", "runtime/detection/**/*.ts", "runtime/types.ts", "runtime/ports.ts"],
+    files: ["runtime/model/**/*.ts", "runtime/features/**/*.ts", "runtime/detection/**/*.ts", "runtime/evaluation/**/*.ts", "runtime/types.ts", "runtime/ports.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [pulumi, edges] }] },
   },
   {

@@ -3,10 +3,22 @@ import { backtestCommand } from "./backtest";
 import { collectCommand } from "./collect";
 import { datasetCommand } from "./dataset";
 import { demoCommand } from "./demo";
+import { evaluateCommand } from "./evaluate";
+import { labelledCommand } from "./labelled";
+import { nabCommand } from "./nab";
 import { trainCommand } from "./train";
 
 /**
  * Every `cad` sub-command, in the order `cad --help` lists them. Each module exports a factory that builds
  * its commander Command; this list is the only place that knows them all.
  */
-export const commandFactories: readonly (() => Command)[] = [demoCommand, collectCommand, datasetCommand, trainCommand, backtestCommand];
+export const commandFactories: readonly (() => Command)[] = [
+  demoCommand,
+  collectCommand,
+  datasetCommand,
+  trainCommand,
+  backtestCommand,
+  nabCommand,
+  evaluateCommand,
+  labelledCommand,
+];

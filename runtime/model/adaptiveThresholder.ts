@@ -1,0 +1,78 @@
+import { Deviation } from "./deviation";
+
+export interface AdaptiveThresholderOptions {
+  /** Standard deviations above the mean score that start an anomaly (default 3, as the reference TRCF). */
+  readonly zFactor?: number;
+  /** Scores at or below this are never anomalous, however quiet the stream (default 1: an inlier's score). */
+  readonly lowerThreshold?: number;
+  /** Discount of the score statistics per point (default 1/2560: memory of about 2,560 scores). */
+  readonly discount?: number;
+  /** Scores to see before grading (default 32). */
+  readonly minScores?: number;
+  /**
+   * Whether scores enter the statistics clipped at the threshold (default false). Clipping keeps one anomaly
+   * from raising the threshold; not clipping lets a bursty series raise its own threshold, fewer false alerts.
+   */
+  readonly clipScores?: boolean;
+}
+
+export interface AdaptiveThresholderState {
+  readonly zFactor: number;
+  readonly lowerThreshold: number;
+  readonly minScores: number;
+  readonly clipScores: boolean;
+  readonly stats: [number, number, number, number];
+}
+
+/**
+ * Turns raw forest scores into an anomaly grade in [0, 1]: the threshold is `max(lowerThreshold, mean + z·sd)`
+ * of the recent scores, and a score above it gets the grade `(score − threshold) / (score − mean)` — 0 at the
+ * threshold, towards 1 for scores far beyond it.
+ */
+export class AdaptiveThresholder {
+  readonly zFactor: number;
+  readonly lowerThreshold: number;
+  readonly minScores: number;
+  readonly clipScores: boolean;
+  private readonly stats: Deviation;
+
+  constructor(options: AdaptiveThresholderOptions = {}, stats?: Deviation) {
+    this.zFactor = options.zFactor ?? 3;
+    this.lowerThreshold = options.lowerThreshold ?? 1;
+    this.minScores = options.minScores ?? 32;
+    this.clipScores = options.clipScores ?? false;
+    if (!(this.zFactor > 0)) throw new Error(`zFactor must be > 0, got ${this.zFactor}`);
+    if (!Number.isFinite(this.lowerThreshold)) throw new Error(`lowerThreshold must be finite, got ${this.lowerThreshold}`);
+    this.stats = stats ?? new Deviation(options.discount ?? 1 / 2560);
+  }
+
+  threshold(): number {
+    return Math.max(this.lowerThreshold, this.stats.mean() + this.zFactor * this.stats.deviation());
+  }
+
+  /** Anomaly grade of `score` in [0, 1] (0 until `minScores` scores were seen). */
+  grade(score: number): number {
+    if (this.stats.weight < this.minScores) return 0;
+    const thr = this.threshold();
+    if (!(score > thr)) return 0;
+    const mean = Math.min(this.stats.mean(), thr);
+    return Math.min(1, (score - thr) / (score - mean));
+  }
+
+  /** How many scores (discounted) the statistics rest on. */
+  weight(): number {
+    return this.stats.weight;
+  }
+
+  update(score: number): void {
+    this.stats.update(this.clipScores && this.stats.weight >= this.minScores ? Math.min(score, this.threshold()) : score);
+  }
+
+  toState(): AdaptiveThresholderState {
+    return { zFactor: this.zFactor, lowerThreshold: this.lowerThreshold, minScores: this.minScores, clipScores: this.clipScores, stats: this.stats.toState() };
+  }
+
+  static fromState(s: AdaptiveThresholderState): AdaptiveThresholder {
+    return new AdaptiveThresholder(s, Deviation.fromState(s.stats));
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Time-decayed weighted reservoir sampler of one tree (as the reference RCF's CompactSampler): a point
+ * arriving at sequence number `seq` gets the weight `log(-log(u)) - timeDecay * seq` (u uniform); the sampler
+ * keeps the `capacity` points of lowest weight in a max-heap, so recent points are favoured with a memory of
+ * about 1 / timeDecay points. Arrays are preallocated; `accept` never allocates.
+ */
+export class CompactSampler {
+  readonly weights: Float64Array;
+  readonly refs: Int32Array;
+  size = 0;
+
+  constructor(
+    readonly capacity: number,
+    public timeDecay: number,
+  ) {
+    this.weights = new Float64Array(capacity);
+    this.refs = new Int32Array(capacity);
+  }
+
+  isFull(): boolean {
+    return this.size === this.capacity;
+  }
+
+  /** The weight a point at `seq` would get for the uniform draw `u` in (0, 1). */
+  weightOf(seq: number, u: number): number {
+    return Math.log(-Math.log(u)) - this.timeDecay * seq;
+  }
+
+  /** Whether a point of weight `w` is accepted: always while filling, else if lighter than the heaviest kept. */
+  wouldAccept(w: number): boolean {
+    return this.size < this.capacity || w < this.weights[0];
+  }
+
+  /**
+   * Removes the heaviest entry (only when full) to make room, returning its point reference, or -1 when
+   * the sampler was not full.
+   */
+  evictMax(): number {
+    if (this.size < this.capacity) return -1;
+    const ref = this.refs[0];
+    const last = --this.size;
+    this.weights[0] = this.weights[last];
+    this.refs[0] = this.refs[last];
+    this.siftDown(0);
+    return ref;
+  }
+
+  /** Adds an entry; the caller has made room with `evictMax` when full. */
+  add(w: number, ref: number): void {
+    let i = this.size++;
+    // sift up
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.weights[p] >= w) break;
+      this.weights[i] = this.weights[p];
+      this.refs[i] = this.refs[p];
+      i = p;
+    }
+    this.weights[i] = w;
+    this.refs[i] = ref;
+  }
+
+  private siftDown(start: number): void {
+    const n = this.size;
+    const w = this.weights[start];
+    const r = this.refs[start];
+    let i = start;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const rc = l + 1;
+      const c = rc < n && this.weights[rc] > this.weights[l] ? rc : l;
+      if (this.weights[c] <= w) break;
+      this.weights[i] = this.weights[c];
+      this.refs[i] = this.refs[c];
+      i = c;
+    }
+    this.weights[i] = w;
+    this.refs[i] = r;
+  }
+}

@@ -1,0 +1,276 @@
+import { CompactSampler } from "./compactSampler";
+import { PointStore } from "./pointStore";
+import { Random } from "./random";
+import { StreamingTree } from "./streamingTree";
+import { restoreTree, treeToState, validateTree, type StreamingTreeState } from "./streamingTreeState";
+import { decodeFloat64, decodeInt32, encodeFloat64, encodeInt32 } from "./stateCodec";
+
+export interface StreamingForestOptions {
+  /** Dimension of the points (after shingling). */
+  readonly dimensions: number;
+  /** Trees (default 50). */
+  readonly numTrees?: number;
+  /** Points sampled per tree (default 256). */
+  readonly sampleSize?: number;
+  /** Per-point decay of sampling weights (default 1 / (10 · sampleSize)): the sample's memory is ~1/timeDecay points. */
+  readonly timeDecay?: number;
+  /** Seed of all randomness (default 42). */
+  readonly seed?: number;
+}
+
+/** Serialised forest: JSON-safe, bulky arrays base64-encoded. */
+export interface StreamingForestState {
+  readonly format: "cad-streaming-rcf/1";
+  readonly dimensions: number;
+  readonly numTrees: number;
+  readonly sampleSize: number;
+  readonly timeDecay: number;
+  readonly seed: number;
+  readonly rngState: number;
+  readonly updates: number;
+  /** Base64 Float64 points (row-major) and Int32 reference counts of the compacted point store. */
+  readonly points: string;
+  readonly refCounts: string;
+  readonly samplers: { readonly size: number; readonly weights: string; readonly refs: string }[];
+  readonly trees: StreamingTreeState[];
+}
+
+/**
+ * A streaming Random Cut Forest (the reference design's sampler + tree + forest): every tree keeps a
+ * time-decayed weighted reservoir sample of the stream and a random cut tree over it, updated incrementally;
+ * sampled points live once in a shared reference-counted {@link PointStore}. `score` / `update` do not
+ * allocate. Scores mean the same as the batch {@link RandomCutForest}'s: inliers ≈ 1, higher = more anomalous.
+ */
+export class StreamingForest {
+  readonly dimensions: number;
+  readonly numTrees: number;
+  readonly sampleSize: number;
+  readonly timeDecay: number;
+  readonly seed: number;
+  /** Points seen by `update`. */
+  updates = 0;
+  private readonly rng: Random;
+  private readonly store: PointStore;
+  private readonly samplers: CompactSampler[];
+  private readonly trees: StreamingTree[];
+  private readonly attrTree: Float64Array;
+  private readonly missing: Uint8Array;
+  private readonly imputeBuf: Float64Array;
+  private readonly imputeRefs: Int32Array;
+  /** The query copied into a Float64Array, so tree code sees one array type (monomorphic, fast). */
+  private readonly query: Float64Array;
+
+  constructor(options: StreamingForestOptions, restored?: { rng: Random; store: PointStore; samplers: CompactSampler[]; trees: StreamingTree[]; updates: number }) {
+    const dim = options.dimensions;
+    const numTrees = options.numTrees ?? 50;
+    const sampleSize = options.sampleSize ?? 256;
+    const timeDecay = options.timeDecay ?? 1 / (10 * sampleSize);
+    const seed = options.seed ?? 42;
+    if (!Number.isInteger(dim) || dim < 1) throw new Error(`dimensions must be a positive integer, got ${dim}`);
+    if (!Number.isInteger(numTrees) || numTrees < 1) throw new Error(`numTrees must be a positive integer, got ${numTrees}`);
+    if (!Number.isInteger(sampleSize) || sampleSize < 2) throw new Error(`sampleSize must be an integer >= 2, got ${sampleSize}`);
+    if (!Number.isFinite(timeDecay) || timeDecay < 0) throw new Error(`timeDecay must be a finite number >= 0, got ${timeDecay}`);
+    this.dimensions = dim;
+    this.numTrees = numTrees;
+    this.sampleSize = sampleSize;
+    this.timeDecay = timeDecay;
+    this.seed = seed;
+    if (restored) {
+      this.rng = restored.rng;
+      this.store = restored.store;
+      this.samplers = restored.samplers;
+      this.trees = restored.trees;
+      this.updates = restored.updates;
+    } else {
+      this.rng = new Random(seed);
+      this.store = new PointStore(dim, numTrees * sampleSize + 1);
+      this.samplers = [];
+      this.trees = [];
+      for (let t = 0; t < numTrees; t++) {
+        this.samplers.push(new CompactSampler(sampleSize, timeDecay));
+        this.trees.push(new StreamingTree(dim, sampleSize, this.store.values));
+      }
+    }
+    this.attrTree = new Float64Array(dim);
+    this.missing = new Uint8Array(dim);
+    this.imputeBuf = new Float64Array(numTrees);
+    this.imputeRefs = new Int32Array(numTrees);
+    this.query = new Float64Array(dim);
+  }
+
+  /** Whether every tree holds at least one point (scores are 0 before). */
+  isReady(): boolean {
+    return this.updates > 0;
+  }
+
+  /** Adds `point` to the stream: each tree's sampler decides whether to keep it (evicting its heaviest point). */
+  update(point: ArrayLike<number>): void {
+    this.checkPoint(point);
+    const seq = this.updates++;
+    let slot = -1;
+    for (let t = 0; t < this.numTrees; t++) {
+      const s = this.samplers[t];
+      const w = s.weightOf(seq, 1 - this.rng.next());
+      if (!s.wouldAccept(w)) continue;
+      if (slot < 0) slot = this.store.add(point);
+      const evicted = s.evictMax();
+      const tree = this.trees[t];
+      if (evicted >= 0) {
+        tree.delete(evicted);
+        this.store.decRef(evicted);
+      }
+      const ref = tree.insert(slot, this.rng);
+      this.store.incRef(ref);
+      s.add(w, ref);
+    }
+    if (slot >= 0) this.store.releaseIfUnused(slot);
+  }
+
+  /** Average over trees of the anomaly score (0 before the first update). */
+  score(point: ArrayLike<number>): number {
+    this.checkPoint(point);
+    if (this.updates === 0) return 0;
+    const q = this.load(point);
+    let sum = 0;
+    for (let t = 0; t < this.numTrees; t++) sum += this.trees[t].score(q);
+    return sum / this.numTrees;
+  }
+
+  /** Score plus per-dimension contributions written into `attribution` (they sum to the score). */
+  scoreWithAttribution(point: ArrayLike<number>, attribution: Float64Array): number {
+    this.checkPoint(point);
+    attribution.fill(0);
+    if (this.updates === 0) return 0;
+    const q = this.load(point);
+    let sum = 0;
+    const a = this.attrTree;
+    for (let t = 0; t < this.numTrees; t++) {
+      sum += this.trees[t].score(q, a);
+      for (let d = 0; d < this.dimensions; d++) attribution[d] += a[d];
+    }
+    const k = 1 / this.numTrees;
+    for (let d = 0; d < this.dimensions; d++) attribution[d] *= k;
+    return sum * k;
+  }
+
+  /**
+   * Expected values of the dimensions listed in `dims`, given the other dimensions of `point`: the median over
+   * trees of the nearest sampled point's value (conditional imputation). Writes into `out` (same indexing as
+   * `dims`).
+   */
+  impute(point: ArrayLike<number>, dims: readonly number[], out: Float64Array): void {
+    this.checkPoint(point);
+    this.missing.fill(0);
+    for (const d of dims) this.missing[d] = 1;
+    if (this.updates === 0) {
+      for (let i = 0; i < dims.length; i++) out[i] = point[dims[i]];
+      return;
+    }
+    const q = this.load(point);
+    const refs = this.imputeRefs;
+    for (let t = 0; t < this.numTrees; t++) refs[t] = this.trees[t].nearestRef(q, this.missing);
+    const buf = this.imputeBuf;
+    for (let i = 0; i < dims.length; i++) {
+      for (let t = 0; t < this.numTrees; t++) buf[t] = this.store.values[refs[t] * this.dimensions + dims[i]];
+      buf.sort();
+      const m = this.numTrees >> 1;
+      out[i] = this.numTrees % 2 ? buf[m] : 0.5 * (buf[m - 1] + buf[m]);
+    }
+  }
+
+  /** Distinct points held (for memory and state-size reporting). */
+  storedPoints(): number {
+    return this.store.size();
+  }
+
+  /**
+   * Checks every tree's invariants and that samplers, trees and the point store agree (each sampler holds as
+   * many points as its tree; reference counts match the samplers' references). Throws naming the violation.
+   */
+  validate(): void {
+    const refs = new Int32Array(this.store.capacity);
+    for (let t = 0; t < this.numTrees; t++) {
+      validateTree(this.trees[t]);
+      const s = this.samplers[t];
+      if (this.trees[t].totalMass !== s.size) throw new Error(`tree ${t} holds ${this.trees[t].totalMass} points, its sampler ${s.size}`);
+      for (let i = 0; i < s.size; i++) refs[s.refs[i]]++;
+    }
+    for (let slot = 0; slot < this.store.capacity; slot++) {
+      if (refs[slot] !== this.store.references(slot)) throw new Error(`point slot ${slot} is referenced ${refs[slot]} times, its count says ${this.store.references(slot)}`);
+    }
+  }
+
+  toState(): StreamingForestState {
+    // Compact the store: referenced slots get consecutive ids in slot order.
+    const slotMap = new Int32Array(this.store.capacity).fill(-1);
+    let count = 0;
+    for (let s = 0; s < this.store.capacity; s++) if (this.store.references(s) > 0) slotMap[s] = count++;
+    const pts = new Float64Array(count * this.dimensions);
+    const refCounts = new Int32Array(count);
+    for (let s = 0; s < this.store.capacity; s++) {
+      const id = slotMap[s];
+      if (id < 0) continue;
+      pts.set(this.store.values.subarray(s * this.dimensions, (s + 1) * this.dimensions), id * this.dimensions);
+      refCounts[id] = this.store.references(s);
+    }
+    return {
+      format: "cad-streaming-rcf/1",
+      dimensions: this.dimensions,
+      numTrees: this.numTrees,
+      sampleSize: this.sampleSize,
+      timeDecay: this.timeDecay,
+      seed: this.seed,
+      rngState: this.rng.getState(),
+      updates: this.updates,
+      points: encodeFloat64(pts),
+      refCounts: encodeInt32(refCounts),
+      samplers: this.samplers.map((s) => ({
+        size: s.size,
+        weights: encodeFloat64(s.weights.subarray(0, s.size)),
+        refs: encodeInt32(Int32Array.from(s.refs.subarray(0, s.size), (r) => slotMap[r])),
+      })),
+      trees: this.trees.map((t) => treeToState(t, slotMap)),
+    };
+  }
+
+  static fromState(state: StreamingForestState): StreamingForest {
+    if (state === null || typeof state !== "object" || state.format !== "cad-streaming-rcf/1") {
+      throw new Error(`not a streaming forest state: expected format "cad-streaming-rcf/1", got ${JSON.stringify((state as { format?: unknown } | null)?.format)}`);
+    }
+    const { dimensions: dim, numTrees, sampleSize } = state;
+    if (!Array.isArray(state.samplers) || state.samplers.length !== numTrees) throw new Error(`streaming forest state lists ${state.samplers?.length} samplers, expected numTrees = ${numTrees}`);
+    if (!Array.isArray(state.trees) || state.trees.length !== numTrees) throw new Error(`streaming forest state lists ${state.trees?.length} trees, expected numTrees = ${numTrees}`);
+    const store = PointStore.restore(dim, numTrees * sampleSize + 1, decodeFloat64(state.points), decodeInt32(state.refCounts));
+    const samplers = state.samplers.map((s, i) => {
+      const sampler = new CompactSampler(sampleSize, state.timeDecay);
+      const w = decodeFloat64(s.weights);
+      const r = decodeInt32(s.refs);
+      if (w.length !== s.size || r.length !== s.size || s.size > sampleSize) throw new Error(`streaming forest state: sampler ${i} is inconsistent (size ${s.size})`);
+      sampler.weights.set(w);
+      sampler.refs.set(r);
+      sampler.size = s.size;
+      return sampler;
+    });
+    const trees = state.trees.map((t) => restoreTree(t, dim, sampleSize, store.values));
+    const forest = new StreamingForest(
+      { dimensions: dim, numTrees, sampleSize, timeDecay: state.timeDecay, seed: state.seed },
+      { rng: Random.fromState(state.rngState), store, samplers, trees, updates: state.updates },
+    );
+    try {
+      forest.validate();
+    } catch (err) {
+      throw new Error(`streaming forest state is inconsistent: ${(err as Error).message}`, { cause: err });
+    }
+    return forest;
+  }
+
+  private load(point: ArrayLike<number>): Float64Array {
+    const q = this.query;
+    for (let d = 0; d < this.dimensions; d++) q[d] = point[d];
+    return q;
+  }
+
+  private checkPoint(point: ArrayLike<number>): void {
+    if (point.length !== this.dimensions) throw new Error(`point has ${point.length} dimensions, the forest expects ${this.dimensions}`);
+  }
+}

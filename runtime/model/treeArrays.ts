@@ -1,0 +1,182 @@
+/** No node: the empty tree's root. */
+export const NONE = 0x7fffffff;
+
+/**
+ * The storage of a {@link StreamingTree}: flat typed arrays of fixed capacity and the small operations that
+ * keep them consistent (node and leaf allocation, re-linking, bounding boxes). Internal nodes keep their cut,
+ * mass, parent and bounding box; leaves keep a reference into the forest's {@link PointStore} and their
+ * multiplicity. Child references are >= 0 for an internal node and `~leaf` (< 0) for a leaf. The fields are
+ * public for the tree's algorithms and its state mapping only (streamingTree.ts, streamingTreeState.ts).
+ */
+export class TreeArrays {
+  /** Per internal node n: [4n] left child, [4n+1] right child, [4n+2] cut dimension, [4n+3] mass (one cache line walk). */
+  readonly nodes: Int32Array;
+  readonly parent: Int32Array;
+  readonly cutValue: Float64Array;
+  /**
+   * Per internal node n, per dimension d: [2·dim·n + 2d] min, [+1] max of the subtree's bounding box, in
+   * float32 rounded outwards (half the memory traffic of the score walk; the box still contains every point,
+   * so insert's separation tests stay exact; ranges are off by at most 1 part in 2^23 per side).
+   */
+  readonly box: Float32Array;
+  /** Per internal node: the sum of its box's side lengths (the score walk's denominator, kept up to date). */
+  readonly rangeSum: Float64Array;
+  readonly leafRef: Int32Array;
+  readonly leafMass: Int32Array;
+  readonly leafParent: Int32Array;
+  readonly freeNodes: Int32Array;
+  readonly freeLeaves: Int32Array;
+  freeNodeTop: number;
+  freeLeafTop: number;
+  root = NONE;
+  /** Total number of points (with multiplicity). */
+  totalMass = 0;
+  /** Scratch: the root-to-leaf path of the last walk (size capacity + 1: a degenerate tree is a chain). */
+  readonly path: Int32Array;
+
+  constructor(
+    readonly dim: number,
+    readonly capacity: number,
+    readonly points: Float64Array,
+  ) {
+    const c = capacity;
+    this.nodes = new Int32Array(4 * c);
+    this.parent = new Int32Array(c);
+    this.cutValue = new Float64Array(c);
+    this.box = new Float32Array(2 * c * dim);
+    this.rangeSum = new Float64Array(c);
+    this.leafRef = new Int32Array(c);
+    this.leafMass = new Int32Array(c);
+    this.leafParent = new Int32Array(c);
+    this.freeNodes = new Int32Array(c);
+    this.freeLeaves = new Int32Array(c);
+    for (let i = 0; i < c; i++) {
+      this.freeNodes[i] = c - 1 - i;
+      this.freeLeaves[i] = c - 1 - i;
+    }
+    this.freeNodeTop = c;
+    this.freeLeafTop = c;
+    this.path = new Int32Array(c + 1);
+  }
+
+  isEmpty(): boolean {
+    return this.root === NONE;
+  }
+
+
+  newNode(cd: number, cv: number, parent: number, mass: number): number {
+    const n = this.freeNodes[--this.freeNodeTop];
+    this.nodes[n * 4 + 2] = cd;
+    this.cutValue[n] = cv;
+    this.parent[n] = parent;
+    this.nodes[n * 4 + 3] = mass;
+    return n;
+  }
+
+  newLeaf(ref: number, parent: number): number {
+    const l = this.freeLeaves[--this.freeLeafTop];
+    this.leafRef[l] = ref;
+    this.leafMass[l] = 1;
+    this.leafParent[l] = parent;
+    return l;
+  }
+
+  replaceChild(parent: number, oldChild: number, newChild: number): void {
+    if (parent < 0) this.root = newChild;
+    else if (this.nodes[parent * 4] === oldChild) this.nodes[parent * 4] = newChild;
+    else this.nodes[parent * 4 + 1] = newChild;
+  }
+
+  massOf(ref: number): number {
+    return ref < 0 ? this.leafMass[~ref] : this.nodes[ref * 4 + 3];
+  }
+
+  /** L1 distance from `point` to the box of `ref` over the dimensions not missing. */
+  distance(ref: number, point: Float64Array, missing: Uint8Array): number {
+    const dim = this.dim;
+    let sum = 0;
+    if (ref < 0) {
+      const b = this.leafRef[~ref] * dim;
+      for (let d = 0; d < dim; d++) if (!missing[d]) sum += Math.abs(point[d] - this.points[b + d]);
+      return sum;
+    }
+    const b = ref * 2 * dim;
+    for (let d = 0; d < dim; d++) {
+      if (missing[d]) continue;
+      const v = point[d];
+      if (v < this.box[b + 2 * d]) sum += this.box[b + 2 * d] - v;
+      else if (v > this.box[b + 2 * d + 1]) sum += v - this.box[b + 2 * d + 1];
+    }
+    return sum;
+  }
+
+  updateRangeSum(n: number): void {
+    const base = n * 2 * this.dim;
+    let sum = 0;
+    for (let d = 0; d < this.dim; d++) sum += this.box[base + 2 * d + 1] - this.box[base + 2 * d];
+    this.rangeSum[n] = sum;
+  }
+
+  /** Sets node `n`'s box to the union of its children's; returns whether it changed. */
+  recomputeBox(n: number): boolean {
+    const dim = this.dim;
+    const base = n * 2 * dim;
+    const a = this.nodes[n * 4];
+    const b = this.nodes[n * 4 + 1];
+    let changed = false;
+    for (let d = 0; d < dim; d++) {
+      let lo: number;
+      let hi: number;
+      if (a < 0) {
+        const x = this.points[this.leafRef[~a] * dim + d];
+        lo = floorF32(x);
+        hi = ceilF32(x);
+      }
+      else {
+        lo = this.box[a * 2 * dim + 2 * d];
+        hi = this.box[a * 2 * dim + 2 * d + 1];
+      }
+      let lo2: number;
+      let hi2: number;
+      if (b < 0) {
+        const x = this.points[this.leafRef[~b] * dim + d];
+        lo2 = floorF32(x);
+        hi2 = ceilF32(x);
+      }
+      else {
+        lo2 = this.box[b * 2 * dim + 2 * d];
+        hi2 = this.box[b * 2 * dim + 2 * d + 1];
+      }
+      if (lo2 < lo) lo = lo2;
+      if (hi2 > hi) hi = hi2;
+      if (this.box[base + 2 * d] !== lo || this.box[base + 2 * d + 1] !== hi) changed = true;
+      this.box[base + 2 * d] = lo;
+      this.box[base + 2 * d + 1] = hi;
+    }
+    if (changed) this.updateRangeSum(n);
+    return changed;
+  }}
+
+/** The largest float32 value <= x. */
+export function floorF32(x: number): number {
+  const f = Math.fround(x);
+  return f <= x ? f : Math.fround(f - Math.abs(f) * 1.1920928955078125e-7 - 1.401298464324817e-45);
+}
+
+/** The smallest float32 value >= x. */
+export function ceilF32(x: number): number {
+  const f = Math.fround(x);
+  return f >= x ? f : Math.fround(f + Math.abs(f) * 1.1920928955078125e-7 + 1.401298464324817e-45);
+}
+
+const bits = new DataView(new ArrayBuffer(8));
+
+/** The smallest double greater than x (finite x). */
+export function nextUp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  bits.setFloat64(0, x);
+  const b = bits.getBigInt64(0);
+  bits.setBigInt64(0, x > 0 ? b + 1n : b - 1n);
+  return bits.getFloat64(0);
+}
+

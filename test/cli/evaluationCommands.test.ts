@@ -1,0 +1,144 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { runCli } from "../../cli/main";
+import { Random } from "../../runtime/model/random";
+
+let dir: string;
+let out: string[];
+let err: string[];
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "cad-eval-"));
+  out = [];
+  err = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const pad = (n: number) => String(n).padStart(2, "0");
+function stamp(i: number): string {
+  const d = new Date(Date.UTC(2014, 0, 1) + i * 300_000);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00`;
+}
+
+/** A NAB-layout folder: cat/spiky.csv (a spike at row 700, window 680–720) and cat/calm.csv (no window). */
+function writeNab(): { data: string; windows: string } {
+  const data = path.join(dir, "data");
+  fs.mkdirSync(path.join(data, "cat"), { recursive: true });
+  const rng = new Random(1);
+  const rows = (spike: boolean) => ["timestamp,value", ...Array.from({ length: 900 }, (_, i) => `${stamp(i)},${(10 + Math.sin(i / 20) + 0.2 * rng.normal() + (spike && i === 700 ? 15 : 0)).toFixed(4)}`)];
+  fs.writeFileSync(path.join(data, "cat", "spiky.csv"), rows(true).join("\n"));
+  fs.writeFileSync(path.join(data, "cat", "calm.csv"), rows(false).join("\n"));
+  const windows = path.join(dir, "windows.json");
+  fs.writeFileSync(windows, JSON.stringify({ "cat/spiky.csv": [[`${stamp(680)}.000000`, `${stamp(720)}.000000`]], "cat/calm.csv": [] }));
+  return { data, windows };
+}
+
+describe("cad nab + cad evaluate", () => {
+  it("writes NAB's results layout and scores it", async () => {
+    const { data, windows } = writeNab();
+    const results = path.join(dir, "results");
+    expect(await runCli(["nab", "--data", data, "--out", results, "--detector", "mine"])).toBe(0);
+    const file = path.join(results, "mine", "cat", "mine_spiky.csv");
+    const lines = fs.readFileSync(file, "utf8").trim().split("\n");
+    expect(lines[0]).toBe("timestamp,value,anomaly_score");
+    expect(lines).toHaveLength(901);
+    const scores = lines.slice(1).map((l) => Number(l.split(",")[2]));
+    expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+    expect(scores[700]).toBeGreaterThan(0);
+    expect(out.join("")).toMatch(/2 files, 1800 points/);
+
+    out.length = 0;
+    expect(await runCli(["evaluate", "--results", path.join(results, "mine"), "--windows", windows, "--data", data, "--profile", "standard", "--json"])).toBe(0);
+    const report = JSON.parse(out.join("")) as { files: number; profiles: { profile: string; score: number; categories: { found: number }[] }[] };
+    expect(report.files).toBe(2);
+    expect(report.profiles[0].profile).toBe("standard");
+    expect(report.profiles[0].categories[0].found).toBe(1);
+    expect(report.profiles[0].score).toBeGreaterThan(50);
+  });
+
+  it("names the file and line of a malformed row and of a missing value", async () => {
+    const { data } = writeNab();
+    const f = path.join(data, "cat", "calm.csv");
+    const text = fs.readFileSync(f, "utf8").split("\n");
+    text[5] = "2014-01-01 00:20:00";
+    fs.writeFileSync(f, text.join("\n"));
+    expect(await runCli(["nab", "--data", data, "--out", path.join(dir, "r")])).toBe(1);
+    expect(err.join("")).toContain(`${f}:6: expected 2 comma-separated fields, got 1`);
+    text[5] = "2014-01-01 00:20:00,";
+    fs.writeFileSync(f, text.join("\n"));
+    err.length = 0;
+    expect(await runCli(["nab", "--data", data, "--out", path.join(dir, "r")])).toBe(1);
+    expect(err.join("")).toContain(`${f}:6: missing value`);
+    expect(fs.existsSync(path.join(dir, "r"))).toBe(false);
+  });
+
+  it("rejects a results file whose length differs from the data, naming both files", async () => {
+    const { data, windows } = writeNab();
+    const results = path.join(dir, "results");
+    expect(await runCli(["nab", "--data", data, "--out", results, "--detector", "d"])).toBe(0);
+    const f = path.join(results, "d", "cat", "d_calm.csv");
+    fs.writeFileSync(f, fs.readFileSync(f, "utf8").trim().split("\n").slice(0, -3).join("\n"));
+    expect(await runCli(["evaluate", "--results", path.join(results, "d"), "--windows", windows, "--data", data])).toBe(1);
+    expect(err.join("")).toContain(`${f}: 897 score rows, but ${path.join(data, "cat", "calm.csv")} has 900 data rows`);
+  });
+
+  it("refuses a detector name with '_' as a usage error", async () => {
+    const { data } = writeNab();
+    expect(await runCli(["nab", "--data", data, "--out", dir, "--detector", "my_det"])).toBe(2);
+    expect(err.join("")).toMatch(/--detector must be letters, digits and "-"/);
+  });
+});
+
+describe("cad labelled", () => {
+  /** Two entities, 3 metrics; test rows 300–309 and 500–504 labelled, with a clear anomaly in the first run. */
+  function writeLabelled(): string {
+    const root = path.join(dir, "lab");
+    for (const sub of ["train", "test", "test_label"]) fs.mkdirSync(path.join(root, sub), { recursive: true });
+    const rng = new Random(2);
+    const row = () => [50 + rng.normal(), 1000 + 10 * rng.normal(), 3].map((v) => v.toFixed(3));
+    for (const e of ["a", "b"]) {
+      fs.writeFileSync(path.join(root, "train", `${e}.csv`), Array.from({ length: 600 }, () => row().join(",")).join("\n"));
+      const test = Array.from({ length: 700 }, () => row());
+      const labels = test.map((_, i) => ((i >= 300 && i < 310) || (i >= 500 && i < 505) ? 1 : 0));
+      for (let i = 300; i < 310; i++) test[i][0] = (90 + rng.normal()).toFixed(3);
+      fs.writeFileSync(path.join(root, "test", `${e}.csv`), test.map((r) => r.join(",")).join("\n"));
+      fs.writeFileSync(path.join(root, "test_label", `${e}.csv`), labels.join("\n"));
+    }
+    return root;
+  }
+
+  it("reports point- and event-wise totals as JSON, with baselines, and writes score,grade,label", async () => {
+    const data = writeLabelled();
+    const o = path.join(dir, "out");
+    expect(await runCli(["labelled", "--data", data, "--out", o, "--json", "--baselines"])).toBe(0);
+    const r = JSON.parse(out.join("")) as {
+      entities: number;
+      detector: { event: { tp: number; fn: number; f1: number }; point: { precision: number } };
+      baselines: { threeSigma: { event: { f1: number } }; isolationForest: { event: { f1: number } } };
+    };
+    expect(r.entities).toBe(2);
+    expect(r.detector.event.tp).toBe(2); // the anomalous run of each entity
+    expect(r.detector.event.fn).toBe(2); // the unremarkable labelled runs
+    expect(r.baselines.threeSigma.event.f1).toBeGreaterThan(0);
+    expect(r.baselines.isolationForest.event.f1).toBeGreaterThanOrEqual(0);
+    const lines = fs.readFileSync(path.join(o, "a.csv"), "utf8").trim().split("\n");
+    expect(lines[0]).toBe("score,grade,label");
+    expect(lines).toHaveLength(701);
+  });
+
+  it("names the label file whose length differs from the test rows", async () => {
+    const data = writeLabelled();
+    const f = path.join(data, "test_label", "b.csv");
+    fs.writeFileSync(f, "0\n1\n");
+    expect(await runCli(["labelled", "--data", data, "--out", path.join(dir, "o")])).toBe(1);
+    expect(err.join("")).toContain(`${f}: 2 labels, but ${path.join(data, "test", "b.csv")} has 700 rows`);
+  });
+});

@@ -1,0 +1,147 @@
+import { describe, expect, it } from "vitest";
+import { Random } from "../../../runtime/model/random";
+import { RandomCutForest } from "../../../runtime/model/randomCutForest";
+import { StreamingForest } from "../../../runtime/model/streamingForest";
+
+function gaussian(n: number, dim: number, seed: number): number[][] {
+  const rng = new Random(seed);
+  return Array.from({ length: n }, () => Array.from({ length: dim }, () => rng.normal()));
+}
+
+function feed(forest: StreamingForest, points: readonly number[][]): void {
+  for (const p of points) forest.update(p);
+}
+
+describe("StreamingForest", () => {
+  it("keeps trees, samplers and the point store consistent through many inserts and evictions", () => {
+    const forest = new StreamingForest({ dimensions: 3, numTrees: 10, sampleSize: 32, seed: 1 });
+    const rng = new Random(2);
+    for (let i = 0; i < 3000; i++) {
+      // Repeated values (duplicates in leaves) and drifting ones (evictions shrinking boxes).
+      const p = i % 7 === 0 ? [1, 2, 3] : [rng.normal() + i / 500, rng.int(4), rng.normal()];
+      forest.update(p);
+      if (i % 250 === 0) forest.validate();
+    }
+    forest.validate();
+    expect(forest.storedPoints()).toBeLessThanOrEqual(10 * 32);
+  });
+
+  it("scores outliers far above inliers, inliers about 1 like the batch forest", () => {
+    const data = gaussian(2000, 4, 3);
+    const forest = new StreamingForest({ dimensions: 4, seed: 4 });
+    feed(forest, data);
+    const probes = gaussian(200, 4, 5);
+    const streamingMean = probes.reduce((s, p) => s + forest.score(p), 0) / probes.length;
+    const batch = RandomCutForest.train(data.slice(-1000), { numTrees: 50, sampleSize: 256, seed: 4 });
+    const batchMean = probes.reduce((s, p) => s + batch.score(p), 0) / probes.length;
+    expect(streamingMean).toBeGreaterThan(0.5);
+    expect(streamingMean).toBeLessThan(1.5);
+    expect(Math.abs(streamingMean - batchMean)).toBeLessThan(0.25);
+    expect(forest.score([8, 0, 0, 0])).toBeGreaterThan(2 * streamingMean);
+  });
+
+  it("gives the same scores for the same seed and data, and different ones for another seed", () => {
+    const data = gaussian(600, 3, 6);
+    const a = new StreamingForest({ dimensions: 3, numTrees: 20, sampleSize: 64, seed: 9 });
+    const b = new StreamingForest({ dimensions: 3, numTrees: 20, sampleSize: 64, seed: 9 });
+    const c = new StreamingForest({ dimensions: 3, numTrees: 20, sampleSize: 64, seed: 10 });
+    const sa: number[] = [];
+    const sb: number[] = [];
+    const sc: number[] = [];
+    for (const p of data) {
+      sa.push(a.score(p));
+      sb.push(b.score(p));
+      sc.push(c.score(p));
+      a.update(p);
+      b.update(p);
+      c.update(p);
+    }
+    expect(sb).toEqual(sa);
+    expect(sc).not.toEqual(sa);
+  });
+
+  it("does not depend on the order of features beyond seeded randomness", () => {
+    const data = gaussian(1500, 4, 11);
+    const perm = [2, 0, 3, 1];
+    const permute = (p: readonly number[]) => perm.map((i) => p[i]);
+    const probes = [...gaussian(100, 4, 12), [0, 0, 6, 0], [5, -5, 0, 0]];
+    // Average over seeds: the seeded noise averages out, what is left must be the same for both orders.
+    const mean = (order: boolean) => {
+      const sums = probes.map(() => 0);
+      for (let seed = 1; seed <= 4; seed++) {
+        const f = new StreamingForest({ dimensions: 4, numTrees: 30, sampleSize: 128, seed });
+        feed(f, order ? data.map(permute) : data);
+        probes.forEach((p, i) => (sums[i] += f.score(order ? permute(p) : p) / 4));
+      }
+      return sums;
+    };
+    const plain = mean(false);
+    const permuted = mean(true);
+    for (let i = 0; i < probes.length; i++) expect(Math.abs(plain[i] - permuted[i])).toBeLessThan(0.15 * plain[i] + 0.1);
+    // The two outliers rank first in both orders.
+    const top = (s: number[]) => [...s.keys()].sort((x, y) => s[y] - s[x]).slice(0, 2).sort();
+    expect(top(permuted)).toEqual(top(plain));
+    expect(top(plain)).toEqual([100, 101]);
+  });
+
+  it("attributes the score to the dimension that is off, the parts summing to the score", () => {
+    const forest = new StreamingForest({ dimensions: 3, seed: 13 });
+    feed(forest, gaussian(1000, 3, 14));
+    const attribution = new Float64Array(3);
+    const score = forest.scoreWithAttribution([0, 7, 0], attribution);
+    expect(score).toBeCloseTo(forest.score([0, 7, 0]), 10);
+    expect(attribution[0] + attribution[1] + attribution[2]).toBeCloseTo(score, 10);
+    expect(attribution[1]).toBeGreaterThan(0.8 * score);
+  });
+
+  it("imputes the expected value of a dimension from the others", () => {
+    const rng = new Random(15);
+    const forest = new StreamingForest({ dimensions: 2, seed: 16 });
+    for (let i = 0; i < 2000; i++) {
+      const x = 10 * rng.next();
+      forest.update([x, 2 * x + 0.1 * rng.normal()]);
+    }
+    const out = new Float64Array(1);
+    forest.impute([4, 100], [1], out);
+    expect(out[0]).toBeGreaterThan(7);
+    expect(out[0]).toBeLessThan(9);
+  });
+
+  it("round-trips its state through JSON: same scores now and after more updates", () => {
+    const data = gaussian(1200, 3, 17);
+    const forest = new StreamingForest({ dimensions: 3, numTrees: 15, sampleSize: 64, seed: 18 });
+    feed(forest, data.slice(0, 800));
+    const restored = StreamingForest.fromState(JSON.parse(JSON.stringify(forest.toState())));
+    restored.validate();
+    for (const p of data.slice(800)) {
+      expect(restored.score(p)).toBe(forest.score(p));
+      forest.update(p);
+      restored.update(p);
+    }
+    // A second round trip of the continued forest still scores the same.
+    const again = StreamingForest.fromState(JSON.parse(JSON.stringify(restored.toState())));
+    for (const p of data.slice(0, 50)) expect(again.score(p)).toBe(forest.score(p));
+  });
+
+  it("rejects points of the wrong dimension and states of another format", () => {
+    const forest = new StreamingForest({ dimensions: 2 });
+    expect(() => forest.update([1, 2, 3])).toThrow(/3 dimensions, the forest expects 2/);
+    expect(() => StreamingForest.fromState({ format: "cad-rcf/1" } as never)).toThrow(/not a streaming forest state/);
+    expect(() => new StreamingForest({ dimensions: 0 })).toThrow(/dimensions must be a positive integer/);
+  });
+});
+
+describe("StreamingForest state validation", () => {
+  it("rejects a state whose trees and samplers disagree, or whose leaves point nowhere", () => {
+    const forest = new StreamingForest({ dimensions: 2, numTrees: 3, sampleSize: 16, seed: 1 });
+    for (let i = 0; i < 100; i++) forest.update([i % 10, (i * 7) % 13]);
+    const state = forest.toState();
+    const dropped = { ...state, samplers: state.samplers.map((s, i) => (i === 1 ? { ...s, size: 0, weights: "", refs: "" } : s)) };
+    expect(() => StreamingForest.fromState(dropped)).toThrow(/state is inconsistent: tree 1 holds 16 points, its sampler 0/);
+    const refs = new Int32Array(new Uint8Array(Buffer.from(state.trees[0].leafRef, "base64")).buffer);
+    refs[0] = 999;
+    const far = Buffer.from(refs.buffer).toString("base64");
+    const broken = { ...state, trees: state.trees.map((t, i) => (i === 0 ? { ...t, leafRef: far } : t)) };
+    expect(() => StreamingForest.fromState(broken)).toThrow(/leaf 0 refers to point 999/);
+  });
+});

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { Preprocessor, TRANSFORM_METHODS } from "../../../runtime/model/preprocessor";
+import { Random } from "../../../runtime/model/random";
+import { ThresholdedForest, type Detection, type ThresholdedForestOptions } from "../../../runtime/model/thresholdedForest";
+
+const small: Partial<ThresholdedForestOptions> = { numTrees: 30, sampleSize: 128, shingleSize: 4 };
+
+/** Two metrics: a noisy daily-ish wave and a noisy level; `spikes` adds +amount to metric m at step t. */
+function stream(n: number, seed: number, spikes: readonly [number, number, number][] = []): number[][] {
+  const rng = new Random(seed);
+  const rows = Array.from({ length: n }, (_, t) => [50 + 10 * Math.sin((2 * Math.PI * t) / 100) + rng.normal(), 200 + 2 * rng.normal()]);
+  for (const [t, m, amount] of spikes) rows[t][m] += amount;
+  return rows;
+}
+
+function run(rows: readonly number[][], options: Partial<ThresholdedForestOptions> = {}): Detection[] {
+  const d = new ThresholdedForest({ ...small, inputs: rows[0].length, seed: 5, ...options });
+  return rows.map((r) => d.process(r));
+}
+
+const alerts = (ds: readonly Detection[]) => ds.filter((d) => d.grade > 0).map((d) => d.index);
+
+/** Steps of the `k` highest grades from step `from` on, in time order. */
+const top = (ds: readonly Detection[], k: number, from: number) =>
+  ds
+    .filter((d) => d.index >= from && d.grade > 0)
+    .sort((a, b) => b.grade - a.grade)
+    .slice(0, k)
+    .map((d) => d.index)
+    .sort((a, b) => a - b);
+
+describe("ThresholdedForest", () => {
+  it("flags a spike with a grade in (0, 1], blames the right metric and expects the normal value", () => {
+    const ds = run(stream(1500, 1, [[1200, 1, 40]]));
+    const hit = ds[1200];
+    expect(hit.grade).toBeGreaterThan(0);
+    expect(hit.grade).toBeLessThanOrEqual(1);
+    expect(hit.confidence).toBeGreaterThan(0.5);
+    expect(hit.attribution).not.toBeNull();
+    expect(hit.attribution?.[1]).toBeGreaterThan(hit.attribution?.[0] ?? Infinity);
+    expect(hit.expected?.[1]).toBeGreaterThan(190);
+    expect(hit.expected?.[1]).toBeLessThan(210);
+    expect(top(ds, 1, 1000)).toEqual([1200]);
+  });
+
+  it("gives no grade before outputAfter", () => {
+    const ds = run(stream(400, 2, [[50, 0, 100]]), { outputAfter: 200 });
+    expect(ds.slice(0, 203).every((d) => d.grade === 0)).toBe(true);
+    expect(ds[50].score).toBeGreaterThan(0);
+  });
+
+  it("does not turn tiny changes of a near-constant series into anomalies, but finds a real change", () => {
+    const rng = new Random(3);
+    const rows = Array.from({ length: 1500 }, () => [100 + 1e-9 * rng.normal()]);
+    rows[1000][0] = 100.001; // a change in the 6th significant digit
+    rows[1300][0] = 130; // a real change
+    for (const transform of ["none", "normalize"] as const) {
+      const ds = run(rows, { transform });
+      expect(ds[1000].grade).toBe(0);
+      expect(alerts(ds)).toContain(1300);
+      expect(alerts(ds).filter((i) => i !== 1300 && i > 500)).toEqual([]);
+    }
+  });
+
+  it("finds a second anomaly soon after a first, and does not echo the first", () => {
+    const ds = run(stream(1500, 4, [[1100, 0, 30], [1112, 0, 30]]));
+    expect(ds[1100].grade).toBeGreaterThan(0);
+    expect(ds[1112].grade).toBeGreaterThan(0);
+    // The shingles still holding the first spike are not alerts of their own.
+    for (let i = 1101; i < 1104; i++) expect(ds[i].grade).toBe(0);
+  });
+
+  it("finds the same anomalies whatever the order of the input metrics", () => {
+    const rows = stream(1500, 6, [[1000, 0, 35], [1250, 1, 30]]);
+    const a = run(rows);
+    const b = run(rows.map((r) => [r[1], r[0]]));
+    expect(top(a, 2, 800)).toEqual([1000, 1250]);
+    expect(top(b, 2, 800)).toEqual([1000, 1250]);
+    // Blame follows the metric, not its position.
+    expect(a[1250].attribution?.[1]).toBeCloseTo(b[1250].attribution?.[0] ?? NaN, 0);
+  });
+
+  it("is deterministic for a seed", () => {
+    const rows = stream(800, 7, [[700, 0, 30]]);
+    expect(run(rows).map((d) => d.score)).toEqual(run(rows).map((d) => d.score));
+  });
+
+  it.each(TRANSFORM_METHODS)("detects a level shift with the %s transform", (transform) => {
+    const rows = stream(1500, 8);
+    for (let t = 1200; t < 1500; t++) rows[t][1] += 40;
+    const found = alerts(run(rows, { transform })).filter((i) => i >= 1200);
+    expect(found[0]).toBeLessThanOrEqual(1201);
+  });
+
+  it("round-trips its state through JSON and continues exactly, reporting the state size", () => {
+    const rows = stream(1400, 9, [[1300, 1, 40]]);
+    const a = new ThresholdedForest({ ...small, inputs: 2, seed: 1 });
+    rows.slice(0, 1000).forEach((r) => a.process(r));
+    const size = a.stateSize();
+    expect(size).toBeGreaterThan(1000);
+    expect(size).toBe(Buffer.byteLength(JSON.stringify(a.toState())));
+    const b = ThresholdedForest.fromState(JSON.parse(JSON.stringify(a.toState())));
+    for (const r of rows.slice(1000)) expect(b.process(r)).toEqual(a.process(r));
+  });
+
+  it("rejects wrong input with a message naming the step and input", () => {
+    const d = new ThresholdedForest({ inputs: 2 });
+    expect(() => d.process([1])).toThrow(/step 0 has 1 values, the detector expects 2 inputs/);
+    expect(() => d.process([1, NaN])).toThrow(/step 0: input 1 is not a finite number/);
+    expect(() => new ThresholdedForest({ inputs: 1, transform: "log" as never })).toThrow(/transform must be one of/);
+    expect(() => ThresholdedForest.fromState({ format: "x" } as never)).toThrow(/not a detector state/);
+  });
+});
+
+describe("Preprocessor", () => {
+  it.each(TRANSFORM_METHODS)("inverts its %s transform", (method) => {
+    const p = new Preprocessor(method, 2, 0.01);
+    const rng = new Random(10);
+    const y = new Float64Array(2);
+    for (let t = 0; t < 200; t++) {
+      const x = [5 + rng.normal(), 1000 + 50 * rng.normal()];
+      p.transform(x, y);
+      if (t > 2) for (let m = 0; m < 2; m++) expect(p.inverse(m, y[m])).toBeCloseTo(x[m], 6);
+      p.update(x);
+    }
+  });
+});
+
+describe("ThresholdedForest options", () => {
+  it("reports how many standard deviations each metric is off, and with learnAnomalies false keeps a recurring spike anomalous", () => {
+    const spikes: [number, number, number][] = Array.from({ length: 8 }, (_, k) => [900 + 60 * k, 1, 40] as [number, number, number]);
+    const rows = stream(1500, 12, spikes);
+    const learning = run(rows);
+    const strict = run(rows, { learnAnomalies: false });
+    const hit = strict[900];
+    expect(hit.deviations?.[1]).toBeGreaterThan(5);
+    expect(hit.deviations?.[1]).toBeGreaterThan(hit.deviations?.[0] ?? Infinity);
+    // The strict model never learns the spike: the last one scores at least as high as when learning.
+    expect(strict[900 + 60 * 7].score).toBeGreaterThanOrEqual(learning[900 + 60 * 7].score);
+    expect(strict[900 + 60 * 7].grade).toBeGreaterThan(0);
+  });
+});
