@@ -1,0 +1,151 @@
+/**
+ * The environment contract between the Pulumi program (which sets these variables on each function) and the
+ * Lambda entry modules (which read them once per cold start). Parsing is strict: a missing or malformed
+ * variable fails the cold start with an error naming the variable, instead of a half-configured run.
+ */
+
+/** Variable names, shared by infra/ (writer) and the entry modules (readers). */
+export const LAMBDA_ENV = {
+  environment: "CAD_ENVIRONMENT",
+  bucket: "CAD_BUCKET",
+  services: "CAD_SERVICES",
+  secretUrl: "CAD_VAULT_SECRET_URL",
+  metricSources: "CAD_METRIC_SOURCES",
+  scorer: "CAD_SCORER",
+  endpointName: "CAD_ENDPOINT_NAME",
+  topicArn: "CAD_TOPIC_ARN",
+} as const;
+
+/** One ECS service the functions watch (and, for the detector, scale within [minTasks, maxTasks]). */
+export interface WatchedService {
+  readonly cluster: string;
+  readonly service: string;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+}
+
+/** Settings of the metric sources, as the collector receives them (JSON in CAD_METRIC_SOURCES). */
+export interface MetricSourcesSettings {
+  readonly splunk?: { readonly url: string; readonly index: string; readonly metrics: readonly string[] };
+  readonly dynatrace?: { readonly url: string; readonly metricSelectors: readonly string[] };
+}
+
+interface CommonEnv {
+  readonly environment: string;
+  /** Bucket of raw windows, models and state. */
+  readonly bucket: string;
+  readonly services: readonly WatchedService[];
+  /** Where the vault-lambda-extension's local proxy serves the credentials secret. */
+  readonly secretUrl: string;
+}
+
+export interface CollectEnv extends CommonEnv {
+  readonly metricSources: MetricSourcesSettings;
+}
+
+export interface DetectEnv extends CommonEnv {
+  readonly scorer: "sagemaker" | "embedded";
+  /** Set exactly when scorer is `sagemaker`. */
+  readonly endpointName?: string;
+  readonly topicArn: string;
+}
+
+/** A function's environment is missing a variable or holds a malformed one. */
+export class LambdaEnvError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`environment variable ${variable}: ${problem}`);
+    this.name = "LambdaEnvError";
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+function required(env: Env, variable: string): string {
+  const value = env[variable];
+  if (value === undefined || value.trim() === "") throw new LambdaEnvError(variable, "is not set");
+  return value;
+}
+
+function json(env: Env, variable: string): unknown {
+  try {
+    return JSON.parse(required(env, variable)) as unknown;
+  } catch (e) {
+    if (e instanceof LambdaEnvError) throw e;
+    throw new LambdaEnvError(variable, "is not valid JSON");
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isText = (v: unknown): v is string => typeof v === "string" && v !== "";
+const isCount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+
+function parseServices(env: Env): WatchedService[] {
+  const value = json(env, LAMBDA_ENV.services);
+  if (!Array.isArray(value) || value.length === 0) throw new LambdaEnvError(LAMBDA_ENV.services, "must be a non-empty JSON list of services");
+  return value.map((s: unknown, i) => {
+    if (!isRecord(s) || !isText(s.cluster) || !isText(s.service) || !isCount(s.minTasks) || !isCount(s.maxTasks) || s.maxTasks < s.minTasks) {
+      throw new LambdaEnvError(LAMBDA_ENV.services, `entry ${i} must be {cluster, service, minTasks, maxTasks} with minTasks <= maxTasks`);
+    }
+    return { cluster: s.cluster, service: s.service, minTasks: s.minTasks, maxTasks: s.maxTasks };
+  });
+}
+
+function parseUrl(env: Env, variable: string): string {
+  const value = required(env, variable);
+  try {
+    new URL(value);
+  } catch {
+    throw new LambdaEnvError(variable, "is not an absolute URL");
+  }
+  return value;
+}
+
+function common(env: Env): CommonEnv {
+  return {
+    environment: required(env, LAMBDA_ENV.environment),
+    bucket: required(env, LAMBDA_ENV.bucket),
+    services: parseServices(env),
+    secretUrl: parseUrl(env, LAMBDA_ENV.secretUrl),
+  };
+}
+
+const isTextList = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every(isText);
+
+function parseSplunk(value: unknown): MetricSourcesSettings["splunk"] {
+  if (value === undefined) return undefined;
+  if (!(isRecord(value) && isText(value.url) && isText(value.index) && isTextList(value.metrics))) {
+    throw new LambdaEnvError(LAMBDA_ENV.metricSources, "splunk must be {url, index, metrics[]}");
+  }
+  return { url: value.url, index: value.index, metrics: value.metrics };
+}
+
+function parseDynatrace(value: unknown): MetricSourcesSettings["dynatrace"] {
+  if (value === undefined) return undefined;
+  if (!(isRecord(value) && isText(value.url) && isTextList(value.metricSelectors))) {
+    throw new LambdaEnvError(LAMBDA_ENV.metricSources, "dynatrace must be {url, metricSelectors[]}");
+  }
+  return { url: value.url, metricSelectors: value.metricSelectors };
+}
+
+/** Reads the collector's environment. */
+export function parseCollectEnv(env: Env): CollectEnv {
+  const base = common(env);
+  const sources = json(env, LAMBDA_ENV.metricSources);
+  if (!isRecord(sources) || (sources.splunk === undefined && sources.dynatrace === undefined)) {
+    throw new LambdaEnvError(LAMBDA_ENV.metricSources, "must configure at least one of splunk, dynatrace");
+  }
+  const splunk = parseSplunk(sources.splunk);
+  const dynatrace = parseDynatrace(sources.dynatrace);
+  return { ...base, metricSources: { ...(splunk ? { splunk } : {}), ...(dynatrace ? { dynatrace } : {}) } };
+}
+
+/** Reads the detector's environment. */
+export function parseDetectEnv(env: Env): DetectEnv {
+  const base = common(env);
+  const scorer = required(env, LAMBDA_ENV.scorer);
+  if (scorer !== "sagemaker" && scorer !== "embedded") throw new LambdaEnvError(LAMBDA_ENV.scorer, `must be "sagemaker" or "embedded", got "${scorer}"`);
+  const topicArn = required(env, LAMBDA_ENV.topicArn);
+  if (!/^arn:aws[a-z-]*:sns:/.test(topicArn)) throw new LambdaEnvError(LAMBDA_ENV.topicArn, "is not an SNS topic ARN");
+  if (scorer === "embedded") return { ...base, scorer, topicArn };
+  return { ...base, scorer, topicArn, endpointName: required(env, LAMBDA_ENV.endpointName) };
+}
