@@ -139,6 +139,8 @@ export class Functions extends pulumi.ComponentResource {
         timeoutSeconds: 240,
         // Detection state (thresholds, incidents, cooldowns) is read-modify-write: never two runs at once.
         reservedConcurrency: 1,
+        // The detector never talks to Splunk: its archive drops splunk-sdk (11 MB, mostly browser bundles).
+        excludePackages: ["splunk-sdk"],
       },
       { parent: this },
     );

@@ -40,6 +40,11 @@ export interface ScheduledFunctionArgs {
   readonly keyArn: pulumi.Input<string>;
   /** CloudWatch Logs retention (one of the values CloudWatch accepts). */
   readonly logRetentionDays: number;
+  /**
+   * Production dependencies this function never loads, left out of its archive (besides the AWS SDK, which is
+   * always left out). Pulumi otherwise zips every production dependency into every function.
+   */
+  readonly excludePackages?: readonly string[];
 }
 
 /**
@@ -109,7 +114,7 @@ export class ScheduledFunction extends pulumi.ComponentResource {
         kmsKeyArn: args.keyArn,
         layers: args.layers,
         loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
-        codePathOptions: { extraExcludePackages: awsSdkPackages(packageDependencies()) },
+        codePathOptions: { extraExcludePackages: [...awsSdkPackages(packageDependencies()), ...(args.excludePackages ?? [])] },
       },
       // The role must be able to write logs and reach the DLQ before the first invocation.
       { parent: this, dependsOn: [rolePolicy, this.logGroup] },

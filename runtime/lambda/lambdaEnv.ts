@@ -50,19 +50,32 @@ export interface DetectEnv extends CommonEnv {
   readonly topicArn: string;
 }
 
-/** A function's environment is missing a variable or holds a malformed one. */
-export class LambdaEnvError extends Error {
-  constructor(readonly variable: string, problem: string) {
-    super(`environment variable ${variable}: ${problem}`);
-    this.name = "LambdaEnvError";
-  }
+/** A function's environment is missing a variable or holds a malformed one (`name` is "LambdaEnvError"). */
+export interface LambdaEnvError extends Error {
+  readonly name: "LambdaEnvError";
+  /** The offending variable. */
+  readonly variable: string;
+}
+
+/**
+ * Builds a LambdaEnvError. A factory around a real Error rather than `class … extends Error`: Pulumi's closure
+ * serialiser rewrites class constructors into `Error.call(this, message)`, which drops the message inside the
+ * deployed Lambda (measured: the message came out empty).
+ */
+export function lambdaEnvError(variable: string, problem: string): LambdaEnvError {
+  return Object.assign(new Error(`environment variable ${variable}: ${problem}`), { name: "LambdaEnvError" as const, variable });
+}
+
+/** True for errors built by {@link lambdaEnvError}. */
+export function isLambdaEnvError(error: unknown): error is LambdaEnvError {
+  return error instanceof Error && error.name === "LambdaEnvError";
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 function required(env: Env, variable: string): string {
   const value = env[variable];
-  if (value === undefined || value.trim() === "") throw new LambdaEnvError(variable, "is not set");
+  if (value === undefined || value.trim() === "") throw lambdaEnvError(variable, "is not set");
   return value;
 }
 
@@ -70,8 +83,8 @@ function json(env: Env, variable: string): unknown {
   try {
     return JSON.parse(required(env, variable)) as unknown;
   } catch (e) {
-    if (e instanceof LambdaEnvError) throw e;
-    throw new LambdaEnvError(variable, "is not valid JSON");
+    if (isLambdaEnvError(e)) throw e;
+    throw lambdaEnvError(variable, "is not valid JSON");
   }
 }
 
@@ -81,10 +94,10 @@ const isCount = (v: unknown): v is number => typeof v === "number" && Number.isI
 
 function parseServices(env: Env): WatchedService[] {
   const value = json(env, LAMBDA_ENV.services);
-  if (!Array.isArray(value) || value.length === 0) throw new LambdaEnvError(LAMBDA_ENV.services, "must be a non-empty JSON list of services");
+  if (!Array.isArray(value) || value.length === 0) throw lambdaEnvError(LAMBDA_ENV.services, "must be a non-empty JSON list of services");
   return value.map((s: unknown, i) => {
     if (!isRecord(s) || !isText(s.cluster) || !isText(s.service) || !isCount(s.minTasks) || !isCount(s.maxTasks) || s.maxTasks < s.minTasks) {
-      throw new LambdaEnvError(LAMBDA_ENV.services, `entry ${i} must be {cluster, service, minTasks, maxTasks} with minTasks <= maxTasks`);
+      throw lambdaEnvError(LAMBDA_ENV.services, `entry ${i} must be {cluster, service, minTasks, maxTasks} with minTasks <= maxTasks`);
     }
     return { cluster: s.cluster, service: s.service, minTasks: s.minTasks, maxTasks: s.maxTasks };
   });
@@ -95,7 +108,7 @@ function parseUrl(env: Env, variable: string): string {
   try {
     new URL(value);
   } catch {
-    throw new LambdaEnvError(variable, "is not an absolute URL");
+    throw lambdaEnvError(variable, "is not an absolute URL");
   }
   return value;
 }
@@ -114,7 +127,7 @@ const isTextList = (v: unknown): v is string[] => Array.isArray(v) && v.length >
 function parseSplunk(value: unknown): MetricSourcesSettings["splunk"] {
   if (value === undefined) return undefined;
   if (!(isRecord(value) && isText(value.url) && isText(value.index) && isTextList(value.metrics))) {
-    throw new LambdaEnvError(LAMBDA_ENV.metricSources, "splunk must be {url, index, metrics[]}");
+    throw lambdaEnvError(LAMBDA_ENV.metricSources, "splunk must be {url, index, metrics[]}");
   }
   return { url: value.url, index: value.index, metrics: value.metrics };
 }
@@ -122,7 +135,7 @@ function parseSplunk(value: unknown): MetricSourcesSettings["splunk"] {
 function parseDynatrace(value: unknown): MetricSourcesSettings["dynatrace"] {
   if (value === undefined) return undefined;
   if (!(isRecord(value) && isText(value.url) && isTextList(value.metricSelectors))) {
-    throw new LambdaEnvError(LAMBDA_ENV.metricSources, "dynatrace must be {url, metricSelectors[]}");
+    throw lambdaEnvError(LAMBDA_ENV.metricSources, "dynatrace must be {url, metricSelectors[]}");
   }
   return { url: value.url, metricSelectors: value.metricSelectors };
 }
@@ -132,7 +145,7 @@ export function parseCollectEnv(env: Env): CollectEnv {
   const base = common(env);
   const sources = json(env, LAMBDA_ENV.metricSources);
   if (!isRecord(sources) || (sources.splunk === undefined && sources.dynatrace === undefined)) {
-    throw new LambdaEnvError(LAMBDA_ENV.metricSources, "must configure at least one of splunk, dynatrace");
+    throw lambdaEnvError(LAMBDA_ENV.metricSources, "must configure at least one of splunk, dynatrace");
   }
   const splunk = parseSplunk(sources.splunk);
   const dynatrace = parseDynatrace(sources.dynatrace);
@@ -143,9 +156,9 @@ export function parseCollectEnv(env: Env): CollectEnv {
 export function parseDetectEnv(env: Env): DetectEnv {
   const base = common(env);
   const scorer = required(env, LAMBDA_ENV.scorer);
-  if (scorer !== "sagemaker" && scorer !== "embedded") throw new LambdaEnvError(LAMBDA_ENV.scorer, `must be "sagemaker" or "embedded", got "${scorer}"`);
+  if (scorer !== "sagemaker" && scorer !== "embedded") throw lambdaEnvError(LAMBDA_ENV.scorer, `must be "sagemaker" or "embedded", got "${scorer}"`);
   const topicArn = required(env, LAMBDA_ENV.topicArn);
-  if (!/^arn:aws[a-z-]*:sns:/.test(topicArn)) throw new LambdaEnvError(LAMBDA_ENV.topicArn, "is not an SNS topic ARN");
+  if (!/^arn:aws[a-z-]*:sns:/.test(topicArn)) throw lambdaEnvError(LAMBDA_ENV.topicArn, "is not an SNS topic ARN");
   if (scorer === "embedded") return { ...base, scorer, topicArn };
   return { ...base, scorer, topicArn, endpointName: required(env, LAMBDA_ENV.endpointName) };
 }
