@@ -94,7 +94,7 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     case "aws:s3/bucket:Bucket":
       return { ...state, bucket: physical, arn: `arn:aws:s3:::${physical}` };
     case "aws:kms/key:Key":
-      return { ...state, keyId: `${name}-key-id`, arn: `arn:aws:kms:${MOCK_REGION}:${MOCK_ACCOUNT}:key/${name}-key-id` };
+      return { ...state, keyId: `${name}-id`, arn: `arn:aws:kms:${MOCK_REGION}:${MOCK_ACCOUNT}:key/${name}-id` };
     case "aws:sqs/queue:Queue":
       return { ...state, url: `https://sqs.${MOCK_REGION}.amazonaws.com/${MOCK_ACCOUNT}/${physical}`, arn: `arn:aws:sqs:${MOCK_REGION}:${MOCK_ACCOUNT}:${physical}` };
     case "aws:sns/topic:Topic":
