@@ -53,6 +53,8 @@ export interface RunProgramOptions {
    * Ignored when ts-node is already registered in this process (e.g. by `node -r ts-node/register`).
    */
   readonly typeCheck?: boolean;
+  /** Sink for the recorded resources; pass one to inspect what was registered before a failure. */
+  readonly recorded?: RecordedResource[];
 }
 
 export const REPO_ROOT = resolve(__dirname, "..", "..");
@@ -158,7 +160,7 @@ interface RpcSettings {
 
 /** Runs the program once under mocks and returns what it registered. */
 export async function runProgram(options: RunProgramOptions): Promise<ProgramRun> {
-  const resources: RecordedResource[] = [];
+  const resources: RecordedResource[] = options.recorded ?? [];
   const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
   pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
   await pulumi.runtime.setMocks(
