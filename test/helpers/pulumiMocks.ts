@@ -143,7 +143,7 @@ function registerTypeScript(typeCheck: boolean): void {
 /** Forget the repo's own modules so that the next program load reads its config afresh. */
 function forgetRepoModules(): void {
   for (const file of Object.keys(nativeRequire.cache)) {
-    if (file.startsWith(REPO_ROOT) && !file.includes(`${"/"}node_modules${"/"}`)) delete nativeRequire.cache[file];
+    if (file.startsWith(REPO_ROOT) && !file.includes(`${"/"}node_modules${"/"}`)) Reflect.deleteProperty(nativeRequire.cache, file);
   }
 }
 

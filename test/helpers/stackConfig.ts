@@ -34,7 +34,7 @@ export function devStackConfig(overrides: Readonly<Record<string, unknown>> = {}
   const config = { ...readStackFile(join(REPO_ROOT, "Pulumi.dev.yaml")), ...TEST_SECRETS };
   for (const [key, value] of Object.entries(overrides)) {
     const full = key.includes(":") ? key : `container-anomaly-detection:${key}`;
-    if (value === undefined) delete config[full];
+    if (value === undefined) Reflect.deleteProperty(config, full);
     else config[full] = typeof value === "string" ? value : JSON.stringify(value);
   }
   return config;

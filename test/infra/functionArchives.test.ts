@@ -72,7 +72,7 @@ function load(f: FunctionArchiveReport): Handler {
     const mod = createRequire(join(root, "__index.js"))(join(root, "__index.js")) as { handler: Handler };
     return mod.handler;
   } finally {
-    for (const key of Object.keys(f.environment)) if (saved[key] === undefined) delete process.env[key];
+    for (const key of Object.keys(f.environment)) if (saved[key] === undefined) Reflect.deleteProperty(process.env, key);
     Object.assign(process.env, saved);
   }
 }

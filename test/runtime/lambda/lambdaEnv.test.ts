@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { createCollectHandler } from "../../../runtime/lambda/collectLambda";
+import { createDetectHandler } from "../../../runtime/lambda/detectLambda";
+import { isLambdaEnvError, parseCollectEnv, parseDetectEnv, type Env } from "../../../runtime/lambda/lambdaEnv";
+import { scheduledTime } from "../../../runtime/lambda/scheduledEvent";
+
+const base: Env = {
+  CAD_ENVIRONMENT: "dev",
+  CAD_BUCKET: "cad-dev-bucket",
+  CAD_SERVICES: JSON.stringify([{ cluster: "c", service: "s", minTasks: 1, maxTasks: 3 }]),
+  CAD_VAULT_SECRET_URL: "http://127.0.0.1:8200/v1/secret/data/cad/dev",
+};
+const collect: Env = { ...base, CAD_METRIC_SOURCES: JSON.stringify({ dynatrace: { url: "https://x.live.dynatrace.com", metricSelectors: ["builtin:containers.cpu.usagePercent"] } }) };
+const detect: Env = { ...base, CAD_SCORER: "sagemaker", CAD_ENDPOINT_NAME: "cad-dev-rcf", CAD_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:alerts" };
+
+function failure(fn: () => unknown): Error & { variable?: string } {
+  try {
+    fn();
+  } catch (e) {
+    if (isLambdaEnvError(e)) return e;
+    throw e;
+  }
+  throw new Error("expected a LambdaEnvError");
+}
+
+describe("the Lambda environment contract", () => {
+  it("parses what the program sets", () => {
+    expect(parseCollectEnv(collect).metricSources).toEqual({ dynatrace: { url: "https://x.live.dynatrace.com", metricSelectors: ["builtin:containers.cpu.usagePercent"] } });
+    expect(parseDetectEnv(detect)).toMatchObject({ scorer: "sagemaker", endpointName: "cad-dev-rcf", services: [{ cluster: "c", service: "s", minTasks: 1, maxTasks: 3 }] });
+    expect(parseDetectEnv({ ...detect, CAD_SCORER: "embedded", CAD_ENDPOINT_NAME: undefined })).not.toHaveProperty("endpointName");
+  });
+
+  it.each([
+    ["CAD_BUCKET", { ...detect, CAD_BUCKET: undefined }, /is not set/],
+    ["CAD_SERVICES", { ...detect, CAD_SERVICES: "{" }, /not valid JSON/],
+    ["CAD_SERVICES", { ...detect, CAD_SERVICES: JSON.stringify([{ cluster: "c", service: "s", minTasks: 3, maxTasks: 1 }]) }, /minTasks <= maxTasks/],
+    ["CAD_SCORER", { ...detect, CAD_SCORER: "gpu" }, /"sagemaker" or "embedded"/],
+    ["CAD_ENDPOINT_NAME", { ...detect, CAD_ENDPOINT_NAME: "" }, /is not set/],
+    ["CAD_TOPIC_ARN", { ...detect, CAD_TOPIC_ARN: "alerts" }, /not an SNS topic ARN/],
+    ["CAD_VAULT_SECRET_URL", { ...detect, CAD_VAULT_SECRET_URL: "vault" }, /absolute URL/],
+  ])("the detector names %s when it is wrong", (variable, env, message) => {
+    const error = failure(() => parseDetectEnv(env));
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(new RegExp(`^environment variable ${variable}: `));
+    expect(error.message).toMatch(message);
+  });
+
+  it("the collector needs a valid source", () => {
+    expect(failure(() => parseCollectEnv({ ...collect, CAD_METRIC_SOURCES: "{}" })).message).toMatch(/at least one of splunk, dynatrace/);
+    expect(failure(() => parseCollectEnv({ ...collect, CAD_METRIC_SOURCES: JSON.stringify({ splunk: { url: "https://s" } }) })).message).toMatch(/splunk must be/);
+  });
+});
+
+describe("the entry modules", () => {
+  const event = { id: "1", "detail-type": "Scheduled Event", source: "aws.events", time: "2026-11-25T01:00:00Z", resources: [] };
+
+  it("parse once per cold start and count invocations", async () => {
+    const handler = createDetectHandler(detect);
+    expect(await handler(event)).toMatchObject({ handler: "detect", scheduledAt: "2026-11-25T01:00:00.000Z", invocation: 1, pipeline: "not-wired" });
+    expect((await createCollectHandler(collect)(event)).sources).toEqual(["dynatrace"]);
+    expect((await handler(event)).invocation).toBe(2);
+  });
+
+  it("fail at cold start on a bad environment", () => {
+    expect(() => createCollectHandler(base)).toThrow(/CAD_METRIC_SOURCES: is not set/);
+  });
+
+  it("key runs on the schedule's time, not the wall clock", () => {
+    expect(scheduledTime(event)).toBe(Date.UTC(2026, 10, 25, 1, 0, 0));
+    expect(() => scheduledTime({ time: "yesterday" })).toThrow(/ISO "time"/);
+  });
+});
