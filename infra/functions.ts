@@ -2,16 +2,16 @@
  * Functions: the collector and the detector as scheduled Lambdas. Each runs a runtime entry module
  * (runtime/lambda/*Lambda.ts) whose factory parses the environment set here once per cold start. Credentials
  * are not in that environment: the vault-lambda-extension layer logs in to Vault with the function's IAM role
- * and serves the secret on a local proxy URL (CAD_VAULT_SECRET_URL).
+ * and serves the secret on its local proxy (CAD_VAULT_PROXY_ADDRESS + CAD_VAULT_KV_MOUNT + CAD_VAULT_SECRET_PATH).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createCollectHandler } from "../runtime/lambda/collectLambda";
 import { createDetectHandler } from "../runtime/lambda/detectLambda";
 import { LAMBDA_ENV } from "../runtime/lambda/lambdaEnv";
 import type { MetricSourcesConfig, ScorerKind, ServiceTarget, VaultConfig } from "./config";
-import { collectorPolicy, detectorPolicy, ecsServiceArn, type AwsScope } from "./iamDocuments";
+import { BUCKET_PREFIXES, collectorPolicy, detectorPolicy, ecsServiceArn, type AwsScope } from "./iamDocuments";
 import { ScheduledFunction, lambdaLogGroupName } from "./scheduledFunction";
-import { extensionSecretUrl } from "./vaultSecrets";
+import { EXTENSION_PROXY_ADDRESS } from "./vaultSecrets";
 
 export interface FunctionsArgs {
   readonly scope: pulumi.Input<AwsScope>;
@@ -28,6 +28,7 @@ export interface FunctionsArgs {
   readonly keyArn: pulumi.Input<string>;
   readonly topicArn: pulumi.Input<string>;
   readonly deadLetterQueueArn: pulumi.Input<string>;
+  readonly deadLetterQueueUrl: pulumi.Input<string>;
   readonly vault: VaultConfig;
   readonly logRetentionDays: number;
 }
@@ -72,7 +73,11 @@ export class Functions extends pulumi.ComponentResource {
       [LAMBDA_ENV.environment]: args.environment,
       [LAMBDA_ENV.bucket]: args.bucketName,
       [LAMBDA_ENV.services]: services,
-      [LAMBDA_ENV.secretUrl]: extensionSecretUrl(args.vault.kvMount, args.vault.secretName),
+      [LAMBDA_ENV.statePrefix]: BUCKET_PREFIXES.state,
+      [LAMBDA_ENV.rawPrefix]: BUCKET_PREFIXES.raw,
+      [LAMBDA_ENV.vaultProxyAddress]: EXTENSION_PROXY_ADDRESS,
+      [LAMBDA_ENV.vaultKvMount]: args.vault.kvMount,
+      [LAMBDA_ENV.vaultSecretPath]: args.vault.secretName,
       POWERTOOLS_METRICS_NAMESPACE: "ContainerAnomalyDetection",
       POWERTOOLS_LOG_LEVEL: "INFO",
     };
@@ -133,6 +138,8 @@ export class Functions extends pulumi.ComponentResource {
           POWERTOOLS_SERVICE_NAME: "detector",
           [LAMBDA_ENV.scorer]: args.scorer,
           [LAMBDA_ENV.topicArn]: args.topicArn,
+          [LAMBDA_ENV.deadLetterQueueUrl]: args.deadLetterQueueUrl,
+          [LAMBDA_ENV.modelsPrefix]: BUCKET_PREFIXES.models,
           ...(endpoint === undefined ? {} : { [LAMBDA_ENV.endpointName]: endpoint.name }),
         },
         memorySizeMb: 1024,

@@ -145,6 +145,7 @@ export interface FunctionBaseResources {
 function functionBase(r: FunctionBaseResources): PolicyStatement[] {
   return [
     { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${r.logGroupArn}:*`] },
+    // Lambda's on-failure destination sends with the function's role; the detector also parks refused alerts there.
     { Sid: "OnFailureDestination", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [r.deadLetterQueueArn] },
     { Sid: "UseStackKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [r.keyArn] },
   ];
@@ -199,13 +200,21 @@ export function detectorPolicy(r: DetectorResources): PolicyDocument {
       Action: ["s3:GetObject"],
       Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.raw}*`, `${r.bucketArn}/${BUCKET_PREFIXES.models}*`],
     },
-    { Sid: "OwnState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.state}detector/*`] },
+    {
+      // Detection state and the scaler's records (raised capacity, cooldowns) live under their own prefixes.
+      Sid: "OwnState",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject"],
+      Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.state}detector/*`, `${r.bucketArn}/${BUCKET_PREFIXES.state}scaler/*`],
+    },
     {
       Sid: "ListReadablePrefixes",
       Effect: "Allow",
       Action: ["s3:ListBucket"],
       Resource: [r.bucketArn],
-      Condition: { StringLike: { "s3:prefix": [`${BUCKET_PREFIXES.raw}*`, `${BUCKET_PREFIXES.models}*`, `${BUCKET_PREFIXES.state}detector/*`] } },
+      Condition: {
+        StringLike: { "s3:prefix": [`${BUCKET_PREFIXES.raw}*`, `${BUCKET_PREFIXES.models}*`, `${BUCKET_PREFIXES.state}detector/*`, `${BUCKET_PREFIXES.state}scaler/*`] },
+      },
     },
     { Sid: "PublishAlerts", Effect: "Allow", Action: ["sns:Publish"], Resource: [r.topicArn] },
     { Sid: "ScaleConfiguredServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: [...r.serviceArns] },

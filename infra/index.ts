@@ -48,6 +48,7 @@ const functions = new Functions(name, {
   keyArn: storage.key.arn,
   topicArn: alerting.topic.arn,
   deadLetterQueueArn: alerting.deadLetterQueue.arn,
+  deadLetterQueueUrl: alerting.deadLetterQueue.url,
   vault: cfg.vault,
   logRetentionDays: cfg.logRetentionDays,
 });

@@ -26,9 +26,16 @@ export function readOnlySecretPolicy(kvMount: string, secretName: string): strin
   return `# Read-only access to one secret; written by Pulumi (container-anomaly-detection).\npath "${kvMount}/data/${secretName}" {\n  capabilities = ["read"]\n}\n`;
 }
 
-/** The URL the vault-lambda-extension's local proxy serves the secret on (KV v2: value under `.data.data`). */
+/**
+ * Address of the vault-lambda-extension's local proxy. The function reads `GET <this>/v1/<mount>/data/<name>`
+ * (KV v2: the value under `.data.data`) without a token: the extension logs in with the function's IAM role.
+ * VAULT_ADDR, by contrast, is the real Vault and is meant for the extension only.
+ */
+export const EXTENSION_PROXY_ADDRESS = "http://127.0.0.1:8200";
+
+/** The URL the extension's proxy serves one KV v2 secret on. */
 export function extensionSecretUrl(kvMount: string, secretName: string): string {
-  return `http://127.0.0.1:8200/v1/${kvMount}/data/${secretName}`;
+  return `${EXTENSION_PROXY_ADDRESS}/v1/${kvMount}/data/${secretName}`;
 }
 
 export class VaultSecrets extends pulumi.ComponentResource {

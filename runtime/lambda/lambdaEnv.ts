@@ -9,11 +9,20 @@ export const LAMBDA_ENV = {
   environment: "CAD_ENVIRONMENT",
   bucket: "CAD_BUCKET",
   services: "CAD_SERVICES",
-  secretUrl: "CAD_VAULT_SECRET_URL",
+  /** Bucket key prefixes, each ending with "/". */
+  statePrefix: "CAD_STATE_PREFIX",
+  rawPrefix: "CAD_RAW_PREFIX",
+  modelsPrefix: "CAD_MODELS_PREFIX",
+  /** The vault-lambda-extension's local proxy (it logs in with the function's role; no token needed). */
+  vaultProxyAddress: "CAD_VAULT_PROXY_ADDRESS",
+  vaultKvMount: "CAD_VAULT_KV_MOUNT",
+  /** Path of the credentials secret relative to the KV mount. */
+  vaultSecretPath: "CAD_VAULT_SECRET_PATH",
   metricSources: "CAD_METRIC_SOURCES",
   scorer: "CAD_SCORER",
   endpointName: "CAD_ENDPOINT_NAME",
   topicArn: "CAD_TOPIC_ARN",
+  deadLetterQueueUrl: "CAD_DEAD_LETTER_QUEUE_URL",
 } as const;
 
 /** One ECS service the functions watch (and, for the detector, scale within [minTasks, maxTasks]). */
@@ -30,13 +39,23 @@ export interface MetricSourcesSettings {
   readonly dynatrace?: { readonly url: string; readonly metricSelectors: readonly string[] };
 }
 
+/** Where the credentials secret is read: KV v2 `GET <proxyAddress>/v1/<kvMount>/data/<secretPath>`. */
+export interface VaultSecretLocation {
+  readonly proxyAddress: string;
+  readonly kvMount: string;
+  readonly secretPath: string;
+}
+
 interface CommonEnv {
   readonly environment: string;
   /** Bucket of raw windows, models and state. */
   readonly bucket: string;
+  /** Key prefix of handler state (checkpoints, detector and scaler records), ending with "/". */
+  readonly statePrefix: string;
+  /** Key prefix of raw metric windows, ending with "/". */
+  readonly rawPrefix: string;
   readonly services: readonly WatchedService[];
-  /** Where the vault-lambda-extension's local proxy serves the credentials secret. */
-  readonly secretUrl: string;
+  readonly vault: VaultSecretLocation;
 }
 
 export interface CollectEnv extends CommonEnv {
@@ -48,6 +67,10 @@ export interface DetectEnv extends CommonEnv {
   /** Set exactly when scorer is `sagemaker`. */
   readonly endpointName?: string;
   readonly topicArn: string;
+  /** Where alerts that SNS refused are parked. */
+  readonly deadLetterQueueUrl: string;
+  /** Key prefix of model artifacts (the embedded forest's state), ending with "/". */
+  readonly modelsPrefix: string;
 }
 
 /** A function's environment is missing a variable or holds a malformed one (`name` is "LambdaEnvError"). */
@@ -113,12 +136,30 @@ function parseUrl(env: Env, variable: string): string {
   return value;
 }
 
+function prefix(env: Env, variable: string): string {
+  const value = required(env, variable);
+  if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/.test(value)) throw lambdaEnvError(variable, `must be a key prefix ending with "/", got "${value}"`);
+  return value;
+}
+
+function vaultPath(env: Env, variable: string): string {
+  const value = required(env, variable);
+  if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(value)) throw lambdaEnvError(variable, `must be a Vault path without leading or trailing "/", got "${value}"`);
+  return value;
+}
+
 function common(env: Env): CommonEnv {
   return {
     environment: required(env, LAMBDA_ENV.environment),
     bucket: required(env, LAMBDA_ENV.bucket),
+    statePrefix: prefix(env, LAMBDA_ENV.statePrefix),
+    rawPrefix: prefix(env, LAMBDA_ENV.rawPrefix),
     services: parseServices(env),
-    secretUrl: parseUrl(env, LAMBDA_ENV.secretUrl),
+    vault: {
+      proxyAddress: parseUrl(env, LAMBDA_ENV.vaultProxyAddress),
+      kvMount: vaultPath(env, LAMBDA_ENV.vaultKvMount),
+      secretPath: vaultPath(env, LAMBDA_ENV.vaultSecretPath),
+    },
   };
 }
 
@@ -159,6 +200,12 @@ export function parseDetectEnv(env: Env): DetectEnv {
   if (scorer !== "sagemaker" && scorer !== "embedded") throw lambdaEnvError(LAMBDA_ENV.scorer, `must be "sagemaker" or "embedded", got "${scorer}"`);
   const topicArn = required(env, LAMBDA_ENV.topicArn);
   if (!/^arn:aws[a-z-]*:sns:/.test(topicArn)) throw lambdaEnvError(LAMBDA_ENV.topicArn, "is not an SNS topic ARN");
-  if (scorer === "embedded") return { ...base, scorer, topicArn };
-  return { ...base, scorer, topicArn, endpointName: required(env, LAMBDA_ENV.endpointName) };
+  const detect: DetectEnv = {
+    ...base,
+    scorer,
+    topicArn,
+    deadLetterQueueUrl: parseUrl(env, LAMBDA_ENV.deadLetterQueueUrl),
+    modelsPrefix: prefix(env, LAMBDA_ENV.modelsPrefix),
+  };
+  return scorer === "embedded" ? detect : { ...detect, endpointName: required(env, LAMBDA_ENV.endpointName) };
 }

@@ -234,7 +234,11 @@ describe("Functions", () => {
         VAULT_ADDR: "https://vault.dev.example.com:8200",
         VAULT_AUTH_PROVIDER: "aws",
         VAULT_AUTH_ROLE: "cad-dev-lambda",
-        CAD_VAULT_SECRET_URL: "http://127.0.0.1:8200/v1/secret/data/container-anomaly-detection/dev",
+        CAD_VAULT_PROXY_ADDRESS: "http://127.0.0.1:8200",
+        CAD_VAULT_KV_MOUNT: "secret",
+        CAD_VAULT_SECRET_PATH: "container-anomaly-detection/dev",
+        CAD_STATE_PREFIX: "state/",
+        CAD_RAW_PREFIX: "raw/",
       });
       for (const value of Object.values(TEST_SECRETS)) expect(JSON.stringify(env)).not.toContain(value);
     }
@@ -294,7 +298,14 @@ describe("Functions", () => {
       StringEquals: { "application-autoscaling:service-namespace": "ecs", "application-autoscaling:scalable-dimension": "ecs:service:DesiredCount" },
     });
     const env = (fn("detect").environment as { variables: Record<string, string> }).variables;
-    expect(env).toMatchObject({ CAD_SCORER: "sagemaker", CAD_ENDPOINT_NAME: "cad-dev-rcf", CAD_TOPIC_ARN: out("alertTopicArn") });
+    expect(env).toMatchObject({
+      CAD_SCORER: "sagemaker",
+      CAD_ENDPOINT_NAME: "cad-dev-rcf",
+      CAD_TOPIC_ARN: out("alertTopicArn"),
+      CAD_DEAD_LETTER_QUEUE_URL: out("deadLetterQueueUrl"),
+      CAD_MODELS_PREFIX: "models/",
+    });
+    expect(statement(doc, "OwnState").Resource).toEqual(["arn:aws:s3:::cad-dev-bucket-0a1b2c3/state/detector/*", "arn:aws:s3:::cad-dev-bucket-0a1b2c3/state/scaler/*"]);
   });
 });
 

@@ -8,10 +8,21 @@ const base: Env = {
   CAD_ENVIRONMENT: "dev",
   CAD_BUCKET: "cad-dev-bucket",
   CAD_SERVICES: JSON.stringify([{ cluster: "c", service: "s", minTasks: 1, maxTasks: 3 }]),
-  CAD_VAULT_SECRET_URL: "http://127.0.0.1:8200/v1/secret/data/cad/dev",
+  CAD_STATE_PREFIX: "state/",
+  CAD_RAW_PREFIX: "raw/",
+  CAD_VAULT_PROXY_ADDRESS: "http://127.0.0.1:8200",
+  CAD_VAULT_KV_MOUNT: "secret",
+  CAD_VAULT_SECRET_PATH: "cad/dev",
 };
 const collect: Env = { ...base, CAD_METRIC_SOURCES: JSON.stringify({ dynatrace: { url: "https://x.live.dynatrace.com", metricSelectors: ["builtin:containers.cpu.usagePercent"] } }) };
-const detect: Env = { ...base, CAD_SCORER: "sagemaker", CAD_ENDPOINT_NAME: "cad-dev-rcf", CAD_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:alerts" };
+const detect: Env = {
+  ...base,
+  CAD_SCORER: "sagemaker",
+  CAD_ENDPOINT_NAME: "cad-dev-rcf",
+  CAD_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:alerts",
+  CAD_DEAD_LETTER_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/dlq",
+  CAD_MODELS_PREFIX: "models/",
+};
 
 function failure(fn: () => unknown): Error & { variable?: string } {
   try {
@@ -26,7 +37,14 @@ function failure(fn: () => unknown): Error & { variable?: string } {
 describe("the Lambda environment contract", () => {
   it("parses what the program sets", () => {
     expect(parseCollectEnv(collect).metricSources).toEqual({ dynatrace: { url: "https://x.live.dynatrace.com", metricSelectors: ["builtin:containers.cpu.usagePercent"] } });
-    expect(parseDetectEnv(detect)).toMatchObject({ scorer: "sagemaker", endpointName: "cad-dev-rcf", services: [{ cluster: "c", service: "s", minTasks: 1, maxTasks: 3 }] });
+    expect(parseDetectEnv(detect)).toMatchObject({
+      scorer: "sagemaker",
+      endpointName: "cad-dev-rcf",
+      statePrefix: "state/",
+      modelsPrefix: "models/",
+      vault: { proxyAddress: "http://127.0.0.1:8200", kvMount: "secret", secretPath: "cad/dev" },
+      services: [{ cluster: "c", service: "s", minTasks: 1, maxTasks: 3 }],
+    });
     expect(parseDetectEnv({ ...detect, CAD_SCORER: "embedded", CAD_ENDPOINT_NAME: undefined })).not.toHaveProperty("endpointName");
   });
 
@@ -37,7 +55,10 @@ describe("the Lambda environment contract", () => {
     ["CAD_SCORER", { ...detect, CAD_SCORER: "gpu" }, /"sagemaker" or "embedded"/],
     ["CAD_ENDPOINT_NAME", { ...detect, CAD_ENDPOINT_NAME: "" }, /is not set/],
     ["CAD_TOPIC_ARN", { ...detect, CAD_TOPIC_ARN: "alerts" }, /not an SNS topic ARN/],
-    ["CAD_VAULT_SECRET_URL", { ...detect, CAD_VAULT_SECRET_URL: "vault" }, /absolute URL/],
+    ["CAD_VAULT_PROXY_ADDRESS", { ...detect, CAD_VAULT_PROXY_ADDRESS: "vault" }, /absolute URL/],
+    ["CAD_VAULT_SECRET_PATH", { ...detect, CAD_VAULT_SECRET_PATH: "/cad/dev" }, /without leading or trailing/],
+    ["CAD_STATE_PREFIX", { ...detect, CAD_STATE_PREFIX: "state" }, /ending with "\/"/],
+    ["CAD_DEAD_LETTER_QUEUE_URL", { ...detect, CAD_DEAD_LETTER_QUEUE_URL: undefined }, /is not set/],
   ])("the detector names %s when it is wrong", (variable, env, message) => {
     const error = failure(() => parseDetectEnv(env));
     expect(error.variable).toBe(variable);
