@@ -120,7 +120,9 @@ export class RcfModel extends pulumi.ComponentResource {
       {
         name: jobName,
         executionRoleArn: this.role.arn,
-        enableNetworkIsolation: true,
+        // SageMaker Serverless Inference does not support network isolation (it is in the documented feature
+        // exclusions): isolate the inference container on instance endpoints only.
+        enableNetworkIsolation: args.endpoint.mode === "instance",
         primaryContainer: { image: image.registryPath, modelDataUrl: pulumi.interpolate`${outputPath}${this.trainingJob.trainingJobName}/output/model.tar.gz` },
       },
       { parent: this, dependsOn: [this.trainingJob] },
@@ -132,11 +134,8 @@ export class RcfModel extends pulumi.ComponentResource {
         : { variantName: "rcf", modelName: this.model.name, serverlessConfig: { memorySizeInMb: args.endpoint.memorySizeMb, maxConcurrency: args.endpoint.maxConcurrency } };
     this.endpointConfiguration = new aws.sagemaker.EndpointConfiguration(
       `${name}-endpoint-config`,
-      {
-        productionVariants: [variant],
-        // SageMaker rejects a KMS key on serverless endpoint configurations (they have no attached volume).
-        ...(args.endpoint.mode === "instance" ? { kmsKeyArn: args.keyArn } : {}),
-      },
+      // The key encrypts the instances' storage volume, or the serverless endpoint's copy of the image.
+      { productionVariants: [variant], kmsKeyArn: args.keyArn },
       { parent: this },
     );
 

@@ -37,7 +37,7 @@ describe("parseStackConfig", () => {
       scorer: "sagemaker",
       schedules: { collect: "rate(5 minutes)", detect: "rate(5 minutes)" },
       trainingDataVersion: "2026-11-01.1",
-      endpoint: { mode: "serverless", memorySizeMb: 2048, maxConcurrency: 2 },
+      endpoint: { mode: "instance", instanceType: "ml.c5.large", instanceCount: 1 },
       logRetentionDays: 30,
       rawRetentionDays: 30,
     });

@@ -171,7 +171,7 @@ describe("Model (SageMaker RCF)", () => {
     );
   });
 
-  it("serves the job's artifact from a serverless endpoint with a stable name", () => {
+  it("serves the job's artifact from an isolated, encrypted instance endpoint with a stable name", () => {
     const model = resource(run, "aws:sagemaker/model:Model", "cad-dev-rcf-model").inputs;
     expect(model).toMatchObject({
       name: jobName,
@@ -179,8 +179,8 @@ describe("Model (SageMaker RCF)", () => {
       primaryContainer: { image: MOCK_RCF_IMAGE, modelDataUrl: `s3://cad-dev-bucket-0a1b2c3/models/${jobName}/output/model.tar.gz` },
     });
     const config = resource(run, "aws:sagemaker/endpointConfiguration:EndpointConfiguration", "cad-dev-rcf-endpoint-config").inputs;
-    expect(config.productionVariants).toEqual([{ variantName: "rcf", modelName: jobName, serverlessConfig: { memorySizeInMb: 2048, maxConcurrency: 2 } }]);
-    expect(config.kmsKeyArn).toBeUndefined();
+    expect(config.productionVariants).toEqual([{ variantName: "rcf", modelName: jobName, instanceType: "ml.c5.large", initialInstanceCount: 1 }]);
+    expect(config.kmsKeyArn).toBe(KEY_ARN);
     expect(resource(run, "aws:sagemaker/endpoint:Endpoint", "cad-dev-rcf-endpoint").inputs.name).toBe("cad-dev-rcf");
   });
 

@@ -21,12 +21,14 @@ describe("the program with the embedded scorer", () => {
   }, 60_000);
 });
 
-describe("the program with an instance endpoint", () => {
-  it("provisions the instance variant and encrypts its storage with the stack key", async () => {
-    const r = await run({ endpoint: { mode: "instance", instanceType: "ml.t2.medium", instanceCount: 2 } });
+describe("the program with a serverless endpoint", () => {
+  it("provisions the serverless variant, still encrypted, with the model not isolated (serverless cannot be)", async () => {
+    const r = await run({ endpoint: { mode: "serverless", memorySizeMb: 3072, maxConcurrency: 4 } });
     const config = resource(r, "aws:sagemaker/endpointConfiguration:EndpointConfiguration", "cad-dev-rcf-endpoint-config").inputs;
     expect(config.kmsKeyArn).toBe(`arn:aws:kms:eu-west-1:${MOCK_ACCOUNT}:key/cad-dev-key-id`);
-    expect(config.productionVariants).toEqual([expect.objectContaining({ instanceType: "ml.t2.medium", initialInstanceCount: 2 }) as unknown]);
+    expect(config.productionVariants).toEqual([expect.objectContaining({ serverlessConfig: { memorySizeInMb: 3072, maxConcurrency: 4 } }) as unknown]);
+    expect(resource(r, "aws:sagemaker/model:Model", "cad-dev-rcf-model").inputs.enableNetworkIsolation).toBe(false);
+    expect(resource(r, "aws:sagemaker/trainingJob:TrainingJob", "cad-dev-rcf-training").inputs.enableNetworkIsolation).toBe(true);
   }, 60_000);
 
   it("trains a new, differently named job when a hyperparameter changes", async () => {
