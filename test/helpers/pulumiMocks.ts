@@ -27,6 +27,8 @@ export interface RecordedResource {
   readonly custom: boolean;
   /** The provider reference, for resources created with an explicit provider. */
   readonly provider?: string;
+  /** The state the mock returned (inputs plus provider-computed fields such as `arn`, `url`, `bucket`). */
+  readonly outputs: Record<string, unknown>;
 }
 
 /** The outcome of one run of the program under mocks. */
@@ -168,6 +170,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
       newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const secretPaths: string[] = [];
         const inputs = unwrapSecrets(args.inputs, "", secretPaths) as Record<string, unknown>;
+        const state = computedState(args.type, args.name, inputs);
         resources.push({
           type: args.type,
           name: args.name,
@@ -175,8 +178,9 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
           secretPaths,
           custom: args.custom !== false,
           ...(args.provider === undefined || args.provider === "" ? {} : { provider: args.provider }),
+          outputs: state,
         });
-        return { id: `${args.name}-id`, state: computedState(args.type, args.name, inputs) };
+        return { id: `${args.name}-id`, state };
       },
       call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         invokes.push({ token: args.token, inputs: unwrapSecrets(args.inputs, "", []) as Record<string, unknown> });
