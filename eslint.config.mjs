@@ -25,7 +25,12 @@ export default tseslint.config(
   },
   {
     files: ["runtime/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: [pulumi] }] },
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [pulumi] }],
+      // runtime/ is embedded in the Lambdas by Pulumi's closure serialiser, which emits `#x` outside its class:
+      // the generated module does not parse (test/infra/closureSerialisation.test.ts).
+      "no-restricted-syntax": ["error", { selector: "PrivateIdentifier", message: "runtime/ runs in Pulumi-serialised Lambdas: use TypeScript `private`, not `#` fields." }],
+    },
   },
   {
     files: ["runtime/model/**/*.ts", "runtime/features/**/*.ts", "runtime/detection/**/*.ts", "runtime/types.ts", "runtime/ports.ts"],
