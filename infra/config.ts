@@ -116,7 +116,7 @@ export interface StackConfig {
   readonly alertSubscriptions: readonly AlertSubscription[];
   readonly vault: VaultConfig;
   readonly logRetentionDays: number;
-  /** Days raw metric windows (`raw/`) are kept before they expire. */
+  /** Days raw metric windows (`metrics/`) are kept before they expire. */
   readonly rawRetentionDays: number;
 }
 

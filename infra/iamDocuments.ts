@@ -30,8 +30,11 @@ export interface AwsScope {
 
 /** Bucket layout shared by the collector, the detector, training and SageMaker. Prefixes end with `/`. */
 export const BUCKET_PREFIXES = {
-  /** Raw metric windows written by the collector; expired by the lifecycle rule. */
-  raw: "raw/",
+  /**
+   * Raw metric windows written by the collector (its keys are `metrics/service=<svc>/date=<day>/<start>.csv`);
+   * expired by the lifecycle rule.
+   */
+  raw: "metrics/",
   /** Training data sets: `training/<version>/train/`. */
   training: "training/",
   /** Model artifacts (SageMaker output and the embedded forest's state). */

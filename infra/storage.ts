@@ -10,7 +10,7 @@ import { BUCKET_PREFIXES, kmsKeyPolicy, tlsOnlyBucketPolicy, type AwsScope } fro
 export interface StorageArgs {
   /** Account, partition and region: the key policy names them. */
   readonly scope: pulumi.Input<AwsScope>;
-  /** Days raw metric windows (`raw/`) are kept before they expire. */
+  /** Days raw metric windows (`metrics/`) are kept before they expire. */
   readonly rawRetentionDays: number;
   /** Days a superseded object version is kept before it expires. Default 30. */
   readonly noncurrentVersionDays?: number;

@@ -82,7 +82,7 @@ describe("Storage", () => {
     expect(tls).toMatchObject({ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
     expect(tls.Resource).toEqual(["arn:aws:s3:::cad-dev-bucket-0a1b2c3", "arn:aws:s3:::cad-dev-bucket-0a1b2c3/*"]);
     const rules = resource(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "cad-dev-lifecycle").inputs.rules as Record<string, unknown>[];
-    expect(rules[0]).toMatchObject({ id: "expire-raw-windows", status: "Enabled", filter: { prefix: "raw/" }, expiration: { days: 30 } });
+    expect(rules[0]).toMatchObject({ id: "expire-raw-windows", status: "Enabled", filter: { prefix: "metrics/" }, expiration: { days: 30 } });
     expect(rules[1]).toMatchObject({ id: "expire-old-versions", noncurrentVersionExpiration: { noncurrentDays: 30 } });
   });
 });
@@ -238,7 +238,7 @@ describe("Functions", () => {
         CAD_VAULT_KV_MOUNT: "secret",
         CAD_VAULT_SECRET_PATH: "container-anomaly-detection/dev",
         CAD_STATE_PREFIX: "state/",
-        CAD_RAW_PREFIX: "raw/",
+        CAD_RAW_PREFIX: "metrics/",
       });
       for (const value of Object.values(TEST_SECRETS)) expect(JSON.stringify(env)).not.toContain(value);
     }
@@ -283,7 +283,7 @@ describe("Functions", () => {
   it("let the collector write raw windows and its checkpoint, nothing more", () => {
     const doc = rolePolicy("collect");
     expect(doc.Statement.map((s) => s.Sid)).toEqual(["WriteOwnLogs", "OnFailureDestination", "UseStackKey", "WriteRawWindows", "OwnCheckpoint", "ListOwnPrefixes"]);
-    expect(statement(doc, "WriteRawWindows")).toMatchObject({ Action: ["s3:PutObject"], Resource: ["arn:aws:s3:::cad-dev-bucket-0a1b2c3/raw/*"] });
+    expect(statement(doc, "WriteRawWindows")).toMatchObject({ Action: ["s3:PutObject"], Resource: ["arn:aws:s3:::cad-dev-bucket-0a1b2c3/metrics/*"] });
   });
 
   it("let the detector score on the endpoint, publish to the topic and scale exactly the configured services", () => {

@@ -9,7 +9,7 @@ const base: Env = {
   CAD_BUCKET: "cad-dev-bucket",
   CAD_SERVICES: JSON.stringify([{ cluster: "c", service: "s", minTasks: 1, maxTasks: 3 }]),
   CAD_STATE_PREFIX: "state/",
-  CAD_RAW_PREFIX: "raw/",
+  CAD_RAW_PREFIX: "metrics/",
   CAD_VAULT_PROXY_ADDRESS: "http://127.0.0.1:8200",
   CAD_VAULT_KV_MOUNT: "secret",
   CAD_VAULT_SECRET_PATH: "cad/dev",
