@@ -57,6 +57,12 @@ describe("parseStackConfig", () => {
     });
   });
 
+  it("the checked-in dev stack holds no secret (values are set with `pulumi config set --secret`)", () => {
+    const text = readFileSync(join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8");
+    expect(text).not.toMatch(/secure:/);
+    expect(Object.keys(dev).filter((k) => /token|password|secret$/i.test(k))).toEqual([]);
+  });
+
   it("fills optional keys with the defaults Pulumi.yaml declares", () => {
     const cfg = parseWith({ environment: undefined, scorer: undefined, collectSchedule: undefined, logRetentionDays: undefined, model: { featureDim: 8 } });
     expect(cfg.environment).toBe(DEFAULTS.environment);
