@@ -90,27 +90,39 @@ function fakeArn(type: string, name: string): string {
   return `arn:aws:${pkg === "aws" ? service : pkg}:${MOCK_REGION}:${MOCK_ACCOUNT}:${name}`;
 }
 
-/** Provider-computed outputs the program reads, per resource type (what AWS/Vault would return). */
+/**
+ * Provider-computed outputs the program reads, per resource type, shaped like AWS/Vault return them — including
+ * the resource id, which for most AWS resources is its name (a bucket's id is the bucket name, a queue's its URL),
+ * so that `bucket: bucket.id` references match the bucket as they would in a real stack.
+ */
 function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   const physical = typeof inputs.name === "string" ? inputs.name : `${name}-0a1b2c3`;
-  const state: Record<string, unknown> = { ...inputs, name: physical, arn: fakeArn(type, physical) };
+  const state: Record<string, unknown> = { ...inputs, id: physical, name: physical, arn: fakeArn(type, physical) };
   switch (type) {
     case "aws:s3/bucket:Bucket":
       return { ...state, bucket: physical, arn: `arn:aws:s3:::${physical}` };
     case "aws:kms/key:Key":
-      return { ...state, keyId: `${name}-id`, arn: `arn:aws:kms:${MOCK_REGION}:${MOCK_ACCOUNT}:key/${name}-id` };
-    case "aws:sqs/queue:Queue":
-      return { ...state, url: `https://sqs.${MOCK_REGION}.amazonaws.com/${MOCK_ACCOUNT}/${physical}`, arn: `arn:aws:sqs:${MOCK_REGION}:${MOCK_ACCOUNT}:${physical}` };
-    case "aws:sns/topic:Topic":
-      return { ...state, arn: `arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT}:${physical}` };
+      return { ...state, id: `${name}-id`, keyId: `${name}-id`, arn: `arn:aws:kms:${MOCK_REGION}:${MOCK_ACCOUNT}:key/${name}-id` };
+    case "aws:sqs/queue:Queue": {
+      const url = `https://sqs.${MOCK_REGION}.amazonaws.com/${MOCK_ACCOUNT}/${physical}`;
+      return { ...state, id: url, url, arn: `arn:aws:sqs:${MOCK_REGION}:${MOCK_ACCOUNT}:${physical}` };
+    }
+    case "aws:sns/topic:Topic": {
+      const arn = `arn:aws:sns:${MOCK_REGION}:${MOCK_ACCOUNT}:${physical}`;
+      return { ...state, id: arn, arn };
+    }
     case "aws:iam/role:Role":
       return { ...state, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${physical}` };
     case "aws:lambda/function:Function":
       return { ...state, arn: `arn:aws:lambda:${MOCK_REGION}:${MOCK_ACCOUNT}:function:${physical}` };
     case "aws:sagemaker/endpoint:Endpoint":
       return { ...state, arn: `arn:aws:sagemaker:${MOCK_REGION}:${MOCK_ACCOUNT}:endpoint/${physical}` };
-    case "vault:kv/secretV2:SecretV2":
-      return { ...state, path: `${String(inputs.mount)}/data/${String(inputs.name)}` };
+    case "aws:sagemaker/trainingJob:TrainingJob":
+      return { ...state, id: String(inputs.trainingJobName) };
+    case "vault:kv/secretV2:SecretV2": {
+      const path = `${String(inputs.mount)}/data/${String(inputs.name)}`;
+      return { ...state, id: path, path };
+    }
     default:
       return state;
   }
@@ -180,7 +192,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
           ...(args.provider === undefined || args.provider === "" ? {} : { provider: args.provider }),
           outputs: state,
         });
-        return { id: `${args.name}-id`, state };
+        return { id: String(state.id), state };
       },
       call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         invokes.push({ token: args.token, inputs: unwrapSecrets(args.inputs, "", []) as Record<string, unknown> });

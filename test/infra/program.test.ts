@@ -65,7 +65,7 @@ describe("Storage", () => {
   });
 
   it("the bucket is SSE-KMS with the stack key, versioned, fully private, TLS-only, and expires raw windows", () => {
-    const bucket = "cad-dev-bucket-id";
+    const bucket = "cad-dev-bucket-0a1b2c3";
     expect(resource(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "cad-dev-encryption").inputs).toEqual({
       bucket,
       rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }],
