@@ -93,3 +93,63 @@ export interface Log {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
+
+/** Whole-object storage (S3 in AWS, a directory or memory locally): the collector's feature-row CSV windows. */
+export interface ObjectStore {
+  /** Writes or replaces `key`. Resolves only once the object is stored; rejects otherwise. */
+  put(key: string, body: string, contentType: string): Promise<void>;
+  /** The object's text, or undefined when there is no such key. */
+  get(key: string): Promise<string | undefined>;
+  /** Every key that starts with `prefix`, sorted. */
+  list(prefix: string): Promise<string[]>;
+}
+
+/** Read-only access to named secrets (HashiCorp Vault KV v2 in production). */
+export interface Secrets {
+  /**
+   * The key/value data of the secret at `path` (e.g. `cad/splunk`; no mount, no `data/`). Every value is a string.
+   * Rejects with a message naming the path and the cause (never a value) when the secret cannot be read.
+   */
+  read(path: string): Promise<Readonly<Record<string, string>>>;
+}
+
+/**
+ * Counters and timings of one run. Counts are plain numbers of things; names ending in `Ms` are durations in
+ * milliseconds (each call records one observation).
+ */
+export type RunMetricName =
+  | "rowsProcessed"
+  | "rowsSkipped"
+  | "anomalies"
+  | "incidentsOpened"
+  | "incidentsUpdated"
+  | "incidentsResolved"
+  | "alertsSent"
+  | "alertsFailed"
+  | "scalingActions"
+  | "scalingFailures"
+  | "scorerLatencyMs";
+
+/** Run metrics as the handler sees them; the adapter decides where they go (CloudWatch EMF, memory). */
+export interface RunMetrics {
+  /** Adds `value` to a counter, or records one duration observation (`…Ms`, milliseconds). */
+  record(name: RunMetricName, value: number): void;
+  /** Publishes what was recorded since the last flush. Call once at the end of every run, also a failed one. */
+  flush(): void;
+}
+
+/**
+ * What applying a scaling decision actually did. Scalers resolve with it; a refusal (deployment in progress,
+ * another writer, cooldown) or an AWS failure rejects instead, so the caller records `applied: false` with the reason.
+ */
+export interface ScalingOutcome {
+  /** True when the service's capacity setting was changed; false in dry-run or when nothing needed changing. */
+  readonly applied: boolean;
+  readonly dryRun: boolean;
+  /** What was (or in dry-run would have been) set: desired count, or the scalable target's MinCapacity. */
+  readonly target: "desired-count" | "min-capacity";
+  /** The value set after clamping to bounds and the max step (tasks). */
+  readonly toTasks: number;
+  /** Why, in words. */
+  readonly reason: string;
+}

@@ -1,0 +1,161 @@
+import { readFileSync } from "node:fs";
+import { DynatraceMetricSource, type DynatraceMetricQuery } from "../runtime/adapters/dynatrace/DynatraceMetricSource";
+import { SplunkMetricSource, type SplunkAuth } from "../runtime/adapters/splunk/SplunkMetricSource";
+import type { FeatureSet } from "../runtime/features/featureSet";
+import type { Log, MetricSource } from "../runtime/ports";
+import { CliError, EXIT_USAGE } from "./cliError";
+
+/**
+ * The metrics `cad collect` gathers (OpenTelemetry docker_stats / awsecscontainermetrics names, as Splunk
+ * stores them), one-minute steps.
+ */
+export const COLLECT_FEATURE_SET: FeatureSet = {
+  metrics: [
+    { name: "container.cpu.utilization", role: "cpu" },
+    { name: "container.memory.usage.total", role: "memory" },
+    { name: "container.network.io.usage.rx_bytes", role: "network-rx" },
+    { name: "container.network.io.usage.tx_bytes", role: "network-tx" },
+  ],
+  stepSeconds: 60,
+  maxFillSteps: 2,
+  shingleSize: 4,
+};
+
+/** Default split dimension of Dynatrace's classic container metrics. */
+export const DT_CONTAINER_DIMENSION = "dt.entity.container_group_instance";
+
+/**
+ * Which Dynatrace selector measures which of our metrics (classic `builtin:containers.*` keys; Dynatrace has
+ * no classic per-container network metric, so Splunk supplies those). Override with DT_METRIC_SELECTORS.
+ */
+export function defaultDynatraceQueries(dimension: string): DynatraceMetricQuery[] {
+  return [
+    { metric: "container.cpu.utilization", selector: `builtin:containers.cpu.usagePercent:splitBy("${dimension}"):avg` },
+    { metric: "container.memory.usage.total", selector: `builtin:containers.memory.residentSetBytes:splitBy("${dimension}"):avg` },
+  ];
+}
+
+/** The environment variables `cad collect` reads (documented in `cad collect --help`). */
+export const COLLECT_ENV_HELP = `
+Environment (credentials never go on the command line):
+  SPLUNK_URL                 management port, e.g. https://splunk.example.com:8089
+  SPLUNK_TOKEN               authentication token (Bearer), or
+  SPLUNK_USERNAME / SPLUNK_PASSWORD
+  SPLUNK_INDEX               metrics index (default otel_metrics)
+  SPLUNK_SEARCH_KIND         mstats (metrics index, default) or events (event index: bin + stats)
+  SPLUNK_SERVICE_FIELD       default aws.ecs.service.name
+  SPLUNK_CONTAINER_FIELDS    comma-separated, default container.id
+  SPLUNK_VERSION             with a token: skip the server/info lookup (e.g. 9.1)
+  SPLUNK_CA_BUNDLE           PEM file of the CA(s) that signed splunkd's certificate
+  SPLUNK_INSECURE_SKIP_VERIFY=true   do not verify the certificate (test instances only; logged)
+  SPLUNK_POLL_INTERVAL_MS    job status poll interval (default 1000)
+  SPLUNK_JOB_TIMEOUT_MS      cancel a search job not done after this long (default 300000)
+  DT_URL                     https://<env>.live.dynatrace.com or https://<host>/e/<env>
+  DT_API_TOKEN               token with the metrics.read scope
+  DT_ENTITY_SELECTOR         default type(CONTAINER_GROUP_INSTANCE),tag("aws.ecs.service.name:{service}")
+  DT_CONTAINER_DIMENSION     default ${DT_CONTAINER_DIMENSION}
+  DT_METRIC_SELECTORS        JSON {"<metric>": "<selector>"} replacing the classic builtin:containers.* defaults
+`;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function required(env: Env, name: string, what: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new CliError(`${name} is not set: ${what}`, EXIT_USAGE);
+  return value;
+}
+
+function optionalInt(env: Env, name: string): number | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) <= 0) throw new CliError(`${name} must be a positive integer (milliseconds), got "${text}"`, EXIT_USAGE);
+  return Number(text);
+}
+
+/** SplunkMetricSource configured from the environment; errors name the variable. */
+export function splunkSourceFromEnv(env: Env, fs: FeatureSet, log: Log): SplunkMetricSource {
+  const url = required(env, "SPLUNK_URL", "the Splunk management URL, e.g. https://splunk.example.com:8089");
+  let auth: SplunkAuth;
+  if (env.SPLUNK_TOKEN) auth = { kind: "token", token: env.SPLUNK_TOKEN };
+  else if (env.SPLUNK_USERNAME && env.SPLUNK_PASSWORD) auth = { kind: "password", username: env.SPLUNK_USERNAME, password: env.SPLUNK_PASSWORD };
+  else throw new CliError("Splunk credentials are not set: SPLUNK_TOKEN, or SPLUNK_USERNAME and SPLUNK_PASSWORD", EXIT_USAGE);
+  const kind = env.SPLUNK_SEARCH_KIND ?? "mstats";
+  if (kind !== "mstats" && kind !== "events") throw new CliError(`SPLUNK_SEARCH_KIND must be mstats or events, got "${kind}"`, EXIT_USAGE);
+  let caPem: string | undefined;
+  if (env.SPLUNK_CA_BUNDLE) {
+    try {
+      caPem = readFileSync(env.SPLUNK_CA_BUNDLE, "utf8");
+    } catch (err) {
+      throw new CliError(`SPLUNK_CA_BUNDLE: cannot read "${env.SPLUNK_CA_BUNDLE}": ${err instanceof Error ? err.message : String(err)}`, EXIT_USAGE);
+    }
+  }
+  try {
+    return new SplunkMetricSource(
+      {
+        url,
+        auth,
+        version: env.SPLUNK_VERSION,
+        search: {
+          kind,
+          index: env.SPLUNK_INDEX ?? "otel_metrics",
+          metrics: fs.metrics.map((m) => m.name),
+          serviceField: env.SPLUNK_SERVICE_FIELD ?? "aws.ecs.service.name",
+          containerFields: (env.SPLUNK_CONTAINER_FIELDS ?? "container.id").split(",").map((f) => f.trim()),
+          stepSeconds: fs.stepSeconds,
+        },
+        tls: { caPem, insecureSkipVerify: env.SPLUNK_INSECURE_SKIP_VERIFY === "true" },
+        pollIntervalMs: optionalInt(env, "SPLUNK_POLL_INTERVAL_MS"),
+        jobTimeoutMs: optionalInt(env, "SPLUNK_JOB_TIMEOUT_MS"),
+      },
+      { log },
+    );
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err), EXIT_USAGE);
+  }
+}
+
+/** DynatraceMetricSource configured from the environment; errors name the variable. */
+export function dynatraceSourceFromEnv(env: Env, fs: FeatureSet, log: Log): DynatraceMetricSource {
+  const baseUrl = required(env, "DT_URL", "the Dynatrace environment URL, e.g. https://abc12345.live.dynatrace.com");
+  const token = required(env, "DT_API_TOKEN", "an API token with the metrics.read scope");
+  const dimension = env.DT_CONTAINER_DIMENSION ?? DT_CONTAINER_DIMENSION;
+  let metrics = defaultDynatraceQueries(dimension);
+  if (env.DT_METRIC_SELECTORS) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env.DT_METRIC_SELECTORS);
+    } catch (err) {
+      throw new CliError(`DT_METRIC_SELECTORS is not JSON: ${err instanceof Error ? err.message : String(err)}`, EXIT_USAGE);
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== "string")) {
+      throw new CliError('DT_METRIC_SELECTORS must be a JSON object {"<metric>": "<selector>"}', EXIT_USAGE);
+    }
+    metrics = Object.entries(parsed as Record<string, string>).map(([metric, selector]) => ({ metric, selector }));
+  }
+  const known = new Set(fs.metrics.map((m) => m.name));
+  const unknown = metrics.filter((m) => !known.has(m.metric)).map((m) => m.metric);
+  if (unknown.length > 0) throw new CliError(`DT_METRIC_SELECTORS names metrics that are not collected: ${unknown.join(", ")} (known: ${[...known].join(", ")})`, EXIT_USAGE);
+  try {
+    return new DynatraceMetricSource(
+      {
+        baseUrl,
+        token,
+        metrics,
+        containerDimension: dimension,
+        entitySelector: env.DT_ENTITY_SELECTOR ?? 'type(CONTAINER_GROUP_INSTANCE),tag("aws.ecs.service.name:{service}")',
+        resolution: fs.stepSeconds % 60 === 0 ? `${fs.stepSeconds / 60}m` : `${fs.stepSeconds}s`,
+      },
+      { log },
+    );
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err), EXIT_USAGE);
+  }
+}
+
+/** The sources for `--source`, in merge priority order (Splunk first). */
+export function sourcesFromEnv(which: "splunk" | "dynatrace" | "both", env: Env, fs: FeatureSet, log: Log): MetricSource[] {
+  const out: MetricSource[] = [];
+  if (which !== "dynatrace") out.push(splunkSourceFromEnv(env, fs, log));
+  if (which !== "splunk") out.push(dynatraceSourceFromEnv(env, fs, log));
+  return out;
+}

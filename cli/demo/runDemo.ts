@@ -1,0 +1,117 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConsoleLog } from "../../runtime/adapters/local/ConsoleLog";
+import { JsonlAlertSink } from "../../runtime/adapters/local/JsonlAlertSink";
+import { MemoryStateStore } from "../../runtime/adapters/memory/MemoryStateStore";
+import { DEFAULT_FEATURE_SET } from "../../runtime/features/defaultFeatureSet";
+import { makeDetectHandler, type DetectRunSummary, type DetectSettings } from "../../runtime/handlers/makeDetectHandler";
+import { ForestScorer } from "../../runtime/model/forestScorer";
+import type { ModelBundle } from "../../runtime/model/modelBundle";
+import { RandomCutForest } from "../../runtime/model/randomCutForest";
+import type { AlertSink } from "../../runtime/ports";
+import { EcsServiceSimulator } from "../../runtime/sim/EcsServiceSimulator";
+import { defaultIncidentPlan, type InjectedIncident } from "../../runtime/sim/incidentPlan";
+import { matchIncidents, type MatchReport } from "../../runtime/sim/matchIncidents";
+import type { IncidentEvent, ScalingDecision } from "../../runtime/types";
+import { trainModel } from "../../training/trainModel";
+
+export interface DemoOptions {
+  readonly days: number;
+  readonly seed: number;
+  readonly tasks: number;
+  readonly out: string;
+  /** Called for every alert event and scaling action as it happens. */
+  readonly onEvent?: (e: IncidentEvent) => void;
+  /** Detection settings (defaults: the production defaults). */
+  readonly detectSettings?: Partial<DetectSettings>;
+  /** Called once training is done. */
+  readonly onTrained?: (model: ModelBundle, trainingRows: number) => void;
+}
+
+export interface DemoResult {
+  readonly service: string;
+  readonly start: number;
+  readonly end: number;
+  readonly truth: readonly InjectedIncident[];
+  readonly events: readonly IncidentEvent[];
+  readonly report: MatchReport;
+  readonly scalingActions: readonly ScalingDecision[];
+  readonly model: ModelBundle;
+  readonly runs: number;
+  readonly rowsScored: number;
+  readonly files: { readonly alerts: string; readonly model: string; readonly summary: string };
+}
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+/** Monday 2026-01-05 00:00 UTC: fixed, so a seed reproduces the same run to the minute. */
+export const DEMO_START = Date.UTC(2026, 0, 5);
+export const DEMO_SERVICE = "checkout";
+/** The detect Lambda's default schedule: every 5 minutes. */
+export const DEMO_RUN_EVERY_MIN = 5;
+
+/**
+ * The whole loop on this machine: simulate an ECS service, train on the first (quiet) day, then stream the
+ * remaining days through the detect handler every 5 simulated minutes with local adapters — the forest as
+ * scorer, alerts to a JSONL file, the simulator as scaler — and match the alerts against the injected truth.
+ */
+export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
+  if (opts.days < 2) throw new Error(`--days must be at least 2 (one day to train, then detection), got ${opts.days}`);
+  const start = DEMO_START;
+  const end = start + opts.days * DAY;
+  const truth = defaultIncidentPlan(start, opts.days, opts.tasks);
+  const sim = new EcsServiceSimulator({ service: DEMO_SERVICE, tasks: opts.tasks, seed: opts.seed, startMs: start, incidents: truth });
+
+  sim.advanceTo(start + DAY);
+  const trainingSamples = await sim.fetch(DEMO_SERVICE, { from: start, to: start + DAY });
+  const { model, vectors } = trainModel(trainingSamples, { featureSet: DEFAULT_FEATURE_SET, seed: opts.seed, trainedAt: new Date(start + DAY).toISOString() });
+  opts.onTrained?.(model, vectors);
+
+  rmSync(opts.out, { recursive: true, force: true });
+  mkdirSync(opts.out, { recursive: true });
+  const files = { alerts: join(opts.out, "alerts.jsonl"), model: join(opts.out, "model.json"), summary: join(opts.out, "summary.json") };
+  writeFileSync(files.model, JSON.stringify(model));
+
+  const events: IncidentEvent[] = [];
+  const jsonl = new JsonlAlertSink(files.alerts);
+  const alerts: AlertSink = {
+    async send(e) {
+      await jsonl.send(e);
+      events.push(e);
+      opts.onEvent?.(e);
+    },
+  };
+  let now = start + DAY;
+  const forest = RandomCutForest.fromState(model.forest as NonNullable<ModelBundle["forest"]>);
+  const detect = makeDetectHandler({
+    services: [{ name: DEMO_SERVICE, scaling: { minTasks: opts.tasks, maxTasks: opts.tasks * 2, maxStep: 2, cooldownMs: 10 * MIN } }],
+    source: sim,
+    scorer: new ForestScorer(forest),
+    model,
+    featureSet: DEFAULT_FEATURE_SET,
+    alerts,
+    scaler: sim,
+    state: new MemoryStateStore(),
+    clock: { now: () => now },
+    log: new ConsoleLog("warn"),
+    settings: opts.detectSettings,
+  });
+
+  let runs = 0;
+  let rowsScored = 0;
+  for (now = start + DAY + DEMO_RUN_EVERY_MIN * MIN; now <= end; now += DEMO_RUN_EVERY_MIN * MIN) {
+    sim.advanceTo(now);
+    const summary: DetectRunSummary = await detect();
+    runs++;
+    rowsScored += summary.services.reduce((s, x) => s + x.rowsScored, 0);
+  }
+
+  const report = matchIncidents(events, truth, 30 * MIN);
+  const scalingActions = sim.scalingLog.map((s) => s.decision);
+  const result: DemoResult = { service: DEMO_SERVICE, start, end, truth, events, report, scalingActions, model, runs, rowsScored, files };
+  writeFileSync(
+    files.summary,
+    JSON.stringify({ service: DEMO_SERVICE, days: opts.days, seed: opts.seed, tasks: opts.tasks, runs, rowsScored, threshold: model.scoreStats.threshold, matches: report.matches, falseAlerts: report.falseAlerts, scalingActions }, null, 2),
+  );
+  return result;
+}

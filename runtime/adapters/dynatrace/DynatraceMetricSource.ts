@@ -1,0 +1,208 @@
+import type { Log, MetricSource, TimeRange } from "../../ports";
+import type { MetricSample } from "../../types";
+import { dynatraceSeriesToSamples, resolutionMs, type DynatraceSeriesReport } from "./dynatraceSeriesToSamples";
+
+/** One metric of the feature set and the Dynatrace selector that measures it. */
+export interface DynatraceMetricQuery {
+  /** Our metric name (the feature set's), e.g. `container.cpu.utilization`. */
+  readonly metric: string;
+  /**
+   * Metric selector; `{service}` is replaced by the service name (quotes inside it escaped). Classic:
+   * `builtin:containers.cpu.usagePercent:filter(eq("aws.ecs.service.name","{service}")):splitBy("dt.entity.container_group_instance"):avg`;
+   * Grail-era keys (`dt.containers.*`) work the same: the source never interprets the selector.
+   */
+  readonly selector: string;
+}
+
+export interface DynatraceMetricSourceConfig {
+  /** Environment URL: `https://<env>.live.dynatrace.com` (SaaS) or `https://<host>/e/<env>` (Managed). */
+  readonly baseUrl: string;
+  /** API token with the `metrics.read` scope. */
+  readonly token: string;
+  readonly metrics: readonly DynatraceMetricQuery[];
+  /** Dimension whose value identifies the container, e.g. `dt.entity.container_group_instance`. */
+  readonly containerDimension: string;
+  /** Optional entitySelector; `{service}` is replaced as in selectors. */
+  readonly entitySelector?: string;
+  /** Requested resolution, e.g. `1m` (our step). */
+  readonly resolution: string;
+  /** 429 retries before giving up, default 5. */
+  readonly maxRetries?: number;
+  /** Longest wait honoured from a Retry-After (and the back-off cap), ms, default 60000. */
+  readonly maxRetryDelayMs?: number;
+  /** Per-request timeout, ms, default 60000. */
+  readonly requestTimeoutMs?: number;
+}
+
+export interface DynatraceMetricSourceDeps {
+  readonly log: Log;
+  /** Default: global fetch (TLS verified against the system CAs). */
+  readonly fetch?: typeof fetch;
+  /** Injected so tests do not wait through back-offs. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** A failed request or an unusable response; the message names the metric and what was wrong. */
+export class DynatraceError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "DynatraceError";
+  }
+}
+
+export interface DynatraceFetchReport extends DynatraceSeriesReport {
+  readonly requests: number;
+  readonly retries: number;
+  readonly pages: number;
+}
+
+/**
+ * MetricSource over the Dynatrace Metrics API v2 (`/api/v2/metrics/query`). One query per configured metric,
+ * following `nextPageKey` until the last page; 429 answers are retried after Retry-After (or an exponential
+ * back-off) up to `maxRetries`. Null values are gaps; other bad points are skipped, counted and logged.
+ * A 401/403, another HTTP error, a body that is not JSON or lacks `result`, rejects the fetch.
+ */
+export class DynatraceMetricSource implements MetricSource {
+  readonly name = "dynatrace";
+  lastReport: DynatraceFetchReport | undefined;
+  private readonly fetchFn: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly slotMs: number;
+
+  constructor(
+    private readonly config: DynatraceMetricSourceConfig,
+    private readonly deps: DynatraceMetricSourceDeps,
+  ) {
+    let url: URL;
+    try {
+      url = new URL(config.baseUrl);
+    } catch {
+      throw new Error(`dynatrace config: "baseUrl" is not a URL: "${config.baseUrl}"`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error(`dynatrace config: "baseUrl" must be http(s), got "${config.baseUrl}"`);
+    if (!config.token) throw new Error('dynatrace config: "token" is empty');
+    if (config.metrics.length === 0) throw new Error('dynatrace config: "metrics" must list at least one metric');
+    config.metrics.forEach((m, i) => {
+      if (!m.metric || !m.selector) throw new Error(`dynatrace config: metrics[${i}] needs both "metric" and "selector"`);
+    });
+    if (!config.containerDimension) throw new Error('dynatrace config: "containerDimension" is empty');
+    const slot = resolutionMs(config.resolution);
+    if (slot === undefined) throw new Error(`dynatrace config: "resolution" must look like 1m, 5m or 1h, got "${config.resolution}"`);
+    this.slotMs = slot;
+    this.fetchFn = deps.fetch ?? fetch;
+    this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async fetch(service: string, range: TimeRange): Promise<MetricSample[]> {
+    if (!(range.from < range.to)) throw new Error(`dynatrace: empty time range [${range.from}, ${range.to})`);
+    const totals = { series: 0, points: 0, samples: 0, nulls: 0, nonNumeric: 0, missingDimension: 0, malformedSeries: 0, outOfRange: 0, duplicates: 0, requests: 0, retries: 0, pages: 0 };
+    const samples: MetricSample[] = [];
+    const examples: string[] = [];
+    for (const q of this.config.metrics) {
+      const params = new URLSearchParams({
+        metricSelector: fillService(q.selector, service),
+        resolution: this.config.resolution,
+        from: String(range.from),
+        to: String(range.to),
+      });
+      if (this.config.entitySelector) params.set("entitySelector", fillService(this.config.entitySelector, service));
+      let next: URLSearchParams | undefined = params;
+      while (next) {
+        const body = await this.request(next, q.metric, totals);
+        totals.pages++;
+        const resolution = typeof body.resolution === "string" ? body.resolution : this.config.resolution;
+        const slotMs = resolutionMs(resolution) ?? this.slotMs;
+        if (slotMs !== this.slotMs) this.deps.log.warn("dynatrace: the API answered with a coarser resolution than requested", { metric: q.metric, requested: this.config.resolution, got: resolution });
+        const result = body.result;
+        if (!Array.isArray(result)) throw new DynatraceError(`dynatrace: the response for ${q.metric} has no "result" array (keys: ${Object.keys(body).join(", ") || "none"})`);
+        for (const r of result) {
+          const data = r && typeof r === "object" && "data" in r && Array.isArray(r.data) ? (r.data as unknown[]) : undefined;
+          if (!data) throw new DynatraceError(`dynatrace: a result for ${q.metric} has no "data" array`);
+          const converted = dynatraceSeriesToSamples(data, { service, metric: q.metric, dimension: this.config.containerDimension, slotMs, range });
+          samples.push(...converted.samples);
+          examples.push(...converted.examples.slice(0, 5 - examples.length));
+          for (const [k, v] of Object.entries(converted.report)) totals[k as keyof DynatraceSeriesReport] += v;
+        }
+        const key = body.nextPageKey;
+        next = typeof key === "string" && key !== "" ? new URLSearchParams({ nextPageKey: key }) : undefined;
+      }
+    }
+    this.lastReport = totals;
+    if (totals.nonNumeric + totals.missingDimension + totals.malformedSeries + totals.duplicates > 0) {
+      this.deps.log.warn("dynatrace: skipped data points", { service, ...totals, examples });
+    } else {
+      this.deps.log.debug("dynatrace: fetched", { service, ...totals });
+    }
+    return samples;
+  }
+
+  /** One GET, retried on 429; resolves the parsed JSON object. */
+  private async request(params: URLSearchParams, metric: string, totals: { requests: number; retries: number }): Promise<Record<string, unknown>> {
+    const url = `${this.config.baseUrl.replace(/\/+$/, "")}/api/v2/metrics/query?${params.toString()}`;
+    const maxRetries = this.config.maxRetries ?? 5;
+    const cap = this.config.maxRetryDelayMs ?? 60_000;
+    for (let attempt = 0; ; attempt++) {
+      totals.requests++;
+      let res: Response;
+      let text: string;
+      try {
+        res = await this.fetchFn(url, {
+          headers: { Authorization: `Api-Token ${this.config.token}`, Accept: "application/json" },
+          signal: AbortSignal.timeout(this.config.requestTimeoutMs ?? 60_000),
+        });
+        text = await res.text();
+      } catch (err) {
+        const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : "";
+        throw new DynatraceError(`dynatrace: request for ${metric} failed: ${err instanceof Error ? err.message : String(err)}${cause}`);
+      }
+      if (res.status === 429) {
+        if (attempt >= maxRetries) throw new DynatraceError(`dynatrace: still rate-limited (HTTP 429) for ${metric} after ${maxRetries} retries`, 429);
+        const wait = Math.min(cap, retryAfterMs(res.headers.get("retry-after")) ?? 1000 * 2 ** attempt);
+        this.deps.log.warn("dynatrace: rate-limited, backing off", { metric, attempt: attempt + 1, waitMs: wait });
+        totals.retries++;
+        await this.sleep(wait);
+        continue;
+      }
+      if (!res.ok) {
+        const message = errorMessage(text);
+        if (res.status === 401 || res.status === 403) {
+          throw new DynatraceError(`dynatrace: the API token was refused (HTTP ${res.status}${message ? `: ${message}` : ""}); it needs the metrics.read scope`, res.status);
+        }
+        throw new DynatraceError(`dynatrace: HTTP ${res.status} for ${metric}${message ? `: ${message}` : `: ${text.slice(0, 120)}`}`, res.status);
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (err) {
+        throw new DynatraceError(`dynatrace: the response for ${metric} is not valid JSON (${text.length} bytes, truncated?): ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (!body || typeof body !== "object" || Array.isArray(body)) throw new DynatraceError(`dynatrace: the response for ${metric} is not a JSON object`);
+      return body as Record<string, unknown>;
+    }
+  }
+}
+
+/** Replaces `{service}` with the service name, escaping `"` and `~` with `~` as Dynatrace selector strings require. */
+export function fillService(template: string, service: string): string {
+  return template.split("{service}").join(service.replace(/[~"]/g, (c) => `~${c}`));
+}
+
+/** Retry-After as ms: delta-seconds or an HTTP date; undefined when absent or unparseable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function errorMessage(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { error?: { message?: unknown } };
+    return typeof body.error?.message === "string" ? body.error.message : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,28 @@
+import { StateConflictError, type StateStore, type Versioned } from "../../ports";
+
+/**
+ * StateStore in process memory with the same conditional-write contract as the S3 store (versions are a
+ * counter). Values are deep-copied through JSON on the way in and out, as a real store would.
+ */
+export class MemoryStateStore implements StateStore {
+  private readonly items = new Map<string, { json: string; version: number }>();
+
+  async load<T>(key: string): Promise<Versioned<T> | undefined> {
+    const item = this.items.get(key);
+    return item ? { value: JSON.parse(item.json) as T, version: String(item.version) } : undefined;
+  }
+
+  async save<T>(key: string, value: T, expectedVersion: string | undefined): Promise<string> {
+    const item = this.items.get(key);
+    const current = item ? String(item.version) : undefined;
+    if (current !== expectedVersion) throw new StateConflictError(key);
+    const version = (item?.version ?? 0) + 1;
+    this.items.set(key, { json: JSON.stringify(value), version });
+    return String(version);
+  }
+
+  /** Keys stored so far (for tests and reports). */
+  keys(): string[] {
+    return [...this.items.keys()];
+  }
+}

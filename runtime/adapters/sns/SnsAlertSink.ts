@@ -1,0 +1,109 @@
+import { createHash } from "node:crypto";
+import { PublishCommand, type MessageAttributeValue, type SNSClient } from "@aws-sdk/client-sns";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { AlertSink, Clock, Log } from "../../ports";
+import type { IncidentEvent } from "../../types";
+import { buildAlertMessage, MAX_ATTRIBUTES, SNS_MAX_BYTES, type AlertMessage } from "./alertMessage";
+
+export interface SnsAlertSinkOptions {
+  readonly sns: SNSClient;
+  readonly topicArn: string;
+  /**
+   * Where an alert goes when publishing fails: a standard (or FIFO) SQS queue. The body is the exact SNS
+   * message; attributes carry the topic, subject and error, so a replay can republish it unchanged.
+   */
+  readonly deadLetter?: { readonly sqs: SQSClient; readonly queueUrl: string };
+  readonly log: Log;
+  /** Size budget of one message (body + subject + attributes), bytes. Default SNS's 262,144. */
+  readonly maxMessageBytes?: number;
+  /** Stamps `failedAt` on dead-lettered alerts. Default the system clock. */
+  readonly clock?: Clock;
+}
+
+/** An alert could not be published. `parkedIn` is the dead-letter queue holding it, when that worked. */
+export class AlertDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly incidentId: string,
+    readonly parkedIn: string | undefined,
+    cause: unknown,
+  ) {
+    super(message, { cause });
+    this.name = "AlertDeliveryError";
+  }
+}
+
+const describeError = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+const stringAttribute = (value: string): MessageAttributeValue => ({ DataType: "String", StringValue: value });
+
+/** Deduplication id of an event (FIFO topics and queues): the same event always maps to the same id. */
+export function eventDeduplicationId(event: IncidentEvent): string {
+  return createHash("sha256").update(`${event.incident.id}|${event.type}|${event.at}`).digest("hex");
+}
+
+/**
+ * Publishes one SNS message per incident event (open, update, resolve): a JSON body, a readable subject and
+ * filterable attributes (eventType, service, severity, kind). If publishing fails, the exact message is put in
+ * the dead-letter queue and the send still rejects, so the run reports failure (and Lambda retries) while the
+ * alert is kept either way.
+ */
+export class SnsAlertSink implements AlertSink {
+  private readonly fifo: boolean;
+
+  constructor(private readonly options: SnsAlertSinkOptions) {
+    if (!options.topicArn.startsWith("arn:")) throw new Error(`SnsAlertSink: topicArn must be an SNS topic ARN, got ${JSON.stringify(options.topicArn)}`);
+    this.fifo = options.topicArn.endsWith(".fifo");
+  }
+
+  async send(event: IncidentEvent): Promise<void> {
+    const message = buildAlertMessage(event, this.options.maxMessageBytes ?? SNS_MAX_BYTES);
+    const attributes = Object.fromEntries(Object.entries(message.attributes).map(([k, v]) => [k, stringAttribute(v)]));
+    try {
+      const out = await this.options.sns.send(
+        new PublishCommand({
+          TopicArn: this.options.topicArn,
+          Subject: message.subject,
+          Message: message.body,
+          MessageAttributes: attributes,
+          ...(this.fifo ? { MessageGroupId: event.incident.service, MessageDeduplicationId: eventDeduplicationId(event) } : {}),
+        }),
+      );
+      this.options.log.info("alert published", { incidentId: event.incident.id, eventType: event.type, messageId: out.MessageId, bytes: Buffer.byteLength(message.body) });
+    } catch (error) {
+      await this.park(event, message, error);
+    }
+  }
+
+  /** Puts a message that could not be published into the dead-letter queue, then rejects either way. */
+  private async park(event: IncidentEvent, message: AlertMessage, publishError: unknown): Promise<never> {
+    const what = `SNS publish of incident ${event.incident.id} (${event.type}) to ${this.options.topicArn} failed: ${describeError(publishError)}`;
+    const dlq = this.options.deadLetter;
+    if (!dlq) {
+      this.options.log.error("alert not delivered and no dead-letter queue configured", { incidentId: event.incident.id, eventType: event.type, error: what });
+      throw new AlertDeliveryError(`${what}; no dead-letter queue is configured`, event.incident.id, undefined, publishError);
+    }
+    const attributes: Record<string, MessageAttributeValue> = {
+      ...Object.fromEntries(Object.entries(message.attributes).map(([k, v]) => [k, stringAttribute(v)])),
+      topicArn: stringAttribute(this.options.topicArn),
+      subject: stringAttribute(message.subject),
+      publishError: stringAttribute(describeError(publishError).slice(0, 1_000)),
+      failedAt: stringAttribute(new Date(this.options.clock?.now() ?? Date.now()).toISOString()),
+    };
+    if (Object.keys(attributes).length > MAX_ATTRIBUTES) throw new Error(`dead-letter message would carry ${Object.keys(attributes).length} attributes, over ${MAX_ATTRIBUTES}`);
+    try {
+      const out = await dlq.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: dlq.queueUrl,
+          MessageBody: message.body,
+          MessageAttributes: attributes,
+          ...(dlq.queueUrl.endsWith(".fifo") ? { MessageGroupId: event.incident.service, MessageDeduplicationId: eventDeduplicationId(event) } : {}),
+        }),
+      );
+      this.options.log.error("alert publish failed; parked in the dead-letter queue", { incidentId: event.incident.id, eventType: event.type, queueUrl: dlq.queueUrl, messageId: out.MessageId, error: what });
+    } catch (dlqError) {
+      this.options.log.error("alert publish failed and the dead-letter queue failed too", { incidentId: event.incident.id, eventType: event.type, error: what, deadLetterError: describeError(dlqError) });
+      throw new AlertDeliveryError(`${what}; the dead-letter queue ${dlq.queueUrl} failed too: ${describeError(dlqError)}`, event.incident.id, undefined, publishError);
+    }
+    throw new AlertDeliveryError(`${what}; the alert was parked in the dead-letter queue ${dlq.queueUrl}`, event.incident.id, dlq.queueUrl, publishError);
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * What an incident alert says: a JSON body for machines, a readable subject for people, and attributes for
+ * subscription filters — within SNS's limits (256 KB in all, subject < 100 printable ASCII characters,
+ * <= 10 attributes for raw delivery to SQS). Pure: no I/O.
+ */
+import type { IncidentEvent, MetricAttribution } from "../../types";
+
+/** SNS's limit on one message: body, subject and attributes together, bytes. */
+export const SNS_MAX_BYTES = 262_144;
+/** SNS: "less than 100 characters long". */
+export const SUBJECT_MAX_CHARS = 99;
+export const MAX_ATTRIBUTES = 10;
+
+export type Severity = "critical" | "high" | "medium" | "low";
+
+/** Severity from the incident's peak grade in [0, 1]: >= 0.75 critical, >= 0.5 high, >= 0.25 medium, else low. */
+export function severityOf(grade: number): Severity {
+  if (grade >= 0.75) return "critical";
+  if (grade >= 0.5) return "high";
+  if (grade >= 0.25) return "medium";
+  return "low";
+}
+
+/** The JSON body (schema `cad.incident-event/1`). */
+export interface AlertBody {
+  readonly schema: "cad.incident-event/1";
+  readonly eventType: IncidentEvent["type"];
+  /** ISO 8601 UTC. */
+  readonly at: string;
+  readonly summary: string;
+  readonly incident: {
+    readonly id: string;
+    readonly service: string;
+    readonly status: string;
+    readonly kind: string;
+    readonly severity: Severity;
+    readonly start: string;
+    readonly lastAnomalyAt: string;
+    readonly resolvedAt?: string;
+    readonly durationSeconds: number;
+    readonly containerCount: number;
+    readonly containers: readonly string[];
+    readonly anomalyCount: number;
+    readonly peakScore: number;
+    readonly threshold: number;
+    readonly peakGrade: number;
+    readonly topMetrics: readonly (MetricAttribution & { readonly deviation: number })[];
+  };
+  readonly scaling: {
+    readonly action: string;
+    readonly fromTasks: number;
+    readonly toTasks: number;
+    readonly applied: boolean;
+    readonly reason: string;
+    readonly error?: string;
+  } | null;
+  /** Present when lists were shortened to fit SNS's size limit: how many of how many are listed. */
+  readonly truncated?: Readonly<Record<string, { readonly shown: number; readonly total: number }>>;
+}
+
+export interface AlertMessage {
+  readonly subject: string;
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const round = (x: number, digits = 4): number => Number(x.toPrecision(digits));
+
+/** Makes `text` a valid SNS subject: printable ASCII only, one line, fewer than 100 characters. */
+export function toSubject(text: string): string {
+  const ascii = text.replace(/[\r\n\t]+/g, " ").replace(/[^\x20-\x7e]/g, "?").trim();
+  return ascii.length <= SUBJECT_MAX_CHARS ? ascii : `${ascii.slice(0, SUBJECT_MAX_CHARS - 3)}...`;
+}
+
+function headline(event: IncidentEvent): string {
+  const { incident } = event;
+  const what = incident.kind === "unknown" ? "anomaly" : incident.kind;
+  const n = incident.containers.length;
+  return `${what} on ${n} container${n === 1 ? "" : "s"} (score ${round(incident.peakScore, 3)} > ${round(incident.threshold, 3)})`;
+}
+
+function subjectOf(event: IncidentEvent, severity: Severity): string {
+  const { incident } = event;
+  const tag = event.type === "open" ? "OPEN" : event.type === "update" ? "UPDATE" : "RESOLVED";
+  const scaling = event.scaling && event.scaling.action !== "none" ? (event.scaling.applied ? `, scaled ${event.scaling.fromTasks}->${event.scaling.toTasks}` : ", scaling FAILED") : "";
+  return toSubject(`[CAD] ${tag} ${severity} ${incident.service}: ${headline(event)}${scaling}`);
+}
+
+function summaryOf(event: IncidentEvent, severity: Severity): string {
+  const { incident } = event;
+  const top = incident.topMetrics
+    .slice(0, 3)
+    .map((m) => `${m.metric} ${round(m.value)} vs ${round(m.expected)} expected (${Math.round(m.share * 100)}%)`)
+    .join("; ");
+  const verb = event.type === "resolve" ? `resolved at ${iso(incident.resolvedAt ?? event.at)}` : `since ${iso(incident.start)}`;
+  const scaling = event.scaling
+    ? event.scaling.action === "none"
+      ? ` No scaling: ${event.scaling.reason}.`
+      : event.scaling.applied
+        ? ` Scaling ${event.scaling.action} ${event.scaling.fromTasks} -> ${event.scaling.toTasks} tasks: ${event.scaling.reason}.`
+        : ` Scaling ${event.scaling.action} FAILED: ${event.scaling.error ?? event.scaling.reason}.`
+    : "";
+  return `${severity} ${incident.service}: ${headline(event)}, ${verb}. Top metrics: ${top || "none"}.${scaling}`;
+}
+
+/** The body with at most `containers` containers and `metrics` metrics listed, and strings cut to `maxText` chars. */
+function bodyOf(event: IncidentEvent, severity: Severity, containers: number, metrics: number, maxText: number): AlertBody {
+  const { incident } = event;
+  const cut = (s: string): string => (s.length <= maxText ? s : `${s.slice(0, maxText)}... (${s.length - maxText} more characters)`);
+  const truncated: Record<string, { shown: number; total: number }> = {};
+  if (containers < incident.containers.length) truncated.containers = { shown: containers, total: incident.containers.length };
+  if (metrics < incident.topMetrics.length) truncated.topMetrics = { shown: metrics, total: incident.topMetrics.length };
+  const end = incident.resolvedAt ?? incident.lastAnomalyAt;
+  return {
+    schema: "cad.incident-event/1",
+    eventType: event.type,
+    at: iso(event.at),
+    summary: cut(summaryOf(event, severity)),
+    incident: {
+      id: incident.id,
+      service: incident.service,
+      status: incident.status,
+      kind: incident.kind,
+      severity,
+      start: iso(incident.start),
+      lastAnomalyAt: iso(incident.lastAnomalyAt),
+      ...(incident.resolvedAt !== undefined ? { resolvedAt: iso(incident.resolvedAt) } : {}),
+      durationSeconds: Math.max(0, Math.round((end - incident.start) / 1000)),
+      containerCount: incident.containers.length,
+      containers: incident.containers.slice(0, containers).map(cut),
+      anomalyCount: incident.anomalyCount,
+      peakScore: incident.peakScore,
+      threshold: incident.threshold,
+      peakGrade: incident.peakGrade,
+      topMetrics: incident.topMetrics.slice(0, metrics).map((m) => ({ ...m, metric: cut(m.metric), deviation: m.value - m.expected })),
+    },
+    scaling: event.scaling
+      ? {
+          action: event.scaling.action,
+          fromTasks: event.scaling.fromTasks,
+          toTasks: event.scaling.toTasks,
+          applied: event.scaling.applied,
+          reason: cut(event.scaling.reason),
+          ...(event.scaling.error !== undefined ? { error: cut(event.scaling.error) } : {}),
+        }
+      : null,
+    ...(Object.keys(truncated).length ? { truncated } : {}),
+  };
+}
+
+/** Largest n in [0, max] with fits(n), assuming fits is monotone (true up to some n). */
+function largestFitting(max: number, fits: (n: number) => boolean): number {
+  let lo = 0;
+  let hi = max;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const utf8 = (s: string): number => Buffer.byteLength(s, "utf8");
+
+/**
+ * Builds the alert for one incident event. Lists (containers first, then top metrics) are shortened, and said
+ * to be, until the whole message — body, subject and attributes — fits in `maxBytes`.
+ */
+export function buildAlertMessage(event: IncidentEvent, maxBytes = SNS_MAX_BYTES): AlertMessage {
+  const { incident } = event;
+  if (!incident.service) throw new Error(`incident ${JSON.stringify(incident.id)} has no service: cannot address an alert`);
+  const severity = severityOf(incident.peakGrade);
+  const subject = subjectOf(event, severity);
+  const attributes: Record<string, string> = { eventType: event.type, service: incident.service, severity, kind: incident.kind };
+  const overhead = utf8(subject) + Object.entries(attributes).reduce((sum, [k, v]) => sum + utf8(k) + utf8("String") + utf8(v), 0);
+  const budget = maxBytes - overhead;
+  const fits = (b: AlertBody): boolean => utf8(JSON.stringify(b)) <= budget;
+  const all = { c: incident.containers.length, m: incident.topMetrics.length };
+  for (const maxText of [Number.POSITIVE_INFINITY, 1_000, 100]) {
+    if (!fits(bodyOf(event, severity, 0, 0, maxText))) continue;
+    const m = largestFitting(all.m, (n) => fits(bodyOf(event, severity, 0, n, maxText)));
+    const c = largestFitting(all.c, (n) => fits(bodyOf(event, severity, n, m, maxText)));
+    // The top metrics explain the incident: they get the room first, the container list fills what is left.
+    return { subject, attributes, body: JSON.stringify(bodyOf(event, severity, c, m, maxText)) };
+  }
+  throw new Error(`alert for incident ${incident.id} cannot fit in ${maxBytes} bytes even with every list emptied`);
+}

@@ -1,0 +1,207 @@
+import type { FeatureRow } from "../types";
+import type { FeatureSet } from "./featureSet";
+
+/**
+ * The CSV form of feature rows: what the collector writes to S3 and what the CLI and training read back.
+ *
+ * Format (RFC 4180, `\n` line ends, a header line first):
+ *
+ *     timestamp,service,container,<metric 1>,<metric 2>,...
+ *     2026-11-25T01:00:00.000Z,checkout,9f3c…,12.5,,1048576
+ *
+ * - `timestamp`: the step start as ISO-8601 UTC (`Z`), a multiple of the feature set's step.
+ * - metric columns in the feature set's order; values are raw (not normalised) and written with full
+ *   precision (`String(number)`), so a parse gives back exactly the numbers written.
+ * - an empty cell is a missing value (NaN in the row); a row with a missing value is a gap row.
+ * - `filled` is not stored: rows read back report `filled: 0` (the fill already happened before writing).
+ */
+
+/** Column names before the metric columns, in order. */
+export const FEATURE_CSV_KEY_COLUMNS = ["timestamp", "service", "container"] as const;
+
+/** Thrown for CSV that does not match the format; the message names the file, line and column. */
+export class FeatureCsvError extends Error {
+  constructor(
+    readonly fileName: string,
+    readonly line: number,
+    message: string,
+  ) {
+    super(`${fileName}:${line}: ${message}`);
+    this.name = "FeatureCsvError";
+  }
+}
+
+/** The header line's cells for `fs`. */
+export function featureCsvHeader(fs: FeatureSet): string[] {
+  return [...FEATURE_CSV_KEY_COLUMNS, ...fs.metrics.map((m) => m.name)];
+}
+
+/**
+ * Writes rows as CSV (header first, one line per row, trailing newline), in the order given.
+ *
+ * @throws Error when a row's value count differs from the feature set's metric count or a value is infinite.
+ */
+export function formatFeatureRowsCsv(rows: readonly FeatureRow[], fs: FeatureSet): string {
+  const n = fs.metrics.length;
+  const lines = [featureCsvHeader(fs).map(quoteCell).join(",")];
+  rows.forEach((row, i) => {
+    if (row.values.length !== n) {
+      throw new Error(`feature row ${i} (${row.service}/${row.container}) has ${row.values.length} values, the feature set has ${n} metrics`);
+    }
+    const cells = [new Date(row.timestamp).toISOString(), quoteCell(row.service), quoteCell(row.container)];
+    row.values.forEach((v, m) => {
+      if (Number.isNaN(v)) cells.push("");
+      else if (!Number.isFinite(v)) throw new Error(`feature row ${i} (${row.service}/${row.container}): ${fs.metrics[m].name} is ${v}; only finite numbers or NaN (missing) can be written`);
+      else cells.push(String(v));
+    });
+    lines.push(cells.join(","));
+  });
+  return lines.join("\n") + "\n";
+}
+
+const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?Z$/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Parses CSV written by `formatFeatureRowsCsv`. Columns may come in any order but must be exactly the key
+ * columns plus the feature set's metrics. Blank lines are ignored; `\r\n` line ends are accepted.
+ *
+ * @param fileName used only in error messages.
+ * @returns rows in file order, values in the feature set's metric order; `gap` is true when a value is missing.
+ * @throws FeatureCsvError naming file, line and column for: an empty file, unknown, duplicate or missing
+ *   columns, a wrong cell count, an empty service/container, a timestamp that is not ISO-8601 UTC or not on
+ *   a step boundary, a non-numeric or infinite value, or the same (service, container, timestamp) twice.
+ */
+export function parseFeatureRowsCsv(text: string, fs: FeatureSet, fileName: string): FeatureRow[] {
+  const records = splitCsv(text, fileName);
+  if (records.length === 0) throw new FeatureCsvError(fileName, 1, `empty file: expected the header "${featureCsvHeader(fs).join(",")}"`);
+  const [header, ...body] = records;
+  const expected = featureCsvHeader(fs);
+  const position = new Map<string, number>();
+  header.cells.forEach((name, i) => {
+    if (position.has(name)) throw new FeatureCsvError(fileName, header.line, `column "${name}" appears twice in the header`);
+    if (!expected.includes(name)) {
+      throw new FeatureCsvError(fileName, header.line, `unknown column "${name}" (column ${i + 1}); expected exactly: ${expected.join(", ")}`);
+    }
+    position.set(name, i);
+  });
+  const missing = expected.filter((name) => !position.has(name));
+  if (missing.length > 0) throw new FeatureCsvError(fileName, header.line, `missing column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")}`);
+
+  const col = (name: string): number => position.get(name) as number;
+  const stepMs = fs.stepSeconds * 1000;
+  const seen = new Map<string, number>();
+  const rows: FeatureRow[] = [];
+  for (const { line, cells } of body) {
+    if (cells.length !== expected.length) {
+      throw new FeatureCsvError(fileName, line, `expected ${expected.length} cells, found ${cells.length}`);
+    }
+    const at = (name: string): string => cells[col(name)];
+    const where = (name: string): string => `column ${col(name) + 1} ("${name}")`;
+
+    const timestamp = parseIsoUtc(at("timestamp"));
+    if (timestamp === undefined) {
+      throw new FeatureCsvError(fileName, line, `${where("timestamp")}: "${at("timestamp")}" is not an ISO-8601 UTC timestamp like 2026-11-25T01:00:00.000Z`);
+    }
+    if (timestamp % stepMs !== 0) {
+      throw new FeatureCsvError(fileName, line, `${where("timestamp")}: ${at("timestamp")} is not on a ${fs.stepSeconds}-second step boundary`);
+    }
+    const service = at("service");
+    const container = at("container");
+    if (service === "") throw new FeatureCsvError(fileName, line, `${where("service")} is empty`);
+    if (container === "") throw new FeatureCsvError(fileName, line, `${where("container")} is empty`);
+
+    const values = fs.metrics.map((m) => {
+      const cell = at(m.name).trim();
+      if (cell === "") return NaN;
+      if (!NUMBER.test(cell)) throw new FeatureCsvError(fileName, line, `${where(m.name)}: "${cell}" is not a number (leave the cell empty for a missing value)`);
+      const v = Number(cell);
+      if (!Number.isFinite(v)) throw new FeatureCsvError(fileName, line, `${where(m.name)}: "${cell}" is out of range`);
+      return v;
+    });
+
+    const key = `${service}\u0000${container}\u0000${timestamp}`;
+    const firstLine = seen.get(key);
+    if (firstLine !== undefined) {
+      throw new FeatureCsvError(fileName, line, `duplicate row: ${service}/${container} at ${at("timestamp")} already appears on line ${firstLine}`);
+    }
+    seen.set(key, line);
+    rows.push({ service, container, timestamp, values, filled: 0, gap: values.some((v) => Number.isNaN(v)) });
+  }
+  return rows;
+}
+
+/** Epoch ms of a strict ISO-8601 UTC timestamp, or undefined (also for impossible dates like Feb 30). */
+function parseIsoUtc(text: string): number | undefined {
+  const m = ISO_UTC.exec(text);
+  if (!m) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return undefined;
+  const d = new Date(ms);
+  // Date.parse rolls over impossible dates (2026-02-30 → March 2); reject those.
+  if (d.getUTCFullYear() !== Number(m[1]) || d.getUTCMonth() + 1 !== Number(m[2]) || d.getUTCDate() !== Number(m[3]) || d.getUTCHours() !== Number(m[4])) return undefined;
+  return ms;
+}
+
+function quoteCell(cell: string): string {
+  return /[",\r\n]/.test(cell) || cell !== cell.trim() ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+interface CsvRecord {
+  /** 1-based line number where the record starts. */
+  readonly line: number;
+  readonly cells: string[];
+}
+
+/** RFC 4180 splitter: quoted cells may hold commas, quotes (`""`) and line breaks. Skips blank lines. */
+function splitCsv(text: string, fileName: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  let cells: string[] = [];
+  let cell = "";
+  let line = 1;
+  let recordLine = 1;
+  let quoted = false;
+  let wasQuoted = false;
+  const endRecord = (): void => {
+    cells.push(cell);
+    if (!(cells.length === 1 && cells[0] === "" && !wasQuoted)) records.push({ line: recordLine, cells });
+    cells = [];
+    cell = "";
+    wasQuoted = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (c === "\n") line++;
+        cell += c;
+      }
+      continue;
+    }
+    if (c === '"') {
+      if (cell !== "") throw new FeatureCsvError(fileName, line, `a quote inside an unquoted cell (cell ${cells.length + 1}); quote the whole cell`);
+      quoted = true;
+      wasQuoted = true;
+    } else if (c === ",") {
+      cells.push(cell);
+      cell = "";
+      wasQuoted = false;
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else {
+      if (wasQuoted) throw new FeatureCsvError(fileName, line, `text after a closing quote (cell ${cells.length + 1})`);
+      cell += c;
+    }
+  }
+  if (quoted) throw new FeatureCsvError(fileName, recordLine, "a quoted cell is never closed");
+  if (cell !== "" || cells.length > 0 || wasQuoted) endRecord();
+  return records;
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { buildAlertMessage, severityOf, SNS_MAX_BYTES, toSubject, type AlertBody } from "../../../runtime/adapters/sns/alertMessage";
+import { incident, openEvent, T_START } from "../../helpers/incidentEvents";
+
+const total = (m: ReturnType<typeof buildAlertMessage>): number =>
+  Buffer.byteLength(m.body) + Buffer.byteLength(m.subject) + Object.entries(m.attributes).reduce((s, [k, v]) => s + Buffer.byteLength(k) + 6 + Buffer.byteLength(v), 0);
+
+describe("buildAlertMessage", () => {
+  it("says what happened: subject for people, JSON body with values vs expected and the scaling action, filter attributes", () => {
+    const m = buildAlertMessage(openEvent());
+    expect(m.subject).toBe("[CAD] OPEN critical checkout: saturation on 2 containers (score 2.41 > 1.2), scaled 2->4");
+    expect(m.attributes).toEqual({ eventType: "open", service: "checkout", severity: "critical", kind: "saturation" });
+    const body = JSON.parse(m.body) as AlertBody;
+    expect(body).toMatchObject({
+      schema: "cad.incident-event/1",
+      eventType: "open",
+      at: "2026-11-25T00:52:05.000Z",
+      incident: {
+        id: `checkout:${T_START}`,
+        service: "checkout",
+        severity: "critical",
+        start: "2026-11-25T00:40:00.000Z",
+        durationSeconds: 720,
+        containerCount: 2,
+        containers: ["task-a1/web", "task-b2/web"],
+        peakScore: 2.4137,
+        threshold: 1.2,
+        peakGrade: 0.82,
+      },
+      scaling: { action: "scale-out", fromTasks: 2, toTasks: 4, applied: true, reason: "saturation: cpu above capacity" },
+    });
+    expect(body.incident.topMetrics[0]).toEqual({ metric: "container.cpu.utilization", role: "cpu", share: 0.71, value: 97.2, expected: 41.5, deviation: 97.2 - 41.5 });
+    expect(body.summary).toBe(
+      "critical checkout: saturation on 2 containers (score 2.41 > 1.2), since 2026-11-25T00:40:00.000Z. Top metrics: container.cpu.utilization 97.2 vs 41.5 expected (71%); container.network.io.usage.rx_bytes 8100000 vs 2200000 expected (20%); container.memory.percent 55 vs 52 expected (9%). Scaling scale-out 2 -> 4 tasks: saturation: cpu above capacity.",
+    );
+    expect(body.truncated).toBeUndefined();
+  });
+
+  it("says so when scaling failed (the alert still goes out)", () => {
+    const event = openEvent({ scaling: { service: "checkout", action: "scale-out", fromTasks: 2, toTasks: 4, reason: "saturation", applied: false, error: "UpdateService: AccessDenied" } });
+    const m = buildAlertMessage(event);
+    expect(m.subject).toMatch(/, scaling FAILED$/);
+    expect((JSON.parse(m.body) as AlertBody).scaling).toEqual({ action: "scale-out", fromTasks: 2, toTasks: 4, applied: false, reason: "saturation", error: "UpdateService: AccessDenied" });
+    expect((JSON.parse(m.body) as AlertBody).summary).toMatch(/Scaling scale-out FAILED: UpdateService: AccessDenied\.$/);
+  });
+
+  it("words a resolve and a memory leak without scaling", () => {
+    const event = openEvent({
+      type: "resolve",
+      incident: incident({ status: "resolved", kind: "memory-leak", resolvedAt: T_START + 30 * 60_000, peakGrade: 0.3, containers: ["a"] }),
+      scaling: { service: "checkout", action: "none", fromTasks: 2, toTasks: 2, reason: "memory-leak: more tasks would not help", applied: false },
+    });
+    const m = buildAlertMessage(event);
+    expect(m.subject).toBe("[CAD] RESOLVED medium checkout: memory-leak on 1 container (score 2.41 > 1.2)");
+    const body = JSON.parse(m.body) as AlertBody;
+    expect(body.incident).toMatchObject({ resolvedAt: "2026-11-25T01:10:00.000Z", durationSeconds: 1800, severity: "medium" });
+    expect(body.summary).toMatch(/resolved at 2026-11-25T01:10:00.000Z\..* No scaling: memory-leak: more tasks would not help\.$/);
+  });
+
+  it("keeps the subject within SNS rules: fewer than 100 printable ASCII characters on one line", () => {
+    const m = buildAlertMessage(openEvent({ incident: incident({ service: `checkout-é\n${"x".repeat(200)}` }) }));
+    expect(m.subject.length).toBe(99);
+    expect(m.subject).toMatch(/^[\x20-\x7e]+\.\.\.$/);
+    expect(toSubject("a\u0000b\r\nc")).toBe("a?b c");
+  });
+
+  it("stays under 256 KB for a huge incident, keeping the top metrics and saying what it left out", () => {
+    const containers = Array.from({ length: 40_000 }, (_, i) => `arn:aws:ecs:eu-west-1:123456789012:task/prod/${i.toString(16).padStart(32, "0")}`);
+    const m = buildAlertMessage(openEvent({ incident: incident({ containers }) }));
+    expect(total(m)).toBeLessThanOrEqual(SNS_MAX_BYTES);
+    expect(total(m)).toBeGreaterThan(SNS_MAX_BYTES - 200); // it fills the room rather than dropping everything
+    const body = JSON.parse(m.body) as AlertBody;
+    expect(body.incident.containerCount).toBe(40_000);
+    expect(body.incident.topMetrics).toHaveLength(3);
+    expect(body.truncated?.containers).toEqual({ shown: body.incident.containers.length, total: 40_000 });
+    expect(body.incident.containers).toEqual(containers.slice(0, body.incident.containers.length));
+  });
+
+  it("cuts over-long strings when even empty lists do not fit", () => {
+    const m = buildAlertMessage(openEvent({ scaling: { service: "checkout", action: "scale-out", fromTasks: 1, toTasks: 2, reason: "r".repeat(300_000), applied: true } }));
+    expect(total(m)).toBeLessThanOrEqual(SNS_MAX_BYTES);
+    expect((JSON.parse(m.body) as AlertBody).scaling?.reason).toMatch(/^r{1000}\.\.\. \(299000 more characters\)$/);
+  });
+
+  it("maps grade to severity", () => {
+    expect([0, 0.25, 0.5, 0.75, 1].map(severityOf)).toEqual(["low", "medium", "high", "critical", "critical"]);
+  });
+});

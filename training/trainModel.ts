@@ -1,0 +1,64 @@
+import { alignSamples, type AlignmentReport } from "../runtime/features/alignSamples";
+import { featureDim, validateFeatureSet, type FeatureSet } from "../runtime/features/featureSet";
+import { fitNormalisation } from "../runtime/features/normalisation";
+import { minScaleForRole } from "../runtime/features/roleScale";
+import { toVectors } from "../runtime/features/toVectors";
+import type { ModelBundle } from "../runtime/model/modelBundle";
+import { DEFAULT_NUM_TREES, DEFAULT_SAMPLE_SIZE, RandomCutForest } from "../runtime/model/randomCutForest";
+import { fitThreshold } from "../runtime/model/scoreThreshold";
+import type { FeatureRow, MetricSample } from "../runtime/types";
+
+export interface TrainOptions {
+  readonly featureSet: FeatureSet;
+  /** SageMaker `num_trees` (50–1000 there; any positive number locally). Default 100. */
+  readonly numTrees?: number;
+  /** SageMaker `num_samples_per_tree`. Default 256. */
+  readonly sampleSize?: number;
+  readonly seed?: number;
+  /** Threshold = mean + sigmas × std of the training scores. Default 3 (SageMaker's documented rule). */
+  readonly sigmas?: number;
+  /** Time of training for the bundle (ISO-8601); injected for reproducible files. */
+  readonly trainedAt?: string;
+}
+
+export interface TrainResult {
+  readonly model: ModelBundle;
+  readonly alignment: AlignmentReport;
+  readonly vectors: number;
+  readonly trainingScores: number[];
+}
+
+/** Trains from raw samples: align, then `trainOnRows`. */
+export function trainModel(samples: readonly MetricSample[], opts: TrainOptions): TrainResult {
+  const { rows, report } = alignSamples(samples, validateFeatureSet(opts.featureSet));
+  return { ...trainOnRows(rows, opts), alignment: report };
+}
+
+/**
+ * Trains the local model exactly as the production flow does: learn normalisation from the rows, shingle with
+ * the same `toVectors` the detect handler uses, build the forest with SageMaker's hyperparameter names, score
+ * the training vectors and set the threshold at mean + 3σ.
+ */
+export function trainOnRows(rows: readonly FeatureRow[], opts: TrainOptions): Omit<TrainResult, "alignment"> {
+  const fs = validateFeatureSet(opts.featureSet);
+  const normalisation = fitNormalisation(rows, fs.metrics.length, fs.metrics.map((m) => minScaleForRole(m.role)));
+  const vectors = toVectors(rows, fs, normalisation).map((v) => v.vector);
+  if (vectors.length === 0) throw new Error(`no complete shingles of ${fs.shingleSize} consecutive gap-free rows in the training data`);
+  const numTrees = opts.numTrees ?? DEFAULT_NUM_TREES;
+  const sampleSize = opts.sampleSize ?? DEFAULT_SAMPLE_SIZE;
+  const seed = opts.seed ?? 42;
+  const forest = RandomCutForest.train(vectors, { numTrees, sampleSize, seed });
+  const trainingScores = vectors.map((v) => forest.score(v));
+  const scoreStats = fitThreshold(trainingScores, opts.sigmas ?? 3);
+  const model: ModelBundle = {
+    format: "cad-model/1",
+    trainedAt: opts.trainedAt ?? new Date().toISOString(),
+    featureSet: fs,
+    normalisation,
+    scoreStats,
+    hyperparameters: { feature_dim: featureDim(fs), num_trees: numTrees, num_samples_per_tree: sampleSize },
+    seed,
+    forest: forest.toState(),
+  };
+  return { model, vectors: vectors.length, trainingScores };
+}
