@@ -7,6 +7,7 @@
  * Pulumi.yaml's defaults). Secrets are never part of {@link StackConfig}: see {@link loadStackSecrets}.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { validateFeatureSet, type FeatureSet } from "../runtime/features/featureSet";
 import {
   ConfigError,
   rejectUnknownKeys,
@@ -34,19 +35,29 @@ export interface ServiceTarget {
   readonly maxTasks: number;
 }
 
-/** Splunk metrics index queried with `mstats` through the Splunk REST API (port 8089). */
+/** Splunk metrics (or events) index queried through the Splunk REST API (port 8089); metrics come from the feature set. */
 export interface SplunkSourceConfig {
   readonly url: string;
   readonly index: string;
-  /** Metric names to read, in the feature set's order. */
-  readonly metrics: readonly string[];
+  /** `mstats` on a metrics index (default) or `events` (bin + stats on an event index). */
+  readonly searchKind: "mstats" | "events";
+  /** Field holding the ECS service name (default `aws.ecs.service.name`). */
+  readonly serviceField: string;
+  /** Fields identifying a container (default `container.id`). */
+  readonly containerFields: readonly string[];
+  /** Splunk version, to skip the server/info lookup with token auth (e.g. `9.1`). */
+  readonly version?: string;
 }
 
 /** Dynatrace Metrics API v2 environment. */
 export interface DynatraceSourceConfig {
   readonly url: string;
-  /** Metric selectors (metric keys, optionally with transformations), at most 10 per query. */
-  readonly metricSelectors: readonly string[];
+  /** Feature-set metric name → Dynatrace metric selector (at most 10). */
+  readonly metricSelectors: Readonly<Record<string, string>>;
+  /** Dimension that identifies a container (default `dt.entity.container_group_instance`). */
+  readonly containerDimension: string;
+  /** Entity selector; `{service}` is replaced by the service name. */
+  readonly entitySelector: string;
 }
 
 /** At least one source is configured. */
@@ -57,7 +68,7 @@ export interface MetricSourcesConfig {
 
 /** Hyperparameters and training resources of the SageMaker built-in Random Cut Forest. */
 export interface ModelConfig {
-  /** Length of one (shingled) feature vector: metrics × shingle size. */
+  /** Length of one (shingled) feature vector: the feature set's metrics × shingle size (derived when unset). */
   readonly featureDim: number;
   readonly numTrees: number;
   readonly numSamplesPerTree: number;
@@ -106,6 +117,8 @@ export interface StackConfig {
   /** Environment name used in physical names and tags (`dev`, `prod`). */
   readonly environment: string;
   readonly services: readonly ServiceTarget[];
+  /** The metrics collected and scored, their roles, the step, fill limit and shingle size. */
+  readonly featureSet: FeatureSet;
   readonly metricSources: MetricSourcesConfig;
   readonly schedules: { readonly collect: string; readonly detect: string };
   readonly scorer: ScorerKind;
@@ -166,19 +179,21 @@ export function parseStackConfig(read: RawConfigReader, stack: string, region: s
   };
   const scalar = (name: string, fallback: string | number): unknown => read(name) ?? fallback;
 
+  const featureSet = parseFeatureSet(key("featureSet"), structured("featureSet", true));
   return {
     project: PROJECT,
     stack,
     region: requireString("aws:region", region, /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-west-1"'),
     environment: requireString(key("environment"), scalar("environment", DEFAULTS.environment), NAME, "a lower-case name of at most 20 characters"),
     services: parseServices(key("services"), structured("services", true)),
-    metricSources: parseMetricSources(key("metricSources"), structured("metricSources", true)),
+    featureSet,
+    metricSources: parseMetricSources(key("metricSources"), structured("metricSources", true), featureSet),
     schedules: {
       collect: requireScheduleExpression(key("collectSchedule"), scalar("collectSchedule", DEFAULTS.collectSchedule)),
       detect: requireScheduleExpression(key("detectSchedule"), scalar("detectSchedule", DEFAULTS.detectSchedule)),
     },
     scorer: requireOneOf<ScorerKind>(key("scorer"), scalar("scorer", DEFAULTS.scorer), ["sagemaker", "embedded"]),
-    model: parseModel(key("model"), structured("model", true)),
+    model: parseModel(key("model"), structured("model", true), featureSet.metrics.length * featureSet.shingleSize),
     trainingDataVersion: requireString(key("trainingDataVersion"), read("trainingDataVersion"), /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, "a version label of letters, digits, '.', '_' or '-' (at most 40)"),
     endpoint: parseEndpoint(key("endpoint"), structured("endpoint", true)),
     alertSubscriptions: parseSubscriptions(key("alertSubscriptions"), structured("alertSubscriptions", false) ?? []),
@@ -219,34 +234,77 @@ function stringList(key: string, value: unknown, max: number): string[] {
   return list;
 }
 
-function parseMetricSources(key: string, value: unknown): MetricSourcesConfig {
+function parseFeatureSet(key: string, value: unknown): FeatureSet {
+  const o = requireObject(key, value);
+  rejectUnknownKeys(key, o, ["metrics", "stepSeconds", "maxFillSteps", "shingleSize"]);
+  const metrics = requireArray(`${key}.metrics`, o.metrics, 1).map((m, i) => {
+    const at = `${key}.metrics[${i}]`;
+    const metric = requireObject(at, m);
+    rejectUnknownKeys(at, metric, ["name", "role"]);
+    return { name: requireString(`${at}.name`, metric.name), role: requireString(`${at}.role`, metric.role) };
+  });
+  const candidate = {
+    metrics,
+    stepSeconds: requireInteger(`${key}.stepSeconds`, o.stepSeconds ?? 60, 10, 3600),
+    maxFillSteps: requireInteger(`${key}.maxFillSteps`, o.maxFillSteps ?? 2, 0, 60),
+    shingleSize: requireInteger(`${key}.shingleSize`, o.shingleSize ?? 4, 1, 60),
+  } as FeatureSet;
+  try {
+    return validateFeatureSet(candidate, key);
+  } catch (e) {
+    throw new ConfigError(key, e instanceof Error ? e.message.replace(`${key}: `, "") : String(e), value);
+  }
+}
+
+function parseMetricSources(key: string, value: unknown, featureSet: FeatureSet): MetricSourcesConfig {
   const o = requireObject(key, value);
   rejectUnknownKeys(key, o, ["splunk", "dynatrace"]);
   if (o.splunk === undefined && o.dynatrace === undefined) throw new ConfigError(key, "at least one of splunk, dynatrace", o);
   let splunk: SplunkSourceConfig | undefined;
   if (o.splunk !== undefined) {
-    const s = requireObject(`${key}.splunk`, o.splunk);
-    rejectUnknownKeys(`${key}.splunk`, s, ["url", "index", "metrics"]);
+    const at = `${key}.splunk`;
+    const s = requireObject(at, o.splunk);
+    rejectUnknownKeys(at, s, ["url", "index", "searchKind", "serviceField", "containerFields", "version"]);
     splunk = {
-      url: requireHttpsUrl(`${key}.splunk.url`, s.url),
-      index: requireString(`${key}.splunk.index`, s.index, /^[a-z0-9_][a-z0-9_-]*$/, "a Splunk index name"),
-      metrics: stringList(`${key}.splunk.metrics`, s.metrics, 50),
+      url: requireHttpsUrl(`${at}.url`, s.url),
+      index: requireString(`${at}.index`, s.index, /^[a-z0-9_][a-z0-9_-]*$/, "a Splunk index name"),
+      searchKind: requireOneOf(`${at}.searchKind`, s.searchKind ?? "mstats", ["mstats", "events"] as const),
+      serviceField: requireString(`${at}.serviceField`, s.serviceField ?? "aws.ecs.service.name"),
+      containerFields: stringList(`${at}.containerFields`, s.containerFields ?? ["container.id"], 5),
+      ...(s.version === undefined ? {} : { version: requireString(`${at}.version`, s.version, /^\d+(\.\d+){0,2}$/, 'a version such as "9.1"') }),
     };
   }
   let dynatrace: DynatraceSourceConfig | undefined;
   if (o.dynatrace !== undefined) {
-    const d = requireObject(`${key}.dynatrace`, o.dynatrace);
-    rejectUnknownKeys(`${key}.dynatrace`, d, ["url", "metricSelectors"]);
-    dynatrace = { url: requireHttpsUrl(`${key}.dynatrace.url`, d.url), metricSelectors: stringList(`${key}.dynatrace.metricSelectors`, d.metricSelectors, 10) };
+    const at = `${key}.dynatrace`;
+    const d = requireObject(at, o.dynatrace);
+    rejectUnknownKeys(at, d, ["url", "metricSelectors", "containerDimension", "entitySelector"]);
+    const selectors = requireObject(`${at}.metricSelectors`, d.metricSelectors);
+    const known = featureSet.metrics.map((m) => m.name);
+    const entries = Object.entries(selectors);
+    if (entries.length === 0 || entries.length > 10) throw new ConfigError(`${at}.metricSelectors`, "1 to 10 entries {<feature-set metric>: <selector>}", selectors);
+    for (const [metric, selector] of entries) {
+      if (!known.includes(metric)) throw new ConfigError(`${at}.metricSelectors.${metric}`, `a metric of the feature set (${known.join(", ")})`, metric);
+      requireString(`${at}.metricSelectors.${metric}`, selector);
+    }
+    dynatrace = {
+      url: requireHttpsUrl(`${at}.url`, d.url),
+      metricSelectors: selectors as Record<string, string>,
+      containerDimension: requireString(`${at}.containerDimension`, d.containerDimension ?? "dt.entity.container_group_instance"),
+      entitySelector: requireString(`${at}.entitySelector`, d.entitySelector ?? 'type(CONTAINER_GROUP_INSTANCE),tag("aws.ecs.service.name:{service}")'),
+    };
   }
   return { ...(splunk ? { splunk } : {}), ...(dynatrace ? { dynatrace } : {}) };
 }
 
-function parseModel(key: string, value: unknown): ModelConfig {
+function parseModel(key: string, value: unknown, featureDim: number): ModelConfig {
   const o = requireObject(key, value);
   rejectUnknownKeys(key, o, ["featureDim", "numTrees", "numSamplesPerTree", "trainingInstanceType", "trainingInstanceCount", "maxRuntimeSeconds"]);
+  if (o.featureDim !== undefined && requireInteger(`${key}.featureDim`, o.featureDim, 1, 10_000) !== featureDim) {
+    throw new ConfigError(`${key}.featureDim`, `${featureDim} (the feature set's metrics × shingleSize), or leave it unset`, o.featureDim);
+  }
   return {
-    featureDim: requireInteger(`${key}.featureDim`, o.featureDim, 1, 10_000),
+    featureDim,
     numTrees: requireInteger(`${key}.numTrees`, o.numTrees ?? DEFAULTS.numTrees, 50, 1000),
     numSamplesPerTree: requireInteger(`${key}.numSamplesPerTree`, o.numSamplesPerTree ?? DEFAULTS.numSamplesPerTree, 1, 2048),
     trainingInstanceType: requireString(`${key}.trainingInstanceType`, o.trainingInstanceType ?? DEFAULTS.trainingInstanceType, /^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker instance type such as "ml.m5.large"'),

@@ -5,6 +5,7 @@
  * and serves the secret on its local proxy (CAD_VAULT_PROXY_ADDRESS + CAD_VAULT_KV_MOUNT + CAD_VAULT_SECRET_PATH).
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { FeatureSet } from "../runtime/features/featureSet";
 import { createCollectHandler } from "../runtime/lambda/collectLambda";
 import { createDetectHandler } from "../runtime/lambda/detectLambda";
 import { LAMBDA_ENV } from "../runtime/lambda/lambdaEnv";
@@ -18,6 +19,7 @@ export interface FunctionsArgs {
   /** Environment name: part of the function names (`cad-<env>-collect`, `cad-<env>-detect`). */
   readonly environment: string;
   readonly services: readonly ServiceTarget[];
+  readonly featureSet: FeatureSet;
   readonly metricSources: MetricSourcesConfig;
   readonly schedules: { readonly collect: string; readonly detect: string };
   readonly scorer: ScorerKind;
@@ -103,7 +105,12 @@ export class Functions extends pulumi.ComponentResource {
           .all([scope, args.bucketArn, args.keyArn, args.deadLetterQueueArn])
           .apply(([s, bucketArn, keyArn, deadLetterQueueArn]) => collectorPolicy({ bucketArn, keyArn, deadLetterQueueArn, logGroupArn: logGroupArn(s, collectName) })),
         schedule: args.schedules.collect,
-        environment: { ...common, POWERTOOLS_SERVICE_NAME: "collector", [LAMBDA_ENV.metricSources]: JSON.stringify(args.metricSources) },
+        environment: {
+          ...common,
+          POWERTOOLS_SERVICE_NAME: "collector",
+          [LAMBDA_ENV.metricSources]: JSON.stringify(args.metricSources),
+          [LAMBDA_ENV.featureSet]: JSON.stringify(args.featureSet),
+        },
         memorySizeMb: 512,
         timeoutSeconds: 120,
       },

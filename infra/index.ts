@@ -39,6 +39,7 @@ const functions = new Functions(name, {
   scope,
   environment: cfg.environment,
   services: cfg.services,
+  featureSet: cfg.featureSet,
   metricSources: cfg.metricSources,
   schedules: cfg.schedules,
   scorer: cfg.scorer,

@@ -1,47 +1,63 @@
 /**
  * Lambda entry module of the collector. The Pulumi program's CallbackFunction calls {@link createCollectHandler}
- * once per cold start (its `callbackFactory`); the returned function serves every invocation of that instance.
+ * once per cold start (its `callbackFactory`): the environment is parsed and the S3 client, object store, state
+ * store, Vault reader and observability are built once; the sources are built on the first run, once the
+ * credentials have been read from Vault through the vault-lambda-extension's local proxy.
  *
- * Today it validates its environment at cold start and reports, per scheduled run, the window it is keyed on
- * and what it is configured to collect. The collection pipeline (Splunk / Dynatrace → S3 windows) plugs in here
- * when the collect handler lands: it is wired once, in this factory, from the parsed {@link CollectEnv}.
+ * Each scheduled run collects every watched service with makeCollectHandler, keyed on the schedule's time (a
+ * retried event collects the same windows), and rejects when a source failed so that Lambda retries the event
+ * and finally parks it in the dead-letter queue.
  */
+import { S3Client } from "@aws-sdk/client-s3";
+import { correlationIdOf, RunObservability, type LambdaContextLike } from "../adapters/observability/RunObservability";
+import { S3ObjectStore } from "../adapters/s3/S3ObjectStore";
+import { S3StateStore } from "../adapters/s3/S3StateStore";
+import { VaultSecrets } from "../adapters/vault/VaultSecrets";
+import { makeCollectHandler, type CollectResult } from "../handlers/makeCollectHandler";
+import type { MetricSource } from "../ports";
 import { parseCollectEnv, type CollectEnv, type Env } from "./lambdaEnv";
+import { metricSourcesFromSettings } from "./metricSourcesFromSettings";
 import { scheduledTime } from "./scheduledEvent";
 
-/** What one scheduled collector invocation saw and is configured to do. */
+/** What one scheduled collector run did. */
 export interface CollectRunSummary {
   readonly handler: "collect";
-  readonly environment: string;
-  /** The schedule's firing time (ISO-8601): the run's key. */
+  /** The schedule's firing time (ISO-8601): the run's clock. */
   readonly scheduledAt: string;
-  /** `cluster/service` of each watched service. */
-  readonly services: readonly string[];
-  /** Enabled metric sources, e.g. `["splunk", "dynatrace"]`. */
+  /** Enabled metric sources, in merge priority order. */
   readonly sources: readonly string[];
-  readonly bucket: string;
-  /** 1 for the first invocation of this cold start, then 2, 3 … */
-  readonly invocation: number;
-  /** What this build of the entry module does with the run. */
-  readonly pipeline: "not-wired";
+  /** Per service: the windows written (keys, rows) and what was skipped. */
+  readonly result: CollectResult;
 }
 
-/** Parses the environment once and returns the invocation handler. Throws LambdaEnvError on a bad environment. */
-export function createCollectHandler(env: Env = process.env): (event: unknown) => Promise<CollectRunSummary> {
+/** Parses the environment and builds the clients once; returns the invocation handler. Throws LambdaEnvError on a bad environment. */
+export function createCollectHandler(env: Env = process.env): (event: unknown, context?: LambdaContextLike) => Promise<CollectRunSummary> {
   const config: CollectEnv = parseCollectEnv(env);
-  let invocation = 0;
-  return async (event: unknown): Promise<CollectRunSummary> => {
+  const observability = new RunObservability({ serviceName: "collector", namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "ContainerAnomalyDetection", dimensions: { environment: config.environment } });
+  const s3 = new S3Client({});
+  const objects = new S3ObjectStore(s3, config.bucket);
+  const state = new S3StateStore({ client: s3, bucket: config.bucket, prefix: config.statePrefix });
+  const secrets = new VaultSecrets({ address: config.vault.proxyAddress, mount: config.vault.kvMount });
+  let sources: MetricSource[] | undefined;
+
+  return async (event: unknown, context?: LambdaContextLike): Promise<CollectRunSummary> => {
     const at = scheduledTime(event);
-    invocation += 1;
-    return {
-      handler: "collect",
-      environment: config.environment,
-      scheduledAt: new Date(at).toISOString(),
-      services: config.services.map((s) => `${s.cluster}/${s.service}`),
-      sources: Object.keys(config.metricSources),
-      bucket: config.bucket,
-      invocation,
-      pipeline: "not-wired",
-    };
+    const run = observability.beginRun(correlationIdOf(event, context), context);
+    if (sources === undefined) {
+      const credentials = await secrets.read(config.vault.secretPath);
+      sources = metricSourcesFromSettings(config.metricSources, config.featureSet, credentials, `${config.vault.kvMount}/${config.vault.secretPath}`, run.log);
+    }
+    const collect = makeCollectHandler({
+      sources,
+      services: config.services.map((s) => s.service),
+      featureSet: config.featureSet,
+      objects,
+      state,
+      clock: { now: () => at },
+      log: run.log,
+    });
+    const result = await collect();
+    run.log.info("collector run done", { windows: result.windows.length });
+    return { handler: "collect", scheduledAt: new Date(at).toISOString(), sources: sources.map((s) => s.name), result };
   };
 }

@@ -5,6 +5,8 @@
  */
 
 /** Variable names, shared by infra/ (writer) and the entry modules (readers). */
+import { validateFeatureSet, type FeatureSet } from "../features/featureSet";
+
 export const LAMBDA_ENV = {
   environment: "CAD_ENVIRONMENT",
   bucket: "CAD_BUCKET",
@@ -19,6 +21,7 @@ export const LAMBDA_ENV = {
   /** Path of the credentials secret relative to the KV mount. */
   vaultSecretPath: "CAD_VAULT_SECRET_PATH",
   metricSources: "CAD_METRIC_SOURCES",
+  featureSet: "CAD_FEATURE_SET",
   scorer: "CAD_SCORER",
   endpointName: "CAD_ENDPOINT_NAME",
   topicArn: "CAD_TOPIC_ARN",
@@ -35,8 +38,21 @@ export interface WatchedService {
 
 /** Settings of the metric sources, as the collector receives them (JSON in CAD_METRIC_SOURCES). */
 export interface MetricSourcesSettings {
-  readonly splunk?: { readonly url: string; readonly index: string; readonly metrics: readonly string[] };
-  readonly dynatrace?: { readonly url: string; readonly metricSelectors: readonly string[] };
+  readonly splunk?: {
+    readonly url: string;
+    readonly index: string;
+    readonly searchKind: "mstats" | "events";
+    readonly serviceField: string;
+    readonly containerFields: readonly string[];
+    readonly version?: string;
+  };
+  readonly dynatrace?: {
+    readonly url: string;
+    /** Feature-set metric name → metric selector. */
+    readonly metricSelectors: Readonly<Record<string, string>>;
+    readonly containerDimension: string;
+    readonly entitySelector: string;
+  };
 }
 
 /** Where the credentials secret is read: KV v2 `GET <proxyAddress>/v1/<kvMount>/data/<secretPath>`. */
@@ -60,6 +76,7 @@ interface CommonEnv {
 
 export interface CollectEnv extends CommonEnv {
   readonly metricSources: MetricSourcesSettings;
+  readonly featureSet: FeatureSet;
 }
 
 export interface DetectEnv extends CommonEnv {
@@ -165,20 +182,35 @@ function common(env: Env): CommonEnv {
 
 const isTextList = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every(isText);
 
+const isTextRecord = (v: unknown): v is Record<string, string> => isRecord(v) && Object.keys(v).length > 0 && Object.values(v).every(isText);
+
 function parseSplunk(value: unknown): MetricSourcesSettings["splunk"] {
   if (value === undefined) return undefined;
-  if (!(isRecord(value) && isText(value.url) && isText(value.index) && isTextList(value.metrics))) {
-    throw lambdaEnvError(LAMBDA_ENV.metricSources, "splunk must be {url, index, metrics[]}");
+  if (
+    !(isRecord(value) && isText(value.url) && isText(value.index) && (value.searchKind === "mstats" || value.searchKind === "events") && isText(value.serviceField) && isTextList(value.containerFields)) ||
+    (value.version !== undefined && !isText(value.version))
+  ) {
+    throw lambdaEnvError(LAMBDA_ENV.metricSources, "splunk must be {url, index, searchKind: mstats|events, serviceField, containerFields[], version?}");
   }
-  return { url: value.url, index: value.index, metrics: value.metrics };
+  const { url, index, searchKind, serviceField, containerFields, version } = value;
+  return { url, index, searchKind, serviceField, containerFields, ...(typeof version === "string" ? { version } : {}) };
 }
 
 function parseDynatrace(value: unknown): MetricSourcesSettings["dynatrace"] {
   if (value === undefined) return undefined;
-  if (!(isRecord(value) && isText(value.url) && isTextList(value.metricSelectors))) {
-    throw lambdaEnvError(LAMBDA_ENV.metricSources, "dynatrace must be {url, metricSelectors[]}");
+  if (!(isRecord(value) && isText(value.url) && isTextRecord(value.metricSelectors) && isText(value.containerDimension) && isText(value.entitySelector))) {
+    throw lambdaEnvError(LAMBDA_ENV.metricSources, "dynatrace must be {url, metricSelectors: {<metric>: <selector>}, containerDimension, entitySelector}");
   }
-  return { url: value.url, metricSelectors: value.metricSelectors };
+  return { url: value.url, metricSelectors: value.metricSelectors, containerDimension: value.containerDimension, entitySelector: value.entitySelector };
+}
+
+function parseFeatureSet(env: Env): FeatureSet {
+  const value = json(env, LAMBDA_ENV.featureSet);
+  try {
+    return validateFeatureSet(value as FeatureSet, LAMBDA_ENV.featureSet);
+  } catch (e) {
+    throw lambdaEnvError(LAMBDA_ENV.featureSet, e instanceof Error ? e.message : String(e));
+  }
 }
 
 /** Reads the collector's environment. */
@@ -190,7 +222,7 @@ export function parseCollectEnv(env: Env): CollectEnv {
   }
   const splunk = parseSplunk(sources.splunk);
   const dynatrace = parseDynatrace(sources.dynatrace);
-  return { ...base, metricSources: { ...(splunk ? { splunk } : {}), ...(dynatrace ? { dynatrace } : {}) } };
+  return { ...base, featureSet: parseFeatureSet(env), metricSources: { ...(splunk ? { splunk } : {}), ...(dynatrace ? { dynatrace } : {}) } };
 }
 
 /** Reads the detector's environment. */

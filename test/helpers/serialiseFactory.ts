@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { LruCache, PlainConflictError, SerialisableConflictError } from "../fixtures/serialisation/runtimeIdioms";
+import { LruCache, PlainConflictError, reservedLookups, SerialisableConflictError } from "../fixtures/serialisation/runtimeIdioms";
 
 /** What the serialised handler reports. */
 export interface IdiomsReport {
@@ -16,6 +16,7 @@ export interface IdiomsReport {
   readonly instances: number;
   readonly plain: { message: string; name: string; key: string; isInstance: boolean };
   readonly serialisable: { message: string; name: string; key: string; isInstance: boolean; hasStack: boolean };
+  readonly lookups: { list: boolean; set: boolean | string };
 }
 
 const factory = () => {
@@ -40,6 +41,7 @@ const factory = () => {
       instances: LruCache.instances,
       plain: describe(() => new PlainConflictError("k1"), PlainConflictError),
       serialisable: describe(() => new SerialisableConflictError("k2"), SerialisableConflictError),
+      lookups: reservedLookups("message"),
     };
   };
 };

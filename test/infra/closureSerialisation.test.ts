@@ -4,7 +4,8 @@
  * field initialisers (`private readonly cache = new Map()`) are emitted in the class body and the serialiser drops
  * them (`this.cache` is undefined in the Lambda); `#private` fields do not even parse there. tsconfig.json
  * therefore sets `useDefineForClassFields: false` (initialisers move into the constructor) and runtime code uses
- * TypeScript `private`, never `#`. Error subclasses lose their message unless they set it explicitly.
+ * TypeScript `private`, never `#`. Error subclasses lose their message unless they set it explicitly, and a
+ * module-level Set or Map arrives as a plain object (lint bans both in runtime/).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -54,5 +55,10 @@ describe("runtime classes inside a serialised Lambda", () => {
       isInstance: true,
       hasStack: true,
     });
+  });
+
+  it("a module-level Set arrives as a plain object; an array works", () => {
+    expect(report.lookups.list).toBe(true);
+    expect(report.lookups.set).toMatch(/incompatible receiver/);
   });
 });

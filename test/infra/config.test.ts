@@ -64,12 +64,12 @@ describe("parseStackConfig", () => {
   });
 
   it("fills optional keys with the defaults Pulumi.yaml declares", () => {
-    const cfg = parseWith({ environment: undefined, scorer: undefined, collectSchedule: undefined, logRetentionDays: undefined, model: { featureDim: 8 } });
+    const cfg = parseWith({ environment: undefined, scorer: undefined, collectSchedule: undefined, logRetentionDays: undefined, model: {} });
     expect(cfg.environment).toBe(DEFAULTS.environment);
     expect(cfg.scorer).toBe(DEFAULTS.scorer);
     expect(cfg.schedules.collect).toBe(DEFAULTS.collectSchedule);
     expect(cfg.logRetentionDays).toBe(DEFAULTS.logRetentionDays);
-    expect(cfg.model).toEqual({ featureDim: 8, numTrees: 100, numSamplesPerTree: 256, trainingInstanceType: "ml.m5.large", trainingInstanceCount: 1, maxRuntimeSeconds: 3600 });
+    expect(cfg.model).toEqual({ featureDim: 16, numTrees: 100, numSamplesPerTree: 256, trainingInstanceType: "ml.m5.large", trainingInstanceCount: 1, maxRuntimeSeconds: 3600 });
   });
 
   it("matches Pulumi.yaml's declared defaults exactly", () => {
@@ -93,10 +93,11 @@ describe("parseStackConfig", () => {
     ["serverless memory not a multiple of 1 GB", { endpoint: { mode: "serverless", memorySizeMb: 1500 } }, "container-anomaly-detection:endpoint.memorySizeMb", /multiple of 1024/],
     ["unknown scorer", { scorer: "gpu" }, "container-anomaly-detection:scorer", /"sagemaker", "embedded"/],
     ["no metric source", { metricSources: {} }, "container-anomaly-detection:metricSources", /at least one of splunk, dynatrace/],
-    ["plain-http Splunk", { metricSources: { splunk: { url: "http://splunk:8089", index: "m", metrics: ["cpu"] } } }, "container-anomaly-detection:metricSources.splunk.url", /https URL/],
-    ["11 Dynatrace selectors", { metricSources: { dynatrace: { url: "https://x.live.dynatrace.com", metricSelectors: Array.from({ length: 11 }, (_, i) => `m${i}`) } } }, "container-anomaly-detection:metricSources.dynatrace.metricSelectors", /at most 10/],
-    ["featureDim missing", { model: { numTrees: 100 } }, "container-anomaly-detection:model.featureDim", /integer from 1 to 10000/],
-    ["too few trees", { model: { featureDim: 4, numTrees: 10 } }, "container-anomaly-detection:model.numTrees", /integer from 50 to 1000/],
+    ["plain-http Splunk", { metricSources: { splunk: { url: "http://splunk:8089", index: "m" } } }, "container-anomaly-detection:metricSources.splunk.url", /https URL/],
+    ["a Dynatrace selector for a metric not collected", { metricSources: { dynatrace: { url: "https://x.live.dynatrace.com", metricSelectors: { "container.disk": "builtin:x" } } } }, "container-anomaly-detection:metricSources.dynatrace.metricSelectors.container.disk", /a metric of the feature set/],
+    ["an unknown metric role", { featureSet: { metrics: [{ name: "cpu", role: "gpu" }] } }, "container-anomaly-detection:featureSet", /role is "gpu", expected one of/],
+    ["a featureDim that contradicts the feature set", { model: { featureDim: 8 } }, "container-anomaly-detection:model.featureDim", /16 \(the feature set's metrics × shingleSize\)/],
+    ["too few trees", { model: { numTrees: 10 } }, "container-anomaly-detection:model.numTrees", /integer from 50 to 1000/],
     ["bad subscription", { alertSubscriptions: [{ protocol: "email", endpoint: "not-an-address" }] }, "container-anomaly-detection:alertSubscriptions[0].endpoint", /e-mail address/],
     ["vault path with a slash", { vault: { address: "https://v:8200", kvMount: "/secret", secretName: "x", authMount: "aws", authRole: "r" } }, "container-anomaly-detection:vault.kvMount", /without leading or trailing/],
     ["log retention CloudWatch rejects", { logRetentionDays: "10" }, "container-anomaly-detection:logRetentionDays", /CloudWatch retentions/],

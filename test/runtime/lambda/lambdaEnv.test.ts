@@ -14,7 +14,12 @@ const base: Env = {
   CAD_VAULT_KV_MOUNT: "secret",
   CAD_VAULT_SECRET_PATH: "cad/dev",
 };
-const collect: Env = { ...base, CAD_METRIC_SOURCES: JSON.stringify({ dynatrace: { url: "https://x.live.dynatrace.com", metricSelectors: ["builtin:containers.cpu.usagePercent"] } }) };
+const dynatrace = { url: "https://x.live.dynatrace.com", metricSelectors: { cpu: "builtin:containers.cpu.usagePercent" }, containerDimension: "dim", entitySelector: "type(X)" };
+const collect: Env = {
+  ...base,
+  CAD_METRIC_SOURCES: JSON.stringify({ dynatrace }),
+  CAD_FEATURE_SET: JSON.stringify({ metrics: [{ name: "cpu", role: "cpu" }], stepSeconds: 60, maxFillSteps: 2, shingleSize: 4 }),
+};
 const detect: Env = {
   ...base,
   CAD_SCORER: "sagemaker",
@@ -36,7 +41,8 @@ function failure(fn: () => unknown): Error & { variable?: string } {
 
 describe("the Lambda environment contract", () => {
   it("parses what the program sets", () => {
-    expect(parseCollectEnv(collect).metricSources).toEqual({ dynatrace: { url: "https://x.live.dynatrace.com", metricSelectors: ["builtin:containers.cpu.usagePercent"] } });
+    expect(parseCollectEnv(collect).metricSources).toEqual({ dynatrace });
+    expect(parseCollectEnv(collect).featureSet.metrics).toEqual([{ name: "cpu", role: "cpu" }]);
     expect(parseDetectEnv(detect)).toMatchObject({
       scorer: "sagemaker",
       endpointName: "cad-dev-rcf",
@@ -69,6 +75,7 @@ describe("the Lambda environment contract", () => {
   it("the collector needs a valid source", () => {
     expect(failure(() => parseCollectEnv({ ...collect, CAD_METRIC_SOURCES: "{}" })).message).toMatch(/at least one of splunk, dynatrace/);
     expect(failure(() => parseCollectEnv({ ...collect, CAD_METRIC_SOURCES: JSON.stringify({ splunk: { url: "https://s" } }) })).message).toMatch(/splunk must be/);
+    expect(failure(() => parseCollectEnv({ ...collect, CAD_FEATURE_SET: JSON.stringify({ metrics: [] }) })).message).toMatch(/^environment variable CAD_FEATURE_SET: .*at least one metric/);
   });
 });
 
@@ -78,7 +85,6 @@ describe("the entry modules", () => {
   it("parse once per cold start and count invocations", async () => {
     const handler = createDetectHandler(detect);
     expect(await handler(event)).toMatchObject({ handler: "detect", scheduledAt: "2026-11-25T01:00:00.000Z", invocation: 1, pipeline: "not-wired" });
-    expect((await createCollectHandler(collect)(event)).sources).toEqual(["dynatrace"]);
     expect((await handler(event)).invocation).toBe(2);
   });
 
