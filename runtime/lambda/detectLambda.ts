@@ -3,10 +3,12 @@
  * once per cold start (its `callbackFactory`); the returned function serves every invocation of that instance
  * (reserved concurrency 1: never two at once).
  *
- * Today it validates its environment at cold start and reports, per scheduled run, the window it is keyed on
- * and what it is configured to score and scale. The detection pipeline (makeDetectHandler with the S3 state
- * store, the SageMaker or embedded scorer, the SNS alert sink and the ECS scaler) plugs in here, wired once in
- * this factory from the parsed {@link DetectEnv}.
+ * Not wired to makeDetectHandler yet: it validates its environment at cold start and reports, per scheduled run,
+ * the time it is keyed on and what it is configured to score and scale (`pipeline: "not-wired"`). Wiring it, as
+ * collectLambda.ts does for the collector, needs: the model bundle read from the bucket (`models/…`), the metric
+ * sources (metricSourcesFromSettings, merged into one MetricSource) with CAD_METRIC_SOURCES/CAD_FEATURE_SET in
+ * this function's environment and splunk-sdk back in its archive, createAwsAdapters (one ECS cluster), and the
+ * services' ScalingPolicy (maxStep, cooldown).
  */
 import { parseDetectEnv, type DetectEnv, type Env } from "./lambdaEnv";
 import { scheduledTime } from "./scheduledEvent";

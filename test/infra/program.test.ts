@@ -280,6 +280,15 @@ describe("Functions", () => {
     }
   });
 
+  it("give the collector its feature set and source settings, and no credential", () => {
+    const env = (fn("collect").environment as { variables: Record<string, string> }).variables;
+    expect(JSON.parse(env.CAD_FEATURE_SET)).toMatchObject({ stepSeconds: 60, shingleSize: 4, metrics: [{ name: "container.cpu.utilization", role: "cpu" }, {}, {}, {}] });
+    expect(JSON.parse(env.CAD_METRIC_SOURCES)).toMatchObject({
+      splunk: { url: "https://splunk.dev.example.com:8089", index: "otel_metrics", searchKind: "mstats" },
+      dynatrace: { url: "https://abc12345.live.dynatrace.com", containerDimension: "dt.entity.container_group_instance" },
+    });
+  });
+
   it("let the collector write raw windows and its checkpoint, nothing more", () => {
     const doc = rolePolicy("collect");
     expect(doc.Statement.map((s) => s.Sid)).toEqual(["WriteOwnLogs", "OnFailureDestination", "UseStackKey", "WriteRawWindows", "OwnCheckpoint", "ListOwnPrefixes"]);
