@@ -19,11 +19,20 @@ export class CliError extends Error {
 
 /** Parses a positive integer option, naming the option in the error. */
 export function parsePositiveInt(option: string): (value: string) => number {
+  return parseIntAtLeast(option, 1);
+}
+
+/**
+ * Parses an integer option that must be at least `min`, naming the option (and `why`, when given) in the
+ * usage error (exit 2).
+ */
+export function parseIntAtLeast(option: string, min: number, why?: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
       throw new CliError(`${option} must be a positive integer, got "${value}"`, EXIT_USAGE);
     }
+    if (n < min) throw new CliError(`${option} must be at least ${min}${why ? ` (${why})` : ""}, got ${n}`, EXIT_USAGE);
     return n;
   };
 }

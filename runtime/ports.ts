@@ -51,8 +51,11 @@ export interface ServiceCapacity {
 /** Changes how many tasks a service runs (ECS / Application Auto Scaling, or the simulator). */
 export interface Scaler {
   describe(service: string): Promise<ServiceCapacity>;
-  /** Applies a `scale-out` or `restore` decision; `none` is never passed. */
-  apply(decision: ScalingDecision): Promise<void>;
+  /**
+   * Applies a `scale-out` or `restore` decision (`none` is never passed). Resolves with what was done when the
+   * scaler can tell (dry-run, clamped target); rejects when it refused or failed.
+   */
+  apply(decision: ScalingDecision): Promise<ScalingOutcome | undefined>;
 }
 
 /** A stored value with the version token needed to update it safely. */

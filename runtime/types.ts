@@ -102,7 +102,7 @@ export interface IncidentEvent {
   readonly type: "open" | "update" | "resolve";
   readonly incident: Incident;
   /** The scaling decision taken with this event, and whether applying it worked. */
-  readonly scaling?: ScalingDecision & { readonly applied: boolean; readonly error?: string };
+  readonly scaling?: ScalingDecision & { readonly applied: boolean; readonly dryRun?: boolean; readonly error?: string };
   /** Epoch ms when the event was produced. */
   readonly at: number;
 }

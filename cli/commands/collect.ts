@@ -5,7 +5,7 @@ import { DynatraceMetricSource } from "../../runtime/adapters/dynatrace/Dynatrac
 import { SplunkMetricSource } from "../../runtime/adapters/splunk/SplunkMetricSource";
 import { alignSamples } from "../../runtime/features/alignSamples";
 import { formatFeatureRowsCsv } from "../../runtime/features/featureRowCsv";
-import type { FeatureSet } from "../../runtime/features/featureSet";
+import { validateFeatureSet, type FeatureSet } from "../../runtime/features/featureSet";
 import { mergeSources, type MergeReport } from "../../runtime/features/mergeSources";
 import type { Log, MetricSource, TimeRange } from "../../runtime/ports";
 import type { FeatureRow, MetricSample } from "../../runtime/types";
@@ -24,6 +24,7 @@ interface CollectOptions {
   out?: string;
   test?: boolean;
   verbose?: boolean;
+  featureSet?: string;
 }
 
 /** Per-source figures of one collection. */
@@ -52,33 +53,36 @@ export function collectCommand(): Command {
     .option("--since <time>", "start: relative (-24h, -30m, -7d) or ISO-8601", "-24h")
     .option("--until <time>", "end (exclusive): now, relative or ISO-8601", "now")
     .option("--out <file>", "write the feature rows as CSV here (e.g. data/metrics.csv)")
+    .option("--feature-set <file>", "JSON file with the metrics to collect: a feature set, or a model file (model.json) whose feature set to use (default: the docker_stats container metrics)")
     .option("--test", "start loopback Splunk (HTTPS) and Dynatrace servers with generated data and run the real clients against them")
     .option("--verbose", "log debug details to stderr")
     .addHelpText("after", COLLECT_ENV_HELP)
     .action(async (opts: CollectOptions) => {
       const log = stderrLog(Boolean(opts.verbose));
       const now = Date.now();
-      const step = COLLECT_FEATURE_SET.stepSeconds * 1000;
+      if (opts.test && opts.featureSet) throw new CliError("--feature-set cannot be combined with --test: the loopback servers serve the default container metrics", EXIT_USAGE);
+      const fs = opts.featureSet ? loadFeatureSetFile(opts.featureSet) : COLLECT_FEATURE_SET;
+      const step = fs.stepSeconds * 1000;
       const range = {
         from: Math.floor(parseTime(opts.since, now, "--since") / step) * step,
         to: Math.floor(parseTime(opts.until, now, "--until") / step) * step,
       };
       if (range.from >= range.to) throw new CliError(`--since (${new Date(range.from).toISOString()}) must be before --until (${new Date(range.to).toISOString()})`, EXIT_USAGE);
-      const outcome = opts.test ? await runAgainstLoopback(opts, range, log) : await runAgainstEnv(opts, range, log);
+      const outcome = opts.test ? await runAgainstLoopback(opts, range, log) : await runAgainstEnv(opts, range, log, fs);
       printSummary(outcome);
       if (opts.out) {
         mkdirSync(dirname(opts.out), { recursive: true });
-        writeFileSync(opts.out, formatFeatureRowsCsv(outcome.rows, COLLECT_FEATURE_SET));
+        writeFileSync(opts.out, formatFeatureRowsCsv(outcome.rows, fs));
         process.stdout.write(`wrote ${outcome.rows.length} rows to ${opts.out}\n`);
       }
     });
 }
 
-async function runAgainstEnv(opts: CollectOptions, range: TimeRange, log: Log): Promise<CollectOutcome> {
+async function runAgainstEnv(opts: CollectOptions, range: TimeRange, log: Log, fs: FeatureSet): Promise<CollectOutcome> {
   if (!opts.service || opts.service.length === 0) throw new CliError("--service is required (the ECS service name(s) to collect), unless --test", EXIT_USAGE);
   if (!opts.out) throw new CliError("--out is required (where to write the CSV), unless --test", EXIT_USAGE);
-  const sources = sourcesFromEnv(opts.source, process.env, COLLECT_FEATURE_SET, log);
-  return collect(sources, opts.service, range, COLLECT_FEATURE_SET);
+  const sources = sourcesFromEnv(opts.source, process.env, fs, log);
+  return collect(sources, opts.service, range, fs);
 }
 
 const TLS_DIR = join(__dirname, "../../test/fixtures/tls");
@@ -207,4 +211,29 @@ function stderrLog(verbose: boolean): Log {
     process.stderr.write(`${level} ${message}${fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : ""}\n`);
   };
   return { debug: verbose ? write("debug") : () => undefined, info: verbose ? write("info") : () => undefined, warn: write("warn"), error: write("error") };
+}
+
+/**
+ * Reads the feature set to collect from a JSON file: either a feature set itself or any object carrying one under
+ * `featureSet` (a model file written by training), so collection gathers exactly what a model needs.
+ */
+export function loadFeatureSetFile(file: string): FeatureSet {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new CliError(`--feature-set: cannot read ${file}: ${(e as Error).message}`, EXIT_USAGE);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`--feature-set: ${file} is not valid JSON (${(e as Error).message})`, EXIT_USAGE);
+  }
+  const candidate = raw !== null && typeof raw === "object" && "featureSet" in raw ? (raw as { featureSet: unknown }).featureSet : raw;
+  try {
+    return validateFeatureSet(candidate as FeatureSet, file);
+  } catch (e) {
+    throw new CliError(`--feature-set: ${(e as Error).message}`, EXIT_USAGE);
+  }
 }

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { runDemo, type DemoResult } from "../demo/runDemo";
-import { parsePositiveInt } from "../cliError";
+import { parseIntAtLeast, parsePositiveInt } from "../cliError";
 import type { IncidentEvent } from "../../runtime/types";
 
 const fmtTime = (t: number) => new Date(t).toISOString().slice(0, 16).replace("T", " ");
@@ -44,8 +44,8 @@ export function formatDemoTable(r: DemoResult): string {
 export function demoCommand(): Command {
   return new Command("demo")
     .description("Run the whole loop locally on a simulated ECS service: train on day 1, detect, alert and scale on the following days (no cloud needed).")
-    .option("--days <n>", "days to simulate (day 1 trains, the rest are scored)", parsePositiveInt("--days"), 3)
-    .option("--seed <n>", "seed of the simulation and the forest", parsePositiveInt("--seed"), 7)
+    .option("--days <n>", "days to simulate, at least 2 (day 1 trains, the rest are scored)", parseIntAtLeast("--days", 2, "one day trains the model, the following days are scored"), 3)
+    .option("--seed <n>", "seed of the simulation and the forest (an integer >= 0)", parseIntAtLeast("--seed", 0), 7)
     .option("--tasks <n>", "tasks (containers) the service starts with", parsePositiveInt("--tasks"), 6)
     .option("--out <dir>", "where to write alerts.jsonl, model.json and summary.json", "out/demo")
     .option("--json", "print the summary as JSON instead of text")

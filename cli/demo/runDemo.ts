@@ -86,7 +86,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const detect = makeDetectHandler({
     services: [{ name: DEMO_SERVICE, scaling: { minTasks: opts.tasks, maxTasks: opts.tasks * 2, maxStep: 2, cooldownMs: 10 * MIN } }],
     source: sim,
-    scorer: new ForestScorer(forest),
+    scorer: new ForestScorer(forest, { explainAbove: model.scoreStats.threshold }),
     model,
     featureSet: DEFAULT_FEATURE_SET,
     alerts,

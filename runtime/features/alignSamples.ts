@@ -58,7 +58,7 @@ export function alignSamples(samples: readonly MetricSample[], fs: FeatureSet, r
   for (const s of samples) {
     if (typeof s.value !== "number" || !Number.isFinite(s.value)) {
       throw new InvalidSampleError(
-        `sample value is not a finite number: service "${s.service}", container "${s.container}", metric "${s.metric}", timestamp ${describeTs(s.timestamp)}, value ${JSON.stringify(s.value) ?? String(s.value)}`,
+        `sample value is not a finite number: service "${s.service}", container "${s.container}", metric "${s.metric}", timestamp ${describeTs(s.timestamp)}, value ${describeValue(s.value)}`,
       );
     }
     if (typeof s.timestamp !== "number" || !Number.isFinite(s.timestamp)) {
@@ -152,6 +152,11 @@ export function fillShortGaps(col: Float64Array, maxFill: number, filledAt: Uint
     i = j;
   }
   return filled;
+}
+
+/** How a bad value is shown: numbers as themselves (JSON would print NaN and Infinity as null), strings quoted. */
+function describeValue(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : String(v);
 }
 
 function describeTs(ts: number): string {

@@ -15,5 +15,9 @@ export interface ServiceDetectorState {
 
 export const initialDetectorState = (): ServiceDetectorState => ({ format: "cad-detector-state/1", tracker: { recent: [] }, scaling: {}, outbox: [] });
 
-/** StateStore key of a service's detector state. */
-export const detectorStateKey = (service: string): string => `detector/${encodeURIComponent(service)}.json`;
+/**
+ * StateStore key of a service's detector state. The name is percent-encoded, including the characters
+ * `encodeURIComponent` leaves alone (`!'()*~`), so every service name gives a key the stores accept.
+ */
+export const detectorStateKey = (service: string): string =>
+  `detector/${encodeURIComponent(service).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}.json`;

@@ -6,7 +6,7 @@ import { attributeAnomaly } from "../detection/attributeAnomaly";
 import { decideScaling, validateScalingPolicy, type ScalingPolicy } from "../detection/decideScaling";
 import { DEFAULT_INCIDENT_SETTINGS, trackStep, type IncidentSettings, type TrackerEvent } from "../detection/incidentTracker";
 import { gradeOf, type ScoreStats } from "../model/scoreThreshold";
-import type { AlertSink, Clock, Log, MetricSource, Scaler, Scorer, StateStore } from "../ports";
+import type { AlertSink, Clock, Log, MetricSource, RunMetrics, Scaler, Scorer, StateStore } from "../ports";
 import type { Anomaly, IncidentEvent, ScalingDecision } from "../types";
 import { detectorStateKey, initialDetectorState, type ServiceDetectorState } from "./detectorState";
 
@@ -47,6 +47,8 @@ export interface DetectHandlerDeps {
   readonly state: StateStore;
   readonly clock: Clock;
   readonly log: Log;
+  /** Counters and timings of each run (CloudWatch EMF in the Lambda); optional locally. */
+  readonly metrics?: RunMetrics;
   readonly settings?: Partial<DetectSettings>;
 }
 
@@ -57,8 +59,10 @@ export interface ServiceRunSummary {
   readonly stepsSkipped: number;
   readonly anomalies: readonly Anomaly[];
   readonly events: readonly IncidentEvent[];
-  readonly scaling?: ScalingDecision & { applied: boolean; error?: string };
+  readonly scaling?: ScalingDecision & { applied: boolean; dryRun?: boolean; error?: string };
   readonly alertsSent: number;
+  /** Alerts the sink could not publish but parked in its dead-letter queue (the run still fails). */
+  readonly alertsParked: number;
   readonly alertsPending: number;
   readonly error?: string;
 }
@@ -83,6 +87,8 @@ export class DetectRunError extends Error {
  *
  * Delivery: events go to an outbox saved with the state before any alert is sent; undelivered ones stay
  * there and are sent first next time, so a failed publish loses nothing and a retry never scales twice.
+ * A scaling action is claimed with a conditional state write before it is applied, so of two overlapping runs
+ * only one acts; the other fails with StateConflictError before touching the service or sending anything.
  */
 export function makeDetectHandler(deps: DetectHandlerDeps): () => Promise<DetectRunSummary> {
   const settings: DetectSettings = { ...DEFAULT_DETECT_SETTINGS, ...deps.settings, incidents: { ...DEFAULT_INCIDENT_SETTINGS, ...deps.settings?.incidents } };
@@ -103,7 +109,7 @@ export function makeDetectHandler(deps: DetectHandlerDeps): () => Promise<Detect
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         deps.log.error("detect run failed for service", { service: svc.name, error: message });
-        services.push({ service: svc.name, stepsScored: 0, rowsScored: 0, stepsSkipped: 0, anomalies: [], events: [], alertsSent: 0, alertsPending: 0, error: message });
+        services.push({ service: svc.name, stepsScored: 0, rowsScored: 0, stepsSkipped: 0, anomalies: [], events: [], alertsSent: 0, alertsParked: 0, alertsPending: 0, error: message });
       }
     }
     const summary = { at, services };
@@ -137,14 +143,23 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
   let cpuPercent: number | undefined;
   if (from < end) {
     const contextFrom = from - (fs.shingleSize - 1 + fs.maxFillSteps) * stepMs;
-    const samples = await deps.source.fetch(svc.name, { from: contextFrom, to: end });
+    const fetched = await deps.source.fetch(svc.name, { from: contextFrom, to: end });
+    // A non-numeric value must not block detection run after run: leave it out (as a gap), count it and say where.
+    const samples = fetched.filter((x) => Number.isFinite(x.value) && Number.isFinite(x.timestamp));
+    if (samples.length < fetched.length) {
+      const bad = fetched.find((x) => !Number.isFinite(x.value) || !Number.isFinite(x.timestamp)) as (typeof fetched)[number];
+      log.warn("samples with non-numeric values or timestamps left out", { service: svc.name, count: fetched.length - samples.length, example: { container: bad.container, metric: bad.metric, timestamp: String(bad.timestamp), value: String(bad.value) } });
+      deps.metrics?.record("rowsSkipped", fetched.length - samples.length);
+    }
     if (samples.length === 0) {
       log.warn("no samples for service in window", { service: svc.name, from: new Date(from).toISOString(), to: new Date(end).toISOString() });
     } else {
       const { rows, report } = alignSamples(samples, fs, { from: contextFrom, to: end });
       if (report.duplicates > 0 || report.outOfOrder > 0 || report.unknownMetric > 0) log.info("input cleaned while aligning", { service: svc.name, ...report });
       const vectors = toVectors(rows, fs, model.normalisation, from);
+      const scoreStarted = Date.now();
       const results = vectors.length > 0 ? await deps.scorer.score(vectors.map((v) => v.vector)) : [];
+      if (vectors.length > 0) deps.metrics?.record("scorerLatencyMs", Date.now() - scoreStarted);
       if (results.length !== vectors.length) throw new Error(`scorer returned ${results.length} scores for ${vectors.length} vectors`);
       rowsScored = vectors.length;
       const byStep = new Map<number, { anomalies: Anomaly[]; containers: number }>();
@@ -183,10 +198,10 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
   }
 
   // Decide and apply scaling before alerting, so alerts say what was done (or that it failed).
-  let scaling: (ScalingDecision & { applied: boolean; error?: string }) | undefined;
+  let decided: ReturnType<typeof decideScaling> | undefined;
   try {
     const capacity = await deps.scaler.describe(svc.name);
-    const { decision, state: scalingState } = decideScaling({
+    decided = decideScaling({
       service: svc.name,
       incident: state.tracker.open?.incident,
       capacity,
@@ -196,22 +211,33 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
       activeWithinMs: 5 * stepMs,
       cpuPercent,
     });
-    if (decision.action === "none") {
-      log.debug("scaling decision", { ...decision });
-      state = { ...state, scaling: scalingState };
-    } else {
-      try {
-        await deps.scaler.apply(decision);
-        scaling = { ...decision, applied: true };
-        state = { ...state, scaling: scalingState };
-        log.info("scaling applied", { ...decision });
-      } catch (err) {
-        scaling = { ...decision, applied: false, error: err instanceof Error ? err.message : String(err) };
-        log.error("scaling failed", { ...decision, error: scaling.error });
-      }
-    }
   } catch (err) {
     log.error("could not read service capacity: no scaling this run", { service: svc.name, error: err instanceof Error ? err.message : String(err) });
+  }
+  let scaling: (ScalingDecision & { applied: boolean; dryRun?: boolean; error?: string }) | undefined;
+  if (decided && decided.decision.action === "none") {
+    log.debug("scaling decision", { ...decided.decision });
+    state = { ...state, scaling: decided.state };
+  } else if (decided) {
+    const { decision, state: scalingState } = decided;
+    // Claim the action before touching the service: the conditional write fails for an overlapping run that
+    // loaded the same state, so it stops here instead of scaling on top of ours (and past the cooldown). The
+    // claim carries this run's events in the outbox, so a crash after it loses no alert.
+    const pendingEvents: IncidentEvent[] = trackerEvents.map((e) => ({ type: e.type, incident: e.incident, at: e.at }));
+    version = await deps.state.save(key, { ...state, scaling: scalingState, outbox: [...state.outbox, ...pendingEvents] }, version);
+    try {
+      const outcome = await deps.scaler.apply(decision);
+      scaling = outcome ? { ...decision, toTasks: outcome.toTasks, applied: outcome.applied, dryRun: outcome.dryRun, reason: `${decision.reason}; ${outcome.reason}` } : { ...decision, applied: true };
+      // A dry run paces itself like a real action, so it is not re-proposed every run.
+      state = { ...state, scaling: scalingState };
+      deps.metrics?.record("scalingActions", 1);
+      log.info(scaling.dryRun ? "scaling decided (dry run)" : "scaling applied", { ...scaling });
+    } catch (err) {
+      // The scaling state stays as it was, so the next run decides again (no cooldown for an action not taken).
+      scaling = { ...decision, applied: false, error: err instanceof Error ? err.message : String(err) };
+      deps.metrics?.record("scalingFailures", 1);
+      log.error("scaling failed", { ...decision, error: scaling.error });
+    }
   }
 
   const events: IncidentEvent[] = trackerEvents.map((e) => ({ type: e.type, incident: e.incident, at: e.at }));
@@ -231,6 +257,7 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
   state = { ...state, outbox: [...state.outbox, ...events] };
   version = await deps.state.save(key, state, version);
   let alertsSent = 0;
+  let alertsParked = 0;
   const pending = [...state.outbox];
   let sendError: string | undefined;
   while (pending.length > 0) {
@@ -240,16 +267,26 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
       alertsSent++;
     } catch (err) {
       sendError = err instanceof Error ? err.message : String(err);
+      deps.metrics?.record("alertsFailed", 1);
+      const parkedIn = (err as { parkedIn?: unknown }).parkedIn;
+      if (typeof parkedIn === "string" && parkedIn !== "") {
+        // The sink parked the message in its dead-letter queue: it is safe there; re-sending would duplicate it.
+        log.error("alert not published; parked in the dead-letter queue", { service: svc.name, deadLetterQueue: parkedIn, error: sendError });
+        pending.shift();
+        alertsParked++;
+        continue;
+      }
       log.error("alert delivery failed; kept in the outbox for the next run", { service: svc.name, pending: pending.length, error: sendError });
       break;
     }
   }
-  if (alertsSent > 0) {
+  recordRunMetrics(deps.metrics, rowsScored, anomalies.length, events, alertsSent);
+  if (alertsSent + alertsParked > 0) {
     state = { ...state, outbox: pending };
     await deps.state.save(key, state, version);
   }
-  const summary: ServiceRunSummary = { service: svc.name, stepsScored, rowsScored, stepsSkipped, anomalies, events, scaling, alertsSent, alertsPending: pending.length };
-  if (sendError) throw Object.assign(new Error(`alert delivery failed (${pending.length} pending): ${sendError}`), { summary });
+  const summary: ServiceRunSummary = { service: svc.name, stepsScored, rowsScored, stepsSkipped, anomalies, events, scaling, alertsSent, alertsParked, alertsPending: pending.length };
+  if (sendError) throw Object.assign(new Error(`alert delivery failed (${pending.length} pending${alertsParked > 0 ? `, ${alertsParked} parked in the dead-letter queue` : ""}): ${sendError}`), { summary });
   return summary;
 }
 
@@ -260,4 +297,14 @@ function newestCpuPercent(rows: readonly { timestamp: number; values: readonly n
   const newest = Math.max(...rows.map((r) => r.timestamp));
   const latest = rows.filter((r) => r.timestamp === newest);
   return latest.reduce((s, r) => s + r.values[m], 0) / latest.length;
+}
+
+function recordRunMetrics(metrics: RunMetrics | undefined, rows: number, anomalies: number, events: readonly IncidentEvent[], alertsSent: number): void {
+  if (!metrics) return;
+  metrics.record("rowsProcessed", rows);
+  metrics.record("anomalies", anomalies);
+  metrics.record("incidentsOpened", events.filter((e) => e.type === "open").length);
+  metrics.record("incidentsUpdated", events.filter((e) => e.type === "update").length);
+  metrics.record("incidentsResolved", events.filter((e) => e.type === "resolve").length);
+  metrics.record("alertsSent", alertsSent);
 }

@@ -234,6 +234,7 @@ export class CutTree {
       throw new Error("tree state is inconsistent: node arrays differ in length");
     if (s.boxMin.length !== nodes * s.dim || s.boxMax.length !== nodes * s.dim) throw new Error("tree state is inconsistent: bounding boxes do not match dim × nodes");
     if (s.leafPoint.length !== leaves * s.dim) throw new Error("tree state is inconsistent: leaf points do not match dim × leaves");
+    checkReferences(s, nodes, leaves);
     return new CutTree(
       s.dim,
       s.mass,
@@ -249,4 +250,28 @@ export class CutTree {
       s.root,
     );
   }
+}
+
+/**
+ * Checks that a restored tree is walkable: every reference names an existing node or leaf, every child comes
+ * after its parent (as `build` lays them out, which rules out cycles), and cut dimensions exist. Without this a
+ * corrupt state would surface later as a stack overflow or NaN scores instead of an error at load time.
+ */
+function checkReferences(s: CutTreeState, nodes: number, leaves: number): void {
+  if (!Number.isInteger(s.dim) || s.dim < 1) throw new Error(`tree state is inconsistent: dim is ${String(s.dim)}, expected a positive integer`);
+  if (!Number.isInteger(s.mass) || s.mass < 1) throw new Error(`tree state is inconsistent: mass is ${String(s.mass)}, expected a positive integer`);
+  const ref = (r: number, parent: number, what: string) => {
+    if (!Number.isInteger(r)) throw new Error(`tree state is inconsistent: ${what} is ${String(r)}, not an integer reference`);
+    if (r >= 0 ? r <= parent || r >= nodes : ~r >= leaves) {
+      const expected = r >= 0 ? `a node after ${parent} and below ${nodes}` : `a leaf below ${leaves}`;
+      throw new Error(`tree state is inconsistent: ${what} refers to ${r >= 0 ? `node ${r}` : `leaf ${~r}`}, expected ${expected}`);
+    }
+  };
+  ref(s.root, -1, "root");
+  for (let n = 0; n < nodes; n++) {
+    ref(s.left[n], n, `left child of node ${n}`);
+    ref(s.right[n], n, `right child of node ${n}`);
+    if (!Number.isInteger(s.cutDim[n]) || s.cutDim[n] < 0 || s.cutDim[n] >= s.dim) throw new Error(`tree state is inconsistent: node ${n} cuts dimension ${s.cutDim[n]}, expected 0..${s.dim - 1}`);
+  }
+  for (let l = 0; l < leaves; l++) if (!Number.isInteger(s.leafMass[l]) || s.leafMass[l] < 1) throw new Error(`tree state is inconsistent: leaf ${l} has mass ${s.leafMass[l]}`);
 }

@@ -1,11 +1,26 @@
 import type { ScoreResult, Scorer } from "../ports";
 import type { RandomCutForest } from "./randomCutForest";
 
-/** The embedded scorer: the local Random Cut Forest behind the Scorer port, with attribution. */
+export interface ForestScorerOptions {
+  /**
+   * Compute the per-dimension attribution only for scores above this value (normally the model's threshold):
+   * explaining costs several times a plain score, and only anomalies are ever explained. Default: explain all.
+   */
+  readonly explainAbove?: number;
+}
+
+/** The embedded scorer: the local Random Cut Forest behind the Scorer port, with attribution for anomalies. */
 export class ForestScorer implements Scorer {
-  constructor(private readonly forest: RandomCutForest) {}
+  constructor(
+    private readonly forest: RandomCutForest,
+    private readonly options: ForestScorerOptions = {},
+  ) {}
 
   async score(vectors: readonly (readonly number[])[]): Promise<ScoreResult[]> {
-    return vectors.map((v) => this.forest.scoreWithAttribution(v as number[]));
+    const explainAbove = this.options.explainAbove ?? -Infinity;
+    return vectors.map((v) => {
+      const score = this.forest.score(v);
+      return score > explainAbove ? this.forest.scoreWithAttribution(v) : { score };
+    });
   }
 }

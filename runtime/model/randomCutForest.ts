@@ -110,6 +110,8 @@ export class RandomCutForest {
     if (state === null || typeof state !== "object" || state.format !== "cad-rcf/1") {
       throw new Error(`not a forest state: expected format "cad-rcf/1", got ${JSON.stringify((state as { format?: unknown } | null)?.format)}`);
     }
+    if (!Number.isInteger(state.numTrees) || state.numTrees < 1) throw new Error(`forest state: numTrees is ${JSON.stringify(state.numTrees)}, expected a positive integer`);
+    if (!Number.isInteger(state.dim) || state.dim < 1) throw new Error(`forest state: dim is ${JSON.stringify(state.dim)}, expected a positive integer`);
     if (!Array.isArray(state.trees) || state.trees.length !== state.numTrees) throw new Error(`forest state lists ${state.trees?.length} trees, expected numTrees = ${state.numTrees}`);
     const trees = state.trees.map((t, i) => {
       if (t.dim !== state.dim) throw new Error(`forest state: tree ${i} has dim ${t.dim}, expected ${state.dim}`);

@@ -1,5 +1,5 @@
 import { Random } from "../model/random";
-import type { MetricSource, Scaler, ServiceCapacity, TimeRange } from "../ports";
+import type { MetricSource, Scaler, ScalingOutcome, ServiceCapacity, TimeRange } from "../ports";
 import type { MetricSample, ScalingDecision } from "../types";
 import type { InjectedIncident } from "./incidentPlan";
 
@@ -42,6 +42,11 @@ const TASK_CAPACITY_RPS = 100;
 export class EcsServiceSimulator implements MetricSource, Scaler {
   readonly name = "sim";
   private readonly rng: Random;
+  /**
+   * Randomness of injected effects only: drawing it from `rng` would shift all later noise, so a run with an
+   * incident would differ from the same seed without it long after the incident's window.
+   */
+  private readonly effectRng: Random;
   private readonly tasks: Task[] = [];
   private readonly samples: MetricSample[][] = []; // by minute index
   private minute = 0;
@@ -57,6 +62,7 @@ export class EcsServiceSimulator implements MetricSource, Scaler {
     if (!Number.isInteger(opts.tasks) || opts.tasks < 1) throw new Error(`simulator: tasks must be a positive integer, got ${opts.tasks}`);
     if (opts.startMs % MIN !== 0) throw new Error("simulator: startMs must be aligned to a whole minute");
     this.rng = new Random(opts.seed);
+    this.effectRng = new Random((opts.seed ^ 0x5bd1e995) >>> 0);
     this.meanRps = opts.meanRps ?? 220;
     this.startupMinutes = opts.taskStartMinutes ?? 2;
     this.desired = opts.tasks;
@@ -88,7 +94,7 @@ export class EcsServiceSimulator implements MetricSource, Scaler {
     return { desiredTasks: this.desired, runningTasks: running, deploying: false };
   }
 
-  async apply(decision: ScalingDecision): Promise<void> {
+  async apply(decision: ScalingDecision): Promise<ScalingOutcome> {
     if (decision.service !== this.opts.service) throw new Error(`simulator: unknown service "${decision.service}"`);
     const target = decision.toTasks;
     while (this.tasks.length < target) this.addTask(this.minute + this.startupMinutes);
@@ -96,6 +102,7 @@ export class EcsServiceSimulator implements MetricSource, Scaler {
     while (this.tasks.length > target) this.tasks.pop();
     this.desired = target;
     this.scalingLog.push({ at: this.now, decision });
+    return { applied: true, dryRun: false, target: "desired-count", toTasks: target, reason: `simulator now runs ${target} tasks (new ones report after ${this.startupMinutes} min)` };
   }
 
   /** Container ids currently in the service, in task order. */
@@ -147,7 +154,7 @@ export class EcsServiceSimulator implements MetricSource, Scaler {
       else if (task.memoryOffsetMiB > 0) task.memoryOffsetMiB = 0; // the leaking container was replaced at the end of the window
       const throttle = this.active("cpu-throttling", t);
       if (throttle && throttle.task === idx) {
-        throttled = 25 + 15 * r.next();
+        throttled = 25 + 15 * this.effectRng.next();
         cpu = Math.min(cpu * 1.3, 100);
         latency *= 1.8;
       }

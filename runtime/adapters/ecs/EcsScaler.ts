@@ -77,8 +77,8 @@ export class EcsScaler implements Scaler {
   }
 
   /** The Scaler port: applies the decision; see {@link EcsScaler.applyDecision} for what it did. */
-  async apply(decision: ScalingDecision): Promise<void> {
-    await this.applyDecision(decision);
+  async apply(decision: ScalingDecision): Promise<ScalingOutcome> {
+    return this.applyDecision(decision);
   }
 
   /**

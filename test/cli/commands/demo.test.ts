@@ -1,0 +1,73 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describeEvent } from "../../../cli/commands/demo";
+import { runCli } from "../../../cli/main";
+import { incident, openEvent, T_START } from "../../helpers/incidentEvents";
+
+let stdout: string;
+let stderr: string;
+beforeEach(() => {
+  stdout = "";
+  stderr = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+});
+afterEach(() => vi.restoreAllMocks());
+const dir = mkdtempSync(join(tmpdir(), "cad-demo-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("cad demo usage errors (exit 2, the option named)", () => {
+  it.each([
+    [["--days", "1"], "cad: --days must be at least 2 (one day trains the model, the following days are scored), got 1"],
+    [["--days", "0"], 'cad: --days must be a positive integer, got "0"'],
+    [["--tasks", "abc"], 'cad: --tasks must be a positive integer, got "abc"'],
+    [["--tasks", "2.5"], 'cad: --tasks must be a positive integer, got "2.5"'],
+    [["--seed", "-1"], 'cad: --seed must be a positive integer, got "-1"'],
+  ])("cad demo %j", async (args, message) => {
+    expect(await runCli(["demo", ...args])).toBe(2);
+    expect(stderr).toContain(message);
+    expect(stdout).toBe("");
+  });
+});
+
+describe("cad demo --json", () => {
+  it("runs a 2-day demo and prints a machine-readable summary", async () => {
+    const out = join(dir, "two-days");
+    expect(await runCli(["demo", "--days", "2", "--tasks", "2", "--seed", "3", "--out", out, "--json"])).toBe(0);
+    const summary = JSON.parse(stdout) as { injected: number; detected: number; falseAlerts: number; runs: number; matches: { kind: string; detected: boolean }[]; files: { alerts: string } };
+    expect(summary.injected).toBe(5);
+    expect(summary.runs).toBe(288);
+    expect(summary.matches.map((m) => m.kind)).toEqual(["load-spike", "memory-leak", "cpu-throttling", "network-drop", "crash-loop"]);
+    expect(summary.detected).toBe(summary.matches.filter((m) => m.detected).length);
+    expect(summary.files.alerts).toBe(join(out, "alerts.jsonl"));
+    expect(readFileSync(summary.files.alerts, "utf8").trim().split("\n").length).toBeGreaterThan(0);
+  });
+});
+
+describe("describeEvent", () => {
+  it("prints the incident, its top metrics and the scaling taken", () => {
+    const text = describeEvent(openEvent());
+    expect(text).toBe(
+      [
+        "[2026-11-25 00:52] OPEN    checkout saturation on 2 container(s), peak score 2.41 > 1.20",
+        "                   top: container.cpu.utilization 97.2 (normal 41.5), container.network.io.usage.rx_bytes 8.10e+6 (normal 2.20e+6), container.memory.percent 55.0 (normal 52.0)",
+        "                   scaling: scale-out 2 → 4 tasks — saturation: cpu above capacity",
+      ].join("\n"),
+    );
+  });
+
+  it("says when scaling failed, and leaves the top metrics out of a resolve", () => {
+    const failed = openEvent({ scaling: { service: "checkout", action: "scale-out", fromTasks: 2, toTasks: 4, reason: "saturation", applied: false, error: "ECS: AccessDenied" } });
+    expect(describeEvent(failed)).toContain("scaling: scale-out 2 → 4 tasks FAILED (ECS: AccessDenied) — saturation");
+    const resolve = describeEvent({ type: "resolve", incident: incident({ status: "resolved" }), at: T_START + 30 * 60_000 });
+    expect(resolve).toBe("[2026-11-25 01:10] RESOLVE checkout saturation on 2 container(s), peak score 2.41 > 1.20");
+  });
+});
