@@ -129,6 +129,10 @@ export interface StackConfig {
   readonly alertSubscriptions: readonly AlertSubscription[];
   readonly vault: VaultConfig;
   readonly logRetentionDays: number;
+  /** How the detector scales: at most `maxStep` tasks per scale-out, no scale-out within `cooldownSeconds` of the last change. */
+  readonly scaling: { readonly maxStep: number; readonly cooldownSeconds: number };
+  /** Bucket key of the model bundle the detector loads (written by `cad train`, uploaded by the operator). */
+  readonly modelBundleKey: string;
   /** Days raw metric windows (`metrics/`) are kept before they expire. */
   readonly rawRetentionDays: number;
 }
@@ -148,6 +152,9 @@ export const DEFAULTS = {
   maxRuntimeSeconds: 3600,
   extensionVersion: 18,
   tokenTtlSeconds: 900,
+  maxStep: 2,
+  cooldownSeconds: 600,
+  modelBundleKey: "models/current/model-bundle.json",
 } as const;
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -200,6 +207,8 @@ export function parseStackConfig(read: RawConfigReader, stack: string, region: s
     vault: parseVault(key("vault"), structured("vault", true)),
     logRetentionDays: parseLogRetention(key("logRetentionDays"), scalar("logRetentionDays", DEFAULTS.logRetentionDays)),
     rawRetentionDays: requireInteger(key("rawRetentionDays"), scalar("rawRetentionDays", DEFAULTS.rawRetentionDays), 1, 3650),
+    scaling: parseScaling(key("scaling"), structured("scaling", false) ?? {}),
+    modelBundleKey: requireString(key("modelBundleKey"), scalar("modelBundleKey", DEFAULTS.modelBundleKey), /^models\/[A-Za-z0-9._/-]+\.json$/, 'a key under models/ ending in .json, e.g. "models/current/model-bundle.json"'),
   };
 }
 
@@ -207,6 +216,15 @@ function parseLogRetention(key: string, value: unknown): number {
   const days = requireInteger(key, value, 1, 3653);
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) throw new ConfigError(key, `one of the CloudWatch retentions ${LOG_RETENTION_DAYS.join(", ")}`, value);
   return days;
+}
+
+function parseScaling(key: string, value: unknown): StackConfig["scaling"] {
+  const o = requireObject(key, value);
+  rejectUnknownKeys(key, o, ["maxStep", "cooldownSeconds"]);
+  return {
+    maxStep: requireInteger(`${key}.maxStep`, o.maxStep ?? DEFAULTS.maxStep, 1, 100),
+    cooldownSeconds: requireInteger(`${key}.cooldownSeconds`, o.cooldownSeconds ?? DEFAULTS.cooldownSeconds, 0, 86_400),
+  };
 }
 
 function parseServices(key: string, value: unknown): ServiceTarget[] {
@@ -224,6 +242,8 @@ function parseServices(key: string, value: unknown): ServiceTarget[] {
     const id = `${s.cluster}/${s.service}`;
     if (seen.has(id)) throw new ConfigError(`${key}[${i}]`, "each cluster/service listed once", id);
     seen.add(id);
+    // The detector's scaler works on one ECS cluster per stack.
+    if (s.cluster !== list[0].cluster) throw new ConfigError(`${key}[${i}].cluster`, `the same cluster as services[0] ("${list[0].cluster}"): one stack watches one cluster`, s.cluster);
   });
   return list;
 }

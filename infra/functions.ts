@@ -33,6 +33,10 @@ export interface FunctionsArgs {
   readonly deadLetterQueueUrl: pulumi.Input<string>;
   readonly vault: VaultConfig;
   readonly logRetentionDays: number;
+  /** Scale-out limits of the detector. */
+  readonly scaling: { readonly maxStep: number; readonly cooldownSeconds: number };
+  /** Bucket key of the model bundle the detector loads. */
+  readonly modelBundleKey: string;
 }
 
 /** ARN of HashiCorp's vault-lambda-extension layer (x86_64) in a region. */
@@ -124,6 +128,7 @@ export class Functions extends pulumi.ComponentResource {
         ...shared,
         functionName: detectName,
         description: "Scores container metrics, raises incidents, alerts and scales ECS services",
+        // Reads live metrics from the same sources as the collector (Splunk / Dynatrace).
         callbackFactory: () => createDetectHandler(),
         policy: pulumi
           .all([scope, args.bucketArn, args.keyArn, args.deadLetterQueueArn, args.topicArn, endpoint?.arn])
@@ -147,14 +152,16 @@ export class Functions extends pulumi.ComponentResource {
           [LAMBDA_ENV.topicArn]: args.topicArn,
           [LAMBDA_ENV.deadLetterQueueUrl]: args.deadLetterQueueUrl,
           [LAMBDA_ENV.modelsPrefix]: BUCKET_PREFIXES.models,
+          [LAMBDA_ENV.modelKey]: args.modelBundleKey,
+          [LAMBDA_ENV.metricSources]: JSON.stringify(args.metricSources),
+          [LAMBDA_ENV.featureSet]: JSON.stringify(args.featureSet),
+          [LAMBDA_ENV.scaling]: JSON.stringify({ maxStep: args.scaling.maxStep, cooldownMs: args.scaling.cooldownSeconds * 1000 }),
           ...(endpoint === undefined ? {} : { [LAMBDA_ENV.endpointName]: endpoint.name }),
         },
         memorySizeMb: 1024,
         timeoutSeconds: 240,
         // Detection state (thresholds, incidents, cooldowns) is read-modify-write: never two runs at once.
         reservedConcurrency: 1,
-        // The detector never talks to Splunk: its archive drops splunk-sdk (11 MB, mostly browser bundles).
-        excludePackages: ["splunk-sdk"],
       },
       { parent: this },
     );

@@ -52,6 +52,8 @@ const functions = new Functions(name, {
   deadLetterQueueUrl: alerting.deadLetterQueue.url,
   vault: cfg.vault,
   logRetentionDays: cfg.logRetentionDays,
+  scaling: cfg.scaling,
+  modelBundleKey: cfg.modelBundleKey,
 });
 const vaultSecrets = new VaultSecrets(`${name}-vault`, {
   vault: cfg.vault,

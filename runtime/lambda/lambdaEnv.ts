@@ -26,6 +26,10 @@ export const LAMBDA_ENV = {
   endpointName: "CAD_ENDPOINT_NAME",
   topicArn: "CAD_TOPIC_ARN",
   deadLetterQueueUrl: "CAD_DEAD_LETTER_QUEUE_URL",
+  /** Bucket key of the model bundle the detector loads. */
+  modelKey: "CAD_MODEL_KEY",
+  /** JSON {maxStep, cooldownMs}: how far and how often the detector may scale out. */
+  scaling: "CAD_SCALING",
 } as const;
 
 /** One ECS service the functions watch (and, for the detector, scale within [minTasks, maxTasks]). */
@@ -88,6 +92,12 @@ export interface DetectEnv extends CommonEnv {
   readonly deadLetterQueueUrl: string;
   /** Key prefix of model artifacts (the embedded forest's state), ending with "/". */
   readonly modelsPrefix: string;
+  /** Bucket key of the model bundle. */
+  readonly modelKey: string;
+  readonly metricSources: MetricSourcesSettings;
+  /** The feature set the stack is configured with (checked against the model's). */
+  readonly featureSet: FeatureSet;
+  readonly scaling: { readonly maxStep: number; readonly cooldownMs: number };
 }
 
 /** A function's environment is missing a variable or holds a malformed one (`name` is "LambdaEnvError"). */
@@ -213,16 +223,21 @@ function parseFeatureSet(env: Env): FeatureSet {
   }
 }
 
-/** Reads the collector's environment. */
-export function parseCollectEnv(env: Env): CollectEnv {
-  const base = common(env);
+function parseSources(env: Env): MetricSourcesSettings {
   const sources = json(env, LAMBDA_ENV.metricSources);
   if (!isRecord(sources) || (sources.splunk === undefined && sources.dynatrace === undefined)) {
     throw lambdaEnvError(LAMBDA_ENV.metricSources, "must configure at least one of splunk, dynatrace");
   }
   const splunk = parseSplunk(sources.splunk);
   const dynatrace = parseDynatrace(sources.dynatrace);
-  return { ...base, featureSet: parseFeatureSet(env), metricSources: { ...(splunk ? { splunk } : {}), ...(dynatrace ? { dynatrace } : {}) } };
+  return { ...(splunk ? { splunk } : {}), ...(dynatrace ? { dynatrace } : {}) };
+}
+
+/** Reads the collector's environment. */
+export function parseCollectEnv(env: Env): CollectEnv {
+  const base = common(env);
+  const metricSources = parseSources(env);
+  return { ...base, featureSet: parseFeatureSet(env), metricSources };
 }
 
 /** Reads the detector's environment. */
@@ -232,12 +247,22 @@ export function parseDetectEnv(env: Env): DetectEnv {
   if (scorer !== "sagemaker" && scorer !== "embedded") throw lambdaEnvError(LAMBDA_ENV.scorer, `must be "sagemaker" or "embedded", got "${scorer}"`);
   const topicArn = required(env, LAMBDA_ENV.topicArn);
   if (!/^arn:aws[a-z-]*:sns:/.test(topicArn)) throw lambdaEnvError(LAMBDA_ENV.topicArn, "is not an SNS topic ARN");
+  const scaling = json(env, LAMBDA_ENV.scaling);
+  if (!isRecord(scaling) || !isCount(scaling.maxStep) || scaling.maxStep < 1 || !isCount(scaling.cooldownMs)) {
+    throw lambdaEnvError(LAMBDA_ENV.scaling, "must be {maxStep >= 1, cooldownMs >= 0}");
+  }
+  const modelKey = required(env, LAMBDA_ENV.modelKey);
+  const sources = parseSources(env);
   const detect: DetectEnv = {
     ...base,
     scorer,
     topicArn,
     deadLetterQueueUrl: parseUrl(env, LAMBDA_ENV.deadLetterQueueUrl),
     modelsPrefix: prefix(env, LAMBDA_ENV.modelsPrefix),
+    modelKey,
+    metricSources: sources,
+    featureSet: parseFeatureSet(env),
+    scaling: { maxStep: scaling.maxStep, cooldownMs: scaling.cooldownMs },
   };
   return scorer === "embedded" ? detect : { ...detect, endpointName: required(env, LAMBDA_ENV.endpointName) };
 }

@@ -40,6 +40,8 @@ describe("parseStackConfig", () => {
       endpoint: { mode: "instance", instanceType: "ml.c5.large", instanceCount: 1 },
       logRetentionDays: 30,
       rawRetentionDays: 30,
+      scaling: { maxStep: 2, cooldownSeconds: 600 },
+      modelBundleKey: "models/current/model-bundle.json",
     });
     expect(cfg.services).toEqual([
       { cluster: "shop-dev", service: "checkout", minTasks: 2, maxTasks: 6 },
@@ -87,6 +89,9 @@ describe("parseStackConfig", () => {
     ["min > max", { services: [{ cluster: "c", service: "s", minTasks: 4, maxTasks: 3 }] }, "container-anomaly-detection:services[0].maxTasks", /a value >= minTasks \(4\), got 3/],
     ["duplicate service", { services: [{ cluster: "c", service: "s", minTasks: 1, maxTasks: 3 }, { cluster: "c", service: "s", minTasks: 1, maxTasks: 2 }] }, "container-anomaly-detection:services[1]", /listed once/],
     ["typo in a service", { services: [{ cluster: "c", service: "s", minTasks: 1, maxTask: 3 }] }, "container-anomaly-detection:services[0].maxTask", /no such setting/],
+    ["services on two clusters", { services: [{ cluster: "a", service: "s", minTasks: 1, maxTasks: 3 }, { cluster: "b", service: "t", minTasks: 1, maxTasks: 3 }] }, "container-anomaly-detection:services[1].cluster", /one stack watches one cluster/],
+    ["a scaling step of 0", { scaling: { maxStep: 0 } }, "container-anomaly-detection:scaling.maxStep", /integer from 1 to 100/],
+    ["a model bundle outside models/", { modelBundleKey: "bundle.json" }, "container-anomaly-detection:modelBundleKey", /a key under models\//],
     ["bad schedule", { collectSchedule: "every 5 minutes" }, "container-anomaly-detection:collectSchedule", /EventBridge schedule/],
     ["plural mismatch", { detectSchedule: "rate(1 minutes)" }, "container-anomaly-detection:detectSchedule", /EventBridge schedule/],
     ["unknown endpoint mode", { endpoint: { mode: "gpu" } }, "container-anomaly-detection:endpoint.mode", /one of "instance", "serverless"/],

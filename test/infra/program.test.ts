@@ -313,7 +313,10 @@ describe("Functions", () => {
       CAD_TOPIC_ARN: out("alertTopicArn"),
       CAD_DEAD_LETTER_QUEUE_URL: out("deadLetterQueueUrl"),
       CAD_MODELS_PREFIX: "models/",
+      CAD_MODEL_KEY: "models/current/model-bundle.json",
+      CAD_SCALING: JSON.stringify({ maxStep: 2, cooldownMs: 600_000 }),
     });
+    expect(JSON.parse(env.CAD_METRIC_SOURCES)).toEqual(JSON.parse((fn("collect").environment as { variables: Record<string, string> }).variables.CAD_METRIC_SOURCES));
     expect(statement(doc, "OwnState").Resource).toEqual(["arn:aws:s3:::cad-dev-bucket-0a1b2c3/state/detector/*", "arn:aws:s3:::cad-dev-bucket-0a1b2c3/state/scaler/*"]);
   });
 });

@@ -22,6 +22,11 @@ const collect: Env = {
 };
 const detect: Env = {
   ...base,
+  AWS_REGION: "eu-west-1",
+  CAD_MODEL_KEY: "models/current/model-bundle.json",
+  CAD_METRIC_SOURCES: collect.CAD_METRIC_SOURCES,
+  CAD_FEATURE_SET: collect.CAD_FEATURE_SET,
+  CAD_SCALING: JSON.stringify({ maxStep: 2, cooldownMs: 600_000 }),
   CAD_SCORER: "sagemaker",
   CAD_ENDPOINT_NAME: "cad-dev-rcf",
   CAD_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:alerts",
@@ -82,14 +87,10 @@ describe("the Lambda environment contract", () => {
 describe("the entry modules", () => {
   const event = { id: "1", "detail-type": "Scheduled Event", source: "aws.events", time: "2026-11-25T01:00:00Z", resources: [] };
 
-  it("parse once per cold start and count invocations", async () => {
-    const handler = createDetectHandler(detect);
-    expect(await handler(event)).toMatchObject({ handler: "detect", scheduledAt: "2026-11-25T01:00:00.000Z", invocation: 1, pipeline: "not-wired" });
-    expect((await handler(event)).invocation).toBe(2);
-  });
-
   it("fail at cold start on a bad environment", () => {
     expect(() => createCollectHandler(base)).toThrow(/CAD_METRIC_SOURCES: is not set/);
+    expect(() => createDetectHandler({ ...detect, CAD_SCALING: JSON.stringify({ maxStep: 0, cooldownMs: 1 }) })).toThrow(/CAD_SCALING: must be/);
+    expect(() => createDetectHandler({ ...detect, AWS_REGION: undefined })).toThrow(/AWS_REGION: is not set/);
   });
 
   it("key runs on the schedule's time, not the wall clock", () => {
