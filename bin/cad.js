@@ -3,6 +3,11 @@
 // tsx's CommonJS loader runs the TypeScript sources directly, so `npx cad` works right after `npm ci`.
 "use strict";
 require("tsx/cjs");
+// `cad … | head` closes the pipe early: that is the reader's choice, not an error worth a stack trace.
+process.stdout.on("error", (err) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
 const { runCli } = require("../cli/main.ts");
 runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code;

@@ -29,8 +29,8 @@ export function parsePositiveInt(option: string): (value: string) => number {
 export function parseIntAtLeast(option: string, min: number, why?: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
-      throw new CliError(`${option} must be a positive integer, got "${value}"`, EXIT_USAGE);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || (min >= 1 && n === 0)) {
+      throw new CliError(`${option} must be ${min >= 1 ? "a positive integer" : "an integer >= 0"}, got "${value}"`, EXIT_USAGE);
     }
     if (n < min) throw new CliError(`${option} must be at least ${min}${why ? ` (${why})` : ""}, got ${n}`, EXIT_USAGE);
     return n;

@@ -1,12 +1,11 @@
 import { alignSamples, type AlignmentReport } from "../runtime/features/alignSamples";
-import { featureDim, validateFeatureSet, type FeatureSet } from "../runtime/features/featureSet";
+import { validateFeatureSet, type FeatureSet } from "../runtime/features/featureSet";
 import { fitNormalisation } from "../runtime/features/normalisation";
 import { minScaleForRole } from "../runtime/features/roleScale";
 import { toVectors } from "../runtime/features/toVectors";
 import type { ModelBundle } from "../runtime/model/modelBundle";
-import { DEFAULT_NUM_TREES, DEFAULT_SAMPLE_SIZE, RandomCutForest } from "../runtime/model/randomCutForest";
-import { fitThreshold } from "../runtime/model/scoreThreshold";
 import type { FeatureRow, MetricSample } from "../runtime/types";
+import { trainOnVectors } from "./trainOnVectors";
 
 export interface TrainOptions {
   readonly featureSet: FeatureSet;
@@ -44,21 +43,6 @@ export function trainOnRows(rows: readonly FeatureRow[], opts: TrainOptions): Om
   const normalisation = fitNormalisation(rows, fs.metrics.length, fs.metrics.map((m) => minScaleForRole(m.role)));
   const vectors = toVectors(rows, fs, normalisation).map((v) => v.vector);
   if (vectors.length === 0) throw new Error(`no complete shingles of ${fs.shingleSize} consecutive gap-free rows in the training data`);
-  const numTrees = opts.numTrees ?? DEFAULT_NUM_TREES;
-  const sampleSize = opts.sampleSize ?? DEFAULT_SAMPLE_SIZE;
-  const seed = opts.seed ?? 42;
-  const forest = RandomCutForest.train(vectors, { numTrees, sampleSize, seed });
-  const trainingScores = vectors.map((v) => forest.score(v));
-  const scoreStats = fitThreshold(trainingScores, opts.sigmas ?? 3);
-  const model: ModelBundle = {
-    format: "cad-model/1",
-    trainedAt: opts.trainedAt ?? new Date().toISOString(),
-    featureSet: fs,
-    normalisation,
-    scoreStats,
-    hyperparameters: { feature_dim: featureDim(fs), num_trees: numTrees, num_samples_per_tree: sampleSize },
-    seed,
-    forest: forest.toState(),
-  };
+  const { model, trainingScores } = trainOnVectors(vectors, fs, normalisation, opts);
   return { model, vectors: vectors.length, trainingScores };
 }

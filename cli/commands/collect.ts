@@ -5,7 +5,7 @@ import { DynatraceMetricSource } from "../../runtime/adapters/dynatrace/Dynatrac
 import { SplunkMetricSource } from "../../runtime/adapters/splunk/SplunkMetricSource";
 import { alignSamples } from "../../runtime/features/alignSamples";
 import { formatFeatureRowsCsv } from "../../runtime/features/featureRowCsv";
-import { validateFeatureSet, type FeatureSet } from "../../runtime/features/featureSet";
+import type { FeatureSet } from "../../runtime/features/featureSet";
 import { mergeSources, type MergeReport } from "../../runtime/features/mergeSources";
 import type { Log, MetricSource, TimeRange } from "../../runtime/ports";
 import type { FeatureRow, MetricSample } from "../../runtime/types";
@@ -13,6 +13,7 @@ import { startDynatraceServer } from "../../test/servers/dynatraceServer";
 import { startSplunkServer } from "../../test/servers/splunkServer";
 import { CliError, EXIT_USAGE } from "../cliError";
 import { COLLECT_ENV_HELP, COLLECT_FEATURE_SET, sourcesFromEnv } from "../collectSources";
+import { loadFeatureSetOption } from "../featureSetOption";
 
 type SourceChoice = "splunk" | "dynatrace" | "both";
 
@@ -53,15 +54,15 @@ export function collectCommand(): Command {
     .option("--since <time>", "start: relative (-24h, -30m, -7d) or ISO-8601", "-24h")
     .option("--until <time>", "end (exclusive): now, relative or ISO-8601", "now")
     .option("--out <file>", "write the feature rows as CSV here (e.g. data/metrics.csv)")
-    .option("--feature-set <file>", "JSON file with the metrics to collect: a feature set, or a model file (model.json) whose feature set to use (default: the docker_stats container metrics)")
+    .option("--feature-set <name|file>", "the metrics to collect: \"collect\" (docker_stats names), \"default\" (the detector's awsecscontainermetrics set), or a JSON file holding a feature set (also a model.json or features.json)", "collect")
     .option("--test", "start loopback Splunk (HTTPS) and Dynatrace servers with generated data and run the real clients against them")
     .option("--verbose", "log debug details to stderr")
     .addHelpText("after", COLLECT_ENV_HELP)
     .action(async (opts: CollectOptions) => {
       const log = stderrLog(Boolean(opts.verbose));
       const now = Date.now();
-      if (opts.test && opts.featureSet) throw new CliError("--feature-set cannot be combined with --test: the loopback servers serve the default container metrics", EXIT_USAGE);
-      const fs = opts.featureSet ? loadFeatureSetFile(opts.featureSet) : COLLECT_FEATURE_SET;
+      if (opts.test && opts.featureSet !== undefined && opts.featureSet !== "collect") throw new CliError("--feature-set cannot be combined with --test: the loopback servers serve the default container metrics", EXIT_USAGE);
+      const fs = loadFeatureSetOption(opts.featureSet ?? "collect");
       const step = fs.stepSeconds * 1000;
       const range = {
         from: Math.floor(parseTime(opts.since, now, "--since") / step) * step,
@@ -213,27 +214,3 @@ function stderrLog(verbose: boolean): Log {
   return { debug: verbose ? write("debug") : () => undefined, info: verbose ? write("info") : () => undefined, warn: write("warn"), error: write("error") };
 }
 
-/**
- * Reads the feature set to collect from a JSON file: either a feature set itself or any object carrying one under
- * `featureSet` (a model file written by training), so collection gathers exactly what a model needs.
- */
-export function loadFeatureSetFile(file: string): FeatureSet {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new CliError(`--feature-set: cannot read ${file}: ${(e as Error).message}`, EXIT_USAGE);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new CliError(`--feature-set: ${file} is not valid JSON (${(e as Error).message})`, EXIT_USAGE);
-  }
-  const candidate = raw !== null && typeof raw === "object" && "featureSet" in raw ? (raw as { featureSet: unknown }).featureSet : raw;
-  try {
-    return validateFeatureSet(candidate as FeatureSet, file);
-  } catch (e) {
-    throw new CliError(`--feature-set: ${(e as Error).message}`, EXIT_USAGE);
-  }
-}

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { runDemo, type DemoResult } from "../demo/runDemo";
 import { parseIntAtLeast, parsePositiveInt } from "../cliError";
+import { startProgress } from "../progress";
 import type { IncidentEvent } from "../../runtime/types";
 
 const fmtTime = (t: number) => new Date(t).toISOString().slice(0, 16).replace("T", " ");
@@ -47,14 +48,16 @@ export function demoCommand(): Command {
     .option("--days <n>", "days to simulate, at least 2 (day 1 trains, the rest are scored)", parseIntAtLeast("--days", 2, "one day trains the model, the following days are scored"), 3)
     .option("--seed <n>", "seed of the simulation and the forest (an integer >= 0)", parseIntAtLeast("--seed", 0), 7)
     .option("--tasks <n>", "tasks (containers) the service starts with", parsePositiveInt("--tasks"), 6)
-    .option("--out <dir>", "where to write alerts.jsonl, model.json and summary.json", "out/demo")
+    .option("--out <dir>", "where to write alerts.jsonl, model.json, summary.json, metrics.csv, truth.csv and report.html", "out/demo")
     .option("--json", "print the summary as JSON instead of text")
     .action(async (o: { days: number; seed: number; tasks: number; out: string; json?: boolean }) => {
       const t0 = Date.now();
+      const progress = startProgress("detect runs", { json: o.json });
       const say = (s: string) => {
-        if (!o.json) process.stdout.write(s + "\n");
+        if (!o.json) progress.log(s);
       };
       say(`Simulating service "checkout" with ${o.tasks} tasks for ${o.days} days (seed ${o.seed}); day 1 trains the model.`);
+
       const result = await runDemo({
         days: o.days,
         seed: o.seed,
@@ -63,7 +66,8 @@ export function demoCommand(): Command {
         onTrained: (m, n) =>
           say(`Trained a ${m.hyperparameters.num_trees}-tree forest on ${n} vectors (${m.featureSet.metrics.length} metrics × shingle ${m.featureSet.shingleSize}); threshold ${m.scoreStats.threshold.toFixed(3)} = mean ${m.scoreStats.mean.toFixed(3)} + 3 × ${m.scoreStats.std.toFixed(3)}.\nStreaming days 2–${o.days} through the detect handler every 5 minutes…\n`),
         onEvent: (e) => say(describeEvent(e)),
-      });
+        onProgress: (done, total) => progress.update(done, total),
+      }).finally(() => progress.stop());
       if (o.json) {
         process.stdout.write(
           JSON.stringify({
@@ -81,5 +85,7 @@ export function demoCommand(): Command {
       }
       say("\n" + formatDemoTable(result));
       say(`\n${result.runs} handler runs, ${result.rowsScored} rows scored in ${((Date.now() - t0) / 1000).toFixed(1)} s. Alerts: ${result.files.alerts}`);
+      say(`Report: ${result.files.report}   Simulated metrics (feature rows): ${result.files.metrics}   Ground truth: ${result.files.truth}`);
+      say(`Next: npx cad train --input ${result.files.metrics} --out out/model.json`);
     });
 }

@@ -1,9 +1,12 @@
 import type { Command } from "commander";
+import { backtestCommand } from "./backtest";
 import { collectCommand } from "./collect";
+import { datasetCommand } from "./dataset";
 import { demoCommand } from "./demo";
+import { trainCommand } from "./train";
 
 /**
  * Every `cad` sub-command, in the order `cad --help` lists them. Each module exports a factory that builds
  * its commander Command; this list is the only place that knows them all.
  */
-export const commandFactories: readonly (() => Command)[] = [demoCommand, collectCommand];
+export const commandFactories: readonly (() => Command)[] = [demoCommand, collectCommand, datasetCommand, trainCommand, backtestCommand];

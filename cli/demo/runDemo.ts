@@ -14,6 +14,12 @@ import { defaultIncidentPlan, type InjectedIncident } from "../../runtime/sim/in
 import { matchIncidents, type MatchReport } from "../../runtime/sim/matchIncidents";
 import type { IncidentEvent, ScalingDecision } from "../../runtime/types";
 import { trainModel } from "../../training/trainModel";
+import { alignSamples } from "../../runtime/features/alignSamples";
+import { formatFeatureRowsCsv } from "../../runtime/features/featureRowCsv";
+import { ScoreRecorder, type ScoredStep } from "../replay/ScoreRecorder";
+import { buildReportModel, type TruthWindow } from "../report/reportModel";
+import { renderReportHtml } from "../report/renderReportHtml";
+import { formatTruthCsv } from "../truthWindows";
 
 export interface DemoOptions {
   readonly days: number;
@@ -26,6 +32,8 @@ export interface DemoOptions {
   readonly detectSettings?: Partial<DetectSettings>;
   /** Called once training is done. */
   readonly onTrained?: (model: ModelBundle, trainingRows: number) => void;
+  /** Called after every detect run with the runs done and the runs in total (for a progress bar). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface DemoResult {
@@ -39,7 +47,13 @@ export interface DemoResult {
   readonly model: ModelBundle;
   readonly runs: number;
   readonly rowsScored: number;
-  readonly files: { readonly alerts: string; readonly model: string; readonly summary: string };
+  /** Every score the handler obtained (container, step, score), in the order scored. */
+  readonly scores: readonly ScoredStep[];
+  /**
+   * alerts.jsonl, model.json, summary.json; metrics.csv (every simulated sample as feature rows, the input
+   * `cad train` / `cad backtest` read); truth.csv (the injected incidents); report.html.
+   */
+  readonly files: { readonly alerts: string; readonly model: string; readonly summary: string; readonly metrics: string; readonly truth: string; readonly report: string };
 }
 
 const MIN = 60_000;
@@ -69,7 +83,16 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
 
   rmSync(opts.out, { recursive: true, force: true });
   mkdirSync(opts.out, { recursive: true });
-  const files = { alerts: join(opts.out, "alerts.jsonl"), model: join(opts.out, "model.json"), summary: join(opts.out, "summary.json") };
+  const files = {
+    alerts: join(opts.out, "alerts.jsonl"),
+    model: join(opts.out, "model.json"),
+    summary: join(opts.out, "summary.json"),
+    metrics: join(opts.out, "metrics.csv"),
+    truth: join(opts.out, "truth.csv"),
+    report: join(opts.out, "report.html"),
+  };
+  // The containers incidents are pinned to, by task index, before any scaling adds tasks.
+  const initialContainers = sim.containers();
   writeFileSync(files.model, JSON.stringify(model));
 
   const events: IncidentEvent[] = [];
@@ -83,10 +106,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   };
   let now = start + DAY;
   const forest = RandomCutForest.fromState(model.forest as NonNullable<ModelBundle["forest"]>);
+  const recorder = new ScoreRecorder(DEFAULT_FEATURE_SET, model.normalisation);
   const detect = makeDetectHandler({
     services: [{ name: DEMO_SERVICE, scaling: { minTasks: opts.tasks, maxTasks: opts.tasks * 2, maxStep: 2, cooldownMs: 10 * MIN } }],
-    source: sim,
-    scorer: new ForestScorer(forest, { explainAbove: model.scoreStats.threshold }),
+    source: recorder.source(sim),
+    scorer: recorder.scorer(new ForestScorer(forest, { explainAbove: model.scoreStats.threshold })),
     model,
     featureSet: DEFAULT_FEATURE_SET,
     alerts,
@@ -99,16 +123,36 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
 
   let runs = 0;
   let rowsScored = 0;
+  const totalRuns = Math.floor((end - start - DAY) / (DEMO_RUN_EVERY_MIN * MIN));
   for (now = start + DAY + DEMO_RUN_EVERY_MIN * MIN; now <= end; now += DEMO_RUN_EVERY_MIN * MIN) {
     sim.advanceTo(now);
     const summary: DetectRunSummary = await detect();
     runs++;
     rowsScored += summary.services.reduce((s, x) => s + x.rowsScored, 0);
+    opts.onProgress?.(runs, totalRuns);
   }
 
   const report = matchIncidents(events, truth, 30 * MIN);
   const scalingActions = sim.scalingLog.map((s) => s.decision);
-  const result: DemoResult = { service: DEMO_SERVICE, start, end, truth, events, report, scalingActions, model, runs, rowsScored, files };
+  const result: DemoResult = { service: DEMO_SERVICE, start, end, truth, events, report, scalingActions, model, runs, rowsScored, scores: recorder.scores, files };
+
+  // Everything the simulator produced, as the collector would have written it: the input of the train → backtest round trip.
+  const allRows = alignSamples(await sim.fetch(DEMO_SERVICE, { from: start, to: end }), DEFAULT_FEATURE_SET, { from: start, to: end }).rows;
+  writeFileSync(files.metrics, formatFeatureRowsCsv(allRows, DEFAULT_FEATURE_SET));
+  const truthWindows: TruthWindow[] = truth.map((t) => ({ service: DEMO_SERVICE, start: t.start, end: t.end, kind: t.kind, container: t.task === undefined ? undefined : initialContainers[t.task] }));
+  writeFileSync(files.truth, formatTruthCsv(truthWindows));
+  const reportModel = buildReportModel({
+    title: `cad demo: simulated service "${DEMO_SERVICE}", ${opts.days} days, ${opts.tasks} tasks, seed ${opts.seed}`,
+    subtitle: `Day 1 trained a ${model.hyperparameters.num_trees}-tree forest; days 2–${opts.days} streamed through the detect handler every ${DEMO_RUN_EVERY_MIN} minutes. Detected ${report.matches.filter((m) => m.detectedBy).length} of ${report.matches.length} injected incidents, ${report.falseAlerts.length} false alert(s).`,
+    featureSet: DEFAULT_FEATURE_SET,
+    threshold: model.scoreStats.threshold,
+    rows: allRows,
+    scores: recorder.scores,
+    events,
+    scaling: sim.scalingLog.map((s) => ({ at: s.at, decision: s.decision, applied: true })),
+    truth: truthWindows,
+  });
+  writeFileSync(files.report, renderReportHtml(reportModel));
   writeFileSync(
     files.summary,
     JSON.stringify({ service: DEMO_SERVICE, days: opts.days, seed: opts.seed, tasks: opts.tasks, runs, rowsScored, threshold: model.scoreStats.threshold, matches: report.matches, falseAlerts: report.falseAlerts, scalingActions }, null, 2),

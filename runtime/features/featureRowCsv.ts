@@ -147,14 +147,20 @@ function quoteCell(cell: string): string {
   return /[",\r\n]/.test(cell) || cell !== cell.trim() ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
-interface CsvRecord {
+/** One CSV record and where it starts. */
+export interface CsvRecord {
   /** 1-based line number where the record starts. */
   readonly line: number;
   readonly cells: string[];
 }
 
-/** RFC 4180 splitter: quoted cells may hold commas, quotes (`""`) and line breaks. Skips blank lines. */
-function splitCsv(text: string, fileName: string): CsvRecord[] {
+/**
+ * RFC 4180 splitter: quoted cells may hold commas, quotes (`""`) and line breaks. Skips blank lines.
+ * Shared with the CLI's other CSV readers (long format, Splunk exports).
+ *
+ * @throws FeatureCsvError naming the file and line of a malformed quote.
+ */
+export function splitCsv(text: string, fileName: string): CsvRecord[] {
   const records: CsvRecord[] = [];
   let cells: string[] = [];
   let cell = "";

@@ -5,6 +5,7 @@ import { toVectors } from "../features/toVectors";
 import { attributeAnomaly } from "../detection/attributeAnomaly";
 import { decideScaling, validateScalingPolicy, type ScalingPolicy } from "../detection/decideScaling";
 import { DEFAULT_INCIDENT_SETTINGS, trackStep, type IncidentSettings, type TrackerEvent } from "../detection/incidentTracker";
+import { modelHealth, type ModelHealth } from "../detection/modelHealth";
 import { gradeOf, type ScoreStats } from "../model/scoreThreshold";
 import type { AlertSink, Clock, Log, MetricSource, RunMetrics, Scaler, Scorer, StateStore } from "../ports";
 import type { Anomaly, IncidentEvent, ScalingDecision } from "../types";
@@ -21,6 +22,8 @@ export interface DetectionModel {
   readonly featureSet: FeatureSet;
   readonly normalisation: Normalisation;
   readonly scoreStats: ScoreStats;
+  /** Share of training vectors above the threshold; when set, runs report their anomaly rate relative to it. */
+  readonly expectedAnomalyRate?: number;
 }
 
 export interface DetectSettings {
@@ -58,6 +61,8 @@ export interface ServiceRunSummary {
   readonly rowsScored: number;
   readonly stepsSkipped: number;
   readonly anomalies: readonly Anomaly[];
+  /** Model health of this run: anomaly rate (and its ratio to training's) and score quantiles. */
+  readonly health?: ModelHealth;
   readonly events: readonly IncidentEvent[];
   readonly scaling?: ScalingDecision & { applied: boolean; dryRun?: boolean; error?: string };
   readonly alertsSent: number;
@@ -141,6 +146,7 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
   let rowsScored = 0;
   let stepsScored = 0;
   let cpuPercent: number | undefined;
+  let scores: number[] = [];
   if (from < end) {
     const contextFrom = from - (fs.shingleSize - 1 + fs.maxFillSteps) * stepMs;
     const fetched = await deps.source.fetch(svc.name, { from: contextFrom, to: end });
@@ -162,6 +168,7 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
       if (vectors.length > 0) deps.metrics?.record("scorerLatencyMs", Date.now() - scoreStarted);
       if (results.length !== vectors.length) throw new Error(`scorer returned ${results.length} scores for ${vectors.length} vectors`);
       rowsScored = vectors.length;
+      scores = results.map((r) => r.score);
       const byStep = new Map<number, { anomalies: Anomaly[]; containers: number }>();
       vectors.forEach((v, i) => {
         const ts = v.row.timestamp;
@@ -285,7 +292,8 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
     state = { ...state, outbox: pending };
     await deps.state.save(key, state, version);
   }
-  const summary: ServiceRunSummary = { service: svc.name, stepsScored, rowsScored, stepsSkipped, anomalies, events, scaling, alertsSent, alertsParked, alertsPending: pending.length };
+  const [health] = modelHealth([{ service: svc.name, rowsScored, anomalies, scores }], deps.model.expectedAnomalyRate);
+  const summary: ServiceRunSummary = { service: svc.name, stepsScored, rowsScored, stepsSkipped, anomalies, health, events, scaling, alertsSent, alertsParked, alertsPending: pending.length };
   if (sendError) throw Object.assign(new Error(`alert delivery failed (${pending.length} pending${alertsParked > 0 ? `, ${alertsParked} parked in the dead-letter queue` : ""}): ${sendError}`), { summary });
   return summary;
 }

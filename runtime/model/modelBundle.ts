@@ -22,6 +22,11 @@ export interface ModelBundle {
   readonly featureSet: FeatureSet;
   readonly normalisation: Normalisation;
   readonly scoreStats: ScoreStats;
+  /**
+   * Share of the training vectors above the threshold (the heavy tail of mean + 3σ makes it ~1–2 %, not the
+   * 0.3 % a normal distribution would give): the baseline of the model-health anomaly-rate alarm.
+   */
+  readonly expectedAnomalyRate?: number;
   readonly hyperparameters: RcfHyperparameters;
   readonly seed: number;
   readonly forest?: ForestState;
@@ -45,6 +50,9 @@ export function parseModelBundle(json: string, source: string): ModelBundle {
     throw new Error(`${source}: "normalisation" must hold "mean" and "std" arrays of ${m} numbers (one per metric)`);
   }
   if (!b.scoreStats || !Number.isFinite(b.scoreStats.threshold)) throw new Error(`${source}: "scoreStats.threshold" is missing or not a number`);
+  if (b.expectedAnomalyRate !== undefined && !(typeof b.expectedAnomalyRate === "number" && b.expectedAnomalyRate >= 0 && b.expectedAnomalyRate <= 1)) {
+    throw new Error(`${source}: "expectedAnomalyRate" must be a fraction in [0, 1], got ${JSON.stringify(b.expectedAnomalyRate)}`);
+  }
   if (!b.hyperparameters || b.hyperparameters.feature_dim !== m * b.featureSet.shingleSize) {
     throw new Error(`${source}: "hyperparameters.feature_dim" is ${b.hyperparameters?.feature_dim}, expected ${m * b.featureSet.shingleSize} (metrics × shingleSize)`);
   }

@@ -27,11 +27,12 @@ export function defaultIncidentPlan(startMs: number, days: number, tasks: number
   const at = (dayIfSpread: number, hourIfSpread: number, hourIfPacked: number) => (spread ? t(dayIfSpread, hourIfSpread) : t(1, hourIfPacked));
   const pick = (i: number) => i % Math.max(1, tasks);
   const plan: [InjectedKind, number, number, number | undefined, string][] = [
-    ["load-spike", at(1, 10, 2), 60, undefined, "traffic ×2.2 on the whole service (saturation)"],
-    ["memory-leak", at(1, 16, 7), 150, pick(1), "memory grows 4 MiB/min in one container"],
-    ["cpu-throttling", at(2, 3, 12), 45, pick(2), "noisy neighbour: one container throttled 25–40 %"],
-    ["network-drop", at(2, 9, 16), 30, pick(3), "one container loses 90 % of its traffic, latency up"],
-    ["crash-loop", at(2, 14, 20), 40, pick(4), "one container restarts every 3 minutes"],
+    // A traffic spike only saturates at a busy hour: doubled night traffic looks like an ordinary afternoon.
+    ["load-spike", at(1, 10, 13), 60, undefined, "traffic ×2.2 on the whole service (saturation)"],
+    ["memory-leak", at(1, 16, 2), 150, pick(1), "memory grows 4 MiB/min in one container"],
+    ["cpu-throttling", at(2, 3, 7), 45, pick(2), "noisy neighbour: one container throttled 25–40 %"],
+    ["network-drop", at(2, 9, 17), 30, pick(3), "one container loses 90 % of its traffic, latency up"],
+    ["crash-loop", at(2, 14, 21), 40, pick(4), "one container restarts every 3 minutes"],
   ];
   return plan.map(([kind, start, minutes, task, description]) => ({ kind, start, end: start + minutes * MIN, task, description }));
 }

@@ -171,6 +171,18 @@ describe("makeDetectHandler with in-memory ports", () => {
     ]);
   });
 
+  it("reports model health per run: anomaly rate, its ratio to training's, and score quantiles", async () => {
+    const h = makeHarness();
+    h.minute = DURING;
+    const s = (await h.detect()).services[0];
+    expect(s.health).toBeDefined();
+    const health = s.health as NonNullable<typeof s.health>;
+    expect(health.rowsScored).toBe(s.rowsScored);
+    expect(health.anomalyRate).toBeCloseTo(s.anomalies.length / s.rowsScored, 12);
+    expect(health.scoreQuantiles?.max).toBe(Math.max(...s.anomalies.map((a) => a.score)));
+    if (h.deps.model.expectedAnomalyRate !== undefined) expect(health.rateRatio).toBeCloseTo((health.anomalyRate as number) / h.deps.model.expectedAnomalyRate, 12);
+  });
+
   it("a dry-run scaler outcome reaches the alert: not applied, marked dry run, and paced like a real action", async () => {
     const h = makeHarness();
     h.scaler.outcome = { applied: false, dryRun: true, target: "desired-count", toTasks: 6, reason: "dry run: would set desiredCount 6" };

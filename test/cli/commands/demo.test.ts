@@ -30,7 +30,7 @@ describe("cad demo usage errors (exit 2, the option named)", () => {
     [["--days", "0"], 'cad: --days must be a positive integer, got "0"'],
     [["--tasks", "abc"], 'cad: --tasks must be a positive integer, got "abc"'],
     [["--tasks", "2.5"], 'cad: --tasks must be a positive integer, got "2.5"'],
-    [["--seed", "-1"], 'cad: --seed must be a positive integer, got "-1"'],
+    [["--seed", "-1"], 'cad: --seed must be an integer >= 0, got "-1"'],
   ])("cad demo %j", async (args, message) => {
     expect(await runCli(["demo", ...args])).toBe(2);
     expect(stderr).toContain(message);

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadFeatureSetFile } from "../../cli/commands/collect";
+import { loadFeatureSetOption as loadFeatureSetFile } from "../../cli/featureSetOption";
+import { COLLECT_FEATURE_SET } from "../../cli/collectSources";
 import type { CliError } from "../../cli/cliError";
 import { DEFAULT_FEATURE_SET } from "../../runtime/features/defaultFeatureSet";
 
@@ -13,7 +14,12 @@ const file = (name: string, text: string) => {
   return p;
 };
 
-describe("cad collect --feature-set", () => {
+describe("--feature-set (cad collect, cad dataset build)", () => {
+  it("knows the named sets", () => {
+    expect(loadFeatureSetFile("default")).toBe(DEFAULT_FEATURE_SET);
+    expect(loadFeatureSetFile("collect")).toBe(COLLECT_FEATURE_SET);
+  });
+
   it("reads a bare feature set", () => {
     expect(loadFeatureSetFile(file("fs.json", JSON.stringify(DEFAULT_FEATURE_SET)))).toEqual(DEFAULT_FEATURE_SET);
   });

@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { buildReportModel, type ReportInput } from "../../../cli/report/reportModel";
+import type { FeatureSet } from "../../../runtime/features/featureSet";
+import type { FeatureRow, Incident } from "../../../runtime/types";
+
+const FS: FeatureSet = { metrics: [{ name: "cpu", role: "cpu" }, { name: "mem", role: "memory" }], stepSeconds: 60, maxFillSteps: 2, shingleSize: 1 };
+const T0 = Date.UTC(2026, 0, 5);
+const MIN = 60_000;
+
+/** `minutes` steps for `containers` containers; cpu = 10 except one spike, mem = minute index. */
+function rows(minutes: number, containers: number, spikeAt: number): FeatureRow[] {
+  const out: FeatureRow[] = [];
+  for (let c = 0; c < containers; c++) for (let i = 0; i < minutes; i++) out.push({ service: "svc", container: `c${c}`, timestamp: T0 + i * MIN, values: [c === 0 && i === spikeAt ? 99 : 10, i], filled: 0, gap: false });
+  return out;
+}
+
+const incident: Incident = {
+  id: "svc:1",
+  service: "svc",
+  status: "resolved",
+  kind: "saturation",
+  start: T0 + 10 * MIN,
+  lastAnomalyAt: T0 + 20 * MIN,
+  resolvedAt: T0 + 25 * MIN,
+  containers: ["c0"],
+  anomalyCount: 3,
+  peakScore: 3.5,
+  peakGrade: 1,
+  threshold: 1.2,
+  topMetrics: [],
+};
+
+function input(minutes: number, containers: number, extra: Partial<ReportInput> = {}): ReportInput {
+  return {
+    title: "t",
+    subtitle: "s",
+    featureSet: FS,
+    threshold: 1.2,
+    rows: rows(minutes, containers, 1234 % minutes),
+    scores: [
+      { service: "svc", container: "c1", timestamp: T0 + 12 * MIN, score: 3.5 },
+      { service: "svc", container: "c0", timestamp: T0 + 12 * MIN, score: 0.5 },
+      { service: "svc", container: "c0", timestamp: T0 + 13 * MIN, score: 0.7 },
+    ],
+    events: [
+      { type: "open", incident: { ...incident, status: "open", resolvedAt: undefined }, at: T0 + 12 * MIN },
+      { type: "resolve", incident, at: T0 + 25 * MIN },
+    ],
+    scaling: [{ at: T0 + 12 * MIN, decision: { service: "svc", action: "scale-out", fromTasks: 2, toTasks: 4, reason: "r" }, applied: true }],
+    truth: [{ service: "svc", start: T0 + 9 * MIN, end: T0 + 30 * MIN, kind: "load-spike" }],
+    ...extra,
+  };
+}
+
+describe("buildReportModel", () => {
+  it("short runs: every step shown, one series per container, highest score per step, windows in seconds", () => {
+    const m = buildReportModel(input(60, 2));
+    const svc = m.services[0];
+    expect(svc.bucketSeconds).toBe(60);
+    expect(svc.x).toHaveLength(60);
+    expect(svc.x[0]).toBe(T0 / 1000);
+    expect(svc.metrics.map((c) => c.name)).toEqual(["cpu", "mem"]);
+    expect(svc.metrics[1].series).toHaveLength(2);
+    expect(svc.metrics[1].series[0].slice(0, 3)).toEqual([0, 1, 2]);
+    expect(svc.maxScore[12]).toBe(3.5);
+    expect(svc.maxScore[13]).toBe(0.7);
+    expect(svc.maxScore[0]).toBeNull();
+    expect(svc.incidents).toEqual([{ from: (T0 + 10 * MIN) / 1000, to: (T0 + 25 * MIN) / 1000, label: "saturation (1 container, peak 3.50)" }]);
+    expect(svc.truth).toEqual([{ from: (T0 + 9 * MIN) / 1000, to: (T0 + 30 * MIN) / 1000, label: "load-spike" }]);
+    expect(svc.scaling).toEqual([{ at: (T0 + 12 * MIN) / 1000, label: "scale-out 2→4" }]);
+    expect(m.summary).toEqual([
+      { service: "svc", containers: 2, from: "2026-01-05 00:00", to: "2026-01-05 01:00", scored: 3, anomalies: 1, incidents: 1, kinds: "saturation", alerts: 2, scalingActions: 1, truthDetected: "1/1" },
+    ]);
+  });
+
+  it("a week of 1-minute data for 20 containers is drawn as min/max per bucket, keeping a one-minute spike", () => {
+    const week = 7 * 24 * 60;
+    const m = buildReportModel(input(week, 20));
+    const svc = m.services[0];
+    expect(svc.bucketSeconds).toBe(Math.ceil(week / 720) * 60);
+    expect(svc.x.length).toBeLessThanOrEqual(2 * 720);
+    expect(svc.metrics[0].series).toHaveLength(20);
+    for (const s of svc.metrics[0].series) expect(s).toHaveLength(svc.x.length);
+    // The spike (one minute, one container) survives as a bucket maximum; other containers stay flat.
+    expect(Math.max(...(svc.metrics[0].series[0] as number[]))).toBe(99);
+    expect(Math.max(...(svc.metrics[0].series[1] as number[]))).toBe(10);
+    // x ascends strictly (uPlot needs it).
+    expect(svc.x.every((t, i) => i === 0 || t > svc.x[i - 1])).toBe(true);
+    expect(JSON.stringify(m).length).toBeLessThan(2_000_000);
+  });
+
+  it("one section per service, each with its own rows, scores, incidents and truth", () => {
+    const base = input(30, 2);
+    const other = rows(30, 3, 5).map((r) => ({ ...r, service: "api" }));
+    const m = buildReportModel({ ...base, rows: [...base.rows, ...other] });
+    expect(m.services.map((s) => s.name)).toEqual(["api", "svc"]);
+    expect(m.summary.map((s) => [s.service, s.containers, s.scored, s.incidents, s.truthDetected])).toEqual([
+      ["api", 3, 0, 0, "0/0"],
+      ["svc", 2, 3, 1, "1/1"],
+    ]);
+    expect(m.services[0].incidents).toEqual([]);
+    expect(m.services[0].scaling).toEqual([]);
+    expect(m.services[0].maxScore.every((v) => v === null)).toBe(true);
+  });
+
+  it("without ground truth the summary says '-'", () => {
+    const m = buildReportModel(input(30, 1, { truth: undefined }));
+    expect(m.summary[0].truthDetected).toBe("-");
+    expect(m.services[0].truth).toEqual([]);
+  });
+});
