@@ -40,15 +40,16 @@ export function correlationIdOf(event: unknown, context?: { readonly awsRequestI
 }
 
 /** Keys Powertools' Logger owns (it drops them from attributes with a warning). */
-const RESERVED = new Set(["level", "message", "sampling_rate", "service", "timestamp"]);
+// An array, not a Set: a module-level Set reaches the Lambda as a plain object (Pulumi closure serialisation).
+const RESERVED: readonly string[] = ["level", "message", "sampling_rate", "service", "timestamp"];
 
 /**
  * Renames fields that would collide with Powertools' own keys: our `service` (the ECS service) becomes
  * `ecsService` — Powertools' `service` is this Lambda's name — and any other reserved key `k` becomes `field_k`.
  */
 export function logAttributes(fields: Record<string, unknown>): Record<string, unknown> {
-  if (!Object.keys(fields).some((k) => RESERVED.has(k))) return fields;
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [RESERVED.has(k) ? (k === "service" ? "ecsService" : `field_${k}`) : k, v]));
+  if (!Object.keys(fields).some((k) => RESERVED.includes(k))) return fields;
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [RESERVED.includes(k) ? (k === "service" ? "ecsService" : `field_${k}`) : k, v]));
 }
 
 /** Adapts Powertools' Logger to the Log port (its signature differs: attributes are variadic). */

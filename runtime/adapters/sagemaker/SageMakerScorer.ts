@@ -48,7 +48,8 @@ export class ModelInvocationError extends Error {
   }
 }
 
-const RETRYABLE_NAMES = new Set([
+// Arrays, not Sets: a module-level Set reaches the Lambda as a plain object (Pulumi closure serialisation).
+const RETRYABLE_NAMES: readonly string[] = [
   "ThrottlingException",
   "ThrottledException",
   "TooManyRequestsException",
@@ -60,8 +61,8 @@ const RETRYABLE_NAMES = new Set([
   "TimeoutError",
   "RequestTimeout",
   "RequestTimeoutException",
-]);
-const RETRYABLE_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN"]);
+];
+const RETRYABLE_CODES: readonly string[] = ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN"];
 
 interface AwsErrorShape {
   readonly name?: string;
@@ -79,8 +80,8 @@ export function isRetryableInvokeError(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const e = error as AwsErrorShape;
   if (e.name === "ModelError") return false;
-  if (e.name !== undefined && RETRYABLE_NAMES.has(e.name)) return true;
-  if (e.code !== undefined && RETRYABLE_CODES.has(e.code)) return true;
+  if (e.name !== undefined && RETRYABLE_NAMES.includes(e.name)) return true;
+  if (e.code !== undefined && RETRYABLE_CODES.includes(e.code)) return true;
   if (e.$retryable) return true;
   const status = e.$metadata?.httpStatusCode;
   return status !== undefined && (status === 429 || status >= 500);

@@ -11,14 +11,15 @@ export class SplunkError extends Error {
 }
 
 /** TLS failure codes from node, for which the fix is a CA bundle, not a retry. */
-const CERT_ERRORS = new Set([
+// An array, not a Set: a module-level Set reaches the Lambda as a plain object (Pulumi closure serialisation).
+const CERT_ERRORS: readonly string[] = [
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
   "CERT_HAS_EXPIRED",
   "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
+];
 
 /** Text of Splunk's `messages: [{type, text}]`, joined, or undefined. */
 export function splunkMessages(data: unknown): string | undefined {
@@ -45,7 +46,7 @@ export function toSplunkError(err: unknown, action: string): SplunkError {
     if (status === 600 || (!Number.isFinite(status) && cause)) {
       const code = cause && typeof cause === "object" && "code" in cause ? String(cause.code) : "";
       const text = cause instanceof Error ? cause.message : String(cause);
-      if (CERT_ERRORS.has(code)) {
+      if (CERT_ERRORS.includes(code)) {
         return new SplunkError(
           `${action}: the server's TLS certificate was rejected (${code}: ${text}). Configure the CA bundle that signed it, or (only for testing) the explicit insecure opt-out.`,
           600,

@@ -1,0 +1,294 @@
+/**
+ * IAM, KMS, S3, SNS and SQS policy documents as small pure functions of plain ARNs, so that tests (and the
+ * CrossGuard pack) can read exactly what each principal may do. Allow statements name their actions and
+ * resources; the only `"*"` resources are for actions AWS does not scope to a resource (each commented).
+ */
+
+/** An IAM policy statement in AWS's JSON shape. */
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Principal?: "*" | { readonly Service?: string | readonly string[]; readonly AWS?: string | readonly string[] };
+  readonly Action: readonly string[];
+  /** Absent only in trust policies. */
+  readonly Resource?: readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly PolicyStatement[];
+}
+
+/** Where the stack runs: enough to build ARNs. */
+export interface AwsScope {
+  /** `aws`, `aws-cn`, `aws-us-gov`. */
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** Bucket layout shared by the collector, the detector, training and SageMaker. Prefixes end with `/`. */
+export const BUCKET_PREFIXES = {
+  /**
+   * Raw metric windows written by the collector (its keys are `metrics/service=<svc>/date=<day>/<start>.csv`);
+   * expired by the lifecycle rule.
+   */
+  raw: "metrics/",
+  /** Training data sets: `training/<version>/train/`. */
+  training: "training/",
+  /** Model artifacts (SageMaker output and the embedded forest's state). */
+  models: "models/",
+  /** Handler state (checkpoints, thresholds, open incidents). */
+  state: "state/",
+} as const;
+
+const doc = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
+
+/** Trust policy letting Lambda assume a function's role. */
+export function lambdaAssumeRolePolicy(): PolicyDocument {
+  return doc({ Sid: "AssumeByLambda", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: ["sts:AssumeRole"] });
+}
+
+/** Trust policy letting SageMaker assume the execution role, only on behalf of this account (confused-deputy guard). */
+export function sageMakerAssumeRolePolicy(accountId: string): PolicyDocument {
+  return doc({
+    Sid: "AssumeBySageMaker",
+    Effect: "Allow",
+    Principal: { Service: "sagemaker.amazonaws.com" },
+    Action: ["sts:AssumeRole"],
+    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+  });
+}
+
+/**
+ * Key policy of the stack's customer-managed key: the account administers it through IAM (the AWS default
+ * statement, so IAM policies can grant use), and the services that encrypt on our behalf without an IAM role —
+ * CloudWatch Logs, CloudWatch alarms publishing to the topic, SNS delivering to the DLQ — may use it only for
+ * resources of this account.
+ */
+export function kmsKeyPolicy(scope: AwsScope): PolicyDocument {
+  const root = `arn:${scope.partition}:iam::${scope.accountId}:root`;
+  const useKey = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+  return doc(
+    { Sid: "AccountAdministersKeyThroughIam", Effect: "Allow", Principal: { AWS: root }, Action: ["kms:*"], Resource: ["*"] },
+    {
+      Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+      Effect: "Allow",
+      Principal: { Service: `logs.${scope.region}.amazonaws.com` },
+      Action: useKey,
+      Resource: ["*"],
+      Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:*` } },
+    },
+    {
+      Sid: "AlarmsAndTopicDeliveriesUseKey",
+      Effect: "Allow",
+      Principal: { Service: ["cloudwatch.amazonaws.com", "sns.amazonaws.com"] },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: ["*"],
+      Condition: { StringEquals: { "aws:SourceAccount": scope.accountId } },
+    },
+  );
+}
+
+/** Denies every request to the bucket that does not use TLS. */
+export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
+  return doc({
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: ["s3:*"],
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  });
+}
+
+/** Lets CloudWatch alarms of this account publish to the alert topic; denies publishing without TLS. */
+export function alertTopicPolicy(topicArn: string, accountId: string): PolicyDocument {
+  return doc(
+    {
+      Sid: "AlarmsPublish",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: ["sns:Publish"],
+      Resource: [topicArn],
+      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    },
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["sns:Publish"],
+      Resource: [topicArn],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  );
+}
+
+/** Lets the alert topic park undeliverable messages in the dead-letter queue. */
+export function deadLetterQueuePolicy(queueArn: string, topicArn: string): PolicyDocument {
+  return doc({
+    Sid: "TopicRedrive",
+    Effect: "Allow",
+    Principal: { Service: "sns.amazonaws.com" },
+    Action: ["sqs:SendMessage"],
+    Resource: [queueArn],
+    Condition: { ArnEquals: { "aws:SourceArn": topicArn } },
+  });
+}
+
+/** What every function needs: its own log streams, the DLQ as on-failure destination, the key for both. */
+export interface FunctionBaseResources {
+  /** ARN of the function's log group (without the `:*` suffix). */
+  readonly logGroupArn: string;
+  readonly deadLetterQueueArn: string;
+  readonly keyArn: string;
+}
+
+function functionBase(r: FunctionBaseResources): PolicyStatement[] {
+  return [
+    { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${r.logGroupArn}:*`] },
+    // Lambda's on-failure destination sends with the function's role; the detector also parks refused alerts there.
+    { Sid: "OnFailureDestination", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [r.deadLetterQueueArn] },
+    { Sid: "UseStackKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [r.keyArn] },
+  ];
+}
+
+export interface CollectorResources extends FunctionBaseResources {
+  readonly bucketArn: string;
+}
+
+/** The collector writes raw windows and its own checkpoint; it reads nothing else. */
+export function collectorPolicy(r: CollectorResources): PolicyDocument {
+  return doc(
+    ...functionBase(r),
+    { Sid: "WriteRawWindows", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.raw}*`] },
+    {
+      Sid: "OwnCheckpoint",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject"],
+      Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.state}collector/*`],
+    },
+    {
+      Sid: "ListOwnPrefixes",
+      Effect: "Allow",
+      Action: ["s3:ListBucket"],
+      Resource: [r.bucketArn],
+      Condition: { StringLike: { "s3:prefix": [`${BUCKET_PREFIXES.raw}*`, `${BUCKET_PREFIXES.state}collector/*`] } },
+    },
+  );
+}
+
+export interface DetectorResources extends FunctionBaseResources {
+  readonly bucketArn: string;
+  readonly topicArn: string;
+  /** The SageMaker endpoint's ARN, when the scorer is `sagemaker`. */
+  readonly endpointArn?: string;
+  /** ARNs of the ECS services the detector may describe and scale. */
+  readonly serviceArns: readonly string[];
+  readonly scope: AwsScope;
+}
+
+/**
+ * The detector reads windows and models, keeps its state, publishes alerts, scores on the endpoint and scales
+ * exactly the configured services.
+ */
+export function detectorPolicy(r: DetectorResources): PolicyDocument {
+  const { partition, region, accountId } = r.scope;
+  const statements: PolicyStatement[] = [
+    ...functionBase(r),
+    {
+      Sid: "ReadWindowsAndModels",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.raw}*`, `${r.bucketArn}/${BUCKET_PREFIXES.models}*`],
+    },
+    {
+      // Detection state and the scaler's records (raised capacity, cooldowns) live under their own prefixes.
+      Sid: "OwnState",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject"],
+      Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.state}detector/*`, `${r.bucketArn}/${BUCKET_PREFIXES.state}scaler/*`],
+    },
+    {
+      Sid: "ListReadablePrefixes",
+      Effect: "Allow",
+      Action: ["s3:ListBucket"],
+      Resource: [r.bucketArn],
+      Condition: {
+        StringLike: { "s3:prefix": [`${BUCKET_PREFIXES.raw}*`, `${BUCKET_PREFIXES.models}*`, `${BUCKET_PREFIXES.state}detector/*`, `${BUCKET_PREFIXES.state}scaler/*`] },
+      },
+    },
+    { Sid: "PublishAlerts", Effect: "Allow", Action: ["sns:Publish"], Resource: [r.topicArn] },
+    { Sid: "ScaleConfiguredServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: [...r.serviceArns] },
+    // DescribeScalableTargets supports no resource-level permission: AWS requires "*" for it (read-only).
+    { Sid: "DescribeScalableTargets", Effect: "Allow", Action: ["application-autoscaling:DescribeScalableTargets"], Resource: ["*"] },
+    {
+      // Scalable-target ARNs carry a generated id, so the statement is scoped by the documented condition keys.
+      Sid: "RaiseMinCapacityOfEcsServices",
+      Effect: "Allow",
+      Action: ["application-autoscaling:RegisterScalableTarget"],
+      Resource: [`arn:${partition}:application-autoscaling:${region}:${accountId}:scalable-target/*`],
+      Condition: {
+        StringEquals: {
+          "application-autoscaling:service-namespace": "ecs",
+          "application-autoscaling:scalable-dimension": "ecs:service:DesiredCount",
+        },
+      },
+    },
+  ];
+  if (r.endpointArn !== undefined) {
+    statements.push({ Sid: "ScoreOnEndpoint", Effect: "Allow", Action: ["sagemaker:InvokeEndpoint"], Resource: [r.endpointArn] });
+  }
+  return doc(...statements);
+}
+
+export interface SageMakerResources {
+  readonly bucketArn: string;
+  readonly keyArn: string;
+  /** Version label of the training data set the job reads (`training/<version>/`). */
+  readonly trainingDataVersion: string;
+  readonly scope: AwsScope;
+}
+
+/** The SageMaker execution role reads one training data set, writes and reads model artifacts, logs its jobs. */
+export function sageMakerExecutionPolicy(r: SageMakerResources): PolicyDocument {
+  const { partition, region, accountId } = r.scope;
+  const trainingPrefix = `${BUCKET_PREFIXES.training}${r.trainingDataVersion}/`;
+  return doc(
+    { Sid: "ReadTrainingData", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${r.bucketArn}/${trainingPrefix}*`] },
+    {
+      Sid: "ListTrainingData",
+      Effect: "Allow",
+      Action: ["s3:ListBucket"],
+      Resource: [r.bucketArn],
+      Condition: { StringLike: { "s3:prefix": [`${trainingPrefix}*`] } },
+    },
+    { Sid: "ModelArtifacts", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.models}*`] },
+    {
+      Sid: "UseStackKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:CreateGrant", "kms:DescribeKey"],
+      Resource: [r.keyArn],
+    },
+    {
+      Sid: "WriteJobLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: [`arn:${partition}:logs:${region}:${accountId}:log-group:/aws/sagemaker/*`],
+    },
+    {
+      // PutMetricData supports no resource-level permission; the namespace condition confines it to SageMaker's.
+      Sid: "PublishJobMetrics",
+      Effect: "Allow",
+      Action: ["cloudwatch:PutMetricData"],
+      Resource: ["*"],
+      Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/*" } },
+    },
+  );
+}
+
+/** ARN of an ECS service (long ARN format, which includes the cluster). */
+export function ecsServiceArn(scope: AwsScope, cluster: string, service: string): string {
+  return `arn:${scope.partition}:ecs:${scope.region}:${scope.accountId}:service/${cluster}/${service}`;
+}

@@ -1,0 +1,171 @@
+/**
+ * One scheduled Lambda with everything it needs to run safely: its own role with an explicit inline policy
+ * (no managed policies), a KMS-encrypted log group with retention, the function itself (an inline
+ * CallbackFunction whose factory runs once per cold start), async-invocation limits with the dead-letter queue
+ * as on-failure destination, an EventBridge schedule, and an alarm on errors.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { lambdaAssumeRolePolicy, type PolicyDocument } from "./iamDocuments";
+
+/** Async-invocation retries allowed by Lambda (0–2). */
+export type RetryAttempts = 0 | 1 | 2;
+
+export interface ScheduledFunctionArgs {
+  /** Physical function name; the log group is `/aws/lambda/<functionName>`. At most 64 characters. */
+  readonly functionName: string;
+  readonly description: string;
+  /** Called once per cold start inside the Lambda; returns the invocation handler. Serialised with its closure. */
+  readonly callbackFactory: aws.lambda.CallbackFactory<unknown, unknown>;
+  /** The role's complete inline policy (build it with the functions of iamDocuments.ts). */
+  readonly policy: pulumi.Input<PolicyDocument>;
+  /** EventBridge schedule expression (validated by the config). */
+  readonly schedule: string;
+  readonly environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  readonly layers: pulumi.Input<string>[];
+  readonly memorySizeMb: number;
+  /** Hard limit of one invocation, seconds. */
+  readonly timeoutSeconds: number;
+  /** Reserved concurrency; 1 makes runs strictly sequential. Unset: unreserved. */
+  readonly reservedConcurrency?: number;
+  readonly retryAttempts: RetryAttempts;
+  /** Events older than this are dropped to the DLQ instead of retried, seconds (60–21600). */
+  readonly maximumEventAgeSeconds: number;
+  readonly deadLetterQueueArn: pulumi.Input<string>;
+  /** Topic the error alarm notifies. */
+  readonly alarmTopicArn: pulumi.Input<string>;
+  /** Encrypts the log group and the function's environment variables. */
+  readonly keyArn: pulumi.Input<string>;
+  /** CloudWatch Logs retention (one of the values CloudWatch accepts). */
+  readonly logRetentionDays: number;
+  /**
+   * Production dependencies this function never loads, left out of its archive (besides the AWS SDK, which is
+   * always left out). Pulumi otherwise zips every production dependency into every function.
+   */
+  readonly excludePackages?: readonly string[];
+}
+
+/**
+ * Production dependencies not to zip into the function: the AWS SDK v3 clients, which the nodejs22.x runtime
+ * provides (zipping them made a trivial function 15 MB). Read from package.json so a new client is covered.
+ */
+export function awsSdkPackages(dependencies: Readonly<Record<string, string>>): string[] {
+  return Object.keys(dependencies).filter((name) => name.startsWith("@aws-sdk/")).sort();
+}
+
+function packageDependencies(): Record<string, string> {
+  const manifest = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  return manifest.dependencies ?? {};
+}
+
+/** The log group Lambda writes to for a function name. */
+export function lambdaLogGroupName(functionName: string): string {
+  return `/aws/lambda/${functionName}`;
+}
+
+export class ScheduledFunction extends pulumi.ComponentResource {
+  readonly role: aws.iam.Role;
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
+  readonly schedule: aws.cloudwatch.EventRule;
+  readonly errorAlarm: aws.cloudwatch.MetricAlarm;
+
+  constructor(name: string, args: ScheduledFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cad:functions:ScheduledFunction", name, {}, opts);
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(args.functionName)) {
+      throw new Error(`ScheduledFunction "${name}": functionName must be 1-64 letters, digits, '-' or '_', got "${args.functionName}"`);
+    }
+    if (args.timeoutSeconds < 1 || args.timeoutSeconds > 900) throw new Error(`ScheduledFunction "${name}": timeoutSeconds must be 1-900, got ${args.timeoutSeconds}`);
+    if (args.maximumEventAgeSeconds < 60 || args.maximumEventAgeSeconds > 21_600) {
+      throw new Error(`ScheduledFunction "${name}": maximumEventAgeSeconds must be 60-21600, got ${args.maximumEventAgeSeconds}`);
+    }
+
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      { description: `Execution role of ${args.functionName}`, assumeRolePolicy: JSON.stringify(lambdaAssumeRolePolicy()) },
+      { parent: this },
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      { role: this.role.id, policy: pulumi.output(args.policy).apply((p) => JSON.stringify(p)) },
+      { parent: this },
+    );
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: lambdaLogGroupName(args.functionName), retentionInDays: args.logRetentionDays, kmsKeyId: args.keyArn },
+      { parent: this },
+    );
+
+    this.function = new aws.lambda.CallbackFunction<unknown, unknown>(
+      `${name}-function`,
+      {
+        name: args.functionName,
+        description: args.description,
+        callbackFactory: args.callbackFactory,
+        role: this.role,
+        runtime: aws.lambda.Runtime.NodeJS22dX,
+        architectures: ["x86_64"],
+        memorySize: args.memorySizeMb,
+        timeout: args.timeoutSeconds,
+        ...(args.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: args.reservedConcurrency }),
+        environment: { variables: args.environment },
+        kmsKeyArn: args.keyArn,
+        layers: args.layers,
+        loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+        codePathOptions: { extraExcludePackages: [...awsSdkPackages(packageDependencies()), ...(args.excludePackages ?? [])] },
+      },
+      // The role must be able to write logs and reach the DLQ before the first invocation.
+      { parent: this, dependsOn: [rolePolicy, this.logGroup] },
+    );
+
+    new aws.lambda.FunctionEventInvokeConfig(
+      `${name}-async`,
+      {
+        functionName: this.function.name,
+        maximumRetryAttempts: args.retryAttempts,
+        maximumEventAgeInSeconds: args.maximumEventAgeSeconds,
+        destinationConfig: { onFailure: { destination: args.deadLetterQueueArn } },
+      },
+      { parent: this },
+    );
+
+    this.schedule = new aws.cloudwatch.EventRule(
+      `${name}-schedule`,
+      { description: `Runs ${args.functionName} on ${args.schedule}`, scheduleExpression: args.schedule },
+      { parent: this },
+    );
+    const permission = new aws.lambda.Permission(
+      `${name}-invoke`,
+      { action: "lambda:InvokeFunction", function: this.function.name, principal: "events.amazonaws.com", sourceArn: this.schedule.arn },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-target`,
+      { rule: this.schedule.name, arn: this.function.arn },
+      { parent: this, dependsOn: [permission] },
+    );
+
+    this.errorAlarm = new aws.cloudwatch.MetricAlarm(
+      `${name}-errors`,
+      {
+        alarmDescription: `${args.functionName} failed (see its log group ${lambdaLogGroupName(args.functionName)})`,
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: this.function.name },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [args.alarmTopicArn],
+        okActions: [args.alarmTopicArn],
+      },
+      { parent: this },
+    );
+
+    this.registerOutputs({ functionName: this.function.name, functionArn: this.function.arn, roleArn: this.role.arn });
+  }
+}

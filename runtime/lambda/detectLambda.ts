@@ -1,0 +1,116 @@
+/**
+ * Lambda entry module of the detector. The Pulumi program's CallbackFunction calls {@link createDetectHandler}
+ * once per cold start (its `callbackFactory`): the environment is parsed and the S3 client and Vault reader are
+ * built once; on the first run the model bundle is read from the bucket, the credentials from Vault (through the
+ * vault-lambda-extension's proxy), and makeDetectHandler is wired with the production adapters
+ * (createAwsAdapters: S3 state, SageMaker or embedded scorer, SNS alerts with the DLQ, ECS scaler).
+ *
+ * Each scheduled run detects on every watched service, keyed on the schedule's time (the handler's clock), and
+ * rejects when a service failed so that Lambda retries and finally parks the event in the dead-letter queue.
+ * Reserved concurrency 1 guarantees runs never overlap.
+ */
+import { S3Client } from "@aws-sdk/client-s3";
+import { createAwsAdapters } from "../adapters/aws/createAwsAdapters";
+import { correlationIdOf, RunObservability, type LambdaContextLike } from "../adapters/observability/RunObservability";
+import { S3ObjectStore } from "../adapters/s3/S3ObjectStore";
+import { VaultSecrets } from "../adapters/vault/VaultSecrets";
+import { makeDetectHandler, type DetectRunSummary } from "../handlers/makeDetectHandler";
+import { ForestScorer } from "../model/forestScorer";
+import { parseModelBundle, type ModelBundle } from "../model/modelBundle";
+import { RandomCutForest } from "../model/randomCutForest";
+import type { Log } from "../ports";
+import { parseDetectEnv, type DetectEnv, type Env } from "./lambdaEnv";
+import { mergedMetricSource } from "./mergedMetricSource";
+import { metricSourcesFromSettings } from "./metricSourcesFromSettings";
+import { scheduledTime } from "./scheduledEvent";
+
+/** What one scheduled detector run did. */
+export interface DetectLambdaResult {
+  readonly handler: "detect";
+  /** The schedule's firing time (ISO-8601): the run's clock. */
+  readonly scheduledAt: string;
+  readonly scorer: "sagemaker" | "embedded";
+  /** When the model bundle was trained. */
+  readonly modelTrainedAt: string;
+  readonly summary: DetectRunSummary;
+}
+
+async function loadModel(objects: S3ObjectStore, config: DetectEnv): Promise<ModelBundle> {
+  const where = `s3://${config.bucket}/${config.modelKey}`;
+  const text = await objects.get(config.modelKey);
+  if (text === undefined) throw new Error(`no model bundle at ${where}: train one (cad train) and upload it there`);
+  const bundle = parseModelBundle(text, where);
+  if (config.scorer === "embedded" && bundle.forest === undefined) throw new Error(`${where} has no forest: the embedded scorer needs one`);
+  return bundle;
+}
+
+/** Parses the environment and builds the clients once; returns the invocation handler. Throws LambdaEnvError on a bad environment. */
+export function createDetectHandler(env: Env = process.env): (event: unknown, context?: LambdaContextLike) => Promise<DetectLambdaResult> {
+  const config: DetectEnv = parseDetectEnv(env);
+  const region = env.AWS_REGION;
+  if (region === undefined || region === "") throw new Error("environment variable AWS_REGION: is not set (the Lambda runtime sets it)");
+  const observability = new RunObservability({ serviceName: "detector", namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "ContainerAnomalyDetection", dimensions: { environment: config.environment } });
+  const objects = new S3ObjectStore(new S3Client({}), config.bucket);
+  const secrets = new VaultSecrets({ address: config.vault.proxyAddress, mount: config.vault.kvMount });
+  let now = 0;
+  let runLog: Log | undefined;
+  const clock = { now: () => now };
+  // Adapters are wired once, but each run logs with its own correlation id.
+  const log: Log = {
+    debug: (m, f) => runLog?.debug(m, f),
+    info: (m, f) => runLog?.info(m, f),
+    warn: (m, f) => runLog?.warn(m, f),
+    error: (m, f) => runLog?.error(m, f),
+  };
+  let wired: { detect: () => Promise<DetectRunSummary>; model: ModelBundle } | undefined;
+
+  async function wire(): Promise<{ detect: () => Promise<DetectRunSummary>; model: ModelBundle }> {
+    const model = await loadModel(objects, config);
+    const credentials = await secrets.read(config.vault.secretPath);
+    const sources = metricSourcesFromSettings(config.metricSources, model.featureSet, credentials, `${config.vault.kvMount}/${config.vault.secretPath}`, log);
+    const bounds = (s: DetectEnv["services"][number]) => ({ minTasks: s.minTasks, maxTasks: s.maxTasks, maxStep: config.scaling.maxStep, cooldownMs: config.scaling.cooldownMs });
+    const adapters = createAwsAdapters(
+      {
+        region: region as string,
+        scorer: config.scorer === "sagemaker" && config.endpointName !== undefined ? { kind: "sagemaker", endpointName: config.endpointName } : { kind: "embedded" },
+        alerts: { topicArn: config.topicArn, deadLetterQueueUrl: config.deadLetterQueueUrl },
+        scaling: {
+          cluster: config.services[0].cluster,
+          defaultBounds: bounds(config.services[0]),
+          serviceBounds: Object.fromEntries(config.services.map((s) => [s.service, bounds(s)])),
+          maxStep: config.scaling.maxStep,
+          cooldownMs: config.scaling.cooldownMs,
+        },
+        state: { bucket: config.bucket, prefix: config.statePrefix },
+        vault: { address: config.vault.proxyAddress, mount: config.vault.kvMount },
+      },
+      {
+        clock,
+        log,
+        embeddedScorer: () => new ForestScorer(RandomCutForest.fromState(model.forest as NonNullable<ModelBundle["forest"]>), { explainAbove: model.scoreStats.threshold }),
+      },
+    );
+    const detect = makeDetectHandler({
+      services: config.services.map((s) => ({ name: s.service, scaling: bounds(s) })),
+      source: mergedMetricSource(sources, model.featureSet.stepSeconds),
+      scorer: adapters.scorer,
+      model,
+      featureSet: config.featureSet,
+      alerts: adapters.alerts,
+      scaler: adapters.scaler,
+      state: adapters.state,
+      clock,
+      log,
+    });
+    return { detect, model };
+  }
+
+  return async (event: unknown, context?: LambdaContextLike): Promise<DetectLambdaResult> => {
+    now = scheduledTime(event);
+    runLog = observability.beginRun(correlationIdOf(event, context), context).log;
+    wired ??= await wire();
+    const summary = await wired.detect();
+    runLog.info("detector run done", { services: summary.services.length });
+    return { handler: "detect", scheduledAt: new Date(now).toISOString(), scorer: config.scorer, modelTrainedAt: wired.model.trainedAt, summary };
+  };
+}
