@@ -41,7 +41,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["runtime/model/**/*.ts", "runtime/features/**/*.ts", "runtime/detection/**/*.ts", "runtime/evaluation/**/*.ts", "runtime/types.ts", "runtime/ports.ts"],
+    files: ["runtime/model/**/*.ts", "runtime/features/**/*.ts", "runtime/detection/**/*.ts", "runtime/evaluation/**/*.ts", "runtime/errors/**/*.ts", "runtime/types.ts", "runtime/ports.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [pulumi, edges] }] },
   },
   {

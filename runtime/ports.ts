@@ -3,6 +3,7 @@
  * SageMaker, SNS, ECS, S3, Vault, the simulator, files) implement them; handlers only see these.
  */
 import type { IncidentEvent, MetricSample, ScalingDecision } from "./types";
+import { CadError } from "./errors/CadError";
 
 /** A half-open time range [from, to) in epoch ms. */
 export interface TimeRange {
@@ -66,10 +67,9 @@ export interface Versioned<T> {
 }
 
 /** Thrown by StateStore.save when the stored version is not the expected one (another writer won). */
-export class StateConflictError extends Error {
+export class StateConflictError extends CadError {
   constructor(readonly key: string) {
-    super(`state "${key}" was changed by another writer; reload and retry`);
-    this.name = "StateConflictError";
+    super(`state "${key}" was changed by another writer; reload and retry`, "StateConflictError");
   }
 }
 

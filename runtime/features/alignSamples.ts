@@ -1,5 +1,6 @@
 import type { FeatureRow, MetricSample } from "../types";
 import type { FeatureSet } from "./featureSet";
+import { CadError } from "../errors/CadError";
 
 /** What alignment did to its input, so callers can report it instead of hiding it. */
 export interface AlignmentReport {
@@ -24,10 +25,9 @@ export interface AlignedRows {
 }
 
 /** Thrown for input that cannot be aligned at all; the message names the offending sample. */
-export class InvalidSampleError extends Error {
+export class InvalidSampleError extends CadError {
   constructor(message: string) {
-    super(message);
-    this.name = "InvalidSampleError";
+    super(message, "InvalidSampleError");
   }
 }
 

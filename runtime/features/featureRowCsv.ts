@@ -1,5 +1,6 @@
 import type { FeatureRow } from "../types";
 import type { FeatureSet } from "./featureSet";
+import { CadError } from "../errors/CadError";
 
 /**
  * The CSV form of feature rows: what the collector writes to S3 and what the CLI and training read back.
@@ -20,14 +21,13 @@ import type { FeatureSet } from "./featureSet";
 export const FEATURE_CSV_KEY_COLUMNS = ["timestamp", "service", "container"] as const;
 
 /** Thrown for CSV that does not match the format; the message names the file, line and column. */
-export class FeatureCsvError extends Error {
+export class FeatureCsvError extends CadError {
   constructor(
     readonly fileName: string,
     readonly line: number,
     message: string,
   ) {
-    super(`${fileName}:${line}: ${message}`);
-    this.name = "FeatureCsvError";
+    super(`${fileName}:${line}: ${message}`, "FeatureCsvError");
   }
 }
 

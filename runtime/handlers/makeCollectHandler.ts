@@ -4,6 +4,7 @@ import { validateFeatureSet, type FeatureSet } from "../features/featureSet";
 import { mergeSources, type MergeReport } from "../features/mergeSources";
 import type { Clock, Log, MetricSource, ObjectStore, StateStore, TimeRange } from "../ports";
 import type { MetricSample } from "../types";
+import { CadError } from "../errors/CadError";
 
 /** Bounds of what one collector run reads. All in milliseconds. */
 export interface CollectLimits {
@@ -61,10 +62,9 @@ export interface CollectResult {
 }
 
 /** Thrown when a source fails: nothing is written for that window and the checkpoint stays. */
-export class CollectError extends Error {
+export class CollectError extends CadError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "CollectError";
+    super(message, "CollectError", options);
   }
 }
 

@@ -10,6 +10,7 @@ import { gradeOf, type ScoreStats } from "../model/scoreThreshold";
 import type { AlertSink, Clock, Log, MetricSource, RunMetrics, Scaler, Scorer, StateStore } from "../ports";
 import type { Anomaly, IncidentEvent, ScalingDecision } from "../types";
 import { detectorStateKey, initialDetectorState, type ServiceDetectorState } from "./detectorState";
+import { CadError } from "../errors/CadError";
 
 /** One watched service and the bounds within which it may be scaled. */
 export interface WatchedService {
@@ -78,10 +79,9 @@ export interface DetectRunSummary {
 }
 
 /** Thrown after every service was processed when at least one failed, so the platform retries the run. */
-export class DetectRunError extends Error {
+export class DetectRunError extends CadError {
   constructor(readonly summary: DetectRunSummary) {
-    super(`detect run failed for ${summary.services.filter((s) => s.error).map((s) => `${s.service} (${s.error})`).join("; ")}`);
-    this.name = "DetectRunError";
+    super(`detect run failed for ${summary.services.filter((s) => s.error).map((s) => `${s.service} (${s.error})`).join("; ")}`, "DetectRunError");
   }
 }
 

@@ -5,6 +5,8 @@
  */
 import { writeFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
+import { StateConflictError } from "../../runtime/ports";
+import { VaultError } from "../../runtime/adapters/vault/VaultSecrets";
 import { LruCache, PlainConflictError, reservedLookups, SerialisableConflictError } from "../fixtures/serialisation/runtimeIdioms";
 
 /** What the serialised handler reports. */
@@ -17,6 +19,8 @@ export interface IdiomsReport {
   readonly plain: { message: string; name: string; key: string; isInstance: boolean };
   readonly serialisable: { message: string; name: string; key: string; isInstance: boolean; hasStack: boolean };
   readonly lookups: { list: boolean; set: boolean | string };
+  /** The runtime's own errors (all extend CadError). */
+  readonly runtimeErrors: { message: string; name: string; key: string; isInstance: boolean; hasStack: boolean; cause?: string }[];
 }
 
 const factory = () => {
@@ -30,7 +34,8 @@ const factory = () => {
         throw make();
       } catch (e) {
         const error = e as Error & { key: string };
-        return { message: String(error.message), name: error.name, key: error.key, isInstance: e instanceof type, hasStack: typeof error.stack === "string" && error.stack.length > 0 };
+        const cause = error.cause instanceof Error ? { cause: error.cause.message } : {};
+        return { message: String(error.message), name: error.name, key: error.key, isInstance: e instanceof type, hasStack: typeof error.stack === "string" && error.stack.length > 0, ...cause };
       }
     };
     return {
@@ -42,6 +47,10 @@ const factory = () => {
       plain: describe(() => new PlainConflictError("k1"), PlainConflictError),
       serialisable: describe(() => new SerialisableConflictError("k2"), SerialisableConflictError),
       lookups: reservedLookups("message"),
+      runtimeErrors: [
+        describe(() => new StateConflictError("detector/checkout.json"), StateConflictError),
+        describe(() => new VaultError("unreachable", "cad/splunk", "Vault is unreachable", undefined, new Error("ECONNREFUSED")), VaultError),
+      ],
     };
   };
 };

@@ -57,6 +57,13 @@ describe("runtime classes inside a serialised Lambda", () => {
     });
   });
 
+  it("the runtime's own errors (CadError subclasses) keep message, name, stack and cause", () => {
+    expect(report.runtimeErrors).toEqual([
+      { message: 'state "detector/checkout.json" was changed by another writer; reload and retry', name: "StateConflictError", key: "detector/checkout.json", isInstance: true, hasStack: true },
+      { message: "Vault is unreachable", name: "VaultError", key: undefined, isInstance: true, hasStack: true, cause: "ECONNREFUSED" },
+    ]);
+  });
+
   it("a module-level Set arrives as a plain object; an array works", () => {
     expect(report.lookups.list).toBe(true);
     expect(report.lookups.set).toMatch(/incompatible receiver/);

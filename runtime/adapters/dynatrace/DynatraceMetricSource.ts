@@ -1,6 +1,7 @@
 import type { Log, MetricSource, TimeRange } from "../../ports";
 import type { MetricSample } from "../../types";
 import { dynatraceSeriesToSamples, resolutionMs, type DynatraceSeriesReport } from "./dynatraceSeriesToSamples";
+import { CadError } from "../../errors/CadError";
 
 /** One metric of the feature set and the Dynatrace selector that measures it. */
 export interface DynatraceMetricQuery {
@@ -43,13 +44,12 @@ export interface DynatraceMetricSourceDeps {
 }
 
 /** A failed request or an unusable response; the message names the metric and what was wrong. */
-export class DynatraceError extends Error {
+export class DynatraceError extends CadError {
   constructor(
     message: string,
     readonly status?: number,
   ) {
-    super(message);
-    this.name = "DynatraceError";
+    super(message, "DynatraceError");
   }
 }
 

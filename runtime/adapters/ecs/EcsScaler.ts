@@ -8,6 +8,7 @@ import { DescribeServicesCommand, UpdateServiceCommand, type ECSClient, type Ser
 import { StateConflictError, type Clock, type Log, type Scaler, type ScalingOutcome, type ServiceCapacity, type StateStore } from "../../ports";
 import type { ScalingDecision } from "../../types";
 import { checkBounds, planRestore, planScaleOut, type CapacitySetting, type ScalerRecord, type ScalingBounds, type ScalingPlan } from "./scalingPlan";
+import { CadError } from "../../errors/CadError";
 
 export interface EcsScalerOptions {
   readonly ecs: ECSClient;
@@ -36,13 +37,12 @@ export interface EcsScalerOptions {
 }
 
 /** Scaling was not attempted because it would be unsafe now (deployment, cooldown, another writer). Retry later. */
-export class ScalingRefusedError extends Error {
+export class ScalingRefusedError extends CadError {
   constructor(
     readonly service: string,
     readonly why: string,
   ) {
-    super(`scaling of "${service}" refused: ${why}`);
-    this.name = "ScalingRefusedError";
+    super(`scaling of "${service}" refused: ${why}`, "ScalingRefusedError");
   }
 }
 

@@ -1,3 +1,4 @@
+import { CadError } from "../../errors/CadError";
 /**
  * Retries an operation with "full jitter" exponential back-off inside a total time budget.
  * Time and randomness are injected, so tests run without sleeping and are deterministic.
@@ -34,7 +35,7 @@ export const systemRetryEnvironment: RetryEnvironment = {
 };
 
 /** Thrown when a retryable failure persisted until the attempts or the deadline ran out. `cause` is the last failure. */
-export class RetryGaveUpError extends Error {
+export class RetryGaveUpError extends CadError {
   constructor(
     readonly operation: string,
     readonly attempts: number,
@@ -47,8 +48,7 @@ export class RetryGaveUpError extends Error {
       why === "attempts"
         ? `after ${attempts} attempts (${elapsedMs} ms)`
         : `after ${attempts} attempts: the next back-off would pass the deadline (${elapsedMs} ms spent)`;
-    super(`${operation} failed ${limit}; last error: ${detail}`, { cause });
-    this.name = "RetryGaveUpError";
+    super(`${operation} failed ${limit}; last error: ${detail}`, "RetryGaveUpError", { cause });
   }
 }
 

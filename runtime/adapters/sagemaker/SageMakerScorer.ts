@@ -2,6 +2,7 @@ import { InvokeEndpointCommand, type SageMakerRuntimeClient } from "@aws-sdk/cli
 import type { Log, RunMetrics, ScoreResult, Scorer } from "../../ports";
 import { checkRetryPolicy, retryWithBackoff, systemRetryEnvironment, type RetryEnvironment, type RetryPolicy } from "../retry/retryWithBackoff";
 import { encodeRcfBatches, parseRcfScores, type RcfContentType } from "./rcfPayload";
+import { CadError } from "../../errors/CadError";
 
 /**
  * Serverless endpoints accept at most 4 MB per request and per response (real-time endpoints more): stay under
@@ -34,7 +35,7 @@ export interface SageMakerScorerOptions {
 }
 
 /** The model container itself rejected the request (SageMaker `ModelError`, HTTP 424): retrying cannot help. */
-export class ModelInvocationError extends Error {
+export class ModelInvocationError extends CadError {
   constructor(
     readonly endpointName: string,
     readonly originalStatusCode: number | undefined,
@@ -43,8 +44,7 @@ export class ModelInvocationError extends Error {
     cause: unknown,
   ) {
     const logs = logStreamArn ? `; container logs: ${logStreamArn}` : "";
-    super(`SageMaker endpoint "${endpointName}": the model returned ${originalStatusCode ?? "an error"}: ${detail}${logs}`, { cause });
-    this.name = "ModelInvocationError";
+    super(`SageMaker endpoint "${endpointName}": the model returned ${originalStatusCode ?? "an error"}: ${detail}${logs}`, "ModelInvocationError", { cause });
   }
 }
 

@@ -1,3 +1,4 @@
+import { CadError } from "../../errors/CadError";
 /**
  * The wire format of SageMaker's built-in Random Cut Forest: request bodies (JSON or CSV), split into batches
  * that stay under the endpoint's payload limit, and the `{"scores":[{"score":x}]}` response. Pure: no I/O.
@@ -100,9 +101,8 @@ export function parseRcfScores(text: string, expected: number, where: string): n
 }
 
 /** The endpoint answered, but not with one valid score per row. Not retried: the same request gives the same answer. */
-export class ScoreResponseError extends Error {
+export class ScoreResponseError extends CadError {
   constructor(message: string) {
-    super(message);
-    this.name = "ScoreResponseError";
+    super(message, "ScoreResponseError");
   }
 }

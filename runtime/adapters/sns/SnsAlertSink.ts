@@ -4,6 +4,7 @@ import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { AlertSink, Clock, Log } from "../../ports";
 import type { IncidentEvent } from "../../types";
 import { buildAlertMessage, MAX_ATTRIBUTES, SNS_MAX_BYTES, type AlertMessage } from "./alertMessage";
+import { CadError } from "../../errors/CadError";
 
 export interface SnsAlertSinkOptions {
   readonly sns: SNSClient;
@@ -21,15 +22,14 @@ export interface SnsAlertSinkOptions {
 }
 
 /** An alert could not be published. `parkedIn` is the dead-letter queue holding it, when that worked. */
-export class AlertDeliveryError extends Error {
+export class AlertDeliveryError extends CadError {
   constructor(
     message: string,
     readonly incidentId: string,
     readonly parkedIn: string | undefined,
     cause: unknown,
   ) {
-    super(message, { cause });
-    this.name = "AlertDeliveryError";
+    super(message, "AlertDeliveryError", { cause });
   }
 }
 

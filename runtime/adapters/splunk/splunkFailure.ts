@@ -1,12 +1,12 @@
+import { CadError } from "../../errors/CadError";
 /** A Splunk request or search that failed; the message says what was being done and what Splunk answered. */
-export class SplunkError extends Error {
+export class SplunkError extends CadError {
   constructor(
     message: string,
     /** HTTP status when Splunk answered, 600 for a network/TLS failure (the SDK's convention), undefined otherwise. */
     readonly status?: number,
   ) {
-    super(message);
-    this.name = "SplunkError";
+    super(message, "SplunkError");
   }
 }
 

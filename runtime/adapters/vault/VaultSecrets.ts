@@ -1,4 +1,5 @@
 import type { Clock, Log, Secrets } from "../../ports";
+import { CadError } from "../../errors/CadError";
 
 /** Where the vault-lambda-extension's proxy listens inside a Lambda. */
 export const LAMBDA_EXTENSION_ADDRESS = "http://127.0.0.1:8200";
@@ -26,7 +27,7 @@ export interface VaultSecretsOptions {
 export type VaultErrorKind = "forbidden" | "not-found" | "deleted" | "sealed" | "unavailable" | "unreachable" | "bad-response";
 
 /** A secret could not be read. The message names the path and the cause, never a value. */
-export class VaultError extends Error {
+export class VaultError extends CadError {
   constructor(
     readonly kind: VaultErrorKind,
     readonly path: string,
@@ -34,8 +35,7 @@ export class VaultError extends Error {
     readonly status?: number,
     cause?: unknown,
   ) {
-    super(message, { cause });
-    this.name = "VaultError";
+    super(message, "VaultError", { cause });
   }
 }
 
