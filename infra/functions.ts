@@ -37,6 +37,8 @@ export interface FunctionsArgs {
   readonly scaling: { readonly maxStep: number; readonly cooldownSeconds: number };
   /** Bucket key of the model bundle the detector loads. */
   readonly modelBundleKey: string;
+  /** Training set version of the SageMaker model (its features.json and calibrated threshold.json are read). */
+  readonly trainingDataVersion: string;
 }
 
 /** ARN of HashiCorp's vault-lambda-extension layer (x86_64) in a region. */
@@ -141,7 +143,7 @@ export class Functions extends pulumi.ComponentResource {
               topicArn,
               logGroupArn: logGroupArn(s, detectName),
               serviceArns: args.services.map((svc) => ecsServiceArn(s, svc.cluster, svc.service)),
-              ...(endpointArn === undefined ? {} : { endpointArn }),
+              ...(endpointArn === undefined ? {} : { endpointArn, trainingDataVersion: args.trainingDataVersion }),
             }),
           ),
         schedule: args.schedules.detect,
@@ -156,7 +158,7 @@ export class Functions extends pulumi.ComponentResource {
           [LAMBDA_ENV.metricSources]: JSON.stringify(args.metricSources),
           [LAMBDA_ENV.featureSet]: JSON.stringify(args.featureSet),
           [LAMBDA_ENV.scaling]: JSON.stringify({ maxStep: args.scaling.maxStep, cooldownMs: args.scaling.cooldownSeconds * 1000 }),
-          ...(endpoint === undefined ? {} : { [LAMBDA_ENV.endpointName]: endpoint.name }),
+          ...(endpoint === undefined ? {} : { [LAMBDA_ENV.endpointName]: endpoint.name, [LAMBDA_ENV.trainingDataVersion]: args.trainingDataVersion }),
         },
         memorySizeMb: 1024,
         timeoutSeconds: 240,

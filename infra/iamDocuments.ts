@@ -184,6 +184,8 @@ export interface DetectorResources extends FunctionBaseResources {
   readonly topicArn: string;
   /** The SageMaker endpoint's ARN, when the scorer is `sagemaker`. */
   readonly endpointArn?: string;
+  /** With the SageMaker scorer: the training set version whose features.json and threshold.json the detector reads. */
+  readonly trainingDataVersion?: string;
   /** ARNs of the ECS services the detector may describe and scale. */
   readonly serviceArns: readonly string[];
   readonly scope: AwsScope;
@@ -201,7 +203,14 @@ export function detectorPolicy(r: DetectorResources): PolicyDocument {
       Sid: "ReadWindowsAndModels",
       Effect: "Allow",
       Action: ["s3:GetObject"],
-      Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.raw}*`, `${r.bucketArn}/${BUCKET_PREFIXES.models}*`],
+      Resource: [
+        `${r.bucketArn}/${BUCKET_PREFIXES.raw}*`,
+        `${r.bucketArn}/${BUCKET_PREFIXES.models}*`,
+        // The SageMaker model's feature description and calibrated threshold: two objects of one version, nothing else.
+        ...(r.trainingDataVersion === undefined
+          ? []
+          : [`${r.bucketArn}/${BUCKET_PREFIXES.training}${r.trainingDataVersion}/features.json`, `${r.bucketArn}/${BUCKET_PREFIXES.training}${r.trainingDataVersion}/threshold.json`]),
+      ],
     },
     {
       // Detection state and the scaler's records (raised capacity, cooldowns) live under their own prefixes.
@@ -216,7 +225,16 @@ export function detectorPolicy(r: DetectorResources): PolicyDocument {
       Action: ["s3:ListBucket"],
       Resource: [r.bucketArn],
       Condition: {
-        StringLike: { "s3:prefix": [`${BUCKET_PREFIXES.raw}*`, `${BUCKET_PREFIXES.models}*`, `${BUCKET_PREFIXES.state}detector/*`, `${BUCKET_PREFIXES.state}scaler/*`] },
+        StringLike: {
+          // Listing lets a missing object read as "not found" (404) instead of "access denied" (403).
+          "s3:prefix": [
+            `${BUCKET_PREFIXES.raw}*`,
+            `${BUCKET_PREFIXES.models}*`,
+            `${BUCKET_PREFIXES.state}detector/*`,
+            `${BUCKET_PREFIXES.state}scaler/*`,
+            ...(r.trainingDataVersion === undefined ? [] : [`${BUCKET_PREFIXES.training}${r.trainingDataVersion}/*`]),
+          ],
+        },
       },
     },
     { Sid: "PublishAlerts", Effect: "Allow", Action: ["sns:Publish"], Resource: [r.topicArn] },

@@ -54,6 +54,7 @@ const functions = new Functions(name, {
   logRetentionDays: cfg.logRetentionDays,
   scaling: cfg.scaling,
   modelBundleKey: cfg.modelBundleKey,
+  trainingDataVersion: cfg.trainingDataVersion,
 });
 const vaultSecrets = new VaultSecrets(`${name}-vault`, {
   vault: cfg.vault,

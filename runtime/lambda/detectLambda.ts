@@ -16,9 +16,12 @@ import { S3ObjectStore } from "../adapters/s3/S3ObjectStore";
 import { VaultSecrets } from "../adapters/vault/VaultSecrets";
 import { makeDetectHandler, type DetectRunSummary } from "../handlers/makeDetectHandler";
 import { ForestScorer } from "../model/forestScorer";
+import { loadDatasetFeatures } from "../features/datasetFeatures";
+import type { DetectionModel } from "../handlers/makeDetectHandler";
+import { loadCalibratedThreshold } from "../model/calibratedThreshold";
 import { parseModelBundle, type ModelBundle } from "../model/modelBundle";
 import { RandomCutForest } from "../model/randomCutForest";
-import type { Log } from "../ports";
+import type { Log, ObjectStore } from "../ports";
 import { parseDetectEnv, type DetectEnv, type Env } from "./lambdaEnv";
 import { mergedMetricSource } from "./mergedMetricSource";
 import { metricSourcesFromSettings } from "./metricSourcesFromSettings";
@@ -30,18 +33,40 @@ export interface DetectLambdaResult {
   /** The schedule's firing time (ISO-8601): the run's clock. */
   readonly scheduledAt: string;
   readonly scorer: "sagemaker" | "embedded";
-  /** When the model bundle was trained. */
-  readonly modelTrainedAt: string;
+  /** Which model scored: the bundle's training time (embedded) or the training set version and calibration time (SageMaker). */
+  readonly model: string;
   readonly summary: DetectRunSummary;
 }
 
-async function loadModel(objects: S3ObjectStore, config: DetectEnv): Promise<ModelBundle> {
+/** What the detector scores with: the model's features and threshold, plus the forest for the embedded scorer. */
+export interface LoadedModel {
+  readonly model: DetectionModel;
+  readonly bundle?: ModelBundle;
+  readonly label: string;
+}
+
+/**
+ * Loads what the detector needs to know about its model, once per cold start.
+ * - embedded: the model bundle at `modelKey` (features, normalisation, threshold and the forest itself);
+ * - sagemaker: `training/<version>/features.json` (checked against the configured feature set) and the
+ *   endpoint's own calibrated `threshold.json` — never a local forest's threshold, whose scores differ in value.
+ */
+export async function loadDetectionModel(objects: ObjectStore, config: DetectEnv): Promise<LoadedModel> {
+  if (config.scorer === "sagemaker") {
+    const version = config.trainingDataVersion as string;
+    const features = await loadDatasetFeatures(objects, "", version, config.featureSet);
+    const threshold = await loadCalibratedThreshold(objects, "", version);
+    return {
+      model: { featureSet: features.featureSet, normalisation: features.normalisation, scoreStats: threshold.scoreStats, expectedAnomalyRate: threshold.expectedAnomalyRate },
+      label: `${version} (threshold calibrated ${threshold.calibratedAt} on ${threshold.endpoint})`,
+    };
+  }
   const where = `s3://${config.bucket}/${config.modelKey}`;
   const text = await objects.get(config.modelKey);
   if (text === undefined) throw new Error(`no model bundle at ${where}: train one (cad train) and upload it there`);
   const bundle = parseModelBundle(text, where);
-  if (config.scorer === "embedded" && bundle.forest === undefined) throw new Error(`${where} has no forest: the embedded scorer needs one`);
-  return bundle;
+  if (bundle.forest === undefined) throw new Error(`${where} has no forest: the embedded scorer needs one`);
+  return { model: bundle, bundle, label: `bundle trained ${bundle.trainedAt}` };
 }
 
 /** Parses the environment and builds the clients once; returns the invocation handler. Throws LambdaEnvError on a bad environment. */
@@ -62,10 +87,10 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
     warn: (m, f) => runLog?.warn(m, f),
     error: (m, f) => runLog?.error(m, f),
   };
-  let wired: { detect: () => Promise<DetectRunSummary>; model: ModelBundle } | undefined;
+  let wired: { detect: () => Promise<DetectRunSummary>; label: string } | undefined;
 
-  async function wire(): Promise<{ detect: () => Promise<DetectRunSummary>; model: ModelBundle }> {
-    const model = await loadModel(objects, config);
+  async function wire(): Promise<{ detect: () => Promise<DetectRunSummary>; label: string }> {
+    const { model, bundle, label } = await loadDetectionModel(objects, config);
     const credentials = await secrets.read(config.vault.secretPath);
     const sources = metricSourcesFromSettings(config.metricSources, model.featureSet, credentials, `${config.vault.kvMount}/${config.vault.secretPath}`, log);
     const bounds = (s: DetectEnv["services"][number]) => ({ minTasks: s.minTasks, maxTasks: s.maxTasks, maxStep: config.scaling.maxStep, cooldownMs: config.scaling.cooldownMs });
@@ -87,7 +112,7 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
       {
         clock,
         log,
-        embeddedScorer: () => new ForestScorer(RandomCutForest.fromState(model.forest as NonNullable<ModelBundle["forest"]>), { explainAbove: model.scoreStats.threshold }),
+        embeddedScorer: () => new ForestScorer(RandomCutForest.fromState(bundle?.forest as NonNullable<ModelBundle["forest"]>), { explainAbove: model.scoreStats.threshold }),
       },
     );
     const detect = makeDetectHandler({
@@ -102,7 +127,7 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
       clock,
       log,
     });
-    return { detect, model };
+    return { detect, label };
   }
 
   return async (event: unknown, context?: LambdaContextLike): Promise<DetectLambdaResult> => {
@@ -111,6 +136,6 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
     wired ??= await wire();
     const summary = await wired.detect();
     runLog.info("detector run done", { services: summary.services.length });
-    return { handler: "detect", scheduledAt: new Date(now).toISOString(), scorer: config.scorer, modelTrainedAt: wired.model.trainedAt, summary };
+    return { handler: "detect", scheduledAt: new Date(now).toISOString(), scorer: config.scorer, model: wired.label, summary };
   };
 }

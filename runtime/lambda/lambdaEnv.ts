@@ -26,8 +26,10 @@ export const LAMBDA_ENV = {
   endpointName: "CAD_ENDPOINT_NAME",
   topicArn: "CAD_TOPIC_ARN",
   deadLetterQueueUrl: "CAD_DEAD_LETTER_QUEUE_URL",
-  /** Bucket key of the model bundle the detector loads. */
+  /** Bucket key of the model bundle the detector loads (embedded scorer). */
   modelKey: "CAD_MODEL_KEY",
+  /** Training set version the SageMaker model was trained on: its features.json and threshold.json are loaded. */
+  trainingDataVersion: "CAD_TRAINING_DATA_VERSION",
   /** JSON {maxStep, cooldownMs}: how far and how often the detector may scale out. */
   scaling: "CAD_SCALING",
 } as const;
@@ -87,6 +89,8 @@ export interface DetectEnv extends CommonEnv {
   readonly scorer: "sagemaker" | "embedded";
   /** Set exactly when scorer is `sagemaker`. */
   readonly endpointName?: string;
+  /** Set exactly when scorer is `sagemaker`: the version whose `training/<v>/{features,threshold}.json` describe the model. */
+  readonly trainingDataVersion?: string;
   readonly topicArn: string;
   /** Where alerts that SNS refused are parked. */
   readonly deadLetterQueueUrl: string;
@@ -264,5 +268,8 @@ export function parseDetectEnv(env: Env): DetectEnv {
     featureSet: parseFeatureSet(env),
     scaling: { maxStep: scaling.maxStep, cooldownMs: scaling.cooldownMs },
   };
-  return scorer === "embedded" ? detect : { ...detect, endpointName: required(env, LAMBDA_ENV.endpointName) };
+  if (scorer === "embedded") return detect;
+  const trainingDataVersion = required(env, LAMBDA_ENV.trainingDataVersion);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(trainingDataVersion)) throw lambdaEnvError(LAMBDA_ENV.trainingDataVersion, "must be a training set version such as ds-e06f221f45d66a4c");
+  return { ...detect, endpointName: required(env, LAMBDA_ENV.endpointName), trainingDataVersion };
 }

@@ -315,7 +315,15 @@ describe("Functions", () => {
       CAD_MODELS_PREFIX: "models/",
       CAD_MODEL_KEY: "models/current/model-bundle.json",
       CAD_SCALING: JSON.stringify({ maxStep: 2, cooldownMs: 600_000 }),
+      CAD_TRAINING_DATA_VERSION: "2026-11-01.1",
     });
+    // The SageMaker model is described by its training set's features.json and the endpoint's calibrated threshold.
+    expect(statement(doc, "ReadWindowsAndModels").Resource).toEqual([
+      "arn:aws:s3:::cad-dev-bucket-0a1b2c3/metrics/*",
+      "arn:aws:s3:::cad-dev-bucket-0a1b2c3/models/*",
+      "arn:aws:s3:::cad-dev-bucket-0a1b2c3/training/2026-11-01.1/features.json",
+      "arn:aws:s3:::cad-dev-bucket-0a1b2c3/training/2026-11-01.1/threshold.json",
+    ]);
     expect(JSON.parse(env.CAD_METRIC_SOURCES)).toEqual(JSON.parse((fn("collect").environment as { variables: Record<string, string> }).variables.CAD_METRIC_SOURCES));
     expect(statement(doc, "OwnState").Resource).toEqual(["arn:aws:s3:::cad-dev-bucket-0a1b2c3/state/detector/*", "arn:aws:s3:::cad-dev-bucket-0a1b2c3/state/scaler/*"]);
   });

@@ -17,6 +17,7 @@ describe("the program with the embedded scorer", () => {
     const env = (resource(r, "aws:lambda/function:Function", "cad-dev-detect-function").inputs.environment as { variables: Record<string, string> }).variables;
     expect(env.CAD_SCORER).toBe("embedded");
     expect(env).not.toHaveProperty("CAD_ENDPOINT_NAME");
+    expect(env).not.toHaveProperty("CAD_TRAINING_DATA_VERSION");
     expect(r.outputs).toMatchObject({ endpointName: NO_ENDPOINT, endpointInvocationUrl: NO_ENDPOINT, trainingJobName: NO_ENDPOINT });
   }, 60_000);
 });

@@ -29,6 +29,7 @@ const detect: Env = {
   CAD_SCALING: JSON.stringify({ maxStep: 2, cooldownMs: 600_000 }),
   CAD_SCORER: "sagemaker",
   CAD_ENDPOINT_NAME: "cad-dev-rcf",
+  CAD_TRAINING_DATA_VERSION: "ds-e06f221f45d66a4c",
   CAD_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:alerts",
   CAD_DEAD_LETTER_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/dlq",
   CAD_MODELS_PREFIX: "models/",
@@ -51,12 +52,14 @@ describe("the Lambda environment contract", () => {
     expect(parseDetectEnv(detect)).toMatchObject({
       scorer: "sagemaker",
       endpointName: "cad-dev-rcf",
+      trainingDataVersion: "ds-e06f221f45d66a4c",
       statePrefix: "state/",
       modelsPrefix: "models/",
       vault: { proxyAddress: "http://127.0.0.1:8200", kvMount: "secret", secretPath: "cad/dev" },
       services: [{ cluster: "c", service: "s", minTasks: 1, maxTasks: 3 }],
     });
     expect(parseDetectEnv({ ...detect, CAD_SCORER: "embedded", CAD_ENDPOINT_NAME: undefined })).not.toHaveProperty("endpointName");
+    expect(parseDetectEnv({ ...detect, CAD_SCORER: "embedded", CAD_TRAINING_DATA_VERSION: undefined })).not.toHaveProperty("trainingDataVersion");
   });
 
   it.each([
@@ -65,6 +68,8 @@ describe("the Lambda environment contract", () => {
     ["CAD_SERVICES", { ...detect, CAD_SERVICES: JSON.stringify([{ cluster: "c", service: "s", minTasks: 3, maxTasks: 1 }]) }, /minTasks <= maxTasks/],
     ["CAD_SCORER", { ...detect, CAD_SCORER: "gpu" }, /"sagemaker" or "embedded"/],
     ["CAD_ENDPOINT_NAME", { ...detect, CAD_ENDPOINT_NAME: "" }, /is not set/],
+    ["CAD_TRAINING_DATA_VERSION", { ...detect, CAD_TRAINING_DATA_VERSION: undefined }, /is not set/],
+    ["CAD_TRAINING_DATA_VERSION", { ...detect, CAD_TRAINING_DATA_VERSION: "../models" }, /training set version/],
     ["CAD_TOPIC_ARN", { ...detect, CAD_TOPIC_ARN: "alerts" }, /not an SNS topic ARN/],
     ["CAD_VAULT_PROXY_ADDRESS", { ...detect, CAD_VAULT_PROXY_ADDRESS: "vault" }, /absolute URL/],
     ["CAD_VAULT_SECRET_PATH", { ...detect, CAD_VAULT_SECRET_PATH: "/cad/dev" }, /without leading or trailing/],
