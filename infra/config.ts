@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { validateFeatureSet, type FeatureSet } from "../runtime/features/featureSet";
+import { RCF_HYPERPARAMETER_RANGES } from "../training/hyperparameters";
 import {
   ConfigError,
   rejectUnknownKeys,
@@ -145,8 +146,8 @@ export const DEFAULTS = {
   detectSchedule: "rate(5 minutes)",
   logRetentionDays: 30,
   rawRetentionDays: 30,
-  numTrees: 100,
-  numSamplesPerTree: 256,
+  numTrees: RCF_HYPERPARAMETER_RANGES.num_trees.default,
+  numSamplesPerTree: RCF_HYPERPARAMETER_RANGES.num_samples_per_tree.default,
   trainingInstanceType: "ml.m5.large",
   trainingInstanceCount: 1,
   maxRuntimeSeconds: 3600,
@@ -320,13 +321,18 @@ function parseMetricSources(key: string, value: unknown, featureSet: FeatureSet)
 function parseModel(key: string, value: unknown, featureDim: number): ModelConfig {
   const o = requireObject(key, value);
   rejectUnknownKeys(key, o, ["featureDim", "numTrees", "numSamplesPerTree", "trainingInstanceType", "trainingInstanceCount", "maxRuntimeSeconds"]);
-  if (o.featureDim !== undefined && requireInteger(`${key}.featureDim`, o.featureDim, 1, 10_000) !== featureDim) {
+  if (o.featureDim !== undefined && requireInteger(`${key}.featureDim`, o.featureDim, RCF_HYPERPARAMETER_RANGES.feature_dim.min, RCF_HYPERPARAMETER_RANGES.feature_dim.max) !== featureDim) {
     throw new ConfigError(`${key}.featureDim`, `${featureDim} (the feature set's metrics × shingleSize), or leave it unset`, o.featureDim);
   }
   return {
     featureDim,
-    numTrees: requireInteger(`${key}.numTrees`, o.numTrees ?? DEFAULTS.numTrees, 50, 1000),
-    numSamplesPerTree: requireInteger(`${key}.numSamplesPerTree`, o.numSamplesPerTree ?? DEFAULTS.numSamplesPerTree, 1, 2048),
+    numTrees: requireInteger(`${key}.numTrees`, o.numTrees ?? DEFAULTS.numTrees, RCF_HYPERPARAMETER_RANGES.num_trees.min, RCF_HYPERPARAMETER_RANGES.num_trees.max),
+    numSamplesPerTree: requireInteger(
+      `${key}.numSamplesPerTree`,
+      o.numSamplesPerTree ?? DEFAULTS.numSamplesPerTree,
+      RCF_HYPERPARAMETER_RANGES.num_samples_per_tree.min,
+      RCF_HYPERPARAMETER_RANGES.num_samples_per_tree.max,
+    ),
     trainingInstanceType: requireString(`${key}.trainingInstanceType`, o.trainingInstanceType ?? DEFAULTS.trainingInstanceType, /^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker instance type such as "ml.m5.large"'),
     trainingInstanceCount: requireInteger(`${key}.trainingInstanceCount`, o.trainingInstanceCount ?? DEFAULTS.trainingInstanceCount, 1, 10),
     maxRuntimeSeconds: requireInteger(`${key}.maxRuntimeSeconds`, o.maxRuntimeSeconds ?? DEFAULTS.maxRuntimeSeconds, 60, 432_000),

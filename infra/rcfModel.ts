@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { toSageMakerHyperParameters } from "../training/hyperparameters";
 import type { EndpointConfig, ModelConfig } from "./config";
 import { BUCKET_PREFIXES, sageMakerAssumeRolePolicy, sageMakerExecutionPolicy, type AwsScope } from "./iamDocuments";
 
@@ -28,11 +29,8 @@ export interface RcfModelArgs {
 
 /** SageMaker hyperparameters of the built-in RCF (all values are strings in the API). */
 export function rcfHyperParameters(model: ModelConfig): Record<string, string> {
-  return {
-    feature_dim: String(model.featureDim),
-    num_trees: String(model.numTrees),
-    num_samples_per_tree: String(model.numSamplesPerTree),
-  };
+  // One place knows SageMaker's names, ranges and string form: training/hyperparameters.ts.
+  return toSageMakerHyperParameters({ feature_dim: model.featureDim, num_trees: model.numTrees, num_samples_per_tree: model.numSamplesPerTree });
 }
 
 /**
