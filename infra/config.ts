@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { validateFeatureSet, type FeatureSet } from "../runtime/features/featureSet";
+import type { DynatraceSourceSettings, MetricSourcesSettings, SplunkSourceSettings } from "../runtime/lambda/lambdaEnv";
 import { RCF_HYPERPARAMETER_RANGES } from "../training/hyperparameters";
 import {
   ConfigError,
@@ -36,36 +37,10 @@ export interface ServiceTarget {
   readonly maxTasks: number;
 }
 
-/** Splunk metrics (or events) index queried through the Splunk REST API (port 8089); metrics come from the feature set. */
-export interface SplunkSourceConfig {
-  readonly url: string;
-  readonly index: string;
-  /** `mstats` on a metrics index (default) or `events` (bin + stats on an event index). */
-  readonly searchKind: "mstats" | "events";
-  /** Field holding the ECS service name (default `aws.ecs.service.name`). */
-  readonly serviceField: string;
-  /** Fields identifying a container (default `container.id`). */
-  readonly containerFields: readonly string[];
-  /** Splunk version, to skip the server/info lookup with token auth (e.g. `9.1`). */
-  readonly version?: string;
-}
-
-/** Dynatrace Metrics API v2 environment. */
-export interface DynatraceSourceConfig {
-  readonly url: string;
-  /** Feature-set metric name → Dynatrace metric selector (at most 10). */
-  readonly metricSelectors: Readonly<Record<string, string>>;
-  /** Dimension that identifies a container (default `dt.entity.container_group_instance`). */
-  readonly containerDimension: string;
-  /** Entity selector; `{service}` is replaced by the service name. */
-  readonly entitySelector: string;
-}
-
-/** At least one source is configured. */
-export interface MetricSourcesConfig {
-  readonly splunk?: SplunkSourceConfig;
-  readonly dynatrace?: DynatraceSourceConfig;
-}
+/** The metric sources' settings: the Lambdas' environment contract owns their shape (runtime/lambda/lambdaEnv.ts). */
+export type SplunkSourceConfig = SplunkSourceSettings;
+export type DynatraceSourceConfig = DynatraceSourceSettings;
+export type MetricSourcesConfig = MetricSourcesSettings;
 
 /** Hyperparameters and training resources of the SageMaker built-in Random Cut Forest. */
 export interface ModelConfig {

@@ -42,23 +42,38 @@ export interface WatchedService {
   readonly maxTasks: number;
 }
 
-/** Settings of the metric sources, as the collector receives them (JSON in CAD_METRIC_SOURCES). */
+/** Splunk metrics (or events) index queried through the Splunk REST API (port 8089); metrics come from the feature set. */
+export interface SplunkSourceSettings {
+  readonly url: string;
+  readonly index: string;
+  /** `mstats` on a metrics index (default) or `events` (bin + stats on an event index). */
+  readonly searchKind: "mstats" | "events";
+  /** Field holding the ECS service name (default `aws.ecs.service.name`). */
+  readonly serviceField: string;
+  /** Fields identifying a container (default `container.id`). */
+  readonly containerFields: readonly string[];
+  /** Splunk version, to skip the server/info lookup with token auth (e.g. `9.1`). */
+  readonly version?: string;
+}
+
+/** Dynatrace Metrics API v2 environment. */
+export interface DynatraceSourceSettings {
+  readonly url: string;
+  /** Feature-set metric name → Dynatrace metric selector (at most 10). */
+  readonly metricSelectors: Readonly<Record<string, string>>;
+  /** Dimension that identifies a container (default `dt.entity.container_group_instance`). */
+  readonly containerDimension: string;
+  /** Entity selector; `{service}` is replaced by the service name. */
+  readonly entitySelector: string;
+}
+
+/**
+ * Settings of the metric sources (at least one), as the Pulumi program configures them and the Lambdas receive
+ * them (JSON in CAD_METRIC_SOURCES).
+ */
 export interface MetricSourcesSettings {
-  readonly splunk?: {
-    readonly url: string;
-    readonly index: string;
-    readonly searchKind: "mstats" | "events";
-    readonly serviceField: string;
-    readonly containerFields: readonly string[];
-    readonly version?: string;
-  };
-  readonly dynatrace?: {
-    readonly url: string;
-    /** Feature-set metric name → metric selector. */
-    readonly metricSelectors: Readonly<Record<string, string>>;
-    readonly containerDimension: string;
-    readonly entitySelector: string;
-  };
+  readonly splunk?: SplunkSourceSettings;
+  readonly dynatrace?: DynatraceSourceSettings;
 }
 
 /** Where the credentials secret is read: KV v2 `GET <proxyAddress>/v1/<kvMount>/data/<secretPath>`. */
