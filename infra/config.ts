@@ -19,6 +19,7 @@ import {
   requireObject,
   requireOneOf,
   requireScheduleExpression,
+  requireNumberAbove,
   requireString,
 } from "./configFields";
 
@@ -111,6 +112,11 @@ export interface StackConfig {
   readonly modelBundleKey: string;
   /** Days raw metric windows (`metrics/`) are kept before they expire. */
   readonly rawRetentionDays: number;
+  /**
+   * The stale-model alarm: fires when a service's anomaly rate (share of scored vectors above the threshold, a
+   * fraction; about 0.01–0.02 on a fresh model) averages above `maxAnomalyRate` for `hours` consecutive hours.
+   */
+  readonly modelHealth: { readonly maxAnomalyRate: number; readonly hours: number };
 }
 
 /** Defaults of the optional keys; Pulumi.yaml declares the same values. */
@@ -121,6 +127,8 @@ export const DEFAULTS = {
   detectSchedule: "rate(5 minutes)",
   logRetentionDays: 30,
   rawRetentionDays: 30,
+  maxAnomalyRate: 0.1,
+  staleModelHours: 6,
   numTrees: RCF_HYPERPARAMETER_RANGES.num_trees.default,
   numSamplesPerTree: RCF_HYPERPARAMETER_RANGES.num_samples_per_tree.default,
   trainingInstanceType: "ml.m5.large",
@@ -184,6 +192,7 @@ export function parseStackConfig(read: RawConfigReader, stack: string, region: s
     logRetentionDays: parseLogRetention(key("logRetentionDays"), scalar("logRetentionDays", DEFAULTS.logRetentionDays)),
     rawRetentionDays: requireInteger(key("rawRetentionDays"), scalar("rawRetentionDays", DEFAULTS.rawRetentionDays), 1, 3650),
     scaling: parseScaling(key("scaling"), structured("scaling", false) ?? {}),
+    modelHealth: parseModelHealth(key("modelHealth"), structured("modelHealth", false) ?? {}),
     modelBundleKey: requireString(key("modelBundleKey"), scalar("modelBundleKey", DEFAULTS.modelBundleKey), /^models\/[A-Za-z0-9._/-]+\.json$/, 'a key under models/ ending in .json, e.g. "models/current/model-bundle.json"'),
   };
 }
@@ -200,6 +209,15 @@ function parseScaling(key: string, value: unknown): StackConfig["scaling"] {
   return {
     maxStep: requireInteger(`${key}.maxStep`, o.maxStep ?? DEFAULTS.maxStep, 1, 100),
     cooldownSeconds: requireInteger(`${key}.cooldownSeconds`, o.cooldownSeconds ?? DEFAULTS.cooldownSeconds, 0, 86_400),
+  };
+}
+
+function parseModelHealth(key: string, value: unknown): StackConfig["modelHealth"] {
+  const o = requireObject(key, value);
+  rejectUnknownKeys(key, o, ["maxAnomalyRate", "hours"]);
+  return {
+    maxAnomalyRate: requireNumberAbove(`${key}.maxAnomalyRate`, o.maxAnomalyRate ?? DEFAULTS.maxAnomalyRate, 0, 1),
+    hours: requireInteger(`${key}.hours`, o.hours ?? DEFAULTS.staleModelHours, 1, 72),
   };
 }
 

@@ -57,6 +57,13 @@ export function requireInteger(key: string, value: unknown, min: number, max: nu
   return n;
 }
 
+/** A number in (min, max], e.g. a fraction in (0, 1]; numeric strings accepted like requireInteger. */
+export function requireNumberAbove(key: string, value: unknown, min: number, max: number): number {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isFinite(n) || n <= min || n > max) throw new ConfigError(key, `a number above ${min} and at most ${max}`, value);
+  return n;
+}
+
 export function requireOneOf<T extends string>(key: string, value: unknown, allowed: readonly T[]): T {
   const match = allowed.find((candidate) => candidate === value);
   if (match === undefined) throw new ConfigError(key, `one of ${allowed.map((a) => `"${a}"`).join(", ")}`, value);

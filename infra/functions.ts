@@ -9,6 +9,7 @@ import type { FeatureSet } from "../runtime/features/featureSet";
 import { createCollectHandler } from "../runtime/lambda/collectLambda";
 import { createDetectHandler } from "../runtime/lambda/detectLambda";
 import { LAMBDA_ENV } from "../runtime/lambda/lambdaEnv";
+import { METRICS_NAMESPACE } from "./modelHealthAlarms";
 import type { MetricSourcesConfig, ScorerKind, ServiceTarget, VaultConfig } from "./config";
 import { BUCKET_PREFIXES, collectorPolicy, detectorPolicy, ecsServiceArn, type AwsScope } from "./iamDocuments";
 import { ScheduledFunction, lambdaLogGroupName } from "./scheduledFunction";
@@ -86,7 +87,7 @@ export class Functions extends pulumi.ComponentResource {
       [LAMBDA_ENV.vaultProxyAddress]: EXTENSION_PROXY_ADDRESS,
       [LAMBDA_ENV.vaultKvMount]: args.vault.kvMount,
       [LAMBDA_ENV.vaultSecretPath]: args.vault.secretName,
-      POWERTOOLS_METRICS_NAMESPACE: "ContainerAnomalyDetection",
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: "INFO",
     };
     const shared = {

@@ -6,6 +6,7 @@ import { Alerting } from "./alerting";
 import { resolveAwsScope } from "./awsScope";
 import { PROJECT, loadStackConfig, loadStackSecrets } from "./config";
 import { Functions } from "./functions";
+import { ModelHealthAlarms } from "./modelHealthAlarms";
 import { RcfModel } from "./rcfModel";
 import { stackOutputs } from "./stackOutputs";
 import { Storage } from "./storage";
@@ -55,6 +56,13 @@ const functions = new Functions(name, {
   scaling: cfg.scaling,
   modelBundleKey: cfg.modelBundleKey,
   trainingDataVersion: cfg.trainingDataVersion,
+});
+new ModelHealthAlarms(`${name}-model-health`, {
+  environment: cfg.environment,
+  services: cfg.services,
+  maxAnomalyRate: cfg.modelHealth.maxAnomalyRate,
+  hours: cfg.modelHealth.hours,
+  alarmTopicArn: alerting.topic.arn,
 });
 const vaultSecrets = new VaultSecrets(`${name}-vault`, {
   vault: cfg.vault,

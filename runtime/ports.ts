@@ -133,10 +133,15 @@ export type RunMetricName =
   | "scalingFailures"
   | "scorerLatencyMs";
 
+/** Model-health gauges of one watched service and run (fractions and unitless scores). */
+export type ServiceGaugeName = "AnomalyRate" | "ScoreP50" | "ScoreP90" | "ScoreP99" | "ScoreMax";
+
 /** Run metrics as the handler sees them; the adapter decides where they go (CloudWatch EMF, memory). */
 export interface RunMetrics {
   /** Adds `value` to a counter, or records one duration observation (`…Ms`, milliseconds). */
   record(name: RunMetricName, value: number): void;
+  /** Records a gauge of one watched ECS service (published with an `ecsService` dimension). */
+  recordServiceGauge(service: string, name: ServiceGaugeName, value: number): void;
   /** Publishes what was recorded since the last flush. Call once at the end of every run, also a failed one. */
   flush(): void;
 }

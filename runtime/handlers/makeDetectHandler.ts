@@ -5,7 +5,7 @@ import { toVectors } from "../features/toVectors";
 import { attributeAnomaly } from "../detection/attributeAnomaly";
 import { decideScaling, validateScalingPolicy, type ScalingPolicy } from "../detection/decideScaling";
 import { DEFAULT_INCIDENT_SETTINGS, trackStep, type IncidentSettings, type TrackerEvent } from "../detection/incidentTracker";
-import { modelHealth, type ModelHealth } from "../detection/modelHealth";
+import { healthMetrics, modelHealth, type ModelHealth } from "../detection/modelHealth";
 import { gradeOf, type ScoreStats } from "../model/scoreThreshold";
 import type { AlertSink, Clock, Log, MetricSource, RunMetrics, Scaler, Scorer, StateStore } from "../ports";
 import type { Anomaly, IncidentEvent, ScalingDecision } from "../types";
@@ -293,6 +293,7 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
     await deps.state.save(key, state, version);
   }
   const [health] = modelHealth([{ service: svc.name, rowsScored, anomalies, scores }], deps.model.expectedAnomalyRate);
+  for (const m of healthMetrics([health])) deps.metrics?.recordServiceGauge(m.service, m.name, m.value);
   const summary: ServiceRunSummary = { service: svc.name, stepsScored, rowsScored, stepsSkipped, anomalies, health, events, scaling, alertsSent, alertsParked, alertsPending: pending.length };
   if (sendError) throw Object.assign(new Error(`alert delivery failed (${pending.length} pending${alertsParked > 0 ? `, ${alertsParked} parked in the dead-letter queue` : ""}): ${sendError}`), { summary });
   return summary;

@@ -21,7 +21,7 @@ import type { DetectionModel } from "../handlers/makeDetectHandler";
 import { loadCalibratedThreshold } from "../model/calibratedThreshold";
 import { parseModelBundle, type ModelBundle } from "../model/modelBundle";
 import { RandomCutForest } from "../model/randomCutForest";
-import type { Log, ObjectStore } from "../ports";
+import type { Log, ObjectStore, RunMetrics } from "../ports";
 import { parseDetectEnv, type DetectEnv, type Env } from "./lambdaEnv";
 import { mergedMetricSource } from "./mergedMetricSource";
 import { metricSourcesFromSettings } from "./metricSourcesFromSettings";
@@ -79,6 +79,7 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
   const secrets = new VaultSecrets({ address: config.vault.proxyAddress, mount: config.vault.kvMount });
   let now = 0;
   let runLog: Log | undefined;
+  let runMetrics: RunMetrics | undefined;
   const clock = { now: () => now };
   // Adapters are wired once, but each run logs with its own correlation id.
   const log: Log = {
@@ -86,6 +87,12 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
     info: (m, f) => runLog?.info(m, f),
     warn: (m, f) => runLog?.warn(m, f),
     error: (m, f) => runLog?.error(m, f),
+  };
+  // Likewise the run's metrics: counters, scorer latency and the per-service model-health gauges.
+  const metrics: RunMetrics = {
+    record: (n, v) => runMetrics?.record(n, v),
+    recordServiceGauge: (s, n, v) => runMetrics?.recordServiceGauge(s, n, v),
+    flush: () => runMetrics?.flush(),
   };
   let wired: { detect: () => Promise<DetectRunSummary>; label: string } | undefined;
 
@@ -112,6 +119,7 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
       {
         clock,
         log,
+        metrics,
         embeddedScorer: () => new ForestScorer(RandomCutForest.fromState(bundle?.forest as NonNullable<ModelBundle["forest"]>), { explainAbove: model.scoreStats.threshold }),
       },
     );
@@ -126,16 +134,24 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
       state: adapters.state,
       clock,
       log,
+      metrics,
     });
     return { detect, label };
   }
 
   return async (event: unknown, context?: LambdaContextLike): Promise<DetectLambdaResult> => {
     now = scheduledTime(event);
-    runLog = observability.beginRun(correlationIdOf(event, context), context).log;
-    wired ??= await wire();
-    const summary = await wired.detect();
-    runLog.info("detector run done", { services: summary.services.length });
-    return { handler: "detect", scheduledAt: new Date(now).toISOString(), scorer: config.scorer, model: wired.label, summary };
+    const run = observability.beginRun(correlationIdOf(event, context), context);
+    runLog = run.log;
+    runMetrics = run.metrics;
+    try {
+      wired ??= await wire();
+      const summary = await wired.detect();
+      run.log.info("detector run done", { services: summary.services.length });
+      return { handler: "detect", scheduledAt: new Date(now).toISOString(), scorer: config.scorer, model: wired.label, summary };
+    } finally {
+      // Also after a failed run: its counters (alerts failed, scaling failures) matter most then.
+      run.metrics.flush();
+    }
   };
 }

@@ -1,3 +1,4 @@
+import { MemoryRunMetrics } from "../../runtime/adapters/memory/MemoryRunMetrics";
 import { describe, expect, it } from "vitest";
 import { DetectRunError, makeDetectHandler } from "../../runtime/handlers/makeDetectHandler";
 import { detectorStateKey, type ServiceDetectorState } from "../../runtime/handlers/detectorState";
@@ -181,6 +182,15 @@ describe("makeDetectHandler with in-memory ports", () => {
     expect(health.anomalyRate).toBeCloseTo(s.anomalies.length / s.rowsScored, 12);
     expect(health.scoreQuantiles?.max).toBe(Math.max(...s.anomalies.map((a) => a.score)));
     if (h.deps.model.expectedAnomalyRate !== undefined) expect(health.rateRatio).toBeCloseTo((health.anomalyRate as number) / h.deps.model.expectedAnomalyRate, 12);
+    // The same figures go out as per-service gauges (the model-health alarm watches AnomalyRate).
+    const metrics = new MemoryRunMetrics();
+    const again = makeHarness();
+    again.minute = DURING;
+    await makeDetectHandler({ ...again.deps, metrics })();
+    expect(metrics.gauges.map((g) => g.name)).toEqual(["AnomalyRate", "ScoreP50", "ScoreP90", "ScoreP99", "ScoreMax"]);
+    expect(metrics.gauges.every((g) => g.service === SERVICE)).toBe(true);
+    expect(metrics.gauges[0].value).toBeCloseTo(health.anomalyRate as number, 12);
+    expect(metrics.total("rowsProcessed")).toBe(s.rowsScored);
   });
 
   it("a dry-run scaler outcome reaches the alert: not applied, marked dry run, and paced like a real action", async () => {

@@ -71,6 +71,7 @@ describe("parseStackConfig", () => {
     expect(cfg.scorer).toBe(DEFAULTS.scorer);
     expect(cfg.schedules.collect).toBe(DEFAULTS.collectSchedule);
     expect(cfg.logRetentionDays).toBe(DEFAULTS.logRetentionDays);
+    expect(cfg.modelHealth).toEqual({ maxAnomalyRate: 0.1, hours: 6 });
     expect(cfg.model).toEqual({ featureDim: 16, numTrees: 100, numSamplesPerTree: 256, trainingInstanceType: "ml.m5.large", trainingInstanceCount: 1, maxRuntimeSeconds: 3600 });
   });
 
@@ -107,6 +108,9 @@ describe("parseStackConfig", () => {
     ["vault path with a slash", { vault: { address: "https://v:8200", kvMount: "/secret", secretName: "x", authMount: "aws", authRole: "r" } }, "container-anomaly-detection:vault.kvMount", /without leading or trailing/],
     ["log retention CloudWatch rejects", { logRetentionDays: "10" }, "container-anomaly-detection:logRetentionDays", /CloudWatch retentions/],
     ["not YAML", { services: "[{" }, "container-anomaly-detection:services", /structured YAML\/JSON/],
+    ["a stale-model rate of 0", { modelHealth: { maxAnomalyRate: 0 } }, "container-anomaly-detection:modelHealth.maxAnomalyRate", /a number above 0 and at most 1/],
+    ["a stale-model period of 0 hours", { modelHealth: { hours: 0 } }, "container-anomaly-detection:modelHealth.hours", /integer from 1 to 72/],
+    ["a typo in modelHealth", { modelHealth: { maxRate: 0.2 } }, "container-anomaly-detection:modelHealth.maxRate", /no such setting/],
     ["missing data version", { trainingDataVersion: undefined }, "container-anomaly-detection:trainingDataVersion", /not set/],
   ])("rejects %s, naming the key", (_name, overrides, key, message) => {
     const error = errorOf(overrides);

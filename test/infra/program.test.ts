@@ -32,6 +32,7 @@ describe("the program's shape", () => {
         "cad:functions:ScheduledFunction cad-dev-collect",
         "cad:functions:ScheduledFunction cad-dev-detect",
         "cad:model:RcfModel cad-dev-rcf",
+        "cad:monitoring:ModelHealthAlarms cad-dev-model-health",
         "cad:secrets:VaultSecrets cad-dev-vault",
         "cad:storage:Storage cad-dev",
       ].sort(),
@@ -326,6 +327,27 @@ describe("Functions", () => {
     ]);
     expect(JSON.parse(env.CAD_METRIC_SOURCES)).toEqual(JSON.parse((fn("collect").environment as { variables: Record<string, string> }).variables.CAD_METRIC_SOURCES));
     expect(statement(doc, "OwnState").Resource).toEqual(["arn:aws:s3:::cad-dev-bucket-0a1b2c3/state/detector/*", "arn:aws:s3:::cad-dev-bucket-0a1b2c3/state/scaler/*"]);
+  });
+});
+
+describe("model health", () => {
+  it("alarms per watched service when its anomaly rate stays high for hours: the model is stale", () => {
+    const alarms = run.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.inputs.metricName === "AnomalyRate");
+    expect(alarms.map((a) => a.name).sort()).toEqual(["cad-dev-model-health-catalog", "cad-dev-model-health-checkout"]);
+    for (const a of alarms) {
+      expect(a.inputs).toMatchObject({
+        namespace: "ContainerAnomalyDetection",
+        statistic: "Average",
+        period: 3600,
+        evaluationPeriods: 6,
+        threshold: 0.1,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [out("alertTopicArn")],
+      });
+    }
+    // The dimensions the detector's EMF gauges carry: Powertools' service, the stack's environment, the ECS service.
+    expect(alarms.find((a) => a.name.endsWith("checkout"))?.inputs.dimensions).toEqual({ service: "detector", environment: "dev", ecsService: "checkout" });
   });
 });
 

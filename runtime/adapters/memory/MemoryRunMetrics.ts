@@ -1,4 +1,4 @@
-import type { RunMetricName, RunMetrics } from "../../ports";
+import type { RunMetricName, RunMetrics, ServiceGaugeName } from "../../ports";
 
 /** RunMetrics kept in memory: for tests, the simulator and the CLI's end-of-run summary. */
 export class MemoryRunMetrics implements RunMetrics {
@@ -6,6 +6,12 @@ export class MemoryRunMetrics implements RunMetrics {
   readonly totals = new Map<RunMetricName, number>();
   readonly observations = new Map<RunMetricName, number[]>();
   flushes = 0;
+  /** Service gauges in the order recorded. */
+  readonly gauges: { service: string; name: ServiceGaugeName; value: number }[] = [];
+
+  recordServiceGauge(service: string, name: ServiceGaugeName, value: number): void {
+    this.gauges.push({ service, name, value });
+  }
 
   record(name: RunMetricName, value: number): void {
     if (!Number.isFinite(value) || value < 0) throw new Error(`run metric ${name}: value must be a finite number >= 0, got ${value}`);

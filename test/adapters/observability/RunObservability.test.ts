@@ -70,6 +70,22 @@ describe("RunObservability", () => {
     expect(lines).toHaveLength(1);
   });
 
+  it("publishes model-health gauges per ECS service with an ecsService dimension, beside the default ones", () => {
+    const obs = new RunObservability({ serviceName: "cad-detect", namespace: "ContainerAnomalyDetection", dimensions: { environment: "prod" } });
+    const { metrics } = obs.beginRun("evt-10");
+    metrics.recordServiceGauge("checkout", "AnomalyRate", 0.25);
+    metrics.recordServiceGauge("catalog", "ScoreP99", 1.4);
+    metrics.flush();
+    const emf = json() as unknown as Emf[];
+    expect(emf).toHaveLength(2);
+    expect(emf[0]._aws.CloudWatchMetrics[0].Dimensions[0].sort()).toEqual(["ecsService", "environment", "service"]);
+    expect(emf[0]._aws.CloudWatchMetrics[0].Metrics).toEqual([{ Name: "AnomalyRate", Unit: "None" }]);
+    expect(emf[0]).toMatchObject({ service: "cad-detect", environment: "prod", ecsService: "checkout", AnomalyRate: 0.25, correlationId: "evt-10" });
+    expect(emf[1]).toMatchObject({ ecsService: "catalog", ScoreP99: 1.4 });
+    metrics.flush();
+    expect(lines).toHaveLength(2);
+  });
+
   it("refuses a negative or non-finite metric value", () => {
     const { metrics } = new RunObservability({ serviceName: "s", namespace: "n" }).beginRun("x");
     expect(() => metrics.record("anomalies", -1)).toThrow("run metric anomalies: value must be a finite number >= 0, got -1");

@@ -172,7 +172,7 @@ describe("SageMakerScorer", () => {
 
   it("returns no scores for no vectors without a request, and records the latency of real calls", async () => {
     const recorded: [RunMetricName, number][] = [];
-    const metrics: RunMetrics = { record: (name, value) => recorded.push([name, value]), flush: () => undefined };
+    const metrics: RunMetrics = { record: (name, value) => recorded.push([name, value]), recordServiceGauge: () => undefined, flush: () => undefined };
     sm.on(InvokeEndpointCommand).callsFake((input: InvokeEndpointCommandInput) => {
       env.advance(35);
       return rcfAnswer(input);
