@@ -21,8 +21,11 @@ export interface SeriesDetectorOptions {
 export const DEFAULT_STREAMING: Omit<ThresholdedForestOptions, "inputs"> = {
   shingleSize: 16,
   transform: "normalize",
-  zFactor: 3.5,
+  zFactor: 3,
   lowerThreshold: 1.3,
+  // A step whose value lies within 2 running standard deviations of the value the forest expected is not an
+  // anomaly, however unusual its shingle: cuts false alerts on bursty series more than it loses windows.
+  ignoreNearExpectedDeviations: 2,
   repeatWindow: 100,
   repeatEscalation: 1.5,
 };
