@@ -139,4 +139,15 @@ describe("ThresholdedForest options", () => {
     expect(strict[900 + 60 * 7].score).toBeGreaterThanOrEqual(learning[900 + 60 * 7].score);
     expect(strict[900 + 60 * 7].grade).toBeGreaterThan(0);
   });
+
+  it("with ignoreNearExpectedDeviations, drops alerts whose values lie that close to the expected ones, keeps large ones", () => {
+    // Metric 1 has sd ≈ 2: a +7 step (≈ 3.5 sd) is unusual for the forest but within 5 sd of the expected value.
+    const rows = stream(1500, 14, [[1100, 1, 7], [1300, 1, 40]]);
+    const plain = run(rows);
+    const filtered = run(rows, { ignoreNearExpectedDeviations: 5 });
+    expect(alerts(plain)).toContain(1100);
+    expect(alerts(filtered)).not.toContain(1100);
+    expect(alerts(filtered)).toContain(1300);
+    expect(alerts(filtered).length).toBeLessThan(alerts(plain).length);
+  });
 });
