@@ -19,7 +19,7 @@ export interface SeriesDetectorOptions {
 
 /** Default streaming settings for NAB-like single metrics at 5-minute steps. */
 export const DEFAULT_STREAMING: Omit<ThresholdedForestOptions, "inputs"> = {
-  shingleSize: 16,
+  shingleSize: 12,
   transform: "normalize",
   zFactor: 3,
   lowerThreshold: 1.3,
