@@ -26,6 +26,9 @@ export const DEFAULT_STREAMING: Omit<ThresholdedForestOptions, "inputs"> = {
   // A step whose value lies within 2 running standard deviations of the value the forest expected is not an
   // anomaly, however unusual its shingle: cuts false alerts on bursty series more than it loses windows.
   ignoreNearExpectedDeviations: 2,
+  // The same spike coming back (e.g. a daily job) alerts three times within a week of 5-minute steps, then no more.
+  recurrenceHorizon: 2000,
+  recurrenceCount: 3,
   repeatWindow: 100,
   repeatEscalation: 1.5,
 };
