@@ -19,10 +19,16 @@ export interface SeriesDetectorOptions {
 
 /** Default streaming settings for NAB-like single metrics at 5-minute steps. */
 export const DEFAULT_STREAMING: Omit<ThresholdedForestOptions, "inputs"> = {
-  shingleSize: 16,
+  shingleSize: 12,
   transform: "normalize",
-  zFactor: 3.5,
+  zFactor: 3,
   lowerThreshold: 1.3,
+  // A step whose value lies within 2 running standard deviations of the value the forest expected is not an
+  // anomaly, however unusual its shingle: cuts false alerts on bursty series more than it loses windows.
+  ignoreNearExpectedDeviations: 2,
+  // The same spike coming back (e.g. a daily job) alerts three times within a week of 5-minute steps, then no more.
+  recurrenceHorizon: 2000,
+  recurrenceCount: 3,
   repeatWindow: 100,
   repeatEscalation: 1.5,
 };

@@ -30,6 +30,20 @@ export interface ThresholdedForestOptions {
   readonly repeatWindow?: number;
   /** …and alert again only if they score more than this factor times the last alert's score (default 1). */
   readonly repeatEscalation?: number;
+  /**
+   * Recurring-alert suppression (default 0 = off): an alert is dropped when, within this many steps before it,
+   * at least `recurrenceCount` earlier alerts deviated from their expected values in the same way (see
+   * `recurrenceTolerance`). So a spike that comes back every day with the same size alerts `recurrenceCount`
+   * times, then no more, while a larger or different one still alerts.
+   */
+  readonly recurrenceHorizon?: number;
+  /** Earlier similar alerts within the horizon that make an alert a recurrence (default 2). */
+  readonly recurrenceCount?: number;
+  /**
+   * Two alerts are similar when their signed deviations (actual − expected, in each metric's standard
+   * deviations) differ in no metric by more than this fraction of the larger deviation (default 0.25).
+   */
+  readonly recurrenceTolerance?: number;
   /** Consecutive anomalous steps replaced by their expected values before the model accepts a new normal (default shingleSize). */
   readonly maxCorrections?: number;
   /**
@@ -67,6 +81,8 @@ export interface ThresholdedForestState {
   readonly filled: number;
   readonly history: number[];
   readonly corrections: number;
+  /** Recent alerts (index and signed deviations per metric) for recurrence suppression; absent = none. */
+  readonly recentAlerts?: { index: number; deviations: number[] }[];
   readonly lastAlertIndex: number;
   readonly lastAlertScore: number;
   readonly forest: StreamingForestState;
@@ -101,6 +117,7 @@ export class ThresholdedForest {
   private corrections = 0;
   private lastAlertIndex = -Infinity;
   private lastAlertScore = 0;
+  private recentAlerts: { index: number; deviations: number[] }[] = [];
 
   constructor(options: ThresholdedForestOptions, restored?: { forest: StreamingForest; pre: Preprocessor; thresholder: AdaptiveThresholder }) {
     this.options = resolveOptions(options);
@@ -152,7 +169,11 @@ export class ThresholdedForest {
     }
     if (anomalous) {
       const repeat = index - this.lastAlertIndex <= o.repeatWindow && score <= o.repeatEscalation * this.lastAlertScore;
-      if (!repeat) {
+      if (!repeat && this.isRecurrence(index, values, expected)) {
+        // The same incident shape seen recently: remembered as an alert (so its own repeats stay quiet), not raised.
+        this.lastAlertIndex = index;
+        this.lastAlertScore = score;
+      } else if (!repeat) {
         grade = this.thresholder.grade(score);
         this.forest.scoreWithAttribution(this.point, this.attribution);
         attribution = new Array<number>(n).fill(0);
@@ -193,6 +214,7 @@ export class ThresholdedForest {
       filled: this.filled,
       history: Array.from(this.history),
       corrections: this.corrections,
+      recentAlerts: this.recentAlerts.map((a) => ({ index: a.index, deviations: [...a.deviations] })),
       lastAlertIndex: Number.isFinite(this.lastAlertIndex) ? this.lastAlertIndex : -1e15,
       lastAlertScore: this.lastAlertScore,
       forest: this.forest.toState(),
@@ -215,9 +237,38 @@ export class ThresholdedForest {
     d.index = state.index;
     d.filled = state.filled;
     d.corrections = state.corrections;
+    const recent = state.recentAlerts ?? [];
+    if (!Array.isArray(recent) || recent.some((a) => !Number.isFinite(a?.index) || !Array.isArray(a.deviations) || a.deviations.length !== state.options.inputs || !a.deviations.every(Number.isFinite))) {
+      throw new Error(`detector state: recentAlerts must be a list of {index, deviations} with ${state.options.inputs} finite deviations each`);
+    }
+    d.recentAlerts = recent.map((a) => ({ index: a.index, deviations: [...a.deviations] }));
     d.lastAlertIndex = state.lastAlertIndex;
     d.lastAlertScore = state.lastAlertScore;
     return d;
+  }
+
+  /**
+   * Whether the alert at `index` (raw `values`, `expected` values) recurs: at least `recurrenceCount` alerts
+   * within `recurrenceHorizon` steps before it had similar signed deviations. Records the alert either way.
+   */
+  private isRecurrence(index: number, values: ArrayLike<number>, expected: readonly number[] | null): boolean {
+    const o = this.options;
+    if (o.recurrenceHorizon <= 0 || !expected) return false;
+    const dev = expected.map((e, m) => (values[m] - e) / Math.max(this.pre.deviation(m), 1e-12));
+    this.recentAlerts = this.recentAlerts.filter((a) => index - a.index <= o.recurrenceHorizon);
+    let similar = 0;
+    for (const a of this.recentAlerts) {
+      let size = 0;
+      let diff = 0;
+      for (let m = 0; m < dev.length; m++) {
+        size = Math.max(size, Math.abs(dev[m]), Math.abs(a.deviations[m]));
+        diff = Math.max(diff, Math.abs(dev[m] - a.deviations[m]));
+      }
+      if (diff <= o.recurrenceTolerance * size) similar++;
+    }
+    this.recentAlerts.push({ index, deviations: dev });
+    if (this.recentAlerts.length > 4 * o.recurrenceCount + 4) this.recentAlerts.shift();
+    return similar >= o.recurrenceCount;
   }
 
   private pushHistory(v: Float64Array): void {
@@ -254,6 +305,9 @@ function resolveOptions(o: ThresholdedForestOptions): Required<ThresholdedForest
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
     repeatWindow: o.repeatWindow ?? shingleSize,
     repeatEscalation: o.repeatEscalation ?? 1,
+    recurrenceHorizon: o.recurrenceHorizon ?? 0,
+    recurrenceCount: o.recurrenceCount ?? 2,
+    recurrenceTolerance: o.recurrenceTolerance ?? 0.25,
     maxCorrections: o.maxCorrections ?? shingleSize,
     learnAnomalies: o.learnAnomalies ?? true,
   };
@@ -265,6 +319,9 @@ function resolveOptions(o: ThresholdedForestOptions): Required<ThresholdedForest
   }
   if (!Number.isInteger(r.repeatWindow) || r.repeatWindow < 0) throw new Error(`repeatWindow must be an integer >= 0, got ${r.repeatWindow}`);
   if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);
+  if (!Number.isInteger(r.recurrenceHorizon) || r.recurrenceHorizon < 0) throw new Error(`recurrenceHorizon must be an integer >= 0, got ${r.recurrenceHorizon}`);
+  if (!Number.isInteger(r.recurrenceCount) || r.recurrenceCount < 1) throw new Error(`recurrenceCount must be an integer >= 1, got ${r.recurrenceCount}`);
+  if (!(r.recurrenceTolerance >= 0)) throw new Error(`recurrenceTolerance must be >= 0, got ${r.recurrenceTolerance}`);
   if (!Number.isInteger(r.maxCorrections) || r.maxCorrections < 0) throw new Error(`maxCorrections must be an integer >= 0, got ${r.maxCorrections}`);
   return r;
 }

@@ -139,4 +139,47 @@ describe("ThresholdedForest options", () => {
     expect(strict[900 + 60 * 7].score).toBeGreaterThanOrEqual(learning[900 + 60 * 7].score);
     expect(strict[900 + 60 * 7].grade).toBeGreaterThan(0);
   });
+
+  it("with ignoreNearExpectedDeviations, drops alerts whose values lie that close to the expected ones, keeps large ones", () => {
+    // Metric 1 has sd ≈ 2: a +7 step (≈ 3.5 sd) is unusual for the forest but within 5 sd of the expected value.
+    const rows = stream(1500, 14, [[1100, 1, 7], [1300, 1, 40]]);
+    const plain = run(rows);
+    const filtered = run(rows, { ignoreNearExpectedDeviations: 5 });
+    expect(alerts(plain)).toContain(1100);
+    expect(alerts(filtered)).not.toContain(1100);
+    expect(alerts(filtered)).toContain(1300);
+    expect(alerts(filtered).length).toBeLessThan(alerts(plain).length);
+  });
+
+  it("with recurrenceHorizon, stops alerting on a spike that keeps coming back the same, still alerts on a larger one", () => {
+    const spikes: [number, number, number][] = Array.from({ length: 8 }, (_, k) => [700 + 90 * k, 1, 30] as [number, number, number]);
+    spikes.push([700 + 90 * 8, 1, 90]);
+    const rows = stream(1600, 15, spikes);
+    const options = { recurrenceHorizon: 1000, recurrenceCount: 2 };
+    const plain = alerts(run(rows));
+    const quiet = alerts(run(rows, options));
+    const spikeAlerts = (a: number[]) => spikes.filter(([t]) => a.some((i) => i >= t && i < t + 4)).map(([t]) => t);
+    expect(spikeAlerts(plain).length).toBeGreaterThan(4);
+    // The first ones alert; the same-size ones after them are recurrences (the running sd still settles over the
+    // first three, so the third may differ enough to alert); the larger last one alerts again.
+    const late = spikes.slice(4, 8).map(([t]) => t);
+    expect(spikeAlerts(plain).filter((t) => late.includes(t)).length).toBeGreaterThan(0);
+    expect(spikeAlerts(quiet).filter((t) => late.includes(t))).toEqual([]);
+    expect(spikeAlerts(quiet)).toContain(700);
+    expect(spikeAlerts(quiet)).toContain(700 + 90 * 8);
+    // A restored detector remembers the recent alerts.
+    const d = new ThresholdedForest({ ...small, ...options, inputs: 2, seed: 5 });
+    rows.slice(0, 900).forEach((r) => d.process(r));
+    const copy = ThresholdedForest.fromState(JSON.parse(JSON.stringify(d.toState())) as ReturnType<ThresholdedForest["toState"]>);
+    expect(copy.toState().recentAlerts).toEqual(d.toState().recentAlerts);
+    expect(d.toState().recentAlerts?.length).toBeGreaterThanOrEqual(2);
+    expect(rows.slice(900).map((r) => copy.process(r).grade)).toEqual(rows.slice(900).map((r) => d.process(r).grade));
+  });
+
+  it("rejects a bad recurrence setting or state", () => {
+    expect(() => new ThresholdedForest({ inputs: 1, recurrenceHorizon: -1 })).toThrow(/recurrenceHorizon/);
+    expect(() => new ThresholdedForest({ inputs: 1, recurrenceCount: 0 })).toThrow(/recurrenceCount/);
+    const state = new ThresholdedForest({ ...small, inputs: 1 }).toState();
+    expect(() => ThresholdedForest.fromState({ ...state, recentAlerts: [{ index: 3, deviations: [1, 2] }] })).toThrow(/recentAlerts/);
+  });
 });
