@@ -178,8 +178,7 @@ export class StreamingTree extends TreeArrays {
     if (sibling >= 0) this.parent[sibling] = g;
     else this.leafParent[~sibling] = g;
     this.freeNodes[this.freeNodeTop++] = p;
-    // Shrink the boxes of the remaining ancestors; stop as soon as one does not change.
-    for (let i = depth - 2; i >= 0; i--) if (!this.recomputeBox(this.path[i])) break;
+    this.shrinkBoxes(depth - 2, pb);
   }
 
   /**
@@ -219,29 +218,74 @@ export class StreamingTree extends TreeArrays {
     } else if (attr) {
       score = this.walkBackWithAttribution(point, depth, lb, attr);
     } else {
-      score = 1 / (depth + 1);
-      const box = this.box;
-      const ranges = this.rangeSum;
-      const stride = 2 * dim;
-      for (let level = depth - 1; level >= 0; level--) {
-        const n = path[level];
-        let base = n * stride;
-        // How far the point lies outside the box, summed over dimensions (the growth of the range sum).
-        let gap = 0;
-        for (let d = 0; d < dim; d++, base += 2) {
-          const v = point[d];
-          const lo = box[base];
-          const hi = box[base + 1];
-          gap += v < lo ? lo - v : v > hi ? v - hi : 0;
-        }
-        if (!(gap > 0)) break; // inside this box, hence inside every ancestor's box too
-        const prob = gap / (ranges[n] + gap);
-        score = (1 - prob) * score + prob / (level + 1);
-      }
+      score = this.walkBack(point, depth);
     }
     const norm = Math.log2(this.totalMass + 1);
     if (attr) for (let d = 0; d < dim; d++) attr[d] *= norm;
     return score * norm;
+  }
+
+  /**
+   * The walk back up of {@link score} from the leaf at `depth` (not equal to `point`): at each ancestor the
+   * point would have been cut off with probability gap / (range sum + gap), gap being how far it lies outside
+   * the box summed over dimensions. The first level scans every dimension; higher levels revisit only the
+   * bounds the point was still outside of (see {@link TreeArrays.bound}), and the walk ends at the first box
+   * that contains the point (every ancestor's does too). Sums run in dimension order, as a full scan's would.
+   */
+  private walkBack(point: Float64Array, depth: number): number {
+    const dim = this.dim;
+    const box = this.box;
+    const path = this.path;
+    const ranges = this.rangeSum;
+    const bound = this.bound;
+    const sign = this.sign;
+    const value = this.value;
+    const stride = 2 * dim;
+    let score = 1 / (depth + 1);
+    let level = depth - 1;
+    if (level < 0) return score;
+    let n = path[level];
+    let base = n * stride;
+    let gap = 0;
+    let m = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = point[d];
+      const lo = box[base + 2 * d];
+      const hi = box[base + 2 * d + 1];
+      if (v < lo) {
+        gap += lo - v;
+        bound[m] = 2 * d;
+        sign[m] = 1;
+        value[m++] = v;
+      } else if (v > hi) {
+        gap += v - hi;
+        bound[m] = 2 * d + 1;
+        sign[m] = -1;
+        value[m++] = v;
+      }
+    }
+    for (;;) {
+      if (!(gap > 0)) break; // inside this box, hence inside every ancestor's box too
+      const prob = gap / (ranges[n] + gap);
+      score = (1 - prob) * score + prob / (level + 1);
+      if (--level < 0) break;
+      n = path[level];
+      base = n * stride;
+      gap = 0;
+      let k = 0;
+      for (let i = 0; i < m; i++) {
+        // sign · (bound − v): lo − v for a min, v − hi for a max (negation is exact).
+        const g = sign[i] * (box[base + bound[i]] - value[i]);
+        if (g > 0) {
+          gap += g;
+          bound[k] = bound[i];
+          sign[k] = sign[i];
+          value[k++] = value[i];
+        }
+      }
+      m = k;
+    }
+    return score;
   }
 
   /** The walk back up of {@link score} that also splits the score into per-dimension contributions. */
