@@ -41,6 +41,13 @@ export class TreeArrays {
   readonly bound: Int32Array;
   readonly sign: Float64Array;
   readonly value: Float64Array;
+  /** The gap summed by the last {@link outsideBounds}. */
+  gap = 0;
+  /** Scratch: the bounds saved by {@link keepBounds} (box offsets, as in `bound`), `kept` of them. */
+  readonly keptBound: Int32Array;
+  kept = 0;
+  /** log2(m + 1) for every mass m the tree can hold: the score's normaliser without a logarithm per call. */
+  readonly log2Mass1: Float64Array;
 
   constructor(
     readonly dim: number,
@@ -68,6 +75,9 @@ export class TreeArrays {
     this.bound = new Int32Array(2 * dim);
     this.sign = new Float64Array(2 * dim);
     this.value = new Float64Array(2 * dim);
+    this.keptBound = new Int32Array(2 * dim);
+    this.log2Mass1 = new Float64Array(c + 2);
+    for (let m = 0; m < c + 2; m++) this.log2Mass1[m] = Math.log2(m + 1);
   }
 
   isEmpty(): boolean {
@@ -165,6 +175,116 @@ export class TreeArrays {
     }
     if (changed) this.updateRangeSum(n);
     return changed;
+  }
+
+  /**
+   * Lists in `bound`/`sign`/`value` the bounds of node `n`'s box that the point at `at[offset …]` lies outside
+   * of, in dimension order, and their summed distance in `gap`; returns how many.
+   */
+  outsideBounds(n: number, at: Float64Array, offset: number): number {
+    const dim = this.dim;
+    const box = this.box;
+    const bound = this.bound;
+    const sign = this.sign;
+    const value = this.value;
+    let base = n * 2 * dim;
+    let gap = 0;
+    let m = 0;
+    // Branch-free: every dimension writes an entry, only an outside one advances m (outside is a coin flip).
+    for (let d = 0; d < dim; d++, base += 2) {
+      const v = at[offset + d];
+      const below = box[base] - v;
+      const above = v - box[base + 1];
+      const g = below > 0 ? below : above > 0 ? above : 0;
+      gap += g;
+      bound[m] = 2 * d + +(above > 0);
+      sign[m] = below > 0 ? 1 : -1;
+      value[m] = v;
+      m += +(g > 0);
+    }
+    this.gap = gap;
+    return m;
+  }
+
+  /**
+   * Narrows the first `m` entries of `bound`/`sign`/`value` (from a descendant of node `n`) to those `n`'s box
+   * still leaves the point outside of, keeping their order; sums their gaps into `gap`; returns how many remain.
+   */
+  narrowBounds(n: number, m: number): number {
+    const box = this.box;
+    const bound = this.bound;
+    const sign = this.sign;
+    const value = this.value;
+    const base = n * 2 * this.dim;
+    let gap = 0;
+    let k = 0;
+    for (let i = 0; i < m; i++) {
+      // sign · (bound − v): min − v for a min, v − max for a max (negation is exact).
+      const g = sign[i] * (box[base + bound[i]] - value[i]);
+      if (g > 0) {
+        gap += g;
+        bound[k] = bound[i];
+        sign[k] = sign[i];
+        value[k++] = value[i];
+      }
+    }
+    this.gap = gap;
+    return k;
+  }
+
+  /** Saves the first `m` entries of `bound` into `keptBound`. */
+  keepBounds(m: number): void {
+    for (let i = 0; i < m; i++) this.keptBound[i] = this.bound[i];
+    this.kept = m;
+  }
+
+  /** Grows node `n`'s box over the kept bounds to take in the point at `pointBase`; updates its range sum if it grew. */
+  extendBounds(n: number, pointBase: number): void {
+    const box = this.box;
+    const base = n * 2 * this.dim;
+    let grew = false;
+    for (let i = 0; i < this.kept; i++) {
+      const off = this.keptBound[i];
+      const x = this.points[pointBase + (off >> 1)];
+      if (off & 1) {
+        if (x > box[base + off]) {
+          box[base + off] = ceilF32(x);
+          grew = true;
+        }
+      } else if (x < box[base + off]) {
+        box[base + off] = floorF32(x);
+        grew = true;
+      }
+    }
+    if (grew) this.updateRangeSum(n);
+  }
+
+  /** Sets node `n`'s box to the one spanned by the points at `a` and `b` (offsets into `points`). */
+  setBoxOfPoints(n: number, a: number, b: number): void {
+    const dim = this.dim;
+    const nb = n * 2 * dim;
+    for (let d = 0; d < dim; d++) {
+      const x = this.points[a + d];
+      const y = this.points[b + d];
+      this.box[nb + 2 * d] = floorF32(x < y ? x : y);
+      this.box[nb + 2 * d + 1] = ceilF32(x > y ? x : y);
+    }
+    this.updateRangeSum(n);
+  }
+
+  /** Sets node `n`'s box to node `from`'s extended by the point at `pointBase`. */
+  setBoxExtended(n: number, from: number, pointBase: number): void {
+    const dim = this.dim;
+    const nb = n * 2 * dim;
+    const fb = from * 2 * dim;
+    for (let d = 0; d < dim; d++) {
+      const x = this.points[pointBase + d];
+      const lo = this.box[fb + 2 * d];
+      const hi = this.box[fb + 2 * d + 1];
+      this.box[nb + 2 * d] = x < lo ? floorF32(x) : lo;
+      this.box[nb + 2 * d + 1] = x > hi ? ceilF32(x) : hi;
+    }
+    this.updateRangeSum(n);
   }
 
   /**
