@@ -34,10 +34,17 @@ export interface BenchResult {
   readonly baselineBatchScorePerSec: number;
   /** Java RCF 4.3 score+update on this machine (notes/model.md), where measured; the target is 2× this. */
   readonly javaScoreUpdatePerSec: number | null;
+  /** Java RCF 4.3 score-only and update-only on this machine (notes/model.md), where measured. */
+  readonly javaScorePerSec: number | null;
+  readonly javaUpdatePerSec: number | null;
 }
 
 /** Java RCF 4.3 (one thread, 50 trees, 256 samples, base dim 5) score+update per second, from notes/model.md. */
 export const JAVA_SCORE_UPDATE: Readonly<Record<number, number>> = { 1: 18951, 4: 9460, 8: 4686 };
+/** Java RCF 4.3 score-only per second, same setting. */
+export const JAVA_SCORE: Readonly<Record<number, number>> = { 1: 52143, 4: 24388, 8: 9547 };
+/** Java RCF 4.3 update-only per second, same setting. */
+export const JAVA_UPDATE: Readonly<Record<number, number>> = { 1: 22960, 4: 14541, 8: 9526 };
 
 /**
  * The reference RCF's benchmark stream (NormalMixtureTestData): a Markov chain between a base state
@@ -125,5 +132,7 @@ export function runBenchCase(c: BenchCase, onProgress: (fraction: number) => voi
     detectorPerSec,
     baselineBatchScorePerSec,
     javaScoreUpdatePerSec: JAVA_SCORE_UPDATE[c.shingle] ?? null,
+    javaScorePerSec: JAVA_SCORE[c.shingle] ?? null,
+    javaUpdatePerSec: JAVA_UPDATE[c.shingle] ?? null,
   };
 }

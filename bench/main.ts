@@ -21,7 +21,8 @@ function parseArgs(argv: readonly string[]): { json: boolean; points: number } {
 }
 
 function table(results: readonly BenchResult[]): string {
-  const head = ["case", "trees", "sample", "dims", "shingle", "score+update/s", "score/s", "update/s", "detector/s", "batch score/s", "vs Java s+u"];
+  const head = ["case", "trees", "sample", "dims", "shingle", "score+update/s", "score/s", "update/s", "detector/s", "batch score/s", "vs Java s+u / score / update", "s+u vs batch"];
+  const ratio = (x: number, java: number | null) => (java ? `${(x / java).toFixed(2)}×` : "-");
   const rows = results.map((r) => [
     r.name,
     String(r.trees),
@@ -33,7 +34,8 @@ function table(results: readonly BenchResult[]): string {
     r.updatePerSec.toLocaleString("en-US"),
     r.detectorPerSec.toLocaleString("en-US"),
     r.baselineBatchScorePerSec.toLocaleString("en-US"),
-    r.javaScoreUpdatePerSec ? `${(r.scoreUpdatePerSec / r.javaScoreUpdatePerSec).toFixed(2)}×` : "-",
+    [ratio(r.scoreUpdatePerSec, r.javaScoreUpdatePerSec), ratio(r.scorePerSec, r.javaScorePerSec), ratio(r.updatePerSec, r.javaUpdatePerSec)].join(" / "),
+    `${(r.scoreUpdatePerSec / r.baselineBatchScorePerSec).toFixed(2)}×`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");

@@ -110,7 +110,9 @@ export class StreamingForest {
     let slot = -1;
     for (let t = 0; t < this.numTrees; t++) {
       const s = this.samplers[t];
-      const w = s.weightOf(seq, 1 - this.rng.next());
+      const u = 1 - this.rng.next();
+      if (!s.mightAccept(seq, u)) continue;
+      const w = s.weightOf(seq, u);
       if (!s.wouldAccept(w)) continue;
       if (slot < 0) slot = this.store.add(point);
       const evicted = s.evictMax();

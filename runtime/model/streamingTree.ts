@@ -1,5 +1,8 @@
 import type { Random } from "./random";
-import { ceilF32, floorF32, NONE, TreeArrays } from "./treeArrays";
+import { NONE, TreeArrays } from "./treeArrays";
+
+/** A module-local copy: an imported binding is a getter call per use under CommonJS. */
+const EMPTY = NONE;
 
 /**
  * A random cut tree that supports incremental insert and delete (Guha et al. 2016) over the typed arrays of
@@ -10,140 +13,152 @@ export class StreamingTree extends TreeArrays {
   /**
    * Inserts the point stored at slot `ref`. Returns the slot the tree now references for it: `ref` itself, or
    * the slot of an equal point already in the tree (whose multiplicity was incremented).
+   *
+   * Bottom-up, as the reference RCF inserts: descend by the cuts to a leaf, then walk back up over the
+   * ancestors whose box the point lies outside of (only those can be cut between the point and the box; the
+   * walk stops at the first box that contains the point). At each the cut drawn in the box extended by the
+   * point separates them with probability gap / (range sum + gap); the new node goes above the highest
+   * ancestor that is separated, or splits the leaf if none is. This is the top-down distribution (each level
+   * separates independently with that probability, the first from the top wins), with the separating cut
+   * uniform over the gap; the walk touches only the bounds the point lies outside of.
    */
   insert(ref: number, rng: Random): number {
     const dim = this.dim;
     const pts = this.points;
     const pb = ref * dim;
     this.totalMass++;
-    if (this.root === NONE) {
+    if (this.root === EMPTY) {
       this.root = ~this.newLeaf(ref, -1);
       return ref;
     }
+    const nodes = this.nodes;
+    const cuts = this.cutValue;
+    const path = this.path;
     let node = this.root;
-    let parent = -1;
-    for (;;) {
-      if (node < 0) {
-        const leaf = ~node;
-        const lr = this.leafRef[leaf];
-        const lb = lr * dim;
-        let equal = true;
-        for (let d = 0; d < dim; d++) {
-          if (pts[lb + d] !== pts[pb + d]) {
-            equal = false;
-            break;
-          }
-        }
-        if (equal) {
-          this.leafMass[leaf]++;
-          return lr;
-        }
-        // Split the leaf: a cut drawn in the box spanned by the two points always separates them.
-        let total = 0;
-        for (let d = 0; d < dim; d++) total += Math.abs(pts[lb + d] - pts[pb + d]);
-        let r = rng.next() * total;
-        let cd = 0;
-        for (; cd < dim; cd++) {
-          const range = Math.abs(pts[lb + cd] - pts[pb + cd]);
-          if (range > 0 && (r < range || cd === dim - 1)) break;
-          r -= range;
-        }
-        if (cd === dim) for (cd = dim - 1; pts[lb + cd] === pts[pb + cd]; cd--); // rounding: last dim with a range
-        const lo = Math.min(pts[lb + cd], pts[pb + cd]);
-        const hi = Math.max(pts[lb + cd], pts[pb + cd]);
-        let cv = lo + Math.min(r, hi - lo);
-        if (!(cv >= lo && cv < hi)) cv = lo;
-        const n = this.newNode(cd, cv, parent, this.leafMass[leaf] + 1);
-        const nl = this.newLeaf(ref, n);
-        const nb = n * 2 * dim;
-        for (let d = 0; d < dim; d++) {
-          const a = pts[lb + d];
-          const b = pts[pb + d];
-          this.box[nb + 2 * d] = floorF32(a < b ? a : b);
-          this.box[nb + 2 * d + 1] = ceilF32(a > b ? a : b);
-        }
-        this.updateRangeSum(n);
-        if (pts[pb + cd] <= cv) {
-          this.nodes[n * 4] = ~nl;
-          this.nodes[n * 4 + 1] = node;
-        } else {
-          this.nodes[n * 4] = node;
-          this.nodes[n * 4 + 1] = ~nl;
-        }
-        this.leafParent[leaf] = n;
-        this.replaceChild(parent, node, n);
-        return ref;
-      }
-      // Internal node: draw a cut in the box extended by the point; if it separates the point, insert here.
-      const base = node * 2 * dim;
-      let total = 0;
-      let outside = false;
-      for (let d = 0; d < dim; d++) {
-        const v = pts[pb + d];
-        const lo = this.box[base + 2 * d];
-        const hi = this.box[base + 2 * d + 1];
-        if (v < lo) {
-          total += hi - v;
-          outside = true;
-        } else if (v > hi) {
-          total += v - lo;
-          outside = true;
-        } else total += hi - lo;
-      }
-      if (outside) {
-        let r = rng.next() * total;
-        let cd = 0;
-        let lo = 0;
-        let range = 0;
-        for (; cd < dim; cd++) {
-          const v = pts[pb + cd];
-          const bl = this.box[base + 2 * cd];
-          const bh = this.box[base + 2 * cd + 1];
-          lo = v < bl ? v : bl;
-          range = (v > bh ? v : bh) - lo;
-          if (r < range || cd === dim - 1) break;
-          r -= range;
-        }
-        const cv = lo + (r < range ? r : range * 0.5);
-        const v = pts[pb + cd];
-        const bl = this.box[base + 2 * cd];
-        const bh = this.box[base + 2 * cd + 1];
-        const separatesBelow = v < bl && cv < bl;
-        const separatesAbove = v > bh && cv >= bh && cv < v;
-        if (separatesBelow || separatesAbove) {
-          const n = this.newNode(cd, cv, parent, this.nodes[node * 4 + 3] + 1);
-          const nl = this.newLeaf(ref, n);
-          const nb = n * 2 * dim;
-          for (let d = 0; d < dim; d++) {
-            const x = pts[pb + d];
-            const a = this.box[base + 2 * d];
-            const b = this.box[base + 2 * d + 1];
-            this.box[nb + 2 * d] = x < a ? floorF32(x) : a;
-            this.box[nb + 2 * d + 1] = x > b ? ceilF32(x) : b;
-          }
-          this.updateRangeSum(n);
-          if (separatesBelow) {
-            this.nodes[n * 4] = ~nl;
-            this.nodes[n * 4 + 1] = node;
-          } else {
-            this.nodes[n * 4] = node;
-            this.nodes[n * 4 + 1] = ~nl;
-          }
-          this.parent[node] = n;
-          this.replaceChild(parent, node, n);
-          return ref;
-        }
-        for (let d = 0; d < dim; d++) {
-          const x = pts[pb + d];
-          if (x < this.box[base + 2 * d]) this.box[base + 2 * d] = floorF32(x);
-          if (x > this.box[base + 2 * d + 1]) this.box[base + 2 * d + 1] = ceilF32(x);
-        }
-        this.updateRangeSum(node);
-      }
-      this.nodes[node * 4 + 3]++;
-      parent = node;
-      node = pts[pb + this.nodes[node * 4 + 2]] <= this.cutValue[node] ? this.nodes[node * 4] : this.nodes[node * 4 + 1];
+    let depth = 0;
+    while (node >= 0) {
+      path[depth++] = node;
+      const k = node << 2;
+      node = nodes[k + +(pts[pb + nodes[k + 2]] > cuts[node])];
     }
+    const leaf = ~node;
+    const lr = this.leafRef[leaf];
+    const lb = lr * dim;
+    let equal = true;
+    for (let d = 0; d < dim; d++) {
+      if (pts[lb + d] !== pts[pb + d]) {
+        equal = false;
+        break;
+      }
+    }
+    if (equal) {
+      for (let i = 0; i < depth; i++) nodes[path[i] * 4 + 3]++;
+      this.leafMass[leaf]++;
+      return lr;
+    }
+    // Walk up: `at` = level of the highest separated ancestor so far (depth: the leaf), its cut in cutDim/cutAt.
+    let at = depth;
+    let cutDim = 0;
+    let cutAt = 0;
+    let top = depth;
+    const box = this.box;
+    const bound = this.bound;
+    const sign = this.sign;
+    const value = this.value;
+    const stride = 2 * dim;
+    let level = depth - 1;
+    let m = level >= 0 ? this.outsideBounds(path[level], pts, pb) : 0;
+    let gap = this.gap;
+    this.keepBounds(m);
+    while (m > 0) {
+      const base = path[level] * stride;
+      top = level;
+      let r = rng.next() * (this.rangeSum[path[level]] + gap);
+      if (r < gap) {
+        // Separated: the cut falls in the gap of the bound where r lands.
+        let i = 0;
+        for (; i < m - 1; i++) {
+          const g = sign[i] * (box[base + bound[i]] - value[i]);
+          if (r < g) break;
+          r -= g;
+        }
+        const b = box[base + bound[i]];
+        const v = value[i];
+        cutDim = bound[i] >> 1;
+        if (sign[i] > 0) {
+          cutAt = v + r; // v <= cut < min: the point goes left
+          if (!(cutAt < b)) cutAt = v;
+        } else {
+          cutAt = b + r; // max <= cut < v: the point goes right
+          if (!(cutAt < v)) cutAt = b;
+        }
+        at = level;
+        this.keepBounds(m);
+      }
+      if (--level < 0) break;
+      m = this.narrowBounds(path[level], m);
+      gap = this.gap;
+    }
+    // Ancestors above the new node gain the point: mass, and the bounds it lies outside of.
+    for (let i = 0; i < at; i++) nodes[path[i] * 4 + 3]++;
+    for (let i = at - 1; i >= top; i--) this.extendBounds(path[i], pb);
+    const parent = at > 0 ? path[at - 1] : -1;
+    if (at === depth) this.splitLeaf(node, parent, ref, rng);
+    else this.insertAbove(path[at], parent, ref, cutDim, cutAt);
+    return ref;
+  }
+
+  /** Splits `leafNode` (a `~leaf` reference under `parent`) by a cut drawn in the box of its point and slot `ref`'s. */
+  private splitLeaf(leafNode: number, parent: number, ref: number, rng: Random): void {
+    const dim = this.dim;
+    const pts = this.points;
+    const pb = ref * dim;
+    const leaf = ~leafNode;
+    const lb = this.leafRef[leaf] * dim;
+    // A cut drawn in the box spanned by the two points always separates them.
+    let total = 0;
+    for (let d = 0; d < dim; d++) total += Math.abs(pts[lb + d] - pts[pb + d]);
+    let r = rng.next() * total;
+    let cd = 0;
+    for (; cd < dim; cd++) {
+      const range = Math.abs(pts[lb + cd] - pts[pb + cd]);
+      if (range > 0 && (r < range || cd === dim - 1)) break;
+      r -= range;
+    }
+    if (cd === dim) for (cd = dim - 1; pts[lb + cd] === pts[pb + cd]; cd--); // rounding: last dim with a range
+    const lo = Math.min(pts[lb + cd], pts[pb + cd]);
+    const hi = Math.max(pts[lb + cd], pts[pb + cd]);
+    let cv = lo + Math.min(r, hi - lo);
+    if (!(cv >= lo && cv < hi)) cv = lo;
+    const n = this.newNode(cd, cv, parent, this.leafMass[leaf] + 1);
+    const nl = this.newLeaf(ref, n);
+    this.setBoxOfPoints(n, lb, pb);
+    if (pts[pb + cd] <= cv) {
+      this.nodes[n * 4] = ~nl;
+      this.nodes[n * 4 + 1] = leafNode;
+    } else {
+      this.nodes[n * 4] = leafNode;
+      this.nodes[n * 4 + 1] = ~nl;
+    }
+    this.leafParent[leaf] = n;
+    this.replaceChild(parent, leafNode, n);
+  }
+
+  /** Puts a new node cutting dimension `cd` at `cv` between `node` (under `parent`) and a new leaf for slot `ref`. */
+  private insertAbove(node: number, parent: number, ref: number, cd: number, cv: number): void {
+    const pb = ref * this.dim;
+    const n = this.newNode(cd, cv, parent, this.nodes[node * 4 + 3] + 1);
+    const nl = this.newLeaf(ref, n);
+    this.setBoxExtended(n, node, pb);
+    if (this.points[pb + cd] <= cv) {
+      this.nodes[n * 4] = ~nl;
+      this.nodes[n * 4 + 1] = node;
+    } else {
+      this.nodes[n * 4] = node;
+      this.nodes[n * 4 + 1] = ~nl;
+    }
+    this.parent[node] = n;
+    this.replaceChild(parent, node, n);
   }
 
   /** Removes one copy of the point stored at slot `ref` (which the tree must hold). */
@@ -152,7 +167,7 @@ export class StreamingTree extends TreeArrays {
     const pts = this.points;
     const pb = ref * dim;
     let node = this.root;
-    if (node === NONE) throw new Error("cannot delete from an empty tree");
+    if (node === EMPTY) throw new Error("cannot delete from an empty tree");
     let depth = 0;
     while (node >= 0) {
       this.path[depth++] = node;
@@ -168,7 +183,7 @@ export class StreamingTree extends TreeArrays {
     if (--this.leafMass[leaf] > 0) return;
     this.freeLeaves[this.freeLeafTop++] = leaf;
     if (depth === 0) {
-      this.root = NONE;
+      this.root = EMPTY;
       return;
     }
     const p = this.path[depth - 1];
@@ -178,8 +193,7 @@ export class StreamingTree extends TreeArrays {
     if (sibling >= 0) this.parent[sibling] = g;
     else this.leafParent[~sibling] = g;
     this.freeNodes[this.freeNodeTop++] = p;
-    // Shrink the boxes of the remaining ancestors; stop as soon as one does not change.
-    for (let i = depth - 2; i >= 0; i--) if (!this.recomputeBox(this.path[i])) break;
+    this.shrinkBoxes(depth - 2, pb);
   }
 
   /**
@@ -188,7 +202,7 @@ export class StreamingTree extends TreeArrays {
    * receives this tree's per-dimension contributions (summing to the returned score).
    */
   score(point: Float64Array, attr?: Float64Array): number {
-    if (this.root === NONE) return 0;
+    if (this.root === EMPTY) return 0;
     const dim = this.dim;
     const pts = this.points;
     const nodes = this.nodes;
@@ -219,29 +233,35 @@ export class StreamingTree extends TreeArrays {
     } else if (attr) {
       score = this.walkBackWithAttribution(point, depth, lb, attr);
     } else {
-      score = 1 / (depth + 1);
-      const box = this.box;
-      const ranges = this.rangeSum;
-      const stride = 2 * dim;
-      for (let level = depth - 1; level >= 0; level--) {
-        const n = path[level];
-        let base = n * stride;
-        // How far the point lies outside the box, summed over dimensions (the growth of the range sum).
-        let gap = 0;
-        for (let d = 0; d < dim; d++, base += 2) {
-          const v = point[d];
-          const lo = box[base];
-          const hi = box[base + 1];
-          gap += v < lo ? lo - v : v > hi ? v - hi : 0;
-        }
-        if (!(gap > 0)) break; // inside this box, hence inside every ancestor's box too
-        const prob = gap / (ranges[n] + gap);
-        score = (1 - prob) * score + prob / (level + 1);
-      }
+      score = this.walkBack(point, depth);
     }
-    const norm = Math.log2(this.totalMass + 1);
+    const norm = this.log2Mass1[this.totalMass];
     if (attr) for (let d = 0; d < dim; d++) attr[d] *= norm;
     return score * norm;
+  }
+
+  /**
+   * The walk back up of {@link score} from the leaf at `depth` (not equal to `point`): at each ancestor the
+   * point would have been cut off with probability gap / (range sum + gap), gap being how far it lies outside
+   * the box summed over dimensions. The first level scans every dimension; higher levels revisit only the
+   * bounds the point was still outside of (see {@link TreeArrays.bound}), and the walk ends at the first box
+   * that contains the point (every ancestor's does too). Sums run in dimension order, as a full scan's would.
+   */
+  private walkBack(point: Float64Array, depth: number): number {
+    const path = this.path;
+    let score = 1 / (depth + 1);
+    let level = depth - 1;
+    if (level < 0) return score;
+    let n = path[level];
+    let m = this.outsideBounds(n, point, 0);
+    while (this.gap > 0) {
+      const prob = this.gap / (this.rangeSum[n] + this.gap);
+      score = (1 - prob) * score + prob / (level + 1);
+      if (--level < 0) break;
+      n = path[level];
+      m = this.narrowBounds(n, m);
+    }
+    return score;
   }
 
   /** The walk back up of {@link score} that also splits the score into per-dimension contributions. */
@@ -284,7 +304,7 @@ export class StreamingTree extends TreeArrays {
    * (the heavier on a tie). Used to impute expected values.
    */
   nearestRef(point: Float64Array, missing: Uint8Array): number {
-    if (this.root === NONE) return -1;
+    if (this.root === EMPTY) return -1;
     let node = this.root;
     while (node >= 0) {
       const cd = this.nodes[node * 4 + 2];

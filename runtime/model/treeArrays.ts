@@ -33,6 +33,21 @@ export class TreeArrays {
   totalMass = 0;
   /** Scratch: the root-to-leaf path of the last walk (size capacity + 1: a degenerate tree is a chain). */
   readonly path: Int32Array;
+  /**
+   * Scratch of the walks back up, one entry per box bound still in play: `bound[i]` is a box offset (2d for a
+   * min, 2d + 1 for a max), `sign[i]` +1 for a min and -1 for a max, `value[i]` the point's value on d. A bound
+   * that drops out at one level stays out at every ancestor (boxes nest), so the lists only shrink going up.
+   */
+  readonly bound: Int32Array;
+  readonly sign: Float64Array;
+  readonly value: Float64Array;
+  /** The gap summed by the last {@link outsideBounds}. */
+  gap = 0;
+  /** Scratch: the bounds saved by {@link keepBounds} (box offsets, as in `bound`), `kept` of them. */
+  readonly keptBound: Int32Array;
+  kept = 0;
+  /** log2(m + 1) for every mass m the tree can hold: the score's normaliser without a logarithm per call. */
+  readonly log2Mass1: Float64Array;
 
   constructor(
     readonly dim: number,
@@ -57,12 +72,17 @@ export class TreeArrays {
     this.freeNodeTop = c;
     this.freeLeafTop = c;
     this.path = new Int32Array(c + 1);
+    this.bound = new Int32Array(2 * dim);
+    this.sign = new Float64Array(2 * dim);
+    this.value = new Float64Array(2 * dim);
+    this.keptBound = new Int32Array(2 * dim);
+    this.log2Mass1 = new Float64Array(c + 2);
+    for (let m = 0; m < c + 2; m++) this.log2Mass1[m] = Math.log2(m + 1);
   }
 
   isEmpty(): boolean {
     return this.root === NONE;
   }
-
 
   newNode(cd: number, cv: number, parent: number, mass: number): number {
     const n = this.freeNodes[--this.freeNodeTop];
@@ -155,7 +175,166 @@ export class TreeArrays {
     }
     if (changed) this.updateRangeSum(n);
     return changed;
-  }}
+  }
+
+  /**
+   * Lists in `bound`/`sign`/`value` the bounds of node `n`'s box that the point at `at[offset …]` lies outside
+   * of, in dimension order, and their summed distance in `gap`; returns how many.
+   */
+  outsideBounds(n: number, at: Float64Array, offset: number): number {
+    const dim = this.dim;
+    const box = this.box;
+    const bound = this.bound;
+    const sign = this.sign;
+    const value = this.value;
+    let base = n * 2 * dim;
+    let gap = 0;
+    let m = 0;
+    // Branch-free: every dimension writes an entry, only an outside one advances m (outside is a coin flip).
+    for (let d = 0; d < dim; d++, base += 2) {
+      const v = at[offset + d];
+      const below = box[base] - v;
+      const above = v - box[base + 1];
+      const g = below > 0 ? below : above > 0 ? above : 0;
+      gap += g;
+      bound[m] = 2 * d + +(above > 0);
+      sign[m] = below > 0 ? 1 : -1;
+      value[m] = v;
+      m += +(g > 0);
+    }
+    this.gap = gap;
+    return m;
+  }
+
+  /**
+   * Narrows the first `m` entries of `bound`/`sign`/`value` (from a descendant of node `n`) to those `n`'s box
+   * still leaves the point outside of, keeping their order; sums their gaps into `gap`; returns how many remain.
+   */
+  narrowBounds(n: number, m: number): number {
+    const box = this.box;
+    const bound = this.bound;
+    const sign = this.sign;
+    const value = this.value;
+    const base = n * 2 * this.dim;
+    let gap = 0;
+    let k = 0;
+    for (let i = 0; i < m; i++) {
+      // sign · (bound − v): min − v for a min, v − max for a max (negation is exact).
+      const g = sign[i] * (box[base + bound[i]] - value[i]);
+      if (g > 0) {
+        gap += g;
+        bound[k] = bound[i];
+        sign[k] = sign[i];
+        value[k++] = value[i];
+      }
+    }
+    this.gap = gap;
+    return k;
+  }
+
+  /** Saves the first `m` entries of `bound` into `keptBound`. */
+  keepBounds(m: number): void {
+    for (let i = 0; i < m; i++) this.keptBound[i] = this.bound[i];
+    this.kept = m;
+  }
+
+  /** Grows node `n`'s box over the kept bounds to take in the point at `pointBase`; updates its range sum if it grew. */
+  extendBounds(n: number, pointBase: number): void {
+    const box = this.box;
+    const base = n * 2 * this.dim;
+    let grew = false;
+    for (let i = 0; i < this.kept; i++) {
+      const off = this.keptBound[i];
+      const x = this.points[pointBase + (off >> 1)];
+      if (off & 1) {
+        if (x > box[base + off]) {
+          box[base + off] = ceilF32(x);
+          grew = true;
+        }
+      } else if (x < box[base + off]) {
+        box[base + off] = floorF32(x);
+        grew = true;
+      }
+    }
+    if (grew) this.updateRangeSum(n);
+  }
+
+  /** Sets node `n`'s box to the one spanned by the points at `a` and `b` (offsets into `points`). */
+  setBoxOfPoints(n: number, a: number, b: number): void {
+    const dim = this.dim;
+    const nb = n * 2 * dim;
+    for (let d = 0; d < dim; d++) {
+      const x = this.points[a + d];
+      const y = this.points[b + d];
+      this.box[nb + 2 * d] = floorF32(x < y ? x : y);
+      this.box[nb + 2 * d + 1] = ceilF32(x > y ? x : y);
+    }
+    this.updateRangeSum(n);
+  }
+
+  /** Sets node `n`'s box to node `from`'s extended by the point at `pointBase`. */
+  setBoxExtended(n: number, from: number, pointBase: number): void {
+    const dim = this.dim;
+    const nb = n * 2 * dim;
+    const fb = from * 2 * dim;
+    for (let d = 0; d < dim; d++) {
+      const x = this.points[pointBase + d];
+      const lo = this.box[fb + 2 * d];
+      const hi = this.box[fb + 2 * d + 1];
+      this.box[nb + 2 * d] = x < lo ? floorF32(x) : lo;
+      this.box[nb + 2 * d + 1] = x > hi ? ceilF32(x) : hi;
+    }
+    this.updateRangeSum(n);
+  }
+
+  /**
+   * After the point at `pointBase` (an offset into `points`) left the subtree of `path[level]`, shrinks the
+   * boxes of `path[level]` and its ancestors. Only a bound equal to the point's (rounded) value can shrink, and
+   * only a bound that shrank at a node can shrink at its parent, so the walk re-derives just those bounds and
+   * stops when none is left: the boxes end as `recomputeBox` would leave them, at a fraction of the work.
+   */
+  shrinkBoxes(level: number, pointBase: number): void {
+    if (level < 0) return;
+    const dim = this.dim;
+    const box = this.box;
+    const nodes = this.nodes;
+    const bound = this.bound;
+    const stride = 2 * dim;
+    let base = this.path[level] * stride;
+    let m = 0;
+    for (let d = 0; d < dim; d++) {
+      const x = this.points[pointBase + d];
+      if (box[base + 2 * d] === floorF32(x)) bound[m++] = 2 * d;
+      if (box[base + 2 * d + 1] === ceilF32(x)) bound[m++] = 2 * d + 1;
+    }
+    for (; level >= 0 && m > 0; level--) {
+      const n = this.path[level];
+      base = n * stride;
+      const a = nodes[n * 4];
+      const b = nodes[n * 4 + 1];
+      let k = 0;
+      for (let i = 0; i < m; i++) {
+        const off = bound[i];
+        const d = off >> 1;
+        const isMax = off & 1;
+        const x = a < 0 ? leafBound(this.points[this.leafRef[~a] * dim + d], isMax) : box[a * stride + off];
+        const y = b < 0 ? leafBound(this.points[this.leafRef[~b] * dim + d], isMax) : box[b * stride + off];
+        const v = isMax ? (x > y ? x : y) : x < y ? x : y;
+        if (box[base + off] !== v) {
+          box[base + off] = v;
+          bound[k++] = off;
+        }
+      }
+      if (k > 0) this.updateRangeSum(n);
+      m = k;
+    }
+  }
+}
+
+/** The float32 box bound of a leaf's value: rounded down for a min (`isMax` 0), up for a max. */
+function leafBound(x: number, isMax: number): number {
+  return isMax ? ceilF32(x) : floorF32(x);
+}
 
 /** The largest float32 value <= x. */
 export function floorF32(x: number): number {
