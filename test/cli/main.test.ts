@@ -1,50 +1,37 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CliError, EXIT_FAILURE, EXIT_USAGE, parseIntAtLeast, parsePositiveInt } from "../../cli/cliError";
 import { runCli } from "../../cli/main";
+import { captureOutput } from "../helpers/captureOutput";
 
 const ROOT = join(__dirname, "..", "..");
 
-let stdout: string;
-let stderr: string;
-beforeEach(() => {
-  stdout = "";
-  stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 describe("runCli", () => {
   it("--help lists the commands and exits 0", async () => {
     expect(await runCli(["--help"])).toBe(0);
-    expect(stdout).toContain("Usage: cad [options] [command]");
-    expect(stdout).toMatch(/^\s+demo \[options\]/m);
-    expect(stdout).toMatch(/^\s+collect \[options\]/m);
+    expect(io.stdout).toContain("Usage: cad [options] [command]");
+    expect(io.stdout).toMatch(/^\s+demo \[options\]/m);
+    expect(io.stdout).toMatch(/^\s+collect \[options\]/m);
   });
 
   it("an unknown option or command is a usage error (exit 2) that names it", async () => {
     expect(await runCli(["--bogus"])).toBe(EXIT_USAGE);
-    expect(stderr).toContain("error: unknown option '--bogus'");
-    stderr = "";
+    expect(io.stderr).toContain("error: unknown option '--bogus'");
+    io.stderr = "";
     expect(await runCli(["deploy"])).toBe(EXIT_USAGE);
-    expect(stderr).toContain("error: unknown command 'deploy'");
-    stderr = "";
+    expect(io.stderr).toContain("error: unknown command 'deploy'");
+    io.stderr = "";
     expect(await runCli(["demo", "--fast"])).toBe(EXIT_USAGE);
-    expect(stderr).toContain("error: unknown option '--fast'");
+    expect(io.stderr).toContain("error: unknown option '--fast'");
   });
 
   it("a failure that is not a usage error exits 1 with the cause", async () => {
     // Training runs, then the output directory cannot be created (a path under a file).
     expect(await runCli(["demo", "--days", "2", "--tasks", "2", "--out", join(__filename, "out")])).toBe(EXIT_FAILURE);
-    expect(stderr).toMatch(/^cad: Error: ENOTDIR/m);
+    expect(io.stderr).toMatch(/^cad: Error: ENOTDIR/m);
   });
 });
 
@@ -77,7 +64,7 @@ describe("bin/cad.js as a process", () => {
     expect(r.stdout).toContain("demo");
   });
 
-  it("an unknown option exits 2 and names it on stderr", () => {
+  it("an unknown option exits 2 and names it on io.stderr", () => {
     const r = cad("--nope");
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("error: unknown option '--nope'");

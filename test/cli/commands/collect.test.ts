@@ -1,27 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { collect, COLLECT_CHUNK_MS, parseTime } from "../../../cli/commands/collect";
 import { COLLECT_FEATURE_SET } from "../../../cli/collectSources";
 import { CliError } from "../../../cli/cliError";
 import { runCli } from "../../../cli/main";
 import { parseFeatureRowsCsv } from "../../../runtime/features/featureRowCsv";
+import { captureOutput } from "../../helpers/captureOutput";
 
-let stdout: string;
-let stderr: string;
-beforeEach(() => {
-  stdout = "";
-  stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
+const io = captureOutput();
 afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
@@ -33,11 +21,11 @@ describe("cad collect --test", () => {
     try {
       const out = join(dir, "data", "metrics.csv");
       expect(await runCli(["collect", "--test", "--since", "-1h", "--out", out])).toBe(0);
-      expect(stdout).toMatch(/loopback Splunk 9\.1\.2 at https:\/\/127\.0\.0\.1:\d+ \(certificate verified/);
-      expect(stdout).toMatch(/^splunk\s+1440\s+360\s+0$/m);
-      expect(stdout).toMatch(/^dynatrace\s+720\s+360\s+0$/m);
-      expect(stdout).toMatch(/^merged\s+360\s+overridden by an earlier source: \{"splunk":0,"dynatrace":720\}, disagreeing >1%: 0$/m);
-      expect(stdout).toContain(`wrote 360 rows to ${out}`);
+      expect(io.stdout).toMatch(/loopback Splunk 9\.1\.2 at https:\/\/127\.0\.0\.1:\d+ \(certificate verified/);
+      expect(io.stdout).toMatch(/^splunk\s+1440\s+360\s+0$/m);
+      expect(io.stdout).toMatch(/^dynatrace\s+720\s+360\s+0$/m);
+      expect(io.stdout).toMatch(/^merged\s+360\s+overridden by an earlier source: \{"splunk":0,"dynatrace":720\}, disagreeing >1%: 0$/m);
+      expect(io.stdout).toContain(`wrote 360 rows to ${out}`);
       const rows = parseFeatureRowsCsv(readFileSync(out, "utf8"), COLLECT_FEATURE_SET, out);
       expect(rows).toHaveLength(360);
       expect(rows.every((r) => !r.gap)).toBe(true);
@@ -49,17 +37,17 @@ describe("cad collect --test", () => {
 
   it("reads one source when asked", async () => {
     expect(await runCli(["collect", "--test", "--source", "dynatrace", "--since", "-10m", "--service", "web"])).toBe(0);
-    expect(stdout).toMatch(/^dynatrace\s+60\s+30\s+0$/m);
-    expect(stdout).not.toMatch(/^splunk/m);
+    expect(io.stdout).toMatch(/^dynatrace\s+60\s+30\s+0$/m);
+    expect(io.stdout).not.toMatch(/^splunk/m);
   });
 });
 
 describe("cad collect usage errors (exit 2, the problem named)", () => {
   it("needs --service and --out against real servers", async () => {
     expect(await runCli(["collect", "--source", "splunk"])).toBe(2);
-    expect(stderr).toContain("cad: --service is required");
+    expect(io.stderr).toContain("cad: --service is required");
     expect(await runCli(["collect", "--source", "splunk", "--service", "web"])).toBe(2);
-    expect(stderr).toContain("cad: --out is required");
+    expect(io.stderr).toContain("cad: --out is required");
   });
 
   it("names the missing environment variable", async () => {
@@ -67,22 +55,22 @@ describe("cad collect usage errors (exit 2, the problem named)", () => {
     vi.stubEnv("DT_URL", "https://abc.live.dynatrace.com");
     vi.stubEnv("DT_API_TOKEN", "");
     expect(await runCli(["collect", "--source", "splunk", "--service", "web", "--out", "x.csv"])).toBe(2);
-    expect(stderr).toContain("cad: SPLUNK_URL is not set: the Splunk management URL");
+    expect(io.stderr).toContain("cad: SPLUNK_URL is not set: the Splunk management URL");
     expect(await runCli(["collect", "--source", "dynatrace", "--service", "web", "--out", "x.csv"])).toBe(2);
-    expect(stderr).toContain("cad: DT_API_TOKEN is not set: an API token with the metrics.read scope");
+    expect(io.stderr).toContain("cad: DT_API_TOKEN is not set: an API token with the metrics.read scope");
     vi.stubEnv("SPLUNK_URL", "https://splunk:8089");
     vi.stubEnv("SPLUNK_TOKEN", "");
     vi.stubEnv("SPLUNK_USERNAME", "");
     expect(await runCli(["collect", "--source", "splunk", "--service", "web", "--out", "x.csv"])).toBe(2);
-    expect(stderr).toContain("cad: Splunk credentials are not set: SPLUNK_TOKEN, or SPLUNK_USERNAME and SPLUNK_PASSWORD");
+    expect(io.stderr).toContain("cad: Splunk credentials are not set: SPLUNK_TOKEN, or SPLUNK_USERNAME and SPLUNK_PASSWORD");
   });
 
   it("rejects a bad --source, --since or an empty range", async () => {
     expect(await runCli(["collect", "--test", "--source", "prometheus"])).toBe(2);
     expect(await runCli(["collect", "--test", "--since", "yesterday"])).toBe(2);
-    expect(stderr).toContain('--since must be "now", a relative time like -24h / -30m / -7d, or an ISO-8601 timestamp; got "yesterday"');
+    expect(io.stderr).toContain('--since must be "now", a relative time like -24h / -30m / -7d, or an ISO-8601 timestamp; got "yesterday"');
     expect(await runCli(["collect", "--test", "--since", "-1h", "--until", "-2h"])).toBe(2);
-    expect(stderr).toMatch(/--since \(.*\) must be before --until/);
+    expect(io.stderr).toMatch(/--since \(.*\) must be before --until/);
   });
 });
 

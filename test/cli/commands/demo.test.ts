@@ -1,26 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { describeEvent } from "../../../cli/commands/demo";
 import { runCli } from "../../../cli/main";
 import { incident, openEvent, T_START } from "../../helpers/incidentEvents";
+import { captureOutput } from "../../helpers/captureOutput";
 
-let stdout: string;
-let stderr: string;
-beforeEach(() => {
-  stdout = "";
-  stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 const dir = mkdtempSync(join(tmpdir(), "cad-demo-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -33,8 +20,8 @@ describe("cad demo usage errors (exit 2, the option named)", () => {
     [["--seed", "-1"], 'cad: --seed must be an integer >= 0, got "-1"'],
   ])("cad demo %j", async (args, message) => {
     expect(await runCli(["demo", ...args])).toBe(2);
-    expect(stderr).toContain(message);
-    expect(stdout).toBe("");
+    expect(io.stderr).toContain(message);
+    expect(io.stdout).toBe("");
   });
 });
 
@@ -42,7 +29,7 @@ describe("cad demo --json", () => {
   it("runs a 2-day demo and prints a machine-readable summary", async () => {
     const out = join(dir, "two-days");
     expect(await runCli(["demo", "--days", "2", "--tasks", "2", "--seed", "3", "--out", out, "--json"])).toBe(0);
-    const summary = JSON.parse(stdout) as { injected: number; detected: number; falseAlerts: number; runs: number; matches: { kind: string; detected: boolean }[]; files: { alerts: string } };
+    const summary = JSON.parse(io.stdout) as { injected: number; detected: number; falseAlerts: number; runs: number; matches: { kind: string; detected: boolean }[]; files: { alerts: string } };
     expect(summary.injected).toBe(5);
     expect(summary.runs).toBe(288);
     expect(summary.matches.map((m) => m.kind)).toEqual(["load-spike", "memory-leak", "cpu-throttling", "network-drop", "crash-loop"]);
