@@ -44,7 +44,7 @@ export function formatDemoTable(r: DemoResult): string {
 
 export function demoCommand(): Command {
   return new Command("demo")
-    .description("Run the whole loop locally on a simulated ECS service: train on day 1, detect, alert and scale on the following days (no cloud needed).")
+    .description("run the whole loop locally on a simulated ECS service: train on day 1, detect, alert and scale on the following days (no cloud needed).")
     .option("--days <n>", "days to simulate, at least 2 (day 1 trains, the rest are scored)", parseIntAtLeast("--days", 2, "one day trains the model, the following days are scored"), 3)
     .option("--seed <n>", "seed of the simulation and the forest (an integer >= 0)", parseIntAtLeast("--seed", 0), 7)
     .option("--tasks <n>", "tasks (containers) the service starts with", parsePositiveInt("--tasks"), 6)

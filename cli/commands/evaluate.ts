@@ -108,7 +108,7 @@ function render(scores: readonly ProfileScore[]): string {
 
 export function evaluateCommand(): Command {
   return new Command("evaluate")
-    .description("Score a detector's NAB-layout results with NAB's scoring (one threshold optimised over all files, normalised 0–100).")
+    .description("score a detector's NAB-layout results with NAB's scoring (one threshold optimised over all files, normalised 0–100).")
     .requiredOption("--results <dir>", "the detector's results folder: <dir>/<category>/<detector>_<file>.csv")
     .requiredOption("--windows <file>", "labelled windows JSON (NAB's combined_windows.json layout)")
     .option("--data <dir>", "data folder: check each results file has one row per data row")

@@ -124,7 +124,7 @@ function render(r: LabelledReport): string {
 
 export function labelledCommand(): Command {
   return new Command("labelled")
-    .description("Learn on train/, detect on test/, and report precision/recall/F1 against test_label/ (point- and event-wise, no point adjustment).")
+    .description("learn on train/, detect on test/, and report precision/recall/F1 against test_label/ (point- and event-wise, no point adjustment).")
     .requiredOption("--data <dir>", "folder with train/<entity>.csv, test/<entity>.csv (header-less numeric rows) and test_label/<entity>.csv (0/1 per test row)")
     .requiredOption("--out <dir>", "writes <out>/<entity>.csv with score,grade,label per test row")
     .addOption(new Option("--mode <mode>", "streaming or batch (SageMaker-style)").choices(["streaming", "batch"]).default("streaming"))

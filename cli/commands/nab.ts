@@ -58,7 +58,7 @@ export function runNab(o: NabRunOptions, log: (line: string) => void = () => und
 
 export function nabCommand(): Command {
   return new Command("nab")
-    .description("Run the detector over a NAB-layout data folder and write NAB's results layout (anomaly_score in [0, 1] per row).")
+    .description("run the detector over a NAB-layout data folder and write NAB's results layout (anomaly_score in [0, 1] per row).")
     .requiredOption("--data <dir>", "folder of <category>/<file>.csv files with header timestamp,value")
     .requiredOption("--out <dir>", "results root: writes <out>/<detector>/<category>/<detector>_<file>.csv")
     .addOption(new Option("--mode <mode>", "streaming (learns as it goes) or batch (SageMaker-style: train once on the first 15%)").choices(["streaming", "batch"]).default("streaming"))
