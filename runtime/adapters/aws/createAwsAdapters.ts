@@ -5,8 +5,7 @@ import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { AlertSink, Clock, Log, RunMetrics, Scorer, Secrets, StateStore } from "../../ports";
-import { EcsScaler } from "../ecs/EcsScaler";
-import type { ScalingBounds } from "../ecs/scalingPlan";
+import { EcsScaler, type EcsScalerOptions } from "../ecs/EcsScaler";
 import { S3StateStore } from "../s3/S3StateStore";
 import type { RcfContentType } from "../sagemaker/rcfPayload";
 import { SageMakerScorer } from "../sagemaker/SageMakerScorer";
@@ -23,14 +22,8 @@ export interface AwsAdapterConfig {
   readonly region: string;
   readonly scorer: ScorerConfig;
   readonly alerts: { readonly topicArn: string; readonly deadLetterQueueUrl?: string };
-  readonly scaling: {
-    readonly cluster: string;
-    readonly defaultBounds: ScalingBounds;
-    readonly serviceBounds?: Readonly<Record<string, ScalingBounds>>;
-    readonly maxStep?: number;
-    readonly cooldownMs: number;
-    readonly dryRun?: boolean;
-  };
+  /** The scaler's own settings (EcsScaler documents each one). */
+  readonly scaling: Pick<EcsScalerOptions, "cluster" | "defaultBounds" | "serviceBounds" | "maxStep" | "cooldownMs" | "dryRun">;
   readonly state: { readonly bucket: string; readonly prefix?: string; readonly kmsKeyId?: string };
   readonly vault: { readonly address: string; readonly mount?: string; readonly token?: string; readonly ttlMs?: number };
 }
