@@ -31,6 +31,8 @@ export const DEFAULT_STREAMING: Omit<ThresholdedForestOptions, "inputs"> = {
   recurrenceCount: 3,
   repeatWindow: 100,
   repeatEscalation: 1.5,
+  // Daily (or other) cycles found in the data itself: a day whose shape changes alerts, though no shingle sees it.
+  seasonal: true,
 };
 
 /**

@@ -1,5 +1,6 @@
 import { AdaptiveThresholder, type AdaptiveThresholderState } from "./adaptiveThresholder";
 import { Preprocessor, type PreprocessorState, type TransformMethod } from "./preprocessor";
+import { SeasonalScorer, type SeasonalScorerOptions, type SeasonalScorerState } from "./seasonalScorer";
 import { StreamingForest, type StreamingForestState } from "./streamingForest";
 
 export interface ThresholdedForestOptions {
@@ -52,6 +53,17 @@ export interface ThresholdedForestOptions {
    * false the forest sees expected values instead (stricter: repeats stay anomalous).
    */
   readonly learnAnomalies?: boolean;
+  /**
+   * Seasonal view (default false): each metric looks for its own dominant period (up to `maxPeriod` steps,
+   * at least two shingles long, strong and confirmed twice) and, once it has one, alerts when its recent
+   * values leave their per-phase profile by more than `seasonalZFactor` times the usual amount: a change of a
+   * cycle's shape the shingle is too short to see. See {@link SeasonalScorer}.
+   */
+  readonly seasonal?: boolean;
+  /** Longest period the seasonal view looks for, in steps (default 512; state grows by ~3 · maxPeriod numbers per metric). */
+  readonly maxPeriod?: number;
+  /** Seasonal alert threshold in root mean squares of the smoothed residual (default 6). */
+  readonly seasonalZFactor?: number;
 }
 
 /** What the detector says about one step. */
@@ -88,6 +100,8 @@ export interface ThresholdedForestState {
   readonly forest: StreamingForestState;
   readonly preprocessor: PreprocessorState;
   readonly thresholder: AdaptiveThresholderState;
+  /** The seasonal view's state; present exactly when options.seasonal is true. */
+  readonly seasonal?: SeasonalScorerState;
 }
 
 /**
@@ -105,6 +119,7 @@ export class ThresholdedForest {
   private readonly forest: StreamingForest;
   private readonly pre: Preprocessor;
   private readonly thresholder: AdaptiveThresholder;
+  private readonly seasonal: SeasonalScorer | null;
   /** Transformed (and corrected) inputs of the last shingleSize − 1 steps, oldest first. */
   private readonly history: Float64Array;
   private readonly point: Float64Array;
@@ -119,13 +134,14 @@ export class ThresholdedForest {
   private lastAlertScore = 0;
   private recentAlerts: { index: number; deviations: number[] }[] = [];
 
-  constructor(options: ThresholdedForestOptions, restored?: { forest: StreamingForest; pre: Preprocessor; thresholder: AdaptiveThresholder }) {
+  constructor(options: ThresholdedForestOptions, restored?: { forest: StreamingForest; pre: Preprocessor; thresholder: AdaptiveThresholder; seasonal: SeasonalScorer | null }) {
     this.options = resolveOptions(options);
     const o = this.options;
     const dims = o.inputs * o.shingleSize;
     this.forest = restored?.forest ?? new StreamingForest({ dimensions: dims, numTrees: o.numTrees, sampleSize: o.sampleSize, timeDecay: o.timeDecay, seed: o.seed });
     this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, o.timeDecay);
     this.thresholder = restored?.thresholder ?? new AdaptiveThresholder({ zFactor: o.zFactor, lowerThreshold: o.lowerThreshold, discount: o.timeDecay, minScores: Math.min(32, o.outputAfter) });
+    this.seasonal = restored ? restored.seasonal : o.seasonal ? new SeasonalScorer(seasonalOptions(o)) : null;
     this.history = new Float64Array(dims - o.inputs);
     this.point = new Float64Array(dims);
     this.current = new Float64Array(o.inputs);
@@ -141,6 +157,7 @@ export class ThresholdedForest {
     if (values.length !== n) throw new Error(`step ${this.index} has ${values.length} values, the detector expects ${n} inputs`);
     for (let m = 0; m < n; m++) if (!Number.isFinite(values[m])) throw new Error(`step ${this.index}: input ${m} is not a finite number (${String(values[m])})`);
     const index = this.index++;
+    const seasonalGrade = this.seasonal ? this.seasonal.process(values) : 0;
     this.pre.transform(values, this.current);
     const histLen = this.history.length;
     if (this.filled < histLen) {
@@ -184,6 +201,17 @@ export class ThresholdedForest {
     } else {
       expected = null;
     }
+    if (seasonalGrade > grade && this.forest.updates >= o.outputAfter && index - this.lastAlertIndex > o.repeatWindow && this.seasonal) {
+      // The cycle broke where the forest saw nothing unusual: a seasonal alert (not a repeat of a recent alert).
+      grade = seasonalGrade;
+      const s = this.seasonal;
+      expected = Array.from({ length: n }, (_, m) => s.expected(m));
+      const weights = expected.map((_, m) => s.z(m));
+      const total = weights.reduce((a, b) => a + b, 0);
+      attribution = weights.map((w) => (score * w) / total);
+      this.lastAlertIndex = index;
+      this.lastAlertScore = score;
+    }
     if (anomalous && this.corrections < o.maxCorrections) {
       this.corrections++;
       if (o.learnAnomalies) this.forest.update(this.point);
@@ -220,6 +248,7 @@ export class ThresholdedForest {
       forest: this.forest.toState(),
       preprocessor: this.pre.toState(),
       thresholder: this.thresholder.toState(),
+      ...(this.seasonal ? { seasonal: this.seasonal.toState() } : {}),
     };
   }
 
@@ -230,7 +259,10 @@ export class ThresholdedForest {
     const forest = StreamingForest.fromState(state.forest);
     const pre = Preprocessor.fromState(state.preprocessor);
     const thresholder = AdaptiveThresholder.fromState(state.thresholder);
-    const d = new ThresholdedForest(state.options, { forest, pre, thresholder });
+    const options = resolveOptions(state.options);
+    if (options.seasonal !== (state.seasonal !== undefined)) throw new Error(`detector state: options.seasonal is ${options.seasonal} but the seasonal state is ${state.seasonal ? "present" : "absent"}`);
+    const seasonal = state.seasonal ? SeasonalScorer.fromState(seasonalOptions(options), state.seasonal) : null;
+    const d = new ThresholdedForest(options, { forest, pre, thresholder, seasonal });
     if (forest.dimensions !== d.point.length) throw new Error(`detector state: forest has ${forest.dimensions} dimensions, options imply ${d.point.length}`);
     if (state.history.length !== d.history.length) throw new Error(`detector state: history holds ${state.history.length} values, expected ${d.history.length}`);
     d.history.set(state.history);
@@ -310,6 +342,9 @@ function resolveOptions(o: ThresholdedForestOptions): Required<ThresholdedForest
     recurrenceTolerance: o.recurrenceTolerance ?? 0.25,
     maxCorrections: o.maxCorrections ?? shingleSize,
     learnAnomalies: o.learnAnomalies ?? true,
+    seasonal: o.seasonal ?? false,
+    maxPeriod: o.maxPeriod ?? 512,
+    seasonalZFactor: o.seasonalZFactor ?? 6,
   };
   if (!Number.isInteger(r.inputs) || r.inputs < 1) throw new Error(`inputs must be a positive integer, got ${o.inputs}`);
   if (!Number.isInteger(r.shingleSize) || r.shingleSize < 1) throw new Error(`shingleSize must be a positive integer, got ${r.shingleSize}`);
@@ -323,5 +358,13 @@ function resolveOptions(o: ThresholdedForestOptions): Required<ThresholdedForest
   if (!Number.isInteger(r.recurrenceCount) || r.recurrenceCount < 1) throw new Error(`recurrenceCount must be an integer >= 1, got ${r.recurrenceCount}`);
   if (!(r.recurrenceTolerance >= 0)) throw new Error(`recurrenceTolerance must be >= 0, got ${r.recurrenceTolerance}`);
   if (!Number.isInteger(r.maxCorrections) || r.maxCorrections < 0) throw new Error(`maxCorrections must be an integer >= 0, got ${r.maxCorrections}`);
+  if (typeof r.seasonal !== "boolean") throw new Error(`seasonal must be true or false, got ${String(r.seasonal)}`);
+  if (!Number.isInteger(r.maxPeriod) || r.maxPeriod < 2) throw new Error(`maxPeriod must be an integer >= 2, got ${r.maxPeriod}`);
+  if (!(r.seasonalZFactor > 0)) throw new Error(`seasonalZFactor must be > 0, got ${r.seasonalZFactor}`);
   return r;
+}
+
+/** The seasonal view's settings: periods of at least two shingles (at least 4 steps), up to maxPeriod. */
+function seasonalOptions(o: Required<ThresholdedForestOptions>): SeasonalScorerOptions {
+  return { inputs: o.inputs, maxPeriod: o.maxPeriod, minPeriod: Math.max(4, 2 * o.shingleSize), zFactor: o.seasonalZFactor };
 }

@@ -1,0 +1,270 @@
+import { autocorrelation, centred, detectPeriod } from "./periodicity";
+
+/** Settings of a {@link SeasonalProfile}. */
+export interface SeasonalProfileOptions {
+  /** Longest period looked for, in steps; the profile keeps the last 3 · maxPeriod values to find it. */
+  readonly maxPeriod: number;
+  /** Shorter periods are left to the forest (its shingle sees them): no seasonal view for them. */
+  readonly minPeriod: number;
+  /** Steps between two periodicity checks. */
+  readonly checkEvery: number;
+  /** Alert when the smoothed residual exceeds this many of its own recent root mean squares. */
+  readonly zFactor: number;
+}
+
+export interface SeasonalProfileState {
+  /** The last values seen (at most 3 · maxPeriod), oldest first. */
+  readonly recent: number[];
+  readonly seen: number;
+  /** Period found by the last check that has not yet been confirmed (0 = none) and how many checks agreed. */
+  readonly candidate: number;
+  readonly confirmations: number;
+  /** Checks in a row that no longer saw the locked period. */
+  readonly misses: number;
+  /** Locked period in steps (0 = no seasonal view). */
+  readonly period: number;
+  /** Expected value per phase (step number mod period); empty without a period. */
+  readonly profile: number[];
+  /** Residual below which a metric is seen as exactly on its profile (from the series' spread at lock). */
+  readonly floor: number;
+  readonly smoothed: number;
+  /** Discounted [weight, sum of squares] of the residuals and of the smoothed residuals. */
+  readonly residualSq: [number, number];
+  readonly smoothedSq: [number, number];
+  readonly sinceLock: number;
+  readonly armed: boolean;
+}
+
+/** What a {@link SeasonalProfile} says about one value. */
+export interface SeasonalVerdict {
+  /** Grade in [0, 1): > 0 = the value breaks the cycle (raised once per excursion). */
+  readonly grade: number;
+  /** Smoothed residual in its own root mean squares (0 without a period). */
+  readonly z: number;
+  /** The profile's value for this step, or null without a period. */
+  readonly expected: number | null;
+}
+
+const MIN_CYCLES = 3;
+/** Checks in a row that must find the same period before it is used, and miss it before it is dropped. */
+const CONFIRMATIONS = 2;
+/** Autocorrelation at the locked period below which a check counts as a miss (hysteresis below the 0.8 to lock). */
+const KEEP_STRENGTH = 0.5;
+/**
+ * Residuals are averaged over this fraction of the period before they are judged (an hour of a daily cycle):
+ * a change of the cycle's shape is sustained, a noisy step is not.
+ */
+const SMOOTHING_FRACTION = 1 / 24;
+/** Weight of a new cycle in the per-phase profile (memory about 5 cycles). */
+const PROFILE_RATE = 0.2;
+/** Residual statistics remember about this many cycles. */
+const SCALE_CYCLES = 4;
+/** Residuals enter the profile clipped at this many root mean squares, so one anomaly barely moves it. */
+const CLIP = 3;
+/** A metric at most this fraction of its spread off its profile counts as on it (exactly repeating series). */
+const FLOOR_FRACTION = 0.01;
+
+/**
+ * The seasonal view of one metric. It keeps the last 3 · maxPeriod values and, every `checkEvery` steps,
+ * looks for a dominant period in them ({@link detectPeriod}: strict, so noise, trends, random walks and weak
+ * cycles give none). Only a period that two checks in a row agree on, at least `minPeriod` long, switches the
+ * view on: a per-phase profile (started from the median of the cycles held, then updated with clipped
+ * residuals) says what the value should be at each phase, and the residual value − profile, averaged over
+ * 1/24 of the period and measured in its own recent root mean square, must stay below `zFactor`. When the cycle
+ * fades (autocorrelation at the period below 0.5 at two checks in a row) the view switches off again.
+ */
+export class SeasonalProfile {
+  readonly options: SeasonalProfileOptions;
+  private readonly capacity: number;
+  private readonly ring: Float64Array;
+  private seen = 0;
+  private candidate = 0;
+  private confirmations = 0;
+  private misses = 0;
+  private period = 0;
+  private profile = new Float64Array(0);
+  private floor = 0;
+  private smoothed = 0;
+  private readonly residualSq: [number, number] = [0, 0];
+  private readonly smoothedSq: [number, number] = [0, 0];
+  private sinceLock = 0;
+  private armed = true;
+
+  constructor(options: SeasonalProfileOptions) {
+    const o = options;
+    if (!Number.isInteger(o.maxPeriod) || o.maxPeriod < 2) throw new Error(`maxPeriod must be an integer >= 2, got ${o.maxPeriod}`);
+    if (!Number.isInteger(o.minPeriod) || o.minPeriod < 2) throw new Error(`minPeriod must be an integer >= 2, got ${o.minPeriod}`);
+    if (!Number.isInteger(o.checkEvery) || o.checkEvery < 1) throw new Error(`checkEvery must be a positive integer, got ${o.checkEvery}`);
+    if (!(o.zFactor > 0)) throw new Error(`zFactor must be > 0, got ${o.zFactor}`);
+    this.options = { ...o };
+    this.capacity = MIN_CYCLES * o.maxPeriod;
+    this.ring = new Float64Array(this.capacity);
+  }
+
+  /** The period in use (0 = none). */
+  currentPeriod(): number {
+    return this.period;
+  }
+
+  /** Judges the value `x` of the next step against the profile, then learns from it. */
+  process(x: number): SeasonalVerdict {
+    const verdict = this.period > 0 ? this.judge(x) : { grade: 0, z: 0, expected: null };
+    this.ring[this.seen % this.capacity] = x;
+    this.seen++;
+    if (this.seen % this.options.checkEvery === 0) this.check();
+    return verdict;
+  }
+
+  toState(): SeasonalProfileState {
+    return {
+      recent: Array.from(this.recent()),
+      seen: this.seen,
+      candidate: this.candidate,
+      confirmations: this.confirmations,
+      misses: this.misses,
+      period: this.period,
+      profile: Array.from(this.profile),
+      floor: this.floor,
+      smoothed: this.smoothed,
+      residualSq: [...this.residualSq],
+      smoothedSq: [...this.smoothedSq],
+      sinceLock: this.sinceLock,
+      armed: this.armed,
+    };
+  }
+
+  static fromState(options: SeasonalProfileOptions, s: SeasonalProfileState): SeasonalProfile {
+    const p = new SeasonalProfile(options);
+    const counts = [s?.seen, s?.candidate, s?.confirmations, s?.misses, s?.period, s?.sinceLock];
+    if (!counts.every((c) => Number.isInteger(c) && c >= 0)) throw new Error("seasonal state: seen, candidate, confirmations, misses, period and sinceLock must be integers >= 0");
+    if (!Array.isArray(s.recent) || s.recent.length !== Math.min(s.seen, p.capacity) || !s.recent.every(Number.isFinite)) {
+      throw new Error(`seasonal state: recent must hold min(seen, ${p.capacity}) finite values`);
+    }
+    if (s.period > options.maxPeriod || !Array.isArray(s.profile) || s.profile.length !== s.period || !s.profile.every(Number.isFinite)) {
+      throw new Error(`seasonal state: profile must hold one finite value per phase of the period (${s.period}, at most ${options.maxPeriod})`);
+    }
+    const pairs = [s.residualSq, s.smoothedSq];
+    if (!pairs.every((q) => Array.isArray(q) && q.length === 2 && q.every(Number.isFinite)) || ![s.floor, s.smoothed].every(Number.isFinite) || typeof s.armed !== "boolean") {
+      throw new Error("seasonal state: floor, smoothed, residualSq, smoothedSq and armed must be finite numbers (pairs) and a boolean");
+    }
+    const first = s.seen - s.recent.length;
+    s.recent.forEach((v, i) => (p.ring[(first + i) % p.capacity] = v));
+    p.seen = s.seen;
+    p.candidate = s.candidate;
+    p.confirmations = s.confirmations;
+    p.misses = s.misses;
+    p.period = s.period;
+    p.profile = Float64Array.from(s.profile);
+    p.floor = s.floor;
+    p.smoothed = s.smoothed;
+    p.residualSq[0] = s.residualSq[0];
+    p.residualSq[1] = s.residualSq[1];
+    p.smoothedSq[0] = s.smoothedSq[0];
+    p.smoothedSq[1] = s.smoothedSq[1];
+    p.sinceLock = s.sinceLock;
+    p.armed = s.armed;
+    return p;
+  }
+
+  private judge(x: number): SeasonalVerdict {
+    const o = this.options;
+    const phase = this.seen % this.period;
+    const expected = this.profile[phase];
+    const residual = x - expected;
+    const smoothing = Math.max(1, Math.round(SMOOTHING_FRACTION * this.period));
+    this.smoothed += (residual - this.smoothed) * (2 / (smoothing + 1));
+    const rmsResidual = Math.max(rms(this.residualSq), this.floor);
+    const rmsSmoothed = Math.max(rms(this.smoothedSq), this.floor);
+    const z = Math.abs(this.smoothed) / rmsSmoothed;
+    // Judged only after a full cycle of out-of-sample residuals has set their scale.
+    let grade = 0;
+    if (this.sinceLock >= this.period && this.armed && z > o.zFactor) {
+      grade = (z - o.zFactor) / z;
+      this.armed = false;
+    } else if (z < 1) {
+      this.armed = true;
+    }
+    const decay = 1 - 1 / (SCALE_CYCLES * this.period);
+    const warm = this.sinceLock < this.period;
+    accumulate(this.residualSq, decay, warm ? residual : clip(residual, CLIP * rmsResidual));
+    accumulate(this.smoothedSq, decay, warm ? this.smoothed : clip(this.smoothed, o.zFactor * rmsSmoothed));
+    this.profile[phase] = expected + PROFILE_RATE * clip(residual, CLIP * rmsResidual);
+    this.sinceLock++;
+    return { grade, z, expected };
+  }
+
+  private check(): void {
+    const values = this.recent();
+    if (this.period > 0) {
+      const strong = autocorrelation(centred(values), this.period) >= KEEP_STRENGTH;
+      this.misses = strong ? 0 : this.misses + 1;
+      if (this.misses >= CONFIRMATIONS) this.unlock();
+      return;
+    }
+    const found = detectPeriod(values, { maxPeriod: this.options.maxPeriod, minCycles: MIN_CYCLES });
+    const period = found && found.period >= this.options.minPeriod ? found.period : 0;
+    this.confirmations = period > 0 && period === this.candidate ? this.confirmations + 1 : period > 0 ? 1 : 0;
+    this.candidate = period;
+    if (this.confirmations >= CONFIRMATIONS) this.lock(values, period);
+  }
+
+  /** Starts the profile at `period` from the median of each phase over the cycles in `values` (oldest first). */
+  private lock(values: Float64Array, period: number): void {
+    const first = this.seen - values.length;
+    const byPhase: number[][] = Array.from({ length: period }, () => []);
+    for (let i = 0; i < values.length; i++) byPhase[(first + i) % period].push(values[i]);
+    this.profile = Float64Array.from(byPhase, median);
+    let sum = 0;
+    let sumSq = 0;
+    for (const v of values) {
+      sum += v;
+      sumSq += v * v;
+    }
+    const mean = sum / values.length;
+    this.floor = FLOOR_FRACTION * Math.sqrt(Math.max(0, sumSq / values.length - mean * mean)) + 1e-12 * Math.abs(mean);
+    this.period = period;
+    this.candidate = 0;
+    this.confirmations = 0;
+    this.misses = 0;
+    this.smoothed = 0;
+    this.residualSq.fill(0);
+    this.smoothedSq.fill(0);
+    this.sinceLock = 0;
+    this.armed = true;
+  }
+
+  private unlock(): void {
+    this.period = 0;
+    this.profile = new Float64Array(0);
+    this.misses = 0;
+    this.smoothed = 0;
+  }
+
+  /** The values held, oldest first. */
+  private recent(): Float64Array {
+    const n = Math.min(this.seen, this.capacity);
+    const out = new Float64Array(n);
+    const first = this.seen - n;
+    for (let i = 0; i < n; i++) out[i] = this.ring[(first + i) % this.capacity];
+    return out;
+  }
+}
+
+function rms(q: readonly [number, number]): number {
+  return q[0] > 0 ? Math.sqrt(q[1] / q[0]) : 0;
+}
+
+function accumulate(q: [number, number], decay: number, x: number): void {
+  q[0] = q[0] * decay + 1;
+  q[1] = q[1] * decay + x * x;
+}
+
+function clip(x: number, bound: number): number {
+  return Math.max(-bound, Math.min(bound, x));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}

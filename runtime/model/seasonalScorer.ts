@@ -1,0 +1,81 @@
+import { SeasonalProfile, type SeasonalProfileOptions, type SeasonalProfileState } from "./seasonalProfile";
+
+export interface SeasonalScorerOptions {
+  /** Number of input metrics per step. */
+  readonly inputs: number;
+  /** Longest period looked for, in steps (state grows by about 3 · maxPeriod numbers per metric). */
+  readonly maxPeriod: number;
+  /** Shorter periods are left to the forest. */
+  readonly minPeriod: number;
+  /** Alert when a metric's smoothed residual exceeds this many of its recent root mean squares. */
+  readonly zFactor: number;
+}
+
+export interface SeasonalScorerState {
+  readonly profiles: SeasonalProfileState[];
+}
+
+/**
+ * The seasonal view of a multivariate stream: one {@link SeasonalProfile} per metric, each finding (or not)
+ * its own period. A step's seasonal grade is the largest grade of its metrics; metrics without a period
+ * never raise one. After `process`, `expected(m)` and `z(m)` describe metric m at that step.
+ */
+export class SeasonalScorer {
+  readonly options: SeasonalScorerOptions;
+  private readonly profiles: SeasonalProfile[];
+  private readonly expectedValues: Float64Array;
+  private readonly zs: Float64Array;
+
+  constructor(options: SeasonalScorerOptions, restored?: SeasonalProfile[]) {
+    if (!Number.isInteger(options.inputs) || options.inputs < 1) throw new Error(`inputs must be a positive integer, got ${options.inputs}`);
+    this.options = { ...options };
+    const profileOptions = SeasonalScorer.profileOptions(options);
+    this.profiles = restored ?? Array.from({ length: options.inputs }, () => new SeasonalProfile(profileOptions));
+    this.expectedValues = new Float64Array(options.inputs);
+    this.zs = new Float64Array(options.inputs);
+  }
+
+  /** Judges the raw values of the next step, then learns from them; returns the seasonal grade in [0, 1). */
+  process(values: ArrayLike<number>): number {
+    let grade = 0;
+    for (let m = 0; m < this.profiles.length; m++) {
+      const v = this.profiles[m].process(values[m]);
+      this.expectedValues[m] = v.expected ?? values[m];
+      this.zs[m] = v.z;
+      grade = Math.max(grade, v.grade);
+    }
+    return grade;
+  }
+
+  /** Metric m's value on its profile at the last step (its own value when it has no period). */
+  expected(m: number): number {
+    return this.expectedValues[m];
+  }
+
+  /** Metric m's smoothed residual at the last step, in its recent root mean squares (0 without a period). */
+  z(m: number): number {
+    return this.zs[m];
+  }
+
+  /** The period of each metric in steps (0 = none). */
+  periods(): number[] {
+    return this.profiles.map((p) => p.currentPeriod());
+  }
+
+  toState(): SeasonalScorerState {
+    return { profiles: this.profiles.map((p) => p.toState()) };
+  }
+
+  static fromState(options: SeasonalScorerOptions, s: SeasonalScorerState): SeasonalScorer {
+    if (!Array.isArray(s?.profiles) || s.profiles.length !== options.inputs) {
+      throw new Error(`seasonal state: expected ${options.inputs} profiles (one per input), got ${Array.isArray(s?.profiles) ? s.profiles.length : "none"}`);
+    }
+    const profileOptions = SeasonalScorer.profileOptions(options);
+    return new SeasonalScorer(options, s.profiles.map((p) => SeasonalProfile.fromState(profileOptions, p)));
+  }
+
+  private static profileOptions(o: SeasonalScorerOptions): SeasonalProfileOptions {
+    // Four checks per longest cycle: a period is confirmed within about 3.5 cycles of data.
+    return { maxPeriod: o.maxPeriod, minPeriod: o.minPeriod, checkEvery: Math.max(1, Math.ceil(o.maxPeriod / 4)), zFactor: o.zFactor };
+  }
+}
