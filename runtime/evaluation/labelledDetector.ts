@@ -26,6 +26,7 @@ export const DEFAULT_MULTIVARIATE: Omit<ThresholdedForestOptions, "inputs"> = {
   ignoreNearExpectedDeviations: 3,
   repeatWindow: 100,
   repeatEscalation: 1.5,
+  seasonal: true,
 };
 
 /**

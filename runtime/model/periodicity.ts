@@ -1,3 +1,5 @@
+import { laggedProducts } from "./laggedProducts";
+
 /** Settings of {@link detectPeriod}. */
 export interface PeriodSearch {
   /** Longest period considered, in steps. */
@@ -24,12 +26,16 @@ export interface DetectedPeriod {
  * `x` should be centred (mean about 0) so the sums lose no precision.
  */
 export function autocorrelation(x: ArrayLike<number>, lag: number, prefix?: PrefixSums): number {
-  const n = x.length;
+  if (lag < 1 || x.length - lag < 2) return 0;
+  let cross = 0;
+  for (let t = lag; t < x.length; t++) cross += x[t] * x[t - lag];
+  return correlationAt(x.length, lag, prefix ?? prefixSums(x), cross);
+}
+
+/** The autocorrelation at `lag` of a series of `n` values with prefix sums `p`, given its lagged product sum `cross`. */
+function correlationAt(n: number, lag: number, p: PrefixSums, cross: number): number {
   const pairs = n - lag;
   if (lag < 1 || pairs < 2) return 0;
-  const p = prefix ?? prefixSums(x);
-  let cross = 0;
-  for (let t = lag; t < n; t++) cross += x[t] * x[t - lag];
   const meanLate = (p.sum[n] - p.sum[lag]) / pairs;
   const meanEarly = p.sum[pairs] / pairs;
   const varLate = (p.sumSq[n] - p.sumSq[lag]) / pairs - meanLate * meanLate;
@@ -81,17 +87,44 @@ export function detectPeriod(values: ArrayLike<number>, search: PeriodSearch): D
   if (maxLag < 2) return null;
   const x = centred(values);
   const p = prefixSums(x);
-  let lowest = Infinity;
-  let before = autocorrelation(x, 1, p);
-  let here = autocorrelation(x, 2, p);
-  lowest = Math.min(lowest, before);
+  const products = laggedProducts(x, maxLag);
+  const r = (lag: number) => correlationAt(x.length, lag, p, products[lag]);
+  let lowest = r(1);
+  let before = lowest;
+  let here = r(2);
   // A peak at lag k needs r(k + 1), so lags up to maxLag − 1 can be confirmed as peaks.
   for (let k = 2; k < maxLag; k++) {
-    const after = autocorrelation(x, k + 1, p);
-    if (here >= minStrength && here >= before && here >= after && here - lowest >= minDip) return { period: k, strength: here };
+    const after = r(k + 1);
+    if (here >= minStrength && here >= before && here >= after && here - lowest >= minDip) {
+      // Noise puts small bumps on the way up a broad peak: take its top (the highest lag while it stays strong).
+      let top = k;
+      for (let j = k + 1; j <= maxLag && r(j) >= minStrength; j++) if (r(j) > r(top)) top = j;
+      return refine(x, p, top, maxLag);
+    }
     lowest = Math.min(lowest, here);
     before = here;
     here = after;
   }
   return null;
+}
+
+/**
+ * The autocorrelation's peak of a smooth cycle is flat, so noise can put it a few steps off the true period,
+ * and that error adds up cycle after cycle. The multiples of the period sharpen it: of the lags within 2% (at
+ * least two steps) of `peak`, the one whose multiples (as many as the series holds, each with a cycle of pairs at least)
+ * are most correlated in sum.
+ */
+function refine(x: Float64Array, p: PrefixSums, peak: number, maxLag: number): DetectedPeriod {
+  let best = peak;
+  let bestSum = -Infinity;
+  const reach = Math.max(2, Math.ceil(peak / 50));
+  for (let lag = Math.max(2, peak - reach); lag <= Math.min(maxLag, peak + reach); lag++) {
+    let sum = 0;
+    for (let j = lag; j <= x.length - lag; j += lag) sum += autocorrelation(x, j, p);
+    if (sum > bestSum) {
+      bestSum = sum;
+      best = lag;
+    }
+  }
+  return { period: best, strength: autocorrelation(x, best, p) };
 }

@@ -183,3 +183,66 @@ describe("ThresholdedForest options", () => {
     expect(() => ThresholdedForest.fromState({ ...state, recentAlerts: [{ index: 3, deviations: [1, 2] }] })).toThrow(/recentAlerts/);
   });
 });
+
+describe("ThresholdedForest seasonal view", () => {
+  const period = 96;
+  const seasonal: Partial<ThresholdedForestOptions> = { ...small, seasonal: true, maxPeriod: 128 };
+
+  /** A noisy daily-like cycle of 96 steps; `flatCycle` replaces that cycle's upper half by the mean level. */
+  function days(n: number, seed: number, flatCycle = -1): number[][] {
+    const rng = new Random(seed);
+    return Array.from({ length: n }, (_, t) => {
+      const wave = 10 * Math.sin((2 * Math.PI * t) / period);
+      const flat = Math.floor(t / period) === flatCycle && wave > 0;
+      return [50 + (flat ? 0 : wave) + rng.normal()];
+    });
+  }
+
+  it.each([1, 2, 3])("finds a cycle whose shape changed, and adds no alert on unchanged cycles (seed %i)", (seed) => {
+    const forestOnly = { ...seasonal, seasonal: false };
+    expect(alerts(run(days(1400, seed), seasonal))).toEqual(alerts(run(days(1400, seed), forestOnly)));
+    const rows = days(1400, seed, 11);
+    const changed = run(rows, seasonal);
+    const inCycle = (ds: readonly Detection[]) => alerts(ds).filter((i) => i >= 11 * period && i < 12 * period);
+    // The seasonal view alerts in the changed cycle where the forest alone (a 4-step shingle) does not.
+    const forestFound = inCycle(run(rows, forestOnly));
+    const found = inCycle(changed);
+    expect(found.filter((i) => !forestFound.includes(i)).length).toBeGreaterThan(0);
+    expect(alerts(changed).filter((i) => i < 11 * period || i >= 12 * period)).toEqual(alerts(run(rows, forestOnly)).filter((i) => i < 11 * period || i >= 12 * period));
+    // The alert explains itself with the cycle's usual value (the upper half of a sine around 50).
+    const hit = changed[found.filter((i) => !forestFound.includes(i))[0]];
+    expect(hit.expected?.[0]).toBeGreaterThan(52);
+    expect(hit.attribution?.[0]).toBeCloseTo(hit.score, 6);
+  });
+
+  it("leaves the forest's own detections as they are when no period is found", () => {
+    const rows = stream(1500, 1, [[1200, 1, 40]]);
+    // Metric 0 has a 100-step cycle, so it gets a seasonal view; metric 1 (noise) does not.
+    const plain = run(rows);
+    const withSeasonal = run(rows, { seasonal: true, maxPeriod: 128 });
+    expect(withSeasonal[1200].grade).toBe(plain[1200].grade);
+    expect(alerts(withSeasonal).filter((i) => i > 600)).toEqual(alerts(plain).filter((i) => i > 600));
+  });
+
+  it("round-trips its state mid-stream (before, during and after finding the period) and continues exactly", () => {
+    const rows = days(1400, 4, 11);
+    for (const cut of [200, 400, 1000]) {
+      const a = new ThresholdedForest({ ...seasonal, inputs: 1, seed: 2 });
+      rows.slice(0, cut).forEach((r) => a.process(r));
+      const state = JSON.parse(JSON.stringify(a.toState())) as ReturnType<ThresholdedForest["toState"]>;
+      expect(state.seasonal?.profiles.length).toBe(1);
+      const b = ThresholdedForest.fromState(state);
+      for (const r of rows.slice(cut)) expect(b.process(r)).toEqual(a.process(r));
+    }
+  });
+
+  it("rejects a seasonal state that does not match its options", () => {
+    const on = new ThresholdedForest({ ...seasonal, inputs: 1 }).toState();
+    const off = new ThresholdedForest({ ...small, inputs: 1 }).toState();
+    expect(off.seasonal).toBeUndefined();
+    expect(() => ThresholdedForest.fromState({ ...on, seasonal: undefined })).toThrow(/seasonal/);
+    expect(() => ThresholdedForest.fromState({ ...off, options: { ...off.options, seasonal: true } })).toThrow(/seasonal/);
+    expect(() => ThresholdedForest.fromState({ ...on, seasonal: { profiles: [] } })).toThrow(/one per input/);
+    expect(() => new ThresholdedForest({ inputs: 1, seasonal: true, maxPeriod: 1 })).toThrow(/maxPeriod/);
+  });
+});

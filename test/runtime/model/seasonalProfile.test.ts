@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { Random } from "../../../runtime/model/random";
+import { SeasonalProfile, type SeasonalProfileOptions } from "../../../runtime/model/seasonalProfile";
+
+const options: SeasonalProfileOptions = { maxPeriod: 128, minPeriod: 8, checkEvery: 32, zFactor: 6 };
+const period = 96;
+
+/** A noisy daily-like cycle of 96 steps; `flatCycle` replaces that cycle's upper half by the mean level. */
+function days(n: number, seed: number, flatCycle = -1): number[] {
+  const rng = new Random(seed);
+  return Array.from({ length: n }, (_, t) => {
+    const wave = 10 * Math.sin((2 * Math.PI * t) / period);
+    const flat = Math.floor(t / period) === flatCycle && wave > 0;
+    return 50 + (flat ? 0 : wave) + rng.normal();
+  });
+}
+
+const run = (values: readonly number[], p = new SeasonalProfile(options)) => values.map((v) => p.process(v));
+const alerts = (verdicts: readonly { grade: number }[]) => verdicts.flatMap((v, i) => (v.grade > 0 ? [i] : []));
+
+describe("SeasonalProfile", () => {
+  it("locks onto the period of a cycle within a few cycles and expects its shape", () => {
+    const p = new SeasonalProfile(options);
+    const verdicts = run(days(1200, 1), p);
+    expect(p.currentPeriod()).toBe(period);
+    // 3 cycles to see the period, one more check to confirm it.
+    const locked = verdicts.findIndex((v) => v.expected !== null);
+    expect(locked).toBeGreaterThan(3 * period);
+    expect(locked).toBeLessThan(4 * period + options.checkEvery);
+    const late = verdicts[1100];
+    expect(late.expected).toBeCloseTo(50 + 10 * Math.sin((2 * Math.PI * 1100) / period), 0);
+  });
+
+  it.each([1, 2, 3, 4])("finds a flattened cycle and stays quiet on unchanged cycles (seed %i)", (seed) => {
+    expect(alerts(run(days(2000, seed)))).toEqual([]);
+    const found = alerts(run(days(2000, seed, 15)));
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((i) => i >= 15 * period && i < 16 * period)).toBe(true);
+  });
+
+  it("gives no period, hence no grade, for noise, a random walk or a cycle shorter than minPeriod", () => {
+    const rng = new Random(5);
+    let level = 0;
+    const series = [
+      Array.from({ length: 2000 }, () => rng.normal()),
+      Array.from({ length: 2000 }, () => (level += rng.normal())),
+      Array.from({ length: 2000 }, (_, t) => Math.sin((2 * Math.PI * t) / 6) + 0.1 * rng.normal()),
+    ];
+    for (const values of series) {
+      const p = new SeasonalProfile(options);
+      expect(alerts(run(values, p))).toEqual([]);
+      expect(p.currentPeriod()).toBe(0);
+    }
+  });
+
+  it("switches off when the cycle fades into noise", () => {
+    const rng = new Random(6);
+    const values = [...days(800, 6), ...Array.from({ length: 1000 }, () => 50 + 5 * rng.normal())];
+    const p = new SeasonalProfile(options);
+    run(values.slice(0, 800), p);
+    expect(p.currentPeriod()).toBe(period);
+    run(values.slice(800), p);
+    expect(p.currentPeriod()).toBe(0);
+  });
+
+  it("round-trips its state through JSON mid-stream and continues exactly", () => {
+    const values = days(2000, 7, 15);
+    for (const cut of [200, 700, 1000]) {
+      const a = new SeasonalProfile(options);
+      run(values.slice(0, cut), a);
+      const b = SeasonalProfile.fromState(options, JSON.parse(JSON.stringify(a.toState())));
+      expect(run(values.slice(cut), b)).toEqual(run(values.slice(cut), a));
+    }
+  });
+
+  it("rejects a bad setting or state", () => {
+    expect(() => new SeasonalProfile({ ...options, maxPeriod: 1 })).toThrow(/maxPeriod/);
+    expect(() => new SeasonalProfile({ ...options, zFactor: 0 })).toThrow(/zFactor/);
+    const p = new SeasonalProfile(options);
+    run(days(500, 8), p);
+    const s = p.toState();
+    expect(() => SeasonalProfile.fromState(options, { ...s, recent: s.recent.slice(1) })).toThrow(/recent/);
+    expect(() => SeasonalProfile.fromState(options, { ...s, period: 3, profile: [1, 2] })).toThrow(/profile/);
+    expect(() => SeasonalProfile.fromState(options, { ...s, seen: -1 })).toThrow(/integers/);
+    expect(() => SeasonalProfile.fromState(options, { ...s, smoothedSq: [1] as never })).toThrow(/smoothedSq/);
+  });
+});
