@@ -27,10 +27,11 @@ export interface SeasonalProfileState {
   readonly profile: number[];
   /** Residual below which a metric is seen as exactly on its profile (from the series' spread at lock). */
   readonly floor: number;
-  readonly smoothed: number;
-  /** Discounted [weight, sum of squares] of the residuals and of the smoothed residuals. */
+  /** The residual averaged over each of the time scales (see SMOOTHING). */
+  readonly smoothed: number[];
+  /** Discounted [weight, sum of squares] of the residuals, and of the smoothed residuals per time scale. */
   readonly residualSq: [number, number];
-  readonly smoothedSq: [number, number];
+  readonly smoothedSq: [number, number][];
   readonly sinceLock: number;
   readonly armed: boolean;
 }
@@ -51,10 +52,12 @@ const CONFIRMATIONS = 2;
 /** Autocorrelation at the locked period below which a check counts as a miss (hysteresis below the 0.8 to lock). */
 const KEEP_STRENGTH = 0.5;
 /**
- * Residuals are averaged over this fraction of the period before they are judged (an hour of a daily cycle):
- * a change of the cycle's shape is sustained, a noisy step is not.
+ * Residuals are averaged over these fractions of the period before they are judged (an hour and six hours of
+ * a daily cycle): a change of the cycle's shape is sustained, a noisy step is not. The short scale finds a
+ * sharp change soon; the long one a broad, shallower one (a whole day lower), and it averages out shape
+ * differences that alternate within the cycle (a weekend's other rhythm).
  */
-const SMOOTHING_FRACTION = 1 / 24;
+const SMOOTHING = [1 / 24, 1 / 4];
 /** Weight of a new cycle in the per-phase profile (memory about 5 cycles). */
 const PROFILE_RATE = 0.2;
 /** Residual statistics remember about this many cycles. */
@@ -84,9 +87,9 @@ export class SeasonalProfile {
   private period = 0;
   private profile = new Float64Array(0);
   private floor = 0;
-  private smoothed = 0;
+  private readonly smoothed = new Float64Array(SMOOTHING.length);
   private readonly residualSq: [number, number] = [0, 0];
-  private readonly smoothedSq: [number, number] = [0, 0];
+  private readonly smoothedSq: [number, number][] = SMOOTHING.map(() => [0, 0]);
   private sinceLock = 0;
   private armed = true;
 
@@ -125,9 +128,9 @@ export class SeasonalProfile {
       period: this.period,
       profile: Array.from(this.profile),
       floor: this.floor,
-      smoothed: this.smoothed,
+      smoothed: Array.from(this.smoothed),
       residualSq: [...this.residualSq],
-      smoothedSq: [...this.smoothedSq],
+      smoothedSq: this.smoothedSq.map((q) => [q[0], q[1]]),
       sinceLock: this.sinceLock,
       armed: this.armed,
     };
@@ -143,9 +146,10 @@ export class SeasonalProfile {
     if (s.period > options.maxPeriod || !Array.isArray(s.profile) || s.profile.length !== s.period || !s.profile.every(Number.isFinite)) {
       throw new Error(`seasonal state: profile must hold one finite value per phase of the period (${s.period}, at most ${options.maxPeriod})`);
     }
-    const pairs = [s.residualSq, s.smoothedSq];
-    if (!pairs.every((q) => Array.isArray(q) && q.length === 2 && q.every(Number.isFinite)) || ![s.floor, s.smoothed].every(Number.isFinite) || typeof s.armed !== "boolean") {
-      throw new Error("seasonal state: floor, smoothed, residualSq, smoothedSq and armed must be finite numbers (pairs) and a boolean");
+    const pairs = [s.residualSq, ...(Array.isArray(s.smoothedSq) ? s.smoothedSq : [])];
+    const scalesOk = Array.isArray(s.smoothed) && s.smoothed.length === SMOOTHING.length && s.smoothed.every(Number.isFinite) && s.smoothedSq?.length === SMOOTHING.length;
+    if (!scalesOk || !pairs.every((q) => Array.isArray(q) && q.length === 2 && q.every(Number.isFinite)) || !Number.isFinite(s.floor) || typeof s.armed !== "boolean") {
+      throw new Error(`seasonal state: floor, residualSq, armed and, per time scale (${SMOOTHING.length}), smoothed and smoothedSq must be finite numbers (pairs) and a boolean`);
     }
     const first = s.seen - s.recent.length;
     s.recent.forEach((v, i) => (p.ring[(first + i) % p.capacity] = v));
@@ -156,11 +160,13 @@ export class SeasonalProfile {
     p.period = s.period;
     p.profile = Float64Array.from(s.profile);
     p.floor = s.floor;
-    p.smoothed = s.smoothed;
+    p.smoothed.set(s.smoothed);
     p.residualSq[0] = s.residualSq[0];
     p.residualSq[1] = s.residualSq[1];
-    p.smoothedSq[0] = s.smoothedSq[0];
-    p.smoothedSq[1] = s.smoothedSq[1];
+    s.smoothedSq.forEach((q, i) => {
+      p.smoothedSq[i][0] = q[0];
+      p.smoothedSq[i][1] = q[1];
+    });
     p.sinceLock = s.sinceLock;
     p.armed = s.armed;
     return p;
@@ -171,11 +177,17 @@ export class SeasonalProfile {
     const phase = this.seen % this.period;
     const expected = this.profile[phase];
     const residual = x - expected;
-    const smoothing = Math.max(1, Math.round(SMOOTHING_FRACTION * this.period));
-    this.smoothed += (residual - this.smoothed) * (2 / (smoothing + 1));
     const rmsResidual = Math.max(rms(this.residualSq), this.floor);
-    const rmsSmoothed = Math.max(rms(this.smoothedSq), this.floor);
-    const z = Math.abs(this.smoothed) / rmsSmoothed;
+    const decay = 1 - 1 / (SCALE_CYCLES * this.period);
+    const warm = this.sinceLock < this.period;
+    let z = 0;
+    for (let i = 0; i < SMOOTHING.length; i++) {
+      const steps = Math.max(1, Math.round(SMOOTHING[i] * this.period));
+      this.smoothed[i] += (residual - this.smoothed[i]) * (2 / (steps + 1));
+      const rmsSmoothed = Math.max(rms(this.smoothedSq[i]), this.floor);
+      z = Math.max(z, Math.abs(this.smoothed[i]) / rmsSmoothed);
+      accumulate(this.smoothedSq[i], decay, warm ? this.smoothed[i] : clip(this.smoothed[i], o.zFactor * rmsSmoothed));
+    }
     // Judged only after a full cycle of out-of-sample residuals has set their scale.
     let grade = 0;
     if (this.sinceLock >= this.period && this.armed && z > o.zFactor) {
@@ -184,10 +196,7 @@ export class SeasonalProfile {
     } else if (z < 1) {
       this.armed = true;
     }
-    const decay = 1 - 1 / (SCALE_CYCLES * this.period);
-    const warm = this.sinceLock < this.period;
     accumulate(this.residualSq, decay, warm ? residual : clip(residual, CLIP * rmsResidual));
-    accumulate(this.smoothedSq, decay, warm ? this.smoothed : clip(this.smoothed, o.zFactor * rmsSmoothed));
     this.profile[phase] = expected + PROFILE_RATE * clip(residual, CLIP * rmsResidual);
     this.sinceLock++;
     return { grade, z, expected };
@@ -226,9 +235,9 @@ export class SeasonalProfile {
     this.candidate = 0;
     this.confirmations = 0;
     this.misses = 0;
-    this.smoothed = 0;
+    this.smoothed.fill(0);
     this.residualSq.fill(0);
-    this.smoothedSq.fill(0);
+    for (const q of this.smoothedSq) q.fill(0);
     this.sinceLock = 0;
     this.armed = true;
   }
@@ -237,7 +246,7 @@ export class SeasonalProfile {
     this.period = 0;
     this.profile = new Float64Array(0);
     this.misses = 0;
-    this.smoothed = 0;
+    this.smoothed.fill(0);
   }
 
   /** The values held, oldest first. */
