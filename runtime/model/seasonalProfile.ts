@@ -44,6 +44,11 @@ export interface SeasonalVerdict {
   readonly z: number;
   /** The profile's value for this step, or null without a period. */
   readonly expected: number | null;
+  /**
+   * Whether the value lies on the profile: within 3 recent root mean squares of the residual, once a full
+   * cycle of residuals has set that scale (false without a period).
+   */
+  readonly onProfile: boolean;
 }
 
 const MIN_CYCLES = 3;
@@ -111,7 +116,7 @@ export class SeasonalProfile {
 
   /** Judges the value `x` of the next step against the profile, then learns from it. */
   process(x: number): SeasonalVerdict {
-    const verdict = this.period > 0 ? this.judge(x) : { grade: 0, z: 0, expected: null };
+    const verdict = this.period > 0 ? this.judge(x) : { grade: 0, z: 0, expected: null, onProfile: false };
     this.ring[this.seen % this.capacity] = x;
     this.seen++;
     if (this.seen % this.options.checkEvery === 0) this.check();
@@ -199,7 +204,8 @@ export class SeasonalProfile {
     accumulate(this.residualSq, decay, warm ? residual : clip(residual, CLIP * rmsResidual));
     this.profile[phase] = expected + PROFILE_RATE * clip(residual, CLIP * rmsResidual);
     this.sinceLock++;
-    return { grade, z, expected };
+    const onProfile = !warm && Math.abs(residual) <= CLIP * rmsResidual;
+    return { grade, z, expected, onProfile };
   }
 
   private check(): void {

@@ -25,6 +25,7 @@ export class SeasonalScorer {
   private readonly profiles: SeasonalProfile[];
   private readonly expectedValues: Float64Array;
   private readonly zs: Float64Array;
+  private readonly onProfiles: boolean[];
 
   constructor(options: SeasonalScorerOptions, restored?: SeasonalProfile[]) {
     if (!Number.isInteger(options.inputs) || options.inputs < 1) throw new Error(`inputs must be a positive integer, got ${options.inputs}`);
@@ -33,6 +34,7 @@ export class SeasonalScorer {
     this.profiles = restored ?? Array.from({ length: options.inputs }, () => new SeasonalProfile(profileOptions));
     this.expectedValues = new Float64Array(options.inputs);
     this.zs = new Float64Array(options.inputs);
+    this.onProfiles = new Array<boolean>(options.inputs).fill(false);
   }
 
   /** Judges the raw values of the next step, then learns from them; returns the seasonal grade in [0, 1). */
@@ -42,6 +44,7 @@ export class SeasonalScorer {
       const v = this.profiles[m].process(values[m]);
       this.expectedValues[m] = v.expected ?? values[m];
       this.zs[m] = v.z;
+      this.onProfiles[m] = v.onProfile;
       grade = Math.max(grade, v.grade);
     }
     return grade;
@@ -55,6 +58,11 @@ export class SeasonalScorer {
   /** Metric m's smoothed residual at the last step, in its recent root mean squares (0 without a period). */
   z(m: number): number {
     return this.zs[m];
+  }
+
+  /** Whether metric m's value at the last step lay on its profile (false when it has no period yet). */
+  onProfile(m: number): boolean {
+    return this.onProfiles[m];
   }
 
   /** The period of each metric in steps (0 = none). */

@@ -180,7 +180,8 @@ export class ThresholdedForest {
       let near = true;
       for (let m = 0; m < n; m++) {
         const tolerance = Math.max(o.ignoreNearExpectedAbsolute, o.ignoreNearExpectedRelative * Math.abs(expected[m]), o.ignoreNearExpectedDeviations * this.pre.deviation(m));
-        if (Math.abs(values[m] - expected[m]) > tolerance) near = false;
+        // A metric right where its cycle puts it (seasonal view) is not what makes the step anomalous either.
+        if (Math.abs(values[m] - expected[m]) > tolerance && !this.seasonal?.onProfile(m)) near = false;
       }
       if (near) anomalous = false;
     }

@@ -198,30 +198,34 @@ describe("ThresholdedForest seasonal view", () => {
     });
   }
 
-  it.each([1, 2, 3])("finds a cycle whose shape changed, and adds no alert on unchanged cycles (seed %i)", (seed) => {
+  it.each([1, 2, 3])("finds a cycle whose shape changed, and gives no alert on unchanged cycles (seed %i)", (seed) => {
     const forestOnly = { ...seasonal, seasonal: false };
-    expect(alerts(run(days(1400, seed), seasonal))).toEqual(alerts(run(days(1400, seed), forestOnly)));
+    const settled = (ds: readonly Detection[]) => alerts(ds).filter((i) => i >= 5 * period);
+    // The forest alone raises a few false alerts on the quiet cycles; values right on the cycle's profile are not anomalies.
+    expect(settled(run(days(1400, seed), seasonal))).toEqual([]);
     const rows = days(1400, seed, 11);
     const changed = run(rows, seasonal);
-    const inCycle = (ds: readonly Detection[]) => alerts(ds).filter((i) => i >= 11 * period && i < 12 * period);
+    const found = settled(changed);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((i) => i >= 11 * period && i < 12 * period)).toBe(true);
     // The seasonal view alerts in the changed cycle where the forest alone (a 4-step shingle) does not.
-    const forestFound = inCycle(run(rows, forestOnly));
-    const found = inCycle(changed);
-    expect(found.filter((i) => !forestFound.includes(i)).length).toBeGreaterThan(0);
-    expect(alerts(changed).filter((i) => i < 11 * period || i >= 12 * period)).toEqual(alerts(run(rows, forestOnly)).filter((i) => i < 11 * period || i >= 12 * period));
+    const forestFound = alerts(run(rows, forestOnly));
+    const seasonalOnly = found.filter((i) => !forestFound.includes(i));
+    expect(seasonalOnly.length).toBeGreaterThan(0);
     // The alert explains itself with the cycle's usual value (the upper half of a sine around 50).
-    const hit = changed[found.filter((i) => !forestFound.includes(i))[0]];
+    const hit = changed[seasonalOnly[0]];
     expect(hit.expected?.[0]).toBeGreaterThan(52);
     expect(hit.attribution?.[0]).toBeCloseTo(hit.score, 6);
   });
 
-  it("leaves the forest's own detections as they are when no period is found", () => {
+  it("gives each metric its own period, and still finds a spike in a metric without one", () => {
     const rows = stream(1500, 1, [[1200, 1, 40]]);
-    // Metric 0 has a 100-step cycle, so it gets a seasonal view; metric 1 (noise) does not.
-    const plain = run(rows);
-    const withSeasonal = run(rows, { seasonal: true, maxPeriod: 128 });
-    expect(withSeasonal[1200].grade).toBe(plain[1200].grade);
-    expect(alerts(withSeasonal).filter((i) => i > 600)).toEqual(alerts(plain).filter((i) => i > 600));
+    const d = new ThresholdedForest({ ...small, inputs: 2, seed: 5, seasonal: true, maxPeriod: 128 });
+    const ds = rows.map((r) => d.process(r));
+    expect(d.toState().seasonal?.profiles.map((p) => p.period)).toEqual([100, 0]);
+    expect(ds[1200].grade).toBeGreaterThan(0);
+    expect(ds[1200].attribution?.[1]).toBeGreaterThan(ds[1200].attribution?.[0] ?? Infinity);
+    expect(top(ds, 1, 1000)).toEqual([1200]);
   });
 
   it("round-trips its state mid-stream (before, during and after finding the period) and continues exactly", () => {
