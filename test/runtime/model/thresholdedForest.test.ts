@@ -249,4 +249,14 @@ describe("ThresholdedForest seasonal view", () => {
     expect(() => ThresholdedForest.fromState({ ...on, seasonal: { profiles: [] } })).toThrow(/one per input/);
     expect(() => new ThresholdedForest({ inputs: 1, seasonal: true, maxPeriod: 1 })).toThrow(/maxPeriod/);
   });
+
+  it("restores a state saved before the seasonal view existed (no seasonal options, no seasonal state)", () => {
+    const rows = days(600, 5);
+    const a = new ThresholdedForest({ ...small, inputs: 1, seed: 3 });
+    rows.slice(0, 300).forEach((r) => a.process(r));
+    const { seasonal: _on, maxPeriod: _max, seasonalZFactor: _z, ...oldOptions } = a.toState().options;
+    const b = ThresholdedForest.fromState({ ...a.toState(), options: oldOptions as typeof a.options });
+    expect(b.options.seasonal).toBe(false);
+    for (const r of rows.slice(300)) expect(b.process(r)).toEqual(a.process(r));
+  });
 });
