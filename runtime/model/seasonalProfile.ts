@@ -69,7 +69,7 @@ const PROFILE_RATE = 0.2;
 const SCALE_CYCLES = 4;
 /** Residuals enter the profile clipped at this many root mean squares, so one anomaly barely moves it. */
 const CLIP = 3;
-/** A metric at most this fraction of its spread off its profile counts as on it (exactly repeating series). */
+/** Residual scales are floored at this fraction of the series' spread (an exactly repeating series has none). */
 const FLOOR_FRACTION = 0.01;
 
 /**
@@ -78,8 +78,10 @@ const FLOOR_FRACTION = 0.01;
  * cycles give none). Only a period that two checks in a row agree on, at least `minPeriod` long, switches the
  * view on: a per-phase profile (started from the median of the cycles held, then updated with clipped
  * residuals) says what the value should be at each phase, and the residual value − profile, averaged over
- * 1/24 of the period and measured in its own recent root mean square, must stay below `zFactor`. When the cycle
- * fades (autocorrelation at the period below 0.5 at two checks in a row) the view switches off again.
+ * 1/24 and over 1/4 of the period and measured in its own recent root mean square on each scale, must stay
+ * below `zFactor`; an excursion beyond it is graded once (again only after the residual came back below one root
+ * mean square). When the cycle fades (autocorrelation at the period below 0.5 at two checks in a row) the view
+ * switches off again.
  */
 export class SeasonalProfile {
   readonly options: SeasonalProfileOptions;
