@@ -63,8 +63,7 @@ export class StreamingTree extends TreeArrays {
     let top = depth;
     const box = this.box;
     const bound = this.bound;
-    const sign = this.sign;
-    const value = this.value;
+    const boundSign = this.boundSign;
     const stride = 2 * dim;
     let level = depth - 1;
     let m = level >= 0 ? this.outsideBounds(path[level], pts, pb) : 0;
@@ -78,14 +77,14 @@ export class StreamingTree extends TreeArrays {
         // Separated: the cut falls in the gap of the bound where r lands.
         let i = 0;
         for (; i < m - 1; i++) {
-          const g = sign[i] * (box[base + bound[i]] - value[i]);
+          const g = boundSign[bound[i]] * (box[base + bound[i]] - pts[pb + (bound[i] >> 1)]);
           if (r < g) break;
           r -= g;
         }
         const b = box[base + bound[i]];
-        const v = value[i];
         cutDim = bound[i] >> 1;
-        if (sign[i] > 0) {
+        const v = pts[pb + cutDim];
+        if (!(bound[i] & 1)) {
           cutAt = v + r; // v <= cut < min: the point goes left
           if (!(cutAt < b)) cutAt = v;
         } else {
@@ -96,7 +95,7 @@ export class StreamingTree extends TreeArrays {
         this.keepBounds(m);
       }
       if (--level < 0) break;
-      m = this.narrowBounds(path[level], m);
+      m = this.narrowBounds(path[level], m, pts, pb);
       gap = this.gap;
     }
     // Ancestors above the new node gain the point: mass, and the bounds it lies outside of.
@@ -259,7 +258,7 @@ export class StreamingTree extends TreeArrays {
       score = (1 - prob) * score + prob / (level + 1);
       if (--level < 0) break;
       n = path[level];
-      m = this.narrowBounds(n, m);
+      m = this.narrowBounds(n, m, point, 0);
     }
     return score;
   }

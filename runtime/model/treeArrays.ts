@@ -35,12 +35,12 @@ export class TreeArrays {
   readonly path: Int32Array;
   /**
    * Scratch of the walks back up, one entry per box bound still in play: `bound[i]` is a box offset (2d for a
-   * min, 2d + 1 for a max), `sign[i]` +1 for a min and -1 for a max, `value[i]` the point's value on d. A bound
-   * that drops out at one level stays out at every ancestor (boxes nest), so the lists only shrink going up.
+   * min, 2d + 1 for a max). A bound that drops out at one level stays out at every ancestor (boxes nest), so
+   * the list only shrinks going up.
    */
   readonly bound: Int32Array;
-  readonly sign: Float64Array;
-  readonly value: Float64Array;
+  /** Per box offset: +1 for a min (2d), -1 for a max (2d + 1); the gap of a bound is `boundSign · (bound − v)`. */
+  readonly boundSign: Float64Array;
   /** The gap summed by the last {@link outsideBounds}. */
   gap = 0;
   /** Scratch: the bounds saved by {@link keepBounds} (box offsets, as in `bound`), `kept` of them. */
@@ -73,8 +73,11 @@ export class TreeArrays {
     this.freeLeafTop = c;
     this.path = new Int32Array(c + 1);
     this.bound = new Int32Array(2 * dim);
-    this.sign = new Float64Array(2 * dim);
-    this.value = new Float64Array(2 * dim);
+    this.boundSign = new Float64Array(2 * dim);
+    for (let d = 0; d < dim; d++) {
+      this.boundSign[2 * d] = 1;
+      this.boundSign[2 * d + 1] = -1;
+    }
     this.keptBound = new Int32Array(2 * dim);
     this.log2Mass1 = new Float64Array(c + 2);
     for (let m = 0; m < c + 2; m++) this.log2Mass1[m] = Math.log2(m + 1);
@@ -178,28 +181,25 @@ export class TreeArrays {
   }
 
   /**
-   * Lists in `bound`/`sign`/`value` the bounds of node `n`'s box that the point at `at[offset …]` lies outside
-   * of, in dimension order, and their summed distance in `gap`; returns how many.
+   * Lists in `bound` the bounds of node `n`'s box that the point at `at[offset …]` lies outside of, in
+   * dimension order, and their summed distance in `gap`; returns how many.
    */
   outsideBounds(n: number, at: Float64Array, offset: number): number {
     const dim = this.dim;
     const box = this.box;
     const bound = this.bound;
-    const sign = this.sign;
-    const value = this.value;
     let base = n * 2 * dim;
     let gap = 0;
     let m = 0;
-    // Branch-free: every dimension writes an entry, only an outside one advances m (outside is a coin flip).
+    // Branch-free (outside is a coin flip per dimension): every dimension writes an entry, only an outside one
+    // advances m; max(x, 0) as (x + |x|) / 2, exact (at most one of below, above is positive).
     for (let d = 0; d < dim; d++, base += 2) {
       const v = at[offset + d];
       const below = box[base] - v;
       const above = v - box[base + 1];
-      const g = below > 0 ? below : above > 0 ? above : 0;
+      const g = 0.5 * (below + Math.abs(below) + (above + Math.abs(above)));
       gap += g;
       bound[m] = 2 * d + +(above > 0);
-      sign[m] = below > 0 ? 1 : -1;
-      value[m] = v;
       m += +(g > 0);
     }
     this.gap = gap;
@@ -207,26 +207,25 @@ export class TreeArrays {
   }
 
   /**
-   * Narrows the first `m` entries of `bound`/`sign`/`value` (from a descendant of node `n`) to those `n`'s box
-   * still leaves the point outside of, keeping their order; sums their gaps into `gap`; returns how many remain.
+   * Narrows the first `m` entries of `bound` (from a descendant of node `n`) to those `n`'s box still leaves the
+   * point at `at[offset …]` outside of, keeping their order; sums their gaps into `gap`; returns how many remain.
    */
-  narrowBounds(n: number, m: number): number {
+  narrowBounds(n: number, m: number, at: Float64Array, offset: number): number {
     const box = this.box;
     const bound = this.bound;
-    const sign = this.sign;
-    const value = this.value;
+    const boundSign = this.boundSign;
     const base = n * 2 * this.dim;
     let gap = 0;
     let k = 0;
+    // Branch-free compaction (whether a bound drops out is a coin flip): every entry is written, only a kept one
+    // advances k. boundSign · (bound − v): min − v for a min, v − max for a max (negation is exact); adding the
+    // dropped entries' (g + |g|) / 2 = 0 leaves the sum bit-for-bit that of the kept ones.
     for (let i = 0; i < m; i++) {
-      // sign · (bound − v): min − v for a min, v − max for a max (negation is exact).
-      const g = sign[i] * (box[base + bound[i]] - value[i]);
-      if (g > 0) {
-        gap += g;
-        bound[k] = bound[i];
-        sign[k] = sign[i];
-        value[k++] = value[i];
-      }
+      const off = bound[i];
+      const g = boundSign[off] * (box[base + off] - at[offset + (off >> 1)]);
+      gap += 0.5 * (g + Math.abs(g));
+      bound[k] = off;
+      k += +(g > 0);
     }
     this.gap = gap;
     return k;
