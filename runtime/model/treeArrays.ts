@@ -33,6 +33,9 @@ export class TreeArrays {
   totalMass = 0;
   /** Scratch: the root-to-leaf path of the last walk (size capacity + 1: a degenerate tree is a chain). */
   readonly path: Int32Array;
+  /** The last score descent's length (`path[0 … pathDepth)`) and the leaf it ended at. */
+  pathDepth = 0;
+  pathLeaf = 0;
   /**
    * Scratch of the walks back up, one entry per box bound still in play: `bound[i]` is a box offset (2d for a
    * min, 2d + 1 for a max). A bound that drops out at one level stays out at every ancestor (boxes nest), so
