@@ -49,6 +49,8 @@ export class TreeArrays {
   /** Scratch: the bounds saved by {@link keepBounds} (box offsets, as in `bound`), `kept` of them. */
   readonly keptBound: Int32Array;
   kept = 0;
+  /** Scratch of branch-free selection between two values (see {@link shrinkBoxes}). */
+  readonly pair = new Float64Array(2);
   /** log2(m + 1) for every mass m the tree can hold: the score's normaliser without a logarithm per call. */
   readonly log2Mass1: Float64Array;
 
@@ -302,12 +304,20 @@ export class TreeArrays {
     const nodes = this.nodes;
     const bound = this.bound;
     const stride = 2 * dim;
+    const boundSign = this.boundSign;
+    const pts = this.points;
+    const leafRef = this.leafRef;
+    const pair = this.pair;
     let base = this.path[level] * stride;
     let m = 0;
+    // Branch-free throughout: whether the point defined a bound, which child defines it now and whether it
+    // moved are all coin flips. Every candidate is written; only a kept one advances the count.
     for (let d = 0; d < dim; d++) {
-      const x = this.points[pointBase + d];
-      if (box[base + 2 * d] === floorF32(x)) bound[m++] = 2 * d;
-      if (box[base + 2 * d + 1] === ceilF32(x)) bound[m++] = 2 * d + 1;
+      const x = pts[pointBase + d];
+      bound[m] = 2 * d;
+      m += +(box[base + 2 * d] === floorF32(x));
+      bound[m] = 2 * d + 1;
+      m += +(box[base + 2 * d + 1] === ceilF32(x));
     }
     for (; level >= 0 && m > 0; level--) {
       const n = this.path[level];
@@ -319,13 +329,16 @@ export class TreeArrays {
         const off = bound[i];
         const d = off >> 1;
         const isMax = off & 1;
-        const x = a < 0 ? leafBound(this.points[this.leafRef[~a] * dim + d], isMax) : box[a * stride + off];
-        const y = b < 0 ? leafBound(this.points[this.leafRef[~b] * dim + d], isMax) : box[b * stride + off];
-        const v = isMax ? (x > y ? x : y) : x < y ? x : y;
-        if (box[base + off] !== v) {
-          box[base + off] = v;
-          bound[k++] = off;
-        }
+        const x = a < 0 ? leafBound(pts[leafRef[~a] * dim + d], isMax) : box[a * stride + off];
+        const y = b < 0 ? leafBound(pts[leafRef[~b] * dim + d], isMax) : box[b * stride + off];
+        // The min of the two for a min bound (sign +1), the max for a max bound (sign -1).
+        pair[0] = x;
+        pair[1] = y;
+        const v = pair[+(boundSign[off] * (x - y) > 0)];
+        const moved = +(box[base + off] !== v);
+        box[base + off] = v;
+        bound[k] = off;
+        k += moved;
       }
       if (k > 0) this.updateRangeSum(n);
       m = k;
@@ -335,7 +348,11 @@ export class TreeArrays {
 
 /** The float32 box bound of a leaf's value: rounded down for a min (`isMax` 0), up for a max. */
 function leafBound(x: number, isMax: number): number {
-  return isMax ? ceilF32(x) : floorF32(x);
+  const lo = floorF32(x);
+  const hi = ceilF32(x);
+  pick[0] = lo;
+  pick[1] = hi;
+  return pick[isMax];
 }
 
 /**
