@@ -167,10 +167,14 @@ export class StreamingTree extends TreeArrays {
     const pb = ref * dim;
     let node = this.root;
     if (node === EMPTY) throw new Error("cannot delete from an empty tree");
+    const nodes = this.nodes;
+    const cuts = this.cutValue;
+    const path = this.path;
     let depth = 0;
     while (node >= 0) {
-      this.path[depth++] = node;
-      node = pts[pb + this.nodes[node * 4 + 2]] <= this.cutValue[node] ? this.nodes[node * 4] : this.nodes[node * 4 + 1];
+      path[depth++] = node;
+      const k = node << 2;
+      node = nodes[k + +(pts[pb + nodes[k + 2]] > cuts[node])]; // branch-free, as in score
     }
     const leaf = ~node;
     const lb = this.leafRef[leaf] * dim;
