@@ -361,7 +361,7 @@ function leafBound(x: number, isMax: number): number {
  */
 const pick = new Float64Array(2);
 
-/** The largest float32 value <= x. */
+/** A float32 value <= x: x itself when representable, else at most two float32 steps below x. */
 export function floorF32(x: number): number {
   const f = Math.fround(x);
   pick[0] = f;
@@ -369,7 +369,7 @@ export function floorF32(x: number): number {
   return pick[+(f > x)];
 }
 
-/** The smallest float32 value >= x. */
+/** A float32 value >= x: x itself when representable, else at most two float32 steps above x. */
 export function ceilF32(x: number): number {
   const f = Math.fround(x);
   pick[0] = f;
