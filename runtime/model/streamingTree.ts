@@ -100,7 +100,8 @@ export class StreamingTree extends TreeArrays {
     }
     // Ancestors above the new node gain the point: mass, and the bounds it lies outside of.
     for (let i = 0; i < at; i++) nodes[path[i] * 4 + 3]++;
-    for (let i = at - 1; i >= top; i--) this.extendBounds(path[i], pb);
+    if (at > top) this.roundKept(pb);
+    for (let i = at - 1; i >= top; i--) this.extendBounds(path[i]);
     const parent = at > 0 ? path[at - 1] : -1;
     if (at === depth) this.splitLeaf(node, parent, ref, rng);
     else this.insertAbove(path[at], parent, ref, cutDim, cutAt);

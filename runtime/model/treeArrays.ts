@@ -48,6 +48,8 @@ export class TreeArrays {
   gap = 0;
   /** Scratch: the bounds saved by {@link keepBounds} (box offsets, as in `bound`), `kept` of them. */
   readonly keptBound: Int32Array;
+  /** Scratch of {@link extendBounds}: per kept bound, the inserted point's value rounded outwards to float32. */
+  readonly keptValue: Float64Array;
   kept = 0;
   /** Scratch of branch-free selection between two values (see {@link shrinkBoxes}). */
   readonly pair = new Float64Array(2);
@@ -84,6 +86,7 @@ export class TreeArrays {
       this.boundSign[2 * d + 1] = -1;
     }
     this.keptBound = new Int32Array(2 * dim);
+    this.keptValue = new Float64Array(2 * dim);
     this.log2Mass1 = new Float64Array(c + 2);
     for (let m = 0; m < c + 2; m++) this.log2Mass1[m] = Math.log2(m + 1);
   }
@@ -242,26 +245,45 @@ export class TreeArrays {
     this.kept = m;
   }
 
-  /** Grows node `n`'s box over the kept bounds to take in the point at `pointBase`; updates its range sum if it grew. */
-  extendBounds(n: number, pointBase: number): void {
-    const box = this.box;
-    const base = n * 2 * this.dim;
-    let grew = false;
+  /** Fills `keptValue` with the point at `pointBase`'s values on the kept bounds, rounded outwards to float32. */
+  roundKept(pointBase: number): void {
     for (let i = 0; i < this.kept; i++) {
       const off = this.keptBound[i];
-      const x = this.points[pointBase + (off >> 1)];
-      if (off & 1) {
-        if (x > box[base + off]) {
-          box[base + off] = ceilF32(x);
-          grew = true;
-        }
-      } else if (x < box[base + off]) {
-        box[base + off] = floorF32(x);
-        grew = true;
-      }
+      this.keptValue[i] = leafBound(this.points[pointBase + (off >> 1)], off & 1);
     }
-    if (grew) this.updateRangeSum(n);
   }
+
+  /**
+   * Grows node `n`'s box over the kept bounds to take in their `keptValue`s, and narrows the kept list to the
+   * bounds that moved: called from a node up through its ancestors, a bound the point lies inside of at one
+   * level lies inside at every ancestor (boxes nest). Branch-free, as {@link narrowBounds}. Updates the range
+   * sum if the box grew. {@link roundKept} comes first.
+   */
+  extendBounds(n: number): void {
+    const box = this.box;
+    const boundSign = this.boundSign;
+    const keptBound = this.keptBound;
+    const keptValue = this.keptValue;
+    const pair = this.pair;
+    const base = n * 2 * this.dim;
+    let k = 0;
+    for (let i = 0; i < this.kept; i++) {
+      const off = keptBound[i];
+      const b = box[base + off];
+      const v = keptValue[i];
+      // Outside when v is below a min (sign +1) or above a max (sign -1); the bound then becomes v.
+      const out = +(boundSign[off] * (b - v) > 0);
+      pair[0] = b;
+      pair[1] = v;
+      box[base + off] = pair[out];
+      keptBound[k] = off;
+      keptValue[k] = v;
+      k += out;
+    }
+    this.kept = k;
+    if (k > 0) this.updateRangeSum(n);
+  }
+
 
   /** Sets node `n`'s box to the one spanned by the points at `a` and `b` (offsets into `points`). */
   setBoxOfPoints(n: number, a: number, b: number): void {
