@@ -289,11 +289,14 @@ export class TreeArrays {
   setBoxOfPoints(n: number, a: number, b: number): void {
     const dim = this.dim;
     const nb = n * 2 * dim;
+    const pair = this.pair;
+    // Branch-free (which point is lower is a coin flip): select by index.
     for (let d = 0; d < dim; d++) {
-      const x = this.points[a + d];
-      const y = this.points[b + d];
-      this.box[nb + 2 * d] = floorF32(x < y ? x : y);
-      this.box[nb + 2 * d + 1] = ceilF32(x > y ? x : y);
+      pair[0] = this.points[a + d];
+      pair[1] = this.points[b + d];
+      const yLower = +(pair[1] < pair[0]);
+      this.box[nb + 2 * d] = floorF32(pair[yLower]);
+      this.box[nb + 2 * d + 1] = ceilF32(pair[1 - yLower]);
     }
     this.updateRangeSum(n);
   }
@@ -303,12 +306,17 @@ export class TreeArrays {
     const dim = this.dim;
     const nb = n * 2 * dim;
     const fb = from * 2 * dim;
+    const pair = this.pair;
+    // Branch-free (whether the point lies outside a bound is a coin flip): select by index. A float32 bound is
+    // above x iff above floorF32(x), below x iff below ceilF32(x).
     for (let d = 0; d < dim; d++) {
       const x = this.points[pointBase + d];
-      const lo = this.box[fb + 2 * d];
-      const hi = this.box[fb + 2 * d + 1];
-      this.box[nb + 2 * d] = x < lo ? floorF32(x) : lo;
-      this.box[nb + 2 * d + 1] = x > hi ? ceilF32(x) : hi;
+      pair[0] = this.box[fb + 2 * d];
+      pair[1] = floorF32(x);
+      this.box[nb + 2 * d] = pair[+(pair[1] < pair[0])];
+      pair[0] = this.box[fb + 2 * d + 1];
+      pair[1] = ceilF32(x);
+      this.box[nb + 2 * d + 1] = pair[+(pair[1] > pair[0])];
     }
     this.updateRangeSum(n);
   }
