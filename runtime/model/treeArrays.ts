@@ -50,6 +50,8 @@ export class TreeArrays {
   readonly keptBound: Int32Array;
   /** Scratch of {@link extendBounds}: per kept bound, the inserted point's value rounded outwards to float32. */
   readonly keptValue: Float64Array;
+  /** Scratch of {@link extendBounds}: per kept bound, the inserted point's value. */
+  readonly keptRaw: Float64Array;
   kept = 0;
   /** Scratch of branch-free selection between two values (see {@link shrinkBoxes}). */
   readonly pair = new Float64Array(2);
@@ -87,6 +89,7 @@ export class TreeArrays {
     }
     this.keptBound = new Int32Array(2 * dim);
     this.keptValue = new Float64Array(2 * dim);
+    this.keptRaw = new Float64Array(2 * dim);
     this.log2Mass1 = new Float64Array(c + 2);
     for (let m = 0; m < c + 2; m++) this.log2Mass1[m] = Math.log2(m + 1);
   }
@@ -245,11 +248,16 @@ export class TreeArrays {
     this.kept = m;
   }
 
-  /** Fills `keptValue` with the point at `pointBase`'s values on the kept bounds, rounded outwards to float32. */
+  /**
+   * Fills `keptValue` with the point at `pointBase`'s values on the kept bounds, rounded outwards to float32,
+   * and `keptRaw` with the values themselves.
+   */
   roundKept(pointBase: number): void {
     for (let i = 0; i < this.kept; i++) {
       const off = this.keptBound[i];
-      this.keptValue[i] = leafBound(this.points[pointBase + (off >> 1)], off & 1);
+      const x = this.points[pointBase + (off >> 1)];
+      this.keptRaw[i] = x;
+      this.keptValue[i] = leafBound(x, off & 1);
     }
   }
 
@@ -264,20 +272,23 @@ export class TreeArrays {
     const boundSign = this.boundSign;
     const keptBound = this.keptBound;
     const keptValue = this.keptValue;
+    const keptRaw = this.keptRaw;
     const pair = this.pair;
     const base = n * 2 * this.dim;
     let k = 0;
     for (let i = 0; i < this.kept; i++) {
       const off = keptBound[i];
       const b = box[base + off];
-      const v = keptValue[i];
-      // Outside when v is below a min (sign +1) or above a max (sign -1); the bound then becomes v.
-      const out = +(boundSign[off] * (b - v) > 0);
+      const x = keptRaw[i];
+      // Outside when x is below a min (sign +1) or above a max (sign -1); the bound then becomes x rounded
+      // outwards. (The test is on x: its rounding may step past a bound x lies within.)
+      const out = +(boundSign[off] * (b - x) > 0);
       pair[0] = b;
-      pair[1] = v;
+      pair[1] = keptValue[i];
       box[base + off] = pair[out];
       keptBound[k] = off;
-      keptValue[k] = v;
+      keptValue[k] = pair[1];
+      keptRaw[k] = x;
       k += out;
     }
     this.kept = k;
@@ -307,16 +318,16 @@ export class TreeArrays {
     const nb = n * 2 * dim;
     const fb = from * 2 * dim;
     const pair = this.pair;
-    // Branch-free (whether the point lies outside a bound is a coin flip): select by index. A float32 bound is
-    // above x iff above floorF32(x), below x iff below ceilF32(x).
+    // Branch-free (whether the point lies outside a bound is a coin flip): select by index. The test is on x
+    // itself, not its rounding (floorF32/ceilF32 may step past a bound x lies within).
     for (let d = 0; d < dim; d++) {
       const x = this.points[pointBase + d];
       pair[0] = this.box[fb + 2 * d];
       pair[1] = floorF32(x);
-      this.box[nb + 2 * d] = pair[+(pair[1] < pair[0])];
+      this.box[nb + 2 * d] = pair[+(x < pair[0])];
       pair[0] = this.box[fb + 2 * d + 1];
       pair[1] = ceilF32(x);
-      this.box[nb + 2 * d + 1] = pair[+(pair[1] > pair[0])];
+      this.box[nb + 2 * d + 1] = pair[+(x > pair[0])];
     }
     this.updateRangeSum(n);
   }

@@ -126,6 +126,26 @@ describe("StreamingForest", () => {
     expect(observed).toEqual([1721.9025617918921, 1.677390599965824, 0.5833016524585467, 1702.3907522665893, 1.0610567214596789, 0.9938442588950381]);
   });
 
+  it("keeps the exact scores of earlier versions on a series that moves by less than float32 resolution", () => {
+    // Steps of ~1e-6 around 0.23 (float32 spacing ~1.5e-8): points often lie within a box bound while their
+    // outward float32 rounding lies beyond it, the case where box growth must test the value, not its rounding.
+    const forest = new StreamingForest({ dimensions: 4, numTrees: 10, sampleSize: 64, seed: 5 });
+    const rng = new Random(2);
+    let x = 0.23;
+    const xs: number[] = [];
+    let sum = 0;
+    for (let i = 0; i < 3000; i++) {
+      x += 1e-6 * rng.normal();
+      xs.push(x);
+      if (xs.length < 4) continue;
+      const p = xs.slice(-4);
+      sum += forest.score(p);
+      forest.update(p);
+    }
+    forest.validate();
+    expect(sum).toBe(2771.4961983970093);
+  });
+
   it("imputes the expected value of a dimension from the others", () => {
     const rng = new Random(15);
     const forest = new StreamingForest({ dimensions: 2, seed: 16 });
