@@ -417,15 +417,3 @@ export function ceilF32(x: number): number {
   pick[1] = Math.fround(f + Math.abs(f) * 1.1920928955078125e-7 + 1.401298464324817e-45);
   return pick[+(f < x)];
 }
-
-const bits = new DataView(new ArrayBuffer(8));
-
-/** The smallest double greater than x (finite x). */
-export function nextUp(x: number): number {
-  if (x === 0) return Number.MIN_VALUE;
-  bits.setFloat64(0, x);
-  const b = bits.getBigInt64(0);
-  bits.setBigInt64(0, x > 0 ? b + 1n : b - 1n);
-  return bits.getFloat64(0);
-}
-
