@@ -63,8 +63,7 @@ export class StreamingTree extends TreeArrays {
     let top = depth;
     const box = this.box;
     const bound = this.bound;
-    const sign = this.sign;
-    const value = this.value;
+    const boundSign = this.boundSign;
     const stride = 2 * dim;
     let level = depth - 1;
     let m = level >= 0 ? this.outsideBounds(path[level], pts, pb) : 0;
@@ -78,14 +77,14 @@ export class StreamingTree extends TreeArrays {
         // Separated: the cut falls in the gap of the bound where r lands.
         let i = 0;
         for (; i < m - 1; i++) {
-          const g = sign[i] * (box[base + bound[i]] - value[i]);
+          const g = boundSign[bound[i]] * (box[base + bound[i]] - pts[pb + (bound[i] >> 1)]);
           if (r < g) break;
           r -= g;
         }
         const b = box[base + bound[i]];
-        const v = value[i];
         cutDim = bound[i] >> 1;
-        if (sign[i] > 0) {
+        const v = pts[pb + cutDim];
+        if (!(bound[i] & 1)) {
           cutAt = v + r; // v <= cut < min: the point goes left
           if (!(cutAt < b)) cutAt = v;
         } else {
@@ -96,12 +95,13 @@ export class StreamingTree extends TreeArrays {
         this.keepBounds(m);
       }
       if (--level < 0) break;
-      m = this.narrowBounds(path[level], m);
+      m = this.narrowBounds(path[level], m, pts, pb);
       gap = this.gap;
     }
     // Ancestors above the new node gain the point: mass, and the bounds it lies outside of.
     for (let i = 0; i < at; i++) nodes[path[i] * 4 + 3]++;
-    for (let i = at - 1; i >= top; i--) this.extendBounds(path[i], pb);
+    if (at > top) this.roundKept(pb);
+    for (let i = at - 1; i >= top; i--) this.extendBounds(path[i]);
     const parent = at > 0 ? path[at - 1] : -1;
     if (at === depth) this.splitLeaf(node, parent, ref, rng);
     else this.insertAbove(path[at], parent, ref, cutDim, cutAt);
@@ -168,10 +168,14 @@ export class StreamingTree extends TreeArrays {
     const pb = ref * dim;
     let node = this.root;
     if (node === EMPTY) throw new Error("cannot delete from an empty tree");
+    const nodes = this.nodes;
+    const cuts = this.cutValue;
+    const path = this.path;
     let depth = 0;
     while (node >= 0) {
-      this.path[depth++] = node;
-      node = pts[pb + this.nodes[node * 4 + 2]] <= this.cutValue[node] ? this.nodes[node * 4] : this.nodes[node * 4 + 1];
+      path[depth++] = node;
+      const k = node << 2;
+      node = nodes[k + +(pts[pb + nodes[k + 2]] > cuts[node])]; // branch-free, as in score
     }
     const leaf = ~node;
     const lb = this.leafRef[leaf] * dim;
@@ -203,8 +207,55 @@ export class StreamingTree extends TreeArrays {
    */
   score(point: Float64Array, attr?: Float64Array): number {
     if (this.root === EMPTY) return 0;
-    const dim = this.dim;
-    const pts = this.points;
+    this.descend(point);
+    return this.scoreFromLeaf(point, attr);
+  }
+
+  /**
+   * {@link score} of `point` in two trees at once, added to `sum` in the order a, b (so the sum is the one of
+   * two `score` calls). The descents are independent chains of dependent loads; run in one loop, the
+   * CPU overlaps them instead of waiting out each level's load latency in turn.
+   */
+  static addScoresOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, sum: number): number {
+    if (a.root === EMPTY || b.root === EMPTY) return sum + a.score(point) + b.score(point);
+    const na = a.nodes;
+    const ca = a.cutValue;
+    const pa = a.path;
+    const nb = b.nodes;
+    const cb = b.cutValue;
+    const pb = b.path;
+    let x = a.root;
+    let y = b.root;
+    let dx = 0;
+    let dy = 0;
+    while ((x | y) >= 0) {
+      pa[dx++] = x;
+      const kx = x << 2;
+      x = na[kx + +(point[na[kx + 2]] > ca[x])];
+      pb[dy++] = y;
+      const ky = y << 2;
+      y = nb[ky + +(point[nb[ky + 2]] > cb[y])];
+    }
+    while (x >= 0) {
+      pa[dx++] = x;
+      const kx = x << 2;
+      x = na[kx + +(point[na[kx + 2]] > ca[x])];
+    }
+    while (y >= 0) {
+      pb[dy++] = y;
+      const ky = y << 2;
+      y = nb[ky + +(point[nb[ky + 2]] > cb[y])];
+    }
+    a.pathDepth = dx;
+    a.pathLeaf = ~x;
+    b.pathDepth = dy;
+    b.pathLeaf = ~y;
+    sum += a.scoreFromLeaf(point);
+    return sum + b.scoreFromLeaf(point);
+  }
+
+  /** Descends a non-empty tree by the cuts to `point`'s leaf: fills `path`, `pathDepth`, `pathLeaf`. */
+  private descend(point: Float64Array): void {
     const nodes = this.nodes;
     const cuts = this.cutValue;
     const path = this.path;
@@ -216,7 +267,16 @@ export class StreamingTree extends TreeArrays {
       // Index arithmetic instead of a branch: the direction is a coin flip the CPU cannot predict.
       node = nodes[k + +(point[nodes[k + 2]] > cuts[node])];
     }
-    const leaf = ~node;
+    this.pathDepth = depth;
+    this.pathLeaf = ~node;
+  }
+
+  /** The rest of {@link score} once {@link descend} (or {@link addScoresOfTwo}) has found the leaf. */
+  private scoreFromLeaf(point: Float64Array, attr?: Float64Array): number {
+    const dim = this.dim;
+    const pts = this.points;
+    const depth = this.pathDepth;
+    const leaf = this.pathLeaf;
     const lb = this.leafRef[leaf] * dim;
     let equal = true;
     for (let d = 0; d < dim; d++) {
@@ -259,7 +319,7 @@ export class StreamingTree extends TreeArrays {
       score = (1 - prob) * score + prob / (level + 1);
       if (--level < 0) break;
       n = path[level];
-      m = this.narrowBounds(n, m);
+      m = this.narrowBounds(n, m, point, 0);
     }
     return score;
   }

@@ -1,6 +1,6 @@
 import { StreamingTree } from "./streamingTree";
 import { decodeFloat64, decodeInt32, encodeFloat64, encodeInt32 } from "./stateCodec";
-import { NONE, nextUp } from "./treeArrays";
+import { NONE } from "./treeArrays";
 
 /**
  * Serialised tree (nodes renumbered in preorder, leaves referring to compacted point slots); arrays are
@@ -159,4 +159,15 @@ export function restoreTree(encoded: StreamingTreeState, dim: number, capacity: 
   };
   t.totalMass = fix(s.root, -1);
   return t;
+}
+
+const bits = new DataView(new ArrayBuffer(8));
+
+/** The smallest double greater than x (finite x). */
+export function nextUp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  bits.setFloat64(0, x);
+  const b = bits.getBigInt64(0);
+  bits.setBigInt64(0, x > 0 ? b + 1n : b - 1n);
+  return bits.getFloat64(0);
 }

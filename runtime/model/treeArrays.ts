@@ -33,19 +33,28 @@ export class TreeArrays {
   totalMass = 0;
   /** Scratch: the root-to-leaf path of the last walk (size capacity + 1: a degenerate tree is a chain). */
   readonly path: Int32Array;
+  /** The last score descent's length (`path[0 … pathDepth)`) and the leaf it ended at. */
+  pathDepth = 0;
+  pathLeaf = 0;
   /**
    * Scratch of the walks back up, one entry per box bound still in play: `bound[i]` is a box offset (2d for a
-   * min, 2d + 1 for a max), `sign[i]` +1 for a min and -1 for a max, `value[i]` the point's value on d. A bound
-   * that drops out at one level stays out at every ancestor (boxes nest), so the lists only shrink going up.
+   * min, 2d + 1 for a max). A bound that drops out at one level stays out at every ancestor (boxes nest), so
+   * the list only shrinks going up.
    */
   readonly bound: Int32Array;
-  readonly sign: Float64Array;
-  readonly value: Float64Array;
+  /** Per box offset: +1 for a min (2d), -1 for a max (2d + 1); the gap of a bound is `boundSign · (bound − v)`. */
+  readonly boundSign: Float64Array;
   /** The gap summed by the last {@link outsideBounds}. */
   gap = 0;
   /** Scratch: the bounds saved by {@link keepBounds} (box offsets, as in `bound`), `kept` of them. */
   readonly keptBound: Int32Array;
+  /** Scratch of {@link extendBounds}: per kept bound, the inserted point's value rounded outwards to float32. */
+  readonly keptValue: Float64Array;
+  /** Scratch of {@link extendBounds}: per kept bound, the inserted point's value. */
+  readonly keptRaw: Float64Array;
   kept = 0;
+  /** Scratch of branch-free selection between two values (see {@link shrinkBoxes}). */
+  readonly pair = new Float64Array(2);
   /** log2(m + 1) for every mass m the tree can hold: the score's normaliser without a logarithm per call. */
   readonly log2Mass1: Float64Array;
 
@@ -73,9 +82,14 @@ export class TreeArrays {
     this.freeLeafTop = c;
     this.path = new Int32Array(c + 1);
     this.bound = new Int32Array(2 * dim);
-    this.sign = new Float64Array(2 * dim);
-    this.value = new Float64Array(2 * dim);
+    this.boundSign = new Float64Array(2 * dim);
+    for (let d = 0; d < dim; d++) {
+      this.boundSign[2 * d] = 1;
+      this.boundSign[2 * d + 1] = -1;
+    }
     this.keptBound = new Int32Array(2 * dim);
+    this.keptValue = new Float64Array(2 * dim);
+    this.keptRaw = new Float64Array(2 * dim);
     this.log2Mass1 = new Float64Array(c + 2);
     for (let m = 0; m < c + 2; m++) this.log2Mass1[m] = Math.log2(m + 1);
   }
@@ -178,28 +192,25 @@ export class TreeArrays {
   }
 
   /**
-   * Lists in `bound`/`sign`/`value` the bounds of node `n`'s box that the point at `at[offset …]` lies outside
-   * of, in dimension order, and their summed distance in `gap`; returns how many.
+   * Lists in `bound` the bounds of node `n`'s box that the point at `at[offset …]` lies outside of, in
+   * dimension order, and their summed distance in `gap`; returns how many.
    */
   outsideBounds(n: number, at: Float64Array, offset: number): number {
     const dim = this.dim;
     const box = this.box;
     const bound = this.bound;
-    const sign = this.sign;
-    const value = this.value;
     let base = n * 2 * dim;
     let gap = 0;
     let m = 0;
-    // Branch-free: every dimension writes an entry, only an outside one advances m (outside is a coin flip).
+    // Branch-free (outside is a coin flip per dimension): every dimension writes an entry, only an outside one
+    // advances m; max(x, 0) as (x + |x|) / 2, exact (at most one of below, above is positive).
     for (let d = 0; d < dim; d++, base += 2) {
       const v = at[offset + d];
       const below = box[base] - v;
       const above = v - box[base + 1];
-      const g = below > 0 ? below : above > 0 ? above : 0;
+      const g = 0.5 * (below + Math.abs(below) + (above + Math.abs(above)));
       gap += g;
       bound[m] = 2 * d + +(above > 0);
-      sign[m] = below > 0 ? 1 : -1;
-      value[m] = v;
       m += +(g > 0);
     }
     this.gap = gap;
@@ -207,26 +218,25 @@ export class TreeArrays {
   }
 
   /**
-   * Narrows the first `m` entries of `bound`/`sign`/`value` (from a descendant of node `n`) to those `n`'s box
-   * still leaves the point outside of, keeping their order; sums their gaps into `gap`; returns how many remain.
+   * Narrows the first `m` entries of `bound` (from a descendant of node `n`) to those `n`'s box still leaves the
+   * point at `at[offset …]` outside of, keeping their order; sums their gaps into `gap`; returns how many remain.
    */
-  narrowBounds(n: number, m: number): number {
+  narrowBounds(n: number, m: number, at: Float64Array, offset: number): number {
     const box = this.box;
     const bound = this.bound;
-    const sign = this.sign;
-    const value = this.value;
+    const boundSign = this.boundSign;
     const base = n * 2 * this.dim;
     let gap = 0;
     let k = 0;
+    // Branch-free compaction (whether a bound drops out is a coin flip): every entry is written, only a kept one
+    // advances k. boundSign · (bound − v): min − v for a min, v − max for a max (negation is exact); adding the
+    // dropped entries' (g + |g|) / 2 = 0 leaves the sum bit-for-bit that of the kept ones.
     for (let i = 0; i < m; i++) {
-      // sign · (bound − v): min − v for a min, v − max for a max (negation is exact).
-      const g = sign[i] * (box[base + bound[i]] - value[i]);
-      if (g > 0) {
-        gap += g;
-        bound[k] = bound[i];
-        sign[k] = sign[i];
-        value[k++] = value[i];
-      }
+      const off = bound[i];
+      const g = boundSign[off] * (box[base + off] - at[offset + (off >> 1)]);
+      gap += 0.5 * (g + Math.abs(g));
+      bound[k] = off;
+      k += +(g > 0);
     }
     this.gap = gap;
     return k;
@@ -238,36 +248,66 @@ export class TreeArrays {
     this.kept = m;
   }
 
-  /** Grows node `n`'s box over the kept bounds to take in the point at `pointBase`; updates its range sum if it grew. */
-  extendBounds(n: number, pointBase: number): void {
-    const box = this.box;
-    const base = n * 2 * this.dim;
-    let grew = false;
+  /**
+   * Fills `keptValue` with the point at `pointBase`'s values on the kept bounds, rounded outwards to float32,
+   * and `keptRaw` with the values themselves.
+   */
+  roundKept(pointBase: number): void {
     for (let i = 0; i < this.kept; i++) {
       const off = this.keptBound[i];
       const x = this.points[pointBase + (off >> 1)];
-      if (off & 1) {
-        if (x > box[base + off]) {
-          box[base + off] = ceilF32(x);
-          grew = true;
-        }
-      } else if (x < box[base + off]) {
-        box[base + off] = floorF32(x);
-        grew = true;
-      }
+      this.keptRaw[i] = x;
+      this.keptValue[i] = leafBound(x, off & 1);
     }
-    if (grew) this.updateRangeSum(n);
   }
+
+  /**
+   * Grows node `n`'s box over the kept bounds to take in their `keptValue`s, and narrows the kept list to the
+   * bounds that moved: called from a node up through its ancestors, a bound the point lies inside of at one
+   * level lies inside at every ancestor (boxes nest). Branch-free, as {@link narrowBounds}. Updates the range
+   * sum if the box grew. {@link roundKept} comes first.
+   */
+  extendBounds(n: number): void {
+    const box = this.box;
+    const boundSign = this.boundSign;
+    const keptBound = this.keptBound;
+    const keptValue = this.keptValue;
+    const keptRaw = this.keptRaw;
+    const pair = this.pair;
+    const base = n * 2 * this.dim;
+    let k = 0;
+    for (let i = 0; i < this.kept; i++) {
+      const off = keptBound[i];
+      const b = box[base + off];
+      const x = keptRaw[i];
+      // Outside when x is below a min (sign +1) or above a max (sign -1); the bound then becomes x rounded
+      // outwards. (The test is on x: its rounding may step past a bound x lies within.)
+      const out = +(boundSign[off] * (b - x) > 0);
+      pair[0] = b;
+      pair[1] = keptValue[i];
+      box[base + off] = pair[out];
+      keptBound[k] = off;
+      keptValue[k] = pair[1];
+      keptRaw[k] = x;
+      k += out;
+    }
+    this.kept = k;
+    if (k > 0) this.updateRangeSum(n);
+  }
+
 
   /** Sets node `n`'s box to the one spanned by the points at `a` and `b` (offsets into `points`). */
   setBoxOfPoints(n: number, a: number, b: number): void {
     const dim = this.dim;
     const nb = n * 2 * dim;
+    const pair = this.pair;
+    // Branch-free (which point is lower is a coin flip): select by index.
     for (let d = 0; d < dim; d++) {
-      const x = this.points[a + d];
-      const y = this.points[b + d];
-      this.box[nb + 2 * d] = floorF32(x < y ? x : y);
-      this.box[nb + 2 * d + 1] = ceilF32(x > y ? x : y);
+      pair[0] = this.points[a + d];
+      pair[1] = this.points[b + d];
+      const yLower = +(pair[1] < pair[0]);
+      this.box[nb + 2 * d] = floorF32(pair[yLower]);
+      this.box[nb + 2 * d + 1] = ceilF32(pair[1 - yLower]);
     }
     this.updateRangeSum(n);
   }
@@ -277,12 +317,17 @@ export class TreeArrays {
     const dim = this.dim;
     const nb = n * 2 * dim;
     const fb = from * 2 * dim;
+    const pair = this.pair;
+    // Branch-free (whether the point lies outside a bound is a coin flip): select by index. The test is on x
+    // itself, not its rounding (floorF32/ceilF32 may step past a bound x lies within).
     for (let d = 0; d < dim; d++) {
       const x = this.points[pointBase + d];
-      const lo = this.box[fb + 2 * d];
-      const hi = this.box[fb + 2 * d + 1];
-      this.box[nb + 2 * d] = x < lo ? floorF32(x) : lo;
-      this.box[nb + 2 * d + 1] = x > hi ? ceilF32(x) : hi;
+      pair[0] = this.box[fb + 2 * d];
+      pair[1] = floorF32(x);
+      this.box[nb + 2 * d] = pair[+(x < pair[0])];
+      pair[0] = this.box[fb + 2 * d + 1];
+      pair[1] = ceilF32(x);
+      this.box[nb + 2 * d + 1] = pair[+(x > pair[0])];
     }
     this.updateRangeSum(n);
   }
@@ -300,12 +345,20 @@ export class TreeArrays {
     const nodes = this.nodes;
     const bound = this.bound;
     const stride = 2 * dim;
+    const boundSign = this.boundSign;
+    const pts = this.points;
+    const leafRef = this.leafRef;
+    const pair = this.pair;
     let base = this.path[level] * stride;
     let m = 0;
+    // Branch-free throughout: whether the point defined a bound, which child defines it now and whether it
+    // moved are all coin flips. Every candidate is written; only a kept one advances the count.
     for (let d = 0; d < dim; d++) {
-      const x = this.points[pointBase + d];
-      if (box[base + 2 * d] === floorF32(x)) bound[m++] = 2 * d;
-      if (box[base + 2 * d + 1] === ceilF32(x)) bound[m++] = 2 * d + 1;
+      const x = pts[pointBase + d];
+      bound[m] = 2 * d;
+      m += +(box[base + 2 * d] === floorF32(x));
+      bound[m] = 2 * d + 1;
+      m += +(box[base + 2 * d + 1] === ceilF32(x));
     }
     for (; level >= 0 && m > 0; level--) {
       const n = this.path[level];
@@ -317,13 +370,16 @@ export class TreeArrays {
         const off = bound[i];
         const d = off >> 1;
         const isMax = off & 1;
-        const x = a < 0 ? leafBound(this.points[this.leafRef[~a] * dim + d], isMax) : box[a * stride + off];
-        const y = b < 0 ? leafBound(this.points[this.leafRef[~b] * dim + d], isMax) : box[b * stride + off];
-        const v = isMax ? (x > y ? x : y) : x < y ? x : y;
-        if (box[base + off] !== v) {
-          box[base + off] = v;
-          bound[k++] = off;
-        }
+        const x = a < 0 ? leafBound(pts[leafRef[~a] * dim + d], isMax) : box[a * stride + off];
+        const y = b < 0 ? leafBound(pts[leafRef[~b] * dim + d], isMax) : box[b * stride + off];
+        // The min of the two for a min bound (sign +1), the max for a max bound (sign -1).
+        pair[0] = x;
+        pair[1] = y;
+        const v = pair[+(boundSign[off] * (x - y) > 0)];
+        const moved = +(box[base + off] !== v);
+        box[base + off] = v;
+        bound[k] = off;
+        k += moved;
       }
       if (k > 0) this.updateRangeSum(n);
       m = k;
@@ -333,29 +389,31 @@ export class TreeArrays {
 
 /** The float32 box bound of a leaf's value: rounded down for a min (`isMax` 0), up for a max. */
 function leafBound(x: number, isMax: number): number {
-  return isMax ? ceilF32(x) : floorF32(x);
+  const lo = floorF32(x);
+  const hi = ceilF32(x);
+  pick[0] = lo;
+  pick[1] = hi;
+  return pick[isMax];
 }
 
-/** The largest float32 value <= x. */
+/**
+ * Scratch of the float32 rounding helpers: whether `Math.fround` rounded up or down is a coin flip, so they
+ * select the result by index (a load) rather than by a branch the CPU would mispredict half the time.
+ */
+const pick = new Float64Array(2);
+
+/** A float32 value <= x: x itself when representable, else at most two float32 steps below x. */
 export function floorF32(x: number): number {
   const f = Math.fround(x);
-  return f <= x ? f : Math.fround(f - Math.abs(f) * 1.1920928955078125e-7 - 1.401298464324817e-45);
+  pick[0] = f;
+  pick[1] = Math.fround(f - Math.abs(f) * 1.1920928955078125e-7 - 1.401298464324817e-45);
+  return pick[+(f > x)];
 }
 
-/** The smallest float32 value >= x. */
+/** A float32 value >= x: x itself when representable, else at most two float32 steps above x. */
 export function ceilF32(x: number): number {
   const f = Math.fround(x);
-  return f >= x ? f : Math.fround(f + Math.abs(f) * 1.1920928955078125e-7 + 1.401298464324817e-45);
+  pick[0] = f;
+  pick[1] = Math.fround(f + Math.abs(f) * 1.1920928955078125e-7 + 1.401298464324817e-45);
+  return pick[+(f < x)];
 }
-
-const bits = new DataView(new ArrayBuffer(8));
-
-/** The smallest double greater than x (finite x). */
-export function nextUp(x: number): number {
-  if (x === 0) return Number.MIN_VALUE;
-  bits.setFloat64(0, x);
-  const b = bits.getBigInt64(0);
-  bits.setBigInt64(0, x > 0 ? b + 1n : b - 1n);
-  return bits.getFloat64(0);
-}
-

@@ -94,6 +94,58 @@ describe("StreamingForest", () => {
     expect(attribution[1]).toBeGreaterThan(0.8 * score);
   });
 
+  it("scores as the full walk does: narrowed, early-exit, two-trees-at-a-time score = full-scan score", () => {
+    // scoreWithAttribution walks every ancestor's whole box, one tree at a time; score narrows the bounds,
+    // stops at the first box holding the point and descends two trees at once (odd tree counts included).
+    for (const [dim, numTrees] of [[2, 7], [12, 10], [40, 5]] as const) {
+      const forest = new StreamingForest({ dimensions: dim, numTrees, sampleSize: 64, seed: dim });
+      const data = gaussian(1500, dim, dim + 1);
+      feed(forest, data.slice(0, 1000));
+      const attribution = new Float64Array(dim);
+      const probes = [...data.slice(1000, 1100), ...data.slice(0, 20), data[999].map((x) => x + 5), data[999].map((x, d) => (d === 0 ? x - 50 : x))];
+      for (const p of probes) expect(forest.score(p)).toBeCloseTo(forest.scoreWithAttribution(p, attribution), 12);
+    }
+  });
+
+  it("keeps the exact scores of earlier versions for a seed (the hot paths are bit-for-bit rewrites)", () => {
+    // Recorded with the engine before the branch-free walks and paired descents; any change here changes
+    // every detector's scores and persisted forests' behaviour, so it must be deliberate.
+    const observed: number[] = [];
+    for (const [dim, numTrees] of [[3, 11], [40, 6]] as const) {
+      const forest = new StreamingForest({ dimensions: dim, numTrees, sampleSize: 64, seed: 3 });
+      const rng = new Random(8);
+      let sum = 0;
+      for (let i = 0; i < 2000; i++) {
+        // Every fifth point repeats (duplicate leaves); the others drift (evictions shrink boxes).
+        const p = Array.from({ length: dim }, (_, d) => (i % 5 === 0 ? d : rng.normal() + ((d % 3) * i) / 400));
+        sum += forest.score(p);
+        forest.update(p);
+      }
+      observed.push(sum, forest.score(Array.from({ length: dim }, () => 3)), forest.score(Array.from({ length: dim }, (_, d) => d)));
+    }
+    expect(observed).toEqual([1721.9025617918921, 1.677390599965824, 0.5833016524585467, 1702.3907522665893, 1.0610567214596789, 0.9938442588950381]);
+  });
+
+  it("keeps the exact scores of earlier versions on a series that moves by less than float32 resolution", () => {
+    // Steps of ~1e-6 around 0.23 (float32 spacing ~1.5e-8): points often lie within a box bound while their
+    // outward float32 rounding lies beyond it, the case where box growth must test the value, not its rounding.
+    const forest = new StreamingForest({ dimensions: 4, numTrees: 10, sampleSize: 64, seed: 5 });
+    const rng = new Random(2);
+    let x = 0.23;
+    const xs: number[] = [];
+    let sum = 0;
+    for (let i = 0; i < 3000; i++) {
+      x += 1e-6 * rng.normal();
+      xs.push(x);
+      if (xs.length < 4) continue;
+      const p = xs.slice(-4);
+      sum += forest.score(p);
+      forest.update(p);
+    }
+    forest.validate();
+    expect(sum).toBe(2771.4961983970093);
+  });
+
   it("imputes the expected value of a dimension from the others", () => {
     const rng = new Random(15);
     const forest = new StreamingForest({ dimensions: 2, seed: 16 });
