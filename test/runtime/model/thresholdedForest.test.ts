@@ -165,6 +165,13 @@ describe("ThresholdedForest options", () => {
     expect(fixed.filter((i) => i < 1220).length).toBeGreaterThan(2);
     expect(extending.filter((i) => i < 1220)).toEqual([900]);
     expect(extending).toContain(1400);
+    // Restored mid-incident, the detector keeps the incident going; a state from before the option means false.
+    const d = new ThresholdedForest({ ...small, ...options, repeatExtends: true, inputs: 2, seed: 5 });
+    rows.slice(0, 1000).forEach((r) => d.process(r));
+    const copy = ThresholdedForest.fromState(JSON.parse(JSON.stringify(d.toState())) as ReturnType<ThresholdedForest["toState"]>);
+    expect(rows.slice(1000).map((r) => copy.process(r).grade)).toEqual(rows.slice(1000).map((r) => d.process(r).grade));
+    const { repeatExtends: _dropped, ...older } = d.toState().options;
+    expect(ThresholdedForest.fromState({ ...d.toState(), options: older as typeof d.options }).options.repeatExtends).toBe(false);
     expect(() => new ThresholdedForest({ inputs: 1, repeatExtends: "yes" as never })).toThrow(/repeatExtends/);
   });
 
