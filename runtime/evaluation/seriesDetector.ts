@@ -29,7 +29,11 @@ export const DEFAULT_STREAMING: Omit<ThresholdedForestOptions, "inputs"> = {
   // The same spike coming back (e.g. a daily job) alerts three times within a week of 5-minute steps, then no more.
   recurrenceHorizon: 2000,
   recurrenceCount: 3,
-  repeatWindow: 100,
+  // One alert per incident: an incident lasts while anomalous steps keep coming less than 50 steps apart (about
+  // 4 hours at 5-minute steps), however long it goes on; after such a quiet gap a new anomaly alerts again, and
+  // within an incident only one scoring 1.5 times the incident's alert does.
+  repeatWindow: 50,
+  repeatExtends: true,
   repeatEscalation: 1.5,
   // Daily (or other) cycles found in the data itself: a day whose shape changes alerts, though no shingle sees it.
   seasonal: true,

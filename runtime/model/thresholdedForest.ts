@@ -32,6 +32,13 @@ export interface ThresholdedForestOptions {
   /** …and alert again only if they score more than this factor times the last alert's score (default 1). */
   readonly repeatEscalation?: number;
   /**
+   * Whether a suppressed repeat extends its incident (default false): the repeat window then counts from the
+   * incident's latest anomalous step instead of its first alert, so an incident that keeps producing anomalous
+   * steps alerts once however long it lasts, and a shorter `repeatWindow` (the quiet gap that ends an incident)
+   * suffices. Escalation is still measured against the incident's alert.
+   */
+  readonly repeatExtends?: boolean;
+  /**
    * Recurring-alert suppression (default 0 = off): an alert is dropped when, within this many steps before it,
    * at least `recurrenceCount` earlier alerts deviated from their expected values in the same way (see
    * `recurrenceTolerance`). So a spike that comes back every day with the same size alerts `recurrenceCount`
@@ -191,7 +198,10 @@ export class ThresholdedForest {
         // The same incident shape seen recently: remembered as an alert (so its own repeats stay quiet), not raised.
         this.lastAlertIndex = index;
         this.lastAlertScore = score;
-      } else if (!repeat) {
+      } else if (repeat) {
+        // Same incident, still going: it ends `repeatWindow` steps after its last anomalous step.
+        if (o.repeatExtends) this.lastAlertIndex = index;
+      } else {
         grade = this.thresholder.grade(score);
         this.forest.scoreWithAttribution(this.point, this.attribution);
         attribution = new Array<number>(n).fill(0);
@@ -338,6 +348,7 @@ function resolveOptions(o: ThresholdedForestOptions): Required<ThresholdedForest
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
     repeatWindow: o.repeatWindow ?? shingleSize,
     repeatEscalation: o.repeatEscalation ?? 1,
+    repeatExtends: o.repeatExtends ?? false,
     recurrenceHorizon: o.recurrenceHorizon ?? 0,
     recurrenceCount: o.recurrenceCount ?? 2,
     recurrenceTolerance: o.recurrenceTolerance ?? 0.25,
@@ -355,6 +366,7 @@ function resolveOptions(o: ThresholdedForestOptions): Required<ThresholdedForest
   }
   if (!Number.isInteger(r.repeatWindow) || r.repeatWindow < 0) throw new Error(`repeatWindow must be an integer >= 0, got ${r.repeatWindow}`);
   if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);
+  if (typeof r.repeatExtends !== "boolean") throw new Error(`repeatExtends must be true or false, got ${String(r.repeatExtends)}`);
   if (!Number.isInteger(r.recurrenceHorizon) || r.recurrenceHorizon < 0) throw new Error(`recurrenceHorizon must be an integer >= 0, got ${r.recurrenceHorizon}`);
   if (!Number.isInteger(r.recurrenceCount) || r.recurrenceCount < 1) throw new Error(`recurrenceCount must be an integer >= 1, got ${r.recurrenceCount}`);
   if (!(r.recurrenceTolerance >= 0)) throw new Error(`recurrenceTolerance must be >= 0, got ${r.recurrenceTolerance}`);

@@ -151,6 +151,30 @@ describe("ThresholdedForest options", () => {
     expect(alerts(filtered).length).toBeLessThan(alerts(plain).length);
   });
 
+  it("with repeatExtends, alerts once for an incident that keeps producing anomalous steps, and again after a quiet gap", () => {
+    // An incident: a spike every 20 steps for 300 steps; then, after a quiet gap, one more spike.
+    const spikes: [number, number, number][] = Array.from({ length: 16 }, (_, k) => [900 + 20 * k, 1, 30] as [number, number, number]);
+    spikes.push([1400, 1, 30]);
+    const rows = stream(1600, 16, spikes);
+    const options = { repeatWindow: 30, repeatEscalation: 3 };
+    const fixed = alerts(run(rows, options)).filter((i) => i >= 900);
+    const extending = alerts(run(rows, { ...options, repeatExtends: true })).filter((i) => i >= 900);
+    expect(fixed[0]).toBe(900);
+    expect(extending[0]).toBe(900);
+    // A fixed window re-alerts every 30 steps while the incident goes on; an extending one stays quiet.
+    expect(fixed.filter((i) => i < 1220).length).toBeGreaterThan(2);
+    expect(extending.filter((i) => i < 1220)).toEqual([900]);
+    expect(extending).toContain(1400);
+    // Restored mid-incident, the detector keeps the incident going; a state from before the option means false.
+    const d = new ThresholdedForest({ ...small, ...options, repeatExtends: true, inputs: 2, seed: 5 });
+    rows.slice(0, 1000).forEach((r) => d.process(r));
+    const copy = ThresholdedForest.fromState(JSON.parse(JSON.stringify(d.toState())) as ReturnType<ThresholdedForest["toState"]>);
+    expect(rows.slice(1000).map((r) => copy.process(r).grade)).toEqual(rows.slice(1000).map((r) => d.process(r).grade));
+    const { repeatExtends: _dropped, ...older } = d.toState().options;
+    expect(ThresholdedForest.fromState({ ...d.toState(), options: older as typeof d.options }).options.repeatExtends).toBe(false);
+    expect(() => new ThresholdedForest({ inputs: 1, repeatExtends: "yes" as never })).toThrow(/repeatExtends/);
+  });
+
   it("with recurrenceHorizon, stops alerting on a spike that keeps coming back the same, still alerts on a larger one", () => {
     const spikes: [number, number, number][] = Array.from({ length: 8 }, (_, k) => [700 + 90 * k, 1, 30] as [number, number, number]);
     spikes.push([700 + 90 * 8, 1, 90]);
