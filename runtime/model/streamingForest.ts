@@ -59,6 +59,8 @@ export class StreamingForest {
   private readonly imputeRefs: Int32Array;
   /** The query copied into a Float64Array, so tree code sees one array type (monomorphic, fast). */
   private readonly query: Float64Array;
+  /** The score's running sum over trees (a double passed through calls without boxing it per tree). */
+  private readonly scoreSum = new Float64Array(1);
 
   constructor(options: StreamingForestOptions, restored?: { rng: Random; store: PointStore; samplers: CompactSampler[]; trees: StreamingTree[]; updates: number }) {
     const dim = options.dimensions;
@@ -112,8 +114,7 @@ export class StreamingForest {
       const s = this.samplers[t];
       const u = 1 - this.rng.next();
       if (!s.mightAccept(seq, u)) continue;
-      const w = s.weightOf(seq, u);
-      if (!s.wouldAccept(w)) continue;
+      if (!s.accepts(seq, u)) continue;
       if (slot < 0) slot = this.store.add(point);
       const evicted = s.evictMax();
       const tree = this.trees[t];
@@ -123,7 +124,7 @@ export class StreamingForest {
       }
       const ref = tree.insert(slot, this.rng);
       this.store.incRef(ref);
-      s.add(w, ref);
+      s.add(s.offered[0], ref);
     }
     if (slot >= 0) this.store.releaseIfUnused(slot);
   }
@@ -134,10 +135,12 @@ export class StreamingForest {
     if (this.updates === 0) return 0;
     const q = this.load(point);
     const trees = this.trees;
-    let sum = 0;
+    const acc = this.scoreSum;
+    acc[0] = 0;
     let t = 0;
     // Two trees at a time: their descents overlap.
-    for (; t + 1 < this.numTrees; t += 2) sum = StreamingTree.addScoresOfTwo(trees[t], trees[t + 1], q, sum);
+    for (; t + 1 < this.numTrees; t += 2) StreamingTree.addScoresOfTwo(trees[t], trees[t + 1], q, acc);
+    let sum = acc[0];
     if (t < this.numTrees) sum += trees[t].score(q);
     return sum / this.numTrees;
   }
