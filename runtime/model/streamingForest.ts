@@ -2,8 +2,13 @@ import { CompactSampler } from "./compactSampler";
 import { PointStore } from "./pointStore";
 import { Random } from "./random";
 import { StreamingTree } from "./streamingTree";
+import { addScoresOfFour, addScoresOfTwo } from "./treeScoring";
 import { restoreTree, treeToState, validateTree, type StreamingTreeState } from "./streamingTreeState";
 import { decodeFloat64, decodeInt32, encodeFloat64, encodeInt32 } from "./stateCodec";
+
+/** Module-local copies: an imported binding is a getter call per use under CommonJS. */
+const addFour = addScoresOfFour;
+const addTwo = addScoresOfTwo;
 
 export interface StreamingForestOptions {
   /** Dimension of the points (after shingling). */
@@ -138,8 +143,9 @@ export class StreamingForest {
     const acc = this.scoreSum;
     acc[0] = 0;
     let t = 0;
-    // Two trees at a time: their descents overlap.
-    for (; t + 1 < this.numTrees; t += 2) StreamingTree.addScoresOfTwo(trees[t], trees[t + 1], q, acc);
+    // Four trees at a time, then two: their descents overlap.
+    for (; t + 3 < this.numTrees; t += 4) addFour(trees[t], trees[t + 1], trees[t + 2], trees[t + 3], q, acc);
+    for (; t + 1 < this.numTrees; t += 2) addTwo(trees[t], trees[t + 1], q, acc);
     let sum = acc[0];
     if (t < this.numTrees) sum += trees[t].score(q);
     return sum / this.numTrees;

@@ -14,7 +14,7 @@ export class StreamingTree extends TreeArrays {
    * Where the score walks leave their result. A double returned from a call V8 does not inline is boxed in a
    * fresh heap number; the walks run per tree per point, so they write here instead (no allocation per point).
    */
-  private readonly result = new Float64Array(1);
+  readonly result = new Float64Array(1);
 
   /**
    * Inserts the point stored at slot `ref`. Returns the slot the tree now references for it: `ref` itself, or
@@ -218,51 +218,30 @@ export class StreamingTree extends TreeArrays {
     return this.result[0];
   }
 
+  /** Whether the leaf of the last descent holds `point` itself. (For treeScoring.ts.) */
+  leafHolds(point: Float64Array): boolean {
+    const dim = this.dim;
+    const pts = this.points;
+    const lb = this.leafRef[this.pathLeaf] * dim;
+    for (let d = 0; d < dim; d++) if (pts[lb + d] !== point[d]) return false;
+    return true;
+  }
+
   /**
-   * {@link score} of `point` in two trees at once, added to `sum[0]` in the order a, b (so the sum is the one of
-   * two `score` calls). The descents are independent chains of dependent loads; run in one loop, the
-   * CPU overlaps them instead of waiting out each level's load latency in turn.
+   * Continues a descent at `node`, `depth` levels down (`path` filled above it): sets `pathDepth`, `pathLeaf`.
+   * (For treeScoring.ts.)
    */
-  static addScoresOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, sum: Float64Array): void {
-    if (a.root === EMPTY || b.root === EMPTY) {
-      sum[0] = sum[0] + a.score(point) + b.score(point);
-      return;
+  descendFrom(node: number, depth: number, point: Float64Array): void {
+    const nodes = this.nodes;
+    const cuts = this.cutValue;
+    const path = this.path;
+    while (node >= 0) {
+      path[depth++] = node;
+      const k = node << 2;
+      node = nodes[k + +(point[nodes[k + 2]] > cuts[node])];
     }
-    const na = a.nodes;
-    const ca = a.cutValue;
-    const pa = a.path;
-    const nb = b.nodes;
-    const cb = b.cutValue;
-    const pb = b.path;
-    let x = a.root;
-    let y = b.root;
-    let dx = 0;
-    let dy = 0;
-    while ((x | y) >= 0) {
-      pa[dx++] = x;
-      const kx = x << 2;
-      x = na[kx + +(point[na[kx + 2]] > ca[x])];
-      pb[dy++] = y;
-      const ky = y << 2;
-      y = nb[ky + +(point[nb[ky + 2]] > cb[y])];
-    }
-    while (x >= 0) {
-      pa[dx++] = x;
-      const kx = x << 2;
-      x = na[kx + +(point[na[kx + 2]] > ca[x])];
-    }
-    while (y >= 0) {
-      pb[dy++] = y;
-      const ky = y << 2;
-      y = nb[ky + +(point[nb[ky + 2]] > cb[y])];
-    }
-    a.pathDepth = dx;
-    a.pathLeaf = ~x;
-    b.pathDepth = dy;
-    b.pathLeaf = ~y;
-    a.scoreFromLeaf(point);
-    b.scoreFromLeaf(point);
-    sum[0] = sum[0] + a.result[0] + b.result[0];
+    this.pathDepth = depth;
+    this.pathLeaf = ~node;
   }
 
   /** Descends a non-empty tree by the cuts to `point`'s leaf: fills `path`, `pathDepth`, `pathLeaf`. */
@@ -282,8 +261,8 @@ export class StreamingTree extends TreeArrays {
     this.pathLeaf = ~node;
   }
 
-  /** The rest of {@link score} once {@link descend} (or {@link addScoresOfTwo}) has found the leaf; into `result[0]`. */
-  private scoreFromLeaf(point: Float64Array, attr?: Float64Array): void {
+  /** The rest of {@link score} once a descent has found the leaf; into `result[0]`. (For treeScoring.ts.) */
+  scoreFromLeaf(point: Float64Array, attr?: Float64Array): void {
     const dim = this.dim;
     const pts = this.points;
     const depth = this.pathDepth;
