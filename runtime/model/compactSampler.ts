@@ -13,6 +13,8 @@ export class CompactSampler {
   private boundDecay = NaN;
   private boundUntil = -1;
   private bound = 0;
+  /** The weight computed by the last {@link accepts}. */
+  readonly offered = new Float64Array(1);
 
   constructor(
     readonly capacity: number,
@@ -49,6 +51,16 @@ export class CompactSampler {
       this.bound = Math.exp(-Math.exp(top + this.timeDecay * this.boundUntil) * (1 + 1e-9));
     }
     return !(u < this.bound);
+  }
+
+  /**
+   * The exact test for the point at `seq` with the draw `u`: `wouldAccept(weightOf(seq, u))`, the weight left in
+   * `offered[0]` for {@link add}. (Returning the weight would box a double per call where V8 does not inline.)
+   */
+  accepts(seq: number, u: number): boolean {
+    const w = this.weightOf(seq, u);
+    this.offered[0] = w;
+    return this.wouldAccept(w);
   }
 
   /** Whether a point of weight `w` is accepted: always while filling, else if lighter than the heaviest kept. */

@@ -2,8 +2,13 @@ import { CompactSampler } from "./compactSampler";
 import { PointStore } from "./pointStore";
 import { Random } from "./random";
 import { StreamingTree } from "./streamingTree";
+import { addScoresOfFour, addScoresOfTwo } from "./treeScoring";
 import { restoreTree, treeToState, validateTree, type StreamingTreeState } from "./streamingTreeState";
 import { decodeFloat64, decodeInt32, encodeFloat64, encodeInt32 } from "./stateCodec";
+
+/** Module-local copies: an imported binding is a getter call per use under CommonJS. */
+const addFour = addScoresOfFour;
+const addTwo = addScoresOfTwo;
 
 export interface StreamingForestOptions {
   /** Dimension of the points (after shingling). */
@@ -59,6 +64,8 @@ export class StreamingForest {
   private readonly imputeRefs: Int32Array;
   /** The query copied into a Float64Array, so tree code sees one array type (monomorphic, fast). */
   private readonly query: Float64Array;
+  /** The score's running sum over trees (a double passed through calls without boxing it per tree). */
+  private readonly scoreSum = new Float64Array(1);
 
   constructor(options: StreamingForestOptions, restored?: { rng: Random; store: PointStore; samplers: CompactSampler[]; trees: StreamingTree[]; updates: number }) {
     const dim = options.dimensions;
@@ -112,8 +119,7 @@ export class StreamingForest {
       const s = this.samplers[t];
       const u = 1 - this.rng.next();
       if (!s.mightAccept(seq, u)) continue;
-      const w = s.weightOf(seq, u);
-      if (!s.wouldAccept(w)) continue;
+      if (!s.accepts(seq, u)) continue;
       if (slot < 0) slot = this.store.add(point);
       const evicted = s.evictMax();
       const tree = this.trees[t];
@@ -123,7 +129,7 @@ export class StreamingForest {
       }
       const ref = tree.insert(slot, this.rng);
       this.store.incRef(ref);
-      s.add(w, ref);
+      s.add(s.offered[0], ref);
     }
     if (slot >= 0) this.store.releaseIfUnused(slot);
   }
@@ -134,10 +140,13 @@ export class StreamingForest {
     if (this.updates === 0) return 0;
     const q = this.load(point);
     const trees = this.trees;
-    let sum = 0;
+    const acc = this.scoreSum;
+    acc[0] = 0;
     let t = 0;
-    // Two trees at a time: their descents overlap.
-    for (; t + 1 < this.numTrees; t += 2) sum = StreamingTree.addScoresOfTwo(trees[t], trees[t + 1], q, sum);
+    // Four trees at a time, then two: their descents overlap.
+    for (; t + 3 < this.numTrees; t += 4) addFour(trees[t], trees[t + 1], trees[t + 2], trees[t + 3], q, acc);
+    for (; t + 1 < this.numTrees; t += 2) addTwo(trees[t], trees[t + 1], q, acc);
+    let sum = acc[0];
     if (t < this.numTrees) sum += trees[t].score(q);
     return sum / this.numTrees;
   }

@@ -11,6 +11,12 @@ const EMPTY = NONE;
  */
 export class StreamingTree extends TreeArrays {
   /**
+   * Where the score walks leave their result. A double returned from a call V8 does not inline is boxed in a
+   * fresh heap number; the walks run per tree per point, so they write here instead (no allocation per point).
+   */
+  readonly result = new Float64Array(1);
+
+  /**
    * Inserts the point stored at slot `ref`. Returns the slot the tree now references for it: `ref` itself, or
    * the slot of an equal point already in the tree (whose multiplicity was incremented).
    *
@@ -208,50 +214,34 @@ export class StreamingTree extends TreeArrays {
   score(point: Float64Array, attr?: Float64Array): number {
     if (this.root === EMPTY) return 0;
     this.descend(point);
-    return this.scoreFromLeaf(point, attr);
+    this.scoreFromLeaf(point, attr);
+    return this.result[0];
+  }
+
+  /** Whether the leaf of the last descent holds `point` itself. (For treeScoring.ts.) */
+  leafHolds(point: Float64Array): boolean {
+    const dim = this.dim;
+    const pts = this.points;
+    const lb = this.leafRef[this.pathLeaf] * dim;
+    for (let d = 0; d < dim; d++) if (pts[lb + d] !== point[d]) return false;
+    return true;
   }
 
   /**
-   * {@link score} of `point` in two trees at once, added to `sum` in the order a, b (so the sum is the one of
-   * two `score` calls). The descents are independent chains of dependent loads; run in one loop, the
-   * CPU overlaps them instead of waiting out each level's load latency in turn.
+   * Continues a descent at `node`, `depth` levels down (`path` filled above it): sets `pathDepth`, `pathLeaf`.
+   * (For treeScoring.ts.)
    */
-  static addScoresOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, sum: number): number {
-    if (a.root === EMPTY || b.root === EMPTY) return sum + a.score(point) + b.score(point);
-    const na = a.nodes;
-    const ca = a.cutValue;
-    const pa = a.path;
-    const nb = b.nodes;
-    const cb = b.cutValue;
-    const pb = b.path;
-    let x = a.root;
-    let y = b.root;
-    let dx = 0;
-    let dy = 0;
-    while ((x | y) >= 0) {
-      pa[dx++] = x;
-      const kx = x << 2;
-      x = na[kx + +(point[na[kx + 2]] > ca[x])];
-      pb[dy++] = y;
-      const ky = y << 2;
-      y = nb[ky + +(point[nb[ky + 2]] > cb[y])];
+  descendFrom(node: number, depth: number, point: Float64Array): void {
+    const nodes = this.nodes;
+    const cuts = this.cutValue;
+    const path = this.path;
+    while (node >= 0) {
+      path[depth++] = node;
+      const k = node << 2;
+      node = nodes[k + +(point[nodes[k + 2]] > cuts[node])];
     }
-    while (x >= 0) {
-      pa[dx++] = x;
-      const kx = x << 2;
-      x = na[kx + +(point[na[kx + 2]] > ca[x])];
-    }
-    while (y >= 0) {
-      pb[dy++] = y;
-      const ky = y << 2;
-      y = nb[ky + +(point[nb[ky + 2]] > cb[y])];
-    }
-    a.pathDepth = dx;
-    a.pathLeaf = ~x;
-    b.pathDepth = dy;
-    b.pathLeaf = ~y;
-    sum += a.scoreFromLeaf(point);
-    return sum + b.scoreFromLeaf(point);
+    this.pathDepth = depth;
+    this.pathLeaf = ~node;
   }
 
   /** Descends a non-empty tree by the cuts to `point`'s leaf: fills `path`, `pathDepth`, `pathLeaf`. */
@@ -271,8 +261,8 @@ export class StreamingTree extends TreeArrays {
     this.pathLeaf = ~node;
   }
 
-  /** The rest of {@link score} once {@link descend} (or {@link addScoresOfTwo}) has found the leaf. */
-  private scoreFromLeaf(point: Float64Array, attr?: Float64Array): number {
+  /** The rest of {@link score} once a descent has found the leaf; into `result[0]`. (For treeScoring.ts.) */
+  scoreFromLeaf(point: Float64Array, attr?: Float64Array): void {
     const dim = this.dim;
     const pts = this.points;
     const depth = this.pathDepth;
@@ -293,11 +283,12 @@ export class StreamingTree extends TreeArrays {
     } else if (attr) {
       score = this.walkBackWithAttribution(point, depth, lb, attr);
     } else {
-      score = this.walkBack(point, depth);
+      this.walkBack(point, depth);
+      score = this.result[0];
     }
     const norm = this.log2Mass1[this.totalMass];
     if (attr) for (let d = 0; d < dim; d++) attr[d] *= norm;
-    return score * norm;
+    this.result[0] = score * norm;
   }
 
   /**
@@ -307,11 +298,14 @@ export class StreamingTree extends TreeArrays {
    * bounds the point was still outside of (see {@link TreeArrays.bound}), and the walk ends at the first box
    * that contains the point (every ancestor's does too). Sums run in dimension order, as a full scan's would.
    */
-  private walkBack(point: Float64Array, depth: number): number {
+  private walkBack(point: Float64Array, depth: number): void {
     const path = this.path;
     let score = 1 / (depth + 1);
     let level = depth - 1;
-    if (level < 0) return score;
+    if (level < 0) {
+      this.result[0] = score;
+      return;
+    }
     let n = path[level];
     let m = this.outsideBounds(n, point, 0);
     while (this.gap > 0) {
@@ -321,7 +315,7 @@ export class StreamingTree extends TreeArrays {
       n = path[level];
       m = this.narrowBounds(n, m, point, 0);
     }
-    return score;
+    this.result[0] = score;
   }
 
   /** The walk back up of {@link score} that also splits the score into per-dimension contributions. */
