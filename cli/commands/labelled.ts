@@ -1,13 +1,45 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { IsolationForestBaseline, ThreeSigmaBaseline } from "../../runtime/evaluation/baselines";
-import { detectEntity, type LabelledEntity } from "../../runtime/evaluation/labelledDetector";
+import { CONTAINER_DETECTOR } from "../../runtime/detection/detectorProfiles";
 import { addCounts, bestPointF1, eventCounts, pointCounts, prf, type Counts, type Prf } from "../../runtime/evaluation/labelledMetrics";
 import { parseLabels, parseNumericRows } from "../../runtime/evaluation/numericCsv";
-import type { DetectionMode } from "../../runtime/evaluation/seriesDetector";
+import { replaySeries, type DetectionMode } from "../../runtime/evaluation/replaySeries";
 import { CliError } from "../cliError";
 import { listCsv, readText, writeFileAtomic } from "../fileOutput";
 import { makeProgress } from "../progressBar";
+
+/** One entity of a train/test/label dataset (rows = 1-minute steps, columns = metrics). */
+export interface LabelledEntity {
+  readonly name: string;
+  readonly train: readonly (readonly number[])[];
+  readonly test: readonly (readonly number[])[];
+  readonly labels: readonly number[];
+}
+
+/** Per test row: raw score, the anomaly grade of the step, and the alert decision's grade (0 without an alert). */
+export interface EntityDetections {
+  readonly scores: number[];
+  readonly anomalyGrades: number[];
+  readonly grades: number[];
+}
+
+const STEP_MS = 60_000;
+
+/**
+ * Replays an entity as one container of one service through the shipped detector (CONTAINER_DETECTOR): the
+ * training rows first (it learns; their alerts are not counted), then the test rows.
+ */
+export function detectEntity(entity: LabelledEntity, mode: DetectionMode, seed: number): EntityDetections {
+  if (entity.train.length === 0 || entity.test.length === 0) throw new Error(`${entity.name}: needs training and test rows`);
+  const rows = [...entity.train, ...entity.test];
+  const detections = replaySeries(
+    rows.map((_, i) => i * STEP_MS),
+    rows,
+    { mode, seed, profile: CONTAINER_DETECTOR, trainRows: entity.train.length },
+  ).slice(entity.train.length);
+  return { scores: detections.map((d) => d.score), anomalyGrades: detections.map((d) => d.grade), grades: detections.map((d) => (d.alert ? d.grade : 0)) };
+}
 
 export interface Metrics {
   readonly point: Counts & Prf;
@@ -68,7 +100,7 @@ export function runLabelled(o: { data: string; out: string; mode: DetectionMode;
   const forBest: { scores: number[]; labels: readonly number[] }[] = [];
   const base = { s3: { point: { tp: 0, fp: 0, fn: 0 }, event: { tp: 0, fp: 0, fn: 0 } }, iso: { point: { tp: 0, fp: 0, fn: 0 }, event: { tp: 0, fp: 0, fn: 0 } } };
   for (const e of entities) {
-    const d = detectEntity(e, o.mode, undefined, o.seed);
+    const d = detectEntity(e, o.mode, o.seed);
     const alerts = d.grades.map((g) => g > 0);
     const pc = pointCounts(alerts, e.labels);
     const ec = eventCounts(alerts, e.labels);
@@ -76,7 +108,7 @@ export function runLabelled(o: { data: string; out: string; mode: DetectionMode;
     event = addCounts(event, ec);
     perEntity.push({ entity: e.name, ...metrics({ point: pc, event: ec }) });
     forBest.push({ scores: d.scores, labels: e.labels });
-    const lines = ["score,grade,label", ...d.scores.map((s, i) => `${s},${d.grades[i]},${e.labels[i]}`)];
+    const lines = ["score,anomaly_grade,alert_grade,label", ...d.scores.map((s, i) => `${s},${d.anomalyGrades[i]},${d.grades[i]},${e.labels[i]}`)];
     writeFileAtomic(path.join(o.out, `${e.name}.csv`), `${lines.join("\n")}\n`);
     if (o.baselines) {
       const s3 = new ThreeSigmaBaseline(e.train);

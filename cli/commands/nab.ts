@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { parseNabData } from "../../runtime/evaluation/nabCsv";
-import { detectSeries, type DetectionMode } from "../../runtime/evaluation/seriesDetector";
+import { replaySeries, type DetectionMode } from "../../runtime/evaluation/replaySeries";
 import { CliError, EXIT_USAGE } from "../cliError";
 import { listCsv, listDirs, readText, writeFileAtomic } from "../fileOutput";
 import { makeProgress } from "../progressBar";
@@ -40,10 +40,7 @@ export function runNab(o: NabRunOptions, log: (line: string) => void = () => und
   progress.start(points, "");
   const t0 = performance.now();
   for (const s of series) {
-    const scores = detectSeries(
-      s.data.values.map((v) => [v]),
-      { mode: o.mode, seed: o.seed },
-    );
+    const scores = replaySeries(s.data.timestamps, s.data.values.map((v) => [v]), { mode: o.mode, seed: o.seed }).map((d) => (d.alert ? d.grade : 0));
     const lines = ["timestamp,value,anomaly_score"];
     for (let i = 0; i < scores.length; i++) lines.push(`${s.data.timestampText[i]},${s.data.values[i]},${Math.min(1, Math.max(0, scores[i]))}`);
     writeFileAtomic(path.join(o.out, o.detector, s.category, `${o.detector}_${s.file}`), `${lines.join("\n")}\n`);

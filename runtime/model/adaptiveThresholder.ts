@@ -65,7 +65,41 @@ export class AdaptiveThresholder {
   }
 
   update(score: number): void {
-    this.stats.update(this.clipScores && this.stats.weight >= this.minScores ? Math.min(score, this.threshold()) : score);
+    this.updateStep([score]);
+  }
+
+  /**
+   * Learns the scores of one time step: the statistics age once, and each score enters with weight
+   * 1 / scores.length, so a step weighs the same however many replicas were scored in it.
+   */
+  updateStep(scores: ArrayLike<number>): void {
+    const n = scores.length;
+    if (n === 0) return;
+    const clipAt = this.clipScores && this.stats.weight >= this.minScores ? this.threshold() : Infinity;
+    this.stats.decay();
+    const w = 1 / n;
+    for (let i = 0; i < n; i++) this.stats.add(Math.min(scores[i], clipAt), w);
+  }
+
+  /**
+   * Starts the statistics from a known score distribution (e.g. mean and standard deviation of a static model's
+   * training scores), as if `weight` steps of it had been seen: a fresh thresholder grades at once.
+   */
+  calibrate(mean: number, sd: number, weight: number): void {
+    this.stats.calibrate(mean, sd, weight);
+  }
+
+  /**
+   * A continuous anomaly likelihood of `score` in [0, 1) for ranking: 0 at or below the mean score, 1/2 at the
+   * threshold, towards 1 far beyond it ((score − mean) / ((score − mean) + (threshold − mean))). 0 until
+   * `minScores` scores were seen.
+   */
+  likelihood(score: number): number {
+    if (this.stats.weight < this.minScores) return 0;
+    const mean = this.stats.mean();
+    const over = score - mean;
+    if (!(over > 0)) return 0;
+    return over / (over + Math.max(this.threshold() - mean, 1e-12));
   }
 
   toState(): AdaptiveThresholderState {

@@ -1,6 +1,9 @@
 /**
  * Exponentially discounted mean and standard deviation of a stream: each new value has weight 1 and all
  * earlier weights are multiplied by (1 − discount), so the memory is about 1 / discount values.
+ *
+ * Several values can share one time step: {@link decay} once, then {@link add} each with its share of the
+ * step's weight (a step of R replicas adds R values of weight 1/R). {@link update} is one value per step.
  */
 export class Deviation {
   weight = 0;
@@ -11,11 +14,26 @@ export class Deviation {
     if (!(discount >= 0 && discount < 1)) throw new Error(`discount must be in [0, 1), got ${discount}`);
   }
 
+  /** One value that is a whole step: decay, then add it with weight 1. */
   update(x: number): void {
+    this.decay();
+    this.add(x, 1);
+  }
+
+  /** Ages every value seen so far by one step. */
+  decay(): void {
     const keep = 1 - this.discount;
-    this.weight = this.weight * keep + 1;
-    this.sum = this.sum * keep + x;
-    this.sumSq = this.sumSq * keep + x * x;
+    this.weight *= keep;
+    this.sum *= keep;
+    this.sumSq *= keep;
+  }
+
+  /** Adds `x` with weight `w` (no decay). */
+  add(x: number, w: number): void {
+    const wx = w * x;
+    this.weight += w;
+    this.sum += wx;
+    this.sumSq += wx * x;
   }
 
   mean(): number {
@@ -28,6 +46,16 @@ export class Deviation {
     const m = this.sum / this.weight;
     const v = this.sumSq / this.weight - m * m;
     return v > 0 ? Math.sqrt(v) : 0;
+  }
+
+  /** Sets the statistics to `weight` values of mean `mean` and standard deviation `sd` (a calibration). */
+  calibrate(mean: number, sd: number, weight: number): void {
+    if (!Number.isFinite(mean) || !(sd >= 0) || !Number.isFinite(sd) || !(weight > 0) || !Number.isFinite(weight)) {
+      throw new Error(`calibration needs a finite mean, a finite sd >= 0 and a weight > 0, got ${mean}, ${sd}, ${weight}`);
+    }
+    this.weight = weight;
+    this.sum = mean * weight;
+    this.sumSq = (sd * sd + mean * mean) * weight;
   }
 
   toState(): [number, number, number, number] {

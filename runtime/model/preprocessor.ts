@@ -5,29 +5,41 @@ export type TransformMethod = "none" | "normalize" | "difference" | "normalize_d
 
 export const TRANSFORM_METHODS: readonly TransformMethod[] = ["none", "normalize", "difference", "normalize_difference", "subtract_ma"];
 
+/** What the preprocessor keeps per series (per replica): its last raw values, for the differencing transforms. */
+export interface SeriesInputs {
+  /** Raw values of the series' previous step (length `inputs`). */
+  readonly previous: Float64Array;
+  /** Steps of this series learnt so far. */
+  seen: number;
+}
+
 export interface PreprocessorState {
   readonly method: TransformMethod;
   readonly inputs: number;
+  /** Steps learnt (a step may hold several series' values). */
   readonly seen: number;
-  readonly previous: number[];
   readonly level: [number, number, number, number][];
   readonly change: [number, number, number, number][];
 }
 
+/** A fresh {@link SeriesInputs} for `inputs` metrics. */
+export const newSeriesInputs = (inputs: number): SeriesInputs => ({ previous: new Float64Array(inputs), seen: 0 });
+
 /**
  * Per-metric input transform: maps a raw input vector to the values the forest sees and back. Statistics are
- * discounted (memory ≈ 1/discount points) so the transform follows slow drift. `transform` uses the statistics
- * from before the current value; the caller then calls `update` with the value to learn from (the raw value,
- * or its expected value when the raw one was an anomaly, so one spike does not inflate the scale).
+ * discounted (memory ≈ 1/discount steps) so the transform follows slow drift, and shared by every series fed to
+ * it (the replicas of one container: one notion of normal); a series only brings its own previous values.
+ * `transform` uses the statistics from before the current step; the caller then calls `updateStep` with the
+ * values of every series of the step.
  *
  * The scale used by the normalising methods is floored at `relativeFloor · |mean| + absoluteFloor`, so a
  * near-constant metric does not turn a change in its last digit into many standard deviations.
  */
 export class Preprocessor {
   private seen = 0;
-  private readonly previous: Float64Array;
   private readonly level: Deviation[];
   private readonly change: Deviation[];
+  private readonly scratch: Float64Array;
 
   constructor(
     readonly method: TransformMethod,
@@ -38,24 +50,21 @@ export class Preprocessor {
     restored?: PreprocessorState,
   ) {
     if (!TRANSFORM_METHODS.includes(method)) throw new Error(`transform must be one of ${TRANSFORM_METHODS.join(", ")}, got "${String(method)}"`);
-    this.previous = new Float64Array(inputs);
     this.level = [];
     this.change = [];
+    this.scratch = new Float64Array(inputs);
     for (let m = 0; m < inputs; m++) {
       this.level.push(restored ? Deviation.fromState(restored.level[m]) : new Deviation(discount));
       this.change.push(restored ? Deviation.fromState(restored.change[m]) : new Deviation(discount));
     }
-    if (restored) {
-      this.seen = restored.seen;
-      this.previous.set(restored.previous);
-    }
+    if (restored) this.seen = restored.seen;
   }
 
-  /** Writes the transformed values of the raw input `x` into `out` (length `inputs`). */
-  transform(x: ArrayLike<number>, out: Float64Array): void {
+  /** Writes the transformed values of the raw input `x` of series `s` into `out` (length `inputs`). */
+  transform(x: ArrayLike<number>, out: Float64Array, s: SeriesInputs): void {
     for (let m = 0; m < this.inputs; m++) {
       const v = x[m];
-      const diff = this.seen > 0 ? v - this.previous[m] : 0;
+      const diff = s.seen > 0 ? v - s.previous[m] : 0;
       switch (this.method) {
         case "none":
           out[m] = v;
@@ -70,34 +79,69 @@ export class Preprocessor {
           out[m] = this.seen > 0 ? (v - this.level[m].mean()) / this.scale(this.level[m]) : 0;
           break;
         case "normalize_difference":
-          out[m] = this.seen > 1 ? (diff - this.change[m].mean()) / this.scale(this.change[m], this.level[m]) : 0;
+          out[m] = this.seen > 1 && s.seen > 0 ? (diff - this.change[m].mean()) / this.scale(this.change[m], this.level[m]) : 0;
           break;
       }
     }
   }
 
-  /** The raw value of metric `m` whose transform is `y` at the current step (inverse of `transform`). */
-  inverse(m: number, y: number): number {
+  /** The raw value of metric `m` of series `s` whose transform is `y` at the current step (inverse of `transform`). */
+  inverse(m: number, y: number, s: SeriesInputs): number {
     switch (this.method) {
       case "none":
         return y;
       case "difference":
-        return this.previous[m] + y;
+        return s.previous[m] + y;
       case "subtract_ma":
         return this.level[m].mean() + y;
       case "normalize":
         return this.level[m].mean() + y * this.scale(this.level[m]);
       case "normalize_difference":
-        return this.previous[m] + this.change[m].mean() + y * this.scale(this.change[m], this.level[m]);
+        return s.previous[m] + this.change[m].mean() + y * this.scale(this.change[m], this.level[m]);
     }
   }
 
-  /** Learns from the raw values `x` of the current step. */
-  update(x: ArrayLike<number>): void {
+  /**
+   * The typical value of metric `m` for series `s` at the current step: the running level for the level
+   * transforms, the previous value moved by the usual change for the differencing ones.
+   */
+  typical(m: number, s: SeriesInputs): number {
+    if ((this.method === "difference" || this.method === "normalize_difference") && s.seen > 0) return s.previous[m] + this.change[m].mean();
+    return this.level[m].mean();
+  }
+
+  /** Learns the raw values `x` of one series as a whole step (the single-series case of {@link updateStep}). */
+  update(x: ArrayLike<number>, s: SeriesInputs): void {
+    this.updateStep([x], [s]);
+  }
+
+  /**
+   * Learns one step: `values[i]` are the raw values of series `series[i]`. Statistics age once per step; each
+   * series' value enters with weight 1 / (number of series), so a step weighs the same however many replicas
+   * reported. Each series then remembers its values as its previous ones.
+   */
+  updateStep(values: readonly ArrayLike<number>[], series: readonly SeriesInputs[]): void {
+    const n = values.length;
+    if (n === 0) return;
+    if (series.length !== n) throw new Error(`updateStep: ${n} value rows for ${series.length} series`);
+    const w = 1 / n;
+    let withPrevious = 0;
+    for (const s of series) if (s.seen > 0) withPrevious++;
     for (let m = 0; m < this.inputs; m++) {
-      if (this.seen > 0) this.change[m].update(x[m] - this.previous[m]);
-      this.level[m].update(x[m]);
-      this.previous[m] = x[m];
+      if (withPrevious > 0) {
+        const wc = 1 / withPrevious;
+        this.change[m].decay();
+        for (let i = 0; i < n; i++) if (series[i].seen > 0) this.change[m].add(values[i][m] - series[i].previous[m], wc);
+      }
+      this.level[m].decay();
+      for (let i = 0; i < n; i++) this.level[m].add(values[i][m], w);
+    }
+    for (let i = 0; i < n; i++) {
+      const s = series[i];
+      const x = values[i];
+      for (let m = 0; m < this.inputs; m++) this.scratch[m] = x[m];
+      s.previous.set(this.scratch);
+      s.seen++;
     }
     this.seen++;
   }
@@ -107,20 +151,29 @@ export class Preprocessor {
     return this.level[m].deviation();
   }
 
+  /** Running mean of metric `m`'s values. */
+  mean(m: number): number {
+    return this.level[m].mean();
+  }
+
+  /** Steps learnt so far. */
+  steps(): number {
+    return this.seen;
+  }
+
   toState(): PreprocessorState {
     return {
       method: this.method,
       inputs: this.inputs,
       seen: this.seen,
-      previous: Array.from(this.previous),
       level: this.level.map((d) => d.toState()),
       change: this.change.map((d) => d.toState()),
     };
   }
 
   static fromState(s: PreprocessorState, relativeFloor?: number, absoluteFloor?: number): Preprocessor {
-    if (s.previous?.length !== s.inputs || s.level?.length !== s.inputs || s.change?.length !== s.inputs) {
-      throw new Error(`preprocessor state is inconsistent: expected ${s.inputs} entries in previous, level and change`);
+    if (s.level?.length !== s.inputs || s.change?.length !== s.inputs) {
+      throw new Error(`preprocessor state is inconsistent: expected ${s.inputs} entries in level and change`);
     }
     return new Preprocessor(s.method, s.inputs, 0, relativeFloor, absoluteFloor, s);
   }

@@ -14,7 +14,7 @@ export interface SeasonalProfileOptions {
 
 export interface SeasonalProfileState {
   /** The last values seen (at most 3 · maxPeriod), oldest first. */
-  readonly recent: number[];
+  readonly recent: Float64Array;
   readonly seen: number;
   /** Period found by the last check that has not yet been confirmed (0 = none) and how many checks agreed. */
   readonly candidate: number;
@@ -24,7 +24,7 @@ export interface SeasonalProfileState {
   /** Locked period in steps (0 = no seasonal view). */
   readonly period: number;
   /** Expected value per phase (step number mod period); empty without a period. */
-  readonly profile: number[];
+  readonly profile: Float64Array;
   /** Residual below which a metric is seen as exactly on its profile (from the series' spread at lock). */
   readonly floor: number;
   /** The residual averaged over each of the time scales (see SMOOTHING). */
@@ -49,6 +49,11 @@ export interface SeasonalVerdict {
    * cycle of residuals has set that scale (false without a period).
    */
   readonly onProfile: boolean;
+  /**
+   * How far a value may lie from `expected` and still be on the profile (3 recent root mean squares of the
+   * residual), or -1 while no value is (no period, or its first cycle): `onProfile` is |x − expected| <= tolerance.
+   */
+  readonly tolerance: number;
 }
 
 const MIN_CYCLES = 3;
@@ -118,7 +123,7 @@ export class SeasonalProfile {
 
   /** Judges the value `x` of the next step against the profile, then learns from it. */
   process(x: number): SeasonalVerdict {
-    const verdict = this.period > 0 ? this.judge(x) : { grade: 0, z: 0, expected: null, onProfile: false };
+    const verdict = this.period > 0 ? this.judge(x) : { grade: 0, z: 0, expected: null, onProfile: false, tolerance: -1 };
     this.ring[this.seen % this.capacity] = x;
     this.seen++;
     if (this.seen % this.options.checkEvery === 0) this.check();
@@ -127,13 +132,13 @@ export class SeasonalProfile {
 
   toState(): SeasonalProfileState {
     return {
-      recent: Array.from(this.recent()),
+      recent: this.recent(),
       seen: this.seen,
       candidate: this.candidate,
       confirmations: this.confirmations,
       misses: this.misses,
       period: this.period,
-      profile: Array.from(this.profile),
+      profile: Float64Array.from(this.profile),
       floor: this.floor,
       smoothed: Array.from(this.smoothed),
       residualSq: [...this.residualSq],
@@ -147,10 +152,10 @@ export class SeasonalProfile {
     const p = new SeasonalProfile(options);
     const counts = [s?.seen, s?.candidate, s?.confirmations, s?.misses, s?.period, s?.sinceLock];
     if (!counts.every((c) => Number.isInteger(c) && c >= 0)) throw new Error("seasonal state: seen, candidate, confirmations, misses, period and sinceLock must be integers >= 0");
-    if (!Array.isArray(s.recent) || s.recent.length !== Math.min(s.seen, p.capacity) || !s.recent.every(Number.isFinite)) {
+    if (!(s.recent instanceof Float64Array) || s.recent.length !== Math.min(s.seen, p.capacity) || !s.recent.every(Number.isFinite)) {
       throw new Error(`seasonal state: recent must hold min(seen, ${p.capacity}) finite values`);
     }
-    if (s.period > options.maxPeriod || !Array.isArray(s.profile) || s.profile.length !== s.period || !s.profile.every(Number.isFinite)) {
+    if (s.period > options.maxPeriod || !(s.profile instanceof Float64Array) || s.profile.length !== s.period || !s.profile.every(Number.isFinite)) {
       throw new Error(`seasonal state: profile must hold one finite value per phase of the period (${s.period}, at most ${options.maxPeriod})`);
     }
     const pairs = [s.residualSq, ...(Array.isArray(s.smoothedSq) ? s.smoothedSq : [])];
@@ -206,8 +211,9 @@ export class SeasonalProfile {
     accumulate(this.residualSq, decay, warm ? residual : clip(residual, CLIP * rmsResidual));
     this.profile[phase] = expected + PROFILE_RATE * clip(residual, CLIP * rmsResidual);
     this.sinceLock++;
-    const onProfile = !warm && Math.abs(residual) <= CLIP * rmsResidual;
-    return { grade, z, expected, onProfile };
+    const tolerance = warm ? -1 : CLIP * rmsResidual;
+    const onProfile = !warm && Math.abs(residual) <= tolerance;
+    return { grade, z, expected, onProfile, tolerance };
   }
 
   private check(): void {

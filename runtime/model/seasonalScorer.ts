@@ -26,6 +26,8 @@ export class SeasonalScorer {
   private readonly expectedValues: Float64Array;
   private readonly zs: Float64Array;
   private readonly onProfiles: boolean[];
+  private readonly tolerances: Float64Array;
+  private readonly hasExpected: boolean[];
 
   constructor(options: SeasonalScorerOptions, restored?: SeasonalProfile[]) {
     if (!Number.isInteger(options.inputs) || options.inputs < 1) throw new Error(`inputs must be a positive integer, got ${options.inputs}`);
@@ -35,6 +37,8 @@ export class SeasonalScorer {
     this.expectedValues = new Float64Array(options.inputs);
     this.zs = new Float64Array(options.inputs);
     this.onProfiles = new Array<boolean>(options.inputs).fill(false);
+    this.tolerances = new Float64Array(options.inputs);
+    this.hasExpected = new Array<boolean>(options.inputs).fill(false);
   }
 
   /** Judges the raw values of the next step, then learns from them; returns the seasonal grade in [0, 1). */
@@ -43,8 +47,10 @@ export class SeasonalScorer {
     for (let m = 0; m < this.profiles.length; m++) {
       const v = this.profiles[m].process(values[m]);
       this.expectedValues[m] = v.expected ?? values[m];
+      this.hasExpected[m] = v.expected !== null;
       this.zs[m] = v.z;
       this.onProfiles[m] = v.onProfile;
+      this.tolerances[m] = v.tolerance;
       grade = Math.max(grade, v.grade);
     }
     return grade;
@@ -63,6 +69,20 @@ export class SeasonalScorer {
   /** Whether metric m's value at the last step lay on its profile (false when it has no period yet). */
   onProfile(m: number): boolean {
     return this.onProfiles[m];
+  }
+
+  /**
+   * Whether `value` would lie on metric m's profile at the last step (the test `onProfile` applied to the value
+   * processed): a replica's own value judged against the profile its group learns from.
+   */
+  onProfileValue(m: number, value: number): boolean {
+    const tol = this.tolerances[m];
+    return tol >= 0 && Math.abs(value - this.expectedValues[m]) <= tol;
+  }
+
+  /** Whether metric m has a profile value for the last step (a locked period). */
+  hasProfile(m: number): boolean {
+    return this.hasExpected[m];
   }
 
   /** The period of each metric in steps (0 = none). */

@@ -4,7 +4,6 @@ import { Random } from "./random";
 import { StreamingTree } from "./streamingTree";
 import { addScoresOfFour, addScoresOfTwo } from "./treeScoring";
 import { restoreTree, treeToState, validateTree, type StreamingTreeState } from "./streamingTreeState";
-import { decodeFloat64, decodeInt32, encodeFloat64, encodeInt32 } from "./stateCodec";
 
 /** Module-local copies: an imported binding is a getter call per use under CommonJS. */
 const addFour = addScoresOfFour;
@@ -23,7 +22,7 @@ export interface StreamingForestOptions {
   readonly seed?: number;
 }
 
-/** Serialised forest: JSON-safe, bulky arrays base64-encoded. */
+/** Serialised forest: bulky parts as typed arrays (stored as they are by the binary state codec). */
 export interface StreamingForestState {
   readonly format: "cad-streaming-rcf/1";
   readonly dimensions: number;
@@ -33,10 +32,10 @@ export interface StreamingForestState {
   readonly seed: number;
   readonly rngState: number;
   readonly updates: number;
-  /** Base64 Float64 points (row-major) and Int32 reference counts of the compacted point store. */
-  readonly points: string;
-  readonly refCounts: string;
-  readonly samplers: { readonly size: number; readonly weights: string; readonly refs: string }[];
+  /** Points (row-major) and reference counts of the compacted point store. */
+  readonly points: Float64Array;
+  readonly refCounts: Int32Array;
+  readonly samplers: { readonly size: number; readonly weights: Float64Array; readonly refs: Int32Array }[];
   readonly trees: StreamingTreeState[];
 }
 
@@ -110,10 +109,14 @@ export class StreamingForest {
     return this.updates > 0;
   }
 
-  /** Adds `point` to the stream: each tree's sampler decides whether to keep it (evicting its heaviest point). */
-  update(point: ArrayLike<number>): void {
+  /**
+   * Adds `point` to the stream: each tree's sampler decides whether to keep it (evicting its heaviest point).
+   * `seq` is the point's place in time for the samplers' decay (default: the number of updates so far): points
+   * that share a time step (several replicas of one container) share a `seq`, so decay counts steps, not points.
+   */
+  update(point: ArrayLike<number>, seq: number = this.updates): void {
     this.checkPoint(point);
-    const seq = this.updates++;
+    this.updates++;
     let slot = -1;
     for (let t = 0; t < this.numTrees; t++) {
       const s = this.samplers[t];
@@ -237,12 +240,12 @@ export class StreamingForest {
       seed: this.seed,
       rngState: this.rng.getState(),
       updates: this.updates,
-      points: encodeFloat64(pts),
-      refCounts: encodeInt32(refCounts),
+      points: pts,
+      refCounts,
       samplers: this.samplers.map((s) => ({
         size: s.size,
-        weights: encodeFloat64(s.weights.subarray(0, s.size)),
-        refs: encodeInt32(Int32Array.from(s.refs.subarray(0, s.size), (r) => slotMap[r])),
+        weights: s.weights.slice(0, s.size),
+        refs: Int32Array.from(s.refs.subarray(0, s.size), (r) => slotMap[r]),
       })),
       trees: this.trees.map((t) => treeToState(t, slotMap)),
     };
@@ -255,11 +258,13 @@ export class StreamingForest {
     const { dimensions: dim, numTrees, sampleSize } = state;
     if (!Array.isArray(state.samplers) || state.samplers.length !== numTrees) throw new Error(`streaming forest state lists ${state.samplers?.length} samplers, expected numTrees = ${numTrees}`);
     if (!Array.isArray(state.trees) || state.trees.length !== numTrees) throw new Error(`streaming forest state lists ${state.trees?.length} trees, expected numTrees = ${numTrees}`);
-    const store = PointStore.restore(dim, numTrees * sampleSize + 1, decodeFloat64(state.points), decodeInt32(state.refCounts));
+    if (!(state.points instanceof Float64Array) || !(state.refCounts instanceof Int32Array)) throw new Error("streaming forest state: points must be a Float64Array and refCounts an Int32Array");
+    const store = PointStore.restore(dim, numTrees * sampleSize + 1, state.points, state.refCounts);
     const samplers = state.samplers.map((s, i) => {
       const sampler = new CompactSampler(sampleSize, state.timeDecay);
-      const w = decodeFloat64(s.weights);
-      const r = decodeInt32(s.refs);
+      const w = s.weights;
+      const r = s.refs;
+      if (!(w instanceof Float64Array) || !(r instanceof Int32Array)) throw new Error(`streaming forest state: sampler ${i} must hold a Float64Array of weights and an Int32Array of refs`);
       if (w.length !== s.size || r.length !== s.size || s.size > sampleSize) throw new Error(`streaming forest state: sampler ${i} is inconsistent (size ${s.size})`);
       sampler.weights.set(w);
       sampler.refs.set(r);

@@ -1,20 +1,19 @@
 import { StreamingTree } from "./streamingTree";
-import { decodeFloat64, decodeInt32, encodeFloat64, encodeInt32 } from "./stateCodec";
 import { NONE } from "./treeArrays";
 
 /**
- * Serialised tree (nodes renumbered in preorder, leaves referring to compacted point slots); arrays are
- * base64 of Int32 (left, right, cutDim, leafRef, leafMass) and Float64 (cutValue) values.
+ * Serialised tree: nodes renumbered in preorder, leaves referring to compacted point slots; typed arrays, so
+ * the binary state codec stores them as they are.
  */
 export interface StreamingTreeState {
   /** Root reference: >= 0 internal node, < 0 leaf `~index`, null when empty. */
   readonly root: number | null;
-  readonly left: string;
-  readonly right: string;
-  readonly cutDim: string;
-  readonly cutValue: string;
-  readonly leafRef: string;
-  readonly leafMass: string;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly cutDim: Int32Array;
+  readonly cutValue: Float64Array;
+  readonly leafRef: Int32Array;
+  readonly leafMass: Int32Array;
 }
 
 /**
@@ -79,12 +78,12 @@ export function treeToState(tree: StreamingTree, slotMap: Int32Array): Streaming
   const leafMass: number[] = [];
   const encode = (root: number | null): StreamingTreeState => ({
     root,
-    left: encodeInt32(Int32Array.from(left)),
-    right: encodeInt32(Int32Array.from(right)),
-    cutDim: encodeInt32(Int32Array.from(cutDim)),
-    cutValue: encodeFloat64(Float64Array.from(cutValue)),
-    leafRef: encodeInt32(Int32Array.from(leafRef)),
-    leafMass: encodeInt32(Int32Array.from(leafMass)),
+    left: Int32Array.from(left),
+    right: Int32Array.from(right),
+    cutDim: Int32Array.from(cutDim),
+    cutValue: Float64Array.from(cutValue),
+    leafRef: Int32Array.from(leafRef),
+    leafMass: Int32Array.from(leafMass),
   });
   if (tree.root === NONE) return encode(null);
   const visit = (ref: number): number => {
@@ -106,16 +105,7 @@ export function treeToState(tree: StreamingTree, slotMap: Int32Array): Streaming
 }
 
 /** Rebuilds the tree from its state; masses, parents and bounding boxes are recomputed from the leaves. */
-export function restoreTree(encoded: StreamingTreeState, dim: number, capacity: number, points: Float64Array): StreamingTree {
-  const s = {
-    root: encoded.root,
-    left: decodeInt32(encoded.left),
-    right: decodeInt32(encoded.right),
-    cutDim: decodeInt32(encoded.cutDim),
-    cutValue: decodeFloat64(encoded.cutValue),
-    leafRef: decodeInt32(encoded.leafRef),
-    leafMass: decodeInt32(encoded.leafMass),
-  };
+export function restoreTree(s: StreamingTreeState, dim: number, capacity: number, points: Float64Array): StreamingTree {
   const t = new StreamingTree(dim, capacity, points);
   const nodes = s.cutDim.length;
   const leaves = s.leafRef.length;

@@ -1,0 +1,126 @@
+import { newSeriesInputs, type SeriesInputs } from "./preprocessor";
+
+/** A replica's recent alert, for recurrence suppression: its step and signed deviations per metric. */
+export interface RecentAlert {
+  readonly index: number;
+  readonly deviations: readonly number[];
+}
+
+export interface ReplicaStreamState {
+  readonly index: number;
+  readonly filled: number;
+  /** Transformed inputs of the last shingleSize − 1 steps, oldest first. */
+  readonly history: Float64Array;
+  /** Raw values of the previous step (differencing transforms) and how many steps were learnt. */
+  readonly previous: Float64Array;
+  readonly seen: number;
+  readonly corrections: number;
+  /** Step of the last alert (or of the last anomalous step of its incident); null before any. */
+  readonly lastAlertIndex: number | null;
+  readonly lastAlertScore: number;
+  /** Recent alerts: their steps, and their signed deviations (inputs per alert, concatenated). */
+  readonly alertIndex: Float64Array;
+  readonly alertDeviations: Float64Array;
+  /** Anomalous flags of the last steps, newest in bit 0 (confirmation). */
+  readonly anomalousBits: number;
+}
+
+/**
+ * What one series (one replica of a container) carries between steps while its group's model (forest,
+ * statistics, thresholder, seasonal view) is shared: its shingle, its previous raw values, its alert and
+ * confirmation bookkeeping. Small (well under a kilobyte at 7 metrics): a replica that appears is scored from
+ * its first full shingle, and one that disappears costs nothing once dropped.
+ */
+export class ReplicaStream {
+  /** Steps processed (this series' own clock for repeats and recurrences). */
+  index = 0;
+  /** History values filled so far (a gap empties the shingle). */
+  filled = 0;
+  readonly history: Float64Array;
+  readonly inputs: SeriesInputs;
+  corrections = 0;
+  lastAlertIndex = -Infinity;
+  lastAlertScore = 0;
+  recentAlerts: RecentAlert[] = [];
+  anomalousBits = 0;
+
+  constructor(
+    readonly metrics: number,
+    historyLength: number,
+  ) {
+    this.history = new Float64Array(historyLength);
+    this.inputs = newSeriesInputs(metrics);
+  }
+
+  /** Empties the shingle (after a gap, a shingle must not span the hole). Alert bookkeeping stays. */
+  resetShingle(): void {
+    this.filled = 0;
+  }
+
+  /** Appends the transformed values `v` of a step to the history. */
+  pushHistory(v: Float64Array): void {
+    const h = this.history;
+    if (h.length === 0) return;
+    h.copyWithin(0, v.length);
+    h.set(v, h.length - v.length);
+  }
+
+  /** Whether the history holds a full shingle's worth of earlier steps. */
+  isShingled(): boolean {
+    return this.filled >= this.history.length;
+  }
+
+  /** Records whether the current step is anomalous and returns how many of the last `window` steps were. */
+  markAnomalous(anomalous: boolean, window: number): number {
+    this.anomalousBits = ((this.anomalousBits << 1) | (anomalous ? 1 : 0)) >>> 0;
+    let bits = window >= 32 ? this.anomalousBits : this.anomalousBits & ((1 << window) - 1);
+    let count = 0;
+    while (bits !== 0) {
+      bits &= bits - 1;
+      count++;
+    }
+    return count;
+  }
+
+  toState(): ReplicaStreamState {
+    const k = this.recentAlerts.length;
+    const alertDeviations = new Float64Array(k * this.metrics);
+    this.recentAlerts.forEach((a, i) => alertDeviations.set(a.deviations, i * this.metrics));
+    return {
+      index: this.index,
+      filled: this.filled,
+      history: Float64Array.from(this.history),
+      previous: Float64Array.from(this.inputs.previous),
+      seen: this.inputs.seen,
+      corrections: this.corrections,
+      lastAlertIndex: Number.isFinite(this.lastAlertIndex) ? this.lastAlertIndex : null,
+      lastAlertScore: this.lastAlertScore,
+      alertIndex: Float64Array.from(this.recentAlerts, (a) => a.index),
+      alertDeviations,
+      anomalousBits: this.anomalousBits,
+    };
+  }
+
+  /** Restores a series; `where` names it in errors. */
+  static fromState(s: ReplicaStreamState, metrics: number, historyLength: number, where: string): ReplicaStream {
+    const r = new ReplicaStream(metrics, historyLength);
+    const counts = [s.index, s.filled, s.seen, s.corrections];
+    if (!counts.every((c) => Number.isInteger(c) && c >= 0)) throw new Error(`${where}: index, filled, seen and corrections must be integers >= 0`);
+    if (s.history.length !== historyLength) throw new Error(`${where}: history holds ${s.history.length} values, expected ${historyLength}`);
+    if (s.previous.length !== metrics) throw new Error(`${where}: previous holds ${s.previous.length} values, expected ${metrics}`);
+    if (s.alertDeviations.length !== s.alertIndex.length * metrics) throw new Error(`${where}: ${s.alertIndex.length} recent alerts need ${s.alertIndex.length * metrics} deviations, got ${s.alertDeviations.length}`);
+    for (const a of [s.history, s.previous, s.alertIndex, s.alertDeviations]) if (!a.every(Number.isFinite)) throw new Error(`${where}: holds a value that is not a finite number`);
+    if (s.lastAlertIndex !== null && !Number.isFinite(s.lastAlertIndex)) throw new Error(`${where}: lastAlertIndex must be a number or null`);
+    r.index = s.index;
+    r.filled = Math.min(s.filled, historyLength);
+    r.history.set(s.history);
+    r.inputs.previous.set(s.previous);
+    r.inputs.seen = s.seen;
+    r.corrections = s.corrections;
+    r.lastAlertIndex = s.lastAlertIndex ?? -Infinity;
+    r.lastAlertScore = s.lastAlertScore;
+    r.recentAlerts = Array.from(s.alertIndex, (index, i) => ({ index, deviations: Array.from(s.alertDeviations.subarray(i * metrics, (i + 1) * metrics)) }));
+    r.anomalousBits = s.anomalousBits >>> 0;
+    return r;
+  }
+}

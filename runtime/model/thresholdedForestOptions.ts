@@ -1,0 +1,160 @@
+import type { SeasonalScorerOptions } from "./seasonalScorer";
+import type { TransformMethod } from "./preprocessor";
+
+/** Where a detector's raw scores come from: its own streaming forest, or an external static model (SageMaker). */
+export type RawScoreSource = "forest" | "external";
+
+export interface ThresholdedForestOptions {
+  /** Number of input metrics per step. */
+  readonly inputs: number;
+  /** Consecutive steps the forest sees as one point (default 8). */
+  readonly shingleSize?: number;
+  readonly numTrees?: number;
+  readonly sampleSize?: number;
+  /** Sampling decay per step (default 1 / (10 · sampleSize)). */
+  readonly timeDecay?: number;
+  readonly seed?: number;
+  /** Input transform (default "normalize"). */
+  readonly transform?: TransformMethod;
+  /** Steps before any grade is given (default max(32, sampleSize / 4), counted from the first full shingle). */
+  readonly outputAfter?: number;
+  /** Threshold: standard deviations above the mean score (default 3). */
+  readonly zFactor?: number;
+  /** Scores at or below this are never anomalous (default 1). */
+  readonly lowerThreshold?: number;
+  /** A step is not anomalous when every metric is within this fraction of its expected value (default 0.01). */
+  readonly ignoreNearExpectedRelative?: number;
+  /** …or within this absolute distance of it (default 0)… */
+  readonly ignoreNearExpectedAbsolute?: number;
+  /** …or within this many (discounted) standard deviations of the metric (default 0). */
+  readonly ignoreNearExpectedDeviations?: number;
+  /** After an alert, later steps within this many steps are repeats of the same incident (default shingleSize)… */
+  readonly repeatWindow?: number;
+  /** …and alert again only if they score more than this factor times the last alert's score (default 1). */
+  readonly repeatEscalation?: number;
+  /**
+   * Whether a suppressed repeat extends its incident (default false): the repeat window then counts from the
+   * incident's latest anomalous step instead of its first alert, so an incident that keeps producing anomalous
+   * steps alerts once however long it lasts, and a shorter `repeatWindow` (the quiet gap that ends an incident)
+   * suffices. Escalation is still measured against the incident's alert.
+   */
+  readonly repeatExtends?: boolean;
+  /**
+   * Recurring-alert suppression (default 0 = off): an alert is dropped when, within this many steps before it,
+   * at least `recurrenceCount` earlier alerts deviated from their expected values in the same way (see
+   * `recurrenceTolerance`). So a spike that comes back every day with the same size alerts `recurrenceCount`
+   * times, then no more, while a larger or different one still alerts.
+   */
+  readonly recurrenceHorizon?: number;
+  /** Earlier similar alerts within the horizon that make an alert a recurrence (default 2). */
+  readonly recurrenceCount?: number;
+  /**
+   * Two alerts are similar when their signed deviations (actual − expected, in each metric's standard
+   * deviations) differ in no metric by more than this fraction of the larger deviation (default 0.25).
+   */
+  readonly recurrenceTolerance?: number;
+  /** Consecutive anomalous steps replaced by their expected values before the model accepts a new normal (default shingleSize). */
+  readonly maxCorrections?: number;
+  /**
+   * Whether an anomalous step still enters the forest as observed (default true), so that a recurring kind of
+   * spike becomes normal; the shingle history gets its expected values either way, so it does not echo. With
+   * false the forest sees expected values instead (stricter: repeats stay anomalous).
+   */
+  readonly learnAnomalies?: boolean;
+  /**
+   * Seasonal view (default false): each metric looks for its own dominant period (up to `maxPeriod` steps,
+   * at least two shingles long, strong and confirmed twice) and, once it has one, alerts when its recent
+   * values leave their per-phase profile by more than `seasonalZFactor` times the usual amount: a change of a
+   * cycle's shape the shingle is too short to see. See {@link SeasonalScorer}.
+   */
+  readonly seasonal?: boolean;
+  /** Longest period the seasonal view looks for, in steps (default 512; state grows by ~3 · maxPeriod numbers per metric). */
+  readonly maxPeriod?: number;
+  /** Seasonal alert threshold in root mean squares of the smoothed residual (default 6). */
+  readonly seasonalZFactor?: number;
+  /**
+   * Confirmation (default 1 of 1): an anomaly becomes an alert only once at least `confirmSteps` of the series'
+   * last `confirmWindow` steps (this one included) were anomalous. The steps of an ongoing anomaly keep their
+   * grade either way; only the decision waits.
+   */
+  readonly confirmSteps?: number;
+  readonly confirmWindow?: number;
+  /**
+   * Raw scores from the detector's own streaming forest (default "forest"), or given with each step by an
+   * external static model ("external": SageMaker's RCF): thresholds, seasonal view, suppression and decisions
+   * are the same; expected values are then the typical ones (level or cycle), attribution by deviation.
+   */
+  readonly scorer?: RawScoreSource;
+}
+
+/** Fills in defaults and checks every option, throwing an error that names the option. */
+export function resolveOptions(o: ThresholdedForestOptions): Required<ThresholdedForestOptions> {
+  const sampleSize = o.sampleSize ?? 256;
+  const shingleSize = o.shingleSize ?? 8;
+  const r: Required<ThresholdedForestOptions> = {
+    inputs: o.inputs,
+    shingleSize,
+    numTrees: o.numTrees ?? 50,
+    sampleSize,
+    timeDecay: o.timeDecay ?? 1 / (10 * sampleSize),
+    seed: o.seed ?? 42,
+    transform: o.transform ?? "normalize",
+    outputAfter: o.outputAfter ?? Math.max(32, Math.floor(sampleSize / 4)),
+    zFactor: o.zFactor ?? 3,
+    lowerThreshold: o.lowerThreshold ?? 1,
+    ignoreNearExpectedRelative: o.ignoreNearExpectedRelative ?? 0.01,
+    ignoreNearExpectedAbsolute: o.ignoreNearExpectedAbsolute ?? 0,
+    ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
+    repeatWindow: o.repeatWindow ?? shingleSize,
+    repeatEscalation: o.repeatEscalation ?? 1,
+    repeatExtends: o.repeatExtends ?? false,
+    recurrenceHorizon: o.recurrenceHorizon ?? 0,
+    recurrenceCount: o.recurrenceCount ?? 2,
+    recurrenceTolerance: o.recurrenceTolerance ?? 0.25,
+    maxCorrections: o.maxCorrections ?? shingleSize,
+    learnAnomalies: o.learnAnomalies ?? true,
+    seasonal: o.seasonal ?? false,
+    maxPeriod: o.maxPeriod ?? 512,
+    seasonalZFactor: o.seasonalZFactor ?? 6,
+    confirmSteps: o.confirmSteps ?? 1,
+    confirmWindow: o.confirmWindow ?? 1,
+    scorer: o.scorer ?? "forest",
+  };
+  const int = (name: keyof ThresholdedForestOptions, min: number) => {
+    const value = r[name];
+    if (!Number.isInteger(value) || (value as number) < min) throw new Error(`${name} must be an integer >= ${min}, got ${String(value)}`);
+  };
+  int("inputs", 1);
+  int("shingleSize", 1);
+  int("numTrees", 1);
+  int("sampleSize", 2);
+  int("outputAfter", 0);
+  int("repeatWindow", 0);
+  int("recurrenceHorizon", 0);
+  int("recurrenceCount", 1);
+  int("maxCorrections", 0);
+  int("maxPeriod", 2);
+  int("confirmSteps", 1);
+  int("confirmWindow", 1);
+  if (r.confirmWindow > 32) throw new Error(`confirmWindow must be at most 32, got ${r.confirmWindow}`);
+  if (r.confirmSteps > r.confirmWindow) throw new Error(`confirmSteps (${r.confirmSteps}) must not exceed confirmWindow (${r.confirmWindow})`);
+  if (!(r.timeDecay >= 0 && r.timeDecay < 1)) throw new Error(`timeDecay must be in [0, 1), got ${r.timeDecay}`);
+  if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0) || !(r.ignoreNearExpectedDeviations >= 0)) {
+    throw new Error("ignoreNearExpectedRelative, ignoreNearExpectedAbsolute and ignoreNearExpectedDeviations must be >= 0");
+  }
+  if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);
+  for (const flag of ["repeatExtends", "learnAnomalies", "seasonal"] as const) {
+    if (typeof r[flag] !== "boolean") throw new Error(`${flag} must be true or false, got ${String(r[flag])}`);
+  }
+  if (!(r.recurrenceTolerance >= 0)) throw new Error(`recurrenceTolerance must be >= 0, got ${r.recurrenceTolerance}`);
+  if (!(r.seasonalZFactor > 0)) throw new Error(`seasonalZFactor must be > 0, got ${r.seasonalZFactor}`);
+  if (!(r.zFactor > 0)) throw new Error(`zFactor must be > 0, got ${r.zFactor}`);
+  if (!Number.isFinite(r.lowerThreshold)) throw new Error(`lowerThreshold must be a finite number, got ${r.lowerThreshold}`);
+  if (r.scorer !== "forest" && r.scorer !== "external") throw new Error(`scorer must be "forest" or "external", got ${JSON.stringify(r.scorer)}`);
+  return r;
+}
+
+/** The seasonal view's settings: periods of at least two shingles (at least 4 steps), up to maxPeriod. */
+export function seasonalOptions(o: Required<ThresholdedForestOptions>): SeasonalScorerOptions {
+  return { inputs: o.inputs, maxPeriod: o.maxPeriod, minPeriod: Math.max(4, 2 * o.shingleSize), zFactor: o.seasonalZFactor };
+}
