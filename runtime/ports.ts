@@ -73,7 +73,11 @@ export class StateConflictError extends CadError {
   }
 }
 
-/** Persisted detector state between invocations (S3 with conditional writes, files, or memory). */
+/**
+ * Persisted state between invocations (S3 with conditional writes, files, or memory): small records as JSON
+ * (checkpoints, scaler records) and detector states as bytes (a compact binary encoding). Both kinds share one
+ * key space and the same conditional-write contract.
+ */
 export interface StateStore {
   load<T>(key: string): Promise<Versioned<T> | undefined>;
   /**
@@ -81,6 +85,10 @@ export interface StateStore {
    * rejects with StateConflictError otherwise. Returns the new version.
    */
   save<T>(key: string, value: T, expectedVersion: string | undefined): Promise<string>;
+  /** The stored bytes of `key` and their version, or undefined when there is none. */
+  loadBytes(key: string): Promise<Versioned<Uint8Array> | undefined>;
+  /** {@link save} for bytes. */
+  saveBytes(key: string, bytes: Uint8Array, expectedVersion: string | undefined): Promise<string>;
 }
 
 /** Wall clock, injected so that simulations and tests control time. */
@@ -131,6 +139,7 @@ export type RunMetricName =
   | "alertsFailed"
   | "scalingActions"
   | "scalingFailures"
+  | "stateResets"
   | "scorerLatencyMs";
 
 /** Model-health gauges of one watched service and run (fractions and unitless scores). */

@@ -9,8 +9,16 @@
 export interface MetricSample {
   /** ECS service name (the unit we detect, alert and scale on). */
   readonly service: string;
-  /** Container (task) identity, stable for the life of the container. */
+  /**
+   * Container identity within the service, stable for the life of the container and unique across its tasks
+   * (e.g. `<task id>/<container name>`, or a container id).
+   */
   readonly container: string;
+  /**
+   * The container's name in its task definition (OpenTelemetry `container.name`): replicas of one name across
+   * tasks share what normal is. Absent when the source does not say: all such containers form one group.
+   */
+  readonly containerName?: string;
   /** Metric name as configured in the feature set (e.g. `container.cpu.utilization`). */
   readonly metric: string;
   /** Epoch milliseconds of the observation. */
@@ -27,6 +35,8 @@ export type MetricRole = "cpu" | "memory" | "network-rx" | "network-tx" | "resta
 export interface FeatureRow {
   readonly service: string;
   readonly container: string;
+  /** The container's name (replica group), when the source gave one. */
+  readonly containerName?: string;
   /** Start of the step, epoch ms, aligned to a multiple of the step. */
   readonly timestamp: number;
   /** Raw (not normalised) values in the feature set's metric order. NaN only when `gap` is true. */
@@ -37,26 +47,40 @@ export interface FeatureRow {
   readonly gap: boolean;
 }
 
-/** How much one metric contributed to an anomaly, with the value seen and the value expected from training. */
+/** How much one metric contributed to an anomaly, with the value seen and the value the detector expected. */
 export interface MetricAttribution {
   readonly metric: string;
   readonly role: MetricRole;
+  /** Unit of the metric's values (from the feature set), e.g. "%", "MiB", "ms"; absent when not configured. */
+  readonly unit?: string;
   /** Share of the anomaly score attributed to this metric, in [0, 1]; shares of one anomaly sum to 1. */
   readonly share: number;
   readonly value: number;
-  /** Training mean of the metric (what "normal" looked like). */
+  /** What the detector expected the value to be at that step (same unit). */
   readonly expected: number;
+  /** (value − expected) in the metric's recent standard deviations: signed, so "up" and "down" differ. */
+  readonly deviation: number;
 }
 
-/** One container scored above the model's threshold at one step. */
+/** One container at one step that the detector found anomalous. */
 export interface Anomaly {
   readonly service: string;
   readonly container: string;
+  /** The container's name (replica group); "" when the source gives none. */
+  readonly containerName: string;
   readonly timestamp: number;
+  /** Raw score (forest or SageMaker endpoint). */
   readonly score: number;
+  /** Adaptive score threshold in force at that step. */
   readonly threshold: number;
-  /** Severity in [0, 1]: 0 at the threshold, 1 at threshold + 3 standard deviations of the training scores or more. */
+  /** Anomaly grade in (0, 1]: how far beyond the threshold (1 − threshold / excess, as the reference TRCF grades). */
   readonly grade: number;
+  /** How much data the grade rests on, in [0, 1]. */
+  readonly confidence: number;
+  /** Continuous anomaly likelihood in [0, 1) for ranking (1/2 at the threshold). */
+  readonly likelihood: number;
+  /** The detector's decision at this step: an alert for this container (not only an anomalous step of an ongoing one). */
+  readonly alert: boolean;
   /** Metrics ordered by descending share. */
   readonly attribution: readonly MetricAttribution[];
 }
@@ -78,6 +102,8 @@ export interface Incident {
   /** Set when resolved: the first step of the quiet period that closed it. */
   readonly resolvedAt?: number;
   readonly containers: readonly string[];
+  /** The container names (replica groups) of those containers, sorted; "" for containers without a name. */
+  readonly containerNames: readonly string[];
   readonly anomalyCount: number;
   readonly peakScore: number;
   readonly peakGrade: number;
@@ -99,6 +125,11 @@ export interface ScalingDecision {
 
 /** What the alert sink receives: one event per incident transition. */
 export interface IncidentEvent {
+  /**
+   * Stable event id, `<incident id>#<n>` (n = 1 for the open event, then one more per event of the incident):
+   * the same event re-sent after a failure carries the same id, so receivers can drop duplicates.
+   */
+  readonly id: string;
   readonly type: "open" | "update" | "resolve";
   readonly incident: Incident;
   /** The scaling decision taken with this event, and whether applying it worked. */

@@ -128,7 +128,7 @@ function headerMetrics(text: string): string[] {
     cells.push(cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell);
     if (m[2] === "") break;
   }
-  return cells.filter((c) => c !== "timestamp" && c !== "service" && c !== "container");
+  return cells.filter((c) => c !== "timestamp" && c !== "service" && c !== "container" && c !== "container_name");
 }
 
 /** Epoch ms of the window start encoded in its key, or undefined for a key of another shape. */

@@ -5,6 +5,8 @@ import { minScaleForRole } from "../runtime/features/roleScale";
 import { toVectors } from "../runtime/features/toVectors";
 import type { ModelBundle } from "../runtime/model/modelBundle";
 import type { FeatureRow, MetricSample } from "../runtime/types";
+import type { DetectorProfile } from "../runtime/detection/detectorProfiles";
+import { trainDetector } from "./trainDetector";
 import { trainOnVectors } from "./trainOnVectors";
 
 export interface TrainOptions {
@@ -18,6 +20,8 @@ export interface TrainOptions {
   readonly sigmas?: number;
   /** Time of training for the bundle (ISO-8601); injected for reproducible files. */
   readonly trainedAt?: string;
+  /** Settings of the streaming detector trained alongside (default CONTAINER_DETECTOR). */
+  readonly detector?: DetectorProfile;
 }
 
 export interface TrainResult {
@@ -34,15 +38,19 @@ export function trainModel(samples: readonly MetricSample[], opts: TrainOptions)
 }
 
 /**
- * Trains the local model exactly as the production flow does: learn normalisation from the rows, shingle with
- * the same `toVectors` the detect handler uses, build the forest with SageMaker's hyperparameter names, score
- * the training vectors and set the threshold at mean + 3σ.
+ * Trains both models a deployment can run, from the same rows:
+ * - the streaming detector (the embedded scorer): the rows replayed through the detect handler's own detector
+ *   ({@link trainDetector}), one model per container name;
+ * - the static forest SageMaker's built-in RCF would train: normalisation learnt from the rows, shingles from the
+ *   same `toVectors` the detect handler uses, SageMaker's hyperparameter names, and the training scores'
+ *   distribution (mean + 3σ: SageMaker's documented threshold, the calibration of a thresholder fed by it).
  */
 export function trainOnRows(rows: readonly FeatureRow[], opts: TrainOptions): Omit<TrainResult, "alignment"> {
   const fs = validateFeatureSet(opts.featureSet);
   const normalisation = fitNormalisation(rows, fs.metrics.length, fs.metrics.map((m) => minScaleForRole(m.role)));
   const vectors = toVectors(rows, fs, normalisation).map((v) => v.vector);
   if (vectors.length === 0) throw new Error(`no complete shingles of ${fs.shingleSize} consecutive gap-free rows in the training data`);
-  const { model, trainingScores } = trainOnVectors(vectors, fs, normalisation, opts);
+  const detector = trainDetector(rows, { featureSet: fs, profile: opts.detector, seed: opts.seed });
+  const { model, trainingScores } = trainOnVectors(vectors, fs, normalisation, { ...opts, detector });
   return { model, vectors: vectors.length, trainingScores };
 }

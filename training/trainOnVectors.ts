@@ -1,7 +1,7 @@
 import { anomalyRateAt } from "../runtime/detection/modelHealth";
 import { featureDim, type FeatureSet } from "../runtime/features/featureSet";
 import type { Normalisation } from "../runtime/features/normalisation";
-import type { ModelBundle } from "../runtime/model/modelBundle";
+import { MODEL_BUNDLE_FORMAT, sealModelBundle, type ModelBundle, type TrainedDetector } from "../runtime/model/modelBundle";
 import { DEFAULT_NUM_TREES, DEFAULT_SAMPLE_SIZE, RandomCutForest } from "../runtime/model/randomCutForest";
 import { fitThreshold } from "../runtime/model/scoreThreshold";
 
@@ -15,6 +15,8 @@ export interface VectorTrainOptions {
   readonly sigmas?: number;
   /** Time of training for the bundle (ISO-8601); injected for reproducible files. */
   readonly trainedAt?: string;
+  /** The streaming detector trained on the same rows (the embedded scorer's model), when rows were at hand. */
+  readonly detector?: TrainedDetector;
 }
 
 /**
@@ -32,16 +34,17 @@ export function trainOnVectors(vectors: readonly (readonly number[])[], fs: Feat
   const forest = RandomCutForest.train(vectors, { numTrees, sampleSize, seed });
   const trainingScores = vectors.map((v) => forest.score(v));
   const scoreStats = fitThreshold(trainingScores, opts.sigmas ?? 3);
-  const model: ModelBundle = {
-    format: "cad-model/1",
+  const model: ModelBundle = sealModelBundle({
+    format: MODEL_BUNDLE_FORMAT,
     trainedAt: opts.trainedAt ?? new Date().toISOString(),
     featureSet: fs,
     normalisation,
+    ...(opts.detector ? { detector: opts.detector } : {}),
     scoreStats,
     expectedAnomalyRate: anomalyRateAt(trainingScores, scoreStats.threshold),
     hyperparameters: { feature_dim: dim, num_trees: numTrees, num_samples_per_tree: sampleSize },
     seed,
     forest: forest.toState(),
-  };
+  });
   return { model, trainingScores };
 }

@@ -43,7 +43,7 @@ export function backtestCommand(): Command {
     .option("--labels <csv>", "known-anomalous windows (service,start,end[,kind,container]) to show in the report and count as detected or missed")
     .option("--out <dir>", "where to write alerts.jsonl, incidents.json, scaling.json and summary.json", "out/backtest")
     .option("--report <file>", "write the HTML report here (e.g. out/report.html)")
-    .option("--tasks <n>", "starting task count of every service (default: its containers in the first replayed step)", parsePositiveInt("--tasks"))
+    .option("--tasks <n>", "starting task count of every service (default: its tasks in the first replayed step, i.e. its containers of one name)", parsePositiveInt("--tasks"))
     .option("--min-tasks <n>", "lowest task count scaling may leave (default: the starting count)", parsePositiveInt("--min-tasks"))
     .option("--max-tasks <n>", "highest task count scaling may reach (default: twice the starting count)", parsePositiveInt("--max-tasks"))
     .option("--max-step <n>", "most tasks one decision may add", parsePositiveInt("--max-step"), 2)
@@ -97,7 +97,7 @@ export async function backtest(o: BacktestCliOptions) {
   const input = readMetricsInput(o.input);
   const labels = o.labels ? readTruthFile(o.labels, "--labels") : undefined;
   const { model, from, source } = modelFor(o, input, labels);
-  say(`replaying ${input.samples.length} samples from ${o.input} (${input.layout}${input.splunk ? ", Splunk export" : ""}) with the model ${source} (threshold ${model.scoreStats.threshold.toFixed(3)})`);
+  say(`replaying ${input.samples.length} samples from ${o.input} (${input.layout}${input.splunk ? ", Splunk export" : ""}) with the model ${source} (streaming detector trained on ${model.detector?.containerNames.map((n) => n || "unnamed containers").join(", ") ?? "nothing"})`);
 
   rmSync(o.out, { recursive: true, force: true });
   mkdirSync(o.out, { recursive: true });
@@ -108,6 +108,7 @@ export async function backtest(o: BacktestCliOptions) {
     result = await runBacktest({
       samples: input.samples,
       model,
+      modelSource: source,
       from,
       scaling: { tasks: o.tasks, minTasks: o.minTasks, maxTasks: o.maxTasks, maxStep: o.maxStep, cooldownMs: o.cooldownMinutes * 60_000 },
       alerts: new JsonlAlertSink(files.alerts),
@@ -124,13 +125,13 @@ export async function backtest(o: BacktestCliOptions) {
   const truth = labels?.map((t) => ({ ...t, detected: incidents.some((i) => i.service === t.service && i.start < t.end + 30 * 60_000 && (i.resolvedAt ?? i.lastAnomalyAt + 60_000) > t.start) }));
   const summary = {
     input: { file: o.input, layout: input.layout, splunk: input.splunk, samples: input.samples.length },
-    model: { source, threshold: model.scoreStats.threshold, metrics: model.featureSet.metrics.map((m) => m.name), trainedAt: model.trainedAt },
+    model: { source, metrics: model.featureSet.metrics.map((m) => m.name), trainedAt: model.trainedAt, containerNames: model.detector?.containerNames ?? [] },
     from: new Date(result.from).toISOString(),
     to: new Date(result.to).toISOString(),
     services: result.services.map((s) => ({ name: s.name, startingTasks: s.tasks, minTasks: s.policy.minTasks, maxTasks: s.policy.maxTasks })),
     runs: result.runs,
     rowsScored: result.rowsScored,
-    anomalies: result.scores.filter((s) => s.score > model.scoreStats.threshold).length,
+    anomalies: result.detections.filter((d) => d.grade > 0).length,
     incidents: incidents.map((i) => ({ id: i.id, service: i.service, kind: i.kind, start: new Date(i.start).toISOString(), end: new Date(i.resolvedAt ?? i.lastAnomalyAt).toISOString(), status: i.status, containers: i.containers, peakScore: i.peakScore, topMetrics: i.topMetrics.slice(0, 3).map((m) => m.metric) })),
     alerts: result.events.length,
     scalingActions: result.scaling.map((s) => ({ at: new Date(s.at).toISOString(), ...s.decision })),
@@ -145,9 +146,8 @@ export async function backtest(o: BacktestCliOptions) {
       title: `cad backtest: ${o.input}`,
       subtitle: `Model ${source}; replayed ${new Date(result.from).toISOString().slice(0, 16)} → ${new Date(result.to).toISOString().slice(0, 16)} UTC through the detect handler every 5 minutes (${result.runs} runs). Scaling is recorded, not applied: the data is history.`,
       featureSet: model.featureSet,
-      threshold: model.scoreStats.threshold,
       rows: result.rows,
-      scores: result.scores,
+      detections: result.detections,
       events: result.events,
       scaling: result.scaling.map((s) => ({ ...s, applied: true })),
       truth: labels,

@@ -5,9 +5,8 @@ import { JsonlAlertSink } from "../../runtime/adapters/local/JsonlAlertSink";
 import { MemoryStateStore } from "../../runtime/adapters/memory/MemoryStateStore";
 import { DEFAULT_FEATURE_SET } from "../../runtime/features/defaultFeatureSet";
 import { makeDetectHandler, type DetectRunSummary, type DetectSettings } from "../../runtime/handlers/makeDetectHandler";
-import { ForestScorer } from "../../runtime/model/forestScorer";
+import { embeddedModel } from "../../runtime/handlers/detectionModel";
 import type { ModelBundle } from "../../runtime/model/modelBundle";
-import { RandomCutForest } from "../../runtime/model/randomCutForest";
 import type { AlertSink } from "../../runtime/ports";
 import { EcsServiceSimulator } from "../../runtime/sim/EcsServiceSimulator";
 import { defaultIncidentPlan, type InjectedIncident } from "../../runtime/sim/incidentPlan";
@@ -16,7 +15,7 @@ import type { IncidentEvent, ScalingDecision } from "../../runtime/types";
 import { trainModel } from "../../training/trainModel";
 import { alignSamples } from "../../runtime/features/alignSamples";
 import { formatFeatureRowsCsv } from "../../runtime/features/featureRowCsv";
-import { ScoreRecorder, type ScoredStep } from "../replay/ScoreRecorder";
+import { DetectionRecorder, type DetectedStep } from "../replay/DetectionRecorder";
 import { buildReportModel, type TruthWindow } from "../report/reportModel";
 import { renderReportHtml } from "../report/renderReportHtml";
 import { formatTruthCsv } from "../truthWindows";
@@ -47,8 +46,8 @@ export interface DemoResult {
   readonly model: ModelBundle;
   readonly runs: number;
   readonly rowsScored: number;
-  /** Every score the handler obtained (container, step, score), in the order scored. */
-  readonly scores: readonly ScoredStep[];
+  /** Every detection of the handler's detector (container, step, grade, expected values), in order. */
+  readonly detections: readonly DetectedStep[];
   /**
    * alerts.jsonl, model.json, summary.json; metrics.csv (every simulated sample as feature rows, the input
    * `cad train` / `cad backtest` read); truth.csv (the injected incidents); report.html.
@@ -65,9 +64,11 @@ export const DEMO_SERVICE = "checkout";
 export const DEMO_RUN_EVERY_MIN = 5;
 
 /**
- * The whole loop on this machine: simulate an ECS service, train on the first (quiet) day, then stream the
- * remaining days through the detect handler every 5 simulated minutes with local adapters — the forest as
- * scorer, alerts to a JSONL file, the simulator as scaler — and match the alerts against the injected truth.
+ * The whole loop on this machine: simulate an ECS service (tasks of an app and an Envoy sidecar), train on the
+ * first (quiet) day — the streaming detector replays it, one model per container name — then stream the
+ * remaining days through the detect handler every 5 simulated minutes with local adapters — the trained
+ * detector as the embedded scorer, alerts to a JSONL file, the simulator as scaler — and match the alerts
+ * against the injected truth.
  */
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   if (opts.days < 2) throw new Error(`--days must be at least 2 (one day to train, then detection), got ${opts.days}`);
@@ -105,13 +106,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     },
   };
   let now = start + DAY;
-  const forest = RandomCutForest.fromState(model.forest as NonNullable<ModelBundle["forest"]>);
-  const recorder = new ScoreRecorder(DEFAULT_FEATURE_SET, model.normalisation);
+  const recorder = new DetectionRecorder();
   const detect = makeDetectHandler({
     services: [{ name: DEMO_SERVICE, scaling: { minTasks: opts.tasks, maxTasks: opts.tasks * 2, maxStep: 2, cooldownMs: 10 * MIN } }],
-    source: recorder.source(sim),
-    scorer: recorder.scorer(new ForestScorer(forest, { explainAbove: model.scoreStats.threshold })),
-    model,
+    source: sim,
+    model: embeddedModel(model, files.model),
+    observe: recorder.observe,
     featureSet: DEFAULT_FEATURE_SET,
     alerts,
     scaler: sim,
@@ -134,7 +134,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
 
   const report = matchIncidents(events, truth, 30 * MIN);
   const scalingActions = sim.scalingLog.map((s) => s.decision);
-  const result: DemoResult = { service: DEMO_SERVICE, start, end, truth, events, report, scalingActions, model, runs, rowsScored, scores: recorder.scores, files };
+  const result: DemoResult = { service: DEMO_SERVICE, start, end, truth, events, report, scalingActions, model, runs, rowsScored, detections: recorder.steps, files };
 
   // Everything the simulator produced, as the collector would have written it: the input of the train → backtest round trip.
   const allRows = alignSamples(await sim.fetch(DEMO_SERVICE, { from: start, to: end }), DEFAULT_FEATURE_SET, { from: start, to: end }).rows;
@@ -143,11 +143,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   writeFileSync(files.truth, formatTruthCsv(truthWindows));
   const reportModel = buildReportModel({
     title: `cad demo: simulated service "${DEMO_SERVICE}", ${opts.days} days, ${opts.tasks} tasks, seed ${opts.seed}`,
-    subtitle: `Day 1 trained a ${model.hyperparameters.num_trees}-tree forest; days 2–${opts.days} streamed through the detect handler every ${DEMO_RUN_EVERY_MIN} minutes. Detected ${report.matches.filter((m) => m.detectedBy).length} of ${report.matches.length} injected incidents, ${report.falseAlerts.length} false alert(s).`,
+    subtitle: `Day 1 trained the streaming detector (one forest per container name: ${model.detector?.containerNames.join(", ")}); days 2–${opts.days} streamed through the detect handler every ${DEMO_RUN_EVERY_MIN} minutes. Detected ${report.matches.filter((m) => m.detectedBy).length} of ${report.matches.length} injected incidents, ${report.falseAlerts.length} false alert(s).`,
     featureSet: DEFAULT_FEATURE_SET,
-    threshold: model.scoreStats.threshold,
     rows: allRows,
-    scores: recorder.scores,
+    detections: recorder.steps,
     events,
     scaling: sim.scalingLog.map((s) => ({ at: s.at, decision: s.decision, applied: true })),
     truth: truthWindows,
@@ -155,7 +154,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   writeFileSync(files.report, renderReportHtml(reportModel));
   writeFileSync(
     files.summary,
-    JSON.stringify({ service: DEMO_SERVICE, days: opts.days, seed: opts.seed, tasks: opts.tasks, runs, rowsScored, threshold: model.scoreStats.threshold, matches: report.matches, falseAlerts: report.falseAlerts, scalingActions }, null, 2),
+    JSON.stringify({ service: DEMO_SERVICE, days: opts.days, seed: opts.seed, tasks: opts.tasks, runs, rowsScored, matches: report.matches, falseAlerts: report.falseAlerts, scalingActions }, null, 2),
   );
   return result;
 }

@@ -2,20 +2,19 @@ import { ConsoleLog } from "../../runtime/adapters/local/ConsoleLog";
 import { MemoryStateStore } from "../../runtime/adapters/memory/MemoryStateStore";
 import { alignSamples } from "../../runtime/features/alignSamples";
 import { DEFAULT_DETECT_SETTINGS, makeDetectHandler, type WatchedService } from "../../runtime/handlers/makeDetectHandler";
-import { ForestScorer } from "../../runtime/model/forestScorer";
+import { embeddedModel } from "../../runtime/handlers/detectionModel";
 import type { ModelBundle } from "../../runtime/model/modelBundle";
-import { RandomCutForest } from "../../runtime/model/randomCutForest";
 import type { AlertSink } from "../../runtime/ports";
 import type { FeatureRow, IncidentEvent, MetricSample } from "../../runtime/types";
 import type { ScalingPolicy } from "../../runtime/detection/decideScaling";
 import { RecordingScaler, type RecordedScaling } from "./RecordingScaler";
 import { ReplayMetricSource } from "./ReplayMetricSource";
 import { timeSpan } from "../timeSpan";
-import { ScoreRecorder, type ScoredStep } from "./ScoreRecorder";
+import { DetectionRecorder, type DetectedStep } from "./DetectionRecorder";
 
 /** How the replay scales: starting tasks per service and the bounds the handler must respect. */
 export interface BacktestScaling {
-  /** Starting task count for every service; default: the service's containers in the first replayed step. */
+  /** Starting task count for every service; default: its containers of one name in the first replayed step (= tasks). */
   readonly tasks?: number;
   /** Default: the starting task count. */
   readonly minTasks?: number;
@@ -29,8 +28,10 @@ export interface BacktestScaling {
 
 export interface BacktestOptions {
   readonly samples: readonly MetricSample[];
-  /** A model with its forest (the embedded scorer replays it). */
+  /** A model with its trained detector (the embedded scorer replays it). */
   readonly model: ModelBundle;
+  /** Where the model came from, for error messages. */
+  readonly modelSource?: string;
   /** Epoch ms of the first step to score (inclusive); default: the first sample's step. */
   readonly from?: number;
   readonly scaling?: BacktestScaling;
@@ -49,7 +50,8 @@ export interface BacktestResult {
   readonly rowsScored: number;
   readonly events: readonly IncidentEvent[];
   readonly scaling: readonly RecordedScaling[];
-  readonly scores: readonly ScoredStep[];
+  /** Every detection of the replay (container, step, grade, expected values). */
+  readonly detections: readonly DetectedStep[];
   /** The aligned rows of the whole input (for the report). */
   readonly rows: readonly FeatureRow[];
 }
@@ -58,14 +60,14 @@ const MIN = 60_000;
 
 /**
  * Replays recorded samples through the real detect handler, with local adapters: a ReplayMetricSource over
- * the samples, the model's forest as scorer, a RecordingScaler, memory state and a manual clock that steps
+ * the samples, the model's trained detector (the embedded scorer), a RecordingScaler, memory state and a manual clock that steps
  * every `runEveryMinutes` from `from` until every step of the data has been scored.
  *
- * @throws Error when the model has no forest, or the data has no sample at or after `from`.
+ * @throws Error when the model has no trained detector, or the data has no sample at or after `from`.
  */
 export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult> {
   const { model } = opts;
-  if (!model.forest) throw new Error("the model has no forest (it lives in a SageMaker endpoint); backtest needs a model written by `cad train`");
+  const detection = embeddedModel(model, opts.modelSource ?? "the model");
   const fs = model.featureSet;
   const stepMs = fs.stepSeconds * 1000;
   const everyMs = (opts.runEveryMinutes ?? 5) * MIN;
@@ -80,7 +82,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const replayed = new Set(rows.filter((r) => r.timestamp >= from).map((r) => r.service));
   const services = source.services().filter((name) => replayed.has(name)).map((name) => {
     const firstStep = timeSpan(rows.filter((r) => r.service === name && r.timestamp >= from)).first;
-    const tasks = opts.scaling?.tasks ?? Math.max(1, rows.filter((r) => r.service === name && r.timestamp === firstStep).length);
+    // Tasks, not containers: a task of several containers (an app and its sidecar) counts once.
+    const perName = new Map<string, number>();
+    for (const r of rows) if (r.service === name && r.timestamp === firstStep) perName.set(r.containerName ?? "", (perName.get(r.containerName ?? "") ?? 0) + 1);
+    const tasks = opts.scaling?.tasks ?? Math.max(1, ...perName.values());
     const policy: ScalingPolicy = {
       minTasks: opts.scaling?.minTasks ?? tasks,
       maxTasks: opts.scaling?.maxTasks ?? tasks * 2,
@@ -92,14 +97,14 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   let now = from + everyMs;
   const clock = { now: () => now };
   const scaler = new RecordingScaler(new Map(services.map((s) => [s.name, s.tasks])), clock);
-  const recorder = new ScoreRecorder(fs, model.normalisation);
+  const recorder = new DetectionRecorder();
   const events: IncidentEvent[] = [];
   const settings = { firstRunSteps: everyMs / stepMs - DEFAULT_DETECT_SETTINGS.ingestDelaySteps };
   const detect = makeDetectHandler({
     services: services.map((s): WatchedService => ({ name: s.name, scaling: s.policy })),
-    source: recorder.source(source),
-    scorer: recorder.scorer(new ForestScorer(RandomCutForest.fromState(model.forest), { explainAbove: model.scoreStats.threshold })),
-    model,
+    source,
+    model: detection,
+    observe: recorder.observe,
     alerts: {
       async send(e) {
         await opts.alerts?.send(e);
@@ -123,5 +128,5 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
     runs++;
     opts.onProgress?.(runs, total);
   }
-  return { from, to: last + stepMs, services, runs, rowsScored, events, scaling: scaler.actions, scores: recorder.scores, rows };
+  return { from, to: last + stepMs, services, runs, rowsScored, events, scaling: scaler.actions, detections: recorder.steps, rows };
 }

@@ -1,8 +1,8 @@
 /**
  * The browser side of the HTML report, as plain ES2017 text inlined into the page after uPlot. It reads the
- * report model from `<script id="report-data">` and draws, per service: the highest anomaly score with the
- * threshold, then one chart per metric with a line per container; every chart shades incidents (red) and
- * ground truth (blue) and marks scaling actions (green). No network access, no other globals than uPlot.
+ * report model from `<script id="report-data">` and draws, per service: the highest anomaly grade, then one
+ * chart per metric with a line per container and the detector's expected band per container name (grey);
+ * every chart shades incidents (red) and ground truth (blue) and marks scaling actions (green). No network access, no other globals than uPlot.
  */
 export const REPORT_CLIENT_SCRIPT = String.raw`
 (function () {
@@ -91,13 +91,22 @@ export const REPORT_CLIENT_SCRIPT = String.raw`
     });
     section.appendChild(key);
     root.appendChild(section);
-    var threshold = svc.x.map(function () { return model.threshold; });
-    chart(section, svc, "Anomaly score (highest container per step) and threshold " + model.threshold.toFixed(3),
-      [{ label: "max score", stroke: "#d62728", width: 1.5 }, { label: "threshold", stroke: "#000", dash: [5, 5], width: 1 }],
-      [svc.x, svc.maxScore, threshold], 220, true);
+    chart(section, svc, "Anomaly grade (highest container per step; 0 = normal, above 0 = anomalous)",
+      [{ label: "max grade", stroke: "#d62728", width: 1.5 }],
+      [svc.x, svc.maxGrade], 180, true, function (o) { o.scales.y = { range: [0, 1] }; });
     svc.metrics.forEach(function (m) {
-      var series = svc.containers.map(function (c, i) { return { label: c, stroke: palette[i % palette.length], width: 1 }; });
-      chart(section, svc, m.name + " (" + m.role + ")", series, [svc.x].concat(m.series), 170, false);
+      var series = [], data = [svc.x], bands = [];
+      m.bands.forEach(function (b) {
+        var hi = series.length + 1;
+        series.push({ label: "expected " + (b.containerName || "containers") + " (high)", stroke: "rgba(0,0,0,0.25)", width: 1 });
+        series.push({ label: "expected " + (b.containerName || "containers") + " (low)", stroke: "rgba(0,0,0,0.25)", width: 1 });
+        data.push(b.hi, b.lo);
+        bands.push({ series: [hi, hi + 1], fill: "rgba(0,0,0,0.07)" });
+      });
+      svc.containers.forEach(function (c, i) { series.push({ label: c, stroke: palette[i % palette.length], width: 1 }); });
+      data = data.concat(m.series);
+      chart(section, svc, m.name + (m.unit ? " [" + m.unit + "]" : "") + " (" + m.role + "; grey: expected band per container name)", series, data, 170, false,
+        function (o) { o.bands = bands; });
     });
     // Everything that happened, in time order (UTC).
     var items = svc.scaling.map(function (s) { return { at: s.at, text: "scaling: " + s.label }; })

@@ -1,6 +1,6 @@
 import type { FeatureSet } from "../../runtime/features/featureSet";
 import type { FeatureRow, IncidentEvent, ScalingDecision } from "../../runtime/types";
-import type { ScoredStep } from "../replay/ScoreRecorder";
+import type { DetectedStep } from "../replay/DetectionRecorder";
 import { timeSpan } from "../timeSpan";
 
 /** A known-anomalous window (injected by the simulator, or labelled by a person). Epoch ms, end exclusive. */
@@ -27,9 +27,9 @@ export interface ReportInput {
   /** One line under the title (data source, model, period). */
   readonly subtitle: string;
   readonly featureSet: FeatureSet;
-  readonly threshold: number;
   readonly rows: readonly FeatureRow[];
-  readonly scores: readonly ScoredStep[];
+  /** Every detection of the run (what the detect handler's detector said per container and step). */
+  readonly detections: readonly DetectedStep[];
   readonly events: readonly IncidentEvent[];
   readonly scaling: readonly ReportScalingAction[];
   readonly truth?: readonly TruthWindow[];
@@ -47,8 +47,15 @@ export interface ChartWindow {
 export interface MetricChart {
   readonly name: string;
   readonly role: string;
+  /** Unit of the values, when the feature set names one. */
+  readonly unit?: string;
   /** One series per container (null where the container has no value in the bucket). */
   readonly series: (number | null)[][];
+  /**
+   * The expected band per container name (replica group): the lowest expected − 3·spread and the highest
+   * expected + 3·spread of its containers in the bucket, as the detector saw them.
+   */
+  readonly bands: readonly { readonly containerName: string; readonly lo: (number | null)[]; readonly hi: (number | null)[] }[];
 }
 
 export interface ServiceCharts {
@@ -59,8 +66,8 @@ export interface ServiceCharts {
   /** Bucket width in seconds (the step when nothing was downsampled). */
   readonly bucketSeconds: number;
   readonly metrics: readonly MetricChart[];
-  /** Highest container score per bucket (the value the threshold is compared with). */
-  readonly maxScore: readonly (number | null)[];
+  /** Highest container anomaly grade per bucket (0 = normal, > 0 anomalous, up to 1). */
+  readonly maxGrade: readonly (number | null)[];
   readonly incidents: readonly ChartWindow[];
   readonly truth: readonly ChartWindow[];
   readonly scaling: readonly { readonly at: number; readonly label: string }[];
@@ -84,7 +91,6 @@ export interface ServiceSummary {
 export interface ReportModel {
   readonly title: string;
   readonly subtitle: string;
-  readonly threshold: number;
   readonly summary: readonly ServiceSummary[];
   readonly services: readonly ServiceCharts[];
 }
@@ -92,8 +98,8 @@ export interface ReportModel {
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
 /**
- * Turns a run into what the report draws: per service, metrics per container and the highest score per
- * step, downsampled for display only (min and max per bucket, so a one-minute spike stays visible); incident
+ * Turns a run into what the report draws: per service, metrics per container with the detector's expected band
+ * per container name, and the highest anomaly grade per step, downsampled for display only (min and max per bucket, so a one-minute spike stays visible); incident
  * and truth windows; scaling actions; and the summary table. Pure.
  */
 export function buildReportModel(input: ReportInput): ReportModel {
@@ -104,7 +110,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const summary: ServiceSummary[] = [];
   for (const service of services) {
     const rows = input.rows.filter((r) => r.service === service);
-    const scores = input.scores.filter((s) => s.service === service);
+    const detections = input.detections.filter((s) => s.service === service);
     const span = timeSpan(rows);
     const from = span.first;
     const to = span.last + stepMs;
@@ -143,19 +149,41 @@ export function buildReportModel(input: ReportInput): ReportModel {
         if (v < e.lo[b]) e.lo[b] = v;
         if (v > e.hi[b]) e.hi[b] = v;
       }
-      return { name: m.name, role: m.role, series: env.map(toSeries) };
+      const names = [...new Set(detections.map((d) => d.containerName))].sort();
+      const bands = names.map((containerName) => {
+        const lo = new Float64Array(buckets).fill(Infinity);
+        const hi = new Float64Array(buckets).fill(-Infinity);
+        for (const d of detections) {
+          if (d.containerName !== containerName) continue;
+          const b = bucketOf(d.timestamp);
+          if (b < 0 || b >= buckets) continue;
+          lo[b] = Math.min(lo[b], d.expected[mi] - 3 * d.spread[mi]);
+          hi[b] = Math.max(hi[b], d.expected[mi] + 3 * d.spread[mi]);
+        }
+        const flat = (a: Float64Array, empty: number) => {
+          const out: (number | null)[] = [];
+          for (let b = 0; b < buckets; b++) {
+            const v = a[b] === empty ? null : round(a[b]);
+            out.push(v);
+            if (downsampled) out.push(v);
+          }
+          return out;
+        };
+        return { containerName, lo: flat(lo, Infinity), hi: flat(hi, -Infinity) };
+      });
+      return { name: m.name, role: m.role, ...(m.unit !== undefined ? { unit: m.unit } : {}), series: env.map(toSeries), bands };
     });
-    // The highest container score per bucket: both points carry the max, so the line never hides a peak.
-    const scoreMax = new Float64Array(buckets).fill(-Infinity);
-    for (const s of scores) {
-      const b = bucketOf(s.timestamp);
-      if (b >= 0 && b < buckets && s.score > scoreMax[b]) scoreMax[b] = s.score;
+    // The highest container grade per bucket: both points carry the max, so the line never hides a peak.
+    const gradeMax = new Float64Array(buckets).fill(-Infinity);
+    for (const d of detections) {
+      const b = bucketOf(d.timestamp);
+      if (b >= 0 && b < buckets && d.grade > gradeMax[b]) gradeMax[b] = d.grade;
     }
-    const maxScore: (number | null)[] = [];
+    const maxGrade: (number | null)[] = [];
     for (let b = 0; b < buckets; b++) {
-      const v = scoreMax[b] === -Infinity ? null : round(scoreMax[b]);
-      maxScore.push(v);
-      if (downsampled) maxScore.push(v);
+      const v = gradeMax[b] === -Infinity ? null : round(gradeMax[b]);
+      maxGrade.push(v);
+      if (downsampled) maxGrade.push(v);
     }
 
     const serviceEvents = input.events.filter((e) => e.incident.service === service);
@@ -175,7 +203,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       x,
       bucketSeconds: bucketMs / 1000,
       metrics,
-      maxScore,
+      maxGrade,
       incidents,
       truth: truth.map((t) => ({ from: t.start / 1000, to: t.end / 1000, label: `${t.kind}${t.container ? ` on ${t.container}` : ""}` })),
       scaling: scaling.map((s) => ({ at: s.at / 1000, label: `${s.decision.action} ${s.decision.fromTasks}→${s.decision.toTasks}${s.applied ? "" : " (failed)"}` })),
@@ -185,8 +213,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
       containers: containers.length,
       from: iso(from),
       to: iso(to),
-      scored: scores.length,
-      anomalies: scores.filter((s) => s.score > input.threshold).length,
+      scored: detections.length,
+      anomalies: detections.filter((d) => d.grade > 0).length,
       incidents: lastOf.size,
       kinds: [...new Set([...lastOf.values()].map((e) => e.incident.kind))].join(", ") || "-",
       alerts: serviceEvents.length,
@@ -194,7 +222,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       truthDetected: input.truth ? `${detected}/${truth.length}` : "-",
     });
   }
-  return { title: input.title, subtitle: input.subtitle, threshold: input.threshold, summary, services: charts };
+  return { title: input.title, subtitle: input.subtitle, summary, services: charts };
 }
 
 /** Four significant digits: enough to draw, a third of the bytes of full precision. */

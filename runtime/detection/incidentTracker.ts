@@ -1,24 +1,20 @@
-import type { FeatureSet } from "../features/featureSet";
-import type { Normalisation } from "../features/normalisation";
 import type { Anomaly, Incident, MetricAttribution } from "../types";
 import { classifyIncident, type MetricEvidence } from "./classifyIncident";
 
-/** How anomalies become incidents. */
+/**
+ * How a service's container anomalies become incidents. Whether a container alerts is the detector's decision
+ * (its confirmation, repeat and recurrence rules); the tracker groups the alerts and anomalous steps of a
+ * service's containers into one incident at a time, names it, and decides when it is over.
+ */
 export interface IncidentSettings {
-  /**
-   * An incident opens when one container was anomalous in at least `confirmMinSteps` of the last
-   * `confirmWindowSteps` steps. Counting per container (not per service) keeps the chance of a false
-   * incident from growing with the number of containers.
-   */
-  readonly confirmWindowSteps: number;
-  readonly confirmMinSteps: number;
-  /** ...and when the strongest of that container's anomalies in the window reached at least this grade. */
+  /** An incident opens at a container's alert whose grade is at least this. */
   readonly minOpenGrade: number;
   /**
-   * An open incident stays active at a step when one container was anomalous in at least this many of the
-   * last `confirmWindowSteps` steps; scattered single anomalies (the tail of the score distribution) do not
-   * keep an incident alive.
+   * An open incident stays active at a step when one container was anomalous in at least `continueMinSteps`
+   * of the last `activityWindowSteps` steps; scattered single anomalies (the tail of the score distribution)
+   * do not keep an incident alive.
    */
+  readonly activityWindowSteps: number;
   readonly continueMinSteps: number;
   /** An open incident resolves after this many consecutive inactive steps. */
   readonly resolveAfterQuietSteps: number;
@@ -26,10 +22,11 @@ export interface IncidentSettings {
   readonly updateMinIntervalMs: number;
 }
 
-export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = { confirmWindowSteps: 6, confirmMinSteps: 5, minOpenGrade: 0, continueMinSteps: 2, resolveAfterQuietSteps: 10, updateMinIntervalMs: 15 * 60_000 };
+export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = { minOpenGrade: 0, activityWindowSteps: 6, continueMinSteps: 2, resolveAfterQuietSteps: 10, updateMinIntervalMs: 15 * 60_000 };
 
 interface Evidence {
   role: MetricEvidence["role"];
+  unit?: string;
   share: number;
   extremeZ: number;
   extremeValue: number;
@@ -38,7 +35,7 @@ interface Evidence {
 
 /** The persisted state of one service's incident tracking (plain JSON). */
 export interface IncidentTrackerState {
-  /** The last `confirmWindowSteps` scored steps, oldest first, with their anomalies. */
+  /** The last `activityWindowSteps` steps, oldest first, with their anomalies. */
   recent: { timestamp: number; anomalies: Anomaly[] }[];
   open?: {
     incident: Incident;
@@ -58,9 +55,12 @@ export const emptyTrackerState = (): IncidentTrackerState => ({ recent: [] });
 /** One scored step of one service. */
 export interface ScoredStep {
   readonly timestamp: number;
+  /** The step's anomalous containers (grade > 0) and alerts. */
   readonly anomalies: readonly Anomaly[];
   /** Containers that were scored at this step (for "how much of the service is affected"). */
   readonly containers: number;
+  /** The same by container name (replica group): how much of the affected group is affected. */
+  readonly containersByName?: Readonly<Record<string, number>>;
 }
 
 export interface TrackerEvent {
@@ -71,12 +71,12 @@ export interface TrackerEvent {
 
 /**
  * Advances one service's incident tracking by one scored step. Pure: returns the new state and the events
- * (open / update / resolve) to alert on. Consecutive anomalous minutes belong to one incident; single
- * blips are suppressed by the confirmation window.
+ * (open / update / resolve) to alert on. An incident opens at a container's alert; while it is open every
+ * anomalous container joins it; it resolves after `resolveAfterQuietSteps` inactive steps.
  */
-export function trackStep(state: IncidentTrackerState, step: ScoredStep, settings: IncidentSettings, fs: FeatureSet, norm: Normalisation): { state: IncidentTrackerState; events: TrackerEvent[] } {
+export function trackStep(state: IncidentTrackerState, step: ScoredStep, settings: IncidentSettings): { state: IncidentTrackerState; events: TrackerEvent[] } {
   const events: TrackerEvent[] = [];
-  const recent = [...state.recent, { timestamp: step.timestamp, anomalies: [...step.anomalies] }].slice(-settings.confirmWindowSteps);
+  const recent = [...state.recent, { timestamp: step.timestamp, anomalies: [...step.anomalies] }].slice(-settings.activityWindowSteps);
   let open = state.open ? { ...state.open, evidence: { ...state.open.evidence } } : undefined;
   let lastResolved = state.lastResolved;
 
@@ -84,7 +84,7 @@ export function trackStep(state: IncidentTrackerState, step: ScoredStep, setting
   // if the new anomalies would turn it into a specific kind, close it; the new problem opens on its own
   // confirmation (at once if the recent window already confirms it).
   if (open && open.incident.kind === "unknown" && step.anomalies.length > 0) {
-    const probe = absorb({ ...open.incident }, cloneEvidence(open.evidence), step.anomalies, step.containers, fs, norm);
+    const probe = absorb({ ...open.incident }, cloneEvidence(open.evidence), step.anomalies, step);
     if (probe.kind !== "unknown") {
       const resolved: Incident = { ...open.incident, status: "resolved", resolvedAt: step.timestamp };
       events.push({ type: "resolve", incident: resolved, at: step.timestamp });
@@ -94,10 +94,10 @@ export function trackStep(state: IncidentTrackerState, step: ScoredStep, setting
   }
 
   if (!open) {
-    open = openFrom(recent, step, settings, fs, norm);
+    open = openFrom(recent, step, settings);
     if (open) events.push({ type: "open", incident: open.incident, at: step.timestamp });
-  } else if (step.anomalies.length > 0 && confirmedContainers(recent, settings.continueMinSteps, 0).size > 0) {
-    const incident = absorb({ ...open.incident, lastAnomalyAt: step.timestamp }, open.evidence, step.anomalies, step.containers, fs, norm);
+  } else if (step.anomalies.length > 0 && (step.anomalies.some((a) => a.alert) || activeContainers(recent, settings.continueMinSteps).size > 0)) {
+    const incident = absorb({ ...open.incident, lastAnomalyAt: step.timestamp }, open.evidence, step.anomalies, step);
     open = { ...open, incident, quietSteps: 0 };
     const changed = incident.kind !== open.lastEventKind || incident.containers.length > open.lastEventContainers || incident.peakGrade >= open.lastEventGrade + 0.25;
     if (changed && step.timestamp - open.lastEventAt >= settings.updateMinIntervalMs) {
@@ -111,7 +111,7 @@ export function trackStep(state: IncidentTrackerState, step: ScoredStep, setting
       events.push({ type: "resolve", incident: resolved, at: step.timestamp });
       lastResolved = resolved;
       open = undefined;
-      // Start confirmation afresh so the tail of this incident cannot re-open it at once.
+      // Start afresh so the tail of this incident cannot keep a new one alive.
       recent.length = 0;
     }
   }
@@ -124,74 +124,82 @@ function cloneEvidence(e: Record<string, Evidence>): Record<string, Evidence> {
 
 type OpenState = NonNullable<IncidentTrackerState["open"]>;
 
-/** A new incident from the recent window, if one container's anomalies confirm it. */
-function openFrom(recent: IncidentTrackerState["recent"], step: ScoredStep, settings: IncidentSettings, fs: FeatureSet, norm: Normalisation): OpenState | undefined {
-  if (confirmedContainers(recent, settings.confirmMinSteps, settings.minOpenGrade).size === 0) return undefined;
-  const anomalous = recent.filter((r) => r.anomalies.length > 0);
-  const all = anomalous.flatMap((r) => r.anomalies);
-  const first = all[0];
+/**
+ * A new incident when a container alerts at this step (with at least `minOpenGrade`): it starts at the first
+ * anomalous step of the alerting containers within the recent window (the detector may have confirmed over
+ * several steps), and takes in every anomaly of the recent window.
+ */
+function openFrom(recent: IncidentTrackerState["recent"], step: ScoredStep, settings: IncidentSettings): OpenState | undefined {
+  const alerting = new Set(step.anomalies.filter((a) => a.alert && a.grade >= settings.minOpenGrade).map((a) => a.container));
+  if (alerting.size === 0) return undefined;
+  const all = recent.flatMap((r) => r.anomalies);
+  const first = all.find((a) => alerting.has(a.container)) as Anomaly;
   const evidence: Record<string, Evidence> = {};
   let incident: Incident = {
-    id: `${first.service}:${new Date(anomalous[0].timestamp).toISOString()}`,
+    id: `${first.service}:${new Date(first.timestamp).toISOString()}`,
     service: first.service,
     status: "open",
     kind: "unknown",
-    start: anomalous[0].timestamp,
+    start: first.timestamp,
     lastAnomalyAt: step.timestamp,
     containers: [],
+    containerNames: [],
     anomalyCount: 0,
     peakScore: 0,
     peakGrade: 0,
     threshold: first.threshold,
     topMetrics: [],
   };
-  incident = absorb(incident, evidence, all, step.containers, fs, norm);
+  incident = absorb(incident, evidence, all.filter((a) => a.timestamp >= first.timestamp), step);
   return { incident, evidence, quietSteps: 0, lastEventAt: step.timestamp, lastEventKind: incident.kind, lastEventContainers: incident.containers.length, lastEventGrade: incident.peakGrade };
 }
 
-/** Containers anomalous in at least `minSteps` of the recent steps, with an anomaly of at least `minGrade`. */
-function confirmedContainers(recent: IncidentTrackerState["recent"], minSteps: number, minGrade: number): Set<string> {
+/** Containers anomalous in at least `minSteps` of the recent steps. */
+function activeContainers(recent: IncidentTrackerState["recent"], minSteps: number): Set<string> {
   const steps = new Map<string, number>();
-  const peak = new Map<string, number>();
   for (const r of recent) {
     const seen = new Set<string>();
     for (const a of r.anomalies) {
       if (!seen.has(a.container)) steps.set(a.container, (steps.get(a.container) ?? 0) + 1);
       seen.add(a.container);
-      peak.set(a.container, Math.max(peak.get(a.container) ?? 0, a.grade));
     }
   }
   const out = new Set<string>();
-  for (const [c, n] of steps) if (n >= minSteps && (peak.get(c) ?? 0) >= minGrade) out.add(c);
+  for (const [c, n] of steps) if (n >= minSteps) out.add(c);
   return out;
 }
 
-function absorb(incident: Incident, evidence: Record<string, Evidence>, anomalies: readonly Anomaly[], scoredContainers: number, fs: FeatureSet, norm: Normalisation): Incident {
+function absorb(incident: Incident, evidence: Record<string, Evidence>, anomalies: readonly Anomaly[], step: ScoredStep): Incident {
   const containers = new Set(incident.containers);
+  const names = new Set(incident.containerNames);
+  for (const a of anomalies) names.add(a.containerName);
   let { peakScore, peakGrade } = incident;
   for (const a of anomalies) {
     containers.add(a.container);
     peakScore = Math.max(peakScore, a.score);
     peakGrade = Math.max(peakGrade, a.grade);
     for (const attr of a.attribution) {
-      const m = fs.metrics.findIndex((s) => s.name === attr.metric);
-      const z = m >= 0 ? (attr.value - norm.mean[m]) / norm.std[m] : 0;
+      const z = attr.deviation;
       const e = evidence[attr.metric];
-      if (!e) evidence[attr.metric] = { role: attr.role, share: attr.share, extremeZ: z, extremeValue: attr.value, expected: attr.expected };
+      if (!e) evidence[attr.metric] = { role: attr.role, ...(attr.unit !== undefined ? { unit: attr.unit } : {}), share: attr.share, extremeZ: z, extremeValue: attr.value, expected: attr.expected };
       else {
         e.share += attr.share;
         if (Math.abs(z) > Math.abs(e.extremeZ)) {
           e.extremeZ = z;
           e.extremeValue = attr.value;
+          e.expected = attr.expected;
         }
       }
     }
   }
   const total = Object.values(evidence).reduce((s, e) => s + e.share, 0);
   const topMetrics: MetricAttribution[] = Object.entries(evidence)
-    .map(([metric, e]) => ({ metric, role: e.role, share: total > 0 ? e.share / total : 0, value: e.extremeValue, expected: e.expected }))
+    .map(([metric, e]) => ({ metric, role: e.role, ...(e.unit !== undefined ? { unit: e.unit } : {}), share: total > 0 ? e.share / total : 0, value: e.extremeValue, expected: e.expected, deviation: e.extremeZ }))
     .sort((a, b) => b.share - a.share)
     .slice(0, 5);
-  const kind = classifyIncident(Object.values(evidence), containers.size, Math.max(scoredContainers, containers.size));
-  return { ...incident, kind, containers: [...containers].sort(), anomalyCount: incident.anomalyCount + anomalies.length, peakScore, peakGrade, topMetrics };
+  // How much of the affected containers' groups is affected: a sidecar's replicas do not dilute the app's.
+  const byName = step.containersByName;
+  const scored = byName ? [...names].reduce((sum, n) => sum + (byName[n] ?? 0), 0) : step.containers;
+  const kind = classifyIncident(Object.values(evidence), containers.size, Math.max(scored, containers.size));
+  return { ...incident, kind, containers: [...containers].sort(), containerNames: [...names].sort(), anomalyCount: incident.anomalyCount + anomalies.length, peakScore, peakGrade, topMetrics };
 }

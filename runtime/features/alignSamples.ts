@@ -54,6 +54,8 @@ export function alignSamples(samples: readonly MetricSample[], fs: FeatureSet, r
   const seen = new Set<string>();
   /** key service\0container -> step -> [sum per metric, count per metric] */
   const buckets = new Map<string, Map<number, { sum: Float64Array; count: Uint32Array }>>();
+  /** key service\0container -> the container's name (its replica group), as its first sample gives it */
+  const names = new Map<string, string>();
 
   for (const s of samples) {
     if (typeof s.value !== "number" || !Number.isFinite(s.value)) {
@@ -82,6 +84,7 @@ export function alignSamples(samples: readonly MetricSample[], fs: FeatureSet, r
     const step = Math.floor(s.timestamp / stepMs) * stepMs;
     if (range && (step < range.from || step >= range.to)) continue;
     const ck = `${s.service}\u0000${s.container}`;
+    if (s.containerName !== undefined && !names.has(ck)) names.set(ck, s.containerName);
     let byStep = buckets.get(ck);
     if (!byStep) buckets.set(ck, (byStep = new Map()));
     let b = byStep.get(step);
@@ -113,7 +116,8 @@ export function alignSamples(samples: readonly MetricSample[], fs: FeatureSet, r
       const values = grid.map((col) => col[i]);
       const gap = values.some((v) => Number.isNaN(v));
       if (gap) gapRows++;
-      rows.push({ service, container, timestamp: first + i * stepMs, values, filled: filledAt[i], gap });
+      const containerName = names.get(ck);
+      rows.push({ service, container, ...(containerName !== undefined ? { containerName } : {}), timestamp: first + i * stepMs, values, filled: filledAt[i], gap });
     }
   }
   rows.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : a.container < b.container ? -1 : a.container > b.container ? 1 : a.timestamp - b.timestamp));

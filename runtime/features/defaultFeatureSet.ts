@@ -7,17 +7,17 @@ import type { FeatureSet } from "./featureSet";
  */
 export const DEFAULT_FEATURE_SET: FeatureSet = {
   metrics: [
-    { name: "container.cpu.utilized", role: "cpu" },
-    { name: "container.memory.utilized", role: "memory" },
-    { name: "container.network.rate.rx", role: "network-rx" },
-    { name: "container.network.rate.tx", role: "network-tx" },
-    { name: "container.restarts", role: "restarts" },
-    { name: "container.cpu.throttled", role: "throttling" },
-    { name: "http.server.latency.p95", role: "latency" },
+    { name: "container.cpu.utilized", unit: "%", role: "cpu" },
+    { name: "container.memory.utilized", unit: "MiB", role: "memory" },
+    { name: "container.network.rate.rx", unit: "bytes/s", role: "network-rx" },
+    { name: "container.network.rate.tx", unit: "bytes/s", role: "network-tx" },
+    { name: "container.restarts", unit: "count", role: "restarts" },
+    { name: "container.cpu.throttled", unit: "%", role: "throttling" },
+    { name: "http.server.latency.p95", unit: "ms", role: "latency" },
   ],
   stepSeconds: 60,
   maxFillSteps: 3,
-  // 1: temporal context comes from the incident confirmation window. With k > 1 one noisy row sits in
-  // k consecutive vectors and confirms itself (measured: 3× the false alerts on the demo at shingle 3).
+  // 1: temporal context comes from the detector's confirmation of alerts. With k > 1 one noisy row sits in
+  // k consecutive vectors and confirms itself.
   shingleSize: 1,
 };

@@ -7,9 +7,11 @@ import { CadError } from "../errors/CadError";
  *
  * Format (RFC 4180, `\n` line ends, a header line first):
  *
- *     timestamp,service,container,<metric 1>,<metric 2>,...
- *     2026-11-25T01:00:00.000Z,checkout,9f3c…,12.5,,1048576
+ *     timestamp,service,container[,container_name],<metric 1>,<metric 2>,...
+ *     2026-11-25T01:00:00.000Z,checkout,9f3c…/app,app,12.5,,1048576
  *
+ * - `container_name` (optional): the container's name in its task (the replica group the detector learns
+ *   per); written when any row has one, read when present.
  * - `timestamp`: the step start as ISO-8601 UTC (`Z`), a multiple of the feature set's step.
  * - metric columns in the feature set's order; values are raw (not normalised) and written with full
  *   precision (`String(number)`), so a parse gives back exactly the numbers written.
@@ -19,6 +21,8 @@ import { CadError } from "../errors/CadError";
 
 /** Column names before the metric columns, in order. */
 export const FEATURE_CSV_KEY_COLUMNS = ["timestamp", "service", "container"] as const;
+/** The optional column after the key columns: the container's name (replica group). */
+export const FEATURE_CSV_NAME_COLUMN = "container_name";
 
 /** Thrown for CSV that does not match the format; the message names the file, line and column. */
 export class FeatureCsvError extends CadError {
@@ -31,9 +35,9 @@ export class FeatureCsvError extends CadError {
   }
 }
 
-/** The header line's cells for `fs`. */
-export function featureCsvHeader(fs: FeatureSet): string[] {
-  return [...FEATURE_CSV_KEY_COLUMNS, ...fs.metrics.map((m) => m.name)];
+/** The header line's cells for `fs` (with the container-name column when `withName`). */
+export function featureCsvHeader(fs: FeatureSet, withName = false): string[] {
+  return [...FEATURE_CSV_KEY_COLUMNS, ...(withName ? [FEATURE_CSV_NAME_COLUMN] : []), ...fs.metrics.map((m) => m.name)];
 }
 
 /**
@@ -43,12 +47,14 @@ export function featureCsvHeader(fs: FeatureSet): string[] {
  */
 export function formatFeatureRowsCsv(rows: readonly FeatureRow[], fs: FeatureSet): string {
   const n = fs.metrics.length;
-  const lines = [featureCsvHeader(fs).map(quoteCell).join(",")];
+  const withName = rows.some((r) => r.containerName !== undefined);
+  const lines = [featureCsvHeader(fs, withName).map(quoteCell).join(",")];
   rows.forEach((row, i) => {
     if (row.values.length !== n) {
       throw new Error(`feature row ${i} (${row.service}/${row.container}) has ${row.values.length} values, the feature set has ${n} metrics`);
     }
     const cells = [new Date(row.timestamp).toISOString(), quoteCell(row.service), quoteCell(row.container)];
+    if (withName) cells.push(quoteCell(row.containerName ?? ""));
     row.values.forEach((v, m) => {
       if (Number.isNaN(v)) cells.push("");
       else if (!Number.isFinite(v)) throw new Error(`feature row ${i} (${row.service}/${row.container}): ${fs.metrics[m].name} is ${v}; only finite numbers or NaN (missing) can be written`);
@@ -76,7 +82,8 @@ export function parseFeatureRowsCsv(text: string, fs: FeatureSet, fileName: stri
   const records = splitCsv(text, fileName);
   if (records.length === 0) throw new FeatureCsvError(fileName, 1, `empty file: expected the header "${featureCsvHeader(fs).join(",")}"`);
   const [header, ...body] = records;
-  const expected = featureCsvHeader(fs);
+  const withName = header.cells.includes(FEATURE_CSV_NAME_COLUMN);
+  const expected = featureCsvHeader(fs, withName);
   const position = new Map<string, number>();
   header.cells.forEach((name, i) => {
     if (position.has(name)) throw new FeatureCsvError(fileName, header.line, `column "${name}" appears twice in the header`);
@@ -120,13 +127,14 @@ export function parseFeatureRowsCsv(text: string, fs: FeatureSet, fileName: stri
       return v;
     });
 
+    const containerName = withName ? at(FEATURE_CSV_NAME_COLUMN) : undefined;
     const key = `${service}\u0000${container}\u0000${timestamp}`;
     const firstLine = seen.get(key);
     if (firstLine !== undefined) {
       throw new FeatureCsvError(fileName, line, `duplicate row: ${service}/${container} at ${at("timestamp")} already appears on line ${firstLine}`);
     }
     seen.set(key, line);
-    rows.push({ service, container, timestamp, values, filled: 0, gap: values.some((v) => Number.isNaN(v)) });
+    rows.push({ service, container, ...(containerName !== undefined ? { containerName } : {}), timestamp, values, filled: 0, gap: values.some((v) => Number.isNaN(v)) });
   }
   return rows;
 }

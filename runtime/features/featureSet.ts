@@ -5,6 +5,8 @@ export interface MetricSpec {
   /** Name exactly as the metric sources report it. */
   readonly name: string;
   readonly role: MetricRole;
+  /** Unit of the values as the sources report them ("%", "MiB", "bytes/s", "ms", "count"), shown in alerts and reports. */
+  readonly unit?: string;
 }
 
 /**
@@ -33,6 +35,7 @@ export function validateFeatureSet(fs: FeatureSet, where = "feature set"): Featu
     if (seen.has(m.name)) throw new Error(`${where}: metric "${m.name}" is listed twice`);
     seen.add(m.name);
     if (!ROLES.includes(m.role)) throw new Error(`${where}: metrics[${i}].role is "${String(m.role)}", expected one of ${ROLES.join(", ")}`);
+    if (m.unit !== undefined && (typeof m.unit !== "string" || m.unit.length > 16)) throw new Error(`${where}: metrics[${i}].unit must be a short string (at most 16 characters), got ${JSON.stringify(m.unit)}`);
   });
   if (!Number.isInteger(fs.stepSeconds) || fs.stepSeconds <= 0) throw new Error(`${where}: "stepSeconds" must be a positive integer, got ${String(fs.stepSeconds)}`);
   if (!Number.isInteger(fs.maxFillSteps) || fs.maxFillSteps < 0) throw new Error(`${where}: "maxFillSteps" must be an integer >= 0, got ${String(fs.maxFillSteps)}`);

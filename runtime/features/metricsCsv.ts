@@ -10,7 +10,8 @@ import { FeatureCsvError, splitCsv } from "./featureRowCsv";
  * - **Splunk CSV exports** of either layout: the time column is `_time` (ISO-8601 with an offset, or epoch
  *   seconds), and Splunk's other internal columns (`_span`, `_spandays`, … any name starting with `_`) are ignored.
  *
- * Columns may come in any order. Pure: no file access; `fileName` is only used in error messages.
+ * Both layouts may carry a `container_name` column (the container's name in its task: the replica group the
+ * detector learns per). Columns may come in any order. Pure: no file access; `fileName` is only used in error messages.
  */
 export type MetricsCsvLayout = "feature-rows" | "long";
 
@@ -72,7 +73,8 @@ export function parseMetricsCsv(text: string, fileName: string, opts: MetricsCsv
     for (const c of LONG_COLUMNS) if (!position.has(c)) throw new FeatureCsvError(fileName, header.line, `long format needs both "metric" and "value" columns; "${c}" is missing`);
   }
   const known = new Set(opts.knownMetrics);
-  const keyColumns = new Set([timeColumn, "service", "container", ...(layout === "long" ? LONG_COLUMNS : [])]);
+  const withName = position.has("container_name");
+  const keyColumns = new Set([timeColumn, "service", "container", ...(withName ? ["container_name"] : []), ...(layout === "long" ? LONG_COLUMNS : [])]);
   const metricColumns: { name: string; index: number }[] = [];
   header.cells.forEach((raw, i) => {
     const name = raw.trim();
@@ -104,6 +106,7 @@ export function parseMetricsCsv(text: string, fileName: string, opts: MetricsCsv
     const container = at("container");
     if (service === "") throw new FeatureCsvError(fileName, line, `${where("service")} is empty`);
     if (container === "") throw new FeatureCsvError(fileName, line, `${where("container")} is empty`);
+    const named = withName ? { containerName: at("container_name") } : {};
     const value = (cell: string, column: string): number | undefined => {
       if (cell === "") {
         emptyCells++;
@@ -122,11 +125,11 @@ export function parseMetricsCsv(text: string, fileName: string, opts: MetricsCsv
         seenMetric.add(metric);
         metrics.push(metric);
       }
-      samples.push({ service, container, metric, timestamp, value: v, source });
+      samples.push({ service, container, ...named, metric, timestamp, value: v, source });
     } else {
       for (const m of metricColumns) {
         const v = value(cells[m.index].trim(), m.name);
-        if (v !== undefined) samples.push({ service, container, metric: m.name, timestamp, value: v, source });
+        if (v !== undefined) samples.push({ service, container, ...named, metric: m.name, timestamp, value: v, source });
       }
     }
   }

@@ -1,30 +1,24 @@
-import { alignSamples } from "../features/alignSamples";
 import { featureSetDifferences, type FeatureSet } from "../features/featureSet";
-import type { Normalisation } from "../features/normalisation";
-import { toVectors } from "../features/toVectors";
-import { attributeAnomaly } from "../detection/attributeAnomaly";
 import { decideScaling, validateScalingPolicy, type ScalingPolicy } from "../detection/decideScaling";
-import { DEFAULT_INCIDENT_SETTINGS, trackStep, type IncidentSettings, type TrackerEvent } from "../detection/incidentTracker";
+import { DEFAULT_INCIDENT_SETTINGS, type IncidentSettings } from "../detection/incidentTracker";
 import { healthMetrics, modelHealth, type ModelHealth } from "../detection/modelHealth";
-import { gradeOf, type ScoreStats } from "../model/scoreThreshold";
+import { DEFAULT_GROUP_TTL_MS, DEFAULT_REPLICA_TTL_MS } from "../detection/serviceDetector";
 import type { AlertSink, Clock, Log, MetricSource, RunMetrics, Scaler, Scorer, StateStore } from "../ports";
-import type { Anomaly, IncidentEvent, ScalingDecision } from "../types";
-import { detectorStateKey, initialDetectorState, type ServiceDetectorState } from "./detectorState";
+import type { Anomaly, Incident, IncidentEvent, ScalingDecision } from "../types";
+import type { DetectionModel } from "./detectionModel";
+import { detectorStateKey, encodeDetector, encodeServiceState, type ServiceState } from "./detectorState";
+import { detectWindow, type ObservedStep } from "./detectWindow";
+import { detectorConfig, loadServiceState, type LiveDetector } from "./serviceStateLoader";
+import type { TrackerEvent } from "../detection/incidentTracker";
 import { CadError } from "../errors/CadError";
+
+export type { DetectionModel } from "./detectionModel";
+export type { ObservedStep } from "./detectWindow";
 
 /** One watched service and the bounds within which it may be scaled. */
 export interface WatchedService {
   readonly name: string;
   readonly scaling: ScalingPolicy;
-}
-
-/** The parts of a trained model the handler needs (a ModelBundle satisfies it). */
-export interface DetectionModel {
-  readonly featureSet: FeatureSet;
-  readonly normalisation: Normalisation;
-  readonly scoreStats: ScoreStats;
-  /** Share of training vectors above the threshold; when set, runs report their anomaly rate relative to it. */
-  readonly expectedAnomalyRate?: number;
 }
 
 export interface DetectSettings {
@@ -35,14 +29,26 @@ export interface DetectSettings {
   /** Newest steps left unscored because sources may still be ingesting them. */
   readonly ingestDelaySteps: number;
   readonly incidents: IncidentSettings;
+  /** A container unseen for this long is forgotten by the detector (its shingle and alert bookkeeping), ms. */
+  readonly replicaTtlMs: number;
+  /** A container name unseen for this long is forgotten (its whole model), ms. */
+  readonly groupTtlMs: number;
 }
 
-export const DEFAULT_DETECT_SETTINGS: DetectSettings = { firstRunSteps: 10, maxLagSteps: 180, ingestDelaySteps: 1, incidents: DEFAULT_INCIDENT_SETTINGS };
+export const DEFAULT_DETECT_SETTINGS: DetectSettings = {
+  firstRunSteps: 10,
+  maxLagSteps: 180,
+  ingestDelaySteps: 1,
+  incidents: DEFAULT_INCIDENT_SETTINGS,
+  replicaTtlMs: DEFAULT_REPLICA_TTL_MS,
+  groupTtlMs: DEFAULT_GROUP_TTL_MS,
+};
 
 export interface DetectHandlerDeps {
   readonly services: readonly WatchedService[];
   readonly source: MetricSource;
-  readonly scorer: Scorer;
+  /** The SageMaker endpoint (or a stand-in): needed when the model's scorer is `sagemaker`, unused otherwise. */
+  readonly scorer?: Scorer;
   readonly model: DetectionModel;
   /** The feature set the deployment is configured with; must equal the model's. */
   readonly featureSet?: FeatureSet;
@@ -54,6 +60,8 @@ export interface DetectHandlerDeps {
   /** Counters and timings of each run (CloudWatch EMF in the Lambda); optional locally. */
   readonly metrics?: RunMetrics;
   readonly settings?: Partial<DetectSettings>;
+  /** Receives every scored step's rows and detections (reports, replays); optional. */
+  readonly observe?: (step: ObservedStep) => void;
 }
 
 export interface ServiceRunSummary {
@@ -86,8 +94,8 @@ export class DetectRunError extends CadError {
 }
 
 /**
- * The detect handler: for each service, score the steps since the last run, turn anomalies into incidents,
- * decide and apply scaling, alert, and persist state. The same function runs in the Lambda, in
+ * The detect handler: for each service, run its streaming detector over the steps since the last run, turn
+ * its decisions into incidents, decide and apply scaling, alert, and persist state. The same function runs in the Lambda, in
  * `cad demo`/`cad backtest`, and in tests; only the wiring of `deps` differs.
  *
  * Delivery: events go to an outbox saved with the state before any alert is sent; undelivered ones stay
@@ -98,6 +106,7 @@ export class DetectRunError extends CadError {
 export function makeDetectHandler(deps: DetectHandlerDeps): () => Promise<DetectRunSummary> {
   const settings: DetectSettings = { ...DEFAULT_DETECT_SETTINGS, ...deps.settings, incidents: { ...DEFAULT_INCIDENT_SETTINGS, ...deps.settings?.incidents } };
   const fs = deps.model.featureSet;
+  if (deps.model.scorer === "sagemaker" && !deps.scorer) throw new Error("the model scores with SageMaker: wire its endpoint as the scorer");
   if (deps.featureSet) {
     const diffs = featureSetDifferences(fs, deps.featureSet);
     if (diffs.length > 0) throw new Error(`the configured feature set does not match the model's; retrain or fix the configuration:\n  ${diffs.join("\n  ")}`);
@@ -105,12 +114,14 @@ export function makeDetectHandler(deps: DetectHandlerDeps): () => Promise<Detect
   for (const s of deps.services) validateScalingPolicy(s.scaling, `service "${s.name}" scaling`);
   if (deps.services.length === 0) throw new Error("no services to watch: configure at least one service");
 
+  // The detectors this process saved last, by service (a warm Lambda or a local replay skips their decoding).
+  const live = new Map<string, LiveDetector>();
   return async function detect(): Promise<DetectRunSummary> {
     const at = deps.clock.now();
     const services: ServiceRunSummary[] = [];
     for (const svc of deps.services) {
       try {
-        services.push(await runService(deps, settings, svc, at));
+        services.push(await runService(deps, settings, svc, at, live));
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         deps.log.error("detect run failed for service", { service: svc.name, error: message });
@@ -123,14 +134,26 @@ export function makeDetectHandler(deps: DetectHandlerDeps): () => Promise<Detect
   };
 }
 
-async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc: WatchedService, now: number): Promise<ServiceRunSummary> {
+async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc: WatchedService, now: number, live: Map<string, LiveDetector>): Promise<ServiceRunSummary> {
   const { model, log } = deps;
   const fs = model.featureSet;
   const stepMs = fs.stepSeconds * 1000;
   const key = detectorStateKey(svc.name);
-  const loaded = await deps.state.load<ServiceDetectorState>(key);
-  let state = loaded?.value ?? initialDetectorState();
-  let version = loaded?.version;
+  // Taken out of the cache: if this run fails half-way, the detector it changed is never reused.
+  const cached = live.get(svc.name);
+  live.delete(svc.name);
+  const loaded = await loadServiceState(deps.state, svc.name, model, detectorConfig(model, settings), now, log, deps.metrics, cached);
+  const { detector } = loaded;
+  let state = loaded.state;
+  let version = loaded.version;
+  // Detection is done before the first save, so the detector is packed once per run however often it is saved.
+  let packed: Uint8Array | undefined;
+  const save = async (s: Omit<ServiceState, "detector">, expected: string | undefined): Promise<string> => {
+    packed ??= encodeDetector(detector.toState());
+    const saved = await deps.state.saveBytes(key, encodeServiceState({ ...s, detector: packed }), expected);
+    live.set(svc.name, { version: saved, detector });
+    return saved;
+  };
 
   const end = Math.floor(now / stepMs) * stepMs - settings.ingestDelaySteps * stepMs; // exclusive
   let from = state.lastScoredStep !== undefined ? state.lastScoredStep + stepMs : end - settings.firstRunSteps * stepMs;
@@ -141,68 +164,25 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
     log.warn("detector fell behind: skipping old steps", { service: svc.name, stepsSkipped });
   }
 
-  const anomalies: Anomaly[] = [];
-  const trackerEvents: TrackerEvent[] = [];
+  let anomalies: readonly Anomaly[] = [];
+  let trackerEvents: readonly TrackerEvent[] = [];
   let rowsScored = 0;
   let stepsScored = 0;
   let cpuPercent: number | undefined;
-  let scores: number[] = [];
+  let scores: readonly number[] = [];
   if (from < end) {
-    const contextFrom = from - (fs.shingleSize - 1 + fs.maxFillSteps) * stepMs;
-    const fetched = await deps.source.fetch(svc.name, { from: contextFrom, to: end });
-    // A non-numeric value must not block detection run after run: leave it out (as a gap), count it and say where.
-    const samples = fetched.filter((x) => Number.isFinite(x.value) && Number.isFinite(x.timestamp));
-    if (samples.length < fetched.length) {
-      const bad = fetched.find((x) => !Number.isFinite(x.value) || !Number.isFinite(x.timestamp)) as (typeof fetched)[number];
-      log.warn("samples with non-numeric values or timestamps left out", { service: svc.name, count: fetched.length - samples.length, example: { container: bad.container, metric: bad.metric, timestamp: String(bad.timestamp), value: String(bad.value) } });
-      deps.metrics?.record("rowsSkipped", fetched.length - samples.length);
-    }
-    if (samples.length === 0) {
-      log.warn("no samples for service in window", { service: svc.name, from: new Date(from).toISOString(), to: new Date(end).toISOString() });
-    } else {
-      const { rows, report } = alignSamples(samples, fs, { from: contextFrom, to: end });
-      if (report.duplicates > 0 || report.outOfOrder > 0 || report.unknownMetric > 0) log.info("input cleaned while aligning", { service: svc.name, ...report });
-      const vectors = toVectors(rows, fs, model.normalisation, from);
-      const scoreStarted = Date.now();
-      const results = vectors.length > 0 ? await deps.scorer.score(vectors.map((v) => v.vector)) : [];
-      if (vectors.length > 0) deps.metrics?.record("scorerLatencyMs", Date.now() - scoreStarted);
-      if (results.length !== vectors.length) throw new Error(`scorer returned ${results.length} scores for ${vectors.length} vectors`);
-      rowsScored = vectors.length;
-      scores = results.map((r) => r.score);
-      const byStep = new Map<number, { anomalies: Anomaly[]; containers: number }>();
-      vectors.forEach((v, i) => {
-        const ts = v.row.timestamp;
-        let slot = byStep.get(ts);
-        if (!slot) byStep.set(ts, (slot = { anomalies: [], containers: 0 }));
-        slot.containers++;
-        const { score } = results[i];
-        if (score > model.scoreStats.threshold) {
-          const a: Anomaly = {
-            service: svc.name,
-            container: v.row.container,
-            timestamp: ts,
-            score,
-            threshold: model.scoreStats.threshold,
-            grade: gradeOf(score, model.scoreStats),
-            attribution: attributeAnomaly(v.row, fs, model.normalisation, results[i].attribution),
-          };
-          slot.anomalies.push(a);
-          anomalies.push(a);
-        }
-      });
-      cpuPercent = newestCpuPercent(vectors.map((v) => v.row), fs);
-      let tracker = state.tracker;
-      for (const ts of [...byStep.keys()].sort((a, b) => a - b)) {
-        const slot = byStep.get(ts) as { anomalies: Anomaly[]; containers: number };
-        const r = trackStep(tracker, { timestamp: ts, anomalies: slot.anomalies, containers: slot.containers }, settings.incidents, fs, model.normalisation);
-        tracker = r.state;
-        trackerEvents.push(...r.events);
-        stepsScored++;
-      }
-      state = { ...state, tracker };
-    }
-    state = { ...state, lastScoredStep: end - stepMs };
+    const w = await detectWindow({ service: svc.name, source: deps.source, scorer: deps.scorer, model, detector, tracker: state.tracker, incidents: settings.incidents, from, end, log, metrics: deps.metrics, observe: deps.observe });
+    ({ anomalies, rowsScored, stepsScored, cpuPercent, scores } = w);
+    trackerEvents = w.events;
+    state = { ...state, tracker: w.tracker, lastScoredStep: end - stepMs };
   }
+  const counts: Record<string, number> = { ...state.eventCounts };
+  const eventOf = (type: IncidentEvent["type"], incident: Incident, at: number): IncidentEvent => {
+    const n = (counts[incident.id] ?? 0) + 1;
+    counts[incident.id] = n;
+    return { id: `${incident.id}#${n}`, type, incident, at };
+  };
+  const events: IncidentEvent[] = trackerEvents.map((e) => eventOf(e.type, e.incident, e.at));
 
   // Decide and apply scaling before alerting, so alerts say what was done (or that it failed).
   let decided: ReturnType<typeof decideScaling> | undefined;
@@ -230,8 +210,7 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
     // Claim the action before touching the service: the conditional write fails for an overlapping run that
     // loaded the same state, so it stops here instead of scaling on top of ours (and past the cooldown). The
     // claim carries this run's events in the outbox, so a crash after it loses no alert.
-    const pendingEvents: IncidentEvent[] = trackerEvents.map((e) => ({ type: e.type, incident: e.incident, at: e.at }));
-    version = await deps.state.save(key, { ...state, scaling: scalingState, outbox: [...state.outbox, ...pendingEvents] }, version);
+    version = await save({ ...state, scaling: scalingState, outbox: [...state.outbox, ...events], eventCounts: keptCounts(counts, state) }, version);
     try {
       const outcome = await deps.scaler.apply(decision);
       scaling = outcome ? { ...decision, toTasks: outcome.toTasks, applied: outcome.applied, dryRun: outcome.dryRun, reason: `${decision.reason}; ${outcome.reason}` } : { ...decision, applied: true };
@@ -247,22 +226,21 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
     }
   }
 
-  const events: IncidentEvent[] = trackerEvents.map((e) => ({ type: e.type, incident: e.incident, at: e.at }));
   if (scaling) {
     const carrier = events.length > 0 ? events.length - 1 : -1;
     if (carrier >= 0) events[carrier] = { ...events[carrier], scaling };
     else {
       const open = state.tracker.open;
       const incident = open?.incident ?? state.tracker.lastResolved;
-      if (incident) events.push({ type: "update", incident, scaling, at: now });
+      if (incident) events.push({ ...eventOf("update", incident, now), scaling });
       // This event counts as the incident's latest update, so the tracker does not repeat it at once.
       if (open) state = { ...state, tracker: { ...state.tracker, open: { ...open, lastEventAt: now } } };
     }
   }
 
   // Persist first (with the outbox), then deliver: a crash after this point re-sends, never re-decides.
-  state = { ...state, outbox: [...state.outbox, ...events] };
-  version = await deps.state.save(key, state, version);
+  state = { ...state, outbox: [...state.outbox, ...events], eventCounts: keptCounts(counts, state) };
+  version = await save(state, version);
   let alertsSent = 0;
   let alertsParked = 0;
   const pending = [...state.outbox];
@@ -290,22 +268,19 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
   recordRunMetrics(deps.metrics, rowsScored, anomalies.length, events, alertsSent);
   if (alertsSent + alertsParked > 0) {
     state = { ...state, outbox: pending };
-    await deps.state.save(key, state, version);
+    await save(state, version);
   }
-  const [health] = modelHealth([{ service: svc.name, rowsScored, anomalies, scores }], deps.model.expectedAnomalyRate);
+  const [health] = modelHealth([{ service: svc.name, rowsScored, anomalies, scores }], deps.model.expectedAnomalyRate || undefined);
   for (const m of healthMetrics([health])) deps.metrics?.recordServiceGauge(m.service, m.name, m.value);
   const summary: ServiceRunSummary = { service: svc.name, stepsScored, rowsScored, stepsSkipped, anomalies, health, events, scaling, alertsSent, alertsParked, alertsPending: pending.length };
   if (sendError) throw Object.assign(new Error(`alert delivery failed (${pending.length} pending${alertsParked > 0 ? `, ${alertsParked} parked in the dead-letter queue` : ""}): ${sendError}`), { summary });
   return summary;
 }
 
-/** Mean of the CPU-role metric over the containers of the newest scored step (undefined without one). */
-function newestCpuPercent(rows: readonly { timestamp: number; values: readonly number[] }[], fs: FeatureSet): number | undefined {
-  const m = fs.metrics.findIndex((x) => x.role === "cpu");
-  if (m < 0 || rows.length === 0) return undefined;
-  const newest = Math.max(...rows.map((r) => r.timestamp));
-  const latest = rows.filter((r) => r.timestamp === newest);
-  return latest.reduce((s, r) => s + r.values[m], 0) / latest.length;
+/** Event counts of the incidents events can still be produced for: the open one and the last resolved one. */
+function keptCounts(counts: Readonly<Record<string, number>>, state: Omit<ServiceState, "detector">): Record<string, number> {
+  const keep = [state.tracker.open?.incident.id, state.tracker.lastResolved?.id].filter((id): id is string => id !== undefined);
+  return Object.fromEntries(keep.filter((id) => counts[id] !== undefined).map((id) => [id, counts[id]]));
 }
 
 function recordRunMetrics(metrics: RunMetrics | undefined, rows: number, anomalies: number, events: readonly IncidentEvent[], alertsSent: number): void {

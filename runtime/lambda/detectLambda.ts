@@ -15,12 +15,10 @@ import { correlationIdOf, RunObservability, type LambdaContextLike } from "../ad
 import { S3ObjectStore } from "../adapters/s3/S3ObjectStore";
 import { VaultSecrets } from "../adapters/vault/VaultSecrets";
 import { makeDetectHandler, type DetectRunSummary } from "../handlers/makeDetectHandler";
-import { ForestScorer } from "../model/forestScorer";
 import { loadDatasetFeatures } from "../features/datasetFeatures";
-import type { DetectionModel } from "../handlers/makeDetectHandler";
+import { embeddedModel, sageMakerModel, type DetectionModel } from "../handlers/detectionModel";
 import { loadCalibratedThreshold } from "../model/calibratedThreshold";
-import { parseModelBundle, type ModelBundle } from "../model/modelBundle";
-import { RandomCutForest } from "../model/randomCutForest";
+import { parseModelBundle } from "../model/modelBundle";
 import type { Log, ObjectStore, RunMetrics } from "../ports";
 import { parseDetectEnv, type DetectEnv, type Env } from "./lambdaEnv";
 import { mergedMetricSource } from "./mergedMetricSource";
@@ -38,35 +36,24 @@ export interface DetectLambdaResult {
   readonly summary: DetectRunSummary;
 }
 
-/** What the detector scores with: the model's features and threshold, plus the forest for the embedded scorer. */
-export interface LoadedModel {
-  readonly model: DetectionModel;
-  readonly bundle?: ModelBundle;
-  readonly label: string;
-}
-
 /**
  * Loads what the detector needs to know about its model, once per cold start.
- * - embedded: the model bundle at `modelKey` (features, normalisation, threshold and the forest itself);
+ * - embedded: the model bundle at `modelKey` (written by `cad train`: the trained streaming detector);
  * - sagemaker: `training/<version>/features.json` (checked against the configured feature set) and the
- *   endpoint's own calibrated `threshold.json` — never a local forest's threshold, whose scores differ in value.
+ *   endpoint's own calibrated `threshold.json`, whose score distribution starts the detector's thresholder —
+ *   never a local forest's, whose scores differ in value.
  */
-export async function loadDetectionModel(objects: ObjectStore, config: DetectEnv): Promise<LoadedModel> {
+export async function loadDetectionModel(objects: ObjectStore, config: DetectEnv): Promise<DetectionModel> {
   if (config.scorer === "sagemaker") {
     const version = config.trainingDataVersion as string;
     const features = await loadDatasetFeatures(objects, "", version, config.featureSet);
     const threshold = await loadCalibratedThreshold(objects, "", version);
-    return {
-      model: { featureSet: features.featureSet, normalisation: features.normalisation, scoreStats: threshold.scoreStats, expectedAnomalyRate: threshold.expectedAnomalyRate },
-      label: `${version} (threshold calibrated ${threshold.calibratedAt} on ${threshold.endpoint})`,
-    };
+    return sageMakerModel(features, threshold);
   }
   const where = `s3://${config.bucket}/${config.modelKey}`;
   const text = await objects.get(config.modelKey);
   if (text === undefined) throw new Error(`no model bundle at ${where}: train one (cad train) and upload it there`);
-  const bundle = parseModelBundle(text, where);
-  if (bundle.forest === undefined) throw new Error(`${where} has no forest: the embedded scorer needs one`);
-  return { model: bundle, bundle, label: `bundle trained ${bundle.trainedAt}` };
+  return embeddedModel(parseModelBundle(text, where), where);
 }
 
 /** Parses the environment and builds the clients once; returns the invocation handler. Throws LambdaEnvError on a bad environment. */
@@ -97,14 +84,15 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
   let wired: { detect: () => Promise<DetectRunSummary>; label: string } | undefined;
 
   async function wire(): Promise<{ detect: () => Promise<DetectRunSummary>; label: string }> {
-    const { model, bundle, label } = await loadDetectionModel(objects, config);
+    const model = await loadDetectionModel(objects, config);
+    const label = model.label;
     const credentials = await secrets.read(config.vault.secretPath);
     const sources = metricSourcesFromSettings(config.metricSources, model.featureSet, credentials, `${config.vault.kvMount}/${config.vault.secretPath}`, log);
     const bounds = (s: DetectEnv["services"][number]) => ({ minTasks: s.minTasks, maxTasks: s.maxTasks, maxStep: config.scaling.maxStep, cooldownMs: config.scaling.cooldownMs });
     const adapters = createAwsAdapters(
       {
         region: region as string,
-        scorer: config.scorer === "sagemaker" && config.endpointName !== undefined ? { kind: "sagemaker", endpointName: config.endpointName } : { kind: "embedded" },
+        scorer: config.scorer === "sagemaker" && config.endpointName !== undefined ? { kind: "sagemaker", endpointName: config.endpointName } : { kind: "none" },
         alerts: { topicArn: config.topicArn, deadLetterQueueUrl: config.deadLetterQueueUrl },
         scaling: {
           cluster: config.services[0].cluster,
@@ -120,7 +108,6 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
         clock,
         log,
         metrics,
-        embeddedScorer: () => new ForestScorer(RandomCutForest.fromState(bundle?.forest as NonNullable<ModelBundle["forest"]>), { explainAbove: model.scoreStats.threshold }),
       },
     );
     const detect = makeDetectHandler({

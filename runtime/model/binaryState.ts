@@ -1,19 +1,29 @@
-import { deflateSync, inflateSync } from "node:zlib";
+import { brotliCompressSync, brotliDecompressSync, constants, crc32 } from "node:zlib";
 
 /**
  * The compact binary encoding of detector states: a plain object whose bulky parts are typed arrays (forest
  * points, trees, samplers, seasonal histories) becomes
  *
- *   "CADS" | codec version (1 byte) | payload length (uint32 LE) | zlib( skeleton length (uint32 LE) | skeleton JSON | padding | array data )
+ *   "CADS" | codec version (1 byte) | compression (1 byte: 0 none, 1 brotli) | payload length (uint32 LE) |
+ *   payload CRC-32 (uint32 LE) | payload, compressed:  skeleton length (uint32 LE) | skeleton JSON | padding | array data
  *
  * where the skeleton is the object as JSON with each typed array replaced by `{"$t": kind, "o": offset, "n": length}`
- * pointing into the array data (8-byte aligned, little-endian). No number array goes through JSON, zlib's
- * Adler-32 catches corruption, and the length prefix catches truncation. Decoding checks every reference and
+ * pointing into the array data (8-byte aligned, little-endian). No number array goes through JSON; the CRC-32
+ * catches corruption and the length prefix truncation. Brotli at quality 1: forest points are noise to a
+ * compressor, so a fast setting gives nearly the size of a slow one (measured: 10 ms against 50 ms for zlib's
+ * default on a 1.5 MB state, 1 % larger). A state that embeds an already packed part (a Uint8Array) is better
+ * written uncompressed. Decoding checks every reference and
  * rebuilds fresh, aligned typed arrays; what the object means is checked by its owner (a schema, then fromState).
  */
 
 const MAGIC = [0x43, 0x41, 0x44, 0x53]; // "CADS"
 export const BINARY_STATE_CODEC_VERSION = 1;
+const HEADER = 14;
+
+/** How {@link packState} compresses: "brotli" (default) or "none" (for states that hold packed parts). */
+export interface PackOptions {
+  readonly compression?: "brotli" | "none";
+}
 /** A state larger than this once inflated is refused (a corrupt or hostile length): far above any real one. */
 const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
 
@@ -52,7 +62,7 @@ export class BinaryStateError extends Error {
 }
 
 /** Encodes `value` (plain objects, arrays, strings, finite numbers, booleans, null and typed arrays). */
-export function packState(value: unknown): Uint8Array {
+export function packState(value: unknown, options: PackOptions = {}): Uint8Array {
   const arrays: Typed[] = [];
   let dataLength = 0;
   const offsets: number[] = [];
@@ -82,33 +92,39 @@ export function packState(value: unknown): Uint8Array {
   arrays.forEach((a, i) => {
     Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(payload, dataStart + offsets[i]);
   });
-  const compressed = deflateSync(payload, { level: 6 });
-  const out = Buffer.alloc(9 + compressed.length);
+  const brotli = (options.compression ?? "brotli") === "brotli";
+  const compressed = brotli ? brotliCompressSync(payload, { params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_SIZE_HINT]: payload.length } }) : payload;
+  const out = Buffer.alloc(HEADER + compressed.length);
   MAGIC.forEach((b, i) => out.writeUInt8(b, i));
   out.writeUInt8(BINARY_STATE_CODEC_VERSION, 4);
-  out.writeUInt32LE(payload.length, 5);
-  compressed.copy(out, 9);
+  out.writeUInt8(brotli ? 1 : 0, 5);
+  out.writeUInt32LE(payload.length, 6);
+  out.writeUInt32LE(crc32(payload), 10);
+  compressed.copy(out, HEADER);
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /** Decodes what {@link packState} wrote; throws {@link BinaryStateError} saying what is wrong with the bytes. */
 export function unpackState(bytes: Uint8Array): unknown {
-  if (bytes.length < 9 || !MAGIC.every((b, i) => bytes[i] === b)) {
+  if (bytes.length < HEADER || !MAGIC.every((b, i) => bytes[i] === b)) {
     const head = Buffer.from(bytes.subarray(0, 16)).toString("latin1").replace(/[^\x20-\x7e]/g, ".");
     throw new BinaryStateError(`not a binary detector state (expected it to start with "CADS", it starts with "${head}")`);
   }
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = buf.readUInt8(4);
   if (version !== BINARY_STATE_CODEC_VERSION) throw new BinaryStateError(`binary state codec version ${version}, this build reads version ${BINARY_STATE_CODEC_VERSION}`);
-  const length = buf.readUInt32LE(5);
+  const compression = buf.readUInt8(5);
+  if (compression > 1) throw new BinaryStateError(`binary state uses compression ${compression}, this build reads 0 (none) and 1 (brotli)`);
+  const length = buf.readUInt32LE(6);
   if (length > MAX_PAYLOAD_BYTES) throw new BinaryStateError(`binary state claims ${length} bytes, more than the ${MAX_PAYLOAD_BYTES} allowed`);
   let payload: Buffer;
   try {
-    payload = inflateSync(buf.subarray(9), { maxOutputLength: MAX_PAYLOAD_BYTES });
+    payload = compression === 1 ? brotliDecompressSync(buf.subarray(HEADER), { maxOutputLength: MAX_PAYLOAD_BYTES }) : buf.subarray(HEADER);
   } catch (err) {
     throw new BinaryStateError(`binary state is corrupt or truncated (${(err as Error).message})`);
   }
-  if (payload.length !== length) throw new BinaryStateError(`binary state holds ${payload.length} bytes, its header says ${length}`);
+  if (payload.length !== length) throw new BinaryStateError(`binary state is corrupt or truncated: it unpacks to ${payload.length} bytes, its header says ${length}`);
+  if (crc32(payload) !== buf.readUInt32LE(10)) throw new BinaryStateError("binary state is corrupt: its CRC-32 does not match the content");
   if (payload.length < 4) throw new BinaryStateError("binary state has no skeleton");
   const skeletonLength = payload.readUInt32LE(0);
   if (4 + skeletonLength > payload.length) throw new BinaryStateError(`binary state skeleton of ${skeletonLength} bytes does not fit in ${payload.length} bytes`);

@@ -4,6 +4,7 @@ import { Random } from "./random";
 import { StreamingTree } from "./streamingTree";
 import { addScoresOfFour, addScoresOfTwo } from "./treeScoring";
 import { restoreTree, treeToState, validateTree, type StreamingTreeState } from "./streamingTreeState";
+import { NONE } from "./treeArrays";
 
 /** Module-local copies: an imported binding is a getter call per use under CommonJS. */
 const addFour = addScoresOfFour;
@@ -206,12 +207,43 @@ export class StreamingForest {
    * many points as its tree; reference counts match the samplers' references). Throws naming the violation.
    */
   validate(): void {
+    for (let t = 0; t < this.numTrees; t++) validateTree(this.trees[t]);
+    this.checkSamplers();
+  }
+
+  /**
+   * The cheap part of {@link validate}, run on every restore: each sampler holds as many points as its tree,
+   * and the point store's reference counts are the samplers' references. (Trees restored from a state have
+   * their boxes and masses recomputed from their leaves, and a corrupt state is caught by the codec's
+   * checksum first; the full geometric check is for tests.)
+   */
+  checkSamplers(): void {
     const refs = new Int32Array(this.store.capacity);
+    const held = new Map<number, number>();
     for (let t = 0; t < this.numTrees; t++) {
-      validateTree(this.trees[t]);
       const s = this.samplers[t];
-      if (this.trees[t].totalMass !== s.size) throw new Error(`tree ${t} holds ${this.trees[t].totalMass} points, its sampler ${s.size}`);
-      for (let i = 0; i < s.size; i++) refs[s.refs[i]]++;
+      const tree = this.trees[t];
+      if (tree.totalMass !== s.size) throw new Error(`tree ${t} holds ${tree.totalMass} points, its sampler ${s.size}`);
+      held.clear();
+      for (let i = 0; i < s.size; i++) {
+        const r = s.refs[i];
+        if (!(r >= 0 && r < this.store.capacity)) throw new Error(`sampler ${t} refers to point slot ${r}, outside [0, ${this.store.capacity})`);
+        refs[r]++;
+        held.set(r, (held.get(r) ?? 0) + 1);
+      }
+      // The sampler's points are exactly the tree's leaves (with multiplicity).
+      const stack = tree.root === NONE ? [] : [tree.root];
+      while (stack.length > 0) {
+        const node = stack.pop() as number;
+        if (node >= 0) {
+          stack.push(tree.nodes[node * 4], tree.nodes[node * 4 + 1]);
+          continue;
+        }
+        const r = tree.leafRef[~node];
+        const left = (held.get(r) ?? 0) - tree.leafMass[~node];
+        if (left < 0) throw new Error(`tree ${t} holds point slot ${r} more often than its sampler`);
+        held.set(r, left);
+      }
     }
     for (let slot = 0; slot < this.store.capacity; slot++) {
       if (refs[slot] !== this.store.references(slot)) throw new Error(`point slot ${slot} is referenced ${refs[slot]} times, its count says ${this.store.references(slot)}`);
@@ -277,7 +309,7 @@ export class StreamingForest {
       { rng: Random.fromState(state.rngState), store, samplers, trees, updates: state.updates },
     );
     try {
-      forest.validate();
+      forest.checkSamplers();
     } catch (err) {
       throw new Error(`streaming forest state is inconsistent: ${(err as Error).message}`, { cause: err });
     }

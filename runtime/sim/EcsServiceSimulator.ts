@@ -15,10 +15,20 @@ export interface SimulatorOptions {
   readonly meanRps?: number;
   /** Minutes before a task added by scaling starts reporting metrics (default 2). */
   readonly taskStartMinutes?: number;
+  /**
+   * Whether every task also runs an Envoy proxy sidecar (default true): a second container per task, named
+   * "envoy" beside the application's "app", carrying the task's traffic with its own CPU and memory profile.
+   */
+  readonly sidecar?: boolean;
 }
 
+/** Container names in every simulated task. */
+export const APP_CONTAINER = "app";
+export const SIDECAR_CONTAINER = "envoy";
+
 interface Task {
-  readonly container: string;
+  /** The task's id; its containers are `<id>/app` and `<id>/envoy`. */
+  readonly task: string;
   readonly share: number;
   /** First minute index at which it reports. */
   readonly activeFrom: number;
@@ -34,7 +44,11 @@ const TASK_CAPACITY_RPS = 100;
 /**
  * A simulated ECS service: N tasks behind a load balancer, a daily load curve with noise, and per-container
  * CPU %, memory MiB, network rx/tx bytes/s, restarts, CPU throttling % and p95 latency, all driven by the
- * load each task carries. Injected incidents change the metrics inside their ground-truth windows.
+ * load each task carries. Each task runs the application container ("app") and, by default, an Envoy proxy
+ * sidecar ("envoy") whose normal is different (a few % CPU, a small steady memory, the task's traffic).
+ * Samples carry the container's name beside its id (`<task id>/<name>`), as OpenTelemetry's `container.name`
+ * and `aws.ecs.task.id` do. Injected incidents change the app container's metrics inside their ground-truth
+ * windows (a network drop also starves the task's proxy).
  *
  * It is both a MetricSource (what "Splunk" would return) and a Scaler: scaling out adds tasks, which
  * lowers the load per task. Time only moves forward through `advanceTo`; deterministic for a seed.
@@ -55,6 +69,7 @@ export class EcsServiceSimulator implements MetricSource, Scaler {
   private desired: number;
   private readonly meanRps: number;
   private readonly startupMinutes: number;
+  private readonly sidecar: boolean;
   /** Every scaling action applied, for reports. */
   readonly scalingLog: { at: number; decision: ScalingDecision }[] = [];
 
@@ -65,6 +80,7 @@ export class EcsServiceSimulator implements MetricSource, Scaler {
     this.effectRng = new Random((opts.seed ^ 0x5bd1e995) >>> 0);
     this.meanRps = opts.meanRps ?? 220;
     this.startupMinutes = opts.taskStartMinutes ?? 2;
+    this.sidecar = opts.sidecar ?? true;
     this.desired = opts.tasks;
     for (let i = 0; i < opts.tasks; i++) this.addTask(0);
   }
@@ -105,15 +121,15 @@ export class EcsServiceSimulator implements MetricSource, Scaler {
     return { applied: true, dryRun: false, target: "desired-count", toTasks: target, reason: `simulator now runs ${target} tasks (new ones report after ${this.startupMinutes} min)` };
   }
 
-  /** Container ids currently in the service, in task order. */
+  /** The application containers' ids currently in the service, in task order (incidents are pinned to them). */
   containers(): string[] {
-    return this.tasks.map((t) => t.container);
+    return this.tasks.map((t) => `${t.task}/${APP_CONTAINER}`);
   }
 
   private addTask(activeFrom: number): void {
     const id = this.nextTaskId++;
     const hash = Math.floor(this.rng.next() * 0xffffff).toString(16).padStart(6, "0");
-    this.tasks.push({ container: `${this.opts.service}-${id}-${hash}`, share: 1 + (this.rng.next() - 0.5) * 0.06, activeFrom, memoryOffsetMiB: 0, restarts: 0 });
+    this.tasks.push({ task: `${this.opts.service}-${id}-${hash}`, share: 1 + (this.rng.next() - 0.5) * 0.06, activeFrom, memoryOffsetMiB: 0, restarts: 0 });
   }
 
   private active(kind: InjectedIncident["kind"], t: number): InjectedIncident | undefined {
@@ -180,7 +196,24 @@ export class EcsServiceSimulator implements MetricSource, Scaler {
       ];
       // Report a few seconds into the minute, as a scraper would.
       const ts = t + 5_000 + Math.floor(r.next() * 20_000);
-      for (const [metric, value] of values) out.push({ service, container: task.container, metric, timestamp: ts, value: round3(value), source: "sim" });
+      const app = `${task.task}/${APP_CONTAINER}`;
+      for (const [metric, value] of values) out.push({ service, container: app, containerName: APP_CONTAINER, metric, timestamp: ts, value: round3(value), source: "sim" });
+      if (this.sidecar) {
+        // The proxy carries the task's traffic (so a cut-off task starves it too): its CPU and memory follow
+        // requests, at a proxy's scale.
+        const proxyRps = rps;
+        const proxy: [string, number][] = [
+          ["container.cpu.utilized", clamp(1.5 + 0.06 * proxyRps + 0.4 * r.normal(), 0, 100)],
+          ["container.memory.utilized", Math.max(20, 48 + 0.04 * proxyRps + 0.8 * r.normal())],
+          ["container.network.rate.rx", Math.max(0, 2300 * proxyRps * (1 + 0.05 * r.normal()))],
+          ["container.network.rate.tx", Math.max(0, 9100 * proxyRps * (1 + 0.05 * r.normal()))],
+          ["container.restarts", 0],
+          ["container.cpu.throttled", Math.max(0, 0.05 + 0.03 * r.normal())],
+          ["http.server.latency.p95", Math.max(1, latency + 1.5 + 0.3 * r.normal())],
+        ];
+        const sidecar = `${task.task}/${SIDECAR_CONTAINER}`;
+        for (const [metric, value] of proxy) out.push({ service, container: sidecar, containerName: SIDECAR_CONTAINER, metric, timestamp: ts + 1_000, value: round3(value), source: "sim" });
+      }
     }
     this.samples.push(out);
     this.minute++;

@@ -7,7 +7,7 @@ import { parseFeatureRowsCsv } from "../../runtime/features/featureRowCsv";
 import { checkpointKey, makeCollectHandler, type CollectorCheckpoint } from "../../runtime/handlers/makeCollectHandler";
 import { CONTAINER_FEATURE_SET as FS } from "../helpers/featureSets";
 import { startLocalS3, type LocalS3 } from "../helpers/localS3";
-import { MemoryStateStore } from "../helpers/memoryStateStore";
+import { MemoryStateStore } from "../../runtime/adapters/memory/MemoryStateStore";
 import { RecordingLog } from "../helpers/recordingLog";
 import { containerIdsOf, type GeneratedFleet } from "../servers/containerMetricsGenerator";
 import { startDynatraceServer, type DynatraceServer } from "../servers/dynatraceServer";

@@ -6,7 +6,7 @@ import type { FeatureRow } from "../../runtime/types";
 import { CONTAINER_FEATURE_SET as FS } from "../helpers/featureSets";
 import { GeneratedMetricSource } from "../helpers/generatedMetricSource";
 import { startLocalS3, type LocalS3 } from "../helpers/localS3";
-import { MemoryStateStore } from "../helpers/memoryStateStore";
+import { MemoryStateStore } from "../../runtime/adapters/memory/MemoryStateStore";
 import { RecordingLog } from "../helpers/recordingLog";
 import { containerIdsOf, generatedValue, type GeneratedFleet } from "../servers/containerMetricsGenerator";
 

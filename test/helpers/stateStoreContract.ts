@@ -33,6 +33,21 @@ export function describeStateStoreContract(name: string, makeStore: () => Promis
       expect(await store.load("thresholds/checkout")).toEqual({ value: { mean: 2 }, version: v2 });
     });
 
+    it("stores bytes as they are, under the same versions and conditions as JSON", async () => {
+      const store = await makeStore();
+      expect(await store.loadBytes("detector/checkout.bin")).toBeUndefined();
+      const bytes = Uint8Array.from([0x43, 0x41, 0x44, 0x53, 0, 255, 10, 13]);
+      const v1 = await store.saveBytes("detector/checkout.bin", bytes, undefined);
+      const loaded = await store.loadBytes("detector/checkout.bin");
+      expect(loaded?.version).toBe(v1);
+      expect(Array.from(loaded?.value ?? [])).toEqual(Array.from(bytes));
+      await expect(store.saveBytes("detector/checkout.bin", bytes, undefined)).rejects.toBeInstanceOf(StateConflictError);
+      const v2 = await store.saveBytes("detector/checkout.bin", Uint8Array.from([1]), v1);
+      await expect(store.saveBytes("detector/checkout.bin", Uint8Array.from([2]), v1)).rejects.toBeInstanceOf(StateConflictError);
+      expect(Array.from((await store.loadBytes("detector/checkout.bin"))?.value ?? [])).toEqual([1]);
+      expect(v2).not.toBe(v1);
+    });
+
     it("refuses to create a key that exists, and to update from a stale version", async () => {
       const store = await makeStore();
       const v1 = await store.save("k", { a: 1 }, undefined);

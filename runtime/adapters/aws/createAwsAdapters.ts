@@ -12,10 +12,13 @@ import { SageMakerScorer } from "../sagemaker/SageMakerScorer";
 import { SnsAlertSink } from "../sns/SnsAlertSink";
 import { VaultSecrets } from "../vault/VaultSecrets";
 
-/** Which scorer a deployment uses: a SageMaker endpoint, or the embedded forest (no always-on endpoint). */
+/**
+ * Which external scorer a deployment uses: a SageMaker endpoint, or none (the embedded scorer: each service's
+ * detector scores with its own streaming forest, no always-on endpoint).
+ */
 export type ScorerConfig =
   | { readonly kind: "sagemaker"; readonly endpointName: string; readonly contentType?: RcfContentType; readonly deadlineMs?: number }
-  | { readonly kind: "embedded" };
+  | { readonly kind: "none" };
 
 /** Everything the production adapters need to know, read once per cold start. */
 export interface AwsAdapterConfig {
@@ -32,13 +35,12 @@ export interface AwsAdapterDeps {
   readonly clock: Clock;
   readonly log: Log;
   readonly metrics?: RunMetrics;
-  /** Builds the embedded scorer (the trained forest) when `scorer.kind` is `embedded`. */
-  readonly embeddedScorer?: () => Scorer;
 }
 
 /** The production adapters, each with its SDK client built once. */
 export interface AwsAdapters {
-  readonly scorer: Scorer;
+  /** The SageMaker endpoint's scorer; undefined with the embedded scorer. */
+  readonly scorer?: Scorer;
   readonly alerts: AlertSink;
   readonly scaler: EcsScaler;
   readonly state: StateStore;
@@ -53,7 +55,7 @@ export interface AwsAdapters {
 export function createAwsAdapters(config: AwsAdapterConfig, deps: AwsAdapterDeps): AwsAdapters {
   const { region } = config;
   if (!region) throw new Error("AWS adapter config: region is required");
-  let scorer: Scorer;
+  let scorer: Scorer | undefined;
   if (config.scorer.kind === "sagemaker") {
     scorer = new SageMakerScorer({
       client: new SageMakerRuntimeClient({ region, maxAttempts: 1 }),
@@ -63,11 +65,8 @@ export function createAwsAdapters(config: AwsAdapterConfig, deps: AwsAdapterDeps
       log: deps.log,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     });
-  } else if (config.scorer.kind === "embedded") {
-    if (!deps.embeddedScorer) throw new Error('AWS adapter config: scorer.kind is "embedded" but no embedded scorer was supplied');
-    scorer = deps.embeddedScorer();
-  } else {
-    throw new Error(`AWS adapter config: scorer.kind must be "sagemaker" or "embedded", got ${JSON.stringify((config.scorer as { kind?: unknown }).kind)}`);
+  } else if (config.scorer.kind !== "none") {
+    throw new Error(`AWS adapter config: scorer.kind must be "sagemaker" or "none", got ${JSON.stringify((config.scorer as { kind?: unknown }).kind)}`);
   }
   const state = new S3StateStore({ client: new S3Client({ region }), ...config.state });
   const alerts = new SnsAlertSink({

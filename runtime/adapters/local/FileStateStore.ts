@@ -5,7 +5,10 @@ import { StateConflictError, type StateStore, type Versioned } from "../../ports
 import { checkStateKey } from "../stateKey";
 
 export interface FileStateStoreOptions {
-  /** Directory holding one `<key>.json` file per key (`<key>` itself if it ends in `.json`), created on first save. */
+  /**
+   * Directory holding one file per key, created on first save: `<key>` itself when it has an extension
+   * (`.json`, `.bin`), `<key>.json` otherwise.
+   */
   readonly dir: string;
   /** A lock file older than this is taken to be left by a crashed writer and removed, ms. Default 30 s. */
   readonly staleLockMs?: number;
@@ -14,8 +17,8 @@ export interface FileStateStoreOptions {
 }
 
 /** Version of a stored content: the first 32 hex digits of its SHA-256. */
-export function contentVersion(text: string): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, 32);
+export function contentVersion(content: string | Uint8Array): string {
+  return createHash("sha256").update(content).digest("hex").slice(0, 32);
 }
 
 /**
@@ -37,24 +40,32 @@ export class FileStateStore implements StateStore {
   /** The file holding `key`. */
   fileOf(key: string): string {
     checkStateKey(key);
-    return path.join(this.options.dir, key.endsWith(".json") ? key : `${key}.json`);
+    return path.join(this.options.dir, /\.[A-Za-z0-9]+$/.test(key) ? key : `${key}.json`);
   }
 
   async load<T>(key: string): Promise<Versioned<T> | undefined> {
-    const file = this.fileOf(key);
-    const text = await readIfExists(file);
-    if (text === undefined) return undefined;
+    const stored = await this.loadBytes(key);
+    if (!stored) return undefined;
     try {
-      return { value: JSON.parse(text) as T, version: contentVersion(text) };
+      return { value: JSON.parse(Buffer.from(stored.value).toString("utf8")) as T, version: stored.version };
     } catch (error) {
-      throw new Error(`${file} is not valid JSON (${(error as Error).message}); fix or delete it`, { cause: error });
+      throw new Error(`${this.fileOf(key)} is not valid JSON (${(error as Error).message}); fix or delete it`, { cause: error });
     }
   }
 
   async save<T>(key: string, value: T, expectedVersion: string | undefined): Promise<string> {
-    const file = this.fileOf(key);
     const text = JSON.stringify(value);
     if (text === undefined) throw new Error(`state "${key}": value is not JSON-serialisable`);
+    return this.saveBytes(key, Buffer.from(text, "utf8"), expectedVersion);
+  }
+
+  async loadBytes(key: string): Promise<Versioned<Uint8Array> | undefined> {
+    const content = await readIfExists(this.fileOf(key));
+    return content === undefined ? undefined : { value: new Uint8Array(content.buffer, content.byteOffset, content.byteLength), version: contentVersion(content) };
+  }
+
+  async saveBytes(key: string, bytes: Uint8Array, expectedVersion: string | undefined): Promise<string> {
+    const file = this.fileOf(key);
     await fs.mkdir(path.dirname(file), { recursive: true });
     const lock = `${file}.lock`;
     const handle = await this.acquire(lock, key);
@@ -64,7 +75,7 @@ export class FileStateStore implements StateStore {
       if (currentVersion !== expectedVersion) throw new StateConflictError(key);
       const tmp = `${file}.${randomUUID()}.tmp`;
       try {
-        await fs.writeFile(tmp, text, { flag: "wx" });
+        await fs.writeFile(tmp, bytes, { flag: "wx" });
         const h = await fs.open(tmp, "r");
         await h.sync().finally(() => h.close());
         await fs.rename(tmp, file);
@@ -72,7 +83,7 @@ export class FileStateStore implements StateStore {
         await fs.rm(tmp, { force: true });
         throw error;
       }
-      return contentVersion(text);
+      return contentVersion(bytes);
     } finally {
       await handle.close();
       await fs.rm(lock, { force: true });
@@ -99,9 +110,9 @@ export class FileStateStore implements StateStore {
   }
 }
 
-async function readIfExists(file: string): Promise<string | undefined> {
+async function readIfExists(file: string): Promise<Buffer | undefined> {
   try {
-    return await fs.readFile(file, "utf8");
+    return await fs.readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;

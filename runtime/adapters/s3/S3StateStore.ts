@@ -26,7 +26,7 @@ function errorStatus(error: unknown): number | undefined {
 }
 
 /**
- * Detector state as JSON objects in S3, updated with conditional writes so two overlapping invocations
+ * State objects in S3 (JSON records, binary detector states), updated with conditional writes so two overlapping invocations
  * cannot lose an update: a save sends `If-Match: <ETag read>` (or `If-None-Match: *` for a new key), and
  * S3's 412 PreconditionFailed / 409 ConditionalRequestConflict become StateConflictError. The version is the ETag.
  */
@@ -45,32 +45,46 @@ export class S3StateStore implements StateStore {
   }
 
   async load<T>(key: string): Promise<Versioned<T> | undefined> {
-    const Key = this.objectKey(key);
-    let text: string;
-    let etag: string | undefined;
+    const stored = await this.loadBytes(key);
+    if (!stored) return undefined;
     try {
-      const out = await this.options.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key }));
-      if (!out.Body) throw new Error(`${this.where(key)}: GetObject returned no body`);
-      text = await out.Body.transformToString("utf-8");
-      etag = out.ETag;
-    } catch (error) {
-      if (errorName(error) === "NoSuchKey" || errorStatus(error) === 404) return undefined;
-      throw error;
-    }
-    if (!etag) throw new Error(`${this.where(key)}: GetObject returned no ETag, so the state cannot be updated safely`);
-    try {
-      return { value: JSON.parse(text) as T, version: etag };
+      return { value: JSON.parse(Buffer.from(stored.value).toString("utf8")) as T, version: stored.version };
     } catch (error) {
       throw new Error(`${this.where(key)} is not valid JSON (${(error as Error).message}); fix or delete the object`, { cause: error });
     }
   }
 
   async save<T>(key: string, value: T, expectedVersion: string | undefined): Promise<string> {
+    return this.put(key, JSON.stringify(value), "application/json", expectedVersion);
+  }
+
+  async loadBytes(key: string): Promise<Versioned<Uint8Array> | undefined> {
+    const Key = this.objectKey(key);
+    let bytes: Uint8Array;
+    let etag: string | undefined;
+    try {
+      const out = await this.options.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key }));
+      if (!out.Body) throw new Error(`${this.where(key)}: GetObject returned no body`);
+      bytes = await out.Body.transformToByteArray();
+      etag = out.ETag;
+    } catch (error) {
+      if (errorName(error) === "NoSuchKey" || errorStatus(error) === 404) return undefined;
+      throw error;
+    }
+    if (!etag) throw new Error(`${this.where(key)}: GetObject returned no ETag, so the state cannot be updated safely`);
+    return { value: bytes, version: etag };
+  }
+
+  async saveBytes(key: string, bytes: Uint8Array, expectedVersion: string | undefined): Promise<string> {
+    return this.put(key, bytes, "application/octet-stream", expectedVersion);
+  }
+
+  private async put(key: string, body: string | Uint8Array, contentType: string, expectedVersion: string | undefined): Promise<string> {
     const input: PutObjectCommandInput = {
       Bucket: this.options.bucket,
       Key: this.objectKey(key),
-      Body: JSON.stringify(value),
-      ContentType: "application/json",
+      Body: body,
+      ContentType: contentType,
       ...(expectedVersion === undefined ? { IfNoneMatch: "*" } : { IfMatch: expectedVersion }),
       ...(this.options.kmsKeyId ? { ServerSideEncryption: "aws:kms", SSEKMSKeyId: this.options.kmsKeyId } : {}),
     };

@@ -3,14 +3,14 @@ import { DescribeServicesCommand, UpdateServiceCommand } from "@aws-sdk/client-e
 import { beforeEach, describe, expect, it } from "vitest";
 import { EcsScaler, ScalingRefusedError, type EcsScalerOptions } from "../../../runtime/adapters/ecs/EcsScaler";
 import type { ScalerRecord } from "../../../runtime/adapters/ecs/scalingPlan";
-import { InMemoryStateStore } from "../../helpers/InMemoryStateStore";
+import { MemoryStateStore } from "../../../runtime/adapters/memory/MemoryStateStore";
 import type { Versioned } from "../../../runtime/ports";
 import type { ScalingDecision } from "../../../runtime/types";
 import { fakeEcsService, steady, type FakeServiceState } from "../../helpers/fakeEcsService";
 import { RecordingLog } from "../../helpers/recordingLog";
 
-/** An InMemoryStateStore whose calls take one event-loop turn, like a network store: overlapping callers interleave. */
-class SlowStateStore extends InMemoryStateStore {
+/** An MemoryStateStore whose calls take one event-loop turn, like a network store: overlapping callers interleave. */
+class SlowStateStore extends MemoryStateStore {
   override async load<T>(key: string): Promise<Versioned<T> | undefined> {
     await new Promise((resolve) => setImmediate(resolve));
     return super.load<T>(key);
@@ -26,7 +26,7 @@ const MIN = 60_000;
 
 let now: number;
 let log: RecordingLog;
-let state: InMemoryStateStore;
+let state: MemoryStateStore;
 let svc: FakeServiceState;
 let aws: ReturnType<typeof fakeEcsService>;
 
@@ -61,7 +61,7 @@ const writes = (): unknown[] => [
 beforeEach(() => {
   now = T0;
   log = new RecordingLog();
-  state = new InMemoryStateStore();
+  state = new MemoryStateStore();
   svc = { cluster: "prod", service: "checkout", desiredCount: 2, runningCount: 2, deployments: steady, target: { min: 2, max: 6 } };
   aws = fakeEcsService(svc);
 });

@@ -1,0 +1,88 @@
+import * as v from "valibot";
+
+/** Schemas of the incident vocabulary (runtime/types.ts) as it is persisted: detector state, outbox, tracker. */
+const finite = v.pipe(v.number(), v.finite());
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const roles = ["cpu", "memory", "network-rx", "network-tx", "restarts", "throttling", "latency", "other"] as const;
+const kinds = ["saturation", "memory-leak", "crash-loop", "cpu-throttling", "network", "unknown"] as const;
+
+export const metricAttributionSchema = v.object({
+  metric: v.string(),
+  role: v.picklist(roles),
+  unit: v.optional(v.string()),
+  share: finite,
+  value: finite,
+  expected: finite,
+  deviation: finite,
+});
+
+export const anomalySchema = v.object({
+  service: v.string(),
+  container: v.string(),
+  containerName: v.string(),
+  timestamp: finite,
+  score: finite,
+  threshold: finite,
+  grade: finite,
+  confidence: finite,
+  likelihood: finite,
+  alert: v.boolean(),
+  attribution: v.array(metricAttributionSchema),
+});
+
+export const incidentSchema = v.object({
+  id: v.pipe(v.string(), v.minLength(1)),
+  service: v.string(),
+  status: v.picklist(["open", "resolved"]),
+  kind: v.picklist(kinds),
+  start: finite,
+  lastAnomalyAt: finite,
+  resolvedAt: v.optional(finite),
+  containers: v.array(v.string()),
+  containerNames: v.array(v.string()),
+  anomalyCount: count,
+  peakScore: finite,
+  peakGrade: finite,
+  threshold: finite,
+  topMetrics: v.array(metricAttributionSchema),
+});
+
+export const scalingDecisionSchema = v.object({
+  service: v.string(),
+  action: v.picklist(["scale-out", "restore", "none"]),
+  fromTasks: count,
+  toTasks: count,
+  reason: v.string(),
+  incidentId: v.optional(v.string()),
+  applied: v.boolean(),
+  dryRun: v.optional(v.boolean()),
+  error: v.optional(v.string()),
+});
+
+export const incidentEventSchema = v.object({
+  id: v.pipe(v.string(), v.minLength(1)),
+  type: v.picklist(["open", "update", "resolve"]),
+  incident: incidentSchema,
+  scaling: v.optional(scalingDecisionSchema),
+  at: finite,
+});
+
+const evidenceSchema = v.object({ role: v.picklist(roles), unit: v.optional(v.string()), share: finite, extremeZ: finite, extremeValue: finite, expected: finite });
+
+export const trackerStateSchema = v.object({
+  recent: v.array(v.object({ timestamp: finite, anomalies: v.array(anomalySchema) })),
+  open: v.optional(
+    v.object({
+      incident: incidentSchema,
+      evidence: v.record(v.string(), evidenceSchema),
+      quietSteps: count,
+      lastEventAt: finite,
+      lastEventKind: v.picklist(kinds),
+      lastEventContainers: count,
+      lastEventGrade: finite,
+    }),
+  ),
+  lastResolved: v.optional(incidentSchema),
+});
+
+export const scalingStateSchema = v.object({ baselineTasks: v.optional(count), lastActionAt: v.optional(finite) });

@@ -1,0 +1,85 @@
+import * as v from "valibot";
+import { TRANSFORM_METHODS } from "./preprocessor";
+
+/**
+ * The shape of a service detector's state as it comes out of the binary codec, for checking untrusted bytes
+ * before any model is rebuilt from them. Deep invariants (a tree's boxes, samplers matching trees) are then
+ * checked by the models' own `fromState`.
+ */
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const finite = v.pipe(v.number(), v.finite());
+const deviation = v.tuple([finite, finite, finite, finite]);
+const f64 = v.instance(Float64Array);
+const i32 = v.instance(Int32Array);
+
+const treeSchema = v.object({ root: v.nullable(v.pipe(v.number(), v.integer())), left: i32, right: i32, cutDim: i32, cutValue: f64, leafRef: i32, leafMass: i32 });
+
+const forestSchema = v.object({
+  format: v.literal("cad-streaming-rcf/1"),
+  dimensions: v.pipe(count, v.minValue(1)),
+  numTrees: v.pipe(count, v.minValue(1)),
+  sampleSize: v.pipe(count, v.minValue(2)),
+  timeDecay: finite,
+  seed: finite,
+  rngState: finite,
+  updates: count,
+  points: f64,
+  refCounts: i32,
+  samplers: v.array(v.object({ size: count, weights: f64, refs: i32 })),
+  trees: v.array(treeSchema),
+});
+
+const seasonalProfileSchema = v.object({
+  recent: f64,
+  seen: count,
+  candidate: count,
+  confirmations: count,
+  misses: count,
+  period: count,
+  profile: f64,
+  floor: finite,
+  smoothed: v.array(finite),
+  residualSq: v.tuple([finite, finite]),
+  smoothedSq: v.array(v.tuple([finite, finite])),
+  sinceLock: count,
+  armed: v.boolean(),
+});
+
+export const replicaStreamSchema = v.object({
+  index: count,
+  filled: count,
+  history: f64,
+  previous: f64,
+  seen: count,
+  corrections: count,
+  lastAlertIndex: v.nullable(finite),
+  lastAlertScore: finite,
+  alertIndex: f64,
+  alertDeviations: f64,
+  anomalousBits: count,
+});
+
+const optionsSchema = v.looseObject({
+  inputs: v.pipe(count, v.minValue(1)),
+  shingleSize: v.pipe(count, v.minValue(1)),
+  scorer: v.picklist(["forest", "external"]),
+  seasonal: v.boolean(),
+  transform: v.picklist(TRANSFORM_METHODS),
+});
+
+export const thresholdedForestSchema = v.object({
+  format: v.literal("cad-trcf/2"),
+  options: optionsSchema,
+  updates: count,
+  forest: v.optional(forestSchema),
+  preprocessor: v.object({ method: v.picklist(TRANSFORM_METHODS), inputs: v.pipe(count, v.minValue(1)), seen: count, level: v.array(deviation), change: v.array(deviation) }),
+  thresholder: v.object({ zFactor: finite, lowerThreshold: finite, minScores: count, clipScores: v.boolean(), stats: deviation }),
+  seasonal: v.optional(v.object({ profiles: v.array(seasonalProfileSchema) })),
+  series: v.optional(replicaStreamSchema),
+});
+
+export const serviceDetectorSchema = v.object({
+  format: v.literal("cad-service-detector/1"),
+  groups: v.array(v.object({ name: v.string(), lastSeen: finite, model: thresholdedForestSchema })),
+  replicas: v.array(v.object({ container: v.pipe(v.string(), v.minLength(1)), group: v.string(), lastSeen: finite, stream: replicaStreamSchema })),
+});
