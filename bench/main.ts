@@ -1,10 +1,12 @@
 /**
  * `npm run bench` — throughput of the streaming forest and the detector (table), or with `--json` one JSON
- * object per case per line. `--points N` sets the measured points per case (default 100,000). The last case is
- * one detect-handler invocation over 500 containers × 10 metrics × 60 steps with the embedded scorer.
+ * object per case per line. `--points N` sets the measured points per case (default 100,000). The last cases are
+ * one detect-handler invocation over 500 containers × 10 metrics × 60 steps with the embedded scorer, and one
+ * scheduled detect run (5 steps) of 500 containers × 7 metrics: compute, state size, load + save.
  */
 import { SingleBar, Presets } from "cli-progress";
 import { benchDetectHandler } from "./detectHandlerBench";
+import { benchDetectRun } from "./detectRunBench";
 import { runBenchCase, type BenchCase, type BenchResult } from "./forestBench";
 
 function parseArgs(argv: readonly string[]): { json: boolean; points: number } {
@@ -69,7 +71,14 @@ async function main(): Promise<void> {
   else
     process.stdout.write(
       `\ndetect handler, embedded scorer: ${h.containers} containers × ${h.metrics} metrics × ${h.steps} steps = ${h.msPerInvocation.toFixed(0)} ms per invocation ` +
-        `(${Math.round(h.rowsPerSec).toLocaleString("en-US")} rows/s, ${(h.scorerShare * 100).toFixed(0)} % in the scorer; mean of ${h.invocations} after a warm-up)\n`,
+        `(${Math.round(h.rowsPerSec).toLocaleString("en-US")} rows/s; mean of ${h.invocations} after a warm-up)\n`,
+    );
+  const r = await benchDetectRun();
+  if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
+  else
+    process.stdout.write(
+      `detect run (5 steps, ${r.containers} containers × ${r.metrics} metrics, embedded): ${r.computeMs} ms compute, state ${(r.stateBytes / 1024).toFixed(0)} KiB ` +
+        `(models ${(r.modelBytes / 1024).toFixed(0)} KiB, ${r.stateBytesPerContainer} bytes per container), load + save ${r.loadSaveMs} ms (medians of ${r.runs} cold-start runs)\n`,
     );
 }
 

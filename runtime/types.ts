@@ -107,6 +107,8 @@ export interface Incident {
   readonly anomalyCount: number;
   readonly peakScore: number;
   readonly peakGrade: number;
+  /** The detector's confidence at the anomaly of the peak grade, in [0, 1]. */
+  readonly confidence: number;
   readonly threshold: number;
   /** Top contributing metrics over the incident (aggregated shares, descending). */
   readonly topMetrics: readonly MetricAttribution[];

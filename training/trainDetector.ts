@@ -15,7 +15,8 @@ export interface TrainDetectorOptions {
  * Trains the embedded scorer's model: replays the training rows, step by step and service by service, through
  * the very detector the detect handler runs (each service's containers grouped by container name), and keeps
  * each container name's model. The detections are only counted: the share of container-steps graded anomalous
- * in the second half of the data becomes the model-health baseline. A name seen in several services is taken
+ * in the second half of the data becomes the model-health baseline (with add-one smoothing, (a + 1) / (n + 2):
+ * a clean training day gives a small rate rather than 0, which no live rate could be compared with). A name seen in several services is taken
  * from the service with the most rows of it.
  *
  * @throws Error when no row can be scored (no complete, gap-free row).
@@ -67,5 +68,5 @@ export function trainDetector(rows: readonly FeatureRow[], opts: TrainDetectorOp
   }
   if (best.size === 0 || steps === 0) throw new Error("no rows to train the detector on");
   const groups = [...best.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, g]) => ({ name, model: g.model }));
-  return { profile, containerNames: groups.map((g) => g.name), steps, expectedAnomalyRate: graded > 0 ? anomalous / graded : 0, groups: encodeTrainedGroups(groups) };
+  return { profile, containerNames: groups.map((g) => g.name), steps, expectedAnomalyRate: (anomalous + 1) / (graded + 2), groups: encodeTrainedGroups(groups) };
 }

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { runDemo, type DemoResult } from "../demo/runDemo";
 import { parseIntAtLeast, parsePositiveInt } from "../cliError";
 import { startProgress } from "../progress";
+import { describeMetric } from "../../runtime/detection/describeMetric";
 import type { IncidentEvent } from "../../runtime/types";
 
 const fmtTime = (t: number) => new Date(t).toISOString().slice(0, 16).replace("T", " ");
@@ -11,14 +12,13 @@ export function describeEvent(e: IncidentEvent): string {
   const i = e.incident;
   const top = i.topMetrics
     .slice(0, 3)
-    .map((m) => `${m.metric} ${fmtNum(m.value)} (normal ${fmtNum(m.expected)})`)
-    .join(", ");
-  const head = `[${fmtTime(e.at)}] ${e.type.toUpperCase().padEnd(7)} ${i.service} ${i.kind} on ${i.containers.length} container(s), peak score ${i.peakScore.toFixed(2)} > ${i.threshold.toFixed(2)}`;
+    .map((m) => describeMetric(m))
+    .join("; ");
+  const names = i.containerNames.length > 0 && !(i.containerNames.length === 1 && i.containerNames[0] === "") ? ` (${i.containerNames.map((n) => n || "unnamed").join(", ")})` : "";
+  const head = `[${fmtTime(e.at)}] ${e.type.toUpperCase().padEnd(7)} ${i.service} ${i.kind} on ${i.containers.length} container(s)${names}, grade ${i.peakGrade.toFixed(2)}, confidence ${i.confidence.toFixed(2)}`;
   const scaling = e.scaling ? `\n${" ".repeat(19)}scaling: ${e.scaling.action} ${e.scaling.fromTasks} → ${e.scaling.toTasks} tasks${e.scaling.applied ? "" : ` FAILED (${e.scaling.error})`} — ${e.scaling.reason}` : "";
   return e.type === "resolve" ? `${head}${scaling}` : `${head}\n${" ".repeat(19)}top: ${top}${scaling}`;
 }
-
-const fmtNum = (v: number) => (Math.abs(v) >= 1000 ? v.toExponential(2) : v.toFixed(1));
 
 /** The final table: each injected incident, detected or missed, how fast, plus false alerts and scaling. */
 export function formatDemoTable(r: DemoResult): string {
@@ -63,8 +63,11 @@ export function demoCommand(): Command {
         seed: o.seed,
         tasks: o.tasks,
         out: o.out,
-        onTrained: (m, n) =>
-          say(`Trained a ${m.hyperparameters.num_trees}-tree forest on ${n} vectors (${m.featureSet.metrics.length} metrics × shingle ${m.featureSet.shingleSize}); threshold ${m.scoreStats.threshold.toFixed(3)} = mean ${m.scoreStats.mean.toFixed(3)} + 3 × ${m.scoreStats.std.toFixed(3)}.\nStreaming days 2–${o.days} through the detect handler every 5 minutes…\n`),
+        onTrained: (m) =>
+          say(
+            `Trained the streaming detector on day 1 (${m.detector?.steps ?? 0} steps, ${m.featureSet.metrics.length} metrics, one forest per container name: ${m.detector?.containerNames.join(", ")}; ` +
+              `${((m.detector?.expectedAnomalyRate ?? 0) * 100).toFixed(2)} % of its second half graded anomalous).\nStreaming days 2–${o.days} through the detect handler every 5 minutes…\n`,
+          ),
         onEvent: (e) => say(describeEvent(e)),
         onProgress: (done, total) => progress.update(done, total),
       }).finally(() => progress.stop());

@@ -2,6 +2,11 @@ import * as path from "node:path";
 import { Command, Option } from "commander";
 import { IsolationForestBaseline, ThreeSigmaBaseline } from "../../runtime/evaluation/baselines";
 import { CONTAINER_DETECTOR } from "../../runtime/detection/detectorProfiles";
+import { DEFAULT_GROUP_TTL_MS, DEFAULT_REPLICA_TTL_MS, ServiceDetector, type ContainerDetection } from "../../runtime/detection/serviceDetector";
+import type { FeatureSet } from "../../runtime/features/featureSet";
+import { decodeTrainedGroups } from "../../runtime/model/modelBundle";
+import type { FeatureRow } from "../../runtime/types";
+import { trainDetector } from "../../training/trainDetector";
 import { addCounts, bestPointF1, eventCounts, pointCounts, prf, type Counts, type Prf } from "../../runtime/evaluation/labelledMetrics";
 import { parseLabels, parseNumericRows } from "../../runtime/evaluation/numericCsv";
 import { replaySeries, type DetectionMode } from "../../runtime/evaluation/replaySeries";
@@ -25,20 +30,40 @@ export interface EntityDetections {
 }
 
 const STEP_MS = 60_000;
+/** Where an entity's rows are placed in time: consecutive one-minute steps from this instant. */
+export const LABELLED_T0 = Date.UTC(2026, 0, 5);
+
+/** The feature set an entity of `inputs` columns is read with: metrics m0, m1, … of role "other", 1-minute steps. */
+export function labelledFeatureSet(inputs: number): FeatureSet {
+  return { metrics: Array.from({ length: inputs }, (_, m) => ({ name: `m${m}`, role: "other" as const })), stepSeconds: 60, maxFillSteps: 0, shingleSize: CONTAINER_DETECTOR.shingleSize ?? 1 };
+}
 
 /**
- * Replays an entity as one container of one service through the shipped detector (CONTAINER_DETECTOR): the
- * training rows first (it learns; their alerts are not counted), then the test rows.
+ * Runs an entity as a deployment would: streaming mode trains the shipped detector (CONTAINER_DETECTOR) on the
+ * training rows exactly as `cad train` does ({@link trainDetector}: one container of one service), then the
+ * detect handler's detector, warm-started from that model, judges the test rows. Batch mode feeds the detector a
+ * static forest's scores (a SageMaker stand-in trained on the training rows) over training and test rows.
  */
 export function detectEntity(entity: LabelledEntity, mode: DetectionMode, seed: number): EntityDetections {
   if (entity.train.length === 0 || entity.test.length === 0) throw new Error(`${entity.name}: needs training and test rows`);
-  const rows = [...entity.train, ...entity.test];
-  const detections = replaySeries(
-    rows.map((_, i) => i * STEP_MS),
-    rows,
-    { mode, seed, profile: CONTAINER_DETECTOR, trainRows: entity.train.length },
-  ).slice(entity.train.length);
-  return { scores: detections.map((d) => d.score), anomalyGrades: detections.map((d) => d.grade), grades: detections.map((d) => (d.alert ? d.grade : 0)) };
+  const toResult = (detections: readonly ContainerDetection[]): EntityDetections => ({ scores: detections.map((d) => d.score), anomalyGrades: detections.map((d) => d.grade), grades: detections.map((d) => (d.alert ? d.grade : 0)) });
+  if (mode === "batch") {
+    const rows = [...entity.train, ...entity.test];
+    return toResult(replaySeries(rows.map((_, i) => LABELLED_T0 + i * STEP_MS), rows, { mode, seed, profile: CONTAINER_DETECTOR, trainRows: entity.train.length }).slice(entity.train.length));
+  }
+  const fs = labelledFeatureSet(entity.train[0].length);
+  const row = (values: readonly number[], i: number): FeatureRow => ({ service: entity.name, container: "series", timestamp: LABELLED_T0 + i * STEP_MS, values, filled: 0, gap: false });
+  const trained = trainDetector(entity.train.map(row), { featureSet: fs, profile: CONTAINER_DETECTOR, seed });
+  const detector = new ServiceDetector({
+    inputs: fs.metrics.length,
+    detector: { ...trained.profile, shingleSize: fs.shingleSize },
+    scorer: "forest",
+    replicaTtlMs: DEFAULT_REPLICA_TTL_MS,
+    groupTtlMs: DEFAULT_GROUP_TTL_MS,
+    warmStart: decodeTrainedGroups(trained, entity.name),
+  });
+  const start = entity.train.length;
+  return toResult(entity.test.map((values, i) => detector.process(LABELLED_T0 + (start + i) * STEP_MS, [{ container: "series", containerName: "", values }])[0]));
 }
 
 export interface Metrics {

@@ -41,4 +41,14 @@ export const CONTAINER_DETECTOR: DetectorProfile = {
   repeatWindow: 100,
   repeatEscalation: 1.5,
   seasonal: true,
+  // An incident lasts: a saturated or leaking container stays anomalous for up to an hour (60 one-minute steps)
+  // instead of becoming the new normal within a few steps, so incidents stay open and scaling keeps acting
+  // while the condition holds; its scores do not raise its own threshold.
+  learnAnomalies: false,
+  maxCorrections: 60,
+  clipScores: true,
+  // A container alerts once 3 of its last 4 steps were anomalous: a one- or two-minute blip of one replica (a
+  // scrape hiccup, a GC pause) is graded but not raised.
+  confirmSteps: 3,
+  confirmWindow: 4,
 };

@@ -43,6 +43,7 @@ export const incidentSchema = v.object({
   anomalyCount: count,
   peakScore: finite,
   peakGrade: finite,
+  confidence: finite,
   threshold: finite,
   topMetrics: v.array(metricAttributionSchema),
 });

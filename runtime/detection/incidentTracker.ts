@@ -147,6 +147,7 @@ function openFrom(recent: IncidentTrackerState["recent"], step: ScoredStep, sett
     anomalyCount: 0,
     peakScore: 0,
     peakGrade: 0,
+    confidence: 0,
     threshold: first.threshold,
     topMetrics: [],
   };
@@ -173,11 +174,15 @@ function absorb(incident: Incident, evidence: Record<string, Evidence>, anomalie
   const containers = new Set(incident.containers);
   const names = new Set(incident.containerNames);
   for (const a of anomalies) names.add(a.containerName);
-  let { peakScore, peakGrade } = incident;
+  let { peakScore, peakGrade, confidence, threshold } = incident;
   for (const a of anomalies) {
     containers.add(a.container);
     peakScore = Math.max(peakScore, a.score);
-    peakGrade = Math.max(peakGrade, a.grade);
+    if (a.grade > peakGrade || (a.grade === peakGrade && a.confidence > confidence)) {
+      peakGrade = a.grade;
+      confidence = a.confidence;
+      threshold = a.threshold;
+    }
     for (const attr of a.attribution) {
       const z = attr.deviation;
       const e = evidence[attr.metric];
@@ -201,5 +206,5 @@ function absorb(incident: Incident, evidence: Record<string, Evidence>, anomalie
   const byName = step.containersByName;
   const scored = byName ? [...names].reduce((sum, n) => sum + (byName[n] ?? 0), 0) : step.containers;
   const kind = classifyIncident(Object.values(evidence), containers.size, Math.max(scored, containers.size));
-  return { ...incident, kind, containers: [...containers].sort(), containerNames: [...names].sort(), anomalyCount: incident.anomalyCount + anomalies.length, peakScore, peakGrade, topMetrics };
+  return { ...incident, kind, containers: [...containers].sort(), containerNames: [...names].sort(), anomalyCount: incident.anomalyCount + anomalies.length, peakScore, peakGrade, confidence, threshold, topMetrics };
 }

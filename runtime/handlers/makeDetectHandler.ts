@@ -270,7 +270,7 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
     state = { ...state, outbox: pending };
     await save(state, version);
   }
-  const [health] = modelHealth([{ service: svc.name, rowsScored, anomalies, scores }], deps.model.expectedAnomalyRate || undefined);
+  const [health] = modelHealth([{ service: svc.name, rowsScored, anomalies, scores }], deps.model.expectedAnomalyRate);
   for (const m of healthMetrics([health])) deps.metrics?.recordServiceGauge(m.service, m.name, m.value);
   const summary: ServiceRunSummary = { service: svc.name, stepsScored, rowsScored, stepsSkipped, anomalies, health, events, scaling, alertsSent, alertsParked, alertsPending: pending.length };
   if (sendError) throw Object.assign(new Error(`alert delivery failed (${pending.length} pending${alertsParked > 0 ? `, ${alertsParked} parked in the dead-letter queue` : ""}): ${sendError}`), { summary });

@@ -113,7 +113,7 @@ export class ThresholdedForest {
     const external = o.scorer === "external";
     this.forest = restored ? restored.forest : external ? null : new StreamingForest({ dimensions: this.dims, numTrees: o.numTrees, sampleSize: o.sampleSize, timeDecay: o.timeDecay, seed: o.seed });
     this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, o.timeDecay);
-    this.thresholder = restored?.thresholder ?? new AdaptiveThresholder({ zFactor: o.zFactor, lowerThreshold: o.lowerThreshold, discount: o.timeDecay, minScores: Math.min(32, o.outputAfter) });
+    this.thresholder = restored?.thresholder ?? new AdaptiveThresholder({ zFactor: o.zFactor, lowerThreshold: o.lowerThreshold, discount: o.timeDecay, minScores: Math.min(32, o.outputAfter), clipScores: o.clipScores });
     this.seasonal = restored ? restored.seasonal : o.seasonal ? new SeasonalScorer(seasonalOptions(o)) : null;
     this.updates = restored?.updates ?? 0;
     this.currentDims = Array.from({ length: o.inputs }, (_, m) => this.dims - o.inputs + m);
@@ -286,9 +286,14 @@ export class ThresholdedForest {
     return out;
   }
 
-  /** Starts the thresholder from a known score distribution (a static model's calibration), as `weight` steps. */
-  calibrate(mean: number, sd: number, weight = this.options.outputAfter): void {
+  /**
+   * Starts the thresholder from a known score distribution (a static model's calibration: the mean and standard
+   * deviation of its training scores) weighing a full memory of steps (1 / timeDecay), and counts the model as
+   * ready: a static model was trained before it was deployed, so its scores are graded from the first step.
+   */
+  calibrate(mean: number, sd: number, weight = 1 / Math.max(this.options.timeDecay, 1e-9)): void {
     this.thresholder.calibrate(mean, sd, weight);
+    this.updates = Math.max(this.updates, this.options.outputAfter);
   }
 
   /** Steps at which at least one series was scored (alerts start once this reaches outputAfter). */

@@ -22,6 +22,12 @@ export interface ThresholdedForestOptions {
   readonly zFactor?: number;
   /** Scores at or below this are never anomalous (default 1). */
   readonly lowerThreshold?: number;
+  /**
+   * Whether scores enter the thresholder's statistics clipped at the threshold (default false): a sustained
+   * anomaly then does not raise its own threshold and stays anomalous, where unclipped scores let a bursty
+   * series raise its threshold (fewer alerts).
+   */
+  readonly clipScores?: boolean;
   /** A step is not anomalous when every metric is within this fraction of its expected value (default 0.01). */
   readonly ignoreNearExpectedRelative?: number;
   /** …or within this absolute distance of it (default 0)… */
@@ -102,6 +108,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     outputAfter: o.outputAfter ?? Math.max(32, Math.floor(sampleSize / 4)),
     zFactor: o.zFactor ?? 3,
     lowerThreshold: o.lowerThreshold ?? 1,
+    clipScores: o.clipScores ?? false,
     ignoreNearExpectedRelative: o.ignoreNearExpectedRelative ?? 0.01,
     ignoreNearExpectedAbsolute: o.ignoreNearExpectedAbsolute ?? 0,
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
@@ -143,7 +150,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     throw new Error("ignoreNearExpectedRelative, ignoreNearExpectedAbsolute and ignoreNearExpectedDeviations must be >= 0");
   }
   if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);
-  for (const flag of ["repeatExtends", "learnAnomalies", "seasonal"] as const) {
+  for (const flag of ["repeatExtends", "learnAnomalies", "seasonal", "clipScores"] as const) {
     if (typeof r[flag] !== "boolean") throw new Error(`${flag} must be true or false, got ${String(r[flag])}`);
   }
   if (!(r.recurrenceTolerance >= 0)) throw new Error(`recurrenceTolerance must be >= 0, got ${r.recurrenceTolerance}`);

@@ -23,5 +23,6 @@ export function parseWith<const S extends v.GenericSchema>(schema: S, value: unk
   const path = v.getDotPath(issue) ?? "";
   const received = issue.received.length > QUOTE_MAX ? `${issue.received.slice(0, QUOTE_MAX)}…` : issue.received;
   const more = result.issues.length > 1 ? ` (and ${result.issues.length - 1} more problem${result.issues.length > 2 ? "s" : ""})` : "";
-  throw new SchemaError(`${where}: ${path === "" ? "" : `${path}: `}${issue.expected !== null && issue.message.startsWith("Invalid") ? `expected ${issue.expected}, received ${received}` : issue.message}${more}`);
+  const what = issue.received === "undefined" ? "is missing" : issue.expected !== null && issue.message.startsWith("Invalid") ? `expected ${issue.expected}, received ${received}` : issue.message;
+  throw new SchemaError(`${where}: ${path === "" ? "" : `${path}: `}${what}${more}`);
 }

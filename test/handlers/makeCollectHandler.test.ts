@@ -182,6 +182,11 @@ describe("makeCollectHandler with s3rver", () => {
         if (crash) throw new Error("Lambda timed out");
         return real.save(key, value, expected);
       },
+      loadBytes: (key) => real.loadBytes(key),
+      saveBytes: async (key, bytes, expected) => {
+        if (crash) throw new Error("Lambda timed out");
+        return real.saveBytes(key, bytes, expected);
+      },
     };
     const { deps, clock } = setup({ services: [svc], state: crashing });
     const run = makeCollectHandler(deps);

@@ -1,14 +1,14 @@
 import { MemoryRunMetrics } from "../../runtime/adapters/memory/MemoryRunMetrics";
 import { describe, expect, it } from "vitest";
 import { DetectRunError, makeDetectHandler } from "../../runtime/handlers/makeDetectHandler";
-import { detectorStateKey, type ServiceDetectorState } from "../../runtime/handlers/detectorState";
+import { decodeServiceState, detectorStateKey, type ServiceState } from "../../runtime/handlers/detectorState";
 import type { MetricSource } from "../../runtime/ports";
 import { ArraySource, HARNESS_FS, makeHarness, MIN, SATURATION_FROM, SERVICE, T0, type Harness } from "../helpers/detectHarness";
 
-async function stored(h: Harness): Promise<ServiceDetectorState> {
-  const v = await h.state.load<ServiceDetectorState>(detectorStateKey(SERVICE));
+async function stored(h: Harness): Promise<ServiceState> {
+  const v = await h.state.loadBytes(detectorStateKey(SERVICE));
   if (!v) throw new Error("no detector state stored");
-  return v.value;
+  return decodeServiceState(v.value, "stored");
 }
 async function rejection(p: Promise<unknown>): Promise<DetectRunError> {
   const err = await p.then(
@@ -123,7 +123,7 @@ describe("makeDetectHandler with in-memory ports", () => {
     expect(ours.services[0].scaling).toMatchObject({ fromTasks: 4, toTasks: 6, applied: true });
     release();
     const err = await rejection(late);
-    expect(err.message).toBe('detect run failed for checkout (state "detector/checkout.json" was changed by another writer; reload and retry)');
+    expect(err.message).toBe('detect run failed for checkout (state "detector/checkout.bin" was changed by another writer; reload and retry)');
     // It saw 6 tasks and would have scaled 6 → 8, but the claim failed first.
     expect(h.scaler.applied).toHaveLength(1);
     expect(h.sink.sent.map((e) => e.type)).toEqual(["open"]);
@@ -220,8 +220,7 @@ describe("makeDetectHandler with in-memory ports", () => {
     h.minute = DURING;
     const err = await rejection(h.detect());
     expect(err.message).toMatch(/1 parked in the dead-letter queue/);
-    const state = await h.state.load<{ outbox: unknown[] }>("detector/checkout.json");
-    expect(state?.value.outbox).toEqual([]);
+    expect((await stored(h)).outbox).toEqual([]);
     expect(h.log.find("error", "alert not published; parked in the dead-letter queue")).toHaveLength(1);
   });
 

@@ -1,10 +1,9 @@
 import { MemoryStateStore } from "../../runtime/adapters/memory/MemoryStateStore";
 import type { FeatureSet } from "../../runtime/features/featureSet";
 import { makeDetectHandler, type DetectHandlerDeps } from "../../runtime/handlers/makeDetectHandler";
-import { ForestScorer } from "../../runtime/model/forestScorer";
+import { embeddedModel, type DetectionModel } from "../../runtime/handlers/detectionModel";
 import type { ModelBundle } from "../../runtime/model/modelBundle";
 import { Random } from "../../runtime/model/random";
-import { RandomCutForest } from "../../runtime/model/randomCutForest";
 import type { AlertSink, MetricSource, Scaler, ScalingOutcome, ServiceCapacity, TimeRange } from "../../runtime/ports";
 import type { IncidentEvent, MetricSample, ScalingDecision } from "../../runtime/types";
 import { trainModel } from "../../training/trainModel";
@@ -46,13 +45,18 @@ export function harnessSamples(seed = 5): MetricSample[] {
 }
 
 let cached: ModelBundle | undefined;
-/** The model trained on the first TRAIN_MINUTES of `harnessSamples()` (trained once per test file). */
-export function harnessModel(): ModelBundle {
+/** The bundle trained on the first TRAIN_MINUTES of `harnessSamples()` (trained once per test file). */
+export function harnessBundle(): ModelBundle {
   cached ??= trainModel(
     harnessSamples().filter((s) => s.timestamp < T0 + TRAIN_MINUTES * MIN),
     { featureSet: HARNESS_FS, numTrees: 50, sampleSize: 128, seed: 3, trainedAt: "2026-01-05T10:00:00.000Z" },
   ).model;
   return cached;
+}
+
+/** The embedded model of {@link harnessBundle}: its trained streaming detector. */
+export function harnessModel(): DetectionModel {
+  return embeddedModel(harnessBundle(), "harness model");
 }
 
 /** A MetricSource over a fixed array; `fail` makes the next fetch reject. */
@@ -127,7 +131,6 @@ export function makeHarness(over: Partial<DetectHandlerDeps> = {}): Harness {
   const deps: DetectHandlerDeps = {
     services: [{ name: SERVICE, scaling: { minTasks: 4, maxTasks: 8, maxStep: 2, cooldownMs: 10 * MIN } }],
     source: h.source,
-    scorer: new ForestScorer(RandomCutForest.fromState(model.forest as NonNullable<ModelBundle["forest"]>)),
     model,
     featureSet: HARNESS_FS,
     alerts: h.sink,

@@ -12,14 +12,16 @@ export function incident(overrides: Partial<Incident> = {}): Incident {
     start: T_START,
     lastAnomalyAt: T_START + 12 * 60_000,
     containers: ["task-a1/web", "task-b2/web"],
+    containerNames: ["web"],
     anomalyCount: 9,
     peakScore: 2.4137,
     peakGrade: 0.82,
+    confidence: 0.9,
     threshold: 1.2,
     topMetrics: [
-      { metric: "container.cpu.utilization", role: "cpu", share: 0.71, value: 97.2, expected: 41.5 },
-      { metric: "container.network.io.usage.rx_bytes", role: "network-rx", share: 0.2, value: 8.1e6, expected: 2.2e6 },
-      { metric: "container.memory.percent", role: "memory", share: 0.09, value: 55, expected: 52 },
+      { metric: "container.cpu.utilization", role: "cpu", unit: "%", share: 0.71, value: 97.2, expected: 41.5, deviation: 9.3 },
+      { metric: "container.network.io.usage.rx_bytes", role: "network-rx", unit: "bytes/s", share: 0.2, value: 8.1e6, expected: 2.2e6, deviation: 4.1 },
+      { metric: "container.memory.percent", role: "memory", unit: "%", share: 0.09, value: 55, expected: 52, deviation: 0.6 },
     ],
     ...overrides,
   };
@@ -28,6 +30,7 @@ export function incident(overrides: Partial<Incident> = {}): Incident {
 /** An `open` event whose scale-out 2 -> 4 was applied. */
 export function openEvent(overrides: Partial<IncidentEvent> = {}): IncidentEvent {
   return {
+    id: `checkout:${T_START}#1`,
     type: "open",
     incident: incident(),
     scaling: { service: "checkout", action: "scale-out", fromTasks: 2, toTasks: 4, reason: "saturation: cpu above capacity", incidentId: `checkout:${T_START}`, applied: true },

@@ -37,6 +37,7 @@ describe("defaultIncidentPlan", () => {
 describe("matchIncidents", () => {
   const truths = defaultIncidentPlan(START, 3, 6).slice(0, 2);
   const open = (minutesFromStart: number, id: string): IncidentEvent => ({
+    id: `${id}#1`,
     type: "open",
     incident: { id, kind: "saturation" } as Incident,
     at: truths[0].start + minutesFromStart * MIN,

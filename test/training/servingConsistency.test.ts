@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryStateStore } from "../../runtime/adapters/memory/MemoryStateStore";
 import { loadDatasetFeatures } from "../../runtime/features/datasetFeatures";
+import { sageMakerModel } from "../../runtime/handlers/detectionModel";
 import { makeDetectHandler } from "../../runtime/handlers/makeDetectHandler";
 import { fitThreshold } from "../../runtime/model/scoreThreshold";
 import type { MetricSource, Scorer } from "../../runtime/ports";
@@ -47,7 +48,7 @@ describe("serving consistency: the dataset builder and the detect handler make t
       services: [{ name: "svc", scaling: { minTasks: 1, maxTasks: 2, maxStep: 1, cooldownMs: 600_000 } }],
       source,
       scorer,
-      model: { featureSet: features.featureSet, normalisation: features.normalisation, scoreStats: fitThreshold([0.4, 0.5, 0.6]) },
+      model: sageMakerModel(features, { endpoint: "cad-rcf", calibratedAt: "2026-01-05T00:00:00Z", scoreStats: fitThreshold([0.4, 0.5, 0.6]), expectedAnomalyRate: 0.01 }),
       featureSet: SMALL_FEATURE_SET,
       alerts: { send: async () => undefined },
       scaler: { describe: async () => ({ desiredTasks: 1, runningTasks: 1, deploying: false }), apply: async () => undefined },

@@ -3,6 +3,7 @@
  * subscription filters — within SNS's limits (256 KB in all, subject < 100 printable ASCII characters,
  * <= 10 attributes for raw delivery to SQS). Pure: no I/O.
  */
+import { describeMetric } from "../../detection/describeMetric";
 import type { IncidentEvent, MetricAttribution } from "../../types";
 
 /** SNS's limit on one message: body, subject and attributes together, bytes. */
@@ -21,9 +22,11 @@ export function severityOf(grade: number): Severity {
   return "low";
 }
 
-/** The JSON body (schema `cad.incident-event/1`). */
+/** The JSON body (schema `cad.incident-event/2`). */
 export interface AlertBody {
-  readonly schema: "cad.incident-event/1";
+  readonly schema: "cad.incident-event/2";
+  /** Stable id of this event (`<incident id>#<n>`): a re-sent event has the same one, so receivers can de-duplicate. */
+  readonly eventId: string;
   readonly eventType: IncidentEvent["type"];
   /** ISO 8601 UTC. */
   readonly at: string;
@@ -40,11 +43,16 @@ export interface AlertBody {
     readonly durationSeconds: number;
     readonly containerCount: number;
     readonly containers: readonly string[];
+    /** Container names (replica groups) affected; "" = containers without a name. */
+    readonly containerNames: readonly string[];
     readonly anomalyCount: number;
     readonly peakScore: number;
     readonly threshold: number;
+    /** Anomaly grade in [0, 1] at the incident's peak, and the detector's confidence in it. */
     readonly peakGrade: number;
-    readonly topMetrics: readonly (MetricAttribution & { readonly deviation: number })[];
+    readonly confidence: number;
+    /** The metrics that drive it: value seen vs value expected (same unit), deviation in standard deviations. */
+    readonly topMetrics: readonly (MetricAttribution & { readonly text: string })[];
   };
   readonly scaling: {
     readonly action: string;
@@ -77,7 +85,7 @@ function headline(event: IncidentEvent): string {
   const { incident } = event;
   const what = incident.kind === "unknown" ? "anomaly" : incident.kind;
   const n = incident.containers.length;
-  return `${what} on ${n} container${n === 1 ? "" : "s"} (score ${round(incident.peakScore, 3)} > ${round(incident.threshold, 3)})`;
+  return `${what} on ${n} container${n === 1 ? "" : "s"} (grade ${round(incident.peakGrade, 2)}, confidence ${round(incident.confidence, 2)})`;
 }
 
 function subjectOf(event: IncidentEvent, severity: Severity): string {
@@ -91,7 +99,7 @@ function summaryOf(event: IncidentEvent, severity: Severity): string {
   const { incident } = event;
   const top = incident.topMetrics
     .slice(0, 3)
-    .map((m) => `${m.metric} ${round(m.value)} vs ${round(m.expected)} expected (${Math.round(m.share * 100)}%)`)
+    .map((m) => `${describeMetric(m)} [${Math.round(m.share * 100)}% of the score]`)
     .join("; ");
   const verb = event.type === "resolve" ? `resolved at ${iso(incident.resolvedAt ?? event.at)}` : `since ${iso(incident.start)}`;
   const scaling = event.scaling
@@ -113,7 +121,8 @@ function bodyOf(event: IncidentEvent, severity: Severity, containers: number, me
   if (metrics < incident.topMetrics.length) truncated.topMetrics = { shown: metrics, total: incident.topMetrics.length };
   const end = incident.resolvedAt ?? incident.lastAnomalyAt;
   return {
-    schema: "cad.incident-event/1",
+    schema: "cad.incident-event/2",
+    eventId: event.id,
     eventType: event.type,
     at: iso(event.at),
     summary: cut(summaryOf(event, severity)),
@@ -129,11 +138,13 @@ function bodyOf(event: IncidentEvent, severity: Severity, containers: number, me
       durationSeconds: Math.max(0, Math.round((end - incident.start) / 1000)),
       containerCount: incident.containers.length,
       containers: incident.containers.slice(0, containers).map(cut),
+      containerNames: incident.containerNames.map(cut),
       anomalyCount: incident.anomalyCount,
       peakScore: incident.peakScore,
       threshold: incident.threshold,
       peakGrade: incident.peakGrade,
-      topMetrics: incident.topMetrics.slice(0, metrics).map((m) => ({ ...m, metric: cut(m.metric), deviation: m.value - m.expected })),
+      confidence: incident.confidence,
+      topMetrics: incident.topMetrics.slice(0, metrics).map((m) => ({ ...m, metric: cut(m.metric), text: cut(describeMetric(m)) })),
     },
     scaling: event.scaling
       ? {
@@ -172,7 +183,7 @@ export function buildAlertMessage(event: IncidentEvent, maxBytes = SNS_MAX_BYTES
   if (!incident.service) throw new Error(`incident ${JSON.stringify(incident.id)} has no service: cannot address an alert`);
   const severity = severityOf(incident.peakGrade);
   const subject = subjectOf(event, severity);
-  const attributes: Record<string, string> = { eventType: event.type, service: incident.service, severity, kind: incident.kind };
+  const attributes: Record<string, string> = { eventId: event.id, eventType: event.type, service: incident.service, severity, kind: incident.kind };
   const overhead = utf8(subject) + Object.entries(attributes).reduce((sum, [k, v]) => sum + utf8(k) + utf8("String") + utf8(v), 0);
   const budget = maxBytes - overhead;
   const fits = (b: AlertBody): boolean => utf8(JSON.stringify(b)) <= budget;

@@ -7,7 +7,6 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAwsAdapters, type AwsAdapterConfig } from "../../../runtime/adapters/aws/createAwsAdapters";
-import type { Scorer } from "../../../runtime/ports";
 import { openEvent } from "../../helpers/incidentEvents";
 import { RecordingLog } from "../../helpers/recordingLog";
 import { VaultServer } from "../../servers/vaultServer";
@@ -48,7 +47,7 @@ describe("createAwsAdapters", () => {
     s3.on(PutObjectCommand).resolves({ ETag: '"e1"' });
 
     const a = createAwsAdapters(config(), deps);
-    expect(await a.scorer.score([[1, 2]])).toEqual([{ score: 1.5 }]);
+    expect(await a.scorer?.score([[1, 2]])).toEqual([{ score: 1.5 }]);
     expect(sm.commandCalls(InvokeEndpointCommand)[0].args[0].input).toMatchObject({ EndpointName: "cad-rcf-prod", ContentType: "text/csv" });
     await expect(a.alerts.send(openEvent())).rejects.toThrow(/parked in the dead-letter queue https:\/\/sqs.eu-west-1.amazonaws.com\/1\/cad-dlq$/);
     expect(sns.commandCalls(PublishCommand)[0].args[0].input.TopicArn).toBe("arn:aws:sns:eu-west-1:1:cad-alerts");
@@ -59,12 +58,11 @@ describe("createAwsAdapters", () => {
     expect(await a.secrets.read("cad/splunk")).toEqual({ token: "x" });
   });
 
-  it("uses the embedded scorer when configured, and says what is missing otherwise", () => {
-    const embedded: Scorer = { score: async (v) => v.map(() => ({ score: 0 })) };
-    expect(createAwsAdapters({ ...config(), scorer: { kind: "embedded" } }, { ...deps, embeddedScorer: () => embedded }).scorer).toBe(embedded);
-    expect(() => createAwsAdapters({ ...config(), scorer: { kind: "embedded" } }, deps)).toThrow(/no embedded scorer was supplied/);
+  it("builds no external scorer for the embedded scorer (each detector scores with its own forest), and names a bad kind", () => {
+    expect(createAwsAdapters({ ...config(), scorer: { kind: "none" } }, deps).scorer).toBeUndefined();
+    expect(sm.commandCalls(InvokeEndpointCommand)).toHaveLength(0);
     const bad = { ...config(), scorer: { kind: "lambda" } } as unknown as AwsAdapterConfig;
-    expect(() => createAwsAdapters(bad, deps)).toThrow('AWS adapter config: scorer.kind must be "sagemaker" or "embedded", got "lambda"');
+    expect(() => createAwsAdapters(bad, deps)).toThrow('AWS adapter config: scorer.kind must be "sagemaker" or "none", got "lambda"');
     expect(() => createAwsAdapters({ ...config(), region: "" }, deps)).toThrow(/region is required/);
   });
 });

@@ -44,8 +44,8 @@ describe("describeEvent", () => {
     const text = describeEvent(openEvent());
     expect(text).toBe(
       [
-        "[2026-11-25 00:52] OPEN    checkout saturation on 2 container(s), peak score 2.41 > 1.20",
-        "                   top: container.cpu.utilization 97.2 (normal 41.5), container.network.io.usage.rx_bytes 8.10e+6 (normal 2.20e+6), container.memory.percent 55.0 (normal 52.0)",
+        "[2026-11-25 00:52] OPEN    checkout saturation on 2 container(s) (web), grade 0.82, confidence 0.90",
+        "                   top: container.cpu.utilization 97.2 %, expected 41.5 % (+9.3 sd); container.network.io.usage.rx_bytes 8.1 M bytes/s, expected 2.2 M bytes/s (+4.1 sd); container.memory.percent 55 %, expected 52 % (+0.6 sd)",
         "                   scaling: scale-out 2 → 4 tasks — saturation: cpu above capacity",
       ].join("\n"),
     );
@@ -54,7 +54,7 @@ describe("describeEvent", () => {
   it("says when scaling failed, and leaves the top metrics out of a resolve", () => {
     const failed = openEvent({ scaling: { service: "checkout", action: "scale-out", fromTasks: 2, toTasks: 4, reason: "saturation", applied: false, error: "ECS: AccessDenied" } });
     expect(describeEvent(failed)).toContain("scaling: scale-out 2 → 4 tasks FAILED (ECS: AccessDenied) — saturation");
-    const resolve = describeEvent({ type: "resolve", incident: incident({ status: "resolved" }), at: T_START + 30 * 60_000 });
-    expect(resolve).toBe("[2026-11-25 01:10] RESOLVE checkout saturation on 2 container(s), peak score 2.41 > 1.20");
+    const resolve = describeEvent({ id: "checkout#2", type: "resolve", incident: incident({ status: "resolved" }), at: T_START + 30 * 60_000 });
+    expect(resolve).toBe("[2026-11-25 01:10] RESOLVE checkout saturation on 2 container(s) (web), grade 0.82, confidence 0.90");
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RecordingScaler } from "../../../cli/replay/RecordingScaler";
 import { ReplayMetricSource } from "../../../cli/replay/ReplayMetricSource";
-import { ScoreRecorder } from "../../../cli/replay/ScoreRecorder";
-import type { FeatureSet } from "../../../runtime/features/featureSet";
+import { DetectionRecorder } from "../../../cli/replay/DetectionRecorder";
 import type { MetricSample } from "../../../runtime/types";
 
 const MIN = 60_000;
@@ -35,36 +34,14 @@ describe("RecordingScaler", () => {
   });
 });
 
-describe("ScoreRecorder", () => {
-  const fs: FeatureSet = { metrics: [{ name: "cpu", role: "cpu" }], stepSeconds: 60, maxFillSteps: 0, shingleSize: 2 };
-  const norm = { mean: [0], std: [1] };
-
-  it("pairs each score with the container and step of the vector scored", async () => {
-    const rec = new ScoreRecorder(fs, norm);
-    const source = rec.source(new ReplayMetricSource([0, 1, 2, 3].flatMap((m) => [sample("s", "a", m), sample("s", "b", m, 5 + m)])));
-    const scorer = rec.scorer({ score: async (v) => v.map((x) => ({ score: x[1] })) });
-    // Values stay inside the z-score clip. As the handler does: fetch with one step of shingle context before `from` = minute 2, then score those vectors.
-    await source.fetch("s", { from: 1 * MIN, to: 4 * MIN });
-    await scorer.score([
-      [1, 2],
-      [2, 3],
-      [6, 7],
-      [7, 8],
+describe("DetectionRecorder", () => {
+  it("keeps every detection the handler observes, with its service, container name and expected values", () => {
+    const rec = new DetectionRecorder();
+    const detection = { container: "t1/app", containerName: "app", timestamp: 2 * MIN, index: 5, score: 1.7, grade: 0.4, alert: true, seasonal: false, confidence: 0.9, likelihood: 0.7, threshold: 1.3, attribution: [1.7], expected: [40], spread: [2], deviations: [5] };
+    rec.observe({ service: "s", timestamp: 2 * MIN, rows: [], detections: [detection, { ...detection, container: "t2/app", grade: 0, alert: false }] });
+    expect(rec.steps).toEqual([
+      { service: "s", container: "t1/app", containerName: "app", timestamp: 2 * MIN, score: 1.7, threshold: 1.3, grade: 0.4, alert: true, expected: [40], spread: [2] },
+      { service: "s", container: "t2/app", containerName: "app", timestamp: 2 * MIN, score: 1.7, threshold: 1.3, grade: 0, alert: false, expected: [40], spread: [2] },
     ]);
-    expect(rec.scores).toEqual([
-      { service: "s", container: "a", timestamp: 2 * MIN, score: 2 },
-      { service: "s", container: "a", timestamp: 3 * MIN, score: 3 },
-      { service: "s", container: "b", timestamp: 2 * MIN, score: 7 },
-      { service: "s", container: "b", timestamp: 3 * MIN, score: 8 },
-    ]);
-  });
-
-  it("refuses to guess when the scored vectors are not the ones the window gives", async () => {
-    const rec = new ScoreRecorder(fs, norm);
-    const source = rec.source(new ReplayMetricSource([0, 1, 2].map((m) => sample("s", "a", m))));
-    const scorer = rec.scorer({ score: async (v) => v.map(() => ({ score: 1 })) });
-    await expect(scorer.score([[1, 2]])).rejects.toThrow("without a preceding fetch");
-    await source.fetch("s", { from: 1 * MIN, to: 3 * MIN });
-    await expect(scorer.score([[9, 9]])).rejects.toThrow("the 1 scored vectors are not the 1 rebuilt from the fetched window");
   });
 });

@@ -88,14 +88,15 @@ describe.skipIf(!available)(title, () => {
     expect(r.requests).toEqual([]);
     expect(r.summaryRows).toBe(1);
     expect(r.sections).toBe(1);
-    // One score chart plus one per metric.
+    // One grade chart plus one per metric, each metric with its unit and the expected band.
     expect(r.chartTitles).toHaveLength(1 + DEFAULT_FEATURE_SET.metrics.length);
-    expect(r.chartTitles[0]).toMatch(/^Anomaly score .* threshold \d\.\d{3}$/);
+    expect(r.chartTitles[0]).toMatch(/^Anomaly grade /);
+    expect(r.chartTitles[1]).toBe("container.cpu.utilized [%] (cpu; grey: expected band per container name)");
     expect(r.canvases).toBe(r.chartTitles.length);
     expect(r.nonBlankCanvases).toBe(r.canvases);
   });
 
-  it("a week of 1-minute data for 20 containers renders within the limits (file size, time)", async () => {
+  it("a week of 1-minute data for 20 containers renders and stays under 8 MB", async () => {
     const rng = new Random(11);
     const rows: FeatureRow[] = [];
     const t0 = Date.UTC(2026, 0, 5);
@@ -107,14 +108,12 @@ describe.skipIf(!available)(title, () => {
       }
     }
     const html = renderReportHtml(
-      buildReportModel({ title: "a week, 20 containers", subtitle: "synthetic", featureSet: DEFAULT_FEATURE_SET, threshold: 1.2, rows, scores: [], events: [], scaling: [] }),
+      buildReportModel({ title: "a week, 20 containers", subtitle: "synthetic", featureSet: DEFAULT_FEATURE_SET, rows, detections: [], events: [], scaling: [] }),
     );
     const file = join(dir, "week.html");
     writeFileSync(file, html);
     expect(statSync(file).size).toBeLessThan(8_000_000);
-    const started = Date.now();
     const r = await open(file, "report-week.png");
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(r.errors).toEqual([]);
     expect(r.requests).toEqual([]);
     expect(r.canvases).toBe(1 + DEFAULT_FEATURE_SET.metrics.length);

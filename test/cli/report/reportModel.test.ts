@@ -23,28 +23,33 @@ const incident: Incident = {
   lastAnomalyAt: T0 + 20 * MIN,
   resolvedAt: T0 + 25 * MIN,
   containers: ["c0"],
+  containerNames: [""],
   anomalyCount: 3,
   peakScore: 3.5,
   peakGrade: 1,
+  confidence: 1,
   threshold: 1.2,
   topMetrics: [],
 };
+
+function detected(container: string, minute: number, grade: number, expected: number[], spread: number[]) {
+  return { service: "svc", container, containerName: "", timestamp: T0 + minute * MIN, score: 1 + grade, threshold: 1.2, grade, alert: grade > 0.5, expected, spread };
+}
 
 function input(minutes: number, containers: number, extra: Partial<ReportInput> = {}): ReportInput {
   return {
     title: "t",
     subtitle: "s",
     featureSet: FS,
-    threshold: 1.2,
     rows: rows(minutes, containers, 1234 % minutes),
-    scores: [
-      { service: "svc", container: "c1", timestamp: T0 + 12 * MIN, score: 3.5 },
-      { service: "svc", container: "c0", timestamp: T0 + 12 * MIN, score: 0.5 },
-      { service: "svc", container: "c0", timestamp: T0 + 13 * MIN, score: 0.7 },
+    detections: [
+      detected("c1", 12, 0.9, [10, 12], [1, 0.5]),
+      detected("c0", 12, 0, [10, 12], [1, 0.5]),
+      detected("c0", 13, 0.2, [11, 13], [2, 0.5]),
     ],
     events: [
-      { type: "open", incident: { ...incident, status: "open", resolvedAt: undefined }, at: T0 + 12 * MIN },
-      { type: "resolve", incident, at: T0 + 25 * MIN },
+      { id: "svc:1#1", type: "open", incident: { ...incident, status: "open", resolvedAt: undefined }, at: T0 + 12 * MIN },
+      { id: "svc:1#2", type: "resolve", incident, at: T0 + 25 * MIN },
     ],
     scaling: [{ at: T0 + 12 * MIN, decision: { service: "svc", action: "scale-out", fromTasks: 2, toTasks: 4, reason: "r" }, applied: true }],
     truth: [{ service: "svc", start: T0 + 9 * MIN, end: T0 + 30 * MIN, kind: "load-spike" }],
@@ -53,7 +58,7 @@ function input(minutes: number, containers: number, extra: Partial<ReportInput> 
 }
 
 describe("buildReportModel", () => {
-  it("short runs: every step shown, one series per container, highest score per step, windows in seconds", () => {
+  it("short runs: every step shown, one series per container, highest grade per step, expected band, windows in seconds", () => {
     const m = buildReportModel(input(60, 2));
     const svc = m.services[0];
     expect(svc.bucketSeconds).toBe(60);
@@ -62,9 +67,15 @@ describe("buildReportModel", () => {
     expect(svc.metrics.map((c) => c.name)).toEqual(["cpu", "mem"]);
     expect(svc.metrics[1].series).toHaveLength(2);
     expect(svc.metrics[1].series[0].slice(0, 3)).toEqual([0, 1, 2]);
-    expect(svc.maxScore[12]).toBe(3.5);
-    expect(svc.maxScore[13]).toBe(0.7);
-    expect(svc.maxScore[0]).toBeNull();
+    expect(svc.maxGrade[12]).toBe(0.9);
+    expect(svc.maxGrade[13]).toBe(0.2);
+    expect(svc.maxGrade[0]).toBeNull();
+    // The band of the (unnamed) container group: lowest expected − 3 spread and highest expected + 3 spread.
+    expect(svc.metrics[0].bands).toHaveLength(1);
+    expect(svc.metrics[0].bands[0].lo[12]).toBe(7);
+    expect(svc.metrics[0].bands[0].hi[12]).toBe(13);
+    expect(svc.metrics[0].bands[0].hi[13]).toBe(17);
+    expect(svc.metrics[0].bands[0].lo[0]).toBeNull();
     expect(svc.incidents).toEqual([{ from: (T0 + 10 * MIN) / 1000, to: (T0 + 25 * MIN) / 1000, label: "saturation (1 container, peak 3.50)" }]);
     expect(svc.truth).toEqual([{ from: (T0 + 9 * MIN) / 1000, to: (T0 + 30 * MIN) / 1000, label: "load-spike" }]);
     expect(svc.scaling).toEqual([{ at: (T0 + 12 * MIN) / 1000, label: "scale-out 2→4" }]);
@@ -89,7 +100,7 @@ describe("buildReportModel", () => {
     expect(JSON.stringify(m).length).toBeLessThan(2_000_000);
   });
 
-  it("one section per service, each with its own rows, scores, incidents and truth", () => {
+  it("one section per service, each with its own rows, detections, incidents and truth", () => {
     const base = input(30, 2);
     const other = rows(30, 3, 5).map((r) => ({ ...r, service: "api" }));
     const m = buildReportModel({ ...base, rows: [...base.rows, ...other] });
@@ -100,7 +111,7 @@ describe("buildReportModel", () => {
     ]);
     expect(m.services[0].incidents).toEqual([]);
     expect(m.services[0].scaling).toEqual([]);
-    expect(m.services[0].maxScore.every((v) => v === null)).toBe(true);
+    expect(m.services[0].maxGrade.every((v) => v === null)).toBe(true);
   });
 
   it("without ground truth the summary says '-'", () => {

@@ -10,6 +10,7 @@ import type { Scorer } from "../../../runtime/ports";
 import { buildDataset } from "../../../training/buildDataset";
 import { calibrateThreshold } from "../../../training/calibrateThreshold";
 import { collectSimulatedWindows } from "../../../training/collectSimulatedWindows";
+import { sealModelBundle } from "../../../runtime/model/modelBundle";
 import { trainModel } from "../../../training/trainModel";
 import { EcsServiceSimulator } from "../../../runtime/sim/EcsServiceSimulator";
 
@@ -37,12 +38,18 @@ describe("the detect Lambda's model", () => {
     await expect(loadDetectionModel(bucket, env({}))).rejects.toThrow(new RegExp(`training/${version}/threshold\\.json: not found; calibrate`));
     const calibrated = await calibrateThreshold(bucket, "", version, endpoint, { endpoint: "cad-dev-rcf", now: () => new Date("2026-01-09T00:00:00Z") });
     const loaded = await loadDetectionModel(bucket, env({}));
-    expect(loaded.bundle).toBeUndefined();
-    expect(loaded.model.scoreStats).toEqual(calibrated.scoreStats);
-    expect(loaded.model.scoreStats.threshold).toBeGreaterThan(10); // the endpoint's scale, not the local forest's (~1)
-    expect(loaded.model.expectedAnomalyRate).toBe(calibrated.expectedAnomalyRate);
-    expect(loaded.model.featureSet).toEqual(DEFAULT_FEATURE_SET);
+    expect(loaded.scorer).toBe("sagemaker");
+    expect(loaded.warmStart).toBeUndefined();
+    // The endpoint's own score distribution starts the thresholder (its scale, not the local forest's ~1).
+    expect(loaded.calibration).toEqual({ mean: calibrated.scoreStats.mean, sd: calibrated.scoreStats.std });
+    expect(loaded.calibration?.mean).toBeGreaterThan(10);
+    expect(loaded.expectedAnomalyRate).toBe(calibrated.expectedAnomalyRate);
+    expect(loaded.featureSet).toEqual(DEFAULT_FEATURE_SET);
     expect(loaded.label).toBe(`${version} (threshold calibrated 2026-01-09T00:00:00.000Z on cad-dev-rcf)`);
+    // Another calibration is another model: a detector state saved for the old one is not continued.
+    const again = await calibrateThreshold(bucket, "", version, endpoint, { endpoint: "cad-dev-rcf", now: () => new Date("2026-01-10T00:00:00Z") });
+    expect(again.calibratedAt).not.toBe(calibrated.calibratedAt);
+    expect((await loadDetectionModel(bucket, env({}))).id).not.toBe(loaded.id);
   });
 
   it("SageMaker: refuses a configured feature set that differs from the training set's, naming the difference", async () => {
@@ -50,18 +57,20 @@ describe("the detect Lambda's model", () => {
     await expect(loadDetectionModel(bucket, env({ featureSet: other }))).rejects.toThrow(/features\.json.*shingleSize/s);
   });
 
-  it("embedded: the model bundle at the configured key, which must carry its forest", async () => {
+  it("embedded: the model bundle at the configured key, which must carry its trained detector", async () => {
     await expect(loadDetectionModel(bucket, env({ scorer: "embedded" }))).rejects.toThrow("no model bundle at s3://b/models/current/model-bundle.json: train one (cad train) and upload it there");
     const sim = new EcsServiceSimulator({ service: "checkout", tasks: 2, seed: 3, startMs: START, incidents: [] });
     sim.advanceTo(START + 3_600_000 * 6);
     const { model } = trainModel(await sim.fetch("checkout", { from: START, to: START + 3_600_000 * 6 }), { featureSet: DEFAULT_FEATURE_SET, numTrees: 10, sampleSize: 64, trainedAt: "2026-01-05T06:00:00.000Z" });
     mkdirSync(join(dir, "bucket", "models", "current"), { recursive: true });
-    writeFileSync(join(dir, "bucket", "models", "current", "model-bundle.json"), JSON.stringify({ ...model, forest: undefined }));
-    await expect(loadDetectionModel(bucket, env({ scorer: "embedded" }))).rejects.toThrow("has no forest: the embedded scorer needs one");
+    const { detector: _dropped, ...withoutDetector } = model;
+    writeFileSync(join(dir, "bucket", "models", "current", "model-bundle.json"), JSON.stringify(sealModelBundle(withoutDetector)));
+    await expect(loadDetectionModel(bucket, env({ scorer: "embedded" }))).rejects.toThrow("has no trained detector: the embedded scorer needs a model trained on rows");
     writeFileSync(join(dir, "bucket", "models", "current", "model-bundle.json"), JSON.stringify(model));
     const loaded = await loadDetectionModel(bucket, env({ scorer: "embedded" }));
-    expect(loaded.bundle?.forest).toBeDefined();
-    expect(loaded.model.scoreStats).toEqual(model.scoreStats);
-    expect(loaded.label).toBe("bundle trained 2026-01-05T06:00:00.000Z");
+    expect(loaded.scorer).toBe("embedded");
+    expect([...(loaded.warmStart?.keys() ?? [])]).toEqual(["app", "envoy"]);
+    expect(loaded.expectedAnomalyRate).toBe(model.detector?.expectedAnomalyRate);
+    expect(loaded.label).toBe("bundle trained 2026-01-05T06:00:00.000Z (app, envoy)");
   });
 });

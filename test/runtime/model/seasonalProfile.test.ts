@@ -1,3 +1,4 @@
+import { packState, unpackState } from "../../../runtime/model/binaryState";
 import { describe, expect, it } from "vitest";
 import { Random } from "../../../runtime/model/random";
 import { SeasonalProfile, type SeasonalProfileOptions } from "../../../runtime/model/seasonalProfile";
@@ -63,12 +64,12 @@ describe("SeasonalProfile", () => {
     expect(p.currentPeriod()).toBe(0);
   });
 
-  it("round-trips its state through JSON mid-stream and continues exactly", () => {
+  it("round-trips its state through the binary codec mid-stream and continues exactly", () => {
     const values = days(2000, 7, 15);
     for (const cut of [200, 700, 1000]) {
       const a = new SeasonalProfile(options);
       run(values.slice(0, cut), a);
-      const b = SeasonalProfile.fromState(options, JSON.parse(JSON.stringify(a.toState())));
+      const b = SeasonalProfile.fromState(options, unpackState(packState(a.toState())) as ReturnType<SeasonalProfile["toState"]>);
       expect(run(values.slice(cut), b)).toEqual(run(values.slice(cut), a));
     }
   });
@@ -80,7 +81,7 @@ describe("SeasonalProfile", () => {
     run(days(500, 8), p);
     const s = p.toState();
     expect(() => SeasonalProfile.fromState(options, { ...s, recent: s.recent.slice(1) })).toThrow(/recent/);
-    expect(() => SeasonalProfile.fromState(options, { ...s, period: 3, profile: [1, 2] })).toThrow(/profile/);
+    expect(() => SeasonalProfile.fromState(options, { ...s, period: 3, profile: Float64Array.from([1, 2]) })).toThrow(/profile/);
     expect(() => SeasonalProfile.fromState(options, { ...s, seen: -1 })).toThrow(/integers/);
     expect(() => SeasonalProfile.fromState(options, { ...s, smoothedSq: [1] as never })).toThrow(/smoothedSq/);
   });

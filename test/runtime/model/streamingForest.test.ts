@@ -1,3 +1,4 @@
+import { packState, unpackState } from "../../../runtime/model/binaryState";
 import { describe, expect, it } from "vitest";
 import { Random } from "../../../runtime/model/random";
 import { RandomCutForest } from "../../../runtime/model/randomCutForest";
@@ -159,11 +160,11 @@ describe("StreamingForest", () => {
     expect(out[0]).toBeLessThan(9);
   });
 
-  it("round-trips its state through JSON: same scores now and after more updates", () => {
+  it("round-trips its state through the binary codec: same scores now and after more updates", () => {
     const data = gaussian(1200, 3, 17);
     const forest = new StreamingForest({ dimensions: 3, numTrees: 15, sampleSize: 64, seed: 18 });
     feed(forest, data.slice(0, 800));
-    const restored = StreamingForest.fromState(JSON.parse(JSON.stringify(forest.toState())));
+    const restored = StreamingForest.fromState(unpackState(packState(forest.toState())) as ReturnType<StreamingForest["toState"]>);
     restored.validate();
     for (const p of data.slice(800)) {
       expect(restored.score(p)).toBe(forest.score(p));
@@ -171,7 +172,7 @@ describe("StreamingForest", () => {
       restored.update(p);
     }
     // A second round trip of the continued forest still scores the same.
-    const again = StreamingForest.fromState(JSON.parse(JSON.stringify(restored.toState())));
+    const again = StreamingForest.fromState(unpackState(packState(restored.toState())) as ReturnType<StreamingForest["toState"]>);
     for (const p of data.slice(0, 50)) expect(again.score(p)).toBe(forest.score(p));
   });
 
@@ -188,12 +189,16 @@ describe("StreamingForest state validation", () => {
     const forest = new StreamingForest({ dimensions: 2, numTrees: 3, sampleSize: 16, seed: 1 });
     for (let i = 0; i < 100; i++) forest.update([i % 10, (i * 7) % 13]);
     const state = forest.toState();
-    const dropped = { ...state, samplers: state.samplers.map((s, i) => (i === 1 ? { ...s, size: 0, weights: "", refs: "" } : s)) };
+    const dropped = { ...state, samplers: state.samplers.map((s, i) => (i === 1 ? { ...s, size: 0, weights: new Float64Array(0), refs: new Int32Array(0) } : s)) };
     expect(() => StreamingForest.fromState(dropped)).toThrow(/state is inconsistent: tree 1 holds 16 points, its sampler 0/);
-    const refs = new Int32Array(new Uint8Array(Buffer.from(state.trees[0].leafRef, "base64")).buffer);
-    refs[0] = 999;
-    const far = Buffer.from(refs.buffer).toString("base64");
+    const far = Int32Array.from(state.trees[0].leafRef);
+    far[0] = 999;
     const broken = { ...state, trees: state.trees.map((t, i) => (i === 0 ? { ...t, leafRef: far } : t)) };
     expect(() => StreamingForest.fromState(broken)).toThrow(/leaf 0 refers to point 999/);
+    // A sampler that holds other points than its tree: caught at once, not by a crash on a later eviction.
+    const swapped = Int32Array.from(state.samplers[2].refs);
+    swapped[0] = state.samplers[0].refs.find((r) => !state.samplers[2].refs.includes(r)) as number;
+    const mixed = { ...state, samplers: state.samplers.map((s, i) => (i === 2 ? { ...s, refs: swapped } : s)) };
+    expect(() => StreamingForest.fromState(mixed)).toThrow(/state is inconsistent/);
   });
 });

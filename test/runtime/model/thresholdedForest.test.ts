@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Preprocessor, TRANSFORM_METHODS } from "../../../runtime/model/preprocessor";
+import { packState, unpackState } from "../../../runtime/model/binaryState";
+import { newSeriesInputs, Preprocessor, TRANSFORM_METHODS } from "../../../runtime/model/preprocessor";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest, type Detection, type ThresholdedForestOptions } from "../../../runtime/model/thresholdedForest";
 
@@ -18,12 +19,16 @@ function run(rows: readonly number[][], options: Partial<ThresholdedForestOption
   return rows.map((r) => d.process(r));
 }
 
-const alerts = (ds: readonly Detection[]) => ds.filter((d) => d.grade > 0).map((d) => d.index);
+/** Steps at which the detector decided to alert. */
+const alerts = (ds: readonly Detection[]) => ds.filter((d) => d.alert).map((d) => d.index);
 
-/** Steps of the `k` highest grades from step `from` on, in time order. */
+/** Through the binary state codec, as a detector state is stored between runs. */
+const roundTrip = (d: ThresholdedForest): ThresholdedForest => ThresholdedForest.fromState(unpackState(packState(d.toState())) as ReturnType<ThresholdedForest["toState"]>);
+
+/** Steps of the `k` highest-graded alerts from step `from` on, in time order. */
 const top = (ds: readonly Detection[], k: number, from: number) =>
   ds
-    .filter((d) => d.index >= from && d.grade > 0)
+    .filter((d) => d.index >= from && d.alert)
     .sort((a, b) => b.grade - a.grade)
     .slice(0, k)
     .map((d) => d.index)
@@ -33,6 +38,8 @@ describe("ThresholdedForest", () => {
   it("flags a spike with a grade in (0, 1], blames the right metric and expects the normal value", () => {
     const ds = run(stream(1500, 1, [[1200, 1, 40]]));
     const hit = ds[1200];
+    expect(hit.alert).toBe(true);
+    expect(hit.likelihood).toBeGreaterThan(0.5);
     expect(hit.grade).toBeGreaterThan(0);
     expect(hit.grade).toBeLessThanOrEqual(1);
     expect(hit.confidence).toBeGreaterThan(0.5);
@@ -64,10 +71,10 @@ describe("ThresholdedForest", () => {
 
   it("finds a second anomaly soon after a first, and does not echo the first", () => {
     const ds = run(stream(1500, 4, [[1100, 0, 30], [1112, 0, 30]]));
-    expect(ds[1100].grade).toBeGreaterThan(0);
-    expect(ds[1112].grade).toBeGreaterThan(0);
+    expect(ds[1100].alert).toBe(true);
+    expect(ds[1112].alert).toBe(true);
     // The shingles still holding the first spike are not alerts of their own.
-    for (let i = 1101; i < 1104; i++) expect(ds[i].grade).toBe(0);
+    for (let i = 1101; i < 1104; i++) expect(ds[i].alert).toBe(false);
   });
 
   it("finds the same anomalies whatever the order of the input metrics", () => {
@@ -92,14 +99,11 @@ describe("ThresholdedForest", () => {
     expect(found[0]).toBeLessThanOrEqual(1201);
   });
 
-  it("round-trips its state through JSON and continues exactly, reporting the state size", () => {
+  it("round-trips its state through the binary codec and continues exactly", () => {
     const rows = stream(1400, 9, [[1300, 1, 40]]);
     const a = new ThresholdedForest({ ...small, inputs: 2, seed: 1 });
     rows.slice(0, 1000).forEach((r) => a.process(r));
-    const size = a.stateSize();
-    expect(size).toBeGreaterThan(1000);
-    expect(size).toBe(Buffer.byteLength(JSON.stringify(a.toState())));
-    const b = ThresholdedForest.fromState(JSON.parse(JSON.stringify(a.toState())));
+    const b = roundTrip(a);
     for (const r of rows.slice(1000)) expect(b.process(r)).toEqual(a.process(r));
   });
 
@@ -115,13 +119,14 @@ describe("ThresholdedForest", () => {
 describe("Preprocessor", () => {
   it.each(TRANSFORM_METHODS)("inverts its %s transform", (method) => {
     const p = new Preprocessor(method, 2, 0.01);
+    const series = newSeriesInputs(2);
     const rng = new Random(10);
     const y = new Float64Array(2);
     for (let t = 0; t < 200; t++) {
       const x = [5 + rng.normal(), 1000 + 50 * rng.normal()];
-      p.transform(x, y);
-      if (t > 2) for (let m = 0; m < 2; m++) expect(p.inverse(m, y[m])).toBeCloseTo(x[m], 6);
-      p.update(x);
+      p.transform(x, y, series);
+      if (t > 2) for (let m = 0; m < 2; m++) expect(p.inverse(m, y[m], series)).toBeCloseTo(x[m], 6);
+      p.update(x, series);
     }
   });
 });
@@ -138,6 +143,7 @@ describe("ThresholdedForest options", () => {
     // The strict model never learns the spike: the last one scores at least as high as when learning.
     expect(strict[900 + 60 * 7].score).toBeGreaterThanOrEqual(learning[900 + 60 * 7].score);
     expect(strict[900 + 60 * 7].grade).toBeGreaterThan(0);
+    expect(strict[900 + 60 * 7].alert).toBe(true);
   });
 
   it("with ignoreNearExpectedDeviations, drops alerts whose values lie that close to the expected ones, keeps large ones", () => {
@@ -168,10 +174,8 @@ describe("ThresholdedForest options", () => {
     // Restored mid-incident, the detector keeps the incident going; a state from before the option means false.
     const d = new ThresholdedForest({ ...small, ...options, repeatExtends: true, inputs: 2, seed: 5 });
     rows.slice(0, 1000).forEach((r) => d.process(r));
-    const copy = ThresholdedForest.fromState(JSON.parse(JSON.stringify(d.toState())) as ReturnType<ThresholdedForest["toState"]>);
-    expect(rows.slice(1000).map((r) => copy.process(r).grade)).toEqual(rows.slice(1000).map((r) => d.process(r).grade));
-    const { repeatExtends: _dropped, ...older } = d.toState().options;
-    expect(ThresholdedForest.fromState({ ...d.toState(), options: older as typeof d.options }).options.repeatExtends).toBe(false);
+    const copy = roundTrip(d);
+    expect(rows.slice(1000).map((r) => copy.process(r))).toEqual(rows.slice(1000).map((r) => d.process(r)));
     expect(() => new ThresholdedForest({ inputs: 1, repeatExtends: "yes" as never })).toThrow(/repeatExtends/);
   });
 
@@ -194,17 +198,20 @@ describe("ThresholdedForest options", () => {
     // A restored detector remembers the recent alerts.
     const d = new ThresholdedForest({ ...small, ...options, inputs: 2, seed: 5 });
     rows.slice(0, 900).forEach((r) => d.process(r));
-    const copy = ThresholdedForest.fromState(JSON.parse(JSON.stringify(d.toState())) as ReturnType<ThresholdedForest["toState"]>);
-    expect(copy.toState().recentAlerts).toEqual(d.toState().recentAlerts);
-    expect(d.toState().recentAlerts?.length).toBeGreaterThanOrEqual(2);
-    expect(rows.slice(900).map((r) => copy.process(r).grade)).toEqual(rows.slice(900).map((r) => d.process(r).grade));
+    const copy = roundTrip(d);
+    expect(copy.toState().series?.alertIndex).toEqual(d.toState().series?.alertIndex);
+    expect(d.toState().series?.alertIndex.length).toBeGreaterThanOrEqual(2);
+    expect(rows.slice(900).map((r) => copy.process(r))).toEqual(rows.slice(900).map((r) => d.process(r)));
   });
 
   it("rejects a bad recurrence setting or state", () => {
     expect(() => new ThresholdedForest({ inputs: 1, recurrenceHorizon: -1 })).toThrow(/recurrenceHorizon/);
     expect(() => new ThresholdedForest({ inputs: 1, recurrenceCount: 0 })).toThrow(/recurrenceCount/);
-    const state = new ThresholdedForest({ ...small, inputs: 1 }).toState();
-    expect(() => ThresholdedForest.fromState({ ...state, recentAlerts: [{ index: 3, deviations: [1, 2] }] })).toThrow(/recentAlerts/);
+    const d = new ThresholdedForest({ ...small, inputs: 1 });
+    d.process([1]);
+    const state = d.toState();
+    const series = state.series as NonNullable<typeof state.series>;
+    expect(() => ThresholdedForest.fromState({ ...state, series: { ...series, alertIndex: Float64Array.from([3]), alertDeviations: Float64Array.from([1, 2]) } })).toThrow(/1 recent alerts need 1 deviations/);
   });
 });
 
@@ -247,7 +254,7 @@ describe("ThresholdedForest seasonal view", () => {
     const d = new ThresholdedForest({ ...small, inputs: 2, seed: 5, seasonal: true, maxPeriod: 128 });
     const ds = rows.map((r) => d.process(r));
     expect(d.toState().seasonal?.profiles.map((p) => p.period)).toEqual([100, 0]);
-    expect(ds[1200].grade).toBeGreaterThan(0);
+    expect(ds[1200].alert).toBe(true);
     expect(ds[1200].attribution?.[1]).toBeGreaterThan(ds[1200].attribution?.[0] ?? Infinity);
     expect(top(ds, 1, 1000)).toEqual([1200]);
   });
@@ -257,9 +264,8 @@ describe("ThresholdedForest seasonal view", () => {
     for (const cut of [200, 400, 1000]) {
       const a = new ThresholdedForest({ ...seasonal, inputs: 1, seed: 2 });
       rows.slice(0, cut).forEach((r) => a.process(r));
-      const state = JSON.parse(JSON.stringify(a.toState())) as ReturnType<ThresholdedForest["toState"]>;
-      expect(state.seasonal?.profiles.length).toBe(1);
-      const b = ThresholdedForest.fromState(state);
+      expect(a.toState().seasonal?.profiles.length).toBe(1);
+      const b = roundTrip(a);
       for (const r of rows.slice(cut)) expect(b.process(r)).toEqual(a.process(r));
     }
   });
@@ -272,15 +278,5 @@ describe("ThresholdedForest seasonal view", () => {
     expect(() => ThresholdedForest.fromState({ ...off, options: { ...off.options, seasonal: true } })).toThrow(/seasonal/);
     expect(() => ThresholdedForest.fromState({ ...on, seasonal: { profiles: [] } })).toThrow(/one per input/);
     expect(() => new ThresholdedForest({ inputs: 1, seasonal: true, maxPeriod: 1 })).toThrow(/maxPeriod/);
-  });
-
-  it("restores a state saved before the seasonal view existed (no seasonal options, no seasonal state)", () => {
-    const rows = days(600, 5);
-    const a = new ThresholdedForest({ ...small, inputs: 1, seed: 3 });
-    rows.slice(0, 300).forEach((r) => a.process(r));
-    const { seasonal: _on, maxPeriod: _max, seasonalZFactor: _z, ...oldOptions } = a.toState().options;
-    const b = ThresholdedForest.fromState({ ...a.toState(), options: oldOptions as typeof a.options });
-    expect(b.options.seasonal).toBe(false);
-    for (const r of rows.slice(300)) expect(b.process(r)).toEqual(a.process(r));
   });
 });
