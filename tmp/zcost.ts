@@ -9,13 +9,14 @@ const r = new Random(1);
 let t = 0;
 for (let s = 0; s < 300; s++) { d.process(t, Array.from({ length: containers }, (_, i) => ({ container: `c${i}`, containerName: "app", values: Array.from({ length: 7 }, (_, m) => 10 * m + r.normal()) }))); t += 60000; }
 const packed = packState(d.toState());
-const raw = z.inflateSync(packed.subarray(9));
+const raw = z.brotliDecompressSync(packed.subarray(14));
 console.log("raw payload", raw.length);
 const tries: [string, () => Buffer][] = [
   ["deflate1", () => z.deflateSync(raw, { level: 1 })],
   ["deflate6", () => z.deflateSync(raw, { level: 6 })],
   ["deflateHuff", () => z.deflateSync(raw, { level: 1, strategy: z.constants.Z_HUFFMAN_ONLY })],
   ["deflateRLE", () => z.deflateSync(raw, { level: 1, strategy: z.constants.Z_RLE })],
+  ["brotli0", () => z.brotliCompressSync(raw, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 0 } })],
   ["brotli1", () => z.brotliCompressSync(raw, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 1 } })],
   ["brotli4", () => z.brotliCompressSync(raw, { params: { [z.constants.BROTLI_PARAM_QUALITY]: 4 } })],
 ];

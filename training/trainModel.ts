@@ -22,6 +22,11 @@ export interface TrainOptions {
   readonly trainedAt?: string;
   /** Settings of the streaming detector trained alongside (default CONTAINER_DETECTOR). */
   readonly detector?: DetectorProfile;
+  /**
+   * Whether to train the static forest too (default true): what SageMaker would train on the same vectors, for
+   * the training channels and a local stand-in of the endpoint. The embedded scorer does not need it.
+   */
+  readonly staticForest?: boolean;
 }
 
 export interface TrainResult {

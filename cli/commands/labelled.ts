@@ -183,7 +183,7 @@ export function labelledCommand(): Command {
   return new Command("labelled")
     .description("learn on train/, detect on test/, and report precision/recall/F1 against test_label/ (point- and event-wise, no point adjustment).")
     .requiredOption("--data <dir>", "folder with train/<entity>.csv, test/<entity>.csv (header-less numeric rows) and test_label/<entity>.csv (0/1 per test row)")
-    .requiredOption("--out <dir>", "writes <out>/<entity>.csv with score,grade,label per test row")
+    .requiredOption("--out <dir>", "writes <out>/<entity>.csv with score,anomaly_grade,alert_grade,label per test row (alert_grade > 0 where the detector alerted)")
     .addOption(new Option("--mode <mode>", "streaming or batch (SageMaker-style)").choices(["streaming", "batch"]).default("streaming"))
     .option("--baselines", "also run per-metric 3σ and an isolation forest on the same split")
     .option("--json", "print the totals as one JSON object")

@@ -10,7 +10,8 @@ const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const finite = v.pipe(v.number(), v.finite());
 const deviation = v.tuple([finite, finite, finite, finite]);
 const f64 = v.instance(Float64Array);
-const i32 = v.instance(Int32Array);
+/** Integers as the state stores them: in the narrowest of these that holds them. */
+const i32 = v.union([v.instance(Int16Array), v.instance(Uint16Array), v.instance(Int32Array)]);
 
 const treeSchema = v.object({ root: v.nullable(v.pipe(v.number(), v.integer())), left: i32, right: i32, cutDim: i32, cutValue: f64, leafRef: i32, leafMass: i32 });
 

@@ -3,7 +3,7 @@ import { PointStore } from "./pointStore";
 import { Random } from "./random";
 import { StreamingTree } from "./streamingTree";
 import { addScoresOfFour, addScoresOfTwo } from "./treeScoring";
-import { restoreTree, treeToState, validateTree, type StreamingTreeState } from "./streamingTreeState";
+import { narrowInts, restoreTree, treeToState, validateTree, type IntArray, type StreamingTreeState } from "./streamingTreeState";
 import { NONE } from "./treeArrays";
 
 /** Module-local copies: an imported binding is a getter call per use under CommonJS. */
@@ -35,8 +35,8 @@ export interface StreamingForestState {
   readonly updates: number;
   /** Points (row-major) and reference counts of the compacted point store. */
   readonly points: Float64Array;
-  readonly refCounts: Int32Array;
-  readonly samplers: { readonly size: number; readonly weights: Float64Array; readonly refs: Int32Array }[];
+  readonly refCounts: IntArray;
+  readonly samplers: { readonly size: number; readonly weights: Float64Array; readonly refs: IntArray }[];
   readonly trees: StreamingTreeState[];
 }
 
@@ -273,11 +273,11 @@ export class StreamingForest {
       rngState: this.rng.getState(),
       updates: this.updates,
       points: pts,
-      refCounts,
+      refCounts: narrowInts(refCounts),
       samplers: this.samplers.map((s) => ({
         size: s.size,
         weights: s.weights.slice(0, s.size),
-        refs: Int32Array.from(s.refs.subarray(0, s.size), (r) => slotMap[r]),
+        refs: narrowInts(Int32Array.from(s.refs.subarray(0, s.size), (r) => slotMap[r])),
       })),
       trees: this.trees.map((t) => treeToState(t, slotMap)),
     };
@@ -290,13 +290,13 @@ export class StreamingForest {
     const { dimensions: dim, numTrees, sampleSize } = state;
     if (!Array.isArray(state.samplers) || state.samplers.length !== numTrees) throw new Error(`streaming forest state lists ${state.samplers?.length} samplers, expected numTrees = ${numTrees}`);
     if (!Array.isArray(state.trees) || state.trees.length !== numTrees) throw new Error(`streaming forest state lists ${state.trees?.length} trees, expected numTrees = ${numTrees}`);
-    if (!(state.points instanceof Float64Array) || !(state.refCounts instanceof Int32Array)) throw new Error("streaming forest state: points must be a Float64Array and refCounts an Int32Array");
-    const store = PointStore.restore(dim, numTrees * sampleSize + 1, state.points, state.refCounts);
+    if (!(state.points instanceof Float64Array) || !isIntArray(state.refCounts)) throw new Error("streaming forest state: points must be a Float64Array and refCounts an integer array");
+    const store = PointStore.restore(dim, numTrees * sampleSize + 1, state.points, Int32Array.from(state.refCounts));
     const samplers = state.samplers.map((s, i) => {
       const sampler = new CompactSampler(sampleSize, state.timeDecay);
       const w = s.weights;
       const r = s.refs;
-      if (!(w instanceof Float64Array) || !(r instanceof Int32Array)) throw new Error(`streaming forest state: sampler ${i} must hold a Float64Array of weights and an Int32Array of refs`);
+      if (!(w instanceof Float64Array) || !isIntArray(r)) throw new Error(`streaming forest state: sampler ${i} must hold a Float64Array of weights and an integer array of refs`);
       if (w.length !== s.size || r.length !== s.size || s.size > sampleSize) throw new Error(`streaming forest state: sampler ${i} is inconsistent (size ${s.size})`);
       sampler.weights.set(w);
       sampler.refs.set(r);
@@ -325,4 +325,8 @@ export class StreamingForest {
   private checkPoint(point: ArrayLike<number>): void {
     if (point.length !== this.dimensions) throw new Error(`point has ${point.length} dimensions, the forest expects ${this.dimensions}`);
   }
+}
+
+function isIntArray(a: unknown): a is IntArray {
+  return a instanceof Int16Array || a instanceof Uint16Array || a instanceof Int32Array;
 }

@@ -1,19 +1,37 @@
 import { StreamingTree } from "./streamingTree";
 import { NONE } from "./treeArrays";
 
+/** An array of integers as stored: the narrowest typed array that holds every value (see {@link narrowInts}). */
+export type IntArray = Int16Array | Uint16Array | Int32Array;
+
 /**
  * Serialised tree: nodes renumbered in preorder, leaves referring to compacted point slots; typed arrays, so
- * the binary state codec stores them as they are.
+ * the binary state codec stores them as they are, integers in the narrowest type that holds them (a tree of
+ * 256 samples stores its links in 16 bits, not 32: the state needs no compression pass).
  */
 export interface StreamingTreeState {
   /** Root reference: >= 0 internal node, < 0 leaf `~index`, null when empty. */
   readonly root: number | null;
-  readonly left: Int32Array;
-  readonly right: Int32Array;
-  readonly cutDim: Int32Array;
+  readonly left: IntArray;
+  readonly right: IntArray;
+  readonly cutDim: IntArray;
   readonly cutValue: Float64Array;
-  readonly leafRef: Int32Array;
-  readonly leafMass: Int32Array;
+  readonly leafRef: IntArray;
+  readonly leafMass: IntArray;
+}
+
+/** `values` in an Int16Array, Uint16Array or Int32Array: the narrowest that holds them all. */
+export function narrowInts(values: ArrayLike<number>): IntArray {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo >= -32768 && hi <= 32767) return Int16Array.from(values);
+  if (lo >= 0 && hi <= 65535) return Uint16Array.from(values);
+  return Int32Array.from(values);
 }
 
 /**
@@ -69,39 +87,36 @@ export function validateTree(tree: StreamingTree): void {
 }
 
 
+/** The tree in preorder: nodes and leaves renumbered in the order a depth-first walk meets them. */
 export function treeToState(tree: StreamingTree, slotMap: Int32Array): StreamingTreeState {
-  const left: number[] = [];
-  const right: number[] = [];
-  const cutDim: number[] = [];
-  const cutValue: number[] = [];
-  const leafRef: number[] = [];
-  const leafMass: number[] = [];
-  const encode = (root: number | null): StreamingTreeState => ({
-    root,
-    left: Int32Array.from(left),
-    right: Int32Array.from(right),
-    cutDim: Int32Array.from(cutDim),
-    cutValue: Float64Array.from(cutValue),
-    leafRef: Int32Array.from(leafRef),
-    leafMass: Int32Array.from(leafMass),
-  });
-  if (tree.root === NONE) return encode(null);
+  const nodes = tree.capacity - tree.freeNodeTop;
+  const leaves = tree.capacity - tree.freeLeafTop;
+  const left = new Int32Array(nodes);
+  const right = new Int32Array(nodes);
+  const cutDim = new Int32Array(nodes);
+  const cutValue = new Float64Array(nodes);
+  const leafRef = new Int32Array(leaves);
+  const leafMass = new Int32Array(leaves);
+  if (tree.root === NONE) return { root: null, left: narrowInts(left), right: narrowInts(right), cutDim: narrowInts(cutDim), cutValue, leafRef: narrowInts(leafRef), leafMass: narrowInts(leafMass) };
+  let nextNode = 0;
+  let nextLeaf = 0;
   const visit = (ref: number): number => {
     if (ref < 0) {
-      leafRef.push(slotMap[tree.leafRef[~ref]]);
-      leafMass.push(tree.leafMass[~ref]);
-      return ~(leafRef.length - 1);
+      const id = nextLeaf++;
+      leafRef[id] = slotMap[tree.leafRef[~ref]];
+      leafMass[id] = tree.leafMass[~ref];
+      return ~id;
     }
-    const id = cutDim.length;
-    cutDim.push(tree.nodes[ref * 4 + 2]);
-    cutValue.push(tree.cutValue[ref]);
-    left.push(0);
-    right.push(0);
+    const id = nextNode++;
+    cutDim[id] = tree.nodes[ref * 4 + 2];
+    cutValue[id] = tree.cutValue[ref];
     left[id] = visit(tree.nodes[ref * 4]);
     right[id] = visit(tree.nodes[ref * 4 + 1]);
     return id;
   };
-  return encode(visit(tree.root));
+  const root = visit(tree.root);
+  if (nextNode !== nodes || nextLeaf !== leaves) throw new Error(`tree holds ${nextNode} nodes and ${nextLeaf} leaves reachable from its root, ${nodes} and ${leaves} allocated`);
+  return { root, left: narrowInts(left), right: narrowInts(right), cutDim: narrowInts(cutDim), cutValue, leafRef: narrowInts(leafRef), leafMass: narrowInts(leafMass) };
 }
 
 /** Rebuilds the tree from its state; masses, parents and bounding boxes are recomputed from the leaves. */

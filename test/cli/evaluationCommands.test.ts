@@ -115,7 +115,7 @@ describe("cad labelled", () => {
     return root;
   }
 
-  it("reports point- and event-wise totals as JSON, with baselines, and writes score,grade,label", async () => {
+  it("reports point- and event-wise totals as JSON, with baselines, and writes score, anomaly grade, alert grade and label", async () => {
     const data = writeLabelled();
     const o = path.join(dir, "out");
     expect(await runCli(["labelled", "--data", data, "--out", o, "--json", "--baselines"])).toBe(0);
@@ -130,7 +130,7 @@ describe("cad labelled", () => {
     expect(r.baselines.threeSigma.event.f1).toBeGreaterThan(0);
     expect(r.baselines.isolationForest.event.f1).toBeGreaterThanOrEqual(0);
     const lines = fs.readFileSync(path.join(o, "a.csv"), "utf8").trim().split("\n");
-    expect(lines[0]).toBe("score,grade,label");
+    expect(lines[0]).toBe("score,anomaly_grade,alert_grade,label");
     expect(lines).toHaveLength(701);
   });
 

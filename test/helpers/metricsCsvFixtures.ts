@@ -11,9 +11,9 @@ import { GeneratedMetricSource } from "./generatedMetricSource";
 export const FIXTURE_START = Date.UTC(2026, 0, 5);
 const MIN = 60_000;
 
-/** Seeded simulator samples of one service (default feature set), optionally with injected incidents. */
-export async function simulatedSamples(opts: { hours: number; tasks: number; seed: number; incidents?: InjectedIncident[] }): Promise<MetricSample[]> {
-  const sim = new EcsServiceSimulator({ service: "checkout", tasks: opts.tasks, seed: opts.seed, startMs: FIXTURE_START, incidents: opts.incidents ?? [] });
+/** Seeded simulator samples of one service (default feature set), optionally with injected incidents; one container per task unless `sidecar`. */
+export async function simulatedSamples(opts: { hours: number; tasks: number; seed: number; incidents?: InjectedIncident[]; sidecar?: boolean }): Promise<MetricSample[]> {
+  const sim = new EcsServiceSimulator({ service: "checkout", tasks: opts.tasks, seed: opts.seed, startMs: FIXTURE_START, incidents: opts.incidents ?? [], sidecar: opts.sidecar ?? false });
   const end = FIXTURE_START + opts.hours * 60 * MIN;
   sim.advanceTo(end);
   return sim.fetch("checkout", { from: FIXTURE_START, to: end });

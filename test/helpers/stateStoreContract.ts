@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { detectorStateKey } from "../../runtime/handlers/detectorState";
 import { StateConflictError, type StateStore } from "../../runtime/ports";
 
 interface Counter {
@@ -77,11 +78,11 @@ export function describeStateStoreContract(name: string, makeStore: () => Promis
       expect([...(final?.value.by ?? [])].sort()).toEqual([winner, "w", "x", "y", "z"].sort());
     });
 
-    it("accepts the detect handler's keys (`detector/<encoded service>.json`)", async () => {
+    it("accepts the detect handler's keys (`detector/<encoded service>.bin`)", async () => {
       const store = await makeStore();
-      const key = `detector/${encodeURIComponent("check out")}.json`;
-      const version = await store.save(key, { ok: true }, undefined);
-      expect(await store.load(key)).toEqual({ value: { ok: true }, version });
+      const key = detectorStateKey("check out");
+      const version = await store.saveBytes(key, Uint8Array.from([7, 8]), undefined);
+      expect(await store.loadBytes(key)).toEqual({ value: Uint8Array.from([7, 8]), version });
     });
 
     it("rejects keys that could escape or be ambiguous", async () => {

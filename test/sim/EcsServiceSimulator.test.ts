@@ -17,6 +17,7 @@ function simulate(incidents: readonly InjectedIncident[], seed = 7, minutes = MI
   return sim;
 }
 const all = (sim: EcsServiceSimulator) => sim.fetch("checkout", { from: START, to: at(MINUTES) });
+const sim0 = () => simulate([], 7, 1);
 
 /** value[minute][task][metric] from samples. */
 function grid(sim: EcsServiceSimulator, samples: MetricSample[]) {
@@ -36,7 +37,8 @@ const TASKS = [0, 1, 2, 3, 4, 5];
 describe("EcsServiceSimulator: deterministic for a seed", () => {
   it("reproduces every sample for the same seed and differs for another", async () => {
     const a = await all(simulate(PLAN));
-    expect(a).toHaveLength(MINUTES * 6 * 7);
+    // 6 tasks, each an app and an Envoy sidecar, 7 metrics each.
+    expect(a).toHaveLength(MINUTES * 6 * 2 * 7);
     expect(await all(simulate(PLAN))).toEqual(a);
     expect(await all(simulate(PLAN, 8))).not.toEqual(a);
   });
@@ -46,13 +48,31 @@ describe("EcsServiceSimulator: deterministic for a seed", () => {
     const window = await sim.fetch("checkout", { from: at(10) + 15_000, to: at(12) });
     expect(window.every((s) => s.timestamp >= at(10) + 15_000 && s.timestamp < at(12))).toBe(true);
     const minute11 = window.filter((s) => s.timestamp >= at(11));
-    expect(minute11).toHaveLength(6 * 7);
+    expect(minute11).toHaveLength(6 * 2 * 7);
     expect(new Set(minute11.map((s) => s.metric))).toEqual(
       new Set(["container.cpu.utilized", "container.memory.utilized", "container.network.rate.rx", "container.network.rate.tx", "container.restarts", "container.cpu.throttled", "http.server.latency.p95"]),
     );
     expect(await sim.fetch("search", { from: START, to: at(10) })).toEqual([]);
     // Nothing beyond the simulated time.
     expect(await sim.fetch("checkout", { from: at(MINUTES), to: at(MINUTES + 10) })).toEqual([]);
+  });
+
+  it("runs an app and an Envoy sidecar in every task, named as OpenTelemetry names them, the sidecar with its own normal", async () => {
+    const samples = await all(simulate([]));
+    const app = sim0().containers();
+    expect(app).toHaveLength(6);
+    expect(app.every((c) => c.endsWith("/app"))).toBe(true);
+    const names = new Map<string, string | undefined>();
+    for (const s of samples) names.set(s.container, s.containerName);
+    expect([...names.entries()].filter(([, n]) => n === "envoy").map(([c]) => c.replace(/\/envoy$/, "/app")).sort()).toEqual([...app].sort());
+    const cpu = (name: string) => mean(samples.filter((s) => s.containerName === name && s.metric === "container.cpu.utilized").map((s) => s.value));
+    const mem = (name: string) => mean(samples.filter((s) => s.containerName === name && s.metric === "container.memory.utilized").map((s) => s.value));
+    expect(cpu("envoy")).toBeLessThan(cpu("app") / 4);
+    expect(mem("envoy")).toBeLessThan(mem("app") / 4);
+    // Without the sidecar, one container per task.
+    const single = new EcsServiceSimulator({ service: "checkout", tasks: 2, seed: 7, startMs: START, incidents: [], sidecar: false });
+    single.advanceTo(at(3));
+    expect(new Set((await single.fetch("checkout", { from: START, to: at(3) })).map((s) => s.containerName))).toEqual(new Set(["app"]));
   });
 
   it("rejects bad options and unknown services", async () => {

@@ -48,7 +48,7 @@ describe("calibrateThreshold: the endpoint's own threshold", () => {
     const sums = train.vectors.map((v) => v.reduce((a, b) => a + b, 0));
     expect(t.scoreStats).toEqual(fitThreshold(sums, 3));
     expect(t.expectedAnomalyRate).toBe(sums.filter((x) => x > t.scoreStats.threshold).length / sums.length);
-    expect(progress).toEqual([1000, 2000, 2880]);
+    expect(progress).toEqual([1000, 2000, 3000, 4000, 5000, 5760]); // 2 tasks × (app + sidecar) × 1,440 steps
     expect(server.requests.every((r) => r.endpoint === "cad-dev-rcf" && r.contentType === "application/json")).toBe(true);
     const stored = await loadCalibratedThreshold(out, "", version);
     expect(stored).toEqual({ format: "cad-threshold/1", version, endpoint: "cad-dev-rcf", scoreStats: t.scoreStats, expectedAnomalyRate: t.expectedAnomalyRate, calibratedAt: "2026-01-10T00:00:00.000Z" });
@@ -80,7 +80,7 @@ describe("calibrateThreshold: the endpoint's own threshold", () => {
       ["bin/cad.js", "dataset", "calibrate", "--input", join(dir, "out"), "--version", version, "--endpoint", "cad-cli", "--sagemaker-url", server.endpoint, "--region", "eu-west-1"],
       { env: { ...process.env, AWS_ACCESS_KEY_ID: "AKIDLOOPBACK", AWS_SECRET_ACCESS_KEY: "loopback" } },
     );
-    expect(stdout).toMatch(new RegExp(`endpoint cad-cli on ${version}: 2880 scores, mean .* threshold .*\\nwrote .*training/${version}/threshold\\.json`));
+    expect(stdout).toMatch(new RegExp(`endpoint cad-cli on ${version}: 5760 scores, mean .* threshold .*\\nwrote .*training/${version}/threshold\\.json`));
     const stored = JSON.parse(readFileSync(join(dir, "out", "training", version, "threshold.json"), "utf8")) as { endpoint: string };
     expect(stored.endpoint).toBe("cad-cli");
   });

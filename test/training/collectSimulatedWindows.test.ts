@@ -15,9 +15,10 @@ describe("collectSimulatedWindows", () => {
     expect(r.keys[0]).toBe("dev/metrics/service=checkout/date=2026-01-05/2026-01-05T00-00-00Z.csv");
     expect(r.keys[23]).toBe("dev/metrics/service=checkout/date=2026-01-05/2026-01-05T23-00-00Z.csv");
     expect(await objects.list("dev/")).toEqual(r.keys);
-    expect(r.rows).toBe(2 * 1440);
+    expect(r.rows).toBe(2 * 2 * 1440); // 2 tasks of an app and a sidecar
     const first = parseFeatureRowsCsv(objects.text(r.keys[0]), DEFAULT_FEATURE_SET, r.keys[0]);
-    expect(first).toHaveLength(120);
+    expect(first).toHaveLength(240);
+    expect(new Set(first.map((row) => row.containerName))).toEqual(new Set(["app", "envoy"]));
     expect(first.every((row) => !row.gap && row.timestamp >= START && row.timestamp < START + 3_600_000)).toBe(true);
   });
 

@@ -13,8 +13,11 @@ describe("trainModel", () => {
   const result = trainModel(samples, OPTS);
   const { model } = result;
 
-  it("writes a bundle with the feature set, normalisation, SageMaker-named hyperparameters and the forest", () => {
-    expect(model).toMatchObject({ format: "cad-model/1", trainedAt: OPTS.trainedAt, featureSet: HARNESS_FS, seed: 9, hyperparameters: { feature_dim: 3, num_trees: 30, num_samples_per_tree: 64 } });
+  it("writes a bundle with the feature set, normalisation, the trained streaming detector, SageMaker-named hyperparameters and the static forest", () => {
+    expect(model.detector).toMatchObject({ containerNames: [""], steps: 300, profile: { shingleSize: 1, seed: 9 } });
+    expect(model.detector?.expectedAnomalyRate).toBeGreaterThan(0);
+    expect(model.detector?.expectedAnomalyRate).toBeLessThan(0.1);
+    expect(model).toMatchObject({ format: "cad-model/2", trainedAt: OPTS.trainedAt, featureSet: HARNESS_FS, seed: 9, hyperparameters: { feature_dim: 3, num_trees: 30, num_samples_per_tree: 64 } });
     expect(result.vectors).toBe(300 * 4);
     expect(result.alignment).toMatchObject({ samples: samples.length, rows: 1200, duplicates: 0, gapRows: 0 });
     expect(model.normalisation.mean[0]).toBeCloseTo(40, 0);

@@ -23,7 +23,7 @@ export class MemoryStateStore implements StateStore {
   async loadBytes(key: string): Promise<Versioned<Uint8Array> | undefined> {
     checkStateKey(key);
     const item = this.items.get(key);
-    return item ? { value: Uint8Array.from(item.bytes), version: String(item.version) } : undefined;
+    return item ? { value: item.bytes.slice(), version: String(item.version) } : undefined;
   }
 
   async saveBytes(key: string, bytes: Uint8Array, expectedVersion: string | undefined): Promise<string> {
@@ -32,7 +32,7 @@ export class MemoryStateStore implements StateStore {
     const current = item ? String(item.version) : undefined;
     if (current !== expectedVersion) throw new StateConflictError(key);
     const version = (item?.version ?? 0) + 1;
-    this.items.set(key, { bytes: Uint8Array.from(bytes), version });
+    this.items.set(key, { bytes: bytes.slice(), version });
     return String(version);
   }
 

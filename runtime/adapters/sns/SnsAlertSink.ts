@@ -43,7 +43,9 @@ export function eventDeduplicationId(event: IncidentEvent): string {
 
 /**
  * Publishes one SNS message per incident event (open, update, resolve): a JSON body, a readable subject and
- * filterable attributes (eventType, service, severity, kind). If publishing fails, the exact message is put in
+ * filterable attributes (eventId, eventType, service, severity, kind). The event id (`<incident id>#<n>`) is
+ * stable: a run that re-sends an event it could not mark as sent (its state save failed after the publish)
+ * sends the same id, so a receiver can drop the duplicate. If publishing fails, the exact message is put in
  * the dead-letter queue and the send still rejects, so the run reports failure (and Lambda retries) while the
  * alert is kept either way.
  */

@@ -81,18 +81,18 @@ export function toSubject(text: string): string {
   return ascii.length <= SUBJECT_MAX_CHARS ? ascii : `${ascii.slice(0, SUBJECT_MAX_CHARS - 3)}...`;
 }
 
-function headline(event: IncidentEvent): string {
+function headline(event: IncidentEvent, withConfidence = true): string {
   const { incident } = event;
   const what = incident.kind === "unknown" ? "anomaly" : incident.kind;
   const n = incident.containers.length;
-  return `${what} on ${n} container${n === 1 ? "" : "s"} (grade ${round(incident.peakGrade, 2)}, confidence ${round(incident.confidence, 2)})`;
+  return `${what} on ${n} container${n === 1 ? "" : "s"} (grade ${round(incident.peakGrade, 2)}${withConfidence ? `, confidence ${round(incident.confidence, 2)}` : ""})`;
 }
 
 function subjectOf(event: IncidentEvent, severity: Severity): string {
   const { incident } = event;
   const tag = event.type === "open" ? "OPEN" : event.type === "update" ? "UPDATE" : "RESOLVED";
   const scaling = event.scaling && event.scaling.action !== "none" ? (event.scaling.applied ? `, scaled ${event.scaling.fromTasks}->${event.scaling.toTasks}` : ", scaling FAILED") : "";
-  return toSubject(`[CAD] ${tag} ${severity} ${incident.service}: ${headline(event)}${scaling}`);
+  return toSubject(`[CAD] ${tag} ${severity} ${incident.service}: ${headline(event, false)}${scaling}`);
 }
 
 function summaryOf(event: IncidentEvent, severity: Severity): string {

@@ -60,7 +60,6 @@ describe("createAwsAdapters", () => {
 
   it("builds no external scorer for the embedded scorer (each detector scores with its own forest), and names a bad kind", () => {
     expect(createAwsAdapters({ ...config(), scorer: { kind: "none" } }, deps).scorer).toBeUndefined();
-    expect(sm.commandCalls(InvokeEndpointCommand)).toHaveLength(0);
     const bad = { ...config(), scorer: { kind: "lambda" } } as unknown as AwsAdapterConfig;
     expect(() => createAwsAdapters(bad, deps)).toThrow('AWS adapter config: scorer.kind must be "sagemaker" or "none", got "lambda"');
     expect(() => createAwsAdapters({ ...config(), region: "" }, deps)).toThrow(/region is required/);

@@ -51,7 +51,7 @@ describe("S3StateStore requests", () => {
   });
 
   it("names the object when its content is not JSON", async () => {
-    const Body = { transformToString: async () => "{oops" } as unknown as GetObjectCommandOutput["Body"];
+    const Body = { transformToByteArray: async () => new Uint8Array(Buffer.from("{oops")) } as unknown as GetObjectCommandOutput["Body"];
     s3.on(GetObjectCommand).resolves({ Body, ETag: '"e"' });
     await expect(new S3StateStore({ client, bucket: "b-1", prefix: "p/" }).load("k")).rejects.toThrow(/^s3:\/\/b-1\/p\/k is not valid JSON/);
   });

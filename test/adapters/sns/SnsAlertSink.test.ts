@@ -44,6 +44,7 @@ describe("SnsAlertSink", () => {
         Subject: expected.subject,
         Message: expected.body,
         MessageAttributes: {
+          eventId: { DataType: "String", StringValue: event.id },
           eventType: { DataType: "String", StringValue: "open" },
           service: { DataType: "String", StringValue: "checkout" },
           severity: { DataType: "String", StringValue: "critical" },
@@ -81,6 +82,7 @@ describe("SnsAlertSink", () => {
         QueueUrl: QUEUE,
         MessageBody: expected.body,
         MessageAttributes: {
+          eventId: { DataType: "String", StringValue: event.id },
           eventType: { DataType: "String", StringValue: "open" },
           service: { DataType: "String", StringValue: "checkout" },
           severity: { DataType: "String", StringValue: "critical" },

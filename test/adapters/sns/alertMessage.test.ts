@@ -8,11 +8,12 @@ const total = (m: ReturnType<typeof buildAlertMessage>): number =>
 describe("buildAlertMessage", () => {
   it("says what happened: subject for people, JSON body with values vs expected and the scaling action, filter attributes", () => {
     const m = buildAlertMessage(openEvent());
-    expect(m.subject).toBe("[CAD] OPEN critical checkout: saturation on 2 containers (score 2.41 > 1.2), scaled 2->4");
-    expect(m.attributes).toEqual({ eventType: "open", service: "checkout", severity: "critical", kind: "saturation" });
+    expect(m.subject).toBe("[CAD] OPEN critical checkout: saturation on 2 containers (grade 0.82), scaled 2->4");
+    expect(m.attributes).toEqual({ eventId: `checkout:${T_START}#1`, eventType: "open", service: "checkout", severity: "critical", kind: "saturation" });
     const body = JSON.parse(m.body) as AlertBody;
     expect(body).toMatchObject({
-      schema: "cad.incident-event/1",
+      schema: "cad.incident-event/2",
+      eventId: `checkout:${T_START}#1`,
       eventType: "open",
       at: "2026-11-25T00:52:05.000Z",
       incident: {
@@ -23,15 +24,17 @@ describe("buildAlertMessage", () => {
         durationSeconds: 720,
         containerCount: 2,
         containers: ["task-a1/web", "task-b2/web"],
+        containerNames: ["web"],
         peakScore: 2.4137,
         threshold: 1.2,
         peakGrade: 0.82,
+        confidence: 0.9,
       },
       scaling: { action: "scale-out", fromTasks: 2, toTasks: 4, applied: true, reason: "saturation: cpu above capacity" },
     });
-    expect(body.incident.topMetrics[0]).toEqual({ metric: "container.cpu.utilization", role: "cpu", share: 0.71, value: 97.2, expected: 41.5, deviation: 97.2 - 41.5 });
+    expect(body.incident.topMetrics[0]).toEqual({ metric: "container.cpu.utilization", role: "cpu", unit: "%", share: 0.71, value: 97.2, expected: 41.5, deviation: 9.3, text: "container.cpu.utilization 97.2 %, expected 41.5 % (+9.3 sd)" });
     expect(body.summary).toBe(
-      "critical checkout: saturation on 2 containers (score 2.41 > 1.2), since 2026-11-25T00:40:00.000Z. Top metrics: container.cpu.utilization 97.2 vs 41.5 expected (71%); container.network.io.usage.rx_bytes 8100000 vs 2200000 expected (20%); container.memory.percent 55 vs 52 expected (9%). Scaling scale-out 2 -> 4 tasks: saturation: cpu above capacity.",
+      "critical checkout: saturation on 2 containers (grade 0.82, confidence 0.9), since 2026-11-25T00:40:00.000Z. Top metrics: container.cpu.utilization 97.2 %, expected 41.5 % (+9.3 sd) [71% of the score]; container.network.io.usage.rx_bytes 8.1 M bytes/s, expected 2.2 M bytes/s (+4.1 sd) [20% of the score]; container.memory.percent 55 %, expected 52 % (+0.6 sd) [9% of the score]. Scaling scale-out 2 -> 4 tasks: saturation: cpu above capacity.",
     );
     expect(body.truncated).toBeUndefined();
   });
@@ -51,7 +54,7 @@ describe("buildAlertMessage", () => {
       scaling: { service: "checkout", action: "none", fromTasks: 2, toTasks: 2, reason: "memory-leak: more tasks would not help", applied: false },
     });
     const m = buildAlertMessage(event);
-    expect(m.subject).toBe("[CAD] RESOLVED medium checkout: memory-leak on 1 container (score 2.41 > 1.2)");
+    expect(m.subject).toBe("[CAD] RESOLVED medium checkout: memory-leak on 1 container (grade 0.3)");
     const body = JSON.parse(m.body) as AlertBody;
     expect(body.incident).toMatchObject({ resolvedAt: "2026-11-25T01:10:00.000Z", durationSeconds: 1800, severity: "medium" });
     expect(body.summary).toMatch(/resolved at 2026-11-25T01:10:00.000Z\..* No scaling: memory-leak: more tasks would not help\.$/);

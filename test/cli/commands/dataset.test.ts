@@ -24,7 +24,7 @@ describe("cad dataset simulate + build on the demo's collected data", () => {
   it("writes the windows, builds a versioned set from them (labelled with the injected incidents) and prints the version last", async () => {
     const windows = join(dir, "windows");
     expect(await runCli(["dataset", "simulate", "--out", windows, "--days", "2", "--tasks", "2"])).toBe(0);
-    expect(io.stdout).toBe(`wrote 48 windows (5760 rows) of service "checkout" and 5 incident windows to ${windows}\n`);
+    expect(io.stdout).toBe(`wrote 48 windows (11520 rows) of service "checkout" and 5 incident windows to ${windows}\n`);
     expect(readdirSync(join(windows, "metrics", "service=checkout"))).toEqual(["date=2026-01-05", "date=2026-01-06"]);
 
     io.stdout = "";
@@ -33,7 +33,7 @@ describe("cad dataset simulate + build on the demo's collected data", () => {
     const version = lastLine(io.stdout);
     expect(version).toMatch(/^ds-[0-9a-f]{16}$/);
     expect(io.stdout).toContain(`read 48 windows from ${windows}, 2026-01-05T00:00:00.000Z -> 2026-01-07T00:00:00.000Z; incidents from ${join(windows, "incidents.json")}`);
-    expect(io.stdout).toMatch(/^ {2}checkout: 5760 rows of 2 containers, 0 gap rows skipped, 0 values filled, 0 duplicate and 0 late rows; \d+ train, 5760 test \(\d+ anomalous\)$/m);
+    expect(io.stdout).toMatch(/^ {2}checkout: 11520 rows of 4 containers, 0 gap rows skipped, 0 values filled, 0 duplicate and 0 late rows; \d+ train, 11520 test \(\d+ anomalous\)$/m);
     expect(io.stdout).toContain("SageMaker hyperparameters: feature_dim=7 num_samples_per_tree=256 num_trees=100");
     expect(io.stdout).toContain(`next: pulumi config set trainingDataVersion ${version} && pulumi up`);
     const base = join(out, "training", version);

@@ -164,7 +164,10 @@ describe("cad train", () => {
 describe("cad backtest", () => {
   it("--json: replays through the detect handler and reports incidents, alerts and scaling; writes the files and the report", () => {
     const model = join(dir, "bt-model.json");
-    expect(cad("train", "--input", metrics, "--out", model, "--num-trees", "30").code).toBe(0);
+    // Trained with the incident's window left out: a streaming detector trained on the incident would know it.
+    const labels = join(dir, "bt-labels.csv");
+    writeFileSync(labels, "service,start,end,kind,container\ncheckout,2026-01-05T06:00:00Z,2026-01-05T06:30:00Z,crash-loop,\n");
+    expect(cad("train", "--input", metrics, "--labels", labels, "--out", model, "--num-trees", "30").code).toBe(0);
     const out = join(dir, "bt");
     const report = join(dir, "bt-report.html");
     const r = cad("backtest", "--input", metrics, "--model", model, "--out", out, "--report", report, "--json");
@@ -222,7 +225,7 @@ describe("cad backtest", () => {
     writeFileSync(notModel, '{"hello":1}');
     const r = cad("backtest", "--input", metrics, "--model", notModel);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${notModel}: "format" is undefined, expected "cad-model/1"`);
+    expect(r.stderr).toContain(`${notModel}: "format" is undefined, expected "cad-model/2"`);
   });
 });
 

@@ -80,7 +80,7 @@ describe("buildReportModel", () => {
     expect(svc.truth).toEqual([{ from: (T0 + 9 * MIN) / 1000, to: (T0 + 30 * MIN) / 1000, label: "load-spike" }]);
     expect(svc.scaling).toEqual([{ at: (T0 + 12 * MIN) / 1000, label: "scale-out 2→4" }]);
     expect(m.summary).toEqual([
-      { service: "svc", containers: 2, from: "2026-01-05 00:00", to: "2026-01-05 01:00", scored: 3, anomalies: 1, incidents: 1, kinds: "saturation", alerts: 2, scalingActions: 1, truthDetected: "1/1" },
+      { service: "svc", containers: 2, from: "2026-01-05 00:00", to: "2026-01-05 01:00", scored: 3, anomalies: 2, incidents: 1, kinds: "saturation", alerts: 2, scalingActions: 1, truthDetected: "1/1" },
     ]);
   });
 
