@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import type { StackSecrets, VaultConfig } from "./config";
+import { EXTENSION_PROXY_ADDRESS } from "./functionEnvironment";
 
 export interface VaultSecretsArgs {
   readonly vault: VaultConfig;
@@ -25,13 +26,6 @@ export interface VaultSecretsArgs {
 export function readOnlySecretPolicy(kvMount: string, secretName: string): string {
   return `# Read-only access to one secret; written by Pulumi (container-anomaly-detection).\npath "${kvMount}/data/${secretName}" {\n  capabilities = ["read"]\n}\n`;
 }
-
-/**
- * Address of the vault-lambda-extension's local proxy. The function reads `GET <this>/v1/<mount>/data/<name>`
- * (KV v2: the value under `.data.data`) without a token: the extension logs in with the function's IAM role.
- * VAULT_ADDR, by contrast, is the real Vault and is meant for the extension only.
- */
-export const EXTENSION_PROXY_ADDRESS = "http://127.0.0.1:8200";
 
 /** The URL the extension's proxy serves one KV v2 secret on. */
 export function extensionSecretUrl(kvMount: string, secretName: string): string {
