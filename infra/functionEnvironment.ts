@@ -20,7 +20,7 @@ export const LAMBDA_ENVIRONMENT_LIMIT = 4096;
 export const EXTENSION_PROXY_ADDRESS = "http://127.0.0.1:8200";
 
 /** The settings of a stack the functions' environment depends on. */
-export type FunctionSettings = Pick<StackConfig, "environment" | "services" | "featureSet" | "metricSources" | "scorer" | "vault" | "scaling" | "modelBundleKey" | "trainingDataVersion">;
+export type FunctionSettings = Pick<StackConfig, "environment" | "services" | "featureSet" | "metricSources" | "scorer" | "vault" | "scaling" | "modelBundleKey">;
 
 /** Variables the vault-lambda-extension reads to log in (IAM auth) before it serves the secret on its proxy. */
 export function vaultExtensionEnvironment(vault: VaultConfig): Record<string, string> {
@@ -58,12 +58,16 @@ export function collectorEnvironment<T>(cfg: FunctionSettings, r: { readonly buc
   return common(cfg, r.bucketName, "collector");
 }
 
-/** The detector's environment; the endpoint settings only with the SageMaker scorer. */
+/**
+ * The detector's environment; the endpoint settings only with the SageMaker scorer: the endpoint's name and the
+ * training set version the endpoint serves (taken from the endpoint, so that a failed training leaves the detector
+ * on the model it has).
+ */
 export function detectorEnvironment<T>(
   cfg: FunctionSettings,
-  r: { readonly bucketName: T; readonly topicArn: T; readonly deadLetterQueueUrl: T; readonly endpointName?: T },
+  r: { readonly bucketName: T; readonly topicArn: T; readonly deadLetterQueueUrl: T; readonly endpoint?: { readonly name: T; readonly trainingDataVersion: T } },
 ): Record<string, string | T> {
-  const sagemaker = cfg.scorer === "sagemaker" && r.endpointName !== undefined && cfg.trainingDataVersion !== undefined;
+  const endpoint = cfg.scorer === "sagemaker" ? r.endpoint : undefined;
   return {
     ...common(cfg, r.bucketName, "detector"),
     [LAMBDA_ENV.scorer]: cfg.scorer,
@@ -72,7 +76,7 @@ export function detectorEnvironment<T>(
     [LAMBDA_ENV.modelsPrefix]: BUCKET_PREFIXES.models,
     [LAMBDA_ENV.modelKey]: cfg.modelBundleKey,
     [LAMBDA_ENV.scaling]: JSON.stringify({ maxStep: cfg.scaling.maxStep, cooldownMs: cfg.scaling.cooldownSeconds * 1000 }),
-    ...(sagemaker ? { [LAMBDA_ENV.endpointName]: r.endpointName as T, [LAMBDA_ENV.trainingDataVersion]: cfg.trainingDataVersion as string } : {}),
+    ...(endpoint === undefined ? {} : { [LAMBDA_ENV.endpointName]: endpoint.name, [LAMBDA_ENV.trainingDataVersion]: endpoint.trainingDataVersion }),
   };
 }
 
@@ -80,7 +84,7 @@ export function detectorEnvironment<T>(
  * Both environments with the longest values the stack's resources can give them: auto-names end in 7 characters,
  * the partition is at most `aws-us-gov`, a queue URL at most `…amazonaws.com.cn`. Names follow infra/index.ts.
  */
-export function worstCaseEnvironments(cfg: FunctionSettings & Pick<StackConfig, "region">): { collector: Record<string, string>; detector: Record<string, string> } {
+export function worstCaseEnvironments(cfg: FunctionSettings & Pick<StackConfig, "region" | "trainingDataVersion">): { collector: Record<string, string>; detector: Record<string, string> } {
   const name = `cad-${cfg.environment}`;
   const bucketName = `${name}-bucket-0000000`;
   return {
@@ -89,7 +93,7 @@ export function worstCaseEnvironments(cfg: FunctionSettings & Pick<StackConfig, 
       bucketName,
       topicArn: `arn:aws-us-gov:sns:${cfg.region}:000000000000:${name}-alerts-topic-0000000`,
       deadLetterQueueUrl: `https://sqs.${cfg.region}.amazonaws.com.cn/000000000000/${name}-alerts-dlq-0000000`,
-      endpointName: `${name}-rcf-serverless`,
+      endpoint: { name: `${name}-rcf-serverless`, trainingDataVersion: cfg.trainingDataVersion ?? "" },
     }),
   };
 }

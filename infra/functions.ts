@@ -16,8 +16,11 @@ export interface FunctionsArgs {
   /** The stack settings the functions run with (environment, services, sources, feature set, scorer, Vault…). */
   readonly settings: FunctionSettings;
   readonly schedules: { readonly collect: string; readonly detect: string };
-  /** Name and ARN of the SageMaker endpoint; required when the scorer is `sagemaker`, ignored otherwise. */
-  readonly endpoint?: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+  /**
+   * The SageMaker endpoint: name, ARN and the training set version it serves (resolved once the endpoint is updated,
+   * so that the detector follows only a model that was deployed). Required when the scorer is `sagemaker`.
+   */
+  readonly endpoint?: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string>; readonly trainingDataVersion: pulumi.Input<string> };
   readonly bucketName: pulumi.Input<string>;
   readonly bucketArn: pulumi.Input<string>;
   readonly keyArn: pulumi.Input<string>;
@@ -100,8 +103,8 @@ export class Functions extends pulumi.ComponentResource {
         // Reads live metrics from the same sources as the collector (Splunk / Dynatrace).
         callbackFactory: () => createDetectHandler(),
         policy: pulumi
-          .all([scope, args.bucketArn, args.keyArn, args.deadLetterQueueArn, args.topicArn, endpoint?.arn])
-          .apply(([s, bucketArn, keyArn, deadLetterQueueArn, topicArn, endpointArn]) =>
+          .all([scope, args.bucketArn, args.keyArn, args.deadLetterQueueArn, args.topicArn, endpoint?.arn, endpoint?.trainingDataVersion])
+          .apply(([s, bucketArn, keyArn, deadLetterQueueArn, topicArn, endpointArn, trainingDataVersion]) =>
             detectorPolicy({
               scope: s,
               bucketArn,
@@ -110,7 +113,7 @@ export class Functions extends pulumi.ComponentResource {
               topicArn,
               logGroupArn: logGroupArn(s, detectName),
               serviceArns: settings.services.map((svc) => ecsServiceArn(s, svc.cluster, svc.service)),
-              ...(endpointArn === undefined || settings.trainingDataVersion === undefined ? {} : { endpointArn, trainingDataVersion: settings.trainingDataVersion }),
+              ...(endpointArn === undefined || trainingDataVersion === undefined ? {} : { endpointArn, trainingDataVersion }),
             }),
           ),
         schedule: args.schedules.detect,
@@ -119,7 +122,7 @@ export class Functions extends pulumi.ComponentResource {
           bucketName: args.bucketName,
           topicArn: args.topicArn,
           deadLetterQueueUrl: args.deadLetterQueueUrl,
-          ...(endpoint === undefined ? {} : { endpointName: endpoint.name }),
+          ...(endpoint === undefined ? {} : { endpoint: { name: endpoint.name, trainingDataVersion: endpoint.trainingDataVersion } }),
         }),
         memorySizeMb: 1024,
         timeoutSeconds: 240,

@@ -38,7 +38,7 @@ const functions = new Functions(name, {
   scope,
   settings: cfg,
   schedules: cfg.schedules,
-  ...(model ? { endpoint: { name: model.endpoint.name, arn: model.endpoint.arn } } : {}),
+  ...(model ? { endpoint: { name: model.endpoint.name, arn: model.endpoint.arn, trainingDataVersion: model.servedTrainingDataVersion } } : {}),
   bucketName: storage.bucket.bucket,
   bucketArn: storage.bucket.arn,
   keyArn: storage.key.arn,

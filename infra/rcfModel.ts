@@ -110,6 +110,8 @@ export class RcfModel extends pulumi.ComponentResource {
   readonly invocationUrl: pulumi.Output<string>;
   /** True once `cad dataset calibrate` has written the endpoint's threshold (training/<version>/threshold.json). */
   readonly calibrated: pulumi.Output<boolean>;
+  /** The training set version the endpoint serves, resolved after the endpoint is updated. */
+  readonly servedTrainingDataVersion: pulumi.Output<string>;
 
   constructor(name: string, args: RcfModelArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cad:model:RcfModel", name, {}, opts);
@@ -137,7 +139,7 @@ export class RcfModel extends pulumi.ComponentResource {
     const listing = aws.s3.getObjectsOutput({ bucket: args.bucketName, prefix: setPrefix, delimiter: "/" }, { parent: this });
     const trainingSet = pulumi.all([listing, args.bucketName]).apply(([l, bucket]) => requireTrainingSet(l, bucket, args.trainingDataVersion));
     const outputPath = pulumi.interpolate`s3://${args.bucketName}/${BUCKET_PREFIXES.models}`;
-    this.calibrated = thresholdCalibrated(listing.keys, args.bucketName, args.trainingDataVersion);
+    const calibrated = thresholdCalibrated(listing.keys, args.bucketName, args.trainingDataVersion);
 
     const jobInputs = {
       roleArn: this.role.arn,
@@ -201,6 +203,9 @@ export class RcfModel extends pulumi.ComponentResource {
 
     this.endpoint = new aws.sagemaker.Endpoint(`${name}-endpoint`, { name: endpointName, endpointConfigName: this.endpointConfiguration.name }, { parent: this });
     this.invocationUrl = pulumi.all([scope, this.endpoint.name]).apply(([s, n]) => endpointInvocationUrl(s.region, n));
+    // Known only once the endpoint serves the model: a failed training leaves what depends on these untouched.
+    this.servedTrainingDataVersion = this.endpoint.endpointConfigName.apply(() => args.trainingDataVersion);
+    this.calibrated = pulumi.all([calibrated, this.endpoint.endpointConfigName]).apply(([c]) => c);
 
     this.registerOutputs({ endpointName: this.endpoint.name, invocationUrl: this.invocationUrl, trainingJobName: this.trainingJob.trainingJobName });
   }

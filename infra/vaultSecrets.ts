@@ -42,6 +42,9 @@ export class VaultSecrets extends pulumi.ComponentResource {
     const entries = Object.entries(args.secrets).filter((e): e is [string, pulumi.Output<string>] => e[1] !== undefined);
     if (entries.length === 0) throw new Error(`VaultSecrets "${name}": no credentials to store (no metric source is enabled)`);
 
+    // skipChildToken is left unset on purpose: the provider then reads TERRAFORM_VAULT_SKIP_CHILD_TOKEN, which CI's
+    // read-only preview sets (its token cannot create the child token the provider makes by default), while an
+    // operator's `pulumi up` keeps the default, short-lived child token.
     const provider = new vault.Provider(`${name}-provider`, { address: args.vault.address }, { parent: this });
     const children = { parent: this, provider };
 

@@ -156,8 +156,10 @@ describe("Secrets (Vault)", () => {
     });
   });
 
-  it("talks to the configured Vault through an explicit provider", () => {
-    expect(resource(run, "pulumi:providers:vault", "cad-dev-vault-provider").inputs.address).toBe("https://vault.dev.example.com:8200");
+  it("talks to the configured Vault through an explicit provider, leaving skipChildToken to the environment (CI sets it)", () => {
+    const provider = resource(run, "pulumi:providers:vault", "cad-dev-vault-provider").inputs;
+    expect(provider.address).toBe("https://vault.dev.example.com:8200");
+    expect(provider).not.toHaveProperty("skipChildToken");
     for (const r of run.resources.filter((x) => x.type.startsWith("vault:"))) expect(r.provider).toMatch(/cad-dev-vault-provider/);
   });
 });
