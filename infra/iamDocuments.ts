@@ -63,9 +63,11 @@ export function sageMakerAssumeRolePolicy(accountId: string): PolicyDocument {
 
 /**
  * Key policy of the stack's customer-managed key: the account administers it through IAM (the AWS default
- * statement, so IAM policies can grant use), and the services that encrypt on our behalf without an IAM role —
- * CloudWatch Logs, CloudWatch alarms publishing to the topic, SNS delivering to the DLQ — may use it only for
- * resources of this account.
+ * statement, so IAM policies can grant use), and the services that encrypt on our behalf without an IAM role may
+ * use it: CloudWatch Logs for this account's log groups, SNS (delivering undeliverable alerts to the encrypted DLQ)
+ * on behalf of this account, and CloudWatch alarms publishing to the encrypted topic — with exactly the statement
+ * AWS documents for alarms and encrypted topics, without a condition: alarm notifications carry no
+ * `aws:SourceAccount`, and a condition there is reported to stop every alarm from reaching the topic.
  */
 export function kmsKeyPolicy(scope: AwsScope): PolicyDocument {
   const root = `arn:${scope.partition}:iam::${scope.accountId}:root`;
@@ -81,9 +83,16 @@ export function kmsKeyPolicy(scope: AwsScope): PolicyDocument {
       Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:*` } },
     },
     {
-      Sid: "AlarmsAndTopicDeliveriesUseKey",
+      Sid: "CloudWatchAlarmsPublishToEncryptedTopic",
       Effect: "Allow",
-      Principal: { Service: ["cloudwatch.amazonaws.com", "sns.amazonaws.com"] },
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: ["*"],
+    },
+    {
+      Sid: "TopicDeliversToEncryptedQueue",
+      Effect: "Allow",
+      Principal: { Service: "sns.amazonaws.com" },
       Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
       Resource: ["*"],
       Condition: { StringEquals: { "aws:SourceAccount": scope.accountId } },

@@ -5,6 +5,7 @@
 import { Alerting } from "./alerting";
 import { resolveAwsScope } from "./awsScope";
 import { PROJECT, loadStackConfig, loadStackSecrets } from "./config";
+import { modelBundlePresent } from "./detectorReadiness";
 import { Functions } from "./functions";
 import { ModelHealthAlarms } from "./modelHealthAlarms";
 import { RcfModel } from "./rcfModel";
@@ -17,45 +18,36 @@ const secrets = loadStackSecrets(cfg);
 const scope = resolveAwsScope(cfg.region);
 const name = `cad-${cfg.environment}`;
 
-const storage = new Storage(name, { scope, rawRetentionDays: cfg.rawRetentionDays });
-const alerting = new Alerting(`${name}-alerts`, {
-  keyArn: storage.key.arn,
-  accountId: scope.accountId,
-  subscriptions: cfg.alertSubscriptions,
-});
+const storage = new Storage(name, { scope, rawRetentionDays: cfg.rawRetentionDays, forceDestroy: cfg.forceDestroyBucket });
+const alerting = new Alerting(`${name}-alerts`, { keyArn: storage.key.arn, accountId: scope.accountId, subscriptions: cfg.alertSubscriptions });
+const trainingDataVersion = cfg.scorer === "sagemaker" ? cfg.trainingDataVersion : undefined;
 const model =
-  cfg.scorer === "sagemaker"
-    ? new RcfModel(`${name}-rcf`, {
+  trainingDataVersion === undefined
+    ? undefined
+    : new RcfModel(`${name}-rcf`, {
         scope,
         environment: cfg.environment,
         bucketName: storage.bucket.bucket,
         bucketArn: storage.bucket.arn,
         keyArn: storage.key.arn,
         model: cfg.model,
-        trainingDataVersion: cfg.trainingDataVersion,
+        trainingDataVersion,
         endpoint: cfg.endpoint,
-      })
-    : undefined;
+      });
 const functions = new Functions(name, {
   scope,
-  environment: cfg.environment,
-  services: cfg.services,
-  featureSet: cfg.featureSet,
-  metricSources: cfg.metricSources,
+  settings: cfg,
   schedules: cfg.schedules,
-  scorer: cfg.scorer,
-  ...(model ? { endpoint: { name: model.endpoint.name, arn: model.endpoint.arn } } : {}),
+  ...(model ? { endpoint: { name: model.endpoint.name, arn: model.endpoint.arn, trainingDataVersion: model.servedTrainingDataVersion } } : {}),
   bucketName: storage.bucket.bucket,
   bucketArn: storage.bucket.arn,
   keyArn: storage.key.arn,
   topicArn: alerting.topic.arn,
   deadLetterQueueArn: alerting.deadLetterQueue.arn,
   deadLetterQueueUrl: alerting.deadLetterQueue.url,
-  vault: cfg.vault,
   logRetentionDays: cfg.logRetentionDays,
-  scaling: cfg.scaling,
-  modelBundleKey: cfg.modelBundleKey,
-  trainingDataVersion: cfg.trainingDataVersion,
+  reserveConcurrency: cfg.reserveConcurrency,
+  detectorReady: model ? model.calibrated : modelBundlePresent(storage.bucket.bucket, cfg.modelBundleKey),
 });
 new ModelHealthAlarms(`${name}-model-health`, {
   environment: cfg.environment,
@@ -71,18 +63,13 @@ const vaultSecrets = new VaultSecrets(`${name}-vault`, {
   policyName: `${PROJECT}-${cfg.environment}-read`,
 });
 
-export const {
-  endpointName,
-  endpointInvocationUrl,
-  trainingJobName,
-  alertTopicArn,
-  deadLetterQueueUrl,
-  bucketName,
-  kmsKeyArn,
-  collectorFunctionName,
-  collectorFunctionArn,
-  detectorFunctionName,
-  detectorFunctionArn,
-  vaultSecretPath,
-  vaultAuthRole,
-} = stackOutputs({ storage, alerting, functions, secrets: vaultSecrets, ...(model ? { model } : {}) });
+// The stack outputs: exactly the ones that apply to this stack's scorer (docs/deploy.md shows them).
+export = stackOutputs({
+  scorer: cfg.scorer,
+  storage,
+  alerting,
+  functions,
+  secrets: vaultSecrets,
+  modelBundleKey: cfg.modelBundleKey,
+  ...(model && trainingDataVersion ? { model: { rcf: model, trainingDataVersion } } : {}),
+});

@@ -10,6 +10,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { lambdaAssumeRolePolicy, type PolicyDocument } from "./iamDocuments";
 
+/** The Lambda runtime of both functions. */
+export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS24dX;
+
 /** Async-invocation retries allowed by Lambda (0–2). */
 export type RetryAttempts = 0 | 1 | 2;
 
@@ -23,12 +26,17 @@ export interface ScheduledFunctionArgs {
   readonly policy: pulumi.Input<PolicyDocument>;
   /** EventBridge schedule expression (validated by the config). */
   readonly schedule: string;
+  /** Whether the schedule runs the function; default true. */
+  readonly enabled?: pulumi.Input<boolean>;
   readonly environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
   readonly layers: pulumi.Input<string>[];
   readonly memorySizeMb: number;
   /** Hard limit of one invocation, seconds. */
   readonly timeoutSeconds: number;
-  /** Reserved concurrency; 1 makes runs strictly sequential. Unset: unreserved. */
+  /**
+   * Reserved concurrency; 1 makes runs strictly sequential. Unset: unreserved. AWS refuses a reservation that would
+   * leave less than 100 of the account's concurrency unreserved.
+   */
   readonly reservedConcurrency?: number;
   readonly retryAttempts: RetryAttempts;
   /** Events older than this are dropped to the DLQ instead of retried, seconds (60–21600). */
@@ -48,8 +56,8 @@ export interface ScheduledFunctionArgs {
 }
 
 /**
- * Production dependencies not to zip into the function: the AWS SDK v3 clients, which the nodejs22.x runtime
- * provides (zipping them made a trivial function 15 MB). Read from package.json so a new client is covered.
+ * Production dependencies not to zip into the function: the AWS SDK v3 clients, which the Node.js runtimes
+ * provide (zipping them made a trivial function 15 MB). Read from package.json so a new client is covered.
  */
 export function awsSdkPackages(dependencies: Readonly<Record<string, string>>): string[] {
   return Object.keys(dependencies).filter((name) => name.startsWith("@aws-sdk/")).sort();
@@ -105,7 +113,8 @@ export class ScheduledFunction extends pulumi.ComponentResource {
         description: args.description,
         callbackFactory: args.callbackFactory,
         role: this.role,
-        runtime: aws.lambda.Runtime.NodeJS22dX,
+        // nodejs22.x reaches end of life in April 2027; nodejs24.x is supported until 2028 and ships the AWS SDK v3.
+        runtime: LAMBDA_RUNTIME,
         architectures: ["x86_64"],
         memorySize: args.memorySizeMb,
         timeout: args.timeoutSeconds,
@@ -133,7 +142,11 @@ export class ScheduledFunction extends pulumi.ComponentResource {
 
     this.schedule = new aws.cloudwatch.EventRule(
       `${name}-schedule`,
-      { description: `Runs ${args.functionName} on ${args.schedule}`, scheduleExpression: args.schedule },
+      {
+        description: `Runs ${args.functionName} on ${args.schedule}`,
+        scheduleExpression: args.schedule,
+        state: pulumi.output(args.enabled ?? true).apply((enabled) => (enabled ? "ENABLED" : "DISABLED")),
+      },
       { parent: this },
     );
     const permission = new aws.lambda.Permission(

@@ -1,45 +1,53 @@
 /**
- * What `pulumi stack output` tells an operator: where the model is served, where alerts go, where data lives,
- * which functions run, which key encrypts it all, and where credentials are kept.
+ * What `pulumi stack output` tells an operator: which scorer runs, where alerts go, where data lives, which
+ * functions run, which key encrypts it all, where credentials are kept — and, per scorer, where the model is:
+ * the SageMaker endpoint and training job, or the bucket key of the embedded model bundle. Outputs that do not
+ * apply to the stack's scorer are absent (never a placeholder string a script could feed to a command).
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { Alerting } from "./alerting";
+import type { ScorerKind } from "./config";
 import type { Functions } from "./functions";
 import type { RcfModel } from "./rcfModel";
 import type { Storage } from "./storage";
 import type { VaultSecrets } from "./vaultSecrets";
 
-/** Shown for the endpoint outputs when the scorer is `embedded` (no SageMaker resources exist). */
-export const NO_ENDPOINT = "none (scorer is embedded)";
+/** Outputs of every stack. */
+export const COMMON_OUTPUTS = [
+  "scorer",
+  "alertTopicArn",
+  "deadLetterQueueUrl",
+  "bucketName",
+  "kmsKeyArn",
+  "collectorFunctionName",
+  "collectorFunctionArn",
+  "detectorFunctionName",
+  "detectorFunctionArn",
+  "vaultSecretPath",
+  "vaultAuthRole",
+  "detectorSchedule",
+] as const;
+/** Outputs of a stack with the embedded scorer. */
+export const EMBEDDED_OUTPUTS = ["modelBundleUri"] as const;
+/** Outputs of a stack with the SageMaker scorer. */
+export const SAGEMAKER_OUTPUTS = ["endpointName", "endpointInvocationUrl", "trainingJobName", "trainingDataVersion"] as const;
 
-export interface StackOutputs {
-  readonly endpointName: pulumi.Output<string>;
-  readonly endpointInvocationUrl: pulumi.Output<string>;
-  readonly trainingJobName: pulumi.Output<string>;
-  readonly alertTopicArn: pulumi.Output<string>;
-  readonly deadLetterQueueUrl: pulumi.Output<string>;
-  readonly bucketName: pulumi.Output<string>;
-  readonly kmsKeyArn: pulumi.Output<string>;
-  readonly collectorFunctionName: pulumi.Output<string>;
-  readonly collectorFunctionArn: pulumi.Output<string>;
-  readonly detectorFunctionName: pulumi.Output<string>;
-  readonly detectorFunctionArn: pulumi.Output<string>;
-  readonly vaultSecretPath: pulumi.Output<string>;
-  readonly vaultAuthRole: pulumi.Output<string>;
-}
+type OutputName = (typeof COMMON_OUTPUTS)[number] | (typeof EMBEDDED_OUTPUTS)[number] | (typeof SAGEMAKER_OUTPUTS)[number];
 
 export function stackOutputs(parts: {
+  scorer: ScorerKind;
   storage: Storage;
   alerting: Alerting;
   functions: Functions;
   secrets: VaultSecrets;
-  model?: RcfModel;
-}): StackOutputs {
+  /** Bucket key of the embedded scorer's model bundle. */
+  modelBundleKey: string;
+  /** With the SageMaker scorer: the model component and its training set version. */
+  model?: { readonly rcf: RcfModel; readonly trainingDataVersion: string };
+}): Partial<Record<OutputName, pulumi.Input<string>>> {
   const { storage, alerting, functions, secrets, model } = parts;
   return {
-    endpointName: model ? model.endpoint.name : pulumi.output(NO_ENDPOINT),
-    endpointInvocationUrl: model ? model.invocationUrl : pulumi.output(NO_ENDPOINT),
-    trainingJobName: model ? model.trainingJob.trainingJobName : pulumi.output(NO_ENDPOINT),
+    scorer: parts.scorer,
     alertTopicArn: alerting.topic.arn,
     deadLetterQueueUrl: alerting.deadLetterQueue.url,
     bucketName: storage.bucket.bucket,
@@ -50,5 +58,15 @@ export function stackOutputs(parts: {
     detectorFunctionArn: functions.detector.function.arn,
     vaultSecretPath: secrets.secret.path,
     vaultAuthRole: secrets.authRole.role,
+    // ENABLED once the detector has a model (bundle, or calibrated threshold); DISABLED until then.
+    detectorSchedule: functions.detector.schedule.state.apply((state) => state ?? "ENABLED"),
+    ...(model === undefined
+      ? { modelBundleUri: storage.bucket.bucket.apply((bucket) => `s3://${bucket}/${parts.modelBundleKey}`) }
+      : {
+          endpointName: model.rcf.endpoint.name,
+          endpointInvocationUrl: model.rcf.invocationUrl,
+          trainingJobName: model.rcf.trainingJob.trainingJobName,
+          trainingDataVersion: model.trainingDataVersion,
+        }),
   };
 }

@@ -14,6 +14,11 @@ export interface StorageArgs {
   readonly rawRetentionDays: number;
   /** Days a superseded object version is kept before it expires. Default 30. */
   readonly noncurrentVersionDays?: number;
+  /**
+   * Let `pulumi destroy` empty the bucket (every object version) before deleting it. Off by default: metrics,
+   * training sets and models are deleted with it. Turn it on (and `pulumi up`) just before tearing a stack down.
+   */
+  readonly forceDestroy: boolean;
 }
 
 export class Storage extends pulumi.ComponentResource {
@@ -39,7 +44,7 @@ export class Storage extends pulumi.ComponentResource {
     );
     new aws.kms.Alias(`${name}-key-alias`, { name: pulumi.interpolate`alias/${name}`, targetKeyId: this.key.keyId }, { parent: this });
 
-    this.bucket = new aws.s3.Bucket(`${name}-bucket`, {}, { parent: this });
+    this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: args.forceDestroy }, { parent: this });
     const bucket = this.bucket.id;
 
     const publicAccess = new aws.s3.BucketPublicAccessBlock(

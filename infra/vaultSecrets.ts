@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import type { StackSecrets, VaultConfig } from "./config";
+import { EXTENSION_PROXY_ADDRESS } from "./functionEnvironment";
 
 export interface VaultSecretsArgs {
   readonly vault: VaultConfig;
@@ -26,13 +27,6 @@ export function readOnlySecretPolicy(kvMount: string, secretName: string): strin
   return `# Read-only access to one secret; written by Pulumi (container-anomaly-detection).\npath "${kvMount}/data/${secretName}" {\n  capabilities = ["read"]\n}\n`;
 }
 
-/**
- * Address of the vault-lambda-extension's local proxy. The function reads `GET <this>/v1/<mount>/data/<name>`
- * (KV v2: the value under `.data.data`) without a token: the extension logs in with the function's IAM role.
- * VAULT_ADDR, by contrast, is the real Vault and is meant for the extension only.
- */
-export const EXTENSION_PROXY_ADDRESS = "http://127.0.0.1:8200";
-
 /** The URL the extension's proxy serves one KV v2 secret on. */
 export function extensionSecretUrl(kvMount: string, secretName: string): string {
   return `${EXTENSION_PROXY_ADDRESS}/v1/${kvMount}/data/${secretName}`;
@@ -48,6 +42,9 @@ export class VaultSecrets extends pulumi.ComponentResource {
     const entries = Object.entries(args.secrets).filter((e): e is [string, pulumi.Output<string>] => e[1] !== undefined);
     if (entries.length === 0) throw new Error(`VaultSecrets "${name}": no credentials to store (no metric source is enabled)`);
 
+    // skipChildToken is left unset on purpose: the provider then reads TERRAFORM_VAULT_SKIP_CHILD_TOKEN, which CI's
+    // read-only preview sets (its token cannot create the child token the provider makes by default), while an
+    // operator's `pulumi up` keeps the default, short-lived child token.
     const provider = new vault.Provider(`${name}-provider`, { address: args.vault.address }, { parent: this });
     const children = { parent: this, provider };
 

@@ -1,7 +1,9 @@
 /** IAM: least privilege. No `*` actions, no `*` resources for writes, no admin policies, trust policies scoped. */
 import * as aws from "@pulumi/aws";
-import { type ReportViolation, type ResourceValidationArgs, type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { type ReportViolation, type ResourceValidationArgs, type ResourceValidationPolicy, type StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configOf, violation } from "./lib/config";
+import { readKnown } from "./lib/known";
+import { refersTo, type StackResource } from "./lib/stackReferences";
 import {
   accountRootOf,
   isBroadManagedPolicyArn,
@@ -215,4 +217,57 @@ export const iamTrustPolicyScoped: ResourceValidationPolicy = {
   }),
 };
 
-export const iamPolicies = [iamNoWildcardAction, iamNoWildcardResourceWrites, iamNoBroadManagedPolicies, iamTrustPolicyScoped];
+/** Resources that manage a role's policies from outside the role, and the input that names the role. */
+const EXTERNAL_POLICY_MANAGERS: readonly { readonly type: string; readonly roleInput: string; readonly kind: "inline" | "managed" }[] = [
+  { type: "aws:iam/rolePolicy:RolePolicy", roleInput: "role", kind: "inline" },
+  { type: "aws:iam/rolePoliciesExclusive:RolePoliciesExclusive", roleInput: "roleName", kind: "inline" },
+  { type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", roleInput: "role", kind: "managed" },
+  { type: "aws:iam/policyAttachment:PolicyAttachment", roleInput: "roles", kind: "managed" },
+  { type: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", roleInput: "roleName", kind: "managed" },
+];
+
+/**
+ * What a role itself declares: inline policies with a document, managed policy ARNs. After an update the provider
+ * reports the policies other resources attached in these same properties, so those (matched by name / ARN) are
+ * not the role's own declarations.
+ */
+function declaredByRole(role: StackResource, managers: readonly StackResource[]): { inline: string[]; managed: string[] } {
+  const attachedNames = managers.map((m) => readKnown(() => m.props["name"])).filter((n): n is string => typeof n === "string");
+  const attachedArns = managers.map((m) => readKnown(() => m.props["policyArn"])).filter((a): a is string => typeof a === "string");
+  const inlineRaw = readKnown(() => role.props["inlinePolicies"]);
+  const managedRaw = readKnown(() => role.props["managedPolicyArns"]);
+  const inline = (Array.isArray(inlineRaw) ? (inlineRaw as { name?: unknown; policy?: unknown }[]) : [])
+    .filter((p) => typeof p.policy === "string" && p.policy !== "")
+    .map((p) => (typeof p.name === "string" ? p.name : "(unnamed)"))
+    .filter((n) => !attachedNames.includes(n));
+  const managed = (Array.isArray(managedRaw) ? managedRaw : []).filter((a): a is string => typeof a === "string" && !attachedArns.includes(a));
+  return { inline, managed };
+}
+
+function checkPolicyManagementConflicts(resources: readonly StackResource[], report: ReportViolation): void {
+  for (const role of resources.filter((r) => r.type === "aws:iam/role:Role")) {
+    const managers = EXTERNAL_POLICY_MANAGERS.flatMap((m) =>
+      resources.filter((r) => r.type === m.type && refersTo(r, m.roleInput, role, (p) => p[m.roleInput])).map((r) => ({ resource: r, kind: m.kind })),
+    );
+    if (managers.length === 0) continue;
+    const declared = declaredByRole(role, managers.map((m) => m.resource));
+    for (const { resource, kind } of managers) {
+      const own = kind === "inline" ? declared.inline : declared.managed;
+      if (own.length === 0) continue;
+      report(violation(
+        `'${resource.name}' manages ${kind === "inline" ? "inline" : "managed"} policies of role '${role.name}', which also declares ${kind === "inline" ? `inlinePolicies (${own.join(", ")})` : `managedPolicyArns (${own.join(", ")})`}: each update undoes the other.`,
+        `manage the role's ${kind} policies one way only: drop ${kind === "inline" ? "inlinePolicies" : "managedPolicyArns"} from the role, or the separate resource.`,
+      ), resource.urn);
+    }
+  }
+}
+
+export const iamRoleNoPolicyManagementConflicts: StackValidationPolicy = {
+  name: "iam-role-no-policy-management-conflicts",
+  description: "A role's policies are managed one way only: not both on the role and by RolePolicy or attachment resources.",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  validateStack: (args, report) => checkPolicyManagementConflicts(args.resources, report),
+};
+
+export const iamPolicies = [iamNoWildcardAction, iamNoWildcardResourceWrites, iamNoBroadManagedPolicies, iamTrustPolicyScoped, iamRoleNoPolicyManagementConflicts];

@@ -130,29 +130,53 @@ function failureQueuesOf(fn: StackResource, resources: readonly StackResource[])
   );
 }
 
-function checkErrorAlarms(resources: readonly StackResource[], config: ExemptConfig, report: ReportViolation): void {
+interface ErrorAlarmConfig extends ExemptConfig {
+  /** Highest threshold an alarm may have and still count: it must fire by the (threshold + 1)-th error in a period. */
+  maximumThreshold: number;
+}
+const ERROR_ALARM_DEFAULTS: ErrorAlarmConfig = { ...EXEMPT_DEFAULTS, maximumThreshold: 5 };
+
+/**
+ * Why an alarm that watches the right metric would still stay silent, or [] when it can fire and notify someone:
+ * actions disabled, no alarm action, a comparison that never fires on a growing error count, a threshold too high.
+ * Values unknown during preview are given the benefit of the doubt.
+ */
+export function silentAlarmProblems(alarm: StackResource, maximumThreshold: number): string[] {
+  const problems: string[] = [];
+  if (readKnown(() => alarm.props["actionsEnabled"]) === false) problems.push("its actions are disabled (actionsEnabled: false)");
+  const actions = readKnown(() => alarm.props["alarmActions"]);
+  if (actions !== undefined && (!Array.isArray(actions) || actions.length === 0)) problems.push("it has no alarmActions");
+  const operator = readKnown(() => alarm.props["comparisonOperator"]);
+  if (typeof operator === "string" && !operator.startsWith("GreaterThan")) problems.push(`its comparison ${operator} does not fire on rising errors`);
+  const threshold = readKnown(() => alarm.props["threshold"]);
+  if (typeof threshold === "number" && threshold > maximumThreshold) problems.push(`its threshold ${threshold} is above ${maximumThreshold}`);
+  return problems;
+}
+
+function checkErrorAlarms(resources: readonly StackResource[], config: ErrorAlarmConfig, report: ReportViolation): void {
   const alarms = resources.filter((r) => r.type === METRIC_ALARM);
   for (const fn of functionsToCheck(resources, config)) {
-    const onErrors = alarms.some((a) => alarmWatches(a, fn, "AWS/Lambda", ["Errors"], "FunctionName"));
-    const onFailureQueue = failureQueuesOf(fn, resources).some((queue) =>
-      alarms.some((a) => alarmWatches(a, queue, "AWS/SQS", ["ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"], "QueueName")),
-    );
-    if (!onErrors && !onFailureQueue) {
-      report(violation(
-        `Function '${fn.name}' has no error alarm.`,
-        "add an aws.cloudwatch.MetricAlarm on AWS/Lambda Errors with dimensions {FunctionName: fn.name} (or on ApproximateNumberOfMessagesVisible of its dead-letter / on-failure queue) that notifies the alerts topic.",
-      ), fn.urn);
-    }
+    const watching = [
+      ...alarms.filter((a) => alarmWatches(a, fn, "AWS/Lambda", ["Errors"], "FunctionName")),
+      ...failureQueuesOf(fn, resources).flatMap((queue) =>
+        alarms.filter((a) => alarmWatches(a, queue, "AWS/SQS", ["ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"], "QueueName")),
+      ),
+    ];
+    if (watching.some((a) => silentAlarmProblems(a, config.maximumThreshold).length === 0)) continue;
+    const remediation =
+      "add an aws.cloudwatch.MetricAlarm on AWS/Lambda Errors with dimensions {FunctionName: fn.name} (or on ApproximateNumberOfMessagesVisible of its dead-letter / on-failure queue), actions enabled, a GreaterThan comparison with a low threshold, and the alerts topic in alarmActions.";
+    const silent = watching.map((a) => `'${a.name}' (${silentAlarmProblems(a, config.maximumThreshold).join("; ")})`);
+    report(violation(silent.length === 0 ? `Function '${fn.name}' has no error alarm.` : `Function '${fn.name}' has no error alarm that can notify anyone: ${silent.join(", ")}.`, remediation), fn.urn);
   }
 }
 
 export const lambdaErrorAlarm: StackValidationPolicy = {
   name: "lambda-error-alarm",
-  description: "Every Lambda function has a CloudWatch alarm on its errors or on its failure queue.",
+  description: "Every Lambda function has an enabled CloudWatch alarm with actions on its errors or on its failure queue.",
   enforcementLevel: "advisory",
   severity: "medium",
-  configSchema: { properties: exemptSchema },
-  validateStack: (args, report) => checkErrorAlarms(args.resources, configOf(args, EXEMPT_DEFAULTS), report),
+  configSchema: { properties: { ...exemptSchema, maximumThreshold: { type: "number", minimum: 0, default: ERROR_ALARM_DEFAULTS.maximumThreshold } } },
+  validateStack: (args, report) => checkErrorAlarms(args.resources, configOf(args, ERROR_ALARM_DEFAULTS), report),
 };
 
 export const stackPolicies = [lambdaFailureDestination, lambdaLogRetention, lambdaErrorAlarm];

@@ -154,7 +154,17 @@ async function runBuild(o: BuildOptions): Promise<void> {
   lines.push(`wrote ${dest}/ (train: ${m.channels.train.parts.length} part(s), ${m.channels.train.rows} rows${m.channels.test ? `; test: ${m.channels.test.parts.length} part(s), ${m.channels.test.rows} rows` : ""}; features.json; manifest.json)`);
   const hp = toSageMakerHyperParameters(rcfHyperparameters(r.features));
   lines.push(`SageMaker hyperparameters: ${Object.entries(hp).map(([k, v]) => `${k}=${v}`).join(" ")}`);
-  lines.push(`next: pulumi config set trainingDataVersion ${r.version} && pulumi up`);
+  // The stack's detector refuses a model whose feature set differs from its own `featureSet`, and its training job
+  // would train on vectors of another width: say which feature set this is, and how to build with the stack's.
+  const fs = r.features.featureSet;
+  const builtIn = o.featureSet === "default" || o.featureSet === "collect";
+  lines.push(
+    `feature set: ${fs.metrics.map((m) => m.name).join(", ")}; step ${fs.stepSeconds} s, fill ${fs.maxFillSteps}, shingle ${fs.shingleSize} (${builtIn ? `the built-in "${o.featureSet}" set` : o.featureSet})`,
+  );
+  if (builtIn) {
+    lines.push('check: a stack trains and detects with its own featureSet; unless it is this one, build with it: pulumi config get featureSet > feature-set.json, then --feature-set feature-set.json');
+  }
+  lines.push(`next: pulumi config set trainingDataVersion ${r.version} && pulumi up, then cad dataset calibrate --version ${r.version} --endpoint "$(pulumi stack output endpointName)" … && pulumi up`);
   lines.push(r.version);
   process.stdout.write(lines.join("\n") + "\n");
 }

@@ -24,7 +24,8 @@ export interface FeatureSet {
   readonly shingleSize: number;
 }
 
-const ROLES: readonly MetricRole[] = ["cpu", "memory", "network-rx", "network-tx", "restarts", "throttling", "latency", "other"];
+/** Every role a metric may have (decisions are taken on roles, not names). */
+export const METRIC_ROLES: readonly MetricRole[] = ["cpu", "memory", "network-rx", "network-tx", "restarts", "throttling", "latency", "other"];
 
 /** Checks a feature set, throwing an error that names the offending field. */
 export function validateFeatureSet(fs: FeatureSet, where = "feature set"): FeatureSet {
@@ -34,7 +35,7 @@ export function validateFeatureSet(fs: FeatureSet, where = "feature set"): Featu
     if (typeof m.name !== "string" || m.name.trim() === "") throw new Error(`${where}: metrics[${i}].name must be a non-empty string`);
     if (seen.has(m.name)) throw new Error(`${where}: metric "${m.name}" is listed twice`);
     seen.add(m.name);
-    if (!ROLES.includes(m.role)) throw new Error(`${where}: metrics[${i}].role is "${String(m.role)}", expected one of ${ROLES.join(", ")}`);
+    if (!METRIC_ROLES.includes(m.role)) throw new Error(`${where}: metrics[${i}].role is "${String(m.role)}", expected one of ${METRIC_ROLES.join(", ")}`);
     if (m.unit !== undefined && (typeof m.unit !== "string" || m.unit.length > 16)) throw new Error(`${where}: metrics[${i}].unit must be a short string (at most 16 characters), got ${JSON.stringify(m.unit)}`);
   });
   if (!Number.isInteger(fs.stepSeconds) || fs.stepSeconds <= 0) throw new Error(`${where}: "stepSeconds" must be a positive integer, got ${String(fs.stepSeconds)}`);

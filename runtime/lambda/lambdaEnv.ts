@@ -1,12 +1,15 @@
 /**
  * The environment contract between the Pulumi program (which sets these variables on each function) and the
  * Lambda entry modules (which read them once per cold start). Parsing is strict: a missing or malformed
- * variable fails the cold start with an error naming the variable, instead of a half-configured run.
+ * variable fails the cold start with an error naming the variable (and, in JSON-valued ones, the field), instead of
+ * a half-configured run. JSON-valued variables are checked with valibot schemas: strict keys, strict types.
  */
 
-/** Variable names, shared by infra/ (writer) and the entry modules (readers). */
+import { array, check, custom, integer, minLength, minValue, number, optional, picklist, pipe, record, safeParse, strictObject, string } from "valibot";
+import type { BaseIssue, GenericSchema, ObjectEntries } from "valibot";
 import { validateFeatureSet, type FeatureSet } from "../features/featureSet";
 
+/** Variable names, shared by infra/ (writer) and the entry modules (readers). */
 export const LAMBDA_ENV = {
   environment: "CAD_ENVIRONMENT",
   bucket: "CAD_BUCKET",
@@ -157,19 +160,92 @@ function json(env: Env, variable: string): unknown {
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const isText = (v: unknown): v is string => typeof v === "string" && v !== "";
-const isCount = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+/** `[0].minTasks` / `splunk.index` from a valibot issue path. */
+function pathOf(issue: BaseIssue<unknown>): string {
+  return (issue.path ?? []).reduce<string>((text, item) => {
+    const key = item.key as unknown;
+    return typeof key === "number" ? `${text}[${key}]` : text === "" ? String(key) : `${text}.${String(key)}`;
+  }, "");
+}
 
-function parseServices(env: Env): WatchedService[] {
-  const value = json(env, LAMBDA_ENV.services);
-  if (!Array.isArray(value) || value.length === 0) throw lambdaEnvError(LAMBDA_ENV.services, "must be a non-empty JSON list of services");
-  return value.map((s: unknown, i) => {
-    if (!isRecord(s) || !isText(s.cluster) || !isText(s.service) || !isCount(s.minTasks) || !isCount(s.maxTasks) || s.maxTasks < s.minTasks) {
-      throw lambdaEnvError(LAMBDA_ENV.services, `entry ${i} must be {cluster, service, minTasks, maxTasks} with minTasks <= maxTasks`);
-    }
-    return { cluster: s.cluster, service: s.service, minTasks: s.minTasks, maxTasks: s.maxTasks };
-  });
+/** At most ~80 characters of a value, for error messages. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/**
+ * Parses a JSON-valued variable with a schema. The program writes these variables, so the schemas are strict:
+ * an unknown key or a number written as a string is a broken deployment, reported with the variable and the field.
+ */
+function parseJsonVariable<T>(env: Env, variable: string, schema: GenericSchema<unknown, T>): T {
+  const result = safeParse(schema, json(env, variable));
+  if (result.success) return result.output;
+  // A misspelt key also shows up as a missing one: report the misspelling.
+  const issue = result.issues.find((i) => i.expected === "never") ?? result.issues[0];
+  const path = pathOf(issue);
+  const last = issue.path?.[issue.path.length - 1];
+  const found = last !== undefined && last.origin === "key" ? last.value : issue.input;
+  const problem = issue.expected === "never" ? "is not a known setting" : `expected ${issue.message}, ${found === undefined ? "but it is missing" : `got ${shown(found)}`}`;
+  throw lambdaEnvError(variable, path === "" ? problem : `${path}: ${problem}`);
+}
+
+/*
+ * The schemas are built by functions, at cold start: a schema object at module level would be copied into the
+ * Lambda's code by Pulumi's closure serialiser, valibot's internals with it; named imports from "valibot" are
+ * serialised as `require("valibot")`.
+ */
+
+const text = (what = "a non-empty string") => pipe(string(what), minLength(1, what));
+/** A strict object whose missing keys read "expected a value", other mismatches `what`. */
+function strictObj<const T extends ObjectEntries>(entries: T, what: string) {
+  return strictObject(entries, (issue) => (issue.input === undefined && issue.expected?.startsWith('"') === true ? "a value" : what));
+}
+const count = (what = "a whole number >= 0") => pipe(number(what), integer(what), minValue(0, what));
+
+function servicesSchema() {
+  const service = strictObj({ cluster: text(), service: text(), minTasks: count(), maxTasks: count() }, "{cluster, service, minTasks, maxTasks}");
+  return pipe(
+    array(service, "a non-empty JSON list of services"),
+    minLength(1, "a non-empty JSON list of services"),
+    check((list) => list.every((s) => s.minTasks <= s.maxTasks), "services with minTasks <= maxTasks"),
+  );
+}
+
+function metricSourcesSchema() {
+  const splunk = strictObj(
+    {
+      url: text(),
+      index: text(),
+      searchKind: picklist(["mstats", "events"], '"mstats" or "events"'),
+      serviceField: text(),
+      containerFields: pipe(array(text(), "a list of field names"), minLength(1, "at least one field name")),
+      version: optional(text()),
+    },
+    "splunk settings {url, index, searchKind, serviceField, containerFields, version?}",
+  );
+  const dynatrace = strictObj(
+    {
+      url: text(),
+      metricSelectors: pipe(
+        // valibot's record() takes a list as an object with keys "0", "1"…: refuse lists first.
+        custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "{<metric>: <selector>}"),
+        record(string(), text(), "{<metric>: <selector>}"),
+        check((r) => Object.keys(r).length > 0, "at least one metric selector"),
+      ),
+      containerDimension: text(),
+      entitySelector: text(),
+    },
+    "dynatrace settings {url, metricSelectors, containerDimension, entitySelector}",
+  );
+  return pipe(
+    strictObj({ splunk: optional(splunk), dynatrace: optional(dynatrace) }, "{splunk?, dynatrace?}"),
+    check((s) => s.splunk !== undefined || s.dynatrace !== undefined, "settings of at least one of splunk, dynatrace"),
+  );
+}
+
+function scalingSchema() {
+  return strictObj({ maxStep: pipe(count("a whole number >= 1"), minValue(1, "a whole number >= 1")), cooldownMs: count() }, "{maxStep >= 1, cooldownMs >= 0}");
 }
 
 function parseUrl(env: Env, variable: string): string {
@@ -200,37 +276,13 @@ function common(env: Env): CommonEnv {
     bucket: required(env, LAMBDA_ENV.bucket),
     statePrefix: prefix(env, LAMBDA_ENV.statePrefix),
     rawPrefix: prefix(env, LAMBDA_ENV.rawPrefix),
-    services: parseServices(env),
+    services: parseJsonVariable(env, LAMBDA_ENV.services, servicesSchema()),
     vault: {
       proxyAddress: parseUrl(env, LAMBDA_ENV.vaultProxyAddress),
       kvMount: vaultPath(env, LAMBDA_ENV.vaultKvMount),
       secretPath: vaultPath(env, LAMBDA_ENV.vaultSecretPath),
     },
   };
-}
-
-const isTextList = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every(isText);
-
-const isTextRecord = (v: unknown): v is Record<string, string> => isRecord(v) && Object.keys(v).length > 0 && Object.values(v).every(isText);
-
-function parseSplunk(value: unknown): MetricSourcesSettings["splunk"] {
-  if (value === undefined) return undefined;
-  if (
-    !(isRecord(value) && isText(value.url) && isText(value.index) && (value.searchKind === "mstats" || value.searchKind === "events") && isText(value.serviceField) && isTextList(value.containerFields)) ||
-    (value.version !== undefined && !isText(value.version))
-  ) {
-    throw lambdaEnvError(LAMBDA_ENV.metricSources, "splunk must be {url, index, searchKind: mstats|events, serviceField, containerFields[], version?}");
-  }
-  const { url, index, searchKind, serviceField, containerFields, version } = value;
-  return { url, index, searchKind, serviceField, containerFields, ...(typeof version === "string" ? { version } : {}) };
-}
-
-function parseDynatrace(value: unknown): MetricSourcesSettings["dynatrace"] {
-  if (value === undefined) return undefined;
-  if (!(isRecord(value) && isText(value.url) && isTextRecord(value.metricSelectors) && isText(value.containerDimension) && isText(value.entitySelector))) {
-    throw lambdaEnvError(LAMBDA_ENV.metricSources, "dynatrace must be {url, metricSelectors: {<metric>: <selector>}, containerDimension, entitySelector}");
-  }
-  return { url: value.url, metricSelectors: value.metricSelectors, containerDimension: value.containerDimension, entitySelector: value.entitySelector };
 }
 
 function parseFeatureSet(env: Env): FeatureSet {
@@ -243,12 +295,7 @@ function parseFeatureSet(env: Env): FeatureSet {
 }
 
 function parseSources(env: Env): MetricSourcesSettings {
-  const sources = json(env, LAMBDA_ENV.metricSources);
-  if (!isRecord(sources) || (sources.splunk === undefined && sources.dynatrace === undefined)) {
-    throw lambdaEnvError(LAMBDA_ENV.metricSources, "must configure at least one of splunk, dynatrace");
-  }
-  const splunk = parseSplunk(sources.splunk);
-  const dynatrace = parseDynatrace(sources.dynatrace);
+  const { splunk, dynatrace } = parseJsonVariable(env, LAMBDA_ENV.metricSources, metricSourcesSchema());
   return { ...(splunk ? { splunk } : {}), ...(dynatrace ? { dynatrace } : {}) };
 }
 
@@ -266,10 +313,7 @@ export function parseDetectEnv(env: Env): DetectEnv {
   if (scorer !== "sagemaker" && scorer !== "embedded") throw lambdaEnvError(LAMBDA_ENV.scorer, `must be "sagemaker" or "embedded", got "${scorer}"`);
   const topicArn = required(env, LAMBDA_ENV.topicArn);
   if (!/^arn:aws[a-z-]*:sns:/.test(topicArn)) throw lambdaEnvError(LAMBDA_ENV.topicArn, "is not an SNS topic ARN");
-  const scaling = json(env, LAMBDA_ENV.scaling);
-  if (!isRecord(scaling) || !isCount(scaling.maxStep) || scaling.maxStep < 1 || !isCount(scaling.cooldownMs)) {
-    throw lambdaEnvError(LAMBDA_ENV.scaling, "must be {maxStep >= 1, cooldownMs >= 0}");
-  }
+  const scaling = parseJsonVariable(env, LAMBDA_ENV.scaling, scalingSchema());
   const modelKey = required(env, LAMBDA_ENV.modelKey);
   const sources = parseSources(env);
   const detect: DetectEnv = {
@@ -281,7 +325,7 @@ export function parseDetectEnv(env: Env): DetectEnv {
     modelKey,
     metricSources: sources,
     featureSet: parseFeatureSet(env),
-    scaling: { maxStep: scaling.maxStep, cooldownMs: scaling.cooldownMs },
+    scaling,
   };
   if (scorer === "embedded") return detect;
   const trainingDataVersion = required(env, LAMBDA_ENV.trainingDataVersion);

@@ -60,11 +60,15 @@ describe("runPolicyPack", () => {
   it("links companions to their bucket through the mock's id (bucket: bucket.id)", async () => {
     const byMockId = compliantStack().map((r) => {
       if (r.type === "aws:s3/bucket:Bucket") return { ...r, inputs: {}, outputs: { bucket: "cad-data-dev-0a1b2c3", arn: "arn:aws:s3:::cad-data-dev-0a1b2c3" }, id: "data-id" };
-      return "bucket" in r.inputs ? { ...r, inputs: { ...r.inputs, bucket: "data-id" } } : r;
+      if (!("bucket" in r.inputs)) return r;
+      // A bucket policy names the bucket it is attached to: here the one whose id is data-id.
+      const policy = typeof r.inputs.policy === "string" ? { policy: r.inputs.policy.split(String(r.inputs.bucket)).join("data-id") } : {};
+      return { ...r, inputs: { ...r.inputs, ...policy, bucket: "data-id" } };
     });
     expect(await runPolicyPack(byMockId)).toEqual([]);
     const withoutId = byMockId.map((r) => (r.type === "aws:s3/bucket:Bucket" ? { ...r, id: undefined } : r));
-    expect((await runPolicyPack(withoutId)).map((v) => v.policyName)).toEqual(["s3-bucket-controls-present"]);
+    // Without the id nothing links the companions (nor the access logging) to the bucket.
+    expect((await runPolicyPack(withoutId)).map((v) => v.policyName)).toEqual(["s3-bucket-controls-present", "s3-bucket-logging-enabled"]);
   });
 
   it("runs only the policies given", async () => {

@@ -1,13 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { collectorPolicy, detectorPolicy, ecsServiceArn, sageMakerExecutionPolicy, type AwsScope } from "../../infra/iamDocuments";
-import { endpointInvocationUrl, trainingJobName } from "../../infra/rcfModel";
+import { vaultExtensionEnvironment } from "../../infra/functionEnvironment";
+import { collectorPolicy, detectorPolicy, ecsServiceArn, kmsKeyPolicy, sageMakerExecutionPolicy, type AwsScope } from "../../infra/iamDocuments";
+import { endpointInvocationUrl, rcfEndpointName, requireTrainingSet, trainingJobName } from "../../infra/rcfModel";
 import { awsSdkPackages } from "../../infra/scheduledFunction";
 import { extensionSecretUrl, readOnlySecretPolicy } from "../../infra/vaultSecrets";
 import { vaultExtensionLayerArn } from "../../infra/functions";
 
 const scope: AwsScope = { partition: "aws-cn", region: "cn-north-1", accountId: "111122223333" };
 const base = { logGroupArn: "arn:lg", deadLetterQueueArn: "arn:dlq", keyArn: "arn:key" };
-const model = { featureDim: 8, numTrees: 100, numSamplesPerTree: 256, trainingInstanceType: "ml.m5.large", trainingInstanceCount: 1, maxRuntimeSeconds: 3600 };
+/** A training job's resolved inputs, as RcfModel hashes them into the job name. */
+const job = {
+  roleArn: "arn:aws:iam::111122223333:role/cad-prod-rcf-role-0a1b2c3",
+  algorithmSpecification: { trainingImage: "438346466558.dkr.ecr.eu-west-1.amazonaws.com/randomcutforest:1", trainingInputMode: "File" },
+  hyperParameters: { feature_dim: "8", num_trees: "100", num_samples_per_tree: "256" },
+  inputDataConfigs: [{ channelName: "train", dataSource: { s3DataSource: { s3Uri: "s3://b/training/2026-11-01.1/train/" } } }],
+  outputDataConfig: { s3OutputPath: "s3://b/models/", kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/k1" },
+  resourceConfig: { instanceType: "ml.m5.large", instanceCount: 1, volumeSizeInGb: 10, volumeKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/k1" },
+  stoppingCondition: { maxRuntimeInSeconds: 3600 },
+  enableNetworkIsolation: true,
+};
 
 describe("policy documents", () => {
   it("use the partition in every ARN they build", () => {
@@ -29,6 +40,16 @@ describe("policy documents", () => {
     expect(resources.filter((r) => r.includes("models/") || r.includes("detector"))).toEqual([]);
   });
 
+  // Issue 16, item 7: AWS's documented key-policy statement for alarms publishing to an encrypted topic has no
+  // condition; alarm notifications carry no aws:SourceAccount, so a condition there silences every alarm.
+  it("let CloudWatch alarms use the key exactly as AWS documents for encrypted topics: no condition", () => {
+    const statements = kmsKeyPolicy(scope).Statement;
+    const alarms = statements.filter((s) => JSON.stringify(s.Principal).includes("cloudwatch.amazonaws.com"));
+    expect(alarms).toEqual([{ Sid: "CloudWatchAlarmsPublishToEncryptedTopic", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: ["*"] }]);
+    // SNS delivering to the encrypted DLQ keeps its account condition.
+    expect(statements.find((s) => s.Sid === "TopicDeliversToEncryptedQueue")?.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "111122223333" } });
+  });
+
   it("confine SageMaker to one data version", () => {
     const doc = sageMakerExecutionPolicy({ scope, bucketArn: "arn:b", keyArn: "arn:k", trainingDataVersion: "v7" });
     expect(doc.Statement.find((s) => s.Sid === "ListTrainingData")?.Condition).toEqual({ StringLike: { "s3:prefix": ["training/v7/*"] } });
@@ -36,13 +57,54 @@ describe("policy documents", () => {
 });
 
 describe("naming and wiring helpers", () => {
-  it("derive a valid, deterministic training job name that changes with data and hyperparameters", () => {
-    const name = trainingJobName("prod", "2026-11-01.1", model);
-    expect(name).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/);
-    expect(trainingJobName("prod", "2026-11-01.1", model)).toBe(name);
-    expect(trainingJobName("prod", "2026-11-02.1", model)).not.toBe(name);
-    expect(trainingJobName("prod", "2026-11-01.1", { ...model, numSamplesPerTree: 512 })).not.toBe(name);
-    expect(trainingJobName("environment-name-20", "a-very-long-data-version-label-of-40-chr", model).length).toBeLessThanOrEqual(63);
+  it("derive a valid, deterministic training job name", () => {
+    const name = trainingJobName("prod", "2026-11-01.1", job, 1);
+    expect(name).toMatch(/^cad-prod-2026-11-01-1-[0-9a-f]{10}$/);
+    expect(trainingJobName("prod", "2026-11-01.1", { ...job }, 1)).toBe(name);
+    // Key order does not matter: the same inputs always give the same job.
+    expect(trainingJobName("prod", "2026-11-01.1", Object.fromEntries(Object.entries(job).reverse()), 1)).toBe(name);
+    expect(trainingJobName("environment-name-20", "a-very-long-data-version-label-of-40-chr", job, 1).length).toBeLessThanOrEqual(63);
+  });
+
+  // Issue 16, item 2: every input that forces the provider to replace the job is in its name, so a replacement is
+  // created under a new name (create before delete) instead of failing on the old one.
+  it.each([
+    ["the data version", { inputDataConfigs: [{ channelName: "train", dataSource: { s3DataSource: { s3Uri: "s3://b/training/2026-11-02.1/train/" } } }] }],
+    ["a hyperparameter", { hyperParameters: { ...job.hyperParameters, num_samples_per_tree: "512" } }],
+    ["maxRuntimeSeconds", { stoppingCondition: { maxRuntimeInSeconds: 7200 } }],
+    ["the role (replaced: new ARN)", { roleArn: "arn:aws:iam::111122223333:role/cad-prod-rcf-role-9f8e7d6" }],
+    ["the key", { outputDataConfig: { ...job.outputDataConfig, kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/k2" }, resourceConfig: { ...job.resourceConfig, volumeKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/k2" } }],
+    ["the volume", { resourceConfig: { ...job.resourceConfig, volumeSizeInGb: 50 } }],
+    ["the instance type", { resourceConfig: { ...job.resourceConfig, instanceType: "ml.m5.xlarge" } }],
+    ["the image", { algorithmSpecification: { ...job.algorithmSpecification, trainingImage: "x.dkr.ecr.eu-west-1.amazonaws.com/randomcutforest:2" } }],
+    ["network isolation", { enableNetworkIsolation: false }],
+  ])("give a new job name when %s changes", (_what, change) => {
+    expect(trainingJobName("prod", "2026-11-01.1", { ...job, ...change }, 1)).not.toBe(trainingJobName("prod", "2026-11-01.1", job, 1));
+  });
+
+  it("give a new job name for another training attempt on the same inputs (a failed job keeps its name)", () => {
+    expect(trainingJobName("prod", "2026-11-01.1", job, 2)).not.toBe(trainingJobName("prod", "2026-11-01.1", job, 1));
+  });
+
+  it("name the endpoint by mode: SageMaker cannot update an endpoint between instance and serverless", () => {
+    expect(rcfEndpointName("dev", "instance")).toBe("cad-dev-rcf");
+    expect(rcfEndpointName("dev", "serverless")).toBe("cad-dev-rcf-serverless");
+  });
+
+  it("accept a training set only with its manifest and its train channel, naming what is missing", () => {
+    const complete = { keys: ["training/v1/features.json", "training/v1/manifest.json"], commonPrefixes: ["training/v1/train/"] };
+    expect(() => requireTrainingSet(complete, "b", "v1")).not.toThrow();
+    expect(() => requireTrainingSet({ keys: [], commonPrefixes: [] }, "b", "v1")).toThrow(
+      /config "container-anomaly-detection:trainingDataVersion": expected a training set in s3:\/\/b\/ \(training\/v1\/manifest.json and training\/v1\/train\/ missing\): build one with `cad dataset build --bucket b/,
+    );
+    // A build that stopped before its manifest (written last) is not a training set.
+    expect(() => requireTrainingSet({ keys: ["training/v1/features.json"], commonPrefixes: ["training/v1/train/"] }, "b", "v1")).toThrow(/training\/v1\/manifest.json missing/);
+  });
+
+  it("set VAULT_STS_ENDPOINT_REGION for the extension only when the auth method uses a regional STS endpoint", () => {
+    const vault = { address: "https://v", kvMount: "kv", secretName: "s", authMount: "aws", authRole: "r", extensionVersion: 18, tokenTtlSeconds: 900 };
+    expect(vaultExtensionEnvironment(vault)).not.toHaveProperty("VAULT_STS_ENDPOINT_REGION");
+    expect(vaultExtensionEnvironment({ ...vault, stsEndpointRegion: "eu-west-1" })).toMatchObject({ VAULT_STS_ENDPOINT_REGION: "eu-west-1" });
   });
 
   it("build the endpoint URL, the Vault paths and the SDK exclusion list", () => {

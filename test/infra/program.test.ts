@@ -1,17 +1,21 @@
 /**
- * The whole program under Pulumi's mocks with the checked-in dev stack: every resource is recorded and the
+ * The whole program under Pulumi's mocks: the checked-in dev stack as shipped (embedded scorer), and the same stack
+ * switched to SageMaker on a training set that is in the bucket. Every resource is recorded and the
  * security-relevant inputs of each are asserted, as are the stack outputs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { trainingJobName } from "../../infra/rcfModel";
 import type { PolicyDocument, PolicyStatement } from "../../infra/iamDocuments";
 import { MOCK_ACCOUNT, MOCK_RCF_IMAGE, ofType, resource, runProgram, type ProgramRun } from "../helpers/pulumiMocks";
-import { SECRET_KEYS, TEST_SECRETS, devStackConfig } from "../helpers/stackConfig";
+import { DATA_VERSION, SECRET_KEYS, TEST_SECRETS, devStackConfig, sageMakerStackConfig, trainingSetKeys } from "../helpers/stackConfig";
 
+/** The dev stack as shipped: embedded scorer, empty bucket. */
+let dev: ProgramRun;
+/** The dev stack on the SageMaker scorer, its training set built and calibrated. */
 let run: ProgramRun;
 beforeAll(async () => {
-  run = await runProgram({ config: devStackConfig(), secretKeys: SECRET_KEYS });
-}, 120_000);
+  dev = await runProgram({ config: devStackConfig(), secretKeys: SECRET_KEYS });
+  run = await runProgram({ config: sageMakerStackConfig(), secretKeys: SECRET_KEYS, bucketKeys: trainingSetKeys(DATA_VERSION, { calibrated: true }) });
+}, 180_000);
 
 const policyOf = (inputs: Record<string, unknown>, field = "policy"): PolicyDocument => JSON.parse(String(inputs[field])) as PolicyDocument;
 const statement = (doc: PolicyDocument, sid: string): PolicyStatement => {
@@ -20,10 +24,11 @@ const statement = (doc: PolicyDocument, sid: string): PolicyStatement => {
   return found;
 };
 const out = (key: string): string => String(run.outputs[key]);
-const KEY_ARN = `arn:aws:kms:eu-west-1:${MOCK_ACCOUNT}:key/cad-dev-key-id`;
+const keyArn = (): string => out("kmsKeyArn");
 
 describe("the program's shape", () => {
-  it("composes one component per area with cad:<area>:<Name> type tokens", () => {
+  it("composes one component per area with cad:<area>:<Name> type tokens; the model only with SageMaker", () => {
+    expect(dev.resources.filter((r) => !r.custom && r.type === "cad:model:RcfModel")).toEqual([]);
     const components = run.resources.filter((r) => !r.custom).map((r) => `${r.type} ${r.name}`);
     expect(components.sort()).toEqual(
       [
@@ -44,12 +49,18 @@ describe("the program's shape", () => {
   });
 
   it("invokes exactly the data sources it needs", () => {
+    expect(dev.invokes.map((i) => i.token).sort()).toEqual(["aws:index/getCallerIdentity:getCallerIdentity", "aws:index/getPartition:getPartition", "aws:s3/getObjects:getObjects"]);
+    // Embedded: is the model bundle there yet?
+    expect(dev.invokes.find((i) => i.token.includes("getObjects"))?.inputs).toEqual({ bucket: "cad-dev-bucket-0a1b2c3", prefix: "models/current/model-bundle.json" });
     expect(run.invokes.map((i) => i.token).sort()).toEqual([
       "aws:index/getCallerIdentity:getCallerIdentity",
       "aws:index/getPartition:getPartition",
+      "aws:s3/getObjects:getObjects",
       "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage",
     ]);
     expect(run.invokes.find((i) => i.token.includes("getPrebuiltEcrImage"))?.inputs).toMatchObject({ repositoryName: "randomcutforest", imageTag: "1" });
+    // SageMaker: is the training set complete, and calibrated?
+    expect(run.invokes.find((i) => i.token.includes("getObjects"))?.inputs).toEqual({ bucket: "cad-dev-bucket-0a1b2c3", prefix: `training/${DATA_VERSION}/`, delimiter: "/" });
   });
 });
 
@@ -62,14 +73,15 @@ describe("Storage", () => {
     expect(statement(doc, "CloudWatchLogsEncryptsThisAccountsLogGroups").Condition).toEqual({
       ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-west-1:${MOCK_ACCOUNT}:log-group:*` },
     });
-    expect(statement(doc, "AlarmsAndTopicDeliveriesUseKey").Condition).toEqual({ StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT } });
+    expect(statement(doc, "CloudWatchAlarmsPublishToEncryptedTopic").Condition).toBeUndefined();
+    expect(statement(doc, "TopicDeliversToEncryptedQueue").Condition).toEqual({ StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT } });
   });
 
   it("the bucket is SSE-KMS with the stack key, versioned, fully private, TLS-only, and expires raw windows", () => {
     const bucket = "cad-dev-bucket-0a1b2c3";
     expect(resource(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "cad-dev-encryption").inputs).toEqual({
       bucket,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }, bucketKeyEnabled: true }],
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: keyArn() }, bucketKeyEnabled: true }],
     });
     expect(resource(run, "aws:s3/bucketVersioning:BucketVersioning", "cad-dev-versioning").inputs.versioningConfiguration).toEqual({ status: "Enabled" });
     expect(resource(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "cad-dev-public-access").inputs).toEqual({
@@ -90,8 +102,8 @@ describe("Storage", () => {
 
 describe("Alerting", () => {
   it("encrypts the topic and the dead-letter queue with the stack key", () => {
-    expect(resource(run, "aws:sns/topic:Topic", "cad-dev-alerts-topic").inputs.kmsMasterKeyId).toBe(KEY_ARN);
-    expect(resource(run, "aws:sqs/queue:Queue", "cad-dev-alerts-dlq").inputs).toMatchObject({ kmsMasterKeyId: KEY_ARN, messageRetentionSeconds: 1_209_600 });
+    expect(resource(run, "aws:sns/topic:Topic", "cad-dev-alerts-topic").inputs.kmsMasterKeyId).toBe(keyArn());
+    expect(resource(run, "aws:sqs/queue:Queue", "cad-dev-alerts-dlq").inputs).toMatchObject({ kmsMasterKeyId: keyArn(), messageRetentionSeconds: 1_209_600 });
   });
 
   it("subscribes the configured endpoints with the DLQ as redrive target, and only the topic may redrive", () => {
@@ -144,44 +156,45 @@ describe("Secrets (Vault)", () => {
     });
   });
 
-  it("talks to the configured Vault through an explicit provider", () => {
-    expect(resource(run, "pulumi:providers:vault", "cad-dev-vault-provider").inputs.address).toBe("https://vault.dev.example.com:8200");
+  it("talks to the configured Vault through an explicit provider, leaving skipChildToken to the environment (CI sets it)", () => {
+    const provider = resource(run, "pulumi:providers:vault", "cad-dev-vault-provider").inputs;
+    expect(provider.address).toBe("https://vault.dev.example.com:8200");
+    expect(provider).not.toHaveProperty("skipChildToken");
     for (const r of run.resources.filter((x) => x.type.startsWith("vault:"))) expect(r.provider).toMatch(/cad-dev-vault-provider/);
   });
 });
 
 describe("Model (SageMaker RCF)", () => {
-  const jobName = trainingJobName("dev", "2026-11-01.1", { featureDim: 16, numTrees: 100, numSamplesPerTree: 256, trainingInstanceType: "ml.m5.large", trainingInstanceCount: 1, maxRuntimeSeconds: 3600 });
+  const jobName = (): string => String(resource(run, "aws:sagemaker/trainingJob:TrainingJob", "cad-dev-rcf-training").inputs.trainingJobName);
 
   it("trains the built-in RCF on the configured data version, isolated and encrypted", () => {
     const job = resource(run, "aws:sagemaker/trainingJob:TrainingJob", "cad-dev-rcf-training").inputs;
-    expect(job.trainingJobName).toBe(jobName);
-    expect(jobName).toMatch(/^cad-dev-2026-11-01-1-[0-9a-f]{10}$/);
+    expect(jobName()).toMatch(/^cad-dev-ds-e06f221f45d66a4c-[0-9a-f]{10}$/);
+    expect(out("trainingJobName")).toBe(jobName());
     expect(job).toMatchObject({
       algorithmSpecification: { trainingImage: MOCK_RCF_IMAGE, trainingInputMode: "File" },
-      hyperParameters: { feature_dim: "16", num_trees: "100", num_samples_per_tree: "256" },
+      hyperParameters: { feature_dim: "4", num_trees: "100", num_samples_per_tree: "256" },
       enableNetworkIsolation: true,
       enableInterContainerTrafficEncryption: true,
-      outputDataConfig: { s3OutputPath: "s3://cad-dev-bucket-0a1b2c3/models/", kmsKeyId: KEY_ARN },
-      resourceConfig: { instanceType: "ml.m5.large", instanceCount: 1, volumeKmsKeyId: KEY_ARN },
+      outputDataConfig: { s3OutputPath: "s3://cad-dev-bucket-0a1b2c3/models/", kmsKeyId: keyArn() },
+      resourceConfig: { instanceType: "ml.m5.large", instanceCount: 1, volumeSizeInGb: 10, volumeKmsKeyId: keyArn() },
       stoppingCondition: { maxRuntimeInSeconds: 3600 },
       timeouts: { create: "90m" },
     });
-    expect((job.inputDataConfigs as { dataSource: { s3DataSource: { s3Uri: string } } }[])[0].dataSource.s3DataSource.s3Uri).toBe(
-      "s3://cad-dev-bucket-0a1b2c3/training/2026-11-01.1/train/",
-    );
+    expect((job.inputDataConfigs as { dataSource: { s3DataSource: { s3Uri: string } } }[])[0].dataSource.s3DataSource.s3Uri).toBe(`s3://cad-dev-bucket-0a1b2c3/training/${DATA_VERSION}/train/`);
   });
 
-  it("serves the job's artifact from an isolated, encrypted instance endpoint with a stable name", () => {
-    const model = resource(run, "aws:sagemaker/model:Model", "cad-dev-rcf-model").inputs;
-    expect(model).toMatchObject({
-      name: jobName,
+  it("serves the job's artifact from an isolated, encrypted instance endpoint; model and configuration are auto-named", () => {
+    const model = resource(run, "aws:sagemaker/model:Model", "cad-dev-rcf-model");
+    expect(model.inputs.name).toBeUndefined();
+    expect(model.inputs).toMatchObject({
       enableNetworkIsolation: true,
-      primaryContainer: { image: MOCK_RCF_IMAGE, modelDataUrl: `s3://cad-dev-bucket-0a1b2c3/models/${jobName}/output/model.tar.gz` },
+      primaryContainer: { image: MOCK_RCF_IMAGE, modelDataUrl: `s3://cad-dev-bucket-0a1b2c3/models/${jobName()}/output/model.tar.gz` },
     });
     const config = resource(run, "aws:sagemaker/endpointConfiguration:EndpointConfiguration", "cad-dev-rcf-endpoint-config").inputs;
-    expect(config.productionVariants).toEqual([{ variantName: "rcf", modelName: jobName, instanceType: "ml.c5.large", initialInstanceCount: 1 }]);
-    expect(config.kmsKeyArn).toBe(KEY_ARN);
+    expect(config.name).toBeUndefined();
+    expect(config.productionVariants).toEqual([{ variantName: "rcf", modelName: model.outputs.name, instanceType: "ml.c5.large", initialInstanceCount: 1 }]);
+    expect(config.kmsKeyArn).toBe(keyArn());
     expect(resource(run, "aws:sagemaker/endpoint:Endpoint", "cad-dev-rcf-endpoint").inputs.name).toBe("cad-dev-rcf");
   });
 
@@ -191,9 +204,9 @@ describe("Model (SageMaker RCF)", () => {
       { Sid: "AssumeBySageMaker", Effect: "Allow", Principal: { Service: "sagemaker.amazonaws.com" }, Action: ["sts:AssumeRole"], Condition: { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT } } },
     ]);
     const doc = policyOf(resource(run, "aws:iam/rolePolicy:RolePolicy", "cad-dev-rcf-role-policy").inputs);
-    expect(statement(doc, "ReadTrainingData").Resource).toEqual(["arn:aws:s3:::cad-dev-bucket-0a1b2c3/training/2026-11-01.1/*"]);
+    expect(statement(doc, "ReadTrainingData").Resource).toEqual([`arn:aws:s3:::cad-dev-bucket-0a1b2c3/training/${DATA_VERSION}/*`]);
     expect(statement(doc, "ModelArtifacts").Resource).toEqual(["arn:aws:s3:::cad-dev-bucket-0a1b2c3/models/*"]);
-    expect(statement(doc, "UseStackKey").Resource).toEqual([KEY_ARN]);
+    expect(statement(doc, "UseStackKey").Resource).toEqual([keyArn()]);
   });
 });
 
@@ -218,16 +231,16 @@ describe("Functions", () => {
     }
   });
 
-  it("run the runtime entry modules on nodejs22.x with their own role, the Vault extension and its env", () => {
+  it("run the runtime entry modules on nodejs24.x with their own role, the Vault extension and its env", () => {
     for (const role of ["collect", "detect"] as const) {
       const f = fn(role);
       expect(f).toMatchObject({
         name: `cad-dev-${role}`,
-        runtime: "nodejs22.x",
+        runtime: "nodejs24.x",
         handler: "__index.handler",
         role: `arn:aws:iam::${MOCK_ACCOUNT}:role/cad-dev-${role}-role-0a1b2c3`,
         layers: ["arn:aws:lambda:eu-west-1:634166935893:layer:vault-lambda-extension:18"],
-        kmsKeyArn: KEY_ARN,
+        kmsKeyArn: keyArn(),
         loggingConfig: { logFormat: "JSON", logGroup: `/aws/lambda/cad-dev-${role}` },
       });
       const env = (f.environment as { variables: Record<string, string> }).variables;
@@ -245,9 +258,18 @@ describe("Functions", () => {
     }
   });
 
-  it("runs the detector strictly one at a time; the collector is not limited", () => {
+  it("runs each function strictly one at a time (reserved concurrency 1; prod's policy requires a reservation)", () => {
     expect(fn("detect").reservedConcurrentExecutions).toBe(1);
-    expect(fn("collect").reservedConcurrentExecutions).toBeUndefined();
+    expect(fn("collect").reservedConcurrentExecutions).toBe(1);
+  });
+
+  it("keeps the detector's schedule disabled until it has a model, and enables it once it has", () => {
+    const state = (r: ProgramRun) => resource(r, "aws:cloudwatch/eventRule:EventRule", "cad-dev-detect-schedule").inputs.state;
+    expect(state(dev)).toBe("DISABLED");
+    expect(dev.outputs.detectorSchedule).toBe("DISABLED");
+    expect(resource(dev, "aws:cloudwatch/eventRule:EventRule", "cad-dev-collect-schedule").inputs.state).toBe("ENABLED");
+    expect(state(run)).toBe("ENABLED");
+    expect(out("detectorSchedule")).toBe("ENABLED");
   });
 
   it("schedule both from config, retry at most twice, and park failures in the DLQ", () => {
@@ -257,7 +279,7 @@ describe("Functions", () => {
       expect(resource(run, "aws:lambda/permission:Permission", `cad-dev-${role}-invoke`).inputs).toMatchObject({
         action: "lambda:InvokeFunction",
         principal: "events.amazonaws.com",
-        sourceArn: `arn:aws:cloudwatch:eu-west-1:${MOCK_ACCOUNT}:cad-dev-${role}-schedule-0a1b2c3`,
+        sourceArn: `arn:aws:events:eu-west-1:${MOCK_ACCOUNT}:rule/cad-dev-${role}-schedule-0a1b2c3`,
       });
       expect(resource(run, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", `cad-dev-${role}-async`).inputs).toMatchObject({
         functionName: `cad-dev-${role}`,
@@ -270,7 +292,7 @@ describe("Functions", () => {
 
   it("keep encrypted logs for the configured retention and alarm on errors", () => {
     for (const role of ["collect", "detect"] as const) {
-      expect(resource(run, "aws:cloudwatch/logGroup:LogGroup", `cad-dev-${role}-logs`).inputs).toEqual({ name: `/aws/lambda/cad-dev-${role}`, retentionInDays: 30, kmsKeyId: KEY_ARN });
+      expect(resource(run, "aws:cloudwatch/logGroup:LogGroup", `cad-dev-${role}-logs`).inputs).toEqual({ name: `/aws/lambda/cad-dev-${role}`, retentionInDays: 30, kmsKeyId: keyArn() });
       expect(statement(rolePolicy(role), "WriteOwnLogs").Resource).toEqual([`arn:aws:logs:eu-west-1:${MOCK_ACCOUNT}:log-group:/aws/lambda/cad-dev-${role}:*`]);
       expect(resource(run, "aws:cloudwatch/metricAlarm:MetricAlarm", `cad-dev-${role}-errors`).inputs).toMatchObject({
         namespace: "AWS/Lambda",
@@ -283,7 +305,7 @@ describe("Functions", () => {
 
   it("give the collector its feature set and source settings, and no credential", () => {
     const env = (fn("collect").environment as { variables: Record<string, string> }).variables;
-    expect(JSON.parse(env.CAD_FEATURE_SET)).toMatchObject({ stepSeconds: 60, shingleSize: 4, metrics: [{ name: "container.cpu.utilization", role: "cpu" }, {}, {}, {}] });
+    expect(JSON.parse(env.CAD_FEATURE_SET)).toMatchObject({ stepSeconds: 60, maxFillSteps: 3, shingleSize: 1, metrics: [{ name: "container.cpu.utilization", role: "cpu" }, {}, {}, {}] });
     expect(JSON.parse(env.CAD_METRIC_SOURCES)).toMatchObject({
       splunk: { url: "https://splunk.dev.example.com:8089", index: "otel_metrics", searchKind: "mstats" },
       dynatrace: { url: "https://abc12345.live.dynatrace.com", containerDimension: "dt.entity.container_group_instance" },
@@ -316,14 +338,14 @@ describe("Functions", () => {
       CAD_MODELS_PREFIX: "models/",
       CAD_MODEL_KEY: "models/current/model-bundle.json",
       CAD_SCALING: JSON.stringify({ maxStep: 2, cooldownMs: 600_000 }),
-      CAD_TRAINING_DATA_VERSION: "2026-11-01.1",
+      CAD_TRAINING_DATA_VERSION: DATA_VERSION,
     });
     // The SageMaker model is described by its training set's features.json and the endpoint's calibrated threshold.
     expect(statement(doc, "ReadWindowsAndModels").Resource).toEqual([
       "arn:aws:s3:::cad-dev-bucket-0a1b2c3/metrics/*",
       "arn:aws:s3:::cad-dev-bucket-0a1b2c3/models/*",
-      "arn:aws:s3:::cad-dev-bucket-0a1b2c3/training/2026-11-01.1/features.json",
-      "arn:aws:s3:::cad-dev-bucket-0a1b2c3/training/2026-11-01.1/threshold.json",
+      `arn:aws:s3:::cad-dev-bucket-0a1b2c3/training/${DATA_VERSION}/features.json`,
+      `arn:aws:s3:::cad-dev-bucket-0a1b2c3/training/${DATA_VERSION}/threshold.json`,
     ]);
     expect(JSON.parse(env.CAD_METRIC_SOURCES)).toEqual(JSON.parse((fn("collect").environment as { variables: Record<string, string> }).variables.CAD_METRIC_SOURCES));
     expect(statement(doc, "OwnState").Resource).toEqual(["arn:aws:s3:::cad-dev-bucket-0a1b2c3/state/detector/*", "arn:aws:s3:::cad-dev-bucket-0a1b2c3/state/scaler/*"]);
@@ -352,22 +374,30 @@ describe("model health", () => {
 });
 
 describe("stack outputs", () => {
-  it("tell an operator where everything is, and hold no secret", () => {
-    expect(run.outputs).toEqual({
-      endpointName: "cad-dev-rcf",
-      endpointInvocationUrl: "https://runtime.sagemaker.eu-west-1.amazonaws.com/endpoints/cad-dev-rcf/invocations",
-      trainingJobName: expect.stringMatching(/^cad-dev-2026-11-01-1-[0-9a-f]{10}$/) as unknown,
+  it("tell an operator where everything is, only what applies to the scorer, and hold no secret", () => {
+    const common = {
       alertTopicArn: `arn:aws:sns:eu-west-1:${MOCK_ACCOUNT}:cad-dev-alerts-topic-0a1b2c3`,
       deadLetterQueueUrl: `https://sqs.eu-west-1.amazonaws.com/${MOCK_ACCOUNT}/cad-dev-alerts-dlq-0a1b2c3`,
       bucketName: "cad-dev-bucket-0a1b2c3",
-      kmsKeyArn: KEY_ARN,
+      kmsKeyArn: expect.stringMatching(new RegExp(`^arn:aws:kms:eu-west-1:${MOCK_ACCOUNT}:key/[0-9a-f-]{36}$`)) as unknown,
       collectorFunctionName: "cad-dev-collect",
       collectorFunctionArn: `arn:aws:lambda:eu-west-1:${MOCK_ACCOUNT}:function:cad-dev-collect`,
       detectorFunctionName: "cad-dev-detect",
       detectorFunctionArn: `arn:aws:lambda:eu-west-1:${MOCK_ACCOUNT}:function:cad-dev-detect`,
       vaultSecretPath: "secret/data/container-anomaly-detection/dev",
       vaultAuthRole: "cad-dev-lambda",
+    };
+    expect(dev.outputs).toEqual({ ...common, scorer: "embedded", detectorSchedule: "DISABLED", modelBundleUri: "s3://cad-dev-bucket-0a1b2c3/models/current/model-bundle.json" });
+    expect(run.outputs).toEqual({
+      ...common,
+      scorer: "sagemaker",
+      detectorSchedule: "ENABLED",
+      endpointName: "cad-dev-rcf",
+      endpointInvocationUrl: "https://runtime.sagemaker.eu-west-1.amazonaws.com/endpoints/cad-dev-rcf/invocations",
+      trainingJobName: expect.stringMatching(/^cad-dev-ds-e06f221f45d66a4c-[0-9a-f]{10}$/) as unknown,
+      trainingDataVersion: DATA_VERSION,
     });
+    expect(dev.secretOutputs).toEqual([]);
     expect(run.secretOutputs).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
-import { iamNoBroadManagedPolicies, iamNoWildcardAction, iamNoWildcardResourceWrites, iamTrustPolicyScoped } from "../../policies/iam";
-import { resourceOf, runResourcePolicy, typeTokenOf } from "../helpers/policyHarness";
+import { iamNoBroadManagedPolicies, iamNoWildcardAction, iamNoWildcardResourceWrites, iamRoleNoPolicyManagementConflicts, iamTrustPolicyScoped } from "../../policies/iam";
+import { resourceOf, runResourcePolicy, runStackPolicy, typeTokenOf, type StackResourceUnderTest } from "../helpers/policyHarness";
 
 const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:cad-alerts";
 const lambdaTrust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] };
@@ -141,5 +141,39 @@ describe("iam-trust-policy-scoped", () => {
     expect((await runResourcePolicy(iamTrustPolicyScoped, root, { allowAccountRootWithoutCondition: true })).violations).toEqual([]);
     const broken = resourceOf(aws.iam.Role, { assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: 7 }] }) });
     expect((await runResourcePolicy(iamTrustPolicyScoped, broken)).violations).toEqual([expect.stringMatching(/^assumeRolePolicy is not a valid policy document: Statement\[0\]\.Principal/)]);
+  });
+});
+
+describe("iam-role-no-policy-management-conflicts (awsguard's counterpart)", () => {
+  const ROLE_ARN = "arn:aws:iam::123456789012:role/cad-detect";
+  const TRUST_JSON = JSON.stringify(lambdaTrust);
+  const role = (props: Record<string, unknown>): StackResourceUnderTest => ({ type: typeTokenOf(aws.iam.Role), name: "detect-role", props: { name: "cad-detect", arn: ROLE_ARN, id: "cad-detect", ...props } });
+  const inlineRolePolicy = (props: Record<string, unknown> = {}, deps?: Record<string, string[]>): StackResourceUnderTest => ({
+    type: typeTokenOf(aws.iam.RolePolicy),
+    name: "detect-policy",
+    props: { role: "cad-detect", name: "detect-policy-0a1b2c3", policy: TRUST_JSON, ...props },
+    propertyDependencies: deps,
+  });
+  const attachment = (policyArn: string): StackResourceUnderTest => ({ type: typeTokenOf(aws.iam.RolePolicyAttachment), name: "detect-attach", props: { role: "cad-detect", policyArn } });
+
+  it("passes a role whose policies are all managed by separate resources (as the program does)", async () => {
+    expect((await runStackPolicy(iamRoleNoPolicyManagementConflicts, [role({}), inlineRolePolicy()])).violations).toEqual([]);
+    expect((await runStackPolicy(iamRoleNoPolicyManagementConflicts, [role({ inlinePolicies: [{ name: "own", policy: TRUST_JSON }] })])).violations).toEqual([]);
+  });
+
+  it("passes what the provider reports back on the role after an update: the separately attached policies", async () => {
+    const reported = role({ inlinePolicies: [{ name: "detect-policy-0a1b2c3", policy: TRUST_JSON }], managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] });
+    expect((await runStackPolicy(iamRoleNoPolicyManagementConflicts, [reported, inlineRolePolicy(), attachment("arn:aws:iam::aws:policy/ReadOnlyAccess")])).violations).toEqual([]);
+  });
+
+  it("flags a RolePolicy on a role that declares its own inlinePolicies (found by dependency)", async () => {
+    const run = await runStackPolicy(iamRoleNoPolicyManagementConflicts, [role({ inlinePolicies: [{ name: "own", policy: TRUST_JSON }] }), inlineRolePolicy({ role: undefined }, { role: ["detect-role"] })]);
+    expect(run.violations).toEqual([expect.stringMatching(/^'detect-policy' manages inline policies of role 'detect-role', which also declares inlinePolicies \(own\): each update undoes the other\./)]);
+    expect(run.urns).toEqual(["urn:pulumi:test::container-anomaly-detection::aws:iam/rolePolicy:RolePolicy::detect-policy"]);
+  });
+
+  it("flags an attachment on a role that declares managedPolicyArns", async () => {
+    const run = await runStackPolicy(iamRoleNoPolicyManagementConflicts, [role({ managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }), attachment("arn:aws:iam::123456789012:policy/extra")]);
+    expect(run.violations).toEqual([expect.stringMatching(/manages managed policies of role 'detect-role', which also declares managedPolicyArns \(arn:aws:iam::aws:policy\/ReadOnlyAccess\)/)]);
   });
 });

@@ -79,3 +79,22 @@ describe("KMS references unknown during preview", () => {
     expect((await runResourcePolicy(sqsQueueKms, queue)).violations).toEqual([]);
   });
 });
+
+// Issue 16, item 9: an AWS-managed key encrypts, but its policy cannot let SNS (DLQ) or CloudWatch (topic) in.
+describe("AWS-managed keys on topics and queues", () => {
+  it.each(["alias/aws/sqs", "arn:aws:kms:eu-west-1:123456789012:alias/aws/sqs"])("sqs-queue-kms flags %s", async (kmsMasterKeyId) => {
+    const run = await runResourcePolicy(sqsQueueKms, resourceOf(aws.sqs.Queue, { kmsMasterKeyId }));
+    expect(run.violations).toEqual([expect.stringMatching(/^The queue is encrypted with the AWS-managed key .*alias\/aws\/sqs, whose policy SNS and EventBridge cannot use/)]);
+    expect((await runResourcePolicy(sqsQueueKms, resourceOf(aws.sqs.Queue, { kmsMasterKeyId }), { allowAwsManagedKey: true })).violations).toEqual([]);
+  });
+
+  it("sns-topic-kms flags alias/aws/sns: CloudWatch alarms cannot publish to it", async () => {
+    const run = await runResourcePolicy(snsTopicKms, resourceOf(aws.sns.Topic, { kmsMasterKeyId: "alias/aws/sns" }));
+    expect(run.violations).toEqual([expect.stringMatching(/AWS-managed key alias\/aws\/sns, whose policy CloudWatch alarms cannot use/)]);
+  });
+
+  it("pass customer-managed aliases and keys", async () => {
+    expect((await runResourcePolicy(sqsQueueKms, resourceOf(aws.sqs.Queue, { kmsMasterKeyId: "alias/cad-dev" }))).violations).toEqual([]);
+    expect((await runResourcePolicy(snsTopicKms, resourceOf(aws.sns.Topic, { kmsMasterKeyId: KEY_ARN }))).violations).toEqual([]);
+  });
+});

@@ -68,6 +68,37 @@ describe("lambda-no-plaintext-secrets", () => {
     expect((await runResourcePolicy(lambdaNoPlaintextSecrets, leaky)).violations).toEqual([expect.stringMatching(/^Environment variable DT_SETTINGS .*a Dynatrace API token/)]);
     expect((await runResourcePolicy(lambdaNoPlaintextSecrets, leaky, { allowedVariableNames: ["DT_SETTINGS"] })).violations).toEqual([]);
   });
+
+  // Issue 16, item 9: the gaps found by breaking the program's own environment.
+  it("flags a password inside a JSON-valued variable, naming its path", async () => {
+    const sources = { splunk: { url: "https://splunk:8089", index: "m", password: "hunter2" }, dynatrace: { url: "https://x.live.dynatrace.com", apiToken: "t0ps3cret" } };
+    const leaky = fn({ environment: { variables: { CAD_METRIC_SOURCES: JSON.stringify(sources) } } });
+    expect((await runResourcePolicy(lambdaNoPlaintextSecrets, leaky)).violations).toEqual([
+      expect.stringMatching(/^Environment variable CAD_METRIC_SOURCES\.splunk\.password looks like a plaintext secret: its name says it holds a secret/),
+      expect.stringMatching(/^Environment variable CAD_METRIC_SOURCES\.dynatrace\.apiToken looks like a plaintext secret/),
+    ]);
+  });
+
+  it("flags a token under an innocent name by its shape or its randomness", async () => {
+    const leaky = fn({ environment: { variables: { SETTINGS: "Zq8vN2rX5kLmP9wT3yB7cD4fG6hJ1sA0eR", NOTES: "glpat-AbCdEfGhIjKlMnOpQrSt", HEADER_VALUE: "Splunk 3c1b8c9e-5a53-4a7e-9d35-8d6f2a4b1c2e" } } });
+    const run = await runResourcePolicy(lambdaNoPlaintextSecrets, leaky);
+    expect(run.violations).toEqual([
+      expect.stringMatching(/^Environment variable SETTINGS .*a long random string/),
+      expect.stringMatching(/^Environment variable NOTES .*a GitLab token/),
+      expect.stringMatching(/^Environment variable HEADER_VALUE .*an Authorization header value/),
+    ]);
+  });
+
+  it("does not mistake names, ARNs, URLs, versions or selectors for secrets", async () => {
+    const variables = {
+      CAD_BUCKET: "cad-dev-bucket-0a1b2c3",
+      CAD_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:cad-dev-alerts-topic-0a1b2c3",
+      CAD_TRAINING_DATA_VERSION: "ds-e06f221f45d66a4c",
+      CAD_METRIC_SOURCES: JSON.stringify({ dynatrace: { url: "https://x.live.dynatrace.com", metricSelectors: { cpu: 'builtin:containers.cpu.usagePercent:splitBy("dt.entity.container_group_instance"):avg' } } }),
+      REQUEST_ID: "3c1b8c9e-5a53-4a7e-9d35-8d6f2a4b1c2e",
+    };
+    expect((await runResourcePolicy(lambdaNoPlaintextSecrets, fn({ environment: { variables } }))).violations).toEqual([]);
+  });
 });
 
 describe("lambda-reserved-concurrency", () => {

@@ -24,6 +24,7 @@ const MANDATORY = [
   "vault-aws-auth-role-bound-principals",
   "vault-aws-auth-role-token-limits",
   "vault-policy-no-wildcard-paths",
+  "iam-role-no-policy-management-conflicts",
 ];
 const ADVISORY = [
   "s3-bucket-versioning",
@@ -35,6 +36,7 @@ const ADVISORY = [
   "lambda-failure-destination",
   "lambda-log-retention",
   "lambda-error-alarm",
+  "s3-bucket-logging-enabled",
 ];
 
 describe("policy pack", () => {
@@ -109,8 +111,8 @@ describe("policy config files (policies/config/*.json)", () => {
   const dir = path.join(__dirname, "../../policies/config");
   const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
 
-  it("exist for dev and prod", () => {
-    expect(files.sort()).toEqual(["dev.json", "prod.json"]);
+  it("exist for dev, prod and a stack on a serverless endpoint", () => {
+    expect(files.sort()).toEqual(["dev.json", "prod.json", "serverless.json"]);
   });
 
   it.each(files)("%s names real policies, levels and schema properties of the right type", (file) => {

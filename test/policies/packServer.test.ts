@@ -36,7 +36,7 @@ describe("policy pack served to the engine", { timeout: 120_000 }, () => {
         policyName: "sns-topic-kms",
         enforcementLevel: "mandatory",
         // The analyzer prefixes each message with the policy's description.
-        message: expect.stringMatching(/^SNS topics are encrypted at rest with a KMS key\.\nThe topic is not encrypted with KMS\. Remediation: set kmsMasterKeyId/),
+        message: expect.stringMatching(/^SNS topics are encrypted at rest with a customer-managed KMS key\.\nThe topic is not encrypted with KMS\. Remediation: set kmsMasterKeyId/),
         // For per-resource analysis the engine attaches the URN itself.
         urn: "",
       },

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { type Unwrap } from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { s3BucketControlsPresent, s3BucketSseKms, s3BucketVersioning, s3PublicAccessBlock, s3TlsOnlyPolicy } from "../../policies/s3";
+import { S3_TYPES, s3BucketControlsPresent, s3BucketLoggingEnabled, s3BucketSseKms, s3BucketVersioning, s3PublicAccessBlock, s3TlsOnlyPolicy } from "../../policies/s3";
 import { resourceOf, runResourcePolicy, runStackPolicy, typeTokenOf, type StackResourceUnderTest } from "../helpers/policyHarness";
 import { asPreview, UNKNOWN } from "../helpers/previewValues";
 
@@ -34,7 +34,7 @@ describe("s3-bucket-sse-kms", () => {
 
   it("does not apply to other resource types", async () => {
     const run = await runResourcePolicy(s3BucketSseKms, resourceOf(aws.sns.Topic, {}));
-    expect(run).toEqual({ violations: [], urns: [], notApplicable: "Policy only applies to resources of type 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration'" });
+    expect(run).toMatchObject({ violations: [], urns: [], notApplicable: expect.stringMatching(/^Policy only applies to resources of type 'aws:s3\/bucketServerSideEncryptionConfiguration/) });
   });
 });
 
@@ -101,6 +101,25 @@ describe("s3-bucket-tls-only", () => {
     ]);
   });
 
+  // Issue 16, item 9: a TLS deny on the objects alone leaves bucket calls (ListBucket…) open over HTTP, and vice versa.
+  it.each([
+    ["the objects only", ["arn:aws:s3:::data/*"], /does not cover the bucket \(arn:aws:s3:::data\)/],
+    ["the bucket only", ["arn:aws:s3:::data"], /does not cover its objects \(arn:aws:s3:::data\/\*\)/],
+    ["another bucket", ["arn:aws:s3:::other", "arn:aws:s3:::other/*"], /does not cover the bucket \(arn:aws:s3:::data\) or its objects/],
+  ])("flags a TLS deny covering %s", async (_case, Resource, message) => {
+    const run = await runResourcePolicy(s3TlsOnlyPolicy, policyWith({ ...tlsDeny, Resource }));
+    expect(run.violations).toEqual([expect.stringMatching(message)]);
+  });
+
+  it("accepts the bucket and its objects covered by separate statements, or Resource \"*\"", async () => {
+    const split = resourceOf(aws.s3.BucketPolicy, {
+      bucket: "data",
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ ...tlsDeny, Resource: "arn:aws:s3:::data" }, { ...tlsDeny, Resource: "arn:aws:s3:::data/*" }] }),
+    });
+    expect((await runResourcePolicy(s3TlsOnlyPolicy, split)).violations).toEqual([]);
+    expect((await runResourcePolicy(s3TlsOnlyPolicy, policyWith({ ...tlsDeny, Resource: "*" }))).violations).toEqual([]);
+  });
+
   it("reports an unreadable document instead of failing the preview", async () => {
     const run = await runResourcePolicy(s3TlsOnlyPolicy, resourceOf(aws.s3.BucketPolicy, { bucket: "data", policy: "{not json" }));
     expect(run.violations).toEqual([expect.stringMatching(/^The bucket policy is not a valid policy document: not valid JSON/)]);
@@ -141,15 +160,79 @@ describe("s3-bucket-controls-present", () => {
     expect(run.urns).toEqual(["urn:pulumi:test::container-anomaly-detection::aws:s3/bucket:Bucket::data"]);
   });
 
-  it("counts deprecated inline settings, also when their value is unknown during preview", async () => {
-    const inlineBucket = { ...bucket, props: asPreview({ ...bucket.props, serverSideEncryptionConfiguration: { rule: {} }, versioning: { enabled: true }, policy: UNKNOWN }) };
+  // Issue 16, item 6: AWS fills the deprecated inline outputs in on every bucket; they prove nothing.
+  it("does not count the inline encryption and versioning AWS reports for every new bucket", async () => {
+    const awsDefaults = { ...bucket, props: { ...bucket.props, serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } }, versioning: { enabled: false, mfaDelete: false }, policy: "" } };
     const onlyPab = controls(false).filter((c) => c.name === "data-pab");
-    expect((await runStackPolicy(s3BucketControlsPresent, [inlineBucket, ...onlyPab])).violations).toEqual([]);
+    expect((await runStackPolicy(s3BucketControlsPresent, [awsDefaults, ...onlyPab])).violations).toEqual([
+      "Bucket 'data' has no aws.s3.BucketServerSideEncryptionConfiguration, aws.s3.BucketVersioning, aws.s3.BucketPolicy (TLS-only). Remediation: create aws.s3.BucketServerSideEncryptionConfiguration, aws.s3.BucketVersioning, aws.s3.BucketPolicy (TLS-only) with bucket: <bucket>.id.",
+    ]);
+  });
+
+  it("does not count inline settings unknown during a first preview", async () => {
+    const unknownInline = { ...bucket, props: asPreview({ ...bucket.props, serverSideEncryptionConfiguration: UNKNOWN, versioning: UNKNOWN, policy: UNKNOWN }) };
+    expect((await runStackPolicy(s3BucketControlsPresent, [unknownInline, ...controls(false).filter((c) => c.name === "data-pab")])).violations).toHaveLength(1);
+  });
+
+  it("counts inline settings that are known and compliant: SSE-KMS, versioning enabled, a TLS-only policy", async () => {
+    const tls = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::cad-data-123", "arn:aws:s3:::cad-data-123/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }] };
+    const inline = { ...bucket, props: { ...bucket.props, serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } } }, versioning: { enabled: true }, policy: JSON.stringify(tls) } };
+    expect((await runStackPolicy(s3BucketControlsPresent, [inline, ...controls(false).filter((c) => c.name === "data-pab")])).violations).toEqual([]);
+  });
+
+  // Issue 16, item 9: the deprecated *V2 classes carry their own type tokens.
+  it("checks aws.s3.BucketV2 buckets and counts their *V2 companions", async () => {
+    const v2Bucket = { ...bucket, type: typeTokenOf(aws.s3.BucketV2) };
+    const v2Controls = [
+      { ...controls(false)[0], type: typeTokenOf(aws.s3.BucketServerSideEncryptionConfigurationV2) },
+      controls(false)[1],
+      { ...controls(false)[2], type: typeTokenOf(aws.s3.BucketVersioningV2) },
+      controls(false)[3],
+    ];
+    expect((await runStackPolicy(s3BucketControlsPresent, [v2Bucket])).violations).toHaveLength(1);
+    expect((await runStackPolicy(s3BucketControlsPresent, [v2Bucket, ...v2Controls])).violations).toEqual([]);
   });
 
   it("does not count controls of another bucket, and honours exemptBuckets", async () => {
     const other = controls(false).map((c) => ({ ...c, props: { ...c.props, bucket: "someone-else" } }));
     expect((await runStackPolicy(s3BucketControlsPresent, [bucket, ...other])).violations).toHaveLength(1);
     expect((await runStackPolicy(s3BucketControlsPresent, [bucket], { exemptBuckets: ["data"] })).violations).toEqual([]);
+  });
+});
+
+describe("the deprecated *V2 classes", () => {
+  it("are the type tokens the S3 policies list", () => {
+    expect(S3_TYPES.bucket).toEqual([typeTokenOf(aws.s3.Bucket), typeTokenOf(aws.s3.BucketV2)]);
+    expect(S3_TYPES.encryption).toEqual([typeTokenOf(aws.s3.BucketServerSideEncryptionConfiguration), typeTokenOf(aws.s3.BucketServerSideEncryptionConfigurationV2)]);
+    expect(S3_TYPES.versioning).toEqual([typeTokenOf(aws.s3.BucketVersioning), typeTokenOf(aws.s3.BucketVersioningV2)]);
+    expect(S3_TYPES.logging).toEqual([typeTokenOf(aws.s3.BucketLogging), typeTokenOf(aws.s3.BucketLoggingV2)]);
+  });
+
+  it("get the same resource checks (SSE-KMS, versioning)", async () => {
+    const aes = resourceOf(aws.s3.BucketServerSideEncryptionConfigurationV2, { bucket: "data", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+    expect((await runResourcePolicy(s3BucketSseKms, aes)).violations).toEqual([expect.stringMatching(/encrypts with "AES256", not SSE-KMS/)]);
+    const suspended = resourceOf(aws.s3.BucketVersioningV2, { bucket: "data", versioningConfiguration: { status: "Suspended" } });
+    expect((await runResourcePolicy(s3BucketVersioning, suspended)).violations).toEqual([expect.stringMatching(/Versioning status is "Suspended"/)]);
+  });
+});
+
+describe("s3-bucket-logging-enabled (awsguard's counterpart)", () => {
+  const bucket = (name: string, id: string): StackResourceUnderTest => ({ type: typeTokenOf(aws.s3.Bucket), name, props: { bucket: id, id } });
+  const logging = (props: Record<string, unknown>, deps?: Record<string, string[]>): StackResourceUnderTest => ({ type: typeTokenOf(aws.s3.BucketLogging), name: "data-logging", props, propertyDependencies: deps });
+
+  it("flags a bucket without server access logging", async () => {
+    const run = await runStackPolicy(s3BucketLoggingEnabled, [bucket("data", "cad-data")]);
+    expect(run.violations).toEqual([expect.stringMatching(/^Bucket 'data' has no server access logging\. Remediation: create an aws\.s3\.BucketLogging/)]);
+  });
+
+  it("passes a logged bucket (by id or dependency, v7 or V2) and its log target bucket", async () => {
+    const resources = [bucket("data", "cad-data"), bucket("logs", "cad-logs"), logging({ bucket: "cad-data", targetBucket: "cad-logs", targetPrefix: "data/" })];
+    expect((await runStackPolicy(s3BucketLoggingEnabled, resources)).violations).toEqual([]);
+    const v2 = { ...logging({ bucket: undefined, targetBucket: "cad-logs" }, { bucket: ["data"] }), type: typeTokenOf(aws.s3.BucketLoggingV2) };
+    expect((await runStackPolicy(s3BucketLoggingEnabled, [bucket("data", "cad-data"), bucket("logs", "cad-logs"), v2])).violations).toEqual([]);
+  });
+
+  it("honours exemptBuckets", async () => {
+    expect((await runStackPolicy(s3BucketLoggingEnabled, [bucket("data", "cad-data")], { exemptBuckets: ["data"] })).violations).toEqual([]);
   });
 });

@@ -153,4 +153,22 @@ describe("lambda-error-alarm", () => {
   it("skips exempt functions", async () => {
     expect((await runStackPolicy(lambdaErrorAlarm, [fn()], { exemptFunctions: ["detect"] })).violations).toEqual([]);
   });
+
+  // Issue 16, item 9: an alarm that watches the right metric but can never notify anyone is no alarm.
+  it.each([
+    ["actions disabled", { actionsEnabled: false }, /'detect-errors' \(its actions are disabled \(actionsEnabled: false\)\)/],
+    ["a threshold of 1e9", { threshold: 1e9 }, /'detect-errors' \(its threshold 1000000000 is above 5\)/],
+    ["no alarm actions", { alarmActions: [] }, /'detect-errors' \(it has no alarmActions\)/],
+    ["a LessThan comparison", { comparisonOperator: "LessThanThreshold" }, /does not fire on rising errors/],
+  ])("flags an Errors alarm with %s", async (_case, props, message) => {
+    const run = await runStackPolicy(lambdaErrorAlarm, [fn(), dlq, alarm(props)]);
+    expect(run.violations).toEqual([expect.stringMatching(/^Function 'detect' has no error alarm that can notify anyone: /)]);
+    expect(run.violations[0]).toMatch(message);
+  });
+
+  it("takes the threshold limit from config, and any one live alarm is enough", async () => {
+    expect((await runStackPolicy(lambdaErrorAlarm, [fn(), alarm({ threshold: 20 })], { maximumThreshold: 50 })).violations).toEqual([]);
+    const muted = resource(aws.cloudwatch.MetricAlarm, "detect-errors-muted", { namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: FN_NAME }, actionsEnabled: false, alarmActions: [TOPIC_ARN] });
+    expect((await runStackPolicy(lambdaErrorAlarm, [fn(), muted, alarm()])).violations).toEqual([]);
+  });
 });

@@ -36,6 +36,9 @@ describe("cad dataset simulate + build on the demo's collected data", () => {
     expect(io.stdout).toMatch(/^ {2}checkout: 11520 rows of 4 containers, 0 gap rows skipped, 0 values filled, 0 duplicate and 0 late rows; \d+ train, 11520 test \(\d+ anomalous\)$/m);
     expect(io.stdout).toContain("SageMaker hyperparameters: feature_dim=7 num_samples_per_tree=256 num_trees=100");
     expect(io.stdout).toContain(`next: pulumi config set trainingDataVersion ${version} && pulumi up`);
+    // Issue 16, item 8: the hint pointed at a set built with another feature set than the stack's, without a word.
+    expect(io.stdout).toContain('; step 60 s, fill 3, shingle 1 (the built-in "default" set)');
+    expect(io.stdout).toContain("check: a stack trains and detects with its own featureSet; unless it is this one, build with it: pulumi config get featureSet > feature-set.json, then --feature-set feature-set.json");
     const base = join(out, "training", version);
     expect(readdirSync(base).sort()).toEqual(["features.json", "manifest.json", "test", "train"]);
     expect(parseDatasetFeatures(readFileSync(join(base, "features.json"), "utf-8"), "features.json").version).toBe(version);

@@ -84,8 +84,23 @@ describe("the Lambda environment contract", () => {
 
   it("the collector needs a valid source", () => {
     expect(failure(() => parseCollectEnv({ ...collect, CAD_METRIC_SOURCES: "{}" })).message).toMatch(/at least one of splunk, dynatrace/);
-    expect(failure(() => parseCollectEnv({ ...collect, CAD_METRIC_SOURCES: JSON.stringify({ splunk: { url: "https://s" } }) })).message).toMatch(/splunk must be/);
+    expect(failure(() => parseCollectEnv({ ...collect, CAD_METRIC_SOURCES: JSON.stringify({ splunk: { url: "https://s" } }) })).message).toBe(
+      "environment variable CAD_METRIC_SOURCES: splunk.index: expected a value, but it is missing",
+    );
     expect(failure(() => parseCollectEnv({ ...collect, CAD_FEATURE_SET: JSON.stringify({ metrics: [] }) })).message).toMatch(/^environment variable CAD_FEATURE_SET: .*at least one metric/);
+  });
+});
+
+describe("JSON-valued variables are parsed strictly (the program writes them: anything else is a broken deployment)", () => {
+  it.each([
+    ["a number written as a string", { ...detect, CAD_SERVICES: JSON.stringify([{ cluster: "c", service: "s", minTasks: "2", maxTasks: 3 }]) }, "CAD_SERVICES", '[0].minTasks: expected a whole number >= 0, got "2"'],
+    ["an unknown key", { ...detect, CAD_SCALING: JSON.stringify({ maxStep: 2, cooldownMs: 1, cooldown: 5 }) }, "CAD_SCALING", "cooldown: is not a known setting"],
+    ["a source setting of the wrong type", { ...detect, CAD_METRIC_SOURCES: JSON.stringify({ dynatrace: { ...dynatrace, metricSelectors: ["cpu"] } }) }, "CAD_METRIC_SOURCES", "dynatrace.metricSelectors: expected {<metric>: <selector>}"],
+    ["a misspelt source", { ...detect, CAD_METRIC_SOURCES: JSON.stringify({ dynatrce: dynatrace }) }, "CAD_METRIC_SOURCES", "dynatrce: is not a known setting"],
+  ])("%s fails the cold start naming the variable and the field", (_case, env, variable, message) => {
+    const error = failure(() => parseDetectEnv(env));
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(`environment variable ${variable}: ${message}`);
   });
 });
 
@@ -94,7 +109,7 @@ describe("the entry modules", () => {
 
   it("fail at cold start on a bad environment", () => {
     expect(() => createCollectHandler(base)).toThrow(/CAD_METRIC_SOURCES: is not set/);
-    expect(() => createDetectHandler({ ...detect, CAD_SCALING: JSON.stringify({ maxStep: 0, cooldownMs: 1 }) })).toThrow(/CAD_SCALING: must be/);
+    expect(() => createDetectHandler({ ...detect, CAD_SCALING: JSON.stringify({ maxStep: 0, cooldownMs: 1 }) })).toThrow(/CAD_SCALING: maxStep: expected a whole number >= 1, got 0/);
     expect(() => createDetectHandler({ ...detect, AWS_REGION: undefined })).toThrow(/AWS_REGION: is not set/);
   });
 
