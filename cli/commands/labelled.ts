@@ -10,7 +10,7 @@ import { trainDetector } from "../../training/trainDetector";
 import { addCounts, bestPointF1, eventCounts, pointCounts, prf, type Counts, type Prf } from "../../runtime/evaluation/labelledMetrics";
 import { parseLabels, parseNumericRows } from "../../runtime/evaluation/numericCsv";
 import { replaySeries, type DetectionMode } from "../../runtime/evaluation/replaySeries";
-import { CliError } from "../cliError";
+import { CliError, parseIntAtLeast } from "../cliError";
 import { listCsv, readText, writeFileAtomic } from "../fileOutput";
 import { makeProgress } from "../progressBar";
 
@@ -187,10 +187,11 @@ export function labelledCommand(): Command {
     .addOption(new Option("--mode <mode>", "streaming or batch (SageMaker-style)").choices(["streaming", "batch"]).default("streaming"))
     .option("--baselines", "also run per-metric 3σ and an isolation forest on the same split")
     .option("--json", "print the totals as one JSON object")
-    .action((opts: { data: string; out: string; mode: DetectionMode; baselines?: boolean; json?: boolean }) => {
+    .option("--seed <n>", "seed of the detector's forests and the isolation-forest baseline", parseIntAtLeast("--seed", 0), 42)
+    .action((opts: { data: string; out: string; mode: DetectionMode; baselines?: boolean; json?: boolean; seed: number }) => {
       let report: LabelledReport;
       try {
-        report = runLabelled({ data: opts.data, out: opts.out, mode: opts.mode, baselines: opts.baselines === true, seed: 42 });
+        report = runLabelled({ data: opts.data, out: opts.out, mode: opts.mode, baselines: opts.baselines === true, seed: opts.seed });
       } catch (err) {
         throw err instanceof CliError ? err : new CliError((err as Error).message);
       }
