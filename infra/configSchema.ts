@@ -223,9 +223,10 @@ export const VaultSchema = strict(
 
 const ScalingSchema = strict({ maxStep: v.optional(int(1, 100), 2), cooldownSeconds: v.optional(int(0, 86_400), 600) }, "{maxStep, cooldownSeconds}");
 const ModelHealthSchema = strict({ maxAnomalyRate: v.optional(fraction(0, 1), 0.1), hours: v.optional(int(1, 72), 6) }, "{maxAnomalyRate, hours}");
+const DetectionSchema = strict({ replicaTtlMinutes: v.optional(int(1, 10_080), 60) }, "{replicaTtlMinutes}");
 
 /** Keys whose values are structured (YAML objects or lists), which Pulumi hands over as JSON text. */
-export const STRUCTURED_KEYS = ["services", "featureSet", "metricSources", "model", "endpoint", "alertSubscriptions", "vault", "scaling", "modelHealth"] as const;
+export const STRUCTURED_KEYS = ["services", "featureSet", "metricSources", "model", "endpoint", "alertSubscriptions", "vault", "scaling", "modelHealth", "detection"] as const;
 
 /**
  * The whole stack config as the program receives it: the project's keys (structured ones parsed from JSON) plus
@@ -251,6 +252,7 @@ export const StackConfigSchema = strict(
     rawRetentionDays: v.optional(intText(1, 3650), String(DEFAULTS.rawRetentionDays)),
     scaling: v.optional(ScalingSchema, {}),
     modelHealth: v.optional(ModelHealthSchema, {}),
+    detection: v.optional(DetectionSchema, {}),
     modelBundleKey: v.optional(text(/^models\/[A-Za-z0-9._/-]+\.json$/, 'a key under models/ ending in .json, e.g. "models/current/model-bundle.json"'), DEFAULTS.modelBundleKey),
     /** Reserve concurrency 1 for each function (runs never overlap); needs an account concurrency quota above 100. */
     reserveConcurrency: v.optional(boolText(), String(DEFAULTS.reserveConcurrency)),

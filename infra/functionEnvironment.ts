@@ -20,7 +20,7 @@ export const LAMBDA_ENVIRONMENT_LIMIT = 4096;
 export const EXTENSION_PROXY_ADDRESS = "http://127.0.0.1:8200";
 
 /** The settings of a stack the functions' environment depends on. */
-export type FunctionSettings = Pick<StackConfig, "environment" | "services" | "featureSet" | "metricSources" | "scorer" | "vault" | "scaling" | "modelBundleKey">;
+export type FunctionSettings = Pick<StackConfig, "environment" | "services" | "featureSet" | "metricSources" | "scorer" | "vault" | "scaling" | "detection" | "modelBundleKey">;
 
 /** Variables the vault-lambda-extension reads to log in (IAM auth) before it serves the secret on its proxy. */
 export function vaultExtensionEnvironment(vault: VaultConfig): Record<string, string> {
@@ -76,6 +76,7 @@ export function detectorEnvironment<T>(
     [LAMBDA_ENV.modelsPrefix]: BUCKET_PREFIXES.models,
     [LAMBDA_ENV.modelKey]: cfg.modelBundleKey,
     [LAMBDA_ENV.scaling]: JSON.stringify({ maxStep: cfg.scaling.maxStep, cooldownMs: cfg.scaling.cooldownSeconds * 1000 }),
+    [LAMBDA_ENV.detection]: JSON.stringify({ replicaTtlMs: cfg.detection.replicaTtlMinutes * 60_000 }),
     ...(endpoint === undefined ? {} : { [LAMBDA_ENV.endpointName]: endpoint.name, [LAMBDA_ENV.trainingDataVersion]: endpoint.trainingDataVersion }),
   };
 }

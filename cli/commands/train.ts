@@ -28,6 +28,8 @@ interface TrainCliOptions {
 export interface TrainSummary {
   readonly input: { readonly file: string; readonly layout: string; readonly splunk: boolean; readonly samples: number; readonly services: string[]; readonly containers: number };
   readonly featureSet: { readonly name: string; readonly metrics: string[]; readonly shingleSize: number; readonly stepSeconds: number };
+  /** The streaming detector the embedded scorer runs, trained on the same rows. */
+  readonly detector: { readonly containerNames: readonly string[]; readonly steps: number; readonly expectedAnomalyRate: number };
   readonly hyperparameters: ModelBundle["hyperparameters"];
   readonly seed: number;
   readonly rows: number;
@@ -42,7 +44,7 @@ export interface TrainSummary {
 
 export function trainCommand(): Command {
   return new Command("train")
-    .description("train the local Random Cut Forest on a metrics CSV the way SageMaker would (same hyperparameter names), print the score distribution and threshold, and optionally write the SageMaker training channels")
+    .description("train a model on a metrics CSV: the streaming detector the embedded scorer runs (one forest per container name) and the static forest SageMaker would train (same hyperparameter names, score distribution and mean + 3σ); optionally write the SageMaker training channels")
     .requiredOption("--input <csv>", "metrics CSV: feature rows (cad collect), long format (timestamp,service,container,metric,value), or a Splunk export of either (_time)")
     .option("--out <file>", "where to write the model", "out/model.json")
     .option("--num-trees <n>", "SageMaker num_trees (50–1000 there)", parsePositiveInt("--num-trees"), 100)
@@ -107,6 +109,7 @@ export function train(o: TrainCliOptions, progress?: Progress): TrainSummary {
       containers: new Set(rows.map((r) => `${r.service}\u0000${r.container}`)).size,
     },
     featureSet: { name: input.featureSetName, metrics: fs.metrics.map((m) => m.name), shingleSize: fs.shingleSize, stepSeconds: fs.stepSeconds },
+    detector: { containerNames: model.detector?.containerNames ?? [], steps: model.detector?.steps ?? 0, expectedAnomalyRate: model.detector?.expectedAnomalyRate ?? 0 },
     hyperparameters: model.hyperparameters,
     seed: model.seed,
     rows: rows.length,
@@ -157,10 +160,11 @@ export function formatTrainSummary(s: TrainSummary): string {
       : []),
     `feature set: ${s.featureSet.name} — ${s.featureSet.metrics.join(", ")}; ${s.featureSet.stepSeconds}-s steps, shingle ${s.featureSet.shingleSize}`,
     ...(s.rowsExcludedByLabels > 0 ? [`left out ${s.rowsExcludedByLabels} rows inside labelled windows`] : []),
-    `trained ${s.hyperparameters.num_trees} trees × ${s.hyperparameters.num_samples_per_tree} samples (feature_dim ${s.hyperparameters.feature_dim}, seed ${s.seed}) on ${s.vectors} vectors`,
+    `streaming detector (the embedded scorer): one forest per container name (${s.detector.containerNames.map((n) => n || "unnamed containers").join(", ")}), trained over ${s.detector.steps} steps; ${(100 * s.detector.expectedAnomalyRate).toFixed(2)} % of the container-steps of its second half graded anomalous (the model-health baseline)`,
+    `static forest (what SageMaker would train): ${s.hyperparameters.num_trees} trees × ${s.hyperparameters.num_samples_per_tree} samples (feature_dim ${s.hyperparameters.feature_dim}, seed ${s.seed}) on ${s.vectors} vectors`,
     ...outOfRange.map((w) => `warning: ${w}; the SageMaker training job would reject it`),
     "",
-    "training score distribution:",
+    "static forest's training score distribution (SageMaker's threshold, mean + 3σ, starts the detector's thresholder when an endpoint scores):",
     ...bars,
     `  mean ${st.mean.toFixed(4)}  std ${st.std.toFixed(4)}  p50 ${st.quantiles.p50.toFixed(4)}  p90 ${st.quantiles.p90.toFixed(4)}  p99 ${st.quantiles.p99.toFixed(4)}  max ${st.quantiles.max.toFixed(4)}`,
     `threshold ${st.threshold.toFixed(4)} = mean + ${st.sigmas} × std`,

@@ -122,6 +122,7 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
       clock,
       log,
       metrics,
+      settings: { replicaTtlMs: config.detection.replicaTtlMs },
     });
     return { detect, label };
   }

@@ -35,6 +35,7 @@ export const LAMBDA_ENV = {
   trainingDataVersion: "CAD_TRAINING_DATA_VERSION",
   /** JSON {maxStep, cooldownMs}: how far and how often the detector may scale out. */
   scaling: "CAD_SCALING",
+  detection: "CAD_DETECTION",
 } as const;
 
 /** One ECS service the functions watch (and, for the detector, scale within [minTasks, maxTasks]). */
@@ -120,6 +121,8 @@ export interface DetectEnv extends CommonEnv {
   /** The feature set the stack is configured with (checked against the model's). */
   readonly featureSet: FeatureSet;
   readonly scaling: { readonly maxStep: number; readonly cooldownMs: number };
+  /** The detector's settings: how long a replica that stopped reporting is remembered (ms). */
+  readonly detection: { readonly replicaTtlMs: number };
 }
 
 /** A function's environment is missing a variable or holds a malformed one (`name` is "LambdaEnvError"). */
@@ -248,6 +251,10 @@ function scalingSchema() {
   return strictObj({ maxStep: pipe(count("a whole number >= 1"), minValue(1, "a whole number >= 1")), cooldownMs: count() }, "{maxStep >= 1, cooldownMs >= 0}");
 }
 
+function detectionSchema() {
+  return strictObj({ replicaTtlMs: pipe(count("a whole number of ms >= 60000"), minValue(60_000, "a whole number of ms >= 60000")) }, "{replicaTtlMs >= 60000}");
+}
+
 function parseUrl(env: Env, variable: string): string {
   const value = required(env, variable);
   try {
@@ -314,6 +321,7 @@ export function parseDetectEnv(env: Env): DetectEnv {
   const topicArn = required(env, LAMBDA_ENV.topicArn);
   if (!/^arn:aws[a-z-]*:sns:/.test(topicArn)) throw lambdaEnvError(LAMBDA_ENV.topicArn, "is not an SNS topic ARN");
   const scaling = parseJsonVariable(env, LAMBDA_ENV.scaling, scalingSchema());
+  const detection = env[LAMBDA_ENV.detection] === undefined ? { replicaTtlMs: 3_600_000 } : parseJsonVariable(env, LAMBDA_ENV.detection, detectionSchema());
   const modelKey = required(env, LAMBDA_ENV.modelKey);
   const sources = parseSources(env);
   const detect: DetectEnv = {
@@ -326,6 +334,7 @@ export function parseDetectEnv(env: Env): DetectEnv {
     metricSources: sources,
     featureSet: parseFeatureSet(env),
     scaling,
+    detection,
   };
   if (scorer === "embedded") return detect;
   const trainingDataVersion = required(env, LAMBDA_ENV.trainingDataVersion);
