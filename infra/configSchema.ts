@@ -153,6 +153,7 @@ const DynatraceSchema = strict(
       v.check((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 10, "1 to 10 entries {<feature-set metric>: <metric selector>}"),
     ),
     containerDimension: v.optional(text(), "dt.entity.container_group_instance"),
+    containerNameDimension: v.optional(text()),
     entitySelector: v.optional(text(), 'type(CONTAINER_GROUP_INSTANCE),tag("aws.ecs.service.name:{service}")'),
   },
   "Dynatrace settings {url, metricSelectors, …}",

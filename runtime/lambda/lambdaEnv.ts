@@ -67,6 +67,7 @@ export interface DynatraceSourceSettings {
   readonly metricSelectors: Readonly<Record<string, string>>;
   /** Dimension that identifies a container (default `dt.entity.container_group_instance`). */
   readonly containerDimension: string;
+  readonly containerNameDimension?: string;
   /** Entity selector; `{service}` is replaced by the service name. */
   readonly entitySelector: string;
 }
@@ -237,9 +238,10 @@ function metricSourcesSchema() {
         check((r) => Object.keys(r).length > 0, "at least one metric selector"),
       ),
       containerDimension: text(),
+      containerNameDimension: optional(text()),
       entitySelector: text(),
     },
-    "dynatrace settings {url, metricSelectors, containerDimension, entitySelector}",
+    "dynatrace settings {url, metricSelectors, containerDimension, containerNameDimension?, entitySelector}",
   );
   return pipe(
     strictObj({ splunk: optional(splunk), dynatrace: optional(dynatrace) }, "{splunk?, dynatrace?}"),

@@ -61,6 +61,7 @@ export function metricSourcesFromSettings(
           token: credential(credentials, CREDENTIAL_KEYS.dynatrace, secretPath),
           metrics: Object.entries(d.metricSelectors).map(([metric, selector]) => ({ metric, selector })),
           containerDimension: d.containerDimension,
+          ...(d.containerNameDimension !== undefined ? { containerNameDimension: d.containerNameDimension } : {}),
           entitySelector: d.entitySelector,
           resolution: dynatraceResolution(featureSet.stepSeconds),
         },

@@ -23,6 +23,11 @@ export interface DynatraceMetricSourceConfig {
   readonly metrics: readonly DynatraceMetricQuery[];
   /** Dimension whose value identifies the container, e.g. `dt.entity.container_group_instance`. */
   readonly containerDimension: string;
+  /**
+   * Optional dimension naming the container's replica group (e.g. `dt.entity.container_group`, which the metric
+   * selectors must split by too): containers of one group across the service's tasks share one model.
+   */
+  readonly containerNameDimension?: string;
   /** Optional entitySelector; `{service}` is replaced as in selectors. */
   readonly entitySelector?: string;
   /** Requested resolution, e.g. `1m` (our step). */
@@ -121,7 +126,7 @@ export class DynatraceMetricSource implements MetricSource {
         for (const r of result) {
           const data = r && typeof r === "object" && "data" in r && Array.isArray(r.data) ? (r.data as unknown[]) : undefined;
           if (!data) throw new DynatraceError(`dynatrace: a result for ${q.metric} has no "data" array`);
-          const converted = dynatraceSeriesToSamples(data, { service, metric: q.metric, dimension: this.config.containerDimension, slotMs, range });
+          const converted = dynatraceSeriesToSamples(data, { service, metric: q.metric, dimension: this.config.containerDimension, nameDimension: this.config.containerNameDimension, slotMs, range });
           samples.push(...converted.samples);
           examples.push(...converted.examples.slice(0, 5 - examples.length));
           for (const [k, v] of Object.entries(converted.report)) totals[k as keyof DynatraceSeriesReport] += v;

@@ -29,11 +29,12 @@ export function resolutionMs(resolution: string): number | undefined {
 
 /**
  * Turns `result[].data` series of one metric into samples. Dynatrace timestamps mark the END of each
- * slot; our steps are named by their START, so each timestamp moves back by one resolution.
+ * slot; our steps are named by their START, so each timestamp moves back by one resolution. With `nameDimension`
+ * (the selector splits by it too, e.g. `dt.entity.container_group`), its value names the container's replica group.
  */
 export function dynatraceSeriesToSamples(
   series: readonly unknown[],
-  opts: { readonly service: string; readonly metric: string; readonly dimension: string; readonly slotMs: number; readonly range: TimeRange },
+  opts: { readonly service: string; readonly metric: string; readonly dimension: string; readonly nameDimension?: string; readonly slotMs: number; readonly range: TimeRange },
 ): { samples: MetricSample[]; report: DynatraceSeriesReport; examples: string[] } {
   const c = { points: 0, nulls: 0, nonNumeric: 0, missingDimension: 0, malformedSeries: 0, outOfRange: 0, duplicates: 0 };
   const examples: string[] = [];
@@ -43,6 +44,9 @@ export function dynatraceSeriesToSamples(
     const obj = (s ?? {}) as { dimensionMap?: unknown; timestamps?: unknown; values?: unknown };
     const dims = obj.dimensionMap && typeof obj.dimensionMap === "object" ? (obj.dimensionMap as Record<string, unknown>) : {};
     const container = dims[opts.dimension];
+    // The replica group: e.g. the container group (one image and name across hosts) of a container group instance.
+    const name = opts.nameDimension !== undefined ? dims[opts.nameDimension] : undefined;
+    const named = typeof name === "string" && name !== "" ? { containerName: name } : {};
     const timestamps = Array.isArray(obj.timestamps) ? obj.timestamps : undefined;
     const values = Array.isArray(obj.values) ? obj.values : undefined;
     if (!timestamps || !values || timestamps.length !== values.length) {
@@ -78,7 +82,7 @@ export function dynatraceSeriesToSamples(
         return;
       }
       seen.add(key);
-      samples.push({ service: opts.service, container, metric: opts.metric, timestamp, value: v, source: "dynatrace" });
+      samples.push({ service: opts.service, container, ...named, metric: opts.metric, timestamp, value: v, source: "dynatrace" });
     });
   });
   return { samples, report: { series: series.length, samples: samples.length, ...c }, examples };

@@ -1,6 +1,6 @@
 import type { TimeRange } from "../../ports";
 import type { MetricSample } from "../../types";
-import { metricAlias, type SplunkSearchSpec } from "./splunkSearch";
+import { CONTAINER_NAME_FIELD, metricAlias, type SplunkSearchSpec } from "./splunkSearch";
 
 /** What converting result rows did; every row or value not turned into a sample is counted here. */
 export interface SplunkRowReport {
@@ -65,6 +65,8 @@ export function splunkRowsToSamples(rows: readonly Record<string, unknown>[], sp
       return;
     }
     const container = parts.join("/");
+    const nameAt = spec.containerFields.indexOf(CONTAINER_NAME_FIELD);
+    const named = nameAt >= 0 ? { containerName: parts[nameAt] as string } : {};
     const prev = lastTime.get(container);
     if (prev !== undefined && timestamp < prev) c.outOfOrder++;
     lastTime.set(container, prev === undefined ? timestamp : Math.max(prev, timestamp));
@@ -92,7 +94,7 @@ export function splunkRowsToSamples(rows: readonly Record<string, unknown>[], sp
         }
         return;
       }
-      kept.set(key, { service, container, metric, timestamp, value, source: "splunk" });
+      kept.set(key, { service, container, ...named, metric, timestamp, value, source: "splunk" });
     });
   });
 

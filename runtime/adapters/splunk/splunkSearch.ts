@@ -22,12 +22,17 @@ export interface SplunkSearchSpec {
   readonly serviceField: string;
   /**
    * Attributes that together identify a container, e.g. `["container.id"]` or `["aws.ecs.task.id", "container.name"]`;
-   * the container id we report is their values joined with "/".
+   * the container id we report is their values joined with "/". When one of them is {@link CONTAINER_NAME_FIELD}
+   * (OpenTelemetry's `container.name`), its value is the container's name: the replicas of one name across the
+   * service's tasks share one model.
    */
   readonly containerFields: readonly string[];
   /** Span in seconds (the feature set's step). */
   readonly stepSeconds: number;
 }
+
+/** The OpenTelemetry attribute naming a container in its task (`app`, `envoy`): the replica group. */
+export const CONTAINER_NAME_FIELD = "container.name";
 
 /** Field and metric names we put into SPL unquoted: letters, digits and `_ . : - /`, not starting with a digit. */
 const NAME = /^[A-Za-z_][\w.:/-]*$/;

@@ -33,6 +33,21 @@ describe("splunkRowsToSamples", () => {
     expect(examples).toContain('row 5: mem of c1 is "NaN", not a number');
   });
 
+  it("takes the container's name from OpenTelemetry's container.name when it is one of the container fields", () => {
+    const spec = { ...SPEC, containerFields: ["aws.ecs.task.id", "container.name"] };
+    const rows = [
+      { _time: String(T0 / 1000), "aws.ecs.task.id": "t1", "container.name": "app", m0: "10", m1: "100" },
+      { _time: String(T0 / 1000), "aws.ecs.task.id": "t1", "container.name": "envoy", m0: "2", m1: "40" },
+    ];
+    const { samples } = splunkRowsToSamples(rows, spec, "web", RANGE);
+    expect(samples.filter((s) => s.metric === "cpu").map((s) => [s.container, s.containerName])).toEqual([
+      ["t1/app", "app"],
+      ["t1/envoy", "envoy"],
+    ]);
+    // Without it, containers carry no name: they form one group.
+    expect(splunkRowsToSamples([{ _time: String(T0 / 1000), "container.id": "c1", m0: "1", m1: "1" }], SPEC, "web", RANGE).samples[0].containerName).toBeUndefined();
+  });
+
   it("parses Splunk's time formats and nothing else", () => {
     expect(parseSplunkTime("1764032400.500")).toBe(1764032400500);
     expect(parseSplunkTime("2026-11-25T01:00:00.000-05:00")).toBe(Date.UTC(2026, 10, 25, 6));
