@@ -24,6 +24,17 @@ export interface AlignedRows {
   readonly report: AlignmentReport;
 }
 
+/** One container's samples as they are gathered, before they become rows. */
+interface Series {
+  /** The container's name (its replica group), as its first sample that gives one says. */
+  name: string | undefined;
+  /** Step start -> sum and count per metric (several samples in one step are averaged). */
+  readonly steps: Map<number, { sum: Float64Array; count: Uint32Array }>;
+  /** Per metric, the timestamps seen (duplicates are dropped) and the latest one (out-of-order samples are counted). */
+  readonly seen: (Set<number> | undefined)[];
+  readonly lastTs: Float64Array;
+}
+
 /** Thrown for input that cannot be aligned at all; the message names the offending sample. */
 export class InvalidSampleError extends CadError {
   constructor(message: string) {
@@ -50,12 +61,8 @@ export function alignSamples(samples: readonly MetricSample[], fs: FeatureSet, r
   let outOfOrder = 0;
   let duplicates = 0;
   let unknownMetric = 0;
-  const lastTs = new Map<string, number>();
-  const seen = new Set<string>();
-  /** key service\0container -> step -> [sum per metric, count per metric] */
-  const buckets = new Map<string, Map<number, { sum: Float64Array; count: Uint32Array }>>();
-  /** key service\0container -> the container's name (its replica group), as its first sample gives it */
-  const names = new Map<string, string>();
+  /** service -> container -> its steps (sum and count per metric), name, and per-metric bookkeeping. */
+  const byService = new Map<string, Map<string, Series>>();
 
   for (const s of samples) {
     if (typeof s.value !== "number" || !Number.isFinite(s.value)) {
@@ -71,24 +78,24 @@ export function alignSamples(samples: readonly MetricSample[], fs: FeatureSet, r
       unknownMetric++;
       continue;
     }
-    const seriesKey = `${s.service}\u0000${s.container}\u0000${s.metric}`;
-    const prev = lastTs.get(seriesKey);
-    if (prev !== undefined && s.timestamp < prev) outOfOrder++;
-    lastTs.set(seriesKey, prev === undefined ? s.timestamp : Math.max(prev, s.timestamp));
-    const dupKey = `${seriesKey}\u0000${s.timestamp}`;
-    if (seen.has(dupKey)) {
+    let containers = byService.get(s.service);
+    if (!containers) byService.set(s.service, (containers = new Map()));
+    let series = containers.get(s.container);
+    if (!series) containers.set(s.container, (series = { name: s.containerName, steps: new Map(), seen: new Array<Set<number> | undefined>(nMetrics), lastTs: new Float64Array(nMetrics).fill(-Infinity) }));
+    if (series.name === undefined && s.containerName !== undefined) series.name = s.containerName;
+    if (s.timestamp < series.lastTs[mi]) outOfOrder++;
+    else series.lastTs[mi] = s.timestamp;
+    let seen = series.seen[mi];
+    if (!seen) series.seen[mi] = seen = new Set<number>();
+    if (seen.has(s.timestamp)) {
       duplicates++;
       continue;
     }
-    seen.add(dupKey);
+    seen.add(s.timestamp);
     const step = Math.floor(s.timestamp / stepMs) * stepMs;
     if (range && (step < range.from || step >= range.to)) continue;
-    const ck = `${s.service}\u0000${s.container}`;
-    if (s.containerName !== undefined && !names.has(ck)) names.set(ck, s.containerName);
-    let byStep = buckets.get(ck);
-    if (!byStep) buckets.set(ck, (byStep = new Map()));
-    let b = byStep.get(step);
-    if (!b) byStep.set(step, (b = { sum: new Float64Array(nMetrics), count: new Uint32Array(nMetrics) }));
+    let b = series.steps.get(step);
+    if (!b) series.steps.set(step, (b = { sum: new Float64Array(nMetrics), count: new Uint32Array(nMetrics) }));
     b.sum[mi] += s.value;
     b.count[mi]++;
   }
@@ -96,28 +103,31 @@ export function alignSamples(samples: readonly MetricSample[], fs: FeatureSet, r
   const rows: FeatureRow[] = [];
   let filledValues = 0;
   let gapRows = 0;
-  const keys = [...buckets.keys()].sort();
-  for (const ck of keys) {
-    const [service, container] = ck.split("\u0000") as [string, string];
-    const byStep = buckets.get(ck) as Map<number, { sum: Float64Array; count: Uint32Array }>;
-    const steps = [...byStep.keys()];
-    const first = Math.min(...steps);
-    const last = Math.max(...steps);
-    const n = Math.round((last - first) / stepMs) + 1;
-    // Column-major raw grid with NaN for missing.
-    const grid: Float64Array[] = fs.metrics.map(() => new Float64Array(n).fill(NaN));
-    for (const [step, b] of byStep) {
-      const i = Math.round((step - first) / stepMs);
-      for (let m = 0; m < nMetrics; m++) if (b.count[m] > 0) grid[m][i] = b.sum[m] / b.count[m];
-    }
-    const filledAt = new Uint16Array(n);
-    for (let m = 0; m < nMetrics; m++) filledValues += fillShortGaps(grid[m], fs.maxFillSteps, filledAt);
-    for (let i = 0; i < n; i++) {
-      const values = grid.map((col) => col[i]);
-      const gap = values.some((v) => Number.isNaN(v));
-      if (gap) gapRows++;
-      const containerName = names.get(ck);
-      rows.push({ service, container, ...(containerName !== undefined ? { containerName } : {}), timestamp: first + i * stepMs, values, filled: filledAt[i], gap });
+  for (const service of [...byService.keys()].sort()) {
+    const containers = byService.get(service) as Map<string, Series>;
+    for (const container of [...containers.keys()].sort()) {
+      const series = containers.get(container) as Series;
+      const byStep = series.steps;
+      if (byStep.size === 0) continue;
+      const steps = [...byStep.keys()];
+      const first = Math.min(...steps);
+      const last = Math.max(...steps);
+      const n = Math.round((last - first) / stepMs) + 1;
+      // Column-major raw grid with NaN for missing.
+      const grid: Float64Array[] = fs.metrics.map(() => new Float64Array(n).fill(NaN));
+      for (const [step, b] of byStep) {
+        const i = Math.round((step - first) / stepMs);
+        for (let m = 0; m < nMetrics; m++) if (b.count[m] > 0) grid[m][i] = b.sum[m] / b.count[m];
+      }
+      const filledAt = new Uint16Array(n);
+      for (let m = 0; m < nMetrics; m++) filledValues += fillShortGaps(grid[m], fs.maxFillSteps, filledAt);
+      for (let i = 0; i < n; i++) {
+        const values = grid.map((col) => col[i]);
+        const gap = values.some((v) => Number.isNaN(v));
+        if (gap) gapRows++;
+        const containerName = series.name;
+        rows.push({ service, container, ...(containerName !== undefined ? { containerName } : {}), timestamp: first + i * stepMs, values, filled: filledAt[i], gap });
+      }
     }
   }
   rows.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : a.container < b.container ? -1 : a.container > b.container ? 1 : a.timestamp - b.timestamp));
