@@ -11,7 +11,11 @@ export interface ScoreStats {
   readonly quantiles: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number };
 }
 
-/** SageMaker's rule: a score more than `sigmas` standard deviations above the mean training score is anomalous. */
+/**
+ * SageMaker's documented rule, mean + `sigmas` standard deviations of the training scores: kept as a model's
+ * score distribution (printed by `cad train`, the calibration that starts a detector's thresholder when an
+ * endpoint scores), never as the alerting rule.
+ */
 export function fitThreshold(scores: readonly number[], sigmas = 3): ScoreStats {
   if (scores.length === 0) throw new Error("cannot derive a threshold from zero training scores");
   let sum = 0;
@@ -26,14 +30,4 @@ export function fitThreshold(scores: readonly number[], sigmas = 3): ScoreStats 
   const sorted = [...scores].sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
   return { count: scores.length, mean, std, sigmas, threshold: mean + sigmas * std, quantiles: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: sorted[sorted.length - 1] } };
-}
-
-/**
- * Severity of a score in [0, 1]: 0 at or below the threshold, rising linearly to 1 at
- * threshold + 3 standard deviations (or more).
- */
-export function gradeOf(score: number, stats: ScoreStats): number {
-  if (score <= stats.threshold) return 0;
-  const span = 3 * (stats.std > 0 ? stats.std : Math.max(stats.threshold * 0.1, 1e-9));
-  return Math.min(1, (score - stats.threshold) / span);
 }

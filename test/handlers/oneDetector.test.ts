@@ -5,7 +5,7 @@ import { sageMakerModel, type DetectionModel } from "../../runtime/handlers/dete
 import { decodeServiceState, detectorStateKey, encodeServiceState, type ServiceState } from "../../runtime/handlers/detectorState";
 import { makeDetectHandler, type DetectHandlerDeps, type ObservedStep } from "../../runtime/handlers/makeDetectHandler";
 import { packState } from "../../runtime/model/binaryState";
-import { ForestScorer } from "../../runtime/model/forestScorer";
+import { ForestScorer } from "../helpers/forestScorer";
 import { RandomCutForest } from "../../runtime/model/randomCutForest";
 import { harnessBundle, harnessModel, makeHarness, MIN, SATURATION_FROM, SERVICE, T0 } from "../helpers/detectHarness";
 

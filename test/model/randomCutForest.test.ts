@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ForestScorer } from "../../runtime/model/forestScorer";
+import { ForestScorer } from "../helpers/forestScorer";
 import { Random } from "../../runtime/model/random";
 import { DEFAULT_NUM_TREES, DEFAULT_SAMPLE_SIZE, RandomCutForest, type ForestState } from "../../runtime/model/randomCutForest";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitThreshold, gradeOf } from "../../runtime/model/scoreThreshold";
+import { fitThreshold } from "../../runtime/model/scoreThreshold";
 
 describe("fitThreshold: SageMaker's rule, mean + 3σ of the training scores", () => {
   it("matches the hand-computed value", () => {
@@ -21,23 +21,5 @@ describe("fitThreshold: SageMaker's rule, mean + 3σ of the training scores", ()
   it("rejects no scores and non-finite scores", () => {
     expect(() => fitThreshold([])).toThrow("cannot derive a threshold from zero training scores");
     expect(() => fitThreshold([1, NaN])).toThrow("training score is not finite: NaN");
-  });
-});
-
-describe("gradeOf", () => {
-  const stats = fitThreshold([1, 2, 3, 4]);
-  const sd = stats.std;
-  it("is 0 at or below the threshold, 1 at threshold + 3σ and beyond, linear between", () => {
-    expect(gradeOf(stats.threshold, stats)).toBe(0);
-    expect(gradeOf(0, stats)).toBe(0);
-    expect(gradeOf(stats.threshold + 1.5 * sd, stats)).toBeCloseTo(0.5, 12);
-    expect(gradeOf(stats.threshold + 3 * sd, stats)).toBeCloseTo(1, 12);
-    expect(gradeOf(stats.threshold + 30 * sd, stats)).toBe(1);
-  });
-
-  it("still grades when the training scores were all equal (σ = 0): 10 % of the threshold per σ", () => {
-    const flat = fitThreshold([2, 2, 2]);
-    expect(flat.threshold).toBe(2);
-    expect(gradeOf(2.3, flat)).toBeCloseTo(0.5, 12);
   });
 });

@@ -1,5 +1,5 @@
-import type { ScoreResult, Scorer } from "../ports";
-import type { RandomCutForest } from "./randomCutForest";
+import type { ScoreResult, Scorer } from "../../runtime/ports";
+import type { RandomCutForest } from "../../runtime/model/randomCutForest";
 
 export interface ForestScorerOptions {
   /**
@@ -9,7 +9,7 @@ export interface ForestScorerOptions {
   readonly explainAbove?: number;
 }
 
-/** The embedded scorer: the local Random Cut Forest behind the Scorer port, with attribution for anomalies. */
+/** A stand-in for a SageMaker endpoint in tests: a batch Random Cut Forest behind the Scorer port (with attribution). */
 export class ForestScorer implements Scorer {
   constructor(
     private readonly forest: RandomCutForest,
