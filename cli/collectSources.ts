@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { DynatraceMetricSource, type DynatraceMetricQuery } from "../runtime/adapters/dynatrace/DynatraceMetricSource";
 import { SplunkMetricSource, type SplunkAuth } from "../runtime/adapters/splunk/SplunkMetricSource";
 import type { FeatureSet } from "../runtime/features/featureSet";
+import { nonNegativeMetrics } from "../runtime/features/roleBounds";
 import type { Log, MetricSource } from "../runtime/ports";
 import { CliError, EXIT_USAGE } from "./cliError";
 
@@ -144,6 +145,7 @@ export function dynatraceSourceFromEnv(env: Env, fs: FeatureSet, log: Log): Dyna
         containerDimension: dimension,
         entitySelector: env.DT_ENTITY_SELECTOR ?? 'type(CONTAINER_GROUP_INSTANCE),tag("aws.ecs.service.name:{service}")',
         resolution: fs.stepSeconds % 60 === 0 ? `${fs.stepSeconds / 60}m` : `${fs.stepSeconds}s`,
+        nonNegativeMetrics: nonNegativeMetrics(fs),
       },
       { log },
     );
