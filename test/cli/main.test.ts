@@ -28,10 +28,13 @@ describe("runCli", () => {
     expect(io.stderr).toContain("error: unknown option '--fast'");
   });
 
-  it("a failure that is not a usage error exits 1 with the cause", async () => {
+  it("a failure that is not a usage error exits 1 with the cause on one line; the stack only with --verbose", async () => {
     // Training runs, then the output directory cannot be created (a path under a file).
     expect(await runCli(["demo", "--days", "2", "--tasks", "2", "--out", join(__filename, "out")])).toBe(EXIT_FAILURE);
-    expect(io.stderr).toMatch(/^cad: Error: ENOTDIR/m);
+    expect(io.stderr).toMatch(/^cad: ENOTDIR: not a directory, .* \(run with --verbose for the stack trace\)\n$/);
+    io.stderr = "";
+    expect(await runCli(["demo", "--days", "2", "--tasks", "2", "--out", join(__filename, "out"), "--verbose"])).toBe(EXIT_FAILURE);
+    expect(io.stderr).toMatch(/^cad: ENOTDIR: not a directory, .*\nError: ENOTDIR: not a directory, .*\n {4}at /);
   });
 });
 
