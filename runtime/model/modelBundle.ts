@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { parseJson, parseWithSchema, SchemaError } from "../errors/parseWithSchema";
+import { describeInput } from "../errors/quoteInput";
 import { FEATURE_SET_SCHEMA, type FeatureSet } from "../features/featureSet";
 import type { Normalisation } from "../features/normalisation";
 import { bundleChecksum, withChecksum } from "./bundleChecksum";
@@ -99,6 +100,10 @@ export function sealModelBundle(bundle: ModelBundle): ModelBundle {
 export function parseModelBundle(json: string, source: string): ModelBundle {
   const raw = parseJson(json, source);
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new SchemaError(source, ["expected a JSON object (a model bundle written by `cad train`)"]);
+  const format = (raw as { format?: unknown }).format;
+  if (format !== "cad-model/1") {
+    throw new SchemaError(source, [`format: ${format === undefined ? "missing" : `is ${describeInput(format)}`}, expected "cad-model/1" (is this a model file written by \`cad train\`?)`]);
+  }
   const stored = (raw as { checksum?: unknown }).checksum;
   const actual = bundleChecksum(raw);
   const metrics = metricNames(raw);

@@ -30,7 +30,7 @@ describe("parseModelBundle", () => {
   it.each<[string, string, string]>([
     ["not JSON", "{", "model.json: not valid JSON ("],
     ["not an object", "42", "model.json: expected a JSON object"],
-    ["another format", text((b) => (b.format = "cad-model/0")), 'model.json: format: expected "cad-model/1" (is this a model file written by `cad train`?), got "cad-model/0"'],
+    ["another format", text((b) => (b.format = "cad-model/0")), 'model.json: format: is "cad-model/0", expected "cad-model/1" (is this a model file written by `cad train`?)'],
     ["no feature set", text((b) => delete b.featureSet), "model.json: featureSet: missing"],
     ["a bad feature set", text((b) => (b.featureSet = { ...DEFAULT_FEATURE_SET, stepSeconds: 0 })), "model.json: featureSet.stepSeconds: must be a positive integer, got 0"],
     ["normalisation of the wrong length", text((b) => (b.normalisation = { mean: [1], std: [1] })), "model.json: normalisation: must hold one mean and one std per metric of featureSet"],

@@ -222,7 +222,7 @@ describe("cad backtest", () => {
     writeFileSync(notModel, '{"hello":1}');
     const r = cad("backtest", "--input", metrics, "--model", notModel);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${notModel}: "format" is undefined, expected "cad-model/1"`);
+    expect(r.stderr).toBe(`cad: ${notModel}: format: missing, expected "cad-model/1" (is this a model file written by \`cad train\`?)\n`);
   });
 });
 
