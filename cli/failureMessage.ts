@@ -1,3 +1,4 @@
+import { CadError } from "../runtime/errors/CadError";
 import { CliError } from "./cliError";
 
 /** Longest error message printed (a message quoting a runaway input must not flood the terminal). */
@@ -38,5 +39,7 @@ export function failureMessage(err: unknown, verbose: boolean): string {
       .filter((s): s is string => s !== undefined);
     return `${line}\n${stacks.join("\ncaused by: ")}\n`;
   }
-  return err instanceof CliError ? `${line}\n` : `${line} (run with --verbose for the stack trace)\n`;
+  // CliErrors and the runtime's own errors (CadError: bad input, a refused answer) are worded for the user; anything
+  // else is a surprise, for which the stack matters.
+  return err instanceof CliError || err instanceof CadError ? `${line}\n` : `${line} (run with --verbose for the stack trace)\n`;
 }

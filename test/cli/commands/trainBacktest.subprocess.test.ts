@@ -95,7 +95,7 @@ describe("cad train", () => {
     writeFileSync(gappy, lines.join("\n") + "\n");
     const r = cad("train", "--input", gappy, "--out", join(dir, "gappy.json"), "--num-trees", "5");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("aligned to 60-s steps: 1 duplicate sample(s) dropped, 2 value(s) filled across short gaps, 6 row(s) left out for longer gaps");
+    expect(r.stdout).toContain("aligned to 60-s steps: 1 sample(s) out of time order (sorted), 1 duplicate sample(s) dropped, 2 value(s) filled across short gaps, 6 row(s) left out for longer gaps");
   });
 
   it("reads the long format with the collector's metrics (and picks the collector's feature set)", () => {
