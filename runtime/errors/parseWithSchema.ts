@@ -49,7 +49,10 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[], max = 3)
     const chosen = inner && issuePath(inner).length > issuePath(issue).length ? inner : issue;
     const path = issuePath(chosen);
     const what = expectation(chosen);
-    return `${path === "" ? "" : `${path}: `}${what}${what === "missing" ? "" : `, got ${describeInput(chosen.input)}`}`;
+    // A check forwarded to a field (v.forward) carries the whole object as its input; the field's value is in the path.
+    const last = chosen.path?.[chosen.path.length - 1];
+    const found = last !== undefined && "value" in last ? last.value : chosen.input;
+    return `${path === "" ? "" : `${path}: `}${what}${what === "missing" ? "" : `, got ${describeInput(found)}`}`;
   });
   if (issues.length > max) lines.push(`… and ${issues.length - max} more problem(s)`);
   return lines;
