@@ -101,7 +101,7 @@ describe("parseStackConfig", () => {
     ["no metric source", { metricSources: {} }, "container-anomaly-detection:metricSources", /at least one of splunk, dynatrace/],
     ["plain-http Splunk", { metricSources: { splunk: { url: "http://splunk:8089", index: "m" } } }, "container-anomaly-detection:metricSources.splunk.url", /https URL/],
     ["a Dynatrace selector for a metric not collected", { metricSources: { dynatrace: { url: "https://x.live.dynatrace.com", metricSelectors: { "container.disk": "builtin:x" } } } }, "container-anomaly-detection:metricSources.dynatrace.metricSelectors.container.disk", /a metric of the feature set/],
-    ["an unknown metric role", { featureSet: { metrics: [{ name: "cpu", role: "gpu" }] } }, "container-anomaly-detection:featureSet", /role is "gpu", expected one of/],
+    ["an unknown metric role", { featureSet: { metrics: [{ name: "cpu", role: "gpu" }] } }, "container-anomaly-detection:featureSet", /metrics\[0\]\.role: expected one of cpu, .*, got "gpu"/],
     ["a featureDim that contradicts the feature set", { model: { featureDim: 8 } }, "container-anomaly-detection:model.featureDim", /16 \(the feature set's metrics × shingleSize\)/],
     ["too few trees", { model: { numTrees: 10 } }, "container-anomaly-detection:model.numTrees", /integer from 50 to 1000/],
     ["bad subscription", { alertSubscriptions: [{ protocol: "email", endpoint: "not-an-address" }] }, "container-anomaly-detection:alertSubscriptions[0].endpoint", /e-mail address/],
