@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../helpers/pulumiMocks";
 import { workspace } from "./workspace";
+import { CLI_PROCESS_MS } from "../helpers/timeouts";
 
 const ws = workspace("env");
 
@@ -17,13 +18,13 @@ function cad(args: string[], env: Record<string, string> = {}, cwd = ws.dir): { 
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: ws.dir, AWS_EC2_METADATA_DISABLED: "true", AWS_REGION: "eu-west-1", ...env },
     encoding: "utf8",
-    timeout: 120_000,
+    timeout: CLI_PROCESS_MS,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const CALIBRATE = ["dataset", "calibrate", "--version", "ds-0123456789abcdef", "--endpoint", "cad-rcf"];
 
-describe("bad-input catalogue: the CLI's environment", { timeout: 120_000 }, () => {
+describe("bad-input catalogue: the CLI's environment", { timeout: CLI_PROCESS_MS }, () => {
   it("ENV-01 cad dataset calibrate with an invalid bucket name: one line, usage error (exit 2), no SDK warning", () => {
     const r = cad([...CALIBRATE, "--bucket", "Bad_Bucket"]);
     expect(r.code).toBe(2);

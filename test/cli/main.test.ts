@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CliError, EXIT_FAILURE, EXIT_USAGE, parseIntAtLeast, parsePositiveInt } from "../../cli/cliError";
 import { runCli } from "../../cli/main";
 import { captureOutput } from "../helpers/captureOutput";
+import { CLI_PROCESS_MS } from "../helpers/timeouts";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -58,7 +59,7 @@ describe("option parsers", () => {
 });
 
 describe("bin/cad.js as a process", () => {
-  const cad = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "cad.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 20_000 });
+  const cad = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "cad.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: CLI_PROCESS_MS });
 
   it("--help exits 0 and prints usage", () => {
     const r = cad("--help");

@@ -7,11 +7,12 @@ import { trainingJobName } from "../../infra/rcfModel";
 import type { PolicyDocument, PolicyStatement } from "../../infra/iamDocuments";
 import { MOCK_ACCOUNT, MOCK_RCF_IMAGE, ofType, resource, runProgram, type ProgramRun } from "../helpers/pulumiMocks";
 import { SECRET_KEYS, TEST_SECRETS, devStackConfig } from "../helpers/stackConfig";
+import { PROGRAM_MS } from "../helpers/timeouts";
 
 let run: ProgramRun;
 beforeAll(async () => {
   run = await runProgram({ config: devStackConfig(), secretKeys: SECRET_KEYS });
-}, 120_000);
+}, PROGRAM_MS);
 
 const policyOf = (inputs: Record<string, unknown>, field = "policy"): PolicyDocument => JSON.parse(String(inputs[field])) as PolicyDocument;
 const statement = (doc: PolicyDocument, sid: string): PolicyStatement => {

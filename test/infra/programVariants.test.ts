@@ -4,6 +4,7 @@ import { NO_ENDPOINT } from "../../infra/stackOutputs";
 import type { PolicyDocument } from "../../infra/iamDocuments";
 import { MOCK_ACCOUNT, ofType, resource, runProgram, type RecordedResource } from "../helpers/pulumiMocks";
 import { SECRET_KEYS, devStackConfig } from "../helpers/stackConfig";
+import { PROGRAM_MS } from "../helpers/timeouts";
 
 const run = (overrides: Record<string, unknown>) => runProgram({ config: devStackConfig(overrides), secretKeys: SECRET_KEYS });
 
@@ -19,7 +20,7 @@ describe("the program with the embedded scorer", () => {
     expect(env).not.toHaveProperty("CAD_ENDPOINT_NAME");
     expect(env).not.toHaveProperty("CAD_TRAINING_DATA_VERSION");
     expect(r.outputs).toMatchObject({ endpointName: NO_ENDPOINT, endpointInvocationUrl: NO_ENDPOINT, trainingJobName: NO_ENDPOINT });
-  }, 60_000);
+  }, PROGRAM_MS);
 });
 
 describe("the program with a serverless endpoint", () => {
@@ -30,7 +31,7 @@ describe("the program with a serverless endpoint", () => {
     expect(config.productionVariants).toEqual([expect.objectContaining({ serverlessConfig: { memorySizeInMb: 3072, maxConcurrency: 4 } }) as unknown]);
     expect(resource(r, "aws:sagemaker/model:Model", "cad-dev-rcf-model").inputs.enableNetworkIsolation).toBe(false);
     expect(resource(r, "aws:sagemaker/trainingJob:TrainingJob", "cad-dev-rcf-training").inputs.enableNetworkIsolation).toBe(true);
-  }, 60_000);
+  }, PROGRAM_MS);
 
   it("trains a new, differently named job when a hyperparameter changes", async () => {
     const a = await run({});
@@ -38,7 +39,7 @@ describe("the program with a serverless endpoint", () => {
     const name = (x: typeof a) => resource(x, "aws:sagemaker/trainingJob:TrainingJob", "cad-dev-rcf-training").inputs.trainingJobName;
     expect(name(a)).not.toBe(name(b));
     expect(ofType(b, "aws:sagemaker/endpoint:Endpoint")[0].inputs.name).toBe("cad-dev-rcf");
-  }, 60_000);
+  }, PROGRAM_MS);
 });
 
 describe("config errors stop the program before any resource, naming the key", () => {

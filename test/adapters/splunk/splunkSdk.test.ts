@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../helpers/pulumiMocks";
+import { CLI_PROCESS_MS } from "../../helpers/timeouts";
 
 const dir = mkdtempSync(join(tmpdir(), "cad-dotenv-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,7 +18,7 @@ function loadIn(dotenv: string, env: Record<string, string> = {}): { discarded: 
     process.stdout.write(JSON.stringify({ discarded: IGNORED_DOTENV_VARIABLES, after: { SPLUNK_TOKEN: pick("SPLUNK_TOKEN"), NODE_TLS_REJECT_UNAUTHORIZED: pick("NODE_TLS_REJECT_UNAUTHORIZED"), SPLUNK_URL: pick("SPLUNK_URL") } }));
   `;
   const { SPLUNK_TOKEN: _t, NODE_TLS_REJECT_UNAUTHORIZED: _n, SPLUNK_URL: _u, ...clean } = process.env;
-  const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", script], { cwd: dir, env: { ...clean, NODE_PATH: join(REPO_ROOT, "node_modules"), ...env }, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", script], { cwd: dir, env: { ...clean, NODE_PATH: join(REPO_ROOT, "node_modules"), ...env }, encoding: "utf8", timeout: CLI_PROCESS_MS });
   if (r.status !== 0) throw new Error(`node failed (${String(r.status)}): ${r.stderr}`);
   return JSON.parse(r.stdout) as { discarded: string[]; after: Record<string, string | undefined> };
 }

@@ -11,6 +11,7 @@ import { parseFeatureRowsCsv } from "../../../runtime/features/featureRowCsv";
 import { captureOutput } from "../../helpers/captureOutput";
 import { REPO_ROOT } from "../../helpers/pulumiMocks";
 import { startSplunkServer } from "../../servers/splunkServer";
+import { CLI_PROCESS_MS } from "../../helpers/timeouts";
 
 const io = captureOutput();
 afterEach(() => {
@@ -115,7 +116,7 @@ describe("cad collect: TLS verification and where settings come from", () => {
     try {
       writeFileSync(join(dir, ".env"), "SPLUNK_URL=https://from-dotenv:8089\nSPLUNK_TOKEN=leaked\nSPLUNK_INSECURE_SKIP_VERIFY=true\n");
       const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SPLUNK_") && !k.startsWith("DT_")));
-      const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "cad.js"), "collect", "--source", "splunk", "--service", "web", "--out", "m.csv"], { cwd: dir, env, encoding: "utf8", timeout: 60_000 });
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "cad.js"), "collect", "--source", "splunk", "--service", "web", "--out", "m.csv"], { cwd: dir, env, encoding: "utf8", timeout: CLI_PROCESS_MS });
       expect(r.status).toBe(2);
       expect(r.stderr).toBe(
         "note: ./.env was not read (it sets SPLUNK_URL, SPLUNK_TOKEN, SPLUNK_INSECURE_SKIP_VERIFY): cad takes settings only from the environment and flags; export what you meant to use\n" +

@@ -5,11 +5,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseModelBundle } from "../../../runtime/model/modelBundle";
 import { generatedLongCsv, simulatedFeatureRowsCsv, FIXTURE_START } from "../../helpers/metricsCsvFixtures";
+import { CLI_PROCESS_MS } from "../../helpers/timeouts";
 
 const ROOT = join(__dirname, "../../..");
 /** Runs `node bin/cad.js …` as a user would, from the repository root. */
 function cad(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin/cad.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, "bin/cad.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: CLI_PROCESS_MS });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
