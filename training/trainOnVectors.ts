@@ -1,7 +1,7 @@
 import { anomalyRateAt } from "../runtime/detection/modelHealth";
 import { featureDim, type FeatureSet } from "../runtime/features/featureSet";
 import type { Normalisation } from "../runtime/features/normalisation";
-import type { ModelBundle } from "../runtime/model/modelBundle";
+import { sealModelBundle, type ModelBundle } from "../runtime/model/modelBundle";
 import { DEFAULT_NUM_TREES, DEFAULT_SAMPLE_SIZE, RandomCutForest } from "../runtime/model/randomCutForest";
 import { fitThreshold } from "../runtime/model/scoreThreshold";
 
@@ -32,7 +32,7 @@ export function trainOnVectors(vectors: readonly (readonly number[])[], fs: Feat
   const forest = RandomCutForest.train(vectors, { numTrees, sampleSize, seed });
   const trainingScores = vectors.map((v) => forest.score(v));
   const scoreStats = fitThreshold(trainingScores, opts.sigmas ?? 3);
-  const model: ModelBundle = {
+  const model: ModelBundle = sealModelBundle({
     format: "cad-model/1",
     trainedAt: opts.trainedAt ?? new Date().toISOString(),
     featureSet: fs,
@@ -42,6 +42,6 @@ export function trainOnVectors(vectors: readonly (readonly number[])[], fs: Feat
     hyperparameters: { feature_dim: dim, num_trees: numTrees, num_samples_per_tree: sampleSize },
     seed,
     forest: forest.toState(),
-  };
+  });
   return { model, trainingScores };
 }

@@ -1,5 +1,9 @@
-import { validateFeatureSet, type FeatureSet } from "../features/featureSet";
+import * as v from "valibot";
+import { parseJson, parseWithSchema, SchemaError } from "../errors/parseWithSchema";
+import { describeInput } from "../errors/quoteInput";
+import { FEATURE_SET_SCHEMA, type FeatureSet } from "../features/featureSet";
 import type { Normalisation } from "../features/normalisation";
+import { bundleChecksum, withChecksum } from "./bundleChecksum";
 import type { ForestState } from "./randomCutForest";
 import type { ScoreStats } from "./scoreThreshold";
 
@@ -30,32 +34,98 @@ export interface ModelBundle {
   readonly hyperparameters: RcfHyperparameters;
   readonly seed: number;
   readonly forest?: ForestState;
+  /**
+   * `sha256:<hex>` over every other field (bundleChecksum): set by training (sealModelBundle), checked at load,
+   * so a hand-edited model (two metrics swapped in `featureSet`, a threshold changed) is refused, not scored.
+   */
+  readonly checksum?: string;
 }
 
-/** Parses and checks a model bundle, naming the source and the field at fault. */
+const finite = v.pipe(v.number(), v.finite("expected a finite number"));
+const positiveInt = v.pipe(v.number(), v.integer("expected a positive integer"), v.minValue(1, "expected a positive integer"));
+
+/**
+ * The model bundle as it crosses a boundary. Non-representable statistics (a `std` that overflowed to
+ * Infinity is written as null) are refused here. A field added to ModelBundle must be added here too.
+ */
+export const MODEL_BUNDLE_SCHEMA = v.pipe(
+  v.object({
+    format: v.literal("cad-model/1", 'expected "cad-model/1" (is this a model file written by `cad train`?)'),
+    trainedAt: v.pipe(v.string(), v.isoTimestamp("expected an ISO-8601 time")),
+    featureSet: FEATURE_SET_SCHEMA,
+    normalisation: v.object({
+      mean: v.array(finite),
+      std: v.array(v.pipe(v.number(), v.finite("expected a finite number"), v.gtValue(0, "expected a number > 0"))),
+    }),
+    scoreStats: v.object({
+      count: v.pipe(v.number(), v.integer(), v.minValue(1)),
+      mean: finite,
+      std: v.pipe(finite, v.minValue(0)),
+      sigmas: finite,
+      threshold: finite,
+      quantiles: v.object({ p50: finite, p90: finite, p99: finite, max: finite }),
+    }),
+    expectedAnomalyRate: v.optional(v.pipe(v.number(), v.minValue(0, "expected a fraction in [0, 1]"), v.maxValue(1, "expected a fraction in [0, 1]"))),
+    hyperparameters: v.object({ feature_dim: positiveInt, num_trees: positiveInt, num_samples_per_tree: positiveInt }),
+    seed: v.pipe(v.number(), v.integer()),
+    forest: v.optional(
+      v.looseObject({ format: v.literal("cad-rcf/1"), dim: positiveInt, numTrees: positiveInt, sampleSize: positiveInt, seed: v.number(), trees: v.array(v.unknown()) }),
+    ),
+    checksum: v.optional(v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/, "expected sha256:<64 hex digits>"))),
+  }),
+  v.forward(
+    v.check((b) => b.normalisation.mean.length === b.featureSet.metrics.length && b.normalisation.std.length === b.featureSet.metrics.length, "must hold one mean and one std per metric of featureSet"),
+    ["normalisation"],
+  ),
+  v.forward(
+    v.check((b) => b.hyperparameters.feature_dim === b.featureSet.metrics.length * b.featureSet.shingleSize, "must equal metrics × shingleSize"),
+    ["hyperparameters", "feature_dim"],
+  ),
+  v.forward(
+    v.check((b) => b.forest === undefined || b.forest.dim === b.hyperparameters.feature_dim, "must equal hyperparameters.feature_dim"),
+    ["forest", "dim"],
+  ),
+);
+
+/** Seals a freshly trained bundle: sets its checksum over every other field. */
+export function sealModelBundle(bundle: ModelBundle): ModelBundle {
+  return withChecksum(bundle);
+}
+
+/**
+ * Parses and checks a model bundle, naming the source and the field at fault (and the metric, for normalisation).
+ * Refused: not JSON; another format; any field of the wrong type or out of range, non-finite statistics
+ * included; no checksum, or one that does not match the content (the file was edited after training).
+ */
 export function parseModelBundle(json: string, source: string): ModelBundle {
-  let raw: unknown;
+  const raw = parseJson(json, source);
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new SchemaError(source, ["expected a JSON object (a model bundle written by `cad train`)"]);
+  const format = (raw as { format?: unknown }).format;
+  if (format !== "cad-model/1") {
+    throw new SchemaError(source, [`format: ${format === undefined ? "missing" : `is ${describeInput(format)}`}, expected "cad-model/1" (is this a model file written by \`cad train\`?)`]);
+  }
+  const stored = (raw as { checksum?: unknown }).checksum;
+  const actual = bundleChecksum(raw);
+  const metrics = metricNames(raw);
+  let bundle: ModelBundle;
   try {
-    raw = JSON.parse(json);
-  } catch (e) {
-    throw new Error(`${source}: not valid JSON (${(e as Error).message})`, { cause: e });
+    bundle = parseWithSchema(MODEL_BUNDLE_SCHEMA, raw, source, (line) =>
+      line.replace(/^normalisation\.(mean|std)\[(\d+)\]/, (path: string, _f: string, i: string) => (metrics[Number(i)] ? `${path} (metric "${metrics[Number(i)]}")` : path)),
+    ) as ModelBundle;
+  } catch (err) {
+    if (err instanceof SchemaError && typeof stored === "string" && stored !== actual) {
+      throw new SchemaError(source, [...err.problems, "and its checksum does not match its content: the file was changed after training"]);
+    }
+    throw err;
   }
-  if (raw === null || typeof raw !== "object") throw new Error(`${source}: expected a JSON object`);
-  const b = raw as Partial<ModelBundle>;
-  if (b.format !== "cad-model/1") throw new Error(`${source}: "format" is ${JSON.stringify(b.format)}, expected "cad-model/1" (is this a model file written by \`cad train\`?)`);
-  if (!b.featureSet) throw new Error(`${source}: "featureSet" is missing`);
-  validateFeatureSet(b.featureSet, `${source}: featureSet`);
-  const m = b.featureSet.metrics.length;
-  if (!b.normalisation || !Array.isArray(b.normalisation.mean) || b.normalisation.mean.length !== m || !Array.isArray(b.normalisation.std) || b.normalisation.std.length !== m) {
-    throw new Error(`${source}: "normalisation" must hold "mean" and "std" arrays of ${m} numbers (one per metric)`);
+  if (stored === undefined) throw new SchemaError(source, ["checksum: missing; a model written by `cad train` carries one (an older or hand-made file): retrain with `cad train`"]);
+  if (stored !== actual) {
+    throw new SchemaError(source, [`checksum: the content does not match the stored checksum (${String(stored).slice(0, 20)}…, content gives ${actual.slice(0, 20)}…): the file was changed after training (e.g. metrics reordered in featureSet); retrain with \`cad train\` instead of editing it`]);
   }
-  if (!b.scoreStats || !Number.isFinite(b.scoreStats.threshold)) throw new Error(`${source}: "scoreStats.threshold" is missing or not a number`);
-  if (b.expectedAnomalyRate !== undefined && !(typeof b.expectedAnomalyRate === "number" && b.expectedAnomalyRate >= 0 && b.expectedAnomalyRate <= 1)) {
-    throw new Error(`${source}: "expectedAnomalyRate" must be a fraction in [0, 1], got ${JSON.stringify(b.expectedAnomalyRate)}`);
-  }
-  if (!b.hyperparameters || b.hyperparameters.feature_dim !== m * b.featureSet.shingleSize) {
-    throw new Error(`${source}: "hyperparameters.feature_dim" is ${b.hyperparameters?.feature_dim}, expected ${m * b.featureSet.shingleSize} (metrics × shingleSize)`);
-  }
-  if (b.forest !== undefined && b.forest.dim !== b.hyperparameters.feature_dim) throw new Error(`${source}: forest dim ${b.forest.dim} differs from feature_dim ${b.hyperparameters.feature_dim}`);
-  return b as ModelBundle;
+  return bundle;
+}
+
+function metricNames(raw: object): string[] {
+  const metrics = (raw as { featureSet?: { metrics?: unknown } }).featureSet?.metrics;
+  return Array.isArray(metrics) ? metrics.map((m: unknown) => (m && typeof m === "object" && "name" in m && typeof m.name === "string" ? m.name : "")) : [];
 }

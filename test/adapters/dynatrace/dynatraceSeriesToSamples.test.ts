@@ -22,7 +22,7 @@ describe("dynatraceSeriesToSamples", () => {
       { service: "web", container: "CGI-1", metric: "cpu", timestamp: T0 + 2 * M, value: 3, source: "dynatrace" },
       { service: "web", container: "CGI-2", metric: "cpu", timestamp: T0, value: 5, source: "dynatrace" },
     ]);
-    expect(report).toEqual({ series: 5, points: 8, samples: 3, nulls: 1, nonNumeric: 1, missingDimension: 1, malformedSeries: 2, outOfRange: 1, duplicates: 1 });
+    expect(report).toEqual({ series: 5, points: 8, samples: 3, nulls: 1, nonNumeric: 1, missingDimension: 1, malformedSeries: 2, outOfRange: 1, duplicates: 1, negative: 0 });
   });
 
   it("reads resolutions", () => {

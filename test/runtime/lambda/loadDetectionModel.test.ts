@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DirectoryObjectStore } from "../../../runtime/adapters/local/DirectoryObjectStore";
 import { DEFAULT_FEATURE_SET } from "../../../runtime/features/defaultFeatureSet";
+import { sealModelBundle } from "../../../runtime/model/modelBundle";
 import { loadDetectionModel } from "../../../runtime/lambda/detectLambda";
 import type { DetectEnv } from "../../../runtime/lambda/lambdaEnv";
 import type { Scorer } from "../../../runtime/ports";
@@ -56,7 +57,7 @@ describe("the detect Lambda's model", () => {
     sim.advanceTo(START + 3_600_000 * 6);
     const { model } = trainModel(await sim.fetch("checkout", { from: START, to: START + 3_600_000 * 6 }), { featureSet: DEFAULT_FEATURE_SET, numTrees: 10, sampleSize: 64, trainedAt: "2026-01-05T06:00:00.000Z" });
     mkdirSync(join(dir, "bucket", "models", "current"), { recursive: true });
-    writeFileSync(join(dir, "bucket", "models", "current", "model-bundle.json"), JSON.stringify({ ...model, forest: undefined }));
+    writeFileSync(join(dir, "bucket", "models", "current", "model-bundle.json"), JSON.stringify(sealModelBundle({ ...model, forest: undefined })));
     await expect(loadDetectionModel(bucket, env({ scorer: "embedded" }))).rejects.toThrow("has no forest: the embedded scorer needs one");
     writeFileSync(join(dir, "bucket", "models", "current", "model-bundle.json"), JSON.stringify(model));
     const loaded = await loadDetectionModel(bucket, env({ scorer: "embedded" }));
