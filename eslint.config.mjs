@@ -10,6 +10,13 @@ const edges = {
   message: "runtime's pure core (model, features, detection, decisions) imports no AWS SDK, no adapter and no handler.",
 };
 
+/** splunk-sdk loads a .env from the working directory when imported: only its wrapper, which undoes that, may load it. */
+const splunkSdk = {
+  group: ["splunk-sdk"],
+  allowTypeImports: true,
+  message: "import splunk-sdk through runtime/adapters/splunk/splunkSdk.ts: the SDK reads ./.env into process.env, the wrapper undoes it.",
+};
+
 export default tseslint.config(
   { ignores: ["node_modules/**", "dist/**", "out/**", "coverage/**"] },
   js.configs.recommended,
@@ -24,9 +31,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ["cli/**/*.ts", "training/**/*.ts", "bench/**/*.ts", "test/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [splunkSdk] }] },
+  },
+  {
     files: ["runtime/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [pulumi] }],
+      "no-restricted-imports": ["error", { patterns: [pulumi, splunkSdk] }],
       // runtime/ is embedded in the Lambdas by Pulumi's closure serialiser, which emits `#x` outside its class:
       // the generated module does not parse (test/infra/closureSerialisation.test.ts).
       "no-restricted-syntax": [
@@ -43,6 +54,10 @@ export default tseslint.config(
   {
     files: ["runtime/model/**/*.ts", "runtime/features/**/*.ts", "runtime/detection/**/*.ts", "runtime/evaluation/**/*.ts", "runtime/errors/**/*.ts", "runtime/types.ts", "runtime/ports.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [pulumi, edges] }] },
+  },
+  {
+    files: ["runtime/adapters/splunk/splunkSdk.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [pulumi] }] },
   },
   {
     files: ["bin/**/*.js"],

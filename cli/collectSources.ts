@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { DynatraceMetricSource, type DynatraceMetricQuery } from "../runtime/adapters/dynatrace/DynatraceMetricSource";
 import { SplunkMetricSource, type SplunkAuth } from "../runtime/adapters/splunk/SplunkMetricSource";
 import type { FeatureSet } from "../runtime/features/featureSet";
+import { nonNegativeMetrics } from "../runtime/features/roleBounds";
 import type { Log, MetricSource } from "../runtime/ports";
 import { CliError, EXIT_USAGE } from "./cliError";
 
@@ -47,7 +48,7 @@ Environment (credentials never go on the command line):
   SPLUNK_CONTAINER_FIELDS    comma-separated, default container.id
   SPLUNK_VERSION             with a token: skip the server/info lookup (e.g. 9.1)
   SPLUNK_CA_BUNDLE           PEM file of the CA(s) that signed splunkd's certificate
-  SPLUNK_INSECURE_SKIP_VERIFY=true   do not verify the certificate (test instances only; logged)
+                             (certificates are always verified; only the --insecure flag turns that off)
   SPLUNK_POLL_INTERVAL_MS    job status poll interval (default 1000)
   SPLUNK_JOB_TIMEOUT_MS      cancel a search job not done after this long (default 300000)
   DT_URL                     https://<env>.live.dynatrace.com or https://<host>/e/<env>
@@ -55,6 +56,9 @@ Environment (credentials never go on the command line):
   DT_ENTITY_SELECTOR         default type(CONTAINER_GROUP_INSTANCE),tag("aws.ecs.service.name:{service}")
   DT_CONTAINER_DIMENSION     default ${DT_CONTAINER_DIMENSION}
   DT_METRIC_SELECTORS        JSON {"<metric>": "<selector>"} replacing the classic builtin:containers.* defaults
+
+Settings come from the process environment and the flags only: a .env file is never read (splunk-sdk would load
+one from the working directory; cad neutralises that and says so). Every run prints where each setting came from.
 `;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -72,8 +76,26 @@ function optionalInt(env: Env, name: string): number | undefined {
   return Number(text);
 }
 
-/** SplunkMetricSource configured from the environment; errors name the variable. */
-export function splunkSourceFromEnv(env: Env, fs: FeatureSet, log: Log): SplunkMetricSource {
+/** Options that only a flag may set. */
+export interface SourceFlags {
+  /** `--insecure`: skip Splunk's TLS certificate verification (test instances only). */
+  readonly insecure?: boolean;
+}
+
+/**
+ * Refuses the old environment switch for skipping TLS verification: a variable can come from anywhere (a shared
+ * shell profile, a CI setting, a .env someone exported), so switching verification off takes the explicit flag.
+ */
+function refuseInsecureVariable(env: Env): void {
+  const value = env.SPLUNK_INSECURE_SKIP_VERIFY?.trim();
+  if (value && value !== "false" && value !== "0") {
+    throw new CliError(`SPLUNK_INSECURE_SKIP_VERIFY=${value} is not honoured: no environment variable may switch TLS verification off; pass --insecure to cad collect (throw-away test instances only)`, EXIT_USAGE);
+  }
+}
+
+/** SplunkMetricSource configured from the environment (and `--insecure`); errors name the variable. */
+export function splunkSourceFromEnv(env: Env, fs: FeatureSet, log: Log, flags: SourceFlags = {}): SplunkMetricSource {
+  refuseInsecureVariable(env);
   const url = required(env, "SPLUNK_URL", "the Splunk management URL, e.g. https://splunk.example.com:8089");
   let auth: SplunkAuth;
   if (env.SPLUNK_TOKEN) auth = { kind: "token", token: env.SPLUNK_TOKEN };
@@ -103,7 +125,8 @@ export function splunkSourceFromEnv(env: Env, fs: FeatureSet, log: Log): SplunkM
           containerFields: (env.SPLUNK_CONTAINER_FIELDS ?? "container.id").split(",").map((f) => f.trim()),
           stepSeconds: fs.stepSeconds,
         },
-        tls: { caPem, insecureSkipVerify: env.SPLUNK_INSECURE_SKIP_VERIFY === "true" },
+        tls: { caPem, insecureSkipVerify: flags.insecure === true },
+        nonNegativeMetrics: nonNegativeMetrics(fs),
         pollIntervalMs: optionalInt(env, "SPLUNK_POLL_INTERVAL_MS"),
         jobTimeoutMs: optionalInt(env, "SPLUNK_JOB_TIMEOUT_MS"),
       },
@@ -144,6 +167,7 @@ export function dynatraceSourceFromEnv(env: Env, fs: FeatureSet, log: Log): Dyna
         containerDimension: dimension,
         entitySelector: env.DT_ENTITY_SELECTOR ?? 'type(CONTAINER_GROUP_INSTANCE),tag("aws.ecs.service.name:{service}")',
         resolution: fs.stepSeconds % 60 === 0 ? `${fs.stepSeconds / 60}m` : `${fs.stepSeconds}s`,
+        nonNegativeMetrics: nonNegativeMetrics(fs),
       },
       { log },
     );
@@ -153,9 +177,32 @@ export function dynatraceSourceFromEnv(env: Env, fs: FeatureSet, log: Log): Dyna
 }
 
 /** The sources for `--source`, in merge priority order (Splunk first). */
-export function sourcesFromEnv(which: "splunk" | "dynatrace" | "both", env: Env, fs: FeatureSet, log: Log): MetricSource[] {
+export function sourcesFromEnv(which: "splunk" | "dynatrace" | "both", env: Env, fs: FeatureSet, log: Log, flags: SourceFlags = {}): MetricSource[] {
   const out: MetricSource[] = [];
-  if (which !== "dynatrace") out.push(splunkSourceFromEnv(env, fs, log));
+  if (which !== "dynatrace") out.push(splunkSourceFromEnv(env, fs, log, flags));
   if (which !== "splunk") out.push(dynatraceSourceFromEnv(env, fs, log));
   return out;
+}
+
+/**
+ * Where each setting of the chosen sources came from, one line each: the variable that set it, the flag, or the
+ * default. Secrets are never shown, only which variable supplied them.
+ */
+export function describeSourceSettings(which: "splunk" | "dynatrace" | "both", env: Env, flags: SourceFlags = {}): string[] {
+  const from = (name: string, fallback: string): string => (env[name]?.trim() ? `${env[name]?.trim()} (${name})` : `${fallback} (default)`);
+  const lines: string[] = [];
+  if (which !== "dynatrace") {
+    lines.push(`  splunk url        ${env.SPLUNK_URL?.trim() ? `${env.SPLUNK_URL.trim()} (SPLUNK_URL)` : "not set (SPLUNK_URL)"}`);
+    lines.push(`  splunk auth       ${env.SPLUNK_TOKEN ? "token (SPLUNK_TOKEN)" : env.SPLUNK_USERNAME ? `user "${env.SPLUNK_USERNAME}" (SPLUNK_USERNAME, SPLUNK_PASSWORD)` : "not set"}`);
+    lines.push(
+      `  splunk TLS        ${flags.insecure ? "NOT VERIFIED (--insecure)" : env.SPLUNK_CA_BUNDLE ? `verified against ${env.SPLUNK_CA_BUNDLE} (SPLUNK_CA_BUNDLE)` : "verified against the system CAs (default)"}`,
+    );
+    lines.push(`  splunk index      ${from("SPLUNK_INDEX", "otel_metrics")}, search ${from("SPLUNK_SEARCH_KIND", "mstats")}`);
+  }
+  if (which !== "splunk") {
+    lines.push(`  dynatrace url     ${env.DT_URL?.trim() ? `${env.DT_URL.trim()} (DT_URL)` : "not set (DT_URL)"}`);
+    lines.push(`  dynatrace token   ${env.DT_API_TOKEN ? "set (DT_API_TOKEN)" : "not set (DT_API_TOKEN)"}`);
+    lines.push(`  dynatrace metrics ${env.DT_METRIC_SELECTORS ? "DT_METRIC_SELECTORS" : "classic builtin:containers.* selectors (default)"}`);
+  }
+  return lines;
 }

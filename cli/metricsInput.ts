@@ -34,7 +34,7 @@ export function readMetricsInput(file: string): MetricsInput {
   if (!statSync(file).isFile()) throw new CliError(`--input ${file}: not a file`, EXIT_USAGE);
   let parsed: ParsedMetricsCsv;
   try {
-    parsed = parseMetricsCsv(readFileSync(file, "utf8"), file, { knownMetrics: [...new Set(KNOWN_METRICS.map((m) => m.name))] });
+    parsed = parseMetricsCsv(readFileSync(file, "utf8"), file, { knownMetrics: [...new Set(KNOWN_METRICS.map((m) => m.name))], roles: Object.fromEntries(KNOWN_METRICS.map((m) => [m.name, m.role])) });
   } catch (err) {
     if (err instanceof FeatureCsvError) throw new CliError(err.message);
     throw err;

@@ -15,7 +15,11 @@ export interface TimeRange {
 export interface MetricSource {
   /** Short name used in logs and for merge precedence (e.g. `splunk`). */
   readonly name: string;
-  /** All samples of `service` with from <= timestamp < to. Rejects when the source fails: never a partial result. */
+  /**
+   * All samples of `service` with from <= timestamp < to. Rejects when the source fails: never a partial result.
+   * Resolves [] only when the source positively reports no data; an answer it could not use (fields missing from
+   * every row, no usable value) rejects, so callers never mistake it for an empty window.
+   */
   fetch(service: string, range: TimeRange): Promise<MetricSample[]>;
 }
 

@@ -103,7 +103,7 @@ export async function buildDataset(opts: BuildDatasetOptions): Promise<BuildData
   // Re-align over the whole range with the runtime's alignment, service by service.
   const aligned = withData.map((w) => ({ w, ...alignSamples(toSamples(w.rows, fs), fs, range) }));
   const allRows: FeatureRow[] = aligned.flatMap((a) => a.rows);
-  const normalisation = fitNormalisation(allRows, fs.metrics.length, fs.metrics.map((m) => minScaleForRole(m.role)));
+  const normalisation = fitNormalisation(allRows, fs.metrics.length, fs.metrics.map((m) => minScaleForRole(m.role)), fs.metrics.map((m) => m.name));
   const vectors = toVectors(allRows, fs, normalisation);
   if (vectors.length === 0) throw new DatasetBuildError(`no complete shingles of ${fs.shingleSize} consecutive gap-free steps in the windows under ${where || "the input root"}`);
 

@@ -52,7 +52,7 @@ export function trainModel(samples: readonly MetricSample[], opts: TrainOptions)
  */
 export function trainOnRows(rows: readonly FeatureRow[], opts: TrainOptions): Omit<TrainResult, "alignment"> {
   const fs = validateFeatureSet(opts.featureSet);
-  const normalisation = fitNormalisation(rows, fs.metrics.length, fs.metrics.map((m) => minScaleForRole(m.role)));
+  const normalisation = fitNormalisation(rows, fs.metrics.length, fs.metrics.map((m) => minScaleForRole(m.role)), fs.metrics.map((m) => m.name));
   const vectors = toVectors(rows, fs, normalisation).map((v) => v.vector);
   if (vectors.length === 0) throw new Error(`no complete shingles of ${fs.shingleSize} consecutive gap-free rows in the training data`);
   const detector = trainDetector(rows, { featureSet: fs, profile: opts.detector, seed: opts.seed });

@@ -12,7 +12,8 @@ import type { FeatureRow, MetricSample } from "../../runtime/types";
 import { startDynatraceServer } from "../../test/servers/dynatraceServer";
 import { startSplunkServer } from "../../test/servers/splunkServer";
 import { CliError, EXIT_USAGE } from "../cliError";
-import { COLLECT_ENV_HELP, COLLECT_FEATURE_SET, sourcesFromEnv } from "../collectSources";
+import { IGNORED_DOTENV_VARIABLES } from "../../runtime/adapters/splunk/splunkSdk";
+import { COLLECT_ENV_HELP, COLLECT_FEATURE_SET, describeSourceSettings, sourcesFromEnv } from "../collectSources";
 import { loadFeatureSetOption } from "../featureSetOption";
 
 type SourceChoice = "splunk" | "dynatrace" | "both";
@@ -25,6 +26,7 @@ interface CollectOptions {
   out?: string;
   test?: boolean;
   verbose?: boolean;
+  insecure?: boolean;
   featureSet?: string;
 }
 
@@ -56,6 +58,7 @@ export function collectCommand(): Command {
     .option("--out <file>", "write the feature rows as CSV here (e.g. data/metrics.csv)")
     .option("--feature-set <name|file>", "the metrics to collect: \"collect\" (docker_stats names), \"default\" (the detector's awsecscontainermetrics set), or a JSON file holding a feature set (also a model.json or features.json)", "collect")
     .option("--test", "start loopback Splunk (HTTPS) and Dynatrace servers with generated data and run the real clients against them")
+    .option("--insecure", "do not verify Splunk's TLS certificate: throw-away test instances only (anyone on the path can read the credentials); warned on every run, refused in the Lambda")
     .option("--verbose", "log debug details to stderr")
     .addHelpText("after", COLLECT_ENV_HELP)
     .action(async (opts: CollectOptions) => {
@@ -82,7 +85,13 @@ export function collectCommand(): Command {
 async function runAgainstEnv(opts: CollectOptions, range: TimeRange, log: Log, fs: FeatureSet): Promise<CollectOutcome> {
   if (!opts.service || opts.service.length === 0) throw new CliError("--service is required (the ECS service name(s) to collect), unless --test", EXIT_USAGE);
   if (!opts.out) throw new CliError("--out is required (where to write the CSV), unless --test", EXIT_USAGE);
-  const sources = sourcesFromEnv(opts.source, process.env, fs, log);
+  if (IGNORED_DOTENV_VARIABLES.length > 0) {
+    process.stderr.write(
+      `note: ./.env was not read (it sets ${IGNORED_DOTENV_VARIABLES.join(", ")}): cad takes settings only from the environment and flags; export what you meant to use\n`,
+    );
+  }
+  process.stderr.write(`settings (environment and flags):\n${describeSourceSettings(opts.source, process.env, { insecure: opts.insecure }).join("\n")}\n`);
+  const sources = sourcesFromEnv(opts.source, process.env, fs, log, { insecure: opts.insecure });
   return collect(sources, opts.service, range, fs);
 }
 

@@ -16,6 +16,7 @@ import { loadFeatureSetOption } from "../featureSetOption";
 import { SageMakerScorer } from "../../runtime/adapters/sagemaker/SageMakerScorer";
 import { calibratedThresholdKey } from "../../runtime/model/calibratedThreshold";
 import { calibrateThreshold } from "../../training/calibrateThreshold";
+import { parseBucketName } from "../bucketName";
 import { CliError, EXIT_USAGE, parsePositiveInt } from "../cliError";
 import { DEMO_SERVICE, DEMO_START } from "../demo/runDemo";
 import { parseTime } from "./collect";
@@ -46,7 +47,7 @@ export function datasetCommand(): Command {
     .command("build")
     .description("read the collector's windows (a directory or an S3 bucket) and write training/<version>/ (train/, test/, features.json, manifest.json); prints the version last")
     .option("--input <dir>", "directory holding the collector's metrics/service=…/date=…/*.csv windows")
-    .option("--bucket <name>", "S3 bucket holding the windows (and, without --out, receiving the training set)")
+    .option("--bucket <name>", "S3 bucket holding the windows (and, without --out, receiving the training set)", parseBucketName("--bucket"))
     .option("--prefix <prefix>", "key prefix above metrics/ and training/ (with --bucket)", "")
     .option("--from <time>", "first step (ISO-8601 date or time, or relative like -7d); default: the first step found")
     .option("--to <time>", "end (exclusive); default: just after the last step found")
@@ -65,7 +66,7 @@ export function datasetCommand(): Command {
     .requiredOption("--version <version>", "the training set version (ds-…), as `cad dataset build` printed it")
     .requiredOption("--endpoint <name>", "the SageMaker endpoint serving the model trained on that version (`pulumi stack output endpointName`)")
     .option("--input <dir>", "a local directory holding training/<version>/ (what `build --out` wrote)")
-    .option("--bucket <name>", "the bucket holding <prefix>training/<version>/")
+    .option("--bucket <name>", "the bucket holding <prefix>training/<version>/", parseBucketName("--bucket"))
     .option("--prefix <prefix>", "key prefix of the training sets in the bucket", "")
     .option("--region <region>", "AWS region of the bucket and the endpoint (default: AWS_REGION)")
     .option("--endpoint-url <url>", "S3-compatible endpoint (MinIO, LocalStack); path-style addressing")

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { parseNabData } from "../../runtime/evaluation/nabCsv";
+import { describeNabRepairs, parseNabData } from "../../runtime/evaluation/nabCsv";
 import { replaySeries, type DetectionMode } from "../../runtime/evaluation/replaySeries";
 import { CliError, EXIT_USAGE } from "../cliError";
 import { listCsv, listDirs, readText, writeFileAtomic } from "../fileOutput";
@@ -35,6 +35,10 @@ export function runNab(o: NabRunOptions, log: (line: string) => void = () => und
     const name = `${j.category}/${j.file}`;
     return { ...j, data: parseNabData(readText(path.join(o.data, name), "data file"), path.join(o.data, name)) };
   });
+  for (const s of series) {
+    const repaired = describeNabRepairs(`${s.category}/${s.file}`, s.data.report);
+    if (repaired) log(`cad nab: ${repaired}`);
+  }
   const points = series.reduce((s, x) => s + x.data.values.length, 0);
   const progress = makeProgress(`cad nab (${o.mode})`);
   progress.start(points, "");

@@ -155,8 +155,10 @@ export function formatTrainSummary(s: TrainSummary): string {
   ].filter(Boolean);
   return [
     `read ${s.input.samples} samples from ${s.input.file} (${s.input.layout}${s.input.splunk ? ", Splunk export" : ""}): ${s.input.services.length} service(s), ${s.input.containers} container(s), ${s.rows} rows`,
-    ...(s.alignment.duplicates + s.alignment.filledValues + s.alignment.gapRows > 0
-      ? [`aligned to ${s.featureSet.stepSeconds}-s steps: ${s.alignment.duplicates} duplicate sample(s) dropped, ${s.alignment.filledValues} value(s) filled across short gaps, ${s.alignment.gapRows} row(s) left out for longer gaps`]
+    ...(s.alignment.duplicates + s.alignment.outOfOrder + s.alignment.filledValues + s.alignment.gapRows > 0
+      ? [
+          `aligned to ${s.featureSet.stepSeconds}-s steps: ${s.alignment.outOfOrder} sample(s) out of time order (sorted), ${s.alignment.duplicates} duplicate sample(s) dropped, ${s.alignment.filledValues} value(s) filled across short gaps, ${s.alignment.gapRows} row(s) left out for longer gaps`,
+        ]
       : []),
     `feature set: ${s.featureSet.name} — ${s.featureSet.metrics.join(", ")}; ${s.featureSet.stepSeconds}-s steps, shingle ${s.featureSet.shingleSize}`,
     ...(s.rowsExcludedByLabels > 0 ? [`left out ${s.rowsExcludedByLabels} rows inside labelled windows`] : []),

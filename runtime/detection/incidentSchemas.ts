@@ -48,26 +48,6 @@ export const incidentSchema = v.object({
   topMetrics: v.array(metricAttributionSchema),
 });
 
-export const scalingDecisionSchema = v.object({
-  service: v.string(),
-  action: v.picklist(["scale-out", "restore", "none"]),
-  fromTasks: count,
-  toTasks: count,
-  reason: v.string(),
-  incidentId: v.optional(v.string()),
-  applied: v.boolean(),
-  dryRun: v.optional(v.boolean()),
-  error: v.optional(v.string()),
-});
-
-export const incidentEventSchema = v.object({
-  id: v.pipe(v.string(), v.minLength(1)),
-  type: v.picklist(["open", "update", "resolve"]),
-  incident: incidentSchema,
-  scaling: v.optional(scalingDecisionSchema),
-  at: finite,
-});
-
 const evidenceSchema = v.object({ role: v.picklist(roles), unit: v.optional(v.string()), share: finite, extremeZ: finite, extremeValue: finite, expected: finite });
 
 export const trackerStateSchema = v.object({

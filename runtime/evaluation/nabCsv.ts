@@ -1,11 +1,36 @@
 /** Parsing of NAB-layout CSV files, with errors that name the file and the 1-based line. */
+import { quoteInput } from "../errors/quoteInput";
 
 export interface NabSeries {
-  /** Timestamps as written (kept verbatim for the results files). */
+  /** Timestamps as written (kept verbatim for the results files), in time order, each once. */
   readonly timestampText: string[];
-  /** Timestamps in ms since the epoch (UTC). */
+  /** Timestamps in ms since the epoch (UTC), strictly increasing. */
   readonly timestamps: number[];
   readonly values: number[];
+  /** What reading the file repaired: rows out of time order (sorted) and repeated timestamps (first kept). */
+  readonly report: NabDataReport;
+}
+
+/** Repairs of one NAB data file, for the user to see. */
+export interface NabDataReport {
+  /** Data rows in the file. */
+  readonly rows: number;
+  /** Rows earlier than a row above them: the series was sorted by time. */
+  readonly outOfOrder: number;
+  /** Rows whose timestamp appeared before: dropped, the first one kept. */
+  readonly duplicates: number;
+  /** Of those, rows whose value differed from the kept one. */
+  readonly conflictingDuplicates: number;
+}
+
+/** One line saying what was repaired in `file`, or undefined when nothing was. */
+export function describeNabRepairs(file: string, r: NabDataReport): string | undefined {
+  if (r.outOfOrder === 0 && r.duplicates === 0) return undefined;
+  const parts = [
+    ...(r.outOfOrder > 0 ? [`${r.outOfOrder} row(s) out of time order (sorted)`] : []),
+    ...(r.duplicates > 0 ? [`${r.duplicates} repeated timestamp(s) dropped, the first kept${r.conflictingDuplicates > 0 ? ` (${r.conflictingDuplicates} with a different value)` : ""}`] : []),
+  ];
+  return `${file}: ${parts.join("; ")}; ${r.rows - r.duplicates} of ${r.rows} rows used`;
 }
 
 export interface NabScores {
@@ -32,11 +57,14 @@ function lines(text: string): string[] {
 function columns(header: string, file: string, required: readonly string[]): Map<string, number> {
   const names = header.split(",").map((s) => s.trim());
   const index = new Map(names.map((n, i) => [n, i]));
-  for (const r of required) if (!index.has(r)) throw new Error(`${file}:1: header must name the columns ${required.join(",")}, got "${header}"`);
+  for (const r of required) if (!index.has(r)) throw new Error(`${file}:1: header must name the columns ${required.join(",")}, got ${quoteInput(header)}`);
   return index;
 }
 
-/** Parses a data file with header `timestamp,value`. */
+/**
+ * Parses a data file with header `timestamp,value`. Rows out of time order are sorted and a repeated timestamp
+ * keeps its first row; both are counted in `report` (see describeNabRepairs) so the user sees them.
+ */
 export function parseNabData(text: string, file: string): NabSeries {
   const all = lines(text);
   if (all.length === 0) throw new Error(`${file}:1: empty file, expected a header "timestamp,value"`);
@@ -44,23 +72,41 @@ export function parseNabData(text: string, file: string): NabSeries {
   const ti = col.get("timestamp") as number;
   const vi = col.get("value") as number;
   const width = col.size;
-  const series: NabSeries = { timestampText: [], timestamps: [], values: [] };
+  const rows: { text: string; t: number; v: number; line: number }[] = [];
+  let outOfOrder = 0;
+  let latest = -Infinity;
   for (let i = 1; i < all.length; i++) {
     const where = `${file}:${i + 1}`;
     const cells = all[i].split(",");
-    if (cells.length !== width) throw new Error(`${where}: expected ${width} comma-separated fields, got ${cells.length} ("${all[i]}")`);
+    if (cells.length !== width) throw new Error(`${where}: expected ${width} comma-separated fields, got ${cells.length} (${quoteInput(all[i])})`);
     const t = parseNabTime(cells[ti]);
-    if (!Number.isFinite(t)) throw new Error(`${where}: timestamp "${cells[ti]}" is not YYYY-MM-DD HH:MM:SS`);
+    if (!Number.isFinite(t)) throw new Error(`${where}: timestamp ${quoteInput(cells[ti])} is not YYYY-MM-DD HH:MM:SS`);
     const raw = cells[vi].trim();
     if (raw === "") throw new Error(`${where}: missing value`);
     const v = Number(raw);
-    if (!Number.isFinite(v)) throw new Error(`${where}: value "${raw}" is not a finite number`);
-    series.timestampText.push(cells[ti].trim());
-    series.timestamps.push(t);
-    series.values.push(v);
+    if (!Number.isFinite(v)) throw new Error(`${where}: value ${quoteInput(raw)} is not a finite number`);
+    if (t < latest) outOfOrder++;
+    latest = Math.max(latest, t);
+    rows.push({ text: cells[ti].trim(), t, v, line: i + 1 });
   }
-  if (series.values.length === 0) throw new Error(`${file}:2: no data rows after the header`);
-  return series;
+  if (rows.length === 0) throw new Error(`${file}:2: no data rows after the header`);
+  // Stable: among rows of one timestamp, file order is kept, so "first" means first in the file.
+  const sorted = outOfOrder > 0 ? [...rows].sort((a, b) => a.t - b.t) : rows;
+  const series = { timestampText: [] as string[], timestamps: [] as number[], values: [] as number[] };
+  let duplicates = 0;
+  let conflictingDuplicates = 0;
+  for (const r of sorted) {
+    const n = series.timestamps.length;
+    if (n > 0 && series.timestamps[n - 1] === r.t) {
+      duplicates++;
+      if (series.values[n - 1] !== r.v) conflictingDuplicates++;
+      continue;
+    }
+    series.timestampText.push(r.text);
+    series.timestamps.push(r.t);
+    series.values.push(r.v);
+  }
+  return { ...series, report: { rows: rows.length, outOfOrder, duplicates, conflictingDuplicates } };
 }
 
 /** Parses a results file (header with at least `timestamp` and `anomaly_score`). */
@@ -74,10 +120,10 @@ export function parseNabScores(text: string, file: string): NabScores {
   for (let i = 1; i < all.length; i++) {
     const where = `${file}:${i + 1}`;
     const cells = all[i].split(",");
-    if (cells.length !== col.size) throw new Error(`${where}: expected ${col.size} comma-separated fields, got ${cells.length} ("${all[i]}")`);
+    if (cells.length !== col.size) throw new Error(`${where}: expected ${col.size} comma-separated fields, got ${cells.length} (${quoteInput(all[i])})`);
     const raw = cells[si].trim();
     const s = Number(raw);
-    if (raw === "" || !Number.isFinite(s)) throw new Error(`${where}: anomaly_score "${raw}" is not a finite number`);
+    if (raw === "" || !Number.isFinite(s)) throw new Error(`${where}: anomaly_score ${quoteInput(raw)} is not a finite number`);
     out.timestampText.push(cells[ti].trim());
     out.scores.push(s);
   }

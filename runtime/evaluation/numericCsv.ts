@@ -1,3 +1,5 @@
+import { quoteInput } from "../errors/quoteInput";
+
 /** Header-less numeric CSV (train/test layout of multivariate datasets), with errors naming file and line. */
 export function parseNumericRows(text: string, file: string): number[][] {
   const lines = text.split(/\r?\n/);
@@ -10,7 +12,7 @@ export function parseNumericRows(text: string, file: string): number[][] {
     if (cells.length !== width) throw new Error(`${file}:${i + 1}: expected ${width} comma-separated values like line 1, got ${cells.length}`);
     return cells.map((c, j) => {
       const v = Number(c.trim());
-      if (c.trim() === "" || !Number.isFinite(v)) throw new Error(`${file}:${i + 1}: column ${j + 1} "${c}" is not a finite number`);
+      if (c.trim() === "" || !Number.isFinite(v)) throw new Error(`${file}:${i + 1}: column ${j + 1} ${quoteInput(c)} is not a finite number`);
       return v;
     });
   });
@@ -22,7 +24,7 @@ export function parseLabels(text: string, file: string): number[] {
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
   return lines.map((line, i) => {
     const t = line.trim();
-    if (t !== "0" && t !== "1") throw new Error(`${file}:${i + 1}: label must be 0 or 1, got "${line}"`);
+    if (t !== "0" && t !== "1") throw new Error(`${file}:${i + 1}: label must be 0 or 1, got ${quoteInput(line)}`);
     return t === "1" ? 1 : 0;
   });
 }

@@ -1,6 +1,9 @@
 import type { FeatureRow } from "../types";
 import type { FeatureSet } from "./featureSet";
 import { CadError } from "../errors/CadError";
+import { quoteInput } from "../errors/quoteInput";
+import { metricCellSchema, parseMetricCell } from "./metricCellSchema";
+import { roleCanBeNegative } from "./roleBounds";
 
 /**
  * The CSV form of feature rows: what the collector writes to S3 and what the CLI and training read back.
@@ -66,7 +69,6 @@ export function formatFeatureRowsCsv(rows: readonly FeatureRow[], fs: FeatureSet
 }
 
 const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?Z$/;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * Parses CSV written by `formatFeatureRowsCsv`. Columns may come in any order but must be exactly the key
@@ -76,7 +78,8 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * @returns rows in file order, values in the feature set's metric order; `gap` is true when a value is missing.
  * @throws FeatureCsvError naming file, line and column for: an empty file, unknown, duplicate or missing
  *   columns, a wrong cell count, an empty service/container, a timestamp that is not ISO-8601 UTC or not on
- *   a step boundary, a non-numeric or infinite value, or the same (service, container, timestamp) twice.
+ *   a step boundary, a non-numeric or infinite value, a negative value of a metric whose role cannot be negative,
+ *   or the same (service, container, timestamp) twice. Cells are quoted to at most ~80 characters.
  */
 export function parseFeatureRowsCsv(text: string, fs: FeatureSet, fileName: string): FeatureRow[] {
   const records = splitCsv(text, fileName);
@@ -86,9 +89,9 @@ export function parseFeatureRowsCsv(text: string, fs: FeatureSet, fileName: stri
   const expected = featureCsvHeader(fs, withName);
   const position = new Map<string, number>();
   header.cells.forEach((name, i) => {
-    if (position.has(name)) throw new FeatureCsvError(fileName, header.line, `column "${name}" appears twice in the header`);
+    if (position.has(name)) throw new FeatureCsvError(fileName, header.line, `column ${quoteInput(name)} appears twice in the header`);
     if (!expected.includes(name)) {
-      throw new FeatureCsvError(fileName, header.line, `unknown column "${name}" (column ${i + 1}); expected exactly: ${expected.join(", ")}`);
+      throw new FeatureCsvError(fileName, header.line, `unknown column ${quoteInput(name)} (column ${i + 1}); expected exactly: ${expected.join(", ")}`);
     }
     position.set(name, i);
   });
@@ -99,6 +102,7 @@ export function parseFeatureRowsCsv(text: string, fs: FeatureSet, fileName: stri
   const stepMs = fs.stepSeconds * 1000;
   const seen = new Map<string, number>();
   const rows: FeatureRow[] = [];
+  const cellSchemas = fs.metrics.map((m) => metricCellSchema(m.role));
   for (const { line, cells } of body) {
     if (cells.length !== expected.length) {
       throw new FeatureCsvError(fileName, line, `expected ${expected.length} cells, found ${cells.length}`);
@@ -108,7 +112,7 @@ export function parseFeatureRowsCsv(text: string, fs: FeatureSet, fileName: stri
 
     const timestamp = parseIsoUtc(at("timestamp"));
     if (timestamp === undefined) {
-      throw new FeatureCsvError(fileName, line, `${where("timestamp")}: "${at("timestamp")}" is not an ISO-8601 UTC timestamp like 2026-11-25T01:00:00.000Z`);
+      throw new FeatureCsvError(fileName, line, `${where("timestamp")}: ${quoteInput(at("timestamp"))} is not an ISO-8601 UTC timestamp like 2026-11-25T01:00:00.000Z`);
     }
     if (timestamp % stepMs !== 0) {
       throw new FeatureCsvError(fileName, line, `${where("timestamp")}: ${at("timestamp")} is not on a ${fs.stepSeconds}-second step boundary`);
@@ -118,20 +122,19 @@ export function parseFeatureRowsCsv(text: string, fs: FeatureSet, fileName: stri
     if (service === "") throw new FeatureCsvError(fileName, line, `${where("service")} is empty`);
     if (container === "") throw new FeatureCsvError(fileName, line, `${where("container")} is empty`);
 
-    const values = fs.metrics.map((m) => {
+    const values = fs.metrics.map((m, i) => {
       const cell = at(m.name).trim();
       if (cell === "") return NaN;
-      if (!NUMBER.test(cell)) throw new FeatureCsvError(fileName, line, `${where(m.name)}: "${cell}" is not a number (leave the cell empty for a missing value)`);
-      const v = Number(cell);
-      if (!Number.isFinite(v)) throw new FeatureCsvError(fileName, line, `${where(m.name)}: "${cell}" is out of range`);
-      return v;
+      const parsed = parseMetricCell(cellSchemas[i], cell, roleCanBeNegative(m.role));
+      if ("problem" in parsed) throw new FeatureCsvError(fileName, line, `${where(m.name)}: ${quoteInput(cell)} ${parsed.problem}`);
+      return parsed.value;
     });
 
     const containerName = withName ? at(FEATURE_CSV_NAME_COLUMN) : undefined;
     const key = `${service}\u0000${container}\u0000${timestamp}`;
     const firstLine = seen.get(key);
     if (firstLine !== undefined) {
-      throw new FeatureCsvError(fileName, line, `duplicate row: ${service}/${container} at ${at("timestamp")} already appears on line ${firstLine}`);
+      throw new FeatureCsvError(fileName, line, `duplicate row: ${quoteInput(service)}/${quoteInput(container)} at ${at("timestamp")} already appears on line ${firstLine}`);
     }
     seen.set(key, line);
     rows.push({ service, container, ...(containerName !== undefined ? { containerName } : {}), timestamp, values, filled: 0, gap: values.some((v) => Number.isNaN(v)) });

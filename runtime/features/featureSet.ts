@@ -1,3 +1,5 @@
+import * as v from "valibot";
+import { parseWithSchema } from "../errors/parseWithSchema";
 import type { MetricRole } from "../types";
 
 /** One metric of the feature set. */
@@ -27,20 +29,35 @@ export interface FeatureSet {
 /** Every role a metric may have (decisions are taken on roles, not names). */
 export const METRIC_ROLES: readonly MetricRole[] = ["cpu", "memory", "network-rx", "network-tx", "restarts", "throttling", "latency", "other"];
 
-/** Checks a feature set, throwing an error that names the offending field. */
+const count = (min: number, what: string) => v.pipe(v.number(), v.integer(what), v.minValue(min, what));
+
+/** The schema of a feature set wherever one crosses a boundary (model bundles, features.json, files, environment). */
+export const FEATURE_SET_SCHEMA = v.object({
+  metrics: v.pipe(
+    v.array(
+      v.object({
+        name: v.pipe(v.string(), v.trim(), v.nonEmpty("must be a non-empty string")),
+        role: v.picklist(METRIC_ROLES, `expected one of ${METRIC_ROLES.join(", ")}`),
+        unit: v.optional(v.pipe(v.string(), v.maxLength(16, "must be a short string (at most 16 characters)"))),
+      }),
+    ),
+    v.minLength(1, "must list at least one metric"),
+    v.check((ms) => new Set(ms.map((m) => m.name)).size === ms.length, "must not list a metric twice"),
+  ),
+  stepSeconds: count(1, "must be a positive integer"),
+  maxFillSteps: count(0, "must be an integer >= 0"),
+  shingleSize: count(1, "must be an integer >= 1"),
+});
+
+/** Checks a feature set, throwing a SchemaError that names `where` and the offending field; returns `fs` itself. */
 export function validateFeatureSet(fs: FeatureSet, where = "feature set"): FeatureSet {
-  if (!Array.isArray(fs.metrics) || fs.metrics.length === 0) throw new Error(`${where}: "metrics" must list at least one metric`);
-  const seen = new Set<string>();
-  fs.metrics.forEach((m, i) => {
-    if (typeof m.name !== "string" || m.name.trim() === "") throw new Error(`${where}: metrics[${i}].name must be a non-empty string`);
-    if (seen.has(m.name)) throw new Error(`${where}: metric "${m.name}" is listed twice`);
-    seen.add(m.name);
-    if (!METRIC_ROLES.includes(m.role)) throw new Error(`${where}: metrics[${i}].role is "${String(m.role)}", expected one of ${METRIC_ROLES.join(", ")}`);
-    if (m.unit !== undefined && (typeof m.unit !== "string" || m.unit.length > 16)) throw new Error(`${where}: metrics[${i}].unit must be a short string (at most 16 characters), got ${JSON.stringify(m.unit)}`);
+  parseWithSchema(FEATURE_SET_SCHEMA, fs, where, (line) => {
+    // Name the metric listed twice, not just the list.
+    if (!line.startsWith("metrics: must not list a metric twice")) return line;
+    const seen = new Set<string>();
+    const twice = fs.metrics.find((m) => (seen.has(m.name) ? true : (seen.add(m.name), false)));
+    return `metric "${twice?.name ?? "?"}" is listed twice`;
   });
-  if (!Number.isInteger(fs.stepSeconds) || fs.stepSeconds <= 0) throw new Error(`${where}: "stepSeconds" must be a positive integer, got ${String(fs.stepSeconds)}`);
-  if (!Number.isInteger(fs.maxFillSteps) || fs.maxFillSteps < 0) throw new Error(`${where}: "maxFillSteps" must be an integer >= 0, got ${String(fs.maxFillSteps)}`);
-  if (!Number.isInteger(fs.shingleSize) || fs.shingleSize < 1) throw new Error(`${where}: "shingleSize" must be an integer >= 1, got ${String(fs.shingleSize)}`);
   return fs;
 }
 

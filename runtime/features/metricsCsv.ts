@@ -1,5 +1,8 @@
-import type { MetricSample } from "../types";
+import { quoteInput } from "../errors/quoteInput";
+import type { MetricRole, MetricSample } from "../types";
 import { FeatureCsvError, splitCsv } from "./featureRowCsv";
+import { metricCellSchema, parseMetricCell, type MetricCellSchema } from "./metricCellSchema";
+import { roleCanBeNegative } from "./roleBounds";
 
 /**
  * Reads metric samples from the CSV layouts people bring to `cad train` / `cad backtest`:
@@ -36,10 +39,11 @@ export interface MetricsCsvOptions {
   readonly knownMetrics: readonly string[];
   /** Value written as `source` on every sample (default `csv`). */
   readonly source?: string;
+  /** Role of each known metric: values of roles that cannot be negative (memory, bytes/s, …) are refused when negative. */
+  readonly roles?: Readonly<Record<string, MetricRole>>;
 }
 
 const LONG_COLUMNS = ["metric", "value"] as const;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** ISO-8601 date-time with an explicit zone (Z or ±hh:mm / ±hhmm); `T` or a space between date and time. */
 const ISO_ZONED = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?\s?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -48,7 +52,9 @@ const ISO_ZONED = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(:(\d{2})(\.\d{1,9
  *
  * @throws FeatureCsvError (`file:line: …`, naming the column) for: an empty file or a header without data
  *   lines, no time column, a missing `service`/`container` column, an unknown column, a duplicate column, a
- *   wrong cell count, an empty service/container, an unparseable or zone-less timestamp, a non-numeric value.
+ *   wrong cell count, an empty service/container, an unparseable or zone-less timestamp, a non-numeric or
+ *   out-of-range value, a negative value of a metric whose role cannot be negative. Cells are quoted in messages
+ *   to at most ~80 characters.
  */
 export function parseMetricsCsv(text: string, fileName: string, opts: MetricsCsvOptions): ParsedMetricsCsv {
   const records = splitCsv(text, fileName);
@@ -58,13 +64,13 @@ export function parseMetricsCsv(text: string, fileName: string, opts: MetricsCsv
   const position = new Map<string, number>();
   header.cells.forEach((raw, i) => {
     const name = raw.trim();
-    if (position.has(name)) throw new FeatureCsvError(fileName, header.line, `column "${name}" appears twice in the header (columns ${(position.get(name) as number) + 1} and ${i + 1})`);
+    if (position.has(name)) throw new FeatureCsvError(fileName, header.line, `column ${quoteInput(name)} appears twice in the header (columns ${(position.get(name) as number) + 1} and ${i + 1})`);
     position.set(name, i);
   });
   const splunk = position.has("_time");
   if (splunk && position.has("timestamp")) throw new FeatureCsvError(fileName, header.line, 'both "_time" and "timestamp" columns: keep one time column');
   const timeColumn = splunk ? "_time" : "timestamp";
-  if (!position.has(timeColumn)) throw new FeatureCsvError(fileName, header.line, `no time column: expected "timestamp" (or "_time" in a Splunk export); header is ${header.cells.join(",")}`);
+  if (!position.has(timeColumn)) throw new FeatureCsvError(fileName, header.line, `no time column: expected "timestamp" (or "_time" in a Splunk export); header is ${quoteInput(header.cells.join(","))}`);
   for (const key of ["service", "container"]) {
     if (!position.has(key)) throw new FeatureCsvError(fileName, header.line, `missing column "${key}"`);
   }
@@ -81,7 +87,7 @@ export function parseMetricsCsv(text: string, fileName: string, opts: MetricsCsv
     if (keyColumns.has(name) || (splunk && name.startsWith("_"))) return;
     if (layout === "long" || !known.has(name)) {
       const expected = layout === "long" ? `a long-format file has only ${[timeColumn, "service", "container", ...LONG_COLUMNS].join(", ")}` : `known metrics: ${[...known].join(", ")}`;
-      throw new FeatureCsvError(fileName, header.line, `unknown column "${name}" (column ${i + 1}); ${expected}`);
+      throw new FeatureCsvError(fileName, header.line, `unknown column ${quoteInput(name)} (column ${i + 1}); ${expected}`);
     }
     metricColumns.push({ name, index: i });
   });
@@ -95,31 +101,35 @@ export function parseMetricsCsv(text: string, fileName: string, opts: MetricsCsv
   let emptyCells = 0;
   const col = (name: string): number => position.get(name) as number;
   const where = (name: string): string => `column ${col(name) + 1} ("${name}")`;
+  // One schema per metric (its role decides whether negatives are allowed), built once per file.
+  const cellSchemas: Record<string, MetricCellSchema> = {};
+  const schemaFor = (metric: string): MetricCellSchema => (cellSchemas[metric] ??= metricCellSchema(opts.roles?.[metric]));
   for (const { line, cells } of body) {
     if (cells.length !== header.cells.length) throw new FeatureCsvError(fileName, line, `expected ${header.cells.length} cells like the header, found ${cells.length}`);
     const at = (name: string): string => cells[col(name)].trim();
     const timestamp = parseTimestamp(at(timeColumn), splunk);
     if (timestamp === undefined) {
-      throw new FeatureCsvError(fileName, line, `${where(timeColumn)}: "${at(timeColumn)}" is not a timestamp with a time zone (e.g. 2026-01-05T00:00:00Z${splunk ? ", 2026-01-05T00:00:00.000+00:00 or epoch seconds" : ""})`);
+      throw new FeatureCsvError(fileName, line, `${where(timeColumn)}: ${quoteInput(at(timeColumn))} is not a timestamp with a time zone (e.g. 2026-01-05T00:00:00Z${splunk ? ", 2026-01-05T00:00:00.000+00:00 or epoch seconds" : ""})`);
     }
     const service = at("service");
     const container = at("container");
     if (service === "") throw new FeatureCsvError(fileName, line, `${where("service")} is empty`);
     if (container === "") throw new FeatureCsvError(fileName, line, `${where("container")} is empty`);
     const named = withName ? { containerName: at("container_name") } : {};
-    const value = (cell: string, column: string): number | undefined => {
+    const value = (cell: string, column: string, metric: string): number | undefined => {
       if (cell === "") {
         emptyCells++;
         return undefined;
       }
-      const v = NUMBER.test(cell) ? Number(cell) : NaN;
-      if (!Number.isFinite(v)) throw new FeatureCsvError(fileName, line, `${where(column)}: "${cell}" is not a finite number (leave the cell empty for a missing value)`);
-      return v;
+      const role = opts.roles?.[metric];
+      const parsed = parseMetricCell(schemaFor(metric), cell, role === undefined || roleCanBeNegative(role));
+      if ("problem" in parsed) throw new FeatureCsvError(fileName, line, `${where(column)}: ${quoteInput(cell)} ${parsed.problem}`);
+      return parsed.value;
     };
     if (layout === "long") {
       const metric = at("metric");
-      if (!known.has(metric)) throw new FeatureCsvError(fileName, line, `${where("metric")}: unknown metric "${metric}"; known metrics: ${[...known].join(", ")}`);
-      const v = value(at("value"), "value");
+      if (!known.has(metric)) throw new FeatureCsvError(fileName, line, `${where("metric")}: unknown metric ${quoteInput(metric)}; known metrics: ${[...known].join(", ")}`);
+      const v = value(at("value"), "value", metric);
       if (v === undefined) continue;
       if (!seenMetric.has(metric)) {
         seenMetric.add(metric);
@@ -128,7 +138,7 @@ export function parseMetricsCsv(text: string, fileName: string, opts: MetricsCsv
       samples.push({ service, container, ...named, metric, timestamp, value: v, source });
     } else {
       for (const m of metricColumns) {
-        const v = value(cells[m.index].trim(), m.name);
+        const v = value(cells[m.index].trim(), m.name, m.name);
         if (v !== undefined) samples.push({ service, container, ...named, metric: m.name, timestamp, value: v, source });
       }
     }

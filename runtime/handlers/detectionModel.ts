@@ -39,7 +39,7 @@ export interface DetectionModel {
 export function embeddedModel(bundle: ModelBundle, source: string): DetectionModel {
   if (!bundle.detector) throw new Error(`${source} has no trained detector: the embedded scorer needs a model trained on rows (cad train --input …)`);
   return {
-    id: contentId("model", bundle.checksum),
+    id: contentId("model", bundle.checksum ?? JSON.stringify(bundle)),
     featureSet: bundle.featureSet,
     normalisation: bundle.normalisation,
     scorer: "embedded",

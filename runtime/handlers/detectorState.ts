@@ -1,12 +1,12 @@
 import * as v from "valibot";
 import type { ScalingState } from "../detection/decideScaling";
-import { incidentEventSchema, scalingStateSchema, trackerStateSchema } from "../detection/incidentSchemas";
+import { scalingStateSchema, trackerStateSchema } from "../detection/incidentSchemas";
 import type { IncidentTrackerState } from "../detection/incidentTracker";
 import type { ServiceDetectorState } from "../detection/serviceDetector";
 import { packState, unpackState } from "../model/binaryState";
 import { serviceDetectorSchema } from "../model/detectorStateSchema";
 import type { IncidentEvent } from "../types";
-import { parseWith } from "../validation/parseWith";
+import { parseWithSchema } from "../errors/parseWithSchema";
 
 export const SERVICE_STATE_FORMAT = "cad-service-state/2";
 
@@ -39,7 +39,8 @@ const serviceStateSchema = v.object({
   lastScoredStep: v.optional(v.pipe(v.number(), v.finite())),
   tracker: trackerStateSchema,
   scaling: scalingStateSchema,
-  outbox: v.array(incidentEventSchema),
+  // Checked event by event when delivered: a malformed one is parked there and the rest still go out.
+  outbox: v.array(v.unknown()),
   eventCounts: v.record(v.string(), v.pipe(v.number(), v.integer(), v.minValue(0))),
   detector: v.instance(Uint8Array),
 });
@@ -66,7 +67,7 @@ export function decodeDetector(bytes: Uint8Array, where: string): ServiceDetecto
   } catch (err) {
     throw new Error(`${where}: detector: ${(err as Error).message}`, { cause: err });
   }
-  return parseWith(serviceDetectorSchema, raw, `${where}: detector`) as unknown as ServiceDetectorState;
+  return parseWithSchema(serviceDetectorSchema, raw, `${where}: detector`) as unknown as ServiceDetectorState;
 }
 
 /**
@@ -83,7 +84,7 @@ export function decodeServiceState(bytes: Uint8Array, where: string): ServiceSta
   }
   const format = (raw as { format?: unknown } | null)?.format;
   if (format !== SERVICE_STATE_FORMAT) throw new Error(`${where}: format is ${JSON.stringify(format)}, this build reads "${SERVICE_STATE_FORMAT}"`);
-  return parseWith(serviceStateSchema, raw, where) as unknown as ServiceState;
+  return parseWithSchema(serviceStateSchema, raw, where) as unknown as ServiceState;
 }
 
 /**

@@ -87,8 +87,10 @@ export function featureWindowKey(service: string, from: number): string {
  * The collector: per service, reads the windows since its checkpoint from every source, merges and aligns
  * them into feature rows, writes each window as one CSV object, and only then advances the checkpoint.
  *
- * Guarantees: a failing source rejects the run (Lambda retries / DLQ) with nothing written for that window
- * (the other services are still collected first, so one broken service does not starve the rest);
+ * Guarantees: a failing source rejects the run (Lambda retries / DLQ) with nothing written for that window and
+ * the checkpoint where it was (the other services are still collected first, so one broken service does not
+ * starve the rest) — also a source whose answer could not be used (rows without the requested fields, no usable
+ * value): the checkpoint only passes a window without rows when every source positively reported no data for it;
  * a crash after the write but before the checkpoint makes the next run rewrite the same key from the same
  * start, so there is no gap and no duplicate row; two concurrent runs cannot both advance a checkpoint
  * (StateStore's version check).
@@ -180,7 +182,9 @@ async function collectWindow(deps: CollectHandlerDeps, fs: FeatureSet, service: 
   const samplesBySource = Object.fromEntries(bySource.map((s) => [s.name, s.samples.length]));
   const merged = mergeSources(bySource, fs.stepSeconds * 1000);
   const aligned = merged.samples.length > 0 ? alignSamples(merged.samples, fs, range) : undefined;
-  if (!aligned) deps.log.warn("collector: no samples from any source; writing an empty window", { service, range: span });
+  // Sources resolve [] only when they positively report no data (a finished search with no results, an API
+  // answer with no series); a response they could not use rejects above. So an empty window is a fact, not a gap.
+  if (!aligned) deps.log.info("collector: the sources report no data for the window; writing it empty", { service, range: span, samplesBySource });
   const rows = aligned?.rows ?? [];
   const key = featureWindowKey(service, range.from);
   await deps.objects.put(key, formatFeatureRowsCsv(rows, fs), "text/csv; charset=utf-8");

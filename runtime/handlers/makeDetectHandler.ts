@@ -10,6 +10,7 @@ import { detectorStateKey, encodeDetector, encodeServiceState, type ServiceState
 import { detectWindow, type ObservedStep } from "./detectWindow";
 import { detectorConfig, loadServiceState, type LiveDetector } from "./serviceStateLoader";
 import type { TrackerEvent } from "../detection/incidentTracker";
+import { deliverOutbox } from "./deliverOutbox";
 import { CadError } from "../errors/CadError";
 
 export type { DetectionModel } from "./detectionModel";
@@ -241,30 +242,7 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
   // Persist first (with the outbox), then deliver: a crash after this point re-sends, never re-decides.
   state = { ...state, outbox: [...state.outbox, ...events], eventCounts: keptCounts(counts, state) };
   version = await save(state, version);
-  let alertsSent = 0;
-  let alertsParked = 0;
-  const pending = [...state.outbox];
-  let sendError: string | undefined;
-  while (pending.length > 0) {
-    try {
-      await deps.alerts.send(pending[0]);
-      pending.shift();
-      alertsSent++;
-    } catch (err) {
-      sendError = err instanceof Error ? err.message : String(err);
-      deps.metrics?.record("alertsFailed", 1);
-      const parkedIn = (err as { parkedIn?: unknown }).parkedIn;
-      if (typeof parkedIn === "string" && parkedIn !== "") {
-        // The sink parked the message in its dead-letter queue: it is safe there; re-sending would duplicate it.
-        log.error("alert not published; parked in the dead-letter queue", { service: svc.name, deadLetterQueue: parkedIn, error: sendError });
-        pending.shift();
-        alertsParked++;
-        continue;
-      }
-      log.error("alert delivery failed; kept in the outbox for the next run", { service: svc.name, pending: pending.length, error: sendError });
-      break;
-    }
-  }
+  const { sent: alertsSent, parked: alertsParked, pending, error: sendError } = await deliverOutbox(state.outbox, { alerts: deps.alerts, log, metrics: deps.metrics, service: svc.name });
   recordRunMetrics(deps.metrics, rowsScored, anomalies.length, events, alertsSent);
   if (alertsSent + alertsParked > 0) {
     state = { ...state, outbox: pending };

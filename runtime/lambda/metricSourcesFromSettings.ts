@@ -6,6 +6,7 @@
 import { DynatraceMetricSource } from "../adapters/dynatrace/DynatraceMetricSource";
 import { SplunkMetricSource } from "../adapters/splunk/SplunkMetricSource";
 import type { FeatureSet } from "../features/featureSet";
+import { nonNegativeMetrics } from "../features/roleBounds";
 import type { Log, MetricSource } from "../ports";
 import type { MetricSourcesSettings } from "./lambdaEnv";
 
@@ -47,6 +48,7 @@ export function metricSourcesFromSettings(
             containerFields: s.containerFields,
             stepSeconds: featureSet.stepSeconds,
           },
+          nonNegativeMetrics: nonNegativeMetrics(featureSet),
         },
         { log },
       ),
@@ -64,6 +66,7 @@ export function metricSourcesFromSettings(
           ...(d.containerNameDimension !== undefined ? { containerNameDimension: d.containerNameDimension } : {}),
           entitySelector: d.entitySelector,
           resolution: dynatraceResolution(featureSet.stepSeconds),
+          nonNegativeMetrics: nonNegativeMetrics(featureSet),
         },
         { log },
       ),

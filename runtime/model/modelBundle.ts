@@ -1,10 +1,11 @@
-import { createHash } from "node:crypto";
 import * as v from "valibot";
 import type { DetectorProfile } from "../detection/detectorProfiles";
-import { validateFeatureSet, type FeatureSet } from "../features/featureSet";
+import { parseJson, parseWithSchema, SchemaError } from "../errors/parseWithSchema";
+import { describeInput } from "../errors/quoteInput";
+import { FEATURE_SET_SCHEMA, type FeatureSet } from "../features/featureSet";
 import type { Normalisation } from "../features/normalisation";
-import { parseWith } from "../validation/parseWith";
 import { packState, unpackState } from "./binaryState";
+import { bundleChecksum, withChecksum } from "./bundleChecksum";
 import { thresholdedForestSchema } from "./detectorStateSchema";
 import type { ForestState } from "./randomCutForest";
 import type { ScoreStats } from "./scoreThreshold";
@@ -41,9 +42,10 @@ export interface TrainedDetector {
  * by the detect handler (a JSON file locally, an S3 object in AWS).
  * - `detector`: the streaming detector trained on the rows (embedded scorer); absent for a bundle made from a
  *   SageMaker training channel, which holds vectors only.
- * - `forest` and `scoreStats`: the static forest SageMaker's built-in RCF would train on the same vectors, and its
- *   training score distribution (a local stand-in for the endpoint, e.g. for `cad nab --mode batch`).
- * - `checksum`: SHA-256 of every other field, so an edited bundle (two metrics swapped) is refused.
+ * - `forest`, `scoreStats`, `expectedAnomalyRate`: the static forest SageMaker's built-in RCF would train on the
+ *   same vectors and its training score distribution (a local stand-in for the endpoint).
+ * - `checksum`: `sha256:<hex>` over every other field (bundleChecksum), set by training and checked at load, so
+ *   a hand-edited model (two metrics swapped in `featureSet`) is refused, not scored.
  */
 export interface ModelBundle {
   readonly format: typeof MODEL_BUNDLE_FORMAT;
@@ -53,73 +55,106 @@ export interface ModelBundle {
   readonly normalisation: Normalisation;
   readonly detector?: TrainedDetector;
   readonly scoreStats: ScoreStats;
-  /** Share of the training vectors above the static forest's threshold (mean + 3σ). */
+  /** Share of the training vectors above the static forest's mean + 3σ (the heavy tail makes it ~1–2 %). */
   readonly expectedAnomalyRate?: number;
   readonly hyperparameters: RcfHyperparameters;
   readonly seed: number;
   readonly forest?: ForestState;
-  readonly checksum: string;
+  readonly checksum?: string;
 }
 
-const finite = v.pipe(v.number(), v.finite());
+const finite = v.pipe(v.number(), v.finite("expected a finite number"));
+const positiveInt = v.pipe(v.number(), v.integer("expected a positive integer"), v.minValue(1, "expected a positive integer"));
+const fraction = v.pipe(v.number(), v.minValue(0, "expected a fraction in [0, 1]"), v.maxValue(1, "expected a fraction in [0, 1]"));
 
-const bundleSchema = v.object({
-  format: v.literal(MODEL_BUNDLE_FORMAT),
-  trainedAt: v.pipe(v.string(), v.isoTimestamp()),
-  featureSet: v.looseObject({}),
-  normalisation: v.object({ mean: v.array(finite), std: v.array(v.pipe(finite, v.gtValue(0))) }),
-  detector: v.optional(
-    v.object({
-      profile: v.looseObject({}),
-      containerNames: v.array(v.string()),
-      steps: v.pipe(v.number(), v.integer(), v.minValue(0)),
-      expectedAnomalyRate: v.pipe(finite, v.minValue(0), v.maxValue(1)),
-      groups: v.pipe(v.string(), v.base64()),
+/**
+ * The model bundle as it crosses a boundary. Non-representable statistics (a `std` that overflowed to
+ * Infinity is written as null) are refused here. A field added to ModelBundle must be added here too.
+ */
+export const MODEL_BUNDLE_SCHEMA = v.pipe(
+  v.object({
+    format: v.literal(MODEL_BUNDLE_FORMAT, `expected "${MODEL_BUNDLE_FORMAT}" (is this a model file written by \`cad train\`?)`),
+    trainedAt: v.pipe(v.string(), v.isoTimestamp("expected an ISO-8601 time")),
+    featureSet: FEATURE_SET_SCHEMA,
+    normalisation: v.object({
+      mean: v.array(finite),
+      std: v.array(v.pipe(v.number(), v.finite("expected a finite number"), v.gtValue(0, "expected a number > 0"))),
     }),
+    detector: v.optional(
+      v.object({
+        profile: v.looseObject({}),
+        containerNames: v.array(v.string()),
+        steps: v.pipe(v.number(), v.integer(), v.minValue(0)),
+        expectedAnomalyRate: fraction,
+        groups: v.pipe(v.string(), v.base64("expected the base64 of a binary detector state")),
+      }),
+    ),
+    scoreStats: v.object({
+      count: v.pipe(v.number(), v.integer(), v.minValue(1)),
+      mean: finite,
+      std: v.pipe(finite, v.minValue(0)),
+      sigmas: finite,
+      threshold: finite,
+      quantiles: v.object({ p50: finite, p90: finite, p99: finite, max: finite }),
+    }),
+    expectedAnomalyRate: v.optional(fraction),
+    hyperparameters: v.object({ feature_dim: positiveInt, num_trees: positiveInt, num_samples_per_tree: positiveInt }),
+    seed: v.pipe(v.number(), v.integer()),
+    forest: v.optional(
+      v.looseObject({ format: v.literal("cad-rcf/1"), dim: positiveInt, numTrees: positiveInt, sampleSize: positiveInt, seed: v.number(), trees: v.array(v.unknown()) }),
+    ),
+    checksum: v.optional(v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/, "expected sha256:<64 hex digits>"))),
+  }),
+  v.forward(
+    v.check((b) => b.normalisation.mean.length === b.featureSet.metrics.length && b.normalisation.std.length === b.featureSet.metrics.length, "must hold one mean and one std per metric of featureSet"),
+    ["normalisation"],
   ),
-  scoreStats: v.object({ count: v.pipe(v.number(), v.integer(), v.minValue(0)), mean: finite, std: v.pipe(finite, v.minValue(0)), sigmas: finite, threshold: finite, quantiles: v.object({ p50: finite, p90: finite, p99: finite, max: finite }) }),
-  expectedAnomalyRate: v.optional(v.pipe(finite, v.minValue(0), v.maxValue(1))),
-  hyperparameters: v.object({ feature_dim: v.pipe(v.number(), v.integer(), v.minValue(1)), num_trees: v.pipe(v.number(), v.integer(), v.minValue(1)), num_samples_per_tree: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
-  seed: finite,
-  forest: v.optional(v.looseObject({ dim: v.pipe(v.number(), v.integer(), v.minValue(1)) })),
-  checksum: v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/)),
-});
+  v.forward(
+    v.check((b) => b.hyperparameters.feature_dim === b.featureSet.metrics.length * b.featureSet.shingleSize, "must equal metrics × shingleSize"),
+    ["hyperparameters", "feature_dim"],
+  ),
+  v.forward(
+    v.check((b) => b.forest === undefined || b.forest.dim === b.hyperparameters.feature_dim, "must equal hyperparameters.feature_dim"),
+    ["forest", "dim"],
+  ),
+);
 
-/** SHA-256 over the bundle without its checksum, fields in a fixed (sorted) order. */
-export function bundleChecksum(bundle: Omit<ModelBundle, "checksum"> | ModelBundle): string {
-  const { checksum: _ignored, ...rest } = bundle as ModelBundle;
-  return `sha256:${createHash("sha256").update(canonicalJson(rest)).digest("hex")}`;
+/** Seals a freshly trained bundle: sets its checksum over every other field. */
+export function sealModelBundle(bundle: ModelBundle): ModelBundle {
+  return withChecksum(bundle);
 }
 
-/** Completes a bundle with its checksum. */
-export function sealModelBundle(bundle: Omit<ModelBundle, "checksum">): ModelBundle {
-  return { ...bundle, checksum: bundleChecksum(bundle) };
-}
-
-/** Parses and checks a model bundle, naming the source and the field at fault. */
+/**
+ * Parses and checks a model bundle, naming the source and the field at fault (and the metric, for normalisation).
+ * Refused: not JSON; another format (an older bundle: retrain); any field of the wrong type or out of range,
+ * non-finite statistics included; no checksum, or one that does not match the content (edited after training).
+ */
 export function parseModelBundle(json: string, source: string): ModelBundle {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (e) {
-    throw new Error(`${source}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  if (raw === null || typeof raw !== "object") throw new Error(`${source}: expected a JSON object`);
+  const raw = parseJson(json, source);
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new SchemaError(source, ["expected a JSON object (a model bundle written by `cad train`)"]);
   const format = (raw as { format?: unknown }).format;
   if (format !== MODEL_BUNDLE_FORMAT) {
-    throw new Error(`${source}: "format" is ${JSON.stringify(format)}, expected "${MODEL_BUNDLE_FORMAT}" (a model file written by \`cad train\` of this version; retrain older ones)`);
+    throw new SchemaError(source, [`format: ${format === undefined ? "missing" : `is ${describeInput(format)}`}, expected "${MODEL_BUNDLE_FORMAT}" (a model file written by \`cad train\` of this version; retrain older ones)`]);
   }
-  const b = parseWith(bundleSchema, raw, source) as unknown as ModelBundle;
-  validateFeatureSet(b.featureSet, `${source}: featureSet`);
-  const m = b.featureSet.metrics.length;
-  if (b.normalisation.mean.length !== m || b.normalisation.std.length !== m) throw new Error(`${source}: "normalisation" must hold "mean" and "std" arrays of ${m} numbers (one per metric)`);
-  if (b.hyperparameters.feature_dim !== m * b.featureSet.shingleSize) {
-    throw new Error(`${source}: "hyperparameters.feature_dim" is ${b.hyperparameters.feature_dim}, expected ${m * b.featureSet.shingleSize} (metrics × shingleSize)`);
+  const stored = (raw as { checksum?: unknown }).checksum;
+  const actual = bundleChecksum(raw);
+  const metrics = metricNames(raw);
+  let bundle: ModelBundle;
+  try {
+    bundle = parseWithSchema(MODEL_BUNDLE_SCHEMA, raw, source, (line) =>
+      line.replace(/^normalisation\.(mean|std)\[(\d+)\]/, (path: string, _f: string, i: string) => (metrics[Number(i)] ? `${path} (metric "${metrics[Number(i)]}")` : path)),
+    ) as ModelBundle;
+  } catch (err) {
+    if (err instanceof SchemaError && typeof stored === "string" && stored !== actual) {
+      throw new SchemaError(source, [...err.problems, "and its checksum does not match its content: the file was changed after training"]);
+    }
+    throw err;
   }
-  if (b.forest !== undefined && b.forest.dim !== b.hyperparameters.feature_dim) throw new Error(`${source}: forest dim ${b.forest.dim} differs from feature_dim ${b.hyperparameters.feature_dim}`);
-  const expected = bundleChecksum(b);
-  if (b.checksum !== expected) throw new Error(`${source}: the checksum does not match the content (the file was edited or damaged after training); retrain rather than edit a model`);
-  return b;
+  if (stored === undefined) throw new SchemaError(source, ["checksum: missing; a model written by `cad train` carries one (an older or hand-made file): retrain with `cad train`"]);
+  if (stored !== actual) {
+    throw new SchemaError(source, [`checksum: the content does not match the stored checksum (${String(stored).slice(0, 20)}…, content gives ${actual.slice(0, 20)}…): the file was changed after training (e.g. metrics reordered in featureSet); retrain with \`cad train\` instead of editing it`]);
+  }
+  return bundle;
 }
 
 /** Encodes trained group models for {@link TrainedDetector.groups}. */
@@ -133,17 +168,13 @@ export function decodeTrainedGroups(detector: TrainedDetector, source: string): 
   try {
     raw = unpackState(new Uint8Array(Buffer.from(detector.groups, "base64")));
   } catch (err) {
-    throw new Error(`${source}: detector.groups: ${(err as Error).message}`, { cause: err });
+    throw new SchemaError(`${source}: detector.groups`, [(err as Error).message]);
   }
-  const parsed = parseWith(v.object({ groups: v.array(v.object({ name: v.string(), model: thresholdedForestSchema })) }), raw, `${source}: detector.groups`);
+  const parsed = parseWithSchema(v.object({ groups: v.array(v.object({ name: v.string(), model: thresholdedForestSchema })) }), raw, `${source}: detector.groups`);
   return new Map(parsed.groups.map((g) => [g.name, g.model as unknown as ThresholdedForestState]));
 }
 
-/** JSON with object keys sorted at every level (a canonical form for hashing). */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
-    const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
-  });
+function metricNames(raw: object): string[] {
+  const metrics = (raw as { featureSet?: { metrics?: unknown } }).featureSet?.metrics;
+  return Array.isArray(metrics) ? metrics.map((m: unknown) => (m && typeof m === "object" && "name" in m && typeof m.name === "string" ? m.name : "")) : [];
 }

@@ -31,7 +31,7 @@ describe("--feature-set (cad collect, cad dataset build)", () => {
 
   it("names the file and the field when the feature set is wrong, as a usage error", () => {
     const bad = file("bad.json", JSON.stringify({ ...DEFAULT_FEATURE_SET, stepSeconds: 0 }));
-    expect(() => loadFeatureSetFile(bad)).toThrow(/bad\.json: "stepSeconds" must be a positive integer/);
+    expect(() => loadFeatureSetFile(bad)).toThrow(/bad\.json: stepSeconds: must be a positive integer/);
     try {
       loadFeatureSetFile(bad);
     } catch (e) {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CliError, EXIT_FAILURE, EXIT_USAGE, parseIntAtLeast, parsePositiveInt } from "../../cli/cliError";
 import { runCli } from "../../cli/main";
 import { captureOutput } from "../helpers/captureOutput";
+import { CLI_PROCESS_MS } from "../helpers/timeouts";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -28,10 +29,13 @@ describe("runCli", () => {
     expect(io.stderr).toContain("error: unknown option '--fast'");
   });
 
-  it("a failure that is not a usage error exits 1 with the cause", async () => {
+  it("a failure that is not a usage error exits 1 with the cause on one line; the stack only with --verbose", async () => {
     // Training runs, then the output directory cannot be created (a path under a file).
     expect(await runCli(["demo", "--days", "2", "--tasks", "2", "--out", join(__filename, "out")])).toBe(EXIT_FAILURE);
-    expect(io.stderr).toMatch(/^cad: Error: ENOTDIR/m);
+    expect(io.stderr).toMatch(/^cad: ENOTDIR: not a directory, .* \(run with --verbose for the stack trace\)\n$/);
+    io.stderr = "";
+    expect(await runCli(["demo", "--days", "2", "--tasks", "2", "--out", join(__filename, "out"), "--verbose"])).toBe(EXIT_FAILURE);
+    expect(io.stderr).toMatch(/^cad: ENOTDIR: not a directory, .*\nError: ENOTDIR: not a directory, .*\n {4}at /);
   });
 });
 
@@ -55,7 +59,7 @@ describe("option parsers", () => {
 });
 
 describe("bin/cad.js as a process", () => {
-  const cad = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "cad.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 20_000 });
+  const cad = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, "bin", "cad.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: CLI_PROCESS_MS });
 
   it("--help exits 0 and prints usage", () => {
     const r = cad("--help");

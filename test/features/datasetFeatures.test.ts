@@ -33,7 +33,7 @@ describe("parseDatasetFeatures", () => {
     expect(() => parseDatasetFeatures(withField("featureDim", 3), FILE)).toThrow(`${FILE}: "featureDim" is 3, expected 4 (2 metrics × shingleSize 2)`);
     expect(() => parseDatasetFeatures(withField("normalisation", { mean: [1], std: [1, 1] }), FILE)).toThrow(`${FILE}: "normalisation.mean" must be 2 finite numbers (one per metric)`);
     expect(() => parseDatasetFeatures(withField("normalisation", { mean: [1, 1], std: [1, 0] }), FILE)).toThrow(`${FILE}: "normalisation.std" must be positive`);
-    expect(() => parseDatasetFeatures(withField("featureSet", { ...SMALL_FEATURE_SET, stepSeconds: 0 }), FILE)).toThrow(`${FILE}: featureSet: "stepSeconds" must be a positive integer, got 0`);
+    expect(() => parseDatasetFeatures(withField("featureSet", { ...SMALL_FEATURE_SET, stepSeconds: 0 }), FILE)).toThrow(`${FILE}: featureSet: stepSeconds: must be a positive integer, got 0`);
     expect(() => parseDatasetFeatures(withField("sourceQueries", { splunk: 1 }), FILE)).toThrow(`${FILE}: "sourceQueries" must be an object of source name → query text`);
     expect(() => parseDatasetFeatures(withField("version", ""), FILE)).toThrow(`${FILE}: "version" must be a non-empty string`);
   });

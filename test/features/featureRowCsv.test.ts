@@ -34,7 +34,7 @@ describe("formatFeatureRowsCsv", () => {
   });
 
   it("round-trips values exactly, gaps included", () => {
-    const rows = [row("c-1", 0, [0.1 + 0.2, 1 / 3, 1e-12]), row("c-2", 0, [NaN, NaN, 5]), row("c-2", 2, [-4.25, 0, 7])];
+    const rows = [row("c-1", 0, [0.1 + 0.2, 1 / 3, 1e-12]), row("c-2", 0, [NaN, NaN, 5]), row("c-2", 2, [4.25, 0, 7])];
     const back = parseFeatureRowsCsv(formatFeatureRowsCsv(rows, FS), FS, "r.csv");
     expect(back).toEqual(rows);
     expect(back[1].gap).toBe(true);
@@ -72,8 +72,9 @@ describe("parseFeatureRowsCsv", () => {
     const err = parseError(`${HEADER}\n2026-11-25T01:00:00.000Z,checkout,c-1,1,2,3\n2026-11-25T01:01:00.000Z,checkout,c-1,1,n/a,3\n`);
     expect(err.line).toBe(3);
     expect(err.message).toBe('metrics/x.csv:3: column 5 ("container.memory.usage.total"): "n/a" is not a number (leave the cell empty for a missing value)');
-    expect(parseError(`${HEADER}\n2026-11-25T01:00:00.000Z,checkout,c-1,1,1e999,3\n`).message).toMatch(/:2: column 5 .*"1e999" is out of range/);
+    expect(parseError(`${HEADER}\n2026-11-25T01:00:00.000Z,checkout,c-1,1,1e999,3\n`).message).toMatch(/:2: column 5 .*"1e999" is too large to be a number \(out of range\)$/);
     expect(parseError(`${HEADER}\n2026-11-25T01:00:00.000Z,checkout,c-1,1,0x10,3\n`).message).toMatch(/"0x10" is not a number/);
+    expect(parseError(`${HEADER}\n2026-11-25T01:00:00.000Z,checkout,c-1,1,-2048,3\n`).message).toBe('metrics/x.csv:2: column 5 ("container.memory.usage.total"): "-2048" is negative, but a memory value cannot be');
   });
 
   it("rejects timestamps that are not ISO-8601 UTC, impossible dates and off-step times", () => {
@@ -92,7 +93,7 @@ describe("parseFeatureRowsCsv", () => {
     expect(parseError(`${HEADER}\n2026-11-25T01:00:00Z,,c-1,1,2,3\n`).message).toBe('metrics/x.csv:2: column 2 ("service") is empty');
     expect(parseError(`${HEADER}\n2026-11-25T01:00:00Z,checkout,,1,2,3\n`).message).toBe('metrics/x.csv:2: column 3 ("container") is empty');
     const dup = `${HEADER}\n2026-11-25T01:00:00Z,checkout,c-1,1,2,3\n2026-11-25T01:01:00Z,checkout,c-1,1,2,3\n2026-11-25T01:00:00.000Z,checkout,c-1,4,5,6\n`;
-    expect(parseError(dup).message).toBe("metrics/x.csv:4: duplicate row: checkout/c-1 at 2026-11-25T01:00:00.000Z already appears on line 2");
+    expect(parseError(dup).message).toBe('metrics/x.csv:4: duplicate row: "checkout"/"c-1" at 2026-11-25T01:00:00.000Z already appears on line 2');
     expect(parseError(`${HEADER}\n2026-11-25T01:00:00Z,"checkout,c-1,1,2,3\n`).message).toBe("metrics/x.csv:2: a quoted cell is never closed");
     expect(parseError(`${HEADER}\n2026-11-25T01:00:00Z,check"out,c-1,1,2,3\n`).message).toMatch(/:2: a quote inside an unquoted cell \(cell 2\)/);
   });

@@ -13,13 +13,13 @@ describe("validateFeatureSet", () => {
 
   const base = DEFAULT_FEATURE_SET;
   it.each<[string, FeatureSet, string]>([
-    ["no metrics", { ...base, metrics: [] }, 'model.json: "metrics" must list at least one metric'],
-    ["an empty name", { ...base, metrics: [{ name: " ", role: "cpu" }] }, "model.json: metrics[0].name must be a non-empty string"],
+    ["no metrics", { ...base, metrics: [] }, "model.json: metrics: must list at least one metric, got an array of 0"],
+    ["an empty name", { ...base, metrics: [{ name: " ", role: "cpu" }] }, 'model.json: metrics[0].name: must be a non-empty string, got " "'],
     ["a metric twice", { ...base, metrics: [base.metrics[0], base.metrics[0]] }, 'model.json: metric "container.cpu.utilized" is listed twice'],
-    ["an unknown role", { ...base, metrics: [{ name: "x", role: "disk" as "cpu" }] }, 'model.json: metrics[0].role is "disk", expected one of cpu, memory'],
-    ["a fractional step", { ...base, stepSeconds: 0.5 }, 'model.json: "stepSeconds" must be a positive integer, got 0.5'],
-    ["a negative fill limit", { ...base, maxFillSteps: -1 }, 'model.json: "maxFillSteps" must be an integer >= 0, got -1'],
-    ["shingle size 0", { ...base, shingleSize: 0 }, 'model.json: "shingleSize" must be an integer >= 1, got 0'],
+    ["an unknown role", { ...base, metrics: [{ name: "x", role: "disk" as "cpu" }] }, 'model.json: metrics[0].role: expected one of cpu, memory, network-rx, network-tx, restarts, throttling, latency, other, got "disk"'],
+    ["a fractional step", { ...base, stepSeconds: 0.5 }, "model.json: stepSeconds: must be a positive integer, got 0.5"],
+    ["a negative fill limit", { ...base, maxFillSteps: -1 }, "model.json: maxFillSteps: must be an integer >= 0, got -1"],
+    ["shingle size 0", { ...base, shingleSize: 0 }, "model.json: shingleSize: must be an integer >= 1, got 0"],
   ])("rejects %s, naming the field", (_what, fs, message) => {
     expect(() => validateFeatureSet(fs, "model.json")).toThrow(message);
   });

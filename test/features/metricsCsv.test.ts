@@ -49,7 +49,7 @@ describe("parseMetricsCsv: errors name file, line and column", () => {
     ["timestamp,service,container,metric,value\n2026-01-05T00:00:00Z,s,c,disk,1\n", /^data\.csv:2: column 4 \("metric"\): unknown metric "disk"/],
     ["timestamp,service,container,cpu\n2026-01-05T00:00:00,s,c,1\n", /^data\.csv:2: column 1 \("timestamp"\): "2026-01-05T00:00:00" is not a timestamp with a time zone/],
     ["timestamp,service,container,cpu\n2026-02-30T00:00:00Z,s,c,1\n", /^data\.csv:2: column 1 \("timestamp"\)/],
-    ["timestamp,service,container,cpu\n2026-01-05T00:00:00Z,s,c,abc\n", /^data\.csv:2: column 4 \("cpu"\): "abc" is not a finite number/],
+    ["timestamp,service,container,cpu\n2026-01-05T00:00:00Z,s,c,abc\n", /^data\.csv:2: column 4 \("cpu"\): "abc" is not a number \(leave the cell empty for a missing value\)$/],
     ["timestamp,service,container,cpu\n2026-01-05T00:00:00Z,s,c\n", /^data\.csv:2: expected 4 cells like the header, found 3/],
     ["timestamp,service,container,cpu\n2026-01-05T00:00:00Z,,c,1\n", /^data\.csv:2: column 2 \("service"\) is empty/],
     ["timestamp,service,container,cpu\n2026-01-05T00:00:00Z,s,c,\n", /^data\.csv:1: 1 data line\(s\) but not one value/],

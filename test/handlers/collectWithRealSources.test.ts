@@ -21,18 +21,20 @@ const DIM = "dt.entity.container_group_instance";
 let s3: LocalS3;
 let splunk: SplunkServer;
 let failingSplunk: SplunkServer;
+let renamingSplunk: SplunkServer;
 let dynatrace: DynatraceServer;
 beforeAll(async () => {
   const tls = { key: readFileSync(join(TLS_DIR, "server.key")), cert: readFileSync(join(TLS_DIR, "server.crt")) };
-  [s3, splunk, failingSplunk, dynatrace] = await Promise.all([
+  [s3, splunk, failingSplunk, renamingSplunk, dynatrace] = await Promise.all([
     startLocalS3(),
     startSplunkServer({ fleet: FLEET, tokens: ["splunk-token"], tls, maxResultRows: 50, faults: { duplicateEvery: 9 } }),
     startSplunkServer({ fleet: FLEET, tokens: ["splunk-token"], tls, faults: { jobFails: "Search process did not exit cleanly" } }),
+    startSplunkServer({ fleet: FLEET, tokens: ["splunk-token"], tls, faults: { otherColumns: true } }),
     startDynatraceServer({ fleet: FLEET, tokens: ["dt-token"], seriesPerPage: 1, faults: { nullEvery: 4 } }),
   ]);
 });
 afterAll(async () => {
-  await Promise.all([s3.close(), splunk.close(), failingSplunk.close(), dynatrace.close()]);
+  await Promise.all([s3.close(), splunk.close(), failingSplunk.close(), renamingSplunk.close(), dynatrace.close()]);
 });
 
 function sources(splunkUrl: string, log: RecordingLog): [SplunkMetricSource, DynatraceMetricSource] {
@@ -110,5 +112,43 @@ describe("collector with the real Splunk and Dynatrace clients, loopback servers
     await expect(handler()).rejects.toThrow(/^collector: 1 source\(s\) failed for service "checkout" window \[2026-11-25T23:55:00.000Z, 2026-11-26T00:55:00.000Z\): splunk: splunk: search job loopback\.\d+ for service "checkout" failed: FATAL: Search process did not exit cleanly$/);
     expect(await s3.store.get("metrics/service=checkout/date=2026-11-25/2026-11-25T23-55-00Z.csv")).toBeUndefined();
     expect(await state.load(checkpointKey("checkout"))).toBeUndefined();
+  });
+
+  it("Splunk rows without the requested metric fields fail the window: nothing written, the checkpoint stays (no permanent gap)", async () => {
+    const log = new RecordingLog();
+    const state = new MemoryStateStore();
+    const through = T0 + 2 * 24 * 3600_000;
+    await state.save(checkpointKey("checkout"), { through, lastKey: "earlier" }, undefined);
+    const handler = makeCollectHandler({
+      sources: [sources(renamingSplunk.url, log)[0]],
+      services: ["checkout"],
+      featureSet: FS,
+      objects: s3.store,
+      state,
+      clock: { now: () => through + 70 * 60_000 },
+      log,
+    });
+    await expect(handler()).rejects.toThrow(/splunk: none of the 180 result row\(s\) of job loopback\.\d+ for service "checkout" has the field\(s\) m0 \(container\.cpu\.utilization\), m1 \(container\.memory\.usage\.total\); the rows have: "_time", "container\.id", "avg\(container\.cpu\.utilization\)", "avg\(container\.memory\.usage\.total\)"/);
+    expect(await s3.store.list("metrics/service=checkout/date=2026-11-27/")).toEqual([]);
+    expect((await state.load<CollectorCheckpoint>(checkpointKey("checkout")))?.value).toEqual({ through, lastKey: "earlier" });
+  });
+
+  it("a finished search with no rows is the source positively saying there was no data: the empty window is written and the checkpoint moves", async () => {
+    const log = new RecordingLog();
+    const state = new MemoryStateStore();
+    const handler = makeCollectHandler({
+      sources: [sources(splunk.url, log)[0]],
+      services: ["retired-service"],
+      featureSet: FS,
+      objects: s3.store,
+      state,
+      clock: { now: () => T0 },
+      log,
+      limits: { maxWindowMs: 30 * 60_000, settleMs: 60_000 },
+    });
+    const { windows } = await handler();
+    expect(windows.map((w) => w.rows)).toEqual([0]);
+    expect(log.find("info", "the sources report no data for the window")).toHaveLength(1);
+    expect((await state.load<CollectorCheckpoint>(checkpointKey("retired-service")))?.value.through).toBe(T0 - 60_000);
   });
 });

@@ -11,6 +11,7 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { PROGRAM_MS } from "./timeouts";
 
 const REPO = path.resolve(__dirname, "../..");
 const PACK_DIR = path.join(REPO, "policies");
@@ -64,7 +65,7 @@ export class PolicyPackServer {
   ) {}
 
   /** Spawns the pack and waits (up to `timeoutMs`) for it to print its port. */
-  static async start(timeoutMs = 90_000): Promise<PolicyPackServer> {
+  static async start(timeoutMs = PROGRAM_MS): Promise<PolicyPackServer> {
     const child = spawn(process.execPath, [RUN_POLICY_PACK, "127.0.0.1:0", "."], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IdiomsReport } from "../helpers/serialiseFactory";
 import { REPO_ROOT } from "../helpers/pulumiMocks";
+import { LANGUAGE_HOST_MS } from "../helpers/timeouts";
 
 const work = mkdtempSync(join(tmpdir(), "cad-closure-"));
 let report: IdiomsReport;
@@ -26,13 +27,13 @@ beforeAll(async () => {
     cwd: REPO_ROOT,
     env: { ...process.env, TS_NODE_PROJECT: join(REPO_ROOT, "tsconfig.json"), TS_NODE_TRANSPILE_ONLY: "true" },
     encoding: "utf8",
-    timeout: 120_000,
+    timeout: LANGUAGE_HOST_MS,
   });
   if (result.status !== 0) throw new Error(`serialiseFactory failed (${String(result.status)}):\n${result.stderr}`);
   generated = readFileSync(outFile, "utf8");
   const mod = createRequire(outFile)(outFile) as { handler: () => Promise<IdiomsReport> };
   report = await mod.handler();
-}, 120_000);
+}, LANGUAGE_HOST_MS);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

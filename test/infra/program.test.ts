@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PolicyDocument, PolicyStatement } from "../../infra/iamDocuments";
 import { MOCK_ACCOUNT, MOCK_RCF_IMAGE, ofType, resource, runProgram, type ProgramRun } from "../helpers/pulumiMocks";
+import { PROGRAM_MS } from "../helpers/timeouts";
 import { DATA_VERSION, SECRET_KEYS, TEST_SECRETS, devStackConfig, sageMakerStackConfig, trainingSetKeys } from "../helpers/stackConfig";
 
 /** The dev stack as shipped: embedded scorer, empty bucket. */
@@ -15,7 +16,7 @@ let run: ProgramRun;
 beforeAll(async () => {
   dev = await runProgram({ config: devStackConfig(), secretKeys: SECRET_KEYS });
   run = await runProgram({ config: sageMakerStackConfig(), secretKeys: SECRET_KEYS, bucketKeys: trainingSetKeys(DATA_VERSION, { calibrated: true }) });
-}, 180_000);
+}, PROGRAM_MS);
 
 const policyOf = (inputs: Record<string, unknown>, field = "policy"): PolicyDocument => JSON.parse(String(inputs[field])) as PolicyDocument;
 const statement = (doc: PolicyDocument, sid: string): PolicyStatement => {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, runProgram, type ProgramRun } from "../helpers/pulumiMocks";
+import { PROGRAM_MS } from "../helpers/timeouts";
 import { mandatoryViolations, runPolicyPack, type PackViolation } from "../helpers/runPolicyPack";
 import { SECRET_KEYS, devStackConfig, sageMakerStackConfig, trainingSetKeys } from "../helpers/stackConfig";
 
@@ -20,7 +21,7 @@ beforeAll(async () => {
   runs.embedded = await runProgram({ config: devStackConfig(), secretKeys: SECRET_KEYS });
   runs.sagemaker = await runProgram({ config: sageMakerStackConfig(), secretKeys: SECRET_KEYS, bucketKeys });
   runs.serverless = await runProgram({ config: sageMakerStackConfig({ endpoint: { mode: "serverless" } }), secretKeys: SECRET_KEYS, bucketKeys });
-}, 240_000);
+}, PROGRAM_MS);
 
 /** Which stacks each shipped policy configuration is for (docs/policies.md, docs/deploy.md). */
 const STACKS_OF: Record<string, readonly Scenario[]> = {

@@ -6,6 +6,7 @@ import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policies, POLICY_PACK_NAME } from "../../policies/policies";
 import { PolicyPackServer, urnFor } from "../helpers/policyPackServer";
+import { PROGRAM_MS } from "../helpers/timeouts";
 
 /** The engine's marker for a string that is unknown during preview. */
 const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -13,11 +14,11 @@ const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-
 const FUNCTION = "aws:lambda/function:Function";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
-describe("policy pack served to the engine", { timeout: 120_000 }, () => {
+describe("policy pack served to the engine", { timeout: PROGRAM_MS }, () => {
   let server: PolicyPackServer;
   beforeAll(async () => {
     server = await PolicyPackServer.start();
-  }, 120_000);
+  }, PROGRAM_MS);
   afterAll(() => server?.stop());
 
   it(`announces the pack and all ${policies.length} policies with their enforcement levels`, async () => {

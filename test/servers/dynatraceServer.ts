@@ -40,6 +40,12 @@ export interface DynatraceFaults {
   readonly truncateBody?: boolean;
   /** Reported (and used) resolution, overriding the requested one (Dynatrace coarsens long ranges). */
   readonly forceResolution?: string;
+  /** Every reply carries the same nextPageKey `loop`, which serves the same page again (a paging bug or a caching proxy). */
+  readonly repeatPageKey?: boolean;
+  /** Every reply carries a fresh nextPageKey: the pages never end. */
+  readonly endlessPages?: boolean;
+  /** Every n-th data point is negated (a broken exporter: negative memory, negative bytes/s). */
+  readonly negativeEvery?: number;
 }
 
 export interface RecordedDynatraceRequest {
@@ -90,7 +96,13 @@ export async function startDynatraceServer(options: DynatraceServerOptions): Pro
     const size = options.seriesPerPage ?? 100;
     const slice = page.series.slice(page.offset, page.offset + size);
     let nextPageKey: string | null = null;
-    if (page.offset + size < page.series.length) {
+    if (faults.repeatPageKey) {
+      nextPageKey = "loop";
+      pages.set(nextPageKey, page);
+    } else if (faults.endlessPages) {
+      nextPageKey = `endless-${nextKey++}`;
+      pages.set(nextPageKey, page);
+    } else if (page.offset + size < page.series.length) {
       nextPageKey = `page-${nextKey++}`;
       pages.set(nextPageKey, { ...page, offset: page.offset + size });
     }
@@ -125,6 +137,7 @@ function query(params: Record<string, string>, options: DynatraceServerOptions):
   // The service appears in a filter (`"checkout"`) or a tag (`"aws.ecs.service.name:checkout"`).
   const service = options.fleet.services.find((s) => text.includes(`"${s}"`) || text.includes(`:${s}"`));
   const every = options.faults?.nullEvery;
+  const negative = options.faults?.negativeEvery;
   const series = !service
     ? []
     : containerIdsOf(options.fleet, service).map((container) => {
@@ -134,7 +147,7 @@ function query(params: Record<string, string>, options: DynatraceServerOptions):
           dimensions: [entity],
           dimensionMap: { [dimension]: entity },
           timestamps: starts.map((s) => s + resMs),
-          values: starts.map((s, i) => (every && (i + 1) % every === 0 ? null : generatedValue(options.fleet, service, container, metricKey, s))),
+          values: starts.map((s, i) => (every && (i + 1) % every === 0 ? null : (negative && (i + 1) % negative === 0 ? -1 : 1) * generatedValue(options.fleet, service, container, metricKey, s))),
         };
       });
   return {

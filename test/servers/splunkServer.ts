@@ -54,8 +54,16 @@ export interface SplunkFaults {
   readonly jobNeverFinishes?: boolean;
   /** Status polls answering RUNNING before DONE. Default 1. */
   readonly pollsBeforeDone?: number;
-  /** Which endpoint answers an HTML page (a proxy's error page) instead of JSON. */
-  readonly htmlOn?: "login" | "job" | "results";
+  /** Which endpoint answers an HTML page (a proxy's error page) instead of JSON; `create` is job creation. */
+  readonly htmlOn?: "login" | "create" | "job" | "results";
+  /** The first n authenticated requests answer 429 Too Many Requests. */
+  readonly rateLimitFirst?: number;
+  /** Retry-After of those 429s, seconds; omitted = no header. */
+  readonly retryAfterSeconds?: number;
+  /** Result rows carry other columns than the search's aliases (`avg(<metric>)`): a search that renames its output. */
+  readonly otherColumns?: boolean;
+  /** Every n-th result row gets a negative value in every metric field. */
+  readonly negativeEvery?: number;
   /** The session key stops working after this many authenticated requests (then 401 → re-login). */
   readonly sessionExpiresAfter?: number;
   /** `resultCount` reported larger than the rows the results endpoint serves (a truncated result set). */
@@ -92,6 +100,7 @@ export async function startSplunkServer(options: SplunkServerOptions): Promise<S
   const requests: RecordedSplunkRequest[] = [];
   const searches: string[] = [];
   let nextId = 1;
+  let rateLimited = 0;
 
   const messages = (status: number, type: string, text: string): LoopbackReply => jsonReply(status, { messages: [{ type, text }] });
   const html = (): LoopbackReply => ({ status: 200, headers: { "Content-Type": "text/html" }, body: "<html><body><h1>Splunk is restarting</h1></body></html>" });
@@ -128,6 +137,10 @@ export async function startSplunkServer(options: SplunkServerOptions): Promise<S
       return jsonReply(200, { sessionKey: key });
     }
     if (!authenticated(req)) return messages(401, "WARN", "call not properly authenticated");
+    if (faults.rateLimitFirst !== undefined && rateLimited < faults.rateLimitFirst) {
+      rateLimited++;
+      return jsonReply(429, { messages: [{ type: "ERROR", text: "Too many requests" }] }, faults.retryAfterSeconds === undefined ? {} : { "Retry-After": String(faults.retryAfterSeconds) });
+    }
 
     if (path === "/services/server/info" && req.method === "GET") {
       return jsonReply(200, { generator: { build: "loopback", version }, entry: [{ name: "server-info", content: { version, serverName: "loopback" } }] });
@@ -141,6 +154,7 @@ export async function startSplunkServer(options: SplunkServerOptions): Promise<S
     if (!sid) {
       if (req.method !== "POST") return messages(405, "ERROR", "listing jobs is not supported by the loopback server");
       if (faults.createError) return messages(400, "FATAL", faults.createError);
+      if (faults.htmlOn === "create") return html();
       const search = params.search ?? "";
       searches.push(search);
       const id = `loopback.${nextId++}`;
@@ -244,7 +258,7 @@ function rowsFor(search: string, params: Record<string, string>, options: Splunk
     for (const container of containerIdsOf(fleet, service)) {
       const row: Record<string, string> = { _time: splunkTime(step) };
       for (const f of byFields) row[f] = f === containerField ? container : `${f}-value`;
-      for (const a of aggregations) row[a.alias] = String(generatedValue(fleet, service, container, a.metric, step));
+      for (const a of aggregations) row[options.faults?.otherColumns ? `avg(${a.metric})` : a.alias] = String(generatedValue(fleet, service, container, a.metric, step));
       rows.push(row);
     }
   }
@@ -262,6 +276,7 @@ function applyRowFaults(rows: Record<string, string>[], faults: SplunkFaults, al
     if (every(faults.missingContainerEvery, i)) drop.add(containerField);
     const row = Object.fromEntries(Object.entries(original).filter(([k]) => !drop.has(k)));
     if (every(faults.nonNumericEvery, i)) row[aliases[rnd.int(aliases.length)]] = "n/a";
+    if (every(faults.negativeEvery, i)) for (const a of aliases) if (row[a] !== undefined) row[a] = String(-Number(row[a]));
     out.push(row);
     if (every(faults.duplicateEvery, i)) out.push({ ...row });
   });

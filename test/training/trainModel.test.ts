@@ -42,11 +42,21 @@ describe("trainModel", () => {
 
   it("fails clearly on empty input, an invalid feature set, all-gap rows and too few rows for a shingle", () => {
     expect(() => trainModel([], OPTS)).toThrow("no samples to align: the input is empty");
-    expect(() => trainModel(samples, { ...OPTS, featureSet: { ...HARNESS_FS, shingleSize: 0 } })).toThrow('feature set: "shingleSize" must be an integer >= 1, got 0');
+    expect(() => trainModel(samples, { ...OPTS, featureSet: { ...HARNESS_FS, shingleSize: 0 } })).toThrow('feature set: shingleSize: must be an integer >= 1, got 0');
     const gapRow = { service: "s", container: "c", timestamp: T0, values: [NaN, NaN, NaN], filled: 0, gap: true };
     expect(() => trainOnRows([gapRow], OPTS)).toThrow("cannot learn normalisation: every training row is a gap");
     const fs4: FeatureSet = { ...HARNESS_FS, shingleSize: 4 };
     const rows = [0, 1, 2].map((m) => ({ service: "s", container: "c", timestamp: T0 + m * MIN, values: [1, 2, 3], filled: 0, gap: false }));
     expect(() => trainOnRows(rows, { ...OPTS, featureSet: fs4 })).toThrow("no complete shingles of 4 consecutive gap-free rows in the training data");
+  });
+
+  it("refuses statistics that cannot be represented (one 1e308 cell), naming the column and the row, instead of writing std = null", () => {
+    const hit = samples.find((x) => x.metric === "memory" && x.timestamp === T0 + 7 * MIN + 10_000) as (typeof samples)[number];
+    const poisoned = samples.map((x) => (x === hit ? { ...x, value: 1e308 } : x));
+    // The sum stays finite (mean ≈ 8.3e304); the sum of squares does not.
+    expect(() => trainModel(poisoned, OPTS)).toThrow(
+      `cannot learn normalisation: column "memory" has mean 8.333333333333333e+304 and standard deviation Infinity, which are not representable numbers; ` +
+        `its most extreme value is the cause: the row of ${hit.service}/${hit.container} at ${new Date(T0 + 7 * MIN).toISOString()} holds 1e+308. Fix or remove that row`,
+    );
   });
 });

@@ -1,7 +1,28 @@
+import * as v from "valibot";
 import type { Log, MetricSource, TimeRange } from "../../ports";
 import type { MetricSample } from "../../types";
 import { dynatraceSeriesToSamples, resolutionMs, type DynatraceSeriesReport } from "./dynatraceSeriesToSamples";
 import { CadError } from "../../errors/CadError";
+import { describeIssues } from "../../errors/parseWithSchema";
+import { quoteInput } from "../../errors/quoteInput";
+import { rateLimitWaitMs, retryAfterMs } from "../retry/retryAfter";
+
+export { retryAfterMs };
+
+/**
+ * The envelope of a Metrics API v2 answer. Series inside `data` are checked one by one (a bad series is skipped
+ * and counted, not fatal); the envelope itself must be right or the fetch fails.
+ */
+const QUERY_RESPONSE_SCHEMA = v.looseObject({
+  totalCount: v.optional(v.number()),
+  nextPageKey: v.nullish(v.string()),
+  resolution: v.optional(v.string()),
+  result: v.array(v.looseObject({ metricId: v.optional(v.string()), data: v.array(v.unknown()) })),
+});
+type QueryResponse = v.InferOutput<typeof QUERY_RESPONSE_SCHEMA>;
+
+/** Default bound on pages per metric query: far above any real answer, low enough to stop a runaway in seconds. */
+export const DEFAULT_MAX_PAGES = 1000;
 
 /** One metric of the feature set and the Dynatrace selector that measures it. */
 export interface DynatraceMetricQuery {
@@ -38,6 +59,13 @@ export interface DynatraceMetricSourceConfig {
   readonly maxRetryDelayMs?: number;
   /** Per-request timeout, ms, default 60000. */
   readonly requestTimeoutMs?: number;
+  /** Pages per metric query before the fetch gives up (a source that never stops paging), default 1000. */
+  readonly maxPages?: number;
+  /**
+   * Our metric names whose values cannot be negative (every role but "other": CPU, memory, bytes/s, restarts,
+   * throttling, latency). A negative value of one of them is skipped and counted (`negative`), not used.
+   */
+  readonly nonNegativeMetrics?: readonly string[];
 }
 
 export interface DynatraceMetricSourceDeps {
@@ -67,8 +95,11 @@ export interface DynatraceFetchReport extends DynatraceSeriesReport {
 /**
  * MetricSource over the Dynatrace Metrics API v2 (`/api/v2/metrics/query`). One query per configured metric,
  * following `nextPageKey` until the last page; 429 answers are retried after Retry-After (or an exponential
- * back-off) up to `maxRetries`. Null values are gaps; other bad points are skipped, counted and logged.
- * A 401/403, another HTTP error, a body that is not JSON or lacks `result`, rejects the fetch.
+ * back-off) up to `maxRetries`. Null values are gaps; other bad points (not numbers, negative where the metric
+ * cannot be, duplicates) are skipped, counted and logged. Rejects the fetch: a 401/403, another HTTP error, a
+ * body that is not JSON or not a Metrics API answer (result[].data), a nextPageKey that comes back a second time
+ * or paging past `maxPages` (a runaway), series none of which carries the container dimension, and non-null
+ * points none of which could be used — an empty result means Dynatrace had no data, never that we dropped it.
  */
 export class DynatraceMetricSource implements MetricSource {
   readonly name = "dynatrace";
@@ -76,6 +107,8 @@ export class DynatraceMetricSource implements MetricSource {
   private readonly fetchFn: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly slotMs: number;
+  private readonly maxPages: number;
+  private readonly nonNegative: readonly string[];
 
   constructor(
     private readonly config: DynatraceMetricSourceConfig,
@@ -97,13 +130,16 @@ export class DynatraceMetricSource implements MetricSource {
     const slot = resolutionMs(config.resolution);
     if (slot === undefined) throw new Error(`dynatrace config: "resolution" must look like 1m, 5m or 1h, got "${config.resolution}"`);
     this.slotMs = slot;
+    this.maxPages = config.maxPages ?? DEFAULT_MAX_PAGES;
+    if (!Number.isInteger(this.maxPages) || this.maxPages < 1) throw new Error(`dynatrace config: "maxPages" must be a positive integer, got ${String(config.maxPages)}`);
+    this.nonNegative = config.nonNegativeMetrics ?? [];
     this.fetchFn = deps.fetch ?? fetch;
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async fetch(service: string, range: TimeRange): Promise<MetricSample[]> {
     if (!(range.from < range.to)) throw new Error(`dynatrace: empty time range [${range.from}, ${range.to})`);
-    const totals = { series: 0, points: 0, samples: 0, nulls: 0, nonNumeric: 0, missingDimension: 0, malformedSeries: 0, outOfRange: 0, duplicates: 0, requests: 0, retries: 0, pages: 0 };
+    const totals = { series: 0, points: 0, samples: 0, nulls: 0, nonNumeric: 0, missingDimension: 0, malformedSeries: 0, outOfRange: 0, duplicates: 0, negative: 0, requests: 0, retries: 0, pages: 0 };
     const samples: MetricSample[] = [];
     const examples: string[] = [];
     for (const q of this.config.metrics) {
@@ -115,28 +151,43 @@ export class DynatraceMetricSource implements MetricSource {
       });
       if (this.config.entitySelector) params.set("entitySelector", fillService(this.config.entitySelector, service));
       let next: URLSearchParams | undefined = params;
+      const seenKeys = new Set<string>();
+      let pages = 0;
+      const before = { points: totals.points, nulls: totals.nulls, samples: totals.samples, outOfRange: totals.outOfRange };
       while (next) {
         const body = await this.request(next, q.metric, totals);
         totals.pages++;
+        pages++;
         const resolution = typeof body.resolution === "string" ? body.resolution : this.config.resolution;
         const slotMs = resolutionMs(resolution) ?? this.slotMs;
         if (slotMs !== this.slotMs) this.deps.log.warn("dynatrace: the API answered with a coarser resolution than requested", { metric: q.metric, requested: this.config.resolution, got: resolution });
-        const result = body.result;
-        if (!Array.isArray(result)) throw new DynatraceError(`dynatrace: the response for ${q.metric} has no "result" array (keys: ${Object.keys(body).join(", ") || "none"})`);
-        for (const r of result) {
-          const data = r && typeof r === "object" && "data" in r && Array.isArray(r.data) ? (r.data as unknown[]) : undefined;
-          if (!data) throw new DynatraceError(`dynatrace: a result for ${q.metric} has no "data" array`);
-          const converted = dynatraceSeriesToSamples(data, { service, metric: q.metric, dimension: this.config.containerDimension, nameDimension: this.config.containerNameDimension, slotMs, range });
+        for (const r of body.result) {
+          const converted = dynatraceSeriesToSamples(r.data, { service, metric: q.metric, dimension: this.config.containerDimension, nameDimension: this.config.containerNameDimension, slotMs, range, nonNegative: this.nonNegative.includes(q.metric) });
+          if (r.data.length > 0 && converted.report.missingDimension === r.data.length) {
+            throw new DynatraceError(`dynatrace: none of the ${r.data.length} series of ${q.metric} has the container dimension "${this.config.containerDimension}" (they have: ${dimensionsOf(r.data)}); fix the splitBy of the selector or the container dimension setting`);
+          }
           samples.push(...converted.samples);
           examples.push(...converted.examples.slice(0, 5 - examples.length));
-          for (const [k, v] of Object.entries(converted.report)) totals[k as keyof DynatraceSeriesReport] += v;
+          for (const [k, value] of Object.entries(converted.report)) totals[k as keyof DynatraceSeriesReport] += value;
         }
         const key = body.nextPageKey;
-        next = typeof key === "string" && key !== "" ? new URLSearchParams({ nextPageKey: key }) : undefined;
+        next = undefined;
+        if (typeof key === "string" && key !== "") {
+          if (seenKeys.has(key)) {
+            throw new DynatraceError(`dynatrace: the API returned nextPageKey ${quoteInput(key, 40)} a second time for ${q.metric} (after ${pages} pages); stopped instead of fetching the same pages forever`);
+          }
+          if (pages >= this.maxPages) throw new DynatraceError(`dynatrace: ${q.metric} still had more pages after ${this.maxPages} (maxPages); stopped; query a shorter range or raise maxPages`);
+          seenKeys.add(key);
+          next = new URLSearchParams({ nextPageKey: key });
+        }
+      }
+      const points = totals.points - before.points - (totals.nulls - before.nulls) - (totals.outOfRange - before.outOfRange);
+      if (points > 0 && totals.samples === before.samples) {
+        throw new DynatraceError(`dynatrace: ${q.metric} answered ${points} data point(s) for service "${service}" and none could be used (${examples.slice(0, 2).join("; ") || "see the counts"}); refusing to report it as no data`);
       }
     }
     this.lastReport = totals;
-    if (totals.nonNumeric + totals.missingDimension + totals.malformedSeries + totals.duplicates > 0) {
+    if (totals.nonNumeric + totals.missingDimension + totals.malformedSeries + totals.duplicates + totals.negative > 0) {
       this.deps.log.warn("dynatrace: skipped data points", { service, ...totals, examples });
     } else {
       this.deps.log.debug("dynatrace: fetched", { service, ...totals });
@@ -144,8 +195,8 @@ export class DynatraceMetricSource implements MetricSource {
     return samples;
   }
 
-  /** One GET, retried on 429; resolves the parsed JSON object. */
-  private async request(params: URLSearchParams, metric: string, totals: { requests: number; retries: number }): Promise<Record<string, unknown>> {
+  /** One GET, retried on 429; resolves the checked Metrics API answer. */
+  private async request(params: URLSearchParams, metric: string, totals: { requests: number; retries: number }): Promise<QueryResponse> {
     const url = `${this.config.baseUrl.replace(/\/+$/, "")}/api/v2/metrics/query?${params.toString()}`;
     const maxRetries = this.config.maxRetries ?? 5;
     const cap = this.config.maxRetryDelayMs ?? 60_000;
@@ -165,7 +216,7 @@ export class DynatraceMetricSource implements MetricSource {
       }
       if (res.status === 429) {
         if (attempt >= maxRetries) throw new DynatraceError(`dynatrace: still rate-limited (HTTP 429) for ${metric} after ${maxRetries} retries`, 429);
-        const wait = Math.min(cap, retryAfterMs(res.headers.get("retry-after")) ?? 1000 * 2 ** attempt);
+        const wait = rateLimitWaitMs(res.headers.get("retry-after"), attempt, cap);
         this.deps.log.warn("dynatrace: rate-limited, backing off", { metric, attempt: attempt + 1, waitMs: wait });
         totals.retries++;
         await this.sleep(wait);
@@ -176,7 +227,7 @@ export class DynatraceMetricSource implements MetricSource {
         if (res.status === 401 || res.status === 403) {
           throw new DynatraceError(`dynatrace: the API token was refused (HTTP ${res.status}${message ? `: ${message}` : ""}); it needs the metrics.read scope`, res.status);
         }
-        throw new DynatraceError(`dynatrace: HTTP ${res.status} for ${metric}${message ? `: ${message}` : `: ${text.slice(0, 120)}`}`, res.status);
+        throw new DynatraceError(`dynatrace: HTTP ${res.status} for ${metric}: ${message ?? quoteInput(text.replace(/\s+/g, " ").trim())}`, res.status);
       }
       let body: unknown;
       try {
@@ -184,8 +235,9 @@ export class DynatraceMetricSource implements MetricSource {
       } catch (err) {
         throw new DynatraceError(`dynatrace: the response for ${metric} is not valid JSON (${text.length} bytes, truncated?): ${err instanceof Error ? err.message : String(err)}`);
       }
-      if (!body || typeof body !== "object" || Array.isArray(body)) throw new DynatraceError(`dynatrace: the response for ${metric} is not a JSON object`);
-      return body as Record<string, unknown>;
+      const checked = v.safeParse(QUERY_RESPONSE_SCHEMA, body, { abortPipeEarly: true });
+      if (!checked.success) throw new DynatraceError(`dynatrace: the response for ${metric} is not a Metrics API v2 answer: ${describeIssues(checked.issues).join("; ")}`);
+      return checked.output;
     }
   }
 }
@@ -195,12 +247,14 @@ export function fillService(template: string, service: string): string {
   return template.split("{service}").join(service.replace(/[~"]/g, (c) => `~${c}`));
 }
 
-/** Retry-After as ms: delta-seconds or an HTTP date; undefined when absent or unparseable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+/** The dimension keys the series carry, for the error when none has the container dimension. */
+function dimensionsOf(series: readonly unknown[]): string {
+  const keys = new Set<string>();
+  for (const s of series) {
+    const map = (s as { dimensionMap?: unknown } | null)?.dimensionMap;
+    if (map && typeof map === "object") for (const k of Object.keys(map)) keys.add(k);
+  }
+  return keys.size === 0 ? "no dimensions" : [...keys].slice(0, 10).map((k) => quoteInput(k, 60)).join(", ");
 }
 
 function errorMessage(text: string): string | undefined {

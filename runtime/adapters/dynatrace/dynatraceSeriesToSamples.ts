@@ -18,6 +18,8 @@ export interface DynatraceSeriesReport {
   readonly outOfRange: number;
   /** Points repeated for the same container and step (first kept). */
   readonly duplicates: number;
+  /** Negative values of a metric whose role cannot be negative (memory, bytes/s, …): skipped. */
+  readonly negative: number;
 }
 
 /** Resolution text (`1m`, `5m`, `1h`, `30s`) in ms; undefined for `Inf` or anything else. */
@@ -34,9 +36,9 @@ export function resolutionMs(resolution: string): number | undefined {
  */
 export function dynatraceSeriesToSamples(
   series: readonly unknown[],
-  opts: { readonly service: string; readonly metric: string; readonly dimension: string; readonly nameDimension?: string; readonly slotMs: number; readonly range: TimeRange },
+  opts: { readonly service: string; readonly metric: string; readonly dimension: string; readonly nameDimension?: string; readonly slotMs: number; readonly range: TimeRange; readonly nonNegative?: boolean },
 ): { samples: MetricSample[]; report: DynatraceSeriesReport; examples: string[] } {
-  const c = { points: 0, nulls: 0, nonNumeric: 0, missingDimension: 0, malformedSeries: 0, outOfRange: 0, duplicates: 0 };
+  const c = { points: 0, nulls: 0, nonNumeric: 0, missingDimension: 0, malformedSeries: 0, outOfRange: 0, duplicates: 0, negative: 0 };
   const examples: string[] = [];
   const seen = new Set<string>();
   const samples: MetricSample[] = [];
@@ -69,6 +71,11 @@ export function dynatraceSeriesToSamples(
       if (typeof v !== "number" || !Number.isFinite(v) || typeof end !== "number" || !Number.isFinite(end)) {
         c.nonNumeric++;
         if (examples.length < 5) examples.push(`series ${i} of ${opts.metric}: point ${k} is ${JSON.stringify(v)} at ${JSON.stringify(end)}`);
+        return;
+      }
+      if (opts.nonNegative && v < 0) {
+        c.negative++;
+        if (examples.length < 5) examples.push(`series ${i} of ${opts.metric}: point ${k} is ${v}, but ${opts.metric} cannot be negative`);
         return;
       }
       const timestamp = end - opts.slotMs;

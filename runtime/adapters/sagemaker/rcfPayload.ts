@@ -1,4 +1,12 @@
+import * as v from "valibot";
 import { CadError } from "../../errors/CadError";
+import { describeIssues } from "../../errors/parseWithSchema";
+import { quoteInput } from "../../errors/quoteInput";
+
+/** The built-in RCF's inference answer (`Accept: application/json`). */
+const RCF_RESPONSE_SCHEMA = v.looseObject({
+  scores: v.array(v.looseObject({ score: v.pipe(v.number(), v.finite("expected a finite number")) }), 'expected {"scores":[{"score":x},...]}'),
+});
 /**
  * The wire format of SageMaker's built-in Random Cut Forest: request bodies (JSON or CSV), split into batches
  * that stay under the endpoint's payload limit, and the `{"scores":[{"score":x}]}` response. Pure: no I/O.
@@ -84,20 +92,15 @@ export function parseRcfScores(text: string, expected: number, where: string): n
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new ScoreResponseError(`${where}: response is not JSON (starts with ${JSON.stringify(text.slice(0, 80))})`);
+    throw new ScoreResponseError(`${where}: response is not JSON (starts with ${quoteInput(text)})`);
   }
-  const scores = (parsed as { scores?: unknown } | null)?.scores;
-  if (!Array.isArray(scores)) throw new ScoreResponseError(`${where}: response has no "scores" array (expected {"scores":[{"score":x},...]})`);
+  const checked = v.safeParse(RCF_RESPONSE_SCHEMA, parsed, { abortPipeEarly: true });
+  if (!checked.success) throw new ScoreResponseError(`${where}: not an RCF answer: ${describeIssues(checked.issues).join("; ")} (expected {"scores":[{"score":x},...]})`);
+  const { scores } = checked.output;
   if (scores.length !== expected) {
     throw new ScoreResponseError(`${where}: endpoint returned ${scores.length} scores for ${expected} rows`);
   }
-  return scores.map((entry: unknown, i) => {
-    const score = (entry as { score?: unknown } | null)?.score;
-    if (typeof score !== "number" || !Number.isFinite(score)) {
-      throw new ScoreResponseError(`${where}: scores[${i}].score is ${JSON.stringify(score)}, expected a finite number`);
-    }
-    return score;
-  });
+  return scores.map((entry) => entry.score);
 }
 
 /** The endpoint answered, but not with one valid score per row. Not retried: the same request gives the same answer. */

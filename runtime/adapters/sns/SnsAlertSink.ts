@@ -4,7 +4,9 @@ import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { AlertSink, Clock, Log } from "../../ports";
 import type { IncidentEvent } from "../../types";
 import { buildAlertMessage, MAX_ATTRIBUTES, SNS_MAX_BYTES, type AlertMessage } from "./alertMessage";
+import { incidentEventProblems } from "../../detection/incidentEventSchema";
 import { CadError } from "../../errors/CadError";
+import { deadLetterText, incidentIdOf, PoisonEventError } from "../../errors/PoisonEventError";
 
 export interface SnsAlertSinkOptions {
   readonly sns: SNSClient;
@@ -48,6 +50,11 @@ export function eventDeduplicationId(event: IncidentEvent): string {
  * sends the same id, so a receiver can drop the duplicate. If publishing fails, the exact message is put in
  * the dead-letter queue and the send still rejects, so the run reports failure (and Lambda retries) while the
  * alert is kept either way.
+ *
+ * A poison event — one that fails the incident-event schema or cannot be made into a message at all — is never
+ * published: it is parked in the dead-letter queue as it is (attribute `poison=true` and the reason), or, with no
+ * queue configured, written whole into the error log; the send rejects with PoisonEventError so the outbox drops
+ * it and delivers the events behind it.
  */
 export class SnsAlertSink implements AlertSink {
   private readonly fifo: boolean;
@@ -58,7 +65,14 @@ export class SnsAlertSink implements AlertSink {
   }
 
   async send(event: IncidentEvent): Promise<void> {
-    const message = buildAlertMessage(event, this.options.maxMessageBytes ?? SNS_MAX_BYTES);
+    const problems = incidentEventProblems(event);
+    if (problems) return this.parkPoison(event, problems);
+    let message: AlertMessage;
+    try {
+      message = buildAlertMessage(event, this.options.maxMessageBytes ?? SNS_MAX_BYTES);
+    } catch (err) {
+      return this.parkPoison(event, [`cannot be made into an SNS message: ${err instanceof Error ? err.message : String(err)}`]);
+    }
     const attributes = Object.fromEntries(Object.entries(message.attributes).map(([k, v]) => [k, stringAttribute(v)]));
     try {
       const out = await this.options.sns.send(
@@ -107,5 +121,40 @@ export class SnsAlertSink implements AlertSink {
       throw new AlertDeliveryError(`${what}; the dead-letter queue ${dlq.queueUrl} failed too: ${describeError(dlqError)}`, event.incident.id, undefined, publishError);
     }
     throw new AlertDeliveryError(`${what}; the alert was parked in the dead-letter queue ${dlq.queueUrl}`, event.incident.id, dlq.queueUrl, publishError);
+  }
+
+  /** Parks an event that can never be published (see the class comment), then rejects with PoisonEventError. */
+  private async parkPoison(event: unknown, problems: readonly string[]): Promise<never> {
+    const id = incidentIdOf(event);
+    const reason = problems.join("; ");
+    const dlq = this.options.deadLetter;
+    if (!dlq) {
+      this.options.log.error("malformed alert event dropped from the outbox; no dead-letter queue is configured, so it is kept in this log line", { incidentId: id, reason, event: deadLetterText(event, 100_000) });
+      throw new PoisonEventError(`alert event of ${id} is malformed (${reason}); no dead-letter queue is configured: logged`, "the error log (no dead-letter queue configured)", problems);
+    }
+    // SQS takes at most 256 KB per message: the event is cut, and says so, if it is larger.
+    const body = deadLetterText(event, 200_000);
+    const attributes: Record<string, MessageAttributeValue> = {
+      poison: stringAttribute("true"),
+      reason: stringAttribute(reason.slice(0, 1_000)),
+      incidentId: stringAttribute(id),
+      topicArn: stringAttribute(this.options.topicArn),
+      failedAt: stringAttribute(new Date(this.options.clock?.now() ?? Date.now()).toISOString()),
+    };
+    try {
+      const out = await dlq.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: dlq.queueUrl,
+          MessageBody: body,
+          MessageAttributes: attributes,
+          ...(dlq.queueUrl.endsWith(".fifo") ? { MessageGroupId: "poison", MessageDeduplicationId: createHash("sha256").update(body).digest("hex") } : {}),
+        }),
+      );
+      this.options.log.error("malformed alert event parked in the dead-letter queue; the rest of the outbox goes on", { incidentId: id, reason, queueUrl: dlq.queueUrl, messageId: out.MessageId });
+    } catch (dlqError) {
+      this.options.log.error("malformed alert event could not be parked: the dead-letter queue failed", { incidentId: id, reason, deadLetterError: describeError(dlqError) });
+      throw new AlertDeliveryError(`alert event of ${id} is malformed (${reason}) and the dead-letter queue ${dlq.queueUrl} failed: ${describeError(dlqError)}`, id, undefined, dlqError);
+    }
+    throw new PoisonEventError(`alert event of ${id} is malformed (${reason}); parked in the dead-letter queue ${dlq.queueUrl}`, dlq.queueUrl, problems);
   }
 }

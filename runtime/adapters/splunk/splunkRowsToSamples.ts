@@ -1,5 +1,6 @@
 import type { TimeRange } from "../../ports";
 import type { MetricSample } from "../../types";
+import { quoteInput } from "../../errors/quoteInput";
 import { CONTAINER_NAME_FIELD, metricAlias, type SplunkSearchSpec } from "./splunkSearch";
 
 /** What converting result rows did; every row or value not turned into a sample is counted here. */
@@ -22,6 +23,8 @@ export interface SplunkRowReport {
   readonly conflictingDuplicates: number;
   /** Rows that came earlier in time than a previous row of the same container (they are sorted, not dropped). */
   readonly outOfOrder: number;
+  /** Negative values of metrics that cannot be negative (memory, bytes/s, …): skipped. */
+  readonly negative: number;
 }
 
 /** An example of each kind of skip, for the log line (at most a few). */
@@ -37,8 +40,8 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
  * Turns Splunk result rows (`{_time, <container fields>, m0, m1, …}`, every value a string) into samples of
  * `service`, sorted by container, metric and time. Never throws on a bad row: it is skipped and counted.
  */
-export function splunkRowsToSamples(rows: readonly Record<string, unknown>[], spec: SplunkSearchSpec, service: string, range: TimeRange): SplunkRowConversion {
-  const c = { badTime: 0, missingContainer: 0, outOfRange: 0, missingValue: 0, nonNumeric: 0, duplicates: 0, conflictingDuplicates: 0, outOfOrder: 0 };
+export function splunkRowsToSamples(rows: readonly Record<string, unknown>[], spec: SplunkSearchSpec, service: string, range: TimeRange, nonNegative: readonly string[] = []): SplunkRowConversion {
+  const c = { badTime: 0, missingContainer: 0, outOfRange: 0, missingValue: 0, nonNumeric: 0, duplicates: 0, conflictingDuplicates: 0, outOfOrder: 0, negative: 0 };
   const examples: string[] = [];
   const example = (text: string): void => {
     if (examples.length < 5) examples.push(text);
@@ -50,7 +53,7 @@ export function splunkRowsToSamples(rows: readonly Record<string, unknown>[], sp
     const timestamp = parseSplunkTime(row._time);
     if (timestamp === undefined) {
       c.badTime++;
-      example(`row ${i}: _time ${JSON.stringify(row._time) ?? "missing"} is not a timestamp`);
+      example(`row ${i}: _time ${row._time === undefined ? "missing" : quoteInput(String(row._time), 40)} is not a timestamp`);
       return;
     }
     const parts = spec.containerFields.map((f) => row[f]);
@@ -80,10 +83,15 @@ export function splunkRowsToSamples(rows: readonly Record<string, unknown>[], sp
       const text = String(cell).trim();
       if (!NUMBER.test(text) || !Number.isFinite(Number(text))) {
         c.nonNumeric++;
-        example(`row ${i}: ${metric} of ${container} is ${JSON.stringify(cell)}, not a number`);
+        example(`row ${i}: ${metric} of ${container} is ${quoteInput(String(cell), 40)}, not a number`);
         return;
       }
       const value = Number(text);
+      if (value < 0 && nonNegative.includes(metric)) {
+        c.negative++;
+        example(`row ${i}: ${metric} of ${container} is ${value}, but ${metric} cannot be negative`);
+        return;
+      }
       const key = `${container}\u0000${metric}\u0000${timestamp}`;
       const first = kept.get(key);
       if (first) {

@@ -114,7 +114,7 @@ describe("DynatraceMetricSource against the loopback Metrics API v2", () => {
   it("rejects a response without result", async () => {
     const server = await serve({ faults: { missingResult: true } });
     const err = await failure(source(server).src.fetch("checkout", RANGE));
-    expect(err.message).toBe('dynatrace: the response for container.cpu.utilization has no "result" array (keys: resolution, totalCount, nextPageKey)');
+    expect(err.message).toBe("dynatrace: the response for container.cpu.utilization is not a Metrics API v2 answer: result: missing");
   });
 
   it("rejects a truncated body", async () => {
@@ -132,6 +132,37 @@ describe("DynatraceMetricSource against the loopback Metrics API v2", () => {
     servers.splice(0);
     const down = new DynatraceMetricSource({ baseUrl: url, token: "t", metrics: [{ metric: "m", selector: "s" }], containerDimension: DIM, resolution: "1m" }, { log: new RecordingLog() });
     expect((await failure(down.fetch("checkout", RANGE))).message).toMatch(/^dynatrace: request for m failed: fetch failed \(.*ECONNREFUSED/);
+  });
+
+  it("ends the fetch with a clear error when nextPageKey repeats, after two requests instead of hundreds", async () => {
+    const server = await serve({ faults: { repeatPageKey: true } });
+    const err = await failure(source(server).src.fetch("checkout", RANGE));
+    expect(err.message).toBe('dynatrace: the API returned nextPageKey "loop" a second time for container.cpu.utilization (after 2 pages); stopped instead of fetching the same pages forever');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("ends the fetch at the page cap when every page announces another", async () => {
+    const server = await serve({ faults: { endlessPages: true } });
+    const err = await failure(source(server, { maxPages: 25 }).src.fetch("checkout", RANGE));
+    expect(err.message).toBe("dynatrace: container.cpu.utilization still had more pages after 25 (maxPages); stopped; query a shorter range or raise maxPages");
+    expect(server.requests).toHaveLength(25);
+  });
+
+  it("skips and counts negative values of metrics that cannot be negative (memory, bytes/s), per metric", async () => {
+    const server = await serve({ faults: { negativeEvery: 5 } });
+    const { src, log } = source(server, { nonNegativeMetrics: ["container.memory.usage.total"] });
+    const samples = await src.fetch("checkout", RANGE);
+    // 4 containers × 15 steps per metric; every 5th memory point negated (12), CPU's negatives are allowed through.
+    expect(src.lastReport).toMatchObject({ points: 120, negative: 12, samples: 108 });
+    expect(samples.filter((x) => x.metric === "container.memory.usage.total").every((x) => x.value >= 0)).toBe(true);
+    expect(samples.filter((x) => x.metric === "container.cpu.utilization" && x.value < 0)).toHaveLength(12);
+    expect(log.find("warn", "skipped data points")[0].fields).toMatchObject({ negative: 12 });
+  });
+
+  it("refuses series none of which carries the container dimension, naming the dimensions they have", async () => {
+    const server = await serve();
+    const err = await failure(source(server, { containerDimension: "dt.entity.process_group" }).src.fetch("checkout", RANGE));
+    expect(err.message).toBe(`dynatrace: none of the 4 series of container.cpu.utilization has the container dimension "dt.entity.process_group" (they have: "${DIM}"); fix the splitBy of the selector or the container dimension setting`);
   });
 
   it("uses the resolution the API answered with, and warns", async () => {

@@ -132,11 +132,13 @@ describe("SageMakerScorer", () => {
 
   it("rejects a response that is not the RCF format, naming the bad entry", async () => {
     sm.on(InvokeEndpointCommand).resolves({ Body: body('{"scores":[{"score":"NaN"}]}') });
-    await expect(scorer().score([[1]])).rejects.toThrow(/scores\[0\]\.score is "NaN", expected a finite number/);
+    await expect(scorer().score([[1]])).rejects.toThrow('SageMaker endpoint "cad-rcf" batch 1/1 (rows 0..0): not an RCF answer: scores[0].score: expected a number, got "NaN" (expected {"scores":[{"score":x},...]})');
     sm.on(InvokeEndpointCommand).resolves({ Body: body("<html>") });
     await expect(scorer().score([[1]])).rejects.toThrow(/response is not JSON/);
     sm.on(InvokeEndpointCommand).resolves({ Body: body('{"predictions":[]}') });
-    await expect(scorer().score([[1]])).rejects.toThrow(/no "scores" array/);
+    await expect(scorer().score([[1]])).rejects.toThrow(/not an RCF answer: scores: missing /);
+    sm.on(InvokeEndpointCommand).resolves({ Body: body('{"scores":[{"score":1e999}]}') });
+    await expect(scorer().score([[1]])).rejects.toThrow("scores[0].score: expected a finite number, got Infinity");
   });
 
   it("fails clearly on a ModelError, without retrying", async () => {

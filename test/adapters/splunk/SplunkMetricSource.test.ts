@@ -229,6 +229,59 @@ describe("SplunkMetricSource against the loopback splunkd", () => {
       expect((await failure(source(onLogin).src.fetch("checkout", RANGE))).message).toBe(`splunk: login as "admin" at ${onLogin.url} failed: No session key available`);
     });
 
+    it("job creation answered with an HTML page: says the job was not created, with the status and the start of the body", async () => {
+      const server = await serve({ faults: { htmlOn: "create" } });
+      const err = await failure(source(server).src.fetch("checkout", RANGE));
+      expect(err.message).toBe(
+        'splunk: the search job for service "checkout" was not created: POST /services/search/v2/jobs/ answered HTTP 200 (text/html) without a search id, starting "<html><body><h1>Splunk is restarting</h1></body></html>"; ' +
+          `an HTML page usually means the URL is Splunk Web (port 8000) or a proxy, not splunkd's management port (8089): check ${server.url}`,
+      );
+      expect(server.requests.some((r) => /jobs\/undefined/.test(r.path))).toBe(false);
+    });
+
+    it("rows without the requested metric fields: an error naming the fields expected and the fields seen, not 0 samples", async () => {
+      const server = await serve({ faults: { otherColumns: true } });
+      const err = await failure(source(server).src.fetch("checkout", RANGE));
+      expect(err.message).toMatch(
+        /^splunk: none of the 60 result row\(s\) of job loopback\.\d+ for service "checkout" has the field\(s\) m0 \(container\.cpu\.utilization\), m1 \(container\.memory\.usage\.total\), m2 \(container\.network\.io\.usage\.rx_bytes\); the rows have: "_time", "container\.id", "avg\(container\.cpu\.utilization\)", "avg\(container\.memory\.usage\.total\)", "avg\(container\.network\.io\.usage\.rx_bytes\)"\. The search must return _time, the container fields and the metrics as m0, m1, …/,
+      );
+    });
+
+    it("rows none of which can be used (every value negative where it cannot be) are an error, not an empty window", async () => {
+      const server = await serve({ faults: { negativeEvery: 1 } });
+      const err = await failure(source(server, { nonNegativeMetrics: METRICS }).src.fetch("checkout", RANGE));
+      expect(err.message).toMatch(/^splunk: job loopback\.\d+ for service "checkout" returned 60 row\(s\) and none could be used \(row 0: container\.cpu\.utilization of [\w-]+ is -[\d.]+, but container\.cpu\.utilization cannot be negative; /);
+    });
+
+    it("negative values of metrics that cannot be negative are skipped and counted", async () => {
+      const server = await serve({ faults: { negativeEvery: 6 } });
+      const { src, log } = source(server, { nonNegativeMetrics: ["container.memory.usage.total"] });
+      const samples = await src.fetch("checkout", RANGE);
+      expect(src.lastReport).toMatchObject({ rows: 60, negative: 10 });
+      expect(samples).toHaveLength(180 - 10);
+      expect(log.find("warn", "skipped or repaired result rows")[0].fields).toMatchObject({ negative: 10 });
+    });
+
+    it("a finished search with no rows is positively no data: an empty result, no error", async () => {
+      const server = await serve();
+      const { src } = source(server);
+      expect(await src.fetch("unknown-service", RANGE)).toEqual([]);
+      expect(src.lastReport).toMatchObject({ rows: 0, resultCount: 0 });
+    });
+
+    it("HTTP 429 is retried after Retry-After (or with back-off), then the fetch succeeds", async () => {
+      const server = await serve({ faults: { rateLimitFirst: 3, retryAfterSeconds: 2 } });
+      const { src, slept, log } = source(server);
+      expect(await src.fetch("checkout", RANGE)).toEqual(truth("checkout"));
+      expect(slept.slice(0, 3)).toEqual([2000, 2000, 2000]);
+      expect(log.find("warn", "rate-limited (HTTP 429), backing off")).toHaveLength(3);
+      const storm = await serve({ faults: { rateLimitFirst: 100 } });
+      const stormy = source(storm, { maxRetries: 3, maxRetryDelayMs: 3000 });
+      const err = await failure(stormy.src.fetch("checkout", RANGE));
+      expect(stormy.slept).toEqual([1000, 2000, 3000]);
+      expect(err.message).toBe(`splunk: login as "admin" at ${storm.url} failed: HTTP 429: ERROR: Too many requests`);
+    });
+
     it("fewer rows readable than the job reported", async () => {
       const server = await serve({ faults: { underServeRows: 5 } });
       const err = await failure(source(server).src.fetch("checkout", RANGE));
@@ -278,6 +331,19 @@ describe("SplunkMetricSource against the loopback splunkd", () => {
       const { src, log } = source(server, { tls: { caPem: readFileSync(join(TLS_DIR, "ca.crt"), "utf8") } });
       expect(await src.fetch("checkout", RANGE)).toEqual(truth("checkout"));
       expect(log.find("warn", "TLS")).toHaveLength(0);
+    });
+
+    it("refuses the opt-out inside AWS Lambda", () => {
+      const before = process.env.AWS_LAMBDA_FUNCTION_NAME;
+      process.env.AWS_LAMBDA_FUNCTION_NAME = "cad-dev-collect";
+      try {
+        expect(() => new SplunkMetricSource({ url: "https://s:8089", auth: { kind: "token", token: "t" }, search: SEARCH, tls: { insecureSkipVerify: true } }, { log: new RecordingLog() })).toThrow(
+          "splunk config: skipping TLS certificate verification is refused inside AWS Lambda; configure the CA bundle that signed splunkd's certificate",
+        );
+      } finally {
+        if (before === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+        else process.env.AWS_LAMBDA_FUNCTION_NAME = before;
+      }
     });
 
     it("accepts it with the explicit opt-out, and warns", async () => {

@@ -27,7 +27,7 @@ describe("splunkRowsToSamples", () => {
       ["cpu", 2, 1000],
       ["mem", 0, 100],
     ]);
-    expect(report).toEqual({ rows: 6, samples: 4, badTime: 1, missingContainer: 0, outOfRange: 1, missingValue: 2, nonNumeric: 1, duplicates: 1, conflictingDuplicates: 1, outOfOrder: 1 });
+    expect(report).toEqual({ rows: 6, samples: 4, badTime: 1, missingContainer: 0, outOfRange: 1, missingValue: 2, nonNumeric: 1, duplicates: 1, conflictingDuplicates: 1, outOfOrder: 1, negative: 0 });
     expect(examples).toContain("row 2: cpu of c1 at 2026-11-25T01:01:00.000Z repeated with 11 (kept 10)");
     expect(examples).toContain('row 4: _time "yesterday" is not a timestamp');
     expect(examples).toContain('row 5: mem of c1 is "NaN", not a number');

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -8,6 +9,9 @@ import { CliError } from "../../../cli/cliError";
 import { runCli } from "../../../cli/main";
 import { parseFeatureRowsCsv } from "../../../runtime/features/featureRowCsv";
 import { captureOutput } from "../../helpers/captureOutput";
+import { REPO_ROOT } from "../../helpers/pulumiMocks";
+import { startSplunkServer } from "../../servers/splunkServer";
+import { CLI_PROCESS_MS } from "../../helpers/timeouts";
 
 const io = captureOutput();
 afterEach(() => {
@@ -71,6 +75,57 @@ describe("cad collect usage errors (exit 2, the problem named)", () => {
     expect(io.stderr).toContain('--since must be "now", a relative time like -24h / -30m / -7d, or an ISO-8601 timestamp; got "yesterday"');
     expect(await runCli(["collect", "--test", "--since", "-1h", "--until", "-2h"])).toBe(2);
     expect(io.stderr).toMatch(/--since \(.*\) must be before --until/);
+  });
+});
+
+describe("cad collect: TLS verification and where settings come from", () => {
+  const TLS = join(REPO_ROOT, "test", "fixtures", "tls");
+
+  it("skips verification only with --insecure (warned), never because of an environment variable", async () => {
+    const server = await startSplunkServer({ fleet: { seed: 1, services: ["web"], containersPerService: 1 }, username: "u", password: "p", tls: { key: readFileSync(join(TLS, "server.key")), cert: readFileSync(join(TLS, "server.crt")) } });
+    const dir = mkdtempSync(join(tmpdir(), "cad-insecure-"));
+    try {
+      vi.stubEnv("SPLUNK_URL", server.url);
+      vi.stubEnv("SPLUNK_USERNAME", "u");
+      vi.stubEnv("SPLUNK_PASSWORD", "p");
+      vi.stubEnv("SPLUNK_TOKEN", "");
+      vi.stubEnv("SPLUNK_CA_BUNDLE", "");
+      vi.stubEnv("SPLUNK_POLL_INTERVAL_MS", "10");
+      const args = ["collect", "--source", "splunk", "--service", "web", "--since", "-10m", "--out", join(dir, "m.csv")];
+      vi.stubEnv("SPLUNK_INSECURE_SKIP_VERIFY", "true");
+      expect(await runCli(args)).toBe(2);
+      expect(io.stderr).toContain("cad: SPLUNK_INSECURE_SKIP_VERIFY=true is not honoured: no environment variable may switch TLS verification off; pass --insecure to cad collect");
+      vi.stubEnv("SPLUNK_INSECURE_SKIP_VERIFY", "");
+      io.stderr = "";
+      expect(await runCli(args)).toBe(1);
+      expect(io.stderr).toContain("  splunk TLS        verified against the system CAs (default)");
+      expect(io.stderr).toMatch(/cad: splunk failed for service "web": splunk: login as "u" at https:\/\/127\.0\.0\.1:\d+ failed: the server's TLS certificate was rejected/);
+      io.stderr = "";
+      expect(await runCli([...args, "--insecure"])).toBe(0);
+      expect(io.stderr).toContain(`settings (environment and flags):\n  splunk url        ${server.url} (SPLUNK_URL)\n  splunk auth       user "u" (SPLUNK_USERNAME, SPLUNK_PASSWORD)\n  splunk TLS        NOT VERIFIED (--insecure)\n  splunk index      otel_metrics (default), search mstats (default)\n`);
+      expect(io.stderr).toContain("warn splunk: TLS certificate verification is DISABLED (insecureSkipVerify)");
+      expect(io.stdout).toContain(`wrote 10 rows to ${join(dir, "m.csv")}`);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("never reads a .env in the working directory, and says it was there", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cad-dotenv-cli-"));
+    try {
+      writeFileSync(join(dir, ".env"), "SPLUNK_URL=https://from-dotenv:8089\nSPLUNK_TOKEN=leaked\nSPLUNK_INSECURE_SKIP_VERIFY=true\n");
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SPLUNK_") && !k.startsWith("DT_")));
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "cad.js"), "collect", "--source", "splunk", "--service", "web", "--out", "m.csv"], { cwd: dir, env, encoding: "utf8", timeout: CLI_PROCESS_MS });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(
+        "note: ./.env was not read (it sets SPLUNK_URL, SPLUNK_TOKEN, SPLUNK_INSECURE_SKIP_VERIFY): cad takes settings only from the environment and flags; export what you meant to use\n" +
+          "settings (environment and flags):\n  splunk url        not set (SPLUNK_URL)\n  splunk auth       not set\n  splunk TLS        verified against the system CAs (default)\n  splunk index      otel_metrics (default), search mstats (default)\n" +
+          "cad: SPLUNK_URL is not set: the Splunk management URL, e.g. https://splunk.example.com:8089\n",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

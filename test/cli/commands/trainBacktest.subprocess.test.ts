@@ -5,11 +5,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseModelBundle } from "../../../runtime/model/modelBundle";
 import { generatedLongCsv, simulatedFeatureRowsCsv, FIXTURE_START } from "../../helpers/metricsCsvFixtures";
+import { CLI_PROCESS_MS } from "../../helpers/timeouts";
 
 const ROOT = join(__dirname, "../../..");
 /** Runs `node bin/cad.js …` as a user would, from the repository root. */
 function cad(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, "bin/cad.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(process.execPath, [join(ROOT, "bin/cad.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: CLI_PROCESS_MS });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -96,7 +97,7 @@ describe("cad train", () => {
     writeFileSync(gappy, lines.join("\n") + "\n");
     const r = cad("train", "--input", gappy, "--out", join(dir, "gappy.json"), "--num-trees", "5");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("aligned to 60-s steps: 1 duplicate sample(s) dropped, 2 value(s) filled across short gaps, 6 row(s) left out for longer gaps");
+    expect(r.stdout).toContain("aligned to 60-s steps: 1 sample(s) out of time order (sorted), 1 duplicate sample(s) dropped, 2 value(s) filled across short gaps, 6 row(s) left out for longer gaps");
   });
 
   it("reads the long format with the collector's metrics (and picks the collector's feature set)", () => {
@@ -226,7 +227,7 @@ describe("cad backtest", () => {
     writeFileSync(notModel, '{"hello":1}');
     const r = cad("backtest", "--input", metrics, "--model", notModel);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${notModel}: "format" is undefined, expected "cad-model/2"`);
+    expect(r.stderr).toBe(`cad: ${notModel}: format: missing, expected "cad-model/2" (a model file written by \`cad train\` of this version; retrain older ones)\n`);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseNabData, parseNabScores, parseNabTime, parseNabWindows } from "../../../runtime/evaluation/nabCsv";
+import { describeNabRepairs, parseNabData, parseNabScores, parseNabTime, parseNabWindows } from "../../../runtime/evaluation/nabCsv";
 
 describe("NAB CSV parsing", () => {
   it("reads timestamp,value rows as UTC times and numbers", () => {
@@ -32,3 +32,21 @@ describe("NAB CSV parsing", () => {
     expect(() => parseNabWindows("{", "w.json")).toThrow(/w\.json: not valid JSON/);
   });
 });
+
+describe("parseNabData: out-of-order and repeated timestamps", () => {
+  it("sorts rows by time and keeps the first of a repeated timestamp, counting both for the user", () => {
+    const text = "timestamp,value\n2014-02-14 14:35:00,2\n2014-02-14 14:30:00,1\n2014-02-14 14:35:00,9\n2014-02-14 14:40:00,3\n2014-02-14 14:40:00,3\n";
+    const s = parseNabData(text, "a/b.csv");
+    expect(s.timestampText).toEqual(["2014-02-14 14:30:00", "2014-02-14 14:35:00", "2014-02-14 14:40:00"]);
+    expect(s.values).toEqual([1, 2, 3]);
+    expect(s.report).toEqual({ rows: 5, outOfOrder: 1, duplicates: 2, conflictingDuplicates: 1 });
+    expect(describeNabRepairs("a/b.csv", s.report)).toBe("a/b.csv: 1 row(s) out of time order (sorted); 2 repeated timestamp(s) dropped, the first kept (1 with a different value); 3 of 5 rows used");
+  });
+
+  it("says nothing for a clean file", () => {
+    const s = parseNabData("timestamp,value\n2014-02-14 14:30:00,1\n2014-02-14 14:35:00,2\n", "a/b.csv");
+    expect(s.report).toEqual({ rows: 2, outOfOrder: 0, duplicates: 0, conflictingDuplicates: 0 });
+    expect(describeNabRepairs("a/b.csv", s.report)).toBeUndefined();
+  });
+});
+

@@ -4,13 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DirectoryObjectStore } from "../../../runtime/adapters/local/DirectoryObjectStore";
 import { DEFAULT_FEATURE_SET } from "../../../runtime/features/defaultFeatureSet";
+import { sealModelBundle } from "../../../runtime/model/modelBundle";
 import { loadDetectionModel } from "../../../runtime/lambda/detectLambda";
 import type { DetectEnv } from "../../../runtime/lambda/lambdaEnv";
 import type { Scorer } from "../../../runtime/ports";
 import { buildDataset } from "../../../training/buildDataset";
 import { calibrateThreshold } from "../../../training/calibrateThreshold";
 import { collectSimulatedWindows } from "../../../training/collectSimulatedWindows";
-import { sealModelBundle } from "../../../runtime/model/modelBundle";
 import { trainModel } from "../../../training/trainModel";
 import { EcsServiceSimulator } from "../../../runtime/sim/EcsServiceSimulator";
 

@@ -1,0 +1,69 @@
+/**
+ * Bad-input catalogue: labelled multivariate folders given to `cad labelled`
+ * (`train/<entity>.csv`, `test/<entity>.csv`, `test_label/<entity>.csv`, header-less numbers).
+ * Exact outcome per case; docs/errors.md lists them.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../cli/main";
+import { captureOutput } from "../helpers/captureOutput";
+import { SHORT_ERROR_CHARS, TEN_MB, workspace } from "./workspace";
+
+const io = captureOutput();
+const ws = workspace("labelled");
+const rows = (n: number): string => Array.from({ length: n }, (_, i) => `${i % 5},${(i * 3) % 7}`).join("\n");
+const labels = (n: number): string => Array.from({ length: n }, (_, i) => (i === 3 ? "1" : "0")).join("\n");
+
+/** Writes an entity `e` under `<id>/` (each part overridable) and runs `cad labelled`; returns the exit code. */
+async function labelled(id: string, parts: { train?: string; test?: string; labels?: string } = {}): Promise<number> {
+  ws.file(`${id}/train/e.csv`, parts.train ?? rows(20));
+  ws.file(`${id}/test/e.csv`, parts.test ?? rows(10));
+  ws.file(`${id}/test_label/e.csv`, parts.labels ?? labels(10));
+  return runCli(["labelled", "--data", join(ws.dir, id), "--out", join(ws.dir, id, "out")]);
+}
+const f = (id: string, sub: string): string => join(ws.dir, id, sub, "e.csv");
+
+describe("bad-input catalogue: labelled layout (cad labelled)", () => {
+  it("LAB-01 a cell that is not a number: exit 1 naming file, line and column", async () => {
+    expect(await labelled("LAB-01", { test: `${rows(4)}\n1,abc\n${rows(5)}` })).toBe(1);
+    expect(io.stderr).toBe(`cad: ${f("LAB-01", "test")}:5: column 2 "abc" is not a finite number\n`);
+  });
+
+  it("LAB-02 a row of another width", async () => {
+    expect(await labelled("LAB-02", { train: `${rows(3)}\n1,2,3\n${rows(16)}` })).toBe(1);
+    expect(io.stderr).toBe(`cad: ${f("LAB-02", "train")}:4: expected 2 comma-separated values like line 1, got 3\n`);
+  });
+
+  it("LAB-03 a label other than 0 or 1", async () => {
+    expect(await labelled("LAB-03", { labels: `0\n0\nyes\n${labels(7)}` })).toBe(1);
+    expect(io.stderr).toBe(`cad: ${f("LAB-03", "test_label")}:3: label must be 0 or 1, got "yes"\n`);
+  });
+
+  it("LAB-04 fewer labels than test rows", async () => {
+    expect(await labelled("LAB-04", { labels: labels(9) })).toBe(1);
+    expect(io.stderr).toBe(`cad: ${f("LAB-04", "test_label")}: 9 labels, but ${f("LAB-04", "test")} has 10 rows\n`);
+  });
+
+  it("LAB-05 test and train of different widths", async () => {
+    expect(await labelled("LAB-05", { test: Array.from({ length: 10 }, () => "1,2,3").join("\n") })).toBe(1);
+    expect(io.stderr).toBe(`cad: ${f("LAB-05", "test")}: 3 columns, but ${f("LAB-05", "train")} has 2\n`);
+  });
+
+  it("LAB-06 no test/ folder", async () => {
+    mkdirSync(join(ws.dir, "LAB-06", "train"), { recursive: true });
+    expect(await runCli(["labelled", "--data", join(ws.dir, "LAB-06"), "--out", join(ws.dir, "LAB-06", "out")])).toBe(1);
+    expect(io.stderr.startsWith(`cad: --data ${join(ws.dir, "LAB-06")}: expected folders train/, test/ and test_label/ (`)).toBe(true);
+  });
+
+  it("LAB-07 an empty train file", async () => {
+    expect(await labelled("LAB-07", { train: "" })).toBe(1);
+    expect(io.stderr).toBe(`cad: ${f("LAB-07", "train")}: no rows\n`);
+  });
+
+  it("LAB-08 a 10 MB cell: quoted to 80 characters", async () => {
+    expect(await labelled("LAB-08", { test: `1,${TEN_MB}\n${rows(9)}` })).toBe(1);
+    expect(io.stderr).toBe(`cad: ${f("LAB-08", "test")}:1: column 2 "${"x".repeat(80)}…" (10485680 more characters) is not a finite number\n`);
+    expect(io.stderr.length).toBeLessThan(SHORT_ERROR_CHARS + f("LAB-08", "test").length);
+  });
+});
