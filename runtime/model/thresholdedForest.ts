@@ -217,7 +217,7 @@ export class ThresholdedForest {
       }
       anomalousAt[i] = anomalous;
       const grade = anomalous ? this.thresholder.grade(score) : 0;
-      const confirmed = series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps;
+      const confirmed = series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || grade >= o.confirmBypassGrade;
       let alert = false;
       if (anomalous) {
         const repeat = index[i] - series.lastAlertIndex <= o.repeatWindow && score <= o.repeatEscalation * series.lastAlertScore;

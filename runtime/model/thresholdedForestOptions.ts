@@ -85,6 +85,8 @@ export interface ThresholdedForestOptions {
    */
   readonly confirmSteps?: number;
   readonly confirmWindow?: number;
+  /** An anomalous step graded at least this alerts without waiting for confirmation (default 1, in (0, 1]). */
+  readonly confirmBypassGrade?: number;
   /**
    * Raw scores from the detector's own streaming forest (default "forest"), or given with each step by an
    * external static model ("external": SageMaker's RCF): thresholds, seasonal view, suppression and decisions
@@ -125,6 +127,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     seasonalZFactor: o.seasonalZFactor ?? 6,
     confirmSteps: o.confirmSteps ?? 1,
     confirmWindow: o.confirmWindow ?? 1,
+    confirmBypassGrade: o.confirmBypassGrade ?? 1,
     scorer: o.scorer ?? "forest",
   };
   const int = (name: keyof ThresholdedForestOptions, min: number) => {
@@ -144,6 +147,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   int("confirmSteps", 1);
   int("confirmWindow", 1);
   if (r.confirmWindow > 32) throw new Error(`confirmWindow must be at most 32, got ${r.confirmWindow}`);
+  if (!(r.confirmBypassGrade > 0 && r.confirmBypassGrade <= 1)) throw new Error(`confirmBypassGrade must be in (0, 1], got ${r.confirmBypassGrade}`);
   if (r.confirmSteps > r.confirmWindow) throw new Error(`confirmSteps (${r.confirmSteps}) must not exceed confirmWindow (${r.confirmWindow})`);
   if (!(r.timeDecay >= 0 && r.timeDecay < 1)) throw new Error(`timeDecay must be in [0, 1), got ${r.timeDecay}`);
   if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0) || !(r.ignoreNearExpectedDeviations >= 0)) {

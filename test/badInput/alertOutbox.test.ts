@@ -49,7 +49,7 @@ describe("bad-input catalogue: the alert outbox (deliverOutbox with the SNS and 
     sqs.on(SendMessageCommand).resolves({ MessageId: "d" });
     const out = await deliver([bad({ type: "open", at: 1 }), openEvent()], snsSink());
     expect(out).toEqual({ sent: 1, parked: 1, poisoned: 1, pending: [] });
-    expect(parkedReasons()).toEqual(["incident: missing"]);
+    expect(parkedReasons()).toEqual(["id: missing; incident: missing"]);
     expect(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageAttributes?.poison?.StringValue).toBe("true");
   });
 
@@ -62,7 +62,7 @@ describe("bad-input catalogue: the alert outbox (deliverOutbox with the SNS and 
 
   it("OUT-03 the same with the local JSONL sink: the event goes to the dead-letter file with its reason", async () => {
     const file = join(ws.dir, "OUT-03", "alerts.jsonl");
-    const out = await deliver([bad({ type: "opened", incident: incident(), at: 5 }), openEvent()], new JsonlAlertSink(file));
+    const out = await deliver([bad({ id: "x#1", type: "opened", incident: incident(), at: 5 }), openEvent()], new JsonlAlertSink(file));
     expect(out).toEqual({ sent: 1, parked: 1, poisoned: 1, pending: [] });
     const dead = JSON.parse(readFileSync(join(ws.dir, "OUT-03", "alerts.dead-letter.jsonl"), "utf8")) as { reason: string };
     expect(dead.reason).toBe('type: expected open, update or resolve, got "opened"');

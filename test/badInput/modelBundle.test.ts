@@ -48,7 +48,7 @@ describe("bad-input catalogue: model bundle (cad backtest --model, the detect La
   it("MOD-02 JSON that is not a model", async () => {
     const m = ws.file("MOD-02.json", '{"hello":1}');
     expect(await backtest(m)).toBe(1);
-    expect(io.stderr).toBe(`cad: ${m}: format: missing, expected "cad-model/1" (is this a model file written by \`cad train\`?)\n`);
+    expect(io.stderr).toBe(`cad: ${m}: format: missing, expected "cad-model/2" (a model file written by \`cad train\` of this version; retrain older ones)\n`);
   });
 
   it("MOD-03 a std that overflowed in training (null): refused, naming the metric", async () => {

@@ -45,9 +45,9 @@ describe("deliverOutbox", () => {
     expect(out).toEqual({ sent: 2, parked: 1, poisoned: 1, pending: [] });
     expect(readFileSync(file, "utf8").trim().split("\n").map((l) => (JSON.parse(l) as IncidentEvent).type)).toEqual(["open", "resolve"]);
     const dead = readFileSync(join(dir, "alerts.dead-letter.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { reason: string; event: unknown });
-    expect(dead).toEqual([{ reason: "incident: missing", event: { type: "open", at: 1 } }]);
+    expect(dead).toEqual([{ reason: "id: missing; incident: missing", event: { type: "open", at: 1 } }]);
     expect(log.find("error", "malformed alert event parked; delivering the rest of the outbox")).toEqual([
-      expect.objectContaining({ fields: { service: SERVICE, parkedIn: join(dir, "alerts.dead-letter.jsonl"), remaining: 2, error: `alert event of (unknown incident) is malformed (incident: missing); written to ${join(dir, "alerts.dead-letter.jsonl")}` } }),
+      expect.objectContaining({ fields: { service: SERVICE, parkedIn: join(dir, "alerts.dead-letter.jsonl"), remaining: 2, error: `alert event of (unknown incident) is malformed (id: missing; incident: missing); written to ${join(dir, "alerts.dead-letter.jsonl")}` } }),
     ]);
     expect(metrics.total("alertsFailed")).toBe(1);
   });
@@ -90,7 +90,7 @@ describe("a malformed event at the head of the outbox, real SnsAlertSink (issue 
         MessageBody: '{"type":"open","at":1}',
         MessageAttributes: {
           poison: { DataType: "String", StringValue: "true" },
-          reason: { DataType: "String", StringValue: "incident: missing" },
+          reason: { DataType: "String", StringValue: "id: missing; incident: missing" },
           incidentId: { DataType: "String", StringValue: "(unknown incident)" },
           topicArn: { DataType: "String", StringValue: TOPIC },
           failedAt: { DataType: "String", StringValue: "1970-01-01T00:00:00.000Z" },
@@ -113,7 +113,7 @@ describe("a malformed event at the head of the outbox, real SnsAlertSink (issue 
     const alerts = new SnsAlertSink({ sns: new SNSClient({ region: "eu-west-1" }), topicArn: TOPIC, log });
     const out = await deliverOutbox([MALFORMED, openEvent()], { alerts, log, service: SERVICE });
     expect(out).toMatchObject({ sent: 1, parked: 1, poisoned: 1, pending: [] });
-    expect(log.find("error", "no dead-letter queue is configured, so it is kept in this log line")[0].fields).toEqual({ incidentId: "(unknown incident)", reason: "incident: missing", event: '{"type":"open","at":1}' });
+    expect(log.find("error", "no dead-letter queue is configured, so it is kept in this log line")[0].fields).toEqual({ incidentId: "(unknown incident)", reason: "id: missing; incident: missing", event: '{"type":"open","at":1}' });
   });
 
   it("an event SNS cannot carry at all (every list emptied and it still does not fit) is poison too, not a retry loop", async () => {

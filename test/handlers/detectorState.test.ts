@@ -43,7 +43,7 @@ describe("detectorState", () => {
     ["JSON text", () => Buffer.from(JSON.stringify({ format: "cad-detector-state/1" })), /k: not a binary detector state \(expected it to start with "CADS", it starts with "\{"format"/],
     ["`{}` packed", () => packState({}), /k: format is undefined, this build reads "cad-service-state\/2"/],
     ["an older format", () => packState({ format: "cad-detector-state/1", tracker: {} }), /k: format is "cad-detector-state\/1"/],
-    ["wrong types", () => encodeServiceState({ ...state(), outbox: [{ ...openEvent(), at: "yesterday" }] } as unknown as ServiceState), /k: outbox\.0\.at: expected number, received "yesterday"/],
+    ["wrong types", () => encodeServiceState({ ...state(), tracker: { recent: [{ timestamp: "yesterday", anomalies: [] }] } } as unknown as ServiceState), /k: tracker\.recent\[0\]\.timestamp: expected a number, got "yesterday"/],
     ["a newer codec version", (b) => Uint8Array.from(b, (x, i) => (i === 4 ? 9 : x)), /k: binary state codec version 9, this build reads version 1/],
   ])("refuses %s, saying why", (_what, edit, message) => {
     expect(() => decodeServiceState(edit(encodeServiceState(state())), "k")).toThrow(message);
@@ -51,6 +51,6 @@ describe("detectorState", () => {
 
   it("refuses a detector part of the wrong shape, naming the field", () => {
     const bad = encodeDetector({ ...detector().toState(), replicas: [{ container: "", group: "app", lastSeen: 0 }] } as never);
-    expect(() => decodeDetector(bad, "k")).toThrow(/k: detector: replicas\.0\.container/);
+    expect(() => decodeDetector(bad, "k")).toThrow(/k: detector: replicas\[0\]\.container/);
   });
 });

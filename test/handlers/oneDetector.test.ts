@@ -79,7 +79,7 @@ describe("one detector: a stored state that cannot serve the run is replaced, lo
   it.each<[string, () => Promise<Uint8Array | ((m: DetectionModel) => Uint8Array)>, RegExp]>([
     ["truncated", async () => (await previousState(SATURATION_FROM - 10)).subarray(0, 200), /binary state is corrupt or truncated/],
     ["`{}` (a JSON object)", async () => Buffer.from("{}"), /not a binary detector state/],
-    ["wrong types", async () => packState({ format: "cad-service-state/2", modelId: 3, featureSetId: "x", tracker: {}, scaling: {}, outbox: [], eventCounts: {}, detector: new Uint8Array(0) }), /modelId: expected string, received 3/],
+    ["wrong types", async () => packState({ format: "cad-service-state/2", modelId: 3, featureSetId: "x", tracker: {}, scaling: {}, outbox: [], eventCounts: {}, detector: new Uint8Array(0) }), /modelId: expected a string, got 3/],
     ["a future lastScoredStep", async () => previousState(SATURATION_FROM - 10, (s) => ({ ...s, lastScoredStep: T0 + (DURING + 60) * MIN })), /it has scored up to 2026-01-05T\d\d:\d\d:00\.000Z, after this run's time/],
     ["another model's state", async () => previousState(SATURATION_FROM - 10, (s) => ({ ...s, modelId: "model-0123456789abcdef" })), /it was written for model model-0123456789abcdef \(deployed: model-/],
     ["a detector part that does not decode", async () => previousState(SATURATION_FROM - 10, (s) => ({ ...s, detector: Uint8Array.from([1, 2, 3]) })), /detector: not a binary detector state/],
