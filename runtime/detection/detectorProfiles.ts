@@ -47,8 +47,10 @@ export const CONTAINER_DETECTOR: DetectorProfile = {
   learnAnomalies: false,
   maxCorrections: 60,
   clipScores: true,
-  // A container alerts once 3 of its last 4 steps were anomalous: a one- or two-minute blip of one replica (a
-  // scrape hiccup, a GC pause) is graded but not raised.
+  // A container alerts once 3 of its last 4 steps were anomalous, or at once when a step is graded 0.5 or more: a
+  // weak one- or two-minute blip of one replica (a scrape hiccup, a GC pause) is graded but not raised, a strong
+  // short fault is not missed.
   confirmSteps: 3,
   confirmWindow: 4,
+  confirmBypassGrade: 0.5,
 };
