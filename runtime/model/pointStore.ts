@@ -52,6 +52,11 @@ export class PointStore {
     return this.refCount[slot];
   }
 
+  /** Bytes of the typed arrays behind the store. */
+  memoryBytes(): number {
+    return this.values.byteLength + this.refCount.byteLength + this.free.byteLength;
+  }
+
   /** Number of slots in use. */
   size(): number {
     return this.capacity - this.freeTop;

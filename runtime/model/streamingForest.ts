@@ -199,6 +199,16 @@ export class StreamingForest {
   }
 
   /**
+   * Bytes of the typed arrays the forest holds: point store, samplers, trees and scratch (what its memory is,
+   * short of a few hundred bytes of object headers per tree).
+   */
+  memoryBytes(): number {
+    let bytes = this.store.memoryBytes() + this.attrTree.byteLength + this.missing.byteLength + this.imputeBuf.byteLength + this.imputeRefs.byteLength + this.query.byteLength + this.scoreSum.byteLength;
+    for (let t = 0; t < this.numTrees; t++) bytes += this.samplers[t].memoryBytes() + this.trees[t].memoryBytes();
+    return bytes;
+  }
+
+  /**
    * Checks every tree's invariants and that samplers, trees and the point store agree (each sampler holds as
    * many points as its tree; reference counts match the samplers' references). Throws naming the violation.
    */

@@ -94,6 +94,12 @@ export class TreeArrays {
     for (let m = 0; m < c + 2; m++) this.log2Mass1[m] = Math.log2(m + 1);
   }
 
+  /** Bytes of the typed arrays behind the tree (storage and scratch). */
+  memoryBytes(): number {
+    const arrays = [this.nodes, this.parent, this.cutValue, this.box, this.rangeSum, this.leafRef, this.leafMass, this.leafParent, this.freeNodes, this.freeLeaves, this.path, this.bound, this.boundSign, this.keptBound, this.keptValue, this.keptRaw, this.pair, this.log2Mass1];
+    return arrays.reduce((sum, a) => sum + a.byteLength, 0);
+  }
+
   isEmpty(): boolean {
     return this.root === NONE;
   }
