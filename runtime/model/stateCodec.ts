@@ -6,6 +6,10 @@ export function encodeFloat64(a: Float64Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
 }
 
+export function encodeFloat32(a: Float32Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+}
+
 export function encodeInt32(a: Int32Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
 }
@@ -13,6 +17,11 @@ export function encodeInt32(a: Int32Array): string {
 export function decodeFloat64(s: string): Float64Array {
   const b = decodeBytes(s, 8, "Float64");
   return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
+}
+
+export function decodeFloat32(s: string): Float32Array {
+  const b = decodeBytes(s, 4, "Float32");
+  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
 }
 
 export function decodeInt32(s: string): Int32Array {
