@@ -9,15 +9,16 @@ export function indexArray(length: number, capacity: number): IndexArray {
   return capacity <= 0x7fff ? new Int16Array(length) : new Int32Array(length);
 }
 
-const log2Tables = new Map<number, Float64Array>();
+/** log2 tables by capacity (a plain object: runtime/ modules are serialised into Lambdas, where a Map would not survive). */
+const log2Tables: Record<number, Float64Array | undefined> = {};
 
 /** log2(m + 1) for every mass m up to `capacity` + 1, shared by every tree of that capacity. */
 function log2Table(capacity: number): Float64Array {
-  let t = log2Tables.get(capacity);
+  let t = log2Tables[capacity];
   if (!t) {
     t = new Float64Array(capacity + 2);
     for (let m = 0; m < capacity + 2; m++) t[m] = Math.log2(m + 1);
-    log2Tables.set(capacity, t);
+    log2Tables[capacity] = t;
   }
   return t;
 }
