@@ -73,9 +73,10 @@ function best(values: readonly number[]): number {
   return Math.max(...values);
 }
 
-function least(values: readonly (number | null)[]): number | null {
-  const known = values.filter((x): x is number => x !== null);
-  return known.length ? Math.min(...known) : null;
+/** The median of the measured values (memory read after collections still varies by a collection's leftovers). */
+function median(values: readonly (number | null)[]): number | null {
+  const known = values.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  return known.length ? known[(known.length - 1) >> 1] : null;
 }
 
 function ratio(ours: number, java: number | null): number | null {
@@ -85,7 +86,7 @@ function ratio(ours: number, java: number | null): number | null {
 /**
  * Runs every case, `rounds` times each with the engines alternating, and yields one line per case as it
  * completes. Each engine's rate is the fastest of its rounds (the least disturbed on a shared machine); memory
- * the smallest (what is left after collections). Data files for Java go to `dir`.
+ * the median. Data files for Java go to `dir`.
  */
 export async function* runBench(o: BenchOptions, java: JavaReference | JavaUnavailable, dir: string, progress?: (what: string) => void): AsyncGenerator<BenchLine> {
   for (const dims of o.dims) {
@@ -114,8 +115,8 @@ export async function* runBench(o: BenchOptions, java: JavaReference | JavaUnava
       javaScoreUpdatePerSec: javaRate,
       ratio: ratio(oursRate, javaRate),
       oursBytes: ours[0].bytes,
-      javaBytes: least(theirs.map((x) => x.bytes)),
-      oursProcessBytes: least(ours.map((x) => x.processBytes)),
+      javaBytes: median(theirs.map((x) => x.bytes)),
+      oursProcessBytes: median(ours.map((x) => x.processBytes)),
       inputs: INPUTS,
       shingle,
       points: stream.steps - shingle + 1,
@@ -156,8 +157,8 @@ export async function* runBench(o: BenchOptions, java: JavaReference | JavaUnava
       oursPointsPerSec: oursRate,
       javaPointsPerSec: javaRate,
       ratio: ratio(oursRate, javaRate),
-      oursBytes: least(ours.map((x) => x.bytes)),
-      javaBytes: least(theirs.map((x) => x.bytes)),
+      oursBytes: median(ours.map((x) => x.bytes)),
+      javaBytes: median(theirs.map((x) => x.bytes)),
       javaCachedPointsPerSec: cachedRate,
       ratioCached: ratio(oursRate, cachedRate),
       ...(java.available ? {} : { javaUnavailable: java.reason }),
