@@ -18,7 +18,7 @@ const splunkSdk = {
 };
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", "out/**", "coverage/**"] },
+  { ignores: ["node_modules/**", "dist/**", "out/**", "coverage/**", "tmp/**"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -1,80 +1,119 @@
 /**
- * `npm run bench` — throughput of the streaming forest and the detector (table), or with `--json` one JSON
- * object per case per line. `--points N` sets the measured points per case (default 100,000). The last cases are
- * one detect-handler invocation over 500 containers × 10 metrics × 60 steps with the embedded scorer, and one
- * scheduled detect run (5 steps) of 500 containers × 7 metrics: compute, state size, load + save.
+ * `npm run bench`: our engine beside the Java reference (Random Cut Forest 4.3), measured in this run on the same
+ * data and protocol, and the cost of one detect-handler run. `npm run bench -- --help` lists the options.
  */
-import { SingleBar, Presets } from "cli-progress";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { benchDetectHandler } from "./detectHandlerBench";
 import { benchDetectRun } from "./detectRunBench";
-import { runBenchCase, type BenchCase, type BenchResult } from "./forestBench";
+import { runBench, type BenchLine, type BenchOptions } from "./runBench";
+import { formatTable } from "./benchTable";
+import { JavaReference, type JavaUnavailable } from "./javaReference";
 
-function parseArgs(argv: readonly string[]): { json: boolean; points: number } {
-  let json = false;
-  let points = 100_000;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--json") json = true;
-    else if (argv[i] === "--points") {
-      points = Number(argv[++i]);
-      if (!Number.isInteger(points) || points < 1) throw new Error(`--points must be a positive integer, got "${argv[i]}"`);
-    } else throw new Error(`unknown argument "${argv[i]}" (expected --json, --points N)`);
-  }
-  return { json, points };
+const HELP = `usage: npm run bench -- [options]
+
+Runs our streaming forest and detector beside the Java reference (aws/random-cut-forest-by-aws 4.3, from
+../shared/tools/java-rcf, in one JVM) on the same generated data, with the same protocol: a warm-up pass, then
+a fresh model timed. Each engine's figure is the fastest of --rounds rounds (rounds alternate the engines, so
+a busy minute slows both); ratios divide those. Without Java the Java columns say why.
+
+Lines (--json: one JSON object per line):
+  forest    dims 5, 20, 40, 80 (5 inputs shingled 1, 4, 8, 16), 50 trees x 256 samples: score+update per second,
+            and memory (ours: typed-array bytes of the forest, plus what the process retains for it; Java: the
+            heap it retains)
+  detector  the whole detector, ours with the NAB defaults against ThresholdedRandomCutForest with OpenSearch
+            Anomaly Detection's single-stream settings, on one series and on a 5-metric stream: steps per second
+  detect-handler  one detect-handler run over 500 containers x 10 metrics x 60 steps (embedded scorer)
+  detect-run      one scheduled detect run (5 steps) of 500 containers x 7 metrics from a cold start: compute,
+                  detector state bytes (models and per container) and load + save time (medians of 3 runs)
+
+Options:
+  --json          JSON lines instead of tables
+  --points N      stream length of each forest case (default 20000; the warm-up pass is the first quarter)
+  --steps N       stream length of each detector case (default 6000)
+  --rounds N      rounds per case (default 3)
+  --dims LIST     forest dimensions to run, from 5, 20, 40, 80 (default all)
+  --java-rcf DIR  folder of randomcutforest-4.3.0.jar (default ../shared/tools/java-rcf; env CAD_JAVA_RCF)
+  --no-java       skip the Java reference
+  --no-handler    skip the detect-handler and detect-run lines
+  -h, --help      this help
+`;
+
+interface Args extends BenchOptions {
+  readonly json: boolean;
+  readonly javaDir: string | undefined;
+  readonly java: boolean;
+  readonly handler: boolean;
 }
 
-function table(results: readonly BenchResult[]): string {
-  const head = ["case", "trees", "sample", "dims", "shingle", "score+update/s", "score/s", "update/s", "detector/s", "batch score/s", "vs Java s+u / score / update", "s+u vs batch"];
-  const ratio = (x: number, java: number | null) => (java ? `${(x / java).toFixed(2)}×` : "-");
-  const rows = results.map((r) => [
-    r.name,
-    String(r.trees),
-    String(r.sampleSize),
-    String(r.dims),
-    String(r.shingle),
-    r.scoreUpdatePerSec.toLocaleString("en-US"),
-    r.scorePerSec.toLocaleString("en-US"),
-    r.updatePerSec.toLocaleString("en-US"),
-    r.detectorPerSec.toLocaleString("en-US"),
-    r.baselineBatchScorePerSec.toLocaleString("en-US"),
-    [ratio(r.scoreUpdatePerSec, r.javaScoreUpdatePerSec), ratio(r.scorePerSec, r.javaScorePerSec), ratio(r.updatePerSec, r.javaUpdatePerSec)].join(" / "),
-    `${(r.scoreUpdatePerSec / r.baselineBatchScorePerSec).toFixed(2)}×`,
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+function positive(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value ?? ""}"`);
+  return n;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): Args | "help" {
+  let json = false;
+  let points = 20_000;
+  let steps = 6_000;
+  let rounds = 3;
+  let dims = [5, 20, 40, 80];
+  let javaDir: string | undefined;
+  let java = true;
+  let handler = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "-h" || a === "--help") return "help";
+    else if (a === "--json") json = true;
+    else if (a === "--points") points = positive(a, argv[++i]);
+    else if (a === "--steps") steps = positive(a, argv[++i]);
+    else if (a === "--rounds") rounds = positive(a, argv[++i]);
+    else if (a === "--dims") {
+      const v = argv[++i] ?? "";
+      dims = v.split(",").map(Number);
+      if (dims.some((d) => ![5, 20, 40, 80].includes(d))) throw new UsageError(`--dims takes a comma-separated list of 5, 20, 40, 80, got "${v}"`);
+    } else if (a === "--java-rcf") javaDir = argv[++i];
+    else if (a === "--no-java") java = false;
+    else if (a === "--no-handler") handler = false;
+    else throw new UsageError(`unknown option "${a}" (see --help)`);
+  }
+  return { json, points, steps, rounds, dims, trees: 50, sampleSize: 256, javaDir, java, handler };
 }
 
 async function main(): Promise<void> {
-  const { json, points } = parseArgs(process.argv.slice(2));
-  const cases: BenchCase[] = [1, 4, 8].map((shingle) => ({
-    name: `rcf-50x256-d5-s${shingle}`,
-    trees: 50,
-    sampleSize: 256,
-    dims: 5,
-    shingle,
-    points,
-    warmup: 10_000,
-    seed: 7,
-  }));
-  const bar = json || !process.stderr.isTTY ? null : new SingleBar({ format: "bench {case} [{bar}] {percentage}%", stream: process.stderr }, Presets.shades_classic);
-  bar?.start(cases.length, 0, { case: cases[0].name });
-  const results: BenchResult[] = [];
-  cases.forEach((c, i) => {
-    const r = runBenchCase(c, (f) => bar?.update(i + f, { case: c.name }));
-    results.push(r);
-    if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
-  });
-  bar?.stop();
-  if (!json) process.stdout.write(`${table(results)}\n`);
+  const args = parseArgs(process.argv.slice(2));
+  if (args === "help") {
+    process.stdout.write(HELP);
+    return;
+  }
+  const java: JavaReference | JavaUnavailable = args.java ? await JavaReference.start(args.javaDir) : { available: false, reason: "skipped (--no-java)" };
+  const dir = mkdtempSync(join(tmpdir(), "cad-bench-"));
+  const lines: BenchLine[] = [];
+  try {
+    const progress = args.json || !process.stderr.isTTY ? undefined : (what: string) => process.stderr.write(`\r\x1b[Kbench: ${what}`);
+    for await (const line of runBench(args, java, dir, progress)) {
+      lines.push(line);
+      if (args.json) process.stdout.write(`${JSON.stringify(line)}\n`);
+    }
+    if (progress) process.stderr.write("\r\x1b[K");
+  } finally {
+    if (java.available) await java.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (!args.json) process.stdout.write(`${formatTable(lines, java)}\n`);
+  if (!args.handler) return;
   const h = await benchDetectHandler();
-  if (json) process.stdout.write(`${JSON.stringify(h)}\n`);
+  if (args.json) process.stdout.write(`${JSON.stringify(h)}\n`);
   else
     process.stdout.write(
       `\ndetect handler, embedded scorer: ${h.containers} containers × ${h.metrics} metrics × ${h.steps} steps = ${h.msPerInvocation.toFixed(0)} ms per invocation ` +
         `(${Math.round(h.rowsPerSec).toLocaleString("en-US")} rows/s; mean of ${h.invocations} after a warm-up)\n`,
     );
   const r = await benchDetectRun();
-  if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
+  if (args.json) process.stdout.write(`${JSON.stringify(r)}\n`);
   else
     process.stdout.write(
       `detect run (5 steps, ${r.containers} containers × ${r.metrics} metrics, embedded): ${r.computeMs} ms compute, state ${(r.stateBytes / 1024).toFixed(0)} KiB ` +
@@ -84,5 +123,5 @@ async function main(): Promise<void> {
 
 void main().catch((e: unknown) => {
   process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exitCode = 1;
+  process.exitCode = e instanceof UsageError ? 2 : 1;
 });

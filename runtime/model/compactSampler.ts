@@ -24,6 +24,11 @@ export class CompactSampler {
     this.refs = new Int32Array(capacity);
   }
 
+  /** Bytes of the typed arrays behind the sampler. */
+  memoryBytes(): number {
+    return this.weights.byteLength + this.refs.byteLength + this.offered.byteLength;
+  }
+
   isFull(): boolean {
     return this.size === this.capacity;
   }

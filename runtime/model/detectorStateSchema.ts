@@ -10,13 +10,14 @@ const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const finite = v.pipe(v.number(), v.finite());
 const deviation = v.tuple([finite, finite, finite, finite]);
 const f64 = v.instance(Float64Array);
+const f32 = v.instance(Float32Array);
 /** Integers as the state stores them: in the narrowest of these that holds them. */
 const i32 = v.union([v.instance(Int16Array), v.instance(Uint16Array), v.instance(Int32Array)]);
 
-const treeSchema = v.object({ root: v.nullable(v.pipe(v.number(), v.integer())), left: i32, right: i32, cutDim: i32, cutValue: f64, leafRef: i32, leafMass: i32 });
+const treeSchema = v.object({ root: v.nullable(v.pipe(v.number(), v.integer())), left: i32, right: i32, cutDim: i32, cutValue: f32, leafRef: i32, leafMass: i32 });
 
 const forestSchema = v.object({
-  format: v.literal("cad-streaming-rcf/1"),
+  format: v.literal("cad-streaming-rcf/2"),
   dimensions: v.pipe(count, v.minValue(1)),
   numTrees: v.pipe(count, v.minValue(1)),
   sampleSize: v.pipe(count, v.minValue(2)),
@@ -24,7 +25,7 @@ const forestSchema = v.object({
   seed: finite,
   rngState: finite,
   updates: count,
-  points: f64,
+  points: f32,
   refCounts: i32,
   samplers: v.array(v.object({ size: count, weights: f64, refs: i32 })),
   trees: v.array(treeSchema),

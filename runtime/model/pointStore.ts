@@ -1,31 +1,41 @@
 /**
- * Reference-counted storage of the points a forest's samplers hold, in one flat Float64Array (row-major,
- * `dim` values per slot). A point accepted by several trees is stored once; a slot is reused as soon as no
- * tree references it. Capacity is fixed at construction, so the hot path never allocates.
+ * Reference-counted storage of the points a forest's samplers hold, in one flat Float32Array (row-major, `dim`
+ * values per slot; float32 as the reference RCF stores them). A point accepted by several trees is stored once;
+ * a slot is reused as soon as no tree references it. The store starts small and grows by about an eighth when
+ * full, up to `maxCapacity` (every tree holding distinct points): a forest's trees share most of their points,
+ * so a full-size store would be mostly empty. Growing replaces `values` (the forest re-points its trees); the
+ * hot path does not allocate otherwise.
  */
 export class PointStore {
   /** Row-major point values: slot `i` occupies `[i * dim, (i + 1) * dim)`. */
-  readonly values: Float64Array;
-  private readonly refCount: Int32Array;
-  private readonly free: Int32Array;
+  values: Float32Array;
+  private refCount: Int32Array;
+  private free: Int32Array;
   private freeTop: number;
 
   constructor(
     readonly dim: number,
-    readonly capacity: number,
+    readonly maxCapacity: number,
+    initialCapacity = Math.min(maxCapacity, 256),
   ) {
     if (!Number.isInteger(dim) || dim < 1) throw new Error(`point store dim must be a positive integer, got ${dim}`);
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`point store capacity must be a positive integer, got ${capacity}`);
-    this.values = new Float64Array(dim * capacity);
-    this.refCount = new Int32Array(capacity);
-    this.free = new Int32Array(capacity);
-    for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
-    this.freeTop = capacity;
+    if (!Number.isInteger(maxCapacity) || maxCapacity < 1) throw new Error(`point store capacity must be a positive integer, got ${maxCapacity}`);
+    const c = Math.max(1, Math.min(maxCapacity, initialCapacity));
+    this.values = new Float32Array(dim * c);
+    this.refCount = new Int32Array(c);
+    this.free = new Int32Array(c);
+    for (let i = 0; i < c; i++) this.free[i] = c - 1 - i;
+    this.freeTop = c;
   }
 
-  /** Copies `point` into a free slot (reference count 0) and returns the slot. */
+  /** Slots allocated (in use or free). */
+  get capacity(): number {
+    return this.refCount.length;
+  }
+
+  /** Copies `point` (rounded to float32) into a free slot (reference count 0) and returns the slot. */
   add(point: ArrayLike<number>): number {
-    if (this.freeTop === 0) throw new Error(`point store is full (${this.capacity} points)`);
+    if (this.freeTop === 0) this.grow();
     const slot = this.free[--this.freeTop];
     const base = slot * this.dim;
     for (let d = 0; d < this.dim; d++) this.values[base + d] = point[d];
@@ -57,25 +67,41 @@ export class PointStore {
     return this.capacity - this.freeTop;
   }
 
-  /** Copies slot `slot` into `out`. */
-  get(slot: number, out: Float64Array | number[]): void {
-    const base = slot * this.dim;
-    for (let d = 0; d < this.dim; d++) out[d] = this.values[base + d];
+  /** Bytes of the typed arrays behind the store. */
+  memoryBytes(): number {
+    return this.values.byteLength + this.refCount.byteLength + this.free.byteLength;
   }
 
   /**
-   * Restores a store from `points` (row-major, `count` = points.length / dim) with reference counts `refs`;
-   * slot i holds point i.
+   * Restores a store from `points` (row-major float32, `count` = points.length / dim) with reference counts
+   * `refs`: slot i holds point i; slots with no reference are free.
    */
-  static restore(dim: number, capacity: number, points: Float64Array, refs: Int32Array): PointStore {
+  static restore(dim: number, maxCapacity: number, points: Float32Array, refs: Int32Array): PointStore {
     const count = refs.length;
     if (points.length !== count * dim) throw new Error(`point store state: ${points.length} values do not make ${count} points of dim ${dim}`);
-    if (count > capacity) throw new Error(`point store state holds ${count} points, more than its capacity ${capacity}`);
-    const store = new PointStore(dim, capacity);
+    if (count > maxCapacity) throw new Error(`point store state holds ${count} points, more than its capacity ${maxCapacity}`);
+    const store = new PointStore(dim, maxCapacity, Math.max(count + (count >> 3), 1));
     store.values.set(points);
     store.refCount.set(refs);
     store.freeTop = 0;
-    for (let i = capacity - 1; i >= count; i--) store.free[store.freeTop++] = i;
+    for (let i = store.capacity - 1; i >= 0; i--) if (i >= count || refs[i] === 0) store.free[store.freeTop++] = i;
     return store;
+  }
+
+  /** Adds about an eighth more slots (at least 16), up to `maxCapacity`. */
+  private grow(): void {
+    const old = this.capacity;
+    const size = Math.min(this.maxCapacity, old + Math.max(16, old >> 3));
+    if (size === old) throw new Error(`point store is full (${old} points)`);
+    const values = new Float32Array(size * this.dim);
+    values.set(this.values);
+    const refCount = new Int32Array(size);
+    refCount.set(this.refCount);
+    const free = new Int32Array(size);
+    free.set(this.free.subarray(0, this.freeTop));
+    for (let i = size - 1; i >= old; i--) free[this.freeTop++] = i;
+    this.values = values;
+    this.refCount = refCount;
+    this.free = free;
   }
 }

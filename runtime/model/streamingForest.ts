@@ -2,9 +2,10 @@ import { CompactSampler } from "./compactSampler";
 import { PointStore } from "./pointStore";
 import { Random } from "./random";
 import { StreamingTree } from "./streamingTree";
+import { TreeScratch } from "./treeArrays";
 import { addScoresOfFour, addScoresOfTwo } from "./treeScoring";
-import { narrowInts, restoreTree, treeToState, validateTree, type IntArray, type StreamingTreeState } from "./streamingTreeState";
 import { NONE } from "./treeArrays";
+import { narrowInts, restoreTree, treeToState, validateTree, type IntArray, type StreamingTreeState } from "./streamingTreeState";
 
 /** Module-local copies: an imported binding is a getter call per use under CommonJS. */
 const addFour = addScoresOfFour;
@@ -23,9 +24,12 @@ export interface StreamingForestOptions {
   readonly seed?: number;
 }
 
-/** Serialised forest: bulky parts as typed arrays (stored as they are by the binary state codec). */
+/**
+ * Serialised forest: bulky parts as typed arrays, stored as they are by the binary state codec (float32 points
+ * and cut values, as the engine holds them; integers in the narrowest type that holds them).
+ */
 export interface StreamingForestState {
-  readonly format: "cad-streaming-rcf/1";
+  readonly format: "cad-streaming-rcf/2";
   readonly dimensions: number;
   readonly numTrees: number;
   readonly sampleSize: number;
@@ -34,7 +38,7 @@ export interface StreamingForestState {
   readonly rngState: number;
   readonly updates: number;
   /** Points (row-major) and reference counts of the compacted point store. */
-  readonly points: Float64Array;
+  readonly points: Float32Array;
   readonly refCounts: IntArray;
   readonly samplers: { readonly size: number; readonly weights: Float64Array; readonly refs: IntArray }[];
   readonly trees: StreamingTreeState[];
@@ -43,8 +47,10 @@ export interface StreamingForestState {
 /**
  * A streaming Random Cut Forest (the reference design's sampler + tree + forest): every tree keeps a
  * time-decayed weighted reservoir sample of the stream and a random cut tree over it, updated incrementally;
- * sampled points live once in a shared reference-counted {@link PointStore}. `score` / `update` do not
- * allocate. Scores mean the same as the batch {@link RandomCutForest}'s: inliers ≈ 1, higher = more anomalous.
+ * sampled points live once in a shared reference-counted {@link PointStore}, as float32 (the reference RCF's
+ * precision: the forest sees every value rounded to float32, relative error below 6e-8). `score` / `update`
+ * do not allocate, short of the point store and box pools growing now and then. Scores mean the same as the
+ * batch {@link RandomCutForest}'s: inliers ≈ 1, higher = more anomalous.
  */
 export class StreamingForest {
   readonly dimensions: number;
@@ -58,16 +64,19 @@ export class StreamingForest {
   private readonly store: PointStore;
   private readonly samplers: CompactSampler[];
   private readonly trees: StreamingTree[];
+  private readonly scratch: TreeScratch;
   private readonly attrTree: Float64Array;
   private readonly missing: Uint8Array;
   private readonly imputeBuf: Float64Array;
   private readonly imputeRefs: Int32Array;
-  /** The query copied into a Float64Array, so tree code sees one array type (monomorphic, fast). */
+  /** The query rounded to float32, in a Float64Array so tree code sees one array type (monomorphic, fast). */
   private readonly query: Float64Array;
+  /** The query in box form: [2d] = v_d, [2d + 1] = −v_d (see treeBoxes.ts). */
+  private readonly queryBox: Float64Array;
   /** The score's running sum over trees (a double passed through calls without boxing it per tree). */
   private readonly scoreSum = new Float64Array(1);
 
-  constructor(options: StreamingForestOptions, restored?: { rng: Random; store: PointStore; samplers: CompactSampler[]; trees: StreamingTree[]; updates: number }) {
+  constructor(options: StreamingForestOptions, restored?: { rng: Random; store: PointStore; scratch: TreeScratch; samplers: CompactSampler[]; trees: StreamingTree[]; updates: number }) {
     const dim = options.dimensions;
     const numTrees = options.numTrees ?? 50;
     const sampleSize = options.sampleSize ?? 256;
@@ -85,17 +94,19 @@ export class StreamingForest {
     if (restored) {
       this.rng = restored.rng;
       this.store = restored.store;
+      this.scratch = restored.scratch;
       this.samplers = restored.samplers;
       this.trees = restored.trees;
       this.updates = restored.updates;
     } else {
       this.rng = new Random(seed);
       this.store = new PointStore(dim, numTrees * sampleSize + 1);
+      this.scratch = new TreeScratch(dim, sampleSize);
       this.samplers = [];
       this.trees = [];
       for (let t = 0; t < numTrees; t++) {
         this.samplers.push(new CompactSampler(sampleSize, timeDecay));
-        this.trees.push(new StreamingTree(dim, sampleSize, this.store.values));
+        this.trees.push(newTree(dim, sampleSize, this.store.values, this.scratch, t));
       }
     }
     this.attrTree = new Float64Array(dim);
@@ -103,6 +114,7 @@ export class StreamingForest {
     this.imputeBuf = new Float64Array(numTrees);
     this.imputeRefs = new Int32Array(numTrees);
     this.query = new Float64Array(dim);
+    this.queryBox = new Float64Array(2 * dim);
   }
 
   /** Whether every tree holds at least one point (scores are 0 before). */
@@ -124,7 +136,10 @@ export class StreamingForest {
       const u = 1 - this.rng.next();
       if (!s.mightAccept(seq, u)) continue;
       if (!s.accepts(seq, u)) continue;
-      if (slot < 0) slot = this.store.add(point);
+      if (slot < 0) {
+        slot = this.store.add(point);
+        if (this.store.values !== this.trees[0].points) this.repoint();
+      }
       const evicted = s.evictMax();
       const tree = this.trees[t];
       if (evicted >= 0) {
@@ -148,8 +163,9 @@ export class StreamingForest {
     acc[0] = 0;
     let t = 0;
     // Four trees at a time, then two: their descents overlap.
-    for (; t + 3 < this.numTrees; t += 4) addFour(trees[t], trees[t + 1], trees[t + 2], trees[t + 3], q, acc);
-    for (; t + 1 < this.numTrees; t += 2) addTwo(trees[t], trees[t + 1], q, acc);
+    const w = this.queryBox;
+    for (; t + 3 < this.numTrees; t += 4) addFour(trees[t], trees[t + 1], trees[t + 2], trees[t + 3], q, w, acc);
+    for (; t + 1 < this.numTrees; t += 2) addTwo(trees[t], trees[t + 1], q, w, acc);
     let sum = acc[0];
     if (t < this.numTrees) sum += trees[t].score(q);
     return sum / this.numTrees;
@@ -203,6 +219,16 @@ export class StreamingForest {
   }
 
   /**
+   * Bytes of the typed arrays the forest holds: point store, samplers, trees and scratch (what its memory is,
+   * short of a few hundred bytes of object headers per tree).
+   */
+  memoryBytes(): number {
+    let bytes = this.store.memoryBytes() + this.scratch.memoryBytes() + this.queryBox.byteLength + this.attrTree.byteLength + this.missing.byteLength + this.imputeBuf.byteLength + this.imputeRefs.byteLength + this.query.byteLength + this.scoreSum.byteLength;
+    for (let t = 0; t < this.numTrees; t++) bytes += this.samplers[t].memoryBytes() + this.trees[t].memoryBytes();
+    return bytes;
+  }
+
+  /**
    * Checks every tree's invariants and that samplers, trees and the point store agree (each sampler holds as
    * many points as its tree; reference counts match the samplers' references). Throws naming the violation.
    */
@@ -212,9 +238,9 @@ export class StreamingForest {
   }
 
   /**
-   * The cheap part of {@link validate}, run on every restore: each sampler holds as many points as its tree,
-   * and the point store's reference counts are the samplers' references. (Trees restored from a state have
-   * their boxes and masses recomputed from their leaves, and a corrupt state is caught by the codec's
+   * The cheap part of {@link validate}, run on every restore: each sampler holds exactly its tree's points (with
+   * multiplicity), and the point store's reference counts are the samplers' references. (Trees restored from a
+   * state have their boxes and masses recomputed from their leaves, and a corrupt state is caught by the codec's
    * checksum first; the full geometric check is for tests.)
    */
   checkSamplers(): void {
@@ -231,7 +257,6 @@ export class StreamingForest {
         refs[r]++;
         held.set(r, (held.get(r) ?? 0) + 1);
       }
-      // The sampler's points are exactly the tree's leaves (with multiplicity).
       const stack = tree.root === NONE ? [] : [tree.root];
       while (stack.length > 0) {
         const node = stack.pop() as number;
@@ -255,7 +280,7 @@ export class StreamingForest {
     const slotMap = new Int32Array(this.store.capacity).fill(-1);
     let count = 0;
     for (let s = 0; s < this.store.capacity; s++) if (this.store.references(s) > 0) slotMap[s] = count++;
-    const pts = new Float64Array(count * this.dimensions);
+    const pts = new Float32Array(count * this.dimensions);
     const refCounts = new Int32Array(count);
     for (let s = 0; s < this.store.capacity; s++) {
       const id = slotMap[s];
@@ -264,7 +289,7 @@ export class StreamingForest {
       refCounts[id] = this.store.references(s);
     }
     return {
-      format: "cad-streaming-rcf/1",
+      format: "cad-streaming-rcf/2",
       dimensions: this.dimensions,
       numTrees: this.numTrees,
       sampleSize: this.sampleSize,
@@ -284,13 +309,14 @@ export class StreamingForest {
   }
 
   static fromState(state: StreamingForestState): StreamingForest {
-    if (state === null || typeof state !== "object" || state.format !== "cad-streaming-rcf/1") {
-      throw new Error(`not a streaming forest state: expected format "cad-streaming-rcf/1", got ${JSON.stringify((state as { format?: unknown } | null)?.format)}`);
+    const format = (state as { format?: unknown } | null)?.format;
+    if (state === null || typeof state !== "object" || format !== "cad-streaming-rcf/2") {
+      throw new Error(`not a streaming forest state: expected format "cad-streaming-rcf/2", got ${JSON.stringify(format)}`);
     }
     const { dimensions: dim, numTrees, sampleSize } = state;
     if (!Array.isArray(state.samplers) || state.samplers.length !== numTrees) throw new Error(`streaming forest state lists ${state.samplers?.length} samplers, expected numTrees = ${numTrees}`);
     if (!Array.isArray(state.trees) || state.trees.length !== numTrees) throw new Error(`streaming forest state lists ${state.trees?.length} trees, expected numTrees = ${numTrees}`);
-    if (!(state.points instanceof Float64Array) || !isIntArray(state.refCounts)) throw new Error("streaming forest state: points must be a Float64Array and refCounts an integer array");
+    if (!(state.points instanceof Float32Array) || !isIntArray(state.refCounts)) throw new Error("streaming forest state: points must be a Float32Array and refCounts an integer array");
     const store = PointStore.restore(dim, numTrees * sampleSize + 1, state.points, Int32Array.from(state.refCounts));
     const samplers = state.samplers.map((s, i) => {
       const sampler = new CompactSampler(sampleSize, state.timeDecay);
@@ -303,11 +329,15 @@ export class StreamingForest {
       sampler.size = s.size;
       return sampler;
     });
-    const trees = state.trees.map((t) => restoreTree(t, dim, sampleSize, store.values));
-    const forest = new StreamingForest(
-      { dimensions: dim, numTrees, sampleSize, timeDecay: state.timeDecay, seed: state.seed },
-      { rng: Random.fromState(state.rngState), store, samplers, trees, updates: state.updates },
-    );
+    const rng = Random.fromState(state.rngState);
+    const scratch = new TreeScratch(dim, sampleSize);
+    let trees: StreamingTree[];
+    try {
+      trees = state.trees.map((t, i) => restoreTree(t, newTree(dim, sampleSize, store.values, scratch, i)));
+    } catch (err) {
+      throw new Error(`streaming forest state is inconsistent: ${(err as Error).message}`, { cause: err });
+    }
+    const forest = new StreamingForest({ dimensions: dim, numTrees, sampleSize, timeDecay: state.timeDecay, seed: state.seed }, { rng, store, scratch, samplers, trees, updates: state.updates });
     try {
       forest.checkSamplers();
     } catch (err) {
@@ -316,15 +346,31 @@ export class StreamingForest {
     return forest;
   }
 
+  /** Points every tree at the point store's values (after the store grew). */
+  private repoint(): void {
+    for (let t = 0; t < this.numTrees; t++) this.trees[t].points = this.store.values;
+  }
+
   private load(point: ArrayLike<number>): Float64Array {
     const q = this.query;
-    for (let d = 0; d < this.dimensions; d++) q[d] = point[d];
+    const w = this.queryBox;
+    for (let d = 0; d < this.dimensions; d++) {
+      const v = Math.fround(point[d]);
+      q[d] = v;
+      w[2 * d] = v;
+      w[2 * d + 1] = -v;
+    }
     return q;
   }
 
   private checkPoint(point: ArrayLike<number>): void {
     if (point.length !== this.dimensions) throw new Error(`point has ${point.length} dimensions, the forest expects ${this.dimensions}`);
   }
+}
+
+/** Tree `t` of a forest: walk lane t mod 4 (the score runs four trees' walks side by side). */
+function newTree(dim: number, sampleSize: number, points: Float32Array, scratch: TreeScratch, t: number): StreamingTree {
+  return new StreamingTree(dim, sampleSize, points, scratch, scratch.lanes[t % 4]);
 }
 
 function isIntArray(a: unknown): a is IntArray {

@@ -1,15 +1,17 @@
 import type { Random } from "./random";
-import { NONE, TreeArrays } from "./treeArrays";
+import { NONE } from "./treeArrays";
+import { TreeBoxes } from "./treeBoxes";
 
 /** A module-local copy: an imported binding is a getter call per use under CommonJS. */
 const EMPTY = NONE;
 
 /**
  * A random cut tree that supports incremental insert and delete (Guha et al. 2016) over the typed arrays of
- * {@link TreeArrays}. Nothing is allocated after construction. State mapping and invariant checks live in
- * streamingTreeState.ts.
+ * {@link TreeArrays} and the box operations of {@link TreeBoxes}. Points are float32 (the forest's point
+ * store), cut values too, so boxes are exact. Nothing is allocated after construction but an occasional growth
+ * of the box pool. State mapping and invariant checks live in streamingTreeState.ts.
  */
-export class StreamingTree extends TreeArrays {
+export class StreamingTree extends TreeBoxes {
   /**
    * Where the score walks leave their result. A double returned from a call V8 does not inline is boxed in a
    * fresh heap number; the walks run per tree per point, so they write here instead (no allocation per point).
@@ -29,181 +31,188 @@ export class StreamingTree extends TreeArrays {
    * uniform over the gap; the walk touches only the bounds the point lies outside of.
    */
   insert(ref: number, rng: Random): number {
-    const dim = this.dim;
-    const pts = this.points;
-    const pb = ref * dim;
+    const at = this.loadPoint(ref);
+    const w = this.scratch.w;
     this.totalMass++;
     if (this.root === EMPTY) {
-      this.root = ~this.newLeaf(ref, -1);
+      this.root = ~this.newLeaf(ref);
       return ref;
     }
     const nodes = this.nodes;
-    const cuts = this.cutValue;
     const path = this.path;
-    let node = this.root;
-    let depth = 0;
-    while (node >= 0) {
-      path[depth++] = node;
-      const k = node << 2;
-      node = nodes[k + +(pts[pb + nodes[k + 2]] > cuts[node])];
-    }
-    const leaf = ~node;
+    this.descendFrom(this.root, 0, at);
+    const depth = this.pathDepth;
+    const leaf = this.pathLeaf;
     const lr = this.leafRef[leaf];
-    const lb = lr * dim;
-    let equal = true;
-    for (let d = 0; d < dim; d++) {
-      if (pts[lb + d] !== pts[pb + d]) {
-        equal = false;
-        break;
-      }
-    }
-    if (equal) {
+    if (this.leafHolds(at)) {
       for (let i = 0; i < depth; i++) nodes[path[i] * 4 + 3]++;
       this.leafMass[leaf]++;
       return lr;
     }
-    // Walk up: `at` = level of the highest separated ancestor so far (depth: the leaf), its cut in cutDim/cutAt.
-    let at = depth;
+    // Walk up: `sep` = level of the highest separated ancestor so far (depth: the leaf), its cut in cutDim/cutAt.
+    let sep = depth;
     let cutDim = 0;
     let cutAt = 0;
     let top = depth;
-    const box = this.box;
-    const bound = this.bound;
-    const boundSign = this.boundSign;
-    const stride = 2 * dim;
     let level = depth - 1;
-    let m = level >= 0 ? this.outsideBounds(path[level], pts, pb) : 0;
-    let gap = this.gap;
-    this.keepBounds(m);
-    while (m > 0) {
-      const base = path[level] * stride;
+    let outside = level >= 0 && this.outsideBounds(path[level], w);
+    this.keepBounds();
+    while (outside) {
       top = level;
-      let r = rng.next() * (this.rangeSum[path[level]] + gap);
+      const gap = this.gap;
+      const r = rng.next() * (this.range + gap);
       if (r < gap) {
-        // Separated: the cut falls in the gap of the bound where r lands.
-        let i = 0;
-        for (; i < m - 1; i++) {
-          const g = boundSign[bound[i]] * (box[base + bound[i]] - pts[pb + (bound[i] >> 1)]);
-          if (r < g) break;
-          r -= g;
-        }
-        const b = box[base + bound[i]];
-        cutDim = bound[i] >> 1;
-        const v = pts[pb + cutDim];
-        if (!(bound[i] & 1)) {
-          cutAt = v + r; // v <= cut < min: the point goes left
-          if (!(cutAt < b)) cutAt = v;
-        } else {
-          cutAt = b + r; // max <= cut < v: the point goes right
-          if (!(cutAt < v)) cutAt = b;
-        }
-        at = level;
-        this.keepBounds(m);
+        this.separate(path[level], w, r);
+        cutDim = this.cutDim;
+        cutAt = this.cutAt;
+        sep = level;
+        this.keepBounds();
       }
       if (--level < 0) break;
-      m = this.narrowBounds(path[level], m, pts, pb);
-      gap = this.gap;
+      outside = this.narrowBounds(path[level], w);
     }
-    // Ancestors above the new node gain the point: mass, and the bounds it lies outside of.
-    for (let i = 0; i < at; i++) nodes[path[i] * 4 + 3]++;
-    if (at > top) this.roundKept(pb);
-    for (let i = at - 1; i >= top; i--) this.extendBounds(path[i]);
-    const parent = at > 0 ? path[at - 1] : -1;
-    if (at === depth) this.splitLeaf(node, parent, ref, rng);
-    else this.insertAbove(path[at], parent, ref, cutDim, cutAt);
+    // Ancestors above the new node gain the point: mass, and the stored bounds it lies outside of (boxless
+    // nodes' boxes are their points'). The new node, its parent and grandparent may cross to four leaves.
+    for (let i = 0; i < sep; i++) nodes[path[i] * 4 + 3]++;
+    for (let i = sep - 1; i >= top; i--) if (this.boxSlot[path[i]] >= 0) this.extendBounds(path[i], w);
+    const n = sep === depth ? this.splitLeaf(~leaf, sep > 0 ? path[sep - 1] : -1, ref, rng) : this.insertAbove(path[sep], sep > 0 ? path[sep - 1] : -1, ref, cutDim, cutAt);
+    this.fixBox(n);
+    if (sep > 0) this.fixBox(path[sep - 1]);
+    if (sep > 1) this.fixBox(path[sep - 2]);
     return ref;
   }
 
-  /** Splits `leafNode` (a `~leaf` reference under `parent`) by a cut drawn in the box of its point and slot `ref`'s. */
-  private splitLeaf(leafNode: number, parent: number, ref: number, rng: Random): void {
+  /** The cut {@link separate} chose. */
+  private cutDim = 0;
+  private cutAt = 0;
+
+  /**
+   * Picks the cut separating the point `w` from node `n`'s box, `r` into the gap (the lane's list holds the
+   * bounds it lies outside of): the bound where r lands, and the cut that far from it towards the point,
+   * rounded to float32 and kept strictly on the box's side of the point. Into `cutDim` / `cutAt`.
+   */
+  private separate(n: number, w: Float64Array, r: number): void {
+    const base = this.loadBox(n);
+    const bx = this.bx;
+    const lane = this.lane;
+    for (let i = 0; i < lane.m; i++) {
+      const off = lane.list[i];
+      const g = bx[base + off] - w[off];
+      if (r < g || i === lane.m - 1) {
+        const d = off >> 1;
+        const v = w[off & ~1];
+        this.cutDim = d;
+        if (!(off & 1)) {
+          const min = bx[base + off];
+          const cut = Math.fround(v + r); // v <= cut < min: the point goes left
+          this.cutAt = cut < min ? cut : v;
+        } else {
+          const max = -bx[base + off];
+          const cut = Math.fround(max + r); // max <= cut < v: the point goes right
+          this.cutAt = cut < v ? cut : max;
+        }
+        return;
+      }
+      r -= g;
+    }
+  }
+
+  /** Copies slot `ref`'s point into the scratch, as values (`point`) and in box form (`w`); returns `point`. */
+  private loadPoint(ref: number): Float64Array {
     const dim = this.dim;
     const pts = this.points;
     const pb = ref * dim;
+    const at = this.scratch.point;
+    const w = this.scratch.w;
+    for (let d = 0; d < dim; d++) {
+      const v = pts[pb + d];
+      at[d] = v;
+      w[2 * d] = v;
+      w[2 * d + 1] = -v;
+    }
+    return at;
+  }
+
+  /**
+   * Splits `leafNode` (a `~leaf` reference under `parent`) by a cut drawn in the box of its point and slot
+   * `ref`'s (in the scratch point); returns the new node (a twig).
+   */
+  private splitLeaf(leafNode: number, parent: number, ref: number, rng: Random): number {
+    const dim = this.dim;
+    const pts = this.points;
+    const at = this.scratch.point;
     const leaf = ~leafNode;
     const lb = this.leafRef[leaf] * dim;
     // A cut drawn in the box spanned by the two points always separates them.
     let total = 0;
-    for (let d = 0; d < dim; d++) total += Math.abs(pts[lb + d] - pts[pb + d]);
+    for (let d = 0; d < dim; d++) total += Math.abs(pts[lb + d] - at[d]);
     let r = rng.next() * total;
     let cd = 0;
     for (; cd < dim; cd++) {
-      const range = Math.abs(pts[lb + cd] - pts[pb + cd]);
+      const range = Math.abs(pts[lb + cd] - at[cd]);
       if (range > 0 && (r < range || cd === dim - 1)) break;
       r -= range;
     }
-    if (cd === dim) for (cd = dim - 1; pts[lb + cd] === pts[pb + cd]; cd--); // rounding: last dim with a range
-    const lo = Math.min(pts[lb + cd], pts[pb + cd]);
-    const hi = Math.max(pts[lb + cd], pts[pb + cd]);
-    let cv = lo + Math.min(r, hi - lo);
+    if (cd === dim) for (cd = dim - 1; pts[lb + cd] === at[cd]; cd--); // rounding: last dim with a range
+    const lo = Math.min(pts[lb + cd], at[cd]);
+    const hi = Math.max(pts[lb + cd], at[cd]);
+    let cv = Math.fround(lo + Math.min(r, hi - lo));
     if (!(cv >= lo && cv < hi)) cv = lo;
-    const n = this.newNode(cd, cv, parent, this.leafMass[leaf] + 1);
-    const nl = this.newLeaf(ref, n);
-    this.setBoxOfPoints(n, lb, pb);
-    if (pts[pb + cd] <= cv) {
+    const n = this.newNode(cd, cv, this.leafMass[leaf] + 1);
+    const nl = this.newLeaf(ref);
+    if (at[cd] <= cv) {
       this.nodes[n * 4] = ~nl;
       this.nodes[n * 4 + 1] = leafNode;
     } else {
       this.nodes[n * 4] = leafNode;
       this.nodes[n * 4 + 1] = ~nl;
     }
-    this.leafParent[leaf] = n;
     this.replaceChild(parent, leafNode, n);
+    return n;
   }
 
-  /** Puts a new node cutting dimension `cd` at `cv` between `node` (under `parent`) and a new leaf for slot `ref`. */
-  private insertAbove(node: number, parent: number, ref: number, cd: number, cv: number): void {
-    const pb = ref * this.dim;
-    const n = this.newNode(cd, cv, parent, this.nodes[node * 4 + 3] + 1);
-    const nl = this.newLeaf(ref, n);
-    this.setBoxExtended(n, node, pb);
-    if (this.points[pb + cd] <= cv) {
+  /** Puts a new node cutting dimension `cd` at `cv` between `node` (under `parent`) and a new leaf for slot `ref`; returns it. */
+  private insertAbove(node: number, parent: number, ref: number, cd: number, cv: number): number {
+    const at = this.scratch.point;
+    const n = this.newNode(cd, cv, this.nodes[node * 4 + 3] + 1);
+    const nl = this.newLeaf(ref);
+    if (at[cd] <= cv) {
       this.nodes[n * 4] = ~nl;
       this.nodes[n * 4 + 1] = node;
     } else {
       this.nodes[n * 4] = node;
       this.nodes[n * 4 + 1] = ~nl;
     }
-    this.parent[node] = n;
     this.replaceChild(parent, node, n);
+    return n;
   }
 
   /** Removes one copy of the point stored at slot `ref` (which the tree must hold). */
   delete(ref: number): void {
-    const dim = this.dim;
-    const pts = this.points;
-    const pb = ref * dim;
-    let node = this.root;
-    if (node === EMPTY) throw new Error("cannot delete from an empty tree");
+    if (this.root === EMPTY) throw new Error("cannot delete from an empty tree");
+    const at = this.loadPoint(ref);
+    this.descendFrom(this.root, 0, at);
+    const depth = this.pathDepth;
+    const leaf = this.pathLeaf;
+    if (!this.leafHolds(at)) throw new Error(`tree does not hold point slot ${ref}: its path ends at a different point`);
     const nodes = this.nodes;
-    const cuts = this.cutValue;
     const path = this.path;
-    let depth = 0;
-    while (node >= 0) {
-      path[depth++] = node;
-      const k = node << 2;
-      node = nodes[k + +(pts[pb + nodes[k + 2]] > cuts[node])]; // branch-free, as in score
-    }
-    const leaf = ~node;
-    const lb = this.leafRef[leaf] * dim;
-    for (let d = 0; d < dim; d++) {
-      if (pts[lb + d] !== pts[pb + d]) throw new Error(`tree does not hold point slot ${ref}: its path ends at a different point`);
-    }
     this.totalMass--;
-    for (let i = 0; i < depth; i++) this.nodes[this.path[i] * 4 + 3]--;
+    for (let i = 0; i < depth; i++) nodes[path[i] * 4 + 3]--;
     if (--this.leafMass[leaf] > 0) return;
-    this.freeLeaves[this.freeLeafTop++] = leaf;
+    this.freeLeafAt(leaf);
     if (depth === 0) {
       this.root = EMPTY;
       return;
     }
-    const p = this.path[depth - 1];
-    const sibling = this.nodes[p * 4] === node ? this.nodes[p * 4 + 1] : this.nodes[p * 4];
-    const g = depth >= 2 ? this.path[depth - 2] : -1;
+    const p = path[depth - 1];
+    const sibling = nodes[p * 4] === ~leaf ? nodes[p * 4 + 1] : nodes[p * 4];
+    const g = depth >= 2 ? path[depth - 2] : -1;
     this.replaceChild(g, p, sibling);
-    if (sibling >= 0) this.parent[sibling] = g;
-    else this.leafParent[~sibling] = g;
-    this.freeNodes[this.freeNodeTop++] = p;
-    this.shrinkBoxes(depth - 2, pb);
+    this.freeNodeAt(p);
+    // The grandparent and the one above it may drop below four leaves: their boxes are then their points'.
+    if (g >= 0 && !this.fixBox(g) && depth >= 3) this.fixBox(path[depth - 3]);
+    this.shrinkBoxes(depth - 2, this.scratch.w);
   }
 
   /**
@@ -213,8 +222,13 @@ export class StreamingTree extends TreeArrays {
    */
   score(point: Float64Array, attr?: Float64Array): number {
     if (this.root === EMPTY) return 0;
-    this.descend(point);
-    this.scoreFromLeaf(point, attr);
+    const w = this.scratch.w;
+    for (let d = 0; d < this.dim; d++) {
+      w[2 * d] = point[d];
+      w[2 * d + 1] = -point[d];
+    }
+    this.descendFrom(this.root, 0, point);
+    this.scoreFromLeaf(point, w, attr);
     return this.result[0];
   }
 
@@ -238,22 +252,6 @@ export class StreamingTree extends TreeArrays {
     while (node >= 0) {
       path[depth++] = node;
       const k = node << 2;
-      node = nodes[k + +(point[nodes[k + 2]] > cuts[node])];
-    }
-    this.pathDepth = depth;
-    this.pathLeaf = ~node;
-  }
-
-  /** Descends a non-empty tree by the cuts to `point`'s leaf: fills `path`, `pathDepth`, `pathLeaf`. */
-  private descend(point: Float64Array): void {
-    const nodes = this.nodes;
-    const cuts = this.cutValue;
-    const path = this.path;
-    let node = this.root;
-    let depth = 0;
-    while (node >= 0) {
-      path[depth++] = node;
-      const k = node << 2;
       // Index arithmetic instead of a branch: the direction is a coin flip the CPU cannot predict.
       node = nodes[k + +(point[nodes[k + 2]] > cuts[node])];
     }
@@ -261,8 +259,11 @@ export class StreamingTree extends TreeArrays {
     this.pathLeaf = ~node;
   }
 
-  /** The rest of {@link score} once a descent has found the leaf; into `result[0]`. (For treeScoring.ts.) */
-  scoreFromLeaf(point: Float64Array, attr?: Float64Array): void {
+  /**
+   * The rest of {@link score} once a descent has found the leaf, `w` the point in box form (w[2d] = v_d,
+   * w[2d + 1] = −v_d); into `result[0]`. (For treeScoring.ts.)
+   */
+  scoreFromLeaf(point: Float64Array, w: Float64Array, attr?: Float64Array): void {
     const dim = this.dim;
     const pts = this.points;
     const depth = this.pathDepth;
@@ -283,7 +284,7 @@ export class StreamingTree extends TreeArrays {
     } else if (attr) {
       score = this.walkBackWithAttribution(point, depth, lb, attr);
     } else {
-      this.walkBack(point, depth);
+      this.walkBack(w, depth);
       score = this.result[0];
     }
     const norm = this.log2Mass1[this.totalMass];
@@ -295,25 +296,19 @@ export class StreamingTree extends TreeArrays {
    * The walk back up of {@link score} from the leaf at `depth` (not equal to `point`): at each ancestor the
    * point would have been cut off with probability gap / (range sum + gap), gap being how far it lies outside
    * the box summed over dimensions. The first level scans every dimension; higher levels revisit only the
-   * bounds the point was still outside of (see {@link TreeArrays.bound}), and the walk ends at the first box
-   * that contains the point (every ancestor's does too). Sums run in dimension order, as a full scan's would.
+   * bounds the point was still outside of (see {@link Lane}), and the walk ends at the first box that
+   * contains the point (every ancestor's does too). Sums run in dimension order, as a full scan's would.
    */
-  private walkBack(point: Float64Array, depth: number): void {
+  private walkBack(w: Float64Array, depth: number): void {
     const path = this.path;
     let score = 1 / (depth + 1);
     let level = depth - 1;
-    if (level < 0) {
-      this.result[0] = score;
-      return;
-    }
-    let n = path[level];
-    let m = this.outsideBounds(n, point, 0);
-    while (this.gap > 0) {
-      const prob = this.gap / (this.rangeSum[n] + this.gap);
+    let outside = level >= 0 && this.outsideBounds(path[level], w);
+    while (outside) {
+      const prob = this.gap / (this.range + this.gap);
       score = (1 - prob) * score + prob / (level + 1);
       if (--level < 0) break;
-      n = path[level];
-      m = this.narrowBounds(n, m, point, 0);
+      outside = this.narrowBounds(path[level], w);
     }
     this.result[0] = score;
   }
@@ -327,12 +322,13 @@ export class StreamingTree extends TreeArrays {
     for (let d = 0; d < dim; d++) sum += Math.abs(point[d] - pts[lb + d]);
     for (let d = 0; d < dim; d++) attr[d] = (score * Math.abs(point[d] - pts[lb + d])) / sum;
     for (let level = depth - 1; level >= 0; level--) {
-      const base = this.path[level] * 2 * dim;
+      const base = this.loadBox(this.path[level]);
+      const box = this.bx;
       let oldRange = 0;
       let newRange = 0;
       for (let d = 0; d < dim; d++) {
-        const lo = this.box[base + 2 * d];
-        const hi = this.box[base + 2 * d + 1];
+        const lo = box[base + 2 * d];
+        const hi = -box[base + 2 * d + 1];
         const v = point[d];
         oldRange += hi - lo;
         newRange += (v > hi ? v : hi) - (v < lo ? v : lo);
@@ -343,8 +339,8 @@ export class StreamingTree extends TreeArrays {
       score = (1 - prob) * score + prob * unseen;
       for (let d = 0; d < dim; d++) {
         const v = point[d];
-        const lo = this.box[base + 2 * d];
-        const hi = this.box[base + 2 * d + 1];
+        const lo = box[base + 2 * d];
+        const hi = -box[base + 2 * d + 1];
         const gap = v > hi ? v - hi : v < lo ? lo - v : 0;
         attr[d] = (1 - prob) * attr[d] + (unseen * gap) / newRange;
       }
@@ -374,5 +370,4 @@ export class StreamingTree extends TreeArrays {
     }
     return this.leafRef[~node];
   }
-
 }

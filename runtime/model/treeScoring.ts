@@ -17,7 +17,7 @@ const EMPTY = NONE;
  * two `score` calls). The descents are independent chains of dependent loads; run in one loop, the
  * CPU overlaps them instead of waiting out each level's load latency in turn. So are the walks back up.
  */
-export function addScoresOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, sum: Float64Array): void {
+export function addScoresOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, w: Float64Array, sum: Float64Array): void {
   if (a.root === EMPTY || b.root === EMPTY) {
     sum[0] = sum[0] + a.score(point) + b.score(point);
     return;
@@ -42,14 +42,14 @@ export function addScoresOfTwo(a: StreamingTree, b: StreamingTree, point: Float6
   }
   a.descendFrom(x, dx, point);
   b.descendFrom(y, dy, point);
-  addWalksOfTwo(a, b, point, sum);
+  addWalksOfTwo(a, b, point, w, sum);
 }
 
 /** {@link addScoresOfTwo} for four trees, added in the order a, b, c, e: four descents in flight. */
-export function addScoresOfFour(a: StreamingTree, b: StreamingTree, c: StreamingTree, e: StreamingTree, point: Float64Array, sum: Float64Array): void {
+export function addScoresOfFour(a: StreamingTree, b: StreamingTree, c: StreamingTree, e: StreamingTree, point: Float64Array, w: Float64Array, sum: Float64Array): void {
   if (a.root === EMPTY || b.root === EMPTY || c.root === EMPTY || e.root === EMPTY) {
-    addScoresOfTwo(a, b, point, sum);
-    addScoresOfTwo(c, e, point, sum);
+    addScoresOfTwo(a, b, point, w, sum);
+    addScoresOfTwo(c, e, point, w, sum);
     return;
   }
   const na = a.nodes;
@@ -64,18 +64,18 @@ export function addScoresOfFour(a: StreamingTree, b: StreamingTree, c: Streaming
   const ne = e.nodes;
   const ce = e.cutValue;
   const pe = e.path;
-  let w = a.root;
+  let u = a.root;
   let x = b.root;
   let y = c.root;
   let z = e.root;
-  let dw = 0;
+  let du = 0;
   let dx = 0;
   let dy = 0;
   let dz = 0;
-  while ((w | x | y | z) >= 0) {
-    pa[dw++] = w;
-    const kw = w << 2;
-    w = na[kw + +(point[na[kw + 2]] > ca[w])];
+  while ((u | x | y | z) >= 0) {
+    pa[du++] = u;
+    const ku = u << 2;
+    u = na[ku + +(point[na[ku + 2]] > ca[u])];
     pb[dx++] = x;
     const kx = x << 2;
     x = nb[kx + +(point[nb[kx + 2]] > cb[x])];
@@ -86,83 +86,51 @@ export function addScoresOfFour(a: StreamingTree, b: StreamingTree, c: Streaming
     const kz = z << 2;
     z = ne[kz + +(point[ne[kz + 2]] > ce[z])];
   }
-  a.descendFrom(w, dw, point);
+  a.descendFrom(u, du, point);
   b.descendFrom(x, dx, point);
   c.descendFrom(y, dy, point);
   e.descendFrom(z, dz, point);
-  addWalksOfTwo(a, b, point, sum);
-  addWalksOfTwo(c, e, point, sum);
+  addWalksOfTwo(a, b, point, w, sum);
+  addWalksOfTwo(c, e, point, w, sum);
 }
 
 /**
  * The rest of {@link StreamingTree.score} for two trees whose descents are done, added to `sum[0]` in the order a, b. When
  * both walk back up (the common case) the two walks run in one loop, each step for step as StreamingTree.walkBack.
  */
-function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, sum: Float64Array): void {
+function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, w: Float64Array, sum: Float64Array): void {
   if (a.leafHolds(point) || b.leafHolds(point)) {
-    a.scoreFromLeaf(point);
-    b.scoreFromLeaf(point);
+    a.scoreFromLeaf(point, w);
+    b.scoreFromLeaf(point, w);
     sum[0] = sum[0] + a.result[0] + b.result[0];
     return;
   }
   const pa = a.path;
   const pb = b.path;
-  const ra = a.rangeSum;
-  const rb = b.rangeSum;
   let la = a.pathDepth - 1;
   let lb = b.pathDepth - 1;
   let sa = 1 / (la + 2);
   let sb = 1 / (lb + 2);
-  let ga = 0;
-  let gb = 0;
-  let ma = 0;
-  let mb = 0;
-  let nodeA = 0;
-  let nodeB = 0;
-  if (la >= 0) {
-    nodeA = pa[la];
-    ma = a.outsideBounds(nodeA, point, 0);
-    ga = a.gap;
-  }
-  if (lb >= 0) {
-    nodeB = pb[lb];
-    mb = b.outsideBounds(nodeB, point, 0);
-    gb = b.gap;
-  }
-  // A walk ends at the root or at the first box holding the point (gap 0).
-  while (ga > 0 && gb > 0) {
-    const probA = ga / (ra[nodeA] + ga);
+  let oa = la >= 0 && a.outsideBounds(pa[la], w);
+  let ob = lb >= 0 && b.outsideBounds(pb[lb], w);
+  // A walk ends at the root or at the first box holding the point. `gap` and `range` are the level's.
+  while (oa && ob) {
+    const probA = a.gap / (a.range + a.gap);
     sa = (1 - probA) * sa + probA / (la + 1);
-    const probB = gb / (rb[nodeB] + gb);
+    const probB = b.gap / (b.range + b.gap);
     sb = (1 - probB) * sb + probB / (lb + 1);
-    if (--la < 0) ga = 0;
-    else {
-      nodeA = pa[la];
-      ma = a.narrowBounds(nodeA, ma, point, 0);
-      ga = a.gap;
-    }
-    if (--lb < 0) gb = 0;
-    else {
-      nodeB = pb[lb];
-      mb = b.narrowBounds(nodeB, mb, point, 0);
-      gb = b.gap;
-    }
+    oa = --la >= 0 && a.narrowBounds(pa[la], w);
+    ob = --lb >= 0 && b.narrowBounds(pb[lb], w);
   }
-  while (ga > 0) {
-    const prob = ga / (ra[nodeA] + ga);
+  while (oa) {
+    const prob = a.gap / (a.range + a.gap);
     sa = (1 - prob) * sa + prob / (la + 1);
-    if (--la < 0) break;
-    nodeA = pa[la];
-    ma = a.narrowBounds(nodeA, ma, point, 0);
-    ga = a.gap;
+    oa = --la >= 0 && a.narrowBounds(pa[la], w);
   }
-  while (gb > 0) {
-    const prob = gb / (rb[nodeB] + gb);
+  while (ob) {
+    const prob = b.gap / (b.range + b.gap);
     sb = (1 - prob) * sb + prob / (lb + 1);
-    if (--lb < 0) break;
-    nodeB = pb[lb];
-    mb = b.narrowBounds(nodeB, mb, point, 0);
-    gb = b.gap;
+    ob = --lb >= 0 && b.narrowBounds(pb[lb], w);
   }
   sum[0] = sum[0] + sa * a.log2Mass1[a.totalMass] + sb * b.log2Mass1[b.totalMass];
 }

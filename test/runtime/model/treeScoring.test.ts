@@ -30,12 +30,13 @@ describe("treeScoring", () => {
       const [a, b, c, d, e] = trees;
       const probes = Array.from({ length: 60 }, (_, i) => Float64Array.from({ length: dim }, (_, k) => (i % 4 === 0 ? k : 3 * rng.normal())));
       for (const p of probes) {
+        const w = Float64Array.from({ length: 2 * dim }, (_, o) => (o & 1 ? -p[o >> 1] : p[o >> 1]));
         const sum = new Float64Array(1);
         sum[0] = 0.25;
-        addScoresOfFour(c, a, d, e, p, sum);
-        addScoresOfTwo(a, c, p, sum);
-        addScoresOfTwo(b, e, p, sum); // b is empty: the one-tree fallback
-        addScoresOfFour(a, b, c, d, p, sum);
+        addScoresOfFour(c, a, d, e, p, w, sum);
+        addScoresOfTwo(a, c, p, w, sum);
+        addScoresOfTwo(b, e, p, w, sum); // b is empty: the one-tree fallback
+        addScoresOfFour(a, b, c, d, p, w, sum);
         let expected = 0.25;
         for (const t of [c, a, d, e, a, c, b, e, a, b, c, d]) expected += t.score(p);
         expect(sum[0]).toBe(expected);

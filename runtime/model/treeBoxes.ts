@@ -1,0 +1,381 @@
+import { TreeArrays } from "./treeArrays";
+
+/**
+ * The bounding-box operations of a {@link StreamingTree} over {@link TreeArrays}: reading a node's box (stored,
+ * or spanned by the two or three points of a node with no stored box), the bound lists of the walks back up,
+ * growing boxes on insert and shrinking them on delete. Boxes are exact (points are float32, and so are boxes).
+ *
+ * A box is stored as (min, −max) per dimension: offset 2d holds dimension d's min, 2d + 1 its max negated, so
+ * every bound is "smaller is wider". A point is given as `w` with w[2d] = v_d and w[2d + 1] = −v_d: it lies
+ * outside bound `off` by `box[off] − w[off]` when that is positive; a box grows to take a point in by
+ * `min(box[off], w[off])` and its range sum is −Σ (box[2d] + box[2d + 1]). One formula for both sides keeps
+ * the hot loops short.
+ *
+ * Exact selections go through a two-entry array indexed by the comparison (`pick`): which of two values is
+ * the smaller is a coin flip the CPU would mispredict half the time as a branch (Math.min compiles to
+ * branches). Gaps to a node without a stored box use the arithmetic minimum (p + q − |p − q|) / 2, which may
+ * be off by a rounding: those gaps only weigh probabilities.
+ */
+export class TreeBoxes extends TreeArrays {
+  /** The array and offset {@link loadBox} left a node's box at (the pool, or the scratch box). */
+  bx: Float32Array = this.box;
+  /** Point offsets (into `points`) of the boxless node last passed to {@link boxlessPoints}: two, or three. */
+  private pa = 0;
+  private pb = 0;
+  private pc = 0;
+  /** Scratch of exact branch-free selection. */
+  private readonly pick = new Float64Array(2);
+
+  /** The sum of slot `s`'s box side lengths, into `rangeSum[s]` (dimension order). */
+  updateRangeSum(s: number): void {
+    const box = this.box;
+    const end = (s + 1) * 2 * this.dim;
+    let sum = 0;
+    for (let o = s * 2 * this.dim; o < end; o += 2) sum -= box[o] + box[o + 1];
+    this.rangeSum[s] = sum;
+  }
+
+  /** Sets `pa`, `pb` (and `pc`) to the point offsets under boxless node `n`; returns how many (2 or 3). */
+  boxlessPoints(n: number): number {
+    const nodes = this.nodes;
+    const dim = this.dim;
+    const l = nodes[n * 4];
+    const r = nodes[n * 4 + 1];
+    if ((l & r) < 0) {
+      this.pa = this.leafRef[~l] * dim;
+      this.pb = this.leafRef[~r] * dim;
+      return 2;
+    }
+    const leaf = l < 0 ? l : r;
+    const twig = l < 0 ? r : l;
+    this.pa = this.leafRef[~leaf] * dim;
+    this.pb = this.leafRef[~nodes[twig * 4]] * dim;
+    this.pc = this.leafRef[~nodes[twig * 4 + 1]] * dim;
+    return 3;
+  }
+
+  /**
+   * Makes node `n`'s box readable at `bx[returned + off]` (min at 2d, −max at 2d + 1): its slot in the pool, or
+   * for a boxless node the scratch box filled from its points. Sets `range` to its range sum.
+   */
+  loadBox(n: number): number {
+    const s = this.boxSlot[n];
+    if (s >= 0) {
+      this.bx = this.box;
+      this.range = this.rangeSum[s];
+      return s * 2 * this.dim;
+    }
+    const out = this.scratch.looseBox;
+    let range = 0;
+    for (let off = 0; off < out.length; off += 2) {
+      out[off] = this.childBound(n, off);
+      out[off + 1] = this.childBound(n, off + 1);
+      range -= out[off] + out[off + 1];
+    }
+    this.bx = out;
+    this.range = range;
+    return 0;
+  }
+
+  /** Bound `off` of child `c`'s box in the (min, −max) form: a leaf's ±value, a stored or a boxless node's bound. */
+  childBound(c: number, off: number): number {
+    const dim = this.dim;
+    const d = off >> 1;
+    const sign = 1 - 2 * (off & 1);
+    if (c < 0) return sign * this.points[this.leafRef[~c] * dim + d];
+    const s = this.boxSlot[c];
+    if (s >= 0) return this.box[s * 2 * dim + off];
+    const k = this.boxlessPoints(c);
+    const pts = this.points;
+    const pick = this.pick;
+    pick[0] = sign * pts[this.pa + d];
+    pick[1] = sign * pts[this.pb + d];
+    let v = pick[+(pick[1] < pick[0])];
+    if (k === 3) {
+      pick[0] = v;
+      pick[1] = sign * pts[this.pc + d];
+      v = pick[+(pick[1] < pick[0])];
+    }
+    return v;
+  }
+
+  /**
+   * Gives node `n` a stored box when its subtree has four leaves or more (the union of its children's boxes,
+   * which must be in order), or takes its slot back when it has fewer. Returns whether it has one.
+   */
+  fixBox(n: number): boolean {
+    if (!this.needsBox(n)) {
+      this.releaseBox(n);
+      return false;
+    }
+    if (this.boxSlot[n] < 0) this.computeBox(n, this.takeBox(n));
+    return true;
+  }
+
+  /** Sets slot `s` to the union of node `n`'s children's boxes and updates its range sum. */
+  computeBox(n: number, s: number): void {
+    const a = this.nodes[n * 4];
+    const b = this.nodes[n * 4 + 1];
+    const box = this.box;
+    const pick = this.pick;
+    const base = s * 2 * this.dim;
+    // (childBound uses `pick` itself: both bounds first, then the selection.)
+    for (let off = 0; off < 2 * this.dim; off++) {
+      const x = this.childBound(a, off);
+      const y = this.childBound(b, off);
+      pick[0] = x;
+      pick[1] = y;
+      box[base + off] = pick[+(y < x)];
+    }
+    this.updateRangeSum(s);
+  }
+
+  /**
+   * Lists in the lane the bounds of node `n`'s box that the point `w` lies outside of (offsets, in dimension
+   * order); sets `gap` to the summed distance and `range` to the box's range sum; returns whether any.
+   */
+  outsideBounds(n: number, w: Float64Array): boolean {
+    const s = this.boxSlot[n];
+    if (s < 0) return this.outsideBoxless(n, w);
+    const box = this.box;
+    const lane = this.lane;
+    const list = lane.list;
+    const end = 2 * this.dim;
+    const base = s * end;
+    let m = 0;
+    let gap = 0;
+    // Branch-free (outside is a coin flip per dimension): every dimension writes an entry, only an outside one
+    // advances m; max(x, 0) as (x + |x|) / 2, exact (at most one of the two bounds is exceeded).
+    for (let off = 0; off < end; off += 2) {
+      const lo = box[base + off] - w[off];
+      const hi = box[base + off + 1] - w[off + 1];
+      const g = 0.5 * (lo + Math.abs(lo) + (hi + Math.abs(hi)));
+      gap += g;
+      list[m] = off + +(hi > 0);
+      m += +(g > 0);
+    }
+    lane.m = m;
+    this.gap = gap;
+    this.range = this.rangeSum[s];
+    return m > 0;
+  }
+
+  /**
+   * {@link outsideBounds} for a node without a stored box, from its points x_i: with a_i = x_i − v, the point
+   * lies below the min when every a_i > 0 (by their minimum), above the max when every a_i < 0 (by the minimum
+   * of |a_i|).
+   */
+  private outsideBoxless(n: number, w: Float64Array): boolean {
+    const three = this.boxlessPoints(n) === 3;
+    const dim = this.dim;
+    const pts = this.points;
+    const { pa, pb, pc } = this;
+    const lane = this.lane;
+    const list = lane.list;
+    let m = 0;
+    let gap = 0;
+    let range = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = w[2 * d];
+      const x = pts[pa + d];
+      const y = pts[pb + d];
+      let a = x - v;
+      let b = y - v;
+      let span = Math.abs(x - y);
+      if (three) {
+        // Fold the third point into the pair: (a, b) becomes (min, max) of the three offsets.
+        const z = pts[pc + d] - v;
+        const lo = 0.5 * (a + b - Math.abs(a - b));
+        const hi = 0.5 * (a + b + Math.abs(a - b));
+        a = 0.5 * (lo + z - Math.abs(lo - z));
+        b = 0.5 * (hi + z + Math.abs(hi - z));
+        span = b - a;
+      }
+      const below = +(a > 0) & +(b > 0);
+      const above = +(a < 0) & +(b < 0);
+      const aa = Math.abs(a);
+      const ab = Math.abs(b);
+      gap += (below | above) * 0.5 * (aa + ab - Math.abs(aa - ab));
+      range += span;
+      list[m] = 2 * d + above;
+      m += below | above;
+    }
+    lane.m = m;
+    this.gap = gap;
+    this.range = range;
+    return m > 0;
+  }
+
+  /**
+   * Narrows the lane's list (from a descendant of node `n`) to the bounds of node `n`'s box the point `w` still
+   * lies outside of, keeping their order; sums their gaps into `gap`, sets `range`; returns whether any remain.
+   * Node `n` may be boxless only as a walk's second level (a small node above a twig).
+   */
+  narrowBounds(n: number, w: Float64Array): boolean {
+    const s = this.boxSlot[n];
+    if (s < 0) return this.narrowBoxless(n, w);
+    const box = this.box;
+    const lane = this.lane;
+    const list = lane.list;
+    const base = s * 2 * this.dim;
+    let gap = 0;
+    let k = 0;
+    // Branch-free compaction (whether a bound drops out is a coin flip): every entry is written, only a kept one
+    // advances k; adding a dropped entry's (g + |g|) / 2 = 0 leaves the sum that of the kept ones.
+    for (let i = 0, m = lane.m; i < m; i++) {
+      const off = list[i];
+      const g = box[base + off] - w[off];
+      gap += 0.5 * (g + Math.abs(g));
+      list[k] = off;
+      k += +(g > 0);
+    }
+    lane.m = k;
+    this.gap = gap;
+    this.range = this.rangeSum[s];
+    return k > 0;
+  }
+
+  /** {@link narrowBounds} for a small node (a leaf and a twig): its bound is the minimum over its three points. */
+  private narrowBoxless(n: number, w: Float64Array): boolean {
+    this.boxlessPoints(n);
+    const pts = this.points;
+    const { pa, pb, pc } = this;
+    const lane = this.lane;
+    const list = lane.list;
+    let gap = 0;
+    let k = 0;
+    for (let i = 0, m = lane.m; i < m; i++) {
+      const off = list[i];
+      const d = off >> 1;
+      const sign = 1 - 2 * (off & 1);
+      const v = w[off];
+      const a = sign * pts[pa + d] - v;
+      const b = sign * pts[pb + d] - v;
+      const c = sign * pts[pc + d] - v;
+      const ab = 0.5 * (a + b - Math.abs(a - b));
+      const g = 0.5 * (ab + c - Math.abs(ab - c));
+      gap += 0.5 * (g + Math.abs(g));
+      list[k] = off;
+      k += +(g > 0);
+    }
+    lane.m = k;
+    this.gap = gap;
+    let range = 0;
+    for (let d = 0; d < this.dim; d++) {
+      const x = pts[pa + d];
+      const y = pts[pb + d];
+      const z = pts[pc + d];
+      const lo = 0.5 * (x + y - Math.abs(x - y));
+      const hi = 0.5 * (x + y + Math.abs(x - y));
+      range += 0.5 * (hi + z + Math.abs(hi - z)) - 0.5 * (lo + z - Math.abs(lo - z));
+    }
+    this.range = range;
+    return k > 0;
+  }
+
+  /** Saves the lane's list as the bounds an inserted point extends. */
+  keepBounds(): void {
+    const sc = this.scratch;
+    const lane = this.lane;
+    const kept = sc.kept;
+    const list = lane.list;
+    for (let i = 0; i < lane.m; i++) kept[i] = list[i];
+    sc.nKept = lane.m;
+  }
+
+  /**
+   * Grows node `n`'s stored box over the kept bounds to take in the point `w`, and narrows the kept list to the
+   * bounds that moved: called from a node up through its ancestors, a bound the point lies inside of at one
+   * level lies inside at every ancestor (boxes nest). Branch-free, as {@link narrowBounds}. Updates the range
+   * sum if the box grew.
+   */
+  extendBounds(n: number, w: Float64Array): void {
+    const box = this.box;
+    const sc = this.scratch;
+    const kept = sc.kept;
+    const pick = this.pick;
+    const base = this.boxSlot[n] * 2 * this.dim;
+    let k = 0;
+    for (let i = 0, m = sc.nKept; i < m; i++) {
+      const off = kept[i];
+      pick[0] = box[base + off];
+      pick[1] = w[off];
+      const out = +(pick[1] < pick[0]);
+      box[base + off] = pick[out];
+      kept[k] = off;
+      k += out;
+    }
+    sc.nKept = k;
+    if (k > 0) this.updateRangeSum(this.boxSlot[n]);
+  }
+
+  /**
+   * After the point `w` left the subtree of `path[level]`, shrinks the stored boxes of `path[level]` and its
+   * ancestors (boxless ones have nothing stored). Only a bound equal to the point's value can shrink, and only
+   * a bound that shrank at a node can shrink at its parent, so the walk re-derives just those bounds and stops
+   * when none is left: the boxes end as {@link computeBox} would leave them, at a fraction of the work.
+   */
+  shrinkBoxes(level: number, w: Float64Array): void {
+    const path = this.path;
+    while (level >= 0 && this.boxSlot[path[level]] < 0) level--;
+    if (level < 0) return;
+    const box = this.box;
+    const nodes = this.nodes;
+    const sc = this.scratch;
+    const list = sc.kept;
+    const pick = this.pick;
+    const end = 2 * this.dim;
+    let base = this.boxSlot[path[level]] * end;
+    let m = 0;
+    // Branch-free: whether the point defined a bound is a coin flip. Every candidate is written, only a kept
+    // one advances the count.
+    for (let off = 0; off < end; off++) {
+      list[m] = off;
+      m += +(box[base + off] === w[off]);
+    }
+    for (; level >= 0 && m > 0; level--) {
+      const n = path[level];
+      const s = this.boxSlot[n];
+      base = s * end;
+      const a = nodes[n * 4];
+      const b = nodes[n * 4 + 1];
+      let k = 0;
+      for (let i = 0; i < m; i++) {
+        const off = list[i];
+        const x = this.childBound(a, off);
+        const y = this.childBound(b, off);
+        pick[0] = x;
+        pick[1] = y;
+        const v = pick[+(y < x)];
+        const moved = +(box[base + off] !== v);
+        box[base + off] = v;
+        list[k] = off;
+        k += moved;
+      }
+      if (k > 0) this.updateRangeSum(s);
+      m = k;
+    }
+  }
+
+  /** L1 distance from `point` (plain values) to the box of `ref` (a leaf's point, a stored or a boxless node's box) over the dimensions not missing. */
+  distance(ref: number, point: Float64Array, missing: Uint8Array): number {
+    const dim = this.dim;
+    let sum = 0;
+    if (ref < 0) {
+      const b = this.leafRef[~ref] * dim;
+      for (let d = 0; d < dim; d++) if (!missing[d]) sum += Math.abs(point[d] - this.points[b + d]);
+      return sum;
+    }
+    const b = this.loadBox(ref);
+    const box = this.bx;
+    for (let d = 0; d < dim; d++) {
+      if (missing[d]) continue;
+      const v = point[d];
+      const lo = box[b + 2 * d];
+      const hi = -box[b + 2 * d + 1];
+      if (v < lo) sum += lo - v;
+      else if (v > hi) sum += v - hi;
+    }
+    return sum;
+  }
+}
