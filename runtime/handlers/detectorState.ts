@@ -51,12 +51,12 @@ export function encodeServiceState(state: ServiceState): Uint8Array {
 }
 
 /**
- * The packed form of a service detector's state. Not compressed: forest points and sampler weights are noise
- * to a compressor and every integer is already stored in 16 bits where it fits, so compression would cost tens
- * of milliseconds per save for a few percent (measured: brotli at its fastest, 33 ms for 1.5 MB).
+ * The packed form of a service detector's state, brotli-compressed at its fastest setting: with float32 points
+ * and 16-bit tree links a third smaller for a few milliseconds (measured on 500 containers × 7 metrics after 120
+ * steps: 879 KB → 587 KB in 6.6 ms; quality 4 saves 1 % more for twice the time).
  */
 export function encodeDetector(state: ServiceDetectorState): Uint8Array {
-  return packState(state, { compression: "none" });
+  return packState(state, { compression: "brotli" });
 }
 
 /** Reads and checks a packed service detector state; throws naming `where` and what is wrong. */

@@ -2,10 +2,12 @@
  * Time-decayed weighted reservoir sampler of one tree (as the reference RCF's CompactSampler): a point
  * arriving at sequence number `seq` gets the weight `log(-log(u)) - timeDecay * seq` (u uniform); the sampler
  * keeps the `capacity` points of lowest weight in a max-heap, so recent points are favoured with a memory of
- * about 1 / timeDecay points. Arrays are preallocated; `accept` never allocates.
+ * about 1 / timeDecay points. Arrays are preallocated; `accept` never allocates. Weights are held in float32, as
+ * the reference does: `seq` counts time steps, so after ten years of 1-minute steps at the default decay the
+ * weights are near -2,000, resolved to 1e-4, against a random part spread over about ±2.
  */
 export class CompactSampler {
-  readonly weights: Float64Array;
+  readonly weights: Float32Array;
   readonly refs: Int32Array;
   size = 0;
   /** {@link mightAccept}'s cache: the heaviest weight it was computed for, the last sequence number it covers, the bound. */
@@ -20,7 +22,7 @@ export class CompactSampler {
     readonly capacity: number,
     public timeDecay: number,
   ) {
-    this.weights = new Float64Array(capacity);
+    this.weights = new Float32Array(capacity);
     this.refs = new Int32Array(capacity);
   }
 

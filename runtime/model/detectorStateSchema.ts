@@ -12,9 +12,9 @@ const deviation = v.tuple([finite, finite, finite, finite]);
 const f64 = v.instance(Float64Array);
 const f32 = v.instance(Float32Array);
 /** Integers as the state stores them: in the narrowest of these that holds them. */
-const i32 = v.union([v.instance(Int16Array), v.instance(Uint16Array), v.instance(Int32Array)]);
+const i32 = v.union([v.instance(Uint8Array), v.instance(Int16Array), v.instance(Uint16Array), v.instance(Int32Array)]);
 
-const treeSchema = v.object({ root: v.nullable(v.pipe(v.number(), v.integer())), left: i32, right: i32, cutDim: i32, cutValue: f32, leafRef: i32, leafMass: i32 });
+const treeSchema = v.object({ shape: v.instance(Uint8Array), cutDim: i32, cutValue: f32 });
 
 const forestSchema = v.object({
   format: v.literal("cad-streaming-rcf/2"),
@@ -26,13 +26,12 @@ const forestSchema = v.object({
   rngState: finite,
   updates: count,
   points: f32,
-  refCounts: i32,
-  samplers: v.array(v.object({ size: count, weights: f64, refs: i32 })),
+  samplers: v.array(v.object({ size: count, weights: f32, refs: i32 })),
   trees: v.array(treeSchema),
 });
 
 const seasonalProfileSchema = v.object({
-  recent: f64,
+  recent: f32,
   seen: count,
   candidate: count,
   confirmations: count,

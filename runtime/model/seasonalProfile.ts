@@ -13,8 +13,8 @@ export interface SeasonalProfileOptions {
 }
 
 export interface SeasonalProfileState {
-  /** The last values seen (at most 3 · maxPeriod), oldest first. */
-  readonly recent: Float64Array;
+  /** The last values seen (at most 3 · maxPeriod), oldest first, in float32 as they are held. */
+  readonly recent: Float32Array;
   readonly seen: number;
   /** Period found by the last check that has not yet been confirmed (0 = none) and how many checks agreed. */
   readonly candidate: number;
@@ -91,7 +91,8 @@ const FLOOR_FRACTION = 0.01;
 export class SeasonalProfile {
   readonly options: SeasonalProfileOptions;
   private readonly capacity: number;
-  private readonly ring: Float64Array;
+  /** The last values, in float32: plenty for finding a period and half the memory and state of float64. */
+  private readonly ring: Float32Array;
   private seen = 0;
   private candidate = 0;
   private confirmations = 0;
@@ -113,7 +114,7 @@ export class SeasonalProfile {
     if (!(o.zFactor > 0)) throw new Error(`zFactor must be > 0, got ${o.zFactor}`);
     this.options = { ...o };
     this.capacity = MIN_CYCLES * o.maxPeriod;
-    this.ring = new Float64Array(this.capacity);
+    this.ring = new Float32Array(this.capacity);
   }
 
   /** The period in use (0 = none). */
@@ -132,7 +133,7 @@ export class SeasonalProfile {
 
   toState(): SeasonalProfileState {
     return {
-      recent: this.recent(),
+      recent: Float32Array.from(this.recent()),
       seen: this.seen,
       candidate: this.candidate,
       confirmations: this.confirmations,
@@ -152,7 +153,7 @@ export class SeasonalProfile {
     const p = new SeasonalProfile(options);
     const counts = [s?.seen, s?.candidate, s?.confirmations, s?.misses, s?.period, s?.sinceLock];
     if (!counts.every((c) => Number.isInteger(c) && c >= 0)) throw new Error("seasonal state: seen, candidate, confirmations, misses, period and sinceLock must be integers >= 0");
-    if (!(s.recent instanceof Float64Array) || s.recent.length !== Math.min(s.seen, p.capacity) || !s.recent.every(Number.isFinite)) {
+    if (!(s.recent instanceof Float32Array) || s.recent.length !== Math.min(s.seen, p.capacity) || !s.recent.every(Number.isFinite)) {
       throw new Error(`seasonal state: recent must hold min(seen, ${p.capacity}) finite values`);
     }
     if (s.period > options.maxPeriod || !(s.profile instanceof Float64Array) || s.profile.length !== s.period || !s.profile.every(Number.isFinite)) {

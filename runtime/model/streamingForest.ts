@@ -5,7 +5,7 @@ import { StreamingTree } from "./streamingTree";
 import { TreeScratch } from "./treeArrays";
 import { addScoresOfFour, addScoresOfTwo } from "./treeScoring";
 import { NONE } from "./treeArrays";
-import { narrowInts, restoreTree, treeToState, validateTree, type IntArray, type StreamingTreeState } from "./streamingTreeState";
+import { isIntArray, narrowInts, restoreTree, treeToState, validateTree, type IntArray, type StreamingTreeState } from "./streamingTreeState";
 
 /** Module-local copies: an imported binding is a getter call per use under CommonJS. */
 const addFour = addScoresOfFour;
@@ -25,8 +25,11 @@ export interface StreamingForestOptions {
 }
 
 /**
- * Serialised forest: bulky parts as typed arrays, stored as they are by the binary state codec (float32 points
- * and cut values, as the engine holds them; integers in the narrowest type that holds them).
+ * Serialised forest: bulky parts as typed arrays, stored as they are by the binary state codec (float32 points,
+ * weights and cut values, as the engine holds them; integers in the narrowest type that holds them). Only what
+ * cannot be derived is kept: the points in the order the samplers first refer to them, each sampler's weights
+ * and points (heap order), and each tree's shape and cuts; the trees' leaves, masses and boxes and the points'
+ * reference counts are rebuilt on restore.
  */
 export interface StreamingForestState {
   readonly format: "cad-streaming-rcf/2";
@@ -37,10 +40,14 @@ export interface StreamingForestState {
   readonly seed: number;
   readonly rngState: number;
   readonly updates: number;
-  /** Points (row-major) and reference counts of the compacted point store. */
+  /** The sampled points (row-major), numbered in order of first reference: sampler 0's entries, then sampler 1's… */
   readonly points: Float32Array;
-  readonly refCounts: IntArray;
-  readonly samplers: { readonly size: number; readonly weights: Float64Array; readonly refs: IntArray }[];
+  /**
+   * Per sampler (heap order) the entries' weights and points. A point is a back-reference: 0 = the next point not
+   * referred to before, k ≥ 1 = the point numbered k before that next one (so a point no other tree holds, the
+   * common case, costs a zero).
+   */
+  readonly samplers: { readonly size: number; readonly weights: Float32Array; readonly refs: IntArray }[];
   readonly trees: StreamingTreeState[];
 }
 
@@ -276,18 +283,23 @@ export class StreamingForest {
   }
 
   toState(): StreamingForestState {
-    // Compact the store: referenced slots get consecutive ids in slot order.
+    // Number the referenced slots in order of first reference by the samplers; refs as back-references.
     const slotMap = new Int32Array(this.store.capacity).fill(-1);
-    let count = 0;
-    for (let s = 0; s < this.store.capacity; s++) if (this.store.references(s) > 0) slotMap[s] = count++;
-    const pts = new Float32Array(count * this.dimensions);
-    const refCounts = new Int32Array(count);
-    for (let s = 0; s < this.store.capacity; s++) {
-      const id = slotMap[s];
-      if (id < 0) continue;
-      pts.set(this.store.values.subarray(s * this.dimensions, (s + 1) * this.dimensions), id * this.dimensions);
-      refCounts[id] = this.store.references(s);
-    }
+    const order: number[] = [];
+    const samplers = this.samplers.map((s) => {
+      const refs = new Int32Array(s.size);
+      for (let i = 0; i < s.size; i++) {
+        const slot = s.refs[i];
+        if (slotMap[slot] < 0) {
+          slotMap[slot] = order.length;
+          order.push(slot);
+          refs[i] = 0;
+        } else refs[i] = order.length - slotMap[slot];
+      }
+      return { size: s.size, weights: s.weights.slice(0, s.size), refs: narrowInts(refs) };
+    });
+    const pts = new Float32Array(order.length * this.dimensions);
+    order.forEach((slot, id) => pts.set(this.store.values.subarray(slot * this.dimensions, (slot + 1) * this.dimensions), id * this.dimensions));
     return {
       format: "cad-streaming-rcf/2",
       dimensions: this.dimensions,
@@ -298,13 +310,8 @@ export class StreamingForest {
       rngState: this.rng.getState(),
       updates: this.updates,
       points: pts,
-      refCounts: narrowInts(refCounts),
-      samplers: this.samplers.map((s) => ({
-        size: s.size,
-        weights: s.weights.slice(0, s.size),
-        refs: narrowInts(Int32Array.from(s.refs.subarray(0, s.size), (r) => slotMap[r])),
-      })),
-      trees: this.trees.map((t) => treeToState(t, slotMap)),
+      samplers,
+      trees: this.trees.map((t) => treeToState(t)),
     };
   }
 
@@ -316,16 +323,33 @@ export class StreamingForest {
     const { dimensions: dim, numTrees, sampleSize } = state;
     if (!Array.isArray(state.samplers) || state.samplers.length !== numTrees) throw new Error(`streaming forest state lists ${state.samplers?.length} samplers, expected numTrees = ${numTrees}`);
     if (!Array.isArray(state.trees) || state.trees.length !== numTrees) throw new Error(`streaming forest state lists ${state.trees?.length} trees, expected numTrees = ${numTrees}`);
-    if (!(state.points instanceof Float32Array) || !isIntArray(state.refCounts)) throw new Error("streaming forest state: points must be a Float32Array and refCounts an integer array");
-    const store = PointStore.restore(dim, numTrees * sampleSize + 1, state.points, Int32Array.from(state.refCounts));
-    const samplers = state.samplers.map((s, i) => {
-      const sampler = new CompactSampler(sampleSize, state.timeDecay);
+    if (!(state.points instanceof Float32Array) || state.points.length % dim !== 0) throw new Error(`streaming forest state: points must be a Float32Array of whole points of ${dim} dimensions`);
+    const pointCount = state.points.length / dim;
+    if (pointCount > numTrees * sampleSize) throw new Error(`streaming forest state holds ${pointCount} points, more than numTrees · sampleSize = ${numTrees * sampleSize}`);
+    // Resolve the back-references and count each point's references.
+    const refCounts = new Int32Array(pointCount);
+    let next = 0;
+    const samplerRefs = state.samplers.map((s, i) => {
       const w = s.weights;
       const r = s.refs;
-      if (!(w instanceof Float64Array) || !isIntArray(r)) throw new Error(`streaming forest state: sampler ${i} must hold a Float64Array of weights and an integer array of refs`);
-      if (w.length !== s.size || r.length !== s.size || s.size > sampleSize) throw new Error(`streaming forest state: sampler ${i} is inconsistent (size ${s.size})`);
-      sampler.weights.set(w);
-      sampler.refs.set(r);
+      if (!(w instanceof Float32Array) || !isIntArray(r)) throw new Error(`streaming forest state: sampler ${i} must hold a Float32Array of weights and an integer array of refs`);
+      if (!Number.isInteger(s.size) || s.size < 0 || w.length !== s.size || r.length !== s.size || s.size > sampleSize) throw new Error(`streaming forest state: sampler ${i} is inconsistent (size ${s.size})`);
+      const ids = new Int32Array(s.size);
+      for (let e = 0; e < s.size; e++) {
+        const back = r[e];
+        const id = back === 0 ? next++ : next - back;
+        if (!(back >= 0 && id >= 0 && id < pointCount)) throw new Error(`streaming forest state: sampler ${i} entry ${e} refers to no point (back-reference ${back})`);
+        ids[e] = id;
+        refCounts[id]++;
+      }
+      return ids;
+    });
+    if (next !== pointCount) throw new Error(`streaming forest state holds ${pointCount} points, its samplers refer to ${next}`);
+    const store = PointStore.restore(dim, numTrees * sampleSize + 1, state.points, refCounts);
+    const samplers = state.samplers.map((s, i) => {
+      const sampler = new CompactSampler(sampleSize, state.timeDecay);
+      sampler.weights.set(s.weights);
+      sampler.refs.set(samplerRefs[i]);
       sampler.size = s.size;
       return sampler;
     });
@@ -333,17 +357,11 @@ export class StreamingForest {
     const scratch = new TreeScratch(dim, sampleSize);
     let trees: StreamingTree[];
     try {
-      trees = state.trees.map((t, i) => restoreTree(t, newTree(dim, sampleSize, store.values, scratch, i)));
+      trees = state.trees.map((t, i) => restoreTree(t, newTree(dim, sampleSize, store.values, scratch, i), samplerRefs[i]));
     } catch (err) {
       throw new Error(`streaming forest state is inconsistent: ${(err as Error).message}`, { cause: err });
     }
-    const forest = new StreamingForest({ dimensions: dim, numTrees, sampleSize, timeDecay: state.timeDecay, seed: state.seed }, { rng, store, scratch, samplers, trees, updates: state.updates });
-    try {
-      forest.checkSamplers();
-    } catch (err) {
-      throw new Error(`streaming forest state is inconsistent: ${(err as Error).message}`, { cause: err });
-    }
-    return forest;
+    return new StreamingForest({ dimensions: dim, numTrees, sampleSize, timeDecay: state.timeDecay, seed: state.seed }, { rng, store, scratch, samplers, trees, updates: state.updates });
   }
 
   /** Points every tree at the point store's values (after the store grew). */
@@ -371,8 +389,4 @@ export class StreamingForest {
 /** Tree `t` of a forest: walk lane t mod 4 (the score runs four trees' walks side by side). */
 function newTree(dim: number, sampleSize: number, points: Float32Array, scratch: TreeScratch, t: number): StreamingTree {
   return new StreamingTree(dim, sampleSize, points, scratch, scratch.lanes[t % 4]);
-}
-
-function isIntArray(a: unknown): a is IntArray {
-  return a instanceof Int16Array || a instanceof Uint16Array || a instanceof Int32Array;
 }

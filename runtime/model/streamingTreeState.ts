@@ -2,26 +2,24 @@ import type { StreamingTree } from "./streamingTree";
 import { NONE } from "./treeArrays";
 
 /**
- * Serialised tree: nodes renumbered in preorder, leaves referring to compacted point slots; typed arrays the
- * binary state codec stores as they are, integers in the narrowest type that holds them (a tree of 256 samples
- * stores its links in 16 bits), cut values in float32. Boxes are not stored: they are the exact bounds of the
- * leaves' points, recomputed on restore.
+ * Serialised tree: internal nodes numbered in preorder, the shape one bit per node and leaf (1 internal, 0 leaf,
+ * in preorder) instead of two links per node, cut dimensions in the narrowest integers (8 bits below 256
+ * dimensions), cut values in float32. Leaves are not stored: every point of the tree's sampler descends by the
+ * cuts to exactly one leaf (left at or below a cut, right above it), which gives each leaf its point and mass;
+ * boxes and masses of internal nodes follow from the leaves. All are rebuilt on restore.
  */
 export interface StreamingTreeState {
-  /** Root reference: >= 0 internal node, < 0 leaf `~index`, null when empty. */
-  readonly root: number | null;
-  readonly left: IntArray;
-  readonly right: IntArray;
+  /** Preorder shape, bit i (least significant first) = the i-th node or leaf in preorder is internal; empty for an empty tree. */
+  readonly shape: Uint8Array;
+  /** Per internal node in preorder: the cut's dimension and value. */
   readonly cutDim: IntArray;
   readonly cutValue: Float32Array;
-  readonly leafRef: IntArray;
-  readonly leafMass: IntArray;
 }
 
 /** An array of integers as stored: the narrowest typed array that holds every value (see {@link narrowInts}). */
-export type IntArray = Int16Array | Uint16Array | Int32Array;
+export type IntArray = Uint8Array | Int16Array | Uint16Array | Int32Array;
 
-/** `values` in an Int16Array, Uint16Array or Int32Array: the narrowest that holds them all. */
+/** `values` in a Uint8Array, Int16Array, Uint16Array or Int32Array: the narrowest that holds them all. */
 export function narrowInts(values: ArrayLike<number>): IntArray {
   let lo = 0;
   let hi = 0;
@@ -30,9 +28,15 @@ export function narrowInts(values: ArrayLike<number>): IntArray {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
+  if (lo >= 0 && hi <= 255) return Uint8Array.from(values);
   if (lo >= -32768 && hi <= 32767) return Int16Array.from(values);
   if (lo >= 0 && hi <= 65535) return Uint16Array.from(values);
   return Int32Array.from(values);
+}
+
+/** Whether `a` is one of the integer arrays {@link narrowInts} returns. */
+export function isIntArray(a: unknown): a is IntArray {
+  return a instanceof Uint8Array || a instanceof Int16Array || a instanceof Uint16Array || a instanceof Int32Array;
 }
 
 /**
@@ -103,81 +107,102 @@ export function validateTree(tree: StreamingTree): void {
   if (slots.size !== tree.boxesInUse()) throw new Error(`tree holds ${slots.size} boxes, its pool accounts for ${tree.boxesInUse()}`);
 }
 
-export function treeToState(tree: StreamingTree, slotMap: Int32Array): StreamingTreeState {
-  const left: number[] = [];
-  const right: number[] = [];
+export function treeToState(tree: StreamingTree): StreamingTreeState {
+  const shape: number[] = [];
   const cutDim: number[] = [];
   const cutValue: number[] = [];
-  const leafRef: number[] = [];
-  const leafMass: number[] = [];
-  const encode = (root: number | null): StreamingTreeState => ({
-    root,
-    left: narrowInts(left),
-    right: narrowInts(right),
-    cutDim: narrowInts(cutDim),
-    cutValue: Float32Array.from(cutValue),
-    leafRef: narrowInts(leafRef),
-    leafMass: narrowInts(leafMass),
-  });
-  if (tree.root === NONE) return encode(null);
-  const visit = (ref: number): number => {
-    if (ref < 0) {
-      leafRef.push(slotMap[tree.leafRef[~ref]]);
-      leafMass.push(tree.leafMass[~ref]);
-      return ~(leafRef.length - 1);
+  if (tree.root !== NONE) {
+    // Iterative preorder: a stack of refs still to visit, the right child pushed first.
+    const stack = [tree.root];
+    while (stack.length > 0) {
+      const ref = stack.pop() as number;
+      if (ref < 0) {
+        shape.push(0);
+      } else {
+        shape.push(1);
+        cutDim.push(tree.nodes[ref * 4 + 2]);
+        cutValue.push(tree.cutValue[ref]);
+        stack.push(tree.nodes[ref * 4 + 1], tree.nodes[ref * 4]);
+      }
     }
-    const id = cutDim.length;
-    cutDim.push(tree.nodes[ref * 4 + 2]);
-    cutValue.push(tree.cutValue[ref]);
-    left.push(0);
-    right.push(0);
-    left[id] = visit(tree.nodes[ref * 4]);
-    right[id] = visit(tree.nodes[ref * 4 + 1]);
-    return id;
-  };
-  return encode(visit(tree.root));
+  }
+  const bits = new Uint8Array(Math.ceil(shape.length / 8));
+  shape.forEach((b, i) => (bits[i >> 3] |= b << (i & 7)));
+  return { shape: bits, cutDim: narrowInts(cutDim), cutValue: Float32Array.from(cutValue) };
 }
 
-/** Rebuilds a tree from its state into the empty tree `t`; masses and bounding boxes are recomputed from the leaves. */
-export function restoreTree(s: StreamingTreeState, t: StreamingTree): StreamingTree {
+/**
+ * Rebuilds a tree from its state into the empty tree `t`, holding the points `refs` (its sampler's point slots,
+ * with multiplicity): each descends by the cuts to its leaf. Throws when the shape is malformed, or a leaf gets
+ * no point or two different ones (the cuts do not separate the sample). Masses and boxes are recomputed.
+ */
+export function restoreTree(s: StreamingTreeState, t: StreamingTree, refs: ArrayLike<number>): StreamingTree {
   const { dim, capacity, points } = t;
   const nodes = s.cutDim.length;
-  const leaves = s.leafRef.length;
-  if (s.left.length !== nodes || s.right.length !== nodes || s.cutValue.length !== nodes) throw new Error("tree state is inconsistent: node arrays differ in length");
-  if (s.leafMass.length !== leaves) throw new Error("tree state is inconsistent: leaf arrays differ in length");
-  if (nodes >= capacity || leaves > capacity) throw new Error(`tree state holds ${nodes} nodes and ${leaves} leaves, more than the capacity ${capacity}`);
-  if (s.root === null) return t;
-  const pointCount = points.length / dim;
-  const badRef = (r: number) => !Number.isInteger(r) || r >= nodes || ~r >= leaves;
-  if (badRef(s.root)) throw new Error(`tree state: root ${s.root} refers to no node or leaf`);
+  const leaves = nodes + 1;
+  if (s.cutValue.length !== nodes) throw new Error("tree state is inconsistent: cutDim and cutValue differ in length");
+  if (s.shape.length === 0) {
+    if (nodes !== 0 || refs.length !== 0) throw new Error(`tree state: an empty shape, but ${nodes} cuts and ${refs.length} sampled points`);
+    return t;
+  }
+  if (nodes >= capacity) throw new Error(`tree state holds ${nodes} nodes, more than the capacity ${capacity}`);
+  if (refs.length < leaves) throw new Error(`tree state: ${leaves} leaves, but the sampler holds ${refs.length} points`);
+  if (s.shape.length !== Math.ceil((nodes + leaves) / 8)) throw new Error(`tree state: shape has ${s.shape.length} bytes, ${nodes} nodes and ${leaves} leaves need ${Math.ceil((nodes + leaves) / 8)}`);
   for (let n = 0; n < nodes; n++) {
-    // Preorder numbering: a child comes after its parent (which rules out cycles).
-    if (badRef(s.left[n]) || badRef(s.right[n]) || (s.left[n] >= 0 && s.left[n] <= n) || (s.right[n] >= 0 && s.right[n] <= n)) throw new Error(`tree state: node ${n} has a child that is no node or leaf after it`);
     if (s.cutDim[n] < 0 || s.cutDim[n] >= dim) throw new Error(`tree state: node ${n} cuts dimension ${s.cutDim[n]}, not in [0, ${dim})`);
+    if (!Number.isFinite(s.cutValue[n])) throw new Error(`tree state: node ${n} cuts at ${s.cutValue[n]}`);
   }
-  for (let l = 0; l < leaves; l++) {
-    if (s.leafRef[l] < 0 || s.leafRef[l] >= pointCount) throw new Error(`tree state: leaf ${l} refers to point ${s.leafRef[l]}, not in [0, ${pointCount})`);
-    if (s.leafMass[l] < 1 || s.leafMass[l] > capacity) throw new Error(`tree state: leaf ${l} has mass ${s.leafMass[l]}, not in [1, ${capacity}]`);
+  // Read the preorder shape: each internal node waits on a stack for its children (left first, then right).
+  let node = 0;
+  let leaf = 0;
+  const pending: number[] = []; // pairs: internal node, which child comes next (0 left, 1 right)
+  let root = NONE;
+  const bitCount = nodes + leaves;
+  for (let i = 0; i < bitCount; i++) {
+    const internal = (s.shape[i >> 3] >> (i & 7)) & 1;
+    if (internal && node >= nodes) throw new Error(`tree state: shape has more than ${nodes} internal nodes`);
+    if (!internal && leaf >= leaves) throw new Error(`tree state: shape has more than ${leaves} leaves`);
+    const ref = internal ? node++ : ~leaf++;
+    if (i === 0) root = ref;
+    else {
+      if (pending.length === 0) throw new Error(`tree state: shape continues after the tree is complete (bit ${i})`);
+      const parent = pending[pending.length - 2];
+      t.nodes[4 * parent + pending[pending.length - 1]] = ref;
+      if (pending[pending.length - 1] === 0) pending[pending.length - 1] = 1;
+      else pending.length -= 2;
+    }
+    if (internal) {
+      t.nodes[4 * ref + 2] = s.cutDim[ref];
+      t.boxSlot[ref] = -1;
+      pending.push(ref, 0);
+    }
   }
-  for (let n = 0; n < nodes; n++) {
-    t.nodes[4 * n] = s.left[n];
-    t.nodes[4 * n + 1] = s.right[n];
-    t.nodes[4 * n + 2] = s.cutDim[n];
-    t.boxSlot[n] = -1;
-  }
+  if (pending.length > 0 || node !== nodes || leaf !== leaves) throw new Error("tree state: shape ends before the tree is complete");
+  for (let b = bitCount; b < s.shape.length * 8; b++) if ((s.shape[b >> 3] >> (b & 7)) & 1) throw new Error("tree state: shape has bits set past its end");
   t.cutValue.set(s.cutValue);
-  for (let l = 0; l < leaves; l++) t.leafRef[l] = s.leafRef[l];
-  for (let l = 0; l < leaves; l++) t.leafMass[l] = s.leafMass[l];
+  // Each sampled point descends to its leaf.
+  for (let l = 0; l < leaves; l++) t.leafMass[l] = 0;
+  const pointCount = points.length / dim;
+  for (let i = 0; i < refs.length; i++) {
+    const r = refs[i];
+    if (!(r >= 0 && r < pointCount)) throw new Error(`tree state: the sampler refers to point ${r}, not in [0, ${pointCount})`);
+    let ref = root;
+    while (ref >= 0) ref = points[r * dim + t.nodes[4 * ref + 2]] <= t.cutValue[ref] ? t.nodes[4 * ref] : t.nodes[4 * ref + 1];
+    const l = ~ref;
+    if (t.leafMass[l] === 0) t.leafRef[l] = r;
+    else if (t.leafRef[l] !== r) throw new Error(`tree state: points ${t.leafRef[l]} and ${r} reach the same leaf ${l}: the cuts do not separate the sample`);
+    t.leafMass[l]++;
+  }
+  for (let l = 0; l < leaves; l++) if (t.leafMass[l] === 0) throw new Error(`tree state: leaf ${l} holds no sampled point`);
   t.resetFreeLists(nodes, leaves);
-  t.root = s.root;
+  t.root = root;
   const fix = (ref: number): number => {
     if (ref < 0) return t.leafMass[~ref];
     const m = fix(t.nodes[ref * 4]) + fix(t.nodes[ref * 4 + 1]);
-    if (m > capacity) throw new Error(`tree state: node ${ref} holds ${m} points, more than the capacity ${capacity}`);
     t.nodes[ref * 4 + 3] = m;
     t.fixBox(ref);
     return m;
   };
-  t.totalMass = fix(s.root);
+  t.totalMass = fix(root);
   return t;
 }

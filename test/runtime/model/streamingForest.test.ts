@@ -236,20 +236,60 @@ describe("StreamingForest", () => {
 });
 
 describe("StreamingForest state validation", () => {
-  it("rejects a state whose trees and samplers disagree, or whose leaves point nowhere", () => {
+  const trained = () => {
     const forest = new StreamingForest({ dimensions: 2, numTrees: 3, sampleSize: 16, seed: 1 });
     for (let i = 0; i < 100; i++) forest.update([i % 10, (i * 7) % 13]);
-    const state = forest.toState();
-    const dropped = { ...state, samplers: state.samplers.map((s, i) => (i === 1 ? { ...s, size: 0, weights: new Float64Array(0), refs: new Int32Array(0) } : s)) };
-    expect(() => StreamingForest.fromState(dropped)).toThrow(/state is inconsistent: tree 1 holds 16 points, its sampler 0/);
-    const far = Int32Array.from(state.trees[0].leafRef);
-    far[0] = 999;
-    const broken = { ...state, trees: state.trees.map((t, i) => (i === 0 ? { ...t, leafRef: far } : t)) };
-    expect(() => StreamingForest.fromState(broken)).toThrow(/leaf 0 refers to point 999/);
-    // A sampler that holds other points than its tree: caught at once, not by a crash on a later eviction.
-    const swapped = Int32Array.from(state.samplers[2].refs);
-    swapped[0] = state.samplers[0].refs.find((r) => !state.samplers[2].refs.includes(r)) as number;
-    const mixed = { ...state, samplers: state.samplers.map((s, i) => (i === 2 ? { ...s, refs: swapped } : s)) };
-    expect(() => StreamingForest.fromState(mixed)).toThrow(/state is inconsistent/);
+    return { forest, state: forest.toState() };
+  };
+  const withSampler = (state: ReturnType<StreamingForest["toState"]>, t: number, refs: Int32Array) => ({ ...state, samplers: state.samplers.map((s, i) => (i === t ? { ...s, refs } : s)) });
+  const withTree = (state: ReturnType<StreamingForest["toState"]>, t: number, change: Partial<ReturnType<StreamingForest["toState"]>["trees"][number]>) => ({ ...state, trees: state.trees.map((x, i) => (i === t ? { ...x, ...change } : x)) });
+
+  it("stores only what it cannot derive: points once, back-references mostly zero, one shape bit per node", () => {
+    const { forest, state } = trained();
+    forest.validate();
+    expect(state.points.length / 2).toBe(forest.storedPoints());
+    const refs = state.samplers.flatMap((s) => Array.from(s.refs));
+    expect(refs.filter((r) => r === 0).length).toBe(forest.storedPoints());
+    for (const t of state.trees) expect(t.shape.length).toBe(Math.ceil((2 * t.cutDim.length + 1) / 8));
+    expect(state.trees[0].cutDim).toBeInstanceOf(Uint8Array);
+    const back = StreamingForest.fromState(state);
+    back.validate();
+    for (let i = 0; i < 20; i++) expect(back.score([i % 7, i % 5])).toBe(forest.score([i % 7, i % 5]));
+  });
+
+  it("rejects samplers that refer to no point or disagree with their trees", () => {
+    const { state } = trained();
+    const dropped = { ...state, samplers: state.samplers.map((s, i) => (i === 1 ? { ...s, size: 0, weights: new Float32Array(0), refs: new Int32Array(0) } : s)) };
+    expect(() => StreamingForest.fromState(dropped)).toThrow(/streaming forest state(: sampler 2 entry \d+ refers to no point| holds \d+ points, its samplers refer to \d+| is inconsistent)/);
+    const far = Int32Array.from(state.samplers[2].refs);
+    far[far.length - 1] = 999;
+    expect(() => StreamingForest.fromState(withSampler(state, 2, far))).toThrow(/sampler 2 entry \d+ refers to no point \(back-reference 999\)/);
+    // A sampler entry moved to another tree's point: its tree's leaves no longer get one point each.
+    const s2 = state.samplers[2].refs;
+    const moved = Int32Array.from(s2);
+    const at = moved.findIndex((r) => r > 0);
+    moved[at] = moved[at] + 1;
+    expect(() => StreamingForest.fromState(withSampler(state, 2, moved))).toThrow(/state is inconsistent: tree state: (points \d+ and \d+ reach the same leaf|leaf \d+ holds no sampled point)/);
+  });
+
+  it("rejects a malformed tree shape or cuts that do not separate the sample", () => {
+    const { state } = trained();
+    const t0 = state.trees[0];
+    const short = t0.shape.slice(0, t0.shape.length - 1);
+    expect(() => StreamingForest.fromState(withTree(state, 0, { shape: short }))).toThrow(/shape has \d+ bytes/);
+    const allLeaves = new Uint8Array(t0.shape.length);
+    expect(() => StreamingForest.fromState(withTree(state, 0, { shape: allLeaves }))).toThrow(/shape (has more than \d+ leaves|continues after the tree is complete)/);
+    const tail = Uint8Array.from(t0.shape);
+    const bits = 2 * t0.cutDim.length + 1;
+    if (bits % 8 !== 0) {
+      tail[tail.length - 1] |= 1 << (bits % 8);
+      expect(() => StreamingForest.fromState(withTree(state, 0, { shape: tail }))).toThrow(/bits set past its end/);
+    }
+    const cuts = Float32Array.from(t0.cutValue);
+    cuts[0] = 1e9; // everything goes left at the root
+    expect(() => StreamingForest.fromState(withTree(state, 0, { cutValue: cuts }))).toThrow(/tree state: (points \d+ and \d+ reach the same leaf|leaf \d+ holds no sampled point)/);
+    const dims = Uint8Array.from(t0.cutDim);
+    dims[0] = 7;
+    expect(() => StreamingForest.fromState(withTree(state, 0, { cutDim: dims }))).toThrow(/node 0 cuts dimension 7, not in \[0, 2\)/);
   });
 });
