@@ -8,7 +8,8 @@ import { brotliCompressSync, brotliDecompressSync, constants, crc32 } from "node
  *   payload CRC-32 (uint32 LE) | payload, compressed:  skeleton length (uint32 LE) | skeleton JSON | padding | array data
  *
  * where the skeleton is the object as JSON with each typed array replaced by `{"$t": kind, "o": offset, "n": length}`
- * pointing into the array data (8-byte aligned, little-endian). No number array goes through JSON; the CRC-32
+ * pointing into the array data (8-byte aligned, little-endian), and each plain array of numbers by
+ * `{"$t": "num", …}` (float64 data, revived as a plain array). No number array goes through JSON; the CRC-32
  * catches corruption and the length prefix truncation. Brotli at quality 1: forest points are noise to a
  * compressor, so a fast setting gives nearly the size of a slow one (measured: 10 ms against 50 ms for zlib's
  * default on a 1.5 MB state, 1 % larger). A state that embeds an already packed part (a Uint8Array) is better
@@ -27,6 +28,8 @@ export interface PackOptions {
 /** A state larger than this once inflated is refused (a corrupt or hostile length): far above any real one. */
 const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
 
+/** The kind of a plain array of numbers: stored as float64, revived as a plain array. */
+const PLAIN = "num";
 type Kind = "f64" | "f32" | "i32" | "u32" | "i16" | "u16" | "i8" | "u8";
 type Typed = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
 
@@ -66,16 +69,21 @@ export function packState(value: unknown, options: PackOptions = {}): Uint8Array
   const arrays: Typed[] = [];
   let dataLength = 0;
   const offsets: number[] = [];
+  const place = (a: Typed, kind: Kind | typeof PLAIN): { $t: string; o: number; n: number } => {
+    dataLength = align(dataLength);
+    offsets.push(dataLength);
+    arrays.push(a);
+    const ref = { $t: kind, o: dataLength, n: a.length };
+    dataLength += a.byteLength;
+    return ref;
+  };
   const skeleton = JSON.stringify(value, (key, v: unknown) => {
     const kind = kindOf(v);
-    if (kind) {
-      const a = v as Typed;
-      dataLength = align(dataLength);
-      offsets.push(dataLength);
-      arrays.push(a);
-      const ref = { $t: kind, o: dataLength, n: a.length };
-      dataLength += a.byteLength;
-      return ref;
+    if (kind) return place(v as Typed, kind);
+    if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number")) {
+      const bad = v.find((x) => !Number.isFinite(x));
+      if (bad !== undefined) throw new BinaryStateError(`cannot encode ${String(bad)} in "${key}": state numbers must be finite`);
+      return place(Float64Array.from(v as number[]), PLAIN);
     }
     if (typeof v === "number" && !Number.isFinite(v)) throw new BinaryStateError(`cannot encode ${String(v)} at "${key}": state numbers must be finite`);
     if (v === undefined || typeof v === "function" || typeof v === "symbol" || typeof v === "bigint") {
@@ -141,7 +149,8 @@ export function unpackState(bytes: Uint8Array): unknown {
     if (v === null || typeof v !== "object") return v;
     const o = v as Record<string, unknown>;
     if (typeof o.$t === "string") {
-      const spec = KINDS[o.$t as Kind];
+      const plain = o.$t === PLAIN;
+      const spec = plain ? KINDS.f64 : Object.hasOwn(KINDS, o.$t) ? KINDS[o.$t as Kind] : undefined;
       const offset = o.o;
       const n = o.n;
       if (!spec || !Number.isInteger(offset) || !Number.isInteger(n) || (offset as number) < 0 || (n as number) < 0) throw new BinaryStateError(`binary state refers to an array it cannot read (${JSON.stringify(o)})`);
@@ -150,7 +159,8 @@ export function unpackState(bytes: Uint8Array): unknown {
       if (start % spec.bytes !== 0 || start + byteLength > dataLength) throw new BinaryStateError(`binary state refers to bytes ${start}–${start + byteLength} of ${dataLength}`);
       const copy = new ArrayBuffer(byteLength);
       new Uint8Array(copy).set(payload.subarray(dataStart + start, dataStart + start + byteLength));
-      return spec.make(copy, 0, n as number);
+      const typed = spec.make(copy, 0, n as number);
+      return plain ? Array.from(typed) : typed;
     }
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(o)) out[k] = revive(x);
