@@ -9,6 +9,16 @@ import * as v from "valibot";
 /** Where the reference jar lives unless `--java-rcf` or CAD_JAVA_RCF says otherwise (../shared/tools/java-rcf). */
 export const DEFAULT_JAVA_RCF_DIR = resolve(__dirname, "../../shared/tools/java-rcf");
 const JAR = "randomcutforest-4.3.0.jar";
+
+/** The folder the bench looks in: CAD_JAVA_RCF, else {@link DEFAULT_JAVA_RCF_DIR}. */
+export function javaRcfDir(): string {
+  return process.env.CAD_JAVA_RCF ?? DEFAULT_JAVA_RCF_DIR;
+}
+
+/** Whether the reference jar is where the bench looks (a clone away from ../shared has none). */
+export function hasJavaRcf(dir: string = javaRcfDir()): boolean {
+  return existsSync(join(dir, JAR));
+}
 const DRIVER = join(__dirname, "java", "RcfBench.java");
 
 const ForestAnswer = v.object({
@@ -46,7 +56,7 @@ export class JavaReference {
   ) {}
 
   /** Compiles the driver if needed and starts the JVM; resolves to why not when Java or the jar is missing. */
-  static async start(dir: string = process.env.CAD_JAVA_RCF ?? DEFAULT_JAVA_RCF_DIR): Promise<JavaReference | JavaUnavailable> {
+  static async start(dir: string = javaRcfDir()): Promise<JavaReference | JavaUnavailable> {
     const jar = join(dir, JAR);
     if (!existsSync(jar)) return { available: false, reason: `no ${JAR} in ${dir} (set --java-rcf DIR or CAD_JAVA_RCF)` };
     let classes: string;
