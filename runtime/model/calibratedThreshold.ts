@@ -1,5 +1,7 @@
+import * as v from "valibot";
+import { parseJson, parseWithSchema, SchemaError } from "../errors/parseWithSchema";
 import type { ObjectStore } from "../ports";
-import type { ScoreStats } from "./scoreThreshold";
+import { SCORE_STATS_SCHEMA, type ScoreStats } from "./scoreThreshold";
 
 export const CALIBRATED_THRESHOLD_FORMAT = "cad-threshold/1";
 
@@ -24,23 +26,21 @@ export interface CalibratedThreshold {
 /** Key of a version's calibrated threshold. */
 export const calibratedThresholdKey = (prefix: string, version: string): string => `${prefix}training/${version}/threshold.json`;
 
-/** Parses and checks a threshold.json, naming the source and the field at fault. */
+/** threshold.json as `cad dataset calibrate` writes it (extra fields are ignored, for newer writers). */
+const CALIBRATED_THRESHOLD_SCHEMA = v.object({
+  format: v.literal(CALIBRATED_THRESHOLD_FORMAT, `expected "${CALIBRATED_THRESHOLD_FORMAT}" (a threshold.json written by \`cad dataset calibrate\`)`),
+  version: v.pipe(v.string(), v.minLength(1, "expected the training set version")),
+  endpoint: v.string(),
+  scoreStats: SCORE_STATS_SCHEMA,
+  expectedAnomalyRate: v.pipe(v.number(), v.minValue(0, "expected a fraction in [0, 1]"), v.maxValue(1, "expected a fraction in [0, 1]")),
+  calibratedAt: v.string(),
+});
+
+/** Parses and checks a threshold.json, naming the source and the field at fault (a SchemaError). */
 export function parseCalibratedThreshold(json: string, source: string, expectedVersion?: string): CalibratedThreshold {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (e) {
-    throw new Error(`${source}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  const t = raw as Partial<CalibratedThreshold> | null;
-  if (t === null || typeof t !== "object") throw new Error(`${source}: expected a JSON object`);
-  if (t.format !== CALIBRATED_THRESHOLD_FORMAT) throw new Error(`${source}: "format" is ${JSON.stringify(t.format)}, expected "${CALIBRATED_THRESHOLD_FORMAT}" (written by \`cad dataset calibrate\`)`);
-  if (typeof t.version !== "string" || t.version === "") throw new Error(`${source}: "version" must be the training set version`);
-  if (expectedVersion !== undefined && t.version !== expectedVersion) throw new Error(`${source}: calibrated for version "${t.version}", expected "${expectedVersion}"`);
-  const st = t.scoreStats;
-  if (!st || !Number.isFinite(st.threshold) || !Number.isFinite(st.mean) || !Number.isFinite(st.std)) throw new Error(`${source}: "scoreStats" must hold finite "mean", "std" and "threshold"`);
-  if (typeof t.expectedAnomalyRate !== "number" || !(t.expectedAnomalyRate >= 0 && t.expectedAnomalyRate <= 1)) throw new Error(`${source}: "expectedAnomalyRate" must be a fraction in [0, 1]`);
-  return t as CalibratedThreshold;
+  const t = parseWithSchema(CALIBRATED_THRESHOLD_SCHEMA, parseJson(json, source), source);
+  if (expectedVersion !== undefined && t.version !== expectedVersion) throw new SchemaError(source, [`calibrated for version "${t.version}", expected "${expectedVersion}"`]);
+  return t;
 }
 
 /** Loads a version's calibrated threshold; rejects naming the key when it is missing or malformed. */

@@ -8,7 +8,7 @@ import { packState, unpackState } from "./binaryState";
 import { bundleChecksum, withChecksum } from "./bundleChecksum";
 import { thresholdedForestSchema } from "./detectorStateSchema";
 import type { ForestState } from "./randomCutForest";
-import type { ScoreStats } from "./scoreThreshold";
+import { SCORE_STATS_SCHEMA, type ScoreStats } from "./scoreThreshold";
 import type { ThresholdedForestState } from "./thresholdedForest";
 
 export const MODEL_BUNDLE_FORMAT = "cad-model/2";
@@ -89,14 +89,7 @@ export const MODEL_BUNDLE_SCHEMA = v.pipe(
         groups: v.pipe(v.string(), v.base64("expected the base64 of a binary detector state")),
       }),
     ),
-    scoreStats: v.object({
-      count: v.pipe(v.number(), v.integer(), v.minValue(1)),
-      mean: finite,
-      std: v.pipe(finite, v.minValue(0)),
-      sigmas: finite,
-      threshold: finite,
-      quantiles: v.object({ p50: finite, p90: finite, p99: finite, max: finite }),
-    }),
+    scoreStats: SCORE_STATS_SCHEMA,
     expectedAnomalyRate: v.optional(fraction),
     hyperparameters: v.object({ feature_dim: positiveInt, num_trees: positiveInt, num_samples_per_tree: positiveInt }),
     seed: v.pipe(v.number(), v.integer()),

@@ -1,3 +1,5 @@
+import * as v from "valibot";
+
 /** Distribution of the training scores and the threshold derived from it. */
 export interface ScoreStats {
   readonly count: number;
@@ -10,6 +12,18 @@ export interface ScoreStats {
   /** Score quantiles of the training set, for reports. */
   readonly quantiles: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number };
 }
+
+const finite = v.pipe(v.number(), v.finite("expected a finite number"));
+
+/** {@link ScoreStats} wherever it crosses a boundary (model bundles, threshold.json). */
+export const SCORE_STATS_SCHEMA = v.object({
+  count: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  mean: finite,
+  std: v.pipe(finite, v.minValue(0)),
+  sigmas: finite,
+  threshold: finite,
+  quantiles: v.object({ p50: finite, p90: finite, p99: finite, max: finite }),
+});
 
 /**
  * SageMaker's documented rule, mean + `sigmas` standard deviations of the training scores: kept as a model's

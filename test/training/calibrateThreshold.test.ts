@@ -63,10 +63,12 @@ describe("calibrateThreshold: the endpoint's own threshold", () => {
     expect(await fresh.get(key)).toBe(before);
   });
 
-  it("rejects a threshold.json of another version or format, naming the file", () => {
-    const good = JSON.stringify({ format: "cad-threshold/1", version: "ds-a", endpoint: "e", scoreStats: { mean: 1, std: 0.1, threshold: 1.3 }, expectedAnomalyRate: 0.01, calibratedAt: "x" });
+  it("rejects a threshold.json of another version or format, or with a bad field, naming the file and field", () => {
+    const good = JSON.stringify({ format: "cad-threshold/1", version: "ds-a", endpoint: "e", scoreStats: { count: 100, mean: 1, std: 0.1, sigmas: 3, threshold: 1.3, quantiles: { p50: 1, p90: 1.1, p99: 1.2, max: 1.4 } }, expectedAnomalyRate: 0.01, calibratedAt: "x" });
     expect(() => parseCalibratedThreshold(good, "t.json", "ds-b")).toThrow('t.json: calibrated for version "ds-a", expected "ds-b"');
-    expect(() => parseCalibratedThreshold(good.replace("cad-threshold/1", "cad-threshold/0"), "t.json")).toThrow(/t\.json: "format" is "cad-threshold\/0"/);
+    expect(() => parseCalibratedThreshold(good.replace("cad-threshold/1", "cad-threshold/0"), "t.json")).toThrow('t.json: format: expected "cad-threshold/1" (a threshold.json written by `cad dataset calibrate`), got "cad-threshold/0"');
+    expect(() => parseCalibratedThreshold(good.replace('"threshold":1.3', '"threshold":"high"'), "t.json")).toThrow('t.json: scoreStats.threshold: expected a number, got "high"');
+    expect(() => parseCalibratedThreshold(good.replace("0.01", "1.5"), "t.json")).toThrow("t.json: expectedAnomalyRate: expected a fraction in [0, 1], got 1.5");
     expect(() => parseCalibratedThreshold("{", "t.json")).toThrow(/t\.json: not valid JSON/);
   });
 
