@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DynatraceError, DynatraceMetricSource, type DynatraceMetricSourceConfig } from "../../runtime/adapters/dynatrace/DynatraceMetricSource";
 import { RecordingLog } from "../helpers/recordingLog";
 import { startDynatraceServer, type DynatraceFaults, type DynatraceServer } from "../servers/dynatraceServer";
+import { rejectionMessage } from "../helpers/rejection";
 
 const FLEET = { seed: 15, services: ["checkout"], containersPerService: 3 };
 const T0 = Date.UTC(2026, 10, 25, 1);
@@ -29,14 +30,7 @@ async function source(faults: DynatraceFaults, config: Partial<DynatraceMetricSo
   return { src, server, log, slept };
 }
 
-async function failure(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DynatraceError);
-  return (err as Error).message;
-}
+const failure = (p: Promise<unknown>): Promise<string> => rejectionMessage(p, DynatraceError);
 
 describe("bad-input catalogue: Dynatrace (DynatraceMetricSource)", () => {
   it("DT-01 a nextPageKey that repeats: stopped after the second request, said so", async () => {

@@ -7,6 +7,7 @@ import { SplunkError } from "../../runtime/adapters/splunk/splunkFailure";
 import { SplunkMetricSource, type SplunkMetricSourceConfig } from "../../runtime/adapters/splunk/SplunkMetricSource";
 import { RecordingLog } from "../helpers/recordingLog";
 import { startSplunkServer, type SplunkFaults, type SplunkServer } from "../servers/splunkServer";
+import { rejectionMessage } from "../helpers/rejection";
 
 const FLEET = { seed: 15, services: ["checkout"], containersPerService: 2 };
 const T0 = Date.UTC(2026, 10, 25, 1);
@@ -37,14 +38,7 @@ async function source(faults: SplunkFaults, config: Partial<SplunkMetricSourceCo
   return { src, server, log, slept };
 }
 
-async function failure(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(SplunkError);
-  return (err as Error).message;
-}
+const failure = (p: Promise<unknown>): Promise<string> => rejectionMessage(p, SplunkError);
 
 describe("bad-input catalogue: Splunk (SplunkMetricSource)", () => {
   it("SPL-01 job creation answered with an HTML page: the job was not created, with the status and the start of the body", async () => {

@@ -66,20 +66,16 @@ function sources(splunkUrl: string, log: RecordingLog): [SplunkMetricSource, Dyn
   ];
 }
 
+/** The collect handler over `srcs` for one service at `now`, writing to the loopback S3 bucket. */
+function collector(srcs: readonly (SplunkMetricSource | DynatraceMetricSource)[], service: string, now: number, state: MemoryStateStore, log: RecordingLog, limits?: { maxWindowMs: number; settleMs: number }): ReturnType<typeof makeCollectHandler> {
+  return makeCollectHandler({ sources: [...srcs], services: [service], featureSet: FS, objects: s3.store, state, clock: { now: () => now }, log, ...(limits ? { limits } : {}) });
+}
+
 describe("collector with the real Splunk and Dynatrace clients, loopback servers and s3rver", () => {
   it("writes merged, aligned rows for every container and step, Splunk first", async () => {
     const log = new RecordingLog();
     const state = new MemoryStateStore();
-    const handler = makeCollectHandler({
-      sources: sources(splunk.url, log),
-      services: ["checkout"],
-      featureSet: FS,
-      objects: s3.store,
-      state,
-      clock: { now: () => T0 },
-      log,
-      limits: { maxWindowMs: 30 * 60_000, settleMs: 60_000 },
-    });
+    const handler = collector(sources(splunk.url, log), "checkout", T0, state, log, { maxWindowMs: 30 * 60_000, settleMs: 60_000 });
     const { windows } = await handler();
     expect(windows).toHaveLength(1);
     const [w] = windows;
@@ -100,15 +96,7 @@ describe("collector with the real Splunk and Dynatrace clients, loopback servers
   it("a Splunk job that fails fails the run: no object, no checkpoint", async () => {
     const log = new RecordingLog();
     const state = new MemoryStateStore();
-    const handler = makeCollectHandler({
-      sources: sources(failingSplunk.url, log),
-      services: ["checkout"],
-      featureSet: FS,
-      objects: s3.store,
-      state,
-      clock: { now: () => T0 + 24 * 3600_000 },
-      log,
-    });
+    const handler = collector(sources(failingSplunk.url, log), "checkout", T0 + 24 * 3600_000, state, log);
     await expect(handler()).rejects.toThrow(/^collector: 1 source\(s\) failed for service "checkout" window \[2026-11-25T23:55:00.000Z, 2026-11-26T00:55:00.000Z\): splunk: splunk: search job loopback\.\d+ for service "checkout" failed: FATAL: Search process did not exit cleanly$/);
     expect(await s3.store.get("metrics/service=checkout/date=2026-11-25/2026-11-25T23-55-00Z.csv")).toBeUndefined();
     expect(await state.load(checkpointKey("checkout"))).toBeUndefined();
@@ -119,15 +107,7 @@ describe("collector with the real Splunk and Dynatrace clients, loopback servers
     const state = new MemoryStateStore();
     const through = T0 + 2 * 24 * 3600_000;
     await state.save(checkpointKey("checkout"), { through, lastKey: "earlier" }, undefined);
-    const handler = makeCollectHandler({
-      sources: [sources(renamingSplunk.url, log)[0]],
-      services: ["checkout"],
-      featureSet: FS,
-      objects: s3.store,
-      state,
-      clock: { now: () => through + 70 * 60_000 },
-      log,
-    });
+    const handler = collector([sources(renamingSplunk.url, log)[0]], "checkout", through + 70 * 60_000, state, log);
     await expect(handler()).rejects.toThrow(/splunk: none of the 180 result row\(s\) of job loopback\.\d+ for service "checkout" has the field\(s\) m0 \(container\.cpu\.utilization\), m1 \(container\.memory\.usage\.total\); the rows have: "_time", "container\.id", "avg\(container\.cpu\.utilization\)", "avg\(container\.memory\.usage\.total\)"/);
     expect(await s3.store.list("metrics/service=checkout/date=2026-11-27/")).toEqual([]);
     expect((await state.load<CollectorCheckpoint>(checkpointKey("checkout")))?.value).toEqual({ through, lastKey: "earlier" });
@@ -136,16 +116,7 @@ describe("collector with the real Splunk and Dynatrace clients, loopback servers
   it("a finished search with no rows is the source positively saying there was no data: the empty window is written and the checkpoint moves", async () => {
     const log = new RecordingLog();
     const state = new MemoryStateStore();
-    const handler = makeCollectHandler({
-      sources: [sources(splunk.url, log)[0]],
-      services: ["retired-service"],
-      featureSet: FS,
-      objects: s3.store,
-      state,
-      clock: { now: () => T0 },
-      log,
-      limits: { maxWindowMs: 30 * 60_000, settleMs: 60_000 },
-    });
+    const handler = collector([sources(splunk.url, log)[0]], "retired-service", T0, state, log, { maxWindowMs: 30 * 60_000, settleMs: 60_000 });
     const { windows } = await handler();
     expect(windows.map((w) => w.rows)).toEqual([0]);
     expect(log.find("info", "the sources report no data for the window")).toHaveLength(1);

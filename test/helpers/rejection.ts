@@ -1,0 +1,14 @@
+import { expect } from "vitest";
+
+/**
+ * The message a promise rejects with, checking that it rejects at all and with an error of `kind`: a promise that
+ * resolves fails the test instead of handing back `undefined`.
+ */
+export async function rejectionMessage(p: Promise<unknown>, kind: abstract new (...args: never[]) => Error): Promise<string> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(kind);
+  return (err as Error).message;
+}
