@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { describeNabRepairs, parseNabData } from "../../runtime/evaluation/nabCsv";
+import { decisionScore } from "../../runtime/evaluation/decisionScore";
 import { replaySeries, type DetectionMode } from "../../runtime/evaluation/replaySeries";
 import { CliError, EXIT_USAGE } from "../cliError";
 import { listCsv, listDirs, readText, writeFileAtomic } from "../fileOutput";
@@ -25,6 +26,7 @@ export interface NabRunSummary {
 /**
  * Runs the detector over a NAB-layout folder (`<category>/<file>.csv` with `timestamp,value`) and writes
  * NAB's results layout `<out>/<detector>/<category>/<detector>_<file>.csv` (`timestamp,value,anomaly_score`).
+ * The score is {@link decisionScore}: dense, comparable across files, ≥ 0.5 exactly where the detector alerted.
  */
 export function runNab(o: NabRunOptions, log: (line: string) => void = () => undefined): NabRunSummary {
   if (!/^[A-Za-z0-9-]+$/.test(o.detector)) throw new CliError(`--detector must be letters, digits and "-" only (NAB splits file names at "_"), got "${o.detector}"`, EXIT_USAGE);
@@ -44,9 +46,9 @@ export function runNab(o: NabRunOptions, log: (line: string) => void = () => und
   progress.start(points, "");
   const t0 = performance.now();
   for (const s of series) {
-    const scores = replaySeries(s.data.timestamps, s.data.values.map((v) => [v]), { mode: o.mode, seed: o.seed }).map((d) => (d.alert ? d.grade : 0));
+    const scores = replaySeries(s.data.timestamps, s.data.values.map((v) => [v]), { mode: o.mode, seed: o.seed }).map(decisionScore);
     const lines = ["timestamp,value,anomaly_score"];
-    for (let i = 0; i < scores.length; i++) lines.push(`${s.data.timestampText[i]},${s.data.values[i]},${Math.min(1, Math.max(0, scores[i]))}`);
+    for (let i = 0; i < scores.length; i++) lines.push(`${s.data.timestampText[i]},${s.data.values[i]},${scores[i].toFixed(6)}`);
     writeFileAtomic(path.join(o.out, o.detector, s.category, `${o.detector}_${s.file}`), `${lines.join("\n")}\n`);
     progress.increment(s.data.values.length, `${s.category}/${s.file}`);
   }
@@ -59,7 +61,7 @@ export function runNab(o: NabRunOptions, log: (line: string) => void = () => und
 
 export function nabCommand(): Command {
   return new Command("nab")
-    .description("run the detector over a NAB-layout data folder and write NAB's results layout (anomaly_score in [0, 1] per row).")
+    .description("run the detector over a NAB-layout data folder and write NAB's results layout: anomaly_score per row is the detector's calibrated likelihood, >= 0.5 exactly on the rows it alerted on (so NAB's threshold search can go lower).")
     .requiredOption("--data <dir>", "folder of <category>/<file>.csv files with header timestamp,value")
     .requiredOption("--out <dir>", "results root: writes <out>/<detector>/<category>/<detector>_<file>.csv")
     .addOption(new Option("--mode <mode>", "streaming (learns as it goes) or batch (SageMaker-style: train once on the first 15%)").choices(["streaming", "batch"]).default("streaming"))

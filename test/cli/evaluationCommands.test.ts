@@ -52,7 +52,10 @@ describe("cad nab + cad evaluate", () => {
     expect(lines).toHaveLength(901);
     const scores = lines.slice(1).map((l) => Number(l.split(",")[2]));
     expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
-    expect(scores[700]).toBeGreaterThan(0);
+    // Dense: most rows carry the detector's likelihood; only its alerts reach 1/2, and the spike is one of them.
+    expect(scores.filter((s) => s > 0).length).toBeGreaterThan(100);
+    expect(Math.max(...scores.slice(700, 712))).toBeGreaterThanOrEqual(0.5);
+    expect(scores.filter((s) => s >= 0.5).length).toBeLessThan(10);
     expect(out.join("")).toMatch(/2 files, 1800 points/);
 
     out.length = 0;
