@@ -1,4 +1,5 @@
 import { AdaptiveThresholder, type AdaptiveThresholderState } from "./adaptiveThresholder";
+import { GROSS_FAULT_MIN_STEPS, grossFaultGrade } from "./grossFault";
 import { Preprocessor, type PreprocessorState } from "./preprocessor";
 import { ReplicaStream, type ReplicaStreamState } from "./replicaStream";
 import { SeasonalScorer, type SeasonalScorerState } from "./seasonalScorer";
@@ -203,11 +204,13 @@ export class ThresholdedForest {
         continue;
       }
       const sc = this.scratch[i];
-      let anomalous = ready && this.thresholder.grade(score) > 0;
+      // Too young to grade scores: only a gross fault of a metric against its running level counts.
+      const gross = ready || this.pre.steps() < GROSS_FAULT_MIN_STEPS ? 0 : grossFaultGrade(values, (m) => this.pre.mean(m), (m) => this.pre.deviation(m), { ratio: o.grossFaultRatio, z: o.grossFaultZ });
+      let anomalous = gross > 0 || (ready && this.thresholder.grade(score) > 0);
       let expected: number[] = typical;
       if (anomalous) {
         expected = this.expectedOf(sc, series);
-        let near = true;
+        let near = gross === 0;
         for (let m = 0; m < n; m++) {
           const tolerance = Math.max(o.ignoreNearExpectedAbsolute, o.ignoreNearExpectedRelative * Math.abs(expected[m]), o.ignoreNearExpectedDeviations * spread[m]);
           // A metric right where its cycle puts it (seasonal view) is not what makes the step anomalous either.
@@ -216,7 +219,7 @@ export class ThresholdedForest {
         if (near) anomalous = false;
       }
       anomalousAt[i] = anomalous;
-      const grade = anomalous ? this.thresholder.grade(score) : 0;
+      const grade = !anomalous ? 0 : gross > 0 ? gross : this.thresholder.grade(score);
       const confirmed = series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || grade >= o.confirmBypassGrade;
       let alert = false;
       if (anomalous) {
