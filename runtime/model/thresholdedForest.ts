@@ -1,4 +1,5 @@
 import { AdaptiveThresholder, type AdaptiveThresholderState } from "./adaptiveThresholder";
+import { DriftView, type DriftViewState } from "./driftView";
 import { GROSS_FAULT_MIN_STEPS, grossFaultGrade } from "./grossFault";
 import { Preprocessor, type PreprocessorState } from "./preprocessor";
 import { ReplicaStream, type ReplicaStreamState } from "./replicaStream";
@@ -65,6 +66,8 @@ export interface ThresholdedForestState {
   readonly thresholder: AdaptiveThresholderState;
   /** The seasonal view's state; present exactly when options.seasonal is true. */
   readonly seasonal?: SeasonalScorerState;
+  /** The drift view's state; absent when the drift view is off (or in a state saved before it existed). */
+  readonly drift?: DriftViewState;
   /** The built-in single series of {@link ThresholdedForest.process}, once used. */
   readonly series?: ReplicaStreamState;
 }
@@ -99,6 +102,7 @@ export class ThresholdedForest {
   private readonly pre: Preprocessor;
   private readonly thresholder: AdaptiveThresholder;
   private readonly seasonal: SeasonalScorer | null;
+  private readonly drift: DriftView | null;
   private readonly dims: number;
   private readonly currentDims: number[];
   private readonly attribution: Float64Array;
@@ -107,7 +111,7 @@ export class ThresholdedForest {
   private updates = 0;
   private single: ReplicaStream | null = null;
 
-  constructor(options: ThresholdedForestOptions, restored?: { forest: StreamingForest | null; pre: Preprocessor; thresholder: AdaptiveThresholder; seasonal: SeasonalScorer | null; updates: number }) {
+  constructor(options: ThresholdedForestOptions, restored?: { forest: StreamingForest | null; pre: Preprocessor; thresholder: AdaptiveThresholder; seasonal: SeasonalScorer | null; drift?: DriftViewState; updates: number }) {
     this.options = resolveOptions(options);
     const o = this.options;
     this.dims = o.inputs * o.shingleSize;
@@ -116,6 +120,7 @@ export class ThresholdedForest {
     this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, o.timeDecay);
     this.thresholder = restored?.thresholder ?? new AdaptiveThresholder({ zFactor: o.zFactor, lowerThreshold: o.lowerThreshold, discount: o.timeDecay, minScores: Math.min(32, o.outputAfter), clipScores: o.clipScores });
     this.seasonal = restored ? restored.seasonal : o.seasonal ? new SeasonalScorer(seasonalOptions(o)) : null;
+    this.drift = o.driftZFactor > 0 ? new DriftView({ inputs: o.inputs, span: o.driftSpan, discount: o.timeDecay, zFactor: o.driftZFactor }, restored?.drift) : null;
     this.updates = restored?.updates ?? 0;
     this.currentDims = Array.from({ length: o.inputs }, (_, m) => this.dims - o.inputs + m);
     this.attribution = new Float64Array(this.dims);
@@ -156,15 +161,15 @@ export class ThresholdedForest {
     if (count === 0) return [];
     while (this.scratch.length < count) this.scratch.push({ point: new Float64Array(this.dims), current: new Float64Array(n), imputed: new Float64Array(n) });
 
-    let seasonalGrade = 0;
-    if (this.seasonal) {
-      if (count === 1) seasonalGrade = this.seasonal.process(inputs[0].values);
-      else {
-        this.meanValues.fill(0);
-        for (const input of inputs) for (let m = 0; m < n; m++) this.meanValues[m] += input.values[m] / count;
-        seasonalGrade = this.seasonal.process(this.meanValues);
-      }
+    // The seasonal and drift views judge the group's mean values (one replica's own when alone).
+    let stepValues: ArrayLike<number> = inputs[0].values;
+    if (count > 1 && (this.seasonal || this.drift)) {
+      this.meanValues.fill(0);
+      for (const input of inputs) for (let m = 0; m < n; m++) this.meanValues[m] += input.values[m] / count;
+      stepValues = this.meanValues;
     }
+    const seasonalGrade = this.seasonal ? this.seasonal.process(stepValues) : 0;
+    const driftGrade = this.drift ? this.drift.process(stepValues, o.outputAfter, o.repeatWindow) : 0;
     const ready = this.updates >= o.outputAfter;
     const threshold = this.thresholder.threshold();
     const confidence = this.confidence();
@@ -256,8 +261,10 @@ export class ThresholdedForest {
       };
     }
 
-    // 3. The seasonal view: a cycle that broke where the forest saw nothing, raised on the series furthest off it.
-    if (this.seasonal && seasonalGrade > 0 && ready) this.seasonalAlert(inputs, scores, out, seasonalGrade);
+    // 3. The seasonal and drift views: a cycle that broke, or a level that crept to a new extreme, where the forest
+    // saw nothing; raised on the series furthest off.
+    if (this.seasonal && seasonalGrade > 0 && ready) this.viewAlert(inputs, scores, out, seasonalGrade, this.seasonal, true);
+    if (this.drift && driftGrade > 0 && ready) this.viewAlert(inputs, scores, out, driftGrade, this.drift, false);
 
     // 4. Learn from every series of the step.
     const scored: number[] = [];
@@ -318,6 +325,7 @@ export class ThresholdedForest {
       preprocessor: this.pre.toState(),
       thresholder: this.thresholder.toState(),
       ...(this.seasonal ? { seasonal: this.seasonal.toState() } : {}),
+      ...(this.drift ? { drift: this.drift.toState() } : {}),
       ...(this.single ? { series: this.single.toState() } : {}),
     };
   }
@@ -335,7 +343,7 @@ export class ThresholdedForest {
     if (options.seasonal !== (state.seasonal !== undefined)) throw new Error(`detector state: options.seasonal is ${options.seasonal} but the seasonal state is ${state.seasonal ? "present" : "absent"}`);
     const seasonal = state.seasonal ? SeasonalScorer.fromState(seasonalOptions(options), state.seasonal) : null;
     if (!Number.isInteger(state.updates) || state.updates < 0) throw new Error(`detector state: updates must be an integer >= 0, got ${String(state.updates)}`);
-    const d = new ThresholdedForest(options, { forest, pre, thresholder, seasonal, updates: state.updates });
+    const d = new ThresholdedForest(options, { forest, pre, thresholder, seasonal, drift: state.drift, updates: state.updates });
     if (forest && forest.dimensions !== d.dims) throw new Error(`detector state: forest has ${forest.dimensions} dimensions, options imply ${d.dims}`);
     if (state.series) d.single = d.restoreSeries(state.series, "detector state: series");
     return d;
@@ -368,11 +376,11 @@ export class ThresholdedForest {
   }
 
   /**
-   * Raises the seasonal grade as an alert on the series whose own values lie furthest off their profile, among
-   * those scored, not already alerting with a higher grade and not within `repeatWindow` of their last alert.
+   * Raises a view's grade (seasonal or drift) as an alert on the series whose own values lie furthest off the
+   * view's expectation, among those scored, not already alerting with a higher grade and not within
+   * `repeatWindow` of their last alert.
    */
-  private seasonalAlert(inputs: readonly StepInput[], scores: readonly (number | undefined)[], out: Detection[], grade: number): void {
-    const s = this.seasonal as SeasonalScorer;
+  private viewAlert(inputs: readonly StepInput[], scores: readonly (number | undefined)[], out: Detection[], grade: number, s: Pick<SeasonalScorer, "expected" | "z">, seasonal: boolean): void {
     const o = this.options;
     const n = o.inputs;
     let best = -1;
@@ -401,7 +409,7 @@ export class ThresholdedForest {
       ...prior,
       grade,
       alert: true,
-      seasonal: true,
+      seasonal,
       likelihood: Math.max(prior.likelihood, 0.5 + grade / 2),
       expected,
       attribution: weights.map((w) => (score * w) / total),

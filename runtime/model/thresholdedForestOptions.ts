@@ -88,6 +88,13 @@ export interface ThresholdedForestOptions {
   /** Seasonal alert threshold in root mean squares of the smoothed residual (default 6). */
   readonly seasonalZFactor?: number;
   /**
+   * The drift view (see DriftView in driftView.ts): alerts when a metric's level smoothed over `driftSpan` steps
+   * (default 32) lies more than `driftZFactor` (default 6; 0 = off) of its long-run standard deviations from its
+   * long-run mean (memory 1 / timeDecay steps): a slow creep to a new extreme that no shingle sees.
+   */
+  readonly driftZFactor?: number;
+  readonly driftSpan?: number;
+  /**
    * Confirmation (default 1 of 1): an anomaly becomes an alert only once at least `confirmSteps` of the series'
    * last `confirmWindow` steps (this one included) were anomalous. The steps of an ongoing anomaly keep their
    * grade either way; only the decision waits.
@@ -136,6 +143,8 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     seasonal: o.seasonal ?? false,
     maxPeriod: o.maxPeriod ?? 512,
     seasonalZFactor: o.seasonalZFactor ?? 6,
+    driftZFactor: o.driftZFactor ?? 6,
+    driftSpan: o.driftSpan ?? 32,
     confirmSteps: o.confirmSteps ?? 1,
     confirmWindow: o.confirmWindow ?? 1,
     confirmBypassGrade: o.confirmBypassGrade ?? 1,
@@ -169,6 +178,8 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     if (typeof r[flag] !== "boolean") throw new Error(`${flag} must be true or false, got ${String(r[flag])}`);
   }
   if (!(r.recurrenceTolerance >= 0)) throw new Error(`recurrenceTolerance must be >= 0, got ${r.recurrenceTolerance}`);
+  if (!(r.driftZFactor >= 0) || !Number.isFinite(r.driftZFactor)) throw new Error(`driftZFactor must be a finite number >= 0, got ${r.driftZFactor}`);
+  if (!(r.driftSpan >= 1) || !Number.isFinite(r.driftSpan)) throw new Error(`driftSpan must be a finite number >= 1, got ${r.driftSpan}`);
   if (!(r.seasonalZFactor > 0)) throw new Error(`seasonalZFactor must be > 0, got ${r.seasonalZFactor}`);
   if (!(r.grossFaultRatio >= 0) || !Number.isFinite(r.grossFaultRatio)) throw new Error(`grossFaultRatio must be a finite number >= 0, got ${r.grossFaultRatio}`);
   if (!(r.grossFaultZ >= 0) || !Number.isFinite(r.grossFaultZ)) throw new Error(`grossFaultZ must be a finite number >= 0, got ${r.grossFaultZ}`);
