@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CONTAINER_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { CONTAINER_DETECTOR, SERIES_DETECTOR, type DetectorProfile } from "../../../runtime/detection/detectorProfiles";
 import { ServiceDetector, type ContainerDetection } from "../../../runtime/detection/serviceDetector";
 import { Random } from "../../../runtime/model/random";
 
@@ -11,8 +11,8 @@ import { Random } from "../../../runtime/model/random";
 const MINUTE = 60_000;
 const SEEDS = [1, 2, 3];
 
-function detect(rows: readonly (readonly number[])[], stepMs: number, seed: number): ContainerDetection[] {
-  const d = new ServiceDetector({ inputs: rows[0].length, detector: { ...CONTAINER_DETECTOR, seed }, scorer: "forest", replicaTtlMs: 60 * MINUTE, groupTtlMs: 30 * 24 * 60 * MINUTE });
+function detect(rows: readonly (readonly number[])[], stepMs: number, seed: number, profile: DetectorProfile = CONTAINER_DETECTOR): ContainerDetection[] {
+  const d = new ServiceDetector({ inputs: rows[0].length, detector: { ...profile, seed }, scorer: "forest", replicaTtlMs: 60 * MINUTE, groupTtlMs: 30 * 24 * 60 * MINUTE });
   return rows.map((values, i) => d.process(i * stepMs, [{ container: "task-1/app", containerName: "app", values }])[0]);
 }
 
@@ -70,5 +70,24 @@ describe.each(SEEDS)("container faults, seed %i", (seed) => {
     // The CPU metric is the one off, against the level it had.
     expect(d[30].expected[0]).toBeLessThan(40);
     expect(d[30].grade).toBeGreaterThanOrEqual(0.5);
+  });
+});
+
+describe.each([
+  ["container", CONTAINER_DETECTOR],
+  ["series (NAB)", SERIES_DETECTOR],
+] as const)("single-metric faults, %s settings", (_name, profile) => {
+  it.each(SEEDS)("alerts on a single huge spike in a quiet series (seed %i)", (seed) => {
+    const rng = new Random(seed);
+    const rows = Array.from({ length: 3100 }, (_, i) => [10 + 0.1 * rng.normal() + (i === 3000 ? 50 : 0)]);
+    expect(detect(rows, 5 * MINUTE, seed, profile)[3000].alert).toBe(true);
+  });
+
+  it.each(SEEDS)("alerts on a change inside a long run of zeros (seed %i)", (seed) => {
+    // An error counter: zero but for a single error every 97 steps, then ten steps of 3 errors.
+    const rows = Array.from({ length: 3100 }, (_, i) => [i >= 3000 && i < 3010 ? 3 : i % 97 === 0 ? 1 : 0]);
+    const d = detect(rows, 5 * MINUTE, seed, profile);
+    expect(alertsIn(d, 600, 3000)).toEqual([]);
+    expect(alertsIn(d, 3000, 3005).length).toBeGreaterThan(0);
   });
 });
