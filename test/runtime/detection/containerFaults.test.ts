@@ -91,3 +91,31 @@ describe.each([
     expect(alertsIn(d, 3000, 3005).length).toBeGreaterThan(0);
   });
 });
+
+describe("the young guard's rates (the README's figures)", () => {
+  /** Young services (64 one-minute steps, before the model grades) with lognormal CPU and latency of spread σ, over `seeds` seeds. */
+  function falseAlertServices(sigma: number, seeds: number): number {
+    let alerted = 0;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const rng = new Random(seed);
+      const rows = Array.from({ length: 64 }, () => [20 * Math.exp(sigma * rng.normal()), 300 + 10 * rng.normal(), 50 * Math.exp(sigma * rng.normal())]);
+      if (detect(rows, MINUTE, seed).some((d) => d.alert)) alerted++;
+    }
+    return alerted;
+  }
+
+  it("raises a false alert in at most 1 of 200 young services with lognormal noise of σ 0.5, none at σ 0.3", () => {
+    expect(falseAlertServices(0.3, 200)).toBe(0);
+    expect(falseAlertServices(0.5, 200)).toBeLessThanOrEqual(1);
+  });
+
+  it("catches a 5× CPU jump after 30 steps in 50 of 50 young services", () => {
+    let caught = 0;
+    for (let seed = 1; seed <= 50; seed++) {
+      const rng = new Random(seed);
+      const rows = Array.from({ length: 40 }, (_, i) => [20 * (i >= 30 ? 5 : 1) + 2 * rng.normal(), 300 + 10 * rng.normal(), 50 + 5 * rng.normal()]);
+      if (alertsIn(detect(rows, MINUTE, seed), 30).length > 0) caught++;
+    }
+    expect(caught).toBe(50);
+  });
+});
