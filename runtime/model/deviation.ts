@@ -71,3 +71,8 @@ export class Deviation {
     return d;
   }
 }
+
+/** (actual − expected) / spread per metric (spread floored so a constant metric gives finite numbers). */
+export function deviationsOf(values: ArrayLike<number>, expected: readonly number[], spread: readonly number[]): number[] {
+  return expected.map((e, m) => (values[m] - e) / Math.max(spread[m], 1e-12));
+}

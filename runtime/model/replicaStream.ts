@@ -70,6 +70,28 @@ export class ReplicaStream {
     return this.filled >= this.history.length;
   }
 
+  /**
+   * Whether the alert at `index`, with signed `deviations` (actual − expected, in standard deviations per metric),
+   * recurs: at least `recurrenceCount` of this series' alerts within `recurrenceHorizon` steps before it deviated
+   * alike (in no metric by more than `recurrenceTolerance` of the larger deviation). Records the alert either way.
+   */
+  recurs(index: number, deviations: readonly number[], o: { readonly recurrenceHorizon: number; readonly recurrenceCount: number; readonly recurrenceTolerance: number }): boolean {
+    this.recentAlerts = this.recentAlerts.filter((a) => index - a.index <= o.recurrenceHorizon);
+    let similar = 0;
+    for (const a of this.recentAlerts) {
+      let size = 0;
+      let diff = 0;
+      for (let m = 0; m < deviations.length; m++) {
+        size = Math.max(size, Math.abs(deviations[m]), Math.abs(a.deviations[m]));
+        diff = Math.max(diff, Math.abs(deviations[m] - a.deviations[m]));
+      }
+      if (diff <= o.recurrenceTolerance * size) similar++;
+    }
+    this.recentAlerts.push({ index, deviations: [...deviations] });
+    if (this.recentAlerts.length > 4 * o.recurrenceCount + 4) this.recentAlerts.shift();
+    return similar >= o.recurrenceCount;
+  }
+
   /** Records whether the current step is anomalous and returns how many of the last `window` steps were. */
   markAnomalous(anomalous: boolean, window: number): number {
     this.anomalousBits = ((this.anomalousBits << 1) | (anomalous ? 1 : 0)) >>> 0;

@@ -1,4 +1,6 @@
 import { AdaptiveThresholder, type AdaptiveThresholderState } from "./adaptiveThresholder";
+import type { Detection } from "./detection";
+import { deviationsOf } from "./deviation";
 import { DriftView, type DriftViewState } from "./driftView";
 import { GROSS_FAULT_MIN_STEPS, grossFaultGrade } from "./grossFault";
 import { Preprocessor, type PreprocessorState } from "./preprocessor";
@@ -8,44 +10,7 @@ import { StreamingForest, type StreamingForestState } from "./streamingForest";
 import { resolveOptions, seasonalOptions, type ThresholdedForestOptions } from "./thresholdedForestOptions";
 
 export type { ThresholdedForestOptions, RawScoreSource } from "./thresholdedForestOptions";
-
-/** What the detector says about one series at one step. */
-export interface Detection {
-  /** 0-based step number of the series. */
-  readonly index: number;
-  /** Raw score of the step's shingle (forest or external; 0 before the first full shingle). */
-  readonly score: number;
-  /**
-   * Anomaly grade of the step in [0, 1]: 0 = normal; > 0 = the step is anomalous (beyond the adaptive threshold
-   * and not near its expected values), larger = further beyond. Every step of an ongoing anomaly has one.
-   */
-  readonly grade: number;
-  /**
-   * The detector's decision: this step raises an alert (a new anomaly, confirmed, not a repeat of the ongoing
-   * one nor a recurrence of a recent one; or a break of the series' cycle seen by the seasonal view).
-   */
-  readonly alert: boolean;
-  /** The alert came from the seasonal view (the cycle's shape changed) rather than the forest's score. */
-  readonly seasonal: boolean;
-  /** How much data the grade rests on, in [0, 1]. */
-  readonly confidence: number;
-  /** Continuous anomaly likelihood in [0, 1) for ranking: 1/2 at the threshold, > 1/2 for every alert. */
-  readonly likelihood: number;
-  /** Score threshold in force at this step. */
-  readonly threshold: number;
-  /** Per input metric, its share of the score (sums to the score); only when grade > 0. */
-  readonly attribution: number[] | null;
-  /**
-   * Per input metric, the value the model expected (raw scale): on an anomalous step what the forest imputes
-   * from the rest of the shingle (or the seasonal profile); otherwise the typical value (the running level, or
-   * the seasonal profile once a cycle is locked).
-   */
-  readonly expected: number[];
-  /** Per input metric, its recent standard deviation (raw scale): expected ± 3·spread is the usual band. */
-  readonly spread: number[];
-  /** Per input metric, (actual − expected) in the metric's recent standard deviations. */
-  readonly deviations: number[];
-}
+export type { Detection } from "./detection";
 
 /** One series' input of a step: its values and, with an external scorer, the raw score of its vector. */
 export interface StepInput {
@@ -229,7 +194,7 @@ export class ThresholdedForest {
       let alert = false;
       if (anomalous) {
         const repeat = index[i] - series.lastAlertIndex <= o.repeatWindow && score <= o.repeatEscalation * series.lastAlertScore;
-        if (!repeat && confirmed && this.isRecurrence(series, index[i], values, expected, spread)) {
+        if (!repeat && confirmed && o.recurrenceHorizon > 0 && series.recurs(index[i], deviationsOf(values, expected, spread), o)) {
           // The same incident shape seen recently: remembered as an alert (so its own repeats stay quiet), not raised.
           series.lastAlertIndex = index[i];
           series.lastAlertScore = score;
@@ -417,39 +382,10 @@ export class ThresholdedForest {
     };
   }
 
-  /**
-   * Whether the alert at `index` (raw `values`, `expected` values) recurs: at least `recurrenceCount` alerts
-   * within `recurrenceHorizon` steps before it had similar signed deviations. Records the alert either way.
-   */
-  private isRecurrence(series: ReplicaStream, index: number, values: ArrayLike<number>, expected: readonly number[], spread: readonly number[]): boolean {
-    const o = this.options;
-    if (o.recurrenceHorizon <= 0) return false;
-    const dev = expected.map((e, m) => (values[m] - e) / Math.max(spread[m], 1e-12));
-    series.recentAlerts = series.recentAlerts.filter((a) => index - a.index <= o.recurrenceHorizon);
-    let similar = 0;
-    for (const a of series.recentAlerts) {
-      let size = 0;
-      let diff = 0;
-      for (let m = 0; m < dev.length; m++) {
-        size = Math.max(size, Math.abs(dev[m]), Math.abs(a.deviations[m]));
-        diff = Math.max(diff, Math.abs(dev[m] - a.deviations[m]));
-      }
-      if (diff <= o.recurrenceTolerance * size) similar++;
-    }
-    series.recentAlerts.push({ index, deviations: dev });
-    if (series.recentAlerts.length > 4 * o.recurrenceCount + 4) series.recentAlerts.shift();
-    return similar >= o.recurrenceCount;
-  }
-
   private confidence(): number {
     const o = this.options;
     const fill = this.forest ? Math.min(1, this.forest.updates / o.sampleSize) : 1;
     const scores = Math.min(1, this.thresholder.weight() / (4 * o.outputAfter));
     return fill * scores;
   }
-}
-
-/** (actual − expected) / spread per metric (spread floored so a constant metric gives finite numbers). */
-function deviationsOf(values: ArrayLike<number>, expected: readonly number[], spread: readonly number[]): number[] {
-  return expected.map((e, m) => (values[m] - e) / Math.max(spread[m], 1e-12));
 }

@@ -1,0 +1,37 @@
+/** What the detector says about one series at one step. */
+export interface Detection {
+  /** 0-based step number of the series. */
+  readonly index: number;
+  /** Raw score of the step's shingle (forest or external; 0 before the first full shingle). */
+  readonly score: number;
+  /**
+   * Anomaly grade of the step in [0, 1]: 0 = normal; > 0 = the step is anomalous (beyond the adaptive threshold
+   * and not near its expected values), larger = further beyond. Every step of an ongoing anomaly has one.
+   */
+  readonly grade: number;
+  /**
+   * The detector's decision: this step raises an alert (a new anomaly, confirmed, not a repeat of the ongoing
+   * one nor a recurrence of a recent one; or a break of the series' cycle seen by the seasonal view).
+   */
+  readonly alert: boolean;
+  /** The alert came from the seasonal view (the cycle's shape changed) rather than the forest's score. */
+  readonly seasonal: boolean;
+  /** How much data the grade rests on, in [0, 1]. */
+  readonly confidence: number;
+  /** Continuous anomaly likelihood in [0, 1) for ranking: 1/2 at the threshold, > 1/2 for every alert. */
+  readonly likelihood: number;
+  /** Score threshold in force at this step. */
+  readonly threshold: number;
+  /** Per input metric, its share of the score (sums to the score); only when grade > 0. */
+  readonly attribution: number[] | null;
+  /**
+   * Per input metric, the value the model expected (raw scale): on an anomalous step what the forest imputes
+   * from the rest of the shingle (or the seasonal profile); otherwise the typical value (the running level, or
+   * the seasonal profile once a cycle is locked).
+   */
+  readonly expected: number[];
+  /** Per input metric, its recent standard deviation (raw scale): expected ± 3·spread is the usual band. */
+  readonly spread: number[];
+  /** Per input metric, (actual − expected) in the metric's recent standard deviations. */
+  readonly deviations: number[];
+}
