@@ -19,18 +19,22 @@ export interface DriftViewState {
   readonly levels: number[];
   /** Per metric, the long-run statistics of the smoothed level (Deviation states). */
   readonly stats: [number, number, number, number][];
+  /** Per metric, the long-run statistics of the raw values (Deviation states). */
+  readonly raw: [number, number, number, number][];
 }
 
 /** A smoothed level's scale is floored at this fraction of its mean's magnitude (a near-constant metric). */
 const RELATIVE_FLOOR = 0.01;
 /** The long-run statistics learn each level clipped to this many spreads from their mean. */
 const LEARN_CLIP = 2;
+/** A raw value enters the smoothed level clipped to this many of the raw values' spreads from their mean. */
+const VALUE_CLIP = 3;
 
 /**
  * The drift view: catches what a shingle of a few steps cannot see, a metric creeping over hours or days to a
  * level it has not held within the model's memory (a memory leak, a temperature rising before a failure). Each
- * metric's level is smoothed over `span` steps (so noise and single spikes, which the forest judges, do not
- * count), and the smoothed level is compared with its own long-run mean and spread (memory ≈ 1 / discount
+ * metric's level is smoothed over `span` steps from its values clipped to three of their own long-run spreads
+ * (so noise and spikes, which the forest judges, barely move it, while a creep moves every value a little), and the smoothed level is compared with its own long-run mean and spread (memory ≈ 1 / discount
  * steps, like the forest's sample). The long-run statistics learn each level clipped to two spreads from their
  * mean, so a ramp cannot widen them as fast as it climbs (unclipped, a linear creep stays within about
  * √(3 · memory / steps) spreads of them forever); a lasting shift is taken in over about one memory. A level beyond `zFactor` spreads starts a drift episode, which lasts until the level has
@@ -44,6 +48,7 @@ export class DriftView {
   private lastOff: number;
   private readonly levels: Float64Array;
   private readonly stats: Deviation[];
+  private readonly raw: Deviation[];
   private readonly zs: Float64Array;
 
   constructor(options: DriftViewOptions, restored?: DriftViewState) {
@@ -52,24 +57,34 @@ export class DriftView {
     if (!(options.zFactor > 0)) throw new Error(`drift zFactor must be > 0, got ${options.zFactor}`);
     this.options = { ...options };
     const n = options.inputs;
-    if (restored && (restored.levels.length !== n || restored.stats.length !== n)) throw new Error(`drift view state: expected ${n} levels and statistics, got ${restored.levels.length} and ${restored.stats.length}`);
+    if (restored && (restored.levels.length !== n || restored.stats.length !== n || restored.raw.length !== n)) {
+      throw new Error(`drift view state: expected ${n} levels and statistics, got ${restored.levels.length}, ${restored.stats.length} and ${restored.raw.length}`);
+    }
     this.steps = restored?.steps ?? 0;
     this.lastOff = restored?.lastOff ?? -1;
     this.levels = Float64Array.from(restored?.levels ?? new Array<number>(n).fill(0));
     this.stats = restored ? restored.stats.map((s) => Deviation.fromState(s)) : Array.from({ length: n }, () => new Deviation(options.discount));
+    this.raw = restored ? restored.raw.map((s) => Deviation.fromState(s)) : Array.from({ length: n }, () => new Deviation(options.discount));
     this.zs = new Float64Array(n);
   }
 
   /**
    * Judges the raw values of the next step, then learns from them. Returns the grade of a drift episode's first
-   * step (in [1/2, 1]), else 0. Nothing is judged before `warmup` steps (and four spans).
+   * step (in [1/2, 1]), else 0. Nothing is judged before `warmup` steps, four spans and a quarter of the memory:
+   * a bursty or sparse series needs that long before its smoothed level's spread means anything (on nab-dev's
+   * load-balancer spikes, judging from step 128 raised five false alerts).
    */
   process(values: ArrayLike<number>, warmup: number, quietGap: number): number {
     const { span, zFactor } = this.options;
-    const judging = this.steps >= Math.max(warmup, 4 * span);
+    const judging = this.steps >= Math.max(warmup, 4 * span, 0.25 / Math.max(this.options.discount, 1e-9));
     let worst = 0;
     for (let m = 0; m < this.levels.length; m++) {
-      const level = this.steps === 0 ? values[m] : this.levels[m] + (values[m] - this.levels[m]) / span;
+      const raw = this.raw[m];
+      const rawMean = raw.mean();
+      const rawSd = raw.deviation();
+      const x = judging ? Math.min(rawMean + VALUE_CLIP * rawSd, Math.max(rawMean - VALUE_CLIP * rawSd, values[m])) : values[m];
+      raw.update(values[m]);
+      const level = this.steps === 0 ? x : this.levels[m] + (x - this.levels[m]) / span;
       this.levels[m] = level;
       const stat = this.stats[m];
       const mean = stat.mean();
@@ -96,6 +111,6 @@ export class DriftView {
   }
 
   toState(): DriftViewState {
-    return { steps: this.steps, lastOff: this.lastOff, levels: Array.from(this.levels), stats: this.stats.map((s) => s.toState()) };
+    return { steps: this.steps, lastOff: this.lastOff, levels: Array.from(this.levels), stats: this.stats.map((s) => s.toState()), raw: this.raw.map((s) => s.toState()) };
   }
 }
