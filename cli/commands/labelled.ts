@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { IsolationForestBaseline, ThreeSigmaBaseline } from "../../runtime/evaluation/baselines";
-import { CONTAINER_DETECTOR } from "../../runtime/detection/detectorProfiles";
+import { CONTAINER_DETECTOR, type DetectorProfile } from "../../runtime/detection/detectorProfiles";
 import { DEFAULT_GROUP_TTL_MS, DEFAULT_REPLICA_TTL_MS, ServiceDetector, type ContainerDetection } from "../../runtime/detection/serviceDetector";
 import type { FeatureSet } from "../../runtime/features/featureSet";
 import { decodeTrainedGroups } from "../../runtime/model/modelBundle";
@@ -34,8 +34,8 @@ const STEP_MS = 60_000;
 export const LABELLED_T0 = Date.UTC(2026, 0, 5);
 
 /** The feature set an entity of `inputs` columns is read with: metrics m0, m1, … of role "other", 1-minute steps. */
-export function labelledFeatureSet(inputs: number): FeatureSet {
-  return { metrics: Array.from({ length: inputs }, (_, m) => ({ name: `m${m}`, role: "other" as const })), stepSeconds: 60, maxFillSteps: 0, shingleSize: CONTAINER_DETECTOR.shingleSize ?? 1 };
+export function labelledFeatureSet(inputs: number, shingleSize = CONTAINER_DETECTOR.shingleSize ?? 1): FeatureSet {
+  return { metrics: Array.from({ length: inputs }, (_, m) => ({ name: `m${m}`, role: "other" as const })), stepSeconds: 60, maxFillSteps: 0, shingleSize };
 }
 
 /**
@@ -43,17 +43,18 @@ export function labelledFeatureSet(inputs: number): FeatureSet {
  * training rows exactly as `cad train` does ({@link trainDetector}: one container of one service), then the
  * detect handler's detector, warm-started from that model, judges the test rows. Batch mode feeds the detector a
  * static forest's scores (a SageMaker stand-in trained on the training rows) over training and test rows.
+ * `profile` replaces the shipped settings (`cad quality` runs candidate settings through it).
  */
-export function detectEntity(entity: LabelledEntity, mode: DetectionMode, seed: number): EntityDetections {
+export function detectEntity(entity: LabelledEntity, mode: DetectionMode, seed: number, profile: DetectorProfile = CONTAINER_DETECTOR): EntityDetections {
   if (entity.train.length === 0 || entity.test.length === 0) throw new Error(`${entity.name}: needs training and test rows`);
   const toResult = (detections: readonly ContainerDetection[]): EntityDetections => ({ scores: detections.map((d) => d.score), anomalyGrades: detections.map((d) => d.grade), grades: detections.map((d) => (d.alert ? d.grade : 0)) });
   if (mode === "batch") {
     const rows = [...entity.train, ...entity.test];
-    return toResult(replaySeries(rows.map((_, i) => LABELLED_T0 + i * STEP_MS), rows, { mode, seed, profile: CONTAINER_DETECTOR, trainRows: entity.train.length }).slice(entity.train.length));
+    return toResult(replaySeries(rows.map((_, i) => LABELLED_T0 + i * STEP_MS), rows, { mode, seed, profile, trainRows: entity.train.length }).slice(entity.train.length));
   }
-  const fs = labelledFeatureSet(entity.train[0].length);
+  const fs = labelledFeatureSet(entity.train[0].length, profile.shingleSize);
   const row = (values: readonly number[], i: number): FeatureRow => ({ service: entity.name, container: "series", timestamp: LABELLED_T0 + i * STEP_MS, values, filled: 0, gap: false });
-  const trained = trainDetector(entity.train.map(row), { featureSet: fs, profile: CONTAINER_DETECTOR, seed });
+  const trained = trainDetector(entity.train.map(row), { featureSet: fs, profile, seed });
   const detector = new ServiceDetector({
     inputs: fs.metrics.length,
     detector: { ...trained.profile, shingleSize: fs.shingleSize },
@@ -113,7 +114,7 @@ export function loadLabelled(dir: string): LabelledEntity[] {
   });
 }
 
-export function runLabelled(o: { data: string; out: string; mode: DetectionMode; baselines: boolean; seed: number }): LabelledReport {
+export function runLabelled(o: { data: string; out: string; mode: DetectionMode; baselines: boolean; seed: number; profile?: DetectorProfile }): LabelledReport {
   const entities = loadLabelled(o.data);
   const rows = entities.reduce((s, e) => s + e.train.length + e.test.length, 0);
   const progress = makeProgress(`cad labelled (${o.mode})`);
@@ -125,7 +126,7 @@ export function runLabelled(o: { data: string; out: string; mode: DetectionMode;
   const forBest: { scores: number[]; labels: readonly number[] }[] = [];
   const base = { s3: { point: { tp: 0, fp: 0, fn: 0 }, event: { tp: 0, fp: 0, fn: 0 } }, iso: { point: { tp: 0, fp: 0, fn: 0 }, event: { tp: 0, fp: 0, fn: 0 } } };
   for (const e of entities) {
-    const d = detectEntity(e, o.mode, o.seed);
+    const d = detectEntity(e, o.mode, o.seed, o.profile);
     const alerts = d.grades.map((g) => g > 0);
     const pc = pointCounts(alerts, e.labels);
     const ec = eventCounts(alerts, e.labels);
