@@ -2,7 +2,9 @@ import { Random } from "../model/random";
 
 /**
  * Baseline detectors for `cad labelled --baselines`: what a user gets without this project.
- * Both learn on the training rows only and alert at "mean + 3σ" of what they saw there.
+ * Each learns on the training rows only: per-metric 3σ (on every anomalous step, or only from the third
+ * consecutive one: {@link requireConsecutive}) and an isolation forest thresholded at mean + 3σ or at a
+ * quantile of its training scores.
  */
 
 /** Per-metric 3σ: alert when any metric is more than 3 training standard deviations from its training mean. */
@@ -33,6 +35,21 @@ export class ThreeSigmaBaseline {
   }
 }
 
+/**
+ * Alerts only on a run of at least `k` consecutive anomalous steps, from its k-th step for as long as it lasts
+ * (a debounce: k = 3 turns per-step 3σ into "3σ three minutes running" at 1-minute steps).
+ */
+export function requireConsecutive(anomalous: readonly boolean[], k: number): boolean[] {
+  if (!Number.isInteger(k) || k < 1) throw new Error(`consecutive steps must be an integer of at least 1, got ${k}`);
+  const alerts: boolean[] = [];
+  let run = 0;
+  for (const a of anomalous) {
+    run = a ? run + 1 : 0;
+    alerts.push(run >= k);
+  }
+  return alerts;
+}
+
 interface INode {
   readonly dim: number;
   readonly cut: number;
@@ -49,15 +66,49 @@ function c(n: number): number {
 }
 
 /**
+ * Where the isolation forest starts alerting, from its scores on the training rows: "mean+3sd" (mean + 3
+ * standard deviations) or a quantile q in (0, 1) (nearest rank: the smallest training score with at least a
+ * fraction q of them at or below it, so at most 1 − q of the training rows score above it).
+ */
+export type IsolationThreshold = "mean+3sd" | { readonly quantile: number };
+
+export interface IsolationForestOptions {
+  readonly numTrees?: number;
+  /** Rows per tree (ψ), at most the training rows. */
+  readonly subsample?: number;
+  readonly seed?: number;
+  /** The rule behind {@link IsolationForestBaseline.threshold}; default "mean+3sd". */
+  readonly threshold?: IsolationThreshold;
+}
+
+/** The threshold `rule` gives on `scores` (training scores; at least one). */
+export function thresholdOf(scores: readonly number[], rule: IsolationThreshold): number {
+  if (scores.length === 0) throw new Error("a threshold needs at least one training score");
+  if (rule === "mean+3sd") {
+    const mean = scores.reduce((s, x) => s + x, 0) / scores.length;
+    const sd = Math.sqrt(scores.reduce((s, x) => s + (x - mean) ** 2, 0) / scores.length);
+    return mean + 3 * sd;
+  }
+  const q = rule.quantile;
+  if (!(q > 0 && q < 1)) throw new Error(`threshold quantile must be a fraction in (0, 1), got ${q}`);
+  const sorted = [...scores].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
+}
+
+/**
  * Isolation forest (Liu, Ting & Zhou 2008): trees of uniformly random axis cuts over subsamples; score
- * 2^(−E[h(x)]/c(ψ)) in (0, 1), higher = easier to isolate. Threshold: mean + 3σ of the training scores.
+ * 2^(−E[h(x)]/c(ψ)) in (0, 1), higher = easier to isolate. It alerts above {@link threshold}; another rule's
+ * threshold over the same training scores comes from {@link thresholdFor} without scoring them again.
  */
 export class IsolationForestBaseline {
   private readonly trees: INode[] = [];
   private readonly psi: number;
+  /** The forest's scores on its training rows, in row order. */
+  readonly trainingScores: readonly number[];
   readonly threshold: number;
 
-  constructor(train: readonly (readonly number[])[], numTrees = 100, subsample = 256, seed = 42) {
+  constructor(train: readonly (readonly number[])[], o: IsolationForestOptions = {}) {
+    const { numTrees = 100, subsample = 256, seed = 42, threshold = "mean+3sd" } = o;
     if (train.length === 0) throw new Error("isolation forest needs at least one training row");
     const rng = new Random(seed);
     this.psi = Math.min(subsample, train.length);
@@ -67,10 +118,12 @@ export class IsolationForestBaseline {
       for (let i = 0; i < this.psi; i++) sample.push(train[rng.int(train.length)]);
       this.trees.push(build(sample, 0, limit, rng));
     }
-    const scores = train.map((r) => this.score(r));
-    const mean = scores.reduce((s, x) => s + x, 0) / scores.length;
-    const sd = Math.sqrt(scores.reduce((s, x) => s + (x - mean) ** 2, 0) / scores.length);
-    this.threshold = mean + 3 * sd;
+    this.trainingScores = train.map((r) => this.score(r));
+    this.threshold = thresholdOf(this.trainingScores, threshold);
+  }
+
+  thresholdFor(rule: IsolationThreshold): number {
+    return thresholdOf(this.trainingScores, rule);
   }
 
   score(row: readonly number[]): number {

@@ -29,7 +29,8 @@ export function addCounts(a: Counts, b: Counts): Counts {
   return { tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn };
 }
 
-function checkLengths(alerts: readonly boolean[], labels: readonly number[]): void {
+/** Throws unless there is one alert decision per label. */
+export function checkLengths(alerts: readonly boolean[], labels: readonly number[]): void {
   if (alerts.length !== labels.length) throw new Error(`${alerts.length} alerts for ${labels.length} labels`);
 }
 
@@ -46,8 +47,8 @@ export function pointCounts(alerts: readonly boolean[], labels: readonly number[
   return { tp, fp, fn };
 }
 
-/** Maximal runs [start, end] (inclusive) where `flag(i)` holds. */
-function runs(n: number, flag: (i: number) => boolean): [number, number][] {
+/** Maximal runs [start, end] (inclusive, indices in 0..n-1) where `flag(i)` holds, in order. */
+export function maximalRuns(n: number, flag: (i: number) => boolean): [number, number][] {
   const out: [number, number][] = [];
   for (let i = 0; i < n; ) {
     if (!flag(i)) {
@@ -65,14 +66,14 @@ export function eventCounts(alerts: readonly boolean[], labels: readonly number[
   checkLengths(alerts, labels);
   let tp = 0;
   let fn = 0;
-  for (const [a, b] of runs(labels.length, (i) => labels[i] === 1)) {
+  for (const [a, b] of maximalRuns(labels.length, (i) => labels[i] === 1)) {
     let found = false;
     for (let i = a; i <= b && !found; i++) found = alerts[i];
     if (found) tp++;
     else fn++;
   }
   let fp = 0;
-  for (const [a, b] of runs(alerts.length, (i) => alerts[i])) {
+  for (const [a, b] of maximalRuns(alerts.length, (i) => alerts[i])) {
     let touches = false;
     for (let i = a; i <= b && !touches; i++) touches = labels[i] === 1;
     if (!touches) fp++;

@@ -115,23 +115,58 @@ describe("cad labelled", () => {
     return root;
   }
 
-  it("reports point- and event-wise totals as JSON, with baselines, and writes score, anomaly grade, alert grade and label", async () => {
+  it("reports point-, event- and onset-wise totals as JSON, with the four baselines, and writes score, anomaly grade, alert grade and label", async () => {
     const data = writeLabelled();
     const o = path.join(dir, "out");
     expect(await runCli(["labelled", "--data", data, "--out", o, "--json", "--baselines"])).toBe(0);
+    type Onset = { onsets: number; hits: number; runs: number; runsFound: number; steps: number; precision: number; recall: number; f1: number; falsePer1000: number };
+    type Scored = { event: { tp: number; fn: number; f1: number }; point: { precision: number }; onset: Onset };
     const r = JSON.parse(out.join("")) as {
       entities: number;
-      detector: { event: { tp: number; fn: number; f1: number }; point: { precision: number } };
-      baselines: { threeSigma: { event: { f1: number } }; isolationForest: { event: { f1: number } } };
+      onsetOptions: { gap: number; tolerance: number };
+      detector: Scored;
+      perEntity?: unknown;
+      baselines: Record<"threeSigma" | "threeSigmaConsecutive" | "isolationForest" | "isolationForestP995", Scored>;
     };
     expect(r.entities).toBe(2);
+    expect(r.perEntity).toBeUndefined(); // totals only
     expect(r.detector.event.tp).toBe(2); // the anomalous run of each entity
     expect(r.detector.event.fn).toBe(2); // the unremarkable labelled runs
+    expect(r.onsetOptions).toEqual({ gap: 5, tolerance: 5 });
+    // Onset-wise: the anomalous runs are found by an onset, the unremarkable ones are not; every test row is a step.
+    expect(r.detector.onset).toMatchObject({ runs: 4, runsFound: 2, steps: 1400, recall: 0.5 });
+    expect(r.detector.onset.hits).toBeLessThanOrEqual(r.detector.onset.onsets);
+    expect(Object.keys(r.baselines).sort()).toEqual(["isolationForest", "isolationForestP995", "threeSigma", "threeSigmaConsecutive"]);
+    for (const b of Object.values(r.baselines)) {
+      expect(b.onset).toMatchObject({ runs: 4, steps: 1400 });
+      expect(b.onset.falsePer1000).toBeCloseTo(((b.onset.onsets - b.onset.hits) / 1400) * 1000, 10);
+    }
     expect(r.baselines.threeSigma.event.f1).toBeGreaterThan(0);
+    expect(r.baselines.threeSigmaConsecutive.onset.runsFound).toBe(2); // the 10-step excursion lasts 3 steps and more
     expect(r.baselines.isolationForest.event.f1).toBeGreaterThanOrEqual(0);
     const lines = fs.readFileSync(path.join(o, "a.csv"), "utf8").trim().split("\n");
     expect(lines[0]).toBe("score,anomaly_grade,alert_grade,label");
     expect(lines).toHaveLength(701);
+  });
+
+  it("prints onset-wise columns next to point- and event-wise ones, counted with --onset-gap and --onset-tolerance", async () => {
+    const data = writeLabelled();
+    expect(await runCli(["labelled", "--data", data, "--out", path.join(dir, "o"), "--onset-gap", "10", "--onset-tolerance", "0"])).toBe(0);
+    const text = out.join("");
+    expect(text).toMatch(/point-wise +event-wise .* onset-wise/);
+    expect(text).toMatch(/onsets\/1k/);
+    expect(text).toMatch(/^total \(streaming\) .* 2\/4 +\d+\.\d\d$/m);
+    expect(text).toContain("onset: an alert's first step after ≥ 10 quiet steps; a hit inside a labelled run or ≤ 0 steps after its end");
+    expect(Math.max(...text.split("\n").map((l) => l.length))).toBeLessThanOrEqual(150);
+  });
+
+  it("refuses an onset gap below 1 and a negative tolerance as usage errors, naming the option", async () => {
+    const data = writeLabelled();
+    expect(await runCli(["labelled", "--data", data, "--out", path.join(dir, "o"), "--onset-gap", "0"])).toBe(2);
+    expect(err.join("")).toContain("--onset-gap must be a positive integer, got \"0\"");
+    err.length = 0;
+    expect(await runCli(["labelled", "--data", data, "--out", path.join(dir, "o"), "--onset-tolerance", "-1"])).toBe(2);
+    expect(err.join("")).toContain("--onset-tolerance must be an integer >= 0, got \"-1\"");
   });
 
   it("names the label file whose length differs from the test rows", async () => {
