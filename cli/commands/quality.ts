@@ -7,7 +7,7 @@ import { CliError, EXIT_USAGE } from "../cliError";
 import { candidateProfiles, OVERRIDE_NAMES, readCandidates, SHIPPED, type Candidate } from "../quality/candidatesFile";
 import { defaultDatasetsDir, locateSets, QUALITY_SET_NAMES } from "../quality/qualitySets";
 import { renderCandidate, renderCandidates, renderLeaveOneSetOut, type CandidateReport } from "../quality/renderQuality";
-import { runDir, runSetOnce, summariseSet, type SeedRun } from "../quality/runQualitySet";
+import { runDir, runSetOnce, summariseSet, type SeedRun, type SetSummary } from "../quality/runQualitySet";
 
 /** The repository this file belongs to: the default datasets and output folders sit relative to it. */
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -19,7 +19,7 @@ export interface QualityOptions {
   readonly seeds: readonly number[];
   /** Per-run outputs: `<out>/<candidate>/<set>/seed-<n>/`. */
   readonly out: string;
-  /** Shipped first; every candidate runs every set at every seed. */
+  /** Every candidate runs every set at every seed; the one named "shipped" (first) is the reference the others are judged against. */
   readonly candidates: readonly Candidate[];
 }
 
@@ -28,6 +28,8 @@ export interface QualityReport {
   /** With more than one candidate. */
   readonly leaveOneSetOut?: LeaveOneSetOut;
 }
+
+const normalisedBySet = (sets: readonly SetSummary[]): Record<string, SeedSpread> => Object.fromEntries(sets.map((s) => [s.set, s.normalised]));
 
 /**
  * Runs every candidate over every chosen set at every seed, in-process through `cad nab` + `cad evaluate` and
@@ -55,8 +57,8 @@ export function runQuality(o: QualityOptions, progress: (line: string) => void):
       return summariseSet(set, candidate.name, runs);
     });
     const normalised = meanOverSets(summaries.map((s) => s.normalised));
-    const bySet = (r: { sets: readonly { set: string; normalised: SeedSpread }[] }) => Object.fromEntries(r.sets.map((s) => [s.set, s.normalised]));
-    const verdict = reports.length > 0 ? judgeChange(bySet(reports[0]), bySet({ sets: summaries })) : undefined;
+    const shipped = reports.find((r) => r.candidate === SHIPPED.name);
+    const verdict = shipped && candidate.name !== SHIPPED.name ? judgeChange(normalisedBySet(shipped.sets), normalisedBySet(summaries)) : undefined;
     reports.push({ candidate: candidate.name, seeds: o.seeds, sets: summaries, normalised, seconds: Math.round(performance.now() - t0) / 1000, ...(verdict ? { verdict } : {}) });
   }
   if (reports.length === 1) return { candidates: reports };
