@@ -6,6 +6,7 @@ import { demoCommand } from "./demo";
 import { evaluateCommand } from "./evaluate";
 import { labelledCommand } from "./labelled";
 import { nabCommand } from "./nab";
+import { qualityCommand } from "./quality";
 import { trainCommand } from "./train";
 
 /**
@@ -21,4 +22,5 @@ export const commandFactories: readonly (() => Command)[] = [
   nabCommand,
   evaluateCommand,
   labelledCommand,
+  qualityCommand,
 ];

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { IsolationForestBaseline, requireConsecutive, ThreeSigmaBaseline } from "../../runtime/evaluation/baselines";
-import { CONTAINER_DETECTOR } from "../../runtime/detection/detectorProfiles";
+import { CONTAINER_DETECTOR, type DetectorProfile } from "../../runtime/detection/detectorProfiles";
 import { DEFAULT_GROUP_TTL_MS, DEFAULT_REPLICA_TTL_MS, ServiceDetector, type ContainerDetection } from "../../runtime/detection/serviceDetector";
 import type { FeatureSet } from "../../runtime/features/featureSet";
 import { decodeTrainedGroups } from "../../runtime/model/modelBundle";
@@ -35,8 +35,8 @@ const STEP_MS = 60_000;
 export const LABELLED_T0 = Date.UTC(2026, 0, 5);
 
 /** The feature set an entity of `inputs` columns is read with: metrics m0, m1, … of role "other", 1-minute steps. */
-export function labelledFeatureSet(inputs: number): FeatureSet {
-  return { metrics: Array.from({ length: inputs }, (_, m) => ({ name: `m${m}`, role: "other" as const })), stepSeconds: 60, maxFillSteps: 0, shingleSize: CONTAINER_DETECTOR.shingleSize ?? 1 };
+export function labelledFeatureSet(inputs: number, shingleSize = CONTAINER_DETECTOR.shingleSize ?? 1): FeatureSet {
+  return { metrics: Array.from({ length: inputs }, (_, m) => ({ name: `m${m}`, role: "other" as const })), stepSeconds: 60, maxFillSteps: 0, shingleSize };
 }
 
 /**
@@ -44,17 +44,18 @@ export function labelledFeatureSet(inputs: number): FeatureSet {
  * training rows exactly as `cad train` does ({@link trainDetector}: one container of one service), then the
  * detect handler's detector, warm-started from that model, judges the test rows. Batch mode feeds the detector a
  * static forest's scores (a SageMaker stand-in trained on the training rows) over training and test rows.
+ * `profile` replaces the shipped settings (`cad quality` runs candidate settings through it).
  */
-export function detectEntity(entity: LabelledEntity, mode: DetectionMode, seed: number): EntityDetections {
+export function detectEntity(entity: LabelledEntity, mode: DetectionMode, seed: number, profile: DetectorProfile = CONTAINER_DETECTOR): EntityDetections {
   if (entity.train.length === 0 || entity.test.length === 0) throw new Error(`${entity.name}: needs training and test rows`);
   const toResult = (detections: readonly ContainerDetection[]): EntityDetections => ({ scores: detections.map((d) => d.score), anomalyGrades: detections.map((d) => d.grade), grades: detections.map((d) => (d.alert ? d.grade : 0)) });
   if (mode === "batch") {
     const rows = [...entity.train, ...entity.test];
-    return toResult(replaySeries(rows.map((_, i) => LABELLED_T0 + i * STEP_MS), rows, { mode, seed, profile: CONTAINER_DETECTOR, trainRows: entity.train.length }).slice(entity.train.length));
+    return toResult(replaySeries(rows.map((_, i) => LABELLED_T0 + i * STEP_MS), rows, { mode, seed, profile, trainRows: entity.train.length }).slice(entity.train.length));
   }
-  const fs = labelledFeatureSet(entity.train[0].length);
+  const fs = labelledFeatureSet(entity.train[0].length, profile.shingleSize);
   const row = (values: readonly number[], i: number): FeatureRow => ({ service: entity.name, container: "series", timestamp: LABELLED_T0 + i * STEP_MS, values, filled: 0, gap: false });
-  const trained = trainDetector(entity.train.map(row), { featureSet: fs, profile: CONTAINER_DETECTOR, seed });
+  const trained = trainDetector(entity.train.map(row), { featureSet: fs, profile, seed });
   const detector = new ServiceDetector({
     inputs: fs.metrics.length,
     detector: { ...trained.profile, shingleSize: fs.shingleSize },
@@ -156,7 +157,7 @@ export function loadLabelled(dir: string): LabelledEntity[] {
 }
 
 /** `onset` defaults to {@link DEFAULT_ONSET}. */
-export function runLabelled(o: { data: string; out: string; mode: DetectionMode; baselines: boolean; seed: number; onset?: OnsetOptions }): LabelledReport {
+export function runLabelled(o: { data: string; out: string; mode: DetectionMode; baselines: boolean; seed: number; onset?: OnsetOptions; profile?: DetectorProfile }): LabelledReport {
   const onset = o.onset ?? DEFAULT_ONSET;
   onsetCounts([], [], onset); // rejects a bad gap or tolerance before the detection work, not after it
   const entities = loadLabelled(o.data);
@@ -169,7 +170,7 @@ export function runLabelled(o: { data: string; out: string; mode: DetectionMode;
   const forBest: { scores: number[]; labels: readonly number[] }[] = [];
   const base: Record<BaselineName, AlertCounts> = { threeSigma: NO_COUNTS, threeSigmaConsecutive: NO_COUNTS, isolationForest: NO_COUNTS, isolationForestP995: NO_COUNTS };
   for (const e of entities) {
-    const d = detectEntity(e, o.mode, o.seed);
+    const d = detectEntity(e, o.mode, o.seed, o.profile);
     const counts = countAlerts(d.grades.map((g) => g > 0), e.labels, onset);
     total = addAlertCounts(total, counts);
     perEntity.push({ entity: e.name, ...metrics(counts) });

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
+import type { DetectorProfile } from "../../runtime/detection/detectorProfiles";
 import { describeNabRepairs, parseNabData } from "../../runtime/evaluation/nabCsv";
 import { decisionScore } from "../../runtime/evaluation/decisionScore";
 import { replaySeries, type DetectionMode } from "../../runtime/evaluation/replaySeries";
@@ -13,6 +14,8 @@ export interface NabRunOptions {
   readonly mode: DetectionMode;
   readonly detector: string;
   readonly seed: number;
+  /** Detector settings (default SERIES_DETECTOR): `cad quality` runs candidate settings through this. */
+  readonly profile?: DetectorProfile;
 }
 
 export interface NabRunSummary {
@@ -46,7 +49,7 @@ export function runNab(o: NabRunOptions, log: (line: string) => void = () => und
   progress.start(points, "");
   const t0 = performance.now();
   for (const s of series) {
-    const scores = replaySeries(s.data.timestamps, s.data.values.map((v) => [v]), { mode: o.mode, seed: o.seed }).map(decisionScore);
+    const scores = replaySeries(s.data.timestamps, s.data.values.map((v) => [v]), { mode: o.mode, seed: o.seed, profile: o.profile }).map(decisionScore);
     const lines = ["timestamp,value,anomaly_score"];
     for (let i = 0; i < scores.length; i++) lines.push(`${s.data.timestampText[i]},${s.data.values[i]},${scores[i].toFixed(6)}`);
     writeFileAtomic(path.join(o.out, o.detector, s.category, `${o.detector}_${s.file}`), `${lines.join("\n")}\n`);

@@ -1,0 +1,107 @@
+import type { LeaveOneSetOut } from "../../runtime/evaluation/leaveOneSetOut";
+import type { ChangeVerdict, SeedSpread } from "../../runtime/evaluation/qualityScore";
+import type { BaselineName, SetSummary } from "./runQualitySet";
+
+/** One candidate's results: a summary per set and the mean of their normalised scores (spread over seeds). */
+export interface CandidateReport {
+  readonly candidate: string;
+  readonly seeds: readonly number[];
+  readonly sets: readonly SetSummary[];
+  readonly normalised: SeedSpread;
+  /** Wall time of all its runs, seconds. */
+  readonly seconds: number;
+  /** Against the shipped settings (absent for "shipped" itself). */
+  readonly verdict?: ChangeVerdict;
+}
+
+/** How the tables name the baselines (as `cad labelled` does). */
+export const BASELINE_LABELS: Readonly<Record<BaselineName, string>> = {
+  threeSigma: "3σ per metric",
+  threeSigmaConsecutive: "3σ, 3 in a row",
+  isolationForest: "iforest mean+3σ",
+  isolationForestP995: "iforest p99.5",
+};
+
+const SET_WIDTH = 16;
+const CELL = 9;
+
+/** One table line: the set (on its first line only), what the figure is, the figure over seeds and its decimals. */
+type Line = readonly [set: string, label: string, figure: SeedSpread | null, digits: number];
+
+function setLines(s: SetSummary): Line[] {
+  const figures: [string, SeedSpread | null, number][] =
+    s.kind === "nab"
+      ? [
+          ["NAB standard (0–100)", s.standard, 2],
+          ["NAB low FP", s.lowFP, 2],
+          ["NAB low FN", s.lowFN, 2],
+          [`windows found (of ${s.windows}, standard)`, s.found, 0],
+          ["false positives (standard)", s.falsePositives, 0],
+          ["normalised (standard / 100)", s.normalised, 3],
+          ["seconds", s.seconds, 1],
+        ]
+      : [
+          ["onset precision", s.onset.precision, 3],
+          ["onset recall", s.onset.recall, 3],
+          ["onset F1", s.onset.f1, 3],
+          [`labelled runs found (of ${s.runs})`, s.onset.runsFound, 0],
+          ["false onsets per 1,000 steps", s.onset.falsePer1000, 2],
+          ["event F1", s.eventF1, 3],
+          ...(Object.keys(BASELINE_LABELS) as BaselineName[]).map((b): [string, SeedSpread, number] => [`baseline ${BASELINE_LABELS[b]}: onset F1${b === s.bestBaseline ? " *" : ""}`, s.baselines[b], 3]),
+          [`onset F1 ÷ best baseline's (${BASELINE_LABELS[s.bestBaseline]})`, s.ratioToBest, 2],
+          ["normalised (onset F1)", s.normalised, 3],
+          ["seconds", s.seconds, 1],
+        ];
+  return figures.map(([label, figure, digits], i) => [i === 0 ? s.set : "", label, figure, digits]);
+}
+
+/** The table of one candidate: per set and figure, one column per seed, the mean and the spread (min–max). */
+export function renderCandidate(r: CandidateReport): string {
+  const lines: Line[] = [...r.sets.flatMap(setLines), ["all sets", "mean normalised score", r.normalised, 3]];
+  const width = Math.max(...lines.map((l) => l[1].length));
+  const format = ([set, label, s, digits]: Line): string => {
+    const start = `${set.padEnd(SET_WIDTH)} ${label.padEnd(width)}`;
+    if (s === null) return `${start} ${"n/a".padStart(CELL)}`;
+    const f = (x: number) => x.toFixed(digits);
+    return `${start} ${s.values.map((x) => f(x).padStart(CELL)).join(" ")} ${f(s.mean).padStart(CELL)}   ${f(s.min)}–${f(s.max)}`;
+  };
+  const labelled = r.sets.some((s) => s.kind === "labelled");
+  return [
+    `candidate "${r.candidate}", seeds ${r.seeds.join(", ")}`,
+    `${"set".padEnd(SET_WIDTH)} ${"figure".padEnd(width)} ${r.seeds.map((s) => `seed ${s}`.padStart(CELL)).join(" ")} ${"mean".padStart(CELL)}   min–max`,
+    ...lines.map(format),
+    `(${labelled ? "* best baseline by mean onset F1; " : ""}${r.sets.length} set(s) × ${r.seeds.length} seed(s) in ${r.seconds.toFixed(0)} s)`,
+  ].join("\n");
+}
+
+const signed = (x: number): string => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(3)}`;
+
+function verdictText(v: ChangeVerdict | undefined): string {
+  if (!v) return "(reference)";
+  if (v.keep) return `keep (mean ${signed(v.meanDelta)})`;
+  const reasons = [`mean ${signed(v.meanDelta)}${v.meanDelta > 0 ? "" : ", did not rise"}`, ...v.drops.map((d) => `${d.set} ${signed(-d.drop)} beyond its seed spread ${d.spread.toFixed(3)}`)];
+  return `reject (${reasons.join("; ")})`;
+}
+
+/** Every candidate's mean normalised score per set and over sets, and the protocol's verdict against shipped. */
+export function renderCandidates(reports: readonly CandidateReport[]): string {
+  const sets = reports[0].sets.map((s) => s.set);
+  const width = Math.max(12, ...reports.map((r) => r.candidate.length));
+  const col = (s: string) => Math.max(7, s.length);
+  return [
+    "candidates: mean normalised score per set over the seeds; verdict by the protocol (docs/quality.md)",
+    `${"candidate".padEnd(width)} ${sets.map((s) => s.padStart(col(s))).join(" ")} ${"mean".padStart(7)}  verdict against shipped`,
+    ...reports.map((r) => `${r.candidate.padEnd(width)} ${r.sets.map((s) => s.normalised.mean.toFixed(3).padStart(col(s.set))).join(" ")} ${r.normalised.mean.toFixed(3).padStart(7)}  ${verdictText(r.verdict)}`),
+  ].join("\n");
+}
+
+/** The leave-one-set-out table: per held-out set, the candidate chosen on the others and both held-out scores. */
+export function renderLeaveOneSetOut(l: LeaveOneSetOut): string {
+  const width = Math.max(12, ...l.rows.map((r) => r.pick.length));
+  return [
+    "leave-one-set-out: the candidate with the best mean normalised score on the other sets, scored on the held-out set",
+    `${"held out".padEnd(SET_WIDTH)} ${"pick".padEnd(width)} ${"others".padStart(7)} ${"pick".padStart(7)} ${"shipped".padStart(7)}`,
+    ...l.rows.map((r) => `${r.heldOut.padEnd(SET_WIDTH)} ${r.pick.padEnd(width)} ${r.pickOthers.toFixed(3).padStart(7)} ${r.pickHeldOut.toFixed(3).padStart(7)} ${r.referenceHeldOut.toFixed(3).padStart(7)}`),
+    `overall pick: "${l.overall.pick}", mean ${l.overall.mean.toFixed(3)} over all sets (shipped ${l.overall.referenceMean.toFixed(3)})`,
+  ].join("\n");
+}

@@ -1,0 +1,162 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { DetectorProfile } from "../../runtime/detection/detectorProfiles";
+import { normalisedScore, seedSpread, type SeedSpread } from "../../runtime/evaluation/qualityScore";
+import { loadResults, scoreProfiles } from "../commands/evaluate";
+import { runLabelled, type LabelledReport } from "../commands/labelled";
+import { runNab } from "../commands/nab";
+import type { QualitySet } from "./qualitySets";
+
+/** The labelled baselines `cad labelled --baselines` runs, in the order tables list them. */
+export type BaselineName = keyof NonNullable<LabelledReport["baselines"]>;
+export const BASELINE_NAMES: readonly BaselineName[] = ["threeSigma", "threeSigmaConsecutive", "isolationForest", "isolationForestP995"];
+
+/** What one run of one set at one seed measured. NAB scores are 0–100; every other rate is a fraction. */
+export type SeedRun =
+  | {
+      readonly kind: "nab";
+      readonly seed: number;
+      /** Wall time of the run and its scoring, seconds. */
+      readonly seconds: number;
+      readonly standard: number;
+      readonly lowFP: number;
+      readonly lowFN: number;
+      /** Labelled windows, windows found and false positives at the standard profile's threshold. */
+      readonly windows: number;
+      readonly found: number;
+      readonly falsePositives: number;
+    }
+  | {
+      readonly kind: "labelled";
+      readonly seed: number;
+      readonly seconds: number;
+      readonly onset: { readonly precision: number; readonly recall: number; readonly f1: number; readonly falsePer1000: number; readonly runs: number; readonly runsFound: number };
+      readonly eventF1: number;
+      /** Each baseline's onset F1 on the same split. */
+      readonly baselines: Readonly<Record<BaselineName, number>>;
+    };
+
+/** Seconds since `t0` (a performance.now() reading), to the millisecond. */
+const secondsSince = (t0: number): number => Math.round(performance.now() - t0) / 1000;
+
+/**
+ * Runs the detector with `profile` over one set at one seed, through the same functions `cad nab` + `cad
+ * evaluate` and `cad labelled --baselines` call, writing their per-run files to `out` (emptied first, so no
+ * result of an earlier run is scored). `log` receives the runners' own lines (repairs of the data).
+ */
+export function runSetOnce(set: QualitySet, seed: number, profile: DetectorProfile, out: string, log: (line: string) => void): SeedRun {
+  fs.rmSync(out, { recursive: true, force: true });
+  const t0 = performance.now();
+  if (set.kind === "nab") {
+    const run = runNab({ data: set.data, out, mode: "streaming", detector: "cad", seed, profile }, log);
+    const loaded = loadResults({ results: run.outDir, windows: set.windows });
+    if (loaded.unscored.length > 0) log(`cad quality: ${set.name}: ${loaded.unscored.length} labelled files have no results and are not scored (e.g. ${loaded.unscored[0]})`);
+    const [standard, lowFP, lowFN] = scoreProfiles(loaded.files, ["standard", "reward_low_FP_rate", "reward_low_FN_rate"]);
+    const sum = (key: "windows" | "found" | "falsePositives") => standard.categories.reduce((s, c) => s + c[key], 0);
+    return { kind: "nab", seed, seconds: secondsSince(t0), standard: standard.score, lowFP: lowFP.score, lowFN: lowFN.score, windows: sum("windows"), found: sum("found"), falsePositives: sum("falsePositives") };
+  }
+  const r = runLabelled({ data: set.data, out, mode: "streaming", baselines: true, seed, profile });
+  const { precision, recall, f1, falsePer1000, runs, runsFound } = r.detector.onset;
+  const base = r.baselines;
+  if (!base) throw new Error(`${set.name}: cad labelled returned no baselines`);
+  return {
+    kind: "labelled",
+    seed,
+    seconds: secondsSince(t0),
+    onset: { precision, recall, f1, falsePer1000, runs, runsFound },
+    eventF1: r.detector.event.f1,
+    baselines: Object.fromEntries(BASELINE_NAMES.map((b) => [b, base[b].onset.f1])) as Record<BaselineName, number>,
+  };
+}
+
+/** The normalised score (0–1) of one run: NAB standard / 100, or the detector's onset F1. */
+export function runScore(r: SeedRun): number {
+  return normalisedScore(r.kind === "nab" ? { kind: "nab", standard: r.standard } : { kind: "labelled", onsetF1: r.onset.f1 });
+}
+
+interface SetSummaryBase {
+  readonly set: string;
+  readonly candidate: string;
+  readonly seeds: readonly number[];
+  /** The set's normalised score (NAB standard / 100, or onset F1) per seed. */
+  readonly normalised: SeedSpread;
+}
+
+/**
+ * One set over all seeds: the JSON line `cad quality` prints per set (docs/quality.md) and what its table shows.
+ * Every figure is a {@link SeedSpread} over the seeds, in seed order.
+ */
+export type SetSummary =
+  | (SetSummaryBase & {
+      readonly kind: "nab";
+      readonly standard: SeedSpread;
+      readonly lowFP: SeedSpread;
+      readonly lowFN: SeedSpread;
+      readonly windows: number;
+      readonly found: SeedSpread;
+      readonly falsePositives: SeedSpread;
+      readonly seconds: SeedSpread;
+    })
+  | (SetSummaryBase & {
+      readonly kind: "labelled";
+      readonly onset: { readonly precision: SeedSpread; readonly recall: SeedSpread; readonly f1: SeedSpread; readonly falsePer1000: SeedSpread; readonly runsFound: SeedSpread };
+      readonly runs: number;
+      readonly eventF1: SeedSpread;
+      readonly baselines: Readonly<Record<BaselineName, SeedSpread>>;
+      /** The baseline with the highest mean onset F1, and the detector's onset F1 over it per seed (null when that baseline scored 0 at some seed). */
+      readonly bestBaseline: BaselineName;
+      readonly ratioToBest: SeedSpread | null;
+      readonly seconds: SeedSpread;
+    });
+
+type NabRun = Extract<SeedRun, { kind: "nab" }>;
+type LabelledRun = Extract<SeedRun, { kind: "labelled" }>;
+
+const over = <R>(runs: readonly R[], figure: (r: R) => number): SeedSpread => seedSpread(runs.map(figure));
+
+/** Sums one set's seed runs up (the runs in seed order, all of the set's kind). */
+export function summariseSet(set: QualitySet, candidate: string, runs: readonly SeedRun[]): SetSummary {
+  // "set" and "kind" lead the JSON line; the rest follows in reading order.
+  const base = { candidate, seeds: runs.map((r) => r.seed), normalised: over(runs, runScore) };
+  if (set.kind === "nab") {
+    if (!runs.every((r): r is NabRun => r.kind === "nab")) throw new Error(`${set.name}: expected NAB runs`);
+    return {
+      set: set.name,
+      kind: "nab",
+      ...base,
+      standard: over(runs, (r) => r.standard),
+      lowFP: over(runs, (r) => r.lowFP),
+      lowFN: over(runs, (r) => r.lowFN),
+      windows: runs[0].windows,
+      found: over(runs, (r) => r.found),
+      falsePositives: over(runs, (r) => r.falsePositives),
+      seconds: over(runs, (r) => r.seconds),
+    };
+  }
+  if (!runs.every((r): r is LabelledRun => r.kind === "labelled")) throw new Error(`${set.name}: expected labelled runs`);
+  const baselines = Object.fromEntries(BASELINE_NAMES.map((b) => [b, over(runs, (r) => r.baselines[b])])) as Record<BaselineName, SeedSpread>;
+  const bestBaseline = BASELINE_NAMES.reduce((best, b) => (baselines[b].mean > baselines[best].mean ? b : best));
+  return {
+    set: set.name,
+    kind: "labelled",
+    ...base,
+    onset: {
+      precision: over(runs, (r) => r.onset.precision),
+      recall: over(runs, (r) => r.onset.recall),
+      f1: over(runs, (r) => r.onset.f1),
+      falsePer1000: over(runs, (r) => r.onset.falsePer1000),
+      runsFound: over(runs, (r) => r.onset.runsFound),
+    },
+    runs: runs[0].onset.runs,
+    eventF1: over(runs, (r) => r.eventF1),
+    baselines,
+    bestBaseline,
+    ratioToBest: runs.every((r) => r.baselines[bestBaseline] > 0) ? over(runs, (r) => r.onset.f1 / r.baselines[bestBaseline]) : null,
+    seconds: over(runs, (r) => r.seconds),
+  };
+}
+
+/** Where one run's files go: `<out>/<candidate>/<set>/seed-<n>`. */
+export function runDir(out: string, candidate: string, set: string, seed: number): string {
+  return path.join(out, candidate, set, `seed-${seed}`);
+}

@@ -1,0 +1,201 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../../cli/main";
+import { Random } from "../../../runtime/model/random";
+import { captureOutput } from "../../helpers/captureOutput";
+
+const io = captureOutput();
+let root: string;
+
+const pad = (n: number) => String(n).padStart(2, "0");
+function stamp(i: number): string {
+  const d = new Date(Date.UTC(2014, 0, 1) + i * 300_000);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00`;
+}
+
+/** nab-dev in NAB layout: cat/spiky.csv (a spike at row 450, window 430–470) and cat/calm.csv (no window), 600 rows each. */
+function writeNabSet(dir: string): void {
+  fs.mkdirSync(path.join(dir, "cat"), { recursive: true });
+  const rng = new Random(1);
+  const rows = (spike: boolean) => ["timestamp,value", ...Array.from({ length: 600 }, (_, i) => `${stamp(i)},${(10 + Math.sin(i / 20) + 0.2 * rng.normal() + (spike && i === 450 ? 15 : 0)).toFixed(4)}`)];
+  fs.writeFileSync(path.join(dir, "cat", "spiky.csv"), rows(true).join("\n"));
+  fs.writeFileSync(path.join(dir, "cat", "calm.csv"), rows(false).join("\n"));
+  fs.writeFileSync(path.join(dir, "combined_windows.json"), JSON.stringify({ "cat/spiky.csv": [[`${stamp(430)}.000000`, `${stamp(470)}.000000`]], "cat/calm.csv": [] }));
+}
+
+/** smd-dev as a labelled set: entities a and b, 3 metrics, 300 training and 400 test rows; test rows 200–209 labelled and clearly anomalous. */
+function writeLabelledSet(dir: string): void {
+  for (const sub of ["train", "test", "test_label"]) fs.mkdirSync(path.join(dir, sub), { recursive: true });
+  const rng = new Random(2);
+  const row = () => [50 + rng.normal(), 1000 + 10 * rng.normal(), 3].map((v) => v.toFixed(3));
+  for (const e of ["a", "b"]) {
+    fs.writeFileSync(path.join(dir, "train", `${e}.csv`), Array.from({ length: 300 }, () => row().join(",")).join("\n"));
+    const test = Array.from({ length: 400 }, () => row());
+    for (let i = 200; i < 210; i++) test[i][0] = (90 + rng.normal()).toFixed(3);
+    fs.writeFileSync(path.join(dir, "test", `${e}.csv`), test.map((r) => r.join(",")).join("\n"));
+    fs.writeFileSync(path.join(dir, "test_label", `${e}.csv`), test.map((_, i) => (i >= 200 && i < 210 ? 1 : 0)).join("\n"));
+  }
+}
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "cad-quality-"));
+  writeNabSet(path.join(root, "datasets", "nab-dev"));
+  writeLabelledSet(path.join(root, "datasets", "smd-dev"));
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+const datasets = () => path.join(root, "datasets");
+const quality = (...args: string[]) => runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--out", path.join(root, "out"), ...args]);
+
+interface Spread {
+  mean: number;
+  min: number;
+  max: number;
+  values: number[];
+}
+type Line = Record<string, unknown> & { kind: string; normalised: Spread };
+const jsonLines = (): Line[] => io.stdout.trim().split("\n").map((l) => JSON.parse(l) as Line);
+
+function writeCandidates(name: string, content: unknown): string {
+  const file = path.join(root, name);
+  fs.writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+  return file;
+}
+
+describe("cad quality", () => {
+  it("runs both kinds of set over the seeds and prints a JSON line per set and a summary", async () => {
+    expect(await quality("--seeds", "1,2", "--json")).toBe(0);
+    const [nab, lab, summary, ...rest] = jsonLines();
+    expect(rest).toEqual([]);
+    expect(nab).toMatchObject({ set: "nab-dev", kind: "nab", candidate: "shipped", seeds: [1, 2], windows: 1 });
+    const standard = nab.standard as Spread;
+    expect(standard.values).toHaveLength(2);
+    expect(standard.mean).toBeGreaterThan(50); // the spike is found
+    expect(nab.normalised.values).toEqual(standard.values.map((x) => x / 100));
+    expect(Object.keys(nab)).toEqual(["set", "kind", "candidate", "seeds", "normalised", "standard", "lowFP", "lowFN", "windows", "found", "falsePositives", "seconds"]);
+
+    expect(lab).toMatchObject({ set: "smd-dev", kind: "labelled", seeds: [1, 2], runs: 2 });
+    const onset = lab.onset as Record<string, Spread>;
+    expect(lab.normalised.values).toEqual(onset.f1.values);
+    expect(onset.recall.mean).toBe(1); // both anomalous runs have an onset
+    expect(Object.keys(lab.baselines as object)).toEqual(["threeSigma", "threeSigmaConsecutive", "isolationForest", "isolationForestP995"]);
+    expect(["threeSigma", "threeSigmaConsecutive", "isolationForest", "isolationForestP995"]).toContain(lab.bestBaseline);
+
+    expect(summary).toMatchObject({ kind: "summary", candidate: "shipped", sets: ["nab-dev", "smd-dev"], seeds: [1, 2] });
+    expect(summary.normalised.mean).toBeCloseTo((nab.normalised.mean + lab.normalised.mean) / 2, 12);
+    expect(summary.normalised.values[0]).toBeCloseTo((nab.normalised.values[0] + lab.normalised.values[0]) / 2, 12);
+    expect(summary.verdict).toBeUndefined();
+
+    // Each run's own files, as cad nab and cad labelled write them.
+    expect(fs.existsSync(path.join(root, "out", "shipped", "nab-dev", "seed-2", "cad", "cat", "cad_spiky.csv"))).toBe(true);
+    expect(fs.readFileSync(path.join(root, "out", "shipped", "smd-dev", "seed-1", "a.csv"), "utf8").split("\n")[0]).toBe("score,anomaly_grade,alert_grade,label");
+    // Progress on stderr: which candidate, set and seed, as each run starts and ends.
+    expect(io.stderr).toContain("cad quality: [1/4] shipped · nab-dev · seed 1 …\n");
+    expect(io.stderr).toMatch(/cad quality: \[4\/4\] shipped · smd-dev · seed 2: onset F1 \d\.\d{3} in \d+\.\d s\n/);
+  });
+
+  it("prints the table (each seed, mean, min–max, seconds) before the JSON lines", async () => {
+    expect(await quality("--seeds", "3")).toBe(0);
+    const out = io.stdout;
+    expect(out).toContain('candidate "shipped", seeds 3\n');
+    expect(out).toMatch(/^set +figure +seed 3 +mean +min–max$/m);
+    for (const label of ["NAB standard (0–100)", "NAB low FP", "NAB low FN", "onset precision", "false onsets per 1,000 steps", "event F1", "baseline iforest p99.5: onset F1", "onset F1 ÷ best baseline's", "seconds", "mean normalised score"]) expect(out).toContain(label);
+    expect(out).toMatch(/^all sets +mean normalised score +(\d\.\d{3}) +\1 +\1–\1$/m);
+    expect(out.trim().split("\n").slice(-2).map((l) => (JSON.parse(l) as Line).kind)).toEqual(["labelled", "summary"]);
+  });
+
+  it("compares candidates with the shipped settings, set by set and leave-one-set-out", async () => {
+    // A detector that never alerts scores 0 everywhere: the verdict rejects it and every pick is shipped.
+    const file = writeCandidates("silent.json", [{ name: "silent", overrides: { lowerThreshold: 1e9 } }]);
+    expect(await quality("--seeds", "1", "--candidates", file)).toBe(0);
+    expect(io.stdout).toContain('candidate "silent", seeds 1');
+    expect(io.stdout).toMatch(/^silent +0\.000 +0\.000 +0\.000 +reject \(mean −0\.\d{3}, did not rise; nab-dev −0\.\d{3} beyond its seed spread 0\.000; smd-dev −1\.000 beyond its seed spread 0\.000\)$/m);
+    expect(io.stdout).toMatch(/^nab-dev +shipped +\d\.\d{3} +\d\.\d{3} +\d\.\d{3}$/m);
+    expect(io.stdout).toContain('overall pick: "shipped"');
+    const lines = io.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => `${String(l.kind)} ${String(l.candidate)}`)).toEqual([
+      "nab shipped",
+      "labelled shipped",
+      "summary shipped",
+      "nab silent",
+      "labelled silent",
+      "summary silent",
+      "leaveOneSetOut undefined",
+    ]);
+    const loso = lines[lines.length - 1] as { reference: string; rows: { heldOut: string; pick: string }[]; overall: { pick: string } };
+    expect(loso.reference).toBe("shipped");
+    expect(loso.rows.map((r) => [r.heldOut, r.pick])).toEqual([
+      ["nab-dev", "shipped"],
+      ["smd-dev", "shipped"],
+    ]);
+    expect(loso.overall.pick).toBe("shipped");
+    const silent = lines[lines.length - 2] as { verdict: { keep: boolean } };
+    expect(silent.verdict.keep).toBe(false);
+  });
+
+  it("reads the datasets folder from CAD_DATASETS when --datasets is not given", async () => {
+    const before = process.env.CAD_DATASETS;
+    process.env.CAD_DATASETS = datasets();
+    try {
+      expect(await runCli(["quality", "--sets", "nab-dev", "--seeds", "1", "--out", path.join(root, "out-env"), "--json"])).toBe(0);
+    } finally {
+      if (before === undefined) delete process.env.CAD_DATASETS;
+      else process.env.CAD_DATASETS = before;
+    }
+    expect(jsonLines().map((l) => l.kind)).toEqual(["nab", "summary"]);
+  });
+});
+
+describe("cad quality: bad input (exit 2 = called wrongly, 1 = a bad file)", () => {
+  it("names the datasets folder and the sets it expects when a set is missing", async () => {
+    expect(await runCli(["quality", "--datasets", datasets(), "--seeds", "1"])).toBe(2);
+    expect(io.stderr).toBe(
+      `cad: datasets folder ${datasets()} has no kpi-dev/data/ (kpi-dev: a NAB-layout set, <category>/<file>.csv); expected the sets nab-dev, kpi-dev, jumpstarter-dev, smd-dev there (choose some with --sets; the folder is --datasets, else CAD_DATASETS, else ../shared/datasets beside the repository)\n`,
+    );
+    const missing = path.join(root, "nowhere");
+    expect(await runCli(["quality", "--datasets", missing])).toBe(2);
+    expect(io.stderr).toContain(`cad: datasets folder ${missing} does not exist: expected the sets nab-dev, kpi-dev, jumpstarter-dev, smd-dev there`);
+  });
+
+  it.each([
+    ["1,x", '--seeds must be comma-separated integers >= 0 (e.g. 1,2,3), got "1,x"'],
+    ["", '--seeds must be comma-separated integers >= 0 (e.g. 1,2,3), got ""'],
+    ["-1", '--seeds must be comma-separated integers >= 0 (e.g. 1,2,3), got "-1"'],
+    ["1,2,1", "--seeds lists 1 twice"],
+  ])("refuses --seeds %j", async (seeds, message) => {
+    expect(await quality("--seeds", seeds)).toBe(2);
+    expect(io.stderr).toContain(message);
+  });
+
+  it("refuses an unknown set", async () => {
+    expect(await quality("--sets", "nab-dev,yahoo")).toBe(2);
+    expect(io.stderr).toContain('--sets: unknown set "yahoo" (known: nab-dev, kpi-dev, jumpstarter-dev, smd-dev)');
+  });
+
+  it.each<[string, unknown, string]>([
+    ["an unknown setting", [{ name: "fast", overrides: { zFactr: 4 } }], 'candidate "fast" ([0]): overrides.zFactr: no such field (unknown key), got 4'],
+    ["a setting of the wrong type", [{ name: "fast", overrides: { zFactor: "4" } }], 'candidate "fast" ([0]): overrides.zFactor: expected a number, got "4"'],
+    ["a value the detector refuses", [{ name: "ok" }, { name: "strict", overrides: { confirmSteps: 5 } }], 'candidate "strict" ([1]): overrides: confirmSteps (5) must not exceed confirmWindow (1) (on top of SERIES_DETECTOR)'],
+    ["a candidate without a name", [{ overrides: {} }], "[0].name: missing"],
+    ["a name used twice", [{ name: "a" }, { name: "a" }], 'candidate "a" ([1]): name: used twice'],
+    ["shipped with overrides", [{ name: "shipped", overrides: { zFactor: 4 } }], 'candidate "shipped" ([0]): "shipped" is the shipped settings and takes no overrides'],
+    ["an empty list", [], "expected at least one candidate"],
+    ["not JSON", "[{", "not valid JSON"],
+  ])("refuses a candidates file with %s, naming the file and field", async (_what, content, message) => {
+    const file = writeCandidates("bad.json", content);
+    expect(await quality("--candidates", file)).toBe(1);
+    expect(io.stderr).toContain(`cad: ${file}: `);
+    expect(io.stderr).toContain(message);
+    expect(fs.existsSync(path.join(root, "out", "fast"))).toBe(false);
+  });
+
+  it("refuses a missing candidates file, and candidates with one set (nothing to hold out)", async () => {
+    expect(await quality("--candidates", path.join(root, "none.json"))).toBe(2);
+    expect(io.stderr).toContain(`--candidates ${path.join(root, "none.json")} does not exist`);
+    const file = writeCandidates("one.json", [{ name: "z4", overrides: { zFactor: 4 } }]);
+    expect(await runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev", "--candidates", file])).toBe(2);
+    expect(io.stderr).toContain("--candidates needs at least two sets");
+  });
+});

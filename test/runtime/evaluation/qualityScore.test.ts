@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { judgeChange, meanOverSets, normalisedScore, seedSpread, spreadWidth } from "../../../runtime/evaluation/qualityScore";
+
+describe("quality score", () => {
+  it("summarises a figure over seeds: mean, min, max and the values in seed order", () => {
+    const s = seedSpread([0.5, 0.8, 0.2]);
+    expect(s).toEqual({ mean: 0.5, min: 0.2, max: 0.8, values: [0.5, 0.8, 0.2] });
+    expect(spreadWidth(s)).toBeCloseTo(0.6, 12);
+  });
+
+  it("refuses an empty or non-finite list of seed values", () => {
+    expect(() => seedSpread([])).toThrow("a seed spread needs at least one value");
+    expect(() => seedSpread([1, Number.NaN])).toThrow("seed values must be finite numbers, got [1, NaN]");
+  });
+
+  it("puts NAB's standard score (0–100) and a labelled set's onset F1 on one 0–1 scale", () => {
+    expect(normalisedScore({ kind: "nab", standard: 77 })).toBeCloseTo(0.77, 12);
+    expect(normalisedScore({ kind: "labelled", onsetF1: 0.45 })).toBe(0.45);
+  });
+
+  it("averages over sets seed by seed, so the spread is over seeds", () => {
+    const m = meanOverSets([seedSpread([0.7, 0.8, 0.9]), seedSpread([0.1, 0.2, 0.0])]);
+    expect(m.values.map((x) => Number(x.toFixed(6)))).toEqual([0.4, 0.5, 0.45]);
+    expect(m.mean).toBeCloseTo(0.45, 12);
+    expect(m.min).toBeCloseTo(0.4, 12);
+    expect(m.max).toBeCloseTo(0.5, 12);
+    expect(() => meanOverSets([seedSpread([1, 2]), seedSpread([1])])).toThrow("every set needs the same number of seeds, got 2, 1");
+  });
+
+  describe("judging a change", () => {
+    // Reference spreads: a 0.70–0.74 (0.04), b 0.40–0.41 (0.01).
+    const reference = { a: seedSpread([0.7, 0.72, 0.74]), b: seedSpread([0.4, 0.41, 0.405]) };
+
+    it("keeps a change whose mean rises and whose drops stay within the seed spread", () => {
+      const v = judgeChange(reference, { a: seedSpread([0.69, 0.71, 0.73]), b: seedSpread([0.45, 0.46, 0.47]) });
+      expect(v.keep).toBe(true);
+      expect(v.meanDelta).toBeCloseTo((0.71 + 0.46 - 0.72 - 0.405) / 2, 12);
+      expect(v.drops).toEqual([]);
+    });
+
+    it("rejects a change that raises the mean but loses more than a set's seed spread there", () => {
+      const v = judgeChange(reference, { a: seedSpread([0.9, 0.9, 0.9]), b: seedSpread([0.38, 0.39, 0.4]) });
+      expect(v.meanDelta).toBeGreaterThan(0);
+      expect(v.keep).toBe(false);
+      expect(v.drops).toHaveLength(1);
+      expect(v.drops[0].set).toBe("b");
+      expect(v.drops[0].drop).toBeCloseTo(0.015, 12);
+      expect(v.drops[0].spread).toBeCloseTo(0.01, 12);
+    });
+
+    it("rejects a change that does not raise the mean", () => {
+      expect(judgeChange(reference, reference).keep).toBe(false);
+    });
+
+    it("needs the change measured on the same sets", () => {
+      expect(() => judgeChange(reference, { a: reference.a })).toThrow("the change must be measured on the reference's sets (a, b), got a");
+    });
+  });
+});
