@@ -188,7 +188,8 @@ export class ThresholdedForest {
         }
         if (near) anomalous = false;
       }
-      anomalousAt[i] = anomalous;
+      // A young gross fault is raised, not corrected: the young forest keeps learning what it sees, as before.
+      anomalousAt[i] = anomalous && gross === 0;
       const grade = !anomalous ? 0 : gross > 0 ? gross : this.thresholder.grade(score);
       const confirmed = series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || grade >= o.confirmBypassGrade;
       let alert = false;
