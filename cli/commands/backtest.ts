@@ -151,6 +151,8 @@ export async function backtest(o: BacktestCliOptions) {
       events: result.events,
       scaling: result.scaling.map((s) => ({ ...s, applied: true })),
       truth: labels,
+      // Trained on the data's first hours (no --model): shade them; a given model learnt elsewhere.
+      ...(from !== undefined ? { training: { start: timeSpan(result.rows).first, end: from } } : {}),
     });
     mkdirSync(dirname(o.report), { recursive: true });
     writeFileSync(o.report, renderReportHtml(reportModel));

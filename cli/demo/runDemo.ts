@@ -150,6 +150,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     events,
     scaling: sim.scalingLog.map((s) => ({ at: s.at, decision: s.decision, applied: true })),
     truth: truthWindows,
+    training: { start, end: start + DAY },
   });
   writeFileSync(files.report, renderReportHtml(reportModel));
   writeFileSync(

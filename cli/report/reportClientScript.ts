@@ -1,121 +1,156 @@
+import { REPORT_HEATMAP_SCRIPT } from "./reportHeatmapScript";
+import { REPORT_HELPERS_SCRIPT } from "./reportHelpersScript";
+import { REPORT_MARKS_SCRIPT } from "./reportMarksScript";
+
 /**
  * The browser side of the HTML report, as plain ES2017 text inlined into the page after uPlot. It reads the
- * report model from `<script id="report-data">` and draws, per service: the highest anomaly grade, then one
- * chart per metric with a line per container and the detector's expected band per container name (grey);
- * every chart shades incidents (red) and ground truth (blue) and marks scaling actions (green). No network access, no other globals than uPlot.
+ * report model from `<script id="report-data">` and fills each service's `.charts` element (the incident table
+ * above it is already HTML) with: a timeline (one lane each for training, known windows, incidents, scaling), a
+ * heat map (one row per container, colour = grade), the highest anomaly grade, and one chart per metric with a
+ * line per container and the detector's expected band, every axis with its unit. All charts of a service share
+ * the time axis: dragging zooms them together, double-click resets, and the table's links zoom to an incident.
+ * Hovering shows every container's value. No network access, no globals other than uPlot.
  */
 export const REPORT_CLIENT_SCRIPT = String.raw`
 (function () {
   "use strict";
+  ${REPORT_HELPERS_SCRIPT}
+  ${REPORT_MARKS_SCRIPT}
+  ${REPORT_HEATMAP_SCRIPT}
   var model = JSON.parse(document.getElementById("report-data").textContent);
-  var root = document.getElementById("services");
-  var palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#d62728",
-    "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363"];
-  var width = Math.max(600, Math.min(1400, root.clientWidth || 1100));
-  /** Axis labels short enough for the gutter: 250000 → 250k, 1048576 → 1.05M. */
-  function si(v) {
-    if (v === null || v === undefined) return "";
-    var a = Math.abs(v);
-    if (a >= 1e9) return +(v / 1e9).toPrecision(3) + "G";
-    if (a >= 1e6) return +(v / 1e6).toPrecision(3) + "M";
-    if (a >= 1e4) return +(v / 1e3).toPrecision(3) + "k";
-    return +v.toPrecision(4) + "";
-  }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-  function overlay(svc) {
-    return {
-      hooks: {
-        drawClear: [function (u) {
-          var ctx = u.ctx, top = u.bbox.top, h = u.bbox.height;
-          function band(w, fill) {
-            var a = u.valToPos(w.from, "x", true), b = u.valToPos(w.to, "x", true);
-            var l = Math.max(u.bbox.left, a), r = Math.min(u.bbox.left + u.bbox.width, b);
-            if (r > l) { ctx.fillStyle = fill; ctx.fillRect(l, top, Math.max(1, r - l), h); }
-          }
-          ctx.save();
-          svc.truth.forEach(function (w) { band(w, "rgba(31,119,180,0.16)"); });
-          svc.incidents.forEach(function (w) { band(w, "rgba(214,39,40,0.20)"); });
-          ctx.restore();
-        }],
-        draw: [function (u) {
-          var ctx = u.ctx;
-          ctx.save();
-          ctx.strokeStyle = "#2ca02c";
-          ctx.lineWidth = 2 * devicePixelRatio;
-          ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
-          svc.scaling.forEach(function (s) {
-            var x = u.valToPos(s.at, "x", true);
-            if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
-            ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
-          });
-          ctx.restore();
-        }],
-      },
-    };
-  }
-  function chart(parent, svc, title, series, data, height, showLegend, extra) {
-    var box = el("div", "chart");
-    box.appendChild(el("h3", null, title));
-    parent.appendChild(box);
-    var opts = {
-      width: width, height: height,
-      plugins: [overlay(svc)],
-      scales: { x: { time: true } },
-      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"); },
-      legend: { show: showLegend },
-      cursor: { drag: { x: true, y: false }, sync: { key: "svc-" + svc.name } },
-      series: [{}].concat(series),
-      axes: [{}, { size: 56, values: function (u, splits) { return splits.map(si); } }],
-    };
-    if (extra) extra(opts);
-    return new uPlot(opts, data, box);
-  }
-  model.services.forEach(function (svc) {
-    var section = el("section", "service");
-    section.setAttribute("data-service", svc.name);
-    section.appendChild(el("h2", null, "Service " + svc.name));
-    var note = svc.bucketSeconds > 60
-      ? "Shown as min/max per " + Math.round(svc.bucketSeconds / 60) + "-minute bucket (display only; detection used every step)."
-      : "Every step shown.";
-    section.appendChild(el("p", "note", note + " Red: incidents the detector raised. Blue: known ground truth. Green dashes: scaling actions. Drag to zoom, double-click to reset."));
-    var key = el("div", "key");
-    svc.containers.forEach(function (c, i) {
-      var item = el("span", "key-item", c);
-      item.style.borderLeft = "12px solid " + palette[i % palette.length];
-      key.appendChild(item);
-    });
-    section.appendChild(key);
-    root.appendChild(section);
-    chart(section, svc, "Anomaly grade (highest container per step; 0 = normal, above 0 = anomalous)",
-      [{ label: "max grade", stroke: "#d62728", width: 1.5 }],
-      [svc.x, svc.maxGrade], 180, true, function (o) { o.scales.y = { range: [0, 1] }; });
+  var width = Math.max(600, Math.min(1600, (document.body.clientWidth || 1100) - 8));
+  /** One left gutter for every chart, wide enough for the longest row label, so all time axes line up. */
+  var gutter = (function () {
+    var ctx = document.createElement("canvas").getContext("2d"), w = 0;
+    ctx.font = "11px sans-serif";
+    model.services.forEach(function (s) { s.containers.concat(TIMELINE_LANES).forEach(function (l) { w = Math.max(w, ctx.measureText(l).width); }); });
+    return Math.round(Math.max(64, Math.min(260, w + 16)));
+  })();
+  var chartsOf = {};
+  model.services.forEach(function (svc, sIdx) {
+    var holder = document.getElementById("service-" + sIdx + "-charts");
+    var charts = chartsOf[holder.id] = [];
+    var down = svc.x.length > svc.containerGrades[0].length;
+    var syncing = false;
+    function onScale(u, key) {
+      if (key !== "x" || syncing) return;
+      var min = u.scales.x.min, max = u.scales.x.max;
+      holder.setAttribute("data-x-min", String(min));
+      holder.setAttribute("data-x-max", String(max));
+      syncing = true;
+      charts.forEach(function (c) { if (c !== u && (c.scales.x.min !== min || c.scales.x.max !== max)) c.setScale("x", { min: min, max: max }); });
+      syncing = false;
+    }
+    function chart(title, cls, height, series, data, plugins, yAxis, extra) {
+      var box = el("div", "chart " + cls);
+      box.appendChild(el("h3", null, title));
+      holder.appendChild(box);
+      var opts = {
+        width: width, height: height, plugins: plugins,
+        scales: { x: { time: true } },
+        tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC"); },
+        legend: { show: false },
+        cursor: { drag: { x: true, y: false }, sync: { key: "svc-" + sIdx }, focus: { prox: 12 } },
+        focus: { alpha: 0.3 },
+        series: [{}].concat(series),
+        axes: [
+          { label: "time (UTC, 24-hour)", labelSize: 16, values: timeTicks, size: 46, space: 70 },
+          Object.assign({ size: gutter, labelSize: 18, values: function (u, splits) { return splits.map(si); } }, yAxis),
+        ],
+        hooks: { setScale: [onScale] },
+      };
+      if (extra) extra(opts);
+      var u = new uPlot(opts, data, box);
+      charts.push(u);
+      return { u: u, box: box };
+    }
+    var nothing = svc.x.map(function () { return null; });
+    var noValues = { label: "", values: function () { return []; }, ticks: { show: false }, grid: { show: false } };
+    function fixedY(o) { o.scales.y = { auto: false, range: [0, 1] }; }
+    var tolerance = function (u) { return (u.posToVal(6, "x") - u.posToVal(0, "x")); };
+
+    // 1. Timeline: one lane per kind of mark.
+    chart("Timeline: training, known windows, incidents (#n = row of the table above), scaling", "timeline", 48 + TIMELINE_LANES.length * 22 + 10,
+      [{ label: "timeline", stroke: "transparent" }], [svc.x, nothing],
+      [timelineLanes(svc), rowLabels(TIMELINE_LANES, "lanes"), tooltip(function (u) {
+        var t = u.posToVal(u.cursor.left, "x"), items = timelineAt(svc, t, tolerance(u));
+        return items.length ? [{ text: isoMinute(t) + " UTC", head: true, strong: true }].concat(items) : null;
+      })], noValues, fixedY);
+
+    // 2. Heat map: one row per container.
+    var n = svc.containers.length, rh = Math.max(10, Math.min(18, Math.floor(480 / n)));
+    var hm = chart("Anomaly grade per container (one row per container; colour = its highest grade in the bucket)", "heatmap", 46 + n * rh + 10,
+      [{ label: "grade", stroke: "transparent" }], [svc.x, nothing],
+      [heatmapCells(svc), marks(svc, { fills: false }), rowLabels(svc.containers, "containers"), tooltip(heatmapDescribe(svc))],
+      Object.assign({}, noValues, { label: "container" }), fixedY);
+    hm.box.setAttribute("data-rows", String(n));
+    var scale = el("div", "grade-scale");
+    var blank = el("span", "cell blank"), zero = el("span", "cell"), ramp = el("span", "ramp");
+    zero.style.background = ENC.gradeZero;
+    ramp.style.background = "linear-gradient(to right, " + ENC.gradeStops.join(", ") + ")";
+    [blank, el("span", null, "not scored;"), zero, el("span", null, "grade 0 (normal);"), el("span", null, "grade above 0"), ramp, el("span", null, "1 (darker = more anomalous)")]
+      .forEach(function (e) { scale.appendChild(e); });
+    hm.box.insertBefore(scale, hm.box.children[1]);
+
+    // 3. The highest grade per step.
+    chart("Anomaly grade (highest container per step; 0 = normal, above 0 = anomalous, up to 1)", "grade", 170,
+      [{ label: "max grade", stroke: "#000000", width: 1.5 }], [svc.x, svc.maxGrade],
+      [marks(svc), tooltip(function (u, idx) {
+        var g = svc.maxGrade[idx], items = timelineAt(svc, svc.x[idx], tolerance(u));
+        return [{ text: isoMinute(svc.x[idx]) + " UTC", head: true, strong: true }, { text: "highest grade " + (g === null ? "– (not scored)" : g.toFixed(2)) }].concat(items);
+      })], { label: "grade (0–1)" }, fixedY);
+
+    // 4. One chart per metric: a line per container, the expected band per container name.
     svc.metrics.forEach(function (m) {
-      var series = [], data = [svc.x], bands = [];
+      var series = [], data = [svc.x], bands = [], focused = -1;
       m.bands.forEach(function (b) {
-        var hi = series.length + 1;
-        series.push({ label: "expected " + (b.containerName || "containers") + " (high)", stroke: "rgba(0,0,0,0.25)", width: 1 });
-        series.push({ label: "expected " + (b.containerName || "containers") + " (low)", stroke: "rgba(0,0,0,0.25)", width: 1 });
+        var hi = series.length + 1, name = b.containerName || "containers";
+        series.push({ label: "expected " + name + " (high)", stroke: ENC.bandLine, width: 1, points: { show: false } });
+        series.push({ label: "expected " + name + " (low)", stroke: ENC.bandLine, width: 1, points: { show: false } });
         data.push(b.hi, b.lo);
-        bands.push({ series: [hi, hi + 1], fill: "rgba(0,0,0,0.07)" });
+        bands.push({ series: [hi, hi + 1], fill: ENC.bandFill });
       });
-      svc.containers.forEach(function (c, i) { series.push({ label: c, stroke: palette[i % palette.length], width: 1 }); });
+      var first = series.length + 1;
+      svc.containers.forEach(function (c, i) { series.push({ label: c, stroke: PALETTE[i % PALETTE.length], width: 1 }); });
       data = data.concat(m.series);
-      chart(section, svc, m.name + (m.unit ? " [" + m.unit + "]" : "") + " (" + m.role + "; grey: expected band per container name)", series, data, 170, false,
+      var unit = m.unit || "";
+      var describe = function (u, idx) {
+        var b = down ? Math.floor(idx / 2) : idx, i0 = down ? 2 * b : b, i1 = down ? i0 + 1 : b;
+        var head = isoMinute(svc.x[i0]) + (down ? " – " + isoMinute(svc.x[i0] + svc.bucketSeconds).slice(11) + " UTC (min–max per container)" : " UTC");
+        var rows = [];
+        svc.containers.forEach(function (c, i) {
+          var lo = m.series[i][i0], hi = m.series[i][i1];
+          if (lo !== null || hi !== null) rows.push({ c: c, i: i, lo: lo === null ? hi : lo, hi: hi === null ? lo : hi });
+        });
+        rows.sort(function (a, b2) { return b2.hi - a.hi; });
+        var lines = [{ text: head, head: true, strong: true }];
+        rows.forEach(function (r) {
+          var v = down && r.lo !== r.hi ? fmtValue(r.lo) + " – " + fmtValue(r.hi, unit) : fmtValue(r.hi, unit);
+          lines.push({ text: r.c + ": " + v, color: PALETTE[r.i % PALETTE.length], strong: focused === first + r.i });
+        });
+        m.bands.forEach(function (bd) {
+          if (bd.lo[i0] !== null) lines.push({ text: "expected " + (bd.containerName || "containers") + ": " + fmtValue(bd.lo[i0]) + " – " + fmtValue(bd.hi[i0], unit), color: ENC.bandLine });
+        });
+        return lines;
+      };
+      chart(m.name + (m.unit ? " [" + m.unit + "]" : "") + " (" + m.role + "; grey band: expected ± 3 recent standard deviations per container name)", "metric", 190, series, data,
+        [marks(svc), tooltip(describe), { hooks: { setSeries: [function (u, i) { focused = i === null ? -1 : i; }] } }],
+        { label: m.unit ? m.unit : "(no unit in the feature set)" },
         function (o) { o.bands = bands; });
     });
-    // Everything that happened, in time order (UTC).
-    var items = svc.scaling.map(function (s) { return { at: s.at, text: "scaling: " + s.label }; })
-      .concat(svc.incidents.map(function (w) { return { at: w.from, text: "incident: " + w.label }; }))
-      .concat(svc.truth.map(function (w) { return { at: w.from, text: "ground truth: " + w.label }; }))
-      .sort(function (a, b) { return a.at - b.at; });
-    var list = el("ul", "events");
-    items.forEach(function (it) { list.appendChild(el("li", null, new Date(it.at * 1000).toISOString().slice(0, 16).replace("T", " ") + " " + it.text)); });
-    section.appendChild(list);
+  });
+  // The incident table's links: zoom every chart of the service to the incident (with some context either side).
+  document.addEventListener("click", function (e) {
+    var a = e.target && e.target.closest ? e.target.closest("a.zoom") : null;
+    if (!a) return;
+    var charts = chartsOf[a.getAttribute("href").slice(1)];
+    if (!charts || charts.length === 0) return;
+    var from = +a.getAttribute("data-from"), to = +a.getAttribute("data-to"), pad = Math.max(1800, (to - from) / 2);
+    charts[0].setScale("x", { min: from - pad, max: to + pad });
+    var rows = document.querySelectorAll("tr.selected");
+    for (var i = 0; i < rows.length; i++) rows[i].classList.remove("selected");
+    var tr = a.closest("tr");
+    if (tr) tr.classList.add("selected");
   });
   document.body.setAttribute("data-rendered", "true");
 })();

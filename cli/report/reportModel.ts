@@ -2,6 +2,7 @@ import type { FeatureSet } from "../../runtime/features/featureSet";
 import type { FeatureRow, IncidentEvent, ScalingDecision } from "../../runtime/types";
 import type { DetectedStep } from "../replay/DetectionRecorder";
 import { timeSpan } from "../timeSpan";
+import { buildIncidentRows, type IncidentRow, type Verdict } from "./reportIncidents";
 
 /** A known-anomalous window (injected by the simulator, or labelled by a person). Epoch ms, end exclusive. */
 export interface TruthWindow {
@@ -33,6 +34,8 @@ export interface ReportInput {
   readonly events: readonly IncidentEvent[];
   readonly scaling: readonly ReportScalingAction[];
   readonly truth?: readonly TruthWindow[];
+  /** The period the model was trained on, when it lies in the rows (shaded and labelled on every chart). Epoch ms, end exclusive. */
+  readonly training?: { readonly start: number; readonly end: number };
   /** Buckets per chart; more steps than this are shown as min/max per bucket. Default 720. */
   readonly maxBuckets?: number;
 }
@@ -42,6 +45,10 @@ export interface ChartWindow {
   readonly from: number;
   readonly to: number;
   readonly label: string;
+  /** The incident table's row number, when the window has a row. */
+  readonly ref?: number;
+  /** Compared with the ground truth (only when it was given). */
+  readonly verdict?: Verdict;
 }
 
 export interface MetricChart {
@@ -70,12 +77,29 @@ export interface ServiceCharts {
   readonly maxGrade: readonly (number | null)[];
   readonly incidents: readonly ChartWindow[];
   readonly truth: readonly ChartWindow[];
-  readonly scaling: readonly { readonly at: number; readonly label: string }[];
+  readonly scaling: readonly { readonly at: number; readonly action: "scale-out" | "restore"; readonly label: string }[];
+  /** The training period (seconds), when it lies in the charts' range. */
+  readonly training?: ChartWindow;
+  /**
+   * The heat map: per container (same order as `containers`), its highest anomaly grade per bucket (one value per
+   * bucket, not two); null where the container was not scored in the bucket.
+   */
+  readonly containerGrades: readonly (readonly (number | null)[])[];
+  /** The incident table (incidents and, with ground truth, missed known windows), in order of start. */
+  readonly table: readonly IncidentRow[];
 }
 
 export interface ServiceSummary {
   readonly service: string;
-  readonly containers: number;
+  /** Containers with a value at the first step. */
+  readonly containersAtStart: number;
+  /** The most containers with a value at one step. */
+  readonly containersAtMost: number;
+  /**
+   * Every container id seen over the period, with the count per container name ("20 (app 10, envoy 10)"): a
+   * replaced or added task brings new containers, so this exceeds the task count times the containers per task.
+   */
+  readonly containersSeen: string;
   readonly from: string;
   readonly to: string;
   readonly scored: number;
@@ -186,17 +210,32 @@ export function buildReportModel(input: ReportInput): ReportModel {
       if (downsampled) maxGrade.push(v);
     }
 
+    // The heat map: the highest grade per container and bucket.
+    const containerGrades = containers.map(() => new Array<number | null>(buckets).fill(null));
+    for (const d of detections) {
+      const b = bucketOf(d.timestamp);
+      const c = cIndex.get(d.container);
+      if (c === undefined || b < 0 || b >= buckets) continue;
+      const prev = containerGrades[c][b];
+      if (prev === null || d.grade > prev) containerGrades[c][b] = round(d.grade);
+    }
+
     const serviceEvents = input.events.filter((e) => e.incident.service === service);
-    const lastOf = new Map<string, IncidentEvent>();
-    for (const e of serviceEvents) lastOf.set(e.incident.id, e);
-    const incidents = [...lastOf.values()].map((e) => {
-      const i = e.incident;
-      const end = (i.resolvedAt ?? Math.max(i.lastAnomalyAt + stepMs, e.at)) / 1000;
-      return { from: i.start / 1000, to: end, label: `${i.kind} (${i.containers.length} container${i.containers.length === 1 ? "" : "s"}, peak ${i.peakScore.toFixed(2)})` };
-    });
-    const truth = (input.truth ?? []).filter((t) => t.service === service);
+    const truth = input.truth?.filter((t) => t.service === service);
     const scaling = input.scaling.filter((s) => s.decision.service === service);
-    const detected = truth.filter((t) => [...lastOf.values()].some((e) => e.incident.start < t.end + 30 * 60_000 && (e.incident.resolvedAt ?? e.incident.lastAnomalyAt + stepMs) > t.start)).length;
+    const table = buildIncidentRows(serviceEvents, scaling, truth, stepMs);
+    const byIncident = new Map(table.filter((r) => r.incidentId !== undefined).map((r) => [r.incidentId as string, r]));
+    const incidents: ChartWindow[] = table
+      .filter((r) => r.incidentId !== undefined)
+      .map((r) => ({ from: r.start / 1000, to: r.end / 1000, ref: r.ref, label: `#${r.ref} ${r.kind} (${r.containers.length} container${r.containers.length === 1 ? "" : "s"}, peak grade ${(r.peakGrade ?? 0).toFixed(2)})`, ...(r.verdict ? { verdict: r.verdict } : {}) }));
+    const missed = table.filter((r) => r.verdict === "missed");
+    const truthWindows: ChartWindow[] = (truth ?? []).map((t) => {
+      const row = missed.find((r) => r.start === t.start && r.end === t.end && r.kind === t.kind);
+      return { from: t.start / 1000, to: t.end / 1000, label: `${t.kind}${t.container ? ` on ${t.container}` : ""}`, verdict: row ? "missed" : "detected", ...(row ? { ref: row.ref } : {}) };
+    });
+    const training = input.training && input.training.end > from && input.training.start < to
+      ? { from: Math.max(from, input.training.start) / 1000, to: Math.min(to, input.training.end) / 1000, label: "training" }
+      : undefined;
     charts.push({
       name: service,
       containers,
@@ -205,21 +244,37 @@ export function buildReportModel(input: ReportInput): ReportModel {
       metrics,
       maxGrade,
       incidents,
-      truth: truth.map((t) => ({ from: t.start / 1000, to: t.end / 1000, label: `${t.kind}${t.container ? ` on ${t.container}` : ""}` })),
-      scaling: scaling.map((s) => ({ at: s.at / 1000, label: `${s.decision.action} ${s.decision.fromTasks}→${s.decision.toTasks}${s.applied ? "" : " (failed)"}` })),
+      truth: truthWindows,
+      scaling: scaling
+        .filter((s): s is ReportScalingAction & { decision: { action: "scale-out" | "restore" } } => s.decision.action !== "none")
+        .map((s) => ({ at: s.at / 1000, action: s.decision.action, label: `${s.decision.action} ${s.decision.fromTasks}→${s.decision.toTasks}${s.applied ? "" : " (failed)"}` })),
+      ...(training ? { training } : {}),
+      containerGrades,
+      table,
     });
+    const perStep = new Map<number, number>();
+    for (const r of rows) perStep.set(r.timestamp, (perStep.get(r.timestamp) ?? 0) + 1);
+    const perName = new Map<string, Set<string>>();
+    for (const r of rows) {
+      const name = r.containerName ?? "";
+      perName.set(name, (perName.get(name) ?? new Set()).add(r.container));
+    }
+    const names = [...perName.keys()].sort();
+    const byName = names.length > 1 || names[0] !== "" ? ` (${names.map((n) => `${n || "unnamed"} ${perName.get(n)?.size}`).join(", ")})` : "";
     summary.push({
       service,
-      containers: containers.length,
+      containersAtStart: perStep.get(from) ?? 0,
+      containersAtMost: Math.max(...perStep.values()),
+      containersSeen: `${containers.length}${byName}`,
       from: iso(from),
       to: iso(to),
       scored: detections.length,
       anomalies: detections.filter((d) => d.grade > 0).length,
-      incidents: lastOf.size,
-      kinds: [...new Set([...lastOf.values()].map((e) => e.incident.kind))].join(", ") || "-",
+      incidents: byIncident.size,
+      kinds: [...new Set([...byIncident.values()].map((r) => r.kind))].join(", ") || "-",
       alerts: serviceEvents.length,
-      scalingActions: scaling.length,
-      truthDetected: input.truth ? `${detected}/${truth.length}` : "-",
+      scalingActions: scaling.filter((s) => s.decision.action !== "none").length,
+      truthDetected: truth ? `${truthWindows.filter((t) => t.verdict === "detected").length}/${truthWindows.length}` : "-",
     });
   }
   return { title: input.title, subtitle: input.subtitle, summary, services: charts };

@@ -76,12 +76,50 @@ describe("buildReportModel", () => {
     expect(svc.metrics[0].bands[0].hi[12]).toBe(13);
     expect(svc.metrics[0].bands[0].hi[13]).toBe(17);
     expect(svc.metrics[0].bands[0].lo[0]).toBeNull();
-    expect(svc.incidents).toEqual([{ from: (T0 + 10 * MIN) / 1000, to: (T0 + 25 * MIN) / 1000, label: "saturation (1 container, peak 3.50)" }]);
-    expect(svc.truth).toEqual([{ from: (T0 + 9 * MIN) / 1000, to: (T0 + 30 * MIN) / 1000, label: "load-spike" }]);
-    expect(svc.scaling).toEqual([{ at: (T0 + 12 * MIN) / 1000, label: "scale-out 2→4" }]);
+    expect(svc.incidents).toEqual([{ from: (T0 + 10 * MIN) / 1000, to: (T0 + 25 * MIN) / 1000, ref: 1, verdict: "detected", label: "#1 saturation (1 container, peak grade 1.00)" }]);
+    expect(svc.truth).toEqual([{ from: (T0 + 9 * MIN) / 1000, to: (T0 + 30 * MIN) / 1000, label: "load-spike", verdict: "detected" }]);
+    expect(svc.scaling).toEqual([{ at: (T0 + 12 * MIN) / 1000, action: "scale-out", label: "scale-out 2→4" }]);
+    // The heat map: one row per container, one value per bucket, the container's own highest grade.
+    expect(svc.containerGrades).toHaveLength(2);
+    expect(svc.containerGrades[0]).toHaveLength(60);
+    expect([svc.containerGrades[0][12], svc.containerGrades[0][13], svc.containerGrades[1][12], svc.containerGrades[1][13], svc.containerGrades[0][0]]).toEqual([0, 0.2, 0.9, null, null]);
+    expect(svc.table.map((r) => [r.ref, r.incidentId, r.verdict])).toEqual([[1, "svc:1", "detected"]]);
     expect(m.summary).toEqual([
-      { service: "svc", containers: 2, from: "2026-01-05 00:00", to: "2026-01-05 01:00", scored: 3, anomalies: 2, incidents: 1, kinds: "saturation", alerts: 2, scalingActions: 1, truthDetected: "1/1" },
+      {
+        service: "svc",
+        containersAtStart: 2,
+        containersAtMost: 2,
+        containersSeen: "2",
+        from: "2026-01-05 00:00",
+        to: "2026-01-05 01:00",
+        scored: 3,
+        anomalies: 2,
+        incidents: 1,
+        kinds: "saturation",
+        alerts: 2,
+        scalingActions: 1,
+        truthDetected: "1/1",
+      },
     ]);
+  });
+
+  it("counts containers as an SRE reads them: at the start, at most at once, and every id seen (replacements included) per container name", () => {
+    // Two tasks of two containers each (app, envoy); task 1 is replaced at minute 30 by task 2.
+    const named: FeatureRow[] = [];
+    const task = (id: string, from: number, to: number) => {
+      for (const name of ["app", "envoy"]) for (let i = from; i < to; i++) named.push({ service: "svc", container: `${id}/${name}`, containerName: name, timestamp: T0 + i * MIN, values: [10, i], filled: 0, gap: false });
+    };
+    task("t0", 0, 60);
+    task("t1", 0, 30);
+    task("t2", 30, 60);
+    const s = buildReportModel({ ...input(60, 1), rows: named }).summary[0];
+    expect([s.containersAtStart, s.containersAtMost, s.containersSeen]).toEqual([4, 4, "6 (app 3, envoy 3)"]);
+  });
+
+  it("shades the training period where it lies in the charts' range, clipped to it", () => {
+    const m = buildReportModel({ ...input(60, 1), training: { start: T0 - 60 * MIN, end: T0 + 20 * MIN } });
+    expect(m.services[0].training).toEqual({ from: T0 / 1000, to: (T0 + 20 * MIN) / 1000, label: "training" });
+    expect(buildReportModel({ ...input(60, 1), training: { start: T0 - 60 * MIN, end: T0 } }).services[0].training).toBeUndefined();
   });
 
   it("a week of 1-minute data for 20 containers is drawn as min/max per bucket, keeping a one-minute spike", () => {
@@ -105,7 +143,7 @@ describe("buildReportModel", () => {
     const other = rows(30, 3, 5).map((r) => ({ ...r, service: "api" }));
     const m = buildReportModel({ ...base, rows: [...base.rows, ...other] });
     expect(m.services.map((s) => s.name)).toEqual(["api", "svc"]);
-    expect(m.summary.map((s) => [s.service, s.containers, s.scored, s.incidents, s.truthDetected])).toEqual([
+    expect(m.summary.map((s) => [s.service, s.containersAtStart, s.scored, s.incidents, s.truthDetected])).toEqual([
       ["api", 3, 0, 0, "0/0"],
       ["svc", 2, 3, 1, "1/1"],
     ]);
