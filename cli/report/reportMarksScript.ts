@@ -1,6 +1,7 @@
 /**
  * Browser-side marks of the report (plain ES2017 text, inlined into the client script's scope after the helpers):
- * `marks(svc)`, a uPlot plugin drawing on every chart the training period (grey, labelled), incidents (fill),
+ * `marks(svc)`, a uPlot plugin drawing on every chart the training period (grey, labelled), incidents (fill and a
+ * solid bar along the top),
  * known windows ("/" hatching), false alerts ("×" cross-hatching) and scaling actions (dashed line, ▲ / ▼);
  * and `timelineLanes(svc)`, the lanes of the timeline chart where each kind of mark has its own row, so
  * position tells them apart even without colour.
@@ -31,6 +32,8 @@ export const REPORT_MARKS_SCRIPT = String.raw`
               if (!(s = span(u, w.from, w.to))) return;
               ctx.fillStyle = ENC.incidentFill; ctx.fillRect(s[0], top, s[1], h);
               if (w.verdict === "false") { ctx.globalAlpha = 0.5; ctx.fillStyle = cross; ctx.fillRect(s[0], top, s[1], h); ctx.globalAlpha = 1; }
+              // A solid bar along the top edge: an incident reads as one by position too, not only by its light fill.
+              ctx.fillStyle = ENC.incident; ctx.fillRect(s[0], top, Math.max(2 * dpr, s[1]), 4 * dpr);
             });
           }
           ctx.restore();
