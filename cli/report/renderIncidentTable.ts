@@ -14,10 +14,13 @@ function containersCell(containers: readonly string[]): string {
   return `<details><summary>${containers.length} containers</summary>${list.join("<br>")}</details>`;
 }
 
+/** Escaped text whose spaces do not break ("277k bytes/s" stays on one line). */
+const nb = (s: string) => escapeHtml(s).replace(/ /g, "&nbsp;");
+
 function metricsCell(r: IncidentRow): string {
   if (r.topMetrics.length === 0) return "—";
   return r.topMetrics
-    .map((m) => `<div class="metric">${escapeHtml(m.metric)} <b>${escapeHtml(formatValue(m.value, m.unit))}</b> <span class="expected">expected ${escapeHtml(formatValue(m.expected, m.unit))}</span> <span class="share">(${Math.round(m.share * 100)} %)</span></div>`)
+    .map((m) => `<div class="metric">${escapeHtml(m.metric)} <b>${nb(formatValue(m.value, m.unit))}</b> <span class="expected">${nb(`expected ${formatValue(m.expected, m.unit)}`)}</span> <span class="share">${nb(`(${Math.round(m.share * 100)} %)`)}</span></div>`)
     .join("");
 }
 

@@ -16,7 +16,7 @@ table.incidents tr.verdict-missed td { color: #444; font-style: italic; }
 table.incidents tr.selected td { outline: 2px solid #000; outline-offset: -2px; background: #fff7d6; }
 table.incidents .expected, table.incidents .share { color: #666; } table.incidents .verdict { font-weight: 600; white-space: nowrap; }
 table.incidents details summary { cursor: pointer; }
-table.incidents .action, table.incidents .metric { white-space: nowrap; } table.incidents td:last-child { min-width: 170px; }
+table.incidents .action { white-space: nowrap; } table.incidents .metric { margin-bottom: 2px; } table.incidents td:nth-child(8) { min-width: 300px; } table.incidents td:nth-child(10) { min-width: 150px; max-width: 240px; }
 .chart { position: relative; margin-bottom: 6px; }
 .row-labels .row-label { position: absolute; left: 0; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; text-align: right; color: #333; font-family: sans-serif; }
 .row-labels.lanes .row-label { font-weight: 600; }

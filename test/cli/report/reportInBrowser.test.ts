@@ -40,7 +40,7 @@ const PAGE_PROBE = `(() => {
     sections: document.querySelectorAll("section.service").length,
     chartTitles: [...document.querySelectorAll(".chart h3")].map((h) => h.textContent || ""),
     summaryRows: document.querySelectorAll("table.summary tbody tr").length,
-    incidentRows: [...document.querySelectorAll("table.incidents tbody tr")].map((tr) => [...tr.cells].map((td) => td.textContent.trim())),
+    incidentRows: [...document.querySelectorAll("table.incidents tbody tr")].map((tr) => [...tr.cells].map((td) => td.textContent.replace(/\u00a0/g, " ").trim())),
     verdicts: [...document.querySelectorAll("table.incidents tbody tr")].map((tr) => tr.querySelector(".verdict")?.textContent ?? ""),
     heatmapRows: [...document.querySelectorAll(".chart.heatmap .row-label")].map((l) => l.textContent),
     laneLabels: [...document.querySelectorAll(".chart.timeline .row-label")].map((l) => l.textContent),
