@@ -30,6 +30,7 @@ const COLUMNS: readonly [keyof ServiceSummary, string][] = [
   ["alerts", "alert events"],
   ["scalingActions", "scaling actions"],
   ["truthDetected", "known windows detected"],
+  ["falseAlerts", "false alerts"],
 ];
 
 /**

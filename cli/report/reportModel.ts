@@ -110,6 +110,8 @@ export interface ServiceSummary {
   readonly scalingActions: number;
   /** "detected/known" truth windows, or "-" without ground truth. */
   readonly truthDetected: string;
+  /** Incidents that overlap no known window, or "-" without ground truth. */
+  readonly falseAlerts: string;
 }
 
 export interface ReportModel {
@@ -275,6 +277,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       alerts: serviceEvents.length,
       scalingActions: scaling.filter((s) => s.decision.action !== "none").length,
       truthDetected: truth ? `${truthWindows.filter((t) => t.verdict === "detected").length}/${truthWindows.length}` : "-",
+      falseAlerts: truth ? String(table.filter((r) => r.verdict === "false").length) : "-",
     });
   }
   return { title: input.title, subtitle: input.subtitle, summary, services: charts };

@@ -99,6 +99,7 @@ describe("buildReportModel", () => {
         alerts: 2,
         scalingActions: 1,
         truthDetected: "1/1",
+        falseAlerts: "0",
       },
     ]);
   });
@@ -155,6 +156,7 @@ describe("buildReportModel", () => {
   it("without ground truth the summary says '-'", () => {
     const m = buildReportModel(input(30, 1, { truth: undefined }));
     expect(m.summary[0].truthDetected).toBe("-");
+    expect(m.summary[0].falseAlerts).toBe("-");
     expect(m.services[0].truth).toEqual([]);
   });
 });
