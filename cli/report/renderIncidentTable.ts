@@ -7,11 +7,11 @@ export const VERDICT_TEXT: Record<Verdict, string> = { detected: "✓ detected",
 /** Containers listed in the cell before the rest fold away. */
 const SHOWN_CONTAINERS = 3;
 
-function containersCell(containers: readonly string[]): string {
-  if (containers.length === 0) return "—";
-  const list = containers.map(escapeHtml);
-  if (containers.length <= SHOWN_CONTAINERS) return list.join("<br>");
-  return `<details><summary>${containers.length} containers</summary>${list.join("<br>")}</details>`;
+function containersCell(r: IncidentRow): string {
+  if (r.containers.length === 0) return "—";
+  const list = r.containers.map(escapeHtml);
+  if (r.containers.length <= SHOWN_CONTAINERS) return list.join("<br>");
+  return `<details><summary>${r.containers.length} containers${r.byName ? `: ${escapeHtml(r.byName)}` : ""}</summary>${list.join("<br>")}</details>`;
 }
 
 /** Escaped text whose spaces do not break ("277k bytes/s" stays on one line). */
@@ -43,7 +43,7 @@ export function renderIncidentTable(rows: readonly IncidentRow[], chartsId: stri
       escapeHtml(formatDuration(r.end - r.start)),
       escapeHtml(r.kind),
       r.peakGrade === undefined ? "—" : `${r.peakGrade.toFixed(2)}<span class="share"> (confidence ${(r.confidence ?? 0).toFixed(2)})</span>`,
-      containersCell(r.containers),
+      containersCell(r),
       metricsCell(r),
       r.actions.length === 0 ? "—" : r.actions.map((a) => `<div class="action">${escapeHtml(a)}</div>`).join(""),
       ...(withTruth ? [r.verdict ? `<span class="verdict">${VERDICT_TEXT[r.verdict]}</span>${r.truth ? `<br><span class="share">${escapeHtml(r.truth)}</span>` : ""}` : "—"] : []),

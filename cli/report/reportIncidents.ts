@@ -33,6 +33,8 @@ export interface IncidentRow {
   readonly confidence?: number;
   /** Container ids (sorted); a missed window lists the container its label names, if any. */
   readonly containers: readonly string[];
+  /** How many of them per container name ("app 6, envoy 6"); absent when the data names no containers. */
+  readonly byName?: string;
   /** Up to three metrics, largest share first. */
   readonly topMetrics: readonly IncidentMetric[];
   /** What was done, in time order: alert events and scaling actions, each with its UTC time. */
@@ -53,6 +55,15 @@ export function incidentEnd(i: Incident, stepMs: number): number {
 /** True when the incident overlaps the known window or starts within TRUTH_GRACE_MS after its end. */
 export function overlapsTruth(i: Incident, t: TruthWindow, stepMs: number): boolean {
   return i.start < t.end + TRUTH_GRACE_MS && incidentEnd(i, stepMs) > t.start;
+}
+
+function countByName(containers: readonly string[], nameOf: (container: string) => string | undefined): { byName?: string } {
+  const counts = new Map<string, number>();
+  for (const c of containers) {
+    const name = nameOf(c);
+    if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts.size === 0 ? {} : { byName: [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([n, k]) => `${n} ${k}`).join(", ") };
 }
 
 const truthLabel = (t: TruthWindow) => `${t.kind}${t.container ? ` on ${t.container}` : ""}, ${hhmm(t.start)}–${hhmm(t.end)}`;
@@ -84,12 +95,14 @@ function incidentScaling(id: string, events: readonly IncidentEvent[], scaling: 
  * known window no incident overlaps becomes a "missed" row. Rows in order of start. Pure.
  *
  * @param truth the service's known windows, or undefined when no ground truth was given (no verdicts then).
+ * @param nameOf a container id's container name (replica group), when the data gives one.
  */
 export function buildIncidentRows(
   events: readonly IncidentEvent[],
   scaling: readonly ReportScalingAction[],
   truth: readonly TruthWindow[] | undefined,
   stepMs: number,
+  nameOf: (container: string) => string | undefined = () => undefined,
 ): IncidentRow[] {
   const byId = new Map<string, IncidentEvent[]>();
   for (const e of events) byId.set(e.incident.id, [...(byId.get(e.incident.id) ?? []), e]);
@@ -110,6 +123,7 @@ export function buildIncidentRows(
       peakGrade: i.peakGrade,
       confidence: i.confidence,
       containers: [...i.containers].sort(),
+      ...countByName(i.containers, nameOf),
       topMetrics: i.topMetrics.slice(0, 3).map((m) => ({ metric: m.metric, ...(m.unit !== undefined ? { unit: m.unit } : {}), value: m.value, expected: m.expected, share: m.share })),
       actions,
       ...(matched ? { verdict: matched.length > 0 ? ("detected" as const) : ("false" as const) } : {}),

@@ -225,7 +225,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
     const serviceEvents = input.events.filter((e) => e.incident.service === service);
     const truth = input.truth?.filter((t) => t.service === service);
     const scaling = input.scaling.filter((s) => s.decision.service === service);
-    const table = buildIncidentRows(serviceEvents, scaling, truth, stepMs);
+    const nameOf = new Map(rows.filter((r) => r.containerName).map((r) => [r.container, r.containerName as string]));
+    const table = buildIncidentRows(serviceEvents, scaling, truth, stepMs, (c) => nameOf.get(c));
     const byIncident = new Map(table.filter((r) => r.incidentId !== undefined).map((r) => [r.incidentId as string, r]));
     const incidents: ChartWindow[] = table
       .filter((r) => r.incidentId !== undefined)

@@ -72,8 +72,8 @@ describe("buildIncidentRows", () => {
   });
 
   it("carries what the table shows: end, containers sorted, three top metrics with actual and expected, grade and confidence", () => {
-    const [row] = buildIncidentRows(events(incident(60, 90)), [], undefined, MIN);
-    expect(row).toMatchObject({ ref: 1, start: at(60), end: at(90), open: false, kind: "saturation", peakGrade: 0.8, confidence: 0.9, containers: ["t0/app", "t1/app"] });
+    const [row] = buildIncidentRows(events(incident(60, 90)), [], undefined, MIN, (c) => c.split("/")[1]);
+    expect(row).toMatchObject({ ref: 1, start: at(60), end: at(90), open: false, kind: "saturation", peakGrade: 0.8, confidence: 0.9, containers: ["t0/app", "t1/app"], byName: "app 2" });
     expect(row.topMetrics).toEqual([
       { metric: "cpu", unit: "%", value: 91, expected: 40, share: 0.7 },
       { metric: "mem", unit: "MiB", value: 500, expected: 450, share: 0.2 },
@@ -86,6 +86,7 @@ describe("buildIncidentRows", () => {
   it("an incident still open at the end of the run ends with its last anomalous step", () => {
     const [row] = buildIncidentRows(events(incident(60, undefined)), [], undefined, MIN);
     expect([row.open, row.end]).toEqual([true, at(65)]);
+    expect(row.byName).toBeUndefined(); // the data named no containers
   });
 
   it("lists alert events and scaling actions in time order, each once: by the decision's incident, or carried by an event", () => {
