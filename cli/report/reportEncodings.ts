@@ -23,7 +23,7 @@ export const ENCODINGS = {
    * Heat map: grade 0 (scored, normal) in light grey; grades above 0 from light yellow to dark purple (viridis,
    * lightness falls as the grade rises, so it reads in grey scale too); not scored: blank.
    */
-  gradeZero: "#e6e6e6",
+  gradeZero: "#d4d4d4",
   gradeStops: ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"],
 } as const;
 

@@ -20,10 +20,11 @@ export const REPORT_HEATMAP_SCRIPT = String.raw`
               if (!color) continue;
               var t = bucketStart(svc, b), x0 = u.valToPos(t, "x", true), x1 = u.valToPos(t + svc.bucketSeconds, "x", true);
               if (x1 < left || x0 > right) continue;
-              x0 = Math.max(left, x0); x1 = Math.min(right, x1);
+              // Whole device pixels: fractional edges leave faint seams between neighbouring cells.
+              x0 = Math.round(Math.max(left, x0)); x1 = Math.round(Math.min(right, x1));
               ctx.fillStyle = color;
               // Cells touch horizontally; a hairline between rows keeps neighbouring containers apart.
-              ctx.fillRect(x0, y, Math.max(1, x1 - x0 + 0.5), Math.max(1, rh - (rh > 6 * dpr ? dpr : 0)));
+              ctx.fillRect(x0, y, Math.max(1, x1 - x0), Math.max(1, rh - (rh > 6 * dpr ? dpr : 0)));
             }
           });
           ctx.restore();

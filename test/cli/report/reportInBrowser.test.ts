@@ -177,7 +177,7 @@ describe.skipIf(!available)(title, () => {
     const bad = (await page.evaluate(heatmapPixel(BAD_CONTAINER, mid))) as number[];
     const neighbour = (await page.evaluate(heatmapPixel(BAD_CONTAINER + 1, mid))) as number[];
     expect(Math.max(...bad)).toBeLessThan(120);
-    expect(neighbour).toEqual([0xe6, 0xe6, 0xe6]);
+    expect(neighbour).toEqual([0xd4, 0xd4, 0xd4]);
     await page.locator(".chart.heatmap").screenshot({ path: join(ARTEFACTS, "report-heatmap-fifty.png") });
 
     // Hovering a metric chart lists all 50 containers' values (and the expected band).
