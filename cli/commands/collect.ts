@@ -15,6 +15,7 @@ import { CliError, EXIT_USAGE } from "../cliError";
 import { IGNORED_DOTENV_VARIABLES } from "../../runtime/adapters/splunk/splunkSdk";
 import { COLLECT_ENV_HELP, COLLECT_FEATURE_SET, describeSourceSettings, sourcesFromEnv } from "../collectSources";
 import { loadFeatureSetOption } from "../featureSetOption";
+import { REPO_ROOT } from "../repoRoot";
 
 type SourceChoice = "splunk" | "dynatrace" | "both";
 
@@ -95,7 +96,7 @@ async function runAgainstEnv(opts: CollectOptions, range: TimeRange, log: Log, f
   return collect(sources, opts.service, range, fs);
 }
 
-const TLS_DIR = join(__dirname, "../../test/fixtures/tls");
+const TLS_DIR = join(REPO_ROOT, "test", "fixtures", "tls");
 
 /** The seed's test mode: the project's own loopback servers, the real clients, configured through the same env path. */
 async function runAgainstLoopback(opts: CollectOptions, range: TimeRange, log: Log): Promise<CollectOutcome> {

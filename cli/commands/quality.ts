@@ -4,13 +4,12 @@ import { Command } from "commander";
 import { leaveOneSetOut, type LeaveOneSetOut } from "../../runtime/evaluation/leaveOneSetOut";
 import { judgeChange, meanOverSets, type SeedSpread } from "../../runtime/evaluation/qualityScore";
 import { CliError, EXIT_USAGE } from "../cliError";
+import { REPO_ROOT } from "../repoRoot";
 import { candidateProfiles, OVERRIDE_NAMES, readCandidates, SHIPPED, type Candidate } from "../quality/candidatesFile";
 import { defaultDatasetsDir, locateSets, QUALITY_SET_NAMES } from "../quality/qualitySets";
 import { renderCandidate, renderCandidates, renderLeaveOneSetOut, type CandidateReport } from "../quality/renderQuality";
 import { runDir, runSetOnce, summariseSet, type SeedRun, type SetSummary } from "../quality/runQualitySet";
 
-/** The repository this file belongs to: the default datasets and output folders sit relative to it. */
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 export interface QualityOptions {
   /** Folder holding the sets (nab-dev/, kpi-dev/, jumpstarter-dev/, smd-dev/). */
