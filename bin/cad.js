@@ -11,11 +11,8 @@ if (problem) {
   process.stderr.write(`cad: ${problem}: run \`npm run build\` (npm ci runs it too)\n`);
   process.exit(1);
 }
-// The AWS SDK warns on every run under Node 20 that its releases after January 2027 will need Node 22: noise for a
-// CLI user (the lock file pins the SDK we test). --verbose keeps it.
-if (!verbose) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 // With --verbose, stack traces point into the TypeScript sources (dist/ carries source maps).
-else process.setSourceMapsEnabled(true);
+if (verbose) process.setSourceMapsEnabled(true);
 // `cad … | head` closes the pipe early: that is the reader's choice, not an error worth a stack trace.
 process.stdout.on("error", (err) => {
   if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);

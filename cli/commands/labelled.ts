@@ -12,6 +12,7 @@ import { parseLabels, parseNumericRows } from "../../runtime/evaluation/numericC
 import { addOnsetCounts, DEFAULT_ONSET, onsetCounts, onsetMetrics, type OnsetCounts, type OnsetMetrics, type OnsetOptions } from "../../runtime/evaluation/onsetMetrics";
 import { replaySeries, type DetectionMode } from "../../runtime/evaluation/replaySeries";
 import { CliError, parseIntAtLeast } from "../cliError";
+import { inputFolder } from "../inputPath";
 import { listCsv, readText, writeFileAtomic } from "../fileOutput";
 import { makeProgress } from "../progressBar";
 
@@ -236,7 +237,7 @@ function render(r: LabelledReport): string {
 export function labelledCommand(): Command {
   return new Command("labelled")
     .description("learn on train/, detect on test/, and report precision/recall/F1 against test_label/ (point-, event- and onset-wise, no point adjustment).")
-    .requiredOption("--data <dir>", "folder with train/<entity>.csv, test/<entity>.csv (header-less numeric rows) and test_label/<entity>.csv (0/1 per test row)")
+    .requiredOption("--data <dir>", "folder with train/<entity>.csv, test/<entity>.csv (header-less numeric rows) and test_label/<entity>.csv (0/1 per test row)", inputFolder("--data"))
     .requiredOption("--out <dir>", "writes <out>/<entity>.csv with score,anomaly_grade,alert_grade,label per test row (alert_grade > 0 where the detector alerted)")
     .addOption(new Option("--mode <mode>", "streaming or batch (SageMaker-style)").choices(["streaming", "batch"]).default("streaming"))
     .option("--baselines", "also run per-metric 3σ (every step, and 3 steps running) and an isolation forest (above mean + 3σ, and above the 99.5th percentile, of its training scores) on the same split")
