@@ -158,12 +158,12 @@ export function loadLabelled(dir: string): LabelledEntity[] {
 }
 
 /** `onset` defaults to {@link DEFAULT_ONSET}. */
-export function runLabelled(o: { data: string; out: string; mode: DetectionMode; baselines: boolean; seed: number; onset?: OnsetOptions; profile?: DetectorProfile }): LabelledReport {
+export function runLabelled(o: { data: string; out: string; mode: DetectionMode; baselines: boolean; seed: number; onset?: OnsetOptions; profile?: DetectorProfile; json?: boolean }): LabelledReport {
   const onset = o.onset ?? DEFAULT_ONSET;
   onsetCounts([], [], onset); // rejects a bad gap or tolerance before the detection work, not after it
   const entities = loadLabelled(o.data);
   const rows = entities.reduce((s, e) => s + e.train.length + e.test.length, 0);
-  const progress = makeProgress(`cad labelled (${o.mode})`);
+  const progress = makeProgress(`cad labelled (${o.mode})`, process.stderr, o.json === true);
   progress.start(entities.length, entities[0].name);
   const t0 = performance.now();
   let total = NO_COUNTS;
@@ -248,7 +248,7 @@ export function labelledCommand(): Command {
     .action((opts: { data: string; out: string; mode: DetectionMode; baselines?: boolean; onsetGap: number; onsetTolerance: number; json?: boolean; seed: number }) => {
       let report: LabelledReport;
       try {
-        report = runLabelled({ data: opts.data, out: opts.out, mode: opts.mode, baselines: opts.baselines === true, seed: opts.seed, onset: { gap: opts.onsetGap, tolerance: opts.onsetTolerance } });
+        report = runLabelled({ data: opts.data, out: opts.out, mode: opts.mode, baselines: opts.baselines === true, seed: opts.seed, onset: { gap: opts.onsetGap, tolerance: opts.onsetTolerance }, json: opts.json });
       } catch (err) {
         throw err instanceof CliError ? err : new CliError((err as Error).message);
       }

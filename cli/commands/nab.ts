@@ -17,6 +17,8 @@ export interface NabRunOptions {
   readonly seed: number;
   /** Detector settings (default SERIES_DETECTOR): `cad quality` runs candidate settings through this. */
   readonly profile?: DetectorProfile;
+  /** --json: no progress bar. */
+  readonly json?: boolean;
 }
 
 export interface NabRunSummary {
@@ -46,7 +48,7 @@ export function runNab(o: NabRunOptions, log: (line: string) => void = () => und
     if (repaired) log(`cad nab: ${repaired}`);
   }
   const points = series.reduce((s, x) => s + x.data.values.length, 0);
-  const progress = makeProgress(`cad nab (${o.mode})`);
+  const progress = makeProgress(`cad nab (${o.mode})`, process.stderr, o.json === true);
   progress.start(points, "");
   const t0 = performance.now();
   for (const s of series) {

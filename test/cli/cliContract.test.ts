@@ -97,8 +97,6 @@ describe("--json: one JSON object on stdout, for every command", () => {
   afterAll(async () => {
     await server.close();
     fs.rmSync(dir, { recursive: true, force: true });
-    // Every command was run with --json by one of the tests below.
-    expect([...covered].sort()).toEqual(leafCommands().sort());
   });
 
   /** Runs `cad <args> --json`, checks stdout is one line holding one JSON object, and returns it. */
@@ -149,5 +147,10 @@ describe("--json: one JSON object on stdout, for every command", () => {
     expect(await json(["labelled", "--data", at("sets", "smd-dev"), "--out", at("labelled")])).toMatchObject({ entities: 2 });
     const quality = await json(["quality", "--datasets", at("sets"), "--sets", "nab-dev", "--seeds", "1", "--out", at("quality")]);
     expect((quality.records as { kind: string }[]).map((r) => r.kind)).toEqual(["nab", "summary"]);
+  });
+
+  // Runs after the tests above (a file's tests run in order): a command added without a --json case fails here.
+  it("ran every command", () => {
+    expect([...covered].sort()).toEqual(leafCommands().sort());
   });
 });
