@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     environment: "node",
+    // Tests that spawn bin/cad.js run the compiled CLI: compile dist/ first when it is missing or stale.
+    globalSetup: ["test/helpers/buildCliIfStale.ts"],
     // Time limits only stop a hang; no test measures speed. They hold on a 2-core machine with both cores busy
     // (the slow tests set larger ones: test/helpers/timeouts.ts). Vitest's 10-s default for hooks did not: a
     // beforeAll that trains a model or starts a browser can take longer than that on a loaded machine.

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { benchCliStartup } from "./cliStartupBench";
 import { benchDetectHandler } from "./detectHandlerBench";
 import { benchDetectRun } from "./detectRunBench";
 import { runBench, type BenchLine, type BenchOptions } from "./runBench";
@@ -27,6 +28,8 @@ Lines (--json: one JSON object per line):
   detect-handler  one detect-handler run over 500 containers x 10 metrics x 60 steps (embedded scorer)
   detect-run      one scheduled detect run (5 steps) of 500 containers x 7 metrics from a cold start: compute,
                   detector state bytes (models and per container) and load + save time (medians of 3 runs)
+  cli-startup     \`node bin/cad.js --help\` from spawn to exit, ms: median, min and max of 5 runs after a warm-up
+                  (the compiled CLI: run \`npm run build\` first if dist/ is stale)
 
 Options:
   --json          JSON lines instead of tables
@@ -37,6 +40,7 @@ Options:
   --java-rcf DIR  folder of randomcutforest-4.3.0.jar (default ../shared/tools/java-rcf; env CAD_JAVA_RCF)
   --no-java       skip the Java reference
   --no-handler    skip the detect-handler and detect-run lines
+  --no-cli        skip the cli-startup line
   -h, --help      this help
 `;
 
@@ -45,6 +49,7 @@ interface Args extends BenchOptions {
   readonly javaDir: string | undefined;
   readonly java: boolean;
   readonly handler: boolean;
+  readonly cli: boolean;
 }
 
 function positive(flag: string, value: string | undefined): number {
@@ -64,6 +69,7 @@ function parseArgs(argv: readonly string[]): Args | "help" {
   let javaDir: string | undefined;
   let java = true;
   let handler = true;
+  let cli = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "-h" || a === "--help") return "help";
@@ -78,9 +84,10 @@ function parseArgs(argv: readonly string[]): Args | "help" {
     } else if (a === "--java-rcf") javaDir = argv[++i];
     else if (a === "--no-java") java = false;
     else if (a === "--no-handler") handler = false;
+    else if (a === "--no-cli") cli = false;
     else throw new UsageError(`unknown option "${a}" (see --help)`);
   }
-  return { json, points, steps, rounds, dims, trees: 50, sampleSize: 256, javaDir, java, handler };
+  return { json, points, steps, rounds, dims, trees: 50, sampleSize: 256, javaDir, java, handler, cli };
 }
 
 async function main(): Promise<void> {
@@ -104,6 +111,11 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   if (!args.json) process.stdout.write(`${formatTable(lines, java)}\n`);
+  if (args.cli) {
+    const c = benchCliStartup();
+    if (args.json) process.stdout.write(`${JSON.stringify(c)}\n`);
+    else process.stdout.write(`\ncli start-up: ${c.command} ${c.medianMs.toFixed(0)} ms (median of ${c.runs}; ${c.minMs.toFixed(0)}–${c.maxMs.toFixed(0)} ms)\n`);
+  }
   if (!args.handler) return;
   const h = await benchDetectHandler();
   if (args.json) process.stdout.write(`${JSON.stringify(h)}\n`);

@@ -132,7 +132,11 @@ export interface IncidentEvent {
    * the same event re-sent after a failure carries the same id, so receivers can drop duplicates.
    */
   readonly id: string;
-  readonly type: "open" | "update" | "resolve";
+  /**
+   * `open`, `update`s, one `resolve`; then, when the incident scaled the service out, one `restore` when the task
+   * count goes back to its baseline (carrying the scaling decision).
+   */
+  readonly type: "open" | "update" | "resolve" | "restore";
   readonly incident: Incident;
   /** The scaling decision taken with this event, and whether applying it worked. */
   readonly scaling?: ScalingDecision & { readonly applied: boolean; readonly dryRun?: boolean; readonly error?: string };

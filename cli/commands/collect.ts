@@ -15,6 +15,7 @@ import { CliError, EXIT_USAGE } from "../cliError";
 import { IGNORED_DOTENV_VARIABLES } from "../../runtime/adapters/splunk/splunkSdk";
 import { COLLECT_ENV_HELP, COLLECT_FEATURE_SET, describeSourceSettings, sourcesFromEnv } from "../collectSources";
 import { loadFeatureSetOption } from "../featureSetOption";
+import { REPO_ROOT } from "../repoRoot";
 
 type SourceChoice = "splunk" | "dynatrace" | "both";
 
@@ -28,6 +29,7 @@ interface CollectOptions {
   verbose?: boolean;
   insecure?: boolean;
   featureSet?: string;
+  json?: boolean;
 }
 
 /** Per-source figures of one collection. */
@@ -60,6 +62,7 @@ export function collectCommand(): Command {
     .option("--test", "start loopback Splunk (HTTPS) and Dynatrace servers with generated data and run the real clients against them")
     .option("--insecure", "do not verify Splunk's TLS certificate: throw-away test instances only (anyone on the path can read the credentials); warned on every run, refused in the Lambda")
     .option("--verbose", "log debug details to stderr")
+    .option("--json", "print one JSON object (window, per-source counts, merge, file written) instead of the table")
     .addHelpText("after", COLLECT_ENV_HELP)
     .action(async (opts: CollectOptions) => {
       const log = stderrLog(Boolean(opts.verbose));
@@ -73,11 +76,14 @@ export function collectCommand(): Command {
       };
       if (range.from >= range.to) throw new CliError(`--since (${new Date(range.from).toISOString()}) must be before --until (${new Date(range.to).toISOString()})`, EXIT_USAGE);
       const outcome = opts.test ? await runAgainstLoopback(opts, range, log) : await runAgainstEnv(opts, range, log, fs);
-      printSummary(outcome);
       if (opts.out) {
         mkdirSync(dirname(opts.out), { recursive: true });
         writeFileSync(opts.out, formatFeatureRowsCsv(outcome.rows, fs));
-        process.stdout.write(`wrote ${outcome.rows.length} rows to ${opts.out}\n`);
+      }
+      if (opts.json) process.stdout.write(`${JSON.stringify(collectJson(outcome, opts.out))}\n`);
+      else {
+        printSummary(outcome);
+        if (opts.out) process.stdout.write(`wrote ${outcome.rows.length} rows to ${opts.out}\n`);
       }
     });
 }
@@ -95,7 +101,7 @@ async function runAgainstEnv(opts: CollectOptions, range: TimeRange, log: Log, f
   return collect(sources, opts.service, range, fs);
 }
 
-const TLS_DIR = join(__dirname, "../../test/fixtures/tls");
+const TLS_DIR = join(REPO_ROOT, "test", "fixtures", "tls");
 
 /** The seed's test mode: the project's own loopback servers, the real clients, configured through the same env path. */
 async function runAgainstLoopback(opts: CollectOptions, range: TimeRange, log: Log): Promise<CollectOutcome> {
@@ -116,7 +122,8 @@ async function runAgainstLoopback(opts: CollectOptions, range: TimeRange, log: L
   };
   const dynatrace = await startDynatraceServer({ fleet, tokens: ["dt0c01.loopback"], seriesPerPage: 2, generatorMetricFor: (key) => sameSeries[key] ?? key });
   try {
-    process.stdout.write(
+    // With --json, stdout holds only the JSON object: say where the servers are on stderr.
+    (opts.json ? process.stderr : process.stdout).write(
       `loopback Splunk 9.1.2 at ${splunk.url} (certificate verified against test/fixtures/tls/ca.crt), loopback Dynatrace at ${dynatrace.url}; ` +
         `${fleet.services.length} services x ${fleet.containersPerService} containers, seed ${fleet.seed}\n`,
     );
@@ -187,6 +194,24 @@ function skippedBy(source: MetricSource): number {
     return r.nonNumeric + r.missingDimension + r.malformedSeries + r.outOfRange + r.duplicates;
   }
   return 0;
+}
+
+/** What `cad collect --json` prints. */
+export interface CollectJson {
+  readonly window: { readonly from: string; readonly to: string };
+  readonly sources: readonly SourceSummary[];
+  readonly merged: { readonly rows: number; readonly overridden: MergeReport["overridden"]; readonly disagreements: number };
+  /** The CSV written (--out), or null. */
+  readonly file: string | null;
+}
+
+export function collectJson(o: CollectOutcome, file: string | undefined): CollectJson {
+  return {
+    window: { from: new Date(o.range.from).toISOString(), to: new Date(o.range.to).toISOString() },
+    sources: o.perSource,
+    merged: { rows: o.rows.length, overridden: o.merge.overridden, disagreements: o.merge.disagreements },
+    file: file ?? null,
+  };
 }
 
 function printSummary(o: CollectOutcome): void {

@@ -1,9 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
 import { Command, Option } from "commander";
 import { DirectoryObjectStore } from "../../runtime/adapters/local/DirectoryObjectStore";
-import { S3ObjectStore } from "../../runtime/adapters/s3/S3ObjectStore";
 import { DEFAULT_FEATURE_SET } from "../../runtime/features/defaultFeatureSet";
 import { FeatureCsvError } from "../../runtime/features/featureRowCsv";
 import type { ObjectStore } from "../../runtime/ports";
@@ -13,11 +11,11 @@ import { collectSimulatedWindows } from "../../training/collectSimulatedWindows"
 import { FeatureWindowError } from "../../training/readFeatureWindows";
 import { rcfHyperparameters, toSageMakerHyperParameters } from "../../training/hyperparameters";
 import { loadFeatureSetOption } from "../featureSetOption";
-import { SageMakerScorer } from "../../runtime/adapters/sagemaker/SageMakerScorer";
 import { calibratedThresholdKey } from "../../runtime/model/calibratedThreshold";
 import { calibrateThreshold } from "../../training/calibrateThreshold";
 import { parseBucketName } from "../bucketName";
 import { CliError, EXIT_USAGE, parsePositiveInt } from "../cliError";
+import { inputFile, inputFolder } from "../inputPath";
 import { DEMO_SERVICE, DEMO_START } from "../demo/runDemo";
 import { parseTime } from "./collect";
 
@@ -35,6 +33,7 @@ interface BuildOptions {
   rowsPerPart?: number;
   endpointUrl?: string;
   region?: string;
+  json?: boolean;
 }
 
 /** The incidents file `cad dataset simulate` writes and `cad dataset build --incidents` reads. */
@@ -46,31 +45,33 @@ export function datasetCommand(): Command {
   dataset
     .command("build")
     .description("read the collector's windows (a directory or an S3 bucket) and write training/<version>/ (train/, test/, features.json, manifest.json); prints the version last")
-    .option("--input <dir>", "directory holding the collector's metrics/service=…/date=…/*.csv windows")
+    .option("--input <dir>", "directory holding the collector's metrics/service=…/date=…/*.csv windows", inputFolder("--input"))
     .option("--bucket <name>", "S3 bucket holding the windows (and, without --out, receiving the training set)", parseBucketName("--bucket"))
     .option("--prefix <prefix>", "key prefix above metrics/ and training/ (with --bucket)", "")
     .option("--from <time>", "first step (ISO-8601 date or time, or relative like -7d); default: the first step found")
     .option("--to <time>", "end (exclusive); default: just after the last step found")
     .option("--services <names...>", "services to include (space or comma separated); default: every service found")
     .option("--out <dir>", "write training/<version>/ under this directory (required with --input)")
-    .option("--incidents <file>", `JSON list of {service, from, to, container?} incident windows: adds a labelled test/ channel (default with --input: <input>/${INCIDENTS_FILE} if present)`)
+    .option("--incidents <file>", `JSON list of {service, from, to, container?} incident windows: adds a labelled test/ channel (default with --input: <input>/${INCIDENTS_FILE} if present)`, inputFile("--incidents"))
     .addOption(new Option("--feature-set <name|file>", 'the feature set the detector is configured with: "default", "collect" (cad collect\'s), or a JSON file (a feature set, or a model.json / features.json holding one)').default("default"))
-    .option("--source-queries <file>", "JSON object of source name → query text, recorded in features.json")
+    .option("--source-queries <file>", "JSON object of source name → query text, recorded in features.json", inputFile("--source-queries"))
     .option("--rows-per-part <n>", "records per part file", parsePositiveInt("--rows-per-part"))
     .option("--endpoint-url <url>", "S3-compatible endpoint (MinIO, LocalStack); path-style addressing")
     .option("--region <region>", "AWS region of the bucket (default: AWS_REGION)")
+    .option("--json", "print one JSON object (version, where from and to, per-service counts, channels, hyperparameters) instead of text")
     .action(async (o: BuildOptions) => runBuild(o));
   dataset
     .command("calibrate")
     .description("score a training set's train/ channel through the deployed SageMaker endpoint and store the endpoint's own threshold (training/<version>/threshold.json), which the detect Lambda loads: SageMaker's RCF scores differ in value from the local forest's")
     .requiredOption("--version <version>", "the training set version (ds-…), as `cad dataset build` printed it")
     .requiredOption("--endpoint <name>", "the SageMaker endpoint serving the model trained on that version (`pulumi stack output endpointName`)")
-    .option("--input <dir>", "a local directory holding training/<version>/ (what `build --out` wrote)")
+    .option("--input <dir>", "a local directory holding training/<version>/ (what `build --out` wrote)", inputFolder("--input"))
     .option("--bucket <name>", "the bucket holding <prefix>training/<version>/", parseBucketName("--bucket"))
     .option("--prefix <prefix>", "key prefix of the training sets in the bucket", "")
     .option("--region <region>", "AWS region of the bucket and the endpoint (default: AWS_REGION)")
     .option("--endpoint-url <url>", "S3-compatible endpoint (MinIO, LocalStack); path-style addressing")
     .option("--sagemaker-url <url>", "SageMaker runtime endpoint override (VPC endpoint, tests)")
+    .option("--json", "print one JSON object (the threshold and score statistics, the file written) instead of text")
     .action(async (o: CalibrateCliOptions) => runCalibrate(o));
   dataset
     .command("simulate")
@@ -79,7 +80,8 @@ export function datasetCommand(): Command {
     .option("--days <n>", "days to simulate", parsePositiveInt("--days"), 3)
     .option("--seed <n>", "seed of the simulation", parsePositiveInt("--seed"), 7)
     .option("--tasks <n>", "tasks (containers) of the service", parsePositiveInt("--tasks"), 6)
-    .action(async (o: { out: string; days: number; seed: number; tasks: number }) => {
+    .option("--json", "print one JSON object (service, windows, rows, incident windows, folder) instead of text")
+    .action(async (o: { out: string; days: number; seed: number; tasks: number; json?: boolean }) => {
       const objects = new DirectoryObjectStore(o.out);
       const result = await collectSimulatedWindows({
         service: DEMO_SERVICE,
@@ -93,7 +95,8 @@ export function datasetCommand(): Command {
       });
       const file = result.incidents.map((i) => ({ service: i.service, from: new Date(i.from).toISOString(), to: new Date(i.to).toISOString(), ...(i.container ? { container: i.container } : {}) }));
       await objects.put(INCIDENTS_FILE, JSON.stringify(file, null, 2) + "\n", "application/json");
-      process.stdout.write(`wrote ${result.keys.length} windows (${result.rows} rows) of service "${DEMO_SERVICE}" and ${file.length} incident windows to ${o.out}\n`);
+      if (o.json) process.stdout.write(`${JSON.stringify({ service: DEMO_SERVICE, windows: result.keys.length, rows: result.rows, incidentWindows: file.length, out: o.out })}\n`);
+      else process.stdout.write(`wrote ${result.keys.length} windows (${result.rows} rows) of service "${DEMO_SERVICE}" and ${file.length} incident windows to ${o.out}\n`);
     });
   return dataset;
 }
@@ -116,8 +119,7 @@ async function runBuild(o: BuildOptions): Promise<void> {
     input = new DirectoryObjectStore(o.input);
     where = o.input;
   } else {
-    const client = new S3Client({ region: o.region ?? process.env.AWS_REGION ?? "us-east-1", ...(o.endpointUrl ? { endpoint: o.endpointUrl, forcePathStyle: true } : {}) });
-    input = new S3ObjectStore(client, o.bucket as string);
+    input = await s3ObjectStore(o.bucket as string, o.region ?? process.env.AWS_REGION ?? "us-east-1", o.endpointUrl);
     inputPrefix = prefix;
     where = `s3://${o.bucket}/${prefix}`;
   }
@@ -167,7 +169,29 @@ async function runBuild(o: BuildOptions): Promise<void> {
   }
   lines.push(`next: pulumi config set trainingDataVersion ${r.version} && pulumi up, then cad dataset calibrate --version ${r.version} --endpoint "$(pulumi stack output endpointName)" … && pulumi up`);
   lines.push(r.version);
-  process.stdout.write(lines.join("\n") + "\n");
+  if (!o.json) {
+    process.stdout.write(lines.join("\n") + "\n");
+    return;
+  }
+  const json = {
+    version: r.version,
+    input: where,
+    ...(incidentsFile ? { incidentsFile } : {}),
+    range: m.range,
+    services: m.services,
+    servicesWithoutData: m.servicesWithoutData,
+    out: `${dest}/`,
+    channels: m.channels,
+    hyperparameters: hp,
+    featureSet: { metrics: fs.metrics.map((x) => x.name), stepSeconds: fs.stepSeconds, maxFillSteps: fs.maxFillSteps, shingleSize: fs.shingleSize, from: o.featureSet },
+  };
+  process.stdout.write(`${JSON.stringify(json)}\n`);
+}
+
+/** An S3-backed object store; the S3 client is loaded only here, so commands that never touch S3 start faster. */
+async function s3ObjectStore(bucket: string, region: string, endpointUrl: string | undefined): Promise<ObjectStore> {
+  const [{ S3Client }, { S3ObjectStore }] = await Promise.all([import("@aws-sdk/client-s3"), import("../../runtime/adapters/s3/S3ObjectStore")]);
+  return new S3ObjectStore(new S3Client({ region, ...(endpointUrl ? { endpoint: endpointUrl, forcePathStyle: true } : {}) }), bucket);
 }
 
 function defaultIncidentsFile(inputDir: string): string | undefined {
@@ -237,25 +261,31 @@ interface CalibrateCliOptions {
   region?: string;
   endpointUrl?: string;
   sagemakerUrl?: string;
+  json?: boolean;
 }
 
 async function runCalibrate(o: CalibrateCliOptions): Promise<void> {
   if ((o.input === undefined) === (o.bucket === undefined)) throw new CliError("give exactly one of --input <dir> or --bucket <name>", EXIT_USAGE);
   const prefix = o.prefix === "" || o.prefix.endsWith("/") ? o.prefix : `${o.prefix}/`;
   const region = o.region ?? process.env.AWS_REGION ?? "us-east-1";
-  const objects: ObjectStore =
-    o.input !== undefined ? new DirectoryObjectStore(o.input) : new S3ObjectStore(new S3Client({ region, ...(o.endpointUrl ? { endpoint: o.endpointUrl, forcePathStyle: true } : {}) }), o.bucket as string);
-  const { SageMakerRuntimeClient } = await import("@aws-sdk/client-sagemaker-runtime");
+  const objects: ObjectStore = o.input !== undefined ? new DirectoryObjectStore(o.input) : await s3ObjectStore(o.bucket as string, region, o.endpointUrl);
+  // The SDK clients load only for the command that needs them: the others (and --help) start faster.
+  const [{ SageMakerRuntimeClient }, { SageMakerScorer }] = await Promise.all([import("@aws-sdk/client-sagemaker-runtime"), import("../../runtime/adapters/sagemaker/SageMakerScorer")]);
   const client = new SageMakerRuntimeClient({ region, maxAttempts: 1, ...(o.sagemakerUrl ? { endpoint: o.sagemakerUrl } : {}) });
   const scorer = new SageMakerScorer({ client, endpointName: o.endpoint });
   const t = await calibrateThreshold(objects, o.input !== undefined ? "" : prefix, o.version, scorer, {
     endpoint: o.endpoint,
-    onProgress: (done, total) => process.stderr.write(`\rscored ${done} / ${total} training vectors`),
+    ...(o.json ? {} : { onProgress: (done: number, total: number) => process.stderr.write(`\rscored ${done} / ${total} training vectors`) }),
   });
-  process.stderr.write("\n");
+  if (!o.json) process.stderr.write("\n");
   const st = t.scoreStats;
+  const written = `${o.input !== undefined ? o.input + "/" : `s3://${o.bucket}/`}${calibratedThresholdKey(o.input !== undefined ? "" : prefix, t.version)}`;
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ ...t, file: written })}\n`);
+    return;
+  }
   process.stdout.write(
     `endpoint ${t.endpoint} on ${t.version}: ${st.count} scores, mean ${st.mean.toFixed(4)}, std ${st.std.toFixed(4)}, threshold ${st.threshold.toFixed(4)} (mean + ${st.sigmas}σ); ` +
-      `${(t.expectedAnomalyRate * 100).toFixed(2)} % of training vectors above it\nwrote ${o.input !== undefined ? o.input + "/" : `s3://${o.bucket}/`}${calibratedThresholdKey(o.input !== undefined ? "" : prefix, t.version)}\n`,
+      `${(t.expectedAnomalyRate * 100).toFixed(2)} % of training vectors above it\nwrote ${written}\n`,
   );
 }

@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { parseNabData, parseNabScores, parseNabTime, parseNabWindows } from "../../runtime/evaluation/nabCsv";
 import { NAB_PROFILES, nabScore, normaliseSubset, type NabFile, type NabResult } from "../../runtime/evaluation/nabScore";
 import { CliError } from "../cliError";
+import { inputFile, inputFolder } from "../inputPath";
 import { listCsv, listDirs, readText } from "../fileOutput";
 
 type ProfileName = keyof typeof NAB_PROFILES;
@@ -109,9 +110,9 @@ function render(scores: readonly ProfileScore[]): string {
 export function evaluateCommand(): Command {
   return new Command("evaluate")
     .description("score a detector's NAB-layout results with NAB's scoring (one threshold optimised over all files, normalised 0–100).")
-    .requiredOption("--results <dir>", "the detector's results folder: <dir>/<category>/<detector>_<file>.csv")
-    .requiredOption("--windows <file>", "labelled windows JSON (NAB's combined_windows.json layout)")
-    .option("--data <dir>", "data folder: check each results file has one row per data row")
+    .requiredOption("--results <dir>", "the detector's results folder: <dir>/<category>/<detector>_<file>.csv", inputFolder("--results"))
+    .requiredOption("--windows <file>", "labelled windows JSON (NAB's combined_windows.json layout)", inputFile("--windows"))
+    .option("--data <dir>", "data folder: check each results file has one row per data row", inputFolder("--data"))
     .addOption(new Option("--profile <name>", "scoring profile").choices([...Object.keys(NAB_PROFILES), "all"]).default("all"))
     .option("--json", "print one JSON object instead of the table")
     .action((opts: { results: string; windows: string; data?: string; profile: string; json?: boolean }) => {

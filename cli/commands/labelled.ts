@@ -12,6 +12,7 @@ import { parseLabels, parseNumericRows } from "../../runtime/evaluation/numericC
 import { addOnsetCounts, DEFAULT_ONSET, onsetCounts, onsetMetrics, type OnsetCounts, type OnsetMetrics, type OnsetOptions } from "../../runtime/evaluation/onsetMetrics";
 import { replaySeries, type DetectionMode } from "../../runtime/evaluation/replaySeries";
 import { CliError, parseIntAtLeast } from "../cliError";
+import { inputFolder } from "../inputPath";
 import { listCsv, readText, writeFileAtomic } from "../fileOutput";
 import { makeProgress } from "../progressBar";
 
@@ -157,12 +158,12 @@ export function loadLabelled(dir: string): LabelledEntity[] {
 }
 
 /** `onset` defaults to {@link DEFAULT_ONSET}. */
-export function runLabelled(o: { data: string; out: string; mode: DetectionMode; baselines: boolean; seed: number; onset?: OnsetOptions; profile?: DetectorProfile }): LabelledReport {
+export function runLabelled(o: { data: string; out: string; mode: DetectionMode; baselines: boolean; seed: number; onset?: OnsetOptions; profile?: DetectorProfile; json?: boolean }): LabelledReport {
   const onset = o.onset ?? DEFAULT_ONSET;
   onsetCounts([], [], onset); // rejects a bad gap or tolerance before the detection work, not after it
   const entities = loadLabelled(o.data);
   const rows = entities.reduce((s, e) => s + e.train.length + e.test.length, 0);
-  const progress = makeProgress(`cad labelled (${o.mode})`);
+  const progress = makeProgress(`cad labelled (${o.mode})`, process.stderr, o.json === true);
   progress.start(entities.length, entities[0].name);
   const t0 = performance.now();
   let total = NO_COUNTS;
@@ -236,7 +237,7 @@ function render(r: LabelledReport): string {
 export function labelledCommand(): Command {
   return new Command("labelled")
     .description("learn on train/, detect on test/, and report precision/recall/F1 against test_label/ (point-, event- and onset-wise, no point adjustment).")
-    .requiredOption("--data <dir>", "folder with train/<entity>.csv, test/<entity>.csv (header-less numeric rows) and test_label/<entity>.csv (0/1 per test row)")
+    .requiredOption("--data <dir>", "folder with train/<entity>.csv, test/<entity>.csv (header-less numeric rows) and test_label/<entity>.csv (0/1 per test row)", inputFolder("--data"))
     .requiredOption("--out <dir>", "writes <out>/<entity>.csv with score,anomaly_grade,alert_grade,label per test row (alert_grade > 0 where the detector alerted)")
     .addOption(new Option("--mode <mode>", "streaming or batch (SageMaker-style)").choices(["streaming", "batch"]).default("streaming"))
     .option("--baselines", "also run per-metric 3σ (every step, and 3 steps running) and an isolation forest (above mean + 3σ, and above the 99.5th percentile, of its training scores) on the same split")
@@ -247,7 +248,7 @@ export function labelledCommand(): Command {
     .action((opts: { data: string; out: string; mode: DetectionMode; baselines?: boolean; onsetGap: number; onsetTolerance: number; json?: boolean; seed: number }) => {
       let report: LabelledReport;
       try {
-        report = runLabelled({ data: opts.data, out: opts.out, mode: opts.mode, baselines: opts.baselines === true, seed: opts.seed, onset: { gap: opts.onsetGap, tolerance: opts.onsetTolerance } });
+        report = runLabelled({ data: opts.data, out: opts.out, mode: opts.mode, baselines: opts.baselines === true, seed: opts.seed, onset: { gap: opts.onsetGap, tolerance: opts.onsetTolerance }, json: opts.json });
       } catch (err) {
         throw err instanceof CliError ? err : new CliError((err as Error).message);
       }

@@ -5,6 +5,7 @@ import { describeNabRepairs, parseNabData } from "../../runtime/evaluation/nabCs
 import { decisionScore } from "../../runtime/evaluation/decisionScore";
 import { replaySeries, type DetectionMode } from "../../runtime/evaluation/replaySeries";
 import { CliError, EXIT_USAGE } from "../cliError";
+import { inputFolder } from "../inputPath";
 import { listCsv, listDirs, readText, writeFileAtomic } from "../fileOutput";
 import { makeProgress } from "../progressBar";
 
@@ -16,6 +17,8 @@ export interface NabRunOptions {
   readonly seed: number;
   /** Detector settings (default SERIES_DETECTOR): `cad quality` runs candidate settings through this. */
   readonly profile?: DetectorProfile;
+  /** --json: no progress bar. */
+  readonly json?: boolean;
 }
 
 export interface NabRunSummary {
@@ -45,7 +48,7 @@ export function runNab(o: NabRunOptions, log: (line: string) => void = () => und
     if (repaired) log(`cad nab: ${repaired}`);
   }
   const points = series.reduce((s, x) => s + x.data.values.length, 0);
-  const progress = makeProgress(`cad nab (${o.mode})`);
+  const progress = makeProgress(`cad nab (${o.mode})`, process.stderr, o.json === true);
   progress.start(points, "");
   const t0 = performance.now();
   for (const s of series) {
@@ -65,7 +68,7 @@ export function runNab(o: NabRunOptions, log: (line: string) => void = () => und
 export function nabCommand(): Command {
   return new Command("nab")
     .description("run the detector over a NAB-layout data folder and write NAB's results layout: anomaly_score per row is the detector's calibrated likelihood, >= 0.5 exactly on the rows it alerted on (so NAB's threshold search can go lower).")
-    .requiredOption("--data <dir>", "folder of <category>/<file>.csv files with header timestamp,value")
+    .requiredOption("--data <dir>", "folder of <category>/<file>.csv files with header timestamp,value", inputFolder("--data"))
     .requiredOption("--out <dir>", "results root: writes <out>/<detector>/<category>/<detector>_<file>.csv")
     .addOption(new Option("--mode <mode>", "streaming (learns as it goes) or batch (SageMaker-style: train once on the first 15%)").choices(["streaming", "batch"]).default("streaming"))
     .option("--detector <name>", "detector name used in the results layout (no '_')", "cad")
@@ -74,9 +77,11 @@ export function nabCommand(): Command {
       if (!Number.isInteger(n)) throw new CliError(`--seed must be an integer, got "${v}"`, EXIT_USAGE);
       return n;
     }, 42)
-    .action((opts: { data: string; out: string; mode: DetectionMode; detector: string; seed: number }) => {
+    .option("--json", "print one JSON object {files, points, seconds, pointsPerSecond, outDir} instead of text (repairs to stderr)")
+    .action((opts: { data: string; out: string; mode: DetectionMode; detector: string; seed: number; json?: boolean }) => {
       try {
-        runNab(opts, (line) => process.stdout.write(`${line}\n`));
+        const summary = runNab(opts, (line) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`));
+        if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       } catch (err) {
         if (err instanceof CliError) throw err;
         throw new CliError((err as Error).message);

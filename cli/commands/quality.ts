@@ -4,13 +4,12 @@ import { Command } from "commander";
 import { leaveOneSetOut, type LeaveOneSetOut } from "../../runtime/evaluation/leaveOneSetOut";
 import { judgeChange, meanOverSets, type SeedSpread } from "../../runtime/evaluation/qualityScore";
 import { CliError, EXIT_USAGE } from "../cliError";
+import { REPO_ROOT } from "../repoRoot";
 import { candidateProfiles, OVERRIDE_NAMES, readCandidates, SHIPPED, type Candidate } from "../quality/candidatesFile";
 import { defaultDatasetsDir, locateSets, QUALITY_SET_NAMES } from "../quality/qualitySets";
 import { renderCandidate, renderCandidates, renderLeaveOneSetOut, type CandidateReport } from "../quality/renderQuality";
 import { runDir, runSetOnce, summariseSet, type SeedRun, type SetSummary } from "../quality/runQualitySet";
 
-/** The repository this file belongs to: the default datasets and output folders sit relative to it. */
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 export interface QualityOptions {
   /** Folder holding the sets (nab-dev/, kpi-dev/, jumpstarter-dev/, smd-dev/). */
@@ -115,7 +114,8 @@ the normalised scores rises and no set drops by more than its seed spread (shipp
 Output: one table per candidate (per set and figure: each seed, mean, min-max, seconds per run), then one JSON
 line per set ({"set","kind":"nab"|"labelled","candidate","seeds","normalised",<figures>,"seconds"}, every
 figure {"mean","min","max","values"}), then a summary line ({"kind":"summary","candidate","sets","seeds",
-"normalised","seconds"[,"verdict"]}). --json prints only the JSON lines. Progress (set, seed) goes to stderr.
+"normalised","seconds"[,"verdict"]}). --json prints instead one JSON object {"records": [...]} holding those
+objects, in the same order. Progress (set, seed) goes to stderr.
 
 --candidates FILE: a JSON list of {"name": "...", "overrides": {<detector setting>: value}}; the overrides
 apply on top of both shipped profiles. "shipped" (no overrides) always runs first. After the candidates'
@@ -127,7 +127,7 @@ pick. Settings a candidate may override:
 Examples:
   npm run quality                                   all four sets, seeds 1,2,3 (about 15-20 minutes on 2 cores)
   npx cad quality --sets nab-dev --seeds 1          one set, one seed
-  npx cad quality --candidates candidates.json --json > quality.jsonl
+  npx cad quality --candidates candidates.json --json > quality.json
 `;
 
 export function qualityCommand(): Command {
@@ -138,7 +138,7 @@ export function qualityCommand(): Command {
     .option("--seeds <list>", "comma-separated seeds; each set runs once per seed (default: 1,2,3)", parseSeeds)
     .option("--out <dir>", "per-run outputs: <out>/<candidate>/<set>/seed-<n>/ (default: tmp/quality in the repository)")
     .option("--candidates <file>", "JSON list of {name, overrides} detector settings to compare with the shipped ones (see below)")
-    .option("--json", "print only the JSON lines")
+    .option("--json", "print one JSON object {records: [the JSON lines' objects]} instead of the tables and lines")
     .addHelpText("after", HELP)
     .action((opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; json?: boolean }) => {
       let report: QualityReport;
@@ -158,11 +158,12 @@ export function qualityCommand(): Command {
       } catch (err) {
         throw err instanceof CliError ? err : new CliError((err as Error).message);
       }
-      const json = qualityJsonLines(report).join("\n");
+      const lines = qualityJsonLines(report);
       if (opts.json) {
-        process.stdout.write(`${json}\n`);
+        process.stdout.write(`{"records":[${lines.join(",")}]}\n`);
         return;
       }
+      const json = lines.join("\n");
       const tables = [...report.candidates.map(renderCandidate), ...(report.leaveOneSetOut ? [renderCandidates(report.candidates), renderLeaveOneSetOut(report.leaveOneSetOut)] : [])];
       process.stdout.write(`${tables.join("\n\n")}\n\n${json}\n`);
     });

@@ -13,7 +13,7 @@ const text = v.pipe(v.string(), v.nonEmpty("expected a non-empty string"));
  */
 export const INCIDENT_EVENT_SCHEMA = v.looseObject({
   id: text,
-  type: v.picklist(["open", "update", "resolve"], "expected open, update or resolve"),
+  type: v.picklist(["open", "update", "resolve", "restore"], "expected open, update, resolve or restore"),
   at: epochMs,
   incident: incidentSchema,
   scaling: v.optional(

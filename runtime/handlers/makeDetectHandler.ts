@@ -227,7 +227,12 @@ async function runService(deps: DetectHandlerDeps, settings: DetectSettings, svc
     }
   }
 
-  if (scaling) {
+  if (scaling && scaling.action === "restore") {
+    // A restore follows a resolved incident: its own event, so on call it never reads as the incident re-opening
+    // (an `update` after the `resolve`), nor hides inside a resolve sent in the same run.
+    const incident = state.tracker.open?.incident ?? state.tracker.lastResolved;
+    if (incident) events.push({ ...eventOf("restore", incident, now), scaling });
+  } else if (scaling) {
     const carrier = events.length > 0 ? events.length - 1 : -1;
     if (carrier >= 0) events[carrier] = { ...events[carrier], scaling };
     else {

@@ -65,7 +65,7 @@ describe("bad-input catalogue: the alert outbox (deliverOutbox with the SNS and 
     const out = await deliver([bad({ id: "x#1", type: "opened", incident: incident(), at: 5 }), openEvent()], new JsonlAlertSink(file));
     expect(out).toEqual({ sent: 1, parked: 1, poisoned: 1, pending: [] });
     const dead = JSON.parse(readFileSync(join(ws.dir, "OUT-03", "alerts.dead-letter.jsonl"), "utf8")) as { reason: string };
-    expect(dead.reason).toBe('type: expected open, update or resolve, got "opened"');
+    expect(dead.reason).toBe('type: expected open, update, resolve or restore, got "opened"');
   });
 
   it("OUT-04 null in the outbox", async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DetectRunError, makeDetectHandler } from "../../runtime/handlers/makeDetectHandler";
 import { decodeServiceState, detectorStateKey, type ServiceState } from "../../runtime/handlers/detectorState";
 import type { MetricSource } from "../../runtime/ports";
-import { ArraySource, HARNESS_FS, makeHarness, MIN, SATURATION_FROM, SERVICE, T0, type Harness } from "../helpers/detectHarness";
+import { ArraySource, HARNESS_FS, makeHarness, MIN, SATURATION_FROM, SERVICE, T0, TOTAL_MINUTES, type Harness } from "../helpers/detectHarness";
 
 async function stored(h: Harness): Promise<ServiceState> {
   const v = await h.state.loadBytes(detectorStateKey(SERVICE));
@@ -253,5 +253,28 @@ describe("makeDetectHandler with in-memory ports", () => {
     expect(s.scaling).toBeUndefined();
     expect(h.sink.sent.map((e) => e.type)).toEqual(["open"]);
     expect(h.log.find("error", "could not read service capacity")).toHaveLength(1);
+  });
+
+  it("the scale-in after a resolved incident is its own restore event, never an update after the resolve", async () => {
+    const h = makeHarness({ services: [{ name: SERVICE, scaling: { minTasks: 4, maxTasks: 8, maxStep: 2, cooldownMs: 10 * MIN, restoreMaxCpuPercent: 100 } }] });
+    // The saturation lasts 20 minutes; the samples after it are as normal as before it.
+    const QUIET_FROM = SATURATION_FROM + 20;
+    const before = h.source.samples.filter((x) => x.timestamp < T0 + SATURATION_FROM * MIN);
+    const shifted = before.filter((x) => x.timestamp >= T0 + (SATURATION_FROM - (TOTAL_MINUTES - QUIET_FROM)) * MIN).map((x) => ({ ...x, timestamp: x.timestamp + (TOTAL_MINUTES - SATURATION_FROM) * MIN }));
+    h.source.samples = [...h.source.samples.filter((x) => x.timestamp < T0 + QUIET_FROM * MIN), ...shifted];
+    for (h.minute = DURING; h.minute <= TOTAL_MINUTES; h.minute += 5) await h.detect();
+
+    const types = h.sink.sent.map((e) => e.type);
+    expect(types[0]).toBe("open");
+    expect(types.slice(-2)).toEqual(["resolve", "restore"]);
+    expect(types.filter((t) => t === "resolve" || t === "restore")).toEqual(["resolve", "restore"]);
+    const resolve = h.sink.sent[types.indexOf("resolve")];
+    const restore = h.sink.sent[types.indexOf("restore")];
+    // The resolve says only that; the restore carries the scale-in, for the same incident, numbered after it.
+    expect(resolve.scaling?.action ?? "none").not.toBe("restore");
+    expect(restore).toMatchObject({ incident: { id: resolve.incident.id, status: "resolved" }, scaling: { action: "restore", toTasks: 4, applied: true } });
+    expect(Number(restore.id.split("#")[1])).toBe(Number(resolve.id.split("#")[1]) + 1);
+    expect(h.scaler.applied.map((d) => d.action)).toEqual([...h.scaler.applied.slice(0, -1).map(() => "scale-out"), "restore"]);
+    expect(h.scaler.desired).toBe(4);
   });
 });

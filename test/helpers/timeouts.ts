@@ -10,5 +10,5 @@ export const PROGRAM_MS = 300_000;
 /** A child process that loads the program or the CLI the way Pulumi's language host does (ts-node, ~40 s quiet). */
 export const LANGUAGE_HOST_MS = 600_000;
 
-/** A `cad` subprocess (tsx start-up plus the command, ~1–10 s quiet). */
+/** A `cad` subprocess (the compiled CLI's start-up, under 1 s, plus the command, ~1–10 s quiet). */
 export const CLI_PROCESS_MS = 120_000;

@@ -22,9 +22,12 @@ export function severityOf(grade: number): Severity {
   return "low";
 }
 
-/** The JSON body (schema `cad.incident-event/2`). */
+/**
+ * The JSON body (schema `cad.incident-event/3`; /3 added the `restore` event type: the task count back at its
+ * baseline after a resolved incident).
+ */
 export interface AlertBody {
-  readonly schema: "cad.incident-event/2";
+  readonly schema: "cad.incident-event/3";
   /** Stable id of this event (`<incident id>#<n>`): a re-sent event has the same one, so receivers can de-duplicate. */
   readonly eventId: string;
   readonly eventType: IncidentEvent["type"];
@@ -90,7 +93,7 @@ function headline(event: IncidentEvent, withConfidence = true): string {
 
 function subjectOf(event: IncidentEvent, severity: Severity): string {
   const { incident } = event;
-  const tag = event.type === "open" ? "OPEN" : event.type === "update" ? "UPDATE" : "RESOLVED";
+  const tag = { open: "OPEN", update: "UPDATE", resolve: "RESOLVED", restore: "RESTORED" }[event.type];
   const scaling = event.scaling && event.scaling.action !== "none" ? (event.scaling.applied ? `, scaled ${event.scaling.fromTasks}->${event.scaling.toTasks}` : ", scaling FAILED") : "";
   return toSubject(`[CAD] ${tag} ${severity} ${incident.service}: ${headline(event, false)}${scaling}`);
 }
@@ -101,7 +104,8 @@ function summaryOf(event: IncidentEvent, severity: Severity): string {
     .slice(0, 3)
     .map((m) => `${describeMetric(m)} [${Math.round(m.share * 100)}% of the score]`)
     .join("; ");
-  const verb = event.type === "resolve" ? `resolved at ${iso(incident.resolvedAt ?? event.at)}` : `since ${iso(incident.start)}`;
+  const verb =
+    event.type === "resolve" || event.type === "restore" ? `resolved at ${iso(incident.resolvedAt ?? event.at)}${event.type === "restore" ? `, tasks restored at ${iso(event.at)}` : ""}` : `since ${iso(incident.start)}`;
   const scaling = event.scaling
     ? event.scaling.action === "none"
       ? ` No scaling: ${event.scaling.reason}.`
@@ -121,7 +125,7 @@ function bodyOf(event: IncidentEvent, severity: Severity, containers: number, me
   if (metrics < incident.topMetrics.length) truncated.topMetrics = { shown: metrics, total: incident.topMetrics.length };
   const end = incident.resolvedAt ?? incident.lastAnomalyAt;
   return {
-    schema: "cad.incident-event/2",
+    schema: "cad.incident-event/3",
     eventId: event.id,
     eventType: event.type,
     at: iso(event.at),

@@ -12,7 +12,7 @@ describe("buildAlertMessage", () => {
     expect(m.attributes).toEqual({ eventId: `checkout:${T_START}#1`, eventType: "open", service: "checkout", severity: "critical", kind: "saturation" });
     const body = JSON.parse(m.body) as AlertBody;
     expect(body).toMatchObject({
-      schema: "cad.incident-event/2",
+      schema: "cad.incident-event/3",
       eventId: `checkout:${T_START}#1`,
       eventType: "open",
       at: "2026-11-25T00:52:05.000Z",
@@ -45,6 +45,22 @@ describe("buildAlertMessage", () => {
     expect(m.subject).toMatch(/, scaling FAILED$/);
     expect((JSON.parse(m.body) as AlertBody).scaling).toEqual({ action: "scale-out", fromTasks: 2, toTasks: 4, applied: false, reason: "saturation", error: "UpdateService: AccessDenied" });
     expect((JSON.parse(m.body) as AlertBody).summary).toMatch(/Scaling scale-out FAILED: UpdateService: AccessDenied\.$/);
+  });
+
+  it("words a restore as its own event: the incident resolved, the tasks back at the baseline", () => {
+    const event = openEvent({
+      id: `checkout:${T_START}#4`,
+      type: "restore",
+      at: T_START + 45 * 60_000,
+      incident: incident({ status: "resolved", resolvedAt: T_START + 30 * 60_000 }),
+      scaling: { service: "checkout", action: "restore", fromTasks: 4, toTasks: 2, reason: "incident resolved: back to the baseline of 2 tasks", applied: true },
+    });
+    const m = buildAlertMessage(event);
+    expect(m.subject).toBe("[CAD] RESTORED critical checkout: saturation on 2 containers (grade 0.82), scaled 4->2");
+    expect(m.attributes).toMatchObject({ eventId: `checkout:${T_START}#4`, eventType: "restore" });
+    const body = JSON.parse(m.body) as AlertBody;
+    expect(body).toMatchObject({ eventType: "restore", incident: { status: "resolved", resolvedAt: "2026-11-25T01:10:00.000Z" }, scaling: { action: "restore", fromTasks: 4, toTasks: 2, applied: true } });
+    expect(body.summary).toMatch(/resolved at 2026-11-25T01:10:00\.000Z, tasks restored at 2026-11-25T01:25:00\.000Z\..* Scaling restore 4 -> 2 tasks: incident resolved: back to the baseline of 2 tasks\.$/);
   });
 
   it("words a resolve and a memory leak without scaling", () => {

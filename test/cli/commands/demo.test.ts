@@ -57,4 +57,17 @@ describe("describeEvent", () => {
     const resolve = describeEvent({ id: "checkout#2", type: "resolve", incident: incident({ status: "resolved" }), at: T_START + 30 * 60_000 });
     expect(resolve).toBe("[2026-11-25 01:10] RESOLVE checkout saturation on 2 container(s) (web), grade 0.82, confidence 0.90");
   });
+
+  it("prints a restore as its own line: which incident it follows and the scale-in", () => {
+    const restore = describeEvent({
+      id: "checkout#3",
+      type: "restore",
+      incident: incident({ status: "resolved", resolvedAt: T_START + 30 * 60_000 }),
+      at: T_START + 45 * 60_000,
+      scaling: { service: "checkout", action: "restore", fromTasks: 4, toTasks: 2, reason: "incident resolved: back to the baseline of 2 tasks", applied: true },
+    });
+    expect(restore).toBe(
+      "[2026-11-25 01:25] RESTORE checkout after the saturation incident resolved at 2026-11-25 01:10\n                   scaling: restore 4 → 2 tasks — incident resolved: back to the baseline of 2 tasks",
+    );
+  });
 });
