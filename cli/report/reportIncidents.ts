@@ -73,7 +73,7 @@ function actionLabel(s: ReportScalingAction): string {
 }
 
 function eventLabel(e: IncidentEvent): string {
-  const what = e.type === "open" ? "alert sent" : e.type === "resolve" ? "resolved" : e.type === "update" ? "alert updated" : e.type;
+  const what = e.type === "open" ? "alert sent" : e.type === "resolve" ? "resolved" : e.type === "update" ? "alert updated" : "restore alert sent";
   return `${hhmm(e.at)} ${what}`;
 }
 
