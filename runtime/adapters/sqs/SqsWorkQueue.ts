@@ -17,7 +17,8 @@ export class SqsWorkQueue implements WorkQueue {
     private readonly client: SQSClient,
     private readonly queueUrl: string,
   ) {
-    if (!/^https:\/\/\S+\.fifo$/.test(queueUrl)) throw new Error(`SqsWorkQueue: expected a FIFO queue's URL (https://….fifo), got "${queueUrl.slice(0, 80)}"`);
+    // http is for loopback test servers; SQS itself is https.
+    if (!/^https?:\/\/\S+\.fifo$/.test(queueUrl)) throw new Error(`SqsWorkQueue: expected a FIFO queue's URL (https://….fifo), got "${queueUrl.slice(0, 80)}"`);
   }
 
   async send(messages: readonly WorkMessage[]): Promise<void> {
