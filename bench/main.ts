@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchDetectHandler } from "./detectHandlerBench";
 import { benchDetectRun } from "./detectRunBench";
+import { benchFanOut } from "./fanOutBench";
 import { runBench, type BenchLine, type BenchOptions } from "./runBench";
 import { formatTable } from "./benchTable";
 import { JavaReference, type JavaUnavailable } from "./javaReference";
@@ -27,6 +28,9 @@ Lines (--json: one JSON object per line):
   detect-handler  one detect-handler run over 500 containers x 10 metrics x 60 steps (embedded scorer)
   detect-run      one scheduled detect run (5 steps) of 500 containers x 7 metrics from a cold start: compute,
                   detector state bytes (models and per container) and load + save time (medians of 3 runs)
+  fan-out         one 5-minute cycle of the fan-out (planner, in-process FIFO queue, detector workers, in-memory
+                  adapters) over --services services of 20 containers x 7 metrics: wall time, per-service p50/p95,
+                  state bytes in total
 
 Options:
   --json          JSON lines instead of tables
@@ -37,6 +41,9 @@ Options:
   --java-rcf DIR  folder of randomcutforest-4.3.0.jar (default ../shared/tools/java-rcf; env CAD_JAVA_RCF)
   --no-java       skip the Java reference
   --no-handler    skip the detect-handler and detect-run lines
+  --services N    services in the fan-out line (default 1000)
+  --workers N     in-process workers in the fan-out line (default 1: per-service times are then pure compute)
+  --fan-out-only  run only the fan-out line
   -h, --help      this help
 `;
 
@@ -45,6 +52,9 @@ interface Args extends BenchOptions {
   readonly javaDir: string | undefined;
   readonly java: boolean;
   readonly handler: boolean;
+  readonly services: number;
+  readonly workers: number;
+  readonly fanOutOnly: boolean;
 }
 
 function positive(flag: string, value: string | undefined): number {
@@ -64,6 +74,9 @@ function parseArgs(argv: readonly string[]): Args | "help" {
   let javaDir: string | undefined;
   let java = true;
   let handler = true;
+  let services = 1000;
+  let workers = 1;
+  let fanOutOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "-h" || a === "--help") return "help";
@@ -78,15 +91,22 @@ function parseArgs(argv: readonly string[]): Args | "help" {
     } else if (a === "--java-rcf") javaDir = argv[++i];
     else if (a === "--no-java") java = false;
     else if (a === "--no-handler") handler = false;
+    else if (a === "--services") services = positive(a, argv[++i]);
+    else if (a === "--workers") workers = positive(a, argv[++i]);
+    else if (a === "--fan-out-only") fanOutOnly = true;
     else throw new UsageError(`unknown option "${a}" (see --help)`);
   }
-  return { json, points, steps, rounds, dims, trees: 50, sampleSize: 256, javaDir, java, handler };
+  return { json, points, steps, rounds, dims, trees: 50, sampleSize: 256, javaDir, java, handler, services, workers, fanOutOnly };
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args === "help") {
     process.stdout.write(HELP);
+    return;
+  }
+  if (args.fanOutOnly) {
+    await printFanOut(args);
     return;
   }
   const java: JavaReference | JavaUnavailable = args.java ? await JavaReference.start(args.javaDir) : { available: false, reason: "skipped (--no-java)" };
@@ -118,6 +138,17 @@ async function main(): Promise<void> {
     process.stdout.write(
       `detect run (5 steps, ${r.containers} containers × ${r.metrics} metrics, embedded): ${r.computeMs} ms compute, state ${(r.stateBytes / 1024).toFixed(0)} KiB ` +
         `(models ${(r.modelBytes / 1024).toFixed(0)} KiB, ${r.stateBytesPerContainer} bytes per container), load + save ${r.loadSaveMs} ms (medians of ${r.runs} cold-start runs)\n`,
+    );
+  await printFanOut(args);
+}
+
+async function printFanOut(args: Args): Promise<void> {
+  const f = await benchFanOut(args.services, args.workers);
+  if (args.json) process.stdout.write(`${JSON.stringify(f)}\n`);
+  else
+    process.stdout.write(
+      `fan-out (one 5-minute cycle, ${f.services} services × ${f.containersPerService} containers × ${f.metrics} metrics, ${f.steps} steps, ${f.workers} worker(s)): ${f.wallMs} ms wall, ` +
+        `per service p50 ${f.p50ServiceMs} ms, p95 ${f.p95ServiceMs} ms, state ${(f.stateBytesTotal / 1024 / 1024).toFixed(1)} MiB in total\n`,
     );
 }
 
