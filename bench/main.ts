@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { benchCliStartup } from "./cliStartupBench";
 import { benchDetectHandler } from "./detectHandlerBench";
 import { benchDetectRun } from "./detectRunBench";
+import { benchFanOut } from "./fanOutBench";
 import { runBench, type BenchLine, type BenchOptions } from "./runBench";
 import { formatTable } from "./benchTable";
 import { JavaReference, type JavaUnavailable } from "./javaReference";
@@ -30,6 +31,9 @@ Lines (--json: one JSON object per line):
                   detector state bytes (models and per container) and load + save time (medians of 3 runs)
   cli-startup     \`node bin/cad.js --help\` from spawn to exit, ms: median, min and max of 5 runs after a warm-up
                   (the compiled CLI: run \`npm run build\` first if dist/ is stale)
+  fan-out         one 5-minute cycle of the fan-out (planner, in-process FIFO queue, detector workers, in-memory
+                  adapters) over --services services of 20 containers x 7 metrics: wall time, per-service p50/p95,
+                  state bytes in total
 
 Options:
   --json          JSON lines instead of tables
@@ -41,6 +45,9 @@ Options:
   --no-java       skip the Java reference
   --no-handler    skip the detect-handler and detect-run lines
   --no-cli        skip the cli-startup line
+  --services N    services in the fan-out line (default 1000)
+  --workers N     in-process workers in the fan-out line (default 1: per-service times are then pure compute)
+  --fan-out-only  run only the fan-out line
   -h, --help      this help
 `;
 
@@ -50,6 +57,9 @@ interface Args extends BenchOptions {
   readonly java: boolean;
   readonly handler: boolean;
   readonly cli: boolean;
+  readonly services: number;
+  readonly workers: number;
+  readonly fanOutOnly: boolean;
 }
 
 function positive(flag: string, value: string | undefined): number {
@@ -70,6 +80,9 @@ function parseArgs(argv: readonly string[]): Args | "help" {
   let java = true;
   let handler = true;
   let cli = true;
+  let services = 1000;
+  let workers = 1;
+  let fanOutOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "-h" || a === "--help") return "help";
@@ -85,15 +98,22 @@ function parseArgs(argv: readonly string[]): Args | "help" {
     else if (a === "--no-java") java = false;
     else if (a === "--no-handler") handler = false;
     else if (a === "--no-cli") cli = false;
+    else if (a === "--services") services = positive(a, argv[++i]);
+    else if (a === "--workers") workers = positive(a, argv[++i]);
+    else if (a === "--fan-out-only") fanOutOnly = true;
     else throw new UsageError(`unknown option "${a}" (see --help)`);
   }
-  return { json, points, steps, rounds, dims, trees: 50, sampleSize: 256, javaDir, java, handler, cli };
+  return { json, points, steps, rounds, dims, trees: 50, sampleSize: 256, javaDir, java, handler, cli, services, workers, fanOutOnly };
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args === "help") {
     process.stdout.write(HELP);
+    return;
+  }
+  if (args.fanOutOnly) {
+    await printFanOut(args);
     return;
   }
   const java: JavaReference | JavaUnavailable = args.java ? await JavaReference.start(args.javaDir) : { available: false, reason: "skipped (--no-java)" };
@@ -130,6 +150,17 @@ async function main(): Promise<void> {
     process.stdout.write(
       `detect run (5 steps, ${r.containers} containers × ${r.metrics} metrics, embedded): ${r.computeMs} ms compute, state ${(r.stateBytes / 1024).toFixed(0)} KiB ` +
         `(models ${(r.modelBytes / 1024).toFixed(0)} KiB, ${r.stateBytesPerContainer} bytes per container), load + save ${r.loadSaveMs} ms (medians of ${r.runs} cold-start runs)\n`,
+    );
+  await printFanOut(args);
+}
+
+async function printFanOut(args: Args): Promise<void> {
+  const f = await benchFanOut(args.services, args.workers);
+  if (args.json) process.stdout.write(`${JSON.stringify(f)}\n`);
+  else
+    process.stdout.write(
+      `fan-out (one 5-minute cycle, ${f.services} services × ${f.containersPerService} containers × ${f.metrics} metrics, ${f.steps} steps, ${f.workers} worker(s)): ${f.wallMs} ms wall, ` +
+        `per service p50 ${f.p50ServiceMs} ms, p95 ${f.p95ServiceMs} ms, state ${(f.stateBytesTotal / 1024 / 1024).toFixed(1)} MiB in total\n`,
     );
 }
 

@@ -20,6 +20,7 @@ import {
   type AlertSubscriptionSchema,
   type EndpointSchema,
   type ModelSchema,
+  type FanOutSchema,
   type RawStackConfig,
   type ServiceSchema,
   type VaultSchema,
@@ -43,6 +44,8 @@ export type EndpointConfig = v.InferOutput<typeof EndpointSchema>;
 export type AlertSubscription = v.InferOutput<typeof AlertSubscriptionSchema>;
 /** The Vault the Lambdas read their credentials from, through the vault-lambda-extension layer. */
 export type VaultConfig = v.InferOutput<typeof VaultSchema>;
+/** Fan-out over SQS (planner → FIFO queue → workers), when configured. */
+export type FanOutConfig = v.InferOutput<typeof FanOutSchema>;
 /** Where the detector's scores come from: the SageMaker endpoint, or the forest embedded in the Lambda. */
 export type ScorerKind = "sagemaker" | "embedded";
 

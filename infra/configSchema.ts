@@ -224,10 +224,25 @@ export const VaultSchema = strict(
 
 const ScalingSchema = strict({ maxStep: v.optional(int(1, 100), 2), cooldownSeconds: v.optional(int(0, 86_400), 600) }, "{maxStep, cooldownSeconds}");
 const ModelHealthSchema = strict({ maxAnomalyRate: v.optional(fraction(0, 1), 0.1), hours: v.optional(int(1, 72), 6) }, "{maxAnomalyRate, hours}");
+/**
+ * Fan-out over SQS: when set, a planner per kind enqueues one message per service on a FIFO queue and the collector
+ * and detector run as its workers, at most `maxConcurrency` at a time each.
+ */
+export const FanOutSchema = strict(
+  {
+    /** The event source mappings' maximum concurrency (2 is SQS's minimum). */
+    maxConcurrency: v.optional(int(2, 1000), 10),
+    /** Messages per worker invocation (FIFO allows at most 10). */
+    batchSize: v.optional(int(1, 10), 5),
+    /** Receives before a failing message moves to the dead-letter queue. */
+    maxReceiveCount: v.optional(int(1, 100), 3),
+  },
+  "{maxConcurrency, batchSize, maxReceiveCount}",
+);
 const DetectionSchema = strict({ replicaTtlMinutes: v.optional(int(1, 10_080), 60) }, "{replicaTtlMinutes}");
 
 /** Keys whose values are structured (YAML objects or lists), which Pulumi hands over as JSON text. */
-export const STRUCTURED_KEYS = ["services", "featureSet", "metricSources", "model", "endpoint", "alertSubscriptions", "vault", "scaling", "modelHealth", "detection"] as const;
+export const STRUCTURED_KEYS = ["services", "featureSet", "metricSources", "model", "endpoint", "alertSubscriptions", "vault", "scaling", "modelHealth", "detection", "fanOut"] as const;
 
 /**
  * The whole stack config as the program receives it: the project's keys (structured ones parsed from JSON) plus
@@ -254,6 +269,8 @@ export const StackConfigSchema = strict(
     scaling: v.optional(ScalingSchema, {}),
     modelHealth: v.optional(ModelHealthSchema, {}),
     detection: v.optional(DetectionSchema, {}),
+    /** Unset: the collector and the detector run on their schedules, every service in one invocation. */
+    fanOut: v.optional(FanOutSchema),
     modelBundleKey: v.optional(text(/^models\/[A-Za-z0-9._/-]+\.json$/, 'a key under models/ ending in .json, e.g. "models/current/model-bundle.json"'), DEFAULTS.modelBundleKey),
     /** Reserve concurrency 1 for each function (runs never overlap); needs an account concurrency quota above 100. */
     reserveConcurrency: v.optional(boolText(), String(DEFAULTS.reserveConcurrency)),

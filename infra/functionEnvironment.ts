@@ -105,3 +105,16 @@ export function largestVariables(variables: Readonly<Record<string, string>>): {
     .map(([n, value]) => ({ name: n, bytes: Buffer.byteLength(n, "utf8") + Buffer.byteLength(value, "utf8") }))
     .sort((a, b) => b.bytes - a.bytes);
 }
+
+/** A planner's environment: its kind of work, the services and its queue; no bucket, no Vault, no sources. */
+export function plannerEnvironment<T>(cfg: Pick<FunctionSettings, "environment" | "services">, kind: "collect" | "detect", r: { readonly queueUrl: T }): Record<string, string | T> {
+  return {
+    [LAMBDA_ENV.environment]: cfg.environment,
+    [LAMBDA_ENV.services]: JSON.stringify(cfg.services),
+    [LAMBDA_ENV.workKind]: kind,
+    [LAMBDA_ENV.workQueueUrl]: r.queueUrl,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: "INFO",
+    POWERTOOLS_SERVICE_NAME: `${kind}-planner`,
+  };
+}

@@ -1,15 +1,25 @@
 /**
- * Functions: the collector and the detector as scheduled Lambdas. Each runs a runtime entry module
+ * Functions: the collector and the detector as scheduled Lambdas, or with fan-out (the `fanOut` config) as workers
+ * of their own FIFO work queues, each filled by a small scheduled planner with one message per service. Each runs a runtime entry module
  * (runtime/lambda/*Lambda.ts) whose factory parses the environment set here once per cold start. Credentials
  * are not in that environment: the vault-lambda-extension layer logs in to Vault with the function's IAM role
  * and serves the secret on its local proxy (CAD_VAULT_PROXY_ADDRESS + CAD_VAULT_KV_MOUNT + CAD_VAULT_SECRET_PATH).
  */
 import * as pulumi from "@pulumi/pulumi";
+import type * as aws from "@pulumi/aws";
 import { createCollectHandler } from "../runtime/lambda/collectLambda";
+import { createCollectWorkerHandler } from "../runtime/lambda/collectWorkerLambda";
 import { createDetectHandler } from "../runtime/lambda/detectLambda";
-import { collectorEnvironment, detectorEnvironment, type FunctionSettings } from "./functionEnvironment";
-import { collectorPolicy, detectorPolicy, ecsServiceArn, type AwsScope } from "./iamDocuments";
+import { createDetectWorkerHandler } from "../runtime/lambda/detectWorkerLambda";
+import { createPlanHandler } from "../runtime/lambda/planLambda";
+import type { FanOutConfig } from "./config";
+import { collectorEnvironment, detectorEnvironment, plannerEnvironment, type FunctionSettings } from "./functionEnvironment";
+import { collectorPolicy, detectorPolicy, ecsServiceArn, plannerPolicy, type AwsScope } from "./iamDocuments";
 import { ScheduledFunction, lambdaLogGroupName } from "./scheduledFunction";
+import { WorkQueue } from "./workQueue";
+
+/** The two kinds of work, each with its own planner, queue and worker under fan-out. */
+type WorkKind = "collect" | "detect";
 
 export interface FunctionsArgs {
   readonly scope: pulumi.Input<AwsScope>;
@@ -35,6 +45,8 @@ export interface FunctionsArgs {
   readonly reserveConcurrency: boolean;
   /** Whether the detector has a model to score with; its schedule stays disabled until it has (detectorReadiness.ts). */
   readonly detectorReady: pulumi.Input<boolean>;
+  /** Fan out over SQS (planner → FIFO queue → worker) instead of one scheduled run over every service. */
+  readonly fanOut?: FanOutConfig;
 }
 
 /** ARN of HashiCorp's vault-lambda-extension layer (x86_64) in a region. */
@@ -49,6 +61,10 @@ function logGroupArn(scope: AwsScope, functionName: string): string {
 export class Functions extends pulumi.ComponentResource {
   readonly collector: ScheduledFunction;
   readonly detector: ScheduledFunction;
+  /** With fan-out: the planners and the work queues, per kind. */
+  readonly fanOut?: { readonly planners: Readonly<Record<WorkKind, ScheduledFunction>>; readonly queues: Readonly<Record<WorkKind, WorkQueue>> };
+  /** The schedule that starts detection: the detector's, or with fan-out the detect planner's. */
+  readonly detectSchedule: aws.cloudwatch.EventRule;
   /** Execution role ARNs of both functions: exactly the principals Vault's auth role accepts. */
   readonly roleArns: pulumi.Output<string[]>;
 
@@ -72,8 +88,25 @@ export class Functions extends pulumi.ComponentResource {
       // A scheduled run that failed twice is parked in the DLQ; the next schedule covers new data anyway.
       retryAttempts: 2 as const,
       maximumEventAgeSeconds: 3600,
-      ...(args.reserveConcurrency ? { reservedConcurrency: 1 } : {}),
     };
+    // Scheduled runs never overlap; a worker's parallelism is its event source mapping's maximum concurrency.
+    const reserved = args.reserveConcurrency ? { reservedConcurrency: 1 } : {};
+    const fanOut = args.fanOut;
+    const timeouts: Record<WorkKind, number> = { collect: 120, detect: 240 };
+    const queues = fanOut
+      ? {
+          collect: new WorkQueue(`${name}-collect-work`, { queueName: `${collectName}-work`, keyArn: args.keyArn, workerTimeoutSeconds: timeouts.collect, maxReceiveCount: fanOut.maxReceiveCount, alarmTopicArn: args.topicArn }, { parent: this }),
+          detect: new WorkQueue(`${name}-detect-work`, { queueName: `${detectName}-work`, keyArn: args.keyArn, workerTimeoutSeconds: timeouts.detect, maxReceiveCount: fanOut.maxReceiveCount, alarmTopicArn: args.topicArn }, { parent: this }),
+        }
+      : undefined;
+    const trigger = (kind: WorkKind) =>
+      fanOut && queues
+        ? {
+            queue: { arn: queues[kind].queue.arn, batchSize: fanOut.batchSize, maxConcurrency: fanOut.maxConcurrency },
+            // AWS: a worker's reservation must cover its event source's maximum concurrency, or Lambda throttles it.
+            ...(args.reserveConcurrency ? { reservedConcurrency: fanOut.maxConcurrency } : {}),
+          }
+        : { schedule: args.schedules[kind], ...reserved };
 
     this.collector = new ScheduledFunction(
       `${name}-collect`,
@@ -81,11 +114,13 @@ export class Functions extends pulumi.ComponentResource {
         ...shared,
         functionName: collectName,
         description: "Collects container metrics from Splunk / Dynatrace into S3 windows",
-        callbackFactory: () => createCollectHandler(),
+        callbackFactory: queues ? () => createCollectWorkerHandler() : () => createCollectHandler(),
         policy: pulumi
-          .all([scope, args.bucketArn, args.keyArn, args.deadLetterQueueArn])
-          .apply(([s, bucketArn, keyArn, deadLetterQueueArn]) => collectorPolicy({ bucketArn, keyArn, deadLetterQueueArn, logGroupArn: logGroupArn(s, collectName) })),
-        schedule: args.schedules.collect,
+          .all([scope, args.bucketArn, args.keyArn, args.deadLetterQueueArn, queues?.collect.queue.arn])
+          .apply(([s, bucketArn, keyArn, deadLetterQueueArn, workQueueArn]) =>
+            collectorPolicy({ bucketArn, keyArn, deadLetterQueueArn, logGroupArn: logGroupArn(s, collectName), ...(workQueueArn === undefined ? {} : { workQueueArn }) }),
+          ),
+        ...trigger("collect"),
         environment: collectorEnvironment(settings, { bucketName: args.bucketName }),
         memorySizeMb: 512,
         timeoutSeconds: 120,
@@ -101,10 +136,10 @@ export class Functions extends pulumi.ComponentResource {
         functionName: detectName,
         description: "Scores container metrics, raises incidents, alerts and scales ECS services",
         // Reads live metrics from the same sources as the collector (Splunk / Dynatrace).
-        callbackFactory: () => createDetectHandler(),
+        callbackFactory: queues ? () => createDetectWorkerHandler() : () => createDetectHandler(),
         policy: pulumi
-          .all([scope, args.bucketArn, args.keyArn, args.deadLetterQueueArn, args.topicArn, endpoint?.arn, endpoint?.trainingDataVersion])
-          .apply(([s, bucketArn, keyArn, deadLetterQueueArn, topicArn, endpointArn, trainingDataVersion]) =>
+          .all([scope, args.bucketArn, args.keyArn, args.deadLetterQueueArn, args.topicArn, endpoint?.arn, endpoint?.trainingDataVersion, queues?.detect.queue.arn])
+          .apply(([s, bucketArn, keyArn, deadLetterQueueArn, topicArn, endpointArn, trainingDataVersion, workQueueArn]) =>
             detectorPolicy({
               scope: s,
               bucketArn,
@@ -114,10 +149,11 @@ export class Functions extends pulumi.ComponentResource {
               logGroupArn: logGroupArn(s, detectName),
               serviceArns: settings.services.map((svc) => ecsServiceArn(s, svc.cluster, svc.service)),
               ...(endpointArn === undefined || trainingDataVersion === undefined ? {} : { endpointArn, trainingDataVersion }),
+              ...(workQueueArn === undefined ? {} : { workQueueArn }),
             }),
           ),
-        schedule: args.schedules.detect,
-        enabled: args.detectorReady,
+        ...trigger("detect"),
+        ...(queues ? {} : { enabled: args.detectorReady }),
         environment: detectorEnvironment<pulumi.Input<string>>(settings, {
           bucketName: args.bucketName,
           topicArn: args.topicArn,
@@ -130,6 +166,37 @@ export class Functions extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    if (queues) {
+      const planner = (kind: WorkKind) => {
+        const functionName = `cad-${settings.environment}-${kind}-plan`;
+        return new ScheduledFunction(
+          `${name}-${kind}-plan`,
+          {
+            ...shared,
+            ...reserved,
+            layers: [],
+            functionName,
+            description: `Plans the ${kind} work: one message per service on ${kind === "collect" ? collectName : detectName}-work.fifo`,
+            callbackFactory: () => createPlanHandler(),
+            policy: pulumi
+              .all([scope, args.keyArn, args.deadLetterQueueArn, queues[kind].queue.arn])
+              .apply(([s, keyArn, deadLetterQueueArn, workQueueArn]) => plannerPolicy({ keyArn, deadLetterQueueArn, workQueueArn, logGroupArn: logGroupArn(s, functionName) })),
+            schedule: args.schedules[kind],
+            ...(kind === "detect" ? { enabled: args.detectorReady } : {}),
+            environment: plannerEnvironment(settings, kind, { queueUrl: queues[kind].queue.url }),
+            memorySizeMb: 256,
+            timeoutSeconds: 60,
+          },
+          { parent: this },
+        );
+      };
+      this.fanOut = { planners: { collect: planner("collect"), detect: planner("detect") }, queues };
+    }
+    const detectSchedule = (this.fanOut?.planners.detect ?? this.detector).schedule;
+    if (!detectSchedule) throw new Error(`Functions "${name}": no schedule starts detection`);
+    this.detectSchedule = detectSchedule;
+
+    // The workers (or scheduled functions) read Vault; the planners never do.
     this.roleArns = pulumi.all([this.collector.role.arn, this.detector.role.arn]);
     this.registerOutputs({ collectorName: this.collector.function.name, detectorName: this.detector.function.name, roleArns: this.roleArns });
   }

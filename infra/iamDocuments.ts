@@ -165,12 +165,31 @@ function functionBase(r: FunctionBaseResources): PolicyStatement[] {
 
 export interface CollectorResources extends FunctionBaseResources {
   readonly bucketArn: string;
+  /** With fan-out: the FIFO queue the collector consumes as a worker. */
+  readonly workQueueArn?: string;
+}
+
+/** What Lambda's event source mapping needs from a worker's role to consume its queue, and nothing more. */
+function consumeWorkQueue(queueArn: string | undefined): PolicyStatement[] {
+  if (queueArn === undefined) return [];
+  return [{ Sid: "ConsumeWorkQueue", Effect: "Allow", Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], Resource: [queueArn] }];
+}
+
+export interface PlannerResources extends FunctionBaseResources {
+  /** The FIFO queue the planner fills. */
+  readonly workQueueArn: string;
+}
+
+/** A planner sends to its work queue (encrypted with the stack key) and logs: no bucket, no secrets, no ECS. */
+export function plannerPolicy(r: PlannerResources): PolicyDocument {
+  return doc(...functionBase(r), { Sid: "EnqueueWork", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [r.workQueueArn] });
 }
 
 /** The collector writes raw windows and its own checkpoint; it reads nothing else. */
 export function collectorPolicy(r: CollectorResources): PolicyDocument {
   return doc(
     ...functionBase(r),
+    ...consumeWorkQueue(r.workQueueArn),
     { Sid: "WriteRawWindows", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.raw}*`] },
     {
       Sid: "OwnCheckpoint",
@@ -198,6 +217,8 @@ export interface DetectorResources extends FunctionBaseResources {
   /** ARNs of the ECS services the detector may describe and scale. */
   readonly serviceArns: readonly string[];
   readonly scope: AwsScope;
+  /** With fan-out: the FIFO queue the detector consumes as a worker. */
+  readonly workQueueArn?: string;
 }
 
 /**
@@ -208,6 +229,7 @@ export function detectorPolicy(r: DetectorResources): PolicyDocument {
   const { partition, region, accountId } = r.scope;
   const statements: PolicyStatement[] = [
     ...functionBase(r),
+    ...consumeWorkQueue(r.workQueueArn),
     {
       Sid: "ReadWindowsAndModels",
       Effect: "Allow",

@@ -48,6 +48,7 @@ const functions = new Functions(name, {
   logRetentionDays: cfg.logRetentionDays,
   reserveConcurrency: cfg.reserveConcurrency,
   detectorReady: model ? model.calibrated : modelBundlePresent(storage.bucket.bucket, cfg.modelBundleKey),
+  ...(cfg.fanOut ? { fanOut: cfg.fanOut } : {}),
 });
 new ModelHealthAlarms(`${name}-model-health`, {
   environment: cfg.environment,

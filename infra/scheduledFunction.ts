@@ -1,8 +1,9 @@
 /**
- * One scheduled Lambda with everything it needs to run safely: its own role with an explicit inline policy
+ * One Lambda with everything it needs to run safely: its own role with an explicit inline policy
  * (no managed policies), a KMS-encrypted log group with retention, the function itself (an inline
  * CallbackFunction whose factory runs once per cold start), async-invocation limits with the dead-letter queue
- * as on-failure destination, an EventBridge schedule, and an alarm on errors.
+ * as on-failure destination, an alarm on errors, and its trigger: an EventBridge schedule, or (a fan-out worker)
+ * an SQS event source mapping with partial batch responses and a maximum concurrency.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +13,15 @@ import { lambdaAssumeRolePolicy, type PolicyDocument } from "./iamDocuments";
 
 /** The Lambda runtime of both functions. */
 export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS24dX;
+
+/** How a worker consumes its queue. */
+export interface QueueTrigger {
+  readonly arn: pulumi.Input<string>;
+  /** Messages per invocation (1–10 on a FIFO queue). */
+  readonly batchSize: number;
+  /** The event source mapping's maximum concurrency (2–1000): the only bound on parallel workers. */
+  readonly maxConcurrency: number;
+}
 
 /** Async-invocation retries allowed by Lambda (0–2). */
 export type RetryAttempts = 0 | 1 | 2;
@@ -24,8 +34,10 @@ export interface ScheduledFunctionArgs {
   readonly callbackFactory: aws.lambda.CallbackFactory<unknown, unknown>;
   /** The role's complete inline policy (build it with the functions of iamDocuments.ts). */
   readonly policy: pulumi.Input<PolicyDocument>;
-  /** EventBridge schedule expression (validated by the config). */
-  readonly schedule: string;
+  /** EventBridge schedule expression (validated by the config); unset for a queue worker. */
+  readonly schedule?: string;
+  /** A fan-out worker's queue: consumed through an event source mapping instead of a schedule. */
+  readonly queue?: QueueTrigger;
   /** Whether the schedule runs the function; default true. */
   readonly enabled?: pulumi.Input<boolean>;
   readonly environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -77,7 +89,10 @@ export class ScheduledFunction extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
   readonly logGroup: aws.cloudwatch.LogGroup;
   readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
-  readonly schedule: aws.cloudwatch.EventRule;
+  /** The schedule, for a scheduled function. */
+  readonly schedule?: aws.cloudwatch.EventRule;
+  /** The queue's event source mapping, for a worker. */
+  readonly eventSourceMapping?: aws.lambda.EventSourceMapping;
   readonly errorAlarm: aws.cloudwatch.MetricAlarm;
 
   constructor(name: string, args: ScheduledFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -89,6 +104,8 @@ export class ScheduledFunction extends pulumi.ComponentResource {
     if (args.maximumEventAgeSeconds < 60 || args.maximumEventAgeSeconds > 21_600) {
       throw new Error(`ScheduledFunction "${name}": maximumEventAgeSeconds must be 60-21600, got ${args.maximumEventAgeSeconds}`);
     }
+    if ((args.schedule === undefined) === (args.queue === undefined)) throw new Error(`ScheduledFunction "${name}": give exactly one trigger, a schedule or a queue`);
+    if (args.queue) checkQueueTrigger(name, args.queue, args.reservedConcurrency);
 
     this.role = new aws.iam.Role(
       `${name}-role`,
@@ -140,25 +157,42 @@ export class ScheduledFunction extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.schedule = new aws.cloudwatch.EventRule(
-      `${name}-schedule`,
-      {
-        description: `Runs ${args.functionName} on ${args.schedule}`,
-        scheduleExpression: args.schedule,
-        state: pulumi.output(args.enabled ?? true).apply((enabled) => (enabled ? "ENABLED" : "DISABLED")),
-      },
-      { parent: this },
-    );
-    const permission = new aws.lambda.Permission(
-      `${name}-invoke`,
-      { action: "lambda:InvokeFunction", function: this.function.name, principal: "events.amazonaws.com", sourceArn: this.schedule.arn },
-      { parent: this },
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-target`,
-      { rule: this.schedule.name, arn: this.function.arn },
-      { parent: this, dependsOn: [permission] },
-    );
+    if (args.queue) {
+      this.eventSourceMapping = new aws.lambda.EventSourceMapping(
+        `${name}-queue`,
+        {
+          eventSourceArn: args.queue.arn,
+          functionName: this.function.arn,
+          batchSize: args.queue.batchSize,
+          // Only the messages the worker names are retried; the rest of the batch is deleted.
+          functionResponseTypes: ["ReportBatchItemFailures"],
+          scalingConfig: { maximumConcurrency: args.queue.maxConcurrency },
+        },
+        { parent: this, dependsOn: [rolePolicy] },
+      );
+    }
+    if (args.schedule !== undefined) {
+      const schedule = args.schedule;
+      this.schedule = new aws.cloudwatch.EventRule(
+        `${name}-schedule`,
+        {
+          description: `Runs ${args.functionName} on ${schedule}`,
+          scheduleExpression: schedule,
+          state: pulumi.output(args.enabled ?? true).apply((enabled) => (enabled ? "ENABLED" : "DISABLED")),
+        },
+        { parent: this },
+      );
+      const permission = new aws.lambda.Permission(
+        `${name}-invoke`,
+        { action: "lambda:InvokeFunction", function: this.function.name, principal: "events.amazonaws.com", sourceArn: this.schedule.arn },
+        { parent: this },
+      );
+      new aws.cloudwatch.EventTarget(
+        `${name}-target`,
+        { rule: this.schedule.name, arn: this.function.arn },
+        { parent: this, dependsOn: [permission] },
+      );
+    }
 
     this.errorAlarm = new aws.cloudwatch.MetricAlarm(
       `${name}-errors`,
@@ -180,5 +214,14 @@ export class ScheduledFunction extends pulumi.ComponentResource {
     );
 
     this.registerOutputs({ functionName: this.function.name, functionArn: this.function.arn, roleArn: this.role.arn });
+  }
+}
+
+/** Refuses a queue trigger Lambda would refuse or throttle: batch size past FIFO's 10, concurrency past the reservation. */
+function checkQueueTrigger(name: string, queue: QueueTrigger, reservedConcurrency: number | undefined): void {
+  if (!Number.isInteger(queue.batchSize) || queue.batchSize < 1 || queue.batchSize > 10) throw new Error(`ScheduledFunction "${name}": queue.batchSize must be 1-10 (a FIFO queue's limit), got ${queue.batchSize}`);
+  if (!Number.isInteger(queue.maxConcurrency) || queue.maxConcurrency < 2 || queue.maxConcurrency > 1000) throw new Error(`ScheduledFunction "${name}": queue.maxConcurrency must be 2-1000, got ${queue.maxConcurrency}`);
+  if (reservedConcurrency !== undefined && reservedConcurrency < queue.maxConcurrency) {
+    throw new Error(`ScheduledFunction "${name}": reserved concurrency ${reservedConcurrency} is below the queue's maximum concurrency ${queue.maxConcurrency}; Lambda would throttle the worker`);
   }
 }

@@ -59,7 +59,7 @@ export function stackOutputs(parts: {
     vaultSecretPath: secrets.secret.path,
     vaultAuthRole: secrets.authRole.role,
     // ENABLED once the detector has a model (bundle, or calibrated threshold); DISABLED until then.
-    detectorSchedule: functions.detector.schedule.state.apply((state) => state ?? "ENABLED"),
+    detectorSchedule: functions.detectSchedule.state.apply((state) => state ?? "ENABLED"),
     ...(model === undefined
       ? { modelBundleUri: storage.bucket.bucket.apply((bucket) => `s3://${bucket}/${parts.modelBundleKey}`) }
       : {

@@ -4,6 +4,7 @@
  */
 import { type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
 import { cloudwatchPolicies } from "./cloudwatch";
+import { eventSourcePolicies } from "./eventSources";
 import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
 import { lambdaPolicies } from "./lambda";
@@ -19,6 +20,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...messagingPolicies,
   ...iamPolicies,
   ...lambdaPolicies,
+  ...eventSourcePolicies,
   ...cloudwatchPolicies,
   ...sagemakerPolicies,
   ...vaultPolicies,

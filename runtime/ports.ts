@@ -119,6 +119,23 @@ export interface ObjectStore {
   list(prefix: string): Promise<string[]>;
 }
 
+/**
+ * One unit of fan-out work: one service, up to one planned time. Which handler runs it is the queue's (one queue per
+ * kind), the kind is carried so that a message sent to the wrong queue is refused instead of run.
+ */
+export interface WorkMessage {
+  readonly kind: "collect" | "detect";
+  readonly service: string;
+  /** The planned time (epoch ms, the schedule's firing time): the worker covers steps up to it, never later ones. */
+  readonly through: number;
+}
+
+/** Where the planner puts work (SQS in AWS, an in-process queue locally). */
+export interface WorkQueue {
+  /** Enqueues every message, or rejects naming the services whose messages were not accepted (the rest may be). */
+  send(messages: readonly WorkMessage[]): Promise<void>;
+}
+
 /** Read-only access to named secrets (HashiCorp Vault KV v2 in production). */
 export interface Secrets {
   /**

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { runDemo, type DemoResult } from "../demo/runDemo";
+import { formatFanOutDemo, runFanOutDemo } from "../demo/runFanOutDemo";
 import { parseIntAtLeast, parsePositiveInt } from "../cliError";
 import { startProgress } from "../progress";
 import { describeMetric } from "../../runtime/detection/describeMetric";
@@ -51,8 +52,19 @@ export function demoCommand(): Command {
     .option("--tasks <n>", "tasks (containers) the service starts with", parsePositiveInt("--tasks"), 6)
     .option("--out <dir>", "where to write alerts.jsonl, model.json, summary.json, metrics.csv, truth.csv and report.html", "out/demo")
     .option("--json", "print the summary as JSON instead of text")
-    .action(async (o: { days: number; seed: number; tasks: number; out: string; json?: boolean }) => {
+    .option("--services <n>", "simulate this many services through the fan-out planner, queue and workers (every fifth gets the incidents); prints per-service results and totals, writes no files", parsePositiveInt("--services"))
+    .option("--workers <n>", "with --services: concurrent detector workers draining the queue", parsePositiveInt("--workers"), 4)
+    .action(async (o: { days: number; seed: number; tasks: number; out: string; json?: boolean; services?: number; workers: number }) => {
       const t0 = Date.now();
+      if (o.services !== undefined) {
+        const services = o.services;
+        const fanProgress = startProgress("planner cycles", { json: o.json });
+        if (!o.json) fanProgress.log(`Simulating ${services} services of ${o.tasks} tasks for ${o.days} days (seed ${o.seed}); one model trained on the first service's day 1; ${o.workers} workers.`);
+        const fan = await runFanOutDemo({ services, days: o.days, seed: o.seed, tasks: o.tasks, workers: o.workers, onProgress: (d, t) => fanProgress.update(d, t) }).finally(() => fanProgress.stop());
+        if (o.json) process.stdout.write(JSON.stringify({ ...fan, workers: o.workers }) + "\n");
+        else process.stdout.write(`${formatFanOutDemo(fan, o.workers)}\nin ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+        return;
+      }
       const progress = startProgress("detect runs", { json: o.json });
       const say = (s: string) => {
         if (!o.json) progress.log(s);

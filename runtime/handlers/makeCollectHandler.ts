@@ -96,27 +96,18 @@ export function featureWindowKey(service: string, from: number): string {
  * (StateStore's version check).
  */
 export function makeCollectHandler(deps: CollectHandlerDeps): () => Promise<CollectResult> {
-  const fs = validateFeatureSet(deps.featureSet, "collector feature set");
-  const limits: CollectLimits = { ...DEFAULT_COLLECT_LIMITS, ...deps.limits };
-  const stepMs = fs.stepSeconds * 1000;
-  for (const [name, value] of Object.entries(limits)) {
-    const min = name === "settleMs" ? 0 : 1;
-    if (!Number.isInteger(value) || value < min) throw new Error(`collector limits: "${name}" must be an integer >= ${min}, got ${String(value)}`);
-  }
-  if (limits.maxWindowMs % stepMs !== 0) throw new Error(`collector limits: "maxWindowMs" (${limits.maxWindowMs}) must be a multiple of the step (${stepMs} ms)`);
-  if (deps.sources.length === 0) throw new Error("collector: no metric sources configured");
-  if (deps.services.length === 0) throw new Error("collector: no services configured");
-
+  const collection = makeServiceCollection(deps);
   return async () => {
     const windows: CollectedWindow[] = [];
     const skippedMs: Record<string, number> = {};
     const failures: { service: string; error: unknown }[] = [];
-    const end = Math.floor((deps.clock.now() - limits.settleMs) / stepMs) * stepMs;
-    const floor = end - Math.ceil(limits.maxLagMs / stepMs) * stepMs;
+    const now = deps.clock.now();
     // One service failing must not starve the others: each is collected, then the run fails if any did.
     for (const service of deps.services) {
       try {
-        skippedMs[service] = await collectService(deps, fs, limits, service, end, floor, (w) => windows.push(w));
+        const done = await collection.run(service, now);
+        windows.push(...done.windows);
+        skippedMs[service] = done.skippedMs;
       } catch (error) {
         failures.push({ service, error });
       }
@@ -127,6 +118,51 @@ export function makeCollectHandler(deps: CollectHandlerDeps): () => Promise<Coll
       throw new CollectError(`collector: ${failures.length} services failed: ${text}`, { cause: failures[0].error });
     }
     return { windows, skippedMs };
+  };
+}
+
+/** What collecting one service did. */
+export interface ServiceCollectResult {
+  readonly windows: readonly CollectedWindow[];
+  /** Ms skipped because the checkpoint was older than maxLagMs (0 normally). */
+  readonly skippedMs: number;
+}
+
+/** Collection of one service at a time, with the deps checked once: what the scheduled handler and the queue worker share. */
+export interface ServiceCollection {
+  readonly services: readonly string[];
+  /**
+   * Collects `service` from its checkpoint up to the settled end at `now` (epoch ms), or at `through` when a queued
+   * message bounds it (never later than `now`'s). A checkpoint already there (a redelivered or an older message)
+   * writes nothing. Rejects for a service not configured, or when a source failed (checkpoint unchanged).
+   */
+  run(service: string, now: number, through?: number): Promise<ServiceCollectResult>;
+}
+
+/** Validates `deps` (feature set, limits, sources, services) and returns the per-service collection. */
+export function makeServiceCollection(deps: CollectHandlerDeps): ServiceCollection {
+  const fs = validateFeatureSet(deps.featureSet, "collector feature set");
+  const limits: CollectLimits = { ...DEFAULT_COLLECT_LIMITS, ...deps.limits };
+  const stepMs = fs.stepSeconds * 1000;
+  for (const [name, value] of Object.entries(limits)) {
+    const min = name === "settleMs" ? 0 : 1;
+    if (!Number.isInteger(value) || value < min) throw new Error(`collector limits: "${name}" must be an integer >= ${min}, got ${String(value)}`);
+  }
+  if (limits.maxWindowMs % stepMs !== 0) throw new Error(`collector limits: "maxWindowMs" (${limits.maxWindowMs}) must be a multiple of the step (${stepMs} ms)`);
+  if (deps.sources.length === 0) throw new Error("collector: no metric sources configured");
+  if (deps.services.length === 0) throw new Error("collector: no services configured");
+  const known = new Set(deps.services);
+  const settledEnd = (t: number) => Math.floor((t - limits.settleMs) / stepMs) * stepMs;
+  return {
+    services: [...deps.services],
+    run: async (service, now, through) => {
+      if (!known.has(service)) throw new CollectError(`collector: service "${service}" is not configured for collection`);
+      const end = through === undefined ? settledEnd(now) : Math.min(settledEnd(now), settledEnd(through));
+      const floor = settledEnd(now) - Math.ceil(limits.maxLagMs / stepMs) * stepMs;
+      const windows: CollectedWindow[] = [];
+      const skippedMs = await collectService(deps, fs, limits, service, end, floor, (w) => windows.push(w));
+      return { windows, skippedMs };
+    },
   };
 }
 

@@ -14,12 +14,12 @@ import { createAwsAdapters } from "../adapters/aws/createAwsAdapters";
 import { correlationIdOf, RunObservability, type LambdaContextLike } from "../adapters/observability/RunObservability";
 import { S3ObjectStore } from "../adapters/s3/S3ObjectStore";
 import { VaultSecrets } from "../adapters/vault/VaultSecrets";
-import { makeDetectHandler, type DetectRunSummary } from "../handlers/makeDetectHandler";
+import { makeDetectHandler, type DetectHandlerDeps, type DetectRunSummary } from "../handlers/makeDetectHandler";
 import { loadDatasetFeatures } from "../features/datasetFeatures";
 import { embeddedModel, sageMakerModel, type DetectionModel } from "../handlers/detectionModel";
 import { loadCalibratedThreshold } from "../model/calibratedThreshold";
 import { parseModelBundle } from "../model/modelBundle";
-import type { Log, ObjectStore, RunMetrics } from "../ports";
+import type { Clock, Log, ObjectStore, RunMetrics } from "../ports";
 import { parseDetectEnv, type DetectEnv, type Env } from "./lambdaEnv";
 import { mergedMetricSource } from "./mergedMetricSource";
 import { metricSourcesFromSettings } from "./metricSourcesFromSettings";
@@ -82,50 +82,10 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
     flush: () => runMetrics?.flush(),
   };
   let wired: { detect: () => Promise<DetectRunSummary>; label: string } | undefined;
-
-  async function wire(): Promise<{ detect: () => Promise<DetectRunSummary>; label: string }> {
-    const model = await loadDetectionModel(objects, config);
-    const label = model.label;
-    const credentials = await secrets.read(config.vault.secretPath);
-    const sources = metricSourcesFromSettings(config.metricSources, model.featureSet, credentials, `${config.vault.kvMount}/${config.vault.secretPath}`, log);
-    const bounds = (s: DetectEnv["services"][number]) => ({ minTasks: s.minTasks, maxTasks: s.maxTasks, maxStep: config.scaling.maxStep, cooldownMs: config.scaling.cooldownMs });
-    const adapters = createAwsAdapters(
-      {
-        region: region as string,
-        scorer: config.scorer === "sagemaker" && config.endpointName !== undefined ? { kind: "sagemaker", endpointName: config.endpointName } : { kind: "none" },
-        alerts: { topicArn: config.topicArn, deadLetterQueueUrl: config.deadLetterQueueUrl },
-        scaling: {
-          cluster: config.services[0].cluster,
-          defaultBounds: bounds(config.services[0]),
-          serviceBounds: Object.fromEntries(config.services.map((s) => [s.service, bounds(s)])),
-          maxStep: config.scaling.maxStep,
-          cooldownMs: config.scaling.cooldownMs,
-        },
-        state: { bucket: config.bucket, prefix: config.statePrefix },
-        vault: { address: config.vault.proxyAddress, mount: config.vault.kvMount },
-      },
-      {
-        clock,
-        log,
-        metrics,
-      },
-    );
-    const detect = makeDetectHandler({
-      services: config.services.map((s) => ({ name: s.service, scaling: bounds(s) })),
-      source: mergedMetricSource(sources, model.featureSet.stepSeconds),
-      scorer: adapters.scorer,
-      model,
-      featureSet: config.featureSet,
-      alerts: adapters.alerts,
-      scaler: adapters.scaler,
-      state: adapters.state,
-      clock,
-      log,
-      metrics,
-      settings: { replicaTtlMs: config.detection.replicaTtlMs },
-    });
-    return { detect, label };
-  }
+  const wire = async (): Promise<{ detect: () => Promise<DetectRunSummary>; label: string }> => {
+    const { deps, label } = await wireDetection(config, { region: region as string, objects, secrets, clock, log, metrics });
+    return { detect: makeDetectHandler(deps), label };
+  };
 
   return async (event: unknown, context?: LambdaContextLike): Promise<DetectLambdaResult> => {
     now = scheduledTime(event);
@@ -142,4 +102,59 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
       run.metrics.flush();
     }
   };
+}
+
+/** What {@link wireDetection} needs besides the parsed environment: built once per cold start by the entry module. */
+export interface DetectionWiring {
+  readonly region: string;
+  readonly objects: ObjectStore;
+  readonly secrets: VaultSecrets;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly metrics: RunMetrics;
+}
+
+/**
+ * The detect handler's dependencies with the production adapters (createAwsAdapters: S3 state, SageMaker or
+ * embedded scorer, SNS alerts with the DLQ, ECS scaler), the model read from the bucket and the source credentials
+ * from Vault. Shared by the scheduled detector and the queue worker.
+ */
+export async function wireDetection(config: DetectEnv, w: DetectionWiring): Promise<{ deps: DetectHandlerDeps; label: string }> {
+  const { clock, log, metrics } = w;
+  const model = await loadDetectionModel(w.objects, config);
+  const credentials = await w.secrets.read(config.vault.secretPath);
+  const sources = metricSourcesFromSettings(config.metricSources, model.featureSet, credentials, `${config.vault.kvMount}/${config.vault.secretPath}`, log);
+  const bounds = (s: DetectEnv["services"][number]) => ({ minTasks: s.minTasks, maxTasks: s.maxTasks, maxStep: config.scaling.maxStep, cooldownMs: config.scaling.cooldownMs });
+  const adapters = createAwsAdapters(
+    {
+      region: w.region,
+      scorer: config.scorer === "sagemaker" && config.endpointName !== undefined ? { kind: "sagemaker", endpointName: config.endpointName } : { kind: "none" },
+      alerts: { topicArn: config.topicArn, deadLetterQueueUrl: config.deadLetterQueueUrl },
+      scaling: {
+        cluster: config.services[0].cluster,
+        defaultBounds: bounds(config.services[0]),
+        serviceBounds: Object.fromEntries(config.services.map((s) => [s.service, bounds(s)])),
+        maxStep: config.scaling.maxStep,
+        cooldownMs: config.scaling.cooldownMs,
+      },
+      state: { bucket: config.bucket, prefix: config.statePrefix },
+      vault: { address: config.vault.proxyAddress, mount: config.vault.kvMount },
+    },
+    { clock, log, metrics },
+  );
+  const deps: DetectHandlerDeps = {
+    services: config.services.map((s) => ({ name: s.service, scaling: bounds(s) })),
+    source: mergedMetricSource(sources, model.featureSet.stepSeconds),
+    scorer: adapters.scorer,
+    model,
+    featureSet: config.featureSet,
+    alerts: adapters.alerts,
+    scaler: adapters.scaler,
+    state: adapters.state,
+    clock,
+    log,
+    metrics,
+    settings: { replicaTtlMs: config.detection.replicaTtlMs },
+  };
+  return { deps, label: model.label };
 }

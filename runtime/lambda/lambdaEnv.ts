@@ -36,6 +36,10 @@ export const LAMBDA_ENV = {
   /** JSON {maxStep, cooldownMs}: how far and how often the detector may scale out. */
   scaling: "CAD_SCALING",
   detection: "CAD_DETECTION",
+  /** The planner's kind of work: "collect" or "detect". */
+  workKind: "CAD_WORK_KIND",
+  /** The FIFO queue the planner sends its messages to. */
+  workQueueUrl: "CAD_WORK_QUEUE_URL",
 } as const;
 
 /** One ECS service the functions watch (and, for the detector, scale within [minTasks, maxTasks]). */
@@ -342,4 +346,21 @@ export function parseDetectEnv(env: Env): DetectEnv {
   const trainingDataVersion = required(env, LAMBDA_ENV.trainingDataVersion);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(trainingDataVersion)) throw lambdaEnvError(LAMBDA_ENV.trainingDataVersion, "must be a training set version such as ds-e06f221f45d66a4c");
   return { ...detect, endpointName: required(env, LAMBDA_ENV.endpointName), trainingDataVersion };
+}
+
+/** The planner's environment: which work, for which services, on which queue. */
+export interface PlanEnv {
+  readonly environment: string;
+  readonly kind: "collect" | "detect";
+  readonly services: readonly WatchedService[];
+  readonly queueUrl: string;
+}
+
+/** Reads the planner's environment. */
+export function parsePlanEnv(env: Env): PlanEnv {
+  const kind = required(env, LAMBDA_ENV.workKind);
+  if (kind !== "collect" && kind !== "detect") throw lambdaEnvError(LAMBDA_ENV.workKind, `must be "collect" or "detect", got "${kind.slice(0, 40)}"`);
+  const queueUrl = parseUrl(env, LAMBDA_ENV.workQueueUrl);
+  if (!queueUrl.endsWith(".fifo")) throw lambdaEnvError(LAMBDA_ENV.workQueueUrl, "must be a FIFO queue's URL (ending in .fifo)");
+  return { environment: required(env, LAMBDA_ENV.environment), kind, services: parseJsonVariable(env, LAMBDA_ENV.services, servicesSchema()), queueUrl };
 }

@@ -25,6 +25,8 @@ const MANDATORY = [
   "vault-aws-auth-role-token-limits",
   "vault-policy-no-wildcard-paths",
   "iam-role-no-policy-management-conflicts",
+  "sqs-event-source-partial-batch",
+  "sqs-source-queue-dead-letter",
 ];
 const ADVISORY = [
   "s3-bucket-versioning",

@@ -1,0 +1,39 @@
+/**
+ * Lambda entry module of a planner (one per kind of work: collect, detect). The Pulumi program's CallbackFunction
+ * calls {@link createPlanHandler} once per cold start; each scheduled run enqueues one message per watched service
+ * on the workers' FIFO queue, carrying the schedule's firing time (so a retried run re-sends the same messages,
+ * which the queue's deduplication drops). It reads no metrics, no state and no secrets.
+ */
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { correlationIdOf, RunObservability, type LambdaContextLike } from "../adapters/observability/RunObservability";
+import { SqsWorkQueue } from "../adapters/sqs/SqsWorkQueue";
+import { makePlanHandler, type PlanResult } from "../handlers/makePlanHandler";
+import type { Log } from "../ports";
+import { parsePlanEnv, type Env } from "./lambdaEnv";
+import { scheduledTime } from "./scheduledEvent";
+
+/** Parses the environment and builds the SQS client once; returns the invocation handler. Throws LambdaEnvError on a bad environment. */
+export function createPlanHandler(env: Env = process.env): (event: unknown, context?: LambdaContextLike) => Promise<PlanResult> {
+  const config = parsePlanEnv(env);
+  const observability = new RunObservability({ serviceName: `${config.kind}-planner`, namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "ContainerAnomalyDetection", dimensions: { environment: config.environment } });
+  const queue = new SqsWorkQueue(new SQSClient({}), config.queueUrl);
+  let now = 0;
+  let runLog: Log | undefined;
+  const log: Log = {
+    debug: (m, f) => runLog?.debug(m, f),
+    info: (m, f) => runLog?.info(m, f),
+    warn: (m, f) => runLog?.warn(m, f),
+    error: (m, f) => runLog?.error(m, f),
+  };
+  const plan = makePlanHandler({ kind: config.kind, services: config.services.map((s) => s.service), queue, clock: { now: () => now }, log });
+  return async (event: unknown, context?: LambdaContextLike): Promise<PlanResult> => {
+    now = scheduledTime(event);
+    const run = observability.beginRun(correlationIdOf(event, context), context);
+    runLog = run.log;
+    try {
+      return await plan();
+    } finally {
+      run.metrics.flush();
+    }
+  };
+}

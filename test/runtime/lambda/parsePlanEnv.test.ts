@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { parsePlanEnv } from "../../../runtime/lambda/lambdaEnv";
+
+const ENV = {
+  CAD_ENVIRONMENT: "dev",
+  CAD_SERVICES: JSON.stringify([{ cluster: "shop", service: "checkout", minTasks: 2, maxTasks: 6 }]),
+  CAD_WORK_KIND: "detect",
+  CAD_WORK_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/cad-dev-detect-work.fifo",
+};
+
+describe("parsePlanEnv", () => {
+  it("reads the kind, the services and the FIFO queue", () => {
+    expect(parsePlanEnv(ENV)).toEqual({ environment: "dev", kind: "detect", services: [{ cluster: "shop", service: "checkout", minTasks: 2, maxTasks: 6 }], queueUrl: ENV.CAD_WORK_QUEUE_URL });
+  });
+
+  it.each([
+    [{ CAD_WORK_KIND: "train" }, 'environment variable CAD_WORK_KIND: must be "collect" or "detect", got "train"'],
+    [{ CAD_WORK_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/cad-dev-detect-work" }, "environment variable CAD_WORK_QUEUE_URL: must be a FIFO queue's URL (ending in .fifo)"],
+    [{ CAD_WORK_QUEUE_URL: undefined }, "environment variable CAD_WORK_QUEUE_URL: is not set"],
+  ])("refuses %j, naming the variable", (change, message) => {
+    expect(() => parsePlanEnv({ ...ENV, ...change })).toThrow(message);
+  });
+});
