@@ -13,6 +13,7 @@ import { readTruthFile } from "../readTruthFile";
 import { runBacktest, type BacktestResult } from "../replay/runBacktest";
 import { buildReportModel, type TruthWindow } from "../report/reportModel";
 import { renderReportHtml } from "../report/renderReportHtml";
+import { overlapsTruth } from "../report/reportIncidents";
 import { timeSpan } from "../timeSpan";
 import { inTruthWindow } from "../truthWindows";
 import { describeEvent } from "./demo";
@@ -122,7 +123,13 @@ export async function backtest(o: BacktestCliOptions) {
   for (const e of result.events) say(describeEvent(e));
 
   const incidents = lastStateOfIncidents(result);
-  const truth = labels?.map((t) => ({ ...t, detected: incidents.some((i) => i.service === t.service && i.start < t.end + 30 * 60_000 && (i.resolvedAt ?? i.lastAnomalyAt + 60_000) > t.start) }));
+  // One matching rule with the report's incident table: an incident overlapping a known window of its service (or
+  // starting within the grace after it) detected it; an incident matching none is a false alert.
+  const stepMs = model.featureSet.stepSeconds * 1000;
+  const matches = (i: Incident, t: TruthWindow) => i.service === t.service && overlapsTruth(i, t, stepMs);
+  const truth = labels?.map((t) => ({ ...t, detected: incidents.some((i) => matches(i, t)) }));
+  const falseIncidents = labels ? incidents.filter((i) => !labels.some((t) => matches(i, t))) : [];
+  const verdictOf = (i: Incident) => (labels ? { verdict: falseIncidents.includes(i) ? ("false alert" as const) : ("detected" as const) } : {});
   const summary = {
     input: { file: o.input, layout: input.layout, splunk: input.splunk, samples: input.samples.length },
     model: { source, metrics: model.featureSet.metrics.map((m) => m.name), trainedAt: model.trainedAt, containerNames: model.detector?.containerNames ?? [] },
@@ -132,10 +139,10 @@ export async function backtest(o: BacktestCliOptions) {
     runs: result.runs,
     rowsScored: result.rowsScored,
     anomalies: result.detections.filter((d) => d.grade > 0).length,
-    incidents: incidents.map((i) => ({ id: i.id, service: i.service, kind: i.kind, start: new Date(i.start).toISOString(), end: new Date(i.resolvedAt ?? i.lastAnomalyAt).toISOString(), status: i.status, containers: i.containers, peakScore: i.peakScore, topMetrics: i.topMetrics.slice(0, 3).map((m) => m.metric) })),
+    incidents: incidents.map((i) => ({ id: i.id, service: i.service, kind: i.kind, start: new Date(i.start).toISOString(), end: new Date(i.resolvedAt ?? i.lastAnomalyAt).toISOString(), status: i.status, containers: i.containers, peakScore: i.peakScore, topMetrics: i.topMetrics.slice(0, 3).map((m) => m.metric), ...verdictOf(i) })),
     alerts: result.events.length,
     scalingActions: result.scaling.map((s) => ({ at: new Date(s.at).toISOString(), ...s.decision })),
-    ...(truth ? { truth: { known: truth.length, detected: truth.filter((t) => t.detected).length, missed: truth.filter((t) => !t.detected).map((t) => ({ service: t.service, kind: t.kind, start: new Date(t.start).toISOString() })) } } : {}),
+    ...(truth ? { truth: { known: truth.length, detected: truth.filter((t) => t.detected).length, missed: truth.filter((t) => !t.detected).map((t) => ({ service: t.service, kind: t.kind, start: new Date(t.start).toISOString() })), falseAlerts: falseIncidents.map((i) => ({ id: i.id, service: i.service, kind: i.kind, start: new Date(i.start).toISOString(), containers: i.containers })) } } : {}),
     files,
   };
   writeFileSync(files.incidents, JSON.stringify(summary.incidents, null, 2));
@@ -161,7 +168,13 @@ export async function backtest(o: BacktestCliOptions) {
     [
       "",
       `${result.runs} detect runs, ${result.rowsScored} rows scored from ${summary.from} to ${summary.to}: ${summary.anomalies} anomalous rows, ${incidents.length} incident(s), ${result.events.length} alert event(s), ${result.scaling.length} scaling action(s)`,
-      ...(summary.truth ? [`labelled windows detected: ${summary.truth.detected} of ${summary.truth.known}`] : []),
+      ...(summary.truth
+        ? [
+            `labelled windows detected: ${summary.truth.detected} of ${summary.truth.known}; false alerts (incidents matching no labelled window): ${summary.truth.falseAlerts.length}`,
+            ...summary.truth.missed.map((m) => `  missed: ${m.kind ?? "window"} on ${m.service} from ${m.start}`),
+            ...summary.truth.falseAlerts.map((f) => `  false alert: incident ${f.id} (${f.kind}) on ${f.service} from ${f.start}, containers ${f.containers.join(", ")}`),
+          ]
+        : []),
       `wrote ${files.alerts}, ${files.incidents}, ${files.scaling}, ${files.summary}${o.report ? `, ${o.report}` : ""}`,
     ].join("\n"),
   );

@@ -190,6 +190,32 @@ describe("cad backtest", () => {
     expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
   });
 
+  it("--labels names the false alert and the missed window: a label away from the crash loop makes its incident false", () => {
+    const model = join(dir, "bt-model.json");
+    if (!existsSync(model)) {
+      // Run alone (-t): train as the test above does, without the crash loop's window.
+      writeFileSync(join(dir, "bt-labels.csv"), "service,start,end,kind,container\ncheckout,2026-01-05T06:00:00Z,2026-01-05T06:30:00Z,crash-loop,\n");
+      expect(cad("train", "--input", metrics, "--labels", join(dir, "bt-labels.csv"), "--out", model, "--num-trees", "30").code).toBe(0);
+    }
+    const labels = join(dir, "bt-wrong-labels.csv");
+    // The crash loop is at 06:00-06:30; this label says 02:00-02:30, so the crash loop's incident matches nothing.
+    writeFileSync(labels, "service,start,end,kind,container\ncheckout,2026-01-05T02:00:00Z,2026-01-05T02:30:00Z,crash-loop,\n");
+    const r = cad("backtest", "--input", metrics, "--model", model, "--out", join(dir, "bt-labels"), "--labels", labels, "--json");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    const crash = s.incidents.find((i: { kind: string; start: string }) => i.kind === "crash-loop" && i.start >= "2026-01-05T06:00" && i.start < "2026-01-05T06:30");
+    expect(crash.verdict).toBe("false alert");
+    expect(s.truth.falseAlerts).toContainEqual(expect.objectContaining({ id: crash.id, kind: "crash-loop", start: crash.start }));
+    // Every incident has a verdict, and the false ones are exactly those listed.
+    expect(s.incidents.every((i: { verdict?: string }) => i.verdict === "detected" || i.verdict === "false alert")).toBe(true);
+    expect(s.truth.falseAlerts.map((f: { id: string }) => f.id)).toEqual(s.incidents.filter((i: { verdict: string }) => i.verdict === "false alert").map((i: { id: string }) => i.id));
+    expect(s.truth.missed).toEqual([{ service: "checkout", kind: "crash-loop", start: "2026-01-05T02:00:00.000Z" }]);
+    const text = cad("backtest", "--input", metrics, "--model", model, "--out", join(dir, "bt-labels-text"), "--labels", labels);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`false alert: incident ${crash.id} (crash-loop) on checkout from ${crash.start}`);
+    expect(text.stdout).toContain("missed: crash-loop on checkout from 2026-01-05T02:00:00.000Z");
+  });
+
   it("without --model trains on the first --train-hours and replays the rest", () => {
     const r = cad("backtest", "--input", metrics, "--train-hours", "4", "--out", join(dir, "bt2"), "--json");
     expect(r.code).toBe(0);
