@@ -11,7 +11,7 @@ import { VaultSecrets } from "../adapters/vault/VaultSecrets";
 import { makeServiceCollection } from "../handlers/makeCollectHandler";
 import { makeCollectWorkerHandler } from "../handlers/makeCollectWorkerHandler";
 import type { SqsBatchResponse } from "../handlers/sqsBatch";
-import type { Log } from "../ports";
+import { CurrentRun } from "./currentRun";
 import { parseCollectEnv, type Env } from "./lambdaEnv";
 import { metricSourcesFromSettings } from "./metricSourcesFromSettings";
 
@@ -23,18 +23,14 @@ export function createCollectWorkerHandler(env: Env = process.env, wallClock: ()
   const objects = new S3ObjectStore(s3, config.bucket);
   const state = new S3StateStore({ client: s3, bucket: config.bucket, prefix: config.statePrefix });
   const secrets = new VaultSecrets({ address: config.vault.proxyAddress, mount: config.vault.kvMount });
-  let runLog: Log | undefined;
-  const log: Log = {
-    debug: (m, f) => runLog?.debug(m, f),
-    info: (m, f) => runLog?.info(m, f),
-    warn: (m, f) => runLog?.warn(m, f),
-    error: (m, f) => runLog?.error(m, f),
-  };
+  const current = new CurrentRun();
+  // Adapters are wired once, but each run logs with its own correlation id.
+  const { log } = current;
   const clock = { now: wallClock };
   let worker: ReturnType<typeof makeCollectWorkerHandler> | undefined;
   return async (event: unknown, context?: LambdaContextLike): Promise<SqsBatchResponse> => {
     const run = observability.beginRun(correlationIdOf(event, context), context);
-    runLog = run.log;
+    current.begin(run);
     try {
       if (worker === undefined) {
         const credentials = await secrets.read(config.vault.secretPath);

@@ -18,6 +18,7 @@ import { makeDetectHandler, type DetectHandlerDeps, type DetectRunSummary } from
 import { loadDatasetFeatures } from "../features/datasetFeatures";
 import { embeddedModel, sageMakerModel, type DetectionModel } from "../handlers/detectionModel";
 import { loadCalibratedThreshold } from "../model/calibratedThreshold";
+import { CurrentRun } from "./currentRun";
 import { parseModelBundle } from "../model/modelBundle";
 import type { Clock, Log, ObjectStore, RunMetrics } from "../ports";
 import { parseDetectEnv, type DetectEnv, type Env } from "./lambdaEnv";
@@ -65,22 +66,10 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
   const objects = new S3ObjectStore(new S3Client({}), config.bucket);
   const secrets = new VaultSecrets({ address: config.vault.proxyAddress, mount: config.vault.kvMount });
   let now = 0;
-  let runLog: Log | undefined;
-  let runMetrics: RunMetrics | undefined;
+  const current = new CurrentRun();
   const clock = { now: () => now };
-  // Adapters are wired once, but each run logs with its own correlation id.
-  const log: Log = {
-    debug: (m, f) => runLog?.debug(m, f),
-    info: (m, f) => runLog?.info(m, f),
-    warn: (m, f) => runLog?.warn(m, f),
-    error: (m, f) => runLog?.error(m, f),
-  };
-  // Likewise the run's metrics: counters, scorer latency and the per-service model-health gauges.
-  const metrics: RunMetrics = {
-    record: (n, v) => runMetrics?.record(n, v),
-    recordServiceGauge: (s, n, v) => runMetrics?.recordServiceGauge(s, n, v),
-    flush: () => runMetrics?.flush(),
-  };
+  // Adapters are wired once, but each run logs with its own correlation id and flushes its own metrics.
+  const { log, metrics } = current;
   let wired: { detect: () => Promise<DetectRunSummary>; label: string } | undefined;
   const wire = async (): Promise<{ detect: () => Promise<DetectRunSummary>; label: string }> => {
     const { deps, label } = await wireDetection(config, { region: region as string, objects, secrets, clock, log, metrics });
@@ -90,8 +79,7 @@ export function createDetectHandler(env: Env = process.env): (event: unknown, co
   return async (event: unknown, context?: LambdaContextLike): Promise<DetectLambdaResult> => {
     now = scheduledTime(event);
     const run = observability.beginRun(correlationIdOf(event, context), context);
-    runLog = run.log;
-    runMetrics = run.metrics;
+    current.begin(run);
     try {
       wired ??= await wire();
       const summary = await wired.detect();

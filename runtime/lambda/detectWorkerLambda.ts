@@ -11,8 +11,8 @@ import { VaultSecrets } from "../adapters/vault/VaultSecrets";
 import { makeServiceDetection } from "../handlers/makeDetectHandler";
 import { makeDetectWorkerHandler } from "../handlers/makeDetectWorkerHandler";
 import type { SqsBatchResponse } from "../handlers/sqsBatch";
-import type { Log, RunMetrics } from "../ports";
 import { wireDetection } from "./detectLambda";
+import { CurrentRun } from "./currentRun";
 import { parseDetectEnv, type Env } from "./lambdaEnv";
 
 /** Parses the environment and builds the clients once; returns the invocation handler. Throws LambdaEnvError on a bad environment. */
@@ -23,25 +23,14 @@ export function createDetectWorkerHandler(env: Env = process.env, wallClock: () 
   const observability = new RunObservability({ serviceName: "detector-worker", namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "ContainerAnomalyDetection", dimensions: { environment: config.environment } });
   const objects = new S3ObjectStore(new S3Client({}), config.bucket);
   const secrets = new VaultSecrets({ address: config.vault.proxyAddress, mount: config.vault.kvMount });
-  let runLog: Log | undefined;
-  let runMetrics: RunMetrics | undefined;
+  const current = new CurrentRun();
   const clock = { now: wallClock };
-  const log: Log = {
-    debug: (m, f) => runLog?.debug(m, f),
-    info: (m, f) => runLog?.info(m, f),
-    warn: (m, f) => runLog?.warn(m, f),
-    error: (m, f) => runLog?.error(m, f),
-  };
-  const metrics: RunMetrics = {
-    record: (n, v) => runMetrics?.record(n, v),
-    recordServiceGauge: (s, n, v) => runMetrics?.recordServiceGauge(s, n, v),
-    flush: () => runMetrics?.flush(),
-  };
+  // Adapters are wired once, but each run logs with its own correlation id and flushes its own metrics.
+  const { log, metrics } = current;
   let worker: ReturnType<typeof makeDetectWorkerHandler> | undefined;
   return async (event: unknown, context?: LambdaContextLike): Promise<SqsBatchResponse> => {
     const run = observability.beginRun(correlationIdOf(event, context), context);
-    runLog = run.log;
-    runMetrics = run.metrics;
+    current.begin(run);
     try {
       if (worker === undefined) {
         const { deps } = await wireDetection(config, { region, objects, secrets, clock, log, metrics });

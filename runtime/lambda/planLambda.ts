@@ -8,7 +8,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { correlationIdOf, RunObservability, type LambdaContextLike } from "../adapters/observability/RunObservability";
 import { SqsWorkQueue } from "../adapters/sqs/SqsWorkQueue";
 import { makePlanHandler, type PlanResult } from "../handlers/makePlanHandler";
-import type { Log } from "../ports";
+import { CurrentRun } from "./currentRun";
 import { parsePlanEnv, type Env } from "./lambdaEnv";
 import { scheduledTime } from "./scheduledEvent";
 
@@ -18,18 +18,14 @@ export function createPlanHandler(env: Env = process.env): (event: unknown, cont
   const observability = new RunObservability({ serviceName: `${config.kind}-planner`, namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "ContainerAnomalyDetection", dimensions: { environment: config.environment } });
   const queue = new SqsWorkQueue(new SQSClient({}), config.queueUrl);
   let now = 0;
-  let runLog: Log | undefined;
-  const log: Log = {
-    debug: (m, f) => runLog?.debug(m, f),
-    info: (m, f) => runLog?.info(m, f),
-    warn: (m, f) => runLog?.warn(m, f),
-    error: (m, f) => runLog?.error(m, f),
-  };
+  const current = new CurrentRun();
+  // Adapters are wired once, but each run logs with its own correlation id.
+  const { log } = current;
   const plan = makePlanHandler({ kind: config.kind, services: config.services.map((s) => s.service), queue, clock: { now: () => now }, log });
   return async (event: unknown, context?: LambdaContextLike): Promise<PlanResult> => {
     now = scheduledTime(event);
     const run = observability.beginRun(correlationIdOf(event, context), context);
-    runLog = run.log;
+    current.begin(run);
     try {
       return await plan();
     } finally {
