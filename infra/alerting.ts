@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertSubscription } from "./config";
 import { alertTopicPolicy, deadLetterQueuePolicy } from "./iamDocuments";
+import { deadLetterAlarm } from "./deadLetterAlarm";
 
 export interface AlertingArgs {
   /** ARN of the customer-managed key that encrypts the topic and the queue. */
@@ -62,23 +63,7 @@ export class Alerting extends pulumi.ComponentResource {
       );
     });
 
-    this.deadLetterAlarm = new aws.cloudwatch.MetricAlarm(
-      `${name}-dlq-depth`,
-      {
-        alarmDescription: "Messages in the dead-letter queue: an alert or a scheduled run failed for good. Inspect and redrive.",
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: this.deadLetterQueue.name },
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [this.topic.arn],
-      },
-      { parent: this },
-    );
+    this.deadLetterAlarm = deadLetterAlarm(name, { queueName: this.deadLetterQueue.name, description: "Messages in the dead-letter queue: an alert or a scheduled run failed for good. Inspect and redrive.", topicArn: this.topic.arn }, this);
 
     this.registerOutputs({ topicArn: this.topic.arn, deadLetterQueueUrl: this.deadLetterQueue.url });
   }

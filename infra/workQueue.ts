@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { deadLetterAlarm } from "./deadLetterAlarm";
 
 export interface WorkQueueArgs {
   /** Physical queue name without `.fifo` (the dead-letter queue adds `-dlq`). At most 70 characters. */
@@ -64,23 +65,7 @@ export class WorkQueue extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.deadLetterAlarm = new aws.cloudwatch.MetricAlarm(
-      `${name}-dlq-depth`,
-      {
-        alarmDescription: `Work for a service failed ${args.maxReceiveCount} times and is parked in ${args.queueName}-dlq.fifo: inspect the worker's logs, fix, and redrive.`,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: this.deadLetterQueue.name },
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [args.alarmTopicArn],
-      },
-      { parent: this },
-    );
+    this.deadLetterAlarm = deadLetterAlarm(name, { queueName: this.deadLetterQueue.name, description: `Work for a service failed ${args.maxReceiveCount} times and is parked in ${args.queueName}-dlq.fifo: inspect the worker's logs, fix, and redrive.`, topicArn: args.alarmTopicArn }, this);
     this.registerOutputs({ queueUrl: this.queue.url, queueArn: this.queue.arn, deadLetterQueueUrl: this.deadLetterQueue.url });
   }
 }
