@@ -68,6 +68,7 @@ export function renderDemoSweep(d: DemoFiguresGroup): string {
 }
 
 /** "Measured 2026-12-02 at abc1234 (load average 1.2 on 2 cores): `command`." */
-export function provenanceLine(p: { readonly measuredAt: string; readonly commit: string; readonly loadAverage: number; readonly cores: number; readonly command: string }): string {
-  return `Measured ${p.measuredAt.slice(0, 10)} at ${p.commit} (load average ${p.loadAverage.toFixed(1)} on ${p.cores} cores): \`${p.command}\`.`;
+export function provenanceLine(p: { readonly measuredAt: string; readonly commit: string; readonly loadAverage: number | null; readonly cores: number; readonly command: string }): string {
+  const load = p.loadAverage === null ? `load not recorded, ${p.cores} cores` : `load average ${p.loadAverage.toFixed(1)} on ${p.cores} cores`;
+  return `Measured ${p.measuredAt.slice(0, 10)} at ${p.commit} (${load}): \`${p.command}\`.`;
 }

@@ -8,8 +8,8 @@ const Provenance = v.strictObject({
   measuredAt: v.pipe(v.string(), v.isoTimestamp("expected an ISO 8601 timestamp")),
   /** The commit measured (`git rev-parse --short HEAD`), with "+changes" when the tree had uncommitted changes. */
   commit: v.pipe(v.string(), v.minLength(1)),
-  /** The machine's 1-minute load average when the measurement started, and its cores. */
-  loadAverage: v.number(),
+  /** The machine's 1-minute load average when the measurement started (null: not recorded, e.g. a saved output), and its cores. */
+  loadAverage: v.nullable(v.number()),
   cores: v.pipe(v.number(), v.integer(), v.minValue(1)),
   /** What a reader runs to measure it again. */
   command: v.pipe(v.string(), v.minLength(1)),

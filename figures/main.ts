@@ -3,11 +3,12 @@
  * in docs/figures.json with when, where and how they were measured, and rewrites the generated blocks of the docs
  * from that file. `--check` (run by the tests) only verifies that the docs print what the file holds.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { readFiguresFile, writeFiguresFile } from "./figuresFile";
-import { benchFromOutput, measureBench, measureDemo, measureQuality, provenance, qualityFromOutput, ROOT } from "./measure";
+import { benchFromOutput, measureBench, measureDemo, measureQuality, measuredCommit, provenance, qualityFromOutput, ROOT } from "./measure";
 import { renderDocs } from "./renderDocs";
 import { BLOCKS } from "./renderFigures";
 
@@ -19,6 +20,11 @@ const parseGroups = (value: string): Group[] => {
   const bad = names.find((n) => !(GROUPS as readonly string[]).includes(n));
   if (bad !== undefined) throw new InvalidArgumentError(`unknown group "${bad}" (groups: ${GROUPS.join(", ")})`);
   return GROUPS.filter((g) => names.includes(g));
+};
+const parseLoad = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number >= 0, got "${value.slice(0, 40)}"`);
+  return n;
 };
 const parseSeeds = (value: string): number[] => {
   if (!/^\d+(,\d+)*$/.test(value)) throw new InvalidArgumentError(`expected comma-separated integers >= 0, e.g. 1,2,3, got "${value.slice(0, 40)}"`);
@@ -51,6 +57,8 @@ async function main(argv: readonly string[]): Promise<number> {
     .option("--seeds <list>", "demo seeds of the sweep", parseSeeds, [1, 2, 3, 4, 5, 6, 7, 8])
     .option("--quality-from <file>", "use this `cad quality --json` output instead of running `npm run quality`")
     .option("--bench-from <file>", "use this `npm run bench -- --json` output (JSON lines) instead of running the bench")
+    .option("--from-commit <rev>", "with --quality-from / --bench-from: the commit that output was measured at (default: HEAD)")
+    .option("--from-load <n>", "with --quality-from / --bench-from: the 1-minute load average while it ran (default: not recorded)", parseLoad)
     .option("--figures <file>", "the figures file", path.join(ROOT, "docs", "figures.json"))
     .addHelpText("after", HELP)
     .exitOverride();
@@ -60,7 +68,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof CommanderError) return e.code === "commander.helpDisplayed" || e.code === "commander.help" ? 0 : 2;
     throw e;
   }
-  const o = program.opts<{ only?: Group[]; check?: boolean; render?: boolean; seeds: number[]; qualityFrom?: string; benchFrom?: string; figures: string }>();
+  const o = program.opts<{ only?: Group[]; check?: boolean; render?: boolean; seeds: number[]; qualityFrom?: string; benchFrom?: string; fromCommit?: string; fromLoad?: number; figures: string }>();
   const say = (s: string) => process.stderr.write(`docs:figures: ${s}\n`);
   let figures = readFiguresFile(o.figures);
 
@@ -75,9 +83,9 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const g of groups) {
       if (g === "demo") figures = { ...figures, demo: await measureDemo(o.seeds, 7, say) };
       if (g === "quality")
-        figures = { ...figures, quality: o.qualityFrom ? qualityFromOutput(fs.readFileSync(o.qualityFrom, "utf8"), o.qualityFrom, { ...provenance("npm run quality -- --json"), measuredAt: fs.statSync(o.qualityFrom).mtime.toISOString() }) : measureQuality(say) };
+        figures = { ...figures, quality: o.qualityFrom ? qualityFromOutput(fs.readFileSync(o.qualityFrom, "utf8"), o.qualityFrom, savedProvenance("npm run quality -- --json", o.qualityFrom, o)) : measureQuality(say) };
       if (g === "bench")
-        figures = { ...figures, bench: o.benchFrom ? benchFromOutput(fs.readFileSync(o.benchFrom, "utf8"), o.benchFrom, { ...provenance("npm run --silent bench -- --json"), measuredAt: fs.statSync(o.benchFrom).mtime.toISOString() }) : measureBench(say) };
+        figures = { ...figures, bench: o.benchFrom ? benchFromOutput(fs.readFileSync(o.benchFrom, "utf8"), o.benchFrom, savedProvenance("npm run --silent bench -- --json", o.benchFrom, o)) : measureBench(say) };
       // Kept after each group: a failure in a later one loses nothing measured.
       writeFiguresFile(o.figures, figures);
       say(`${g} figures written to ${path.relative(ROOT, o.figures)}`);
@@ -92,6 +100,17 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** Provenance of a saved output: its file's time, the commit and load the user states (or HEAD, not recorded). */
+function savedProvenance(command: string, file: string, o: { fromCommit?: string; fromLoad?: number }) {
+  let commit = measuredCommit();
+  if (o.fromCommit !== undefined) {
+    const r = spawnSync("git", ["rev-parse", "--short", `${o.fromCommit}^{commit}`], { cwd: ROOT, encoding: "utf8" });
+    if (r.status !== 0) throw new UsageError(`--from-commit: no commit "${o.fromCommit.slice(0, 40)}" in this repository`);
+    commit = r.stdout.trim();
+  }
+  return { ...provenance(command), measuredAt: fs.statSync(file).mtime.toISOString(), commit, loadAverage: o.fromLoad ?? null };
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

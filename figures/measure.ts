@@ -23,7 +23,16 @@ export function measuredCommit(root = ROOT): string {
   return `${head.stdout.trim()}${changed.length > 0 ? "+changes" : ""}`;
 }
 
-function provenance(command: string) {
+/** Where and how a group was measured (the figures file's provenance fields). */
+export interface Provenance {
+  readonly measuredAt: string;
+  readonly commit: string;
+  readonly loadAverage: number | null;
+  readonly cores: number;
+  readonly command: string;
+}
+
+function provenance(command: string): Provenance {
   return { measuredAt: new Date().toISOString(), commit: measuredCommit(), loadAverage: loadavg()[0], cores: availableParallelism(), command };
 }
 
@@ -63,7 +72,7 @@ export async function measureDemo(seeds: readonly number[], defaultSeed: number,
 const QualityOutput = v.object({ records: v.array(v.looseObject({ kind: v.string() })) });
 
 /** The quality figures from `cad quality --json` output (a fresh run's or a saved one's). */
-export function qualityFromOutput(text: string, where: string, p: ReturnType<typeof provenance>): QualityFiguresGroup {
+export function qualityFromOutput(text: string, where: string, p: Provenance): QualityFiguresGroup {
   const out = parseWithSchema(QualityOutput, parseJson(text, where), where);
   const shipped = out.records.filter((r) => r.candidate === "shipped" || r.candidate === undefined);
   const summary = shipped.find((r) => r.kind === "summary");
@@ -85,7 +94,7 @@ export function measureQuality(say: (s: string) => void): QualityFiguresGroup {
 }
 
 /** Bench lines from `npm run bench -- --json` output (JSON lines). */
-export function benchFromOutput(text: string, where: string, p: ReturnType<typeof provenance>): BenchFiguresGroup {
+export function benchFromOutput(text: string, where: string, p: Provenance): BenchFiguresGroup {
   const lines = text
     .split("\n")
     .filter((l) => l.trim() !== "")
