@@ -31,7 +31,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["cli/**/*.ts", "training/**/*.ts", "bench/**/*.ts", "test/**/*.ts"],
+    files: ["cli/**/*.ts", "training/**/*.ts", "bench/**/*.ts", "figures/**/*.ts", "test/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [splunkSdk] }] },
   },
   {

@@ -175,6 +175,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
         if (v < e.lo[b]) e.lo[b] = v;
         if (v > e.hi[b]) e.hi[b] = v;
       }
+      // A metric that never went below 0 in the run (CPU %, bytes, counts) gets no band below 0: expected − 3·spread
+      // can be negative, and a band dipping under the axis reads as if negative values were expected.
+      const floor = rows.every((r) => !(r.values[mi] < 0)) ? 0 : -Infinity;
       const names = [...new Set(detections.map((d) => d.containerName))].sort();
       const bands = names.map((containerName) => {
         const lo = new Float64Array(buckets).fill(Infinity);
@@ -183,7 +186,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
           if (d.containerName !== containerName) continue;
           const b = bucketOf(d.timestamp);
           if (b < 0 || b >= buckets) continue;
-          lo[b] = Math.min(lo[b], d.expected[mi] - 3 * d.spread[mi]);
+          lo[b] = Math.min(lo[b], Math.max(floor, d.expected[mi] - 3 * d.spread[mi]));
           hi[b] = Math.max(hi[b], d.expected[mi] + 3 * d.spread[mi]);
         }
         const flat = (a: Float64Array, empty: number) => {

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatDemoTable } from "../../../cli/commands/demo";
 import { DEMO_START, runDemo, type DemoResult } from "../../../cli/demo/runDemo";
+import { demoExcerpt, demoSeedFigures } from "../../../figures/demoFigures";
+import { readFiguresFile } from "../../../figures/figuresFile";
+import { ROOT } from "../../../figures/renderDocs";
 import { parseModelBundle } from "../../../runtime/model/modelBundle";
 import type { IncidentEvent } from "../../../runtime/types";
 
@@ -74,6 +77,13 @@ describe("runDemo: the default 3-day demo", () => {
     const detected = result.report.matches.filter((m) => m.detectedBy).length;
     expect(table).toContain(`detected ${detected} of 5 injected incidents; false alerts: ${result.report.falseAlerts.length}`);
     expect(table).toContain(`scaling actions: ${result.scalingActions.length}`);
+  });
+
+  it("prints what the README says it prints: the figures docs/figures.json holds for the default seed (npm run docs:figures)", () => {
+    const demo = readFiguresFile(join(ROOT, "docs", "figures.json")).demo;
+    expect(demo?.defaultSeed).toBe(7);
+    expect(demoSeedFigures(7, result)).toEqual(demo?.seeds.find((s) => s.seed === 7));
+    expect(demoExcerpt(result)).toBe(demo?.excerpt);
   });
 
   it("refuses fewer than 2 days", async () => {

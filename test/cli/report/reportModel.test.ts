@@ -57,6 +57,20 @@ function input(minutes: number, containers: number, extra: Partial<ReportInput> 
   };
 }
 
+describe("buildReportModel: the expected band", () => {
+  it("stops at 0 for a metric that never went negative in the run, and goes below 0 for one that did", () => {
+    const wide = [detected("c0", 12, 0, [10, 1], [5, 2])];
+    const nonNegative = buildReportModel(input(60, 1, { detections: wide })).services[0];
+    expect(nonNegative.metrics[0].bands[0].lo[12]).toBe(0);
+    expect(nonNegative.metrics[1].bands[0].lo[12]).toBe(0);
+    expect(nonNegative.metrics[0].bands[0].hi[12]).toBe(25);
+    const withNegative = rows(60, 1, 5).map((r, i) => (i === 3 ? { ...r, values: [-4, r.values[1]] } : r));
+    const signed = buildReportModel(input(60, 1, { detections: wide, rows: withNegative })).services[0];
+    expect(signed.metrics[0].bands[0].lo[12]).toBe(-5);
+    expect(signed.metrics[1].bands[0].lo[12]).toBe(0);
+  });
+});
+
 describe("buildReportModel", () => {
   it("short runs: every step shown, one series per container, highest grade per step, expected band, windows in seconds", () => {
     const m = buildReportModel(input(60, 2));
@@ -76,6 +90,8 @@ describe("buildReportModel", () => {
     expect(svc.metrics[0].bands[0].hi[12]).toBe(13);
     expect(svc.metrics[0].bands[0].hi[13]).toBe(17);
     expect(svc.metrics[0].bands[0].lo[0]).toBeNull();
+    // mem never goes below 0 in the run: its band (12 − 3·0.5 at minute 12) stays at or above 0 anyway; see the next test for the floor.
+    expect(svc.metrics[1].bands[0].lo[12]).toBe(10.5);
     expect(svc.incidents).toEqual([{ from: (T0 + 10 * MIN) / 1000, to: (T0 + 25 * MIN) / 1000, ref: 1, verdict: "detected", label: "#1 saturation (1 container, peak grade 1.00)" }]);
     expect(svc.truth).toEqual([{ from: (T0 + 9 * MIN) / 1000, to: (T0 + 30 * MIN) / 1000, label: "load-spike", verdict: "detected" }]);
     expect(svc.scaling).toEqual([{ at: (T0 + 12 * MIN) / 1000, action: "scale-out", label: "scale-out 2→4" }]);
