@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatDemoTable } from "../../../cli/commands/demo";
-import { DEMO_START, runDemo, type DemoResult } from "../../../cli/demo/runDemo";
+import { formatDemoTable } from "../../../cli/demo/formatDemoTable";
+import { DEMO_START } from "../../../cli/demo/demoService";
+import { runDemo, type DemoResult } from "../../../cli/demo/runDemo";
 import { parseModelBundle } from "../../../runtime/model/modelBundle";
 import type { IncidentEvent } from "../../../runtime/types";
 
