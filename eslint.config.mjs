@@ -60,7 +60,8 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: [pulumi] }] },
   },
   {
-    files: ["bin/**/*.js"],
+    // Plain CommonJS run by node itself: the CLI's launchers, and test preloads (`node --require`).
+    files: ["bin/**/*.js", "test/**/*.cjs"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
     languageOptions: { sourceType: "commonjs" },
   },

@@ -1,4 +1,5 @@
-import { describeEvent, formatDemoTable } from "../cli/commands/demo";
+import { describeEvent } from "../cli/demo/describeEvent";
+import { formatDemoTable } from "../cli/demo/formatDemoTable";
 import type { DemoResult } from "../cli/demo/runDemo";
 import type { DemoSeedFigures, DemoFiguresGroup } from "./figuresFile";
 

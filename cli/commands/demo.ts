@@ -1,48 +1,5 @@
 import { Command } from "commander";
-import { runDemo, type DemoResult } from "../demo/runDemo";
-import { formatFanOutDemo, runFanOutDemo } from "../demo/runFanOutDemo";
 import { parseIntAtLeast, parsePositiveInt } from "../cliError";
-import { startProgress } from "../progress";
-import { describeMetric } from "../../runtime/detection/describeMetric";
-import type { IncidentEvent } from "../../runtime/types";
-
-const fmtTime = (t: number) => new Date(t).toISOString().slice(0, 16).replace("T", " ");
-
-/** One readable line per alert event, as an operator would want to see it. */
-export function describeEvent(e: IncidentEvent): string {
-  const i = e.incident;
-  const top = i.topMetrics
-    .slice(0, 3)
-    .map((m) => describeMetric(m))
-    .join("; ");
-  const names = i.containerNames.length > 0 && !(i.containerNames.length === 1 && i.containerNames[0] === "") ? ` (${i.containerNames.map((n) => n || "unnamed").join(", ")})` : "";
-  const head = `[${fmtTime(e.at)}] ${e.type.toUpperCase().padEnd(7)} ${i.service} ${i.kind} on ${i.containers.length} container(s)${names}, grade ${i.peakGrade.toFixed(2)}, confidence ${i.confidence.toFixed(2)}`;
-  const scaling = e.scaling ? `\n${" ".repeat(19)}scaling: ${e.scaling.action} ${e.scaling.fromTasks} → ${e.scaling.toTasks} tasks${e.scaling.applied ? "" : ` FAILED (${e.scaling.error})`} — ${e.scaling.reason}` : "";
-  if (e.type === "restore") return `[${fmtTime(e.at)}] RESTORE ${i.service} after the ${i.kind} incident resolved at ${fmtTime(i.resolvedAt ?? e.at)}${scaling}`;
-  return e.type === "resolve" ? `${head}${scaling}` : `${head}\n${" ".repeat(19)}top: ${top}${scaling}`;
-}
-
-/** The final table: each injected incident, detected or missed, how fast, plus false alerts and scaling. */
-export function formatDemoTable(r: DemoResult): string {
-  const lines: string[] = [];
-  const header = ["injected incident", "window (UTC)", "detected", "as", "min to detect"];
-  const rows = r.report.matches.map((m) => [
-    m.truth.kind,
-    `${fmtTime(m.truth.start)}–${fmtTime(m.truth.end).slice(11)}`,
-    m.detectedBy ? "yes" : "MISSED",
-    m.detectedBy?.kind ?? "-",
-    m.minutesToDetect !== undefined ? String(m.minutesToDetect) : "-",
-  ]);
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
-  const fmt = (row: string[]) => row.map((cell, c) => cell.padEnd(widths[c])).join("  ");
-  lines.push(fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt));
-  const detected = r.report.matches.filter((m) => m.detectedBy).length;
-  lines.push("");
-  lines.push(`detected ${detected} of ${r.report.matches.length} injected incidents; false alerts: ${r.report.falseAlerts.length}`);
-  for (const f of r.report.falseAlerts) lines.push(`  false alert: ${f.kind} opened ${fmtTime(f.openedAt)}`);
-  lines.push(`scaling actions: ${r.scalingActions.length}${r.scalingActions.map((s) => `\n  ${s.action} ${s.fromTasks} → ${s.toTasks}: ${s.reason}`).join("")}`);
-  return lines.join("\n");
-}
 
 export function demoCommand(): Command {
   return new Command("demo")
@@ -55,6 +12,14 @@ export function demoCommand(): Command {
     .option("--services <n>", "simulate this many services through the fan-out planner, queue and workers (every fifth gets the incidents); prints per-service results and totals, writes no files", parsePositiveInt("--services"))
     .option("--workers <n>", "with --services: concurrent detector workers draining the queue", parsePositiveInt("--workers"), 4)
     .action(async (o: { days: number; seed: number; tasks: number; out: string; json?: boolean; services?: number; workers: number }) => {
+      // The simulation, the detector and the progress bar load only when the command runs: --help stays quick.
+      const [{ runDemo }, { formatFanOutDemo, runFanOutDemo }, { describeEvent }, { formatDemoTable }, { startProgress }] = await Promise.all([
+        import("../demo/runDemo"),
+        import("../demo/runFanOutDemo"),
+        import("../demo/describeEvent"),
+        import("../demo/formatDemoTable"),
+        import("../progress"),
+      ]);
       const t0 = Date.now();
       if (o.services !== undefined) {
         const services = o.services;

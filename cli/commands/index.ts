@@ -11,7 +11,9 @@ import { trainCommand } from "./train";
 
 /**
  * Every `cad` sub-command, in the order `cad --help` lists them. Each module exports a factory that builds
- * its commander Command; this list is the only place that knows them all.
+ * its commander Command; this list is the only place that knows them all. The modules hold definitions only
+ * (options, parsers, help): each action imports its implementation when it runs, so `cad --help` loads none of
+ * them (test/cli/commands/helpLoadsNoImplementation.test.ts).
  */
 export const commandFactories: readonly (() => Command)[] = [
   demoCommand,

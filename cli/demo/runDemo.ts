@@ -19,6 +19,7 @@ import { DetectionRecorder, type DetectedStep } from "../replay/DetectionRecorde
 import { buildReportModel, type TruthWindow } from "../report/reportModel";
 import { renderReportHtml } from "../report/renderReportHtml";
 import { formatTruthCsv } from "../truthWindows";
+import { DEMO_SERVICE, DEMO_START } from "./demoService";
 
 export interface DemoOptions {
   readonly days: number;
@@ -57,9 +58,6 @@ export interface DemoResult {
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
-/** Monday 2026-01-05 00:00 UTC: fixed, so a seed reproduces the same run to the minute. */
-export const DEMO_START = Date.UTC(2026, 0, 5);
-export const DEMO_SERVICE = "checkout";
 /** The detect Lambda's default schedule: every 5 minutes. */
 export const DEMO_RUN_EVERY_MIN = 5;
 

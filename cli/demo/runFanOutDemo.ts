@@ -9,7 +9,8 @@ import { matchIncidents } from "../../runtime/sim/matchIncidents";
 import type { IncidentEvent } from "../../runtime/types";
 import { trainModel } from "../../training/trainModel";
 import { makeFanOut, quantile } from "../fanout/runFanOutCycle";
-import { DEMO_RUN_EVERY_MIN, DEMO_START } from "./runDemo";
+import { DEMO_START } from "./demoService";
+import { DEMO_RUN_EVERY_MIN } from "./runDemo";
 
 export interface FanOutDemoOptions {
   readonly services: number;

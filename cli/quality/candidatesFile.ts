@@ -18,7 +18,7 @@ export interface Candidate {
 export const SHIPPED: Candidate = { name: "shipped", overrides: {} };
 
 /**
- * One field per detector option, of its type (ranges are resolveOptions' to check): the `satisfies` clause
+ * One field per detector option (OVERRIDE_NAMES lists them for --help), of its type (ranges are resolveOptions' to check): the `satisfies` clause
  * fails to compile when an option is added to or removed from the detector without this list following.
  */
 const OVERRIDE_FIELDS = {
@@ -53,9 +53,6 @@ const OVERRIDE_FIELDS = {
   confirmWindow: v.number(),
   confirmBypassGrade: v.number(),
 } satisfies { readonly [K in keyof Required<DetectorOverrides>]: v.GenericSchema<unknown, Required<DetectorOverrides>[K]> };
-
-/** The names a candidate may override, for error messages and --help. */
-export const OVERRIDE_NAMES: readonly string[] = Object.keys(OVERRIDE_FIELDS);
 
 const overridesSchema = v.partial(v.strictObject(OVERRIDE_FIELDS));
 

@@ -2,9 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DetectorProfile } from "../../runtime/detection/detectorProfiles";
 import { normalisedScore, seedSpread, type SeedSpread } from "../../runtime/evaluation/qualityScore";
-import { loadResults, scoreProfiles } from "../commands/evaluate";
-import { runLabelled, type LabelledReport } from "../commands/labelled";
-import { runNab } from "../commands/nab";
+import { runLabelled, type LabelledReport } from "../labelled/runLabelled";
+import { loadResults } from "../nab/loadResults";
+import { runNab } from "../nab/runNab";
+import { scoreProfiles } from "../nab/scoreProfiles";
 import type { QualitySet } from "./qualitySets";
 
 /** The labelled baselines `cad labelled --baselines` runs, in the order tables list them. */

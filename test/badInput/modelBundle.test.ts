@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { train } from "../../cli/commands/train";
+import { train } from "../../cli/train/train";
 import { runCli } from "../../cli/main";
 import { bundleChecksum } from "../../runtime/model/bundleChecksum";
 import { captureOutput } from "../helpers/captureOutput";

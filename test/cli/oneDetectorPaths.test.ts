@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectEntity, labelledFeatureSet, LABELLED_T0, type LabelledEntity } from "../../cli/commands/labelled";
+import { detectEntity, labelledFeatureSet, LABELLED_T0, type LabelledEntity } from "../../cli/labelled/detectEntity";
 import { runBacktest } from "../../cli/replay/runBacktest";
 import { Random } from "../../runtime/model/random";
 import type { MetricSample } from "../../runtime/types";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatTestChannel, formatTrainChannel } from "../../cli/sageMakerChannels";
 import { formatCsvNumber as plainDecimal } from "../../training/sageMakerCsv";
 import { formatTruthCsv, inTruthWindow, parseTruthCsv } from "../../cli/truthWindows";
-import { histogram } from "../../cli/commands/train";
+import { histogram } from "../../cli/train/train";
 
 describe("SageMaker CSV channels", () => {
   it("writes plain decimals, no header, label first in the test channel", () => {

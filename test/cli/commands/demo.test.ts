@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeEvent } from "../../../cli/commands/demo";
+import { describeEvent } from "../../../cli/demo/describeEvent";
 import { runCli } from "../../../cli/main";
 import { incident, openEvent, T_START } from "../../helpers/incidentEvents";
 import { captureOutput } from "../../helpers/captureOutput";

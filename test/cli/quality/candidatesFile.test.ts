@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { candidateProfiles, OVERRIDE_NAMES, readCandidates, SHIPPED } from "../../../cli/quality/candidatesFile";
+import { candidateProfiles, readCandidates, SHIPPED } from "../../../cli/quality/candidatesFile";
+import { OVERRIDE_NAMES } from "../../../cli/quality/overrideNames";
 import { CONTAINER_DETECTOR, SERIES_DETECTOR } from "../../../runtime/detection/detectorProfiles";
 import { resolveOptions } from "../../../runtime/model/thresholdedForestOptions";
 

@@ -1,0 +1,148 @@
+import * as path from "node:path";
+import { IsolationForestBaseline, requireConsecutive, ThreeSigmaBaseline } from "../../runtime/evaluation/baselines";
+import type { DetectorProfile } from "../../runtime/detection/detectorProfiles";
+import { addCounts, bestPointF1, eventCounts, pointCounts, prf, type Counts, type Prf } from "../../runtime/evaluation/labelledMetrics";
+import { parseLabels, parseNumericRows } from "../../runtime/evaluation/numericCsv";
+import { addOnsetCounts, DEFAULT_ONSET, onsetCounts, onsetMetrics, type OnsetCounts, type OnsetMetrics, type OnsetOptions } from "../../runtime/evaluation/onsetMetrics";
+import type { DetectionMode } from "../../runtime/evaluation/replaySeries";
+import { CliError } from "../cliError";
+import { listCsv, readText, writeFileAtomic } from "../fileOutput";
+import { makeProgress } from "../progressBar";
+import { detectEntity, type LabelledEntity } from "./detectEntity";
+
+export interface Metrics {
+  readonly point: Counts & Prf;
+  readonly event: Counts & Prf;
+  readonly onset: OnsetMetrics;
+}
+
+export interface LabelledReport {
+  readonly mode: DetectionMode;
+  readonly entities: number;
+  readonly rows: number;
+  readonly seconds: number;
+  /** The gap and tolerance (steps) every `onset` metric below was counted with. */
+  readonly onsetOptions: OnsetOptions;
+  readonly detector: Metrics & { readonly bestPointF1: number };
+  readonly perEntity: ({ readonly entity: string } & Metrics)[];
+  readonly baselines?: { readonly threeSigma: Metrics; readonly threeSigmaConsecutive: Metrics; readonly isolationForest: Metrics; readonly isolationForestP995: Metrics };
+}
+
+type BaselineName = keyof NonNullable<LabelledReport["baselines"]>;
+
+/** Point-, event- and onset-wise counts of one alert sequence against its labels: they add up over entities. */
+interface AlertCounts {
+  readonly point: Counts;
+  readonly event: Counts;
+  readonly onset: OnsetCounts;
+}
+
+const NO_COUNTS: AlertCounts = { point: { tp: 0, fp: 0, fn: 0 }, event: { tp: 0, fp: 0, fn: 0 }, onset: { onsets: 0, hits: 0, runs: 0, runsFound: 0, steps: 0 } };
+
+function countAlerts(alerts: readonly boolean[], labels: readonly number[], onset: OnsetOptions): AlertCounts {
+  return { point: pointCounts(alerts, labels), event: eventCounts(alerts, labels), onset: onsetCounts(alerts, labels, onset) };
+}
+
+function addAlertCounts(a: AlertCounts, b: AlertCounts): AlertCounts {
+  return { point: addCounts(a.point, b.point), event: addCounts(a.event, b.event), onset: addOnsetCounts(a.onset, b.onset) };
+}
+
+function metrics(c: AlertCounts): Metrics {
+  return { point: { ...c.point, ...prf(c.point) }, event: { ...c.event, ...prf(c.event) }, onset: onsetMetrics(c.onset) };
+}
+
+/**
+ * The baselines' alerts on an entity's test rows, each trained on its training rows only: per-metric 3σ on
+ * every step and from the third consecutive step; an isolation forest (100 trees, 256 rows each) above mean + 3σ
+ * and above the 99.5th percentile of its training scores (one forest, its scores computed once for both).
+ */
+function baselineAlerts(e: LabelledEntity, seed: number): Record<BaselineName, boolean[]> {
+  const s3 = new ThreeSigmaBaseline(e.train);
+  const threeSigma = e.test.map((r) => s3.isAnomaly(r));
+  const iso = new IsolationForestBaseline(e.train, { numTrees: 100, subsample: 256, seed });
+  const isoScores = e.test.map((r) => iso.score(r));
+  const p995 = iso.thresholdFor({ quantile: 0.995 });
+  return {
+    threeSigma,
+    threeSigmaConsecutive: requireConsecutive(threeSigma, 3),
+    isolationForest: isoScores.map((s) => s > iso.threshold),
+    isolationForestP995: isoScores.map((s) => s > p995),
+  };
+}
+
+/** Reads `DIR/{train,test,test_label}/<entity>.csv`; errors name the file and line. */
+export function loadLabelled(dir: string): LabelledEntity[] {
+  const testDir = path.join(dir, "test");
+  let names: string[];
+  try {
+    names = listCsv(testDir);
+  } catch (err) {
+    throw new CliError(`--data ${dir}: expected folders train/, test/ and test_label/ (${(err as Error).message})`);
+  }
+  if (names.length === 0) throw new CliError(`--data ${dir}: test/ holds no <entity>.csv files`);
+  return names.map((file) => {
+    const name = file.replace(/\.csv$/, "");
+    const read = (sub: string) => {
+      const f = path.join(dir, sub, file);
+      return { f, text: readText(f, `${sub} file`) };
+    };
+    const tr = read("train");
+    const te = read("test");
+    const la = read("test_label");
+    const train = parseNumericRows(tr.text, tr.f);
+    const test = parseNumericRows(te.text, te.f);
+    const labels = parseLabels(la.text, la.f);
+    if (labels.length !== test.length) throw new CliError(`${la.f}: ${labels.length} labels, but ${te.f} has ${test.length} rows`);
+    if (train[0].length !== test[0].length) throw new CliError(`${te.f}: ${test[0].length} columns, but ${tr.f} has ${train[0].length}`);
+    return { name, train, test, labels };
+  });
+}
+
+/** `onset` defaults to {@link DEFAULT_ONSET}. */
+export function runLabelled(o: { data: string; out: string; mode: DetectionMode; baselines: boolean; seed: number; onset?: OnsetOptions; profile?: DetectorProfile; json?: boolean }): LabelledReport {
+  const onset = o.onset ?? DEFAULT_ONSET;
+  onsetCounts([], [], onset); // rejects a bad gap or tolerance before the detection work, not after it
+  const entities = loadLabelled(o.data);
+  const rows = entities.reduce((s, e) => s + e.train.length + e.test.length, 0);
+  const progress = makeProgress(`cad labelled (${o.mode})`, process.stderr, o.json === true);
+  progress.start(entities.length, entities[0].name);
+  const t0 = performance.now();
+  let total = NO_COUNTS;
+  const perEntity: LabelledReport["perEntity"] = [];
+  const forBest: { scores: number[]; labels: readonly number[] }[] = [];
+  const base: Record<BaselineName, AlertCounts> = { threeSigma: NO_COUNTS, threeSigmaConsecutive: NO_COUNTS, isolationForest: NO_COUNTS, isolationForestP995: NO_COUNTS };
+  for (const e of entities) {
+    const d = detectEntity(e, o.mode, o.seed, o.profile);
+    const counts = countAlerts(d.grades.map((g) => g > 0), e.labels, onset);
+    total = addAlertCounts(total, counts);
+    perEntity.push({ entity: e.name, ...metrics(counts) });
+    forBest.push({ scores: d.scores, labels: e.labels });
+    const lines = ["score,anomaly_grade,alert_grade,label", ...d.scores.map((s, i) => `${s},${d.anomalyGrades[i]},${d.grades[i]},${e.labels[i]}`)];
+    writeFileAtomic(path.join(o.out, `${e.name}.csv`), `${lines.join("\n")}\n`);
+    if (o.baselines) {
+      const alerts = baselineAlerts(e, o.seed);
+      for (const name of Object.keys(base) as BaselineName[]) base[name] = addAlertCounts(base[name], countAlerts(alerts[name], e.labels, onset));
+    }
+    progress.increment(1, e.name);
+  }
+  progress.stop();
+  return {
+    mode: o.mode,
+    entities: entities.length,
+    rows,
+    seconds: (performance.now() - t0) / 1000,
+    onsetOptions: onset,
+    detector: { ...metrics(total), bestPointF1: bestPointF1(forBest).f1 },
+    perEntity,
+    ...(o.baselines
+      ? {
+          baselines: {
+            threeSigma: metrics(base.threeSigma),
+            threeSigmaConsecutive: metrics(base.threeSigmaConsecutive),
+            isolationForest: metrics(base.isolationForest),
+            isolationForestP995: metrics(base.isolationForestP995),
+          },
+        }
+      : {}),
+  };
+}

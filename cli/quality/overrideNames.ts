@@ -1,0 +1,18 @@
+import type { DetectorOverrides } from "./candidatesFile";
+
+/**
+ * The detector settings a candidate may override (`cad quality --candidates`), in the order --help lists them.
+ * A list of its own, without the schema in candidatesFile.ts, so `cad quality --help` loads no detector code;
+ * the type below fails to compile when the detector gains or loses an option this list does not follow.
+ */
+export const OVERRIDE_NAMES = [
+  "shingleSize", "numTrees", "sampleSize", "timeDecay", "transform", "outputAfter", "zFactor", "lowerThreshold",
+  "clipScores", "ignoreNearExpectedRelative", "ignoreNearExpectedAbsolute", "ignoreNearExpectedDeviations",
+  "repeatWindow", "repeatEscalation", "repeatExtends", "recurrenceHorizon", "recurrenceCount", "recurrenceTolerance",
+  "maxCorrections", "learnAnomalies", "seasonal", "maxPeriod", "seasonalZFactor", "driftZFactor", "driftSpan",
+  "grossFaultRatio", "grossFaultZ", "confirmSteps", "confirmWindow", "confirmBypassGrade",
+] as const satisfies readonly (keyof DetectorOverrides)[];
+
+type AllListed<Missing extends never> = Missing;
+/** Compiles only while OVERRIDE_NAMES names every option of DetectorOverrides. */
+export type OverrideNamesComplete = AllListed<Exclude<keyof DetectorOverrides, (typeof OVERRIDE_NAMES)[number]>>;
