@@ -53,14 +53,25 @@ export interface ServiceCapacity {
   readonly deploying: boolean;
 }
 
+/**
+ * Where, and within which bounds, to scale a service the scaler's own configuration does not list: one found in a
+ * cluster by the planner (its work message carries this).
+ */
+export interface ScalingTarget {
+  readonly cluster: string;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+}
+
 /** Changes how many tasks a service runs (ECS / Application Auto Scaling, or the simulator). */
 export interface Scaler {
-  describe(service: string): Promise<ServiceCapacity>;
+  /** `target`: for a service found in a cluster rather than configured (its cluster and bounds). */
+  describe(service: string, target?: ScalingTarget): Promise<ServiceCapacity>;
   /**
    * Applies a `scale-out` or `restore` decision (`none` is never passed). Resolves with what was done when the
-   * scaler can tell (dry-run, clamped target); rejects when it refused or failed.
+   * scaler can tell (dry-run, clamped target); rejects when it refused or failed. `target` as for {@link describe}.
    */
-  apply(decision: ScalingDecision): Promise<ScalingOutcome | undefined>;
+  apply(decision: ScalingDecision, target?: ScalingTarget): Promise<ScalingOutcome | undefined>;
 }
 
 /** A stored value with the version token needed to update it safely. */
