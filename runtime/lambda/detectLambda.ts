@@ -132,6 +132,8 @@ export async function wireDetection(config: DetectEnv, w: DetectionWiring): Prom
   );
   const deps: DetectHandlerDeps = {
     services: config.services.map((s) => ({ name: s.service, scaling: bounds(s) })),
+    // Services the planner found in these clusters: their bounds come with each work message.
+    ...(config.discovery ? { discovered: { clusters: config.discovery.clusters, maxStep: config.scaling.maxStep, cooldownMs: config.scaling.cooldownMs } } : {}),
     source: mergedMetricSource(sources, model.featureSet.stepSeconds),
     scorer: adapters.scorer,
     model,
