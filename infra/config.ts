@@ -95,6 +95,7 @@ function schemaInput(all: Readonly<Record<string, string>>): Record<string, unkn
 
 /** Rules between keys; each throws a ConfigError naming the key to change. */
 function checkRelations(cfg: StackConfig, given: RawStackConfig): void {
+  if (cfg.services.length === 0 && cfg.discovery === undefined) throw new ConfigError(key("services"), "a list with at least 1 entry (or discovery, to watch the services of some clusters)", cfg.services);
   cfg.services.forEach((s, i) => {
     const at = key(`services[${i}]`);
     if (s.maxTasks < s.minTasks) throw new ConfigError(`${at}.maxTasks`, `a value >= minTasks (${s.minTasks})`, s.maxTasks);

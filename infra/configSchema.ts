@@ -282,7 +282,8 @@ export const StackConfigSchema = strict(
   {
     "aws:region": text(REGION, 'an AWS region such as "eu-west-1"'),
     environment: v.optional(text(/^[a-z][a-z0-9-]{0,19}$/, "a lower-case name of at most 20 characters"), DEFAULTS.environment),
-    services: v.pipe(v.array(ServiceSchema, "a list of services"), v.minLength(1, "a list with at least 1 entry")),
+    /** At least one entry, unless `discovery` lists the services (checked in config.ts). */
+    services: v.array(ServiceSchema, "a list of services"),
     featureSet: FeatureSetSchema,
     metricSources: MetricSourcesSchema,
     collectSchedule: v.optional(schedule(), DEFAULTS.collectSchedule),

@@ -288,7 +288,8 @@ export function detectorPolicy(r: DetectorResources): PolicyDocument {
       },
     },
     { Sid: "PublishAlerts", Effect: "Allow", Action: ["sns:Publish"], Resource: [r.topicArn] },
-    { Sid: "ScaleConfiguredServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: [...r.serviceArns] },
+    // No statement for an empty list: IAM refuses a statement without a resource.
+    ...(r.serviceArns.length === 0 ? [] : [{ Sid: "ScaleConfiguredServices", Effect: "Allow" as const, Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: [...r.serviceArns] }]),
     ...((r.clusterArns ?? []).length === 0
       ? []
       : [{ Sid: "ScaleServicesOfWatchedClusters", Effect: "Allow" as const, Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: (r.clusterArns ?? []).map(servicesOfClusterArn) }]),

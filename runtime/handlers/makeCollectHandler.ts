@@ -154,7 +154,7 @@ export function makeServiceCollection(deps: CollectHandlerDeps): ServiceCollecti
   }
   if (limits.maxWindowMs % stepMs !== 0) throw new Error(`collector limits: "maxWindowMs" (${limits.maxWindowMs}) must be a multiple of the step (${stepMs} ms)`);
   if (deps.sources.length === 0) throw new Error("collector: no metric sources configured");
-  if (deps.services.length === 0) throw new Error("collector: no services configured");
+  if (deps.services.length === 0 && (deps.discoveredClusters ?? []).length === 0) throw new Error("collector: no services configured");
   const known = new Set(deps.services);
   const settledEnd = (t: number) => Math.floor((t - limits.settleMs) / stepMs) * stepMs;
   return {

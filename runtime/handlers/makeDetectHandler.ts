@@ -166,7 +166,7 @@ export function makeServiceDetection(deps: DetectHandlerDeps): ServiceDetection 
     if (diffs.length > 0) throw new Error(`the configured feature set does not match the model's; retrain or fix the configuration:\n  ${diffs.join("\n  ")}`);
   }
   for (const s of deps.services) validateScalingPolicy(s.scaling, `service "${s.name}" scaling`);
-  if (deps.services.length === 0) throw new Error("no services to watch: configure at least one service");
+  if (deps.services.length === 0 && deps.discovered === undefined) throw new Error("no services to watch: configure at least one service");
   const byName = new Map(deps.services.map((s) => [s.name, s]));
   // The detectors this process saved last, by service (a warm Lambda or a local replay skips their decoding).
   const live = new Map<string, LiveDetector>();

@@ -231,10 +231,16 @@ const count = (what = "a whole number >= 0") => pipe(number(what), integer(what)
 function servicesSchema() {
   const service = strictObj({ cluster: text(), service: text(), minTasks: count(), maxTasks: count() }, "{cluster, service, minTasks, maxTasks}");
   return pipe(
-    array(service, "a non-empty JSON list of services"),
-    minLength(1, "a non-empty JSON list of services"),
+    array(service, "a JSON list of services"),
     check((list) => list.every((s) => s.minTasks <= s.maxTasks), "services with minTasks <= maxTasks"),
   );
+}
+
+/** The configured services, which may be empty only when CAD_DISCOVERY lists the services of some clusters. */
+function parseServices(env: Env, discovery: DiscoverySettings | undefined): readonly WatchedService[] {
+  const services = parseJsonVariable(env, LAMBDA_ENV.services, servicesSchema());
+  if (services.length === 0 && discovery === undefined) throw lambdaEnvError(LAMBDA_ENV.services, "expected a non-empty JSON list of services (or CAD_DISCOVERY), got []");
+  return services;
 }
 
 function discoverySchema() {
@@ -324,18 +330,19 @@ function vaultPath(env: Env, variable: string): string {
 }
 
 function common(env: Env): CommonEnv {
+  const { discovery } = parseDiscovery(env);
   return {
     environment: required(env, LAMBDA_ENV.environment),
     bucket: required(env, LAMBDA_ENV.bucket),
     statePrefix: prefix(env, LAMBDA_ENV.statePrefix),
     rawPrefix: prefix(env, LAMBDA_ENV.rawPrefix),
-    services: parseJsonVariable(env, LAMBDA_ENV.services, servicesSchema()),
+    services: parseServices(env, discovery),
     vault: {
       proxyAddress: parseUrl(env, LAMBDA_ENV.vaultProxyAddress),
       kvMount: vaultPath(env, LAMBDA_ENV.vaultKvMount),
       secretPath: vaultPath(env, LAMBDA_ENV.vaultSecretPath),
     },
-    ...parseDiscovery(env),
+    ...(discovery ? { discovery } : {}),
   };
 }
 
@@ -405,5 +412,6 @@ export function parsePlanEnv(env: Env): PlanEnv {
   if (kind !== "collect" && kind !== "detect") throw lambdaEnvError(LAMBDA_ENV.workKind, `must be "collect" or "detect", got "${kind.slice(0, 40)}"`);
   const queueUrl = parseUrl(env, LAMBDA_ENV.workQueueUrl);
   if (!queueUrl.endsWith(".fifo")) throw lambdaEnvError(LAMBDA_ENV.workQueueUrl, "must be a FIFO queue's URL (ending in .fifo)");
-  return { environment: required(env, LAMBDA_ENV.environment), kind, services: parseJsonVariable(env, LAMBDA_ENV.services, servicesSchema()), queueUrl, ...parseDiscovery(env) };
+  const { discovery } = parseDiscovery(env);
+  return { environment: required(env, LAMBDA_ENV.environment), kind, services: parseServices(env, discovery), queueUrl, ...(discovery ? { discovery } : {}) };
 }

@@ -108,6 +108,9 @@ describe("makeDetectWorkerHandler", () => {
     h.minute = DURING;
     const out = await worker(h)({ Records: [record(OTHER, DURING, "found", { cluster: "batch", minTasks: 1, maxTasks: 5 })] });
     expect(out.outcomes[0]).toMatchObject({ ok: false, error: 'service "payments" is not watched by this deployment (watched: checkout)' });
+    // No configured service at all is refused, unless services found in clusters may run.
+    expect(() => makeServiceDetection({ ...h.deps, services: [] })).toThrow("no services to watch: configure at least one service");
+    expect(makeServiceDetection({ ...h.deps, services: [], discovered: { clusters: ["batch"], maxStep: 2, cooldownMs: 0 } }).services).toEqual([]);
   });
 
   it("redelivery of a processed message changes nothing: no scoring, no alert, no scaling, no write", async () => {

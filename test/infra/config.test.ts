@@ -106,7 +106,7 @@ describe("parseStackConfig", () => {
     ["an integer key in another notation", { rawRetentionDays: "3e1" }, "container-anomaly-detection:rawRetentionDays", /an integer from 1 to 3650, got "3e1"/],
     ["a list where an object is expected", { scaling: [2, 600] }, "container-anomaly-detection:scaling", /expected \{maxStep, cooldownSeconds\}/],
     ["missing service list", { services: undefined }, "container-anomaly-detection:services", /expected a value \(the key is required\), but it is not set/],
-    ["empty service list", { services: [] }, "container-anomaly-detection:services", /at least 1 entry/],
+    ["empty service list", { services: [] }, "container-anomaly-detection:services", /at least 1 entry \(or discovery, to watch the services of some clusters\)/],
     ["min > max", { services: [{ cluster: "c", service: "s", minTasks: 4, maxTasks: 3 }] }, "container-anomaly-detection:services[0].maxTasks", /a value >= minTasks \(4\), got 3/],
     ["duplicate service", { services: [{ cluster: "c", service: "s", minTasks: 1, maxTasks: 3 }, { cluster: "c", service: "s", minTasks: 1, maxTasks: 2 }] }, "container-anomaly-detection:services[1]", /listed once/],
     ["services on two clusters", { services: [{ cluster: "a", service: "s", minTasks: 1, maxTasks: 3 }, { cluster: "b", service: "t", minTasks: 1, maxTasks: 3 }] }, "container-anomaly-detection:services[1].cluster", /one stack watches one cluster/],
@@ -174,6 +174,8 @@ describe("parseStackConfig", () => {
   it("reads discovery with its defaults: every service of the clusters, minTasks 1", () => {
     expect(parseWith({ fanOut: {}, discovery: { clusters: ["shop", "batch"], maxTasks: 6 } }).discovery).toEqual({ clusters: ["shop", "batch"], tags: {}, minTasks: 1, maxTasks: 6 });
     expect(parseWith({}).discovery).toBeUndefined();
+    // With discovery the configured list may be empty: every service comes from the clusters.
+    expect(parseWith({ services: [], fanOut: {}, discovery: { clusters: ["shop"], maxTasks: 6 } }).services).toEqual([]);
   });
 
   it("names the project namespace when a key is given under a misspelt one", () => {

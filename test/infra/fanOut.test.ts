@@ -15,13 +15,13 @@ import { SECRET_KEYS, devStackConfig } from "../helpers/stackConfig";
 
 let run: ProgramRun;
 let plain: ProgramRun;
-/** Fan-out that also watches every service of two clusters (`discovery`). */
+/** Fan-out that watches every service of two clusters (`discovery`) and configures none. */
 let found: ProgramRun;
 const DISCOVERY = { clusters: ["shop-dev", "batch"], tags: { team: "payments" }, maxTasks: 6 };
 beforeAll(async () => {
   run = await runProgram({ config: devStackConfig({ fanOut: { maxConcurrency: 8, batchSize: 4, maxReceiveCount: 5 } }), secretKeys: SECRET_KEYS });
   plain = await runProgram({ config: devStackConfig(), secretKeys: SECRET_KEYS });
-  found = await runProgram({ config: devStackConfig({ fanOut: {}, discovery: DISCOVERY }), secretKeys: SECRET_KEYS });
+  found = await runProgram({ config: devStackConfig({ services: [], fanOut: {}, discovery: DISCOVERY }), secretKeys: SECRET_KEYS });
 }, PROGRAM_MS);
 
 const FN = "aws:lambda/function:Function";
@@ -94,8 +94,10 @@ describe("fan-out under mocks", () => {
       expect(JSON.parse(envOf(`cad-dev-${kind}-plan`, found).CAD_DISCOVERY)).toEqual({ ...DISCOVERY, minTasks: 1 });
       expect(JSON.parse(envOf(`cad-dev-${kind}`, found).CAD_DISCOVERY)).toEqual({ ...DISCOVERY, minTasks: 1 });
     }
-    const scale = policyOf("cad-dev-detect", found).Statement.find((s) => s.Sid === "ScaleServicesOfWatchedClusters");
-    expect(scale?.Resource).toEqual([expect.stringMatching(/:service\/shop-dev\/\*$/), expect.stringMatching(/:service\/batch\/\*$/)]);
+    const scale = policyOf("cad-dev-detect", found).Statement.filter((s) => s.Action.includes("ecs:UpdateService"));
+    // No configured service, so no statement for them (IAM refuses an empty Resource): only the clusters' services.
+    expect(scale.map((s) => [s.Sid, s.Resource])).toEqual([["ScaleServicesOfWatchedClusters", [expect.stringMatching(/:service\/shop-dev\/\*$/), expect.stringMatching(/:service\/batch\/\*$/)]]]);
+    expect(envOf("cad-dev-detect", found).CAD_SERVICES).toBe("[]");
     expect(policyOf("cad-dev-collect", found).Statement.flatMap((s) => s.Action).filter((a) => a.startsWith("ecs:"))).toEqual([]);
     // Without discovery nothing of this exists.
     expect(policyOf("cad-dev-detect-plan").Statement.flatMap((s) => s.Action).filter((a) => a.startsWith("ecs:"))).toEqual([]);

@@ -17,6 +17,9 @@ describe("parsePlanEnv", () => {
     const discovery = { clusters: ["shop", "batch"], tags: { team: "payments" }, minTasks: 1, maxTasks: 6 };
     expect(parsePlanEnv({ ...ENV, CAD_DISCOVERY: JSON.stringify(discovery) }).discovery).toEqual(discovery);
     expect(parsePlanEnv(ENV).discovery).toBeUndefined();
+    // The configured list may be empty only when the clusters are listed.
+    expect(parsePlanEnv({ ...ENV, CAD_SERVICES: "[]", CAD_DISCOVERY: JSON.stringify(discovery) }).services).toEqual([]);
+    expect(() => parsePlanEnv({ ...ENV, CAD_SERVICES: "[]" })).toThrow("environment variable CAD_SERVICES: expected a non-empty JSON list of services (or CAD_DISCOVERY), got []");
   });
 
   it.each([
