@@ -21,6 +21,7 @@ import {
   type EndpointSchema,
   type ModelSchema,
   type FanOutSchema,
+  type DiscoverySchema,
   type RawStackConfig,
   type ServiceSchema,
   type VaultSchema,
@@ -46,6 +47,8 @@ export type AlertSubscription = v.InferOutput<typeof AlertSubscriptionSchema>;
 export type VaultConfig = v.InferOutput<typeof VaultSchema>;
 /** Fan-out over SQS (planner → FIFO queue → workers), when configured. */
 export type FanOutConfig = v.InferOutput<typeof FanOutSchema>;
+/** Every service of some ECS clusters, found by the planners, besides the configured ones. */
+export type DiscoveryConfig = v.InferOutput<typeof DiscoverySchema>;
 /** Where the detector's scores come from: the SageMaker endpoint, or the forest embedded in the Lambda. */
 export type ScorerKind = "sagemaker" | "embedded";
 
@@ -92,6 +95,7 @@ function schemaInput(all: Readonly<Record<string, string>>): Record<string, unkn
 
 /** Rules between keys; each throws a ConfigError naming the key to change. */
 function checkRelations(cfg: StackConfig, given: RawStackConfig): void {
+  if (cfg.services.length === 0 && cfg.discovery === undefined) throw new ConfigError(key("services"), "a list with at least 1 entry (or discovery, to watch the services of some clusters)", cfg.services);
   cfg.services.forEach((s, i) => {
     const at = key(`services[${i}]`);
     if (s.maxTasks < s.minTasks) throw new ConfigError(`${at}.maxTasks`, `a value >= minTasks (${s.minTasks})`, s.maxTasks);
@@ -99,6 +103,11 @@ function checkRelations(cfg: StackConfig, given: RawStackConfig): void {
     // The detector's scaler works on one ECS cluster per stack.
     if (s.cluster !== cfg.services[0].cluster) throw new ConfigError(`${at}.cluster`, `the same cluster as services[0] ("${cfg.services[0].cluster}"): one stack watches one cluster`, s.cluster);
   });
+  if (cfg.discovery !== undefined) {
+    const d = cfg.discovery;
+    if (cfg.fanOut === undefined) throw new ConfigError(key("discovery"), "fanOut set as well: the fan-out planners list the clusters' services (or leave discovery unset)", d);
+    if (d.maxTasks < d.minTasks) throw new ConfigError(key("discovery.maxTasks"), `a value >= discovery.minTasks (${d.minTasks})`, d.maxTasks);
+  }
   const names = cfg.featureSet.metrics.map((m) => m.name);
   names.forEach((name, i) => {
     if (names.indexOf(name) !== i) throw new ConfigError(key(`featureSet.metrics[${i}].name`), "a metric not listed before", name);
@@ -143,7 +152,7 @@ function checkRelations(cfg: StackConfig, given: RawStackConfig): void {
     const size = Buffer.byteLength(JSON.stringify(variables), "utf8");
     if (size <= LAMBDA_ENVIRONMENT_LIMIT) continue;
     const biggest = largestVariables(variables);
-    const culprit = { CAD_SERVICES: "services", CAD_METRIC_SOURCES: "metricSources", CAD_FEATURE_SET: "featureSet" }[biggest[0].name] ?? "services";
+    const culprit = { CAD_SERVICES: "services", CAD_METRIC_SOURCES: "metricSources", CAD_FEATURE_SET: "featureSet", CAD_DISCOVERY: "discovery" }[biggest[0].name] ?? "services";
     throw new ConfigError(
       key(culprit),
       `settings that keep the ${fn}'s environment within Lambda's ${LAMBDA_ENVIRONMENT_LIMIT} bytes (it would be about ${size}: ${biggest

@@ -80,7 +80,10 @@ function pathText(path: readonly v.IssuePathItem[]): string {
 export function configErrorFromIssue(issue: v.BaseIssue<unknown>, namespace: string): ConfigError {
   const path = issue.path ?? [];
   const relative = pathText(path);
-  const key = relative === "" ? namespace : relative.includes(":") ? relative : `${namespace}:${relative}`;
+  // Only a top-level key carries its own namespace (`aws:region`); a nested map key may hold a colon (a tag key).
+  const first = path[0] as v.IssuePathItem | undefined;
+  const top = first === undefined ? "" : String(first.key);
+  const key = relative === "" ? namespace : top.includes(":") ? relative : `${namespace}:${relative}`;
   const last = path[path.length - 1];
   // For a key-level issue (unknown or missing key) the value at the key is the one to show.
   const found = last !== undefined && last.origin === "key" ? last.value : issue.input;

@@ -239,10 +239,40 @@ export const FanOutSchema = strict(
   },
   "{maxConcurrency, batchSize, maxReceiveCount}",
 );
+/** ECS cluster names: up to 255 letters, digits, hyphens and underscores (names, not ARNs: the IAM ARNs are built from them). */
+const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+/**
+ * Watch every service of some ECS clusters besides the configured ones (docs/scale.md): the planners list them on
+ * each schedule (ListServices, DescribeServices with tags). Needs `fanOut`. A service's `cad:min-tasks` /
+ * `cad:max-tasks` tags override `minTasks` / `maxTasks`; `cad:watch=false` leaves it out.
+ */
+export const DiscoverySchema = strict(
+  {
+    clusters: v.pipe(
+      v.array(text(CLUSTER_NAME, "an ECS cluster name (letters, digits, '-', '_')"), "a list of ECS cluster names"),
+      v.minLength(1, "1 to 10 ECS cluster names"),
+      v.maxLength(10, "1 to 10 ECS cluster names"),
+      v.check((list) => new Set(list).size === list.length, "cluster names listed once each"),
+    ),
+    /** Tags a service must carry, each with exactly this value; unset: every service of the clusters. */
+    tags: v.optional(
+      v.pipe(
+        v.custom<Record<string, unknown>>(isPlainObject, "an object {<tag key>: <value>}"),
+        v.record(text(/^(?!aws:)[\s\S]{1,128}$/, "a tag key of 1 to 128 characters, not starting with aws:"), v.pipe(v.string("a tag value (text)"), v.maxLength(256, "a tag value of at most 256 characters")), "an object {<tag key>: <value>}"),
+        v.check((r) => Object.keys(r).length <= 10, "at most 10 tags"),
+      ),
+      {},
+    ),
+    /** Bounds of a found service without `cad:min-tasks` / `cad:max-tasks` tags. */
+    minTasks: v.optional(int(0, 1000), 1),
+    maxTasks: int(1, 1000),
+  },
+  "{clusters, tags?, minTasks?, maxTasks}",
+);
 const DetectionSchema = strict({ replicaTtlMinutes: v.optional(int(1, 10_080), 60) }, "{replicaTtlMinutes}");
 
 /** Keys whose values are structured (YAML objects or lists), which Pulumi hands over as JSON text. */
-export const STRUCTURED_KEYS = ["services", "featureSet", "metricSources", "model", "endpoint", "alertSubscriptions", "vault", "scaling", "modelHealth", "detection", "fanOut"] as const;
+export const STRUCTURED_KEYS = ["services", "featureSet", "metricSources", "model", "endpoint", "alertSubscriptions", "vault", "scaling", "modelHealth", "detection", "fanOut", "discovery"] as const;
 
 /**
  * The whole stack config as the program receives it: the project's keys (structured ones parsed from JSON) plus
@@ -252,7 +282,8 @@ export const StackConfigSchema = strict(
   {
     "aws:region": text(REGION, 'an AWS region such as "eu-west-1"'),
     environment: v.optional(text(/^[a-z][a-z0-9-]{0,19}$/, "a lower-case name of at most 20 characters"), DEFAULTS.environment),
-    services: v.pipe(v.array(ServiceSchema, "a list of services"), v.minLength(1, "a list with at least 1 entry")),
+    /** At least one entry, unless `discovery` lists the services (checked in config.ts). */
+    services: v.array(ServiceSchema, "a list of services"),
     featureSet: FeatureSetSchema,
     metricSources: MetricSourcesSchema,
     collectSchedule: v.optional(schedule(), DEFAULTS.collectSchedule),
@@ -271,6 +302,8 @@ export const StackConfigSchema = strict(
     detection: v.optional(DetectionSchema, {}),
     /** Unset: the collector and the detector run on their schedules, every service in one invocation. */
     fanOut: v.optional(FanOutSchema),
+    /** Unset: only the configured services are watched. */
+    discovery: v.optional(DiscoverySchema),
     modelBundleKey: v.optional(text(/^models\/[A-Za-z0-9._/-]+\.json$/, 'a key under models/ ending in .json, e.g. "models/current/model-bundle.json"'), DEFAULTS.modelBundleKey),
     /** Reserve concurrency 1 for each function (runs never overlap); needs an account concurrency quota above 100. */
     reserveConcurrency: v.optional(boolText(), String(DEFAULTS.reserveConcurrency)),

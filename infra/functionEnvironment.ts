@@ -20,7 +20,13 @@ export const LAMBDA_ENVIRONMENT_LIMIT = 4096;
 export const EXTENSION_PROXY_ADDRESS = "http://127.0.0.1:8200";
 
 /** The settings of a stack the functions' environment depends on. */
-export type FunctionSettings = Pick<StackConfig, "environment" | "services" | "featureSet" | "metricSources" | "scorer" | "vault" | "scaling" | "detection" | "modelBundleKey">;
+export type FunctionSettings = Pick<StackConfig, "environment" | "services" | "featureSet" | "metricSources" | "scorer" | "vault" | "scaling" | "detection" | "modelBundleKey" | "discovery">;
+
+/** CAD_DISCOVERY when the stack watches the services of some clusters: the planners list them, the workers accept them. */
+function discoveryEnvironment(cfg: Pick<FunctionSettings, "discovery">): Record<string, string> {
+  const d = cfg.discovery;
+  return d === undefined ? {} : { [LAMBDA_ENV.discovery]: JSON.stringify({ clusters: d.clusters, tags: d.tags, minTasks: d.minTasks, maxTasks: d.maxTasks }) };
+}
 
 /** Variables the vault-lambda-extension reads to log in (IAM auth) before it serves the secret on its proxy. */
 export function vaultExtensionEnvironment(vault: VaultConfig): Record<string, string> {
@@ -47,6 +53,7 @@ function common<T>(cfg: FunctionSettings, bucketName: T, service: string): Recor
     [LAMBDA_ENV.vaultSecretPath]: cfg.vault.secretName,
     [LAMBDA_ENV.metricSources]: JSON.stringify(cfg.metricSources),
     [LAMBDA_ENV.featureSet]: JSON.stringify(cfg.featureSet),
+    ...discoveryEnvironment(cfg),
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: "INFO",
     POWERTOOLS_SERVICE_NAME: service,
@@ -106,11 +113,12 @@ export function largestVariables(variables: Readonly<Record<string, string>>): {
     .sort((a, b) => b.bytes - a.bytes);
 }
 
-/** A planner's environment: its kind of work, the services and its queue; no bucket, no Vault, no sources. */
-export function plannerEnvironment<T>(cfg: Pick<FunctionSettings, "environment" | "services">, kind: "collect" | "detect", r: { readonly queueUrl: T }): Record<string, string | T> {
+/** A planner's environment: its kind of work, the services (and clusters to list) and its queue; no bucket, no Vault, no sources. */
+export function plannerEnvironment<T>(cfg: Pick<FunctionSettings, "environment" | "services" | "discovery">, kind: "collect" | "detect", r: { readonly queueUrl: T }): Record<string, string | T> {
   return {
     [LAMBDA_ENV.environment]: cfg.environment,
     [LAMBDA_ENV.services]: JSON.stringify(cfg.services),
+    ...discoveryEnvironment(cfg),
     [LAMBDA_ENV.workKind]: kind,
     [LAMBDA_ENV.workQueueUrl]: r.queueUrl,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

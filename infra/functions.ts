@@ -14,7 +14,7 @@ import { createDetectWorkerHandler } from "../runtime/lambda/detectWorkerLambda"
 import { createPlanHandler } from "../runtime/lambda/planLambda";
 import type { FanOutConfig } from "./config";
 import { collectorEnvironment, detectorEnvironment, plannerEnvironment, type FunctionSettings } from "./functionEnvironment";
-import { collectorPolicy, detectorPolicy, ecsServiceArn, plannerPolicy, type AwsScope } from "./iamDocuments";
+import { collectorPolicy, detectorPolicy, ecsClusterArn, ecsServiceArn, plannerPolicy, type AwsScope } from "./iamDocuments";
 import { ScheduledFunction, lambdaLogGroupName } from "./scheduledFunction";
 import { WorkQueue } from "./workQueue";
 
@@ -93,6 +93,8 @@ export class Functions extends pulumi.ComponentResource {
     const reserved = args.reserveConcurrency ? { reservedConcurrency: 1 } : {};
     const fanOut = args.fanOut;
     const timeouts: Record<WorkKind, number> = { collect: 120, detect: 240 };
+    // With discovery: the clusters the planners list and whose services the detector may scale.
+    const clusterArns = (s: AwsScope) => (settings.discovery?.clusters ?? []).map((c) => ecsClusterArn(s, c));
     const queues = fanOut
       ? {
           collect: new WorkQueue(`${name}-collect-work`, { queueName: `${collectName}-work`, keyArn: args.keyArn, workerTimeoutSeconds: timeouts.collect, maxReceiveCount: fanOut.maxReceiveCount, alarmTopicArn: args.topicArn }, { parent: this }),
@@ -148,6 +150,7 @@ export class Functions extends pulumi.ComponentResource {
               topicArn,
               logGroupArn: logGroupArn(s, detectName),
               serviceArns: settings.services.map((svc) => ecsServiceArn(s, svc.cluster, svc.service)),
+              ...(settings.discovery ? { clusterArns: clusterArns(s) } : {}),
               ...(endpointArn === undefined || trainingDataVersion === undefined ? {} : { endpointArn, trainingDataVersion }),
               ...(workQueueArn === undefined ? {} : { workQueueArn }),
             }),
@@ -176,11 +179,13 @@ export class Functions extends pulumi.ComponentResource {
             ...reserved,
             layers: [],
             functionName,
-            description: `Plans the ${kind} work: one message per service on ${kind === "collect" ? collectName : detectName}-work.fifo`,
+            description: `Plans the ${kind} work: one message per ${settings.discovery ? "configured or listed " : ""}service on ${kind === "collect" ? collectName : detectName}-work.fifo`,
             callbackFactory: () => createPlanHandler(),
             policy: pulumi
               .all([scope, args.keyArn, args.deadLetterQueueArn, queues[kind].queue.arn])
-              .apply(([s, keyArn, deadLetterQueueArn, workQueueArn]) => plannerPolicy({ keyArn, deadLetterQueueArn, workQueueArn, logGroupArn: logGroupArn(s, functionName) })),
+              .apply(([s, keyArn, deadLetterQueueArn, workQueueArn]) =>
+                plannerPolicy({ keyArn, deadLetterQueueArn, workQueueArn, logGroupArn: logGroupArn(s, functionName), ...(settings.discovery ? { clusterArns: clusterArns(s) } : {}) }),
+              ),
             schedule: args.schedules[kind],
             ...(kind === "detect" ? { enabled: args.detectorReady } : {}),
             environment: plannerEnvironment(settings, kind, { queueUrl: queues[kind].queue.url }),

@@ -178,11 +178,28 @@ function consumeWorkQueue(queueArn: string | undefined): PolicyStatement[] {
 export interface PlannerResources extends FunctionBaseResources {
   /** The FIFO queue the planner fills. */
   readonly workQueueArn: string;
+  /** With `discovery`: the ARNs of the ECS clusters whose services the planner lists. */
+  readonly clusterArns?: readonly string[];
 }
 
-/** A planner sends to its work queue (encrypted with the stack key) and logs: no bucket, no secrets, no ECS. */
+/**
+ * A planner sends to its work queue (encrypted with the stack key) and logs: no bucket, no secrets. With
+ * `discovery` it may also list and describe the services of exactly the configured clusters, nothing else of ECS.
+ */
 export function plannerPolicy(r: PlannerResources): PolicyDocument {
-  return doc(...functionBase(r), { Sid: "EnqueueWork", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [r.workQueueArn] });
+  const clusters = r.clusterArns ?? [];
+  return doc(
+    ...functionBase(r),
+    { Sid: "EnqueueWork", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [r.workQueueArn] },
+    ...(clusters.length === 0
+      ? []
+      : [
+          // ListServices takes no resource-level permission (the Service Authorization Reference lists no resource
+          // type for it): "*" with the documented ecs:cluster condition key, so only these clusters can be listed.
+          { Sid: "ListClusterServices", Effect: "Allow" as const, Action: ["ecs:ListServices"], Resource: ["*"], Condition: { ArnEquals: { "ecs:cluster": [...clusters] } } },
+          { Sid: "DescribeClusterServices", Effect: "Allow" as const, Action: ["ecs:DescribeServices"], Resource: clusters.map(servicesOfClusterArn) },
+        ]),
+  );
 }
 
 /** The collector writes raw windows and its own checkpoint; it reads nothing else. */
@@ -216,6 +233,8 @@ export interface DetectorResources extends FunctionBaseResources {
   readonly trainingDataVersion?: string;
   /** ARNs of the ECS services the detector may describe and scale. */
   readonly serviceArns: readonly string[];
+  /** With `discovery`: the ARNs of the clusters whose services (any of them, as found by the planner) it may describe and scale. */
+  readonly clusterArns?: readonly string[];
   readonly scope: AwsScope;
   /** With fan-out: the FIFO queue the detector consumes as a worker. */
   readonly workQueueArn?: string;
@@ -269,7 +288,11 @@ export function detectorPolicy(r: DetectorResources): PolicyDocument {
       },
     },
     { Sid: "PublishAlerts", Effect: "Allow", Action: ["sns:Publish"], Resource: [r.topicArn] },
-    { Sid: "ScaleConfiguredServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: [...r.serviceArns] },
+    // No statement for an empty list: IAM refuses a statement without a resource.
+    ...(r.serviceArns.length === 0 ? [] : [{ Sid: "ScaleConfiguredServices", Effect: "Allow" as const, Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: [...r.serviceArns] }]),
+    ...((r.clusterArns ?? []).length === 0
+      ? []
+      : [{ Sid: "ScaleServicesOfWatchedClusters", Effect: "Allow" as const, Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: (r.clusterArns ?? []).map(servicesOfClusterArn) }]),
     // DescribeScalableTargets supports no resource-level permission: AWS requires "*" for it (read-only).
     { Sid: "DescribeScalableTargets", Effect: "Allow", Action: ["application-autoscaling:DescribeScalableTargets"], Resource: ["*"] },
     {
@@ -340,4 +363,14 @@ export function sageMakerExecutionPolicy(r: SageMakerResources): PolicyDocument 
 /** ARN of an ECS service (long ARN format, which includes the cluster). */
 export function ecsServiceArn(scope: AwsScope, cluster: string, service: string): string {
   return `arn:${scope.partition}:ecs:${scope.region}:${scope.accountId}:service/${cluster}/${service}`;
+}
+
+/** ARN of an ECS cluster. */
+export function ecsClusterArn(scope: AwsScope, cluster: string): string {
+  return `arn:${scope.partition}:ecs:${scope.region}:${scope.accountId}:cluster/${cluster}`;
+}
+
+/** Every service of a cluster (long ARN format), from the cluster's ARN: `…:service/<cluster>/*`. */
+export function servicesOfClusterArn(clusterArn: string): string {
+  return `${clusterArn.replace(":cluster/", ":service/")}/*`;
 }

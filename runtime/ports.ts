@@ -53,14 +53,25 @@ export interface ServiceCapacity {
   readonly deploying: boolean;
 }
 
+/**
+ * Where, and within which bounds, to scale a service the scaler's own configuration does not list: one found in a
+ * cluster by the planner (its work message carries this).
+ */
+export interface ScalingTarget {
+  readonly cluster: string;
+  readonly minTasks: number;
+  readonly maxTasks: number;
+}
+
 /** Changes how many tasks a service runs (ECS / Application Auto Scaling, or the simulator). */
 export interface Scaler {
-  describe(service: string): Promise<ServiceCapacity>;
+  /** `target`: for a service found in a cluster rather than configured (its cluster and bounds). */
+  describe(service: string, target?: ScalingTarget): Promise<ServiceCapacity>;
   /**
    * Applies a `scale-out` or `restore` decision (`none` is never passed). Resolves with what was done when the
-   * scaler can tell (dry-run, clamped target); rejects when it refused or failed.
+   * scaler can tell (dry-run, clamped target); rejects when it refused or failed. `target` as for {@link describe}.
    */
-  apply(decision: ScalingDecision): Promise<ScalingOutcome | undefined>;
+  apply(decision: ScalingDecision, target?: ScalingTarget): Promise<ScalingOutcome | undefined>;
 }
 
 /** A stored value with the version token needed to update it safely. */
@@ -128,12 +139,38 @@ export interface WorkMessage {
   readonly service: string;
   /** The planned time (epoch ms, the schedule's firing time): the worker covers steps up to it, never later ones. */
   readonly through: number;
+  /**
+   * Set for a service the planner found in a cluster (a {@link ServiceDirectory}) rather than in the configuration:
+   * its cluster and scaling bounds, which the worker uses since its own configuration does not list the service.
+   */
+  readonly discovered?: { readonly cluster: string; readonly minTasks: number; readonly maxTasks: number };
 }
 
 /** Where the planner puts work (SQS in AWS, an in-process queue locally). */
 export interface WorkQueue {
   /** Enqueues every message, or rejects naming the services whose messages were not accepted (the rest may be). */
   send(messages: readonly WorkMessage[]): Promise<void>;
+}
+
+/**
+ * A service found in an ECS cluster rather than configured, with the scaling bounds to respect: the directory's
+ * defaults, or the service's own `cad:min-tasks` / `cad:max-tasks` tags.
+ */
+export interface DiscoveredService {
+  readonly cluster: string;
+  readonly service: string;
+  /** Inclusive task bounds for scaling (integers, 0 <= minTasks <= maxTasks, maxTasks >= 1). */
+  readonly minTasks: number;
+  readonly maxTasks: number;
+}
+
+/** Lists the services to watch besides the configured ones (every matching service of some ECS clusters, or a fixed list locally). */
+export interface ServiceDirectory {
+  /**
+   * The services to watch now, each service name once. A service whose settings cannot be used (a malformed tag) is
+   * left out with a warning naming it; rejects when the listing itself failed (never a partial list).
+   */
+  list(): Promise<readonly DiscoveredService[]>;
 }
 
 /** Read-only access to named secrets (HashiCorp Vault KV v2 in production). */

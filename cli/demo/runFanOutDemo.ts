@@ -1,4 +1,5 @@
 import { ConsoleLog } from "../../runtime/adapters/local/ConsoleLog";
+import { MemoryServiceDirectory } from "../../runtime/adapters/memory/MemoryServiceDirectory";
 import { MemoryStateStore } from "../../runtime/adapters/memory/MemoryStateStore";
 import { DEFAULT_FEATURE_SET } from "../../runtime/features/defaultFeatureSet";
 import { embeddedModel } from "../../runtime/handlers/detectionModel";
@@ -37,6 +38,8 @@ export interface FanOutServiceResult {
 
 export interface FanOutDemoResult {
   readonly services: readonly FanOutServiceResult[];
+  /** Of `services`, how many the planner listed from the in-memory cluster directory rather than configured ones. */
+  readonly listed: number;
   readonly cycles: number;
   readonly messages: number;
   readonly retries: number;
@@ -50,6 +53,8 @@ export interface FanOutDemoResult {
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
+/** The in-memory cluster the demo's listed services belong to. */
+const DEMO_CLUSTER = "demo-cluster";
 const serviceName = (i: number, n: number) => `svc-${String(i + 1).padStart(String(n).length, "0")}`;
 
 /**
@@ -57,6 +62,8 @@ const serviceName = (i: number, n: number) => `svc-${String(i + 1).padStart(Stri
  * message per service on an in-process FIFO queue every 5 simulated minutes and a pool of detector workers drains
  * it. Every fifth service gets the demo's five injected incidents, the others run quiet (any alert there is a
  * false one). One model, trained on the first service's quiet day 1, serves every service: they share its profile.
+ * The first half of the services are configured; the planner lists the other half from an in-memory cluster
+ * directory (as `discovery` lists an ECS cluster), with the same bounds, so their messages carry cluster and bounds.
  */
 export async function runFanOutDemo(opts: FanOutDemoOptions): Promise<FanOutDemoResult> {
   if (opts.days < 2) throw new Error(`--days must be at least 2 (one day to train, then detection), got ${opts.days}`);
@@ -79,9 +86,14 @@ export async function runFanOutDemo(opts: FanOutDemoOptions): Promise<FanOutDemo
   const scaler: Scaler = { describe: (service) => simOf(service).describe(service), apply: (decision) => simOf(decision.service).apply(decision) };
   const state = new MemoryStateStore();
   let now = start + DAY;
+  const scaling = { minTasks: opts.tasks, maxTasks: opts.tasks * 2, maxStep: 2, cooldownMs: 10 * MIN };
+  const configured = names.slice(0, Math.ceil(names.length / 2));
+  const directory = new MemoryServiceDirectory(names.slice(configured.length).map((service) => ({ cluster: DEMO_CLUSTER, service, minTasks: scaling.minTasks, maxTasks: scaling.maxTasks })));
   const fanOut = makeFanOut({
+    directory,
     deps: {
-      services: names.map((name) => ({ name, scaling: { minTasks: opts.tasks, maxTasks: opts.tasks * 2, maxStep: 2, cooldownMs: 10 * MIN } })),
+      services: configured.map((name) => ({ name, scaling })),
+      discovered: { clusters: [DEMO_CLUSTER], maxStep: scaling.maxStep, cooldownMs: scaling.cooldownMs },
       source,
       model: embeddedModel(model, `model trained on ${names[0]}`),
       featureSet: DEFAULT_FEATURE_SET,
@@ -136,7 +148,7 @@ export async function runFanOutDemo(opts: FanOutDemoOptions): Promise<FanOutDemo
     };
   });
   const stateBytesTotal = state.keys().reduce((sum, k) => sum + (state.sizeOf(k) ?? 0), 0);
-  return { services, cycles, messages: allMs.length, retries, deadLettered, wallMs, p50ServiceMs: quantile(allMs, 0.5), p95ServiceMs: quantile(allMs, 0.95), stateBytesTotal };
+  return { services, listed: names.length - configured.length, cycles, messages: allMs.length, retries, deadLettered, wallMs, p50ServiceMs: quantile(allMs, 0.5), p95ServiceMs: quantile(allMs, 0.95), stateBytesTotal };
 }
 
 /** The per-service table and the totals, as `cad demo --services` prints them. */
@@ -151,7 +163,7 @@ export function formatFanOutDemo(r: FanOutDemoResult, workers: number): string {
     widths.map((w) => "-".repeat(w)).join("  "),
     ...rows.map(fmt),
     "",
-    `${r.services.length} services, ${r.cycles} planner cycles, ${r.messages} messages through ${workers} workers (${r.retries} redeliveries, ${r.deadLettered} dead-lettered)`,
+    `${r.services.length} services (${r.listed} listed from the cluster directory), ${r.cycles} planner cycles, ${r.messages} messages through ${workers} workers (${r.retries} redeliveries, ${r.deadLettered} dead-lettered)`,
     `detected ${sum((s) => s.detected)} of ${sum((s) => s.injected)} injected incidents; false alerts: ${sum((s) => s.falseAlerts)}; scaling actions: ${sum((s) => s.scalingActions)}`,
     `per message: p50 ${r.p50ServiceMs.toFixed(1)} ms, p95 ${r.p95ServiceMs.toFixed(1)} ms; detection wall time ${(r.wallMs / 1000).toFixed(1)} s; state ${(r.stateBytesTotal / 1024).toFixed(0)} KiB in total`,
   ].join("\n");

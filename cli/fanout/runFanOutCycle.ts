@@ -3,6 +3,7 @@ import { MemoryWorkQueue } from "../../runtime/adapters/memory/MemoryWorkQueue";
 import { makeServiceDetection, type DetectHandlerDeps, type ServiceRunSummary } from "../../runtime/handlers/makeDetectHandler";
 import { makeDetectWorkerHandler } from "../../runtime/handlers/makeDetectWorkerHandler";
 import { makePlanHandler } from "../../runtime/handlers/makePlanHandler";
+import type { ServiceDirectory, WorkMessage } from "../../runtime/ports";
 
 /** One service's result in a cycle: its detect summary (or error) and how long its message took, ms. */
 export interface ServiceCycleResult {
@@ -33,11 +34,17 @@ export interface FanOutOptions {
   readonly batchSize: number;
   /** Receives before a failing message is dead-lettered. Default 3. */
   readonly maxReceiveCount?: number;
+  /**
+   * Services listed besides `deps.services`, as the Lambdas' `discovery` does: the planner asks it every cycle, and
+   * their messages carry cluster and bounds, so `deps.discovered` must allow the cluster.
+   */
+  readonly directory?: ServiceDirectory;
 }
 
 /**
  * The fan-out locally: the same planner, FIFO queue semantics (MemoryWorkQueue) and detector workers the Lambdas
- * run, with in-memory adapters. {@link runCycle} plans one message per service at `at` (the deps' clock must read
+ * run, with in-memory adapters. {@link runCycle} plans one message per service (configured, and listed by the
+ * directory when there is one) at `at` (the deps' clock must read
  * `at` too) and drains the queue with a pool of workers. Node runs them on one thread: they interleave at I/O, so
  * wall time is the sum of the services' compute, as on one core.
  */
@@ -48,10 +55,10 @@ export function makeFanOut(options: FanOutOptions): { runCycle(at: number): Prom
     const detection = makeServiceDetection(deps);
     const measured = {
       services: detection.services,
-      run: async (service: string, now: number, through?: number) => {
+      run: async (service: string, now: number, through?: number, discovered?: WorkMessage["discovered"]) => {
         const t0 = performance.now();
         try {
-          const summary = await detection.run(service, now, through);
+          const summary = await detection.run(service, now, through, discovered);
           timed.set(service, { service, ms: performance.now() - t0, summary });
           return summary;
         } catch (err) {
@@ -68,9 +75,9 @@ export function makeFanOut(options: FanOutOptions): { runCycle(at: number): Prom
       timed.clear();
       const t0 = performance.now();
       const queue = new MemoryWorkQueue({ maxReceiveCount: options.maxReceiveCount ?? 3 });
-      await makePlanHandler({ kind: "detect", services, queue, clock: { now: () => at }, log: deps.log })();
+      const planned = await makePlanHandler({ kind: "detect", services, ...(options.directory ? { directory: options.directory } : {}), queue, clock: { now: () => at }, log: deps.log })();
       const drained = await queue.drain(workers, { batchSize: options.batchSize });
-      return { at, wallMs: performance.now() - t0, services: [...timed.values()], retries: drained.deliveries - services.length, deadLettered: queue.deadLetters.length };
+      return { at, wallMs: performance.now() - t0, services: [...timed.values()], retries: drained.deliveries - planned.enqueued, deadLettered: queue.deadLetters.length };
     },
   };
 }

@@ -76,7 +76,7 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
   // Decide and apply scaling before alerting, so alerts say what was done (or that it failed).
   let decided: ReturnType<typeof decideScaling> | undefined;
   try {
-    const capacity = await deps.scaler.describe(svc.name);
+    const capacity = await deps.scaler.describe(svc.name, svc.target);
     decided = decideScaling({
       service: svc.name,
       incident: state.tracker.open?.incident,
@@ -101,7 +101,7 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
     // claim carries this run's events in the outbox, so a crash after it loses no alert.
     version = await save({ ...state, scaling: scalingState, outbox: [...state.outbox, ...events], eventCounts: keptCounts(counts, state) }, version);
     try {
-      const outcome = await deps.scaler.apply(decision);
+      const outcome = await deps.scaler.apply(decision, svc.target);
       scaling = outcome ? { ...decision, toTasks: outcome.toTasks, applied: outcome.applied, dryRun: outcome.dryRun, reason: `${decision.reason}; ${outcome.reason}` } : { ...decision, applied: true };
       // A dry run paces itself like a real action, so it is not re-proposed every run.
       state = { ...state, scaling: scalingState };

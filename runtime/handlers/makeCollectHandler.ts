@@ -2,7 +2,7 @@ import { alignSamples, type AlignmentReport } from "../features/alignSamples";
 import { formatFeatureRowsCsv } from "../features/featureRowCsv";
 import { validateFeatureSet, type FeatureSet } from "../features/featureSet";
 import { mergeSources, type MergeReport } from "../features/mergeSources";
-import type { Clock, Log, MetricSource, ObjectStore, StateStore, TimeRange } from "../ports";
+import type { Clock, Log, MetricSource, ObjectStore, StateStore, TimeRange, WorkMessage } from "../ports";
 import type { MetricSample } from "../types";
 import { CadError } from "../errors/CadError";
 
@@ -26,7 +26,10 @@ export const DEFAULT_COLLECT_LIMITS: CollectLimits = { maxLagMs: 24 * 3600_000, 
 export interface CollectHandlerDeps {
   /** Sources in priority order: for the same container, metric and step, the first one's sample wins. */
   readonly sources: readonly MetricSource[];
+  /** The configured services. */
   readonly services: readonly string[];
+  /** Lets the queue worker collect services the planner found in these ECS clusters; unset, only configured ones. */
+  readonly discoveredClusters?: readonly string[];
   readonly featureSet: FeatureSet;
   readonly objects: ObjectStore;
   readonly state: StateStore;
@@ -134,9 +137,10 @@ export interface ServiceCollection {
   /**
    * Collects `service` from its checkpoint up to the settled end at `now` (epoch ms), or at `through` when a queued
    * message bounds it (never later than `now`'s). A checkpoint already there (a redelivered or an older message)
-   * writes nothing. Rejects for a service not configured, or when a source failed (checkpoint unchanged).
+   * writes nothing. Rejects for a service not configured (nor found in an allowed cluster, per `discovered`, a work
+   * message's), or when a source failed (checkpoint unchanged).
    */
-  run(service: string, now: number, through?: number): Promise<ServiceCollectResult>;
+  run(service: string, now: number, through?: number, discovered?: WorkMessage["discovered"]): Promise<ServiceCollectResult>;
 }
 
 /** Validates `deps` (feature set, limits, sources, services) and returns the per-service collection. */
@@ -150,13 +154,14 @@ export function makeServiceCollection(deps: CollectHandlerDeps): ServiceCollecti
   }
   if (limits.maxWindowMs % stepMs !== 0) throw new Error(`collector limits: "maxWindowMs" (${limits.maxWindowMs}) must be a multiple of the step (${stepMs} ms)`);
   if (deps.sources.length === 0) throw new Error("collector: no metric sources configured");
-  if (deps.services.length === 0) throw new Error("collector: no services configured");
+  if (deps.services.length === 0 && (deps.discoveredClusters ?? []).length === 0) throw new Error("collector: no services configured");
   const known = new Set(deps.services);
   const settledEnd = (t: number) => Math.floor((t - limits.settleMs) / stepMs) * stepMs;
   return {
     services: [...deps.services],
-    run: async (service, now, through) => {
-      if (!known.has(service)) throw new CollectError(`collector: service "${service}" is not configured for collection`);
+    run: async (service, now, through, discovered) => {
+      const found = discovered !== undefined && (deps.discoveredClusters ?? []).includes(discovered.cluster);
+      if (!known.has(service) && !found) throw new CollectError(`collector: service "${service}" is not configured for collection`);
       const end = through === undefined ? settledEnd(now) : Math.min(settledEnd(now), settledEnd(through));
       const floor = settledEnd(now) - Math.ceil(limits.maxLagMs / stepMs) * stepMs;
       const windows: CollectedWindow[] = [];

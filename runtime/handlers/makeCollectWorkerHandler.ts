@@ -17,5 +17,5 @@ export interface CollectWorkerDeps {
  * conditional writes, so a redelivered or older message finds its windows written and writes nothing.
  */
 export function makeCollectWorkerHandler(deps: CollectWorkerDeps): (event: unknown) => Promise<SqsBatchResult<ServiceCollectResult>> {
-  return (event) => processSqsBatch(event, "collect", (m) => deps.collection.run(m.service, deps.clock.now(), m.through), deps.log);
+  return (event) => processSqsBatch(event, "collect", (m) => deps.collection.run(m.service, deps.clock.now(), m.through, m.discovered), deps.log);
 }

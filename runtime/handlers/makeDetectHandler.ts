@@ -3,7 +3,7 @@ import { validateScalingPolicy, type ScalingPolicy } from "../detection/decideSc
 import { DEFAULT_INCIDENT_SETTINGS, type IncidentSettings } from "../detection/incidentTracker";
 import type { ModelHealth } from "../detection/modelHealth";
 import { DEFAULT_GROUP_TTL_MS, DEFAULT_REPLICA_TTL_MS } from "../detection/serviceDetector";
-import type { AlertSink, Clock, Log, MetricSource, RunMetrics, Scaler, Scorer, StateStore } from "../ports";
+import type { AlertSink, Clock, Log, MetricSource, RunMetrics, Scaler, ScalingTarget, Scorer, StateStore, WorkMessage } from "../ports";
 import type { Anomaly, IncidentEvent, ScalingDecision } from "../types";
 import type { DetectionModel } from "./detectionModel";
 import type { ObservedStep } from "./detectWindow";
@@ -18,6 +18,19 @@ export type { ObservedStep } from "./detectWindow";
 export interface WatchedService {
   readonly name: string;
   readonly scaling: ScalingPolicy;
+  /** Set for a service found in a cluster rather than configured: where the scaler finds it, and its bounds. */
+  readonly target?: ScalingTarget;
+}
+
+/**
+ * Services found in ECS clusters by the planner (its ServiceDirectory): a work message for one carries its
+ * cluster and bounds; it is run when its cluster is one of `clusters`, paced by `maxStep` and `cooldownMs`.
+ */
+export interface DiscoveredServicesSettings {
+  readonly clusters: readonly string[];
+  readonly maxStep: number;
+  /** ms */
+  readonly cooldownMs: number;
 }
 
 export interface DetectSettings {
@@ -44,7 +57,10 @@ export const DEFAULT_DETECT_SETTINGS: DetectSettings = {
 };
 
 export interface DetectHandlerDeps {
+  /** The configured services: their bounds win over a work message's. */
   readonly services: readonly WatchedService[];
+  /** Lets the queue worker run services the planner found in these clusters; unset, only configured services run. */
+  readonly discovered?: DiscoveredServicesSettings;
   readonly source: MetricSource;
   /** The SageMaker endpoint (or a stand-in): needed when the model's scorer is `sagemaker`, unused otherwise. */
   readonly scorer?: Scorer;
@@ -133,9 +149,11 @@ export interface ServiceDetection {
   readonly services: readonly string[];
   /**
    * Runs detection on `service` at `now` (epoch ms); `through` bounds it to a queued message's steps (see
-   * detectService). Rejects when the service is not watched, or when the run failed (with its summary attached).
+   * detectService). `discovered` is a work message's, for a service found in a cluster: it is run with that
+   * cluster and bounds when the deps allow its cluster (a configured service of the same name keeps its own).
+   * Rejects when the service is not watched, or when the run failed (with its summary attached).
    */
-  run(service: string, now: number, through?: number): Promise<ServiceRunSummary>;
+  run(service: string, now: number, through?: number, discovered?: WorkMessage["discovered"]): Promise<ServiceRunSummary>;
 }
 
 /** Validates `deps` (model, feature set, scaling bounds, services) and returns the per-service detection. */
@@ -148,16 +166,24 @@ export function makeServiceDetection(deps: DetectHandlerDeps): ServiceDetection 
     if (diffs.length > 0) throw new Error(`the configured feature set does not match the model's; retrain or fix the configuration:\n  ${diffs.join("\n  ")}`);
   }
   for (const s of deps.services) validateScalingPolicy(s.scaling, `service "${s.name}" scaling`);
-  if (deps.services.length === 0) throw new Error("no services to watch: configure at least one service");
+  if (deps.services.length === 0 && deps.discovered === undefined) throw new Error("no services to watch: configure at least one service");
   const byName = new Map(deps.services.map((s) => [s.name, s]));
   // The detectors this process saved last, by service (a warm Lambda or a local replay skips their decoding).
   const live = new Map<string, LiveDetector>();
   return {
     services: deps.services.map((s) => s.name),
-    run: async (service, now, through) => {
-      const svc = byName.get(service);
-      if (!svc) throw new Error(`service "${service}" is not watched by this deployment (watched: ${[...byName.keys()].slice(0, 10).join(", ")}${byName.size > 10 ? ", …" : ""})`);
+    run: async (service, now, through, discovered) => {
+      const svc = byName.get(service) ?? discoveredService(deps.discovered, service, discovered);
+      if (!svc) throw new Error(`service "${service}" is not watched by this deployment (watched: ${[...byName.keys()].slice(0, 10).join(", ")}${byName.size > 10 ? ", …" : ""}${deps.discovered ? `; and services found in clusters ${deps.discovered.clusters.join(", ")}` : ""})`);
       return detectService(deps, settings, svc, now, live, through);
     },
   };
+}
+
+/** A service found in a cluster, as a WatchedService; undefined when the message has none or its cluster is not allowed. */
+function discoveredService(settings: DiscoveredServicesSettings | undefined, name: string, discovered: WorkMessage["discovered"]): WatchedService | undefined {
+  if (!settings || !discovered || !settings.clusters.includes(discovered.cluster)) return undefined;
+  const { cluster, minTasks, maxTasks } = discovered;
+  const scaling = validateScalingPolicy({ minTasks, maxTasks, maxStep: settings.maxStep, cooldownMs: settings.cooldownMs }, `service "${name}" (found in cluster "${cluster}") scaling`);
+  return { name, scaling, target: { cluster, minTasks, maxTasks } };
 }

@@ -21,5 +21,5 @@ export interface DetectWorkerDeps {
  * workers on the same service only one scales (the other fails its message with a conflict, and its retry is stale).
  */
 export function makeDetectWorkerHandler(deps: DetectWorkerDeps): (event: unknown) => Promise<SqsBatchResult<ServiceRunSummary>> {
-  return (event) => processSqsBatch(event, "detect", (m) => deps.detection.run(m.service, deps.clock.now(), m.through), deps.log);
+  return (event) => processSqsBatch(event, "detect", (m) => deps.detection.run(m.service, deps.clock.now(), m.through, m.discovered), deps.log);
 }

@@ -8,11 +8,22 @@ export const workMessageSchema = v.strictObject({
   kind: v.picklist(["collect", "detect"]),
   service: v.pipe(v.string(), v.minLength(1, "expected a non-empty service name"), v.maxLength(255, "expected a service name of at most 255 characters")),
   through: v.pipe(v.number(), v.integer(), v.minValue(0, "expected epoch milliseconds")),
+  discovered: v.optional(
+    v.pipe(
+      v.strictObject({
+        cluster: v.pipe(v.string(), v.minLength(1, "expected a non-empty cluster name")),
+        minTasks: v.pipe(v.number(), v.integer(), v.minValue(0, "expected an integer >= 0")),
+        maxTasks: v.pipe(v.number(), v.integer(), v.minValue(1, "expected an integer >= 1")),
+      }),
+      v.check((d) => d.minTasks <= d.maxTasks, "expected minTasks <= maxTasks"),
+    ),
+  ),
 });
 
 /** The message text the planner sends (JSON, small: well under SQS's 256 KiB). */
 export function encodeWorkMessage(message: WorkMessage): string {
-  return JSON.stringify({ kind: message.kind, service: message.service, through: message.through });
+  const { kind, service, through, discovered } = message;
+  return JSON.stringify(discovered === undefined ? { kind, service, through } : { kind, service, through, discovered: { cluster: discovered.cluster, minTasks: discovered.minTasks, maxTasks: discovered.maxTasks } });
 }
 
 /**

@@ -35,7 +35,7 @@ export function createCollectWorkerHandler(env: Env = process.env, wallClock: ()
       if (worker === undefined) {
         const credentials = await secrets.read(config.vault.secretPath);
         const sources = metricSourcesFromSettings(config.metricSources, config.featureSet, credentials, `${config.vault.kvMount}/${config.vault.secretPath}`, log);
-        const collection = makeServiceCollection({ sources, services: config.services.map((s) => s.service), featureSet: config.featureSet, objects, state, clock, log });
+        const collection = makeServiceCollection({ sources, services: config.services.map((s) => s.service), ...(config.discovery ? { discoveredClusters: config.discovery.clusters } : {}), featureSet: config.featureSet, objects, state, clock, log });
         worker = makeCollectWorkerHandler({ collection, clock, log });
       }
       const { batchItemFailures, outcomes } = await worker(event);

@@ -112,6 +112,7 @@ export async function wireDetection(config: DetectEnv, w: DetectionWiring): Prom
   const model = await loadDetectionModel(w.objects, config);
   const credentials = await w.secrets.read(config.vault.secretPath);
   const sources = metricSourcesFromSettings(config.metricSources, model.featureSet, credentials, `${config.vault.kvMount}/${config.vault.secretPath}`, log);
+  const first = config.services.at(0);
   const bounds = (s: DetectEnv["services"][number]) => ({ minTasks: s.minTasks, maxTasks: s.maxTasks, maxStep: config.scaling.maxStep, cooldownMs: config.scaling.cooldownMs });
   const adapters = createAwsAdapters(
     {
@@ -119,8 +120,10 @@ export async function wireDetection(config: DetectEnv, w: DetectionWiring): Prom
       scorer: config.scorer === "sagemaker" && config.endpointName !== undefined ? { kind: "sagemaker", endpointName: config.endpointName } : { kind: "none" },
       alerts: { topicArn: config.topicArn, deadLetterQueueUrl: config.deadLetterQueueUrl },
       scaling: {
-        cluster: config.services[0].cluster,
-        defaultBounds: bounds(config.services[0]),
+        // A stack may watch only services found in clusters: the scaler's own cluster and bounds then are the
+        // first cluster's and discovery's defaults (each found service's message carries its own).
+        cluster: first?.cluster ?? config.discovery?.clusters.at(0) ?? "",
+        defaultBounds: first ? bounds(first) : { minTasks: config.discovery?.minTasks ?? 0, maxTasks: config.discovery?.maxTasks ?? 1, maxStep: config.scaling.maxStep, cooldownMs: config.scaling.cooldownMs },
         serviceBounds: Object.fromEntries(config.services.map((s) => [s.service, bounds(s)])),
         maxStep: config.scaling.maxStep,
         cooldownMs: config.scaling.cooldownMs,
@@ -132,6 +135,8 @@ export async function wireDetection(config: DetectEnv, w: DetectionWiring): Prom
   );
   const deps: DetectHandlerDeps = {
     services: config.services.map((s) => ({ name: s.service, scaling: bounds(s) })),
+    // Services the planner found in these clusters: their bounds come with each work message.
+    ...(config.discovery ? { discovered: { clusters: config.discovery.clusters, maxStep: config.scaling.maxStep, cooldownMs: config.scaling.cooldownMs } } : {}),
     source: mergedMetricSource(sources, model.featureSet.stepSeconds),
     scorer: adapters.scorer,
     model,

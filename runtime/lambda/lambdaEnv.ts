@@ -40,6 +40,8 @@ export const LAMBDA_ENV = {
   workKind: "CAD_WORK_KIND",
   /** The FIFO queue the planner sends its messages to. */
   workQueueUrl: "CAD_WORK_QUEUE_URL",
+  /** JSON {clusters, tags, minTasks, maxTasks}: the ECS clusters whose services are watched too; unset: none. */
+  discovery: "CAD_DISCOVERY",
 } as const;
 
 /** One ECS service the functions watch (and, for the detector, scale within [minTasks, maxTasks]). */
@@ -85,6 +87,19 @@ export interface MetricSourcesSettings {
   readonly dynatrace?: DynatraceSourceSettings;
 }
 
+/**
+ * Every service of some ECS clusters, besides the configured ones: the planners list them (with the tag filter and
+ * default bounds), the workers accept messages for services of these clusters.
+ */
+export interface DiscoverySettings {
+  readonly clusters: readonly string[];
+  /** Tags a service must carry with exactly these values. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Bounds of a service without its own `cad:min-tasks` / `cad:max-tasks` tags. */
+  readonly minTasks: number;
+  readonly maxTasks: number;
+}
+
 /** Where the credentials secret is read: KV v2 `GET <proxyAddress>/v1/<kvMount>/data/<secretPath>`. */
 export interface VaultSecretLocation {
   readonly proxyAddress: string;
@@ -102,6 +117,8 @@ interface CommonEnv {
   readonly rawPrefix: string;
   readonly services: readonly WatchedService[];
   readonly vault: VaultSecretLocation;
+  /** Set when the stack also watches every service of some clusters. */
+  readonly discovery?: DiscoverySettings;
 }
 
 export interface CollectEnv extends CommonEnv {
@@ -214,10 +231,39 @@ const count = (what = "a whole number >= 0") => pipe(number(what), integer(what)
 function servicesSchema() {
   const service = strictObj({ cluster: text(), service: text(), minTasks: count(), maxTasks: count() }, "{cluster, service, minTasks, maxTasks}");
   return pipe(
-    array(service, "a non-empty JSON list of services"),
-    minLength(1, "a non-empty JSON list of services"),
+    array(service, "a JSON list of services"),
     check((list) => list.every((s) => s.minTasks <= s.maxTasks), "services with minTasks <= maxTasks"),
   );
+}
+
+/** The configured services, which may be empty only when CAD_DISCOVERY lists the services of some clusters. */
+function parseServices(env: Env, discovery: DiscoverySettings | undefined): readonly WatchedService[] {
+  const services = parseJsonVariable(env, LAMBDA_ENV.services, servicesSchema());
+  if (services.length === 0 && discovery === undefined) throw lambdaEnvError(LAMBDA_ENV.services, "expected a non-empty JSON list of services (or CAD_DISCOVERY), got []");
+  return services;
+}
+
+function discoverySchema() {
+  return pipe(
+    strictObj(
+      {
+        clusters: pipe(array(text(), "a non-empty list of cluster names"), minLength(1, "a non-empty list of cluster names")),
+        tags: pipe(
+          custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "{<tag key>: <value>}"),
+          record(string(), string(), "{<tag key>: <value>}"),
+        ),
+        minTasks: count(),
+        maxTasks: pipe(count("a whole number >= 1"), minValue(1, "a whole number >= 1")),
+      },
+      "{clusters, tags, minTasks, maxTasks}",
+    ),
+    check((d) => d.minTasks <= d.maxTasks, "minTasks <= maxTasks"),
+  );
+}
+
+/** The optional CAD_DISCOVERY: absent means only the configured services. */
+function parseDiscovery(env: Env): { discovery?: DiscoverySettings } {
+  return env[LAMBDA_ENV.discovery] === undefined ? {} : { discovery: parseJsonVariable(env, LAMBDA_ENV.discovery, discoverySchema()) };
 }
 
 function metricSourcesSchema() {
@@ -284,17 +330,19 @@ function vaultPath(env: Env, variable: string): string {
 }
 
 function common(env: Env): CommonEnv {
+  const { discovery } = parseDiscovery(env);
   return {
     environment: required(env, LAMBDA_ENV.environment),
     bucket: required(env, LAMBDA_ENV.bucket),
     statePrefix: prefix(env, LAMBDA_ENV.statePrefix),
     rawPrefix: prefix(env, LAMBDA_ENV.rawPrefix),
-    services: parseJsonVariable(env, LAMBDA_ENV.services, servicesSchema()),
+    services: parseServices(env, discovery),
     vault: {
       proxyAddress: parseUrl(env, LAMBDA_ENV.vaultProxyAddress),
       kvMount: vaultPath(env, LAMBDA_ENV.vaultKvMount),
       secretPath: vaultPath(env, LAMBDA_ENV.vaultSecretPath),
     },
+    ...(discovery ? { discovery } : {}),
   };
 }
 
@@ -354,6 +402,8 @@ export interface PlanEnv {
   readonly kind: "collect" | "detect";
   readonly services: readonly WatchedService[];
   readonly queueUrl: string;
+  /** Set when the planner also lists every (matching) service of some clusters. */
+  readonly discovery?: DiscoverySettings;
 }
 
 /** Reads the planner's environment. */
@@ -362,5 +412,6 @@ export function parsePlanEnv(env: Env): PlanEnv {
   if (kind !== "collect" && kind !== "detect") throw lambdaEnvError(LAMBDA_ENV.workKind, `must be "collect" or "detect", got "${kind.slice(0, 40)}"`);
   const queueUrl = parseUrl(env, LAMBDA_ENV.workQueueUrl);
   if (!queueUrl.endsWith(".fifo")) throw lambdaEnvError(LAMBDA_ENV.workQueueUrl, "must be a FIFO queue's URL (ending in .fifo)");
-  return { environment: required(env, LAMBDA_ENV.environment), kind, services: parseJsonVariable(env, LAMBDA_ENV.services, servicesSchema()), queueUrl };
+  const { discovery } = parseDiscovery(env);
+  return { environment: required(env, LAMBDA_ENV.environment), kind, services: parseServices(env, discovery), queueUrl, ...(discovery ? { discovery } : {}) };
 }

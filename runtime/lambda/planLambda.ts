@@ -2,9 +2,12 @@
  * Lambda entry module of a planner (one per kind of work: collect, detect). The Pulumi program's CallbackFunction
  * calls {@link createPlanHandler} once per cold start; each scheduled run enqueues one message per watched service
  * on the workers' FIFO queue, carrying the schedule's firing time (so a retried run re-sends the same messages,
- * which the queue's deduplication drops). It reads no metrics, no state and no secrets.
+ * which the queue's deduplication drops). With CAD_DISCOVERY it also lists the services of the configured ECS
+ * clusters (EcsServiceDirectory) on every run. It reads no metrics, no state and no secrets.
  */
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { EcsServiceDirectory } from "../adapters/ecs/EcsServiceDirectory";
 import { correlationIdOf, RunObservability, type LambdaContextLike } from "../adapters/observability/RunObservability";
 import { SqsWorkQueue } from "../adapters/sqs/SqsWorkQueue";
 import { makePlanHandler, type PlanResult } from "../handlers/makePlanHandler";
@@ -21,7 +24,10 @@ export function createPlanHandler(env: Env = process.env): (event: unknown, cont
   const current = new CurrentRun();
   // Adapters are wired once, but each run logs with its own correlation id.
   const { log } = current;
-  const plan = makePlanHandler({ kind: config.kind, services: config.services.map((s) => s.service), queue, clock: { now: () => now }, log });
+  const d = config.discovery;
+  // maxAttempts 1: the directory owns the retries of throttled calls and their deadline.
+  const directory = d === undefined ? undefined : new EcsServiceDirectory({ ecs: new ECSClient({ maxAttempts: 1 }), clusters: d.clusters, tags: d.tags, defaultBounds: { minTasks: d.minTasks, maxTasks: d.maxTasks }, log });
+  const plan = makePlanHandler({ kind: config.kind, services: config.services.map((s) => s.service), ...(directory ? { directory } : {}), queue, clock: { now: () => now }, log });
   return async (event: unknown, context?: LambdaContextLike): Promise<PlanResult> => {
     now = scheduledTime(event);
     const run = observability.beginRun(correlationIdOf(event, context), context);

@@ -14,7 +14,7 @@ const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 25, 1, 0, 0);
 const SERVICES = ["checkout", "search"];
 
-function setup(source?: MetricSource) {
+function setup(source?: MetricSource, over: Partial<CollectHandlerDeps> = {}) {
   const objects = new MemoryObjectStore();
   const state = new MemoryStateStore();
   const log = new RecordingLog();
@@ -28,6 +28,7 @@ function setup(source?: MetricSource) {
     clock: { now: () => clock.t },
     log,
     limits: { maxWindowMs: 10 * MIN, settleMs: 2 * MIN, maxLagMs: 6 * 60 * MIN, maxWindowsPerRun: 3 },
+    ...over,
   };
   const handle = makeCollectWorkerHandler({ collection: makeServiceCollection(deps), clock: deps.clock, log });
   return { deps, objects, state, clock, handle };
@@ -46,6 +47,22 @@ describe("makeCollectWorkerHandler", () => {
     expect((await state.load<CollectorCheckpoint>(checkpointKey("checkout")))?.value.through).toBe(T0 + 28 * MIN);
     expect(await state.load(checkpointKey("search"))).toBeUndefined();
     expect(await objects.list("metrics/service=search/")).toEqual([]);
+  });
+
+  it("collects a service the planner found in an allowed cluster; one from another cluster is refused", async () => {
+    const source = new GeneratedMetricSource("dynatrace", { seed: 4, services: [...SERVICES, "reports"], containersPerService: 2 }, FS.metrics.map((m) => m.name));
+    const { handle, state } = setup(source, { discoveredClusters: ["prod"] });
+    const found = (id: string, cluster: string) => ({
+      messageId: id,
+      body: encodeWorkMessage({ kind: "collect", service: "reports", through: T0 + 30 * MIN, discovered: { cluster, minTasks: 1, maxTasks: 4 } }),
+      attributes: { ApproximateReceiveCount: "1" },
+    });
+    const refused = await handle({ Records: [found("x", "finance")] });
+    expect(refused.outcomes[0]).toMatchObject({ ok: false, error: 'collector: service "reports" is not configured for collection' });
+    expect(await state.load(checkpointKey("reports"))).toBeUndefined();
+    const collected = await handle({ Records: [found("y", "prod")] });
+    expect(collected.batchItemFailures).toEqual([]);
+    expect((await state.load<CollectorCheckpoint>(checkpointKey("reports")))?.value.through).toBe(T0 + 28 * MIN);
   });
 
   it("a redelivered or older message writes nothing; a newer one continues from the checkpoint", async () => {

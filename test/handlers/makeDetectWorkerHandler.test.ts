@@ -5,7 +5,7 @@ import { makeDetectWorkerHandler } from "../../runtime/handlers/makeDetectWorker
 import { makePlanHandler } from "../../runtime/handlers/makePlanHandler";
 import { detectorStateKey } from "../../runtime/handlers/detectorState";
 import { encodeWorkMessage } from "../../runtime/handlers/workMessage";
-import type { MetricSource, StateStore, TimeRange } from "../../runtime/ports";
+import type { MetricSource, StateStore, TimeRange, WorkMessage } from "../../runtime/ports";
 import type { MetricSample } from "../../runtime/types";
 import { ArraySource, harnessSamples, makeHarness, MIN, SATURATION_FROM, SERVICE, T0, type Harness } from "../helpers/detectHarness";
 
@@ -20,8 +20,9 @@ function twoServices(): Harness {
 }
 
 let ids = 0;
-function record(service: string, minute: number, messageId = `m${++ids}`): QueuedRecord {
-  return { messageId, body: encodeWorkMessage({ kind: "detect", service, through: T0 + minute * MIN }), attributes: { ApproximateReceiveCount: "1", MessageGroupId: "g" } };
+function record(service: string, minute: number, messageId = `m${++ids}`, discovered?: WorkMessage["discovered"]): QueuedRecord {
+  const message: WorkMessage = { kind: "detect", service, through: T0 + minute * MIN, ...(discovered ? { discovered } : {}) };
+  return { messageId, body: encodeWorkMessage(message), attributes: { ApproximateReceiveCount: "1", MessageGroupId: "g" } };
 }
 
 /** A worker as one Lambda instance: its own detection (and detector cache) over the shared ports. */
@@ -80,6 +81,36 @@ describe("makeDetectWorkerHandler", () => {
       'service "orders" is not watched by this deployment (watched: checkout)',
       "ok",
     ]);
+  });
+
+  it("runs a service the planner found in an allowed cluster with the bounds its message carries; configured bounds win; other clusters are refused", async () => {
+    const samples: MetricSample[] = harnessSamples().flatMap((s) => [s, { ...s, service: OTHER }]);
+    const h = makeHarness({ source: new ArraySource(samples), services: [{ name: SERVICE, scaling }], discovered: { clusters: ["batch"], maxStep: 2, cooldownMs: 10 * MIN } });
+    h.minute = DURING;
+    const out = await worker(h)({
+      Records: [
+        record(OTHER, DURING, "found", { cluster: "batch", minTasks: 4, maxTasks: 5 }),
+        record(SERVICE, DURING, "configured", { cluster: "batch", minTasks: 1, maxTasks: 1 }),
+        record("ledger", DURING, "elsewhere", { cluster: "finance", minTasks: 1, maxTasks: 9 }),
+      ],
+    });
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: "elsewhere" }]);
+    expect(out.outcomes[2]).toMatchObject({ ok: false, error: 'service "ledger" is not watched by this deployment (watched: checkout; and services found in clusters batch)' });
+    const byService = new Map(h.scaler.attempts.map((d, i) => [d.service, { toTasks: d.toTasks, target: h.scaler.targets[i] }]));
+    // The found service stops at its tag's maxTasks 5 (4 + step 2 would be 6), in its own cluster.
+    expect(byService.get(OTHER)).toEqual({ toTasks: 5, target: { cluster: "batch", minTasks: 4, maxTasks: 5 } });
+    // The configured service keeps its configured bounds (max 8), not the message's.
+    expect(byService.get(SERVICE)).toEqual({ toTasks: 6, target: undefined });
+  });
+
+  it("without discovered-service settings, a message for a found service is refused like any unknown service", async () => {
+    const h = makeHarness();
+    h.minute = DURING;
+    const out = await worker(h)({ Records: [record(OTHER, DURING, "found", { cluster: "batch", minTasks: 1, maxTasks: 5 })] });
+    expect(out.outcomes[0]).toMatchObject({ ok: false, error: 'service "payments" is not watched by this deployment (watched: checkout)' });
+    // No configured service at all is refused, unless services found in clusters may run.
+    expect(() => makeServiceDetection({ ...h.deps, services: [] })).toThrow("no services to watch: configure at least one service");
+    expect(makeServiceDetection({ ...h.deps, services: [], discovered: { clusters: ["batch"], maxStep: 2, cooldownMs: 0 } }).services).toEqual([]);
   });
 
   it("redelivery of a processed message changes nothing: no scoring, no alert, no scaling, no write", async () => {

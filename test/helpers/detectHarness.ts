@@ -4,7 +4,7 @@ import { makeDetectHandler, type DetectHandlerDeps } from "../../runtime/handler
 import { embeddedModel, type DetectionModel } from "../../runtime/handlers/detectionModel";
 import type { ModelBundle } from "../../runtime/model/modelBundle";
 import { Random } from "../../runtime/model/random";
-import type { AlertSink, MetricSource, Scaler, ScalingOutcome, ServiceCapacity, TimeRange } from "../../runtime/ports";
+import type { AlertSink, MetricSource, Scaler, ScalingOutcome, ScalingTarget, ServiceCapacity, TimeRange } from "../../runtime/ports";
 import type { IncidentEvent, MetricSample, ScalingDecision } from "../../runtime/types";
 import { trainModel } from "../../training/trainModel";
 import { RecordingLog } from "./recordingLog";
@@ -87,6 +87,8 @@ export class RecordingSink implements AlertSink {
 export class FakeScaler implements Scaler {
   readonly applied: ScalingDecision[] = [];
   readonly attempts: ScalingDecision[] = [];
+  /** The target passed with each apply (undefined for a configured service). */
+  readonly targets: (ScalingTarget | undefined)[] = [];
   failWith?: Error;
   deploying = false;
   constructor(public desired = 4) {}
@@ -95,8 +97,9 @@ export class FakeScaler implements Scaler {
   }
   /** When set, apply resolves with this outcome (e.g. a dry run) instead of undefined. */
   outcome?: ScalingOutcome;
-  async apply(decision: ScalingDecision): Promise<ScalingOutcome | undefined> {
+  async apply(decision: ScalingDecision, target?: ScalingTarget): Promise<ScalingOutcome | undefined> {
     this.attempts.push(decision);
+    this.targets.push(target);
     if (this.failWith) throw this.failWith;
     this.applied.push(decision);
     if (this.outcome?.dryRun) return this.outcome;

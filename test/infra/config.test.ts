@@ -106,7 +106,7 @@ describe("parseStackConfig", () => {
     ["an integer key in another notation", { rawRetentionDays: "3e1" }, "container-anomaly-detection:rawRetentionDays", /an integer from 1 to 3650, got "3e1"/],
     ["a list where an object is expected", { scaling: [2, 600] }, "container-anomaly-detection:scaling", /expected \{maxStep, cooldownSeconds\}/],
     ["missing service list", { services: undefined }, "container-anomaly-detection:services", /expected a value \(the key is required\), but it is not set/],
-    ["empty service list", { services: [] }, "container-anomaly-detection:services", /at least 1 entry/],
+    ["empty service list", { services: [] }, "container-anomaly-detection:services", /at least 1 entry \(or discovery, to watch the services of some clusters\)/],
     ["min > max", { services: [{ cluster: "c", service: "s", minTasks: 4, maxTasks: 3 }] }, "container-anomaly-detection:services[0].maxTasks", /a value >= minTasks \(4\), got 3/],
     ["duplicate service", { services: [{ cluster: "c", service: "s", minTasks: 1, maxTasks: 3 }, { cluster: "c", service: "s", minTasks: 1, maxTasks: 2 }] }, "container-anomaly-detection:services[1]", /listed once/],
     ["services on two clusters", { services: [{ cluster: "a", service: "s", minTasks: 1, maxTasks: 3 }, { cluster: "b", service: "t", minTasks: 1, maxTasks: 3 }] }, "container-anomaly-detection:services[1].cluster", /one stack watches one cluster/],
@@ -155,11 +155,27 @@ describe("parseStackConfig", () => {
       "aws:region",
       /a region with SageMaker's built-in randomcutforest image .*or the embedded scorer/,
     ],
+    ["discovery without fanOut", { discovery: { clusters: ["shop"], maxTasks: 4 } }, "container-anomaly-detection:discovery", /fanOut set as well/],
+    ["discovery without clusters", { fanOut: {}, discovery: { clusters: [], maxTasks: 4 } }, "container-anomaly-detection:discovery.clusters", /1 to 10 ECS cluster names, got \[\]/],
+    ["a cluster ARN where a name is expected", { fanOut: {}, discovery: { clusters: ["arn:aws:ecs:eu-west-1:1:cluster/shop"], maxTasks: 4 } }, "container-anomaly-detection:discovery.clusters[0]", /an ECS cluster name \(letters, digits, '-', '_'\)/],
+    ["a cluster listed twice", { fanOut: {}, discovery: { clusters: ["shop", "shop"], maxTasks: 4 } }, "container-anomaly-detection:discovery.clusters", /cluster names listed once each/],
+    ["discovery without maxTasks", { fanOut: {}, discovery: { clusters: ["shop"] } }, "container-anomaly-detection:discovery.maxTasks", /a value \(the key is required\)/],
+    ["discovery bounds crossed", { fanOut: {}, discovery: { clusters: ["shop"], minTasks: 5, maxTasks: 4 } }, "container-anomaly-detection:discovery.maxTasks", /a value >= discovery.minTasks \(5\), got 4/],
+    ["a tag filter value that is not text", { fanOut: {}, discovery: { clusters: ["shop"], maxTasks: 4, tags: { team: 7 } } }, "container-anomaly-detection:discovery.tags.team", /a tag value \(text\), got 7/],
+    ["a tag filter on an aws: key", { fanOut: {}, discovery: { clusters: ["shop"], maxTasks: 4, tags: { "aws:cloudformation:stack-name": "x" } } }, "container-anomaly-detection:discovery.tags.aws:cloudformation:stack-name", /not starting with aws:/],
+    ["a typo in discovery", { fanOut: {}, discovery: { cluster: ["shop"], maxTasks: 4 } }, "container-anomaly-detection:discovery.cluster", /did you mean "clusters"\?/],
   ])("rejects %s, naming the key", (_name, overrides, key, message) => {
     const error = errorOf(overrides);
     expect(error.key).toBe(key);
     expect(error.message).toContain(`config "${key}"`);
     expect(error.message).toMatch(message);
+  });
+
+  it("reads discovery with its defaults: every service of the clusters, minTasks 1", () => {
+    expect(parseWith({ fanOut: {}, discovery: { clusters: ["shop", "batch"], maxTasks: 6 } }).discovery).toEqual({ clusters: ["shop", "batch"], tags: {}, minTasks: 1, maxTasks: 6 });
+    expect(parseWith({}).discovery).toBeUndefined();
+    // With discovery the configured list may be empty: every service comes from the clusters.
+    expect(parseWith({ services: [], fanOut: {}, discovery: { clusters: ["shop"], maxTasks: 6 } }).services).toEqual([]);
   });
 
   it("names the project namespace when a key is given under a misspelt one", () => {

@@ -15,15 +15,20 @@ import { SECRET_KEYS, devStackConfig } from "../helpers/stackConfig";
 
 let run: ProgramRun;
 let plain: ProgramRun;
+/** Fan-out that watches every service of two clusters (`discovery`) and configures none. */
+let found: ProgramRun;
+const DISCOVERY = { clusters: ["shop-dev", "batch"], tags: { team: "payments" }, maxTasks: 6 };
 beforeAll(async () => {
   run = await runProgram({ config: devStackConfig({ fanOut: { maxConcurrency: 8, batchSize: 4, maxReceiveCount: 5 } }), secretKeys: SECRET_KEYS });
   plain = await runProgram({ config: devStackConfig(), secretKeys: SECRET_KEYS });
+  found = await runProgram({ config: devStackConfig({ services: [], fanOut: {}, discovery: DISCOVERY }), secretKeys: SECRET_KEYS });
 }, PROGRAM_MS);
 
 const FN = "aws:lambda/function:Function";
 const QUEUE = "aws:sqs/queue:Queue";
 const ESM = "aws:lambda/eventSourceMapping:EventSourceMapping";
-const policyOf = (role: string): PolicyDocument => JSON.parse(String(resource(run, "aws:iam/rolePolicy:RolePolicy", `${role}-policy`).inputs.policy)) as PolicyDocument;
+const policyOf = (role: string, of: ProgramRun = run): PolicyDocument => JSON.parse(String(resource(of, "aws:iam/rolePolicy:RolePolicy", `${role}-policy`).inputs.policy)) as PolicyDocument;
+const envOf = (fn: string, of: ProgramRun): Record<string, string> => (resource(of, FN, `${fn}-function`).inputs.environment as { variables: Record<string, string> }).variables;
 const keyArn = () => String(run.outputs.kmsKeyArn);
 
 describe("fan-out under mocks", () => {
@@ -77,8 +82,31 @@ describe("fan-out under mocks", () => {
     }
   });
 
-  it.each(["dev.json", "prod.json"])("passes the pack under %s with no mandatory violation", async (file) => {
+  it("with discovery: the planners may list and describe the services of exactly those clusters, the detector scale them; the collector gets no ECS", () => {
+    for (const kind of ["collect", "detect"]) {
+      const ecs = policyOf(`cad-dev-${kind}-plan`, found).Statement.filter((s) => s.Action.some((a) => a.startsWith("ecs:")));
+      expect(ecs.map((s) => [s.Sid, s.Action, s.Resource])).toEqual([
+        ["ListClusterServices", ["ecs:ListServices"], ["*"]],
+        ["DescribeClusterServices", ["ecs:DescribeServices"], [expect.stringMatching(/^arn:aws:ecs:eu-west-1:\d{12}:service\/shop-dev\/\*$/), expect.stringMatching(/:service\/batch\/\*$/)]],
+      ]);
+      const clusters = (ecs[0].Condition?.ArnEquals?.["ecs:cluster"] ?? []) as string[];
+      expect(clusters.map((arn) => arn.replace(/^arn:aws:ecs:eu-west-1:\d{12}:/, ""))).toEqual(["cluster/shop-dev", "cluster/batch"]);
+      expect(JSON.parse(envOf(`cad-dev-${kind}-plan`, found).CAD_DISCOVERY)).toEqual({ ...DISCOVERY, minTasks: 1 });
+      expect(JSON.parse(envOf(`cad-dev-${kind}`, found).CAD_DISCOVERY)).toEqual({ ...DISCOVERY, minTasks: 1 });
+    }
+    const scale = policyOf("cad-dev-detect", found).Statement.filter((s) => s.Action.includes("ecs:UpdateService"));
+    // No configured service, so no statement for them (IAM refuses an empty Resource): only the clusters' services.
+    expect(scale.map((s) => [s.Sid, s.Resource])).toEqual([["ScaleServicesOfWatchedClusters", [expect.stringMatching(/:service\/shop-dev\/\*$/), expect.stringMatching(/:service\/batch\/\*$/)]]]);
+    expect(envOf("cad-dev-detect", found).CAD_SERVICES).toBe("[]");
+    expect(policyOf("cad-dev-collect", found).Statement.flatMap((s) => s.Action).filter((a) => a.startsWith("ecs:"))).toEqual([]);
+    // Without discovery nothing of this exists.
+    expect(policyOf("cad-dev-detect-plan").Statement.flatMap((s) => s.Action).filter((a) => a.startsWith("ecs:"))).toEqual([]);
+    expect(envOf("cad-dev-detect-plan", run).CAD_DISCOVERY).toBeUndefined();
+  });
+
+  it.each(["dev.json", "prod.json"])("passes the pack under %s with no mandatory violation, with and without discovery", async (file) => {
     const config = JSON.parse(readFileSync(join(REPO_ROOT, "policies", "config", file), "utf8")) as PolicyPackConfig;
+    expect(mandatoryViolations(await runPolicyPack(found.resources, { config })).map((v) => `${v.policyName} ${v.resourceName ?? ""}: ${v.message}`)).toEqual([]);
     const violations = await runPolicyPack(run.resources, { config });
     expect(mandatoryViolations(violations).map((v) => `${v.policyName} ${v.resourceName ?? ""}: ${v.message}`)).toEqual([]);
   });

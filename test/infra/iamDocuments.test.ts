@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { vaultExtensionEnvironment } from "../../infra/functionEnvironment";
-import { collectorPolicy, detectorPolicy, ecsServiceArn, kmsKeyPolicy, sageMakerExecutionPolicy, type AwsScope } from "../../infra/iamDocuments";
+import { collectorPolicy, detectorPolicy, ecsClusterArn, ecsServiceArn, kmsKeyPolicy, plannerPolicy, sageMakerExecutionPolicy, servicesOfClusterArn, type AwsScope } from "../../infra/iamDocuments";
 import { endpointInvocationUrl, rcfEndpointName, requireTrainingSet, trainingJobName } from "../../infra/rcfModel";
 import { awsSdkPackages } from "../../infra/scheduledFunction";
 import { extensionSecretUrl, readOnlySecretPolicy } from "../../infra/vaultSecrets";
@@ -33,6 +33,36 @@ describe("policy documents", () => {
     expect(without.Statement.flatMap((s) => s.Action)).not.toContain("sagemaker:InvokeEndpoint");
     const withEndpoint = detectorPolicy({ ...base, scope, bucketArn: "arn:b", topicArn: "arn:t", serviceArns: ["arn:svc"], endpointArn: "arn:ep" });
     expect(withEndpoint.Statement.find((s) => s.Sid === "ScoreOnEndpoint")).toEqual({ Sid: "ScoreOnEndpoint", Effect: "Allow", Action: ["sagemaker:InvokeEndpoint"], Resource: ["arn:ep"] });
+  });
+
+  it("let a planner list and describe the services of exactly the watched clusters, and only with discovery", () => {
+    const shop = ecsClusterArn(scope, "shop");
+    expect(shop).toBe("arn:aws-cn:ecs:cn-north-1:111122223333:cluster/shop");
+    expect(servicesOfClusterArn(shop)).toBe("arn:aws-cn:ecs:cn-north-1:111122223333:service/shop/*");
+    const plain = plannerPolicy({ ...base, workQueueArn: "arn:q" });
+    expect(plain.Statement.flatMap((s) => s.Action).filter((a) => a.startsWith("ecs:"))).toEqual([]);
+    const listing = plannerPolicy({ ...base, workQueueArn: "arn:q", clusterArns: [shop, ecsClusterArn(scope, "batch")] });
+    expect(listing.Statement.filter((s) => s.Action.some((a) => a.startsWith("ecs:")))).toEqual([
+      {
+        Sid: "ListClusterServices",
+        Effect: "Allow",
+        Action: ["ecs:ListServices"],
+        Resource: ["*"],
+        Condition: { ArnEquals: { "ecs:cluster": [shop, "arn:aws-cn:ecs:cn-north-1:111122223333:cluster/batch"] } },
+      },
+      { Sid: "DescribeClusterServices", Effect: "Allow", Action: ["ecs:DescribeServices"], Resource: [servicesOfClusterArn(shop), "arn:aws-cn:ecs:cn-north-1:111122223333:service/batch/*"] },
+    ]);
+  });
+
+  it("let the detector scale the services of the watched clusters only with discovery", () => {
+    const ecsOf = (doc: ReturnType<typeof detectorPolicy>) => doc.Statement.filter((s) => s.Action.includes("ecs:UpdateService"));
+    const configured = detectorPolicy({ ...base, scope, bucketArn: "arn:b", topicArn: "arn:t", serviceArns: ["arn:svc"] });
+    expect(ecsOf(configured).map((s) => s.Resource)).toEqual([["arn:svc"]]);
+    const found = detectorPolicy({ ...base, scope, bucketArn: "arn:b", topicArn: "arn:t", serviceArns: ["arn:svc"], clusterArns: [ecsClusterArn(scope, "shop")] });
+    expect(ecsOf(found)).toEqual([
+      { Sid: "ScaleConfiguredServices", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: ["arn:svc"] },
+      { Sid: "ScaleServicesOfWatchedClusters", Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: ["arn:aws-cn:ecs:cn-north-1:111122223333:service/shop/*"] },
+    ]);
   });
 
   it("never let the collector read models or detector state", () => {

@@ -5,7 +5,7 @@ import {
   type ScalableTarget,
 } from "@aws-sdk/client-application-auto-scaling";
 import { DescribeServicesCommand, UpdateServiceCommand, type ECSClient, type Service } from "@aws-sdk/client-ecs";
-import { StateConflictError, type Clock, type Log, type Scaler, type ScalingOutcome, type ServiceCapacity, type StateStore } from "../../ports";
+import { StateConflictError, type Clock, type Log, type Scaler, type ScalingOutcome, type ScalingTarget, type ServiceCapacity, type StateStore } from "../../ports";
 import type { ScalingDecision } from "../../types";
 import { checkBounds, planRestore, planScaleOut, type CapacitySetting, type ScalerRecord, type ScalingBounds, type ScalingPlan } from "./scalingPlan";
 import { CadError } from "../../errors/CadError";
@@ -71,36 +71,39 @@ export class EcsScaler implements Scaler {
     for (const [service, bounds] of Object.entries(options.serviceBounds ?? {})) checkBounds(service, bounds, this.maxStep, this.cooldownMs);
   }
 
-  async describe(service: string): Promise<ServiceCapacity> {
-    const s = await this.readService(service);
+  async describe(service: string, target?: ScalingTarget): Promise<ServiceCapacity> {
+    const s = await this.readService(service, this.clusterOf(target));
     return { desiredTasks: s.desiredCount ?? 0, runningTasks: s.runningCount ?? 0, deploying: isDeploying(s) };
   }
 
   /** The Scaler port: applies the decision; see {@link EcsScaler.applyDecision} for what it did. */
-  async apply(decision: ScalingDecision): Promise<ScalingOutcome> {
-    return this.applyDecision(decision);
+  async apply(decision: ScalingDecision, target?: ScalingTarget): Promise<ScalingOutcome> {
+    return this.applyDecision(decision, target);
   }
 
   /**
    * Applies a `scale-out` or `restore` decision and says what was done (also when nothing or dry-run).
    * Rejects with ScalingRefusedError when acting now would be unsafe, or with an Error naming the failed AWS call.
+   * `target`: a service found in a cluster rather than configured — its cluster and bounds (a configured service's
+   * own bounds still win).
    */
-  async applyDecision(decision: ScalingDecision): Promise<ScalingOutcome> {
+  async applyDecision(decision: ScalingDecision, target?: ScalingTarget): Promise<ScalingOutcome> {
     const { service, action } = decision;
     if (action !== "scale-out" && action !== "restore") throw new Error(`EcsScaler.apply: action must be scale-out or restore, got "${action}"`);
     if (!Number.isInteger(decision.toTasks) || decision.toTasks < 0) {
       throw new Error(`EcsScaler.apply: toTasks of "${service}" must be an integer >= 0, got ${decision.toTasks}`);
     }
-    const svc = await this.readService(service);
+    const cluster = this.clusterOf(target);
+    const bounds = this.boundsOf(service, target);
+    const svc = await this.readService(service, cluster);
     if (isDeploying(svc)) return this.refuse(decision, "a deployment is in progress; the deployment controls the task count until it completes");
-    const target = await this.readTarget(service);
-    const setting = this.settingOf(service, svc, target);
-    const key = this.stateKey(service);
+    const scalable = await this.readTarget(service, cluster);
+    const setting = this.settingOf(bounds, svc, scalable);
+    const key = this.stateKey(service, cluster);
     const stored = await this.options.state.load<ScalerRecord>(key);
     const now = this.options.clock.now();
 
     if (action === "scale-out") {
-      const bounds = this.boundsOf(service);
       const cooldownMs = bounds.cooldownMs ?? this.cooldownMs;
       const since = stored ? now - stored.value.lastActionAt : Number.POSITIVE_INFINITY;
       if (since < cooldownMs) {
@@ -121,7 +124,7 @@ export class EcsScaler implements Scaler {
       // Record first, conditionally: of two overlapping invocations only one gets to scale.
       const version = await this.claim(decision, key, record, stored?.version);
       try {
-        await this.write(service, setting.mode, plan.to);
+        await this.write(service, cluster, setting.mode, plan.to);
       } catch (error) {
         // The raise did not happen: put the record back so restore does not act on it (best effort).
         await this.restoreRecord(key, stored?.value, version).catch((e: unknown) =>
@@ -143,7 +146,7 @@ export class EcsScaler implements Scaler {
     // Write AWS first, then the record: if the record write fails, the next restore sees the value is no longer
     // the raised one and forgets it — the original value is never lost.
     try {
-      await this.write(service, setting.mode, plan.to);
+      await this.write(service, cluster, setting.mode, plan.to);
     } catch (error) {
       throw this.failure(decision, setting.mode, error);
     }
@@ -157,16 +160,24 @@ export class EcsScaler implements Scaler {
     return this.outcome(decision, setting, plan, true);
   }
 
-  private boundsOf(service: string): ScalingBounds {
-    return this.options.serviceBounds?.[service] ?? this.options.defaultBounds;
+  private clusterOf(target: ScalingTarget | undefined): string {
+    return target?.cluster ?? this.options.cluster;
   }
 
-  private stateKey(service: string): string {
-    return `${this.options.statePrefix ?? "scaler/"}${this.options.cluster}/${service}`;
+  /** A configured service's bounds, else the target's (checked like the configured ones), else the defaults. */
+  private boundsOf(service: string, target: ScalingTarget | undefined): ScalingBounds {
+    const configured = this.options.serviceBounds?.[service];
+    if (configured || !target) return configured ?? this.options.defaultBounds;
+    const bounds = { minTasks: target.minTasks, maxTasks: target.maxTasks };
+    checkBounds(service, bounds, this.maxStep, this.cooldownMs);
+    return bounds;
   }
 
-  private settingOf(service: string, svc: Service, target: ScalableTarget | undefined): CapacitySetting {
-    const bounds = this.boundsOf(service);
+  private stateKey(service: string, cluster: string): string {
+    return `${this.options.statePrefix ?? "scaler/"}${cluster}/${service}`;
+  }
+
+  private settingOf(bounds: ScalingBounds, svc: Service, target: ScalableTarget | undefined): CapacitySetting {
     const desiredTasks = svc.desiredCount ?? 0;
     if (target) {
       const max = target.MaxCapacity ?? 0;
@@ -175,8 +186,8 @@ export class EcsScaler implements Scaler {
     return { mode: "desired-count", current: desiredTasks, desiredTasks, floor: bounds.minTasks, ceiling: bounds.maxTasks };
   }
 
-  private async readService(service: string): Promise<Service> {
-    const { ecs, cluster } = this.options;
+  private async readService(service: string, cluster: string): Promise<Service> {
+    const { ecs } = this.options;
     let out;
     try {
       out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
@@ -191,8 +202,8 @@ export class EcsScaler implements Scaler {
     return svc;
   }
 
-  private async readTarget(service: string): Promise<ScalableTarget | undefined> {
-    const ResourceId = `service/${this.options.cluster}/${service}`;
+  private async readTarget(service: string, cluster: string): Promise<ScalableTarget | undefined> {
+    const ResourceId = `service/${cluster}/${service}`;
     try {
       const out = await this.options.autoScaling.send(
         new DescribeScalableTargetsCommand({ ServiceNamespace: NAMESPACE, ResourceIds: [ResourceId], ScalableDimension: DIMENSION }),
@@ -203,8 +214,7 @@ export class EcsScaler implements Scaler {
     }
   }
 
-  private async write(service: string, mode: CapacitySetting["mode"], to: number): Promise<void> {
-    const { cluster } = this.options;
+  private async write(service: string, cluster: string, mode: CapacitySetting["mode"], to: number): Promise<void> {
     if (mode === "min-capacity") {
       await this.options.autoScaling.send(
         new RegisterScalableTargetCommand({ ServiceNamespace: NAMESPACE, ResourceId: `service/${cluster}/${service}`, ScalableDimension: DIMENSION, MinCapacity: to }),

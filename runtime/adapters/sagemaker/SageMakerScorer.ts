@@ -1,5 +1,6 @@
 import { InvokeEndpointCommand, type SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { Log, RunMetrics, ScoreResult, Scorer } from "../../ports";
+import { isRetryableAwsError } from "../retry/isRetryableAwsError";
 import { checkRetryPolicy, retryWithBackoff, systemRetryEnvironment, type RetryEnvironment, type RetryPolicy } from "../retry/retryWithBackoff";
 import { encodeRcfBatches, parseRcfScores, type RcfContentType } from "./rcfPayload";
 import { CadError } from "../../errors/CadError";
@@ -48,27 +49,9 @@ export class ModelInvocationError extends CadError {
   }
 }
 
-// Arrays, not Sets: a module-level Set reaches the Lambda as a plain object (Pulumi closure serialisation).
-const RETRYABLE_NAMES: readonly string[] = [
-  "ThrottlingException",
-  "ThrottledException",
-  "TooManyRequestsException",
-  "RequestLimitExceeded",
-  "ModelNotReadyException",
-  "ServiceUnavailable",
-  "InternalFailure",
-  "InternalDependencyException",
-  "TimeoutError",
-  "RequestTimeout",
-  "RequestTimeoutException",
-];
-const RETRYABLE_CODES: readonly string[] = ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN"];
-
-interface AwsErrorShape {
+/** The fields of a SageMaker ModelError this scorer reports. */
+interface ModelErrorShape {
   readonly name?: string;
-  readonly code?: string;
-  readonly $metadata?: { readonly httpStatusCode?: number };
-  readonly $retryable?: unknown;
   readonly OriginalStatusCode?: number;
   readonly OriginalMessage?: string;
   readonly LogStreamArn?: string;
@@ -77,14 +60,8 @@ interface AwsErrorShape {
 
 /** Throttling, 5xx, "model not ready" and network failures are worth retrying; ModelError and 4xx are not. */
 export function isRetryableInvokeError(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const e = error as AwsErrorShape;
-  if (e.name === "ModelError") return false;
-  if (e.name !== undefined && RETRYABLE_NAMES.includes(e.name)) return true;
-  if (e.code !== undefined && RETRYABLE_CODES.includes(e.code)) return true;
-  if (e.$retryable) return true;
-  const status = e.$metadata?.httpStatusCode;
-  return status !== undefined && (status === 429 || status >= 500);
+  if (typeof error === "object" && error !== null && (error as { name?: unknown }).name === "ModelError") return false;
+  return isRetryableAwsError(error);
 }
 
 /**
@@ -164,7 +141,7 @@ export class SageMakerScorer implements Scorer {
       if (!out.Body) throw new Error(`SageMaker endpoint "${this.options.endpointName}" returned no body`);
       return new TextDecoder().decode(out.Body);
     } catch (error) {
-      const e = error as AwsErrorShape;
+      const e = error as ModelErrorShape;
       if (e?.name === "ModelError") {
         throw new ModelInvocationError(this.options.endpointName, e.OriginalStatusCode, e.LogStreamArn, e.OriginalMessage ?? e.message ?? "no message", error);
       }

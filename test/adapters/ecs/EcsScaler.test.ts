@@ -236,3 +236,27 @@ describe("EcsScaler configuration", () => {
     await expect(scaler().applyDecision(out(-1))).rejects.toThrow(/toTasks .* must be an integer >= 0/);
   });
 });
+
+describe("EcsScaler with a target (a service found in a cluster)", () => {
+  it("scales the service in the target's cluster, within the target's bounds, and records it under that cluster", async () => {
+    svc.cluster = "batch";
+    svc.target = undefined;
+    const target = { cluster: "batch", minTasks: 1, maxTasks: 3 };
+    expect(await scaler().describe("checkout", target)).toMatchObject({ desiredTasks: 2 });
+    const raised = await scaler().applyDecision(out(10), target);
+    // The default bounds would allow 4 (max step 2); the target's maxTasks stops it at 3.
+    expect(raised).toMatchObject({ applied: true, target: "desired-count", toTasks: 3 });
+    expect(aws.ecs.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input)).toEqual([{ cluster: "batch", service: "checkout", desiredCount: 3 }]);
+    expect(await state.load("scaler/batch/checkout")).toBeDefined();
+    expect(await state.load("scaler/prod/checkout")).toBeUndefined();
+    now += 11 * MIN;
+    expect(await scaler().applyDecision(restore, target)).toMatchObject({ applied: true, toTasks: 2 });
+  });
+
+  it("keeps a configured service's bounds over a target's, and refuses a target with crossed bounds", async () => {
+    svc.target = undefined;
+    const configured = scaler({ serviceBounds: { checkout: { minTasks: 1, maxTasks: 8 } } });
+    expect(await configured.applyDecision(out(4), { cluster: "prod", minTasks: 1, maxTasks: 2 })).toMatchObject({ applied: true, toTasks: 4 });
+    await expect(scaler().applyDecision(out(4), { cluster: "prod", minTasks: 5, maxTasks: 2 })).rejects.toThrow('scaling bounds of "checkout": maxTasks must be an integer >= minTasks (5), got 2');
+  });
+});

@@ -17,7 +17,8 @@ describe("cad demo --services (runFanOutDemo)", () => {
     ]);
     expect(r.services[0].detected).toBeGreaterThan(0);
     const text = formatFanOutDemo(r, 3);
-    expect(text).toContain("6 services, 288 planner cycles, 1728 messages through 3 workers (0 redeliveries, 0 dead-lettered)");
+    expect(r.listed).toBe(3);
+    expect(text).toContain("6 services (3 listed from the cluster directory), 288 planner cycles, 1728 messages through 3 workers (0 redeliveries, 0 dead-lettered)");
     expect(text.split("\n")[0]).toBe("service  injected  detected  false alerts  alerts sent  scaling  wall ms/message");
   }, 300_000);
 });
