@@ -21,6 +21,7 @@ import {
   type EndpointSchema,
   type ModelSchema,
   type FanOutSchema,
+  type NotifiersSchema,
   type RawStackConfig,
   type ServiceSchema,
   type VaultSchema,
@@ -46,6 +47,8 @@ export type AlertSubscription = v.InferOutput<typeof AlertSubscriptionSchema>;
 export type VaultConfig = v.InferOutput<typeof VaultSchema>;
 /** Fan-out over SQS (planner → FIFO queue → workers), when configured. */
 export type FanOutConfig = v.InferOutput<typeof FanOutSchema>;
+/** The on-call notifiers configured (none by default). */
+export type NotifiersConfig = v.InferOutput<typeof NotifiersSchema>;
 /** Where the detector's scores come from: the SageMaker endpoint, or the forest embedded in the Lambda. */
 export type ScorerKind = "sagemaker" | "embedded";
 
@@ -126,6 +129,13 @@ function checkRelations(cfg: StackConfig, given: RawStackConfig): void {
   }
   if (cfg.scorer === "sagemaker" && cfg.trainingDataVersion === undefined) {
     throw new ConfigError(key("trainingDataVersion"), "a training set version when scorer is sagemaker (build one with `cad dataset build`; until then leave scorer unset or set it to embedded)", undefined);
+  }
+
+  // Each notifier reads only its own secret: never the metric sources' credentials.
+  for (const [tool, notifier] of Object.entries(cfg.notifiers)) {
+    if (notifier?.vaultPath === cfg.vault.secretName) {
+      throw new ConfigError(key(`notifiers.${tool}.vaultPath`), `a secret of its own, not vault.secretName ("${cfg.vault.secretName}", the metric sources' credentials)`, notifier.vaultPath);
+    }
   }
 
   const layerArn = cfg.vault.extensionLayerArn;

@@ -71,7 +71,11 @@ function alertText(body: string): string {
   return body;
 }
 
-const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** An error's message. Duck-typed: a class serialised into the Lambda by Pulumi is not always `instanceof Error` there. */
+const describe = (e: unknown): string => {
+  const message = (e as { message?: unknown } | null)?.message;
+  return typeof message === "string" ? message : String(e);
+};
 
 /**
  * A notifier worker: consumes an SQS batch of incident alerts (the alert topic's messages, raw delivery) and delivers

@@ -46,6 +46,8 @@ export class NotifierError extends CadError {
 
 /** True when a failure may pass on a later attempt: retryable NotifierErrors, and anything unexpected. */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof Error && error.name === "NotifierError") return (error as NotifierError).retryable;
+  // Duck-typed: a class serialised into the Lambda by Pulumi is not always `instanceof` its original there.
+  const e = error as { name?: unknown; retryable?: unknown } | null;
+  if (e?.name === "NotifierError" && typeof e.retryable === "boolean") return e.retryable;
   return true;
 }
