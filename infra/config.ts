@@ -131,11 +131,15 @@ function checkRelations(cfg: StackConfig, given: RawStackConfig): void {
     throw new ConfigError(key("trainingDataVersion"), "a training set version when scorer is sagemaker (build one with `cad dataset build`; until then leave scorer unset or set it to embedded)", undefined);
   }
 
-  // Each notifier reads only its own secret: never the metric sources' credentials.
+  // Each notifier reads only its own secret: never the metric sources' credentials, nor the other notifier's.
   for (const [tool, notifier] of Object.entries(cfg.notifiers)) {
     if (notifier?.vaultPath === cfg.vault.secretName) {
       throw new ConfigError(key(`notifiers.${tool}.vaultPath`), `a secret of its own, not vault.secretName ("${cfg.vault.secretName}", the metric sources' credentials)`, notifier.vaultPath);
     }
+  }
+  const { pagerDuty, slack } = cfg.notifiers;
+  if (pagerDuty !== undefined && slack !== undefined && pagerDuty.vaultPath === slack.vaultPath) {
+    throw new ConfigError(key("notifiers.slack.vaultPath"), `a secret of its own, not PagerDuty's ("${pagerDuty.vaultPath}"): each notifier may read only its own`, slack.vaultPath);
   }
 
   const layerArn = cfg.vault.extensionLayerArn;

@@ -262,8 +262,10 @@ export const NotifiersSchema = strict(
         "PagerDuty settings {vaultPath, maxAttempts?, eventsUrl?}",
       ),
     ),
+    /** The secret's key `webhookUrl` is the incoming webhook's URL (itself a credential). */
+    slack: v.optional(strict(notifierEntries, "Slack settings {vaultPath, maxAttempts?}")),
   },
-  "{pagerDuty?}",
+  "{pagerDuty?, slack?}",
 );
 const DetectionSchema = strict({ replicaTtlMinutes: v.optional(int(1, 10_080), 60) }, "{replicaTtlMinutes}");
 

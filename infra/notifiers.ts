@@ -23,9 +23,9 @@ export interface NotifiersArgs {
 }
 
 /** Creates the configured notifiers under `name` (`<name>-notify-<kind>`); returns them by kind. */
-export function onCallNotifiers(name: string, args: NotifiersArgs): { readonly pagerDuty?: OnCallNotifier } {
-  const { pagerDuty } = args.config;
-  if (pagerDuty === undefined) return {};
+export function onCallNotifiers(name: string, args: NotifiersArgs): { readonly pagerDuty?: OnCallNotifier; readonly slack?: OnCallNotifier } {
+  const { pagerDuty, slack } = args.config;
+  if (pagerDuty === undefined && slack === undefined) return {};
   const provider = new vault.Provider(`${name}-notify-vault-provider`, { address: args.vault.address });
   const layer = args.vault.extensionLayerArn ?? pulumi.output(args.scope).apply((s) => vaultExtensionLayerArn(s, args.vault.extensionVersion));
   const shared = {
@@ -43,6 +43,9 @@ export function onCallNotifiers(name: string, args: NotifiersArgs): { readonly p
     reserveConcurrency: args.reserveConcurrency,
   };
   return {
-    pagerDuty: new OnCallNotifier(`${name}-notify-pagerduty`, { ...shared, kind: "pagerduty", secretPath: pagerDuty.vaultPath, maxAttempts: pagerDuty.maxAttempts, eventsUrl: pagerDuty.eventsUrl }),
+    ...(pagerDuty === undefined
+      ? {}
+      : { pagerDuty: new OnCallNotifier(`${name}-notify-pagerduty`, { ...shared, kind: "pagerduty", secretPath: pagerDuty.vaultPath, maxAttempts: pagerDuty.maxAttempts, eventsUrl: pagerDuty.eventsUrl }) }),
+    ...(slack === undefined ? {} : { slack: new OnCallNotifier(`${name}-notify-slack`, { ...shared, kind: "slack", secretPath: slack.vaultPath, maxAttempts: slack.maxAttempts }) }),
   };
 }

@@ -19,7 +19,7 @@ export const NOTIFY_ENV = {
   pagerDutyEventsUrl: "CAD_PAGERDUTY_EVENTS_URL",
 } as const;
 
-export const NOTIFIER_KINDS = ["pagerduty"] as const;
+export const NOTIFIER_KINDS = ["pagerduty", "slack"] as const;
 export type NotifierKind = (typeof NOTIFIER_KINDS)[number];
 
 export interface NotifyEnv {

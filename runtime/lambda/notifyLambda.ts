@@ -8,6 +8,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { correlationIdOf, RunObservability, type LambdaContextLike } from "../adapters/observability/RunObservability";
 import { PagerDutyNotifier } from "../adapters/pagerduty/PagerDutyNotifier";
 import { S3StateStore } from "../adapters/s3/S3StateStore";
+import { SlackNotifier } from "../adapters/slack/SlackNotifier";
 import { SqsDeliveryQueue } from "../adapters/sqs/SqsDeliveryQueue";
 import { VaultSecrets } from "../adapters/vault/VaultSecrets";
 import { makeNotifyHandler } from "../handlers/makeNotifyHandler";
@@ -22,6 +23,8 @@ function notifierFor(config: NotifyEnv, secrets: Secrets, log: Log): Notifier {
   switch (config.notifier) {
     case "pagerduty":
       return new PagerDutyNotifier({ secrets, secretPath: config.vault.secretPath, ...(config.pagerDutyEventsUrl ? { url: config.pagerDutyEventsUrl } : {}), log });
+    case "slack":
+      return new SlackNotifier({ secrets, secretPath: config.vault.secretPath, log });
   }
 }
 

@@ -185,6 +185,7 @@ describe("notifiers", () => {
     expect(parseWith({ notifiers: { pagerDuty: { vaultPath: "cad/dev/pagerduty" } } }).notifiers).toEqual({
       pagerDuty: { vaultPath: "cad/dev/pagerduty", maxAttempts: 5, eventsUrl: "https://events.pagerduty.com/v2/enqueue" },
     });
+    expect(parseWith({ notifiers: { slack: { vaultPath: "cad/dev/slack", maxAttempts: 3 } } }).notifiers).toEqual({ slack: { vaultPath: "cad/dev/slack", maxAttempts: 3 } });
   });
 
   it.each([
@@ -194,6 +195,8 @@ describe("notifiers", () => {
     ["a plain-http events URL", { pagerDuty: { vaultPath: "p", eventsUrl: "http://events.pagerduty.com/v2/enqueue" } }, "container-anomaly-detection:notifiers.pagerDuty.eventsUrl", /an https URL/],
     ["too many attempts", { pagerDuty: { vaultPath: "p", maxAttempts: 50 } }, "container-anomaly-detection:notifiers.pagerDuty.maxAttempts", /an integer from 1 to 20/],
     ["the metric sources' secret", { pagerDuty: { vaultPath: "container-anomaly-detection/dev" } }, "container-anomaly-detection:notifiers.pagerDuty.vaultPath", /a secret of its own, not vault.secretName/],
+    ["one secret for both tools", { pagerDuty: { vaultPath: "cad/oncall" }, slack: { vaultPath: "cad/oncall" } }, "container-anomaly-detection:notifiers.slack.vaultPath", /not PagerDuty's \("cad\/oncall"\)/],
+    ["an events URL for Slack", { slack: { vaultPath: "p", eventsUrl: "https://x" } }, "container-anomaly-detection:notifiers.slack.eventsUrl", /one of the known settings/],
   ])("refuse %s, naming the key", (_name, notifiers, key, message) => {
     const error = errorOf({ notifiers });
     expect(error.key).toBe(key);

@@ -1,7 +1,7 @@
 /**
- * The PagerDuty notifier's generated archive runs for real, as the other functions' do (functionArchives.test.ts):
+ * The notifiers' generated archives run for real, as the other functions' do (functionArchives.test.ts):
  * loaded the way the language host builds it, fed Lambda's SQS event under its deployed environment, against the
- * loopback PagerDuty Events API, the Vault extension's proxy and S3 (its per-incident progress), with SQS mocked
+ * loopback PagerDuty Events API or Slack webhook, the Vault extension's proxy and S3 (its per-incident progress), with SQS mocked
  * (the dead-letter queue and visibility changes).
  */
 import { rmSync } from "node:fs";
@@ -15,22 +15,53 @@ import { archiveWorkDir, emit, fn, runArchive } from "../helpers/functionArchive
 import { LANGUAGE_HOST_MS } from "../helpers/timeouts";
 import { S3Server } from "../servers/s3Server";
 import { startPagerDutyServer } from "../servers/pagerDutyServer";
+import { startSlackWebhookServer } from "../servers/slackWebhookServer";
 import { VaultServer } from "../servers/vaultServer";
+
+/** A deployed notifier environment pointed at the loopback Vault proxy and S3, with dummy AWS credentials. */
+function loopbackEnv(deployed: Readonly<Record<string, string>>, vault: VaultServer, s3: S3Server): Record<string, string> {
+  return {
+    ...deployed,
+    CAD_VAULT_PROXY_ADDRESS: vault.address,
+    AWS_REGION: "eu-west-1",
+    AWS_ACCESS_KEY_ID: "AKIDLOOPBACK",
+    AWS_SECRET_ACCESS_KEY: "loopback-secret",
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    POWERTOOLS_DEV: "true",
+    POWERTOOLS_LOG_LEVEL: process.env.CAD_TEST_LOG_LEVEL ?? "ERROR",
+  };
+}
 
 const ROUTING_KEY = "R0UT1NGKEY0123456789abcdef012345";
 const SECRET_PATH = "container-anomaly-detection/dev/pagerduty";
+const SLACK_PATH = "container-anomaly-detection/dev/slack";
 const work = archiveWorkDir();
 let report: ArchivesReport;
 beforeAll(() => {
-  report = emit(join(work, "notify"), { notifiers: { pagerDuty: { vaultPath: SECRET_PATH, maxAttempts: 2 } } }, false);
+  report = emit(join(work, "notify"), { notifiers: { pagerDuty: { vaultPath: SECRET_PATH, maxAttempts: 2 }, slack: { vaultPath: SLACK_PATH } } }, false);
 }, LANGUAGE_HOST_MS);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe("the PagerDuty notifier's archive", () => {
-  it("is built lean: no Splunk SDK, no AWS SDK, no secret", () => {
-    const notify = fn(report, "cad-dev-notify-pagerduty-worker-function");
+describe("the notifiers' archives", () => {
+  it.each(["pagerduty", "slack"])("%s: built lean (no Splunk SDK, no AWS SDK) and without a secret", (kind) => {
+    const notify = fn(report, `cad-dev-notify-${kind}-worker-function`);
     expect(notify.packages.filter((p) => p.includes("splunk-sdk") || p.includes("@aws-sdk"))).toEqual([]);
     expect(notify.secretHits).toEqual([]);
+  });
+
+  it("Slack's posts open, resolve and restore of an incident, in order, with the webhook URL from Vault", async () => {
+    const notify = fn(report, "cad-dev-notify-slack-worker-function");
+    const [slack, vault, s3] = await Promise.all([startSlackWebhookServer(), VaultServer.start({ requireToken: false }), S3Server.start()]);
+    vault.put("secret", SLACK_PATH, { webhookUrl: slack.webhookUrl });
+    try {
+      const events = incidentLifecycle();
+      const [result] = await runArchive(work, notify, loopbackEnv(notify.environment, vault, s3), [sqsEventOf([alertText(events.restore), alertText(events.open), alertText(events.update), alertText(events.resolve)])]);
+      expect(result).toEqual({ batchItemFailures: [] });
+      expect(slack.posted.map((m) => String(m.text).split(" ")[1])).toEqual(["OPEN", "RESOLVED", "RESTORED"]);
+      expect(vault.requests.map((r) => r.url)).toEqual([`/v1/secret/data/${SLACK_PATH}`]);
+    } finally {
+      await Promise.all([slack.close(), vault.close(), s3.close()]);
+    }
   });
 
   it("delivers an incident's events in order, records its progress in S3, and parks what PagerDuty keeps refusing", async () => {
@@ -41,17 +72,7 @@ describe("the PagerDuty notifier's archive", () => {
     sqs.on(SendMessageCommand).resolves({ MessageId: "dlq-1" });
     sqs.on(ChangeMessageVisibilityCommand).resolves({});
     try {
-      const env = {
-        ...notify.environment,
-        CAD_VAULT_PROXY_ADDRESS: vault.address,
-        CAD_PAGERDUTY_EVENTS_URL: `${pd.url}/v2/enqueue`,
-        AWS_REGION: "eu-west-1",
-        AWS_ACCESS_KEY_ID: "AKIDLOOPBACK",
-        AWS_SECRET_ACCESS_KEY: "loopback-secret",
-        AWS_ENDPOINT_URL_S3: s3.endpoint,
-        POWERTOOLS_DEV: "true",
-        POWERTOOLS_LOG_LEVEL: process.env.CAD_TEST_LOG_LEVEL ?? "ERROR",
-      };
+      const env = { ...loopbackEnv(notify.environment, vault, s3), CAD_PAGERDUTY_EVENTS_URL: `${pd.url}/v2/enqueue` };
       const events = incidentLifecycle();
       const id = events.open.incident.id;
       const other = { ...events.open, id: "catalog:1#1", incident: { ...events.open.incident, id: "catalog:1", service: "catalog" } };

@@ -9,7 +9,7 @@ import { mandatoryViolations, runPolicyPack } from "../helpers/runPolicyPack";
 import { PROGRAM_MS } from "../helpers/timeouts";
 import { SECRET_KEYS, devStackConfig } from "../helpers/stackConfig";
 
-const NOTIFIERS = { pagerDuty: { vaultPath: "container-anomaly-detection/dev/pagerduty", maxAttempts: 4 } };
+const NOTIFIERS = { pagerDuty: { vaultPath: "container-anomaly-detection/dev/pagerduty", maxAttempts: 4 }, slack: { vaultPath: "container-anomaly-detection/dev/slack" } };
 let r: ProgramRun;
 beforeAll(async () => {
   r = await runProgram({ config: devStackConfig({ notifiers: NOTIFIERS }), secretKeys: SECRET_KEYS });
@@ -79,6 +79,17 @@ describe("the program with a PagerDuty notifier", () => {
     // The collector's and detector's auth role does not admit the notifier.
     const stackRole = ofType(r, "vault:aws/authBackendRole:AuthBackendRole").find((x) => x.name === "cad-dev-vault-auth-role");
     expect(stackRole?.inputs.boundIamPrincipalArns).not.toContain(arnOf("aws:iam/role:Role", `${n}-worker-role`));
+  });
+
+  it("gives Slack the same shape under its own names, secret and Vault role", () => {
+    const s = "cad-dev-notify-slack";
+    const env = (resource(r, "aws:lambda/function:Function", `${s}-worker-function`).inputs.environment as { variables: Record<string, string> }).variables;
+    expect(env).toMatchObject({ CAD_NOTIFIER: "slack", CAD_NOTIFIER_SECRET_PATH: NOTIFIERS.slack.vaultPath, CAD_NOTIFIER_MAX_ATTEMPTS: "5", VAULT_AUTH_ROLE: "cad-dev-lambda-notify-slack" });
+    expect(env).not.toHaveProperty("CAD_PAGERDUTY_EVENTS_URL");
+    expect(resource(r, "aws:sns/topicSubscription:TopicSubscription", `${s}-subscription`).inputs).toMatchObject({ protocol: "sqs", endpoint: arnOf("aws:sqs/queue:Queue", `${s}-queue`), rawMessageDelivery: true });
+    expect(resource(r, "vault:index/policy:Policy", `${s}-vault-policy`).inputs.policy).toContain(`path "secret/data/${NOTIFIERS.slack.vaultPath}"`);
+    expect(resource(r, "vault:aws/authBackendRole:AuthBackendRole", `${s}-vault-role`).inputs.boundIamPrincipalArns).toEqual([arnOf("aws:iam/role:Role", `${s}-worker-role`)]);
+    expect(policyOf(`${s}-worker-policy`).Statement.find((x) => x.Sid === "OwnProgress")?.Resource).toEqual([`${arnOf("aws:s3/bucket:Bucket", "cad-dev-bucket")}/state/notify/slack/*`]);
   });
 
   it("passes the CrossGuard pack with no mandatory violation", async () => {
