@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { errorMessage } from "../errors/errorMessage";
 import { parseWithSchema } from "../errors/parseWithSchema";
 import type { AlertBody } from "../adapters/sns/alertMessage";
 import { eventSequence, parseAlertBody } from "../notify/alertBodySchema";
@@ -71,11 +72,7 @@ function alertText(body: string): string {
   return body;
 }
 
-/** An error's message. Duck-typed: a class serialised into the Lambda by Pulumi is not always `instanceof Error` there. */
-const describe = (e: unknown): string => {
-  const message = (e as { message?: unknown } | null)?.message;
-  return typeof message === "string" ? message : String(e);
-};
+const describe = errorMessage;
 
 /**
  * A notifier worker: consumes an SQS batch of incident alerts (the alert topic's messages, raw delivery) and delivers

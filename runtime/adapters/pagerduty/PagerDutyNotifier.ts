@@ -1,3 +1,4 @@
+import { errorMessage } from "../../errors/errorMessage";
 import type { Log, Secrets } from "../../ports";
 import { NotifierError, type Notifier, type NotifyOutcome } from "../../notify/notifier";
 import { pagerDutyEventOf, type PagerDutyEvent } from "../../notify/pagerDutyEvent";
@@ -41,7 +42,7 @@ export class PagerDutyNotifier implements Notifier {
     try {
       event = pagerDutyEventOf(alert);
     } catch (error) {
-      throw new NotifierError("unmappable", `${where}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new NotifierError("unmappable", `${where}: ${errorMessage(error)}`);
     }
     if (event === undefined) return "skipped";
     const routingKey = await this.routingKey();
@@ -66,7 +67,7 @@ export class PagerDutyNotifier implements Notifier {
     try {
       data = await this.options.secrets.read(path);
     } catch (error) {
-      throw new NotifierError("secret", `PagerDuty routing key: ${error instanceof Error ? error.message : String(error)}`, undefined, undefined, error);
+      throw new NotifierError("secret", `PagerDuty routing key: ${errorMessage(error)}`, undefined, undefined, error);
     }
     const key = data.routingKey;
     if (key === undefined || key.trim() === "") {

@@ -1,3 +1,4 @@
+import { errorMessage } from "../../errors/errorMessage";
 import type { Log, Secrets } from "../../ports";
 import { NotifierError, type Notifier, type NotifyOutcome } from "../../notify/notifier";
 import { slackMessageOf } from "../../notify/slackMessage";
@@ -56,7 +57,7 @@ export class SlackNotifier implements Notifier {
     try {
       data = await this.options.secrets.read(path);
     } catch (error) {
-      throw new NotifierError("secret", `Slack webhook URL: ${error instanceof Error ? error.message : String(error)}`, undefined, undefined, error);
+      throw new NotifierError("secret", `Slack webhook URL: ${errorMessage(error)}`, undefined, undefined, error);
     }
     const url = data.webhookUrl;
     if (url === undefined || url.trim() === "") {
@@ -66,7 +67,7 @@ export class SlackNotifier implements Notifier {
       return checkCredentialUrl(url.trim(), `Slack webhook URL in Vault secret "${path}"`);
     } catch (error) {
       // A bad URL in Vault is fixed in Vault: retry, so the alerts wait in the queue meanwhile.
-      throw new NotifierError("secret", error instanceof Error ? error.message : String(error));
+      throw new NotifierError("secret", errorMessage(error));
     }
   }
 }
