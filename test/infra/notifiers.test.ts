@@ -2,9 +2,12 @@
  * The program with a PagerDuty notifier: its queue subscribed to the alert topic, its dead-letter queue and alarm,
  * its worker with a least-privilege role, its own Vault policy and auth role; the CrossGuard pack passes over it.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { PolicyPackConfig } from "@pulumi/policy";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PolicyDocument } from "../../infra/iamDocuments";
-import { ofType, resource, runProgram, type ProgramRun } from "../helpers/pulumiMocks";
+import { REPO_ROOT, ofType, resource, runProgram, type ProgramRun } from "../helpers/pulumiMocks";
 import { mandatoryViolations, runPolicyPack } from "../helpers/runPolicyPack";
 import { PROGRAM_MS } from "../helpers/timeouts";
 import { SECRET_KEYS, devStackConfig } from "../helpers/stackConfig";
@@ -92,8 +95,12 @@ describe("the program with a PagerDuty notifier", () => {
     expect(policyOf(`${s}-worker-policy`).Statement.find((x) => x.Sid === "OwnProgress")?.Resource).toEqual([`${arnOf("aws:s3/bucket:Bucket", "cad-dev-bucket")}/state/notify/slack/*`]);
   });
 
-  it("passes the CrossGuard pack with no mandatory violation", async () => {
-    expect(mandatoryViolations(await runPolicyPack(r.resources, {})).map((v) => `${v.policyName} ${v.resourceName ?? ""}: ${v.message}`)).toEqual([]);
+  it.each(["dev.json", "prod.json"])("passes the CrossGuard pack under policies/config/%s with no mandatory violation", async (file) => {
+    const config = JSON.parse(readFileSync(join(REPO_ROOT, "policies", "config", file), "utf8")) as PolicyPackConfig;
+    const violations = await runPolicyPack(r.resources, { config });
+    expect(mandatoryViolations(violations).map((v) => `${v.policyName} ${v.resourceName ?? ""}: ${v.message}`)).toEqual([]);
+    // No advisory finding is about a notifier's resources either.
+    expect(violations.filter((v) => (v.resourceName ?? "").includes("notify")).map((v) => `${v.policyName} ${v.resourceName ?? ""}`)).toEqual([]);
   });
 
   it("creates nothing of the kind without the notifiers key", async () => {
