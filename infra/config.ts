@@ -22,6 +22,7 @@ import {
   type ModelSchema,
   type FanOutSchema,
   type DiscoverySchema,
+  type NotifiersSchema,
   type RawStackConfig,
   type ServiceSchema,
   type VaultSchema,
@@ -49,6 +50,8 @@ export type VaultConfig = v.InferOutput<typeof VaultSchema>;
 export type FanOutConfig = v.InferOutput<typeof FanOutSchema>;
 /** Every service of some ECS clusters, found by the planners, besides the configured ones. */
 export type DiscoveryConfig = v.InferOutput<typeof DiscoverySchema>;
+/** The on-call notifiers configured (none by default). */
+export type NotifiersConfig = v.InferOutput<typeof NotifiersSchema>;
 /** Where the detector's scores come from: the SageMaker endpoint, or the forest embedded in the Lambda. */
 export type ScorerKind = "sagemaker" | "embedded";
 
@@ -135,6 +138,17 @@ function checkRelations(cfg: StackConfig, given: RawStackConfig): void {
   }
   if (cfg.scorer === "sagemaker" && cfg.trainingDataVersion === undefined) {
     throw new ConfigError(key("trainingDataVersion"), "a training set version when scorer is sagemaker (build one with `cad dataset build`; until then leave scorer unset or set it to embedded)", undefined);
+  }
+
+  // Each notifier reads only its own secret: never the metric sources' credentials, nor the other notifier's.
+  for (const [tool, notifier] of Object.entries(cfg.notifiers)) {
+    if (notifier?.vaultPath === cfg.vault.secretName) {
+      throw new ConfigError(key(`notifiers.${tool}.vaultPath`), `a secret of its own, not vault.secretName ("${cfg.vault.secretName}", the metric sources' credentials)`, notifier.vaultPath);
+    }
+  }
+  const { pagerDuty, slack } = cfg.notifiers;
+  if (pagerDuty !== undefined && slack !== undefined && pagerDuty.vaultPath === slack.vaultPath) {
+    throw new ConfigError(key("notifiers.slack.vaultPath"), `a secret of its own, not PagerDuty's ("${pagerDuty.vaultPath}"): each notifier may read only its own`, slack.vaultPath);
   }
 
   const layerArn = cfg.vault.extensionLayerArn;

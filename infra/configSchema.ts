@@ -269,10 +269,38 @@ export const DiscoverySchema = strict(
   },
   "{clusters, tags?, minTasks?, maxTasks}",
 );
+/** One on-call tool's notifier: where its credential is in Vault, and how often a retryable failure is retried. */
+const notifierEntries = {
+  /** Path of the secret in the KV v2 mount `vault.kvMount` (written by the operator, read by the notifier only). */
+  vaultPath: text(VAULT_PATH, "a Vault path without leading or trailing '/'"),
+  /** Receives of a message whose delivery failed retryably (429, 5xx, network) before it is parked in the DLQ. */
+  maxAttempts: v.optional(int(1, 20), 5),
+};
+/**
+ * On-call notifiers (docs/integrations.md): each one configured gets a Lambda consuming its own SQS subscription of
+ * the alert topic, with a dead-letter queue and alarm, reading its credential from Vault.
+ */
+export const NotifiersSchema = strict(
+  {
+    pagerDuty: v.optional(
+      strict(
+        {
+          ...notifierEntries,
+          /** Events API v2 endpoint: the US service region's by default; EU accounts use https://events.eu.pagerduty.com/v2/enqueue. */
+          eventsUrl: v.optional(httpsUrl(), "https://events.pagerduty.com/v2/enqueue"),
+        },
+        "PagerDuty settings {vaultPath, maxAttempts?, eventsUrl?}",
+      ),
+    ),
+    /** The secret's key `webhookUrl` is the incoming webhook's URL (itself a credential). */
+    slack: v.optional(strict(notifierEntries, "Slack settings {vaultPath, maxAttempts?}")),
+  },
+  "{pagerDuty?, slack?}",
+);
 const DetectionSchema = strict({ replicaTtlMinutes: v.optional(int(1, 10_080), 60) }, "{replicaTtlMinutes}");
 
 /** Keys whose values are structured (YAML objects or lists), which Pulumi hands over as JSON text. */
-export const STRUCTURED_KEYS = ["services", "featureSet", "metricSources", "model", "endpoint", "alertSubscriptions", "vault", "scaling", "modelHealth", "detection", "fanOut", "discovery"] as const;
+export const STRUCTURED_KEYS = ["services", "featureSet", "metricSources", "model", "endpoint", "alertSubscriptions", "vault", "scaling", "modelHealth", "detection", "fanOut", "discovery", "notifiers"] as const;
 
 /**
  * The whole stack config as the program receives it: the project's keys (structured ones parsed from JSON) plus
@@ -304,6 +332,8 @@ export const StackConfigSchema = strict(
     fanOut: v.optional(FanOutSchema),
     /** Unset: only the configured services are watched. */
     discovery: v.optional(DiscoverySchema),
+    /** Unset: no on-call notifier; alerts reach the topic's subscriptions only. */
+    notifiers: v.optional(NotifiersSchema, {}),
     modelBundleKey: v.optional(text(/^models\/[A-Za-z0-9._/-]+\.json$/, 'a key under models/ ending in .json, e.g. "models/current/model-bundle.json"'), DEFAULTS.modelBundleKey),
     /** Reserve concurrency 1 for each function (runs never overlap); needs an account concurrency quota above 100. */
     reserveConcurrency: v.optional(boolText(), String(DEFAULTS.reserveConcurrency)),

@@ -5,6 +5,7 @@
  * 4 KB is refused before anything is deployed, naming the setting that makes it big.
  */
 import { LAMBDA_ENV } from "../runtime/lambda/lambdaEnv";
+import { NOTIFY_ENV, type NotifierKind } from "../runtime/lambda/notifyEnv";
 import type { StackConfig, VaultConfig } from "./config";
 import { BUCKET_PREFIXES } from "./iamDocuments";
 import { METRICS_NAMESPACE } from "./modelHealthAlarms";
@@ -124,5 +125,40 @@ export function plannerEnvironment<T>(cfg: Pick<FunctionSettings, "environment" 
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: "INFO",
     POWERTOOLS_SERVICE_NAME: `${kind}-planner`,
+  };
+}
+
+/** What a notifier's environment is built from besides the stack settings. */
+export interface NotifierEnvironmentArgs<T> {
+  readonly kind: NotifierKind;
+  /** The Vault auth role of this notifier alone (it may read only its own secret). */
+  readonly authRole: string;
+  readonly secretPath: string;
+  readonly maxAttempts: number;
+  readonly bucketName: T;
+  readonly queueUrl: T;
+  readonly deadLetterQueueUrl: T;
+  /** PagerDuty only. */
+  readonly eventsUrl?: string;
+}
+
+/** A notifier's environment: its tool, its Vault secret and auth role, its queues and its progress records' bucket. */
+export function notifierEnvironment<T>(cfg: Pick<FunctionSettings, "environment" | "vault">, r: NotifierEnvironmentArgs<T>): Record<string, string | T> {
+  return {
+    ...vaultExtensionEnvironment({ ...cfg.vault, authRole: r.authRole }),
+    [LAMBDA_ENV.environment]: cfg.environment,
+    [LAMBDA_ENV.bucket]: r.bucketName,
+    [LAMBDA_ENV.statePrefix]: BUCKET_PREFIXES.state,
+    [LAMBDA_ENV.vaultProxyAddress]: EXTENSION_PROXY_ADDRESS,
+    [LAMBDA_ENV.vaultKvMount]: cfg.vault.kvMount,
+    [NOTIFY_ENV.notifier]: r.kind,
+    [NOTIFY_ENV.secretPath]: r.secretPath,
+    [NOTIFY_ENV.queueUrl]: r.queueUrl,
+    [NOTIFY_ENV.deadLetterQueueUrl]: r.deadLetterQueueUrl,
+    [NOTIFY_ENV.maxAttempts]: String(r.maxAttempts),
+    ...(r.eventsUrl === undefined ? {} : { [NOTIFY_ENV.pagerDutyEventsUrl]: r.eventsUrl }),
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: "INFO",
+    POWERTOOLS_SERVICE_NAME: `notifier-${r.kind}`,
   };
 }

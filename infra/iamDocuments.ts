@@ -374,3 +374,38 @@ export function ecsClusterArn(scope: AwsScope, cluster: string): string {
 export function servicesOfClusterArn(clusterArn: string): string {
   return `${clusterArn.replace(":cluster/", ":service/")}/*`;
 }
+
+export interface NotifierResources extends FunctionBaseResources {
+  readonly bucketArn: string;
+  /** The notifier's SQS subscription of the alert topic. */
+  readonly queueArn: string;
+  /** `pagerduty` or `slack`: its progress records live under `state/notify/<kind>/`. */
+  readonly kind: string;
+}
+
+/**
+ * A notifier consumes its queue, parks undeliverable alerts in its dead-letter queue (the base statements' DLQ),
+ * and keeps its per-incident progress under its own state prefix. Its credential comes from Vault, not IAM.
+ */
+export function notifierPolicy(r: NotifierResources): PolicyDocument {
+  const prefix = `${BUCKET_PREFIXES.state}notify/${r.kind}/`;
+  return doc(
+    ...functionBase(r),
+    ...consumeWorkQueue(r.queueArn),
+    { Sid: "OwnProgress", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [`${r.bucketArn}/${prefix}*`] },
+    // Listing lets a missing progress record read as "not found" (404) instead of "access denied" (403).
+    { Sid: "ListOwnProgress", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [r.bucketArn], Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } },
+  );
+}
+
+/** Lets the alert topic (and only it) deliver to a notifier's queue and park what it cannot deliver in its DLQ. */
+export function topicDeliveryQueuePolicy(queueArns: readonly string[], topicArn: string): PolicyDocument {
+  return doc({
+    Sid: "TopicDelivers",
+    Effect: "Allow",
+    Principal: { Service: "sns.amazonaws.com" },
+    Action: ["sqs:SendMessage"],
+    Resource: [...queueArns],
+    Condition: { ArnEquals: { "aws:SourceArn": topicArn } },
+  });
+}

@@ -8,6 +8,7 @@ import { PROJECT, loadStackConfig, loadStackSecrets } from "./config";
 import { modelBundlePresent } from "./detectorReadiness";
 import { Functions } from "./functions";
 import { ModelHealthAlarms } from "./modelHealthAlarms";
+import { onCallNotifiers } from "./notifiers";
 import { RcfModel } from "./rcfModel";
 import { stackOutputs } from "./stackOutputs";
 import { Storage } from "./storage";
@@ -56,6 +57,18 @@ new ModelHealthAlarms(`${name}-model-health`, {
   maxAnomalyRate: cfg.modelHealth.maxAnomalyRate,
   hours: cfg.modelHealth.hours,
   alarmTopicArn: alerting.topic.arn,
+});
+onCallNotifiers(name, {
+  config: cfg.notifiers,
+  environment: cfg.environment,
+  scope,
+  vault: cfg.vault,
+  topicArn: alerting.topic.arn,
+  keyArn: storage.key.arn,
+  bucketName: storage.bucket.bucket,
+  bucketArn: storage.bucket.arn,
+  logRetentionDays: cfg.logRetentionDays,
+  reserveConcurrency: cfg.reserveConcurrency,
 });
 const vaultSecrets = new VaultSecrets(`${name}-vault`, {
   vault: cfg.vault,

@@ -74,6 +74,14 @@ export class Storage extends pulumi.ComponentResource {
             expiration: { days: args.rawRetentionDays },
           },
           {
+            // The notifiers' per-incident progress (docs/integrations.md): rewritten at each event delivered, needed
+            // only while an incident's events can still arrive (queue 4 days + dead-letter queue 14 days, redriven).
+            id: "expire-notifier-progress",
+            status: "Enabled",
+            filter: { prefix: `${BUCKET_PREFIXES.state}notify/` },
+            expiration: { days: 30 },
+          },
+          {
             id: "expire-old-versions",
             status: "Enabled",
             filter: {},

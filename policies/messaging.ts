@@ -2,7 +2,7 @@
  * SNS and SQS: topics and queues are encrypted at rest with a customer-managed KMS key. An AWS-managed key
  * (`alias/aws/sns`, `alias/aws/sqs`) encrypts too, but its key policy cannot be changed: CloudWatch alarms cannot
  * publish to a topic under `alias/aws/sns`, and SNS cannot deliver to a queue under `alias/aws/sqs`, so alerts and
- * dead letters would be lost silently.
+ * dead letters would be lost silently. SNS subscriptions park what they cannot deliver in a dead-letter queue.
  */
 import * as aws from "@pulumi/aws";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
@@ -70,4 +70,20 @@ export const sqsQueueKms: ResourceValidationPolicy = {
   }),
 };
 
-export const messagingPolicies = [snsTopicKms, sqsQueueKms];
+export const snsSubscriptionDeadLetter: ResourceValidationPolicy = {
+  name: "sns-subscription-dead-letter",
+  description: "SNS subscriptions have a dead-letter queue (redrivePolicy): a message SNS cannot deliver is parked, not dropped.",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  validateResource: validateResourceOfType(aws.sns.TopicSubscription, (subscription, _args, report) => {
+    // A queue created in the same update is unknown during preview: the policy still counts as set.
+    if (!isProvided(() => subscription.redrivePolicy)) {
+      report(violation(
+        `The ${String(subscription.protocol)} subscription has no dead-letter queue: SNS drops a message it could not deliver after its retries (for an SQS endpoint, e.g. when the queue's key policy refuses it).`,
+        "set redrivePolicy to {\"deadLetterTargetArn\": <an SQS queue whose policy lets sns.amazonaws.com send from this topic>}.",
+      ));
+    }
+  }),
+};
+
+export const messagingPolicies = [snsTopicKms, sqsQueueKms, snsSubscriptionDeadLetter];

@@ -195,6 +195,31 @@ describe("parseStackConfig", () => {
   });
 });
 
+describe("notifiers", () => {
+  it("are off by default, and a PagerDuty notifier gets its defaults", () => {
+    expect(parseWith({}).notifiers).toEqual({});
+    expect(parseWith({ notifiers: { pagerDuty: { vaultPath: "cad/dev/pagerduty" } } }).notifiers).toEqual({
+      pagerDuty: { vaultPath: "cad/dev/pagerduty", maxAttempts: 5, eventsUrl: "https://events.pagerduty.com/v2/enqueue" },
+    });
+    expect(parseWith({ notifiers: { slack: { vaultPath: "cad/dev/slack", maxAttempts: 3 } } }).notifiers).toEqual({ slack: { vaultPath: "cad/dev/slack", maxAttempts: 3 } });
+  });
+
+  it.each([
+    ["a misspelt tool", { pagerduty: { vaultPath: "p" } }, "container-anomaly-detection:notifiers.pagerduty", /did you mean "pagerDuty"/],
+    ["a missing vault path", { pagerDuty: {} }, "container-anomaly-detection:notifiers.pagerDuty.vaultPath", /expected a value \(the key is required\)/],
+    ["a vault path with a leading slash", { pagerDuty: { vaultPath: "/cad/pd" } }, "container-anomaly-detection:notifiers.pagerDuty.vaultPath", /a Vault path without leading or trailing/],
+    ["a plain-http events URL", { pagerDuty: { vaultPath: "p", eventsUrl: "http://events.pagerduty.com/v2/enqueue" } }, "container-anomaly-detection:notifiers.pagerDuty.eventsUrl", /an https URL/],
+    ["too many attempts", { pagerDuty: { vaultPath: "p", maxAttempts: 50 } }, "container-anomaly-detection:notifiers.pagerDuty.maxAttempts", /an integer from 1 to 20/],
+    ["the metric sources' secret", { pagerDuty: { vaultPath: "container-anomaly-detection/dev" } }, "container-anomaly-detection:notifiers.pagerDuty.vaultPath", /a secret of its own, not vault.secretName/],
+    ["one secret for both tools", { pagerDuty: { vaultPath: "cad/oncall" }, slack: { vaultPath: "cad/oncall" } }, "container-anomaly-detection:notifiers.slack.vaultPath", /not PagerDuty's \("cad\/oncall"\)/],
+    ["an events URL for Slack", { slack: { vaultPath: "p", eventsUrl: "https://x" } }, "container-anomaly-detection:notifiers.slack.eventsUrl", /one of the known settings/],
+  ])("refuse %s, naming the key", (_name, notifiers, key, message) => {
+    const error = errorOf({ notifiers });
+    expect(error.key).toBe(key);
+    expect(error.message).toMatch(message);
+  });
+});
+
 describe("isScheduleExpression", () => {
   it.each(["rate(1 minute)", "rate(5 minutes)", "rate(2 hours)", "rate(1 day)", "cron(0/5 * * * ? *)", "cron(0 12 ? * MON-FRI *)"])("accepts %s", (expression) => {
     expect(isScheduleExpression(expression)).toBe(true);

@@ -97,7 +97,8 @@ describe("Storage", () => {
     expect(tls.Resource).toEqual(["arn:aws:s3:::cad-dev-bucket-0a1b2c3", "arn:aws:s3:::cad-dev-bucket-0a1b2c3/*"]);
     const rules = resource(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "cad-dev-lifecycle").inputs.rules as Record<string, unknown>[];
     expect(rules[0]).toMatchObject({ id: "expire-raw-windows", status: "Enabled", filter: { prefix: "metrics/" }, expiration: { days: 30 } });
-    expect(rules[1]).toMatchObject({ id: "expire-old-versions", noncurrentVersionExpiration: { noncurrentDays: 30 } });
+    expect(rules[1]).toMatchObject({ id: "expire-notifier-progress", status: "Enabled", filter: { prefix: "state/notify/" }, expiration: { days: 30 } });
+    expect(rules[2]).toMatchObject({ id: "expire-old-versions", noncurrentVersionExpiration: { noncurrentDays: 30 } });
   });
 });
 

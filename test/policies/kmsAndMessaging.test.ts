@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { type Unwrap } from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { kmsKeyDeletionWindow, kmsKeyRotation } from "../../policies/kms";
-import { snsTopicKms, sqsQueueKms } from "../../policies/messaging";
+import { snsSubscriptionDeadLetter, snsTopicKms, sqsQueueKms } from "../../policies/messaging";
 import { resourceOf, runResourcePolicy } from "../helpers/policyHarness";
 import { asPreview, UNKNOWN } from "../helpers/previewValues";
 
@@ -96,5 +96,24 @@ describe("AWS-managed keys on topics and queues", () => {
   it("pass customer-managed aliases and keys", async () => {
     expect((await runResourcePolicy(sqsQueueKms, resourceOf(aws.sqs.Queue, { kmsMasterKeyId: "alias/cad-dev" }))).violations).toEqual([]);
     expect((await runResourcePolicy(snsTopicKms, resourceOf(aws.sns.Topic, { kmsMasterKeyId: KEY_ARN }))).violations).toEqual([]);
+  });
+});
+
+describe("sns-subscription-dead-letter", () => {
+  const TOPIC = "arn:aws:sns:eu-west-1:123456789012:cad-dev-alerts-topic";
+  const subscription = (overrides: Partial<Unwrap<aws.sns.TopicSubscriptionArgs>>) =>
+    resourceOf(aws.sns.TopicSubscription, { topic: TOPIC, protocol: "sqs", endpoint: "arn:aws:sqs:eu-west-1:123456789012:cad-dev-notify-pagerduty", rawMessageDelivery: true, ...overrides });
+
+  it("passes a subscription with a dead-letter queue, also one unknown during preview", async () => {
+    const redrivePolicy = JSON.stringify({ deadLetterTargetArn: "arn:aws:sqs:eu-west-1:123456789012:cad-dev-notify-pagerduty-dlq" });
+    expect((await runResourcePolicy(snsSubscriptionDeadLetter, subscription({ redrivePolicy }))).violations).toEqual([]);
+    const preview = { type: "aws:sns/topicSubscription:TopicSubscription", props: asPreview({ topic: TOPIC, protocol: "sqs", endpoint: UNKNOWN, redrivePolicy: UNKNOWN }) };
+    expect((await runResourcePolicy(snsSubscriptionDeadLetter, preview)).violations).toEqual([]);
+  });
+
+  it("flags a subscription without one, naming its protocol", async () => {
+    expect((await runResourcePolicy(snsSubscriptionDeadLetter, subscription({}))).violations).toEqual([
+      expect.stringMatching(/^The sqs subscription has no dead-letter queue: SNS drops a message it could not deliver .* Remediation: set redrivePolicy/),
+    ]);
   });
 });

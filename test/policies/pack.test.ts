@@ -27,6 +27,7 @@ const MANDATORY = [
   "iam-role-no-policy-management-conflicts",
   "sqs-event-source-partial-batch",
   "sqs-source-queue-dead-letter",
+  "sns-subscription-dead-letter",
 ];
 const ADVISORY = [
   "s3-bucket-versioning",

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startDynatraceServer, type DynatraceServer } from "./dynatraceServer";
+import { startPagerDutyServer } from "./pagerDutyServer";
+import { startSlackWebhookServer } from "./slackWebhookServer";
 import { startSplunkServer, type SplunkServer } from "./splunkServer";
 
 /** Protocol details of the loopback servers that the client tests do not reach on their own. */
@@ -54,5 +56,50 @@ describe("loopback Dynatrace", () => {
     expect(last.nextPageKey).toBeNull();
     expect((await fetch(`${base}?metricSelector=m&from=5&to=1`, { headers })).status).toBe(400);
     expect((await fetch(`${base}?metricSelector=m`, { headers: { Authorization: "Bearer t" } })).status).toBe(401);
+  });
+});
+
+describe("loopback PagerDuty Events API v2", () => {
+  const KEY = "0123456789abcdef0123456789abcdef";
+  const post = (url: string, body: unknown) => fetch(`${url}/v2/enqueue`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+
+  it("answers 400 with PagerDuty's error list for an invalid event, and re-pages a trigger after a resolve", async () => {
+    const pd = await startPagerDutyServer({ routingKeys: [KEY] });
+    try {
+      const bad = await post(pd.url, { routing_key: KEY, event_action: "trigger", payload: { summary: "x".repeat(1025), source: "s", severity: "fatal" } });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toEqual({ status: "invalid event", message: "Event object is invalid", errors: ["'payload.summary' must be at most 1024 characters", "'payload.severity' is invalid (must be one of: critical, error, warning, info)"] });
+      expect((await post(pd.url, { routing_key: KEY, event_action: "resolve" })).status).toBe(400);
+      const trigger = { routing_key: KEY, event_action: "trigger", dedup_key: "k", payload: { summary: "s", source: "s", severity: "info" } };
+      expect(await (await post(pd.url, trigger)).json()).toEqual({ status: "success", message: "Event processed", dedup_key: "k" });
+      // A resolve for an alert that is not open is accepted and ignored, as PagerDuty does.
+      expect((await post(pd.url, { routing_key: KEY, event_action: "resolve", dedup_key: "other" })).status).toBe(202);
+      await post(pd.url, { routing_key: KEY, event_action: "resolve", dedup_key: "k" });
+      await post(pd.url, trigger);
+      expect(pd.alerts.get("k")).toMatchObject({ status: "triggered", triggers: 2, pages: 2 });
+      expect(pd.alerts.has("other")).toBe(false);
+    } finally {
+      await pd.close();
+    }
+  });
+});
+
+describe("loopback Slack incoming webhook", () => {
+  it("answers Slack's error strings for bad payloads and unknown webhooks", async () => {
+    const slack = await startSlackWebhookServer();
+    try {
+      const send = async (url: string, body: string) => {
+        const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+        return [res.status, await res.text()];
+      };
+      expect(await send(slack.webhookUrl, "{not json")).toEqual([400, "invalid_payload"]);
+      expect(await send(slack.webhookUrl, "{}")).toEqual([400, "no_text"]);
+      expect(await send(slack.webhookUrl, JSON.stringify({ text: "t", blocks: [{ type: "header", text: { type: "mrkdwn", text: "h" } }] }))).toEqual([400, "invalid_blocks"]);
+      expect(await send(`${slack.url}/services/T/B/unknown`, JSON.stringify({ text: "t" }))).toEqual([404, "no_service"]);
+      expect(await send(slack.webhookUrl, JSON.stringify({ text: "t" }))).toEqual([200, "ok"]);
+      expect(slack.posted).toEqual([{ text: "t" }]);
+    } finally {
+      await slack.close();
+    }
   });
 });
