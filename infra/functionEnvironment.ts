@@ -4,6 +4,8 @@
  * builds them with the longest names those resources can get, so that an environment that would exceed Lambda's
  * 4 KB is refused before anything is deployed, naming the setting that makes it big.
  */
+import type { AlertRules } from "../runtime/detection/alertRules";
+import { alertRulesInput } from "../runtime/detection/alertRulesSchema";
 import { LAMBDA_ENV } from "../runtime/lambda/lambdaEnv";
 import type { StackConfig, VaultConfig } from "./config";
 import { BUCKET_PREFIXES } from "./iamDocuments";
@@ -20,7 +22,7 @@ export const LAMBDA_ENVIRONMENT_LIMIT = 4096;
 export const EXTENSION_PROXY_ADDRESS = "http://127.0.0.1:8200";
 
 /** The settings of a stack the functions' environment depends on. */
-export type FunctionSettings = Pick<StackConfig, "environment" | "services" | "featureSet" | "metricSources" | "scorer" | "vault" | "scaling" | "detection" | "modelBundleKey">;
+export type FunctionSettings = Pick<StackConfig, "environment" | "services" | "featureSet" | "metricSources" | "scorer" | "vault" | "scaling" | "detection" | "rules" | "modelBundleKey">;
 
 /** Variables the vault-lambda-extension reads to log in (IAM auth) before it serves the secret on its proxy. */
 export function vaultExtensionEnvironment(vault: VaultConfig): Record<string, string> {
@@ -58,6 +60,8 @@ export function collectorEnvironment<T>(cfg: FunctionSettings, r: { readonly buc
   return common(cfg, r.bucketName, "collector");
 }
 
+const hasRules = (r: AlertRules): boolean => r.metrics.length > 0 || r.maintenance.length > 0 || r.onDeployment !== "alert";
+
 /**
  * The detector's environment; the endpoint settings only with the SageMaker scorer: the endpoint's name and the
  * training set version the endpoint serves (taken from the endpoint, so that a failed training leaves the detector
@@ -77,6 +81,7 @@ export function detectorEnvironment<T>(
     [LAMBDA_ENV.modelKey]: cfg.modelBundleKey,
     [LAMBDA_ENV.scaling]: JSON.stringify({ maxStep: cfg.scaling.maxStep, cooldownMs: cfg.scaling.cooldownSeconds * 1000 }),
     [LAMBDA_ENV.detection]: JSON.stringify({ replicaTtlMs: cfg.detection.replicaTtlMinutes * 60_000 }),
+    ...(hasRules(cfg.rules) ? { [LAMBDA_ENV.rules]: JSON.stringify(alertRulesInput(cfg.rules)) } : {}),
     ...(endpoint === undefined ? {} : { [LAMBDA_ENV.endpointName]: endpoint.name, [LAMBDA_ENV.trainingDataVersion]: endpoint.trainingDataVersion }),
   };
 }

@@ -9,6 +9,7 @@ import { trainOnRows } from "../../training/trainModel";
 import { CliError, EXIT_USAGE, parsePositiveInt } from "../cliError";
 import { metricMismatch, readMetricsInput, type MetricsInput } from "../metricsInput";
 import { startProgress } from "../progress";
+import { readRulesFile } from "../readRulesFile";
 import { readTruthFile } from "../readTruthFile";
 import { runBacktest, type BacktestResult } from "../replay/runBacktest";
 import { buildReportModel, type TruthWindow } from "../report/reportModel";
@@ -30,6 +31,7 @@ interface BacktestCliOptions {
   maxTasks?: number;
   maxStep: number;
   cooldownMinutes: number;
+  rules?: string;
   json?: boolean;
 }
 
@@ -49,6 +51,7 @@ export function backtestCommand(): Command {
     .option("--max-tasks <n>", "highest task count scaling may reach (default: twice the starting count)", parsePositiveInt("--max-tasks"))
     .option("--max-step <n>", "most tasks one decision may add", parsePositiveInt("--max-step"), 2)
     .option("--cooldown-minutes <n>", "minimum minutes between scaling actions", parsePositiveInt("--cooldown-minutes"), 10)
+    .option("--rules <file>", "alert rules (JSON, the shape of the stack config's `rules` key): per-metric minimum deviation and direction, maintenance windows, what a deployment does to alerts")
     .option("--json", "print a JSON summary instead of text")
     .addHelpText("after", "\nExample:\n  npx cad backtest --input out/demo/metrics.csv --model out/model.json --report out/report.html\n")
     .action(async (o: BacktestCliOptions) => {
@@ -98,6 +101,7 @@ export async function backtest(o: BacktestCliOptions) {
   const input = readMetricsInput(o.input);
   const labels = o.labels ? readTruthFile(o.labels, "--labels") : undefined;
   const { model, from, source } = modelFor(o, input, labels);
+  const rules = o.rules ? readRulesFile(o.rules, "--rules", model.featureSet) : undefined;
   say(`replaying ${input.samples.length} samples from ${o.input} (${input.layout}${input.splunk ? ", Splunk export" : ""}) with the model ${source} (streaming detector trained on ${model.detector?.containerNames.map((n) => n || "unnamed containers").join(", ") ?? "nothing"})`);
 
   rmSync(o.out, { recursive: true, force: true });
@@ -113,6 +117,7 @@ export async function backtest(o: BacktestCliOptions) {
       from,
       scaling: { tasks: o.tasks, minTasks: o.minTasks, maxTasks: o.maxTasks, maxStep: o.maxStep, cooldownMs: o.cooldownMinutes * 60_000 },
       alerts: new JsonlAlertSink(files.alerts),
+      rules,
       onProgress: (done, total) => progress.update(done, total),
     });
   } catch (err) {
