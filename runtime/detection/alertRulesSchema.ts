@@ -92,10 +92,14 @@ function toWindow(w: ParsedWindow): MaintenanceWindow {
   return { name: w.name, mode: w.mode, days: w.days, at: w.at, durationMinutes: w.durationMinutes, timeZone: w.timeZone };
 }
 
-/** Parses alert rules, or throws a SchemaError naming `where` and the field: `maintenance[0].timeZone: expected …, got "Mars/Base"`. */
-export function parseAlertRules(input: unknown, where: string): AlertRules {
+/**
+ * The rules in `input`, or one line per problem naming the field: `maintenance[0].timeZone: expected …, got "Mars/Base"`.
+ * No exception: Pulumi's closure serialiser rewrites class constructors, so an error class thrown inside a Lambda
+ * loses its message and its `instanceof`.
+ */
+export function checkAlertRules(input: unknown): { rules: AlertRules } | { problems: string[] } {
   const result = v.safeParse(alertRulesSchema(), input, { abortPipeEarly: true });
-  if (result.success) return result.output;
+  if (result.success) return { rules: result.output };
   const problems = result.issues.slice(0, 3).map((issue) => {
     const inner = issue.issues?.[0];
     const chosen = inner && issuePath(inner).length > issuePath(issue).length ? inner : issue;
@@ -105,7 +109,14 @@ export function parseAlertRules(input: unknown, where: string): AlertRules {
     const found = last !== undefined && (last.origin === "key" || chosen.type === "check") ? last.value : chosen.input;
     return `${path === "" ? "" : `${path}: `}expected ${chosen.message}, ${found === undefined ? "but it is not set" : `got ${describeInput(found)}`}`;
   });
-  throw new SchemaError(where, problems);
+  return { problems };
+}
+
+/** Parses alert rules, or throws a SchemaError naming `where` and the field. */
+export function parseAlertRules(input: unknown, where: string): AlertRules {
+  const checked = checkAlertRules(input);
+  if ("rules" in checked) return checked.rules;
+  throw new SchemaError(where, checked.problems);
 }
 
 /** The same rules in the shape the schema reads (the stack config hands them to the detect Lambda this way). */

@@ -9,7 +9,7 @@ import { array, check, custom, integer, minLength, minValue, number, optional, p
 import type { BaseIssue, GenericSchema, ObjectEntries } from "valibot";
 import { validateFeatureSet, type FeatureSet } from "../features/featureSet";
 import { NO_RULES, type AlertRules } from "../detection/alertRules";
-import { parseAlertRules } from "../detection/alertRulesSchema";
+import { checkAlertRules } from "../detection/alertRulesSchema";
 
 /** Variable names, shared by infra/ (writer) and the entry modules (readers). */
 export const LAMBDA_ENV = {
@@ -320,11 +320,9 @@ function parseSources(env: Env): MetricSourcesSettings {
 
 function parseRules(env: Env): AlertRules {
   if (env[LAMBDA_ENV.rules] === undefined) return NO_RULES;
-  try {
-    return parseAlertRules(json(env, LAMBDA_ENV.rules), "the stack config's rules");
-  } catch (e) {
-    throw lambdaEnvError(LAMBDA_ENV.rules, e instanceof Error ? e.message : String(e));
-  }
+  const checked = checkAlertRules(json(env, LAMBDA_ENV.rules));
+  if ("problems" in checked) throw lambdaEnvError(LAMBDA_ENV.rules, checked.problems.join("; "));
+  return checked.rules;
 }
 
 /** Reads the collector's environment. */
