@@ -59,7 +59,8 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
   try {
     capacity = await deps.scaler.describe(svc.name);
   } catch (err) {
-    log.error("could not read service capacity: no scaling this run", { service: svc.name, error: err instanceof Error ? err.message : String(err) });
+    // Unknown deployment state: alerts go out as usual (rules with onDeployment tag/hold cannot apply this run).
+    log.error("could not read service capacity: no scaling this run, and the service is treated as not deploying", { service: svc.name, error: err instanceof Error ? err.message : String(err) });
   }
 
   let anomalies: readonly Anomaly[] = [];
