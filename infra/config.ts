@@ -116,6 +116,11 @@ function checkRelations(cfg: StackConfig, given: RawStackConfig): void {
     if (names.indexOf(name) !== i) throw new ConfigError(key(`featureSet.metrics[${i}].name`), "a metric not listed before", name);
   });
 
+  cfg.rules.metrics.forEach((r, i) => {
+    if (!names.includes(r.metric)) throw new ConfigError(key(`rules.metrics[${i}].metric`), `a metric of the feature set (${names.join(", ")})`, r.metric);
+    if (cfg.rules.metrics.findIndex((o) => o.metric === r.metric) !== i) throw new ConfigError(key(`rules.metrics[${i}].metric`), "a metric without a rule listed before (one rule per metric)", r.metric);
+  });
+
   const { splunk, dynatrace } = cfg.metricSources;
   if (splunk === undefined && dynatrace === undefined) throw new ConfigError(key("metricSources"), "at least one of splunk, dynatrace", cfg.metricSources);
   if (dynatrace !== undefined) {

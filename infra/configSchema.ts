@@ -13,6 +13,7 @@ import * as v from "valibot";
 import { DEFAULT_FEATURE_SET } from "../runtime/features/defaultFeatureSet";
 import { METRIC_ROLES } from "../runtime/features/featureSet";
 import { RCF_HYPERPARAMETER_RANGES } from "../training/hyperparameters";
+import { alertRulesSchema } from "../runtime/detection/alertRulesSchema";
 import { unknownKeyExpectation } from "./configErrors";
 
 /** Defaults of the optional keys; Pulumi.yaml declares the same values for its scalar keys. */
@@ -300,7 +301,7 @@ export const NotifiersSchema = strict(
 const DetectionSchema = strict({ replicaTtlMinutes: v.optional(int(1, 10_080), 60) }, "{replicaTtlMinutes}");
 
 /** Keys whose values are structured (YAML objects or lists), which Pulumi hands over as JSON text. */
-export const STRUCTURED_KEYS = ["services", "featureSet", "metricSources", "model", "endpoint", "alertSubscriptions", "vault", "scaling", "modelHealth", "detection", "fanOut", "discovery", "notifiers"] as const;
+export const STRUCTURED_KEYS = ["services", "featureSet", "metricSources", "model", "endpoint", "alertSubscriptions", "vault", "scaling", "modelHealth", "detection", "rules", "fanOut", "discovery", "notifiers"] as const;
 
 /**
  * The whole stack config as the program receives it: the project's keys (structured ones parsed from JSON) plus
@@ -328,6 +329,8 @@ export const StackConfigSchema = strict(
     scaling: v.optional(ScalingSchema, {}),
     modelHealth: v.optional(ModelHealthSchema, {}),
     detection: v.optional(DetectionSchema, {}),
+    /** Operators' alert rules (runtime/detection/alertRulesSchema.ts: the same schema as `cad backtest --rules`). */
+    rules: v.optional(alertRulesSchema(), {}),
     /** Unset: the collector and the detector run on their schedules, every service in one invocation. */
     fanOut: v.optional(FanOutSchema),
     /** Unset: only the configured services are watched. */

@@ -4,6 +4,8 @@
  * builds them with the longest names those resources can get, so that an environment that would exceed Lambda's
  * 4 KB is refused before anything is deployed, naming the setting that makes it big.
  */
+import type { AlertRules } from "../runtime/detection/alertRules";
+import { alertRulesInput } from "../runtime/detection/alertRulesSchema";
 import { LAMBDA_ENV } from "../runtime/lambda/lambdaEnv";
 import { NOTIFY_ENV, type NotifierKind } from "../runtime/lambda/notifyEnv";
 import type { StackConfig, VaultConfig } from "./config";
@@ -21,7 +23,7 @@ export const LAMBDA_ENVIRONMENT_LIMIT = 4096;
 export const EXTENSION_PROXY_ADDRESS = "http://127.0.0.1:8200";
 
 /** The settings of a stack the functions' environment depends on. */
-export type FunctionSettings = Pick<StackConfig, "environment" | "services" | "featureSet" | "metricSources" | "scorer" | "vault" | "scaling" | "detection" | "modelBundleKey" | "discovery">;
+export type FunctionSettings = Pick<StackConfig, "environment" | "services" | "featureSet" | "metricSources" | "scorer" | "vault" | "scaling" | "detection" | "rules" | "modelBundleKey" | "discovery">;
 
 /** CAD_DISCOVERY when the stack watches the services of some clusters: the planners list them, the workers accept them. */
 function discoveryEnvironment(cfg: Pick<FunctionSettings, "discovery">): Record<string, string> {
@@ -66,6 +68,8 @@ export function collectorEnvironment<T>(cfg: FunctionSettings, r: { readonly buc
   return common(cfg, r.bucketName, "collector");
 }
 
+const hasRules = (r: AlertRules): boolean => r.metrics.length > 0 || r.maintenance.length > 0 || r.onDeployment !== "alert";
+
 /**
  * The detector's environment; the endpoint settings only with the SageMaker scorer: the endpoint's name and the
  * training set version the endpoint serves (taken from the endpoint, so that a failed training leaves the detector
@@ -85,6 +89,7 @@ export function detectorEnvironment<T>(
     [LAMBDA_ENV.modelKey]: cfg.modelBundleKey,
     [LAMBDA_ENV.scaling]: JSON.stringify({ maxStep: cfg.scaling.maxStep, cooldownMs: cfg.scaling.cooldownSeconds * 1000 }),
     [LAMBDA_ENV.detection]: JSON.stringify({ replicaTtlMs: cfg.detection.replicaTtlMinutes * 60_000 }),
+    ...(hasRules(cfg.rules) ? { [LAMBDA_ENV.rules]: JSON.stringify(alertRulesInput(cfg.rules)) } : {}),
     ...(endpoint === undefined ? {} : { [LAMBDA_ENV.endpointName]: endpoint.name, [LAMBDA_ENV.trainingDataVersion]: endpoint.trainingDataVersion }),
   };
 }

@@ -142,4 +142,10 @@ export interface IncidentEvent {
   readonly scaling?: ScalingDecision & { readonly applied: boolean; readonly dryRun?: boolean; readonly error?: string };
   /** Epoch ms when the event was produced. */
   readonly at: number;
+  /**
+   * The operators' alert rules that changed this event, so on call sees why: `maintenance:<window>` (sent during a
+   * tagging window, or an incident resolved by a suppressing one), `deployment` (the service was deploying),
+   * `metric:<name>` (a metric rule left anomalies of this step out). Absent when no rule applied.
+   */
+  readonly rules?: readonly string[];
 }

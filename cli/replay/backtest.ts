@@ -9,6 +9,7 @@ import { CliError, EXIT_USAGE } from "../cliError";
 import { describeEvent } from "../demo/describeEvent";
 import { metricMismatch, readMetricsInput, type MetricsInput } from "../metricsInput";
 import { startProgress } from "../progress";
+import { readRulesFile } from "../readRulesFile";
 import { readTruthFile } from "../readTruthFile";
 import { buildReportModel, type TruthWindow } from "../report/reportModel";
 import { renderReportHtml } from "../report/renderReportHtml";
@@ -30,6 +31,7 @@ export interface BacktestCliOptions {
   maxTasks?: number;
   maxStep: number;
   cooldownMinutes: number;
+  rules?: string;
   json?: boolean;
 }
 
@@ -76,6 +78,7 @@ export async function backtest(o: BacktestCliOptions) {
   const input = readMetricsInput(o.input);
   const labels = o.labels ? readTruthFile(o.labels, "--labels") : undefined;
   const { model, from, source } = modelFor(o, input, labels);
+  const rules = o.rules ? readRulesFile(o.rules, "--rules", model.featureSet) : undefined;
   say(`replaying ${input.samples.length} samples from ${o.input} (${input.layout}${input.splunk ? ", Splunk export" : ""}) with the model ${source} (streaming detector trained on ${model.detector?.containerNames.map((n) => n || "unnamed containers").join(", ") ?? "nothing"})`);
 
   rmSync(o.out, { recursive: true, force: true });
@@ -91,6 +94,7 @@ export async function backtest(o: BacktestCliOptions) {
       from,
       scaling: { tasks: o.tasks, minTasks: o.minTasks, maxTasks: o.maxTasks, maxStep: o.maxStep, cooldownMs: o.cooldownMinutes * 60_000 },
       alerts: new JsonlAlertSink(files.alerts),
+      rules,
       onProgress: (done, total) => progress.update(done, total),
     });
   } catch (err) {

@@ -1,3 +1,4 @@
+import type { AlertRules } from "../../runtime/detection/alertRules";
 import { ConsoleLog } from "../../runtime/adapters/local/ConsoleLog";
 import { MemoryStateStore } from "../../runtime/adapters/memory/MemoryStateStore";
 import { alignSamples } from "../../runtime/features/alignSamples";
@@ -38,6 +39,8 @@ export interface BacktestOptions {
   /** Minutes between detect runs, as the scheduled Lambda would run. Default 5. */
   readonly runEveryMinutes?: number;
   readonly alerts?: AlertSink;
+  /** Operators' alert rules, as the detect Lambda applies them (none by default). */
+  readonly rules?: AlertRules;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -99,7 +102,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const scaler = new RecordingScaler(new Map(services.map((s) => [s.name, s.tasks])), clock);
   const recorder = new DetectionRecorder();
   const events: IncidentEvent[] = [];
-  const settings = { firstRunSteps: everyMs / stepMs - DEFAULT_DETECT_SETTINGS.ingestDelaySteps };
+  const settings = { firstRunSteps: everyMs / stepMs - DEFAULT_DETECT_SETTINGS.ingestDelaySteps, ...(opts.rules ? { rules: opts.rules } : {}) };
   const detect = makeDetectHandler({
     services: services.map((s): WatchedService => ({ name: s.name, scaling: s.policy })),
     source,

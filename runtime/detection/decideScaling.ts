@@ -35,6 +35,8 @@ export interface ScalingInput {
   readonly activeWithinMs: number;
   /** Mean CPU % per container at the newest step, when the feature set has a CPU metric. */
   readonly cpuPercent?: number;
+  /** The maintenance window in force, if any: no scaling (out or back) during it. */
+  readonly maintenance?: string;
 }
 
 /** Checks a scaling policy, naming the field at fault. */
@@ -52,7 +54,7 @@ export function validateScalingPolicy(p: ScalingPolicy, where: string): ScalingP
  * Decides whether to add tasks, give them back, or do nothing — and always says why. Pure.
  *
  * Scale out only for an active `saturation` incident, by at most `maxStep` (and at most half the current
- * count), never beyond `maxTasks`, never during a deployment, never within the cooldown. Once no incident
+ * count), never beyond `maxTasks`, never during a deployment or a maintenance window, never within the cooldown. Once no incident
  * is open, restore the task count remembered before the first scale-out (never below `minTasks`), again
  * only after the cooldown.
  */
@@ -64,6 +66,7 @@ export function decideScaling(input: ScalingInput): { decision: ScalingDecision;
   const cooldownLeft = () => Math.ceil((policy.cooldownMs - (now - (state.lastActionAt ?? 0))) / 60_000);
 
   if (capacity.deploying) return none("a deployment is in progress: no scaling until it completes");
+  if (input.maintenance !== undefined) return none(`maintenance window "${input.maintenance}": no scaling until it ends`);
 
   if (incident && incident.status === "open") {
     if (incident.kind !== "saturation") return none(`incident kind "${incident.kind}": more tasks would not help, alert only`);

@@ -16,6 +16,7 @@ export const INCIDENT_EVENT_SCHEMA = v.looseObject({
   type: v.picklist(["open", "update", "resolve", "restore"], "expected open, update, resolve or restore"),
   at: epochMs,
   incident: incidentSchema,
+  rules: v.optional(v.array(text)),
   scaling: v.optional(
     v.looseObject({
       service: v.string(),

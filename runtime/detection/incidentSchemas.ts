@@ -64,6 +64,7 @@ export const trackerStateSchema = v.object({
     }),
   ),
   lastResolved: v.optional(incidentSchema),
+  held: v.optional(v.record(v.string(), finite)),
 });
 
 export const scalingStateSchema = v.object({ baselineTasks: v.optional(count), lastActionAt: v.optional(finite) });

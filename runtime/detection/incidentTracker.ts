@@ -48,6 +48,8 @@ export interface IncidentTrackerState {
   };
   /** The most recently resolved incident (scaling restores refer to it). */
   lastResolved?: Incident;
+  /** Alerts the operators' rules dropped, by container: the last step of their episode (see releaseHeldAlerts). */
+  held?: Record<string, number>;
 }
 
 export const emptyTrackerState = (): IncidentTrackerState => ({ recent: [] });
@@ -67,6 +69,8 @@ export interface TrackerEvent {
   readonly type: "open" | "update" | "resolve";
   readonly incident: Incident;
   readonly at: number;
+  /** The alert rules that changed this event (set by the caller that applied them, e.g. `maintenance:patch`). */
+  readonly rules?: readonly string[];
 }
 
 /**

@@ -1,7 +1,8 @@
 import { decideScaling } from "../detection/decideScaling";
+import { activeWindows } from "../detection/maintenanceWindows";
 import { healthMetrics, modelHealth } from "../detection/modelHealth";
 import type { TrackerEvent } from "../detection/incidentTracker";
-import type { RunMetrics } from "../ports";
+import type { RunMetrics, ServiceCapacity } from "../ports";
 import type { Anomaly, Incident, IncidentEvent, ScalingDecision } from "../types";
 import { deliverOutbox } from "./deliverOutbox";
 import { detectorStateKey, encodeDetector, encodeServiceState, type ServiceState } from "./detectorState";
@@ -53,6 +54,15 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
     log.warn("detector fell behind: skipping old steps", { service: svc.name, stepsSkipped });
   }
 
+  // The service's capacity and deployment state, read once: the alert rules (onDeployment) and scaling use it.
+  let capacity: ServiceCapacity | undefined;
+  try {
+    capacity = await deps.scaler.describe(svc.name, svc.target);
+  } catch (err) {
+    // Unknown deployment state: alerts go out as usual (rules with onDeployment tag/hold cannot apply this run).
+    log.error("could not read service capacity: no scaling this run, and the service is treated as not deploying", { service: svc.name, error: err instanceof Error ? err.message : String(err) });
+  }
+
   let anomalies: readonly Anomaly[] = [];
   let trackerEvents: readonly TrackerEvent[] = [];
   let rowsScored = 0;
@@ -60,23 +70,23 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
   let cpuPercent: number | undefined;
   let scores: readonly number[] = [];
   if (from < end) {
-    const w = await detectWindow({ service: svc.name, source: deps.source, scorer: deps.scorer, model, detector, tracker: state.tracker, incidents: settings.incidents, from, end, log, metrics: deps.metrics, observe: deps.observe });
+    const w = await detectWindow({ service: svc.name, source: deps.source, scorer: deps.scorer, model, detector, tracker: state.tracker, incidents: settings.incidents, rules: settings.rules, deploying: capacity?.deploying ?? false, from, end, log, metrics: deps.metrics, observe: deps.observe });
     ({ anomalies, rowsScored, stepsScored, cpuPercent, scores } = w);
     trackerEvents = w.events;
     state = { ...state, tracker: w.tracker, lastScoredStep: end - stepMs };
   }
   const counts: Record<string, number> = { ...state.eventCounts };
-  const eventOf = (type: IncidentEvent["type"], incident: Incident, at: number): IncidentEvent => {
+  const eventOf = (type: IncidentEvent["type"], incident: Incident, at: number, rules?: readonly string[]): IncidentEvent => {
     const n = (counts[incident.id] ?? 0) + 1;
     counts[incident.id] = n;
-    return { id: `${incident.id}#${n}`, type, incident, at };
+    return { id: `${incident.id}#${n}`, type, incident, at, ...(rules && rules.length > 0 ? { rules } : {}) };
   };
-  const events: IncidentEvent[] = trackerEvents.map((e) => eventOf(e.type, e.incident, e.at));
+  const events: IncidentEvent[] = trackerEvents.map((e) => eventOf(e.type, e.incident, e.at, e.rules));
 
   // Decide and apply scaling before alerting, so alerts say what was done (or that it failed).
   let decided: ReturnType<typeof decideScaling> | undefined;
-  try {
-    const capacity = await deps.scaler.describe(svc.name, svc.target);
+  const windows = activeWindows(settings.rules.maintenance, now);
+  if (capacity) {
     decided = decideScaling({
       service: svc.name,
       incident: state.tracker.open?.incident,
@@ -86,9 +96,8 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
       now,
       activeWithinMs: 5 * stepMs,
       cpuPercent,
+      maintenance: windows[0]?.name,
     });
-  } catch (err) {
-    log.error("could not read service capacity: no scaling this run", { service: svc.name, error: err instanceof Error ? err.message : String(err) });
   }
   let scaling: (ScalingDecision & { applied: boolean; dryRun?: boolean; error?: string }) | undefined;
   if (decided && decided.decision.action === "none") {

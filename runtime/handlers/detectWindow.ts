@@ -1,3 +1,4 @@
+import { judgeStep, NO_RULES, releaseHeldAlerts, type AlertRules } from "../detection/alertRules";
 import { anomalyOf } from "../detection/anomalyOf";
 import { trackStep, type IncidentSettings, type IncidentTrackerState, type TrackerEvent } from "../detection/incidentTracker";
 import type { ContainerDetection, ReplicaRow, ServiceDetector } from "../detection/serviceDetector";
@@ -25,6 +26,10 @@ export interface WindowInput {
   readonly detector: ServiceDetector;
   readonly tracker: IncidentTrackerState;
   readonly incidents: IncidentSettings;
+  /** Operators' alert rules (which anomalies count, which events are tagged); none by default. */
+  readonly rules?: AlertRules;
+  /** Whether the service is deploying during this run (read once per run from the service's state). */
+  readonly deploying?: boolean;
   /** First step to score (inclusive) and the end of the window (exclusive), epoch ms on step boundaries. */
   readonly from: number;
   readonly end: number;
@@ -36,7 +41,11 @@ export interface WindowInput {
 export interface WindowResult {
   readonly stepsScored: number;
   readonly rowsScored: number;
+  /** Every anomaly the detector found (before the alert rules). */
   readonly anomalies: readonly Anomaly[];
+  /** Anomalies the alert rules left out of incidents. */
+  readonly anomaliesDropped: number;
+  /** The tracker's events, each with the tags of the rules in force at its step (`rules`, absent when none). */
   readonly events: readonly TrackerEvent[];
   readonly tracker: IncidentTrackerState;
   /** Every raw score of the window (model health). */
@@ -64,7 +73,7 @@ export async function detectWindow(w: WindowInput): Promise<WindowResult> {
     w.log.warn("samples with non-numeric values or timestamps left out", { service: w.service, count: fetched.length - samples.length, example: { container: bad.container, metric: bad.metric, timestamp: String(bad.timestamp), value: String(bad.value) } });
     w.metrics?.record("rowsSkipped", fetched.length - samples.length);
   }
-  const empty: WindowResult = { stepsScored: 0, rowsScored: 0, anomalies: [], events: [], tracker: w.tracker, scores: [] };
+  const empty: WindowResult = { stepsScored: 0, rowsScored: 0, anomalies: [], anomaliesDropped: 0, events: [], tracker: w.tracker, scores: [] };
   if (samples.length === 0) {
     w.log.warn("no samples for service in window", { service: w.service, from: new Date(w.from).toISOString(), to: new Date(w.end).toISOString() });
     return empty;
@@ -85,6 +94,7 @@ export async function detectWindow(w: WindowInput): Promise<WindowResult> {
   const scores: number[] = [];
   let tracker = w.tracker;
   let rowsScored = 0;
+  let anomaliesDropped = 0;
   let newest: { rows: readonly FeatureRow[] } | undefined;
   const steps = [...byStep.keys()].sort((a, b) => a - b);
   for (const ts of steps) {
@@ -104,13 +114,17 @@ export async function detectWindow(w: WindowInput): Promise<WindowResult> {
     }
     rowsScored += detections.length;
     anomalies.push(...stepAnomalies);
-    const r = trackStep(tracker, { timestamp: ts, anomalies: stepAnomalies, containers: detections.length, containersByName: countByName(detections) }, w.incidents);
-    tracker = r.state;
-    events.push(...r.events);
+    // The rules decide what counts toward incidents; the detector above learned and scored as always.
+    const judged = judgeStep(w.rules ?? NO_RULES, ts, stepAnomalies, w.deploying ?? false);
+    anomaliesDropped += judged.dropped;
+    const counted = releaseHeldAlerts(tracker.held ?? {}, judged, ts, w.incidents.activityWindowSteps * stepMs);
+    const r = trackStep(tracker, { timestamp: ts, anomalies: counted.anomalies, containers: detections.length, containersByName: countByName(detections) }, w.incidents);
+    tracker = Object.keys(counted.held).length > 0 ? { ...r.state, held: counted.held } : r.state;
+    events.push(...(judged.tags.length > 0 ? r.events.map((e) => ({ ...e, rules: judged.tags })) : r.events));
     w.observe?.({ service: w.service, timestamp: ts, rows: stepRows, detections });
     newest = { rows: stepRows };
   }
-  return { stepsScored: steps.length, rowsScored, anomalies, events, tracker, scores, cpuPercent: newest ? busiestCpuPercent(newest.rows, fs) : undefined };
+  return { stepsScored: steps.length, rowsScored, anomalies, anomaliesDropped, events, tracker, scores, cpuPercent: newest ? busiestCpuPercent(newest.rows, fs) : undefined };
 }
 
 /** The external model's score of every vector of the window, by container and step, in one scorer call. */

@@ -1,3 +1,4 @@
+import { checkRulesAgainst, NO_RULES, type AlertRules } from "../detection/alertRules";
 import { featureSetDifferences, type FeatureSet } from "../features/featureSet";
 import { validateScalingPolicy, type ScalingPolicy } from "../detection/decideScaling";
 import { DEFAULT_INCIDENT_SETTINGS, type IncidentSettings } from "../detection/incidentTracker";
@@ -45,6 +46,8 @@ export interface DetectSettings {
   readonly replicaTtlMs: number;
   /** A container name unseen for this long is forgotten (its whole model), ms. */
   readonly groupTtlMs: number;
+  /** Operators' alert rules: metric thresholds and direction, maintenance windows, what deployments do to alerts. */
+  readonly rules: AlertRules;
 }
 
 export const DEFAULT_DETECT_SETTINGS: DetectSettings = {
@@ -54,6 +57,7 @@ export const DEFAULT_DETECT_SETTINGS: DetectSettings = {
   incidents: DEFAULT_INCIDENT_SETTINGS,
   replicaTtlMs: DEFAULT_REPLICA_TTL_MS,
   groupTtlMs: DEFAULT_GROUP_TTL_MS,
+  rules: NO_RULES,
 };
 
 export interface DetectHandlerDeps {
@@ -165,6 +169,7 @@ export function makeServiceDetection(deps: DetectHandlerDeps): ServiceDetection 
     const diffs = featureSetDifferences(fs, deps.featureSet);
     if (diffs.length > 0) throw new Error(`the configured feature set does not match the model's; retrain or fix the configuration:\n  ${diffs.join("\n  ")}`);
   }
+  checkRulesAgainst(settings.rules, fs, "alert rules");
   for (const s of deps.services) validateScalingPolicy(s.scaling, `service "${s.name}" scaling`);
   if (deps.services.length === 0 && deps.discovered === undefined) throw new Error("no services to watch: configure at least one service");
   const byName = new Map(deps.services.map((s) => [s.name, s]));

@@ -147,7 +147,7 @@ export async function wireDetection(config: DetectEnv, w: DetectionWiring): Prom
     clock,
     log,
     metrics,
-    settings: { replicaTtlMs: config.detection.replicaTtlMs },
+    settings: { replicaTtlMs: config.detection.replicaTtlMs, rules: config.rules },
   };
   return { deps, label: model.label };
 }

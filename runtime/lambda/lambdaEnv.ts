@@ -8,6 +8,8 @@
 import { array, check, custom, integer, minLength, minValue, number, optional, picklist, pipe, record, safeParse, strictObject, string } from "valibot";
 import type { BaseIssue, GenericSchema, ObjectEntries } from "valibot";
 import { validateFeatureSet, type FeatureSet } from "../features/featureSet";
+import { NO_RULES, type AlertRules } from "../detection/alertRules";
+import { checkAlertRules } from "../detection/alertRulesSchema";
 
 /** Variable names, shared by infra/ (writer) and the entry modules (readers). */
 export const LAMBDA_ENV = {
@@ -36,6 +38,8 @@ export const LAMBDA_ENV = {
   /** JSON {maxStep, cooldownMs}: how far and how often the detector may scale out. */
   scaling: "CAD_SCALING",
   detection: "CAD_DETECTION",
+  /** JSON alert rules in the shape of the stack config's `rules` key (unset: no rules). */
+  rules: "CAD_RULES",
   /** The planner's kind of work: "collect" or "detect". */
   workKind: "CAD_WORK_KIND",
   /** The FIFO queue the planner sends its messages to. */
@@ -145,6 +149,8 @@ export interface DetectEnv extends CommonEnv {
   readonly scaling: { readonly maxStep: number; readonly cooldownMs: number };
   /** The detector's settings: how long a replica that stopped reporting is remembered (ms). */
   readonly detection: { readonly replicaTtlMs: number };
+  /** Operators' alert rules (the stack config's `rules`). */
+  readonly rules: AlertRules;
 }
 
 /** A function's environment is missing a variable or holds a malformed one (`name` is "LambdaEnvError"). */
@@ -360,6 +366,13 @@ function parseSources(env: Env): MetricSourcesSettings {
   return { ...(splunk ? { splunk } : {}), ...(dynatrace ? { dynatrace } : {}) };
 }
 
+function parseRules(env: Env): AlertRules {
+  if (env[LAMBDA_ENV.rules] === undefined) return NO_RULES;
+  const checked = checkAlertRules(json(env, LAMBDA_ENV.rules));
+  if ("problems" in checked) throw lambdaEnvError(LAMBDA_ENV.rules, checked.problems.join("; "));
+  return checked.rules;
+}
+
 /** Reads the collector's environment. */
 export function parseCollectEnv(env: Env): CollectEnv {
   const base = common(env);
@@ -377,6 +390,7 @@ export function parseDetectEnv(env: Env): DetectEnv {
   const scaling = parseJsonVariable(env, LAMBDA_ENV.scaling, scalingSchema());
   const detection = env[LAMBDA_ENV.detection] === undefined ? { replicaTtlMs: 3_600_000 } : parseJsonVariable(env, LAMBDA_ENV.detection, detectionSchema());
   const modelKey = required(env, LAMBDA_ENV.modelKey);
+  const rules = parseRules(env);
   const sources = parseSources(env);
   const detect: DetectEnv = {
     ...base,
@@ -389,6 +403,7 @@ export function parseDetectEnv(env: Env): DetectEnv {
     featureSet: parseFeatureSet(env),
     scaling,
     detection,
+    rules,
   };
   if (scorer === "embedded") return detect;
   const trainingDataVersion = required(env, LAMBDA_ENV.trainingDataVersion);

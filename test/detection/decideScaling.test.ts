@@ -73,6 +73,13 @@ describe("decideScaling: scale out on saturation, within bounds", () => {
     expect(decision).toMatchObject({ action: "none", reason: "a deployment is in progress: no scaling until it completes" });
   });
 
+  it("never scales in a maintenance window, out or back, and keeps its state for after it", () => {
+    const out = decideScaling(input({ maintenance: "db-patch" }));
+    expect(out.decision).toMatchObject({ action: "none", reason: 'maintenance window "db-patch": no scaling until it ends' });
+    const back = decideScaling(input({ incident: undefined, tasks: 6, state: { baselineTasks: 4, lastActionAt: NOW - 60 * MIN }, maintenance: "db-patch" }));
+    expect(back).toMatchObject({ decision: { action: "none" }, state: { baselineTasks: 4, lastActionAt: NOW - 60 * MIN } });
+  });
+
   it.each<IncidentKind>(["memory-leak", "crash-loop", "cpu-throttling", "network", "unknown"])("never scales on a %s incident (alert only)", (kind) => {
     const { decision, state } = decideScaling(input({ incident: incident(kind) }));
     expect(decision).toMatchObject({ action: "none", fromTasks: 4, toTasks: 4, reason: `incident kind "${kind}": more tasks would not help, alert only` });

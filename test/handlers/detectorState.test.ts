@@ -37,6 +37,14 @@ describe("detectorState", () => {
     expect(restored.groupNames()).toEqual(["app", "envoy"]);
   });
 
+  it("keeps what the alert rules add: a rule-tagged event in the outbox and the tracker's held alerts", () => {
+    const d = detector();
+    const tagged: ServiceState = { ...state(d), outbox: [{ ...openEvent(), rules: ["maintenance:db-patch", "deployment"] }], tracker: { ...emptyTrackerState(), held: { "t1/app": 60_000 } } };
+    const back = decodeServiceState(encodeServiceState(tagged), "k");
+    expect(back.outbox[0].rules).toEqual(["maintenance:db-patch", "deployment"]);
+    expect(back.tracker.held).toEqual({ "t1/app": 60_000 });
+  });
+
   it.each<[string, (good: Uint8Array) => Uint8Array, RegExp]>([
     ["truncated", (b) => b.subarray(0, b.length - 100), /k: binary state is corrupt or truncated/],
     ["a flipped byte", (b) => Uint8Array.from(b, (x, i) => (i === b.length - 40 ? x ^ 0xff : x)), /k: binary state is corrupt/],

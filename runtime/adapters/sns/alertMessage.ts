@@ -24,7 +24,8 @@ export function severityOf(grade: number): Severity {
 
 /**
  * The JSON body (schema `cad.incident-event/3`; /3 added the `restore` event type: the task count back at its
- * baseline after a resolved incident).
+ * baseline after a resolved incident). `rules` is an optional field added within /3: a receiver that does not
+ * know it ignores it, and nothing else changed.
  */
 export interface AlertBody {
   readonly schema: "cad.incident-event/3";
@@ -34,6 +35,8 @@ export interface AlertBody {
   /** ISO 8601 UTC. */
   readonly at: string;
   readonly summary: string;
+  /** The operators' alert rules that changed this event (`maintenance:<window>`, `deployment`, `metric:<name>`); absent when none. */
+  readonly rules?: readonly string[];
   readonly incident: {
     readonly id: string;
     readonly service: string;
@@ -113,7 +116,8 @@ function summaryOf(event: IncidentEvent, severity: Severity): string {
         ? ` Scaling ${event.scaling.action} ${event.scaling.fromTasks} -> ${event.scaling.toTasks} tasks: ${event.scaling.reason}.`
         : ` Scaling ${event.scaling.action} FAILED: ${event.scaling.error ?? event.scaling.reason}.`
     : "";
-  return `${severity} ${incident.service}: ${headline(event)}, ${verb}. Top metrics: ${top || "none"}.${scaling}`;
+  const rules = event.rules && event.rules.length > 0 ? ` Alert rules applied: ${event.rules.join(", ")}.` : "";
+  return `${severity} ${incident.service}: ${headline(event)}, ${verb}. Top metrics: ${top || "none"}.${scaling}${rules}`;
 }
 
 /** The body with at most `containers` containers and `metrics` metrics listed, and strings cut to `maxText` chars. */
@@ -130,6 +134,7 @@ function bodyOf(event: IncidentEvent, severity: Severity, containers: number, me
     eventType: event.type,
     at: iso(event.at),
     summary: cut(summaryOf(event, severity)),
+    ...(event.rules && event.rules.length > 0 ? { rules: event.rules.map(cut) } : {}),
     incident: {
       id: incident.id,
       service: incident.service,
@@ -188,6 +193,8 @@ export function buildAlertMessage(event: IncidentEvent, maxBytes = SNS_MAX_BYTES
   const severity = severityOf(incident.peakGrade);
   const subject = subjectOf(event, severity);
   const attributes: Record<string, string> = { eventId: event.id, eventType: event.type, service: incident.service, severity, kind: incident.kind };
+  // Subscription filters can route or drop rule-tagged alerts (e.g. those sent during a deployment).
+  if (event.rules && event.rules.length > 0) attributes.rules = event.rules.join(",");
   const overhead = utf8(subject) + Object.entries(attributes).reduce((sum, [k, v]) => sum + utf8(k) + utf8("String") + utf8(v), 0);
   const budget = maxBytes - overhead;
   const fits = (b: AlertBody): boolean => utf8(JSON.stringify(b)) <= budget;

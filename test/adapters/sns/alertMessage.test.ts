@@ -6,6 +6,17 @@ const total = (m: ReturnType<typeof buildAlertMessage>): number =>
   Buffer.byteLength(m.body) + Buffer.byteLength(m.subject) + Object.entries(m.attributes).reduce((s, [k, v]) => s + Buffer.byteLength(k) + 6 + Buffer.byteLength(v), 0);
 
 describe("buildAlertMessage", () => {
+  it("an event an alert rule changed says which, in the body, the summary and a filter attribute; without one, none of them", () => {
+    const m = buildAlertMessage({ ...openEvent(), rules: ["maintenance:db-patch", "deployment"] });
+    const body = JSON.parse(m.body) as AlertBody;
+    expect(body.rules).toEqual(["maintenance:db-patch", "deployment"]);
+    expect(body.summary).toMatch(/ Alert rules applied: maintenance:db-patch, deployment\.$/);
+    expect(m.attributes.rules).toBe("maintenance:db-patch,deployment");
+    const plain = buildAlertMessage(openEvent());
+    expect((JSON.parse(plain.body) as AlertBody).rules).toBeUndefined();
+    expect(plain.attributes.rules).toBeUndefined();
+  });
+
   it("says what happened: subject for people, JSON body with values vs expected and the scaling action, filter attributes", () => {
     const m = buildAlertMessage(openEvent());
     expect(m.subject).toBe("[CAD] OPEN critical checkout: saturation on 2 containers (grade 0.82), scaled 2->4");
