@@ -9,6 +9,7 @@ import { detectorStateKey, encodeDetector, encodeServiceState, type ServiceState
 import { detectWindow } from "./detectWindow";
 import type { DetectHandlerDeps, DetectSettings, ServiceRunSummary, WatchedService } from "./makeDetectHandler";
 import { detectorConfig, loadServiceState, type LiveDetector } from "./serviceStateLoader";
+import { errorMessage } from "../errors/errorMessage";
 
 /**
  * One service's detect run at `now` (epoch ms): load its state, score the steps since the last scored one, track
@@ -60,7 +61,7 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
     capacity = await deps.scaler.describe(svc.name, svc.target);
   } catch (err) {
     // Unknown deployment state: alerts go out as usual (rules with onDeployment tag/hold cannot apply this run).
-    log.error("could not read service capacity: no scaling this run, and the service is treated as not deploying", { service: svc.name, error: err instanceof Error ? err.message : String(err) });
+    log.error("could not read service capacity: no scaling this run, and the service is treated as not deploying", { service: svc.name, error: errorMessage(err) });
   }
 
   let anomalies: readonly Anomaly[] = [];
@@ -118,7 +119,7 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
       log.info(scaling.dryRun ? "scaling decided (dry run)" : "scaling applied", { ...scaling });
     } catch (err) {
       // The scaling state stays as it was, so the next run decides again (no cooldown for an action not taken).
-      scaling = { ...decision, applied: false, error: err instanceof Error ? err.message : String(err) };
+      scaling = { ...decision, applied: false, error: errorMessage(err) };
       deps.metrics?.record("scalingFailures", 1);
       log.error("scaling failed", { ...decision, error: scaling.error });
     }
