@@ -141,3 +141,26 @@ export function detectionAtLevel<D extends { readonly expected: number[]; readon
 export function shapedByCalendar(reading: CalendarReading): boolean {
   return reading.level !== 1 || reading.holiday !== undefined;
 }
+
+/**
+ * Rows as the detector sees them under the services' calendars (a row of a service without one, and a gap row,
+ * unchanged): what training must learn from, so the trained model and the detect handler agree. Without
+ * calendars, `rows` itself.
+ */
+export function rowsAtCalendarLevel<R extends { readonly service: string; readonly timestamp: number; readonly values: readonly number[]; readonly gap: boolean }>(
+  rows: readonly R[],
+  calendars: readonly ServiceCalendar[] | undefined,
+  fs: FeatureSet,
+): readonly R[] {
+  if (!calendars || calendars.length === 0) return rows;
+  const views = new Map<string, CalendarView | undefined>();
+  return rows.map((r) => {
+    if (r.gap) return r;
+    if (!views.has(r.service)) {
+      const cal = calendarFor(calendars, r.service);
+      views.set(r.service, cal ? calendarView(cal, fs) : undefined);
+    }
+    const view = views.get(r.service);
+    return view ? rowAtLevel(r, view) : r;
+  });
+}

@@ -22,7 +22,7 @@ import { strictFields } from "./strictFields";
  */
 export function serviceCalendarsSchema() {
   const dayWhat = `a list of weekdays (${WEEKDAYS.join(", ")})`;
-  const hour = (what: string, max: number) => v.pipe(v.string(what), v.regex(/^\d{2}:00$/, what), v.transform((s) => Number(s.slice(0, 2))), v.maxValue(max, what));
+  const hour = (what: string, pattern: RegExp) => v.pipe(v.string(what), v.regex(pattern, what), v.transform((s) => Number(s.slice(0, 2))));
   const fromWhat = 'a whole local hour "HH:00" from "00:00" to "23:00"';
   const toWhat = 'a whole local hour "HH:00" from "01:00" to "24:00"';
   const levelWhat = "a number from 0.01 to 100 (traffic relative to the level-1 hours)";
@@ -30,8 +30,8 @@ export function serviceCalendarsSchema() {
     strictFields(
       {
         days: v.pipe(v.array(v.picklist(WEEKDAYS, dayWhat), dayWhat), v.minLength(1, dayWhat)),
-        from: v.optional(hour(fromWhat, 23), "00:00"),
-        to: v.optional(v.pipe(hour(toWhat, 24), v.minValue(1, toWhat)), "24:00"),
+        from: v.optional(hour(fromWhat, /^([01]\d|2[0-3]):00$/), "00:00"),
+        to: v.optional(hour(toWhat, /^(0[1-9]|1\d|2[0-4]):00$/), "24:00"),
         level: v.pipe(v.number(levelWhat), v.finite(levelWhat), v.minValue(0.01, levelWhat), v.maxValue(100, levelWhat)),
       },
       'a weekly range {days, from?: "HH:00", to?: "HH:00", level}',
