@@ -39,6 +39,13 @@ describe("cad demo --json", () => {
   });
 });
 
+describe("cad demo --weekly", () => {
+  it("applies to the single-service demo only", async () => {
+    expect(await runCli(["demo", "--services", "2", "--weekly"])).toBe(2);
+    expect(io.stderr).toContain("--weekly applies to the single-service demo");
+  });
+});
+
 describe("describeEvent", () => {
   it("prints the incident, its top metrics and the scaling taken", () => {
     const text = describeEvent(openEvent());
