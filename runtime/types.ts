@@ -148,4 +148,10 @@ export interface IncidentEvent {
    * `metric:<name>` (a metric rule left anomalies of this step out). Absent when no rule applied.
    */
   readonly rules?: readonly string[];
+  /**
+   * Set when the service's calendar shaped what was expected at the event's step: the calendar's level there
+   * (expected traffic relative to its level-1 hours; expected values of load-like metrics are scaled by it) and
+   * the holiday, if the local date is one. Absent without a calendar, and at level-1 hours of ordinary days.
+   */
+  readonly calendar?: { readonly level: number; readonly holiday?: string };
 }

@@ -17,6 +17,7 @@ export const INCIDENT_EVENT_SCHEMA = v.looseObject({
   at: epochMs,
   incident: incidentSchema,
   rules: v.optional(v.array(text)),
+  calendar: v.optional(v.looseObject({ level: v.pipe(v.number(), v.finite("expected a finite level"), v.gtValue(0, "expected a level above 0")), holiday: v.optional(text) })),
   scaling: v.optional(
     v.looseObject({
       service: v.string(),

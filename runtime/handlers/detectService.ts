@@ -1,5 +1,6 @@
 import { decideScaling } from "../detection/decideScaling";
 import { activeWindows } from "../detection/maintenanceWindows";
+import { calendarFor } from "../detection/serviceCalendar";
 import { healthMetrics, modelHealth } from "../detection/modelHealth";
 import type { TrackerEvent } from "../detection/incidentTracker";
 import type { RunMetrics, ServiceCapacity } from "../ports";
@@ -71,18 +72,18 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
   let cpuPercent: number | undefined;
   let scores: readonly number[] = [];
   if (from < end) {
-    const w = await detectWindow({ service: svc.name, source: deps.source, scorer: deps.scorer, model, detector, tracker: state.tracker, incidents: settings.incidents, rules: settings.rules, deploying: capacity?.deploying ?? false, from, end, log, metrics: deps.metrics, observe: deps.observe });
+    const w = await detectWindow({ service: svc.name, source: deps.source, scorer: deps.scorer, model, detector, tracker: state.tracker, incidents: settings.incidents, rules: settings.rules, calendar: calendarFor(settings.rules.calendars, svc.name), deploying: capacity?.deploying ?? false, from, end, log, metrics: deps.metrics, observe: deps.observe });
     ({ anomalies, rowsScored, stepsScored, cpuPercent, scores } = w);
     trackerEvents = w.events;
     state = { ...state, tracker: w.tracker, lastScoredStep: end - stepMs };
   }
   const counts: Record<string, number> = { ...state.eventCounts };
-  const eventOf = (type: IncidentEvent["type"], incident: Incident, at: number, rules?: readonly string[]): IncidentEvent => {
+  const eventOf = (type: IncidentEvent["type"], incident: Incident, at: number, rules?: readonly string[], calendar?: IncidentEvent["calendar"]): IncidentEvent => {
     const n = (counts[incident.id] ?? 0) + 1;
     counts[incident.id] = n;
-    return { id: `${incident.id}#${n}`, type, incident, at, ...(rules && rules.length > 0 ? { rules } : {}) };
+    return { id: `${incident.id}#${n}`, type, incident, at, ...(rules && rules.length > 0 ? { rules } : {}), ...(calendar ? { calendar } : {}) };
   };
-  const events: IncidentEvent[] = trackerEvents.map((e) => eventOf(e.type, e.incident, e.at, e.rules));
+  const events: IncidentEvent[] = trackerEvents.map((e) => eventOf(e.type, e.incident, e.at, e.rules, e.calendar));
 
   // Decide and apply scaling before alerting, so alerts say what was done (or that it failed).
   let decided: ReturnType<typeof decideScaling> | undefined;

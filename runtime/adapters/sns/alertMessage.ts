@@ -24,7 +24,7 @@ export function severityOf(grade: number): Severity {
 
 /**
  * The JSON body (schema `cad.incident-event/3`; /3 added the `restore` event type: the task count back at its
- * baseline after a resolved incident). `rules` is an optional field added within /3: a receiver that does not
+ * baseline after a resolved incident). `rules` and `calendar` are optional fields added within /3: a receiver that does not
  * know it ignores it, and nothing else changed.
  */
 export interface AlertBody {
@@ -37,6 +37,8 @@ export interface AlertBody {
   readonly summary: string;
   /** The operators' alert rules that changed this event (`maintenance:<window>`, `deployment`, `metric:<name>`); absent when none. */
   readonly rules?: readonly string[];
+  /** The service calendar's level (and holiday) that scaled the expected values of load-like metrics; absent when none did. */
+  readonly calendar?: { readonly level: number; readonly holiday?: string };
   readonly incident: {
     readonly id: string;
     readonly service: string;
@@ -117,7 +119,8 @@ function summaryOf(event: IncidentEvent, severity: Severity): string {
         : ` Scaling ${event.scaling.action} FAILED: ${event.scaling.error ?? event.scaling.reason}.`
     : "";
   const rules = event.rules && event.rules.length > 0 ? ` Alert rules applied: ${event.rules.join(", ")}.` : "";
-  return `${severity} ${incident.service}: ${headline(event)}, ${verb}. Top metrics: ${top || "none"}.${scaling}${rules}`;
+  const calendar = event.calendar ? ` Calendar: expected traffic at ${Math.round(event.calendar.level * 100)} % of a normal hour${event.calendar.holiday !== undefined ? ` (holiday ${event.calendar.holiday})` : ""}.` : "";
+  return `${severity} ${incident.service}: ${headline(event)}, ${verb}. Top metrics: ${top || "none"}.${scaling}${rules}${calendar}`;
 }
 
 /** The body with at most `containers` containers and `metrics` metrics listed, and strings cut to `maxText` chars. */
@@ -135,6 +138,7 @@ function bodyOf(event: IncidentEvent, severity: Severity, containers: number, me
     at: iso(event.at),
     summary: cut(summaryOf(event, severity)),
     ...(event.rules && event.rules.length > 0 ? { rules: event.rules.map(cut) } : {}),
+    ...(event.calendar ? { calendar: event.calendar.holiday !== undefined ? { level: event.calendar.level, holiday: cut(event.calendar.holiday) } : { level: event.calendar.level } } : {}),
     incident: {
       id: incident.id,
       service: incident.service,
