@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 /** The `cli-startup` lines of `npm run bench -- --json`: one per way of starting the CLI. */
@@ -20,6 +21,15 @@ export const CLI_STARTS = {
   node: { command: "node bin/cad.js --help", file: process.execPath, args: [join(ROOT, "bin", "cad.js"), "--help"] },
   npx: { command: "npx cad --help", file: "npx", args: ["cad", "--help"] },
 } as const;
+
+/**
+ * Why `how` cannot be timed on this checkout, or undefined when it can: npx needs `npm ci`'s link node_modules/.bin/cad
+ * (without it npx would look for a package named `cad` in the registry).
+ */
+export function cliStartupUnavailable(how: keyof typeof CLI_STARTS): string | undefined {
+  if (how === "npx" && !existsSync(join(ROOT, "node_modules", ".bin", "cad"))) return "node_modules/.bin/cad is missing (run npm ci, which links it)";
+  return undefined;
+}
 
 /**
  * Start-up cost of the `cad` CLI: the command spawned `runs` times from the repository's root after one untimed run

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { benchCliStartup } from "./cliStartupBench";
+import { benchCliStartup, cliStartupUnavailable } from "./cliStartupBench";
 import { benchDetectHandler } from "./detectHandlerBench";
 import { benchDetectRun } from "./detectRunBench";
 import { benchFanOut } from "./fanOutBench";
@@ -134,6 +134,11 @@ async function main(): Promise<void> {
   if (!args.json) process.stdout.write(`${formatTable(lines, java)}\n`);
   if (args.cli) {
     for (const how of ["node", "npx"] as const) {
+      const unavailable = cliStartupUnavailable(how);
+      if (unavailable !== undefined) {
+        process.stderr.write(`bench: no cli-startup line for ${how}: ${unavailable}\n`);
+        continue;
+      }
       const c = benchCliStartup(how);
       if (args.json) process.stdout.write(`${JSON.stringify(c)}\n`);
       else process.stdout.write(`${how === "node" ? "\n" : ""}cli start-up: ${c.command} ${c.medianMs.toFixed(0)} ms (median of ${c.runs}; ${c.minMs.toFixed(0)}–${c.maxMs.toFixed(0)} ms)\n`);

@@ -1,5 +1,7 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { benchCliStartup } from "../../bench/cliStartupBench";
+import { benchCliStartup, cliStartupUnavailable } from "../../bench/cliStartupBench";
 
 describe("benchCliStartup", () => {
   it("times `node bin/cad.js --help` from spawn to exit, with the fields of the bench line", () => {
@@ -18,5 +20,13 @@ describe("benchCliStartup through npx", () => {
     const r = benchCliStartup("npx", 1);
     expect(r).toMatchObject({ name: "cli-startup", command: "npx cad --help", runs: 1 });
     expect(r.minMs).toBeGreaterThan(0);
+  });
+});
+
+describe("cliStartupUnavailable", () => {
+  it("lets the node start always run, and npx only where npm ci linked node_modules/.bin/cad", () => {
+    expect(cliStartupUnavailable("node")).toBeUndefined();
+    const linked = existsSync(join(__dirname, "..", "..", "node_modules", ".bin", "cad"));
+    expect(cliStartupUnavailable("npx")).toBe(linked ? undefined : "node_modules/.bin/cad is missing (run npm ci, which links it)");
   });
 });
