@@ -269,6 +269,8 @@ export function detectorPolicy(r: DetectorResources): PolicyDocument {
       Action: ["s3:GetObject", "s3:PutObject"],
       Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.state}detector/*`, `${r.bucketArn}/${BUCKET_PREFIXES.state}scaler/*`],
     },
+    // Operators' feedback on incidents (written by `cad feedback`): the detector only reads it.
+    { Sid: "ReadFeedback", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.state}feedback/*`] },
     {
       Sid: "ListReadablePrefixes",
       Effect: "Allow",
@@ -282,6 +284,7 @@ export function detectorPolicy(r: DetectorResources): PolicyDocument {
             `${BUCKET_PREFIXES.models}*`,
             `${BUCKET_PREFIXES.state}detector/*`,
             `${BUCKET_PREFIXES.state}scaler/*`,
+            `${BUCKET_PREFIXES.state}feedback/*`,
             ...(r.trainingDataVersion === undefined ? [] : [`${BUCKET_PREFIXES.training}${r.trainingDataVersion}/*`]),
           ],
         },

@@ -148,4 +148,26 @@ export interface IncidentEvent {
    * `metric:<name>` (a metric rule left anomalies of this step out). Absent when no rule applied.
    */
   readonly rules?: readonly string[];
+  /**
+   * The operators' feedback marks that shaped this event's step (runtime/detection/feedback.ts): a mark's
+   * incident, its verdict and what it did. Absent when no mark applied.
+   */
+  readonly feedback?: readonly FeedbackTag[];
+}
+
+/** An operator's verdict on an incident. */
+export type FeedbackVerdict = "false-alarm" | "real" | "expected";
+
+/**
+ * What a feedback mark did at a step: `suppressed` (matching anomalies left out of incidents), `larger` (they
+ * matched a false-alarm / expected mark but deviated at least 3× as far, so they counted), `protected` (they
+ * matched a real mark and counted whatever the metric rules and other marks said).
+ */
+export type FeedbackEffect = "suppressed" | "larger" | "protected";
+
+/** The feedback an alert event carries: which mark shaped it and how. */
+export interface FeedbackTag {
+  readonly incidentId: string;
+  readonly verdict: FeedbackVerdict;
+  readonly effect: FeedbackEffect;
 }

@@ -1,4 +1,4 @@
-import type { Anomaly, Incident, MetricAttribution } from "../types";
+import type { Anomaly, FeedbackTag, Incident, MetricAttribution } from "../types";
 import { classifyIncident, type MetricEvidence } from "./classifyIncident";
 
 /**
@@ -71,6 +71,8 @@ export interface TrackerEvent {
   readonly at: number;
   /** The alert rules that changed this event (set by the caller that applied them, e.g. `maintenance:patch`). */
   readonly rules?: readonly string[];
+  /** The feedback marks that shaped this event's step (set by the caller that applied them). */
+  readonly feedback?: readonly FeedbackTag[];
 }
 
 /**

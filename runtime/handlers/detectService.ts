@@ -7,6 +7,7 @@ import type { Anomaly, Incident, IncidentEvent, ScalingDecision } from "../types
 import { deliverOutbox } from "./deliverOutbox";
 import { detectorStateKey, encodeDetector, encodeServiceState, type ServiceState } from "./detectorState";
 import { detectWindow } from "./detectWindow";
+import { feedbackForRun } from "./feedbackStore";
 import type { DetectHandlerDeps, DetectSettings, ServiceRunSummary, WatchedService } from "./makeDetectHandler";
 import { detectorConfig, loadServiceState, type LiveDetector } from "./serviceStateLoader";
 
@@ -70,18 +71,19 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
   let cpuPercent: number | undefined;
   let scores: readonly number[] = [];
   if (from < end) {
-    const w = await detectWindow({ service: svc.name, source: deps.source, scorer: deps.scorer, model, detector, tracker: state.tracker, incidents: settings.incidents, rules: settings.rules, deploying: capacity?.deploying ?? false, from, end, log, metrics: deps.metrics, observe: deps.observe });
+    const feedback = await feedbackForRun(deps.state, svc.name, log);
+    const w = await detectWindow({ service: svc.name, source: deps.source, scorer: deps.scorer, model, detector, tracker: state.tracker, incidents: settings.incidents, rules: settings.rules, feedback, deploying: capacity?.deploying ?? false, from, end, log, metrics: deps.metrics, observe: deps.observe });
     ({ anomalies, rowsScored, stepsScored, cpuPercent, scores } = w);
     trackerEvents = w.events;
     state = { ...state, tracker: w.tracker, lastScoredStep: end - stepMs };
   }
   const counts: Record<string, number> = { ...state.eventCounts };
-  const eventOf = (type: IncidentEvent["type"], incident: Incident, at: number, rules?: readonly string[]): IncidentEvent => {
+  const eventOf = (type: IncidentEvent["type"], incident: Incident, at: number, rules?: readonly string[], feedback?: IncidentEvent["feedback"]): IncidentEvent => {
     const n = (counts[incident.id] ?? 0) + 1;
     counts[incident.id] = n;
-    return { id: `${incident.id}#${n}`, type, incident, at, ...(rules && rules.length > 0 ? { rules } : {}) };
+    return { id: `${incident.id}#${n}`, type, incident, at, ...(rules && rules.length > 0 ? { rules } : {}), ...(feedback && feedback.length > 0 ? { feedback } : {}) };
   };
-  const events: IncidentEvent[] = trackerEvents.map((e) => eventOf(e.type, e.incident, e.at, e.rules));
+  const events: IncidentEvent[] = trackerEvents.map((e) => eventOf(e.type, e.incident, e.at, e.rules, e.feedback));
 
   // Decide and apply scaling before alerting, so alerts say what was done (or that it failed).
   let decided: ReturnType<typeof decideScaling> | undefined;
