@@ -12,6 +12,9 @@ import { RecordingScaler, type RecordedScaling } from "./RecordingScaler";
 import { ReplayMetricSource } from "./ReplayMetricSource";
 import { timeSpan } from "../timeSpan";
 import { DetectionRecorder, type DetectedStep } from "./DetectionRecorder";
+import { feedbackFor } from "../../runtime/detection/feedback";
+import { recordFeedback } from "../../runtime/handlers/feedbackStore";
+import type { BacktestFeedback } from "../readFeedbackFile";
 
 /** How the replay scales: starting tasks per service and the bounds the handler must respect. */
 export interface BacktestScaling {
@@ -41,6 +44,12 @@ export interface BacktestOptions {
   readonly alerts?: AlertSink;
   /** Operators' alert rules, as the detect Lambda applies them (none by default). */
   readonly rules?: AlertRules;
+  /**
+   * Operators' feedback, given during the replay as on call would: a verdict on an incident id when the replay
+   * resolves that incident (with its pattern as it is then), a verdict on a pattern from its `at` (or the start).
+   * The detect runs after that apply it, read from the state store as the detect Lambda reads it.
+   */
+  readonly feedback?: readonly BacktestFeedback[];
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -57,6 +66,8 @@ export interface BacktestResult {
   readonly detections: readonly DetectedStep[];
   /** The aligned rows of the whole input (for the report). */
   readonly rows: readonly FeatureRow[];
+  /** The feedback the replay gave, when (epoch ms) and on which incident or pattern; entries never given are absent. */
+  readonly feedbackGiven: readonly { readonly at: number; readonly incidentId: string; readonly verdict: string }[];
 }
 
 const MIN = 60_000;
@@ -103,6 +114,23 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const recorder = new DetectionRecorder();
   const events: IncidentEvent[] = [];
   const settings = { firstRunSteps: everyMs / stepMs - DEFAULT_DETECT_SETTINGS.ingestDelaySteps, ...(opts.rules ? { rules: opts.rules } : {}) };
+  const state = new MemoryStateStore();
+  const feedbackGiven: { at: number; incidentId: string; verdict: string }[] = [];
+  const pending = [...(opts.feedback ?? [])];
+  const give = async (ready: (f: BacktestFeedback) => IncidentEvent["incident"] | "pattern" | undefined) => {
+    for (let i = 0; i < pending.length; ) {
+      const f = pending[i];
+      const got = ready(f);
+      if (got === undefined) {
+        i++;
+        continue;
+      }
+      pending.splice(i, 1);
+      const record = got === "pattern" && "pattern" in f ? { incidentId: f.name, service: f.service, verdict: f.verdict, at: now, pattern: f.pattern, ...(f.note !== undefined ? { note: f.note } : {}) } : feedbackFor(got as IncidentEvent["incident"], f.verdict, now, f.note);
+      await recordFeedback(state, record);
+      feedbackGiven.push({ at: now, incidentId: record.incidentId, verdict: record.verdict });
+    }
+  };
   const detect = makeDetectHandler({
     services: services.map((s): WatchedService => ({ name: s.name, scaling: s.policy })),
     source,
@@ -115,7 +143,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       },
     },
     scaler,
-    state: new MemoryStateStore(),
+    state,
     clock,
     log: new ConsoleLog("error"),
     settings,
@@ -126,10 +154,14 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   let runs = 0;
   let rowsScored = 0;
   for (; runs < total; now += everyMs) {
+    await give((f) => ("pattern" in f && (f.at === undefined || f.at <= now) ? "pattern" : undefined));
+    const before = events.length;
     const summary = await detect();
+    const resolved = new Map(events.slice(before).filter((e) => e.type === "resolve").map((e) => [e.incident.id, e.incident]));
+    await give((f) => ("incidentId" in f ? resolved.get(f.incidentId) : undefined));
     rowsScored += summary.services.reduce((s, x) => s + x.rowsScored, 0);
     runs++;
     opts.onProgress?.(runs, total);
   }
-  return { from, to: last + stepMs, services, runs, rowsScored, events, scaling: scaler.actions, detections: recorder.steps, rows };
+  return { from, to: last + stepMs, services, runs, rowsScored, events, scaling: scaler.actions, detections: recorder.steps, rows, feedbackGiven };
 }

@@ -69,7 +69,7 @@ describe("docs/cli.md's exit-code table", () => {
 
   it("an unknown command is refused even with --help, naming it and the commands there are", async () => {
     expect(await runCli(["nosuch", "--help"])).toBe(2);
-    expect(io.stderr).toBe("error: unknown command 'nosuch' (commands: demo, collect, dataset, train, backtest, nab, evaluate, labelled, quality)\n(run with --help for usage)\n");
+    expect(io.stderr).toBe("error: unknown command 'nosuch' (commands: demo, collect, dataset, train, backtest, feedback, nab, evaluate, labelled, quality)\n(run with --help for usage)\n");
     io.stderr = "";
     expect(await runCli(["dataset", "nosuch"])).toBe(2);
     expect(io.stderr).toContain("error: unknown command 'dataset nosuch' (dataset commands: build, calibrate, simulate)");
