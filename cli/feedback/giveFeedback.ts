@@ -1,10 +1,10 @@
 import { FileStateStore } from "../../runtime/adapters/local/FileStateStore";
 import { describeMetric } from "../../runtime/detection/describeMetric";
 import { feedbackFor, LARGER_DEVIATION_FACTOR, type FeedbackRecord, type FeedbackVerdict } from "../../runtime/detection/feedback";
-import { decodeServiceState, detectorStateKey } from "../../runtime/handlers/detectorState";
+import { detectorStateKey } from "../../runtime/handlers/detectorState";
+import { knownIncidents, serviceOfIncidentId } from "../../runtime/handlers/knownIncidents";
 import { feedbackKey, recordFeedback } from "../../runtime/handlers/feedbackStore";
 import type { StateStore } from "../../runtime/ports";
-import type { Incident } from "../../runtime/types";
 import { CliError, EXIT_USAGE } from "../cliError";
 
 /** The options of `cad feedback`, as commander parses them. */
@@ -28,33 +28,12 @@ export interface FeedbackResult {
   readonly message: string;
 }
 
-/** The service of an incident id `<service>:<ISO start>`, or undefined when the id does not have that shape. */
-export function serviceOfIncidentId(id: string): string | undefined {
-  const m = /^(.+):(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z)$/.exec(id);
-  return m && Number.isFinite(Date.parse(m[2])) ? m[1] : undefined;
-}
-
 async function storeOf(o: FeedbackCliOptions): Promise<{ store: StateStore; where: string }> {
   if ((o.state === undefined) === (o.bucket === undefined)) throw new CliError("give exactly one of --state <dir> (a local state directory) or --bucket <name> (the deployment's bucket)", EXIT_USAGE);
   if (o.state !== undefined) return { store: new FileStateStore({ dir: o.state }), where: o.state };
   const [{ S3Client }, { S3StateStore }] = await Promise.all([import("@aws-sdk/client-s3"), import("../../runtime/adapters/s3/S3StateStore")]);
   const bucket = o.bucket as string;
   return { store: new S3StateStore({ client: new S3Client(o.region ? { region: o.region } : {}), bucket, prefix: o.prefix }), where: `s3://${bucket}/${o.prefix}` };
-}
-
-/** The incidents the service's detector state still knows: the open one, the last resolved one, those of undelivered alerts. */
-async function knownIncidents(store: StateStore, service: string, where: string): Promise<Incident[]> {
-  const key = detectorStateKey(service);
-  const loaded = await store.loadBytes(key);
-  if (!loaded) throw new CliError(`no detector state for service "${service}" in ${where} (${key}): is the incident id right, and is this the deployment's state?`, EXIT_USAGE);
-  const state = decodeServiceState(loaded.value, `${where}${key}`);
-  const out = new Map<string, Incident>();
-  for (const i of [state.tracker.open?.incident, state.tracker.lastResolved]) if (i) out.set(i.id, i);
-  for (const e of state.outbox) {
-    const incident = (e as { incident?: Incident } | null)?.incident;
-    if (incident && typeof incident.id === "string" && !out.has(incident.id)) out.set(incident.id, incident);
-  }
-  return [...out.values()];
 }
 
 /** Runs `cad feedback`: finds the incident in its service's detector state and stores the mark next to it. */
@@ -64,6 +43,7 @@ export async function giveFeedback(o: FeedbackCliOptions): Promise<FeedbackResul
   if (o.note !== undefined && o.note.length > 1000) throw new CliError(`--note is ${o.note.length} characters long; at most 1000`, EXIT_USAGE);
   const { store, where } = await storeOf(o);
   const known = await knownIncidents(store, service, where);
+  if (known === undefined) throw new CliError(`no detector state for service "${service}" in ${where} (${detectorStateKey(service)}): is the incident id right, and is this the deployment's state?`, EXIT_USAGE);
   const incident = known.find((i) => i.id === o.incident);
   if (!incident) {
     const listed = known.length > 0 ? `it knows ${known.map((i) => i.id).join(", ")}` : "it knows no incident";
