@@ -401,6 +401,26 @@ export function notifierPolicy(r: NotifierResources): PolicyDocument {
   );
 }
 
+export interface FeedbackResources extends FunctionBaseResources {
+  readonly bucketArn: string;
+}
+
+/**
+ * The feedback action reads the detector state (to find the incident a mark is about) and reads and writes only the
+ * feedback prefix; nothing else of the bucket, no topic, no secrets.
+ */
+export function feedbackPolicy(r: FeedbackResources): PolicyDocument {
+  const feedback = `${BUCKET_PREFIXES.state}feedback/`;
+  const detector = `${BUCKET_PREFIXES.state}detector/`;
+  return doc(
+    ...functionBase(r),
+    { Sid: "ReadDetectorState", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${r.bucketArn}/${detector}*`] },
+    { Sid: "OwnFeedback", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [`${r.bucketArn}/${feedback}*`] },
+    // Listing lets a missing object read as "not found" (404) instead of "access denied" (403).
+    { Sid: "ListReadablePrefixes", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [r.bucketArn], Condition: { StringLike: { "s3:prefix": [`${detector}*`, `${feedback}*`] } } },
+  );
+}
+
 /** Lets the alert topic (and only it) deliver to a notifier's queue and park what it cannot deliver in its DLQ. */
 export function topicDeliveryQueuePolicy(queueArns: readonly string[], topicArn: string): PolicyDocument {
   return doc({

@@ -34,7 +34,7 @@ export function parseFeedbackEnv(env: Env): FeedbackEnv {
 }
 
 /** Parses the environment and builds the client once; returns the invocation handler. */
-export function createFeedbackHandler(env: Env = process.env, wallClock: () => number = Date.now): (event: FeedbackRequest, context?: LambdaContextLike) => Promise<FeedbackResponse> {
+export function createFeedbackHandler(env: Env = process.env, wallClock: () => number = Date.now): (event: unknown, context?: LambdaContextLike) => Promise<FeedbackResponse> {
   const config = parseFeedbackEnv(env);
   const observability = new RunObservability({ serviceName: "feedback", namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? "ContainerAnomalyDetection", dimensions: { environment: config.environment } });
   const current = new CurrentRun();
@@ -43,7 +43,8 @@ export function createFeedbackHandler(env: Env = process.env, wallClock: () => n
     const run = observability.beginRun(correlationIdOf(event, context), context);
     current.begin(run);
     try {
-      const response = await handler(event);
+      // A function URL delivers an object (payload format 2.0); anything else is answered as an empty request.
+      const response = await handler(typeof event === "object" && event !== null ? (event as FeedbackRequest) : {});
       run.log.info("feedback request done", { statusCode: response.statusCode });
       return response;
     } finally {
