@@ -81,6 +81,8 @@ export interface Anomaly {
   readonly likelihood: number;
   /** The detector's decision at this step: an alert for this container (not only an anomalous step of an ongoing one). */
   readonly alert: boolean;
+  /** The detector withheld this step's alert as a recurrence of a recent alert of the same shape. */
+  readonly recurrence?: boolean;
   /** Metrics ordered by descending share. */
   readonly attribution: readonly MetricAttribution[];
 }

@@ -12,7 +12,8 @@ export interface FeedbackStepJudgement extends StepJudgement {
 
 /**
  * Applies the feedback marks, then the alert rules, to a step's anomalies. Anomalies matching a `real` mark skip the
- * metric rules (a maintenance window or a held deployment still silences them); anomalies a false-alarm / expected
+ * metric rules (a maintenance window or a held deployment still silences them) and, when the detector withheld their
+ * alert as a recurrence of the same shape, alert again; anomalies a false-alarm / expected
  * mark suppresses are left out before the rules see them. Those are not in `droppedAnomalies`, so they are not held
  * for release (see releaseHeldAlerts): a suppressed episode stays quiet instead of alerting at its next anomaly
  * that happens to lead with another metric. Pure.
@@ -24,8 +25,10 @@ export function judgeStepWithFeedback(rules: AlertRules, timestamp: number, anom
   const kept = judgeStep({ ...rules, metrics: [] }, timestamp, fb.protectedAnomalies, deploying);
   // Keep the step's order (the tracker takes anomalies in the detector's container order).
   const counted = new Set([...usual.anomalies, ...kept.anomalies]);
+  // A real pattern the detector stopped raising as a recurrence alerts again: it must not be learned away.
+  const raised = new Set(kept.anomalies.filter((a) => a.recurrence === true && !a.alert));
   return {
-    anomalies: anomalies.filter((a) => counted.has(a)),
+    anomalies: anomalies.filter((a) => counted.has(a)).map((a) => (raised.has(a) ? { ...a, alert: true } : a)),
     dropped: usual.dropped + kept.dropped + fb.suppressed.length,
     droppedAnomalies: [...usual.droppedAnomalies, ...kept.droppedAnomalies],
     tags: [...new Set([...usual.tags, ...kept.tags])],

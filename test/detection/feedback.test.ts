@@ -96,6 +96,14 @@ describe("what feedback does to a step", () => {
     expect(r.feedback).toEqual([expect.objectContaining({ verdict: "real", effect: "protected" })]);
   });
 
+  it("real raises again an alert the detector withheld as a recurrence of the same shape; a false alarm does not", () => {
+    const withheld = { ...anomalyAt("c1", 5, { cpu: 4 }), alert: false, recurrence: true };
+    const r = judgeStepWithFeedback(NO_RULES, T0, [withheld], false, [mark("real")]);
+    expect(r.anomalies).toEqual([{ ...withheld, alert: true }]);
+    const larger = { ...anomalyAt("c1", 5, { cpu: 12 }), alert: false, recurrence: true };
+    expect(judgeStepWithFeedback(NO_RULES, T0, [larger], false, [mark("false-alarm")]).anomalies).toEqual([larger]);
+  });
+
   it("real does not override a suppressing maintenance window", () => {
     const rules = { ...NO_RULES, maintenance: [{ name: "patch", mode: "suppress" as const, start: T0 - 1, end: T0 + 1 }] };
     const r = judgeStepWithFeedback(rules, T0, [anomalyAt("c1", 5, { cpu: 4 })], false, [mark("real")]);
