@@ -12,7 +12,7 @@ import { RecordingScaler, type RecordedScaling } from "./RecordingScaler";
 import { ReplayMetricSource } from "./ReplayMetricSource";
 import { timeSpan } from "../timeSpan";
 import { DetectionRecorder, type DetectedStep } from "./DetectionRecorder";
-import { feedbackFor } from "../../runtime/detection/feedback";
+import { feedbackFor, type FeedbackRecord } from "../../runtime/detection/feedback";
 import { recordFeedback } from "../../runtime/handlers/feedbackStore";
 import type { BacktestFeedback } from "../readFeedbackFile";
 
@@ -117,16 +117,12 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const state = new MemoryStateStore();
   const feedbackGiven: { at: number; incidentId: string; verdict: string }[] = [];
   const pending = [...(opts.feedback ?? [])];
-  const give = async (ready: (f: BacktestFeedback) => IncidentEvent["incident"] | "pattern" | undefined) => {
-    for (let i = 0; i < pending.length; ) {
-      const f = pending[i];
-      const got = ready(f);
-      if (got === undefined) {
-        i++;
-        continue;
-      }
-      pending.splice(i, 1);
-      const record = got === "pattern" && "pattern" in f ? { incidentId: f.name, service: f.service, verdict: f.verdict, at: now, pattern: f.pattern, ...(f.note !== undefined ? { note: f.note } : {}) } : feedbackFor(got as IncidentEvent["incident"], f.verdict, now, f.note);
+  /** Gives every pending entry `recordOf` makes a record of now, as `cad feedback` would store it. */
+  const give = async (recordOf: (f: BacktestFeedback) => FeedbackRecord | undefined) => {
+    for (const f of [...pending]) {
+      const record = recordOf(f);
+      if (!record) continue;
+      pending.splice(pending.indexOf(f), 1);
       await recordFeedback(state, record);
       feedbackGiven.push({ at: now, incidentId: record.incidentId, verdict: record.verdict });
     }
@@ -154,11 +150,14 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   let runs = 0;
   let rowsScored = 0;
   for (; runs < total; now += everyMs) {
-    await give((f) => ("pattern" in f && (f.at === undefined || f.at <= now) ? "pattern" : undefined));
+    await give((f) => ("pattern" in f && (f.at === undefined || f.at <= now) ? { incidentId: f.name, service: f.service, verdict: f.verdict, at: now, pattern: f.pattern, ...(f.note !== undefined ? { note: f.note } : {}) } : undefined));
     const before = events.length;
     const summary = await detect();
     const resolved = new Map(events.slice(before).filter((e) => e.type === "resolve").map((e) => [e.incident.id, e.incident]));
-    await give((f) => ("incidentId" in f ? resolved.get(f.incidentId) : undefined));
+    await give((f) => {
+      const incident = "incidentId" in f ? resolved.get(f.incidentId) : undefined;
+      return incident ? feedbackFor(incident, f.verdict, now, f.note) : undefined;
+    });
     rowsScored += summary.services.reduce((s, x) => s + x.rowsScored, 0);
     runs++;
     opts.onProgress?.(runs, total);
