@@ -29,7 +29,8 @@ Lines (--json: one JSON object per line):
   detect-handler  one detect-handler run over 500 containers x 10 metrics x 60 steps (embedded scorer)
   detect-run      one scheduled detect run (5 steps) of 500 containers x 7 metrics from a cold start: compute,
                   detector state bytes (models and per container) and load + save time (medians of 3 runs)
-  cli-startup     \`node bin/cad.js --help\` from spawn to exit, ms: median, min and max of 5 runs after a warm-up
+  cli-startup     \`node bin/cad.js --help\` and \`npx cad --help\` from spawn to exit (one line each), ms: median, min and
+                  max of 5 runs after a warm-up
                   (the compiled CLI: run \`npm run build\` first if dist/ is stale)
   fan-out         one 5-minute cycle of the fan-out (planner, in-process FIFO queue, detector workers, in-memory
                   adapters) over --services services of 20 containers x 7 metrics: wall time, per-service p50/p95,
@@ -44,7 +45,7 @@ Options:
   --java-rcf DIR  folder of randomcutforest-4.3.0.jar (default ../shared/tools/java-rcf; env CAD_JAVA_RCF)
   --no-java       skip the Java reference
   --no-handler    skip the detect-handler and detect-run lines
-  --no-cli        skip the cli-startup line
+  --no-cli        skip the cli-startup lines
   --services N    services in the fan-out line (default 1000)
   --workers N     in-process workers in the fan-out line (default 1: per-service times are then pure compute)
   --fan-out-only  run only the fan-out line
@@ -132,9 +133,11 @@ async function main(): Promise<void> {
   }
   if (!args.json) process.stdout.write(`${formatTable(lines, java)}\n`);
   if (args.cli) {
-    const c = benchCliStartup();
-    if (args.json) process.stdout.write(`${JSON.stringify(c)}\n`);
-    else process.stdout.write(`\ncli start-up: ${c.command} ${c.medianMs.toFixed(0)} ms (median of ${c.runs}; ${c.minMs.toFixed(0)}–${c.maxMs.toFixed(0)} ms)\n`);
+    for (const how of ["node", "npx"] as const) {
+      const c = benchCliStartup(how);
+      if (args.json) process.stdout.write(`${JSON.stringify(c)}\n`);
+      else process.stdout.write(`${how === "node" ? "\n" : ""}cli start-up: ${c.command} ${c.medianMs.toFixed(0)} ms (median of ${c.runs}; ${c.minMs.toFixed(0)}–${c.maxMs.toFixed(0)} ms)\n`);
+    }
   }
   if (!args.handler) return;
   const h = await benchDetectHandler();

@@ -56,7 +56,7 @@ function rows(lines: readonly Line[]): string[][] {
       ]);
     if (l.name === "detect-handler")
       out.push([`one detect-handler run over ${l.containers} containers × ${l.metrics} metrics × ${l.steps} steps (a catch-up after an hour)`, `${(l.msPerInvocation / 1000).toFixed(1)} s (${k(l.rowsPerSec)} rows/s)`, ""]);
-    if (l.name === "cli-startup") out.push([`\`${l.command}\` start-up, \`node bin/cad.js --help\` spawn to exit (median of ${l.runs} after a warm-up)`, `${Math.round(l.medianMs)} ms (${Math.round(l.minMs)}–${Math.round(l.maxMs)} ms)`, ""]);
+    if (l.name === "cli-startup") out.push([`CLI start-up: \`${l.command}\` from spawn to exit (median of ${l.runs} after a warm-up)`, `${Math.round(l.medianMs)} ms (${Math.round(l.minMs)}–${Math.round(l.maxMs)} ms)`, ""]);
     if (l.name === "fan-out")
       out.push([
         `one fan-out cycle: ${l.services.toLocaleString("en-US")} services × ${l.containersPerService} containers × ${l.metrics} metrics, ${l.steps} steps, planner + in-process FIFO queue + ${l.workers} detector worker(s), in-memory adapters`,

@@ -120,6 +120,11 @@ function checkRelations(cfg: StackConfig, given: RawStackConfig): void {
     if (!names.includes(r.metric)) throw new ConfigError(key(`rules.metrics[${i}].metric`), `a metric of the feature set (${names.join(", ")})`, r.metric);
     if (cfg.rules.metrics.findIndex((o) => o.metric === r.metric) !== i) throw new ConfigError(key(`rules.metrics[${i}].metric`), "a metric without a rule listed before (one rule per metric)", r.metric);
   });
+  (cfg.rules.calendars ?? []).forEach((c, i) =>
+    c.metrics?.forEach((m, j) => {
+      if (!names.includes(m)) throw new ConfigError(key(`rules.calendars[${i}].metrics[${j}]`), `a metric of the feature set (${names.join(", ")})`, m);
+    }),
+  );
 
   const { splunk, dynatrace } = cfg.metricSources;
   if (splunk === undefined && dynatrace === undefined) throw new ConfigError(key("metricSources"), "at least one of splunk, dynatrace", cfg.metricSources);
@@ -171,13 +176,13 @@ function checkRelations(cfg: StackConfig, given: RawStackConfig): void {
     const size = Buffer.byteLength(JSON.stringify(variables), "utf8");
     if (size <= LAMBDA_ENVIRONMENT_LIMIT) continue;
     const biggest = largestVariables(variables);
-    const culprit = { CAD_SERVICES: "services", CAD_METRIC_SOURCES: "metricSources", CAD_FEATURE_SET: "featureSet", CAD_DISCOVERY: "discovery" }[biggest[0].name] ?? "services";
+    const culprit = { CAD_SERVICES: "services", CAD_METRIC_SOURCES: "metricSources", CAD_FEATURE_SET: "featureSet", CAD_DISCOVERY: "discovery", CAD_RULES: "rules" }[biggest[0].name] ?? "services";
     throw new ConfigError(
       key(culprit),
       `settings that keep the ${fn}'s environment within Lambda's ${LAMBDA_ENVIRONMENT_LIMIT} bytes (it would be about ${size}: ${biggest
         .slice(0, 3)
         .map((b) => `${b.name} ${b.bytes}`)
-        .join(", ")}); watch fewer services per stack, or shorten the metric selectors and names`,
+        .join(", ")}); watch fewer services per stack, shorten the metric selectors and names, or write rules and calendars more compactly (one calendar for the services that share a week)`,
       given[culprit as keyof RawStackConfig],
     );
   }

@@ -68,7 +68,7 @@ export function collectorEnvironment<T>(cfg: FunctionSettings, r: { readonly buc
   return common(cfg, r.bucketName, "collector");
 }
 
-const hasRules = (r: AlertRules): boolean => r.metrics.length > 0 || r.maintenance.length > 0 || r.onDeployment !== "alert";
+const hasRules = (r: AlertRules): boolean => r.metrics.length > 0 || r.maintenance.length > 0 || r.onDeployment !== "alert" || (r.calendars?.length ?? 0) > 0;
 
 /**
  * The detector's environment; the endpoint settings only with the SageMaker scorer: the endpoint's name and the

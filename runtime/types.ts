@@ -155,6 +155,12 @@ export interface IncidentEvent {
    * incident, its verdict and what it did. Absent when no mark applied.
    */
   readonly feedback?: readonly FeedbackTag[];
+  /**
+   * Set when the service's calendar shaped what was expected at the event's step: the calendar's level there
+   * (expected traffic relative to its level-1 hours; expected values of load-like metrics are scaled by it) and
+   * the holiday, if the local date is one. Absent without a calendar, and at level-1 hours of ordinary days.
+   */
+  readonly calendar?: { readonly level: number; readonly holiday?: string };
 }
 
 /** An operator's verdict on an incident. */

@@ -9,10 +9,11 @@ export function demoCommand(): Command {
     .option("--tasks <n>", "tasks (containers) the service starts with", parsePositiveInt("--tasks"), 6)
     .option("--out <dir>", "where to write alerts.jsonl, model.json, summary.json, metrics.csv, truth.csv and report.html", "out/demo")
     .option("--rules <file>", "alert rules (JSON, the shape of the stack config's `rules` key) the detect handler applies: per-metric minimum deviation and direction, maintenance windows, what a deployment does to alerts")
+    .option("--weekly", "a weekly cycle: weekend traffic (Saturday and Sunday, UTC) at 35 % of weekdays, and with --days 7 or more a crash loop on the Sunday too; try it with and without a calendar in --rules")
     .option("--json", "print the summary as JSON instead of text")
     .option("--services <n>", "simulate this many services through the fan-out planner, queue and workers (every fifth gets the incidents); prints per-service results and totals, writes no files", parsePositiveInt("--services"))
     .option("--workers <n>", "with --services: concurrent detector workers draining the queue", parsePositiveInt("--workers"), 4)
-    .action(async (o: { days: number; seed: number; tasks: number; out: string; rules?: string; json?: boolean; services?: number; workers: number }) => {
+    .action(async (o: { days: number; seed: number; tasks: number; out: string; rules?: string; weekly?: boolean; json?: boolean; services?: number; workers: number }) => {
       // The simulation, the detector and the progress bar load only when the command runs: --help stays quick.
       const [{ runDemo }, { formatFanOutDemo, runFanOutDemo }, { describeEvent }, { formatDemoTable }, { startProgress }] = await Promise.all([
         import("../demo/runDemo"),
@@ -22,6 +23,7 @@ export function demoCommand(): Command {
         import("../progress"),
       ]);
       const t0 = Date.now();
+      if (o.services !== undefined && o.weekly) throw new CliError("--weekly applies to the single-service demo; the fan-out demo (--services) has no weekly cycle", EXIT_USAGE);
       if (o.services !== undefined && o.rules !== undefined) throw new CliError("--rules applies to the single-service demo; the fan-out demo (--services) runs without rules", EXIT_USAGE);
       const rules = o.rules ? (await import("../readRulesFile")).readRulesFile(o.rules, "--rules", (await import("../../runtime/features/defaultFeatureSet")).DEFAULT_FEATURE_SET) : undefined;
       if (o.services !== undefined) {
@@ -44,6 +46,7 @@ export function demoCommand(): Command {
         seed: o.seed,
         tasks: o.tasks,
         out: o.out,
+        weekly: o.weekly,
         ...(rules ? { detectSettings: { rules } } : {}),
         onTrained: (m) =>
           say(

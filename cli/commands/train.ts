@@ -14,6 +14,7 @@ export function trainCommand(): Command {
     .option("--labels <csv>", "known-anomalous windows (service,start,end[,kind,container], e.g. out/demo/truth.csv): left out of training, and the labels of --sagemaker-test-csv")
     .option("--sagemaker-csv <file>", `write the SageMaker train channel (${SAGEMAKER_TRAIN_CONTENT_TYPE}: no header, one normalised vector per line)`)
     .option("--sagemaker-test-csv <file>", `write the labelled SageMaker test channel (${SAGEMAKER_TEST_CONTENT_TYPE}: label first; needs --labels)`)
+    .option("--rules <file>", "alert rules file (the shape of the stack config's `rules` key) whose `calendars` the detector will use: the model learns load-like metrics divided by the calendar's hourly level, as the detect handler scores them (other rules do not affect training)")
     .option("--json", "print a JSON summary instead of text")
     .addHelpText("after", "\nExample:\n  npx cad train --input out/demo/metrics.csv --out out/model.json\n")
     .action(async (o: TrainCliOptions) => {

@@ -7,3 +7,5 @@
 export const DEMO_START = Date.UTC(2026, 0, 5);
 /** The demo service's name. */
 export const DEMO_SERVICE = "checkout";
+/** `cad demo --weekly`: weekend traffic (Saturday and Sunday, UTC) relative to weekdays. */
+export const DEMO_WEEKEND_LEVEL = 0.35;

@@ -12,20 +12,26 @@ import { EcsServiceSimulator } from "../../runtime/sim/EcsServiceSimulator";
 import { defaultIncidentPlan, type InjectedIncident } from "../../runtime/sim/incidentPlan";
 import { matchIncidents, type MatchReport } from "../../runtime/sim/matchIncidents";
 import type { IncidentEvent, ScalingDecision } from "../../runtime/types";
-import { trainModel } from "../../training/trainModel";
+import { trainModel, trainOnRows } from "../../training/trainModel";
+import { rowsAtCalendarLevel } from "../../runtime/detection/serviceCalendar";
 import { alignSamples } from "../../runtime/features/alignSamples";
 import { formatFeatureRowsCsv } from "../../runtime/features/featureRowCsv";
 import { DetectionRecorder, type DetectedStep } from "../replay/DetectionRecorder";
 import { buildReportModel, type TruthWindow } from "../report/reportModel";
 import { renderReportHtml } from "../report/renderReportHtml";
 import { formatTruthCsv } from "../truthWindows";
-import { DEMO_SERVICE, DEMO_START } from "./demoService";
+import { DEMO_SERVICE, DEMO_START, DEMO_WEEKEND_LEVEL } from "./demoService";
 
 export interface DemoOptions {
   readonly days: number;
   readonly seed: number;
   readonly tasks: number;
   readonly out: string;
+  /**
+   * A weekly cycle: weekend traffic at {@link DEMO_WEEKEND_LEVEL} of weekdays, and (with 7 days or more) a crash
+   * loop injected on the Sunday as well. Unset: the default demo, unchanged.
+   */
+  readonly weekly?: boolean;
   /** Called for every alert event and scaling action as it happens. */
   readonly onEvent?: (e: IncidentEvent) => void;
   /** Detection settings (defaults: the production defaults). */
@@ -72,12 +78,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   if (opts.days < 2) throw new Error(`--days must be at least 2 (one day to train, then detection), got ${opts.days}`);
   const start = DEMO_START;
   const end = start + opts.days * DAY;
-  const truth = defaultIncidentPlan(start, opts.days, opts.tasks);
-  const sim = new EcsServiceSimulator({ service: DEMO_SERVICE, tasks: opts.tasks, seed: opts.seed, startMs: start, incidents: truth });
+  const truth = [...defaultIncidentPlan(start, opts.days, opts.tasks), ...(opts.weekly && opts.days >= 7 ? [weekendCrash(start, opts.tasks)] : [])];
+  const sim = new EcsServiceSimulator({ service: DEMO_SERVICE, tasks: opts.tasks, seed: opts.seed, startMs: start, incidents: truth, ...(opts.weekly ? { trafficLevel: weekendTraffic } : {}) });
 
   sim.advanceTo(start + DAY);
   const trainingSamples = await sim.fetch(DEMO_SERVICE, { from: start, to: start + DAY });
-  const { model, vectors } = trainModel(trainingSamples, { featureSet: DEFAULT_FEATURE_SET, seed: opts.seed, trainedAt: new Date(start + DAY).toISOString() });
+  const trainOptions = { featureSet: DEFAULT_FEATURE_SET, seed: opts.seed, trainedAt: new Date(start + DAY).toISOString() };
+  // With calendars the model learns load relative to the hour's level, as the detect handler scores it.
+  const calendars = opts.detectSettings?.rules?.calendars;
+  const { model, vectors } = calendars ? trainOnRows(rowsAtCalendarLevel(alignSamples(trainingSamples, DEFAULT_FEATURE_SET).rows, calendars, DEFAULT_FEATURE_SET), trainOptions) : trainModel(trainingSamples, trainOptions);
   opts.onTrained?.(model, vectors);
 
   rmSync(opts.out, { recursive: true, force: true });
@@ -156,4 +165,16 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     JSON.stringify({ service: DEMO_SERVICE, days: opts.days, seed: opts.seed, tasks: opts.tasks, runs, rowsScored, matches: report.matches, falseAlerts: report.falseAlerts, scalingActions }, null, 2),
   );
   return result;
+}
+
+/** `--weekly`: Saturday and Sunday (UTC) carry {@link DEMO_WEEKEND_LEVEL} of a weekday's traffic. */
+function weekendTraffic(t: number): number {
+  const day = new Date(t).getUTCDay();
+  return day === 0 || day === 6 ? DEMO_WEEKEND_LEVEL : 1;
+}
+
+/** `--weekly` over a week: a crash loop on Sunday 11:00 UTC (day 7 of a demo starting on Monday), in the trough. */
+function weekendCrash(start: number, tasks: number): InjectedIncident {
+  const at = start + 6 * DAY + 11 * 60 * MIN;
+  return { kind: "crash-loop", start: at, end: at + 40 * MIN, task: 0, description: `one of ${tasks} containers restarts every 3 minutes (Sunday, low traffic)` };
 }

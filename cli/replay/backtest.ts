@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { JsonlAlertSink } from "../../runtime/adapters/local/JsonlAlertSink";
+import type { AlertRules } from "../../runtime/detection/alertRules";
+import { rowsAtCalendarLevel } from "../../runtime/detection/serviceCalendar";
 import { alignSamples } from "../../runtime/features/alignSamples";
 import { parseModelBundle, type ModelBundle } from "../../runtime/model/modelBundle";
 import type { Incident } from "../../runtime/types";
@@ -49,7 +51,7 @@ function readModel(file: string): ModelBundle {
 }
 
 /** The model to replay: the given file (checked against the data's metrics) or one trained on the data's first hours. */
-function modelFor(o: BacktestCliOptions, input: MetricsInput, labels: readonly TruthWindow[] | undefined): { model: ModelBundle; from?: number; source: string } {
+function modelFor(o: BacktestCliOptions, input: MetricsInput, labels: readonly TruthWindow[] | undefined, calendars: AlertRules["calendars"]): { model: ModelBundle; from?: number; source: string } {
   if (o.model) {
     const model = readModel(o.model);
     const diffs = metricMismatch(
@@ -65,7 +67,8 @@ function modelFor(o: BacktestCliOptions, input: MetricsInput, labels: readonly T
   const from = first + o.trainHours * HOUR;
   const trainRows = rows.filter((r) => r.timestamp < from && !(labels && inTruthWindow(labels, r.service, r.container, r.timestamp)));
   try {
-    const { model } = trainOnRows(trainRows, { featureSet: fs, seed: 42, trainedAt: new Date(from).toISOString() });
+    // With calendars the model learns load relative to the hour's level, as the detect handler will score it.
+    const { model } = trainOnRows(rowsAtCalendarLevel(trainRows, calendars, fs), { featureSet: fs, seed: 42, trainedAt: new Date(from).toISOString() });
     return { model, from, source: `trained on the first ${o.trainHours} h` };
   } catch (err) {
     throw new CliError(`${o.input}: cannot train on the first ${o.trainHours} h: ${err instanceof Error ? err.message : String(err)}`);
@@ -79,8 +82,8 @@ export async function backtest(o: BacktestCliOptions) {
   };
   const input = readMetricsInput(o.input);
   const labels = o.labels ? readTruthFile(o.labels, "--labels") : undefined;
-  const { model, from, source } = modelFor(o, input, labels);
-  const rules = o.rules ? readRulesFile(o.rules, "--rules", model.featureSet) : undefined;
+  const rules = o.rules ? readRulesFile(o.rules, "--rules", input.featureSet) : undefined;
+  const { model, from, source } = modelFor(o, input, labels, rules?.calendars);
   const feedback = o.feedback ? readFeedbackFile(o.feedback, "--feedback") : undefined;
   say(`replaying ${input.samples.length} samples from ${o.input} (${input.layout}${input.splunk ? ", Splunk export" : ""}) with the model ${source} (streaming detector trained on ${model.detector?.containerNames.map((n) => n || "unnamed containers").join(", ") ?? "nothing"})`);
 

@@ -2,11 +2,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { alignSamples, type AlignmentReport } from "../../runtime/features/alignSamples";
 import { toVectors } from "../../runtime/features/toVectors";
+import { rowsAtCalendarLevel } from "../../runtime/detection/serviceCalendar";
 import type { ModelBundle } from "../../runtime/model/modelBundle";
 import { trainOnRows } from "../../training/trainModel";
 import { CliError } from "../cliError";
 import { readMetricsInput } from "../metricsInput";
 import type { Progress } from "../progress";
+import { readRulesFile } from "../readRulesFile";
 import { readTruthFile } from "../readTruthFile";
 import { formatTestChannel, formatTrainChannel } from "../sageMakerChannels";
 import { inTruthWindow } from "../truthWindows";
@@ -21,6 +23,7 @@ export interface TrainCliOptions {
   labels?: string;
   sagemakerCsv?: string;
   sagemakerTestCsv?: string;
+  rules?: string;
   json?: boolean;
 }
 
@@ -50,7 +53,10 @@ export function train(o: TrainCliOptions, progress?: Progress): TrainSummary {
   const labels = o.labels ? readTruthFile(o.labels, "--labels") : undefined;
   const fs = input.featureSet;
   progress?.update(1, 4);
-  const { rows, report: alignment } = alignSamples(input.samples, fs);
+  const aligned = alignSamples(input.samples, fs);
+  const alignment = aligned.report;
+  // With calendars (in --rules) the model learns load relative to the hour's level, as the detect handler scores it.
+  const rows = o.rules ? rowsAtCalendarLevel(aligned.rows, readRulesFile(o.rules, "--rules", fs).calendars, fs) : aligned.rows;
   progress?.update(2, 4);
   const trainRows = labels ? rows.filter((r) => !inTruthWindow(labels, r.service, r.container, r.timestamp)) : rows;
   let trained: ReturnType<typeof trainOnRows>;

@@ -1,11 +1,13 @@
 import type { FeatureSet } from "../features/featureSet";
 import type { Anomaly, MetricAttribution } from "../types";
 import { activeWindows, type MaintenanceWindow } from "./maintenanceWindows";
+import type { ServiceCalendar } from "./serviceCalendar";
 
 /**
  * Operators' rules on what alerts: they never change what the detector learns or scores, only which anomalies
- * count toward an incident and what the alerts carry. The same rules run in the detect Lambda, `cad demo` and
- * `cad backtest`. Pure.
+ * count toward an incident and what the alerts carry. The one exception travels with them: per-service calendars
+ * (serviceCalendar.ts), which scale load-like metrics before scoring. The same rules run in the detect Lambda,
+ * `cad demo` and `cad backtest`. Pure.
  */
 
 /** A metric rule: a change smaller than these, or in the other direction, does not alert. */
@@ -28,6 +30,11 @@ export interface AlertRules {
   readonly maintenance: readonly MaintenanceWindow[];
   /** `alert` (default): as usual; `tag`: alerts say `deployment`; `hold`: anomalies do not count while deploying. */
   readonly onDeployment: DeploymentMode;
+  /**
+   * Per-service calendars (weekly profile, holidays): unlike the rules above they shape what the detector expects
+   * (load-like metrics are divided by the calendar's level before scoring). Absent or empty: no calendar.
+   */
+  readonly calendars?: readonly ServiceCalendar[];
 }
 
 export const NO_RULES: AlertRules = { metrics: [], maintenance: [], onDeployment: "alert" };
@@ -141,5 +148,10 @@ export function checkRulesAgainst(rules: AlertRules, fs: FeatureSet, where: stri
     if (seen.has(r.metric)) throw new Error(`${where}: metrics[${i}].metric "${r.metric}" has a rule already; give each metric one rule`);
     seen.add(r.metric);
   });
+  (rules.calendars ?? []).forEach((c, i) =>
+    c.metrics?.forEach((m, j) => {
+      if (!names.includes(m)) throw new Error(`${where}: calendars[${i}].metrics[${j}] "${m}" is not a metric of the feature set (its metrics: ${names.join(", ")})`);
+    }),
+  );
   return rules;
 }

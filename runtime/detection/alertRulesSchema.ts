@@ -3,6 +3,8 @@ import { issuePath } from "../errors/parseWithSchema";
 import { SchemaError } from "../errors/parseWithSchema";
 import { describeInput } from "../errors/quoteInput";
 import type { AlertRules } from "./alertRules";
+import { serviceCalendarsInput, serviceCalendarsSchema } from "./serviceCalendarSchema";
+import { strictFields } from "./strictFields";
 import { isTimeZone, WEEKDAYS, type MaintenanceWindow, type Weekday } from "./maintenanceWindows";
 
 /**
@@ -11,13 +13,7 @@ import { isTimeZone, WEEKDAYS, type MaintenanceWindow, type Weekday } from "./ma
  * so a misspelt key is an error naming the known ones.
  */
 
-function strict<const T extends v.ObjectEntries>(entries: T, what: string) {
-  const known = Object.keys(entries).join(", ");
-  return v.strictObject(entries, (issue) => {
-    if (issue.expected === "never") return `one of the known fields: ${known}`;
-    return issue.input === undefined ? "a value (the field is required)" : what;
-  });
-}
+const strict = strictFields;
 
 function nonNegative(what: string) {
   return v.pipe(v.number(what), v.finite(what), v.minValue(0, what));
@@ -75,11 +71,12 @@ export function alertRulesSchema() {
         metrics: v.optional(v.array(metricRule, "a list of metric rules"), []),
         maintenance: v.optional(v.array(maintenanceWindow, "a list of maintenance windows"), []),
         onDeployment: v.optional(v.picklist(["alert", "tag", "hold"], '"alert", "tag" or "hold"'), "alert"),
+        calendars: v.optional(serviceCalendarsSchema(), []),
       },
-      "rules {metrics?, maintenance?, onDeployment?}",
+      "rules {metrics?, maintenance?, onDeployment?, calendars?}",
     ),
     v.check((r) => new Set(r.maintenance.map((w) => w.name)).size === r.maintenance.length, "maintenance windows with distinct names"),
-    v.transform((r): AlertRules => ({ metrics: r.metrics, maintenance: r.maintenance.map(toWindow), onDeployment: r.onDeployment })),
+    v.transform((r): AlertRules => ({ metrics: r.metrics, maintenance: r.maintenance.map(toWindow), onDeployment: r.onDeployment, ...(r.calendars.length > 0 ? { calendars: r.calendars } : {}) })),
   );
 }
 
@@ -125,5 +122,6 @@ export function alertRulesInput(rules: AlertRules): unknown {
     metrics: rules.metrics,
     maintenance: rules.maintenance.map((w) => ("start" in w ? { kind: "once", ...w, start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() } : { kind: "weekly", ...w })),
     onDeployment: rules.onDeployment,
+    ...(rules.calendars && rules.calendars.length > 0 ? { calendars: serviceCalendarsInput(rules.calendars) } : {}),
   };
 }

@@ -26,6 +26,7 @@ export const INCIDENT_EVENT_SCHEMA = v.looseObject({
       }),
     ),
   ),
+  calendar: v.optional(v.looseObject({ level: v.pipe(v.number(), v.finite("expected a finite level"), v.gtValue(0, "expected a level above 0")), holiday: v.optional(text) })),
   scaling: v.optional(
     v.looseObject({
       service: v.string(),

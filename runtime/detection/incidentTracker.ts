@@ -1,3 +1,4 @@
+import type { CalendarReading } from "./serviceCalendar";
 import type { Anomaly, FeedbackTag, Incident, MetricAttribution } from "../types";
 import { classifyIncident, type MetricEvidence } from "./classifyIncident";
 
@@ -73,6 +74,8 @@ export interface TrackerEvent {
   readonly rules?: readonly string[];
   /** The feedback marks that shaped this event's step (set by the caller that applied them). */
   readonly feedback?: readonly FeedbackTag[];
+  /** The service calendar's level (and holiday) at the event's step, when a calendar shaped the expectation. */
+  readonly calendar?: CalendarReading;
 }
 
 /**

@@ -42,7 +42,7 @@ const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 
 /** A formatter of wall-clock parts in `timeZone` (made per call: a module-level cache would be serialised into the Lambdas). */
-function formatter(timeZone: string): Intl.DateTimeFormat {
+export function formatter(timeZone: string): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
 }
 
@@ -57,7 +57,7 @@ export function isTimeZone(timeZone: string): boolean {
 }
 
 /** The wall clock of `instant` as `f` shows it, as if it were UTC (epoch ms, whole seconds). */
-function wallClock(instant: number, f: Intl.DateTimeFormat): number {
+export function wallClock(instant: number, f: Intl.DateTimeFormat): number {
   const parts: Record<string, number> = {};
   for (const p of f.formatToParts(new Date(instant))) if (p.type !== "literal") parts[p.type] = Number(p.value);
   return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);

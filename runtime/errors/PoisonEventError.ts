@@ -1,4 +1,5 @@
 import { CadError } from "./CadError";
+import { errorMessage } from "./errorMessage";
 
 /**
  * An alert event that can never be delivered (malformed: it fails the incident-event schema, or cannot be encoded
@@ -27,7 +28,7 @@ export function deadLetterText(value: unknown, maxChars: number): string {
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch (err) {
-    text = `unserialisable event (${err instanceof Error ? err.message : String(err)}): ${String(value)}`;
+    text = `unserialisable event (${errorMessage(err)}): ${String(value)}`;
   }
   return text.length <= maxChars ? text : `${text.slice(0, maxChars)}… (${text.length - maxChars} more characters cut)`;
 }

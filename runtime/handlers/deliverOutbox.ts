@@ -1,5 +1,6 @@
 import type { AlertSink, Log, RunMetrics } from "../ports";
 import type { IncidentEvent } from "../types";
+import { errorMessage } from "../errors/errorMessage";
 
 /** What delivering an outbox did. */
 export interface OutboxDelivery {
@@ -43,7 +44,7 @@ export async function deliverOutbox(outbox: readonly IncidentEvent[], deps: { re
       pending.shift();
       sent++;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       metrics?.record("alertsFailed", 1);
       const { parkedIn, poison } = (err ?? {}) as ParkedShape;
       if (typeof parkedIn === "string" && parkedIn !== "") {

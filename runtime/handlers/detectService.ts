@@ -1,5 +1,6 @@
 import { decideScaling } from "../detection/decideScaling";
 import { activeWindows } from "../detection/maintenanceWindows";
+import { calendarFor } from "../detection/serviceCalendar";
 import { healthMetrics, modelHealth } from "../detection/modelHealth";
 import type { TrackerEvent } from "../detection/incidentTracker";
 import type { RunMetrics, ServiceCapacity } from "../ports";
@@ -10,6 +11,7 @@ import { detectWindow } from "./detectWindow";
 import { feedbackForRun } from "./feedbackStore";
 import type { DetectHandlerDeps, DetectSettings, ServiceRunSummary, WatchedService } from "./makeDetectHandler";
 import { detectorConfig, loadServiceState, type LiveDetector } from "./serviceStateLoader";
+import { errorMessage } from "../errors/errorMessage";
 
 /**
  * One service's detect run at `now` (epoch ms): load its state, score the steps since the last scored one, track
@@ -61,7 +63,7 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
     capacity = await deps.scaler.describe(svc.name, svc.target);
   } catch (err) {
     // Unknown deployment state: alerts go out as usual (rules with onDeployment tag/hold cannot apply this run).
-    log.error("could not read service capacity: no scaling this run, and the service is treated as not deploying", { service: svc.name, error: err instanceof Error ? err.message : String(err) });
+    log.error("could not read service capacity: no scaling this run, and the service is treated as not deploying", { service: svc.name, error: errorMessage(err) });
   }
 
   let anomalies: readonly Anomaly[] = [];
@@ -72,18 +74,18 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
   let scores: readonly number[] = [];
   if (from < end) {
     const feedback = await feedbackForRun(deps.state, svc.name, log);
-    const w = await detectWindow({ service: svc.name, source: deps.source, scorer: deps.scorer, model, detector, tracker: state.tracker, incidents: settings.incidents, rules: settings.rules, feedback, deploying: capacity?.deploying ?? false, from, end, log, metrics: deps.metrics, observe: deps.observe });
+    const w = await detectWindow({ service: svc.name, source: deps.source, scorer: deps.scorer, model, detector, tracker: state.tracker, incidents: settings.incidents, rules: settings.rules, feedback, calendar: calendarFor(settings.rules.calendars, svc.name), deploying: capacity?.deploying ?? false, from, end, log, metrics: deps.metrics, observe: deps.observe });
     ({ anomalies, rowsScored, stepsScored, cpuPercent, scores } = w);
     trackerEvents = w.events;
     state = { ...state, tracker: w.tracker, lastScoredStep: end - stepMs };
   }
   const counts: Record<string, number> = { ...state.eventCounts };
-  const eventOf = (type: IncidentEvent["type"], incident: Incident, at: number, rules?: readonly string[], feedback?: IncidentEvent["feedback"]): IncidentEvent => {
+  const eventOf = (type: IncidentEvent["type"], incident: Incident, at: number, rules?: readonly string[], feedback?: IncidentEvent["feedback"], calendar?: IncidentEvent["calendar"]): IncidentEvent => {
     const n = (counts[incident.id] ?? 0) + 1;
     counts[incident.id] = n;
-    return { id: `${incident.id}#${n}`, type, incident, at, ...(rules && rules.length > 0 ? { rules } : {}), ...(feedback && feedback.length > 0 ? { feedback } : {}) };
+    return { id: `${incident.id}#${n}`, type, incident, at, ...(rules && rules.length > 0 ? { rules } : {}), ...(feedback && feedback.length > 0 ? { feedback } : {}), ...(calendar ? { calendar } : {}) };
   };
-  const events: IncidentEvent[] = trackerEvents.map((e) => eventOf(e.type, e.incident, e.at, e.rules, e.feedback));
+  const events: IncidentEvent[] = trackerEvents.map((e) => eventOf(e.type, e.incident, e.at, e.rules, e.feedback, e.calendar));
 
   // Decide and apply scaling before alerting, so alerts say what was done (or that it failed).
   let decided: ReturnType<typeof decideScaling> | undefined;
@@ -120,7 +122,7 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
       log.info(scaling.dryRun ? "scaling decided (dry run)" : "scaling applied", { ...scaling });
     } catch (err) {
       // The scaling state stays as it was, so the next run decides again (no cooldown for an action not taken).
-      scaling = { ...decision, applied: false, error: err instanceof Error ? err.message : String(err) };
+      scaling = { ...decision, applied: false, error: errorMessage(err) };
       deps.metrics?.record("scalingFailures", 1);
       log.error("scaling failed", { ...decision, error: scaling.error });
     }

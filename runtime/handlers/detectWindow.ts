@@ -2,6 +2,7 @@ import { NO_RULES, releaseHeldAlerts, type AlertRules } from "../detection/alert
 import type { FeedbackRecord } from "../detection/feedback";
 import { judgeStepWithFeedback } from "../detection/judgeStepWithFeedback";
 import { anomalyOf } from "../detection/anomalyOf";
+import { calendarView, detectionAtLevel, divideByLevel, rowAtLevel, shapedByCalendar, type ServiceCalendar } from "../detection/serviceCalendar";
 import { trackStep, type IncidentSettings, type IncidentTrackerState, type TrackerEvent } from "../detection/incidentTracker";
 import type { ContainerDetection, ReplicaRow, ServiceDetector } from "../detection/serviceDetector";
 import { alignSamples } from "../features/alignSamples";
@@ -34,6 +35,8 @@ export interface WindowInput {
   readonly feedback?: readonly FeedbackRecord[];
   /** Whether the service is deploying during this run (read once per run from the service's state). */
   readonly deploying?: boolean;
+  /** The service's calendar: load-like metrics are divided by its level before scoring (none: scored as they are). */
+  readonly calendar?: ServiceCalendar;
   /** First step to score (inclusive) and the end of the window (exclusive), epoch ms on step boundaries. */
   readonly from: number;
   readonly end: number;
@@ -86,7 +89,8 @@ export async function detectWindow(w: WindowInput): Promise<WindowResult> {
   }
   const { rows, report } = alignSamples(samples, fs, { from: contextFrom, to: w.end });
   if (report.duplicates > 0 || report.outOfOrder > 0 || report.unknownMetric > 0) w.log.info("input cleaned while aligning", { service: w.service, ...report });
-  const external = w.model.scorer === "sagemaker" ? await externalScores(w, rows) : undefined;
+  const view = w.calendar ? calendarView(w.calendar, fs) : undefined;
+  const external = w.model.scorer === "sagemaker" ? await externalScores(w, view ? rows.map((r) => (r.gap ? r : rowAtLevel(r, view))) : rows) : undefined;
 
   const byStep = new Map<number, FeatureRow[]>();
   for (const r of rows) {
@@ -106,13 +110,16 @@ export async function detectWindow(w: WindowInput): Promise<WindowResult> {
   const steps = [...byStep.keys()].sort((a, b) => a - b);
   for (const ts of steps) {
     const stepRows = byStep.get(ts) as FeatureRow[];
+    // With a calendar the detector sees load relative to the hour's expected level; its expectations are scaled back.
+    const reading = view?.at(ts);
     const input: ReplicaRow[] = stepRows.map((r) => ({
       container: r.container,
       containerName: r.containerName ?? "",
-      values: r.gap ? null : r.values,
+      values: r.gap ? null : view && reading ? divideByLevel(r.values, view.scaled, reading.level) : r.values,
       ...(external ? { score: external.get(`${r.container}\u0000${ts}`) } : {}),
     }));
-    const detections = w.detector.process(ts, input);
+    const scored = w.detector.process(ts, input);
+    const detections = view && reading ? scored.map((d) => detectionAtLevel(d, view.scaled, reading.level)) : scored;
     const valuesOf = new Map(stepRows.map((r) => [r.container, r.values]));
     const stepAnomalies: Anomaly[] = [];
     for (const d of detections) {
@@ -128,7 +135,8 @@ export async function detectWindow(w: WindowInput): Promise<WindowResult> {
     const counted = releaseHeldAlerts(tracker.held ?? {}, judged, ts, w.incidents.activityWindowSteps * stepMs);
     const r = trackStep(tracker, { timestamp: ts, anomalies: counted.anomalies, containers: detections.length, containersByName: countByName(detections) }, w.incidents);
     tracker = Object.keys(counted.held).length > 0 ? { ...r.state, held: counted.held } : r.state;
-    events.push(...r.events.map((e) => ({ ...e, ...(judged.tags.length > 0 ? { rules: judged.tags } : {}), ...(judged.feedback.length > 0 ? { feedback: judged.feedback } : {}) })));
+    const withTags = r.events.map((e) => ({ ...e, ...(judged.tags.length > 0 ? { rules: judged.tags } : {}), ...(judged.feedback.length > 0 ? { feedback: judged.feedback } : {}) }));
+    events.push(...(reading && shapedByCalendar(reading) ? withTags.map((e) => ({ ...e, calendar: reading })) : withTags));
     w.observe?.({ service: w.service, timestamp: ts, rows: stepRows, detections });
     newest = { rows: stepRows };
   }

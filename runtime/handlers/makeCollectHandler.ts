@@ -5,6 +5,7 @@ import { mergeSources, type MergeReport } from "../features/mergeSources";
 import type { Clock, Log, MetricSource, ObjectStore, StateStore, TimeRange, WorkMessage } from "../ports";
 import type { MetricSample } from "../types";
 import { CadError } from "../errors/CadError";
+import { errorMessage } from "../errors/errorMessage";
 
 /** Bounds of what one collector run reads. All in milliseconds. */
 export interface CollectLimits {
@@ -117,7 +118,7 @@ export function makeCollectHandler(deps: CollectHandlerDeps): () => Promise<Coll
     }
     if (failures.length === 1) throw failures[0].error;
     if (failures.length > 1) {
-      const text = failures.map((f) => (f.error instanceof Error ? f.error.message : String(f.error))).join(" || ");
+      const text = failures.map((f) => (errorMessage(f.error))).join(" || ");
       throw new CollectError(`collector: ${failures.length} services failed: ${text}`, { cause: failures[0].error });
     }
     return { windows, skippedMs };
@@ -212,7 +213,7 @@ async function collectService(deps: CollectHandlerDeps, fs: FeatureSet, limits: 
 
 async function collectWindow(deps: CollectHandlerDeps, fs: FeatureSet, service: string, range: TimeRange): Promise<CollectedWindow> {
   const settled = await Promise.allSettled(deps.sources.map((s) => s.fetch(service, range)));
-  const failures = settled.flatMap((r, i) => (r.status === "rejected" ? [`${deps.sources[i].name}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`] : []));
+  const failures = settled.flatMap((r, i) => (r.status === "rejected" ? [`${deps.sources[i].name}: ${errorMessage(r.reason)}`] : []));
   const span = `[${new Date(range.from).toISOString()}, ${new Date(range.to).toISOString()})`;
   if (failures.length > 0) {
     const causes = settled.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));

@@ -11,6 +11,7 @@ import type { ObservedStep } from "./detectWindow";
 import { detectService } from "./detectService";
 import type { LiveDetector } from "./serviceStateLoader";
 import { CadError } from "../errors/CadError";
+import { errorMessage } from "../errors/errorMessage";
 
 export type { DetectionModel } from "./detectionModel";
 export type { ObservedStep } from "./detectWindow";
@@ -136,7 +137,7 @@ export function makeDetectHandler(deps: DetectHandlerDeps): () => Promise<Detect
       try {
         services.push(await detection.run(svc.name, at));
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorMessage(err);
         deps.log.error("detect run failed for service", { service: svc.name, error: message });
         services.push({ service: svc.name, stepsScored: 0, rowsScored: 0, stepsSkipped: 0, anomalies: [], events: [], alertsSent: 0, alertsParked: 0, alertsPending: 0, error: message });
       }

@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { parseWithSchema } from "../errors/parseWithSchema";
 import type { Log, WorkMessage } from "../ports";
 import { parseWorkMessage } from "./workMessage";
+import { errorMessage } from "../errors/errorMessage";
 
 /** The fields of Lambda's SQS event a worker uses (the records carry more, which are kept out of the way). */
 const sqsEventSchema = v.looseObject({
@@ -47,7 +48,7 @@ export async function processSqsBatch<R>(event: unknown, kind: WorkMessage["kind
       group.push({ messageId: record.messageId, message });
       groups.set(message.service, group);
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
+      const error = errorMessage(err);
       log.error("work message refused", { messageId: record.messageId, error });
       outcomes.set(record.messageId, { messageId: record.messageId, ok: false, error });
     }
@@ -64,7 +65,7 @@ export async function processSqsBatch<R>(event: unknown, kind: WorkMessage["kind
         try {
           outcomes.set(messageId, { messageId, message, ok: true, result: await run(message) });
         } catch (err) {
-          failed = err instanceof Error ? err.message : String(err);
+          failed = errorMessage(err);
           log.error("work message failed; it will be retried", { messageId, service: message.service, through: new Date(message.through).toISOString(), error: failed });
           outcomes.set(messageId, { messageId, message, ok: false, error: failed });
         }

@@ -10,6 +10,7 @@ import type { BaseIssue, GenericSchema, ObjectEntries } from "valibot";
 import { validateFeatureSet, type FeatureSet } from "../features/featureSet";
 import { NO_RULES, type AlertRules } from "../detection/alertRules";
 import { checkAlertRules } from "../detection/alertRulesSchema";
+import { errorMessage } from "../errors/errorMessage";
 
 /** Variable names, shared by infra/ (writer) and the entry modules (readers). */
 export const LAMBDA_ENV = {
@@ -357,7 +358,7 @@ function parseFeatureSet(env: Env): FeatureSet {
   try {
     return validateFeatureSet(value as FeatureSet, LAMBDA_ENV.featureSet);
   } catch (e) {
-    throw lambdaEnvError(LAMBDA_ENV.featureSet, e instanceof Error ? e.message : String(e));
+    throw lambdaEnvError(LAMBDA_ENV.featureSet, errorMessage(e));
   }
 }
 

@@ -20,6 +20,11 @@ export interface SimulatorOptions {
    * "envoy" beside the application's "app", carrying the task's traffic with its own CPU and memory profile.
    */
   readonly sidecar?: boolean;
+  /**
+   * The service's traffic at epoch ms `t` relative to its usual day (e.g. 0.35 on weekends): multiplies the daily
+   * curve. Unset: every day alike (and the same samples as before the option existed, draw for draw).
+   */
+  readonly trafficLevel?: (t: number) => number;
 }
 
 /** Container names in every simulated task. */
@@ -145,6 +150,7 @@ export class EcsServiceSimulator implements MetricSource, Scaler {
     let totalRps = this.meanRps * (1 + 0.5 * Math.sin((2 * Math.PI * (hour - 9)) / 24)) * (1 + this.loadNoise);
     const spike = this.active("load-spike", t);
     if (spike) totalRps *= 1 + 1.2 * Math.min(1, (t - spike.start) / (5 * MIN));
+    if (this.opts.trafficLevel) totalRps *= this.opts.trafficLevel(t);
 
     const live = this.tasks.filter((x) => x.activeFrom <= this.minute);
     const crash = this.active("crash-loop", t);

@@ -45,8 +45,11 @@ function taskRoot(work: string, f: FunctionArchiveReport): string {
   mkdirSync(join(root, "node_modules"));
   writeFileSync(join(root, "__index.js"), readFileSync(f.indexPath));
   for (const entry of [...f.packages, "node_modules/@aws-sdk"]) {
-    mkdirSync(dirname(join(root, entry)), { recursive: true });
-    symlinkSync(join(REPO_ROOT, entry), join(root, entry), "dir");
+    // A worktree whose node_modules is a symlink gets entries like ../main/node_modules/x: in the task root they
+    // belong under its own node_modules, as in the archive Lambda unpacks.
+    const inRoot = join(root, entry.slice(entry.indexOf("node_modules/")));
+    mkdirSync(dirname(inRoot), { recursive: true });
+    symlinkSync(join(REPO_ROOT, entry), inRoot, "dir");
   }
   return root;
 }

@@ -2,27 +2,13 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULTS, PROJECT, parseStackConfig, type StackConfig } from "../../infra/config";
+import { DEFAULTS, PROJECT, parseStackConfig } from "../../infra/config";
 import { isScheduleExpression } from "../../infra/configSchema";
+import { configErrorOf as errorOf, parseDevWith as parseWith } from "../helpers/parseDevStack";
 import { REPO_ROOT } from "../helpers/pulumiMocks";
 import { devStackConfig, projectDefaults, readStackFile } from "../helpers/stackConfig";
 
 const dev = readStackFile(join(REPO_ROOT, "Pulumi.dev.yaml"));
-
-/** Parses the dev stack as the CLI passes it, with some keys replaced (undefined removes a key). */
-function parseWith(overrides: Record<string, unknown>): StackConfig {
-  return parseStackConfig(devStackConfig(overrides), "dev");
-}
-
-function errorOf(overrides: Record<string, unknown>): ConfigError {
-  try {
-    parseWith(overrides);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 const vault = { address: "https://v:8200", kvMount: "secret", secretName: "x", authMount: "aws", authRole: "r" };
 

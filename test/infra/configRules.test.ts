@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseStackConfig } from "../../infra/config";
 import { detectorEnvironment } from "../../infra/functionEnvironment";
 import { LAMBDA_ENV, parseDetectEnv, type Env } from "../../runtime/lambda/lambdaEnv";
-import { devStackConfig } from "../helpers/stackConfig";
-
-const parseWith = (overrides: Record<string, unknown>) => parseStackConfig(devStackConfig(overrides), "dev");
-
-function errorOf(overrides: Record<string, unknown>): ConfigError {
-  try {
-    parseWith(overrides);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { configErrorOf as errorOf, parseDevWith as parseWith } from "../helpers/parseDevStack";
 
 const RULES = {
   metrics: [{ metric: "container.cpu.utilization", minAbsolute: 10 }, { metric: "container.memory.usage.total", direction: "up" }],

@@ -6,6 +6,7 @@ import { CadError } from "../../errors/CadError";
 import { describeIssues } from "../../errors/parseWithSchema";
 import { quoteInput } from "../../errors/quoteInput";
 import { rateLimitWaitMs, retryAfterMs } from "../retry/retryAfter";
+import { errorMessage as thrownMessage } from "../../errors/errorMessage";
 
 export { retryAfterMs };
 
@@ -212,7 +213,7 @@ export class DynatraceMetricSource implements MetricSource {
         text = await res.text();
       } catch (err) {
         const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : "";
-        throw new DynatraceError(`dynatrace: request for ${metric} failed: ${err instanceof Error ? err.message : String(err)}${cause}`);
+        throw new DynatraceError(`dynatrace: request for ${metric} failed: ${thrownMessage(err)}${cause}`);
       }
       if (res.status === 429) {
         if (attempt >= maxRetries) throw new DynatraceError(`dynatrace: still rate-limited (HTTP 429) for ${metric} after ${maxRetries} retries`, 429);
@@ -233,7 +234,7 @@ export class DynatraceMetricSource implements MetricSource {
       try {
         body = JSON.parse(text);
       } catch (err) {
-        throw new DynatraceError(`dynatrace: the response for ${metric} is not valid JSON (${text.length} bytes, truncated?): ${err instanceof Error ? err.message : String(err)}`);
+        throw new DynatraceError(`dynatrace: the response for ${metric} is not valid JSON (${text.length} bytes, truncated?): ${thrownMessage(err)}`);
       }
       const checked = v.safeParse(QUERY_RESPONSE_SCHEMA, body, { abortPipeEarly: true });
       if (!checked.success) throw new DynatraceError(`dynatrace: the response for ${metric} is not a Metrics API v2 answer: ${describeIssues(checked.issues).join("; ")}`);

@@ -9,6 +9,7 @@ import { StateConflictError, type Clock, type Log, type Scaler, type ScalingOutc
 import type { ScalingDecision } from "../../types";
 import { checkBounds, planRestore, planScaleOut, type CapacitySetting, type ScalerRecord, type ScalingBounds, type ScalingPlan } from "./scalingPlan";
 import { CadError } from "../../errors/CadError";
+import { errorDescription } from "../../errors/errorMessage";
 
 export interface EcsScalerOptions {
   readonly ecs: ECSClient;
@@ -278,5 +279,5 @@ export function isDeploying(svc: Service): boolean {
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return errorDescription(error);
 }

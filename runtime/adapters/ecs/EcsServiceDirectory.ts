@@ -3,6 +3,7 @@ import type { DiscoveredService, Log, ServiceDirectory } from "../../ports";
 import { isRetryableAwsError } from "../retry/isRetryableAwsError";
 import { checkRetryPolicy, retryWithBackoff, systemRetryEnvironment, type RetryEnvironment, type RetryPolicy } from "../retry/retryWithBackoff";
 import { readServiceTags, type TaskBounds } from "./serviceTags";
+import { errorDescription } from "../../errors/errorMessage";
 
 /** DescribeServices takes at most 10 services per call. */
 export const DESCRIBE_BATCH = 10;
@@ -136,5 +137,5 @@ export class EcsServiceDirectory implements ServiceDirectory {
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return errorDescription(error);
 }

@@ -4,6 +4,7 @@ import { incidentEventProblems } from "../../detection/incidentEventSchema";
 import { deadLetterText, incidentIdOf, PoisonEventError } from "../../errors/PoisonEventError";
 import type { AlertSink } from "../../ports";
 import type { IncidentEvent } from "../../types";
+import { errorMessage } from "../../errors/errorMessage";
 
 /** Most characters of a malformed event written to the dead-letter file. */
 const MAX_DEAD_LETTER_CHARS = 1_000_000;
@@ -34,7 +35,7 @@ export class JsonlAlertSink implements AlertSink {
       try {
         line = JSON.stringify(event);
       } catch (err) {
-        problems = [`cannot be written as JSON: ${err instanceof Error ? err.message : String(err)}`];
+        problems = [`cannot be written as JSON: ${errorMessage(err)}`];
       }
     }
     if (problems || line === undefined) {

@@ -1,4 +1,5 @@
 import { CadError } from "../../errors/CadError";
+import { errorDescription } from "../../errors/errorMessage";
 /**
  * Retries an operation with "full jitter" exponential back-off inside a total time budget.
  * Time and randomness are injected, so tests run without sleeping and are deterministic.
@@ -43,7 +44,7 @@ export class RetryGaveUpError extends CadError {
     readonly why: "attempts" | "deadline",
     cause: unknown,
   ) {
-    const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    const detail = errorDescription(cause);
     const limit =
       why === "attempts"
         ? `after ${attempts} attempts (${elapsedMs} ms)`

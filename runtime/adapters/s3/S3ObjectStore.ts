@@ -1,5 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { ObjectStore } from "../../ports";
+import { errorMessage } from "../../errors/errorMessage";
 
 /**
  * ObjectStore on an S3 bucket. Keys are used as given (no prefix is added). The client is injected: built
@@ -17,7 +18,7 @@ export class S3ObjectStore implements ObjectStore {
     try {
       await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
     } catch (err) {
-      throw new Error(`s3: writing s3://${this.bucket}/${key} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new Error(`s3: writing s3://${this.bucket}/${key} failed: ${errorMessage(err)}`, { cause: err });
     }
   }
 
@@ -28,7 +29,7 @@ export class S3ObjectStore implements ObjectStore {
       return await out.Body.transformToString("utf-8");
     } catch (err) {
       if (err instanceof NoSuchKey || (err instanceof Error && err.name === "NoSuchKey")) return undefined;
-      throw new Error(`s3: reading s3://${this.bucket}/${key} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new Error(`s3: reading s3://${this.bucket}/${key} failed: ${errorMessage(err)}`, { cause: err });
     }
   }
 
@@ -37,7 +38,7 @@ export class S3ObjectStore implements ObjectStore {
     let token: string | undefined;
     do {
       const out = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })).catch((err: unknown) => {
-        throw new Error(`s3: listing s3://${this.bucket}/${prefix} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new Error(`s3: listing s3://${this.bucket}/${prefix} failed: ${errorMessage(err)}`, { cause: err });
       });
       for (const o of out.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
       token = out.IsTruncated ? out.NextContinuationToken : undefined;

@@ -4,6 +4,7 @@ import { isRetryableAwsError } from "../retry/isRetryableAwsError";
 import { checkRetryPolicy, retryWithBackoff, systemRetryEnvironment, type RetryEnvironment, type RetryPolicy } from "../retry/retryWithBackoff";
 import { encodeRcfBatches, parseRcfScores, type RcfContentType } from "./rcfPayload";
 import { CadError } from "../../errors/CadError";
+import { errorDescription } from "../../errors/errorMessage";
 
 /**
  * Serverless endpoints accept at most 4 MB per request and per response (real-time endpoints more): stay under
@@ -118,7 +119,7 @@ export class SageMakerScorer implements Scorer {
             batch: index + 1,
             attempt,
             delayMs,
-            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+            error: errorDescription(error),
           }),
       );
       for (const score of scores) results.push({ score });

@@ -7,6 +7,7 @@ import { buildAlertMessage, MAX_ATTRIBUTES, SNS_MAX_BYTES, type AlertMessage } f
 import { incidentEventProblems } from "../../detection/incidentEventSchema";
 import { CadError } from "../../errors/CadError";
 import { deadLetterText, incidentIdOf, PoisonEventError } from "../../errors/PoisonEventError";
+import { errorDescription, errorMessage } from "../../errors/errorMessage";
 
 export interface SnsAlertSinkOptions {
   readonly sns: SNSClient;
@@ -37,7 +38,7 @@ export class AlertDeliveryError extends CadError {
   }
 }
 
-const describeError = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+const describeError = (e: unknown): string => (errorDescription(e));
 const stringAttribute = (value: string): MessageAttributeValue => ({ DataType: "String", StringValue: value });
 
 /** Deduplication id of an event (FIFO topics and queues): the same event always maps to the same id. */
@@ -73,7 +74,7 @@ export class SnsAlertSink implements AlertSink {
     try {
       message = buildAlertMessage(event, this.options.maxMessageBytes ?? SNS_MAX_BYTES, this.options.feedbackOptions);
     } catch (err) {
-      return this.parkPoison(event, [`cannot be made into an SNS message: ${err instanceof Error ? err.message : String(err)}`]);
+      return this.parkPoison(event, [`cannot be made into an SNS message: ${errorMessage(err)}`]);
     }
     const attributes = Object.fromEntries(Object.entries(message.attributes).map(([k, v]) => [k, stringAttribute(v)]));
     try {

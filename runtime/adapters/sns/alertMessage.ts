@@ -25,7 +25,7 @@ export function severityOf(grade: number): Severity {
 
 /**
  * The JSON body (schema `cad.incident-event/3`; /3 added the `restore` event type: the task count back at its
- * baseline after a resolved incident). `rules`, `feedback` and `giveFeedback` are optional fields added within /3: a receiver that does not
+ * baseline after a resolved incident). `rules`, `calendar`, `feedback` and `giveFeedback` are optional fields added within /3: a receiver that does not
  * know it ignores it, and nothing else changed.
  */
 export interface AlertBody {
@@ -42,6 +42,8 @@ export interface AlertBody {
   readonly feedback?: readonly FeedbackTag[];
   /** How on call marks this incident: the exact `cad feedback` command (pick one verdict). */
   readonly giveFeedback?: string;
+  /** The service calendar's level (and holiday) that scaled the expected values of load-like metrics; absent when none did. */
+  readonly calendar?: { readonly level: number; readonly holiday?: string };
   readonly incident: {
     readonly id: string;
     readonly service: string;
@@ -122,8 +124,9 @@ function summaryOf(event: IncidentEvent, severity: Severity): string {
         : ` Scaling ${event.scaling.action} FAILED: ${event.scaling.error ?? event.scaling.reason}.`
     : "";
   const rules = event.rules && event.rules.length > 0 ? ` Alert rules applied: ${event.rules.join(", ")}.` : "";
+  const calendar = event.calendar ? ` Calendar: expected traffic at ${Math.round(event.calendar.level * 100)} % of a normal hour${event.calendar.holiday !== undefined ? ` (holiday ${event.calendar.holiday})` : ""}.` : "";
   const feedback = event.feedback && event.feedback.length > 0 ? ` Feedback applied: ${describeFeedback(event.feedback)}.` : "";
-  return `${severity} ${incident.service}: ${headline(event)}, ${verb}. Top metrics: ${top || "none"}.${scaling}${rules}${feedback}`;
+  return `${severity} ${incident.service}: ${headline(event)}, ${verb}. Top metrics: ${top || "none"}.${scaling}${rules}${calendar}${feedback}`;
 }
 
 /**
@@ -150,6 +153,7 @@ function bodyOf(event: IncidentEvent, severity: Severity, containers: number, me
     at: iso(event.at),
     summary: cut(summaryOf(event, severity)),
     ...(event.rules && event.rules.length > 0 ? { rules: event.rules.map(cut) } : {}),
+    ...(event.calendar ? { calendar: event.calendar.holiday !== undefined ? { level: event.calendar.level, holiday: cut(event.calendar.holiday) } : { level: event.calendar.level } } : {}),
     ...(event.feedback && event.feedback.length > 0 ? { feedback: event.feedback } : {}),
     giveFeedback: cut(feedbackCommand(incident.id, feedbackOptions)),
     incident: {

@@ -1,4 +1,5 @@
 import { CadError } from "../../errors/CadError";
+import { errorMessage } from "../../errors/errorMessage";
 /** A Splunk request or search that failed; the message says what was being done and what Splunk answered. */
 export class SplunkError extends CadError {
   constructor(
@@ -45,7 +46,7 @@ export function toSplunkError(err: unknown, action: string): SplunkError {
     const cause = "error" in err ? err.error : undefined;
     if (status === 600 || (!Number.isFinite(status) && cause)) {
       const code = cause && typeof cause === "object" && "code" in cause ? String(cause.code) : "";
-      const text = cause instanceof Error ? cause.message : String(cause);
+      const text = errorMessage(cause);
       if (CERT_ERRORS.includes(code)) {
         return new SplunkError(
           `${action}: the server's TLS certificate was rejected (${code}: ${text}). Configure the CA bundle that signed it, or (only for testing) the explicit insecure opt-out.`,

@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { encodeWorkMessage, workDeduplicationId, workGroupId } from "../../handlers/workMessage";
 import type { WorkMessage, WorkQueue } from "../../ports";
+import { errorDescription } from "../../errors/errorMessage";
 
 /** SQS accepts at most 10 entries per SendMessageBatch. */
 const SQS_BATCH = 10;
@@ -30,7 +31,7 @@ export class SqsWorkQueue implements WorkQueue {
         const out = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
         for (const f of out.Failed ?? []) failed.push(`${chunk[Number(f.Id)]?.service ?? `entry ${String(f.Id)}`} (${f.Code ?? "error"}: ${f.Message ?? "no message"})`);
       } catch (err) {
-        const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        const reason = errorDescription(err);
         failed.push(...chunk.map((m) => `${m.service} (${reason})`));
       }
     }

@@ -30,6 +30,15 @@ describe("buildAlertMessage", () => {
     expect(plain.giveFeedback).toBe(`cad feedback --incident 'checkout:${T_START}' --verdict false-alarm|real|expected`);
   });
 
+  it("an event a service calendar shaped says so in the body and the summary; without one, neither does", () => {
+    const body = JSON.parse(buildAlertMessage({ ...openEvent(), calendar: { level: 0.3, holiday: "Christmas" } }).body) as AlertBody;
+    expect(body.calendar).toEqual({ level: 0.3, holiday: "Christmas" });
+    expect(body.summary).toMatch(/ Calendar: expected traffic at 30 % of a normal hour \(holiday Christmas\)\.$/);
+    const plain = JSON.parse(buildAlertMessage(openEvent()).body) as AlertBody;
+    expect(plain.calendar).toBeUndefined();
+    expect(plain.summary).not.toContain("Calendar");
+  });
+
   it("says what happened: subject for people, JSON body with values vs expected and the scaling action, filter attributes", () => {
     const m = buildAlertMessage(openEvent());
     expect(m.subject).toBe("[CAD] OPEN critical checkout: saturation on 2 containers (grade 0.82), scaled 2->4");

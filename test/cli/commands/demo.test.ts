@@ -39,6 +39,13 @@ describe("cad demo --json", () => {
   });
 });
 
+describe("cad demo --weekly", () => {
+  it("applies to the single-service demo only", async () => {
+    expect(await runCli(["demo", "--services", "2", "--weekly"])).toBe(2);
+    expect(io.stderr).toContain("--weekly applies to the single-service demo");
+  });
+});
+
 describe("describeEvent", () => {
   it("prints the incident, its top metrics and the scaling taken", () => {
     const text = describeEvent(openEvent());
@@ -56,6 +63,16 @@ describe("describeEvent", () => {
     expect(describeEvent(failed)).toContain("scaling: scale-out 2 → 4 tasks FAILED (ECS: AccessDenied) — saturation");
     const resolve = describeEvent({ id: "checkout#2", type: "resolve", incident: incident({ status: "resolved" }), at: T_START + 30 * 60_000 });
     expect(resolve).toBe("[2026-11-25 01:10] RESOLVE checkout saturation on 2 container(s) (web), grade 0.82, confidence 0.90");
+  });
+
+  it("says when a calendar shaped the expectation: the level at the event's step and the holiday", async () => {
+    const { isIncidentEvent } = await import("../../../runtime/detection/incidentEventSchema");
+    const onHoliday = openEvent({ calendar: { level: 0.3, holiday: "Christmas" } });
+    expect(describeEvent(onHoliday).split("\n")[0]).toBe("[2026-11-25 00:52] OPEN    checkout saturation on 2 container(s) (web), grade 0.82, confidence 0.90 [calendar: level 0.3, holiday Christmas]");
+    expect(describeEvent(openEvent({ calendar: { level: 0.4 } })).split("\n")[0]).toMatch(/confidence 0\.90 \[calendar: level 0\.4\]$/);
+    // The field is optional and additive: the outbox schema keeps accepting events with and without it.
+    expect(isIncidentEvent(onHoliday)).toBe(true);
+    expect(isIncidentEvent(openEvent({ calendar: { level: 0 } }))).toBe(false);
   });
 
   it("prints a restore as its own line: which incident it follows and the scale-in", () => {

@@ -68,7 +68,7 @@ describe("cad backtest --rules", () => {
   it.each([
     [{ metrics: [{ metric: "cpu", minAbsolute: 10 }] }, 'metrics[0].metric "cpu" is not a metric of the feature set (its metrics: container.cpu.utilized,'],
     [{ maintenance: [{ kind: "weekly", name: "p", days: ["sun"], at: "25:00", durationMinutes: 60, timeZone: "Europe/Berlin" }] }, 'maintenance[0].at: expected a local time "HH:MM" (00:00 to 23:59), got "25:00"'],
-    [{ onDeploy: "hold" }, 'onDeploy: expected one of the known fields: metrics, maintenance, onDeployment, got "hold"'],
+    [{ onDeploy: "hold" }, 'onDeploy: expected one of the known fields: metrics, maintenance, onDeployment, calendars, got "hold"'],
   ])("a bad rules file is a usage error naming the file and the field: %j", (rules, message) => {
     const file = rulesFile("bad.json", rules);
     const r = cad("backtest", "--input", metrics, "--model", model, "--out", join(dir, "bad"), "--rules", file);
