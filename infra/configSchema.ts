@@ -26,6 +26,7 @@ export const DEFAULTS = {
   modelBundleKey: "models/current/model-bundle.json",
   reserveConcurrency: true,
   forceDestroyBucket: false,
+  feedbackUrl: false,
 } as const;
 
 /** CloudWatch Logs accepts only these retention periods (days). */
@@ -342,6 +343,8 @@ export const StackConfigSchema = strict(
     reserveConcurrency: v.optional(boolText(), String(DEFAULTS.reserveConcurrency)),
     /** Let `pulumi destroy` delete the bucket with every object version in it. */
     forceDestroyBucket: v.optional(boolText(), String(DEFAULTS.forceDestroyBucket)),
+    /** Deploy the HTTPS feedback action (a function URL with IAM auth, docs/feedback.md); `cad feedback` works without it. */
+    feedbackUrl: v.optional(boolText(), String(DEFAULTS.feedbackUrl)),
     splunkToken: v.optional(v.string()),
     dynatraceToken: v.optional(v.string()),
   },

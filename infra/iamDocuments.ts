@@ -269,6 +269,8 @@ export function detectorPolicy(r: DetectorResources): PolicyDocument {
       Action: ["s3:GetObject", "s3:PutObject"],
       Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.state}detector/*`, `${r.bucketArn}/${BUCKET_PREFIXES.state}scaler/*`],
     },
+    // Operators' feedback on incidents (written by `cad feedback`): the detector only reads it.
+    { Sid: "ReadFeedback", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${r.bucketArn}/${BUCKET_PREFIXES.state}feedback/*`] },
     {
       Sid: "ListReadablePrefixes",
       Effect: "Allow",
@@ -282,6 +284,7 @@ export function detectorPolicy(r: DetectorResources): PolicyDocument {
             `${BUCKET_PREFIXES.models}*`,
             `${BUCKET_PREFIXES.state}detector/*`,
             `${BUCKET_PREFIXES.state}scaler/*`,
+            `${BUCKET_PREFIXES.state}feedback/*`,
             ...(r.trainingDataVersion === undefined ? [] : [`${BUCKET_PREFIXES.training}${r.trainingDataVersion}/*`]),
           ],
         },
@@ -395,6 +398,26 @@ export function notifierPolicy(r: NotifierResources): PolicyDocument {
     { Sid: "OwnProgress", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [`${r.bucketArn}/${prefix}*`] },
     // Listing lets a missing progress record read as "not found" (404) instead of "access denied" (403).
     { Sid: "ListOwnProgress", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [r.bucketArn], Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } },
+  );
+}
+
+export interface FeedbackResources extends FunctionBaseResources {
+  readonly bucketArn: string;
+}
+
+/**
+ * The feedback action reads the detector state (to find the incident a mark is about) and reads and writes only the
+ * feedback prefix; nothing else of the bucket, no topic, no secrets.
+ */
+export function feedbackPolicy(r: FeedbackResources): PolicyDocument {
+  const feedback = `${BUCKET_PREFIXES.state}feedback/`;
+  const detector = `${BUCKET_PREFIXES.state}detector/`;
+  return doc(
+    ...functionBase(r),
+    { Sid: "ReadDetectorState", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${r.bucketArn}/${detector}*`] },
+    { Sid: "OwnFeedback", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: [`${r.bucketArn}/${feedback}*`] },
+    // Listing lets a missing object read as "not found" (404) instead of "access denied" (403).
+    { Sid: "ListReadablePrefixes", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [r.bucketArn], Condition: { StringLike: { "s3:prefix": [`${detector}*`, `${feedback}*`] } } },
   );
 }
 

@@ -6,6 +6,7 @@ import { Alerting } from "./alerting";
 import { resolveAwsScope } from "./awsScope";
 import { PROJECT, loadStackConfig, loadStackSecrets } from "./config";
 import { modelBundlePresent } from "./detectorReadiness";
+import { FeedbackAction } from "./feedbackAction";
 import { Functions } from "./functions";
 import { ModelHealthAlarms } from "./modelHealthAlarms";
 import { onCallNotifiers } from "./notifiers";
@@ -70,6 +71,21 @@ onCallNotifiers(name, {
   logRetentionDays: cfg.logRetentionDays,
   reserveConcurrency: cfg.reserveConcurrency,
 });
+// With `feedbackUrl`: on call marks incidents from the alert over an IAM-authenticated HTTPS action (docs/feedback.md).
+const feedback = cfg.feedbackUrl
+  ? new FeedbackAction(`${name}-feedback`, {
+      namePrefix: name,
+      environment: cfg.environment,
+      scope,
+      bucketName: storage.bucket.bucket,
+      bucketArn: storage.bucket.arn,
+      keyArn: storage.key.arn,
+      topicArn: alerting.topic.arn,
+      deadLetterQueueArn: alerting.deadLetterQueue.arn,
+      logRetentionDays: cfg.logRetentionDays,
+      reserveConcurrency: cfg.reserveConcurrency,
+    })
+  : undefined;
 const vaultSecrets = new VaultSecrets(`${name}-vault`, {
   vault: cfg.vault,
   secrets,
@@ -83,6 +99,7 @@ export = stackOutputs({
   storage,
   alerting,
   functions,
+  ...(feedback ? { feedback } : {}),
   secrets: vaultSecrets,
   modelBundleKey: cfg.modelBundleKey,
   ...(model && trainingDataVersion ? { model: { rcf: model, trainingDataVersion } } : {}),

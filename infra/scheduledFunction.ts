@@ -38,6 +38,8 @@ export interface ScheduledFunctionArgs {
   readonly schedule?: string;
   /** A fan-out worker's queue: consumed through an event source mapping instead of a schedule. */
   readonly queue?: QueueTrigger;
+  /** An HTTPS function URL instead: only IAM-authenticated callers with lambda:InvokeFunctionUrl reach it. */
+  readonly url?: { readonly authorizationType: "AWS_IAM" };
   /** Whether the schedule runs the function; default true. */
   readonly enabled?: pulumi.Input<boolean>;
   readonly environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -93,6 +95,8 @@ export class ScheduledFunction extends pulumi.ComponentResource {
   readonly schedule?: aws.cloudwatch.EventRule;
   /** The queue's event source mapping, for a worker. */
   readonly eventSourceMapping?: aws.lambda.EventSourceMapping;
+  /** The function URL, for an HTTPS action. */
+  readonly url?: aws.lambda.FunctionUrl;
   readonly errorAlarm: aws.cloudwatch.MetricAlarm;
 
   constructor(name: string, args: ScheduledFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -104,7 +108,7 @@ export class ScheduledFunction extends pulumi.ComponentResource {
     if (args.maximumEventAgeSeconds < 60 || args.maximumEventAgeSeconds > 21_600) {
       throw new Error(`ScheduledFunction "${name}": maximumEventAgeSeconds must be 60-21600, got ${args.maximumEventAgeSeconds}`);
     }
-    if ((args.schedule === undefined) === (args.queue === undefined)) throw new Error(`ScheduledFunction "${name}": give exactly one trigger, a schedule or a queue`);
+    if ([args.schedule, args.queue, args.url].filter((t) => t !== undefined).length !== 1) throw new Error(`ScheduledFunction "${name}": give exactly one trigger, a schedule, a queue or a url`);
     if (args.queue) checkQueueTrigger(name, args.queue, args.reservedConcurrency);
 
     this.role = new aws.iam.Role(
@@ -170,6 +174,9 @@ export class ScheduledFunction extends pulumi.ComponentResource {
         },
         { parent: this, dependsOn: [rolePolicy] },
       );
+    }
+    if (args.url) {
+      this.url = new aws.lambda.FunctionUrl(`${name}-url`, { functionName: this.function.name, authorizationType: args.url.authorizationType }, { parent: this, dependsOn: [rolePolicy] });
     }
     if (args.schedule !== undefined) {
       const schedule = args.schedule;

@@ -4,6 +4,7 @@
  * the SageMaker endpoint and training job, or the bucket key of the embedded model bundle. Outputs that do not
  * apply to the stack's scorer are absent (never a placeholder string a script could feed to a command).
  */
+import type { FeedbackAction } from "./feedbackAction";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Alerting } from "./alerting";
 import type { ScorerKind } from "./config";
@@ -27,18 +28,22 @@ export const COMMON_OUTPUTS = [
   "vaultAuthRole",
   "detectorSchedule",
 ] as const;
+/** Outputs of a stack with `feedbackUrl: true`. */
+export const FEEDBACK_OUTPUTS = ["feedbackUrl"] as const;
 /** Outputs of a stack with the embedded scorer. */
 export const EMBEDDED_OUTPUTS = ["modelBundleUri"] as const;
 /** Outputs of a stack with the SageMaker scorer. */
 export const SAGEMAKER_OUTPUTS = ["endpointName", "endpointInvocationUrl", "trainingJobName", "trainingDataVersion"] as const;
 
-type OutputName = (typeof COMMON_OUTPUTS)[number] | (typeof EMBEDDED_OUTPUTS)[number] | (typeof SAGEMAKER_OUTPUTS)[number];
+type OutputName = (typeof COMMON_OUTPUTS)[number] | (typeof EMBEDDED_OUTPUTS)[number] | (typeof SAGEMAKER_OUTPUTS)[number] | (typeof FEEDBACK_OUTPUTS)[number];
 
 export function stackOutputs(parts: {
   scorer: ScorerKind;
   storage: Storage;
   alerting: Alerting;
   functions: Functions;
+  /** The HTTPS feedback action (docs/feedback.md), with `feedbackUrl: true`. */
+  feedback?: FeedbackAction;
   secrets: VaultSecrets;
   /** Bucket key of the embedded scorer's model bundle. */
   modelBundleKey: string;
@@ -60,6 +65,7 @@ export function stackOutputs(parts: {
     vaultAuthRole: secrets.authRole.role,
     // ENABLED once the detector has a model (bundle, or calibrated threshold); DISABLED until then.
     detectorSchedule: functions.detectSchedule.state.apply((state) => state ?? "ENABLED"),
+    ...(parts.feedback ? { feedbackUrl: parts.feedback.url } : {}),
     ...(model === undefined
       ? { modelBundleUri: storage.bucket.bucket.apply((bucket) => `s3://${bucket}/${parts.modelBundleKey}`) }
       : {

@@ -1,4 +1,4 @@
-/** Lambda: supported runtimes, no plaintext secrets, bounded reserved concurrency. */
+/** Lambda: supported runtimes, no plaintext secrets, bounded reserved concurrency, IAM-authenticated function URLs. */
 import * as aws from "@pulumi/aws";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configOf, violation } from "./lib/config";
@@ -97,4 +97,19 @@ export const lambdaReservedConcurrency: ResourceValidationPolicy = {
   }),
 };
 
-export const lambdaPolicies = [lambdaSupportedRuntime, lambdaNoPlaintextSecrets, lambdaReservedConcurrency];
+export const lambdaFunctionUrlIamAuth: ResourceValidationPolicy = {
+  name: "lambda-function-url-iam-auth",
+  description: "Lambda function URLs require IAM authentication (AWS_IAM), never NONE.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  validateResource: validateResourceOfType(aws.lambda.FunctionUrl, (url, _args, report) => {
+    if (url.authorizationType !== "AWS_IAM") {
+      report(violation(
+        `authorizationType is ${JSON.stringify(url.authorizationType ?? "unset")}: anyone on the internet can invoke the function.`,
+        'set authorizationType to "AWS_IAM" and grant lambda:InvokeFunctionUrl to the callers that need it.',
+      ));
+    }
+  }),
+};
+
+export const lambdaPolicies = [lambdaSupportedRuntime, lambdaNoPlaintextSecrets, lambdaReservedConcurrency, lambdaFunctionUrlIamAuth];

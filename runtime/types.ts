@@ -81,6 +81,8 @@ export interface Anomaly {
   readonly likelihood: number;
   /** The detector's decision at this step: an alert for this container (not only an anomalous step of an ongoing one). */
   readonly alert: boolean;
+  /** The detector withheld this step's alert as a recurrence of a recent alert of the same shape. */
+  readonly recurrence?: boolean;
   /** Metrics ordered by descending share. */
   readonly attribution: readonly MetricAttribution[];
 }
@@ -149,9 +151,31 @@ export interface IncidentEvent {
    */
   readonly rules?: readonly string[];
   /**
+   * The operators' feedback marks that shaped this event's step (runtime/detection/feedback.ts): a mark's
+   * incident, its verdict and what it did. Absent when no mark applied.
+   */
+  readonly feedback?: readonly FeedbackTag[];
+  /**
    * Set when the service's calendar shaped what was expected at the event's step: the calendar's level there
    * (expected traffic relative to its level-1 hours; expected values of load-like metrics are scaled by it) and
    * the holiday, if the local date is one. Absent without a calendar, and at level-1 hours of ordinary days.
    */
   readonly calendar?: { readonly level: number; readonly holiday?: string };
+}
+
+/** An operator's verdict on an incident. */
+export type FeedbackVerdict = "false-alarm" | "real" | "expected";
+
+/**
+ * What a feedback mark did at a step: `suppressed` (matching anomalies left out of incidents), `larger` (they
+ * matched a false-alarm / expected mark but deviated at least 3× as far, so they counted), `protected` (they
+ * matched a real mark and counted whatever the metric rules and other marks said).
+ */
+export type FeedbackEffect = "suppressed" | "larger" | "protected";
+
+/** The feedback an alert event carries: which mark shaped it and how. */
+export interface FeedbackTag {
+  readonly incidentId: string;
+  readonly verdict: FeedbackVerdict;
+  readonly effect: FeedbackEffect;
 }

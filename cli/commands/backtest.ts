@@ -17,6 +17,7 @@ export function backtestCommand(): Command {
     .option("--max-step <n>", "most tasks one decision may add", parsePositiveInt("--max-step"), 2)
     .option("--cooldown-minutes <n>", "minimum minutes between scaling actions", parsePositiveInt("--cooldown-minutes"), 10)
     .option("--rules <file>", "alert rules (JSON, the shape of the stack config's `rules` key): per-metric minimum deviation and direction, maintenance windows, what a deployment does to alerts, and per-service calendars (weekly levels, holidays) that scale load-like metrics before scoring — the model trained on --train-hours learns through them too; give a --model trained with `cad train --rules` the same file")
+    .option("--feedback <file>", "operators' feedback to give during the replay (JSON list): {incidentId, verdict, note?} marks an incident of this replay when it resolves; {service, pattern, verdict, at?} marks a pattern from `at`. verdict: false-alarm, real or expected")
     .option("--json", "print a JSON summary instead of text")
     .addHelpText("after", "\nExample:\n  npx cad backtest --input out/demo/metrics.csv --model out/model.json --report out/report.html\n")
     .action(async (o: BacktestCliOptions) => {

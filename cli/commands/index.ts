@@ -4,6 +4,7 @@ import { collectCommand } from "./collect";
 import { datasetCommand } from "./dataset";
 import { demoCommand } from "./demo";
 import { evaluateCommand } from "./evaluate";
+import { feedbackCommand } from "./feedback";
 import { labelledCommand } from "./labelled";
 import { nabCommand } from "./nab";
 import { qualityCommand } from "./quality";
@@ -21,6 +22,7 @@ export const commandFactories: readonly (() => Command)[] = [
   datasetCommand,
   trainCommand,
   backtestCommand,
+  feedbackCommand,
   nabCommand,
   evaluateCommand,
   labelledCommand,

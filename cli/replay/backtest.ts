@@ -11,6 +11,7 @@ import { CliError, EXIT_USAGE } from "../cliError";
 import { describeEvent } from "../demo/describeEvent";
 import { metricMismatch, readMetricsInput, type MetricsInput } from "../metricsInput";
 import { startProgress } from "../progress";
+import { readFeedbackFile } from "../readFeedbackFile";
 import { readRulesFile } from "../readRulesFile";
 import { readTruthFile } from "../readTruthFile";
 import { buildReportModel, type TruthWindow } from "../report/reportModel";
@@ -34,6 +35,7 @@ export interface BacktestCliOptions {
   maxStep: number;
   cooldownMinutes: number;
   rules?: string;
+  feedback?: string;
   json?: boolean;
 }
 
@@ -82,6 +84,7 @@ export async function backtest(o: BacktestCliOptions) {
   const labels = o.labels ? readTruthFile(o.labels, "--labels") : undefined;
   const rules = o.rules ? readRulesFile(o.rules, "--rules", input.featureSet) : undefined;
   const { model, from, source } = modelFor(o, input, labels, rules?.calendars);
+  const feedback = o.feedback ? readFeedbackFile(o.feedback, "--feedback") : undefined;
   say(`replaying ${input.samples.length} samples from ${o.input} (${input.layout}${input.splunk ? ", Splunk export" : ""}) with the model ${source} (streaming detector trained on ${model.detector?.containerNames.map((n) => n || "unnamed containers").join(", ") ?? "nothing"})`);
 
   rmSync(o.out, { recursive: true, force: true });
@@ -98,6 +101,7 @@ export async function backtest(o: BacktestCliOptions) {
       scaling: { tasks: o.tasks, minTasks: o.minTasks, maxTasks: o.maxTasks, maxStep: o.maxStep, cooldownMs: o.cooldownMinutes * 60_000 },
       alerts: new JsonlAlertSink(files.alerts),
       rules,
+      feedback,
       onProgress: (done, total) => progress.update(done, total),
     });
   } catch (err) {
@@ -126,6 +130,7 @@ export async function backtest(o: BacktestCliOptions) {
     anomalies: result.detections.filter((d) => d.grade > 0).length,
     incidents: incidents.map((i) => ({ id: i.id, service: i.service, kind: i.kind, start: new Date(i.start).toISOString(), end: new Date(i.resolvedAt ?? i.lastAnomalyAt).toISOString(), status: i.status, containers: i.containers, peakScore: i.peakScore, topMetrics: i.topMetrics.slice(0, 3).map((m) => m.metric), ...verdictOf(i) })),
     alerts: result.events.length,
+    ...(feedback ? { feedback: { entries: feedback.length, given: result.feedbackGiven.map((f) => ({ ...f, at: new Date(f.at).toISOString() })), shapedEvents: result.events.filter((e) => e.feedback && e.feedback.length > 0).length } } : {}),
     scalingActions: result.scaling.map((s) => ({ at: new Date(s.at).toISOString(), ...s.decision })),
     ...(truth ? { truth: { known: truth.length, detected: truth.filter((t) => t.detected).length, missed: truth.filter((t) => !t.detected).map((t) => ({ service: t.service, kind: t.kind, start: new Date(t.start).toISOString() })), falseAlerts: falseIncidents.map((i) => ({ id: i.id, service: i.service, kind: i.kind, start: new Date(i.start).toISOString(), containers: i.containers })) } } : {}),
     files,
@@ -160,6 +165,7 @@ export async function backtest(o: BacktestCliOptions) {
             ...summary.truth.falseAlerts.map((f) => `  false alert: incident ${f.id} (${f.kind}) on ${f.service} from ${f.start}, containers ${f.containers.join(", ")}`),
           ]
         : []),
+      ...(summary.feedback ? [`feedback: ${summary.feedback.given.length} of ${summary.feedback.entries} entries given during the replay; ${summary.feedback.shapedEvents} alert event(s) shaped by feedback`] : []),
       `wrote ${files.alerts}, ${files.incidents}, ${files.scaling}, ${files.summary}${o.report ? `, ${o.report}` : ""}`,
     ].join("\n"),
   );

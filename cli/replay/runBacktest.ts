@@ -12,6 +12,9 @@ import { RecordingScaler, type RecordedScaling } from "./RecordingScaler";
 import { ReplayMetricSource } from "./ReplayMetricSource";
 import { timeSpan } from "../timeSpan";
 import { DetectionRecorder, type DetectedStep } from "./DetectionRecorder";
+import { feedbackFor, type FeedbackRecord } from "../../runtime/detection/feedback";
+import { recordFeedback } from "../../runtime/handlers/feedbackStore";
+import type { BacktestFeedback } from "../readFeedbackFile";
 
 /** How the replay scales: starting tasks per service and the bounds the handler must respect. */
 export interface BacktestScaling {
@@ -41,6 +44,12 @@ export interface BacktestOptions {
   readonly alerts?: AlertSink;
   /** Operators' alert rules, as the detect Lambda applies them (none by default). */
   readonly rules?: AlertRules;
+  /**
+   * Operators' feedback, given during the replay as on call would: a verdict on an incident id when the replay
+   * resolves that incident (with its pattern as it is then), a verdict on a pattern from its `at` (or the start).
+   * The detect runs after that apply it, read from the state store as the detect Lambda reads it.
+   */
+  readonly feedback?: readonly BacktestFeedback[];
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -57,6 +66,8 @@ export interface BacktestResult {
   readonly detections: readonly DetectedStep[];
   /** The aligned rows of the whole input (for the report). */
   readonly rows: readonly FeatureRow[];
+  /** The feedback the replay gave, when (epoch ms) and on which incident or pattern; entries never given are absent. */
+  readonly feedbackGiven: readonly { readonly at: number; readonly incidentId: string; readonly verdict: string }[];
 }
 
 const MIN = 60_000;
@@ -103,6 +114,19 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   const recorder = new DetectionRecorder();
   const events: IncidentEvent[] = [];
   const settings = { firstRunSteps: everyMs / stepMs - DEFAULT_DETECT_SETTINGS.ingestDelaySteps, ...(opts.rules ? { rules: opts.rules } : {}) };
+  const state = new MemoryStateStore();
+  const feedbackGiven: { at: number; incidentId: string; verdict: string }[] = [];
+  const pending = [...(opts.feedback ?? [])];
+  /** Gives every pending entry `recordOf` makes a record of now, as `cad feedback` would store it. */
+  const give = async (recordOf: (f: BacktestFeedback) => FeedbackRecord | undefined) => {
+    for (const f of [...pending]) {
+      const record = recordOf(f);
+      if (!record) continue;
+      pending.splice(pending.indexOf(f), 1);
+      await recordFeedback(state, record);
+      feedbackGiven.push({ at: now, incidentId: record.incidentId, verdict: record.verdict });
+    }
+  };
   const detect = makeDetectHandler({
     services: services.map((s): WatchedService => ({ name: s.name, scaling: s.policy })),
     source,
@@ -115,7 +139,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
       },
     },
     scaler,
-    state: new MemoryStateStore(),
+    state,
     clock,
     log: new ConsoleLog("error"),
     settings,
@@ -126,10 +150,17 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestResult
   let runs = 0;
   let rowsScored = 0;
   for (; runs < total; now += everyMs) {
+    await give((f) => ("pattern" in f && (f.at === undefined || f.at <= now) ? { incidentId: f.name, service: f.service, verdict: f.verdict, at: now, pattern: f.pattern, ...(f.note !== undefined ? { note: f.note } : {}) } : undefined));
+    const before = events.length;
     const summary = await detect();
+    const resolved = new Map(events.slice(before).filter((e) => e.type === "resolve").map((e) => [e.incident.id, e.incident]));
+    await give((f) => {
+      const incident = "incidentId" in f ? resolved.get(f.incidentId) : undefined;
+      return incident ? feedbackFor(incident, f.verdict, now, f.note) : undefined;
+    });
     rowsScored += summary.services.reduce((s, x) => s + x.rowsScored, 0);
     runs++;
     opts.onProgress?.(runs, total);
   }
-  return { from, to: last + stepMs, services, runs, rowsScored, events, scaling: scaler.actions, detections: recorder.steps, rows };
+  return { from, to: last + stepMs, services, runs, rowsScored, events, scaling: scaler.actions, detections: recorder.steps, rows, feedbackGiven };
 }

@@ -40,6 +40,7 @@ export function anomalyOf(service: string, d: ContainerDetection, values: readon
     confidence: d.confidence,
     likelihood: d.likelihood,
     alert: d.alert,
+    ...(d.recurrence ? { recurrence: true } : {}),
     attribution,
   };
 }

@@ -17,6 +17,15 @@ export const INCIDENT_EVENT_SCHEMA = v.looseObject({
   at: epochMs,
   incident: incidentSchema,
   rules: v.optional(v.array(text)),
+  feedback: v.optional(
+    v.array(
+      v.looseObject({
+        incidentId: text,
+        verdict: v.picklist(["false-alarm", "real", "expected"], "expected false-alarm, real or expected"),
+        effect: v.picklist(["suppressed", "larger", "protected"], "expected suppressed, larger or protected"),
+      }),
+    ),
+  ),
   calendar: v.optional(v.looseObject({ level: v.pipe(v.number(), v.finite("expected a finite level"), v.gtValue(0, "expected a level above 0")), holiday: v.optional(text) })),
   scaling: v.optional(
     v.looseObject({

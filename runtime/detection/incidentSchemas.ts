@@ -27,6 +27,7 @@ export const anomalySchema = v.object({
   confidence: finite,
   likelihood: finite,
   alert: v.boolean(),
+  recurrence: v.optional(v.boolean()),
   attribution: v.array(metricAttributionSchema),
 });
 

@@ -1,5 +1,5 @@
 import type { CalendarReading } from "./serviceCalendar";
-import type { Anomaly, Incident, MetricAttribution } from "../types";
+import type { Anomaly, FeedbackTag, Incident, MetricAttribution } from "../types";
 import { classifyIncident, type MetricEvidence } from "./classifyIncident";
 
 /**
@@ -72,6 +72,8 @@ export interface TrackerEvent {
   readonly at: number;
   /** The alert rules that changed this event (set by the caller that applied them, e.g. `maintenance:patch`). */
   readonly rules?: readonly string[];
+  /** The feedback marks that shaped this event's step (set by the caller that applied them). */
+  readonly feedback?: readonly FeedbackTag[];
   /** The service calendar's level (and holiday) at the event's step, when a calendar shaped the expectation. */
   readonly calendar?: CalendarReading;
 }

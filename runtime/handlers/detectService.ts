@@ -8,6 +8,7 @@ import type { Anomaly, Incident, IncidentEvent, ScalingDecision } from "../types
 import { deliverOutbox } from "./deliverOutbox";
 import { detectorStateKey, encodeDetector, encodeServiceState, type ServiceState } from "./detectorState";
 import { detectWindow } from "./detectWindow";
+import { feedbackForRun } from "./feedbackStore";
 import type { DetectHandlerDeps, DetectSettings, ServiceRunSummary, WatchedService } from "./makeDetectHandler";
 import { detectorConfig, loadServiceState, type LiveDetector } from "./serviceStateLoader";
 import { errorMessage } from "../errors/errorMessage";
@@ -72,18 +73,19 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
   let cpuPercent: number | undefined;
   let scores: readonly number[] = [];
   if (from < end) {
-    const w = await detectWindow({ service: svc.name, source: deps.source, scorer: deps.scorer, model, detector, tracker: state.tracker, incidents: settings.incidents, rules: settings.rules, calendar: calendarFor(settings.rules.calendars, svc.name), deploying: capacity?.deploying ?? false, from, end, log, metrics: deps.metrics, observe: deps.observe });
+    const feedback = await feedbackForRun(deps.state, svc.name, log);
+    const w = await detectWindow({ service: svc.name, source: deps.source, scorer: deps.scorer, model, detector, tracker: state.tracker, incidents: settings.incidents, rules: settings.rules, feedback, calendar: calendarFor(settings.rules.calendars, svc.name), deploying: capacity?.deploying ?? false, from, end, log, metrics: deps.metrics, observe: deps.observe });
     ({ anomalies, rowsScored, stepsScored, cpuPercent, scores } = w);
     trackerEvents = w.events;
     state = { ...state, tracker: w.tracker, lastScoredStep: end - stepMs };
   }
   const counts: Record<string, number> = { ...state.eventCounts };
-  const eventOf = (type: IncidentEvent["type"], incident: Incident, at: number, rules?: readonly string[], calendar?: IncidentEvent["calendar"]): IncidentEvent => {
+  const eventOf = (type: IncidentEvent["type"], incident: Incident, at: number, rules?: readonly string[], feedback?: IncidentEvent["feedback"], calendar?: IncidentEvent["calendar"]): IncidentEvent => {
     const n = (counts[incident.id] ?? 0) + 1;
     counts[incident.id] = n;
-    return { id: `${incident.id}#${n}`, type, incident, at, ...(rules && rules.length > 0 ? { rules } : {}), ...(calendar ? { calendar } : {}) };
+    return { id: `${incident.id}#${n}`, type, incident, at, ...(rules && rules.length > 0 ? { rules } : {}), ...(feedback && feedback.length > 0 ? { feedback } : {}), ...(calendar ? { calendar } : {}) };
   };
-  const events: IncidentEvent[] = trackerEvents.map((e) => eventOf(e.type, e.incident, e.at, e.rules, e.calendar));
+  const events: IncidentEvent[] = trackerEvents.map((e) => eventOf(e.type, e.incident, e.at, e.rules, e.feedback, e.calendar));
 
   // Decide and apply scaling before alerting, so alerts say what was done (or that it failed).
   let decided: ReturnType<typeof decideScaling> | undefined;

@@ -1,4 +1,6 @@
-import { judgeStep, NO_RULES, releaseHeldAlerts, type AlertRules } from "../detection/alertRules";
+import { NO_RULES, releaseHeldAlerts, type AlertRules } from "../detection/alertRules";
+import type { FeedbackRecord } from "../detection/feedback";
+import { judgeStepWithFeedback } from "../detection/judgeStepWithFeedback";
 import { anomalyOf } from "../detection/anomalyOf";
 import { calendarView, detectionAtLevel, divideByLevel, rowAtLevel, shapedByCalendar, type ServiceCalendar } from "../detection/serviceCalendar";
 import { trackStep, type IncidentSettings, type IncidentTrackerState, type TrackerEvent } from "../detection/incidentTracker";
@@ -29,6 +31,8 @@ export interface WindowInput {
   readonly incidents: IncidentSettings;
   /** Operators' alert rules (which anomalies count, which events are tagged); none by default. */
   readonly rules?: AlertRules;
+  /** Operators' feedback marks of the service (runtime/detection/feedback.ts); none by default. */
+  readonly feedback?: readonly FeedbackRecord[];
   /** Whether the service is deploying during this run (read once per run from the service's state). */
   readonly deploying?: boolean;
   /** The service's calendar: load-like metrics are divided by its level before scoring (none: scored as they are). */
@@ -46,8 +50,10 @@ export interface WindowResult {
   readonly rowsScored: number;
   /** Every anomaly the detector found (before the alert rules). */
   readonly anomalies: readonly Anomaly[];
-  /** Anomalies the alert rules left out of incidents. */
+  /** Anomalies the alert rules or the feedback left out of incidents. */
   readonly anomaliesDropped: number;
+  /** Of those, the anomalies the feedback left out (matching a false-alarm / expected mark). */
+  readonly anomaliesSuppressed?: number;
   /** The tracker's events, each with the tags of the rules in force at its step (`rules`, absent when none). */
   readonly events: readonly TrackerEvent[];
   readonly tracker: IncidentTrackerState;
@@ -99,6 +105,7 @@ export async function detectWindow(w: WindowInput): Promise<WindowResult> {
   let tracker = w.tracker;
   let rowsScored = 0;
   let anomaliesDropped = 0;
+  let anomaliesSuppressed = 0;
   let newest: { rows: readonly FeatureRow[] } | undefined;
   const steps = [...byStep.keys()].sort((a, b) => a - b);
   for (const ts of steps) {
@@ -122,17 +129,18 @@ export async function detectWindow(w: WindowInput): Promise<WindowResult> {
     rowsScored += detections.length;
     anomalies.push(...stepAnomalies);
     // The rules decide what counts toward incidents; the detector above learned and scored as always.
-    const judged = judgeStep(w.rules ?? NO_RULES, ts, stepAnomalies, w.deploying ?? false);
+    const judged = judgeStepWithFeedback(w.rules ?? NO_RULES, ts, stepAnomalies, w.deploying ?? false, w.feedback ?? []);
     anomaliesDropped += judged.dropped;
+    anomaliesSuppressed += judged.suppressed;
     const counted = releaseHeldAlerts(tracker.held ?? {}, judged, ts, w.incidents.activityWindowSteps * stepMs);
     const r = trackStep(tracker, { timestamp: ts, anomalies: counted.anomalies, containers: detections.length, containersByName: countByName(detections) }, w.incidents);
     tracker = Object.keys(counted.held).length > 0 ? { ...r.state, held: counted.held } : r.state;
-    const tagged = judged.tags.length > 0 ? r.events.map((e) => ({ ...e, rules: judged.tags })) : r.events;
-    events.push(...(reading && shapedByCalendar(reading) ? tagged.map((e) => ({ ...e, calendar: reading })) : tagged));
+    const withTags = r.events.map((e) => ({ ...e, ...(judged.tags.length > 0 ? { rules: judged.tags } : {}), ...(judged.feedback.length > 0 ? { feedback: judged.feedback } : {}) }));
+    events.push(...(reading && shapedByCalendar(reading) ? withTags.map((e) => ({ ...e, calendar: reading })) : withTags));
     w.observe?.({ service: w.service, timestamp: ts, rows: stepRows, detections });
     newest = { rows: stepRows };
   }
-  return { stepsScored: steps.length, rowsScored, anomalies, anomaliesDropped, events, tracker, scores, cpuPercent: newest ? busiestCpuPercent(newest.rows, fs) : undefined };
+  return { stepsScored: steps.length, rowsScored, anomalies, anomaliesDropped, anomaliesSuppressed, events, tracker, scores, cpuPercent: newest ? busiestCpuPercent(newest.rows, fs) : undefined };
 }
 
 /** The external model's score of every vector of the window, by container and step, in one scorer call. */

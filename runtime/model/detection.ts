@@ -14,6 +14,11 @@ export interface Detection {
    * one nor a recurrence of a recent one; or a break of the series' cycle seen by the seasonal view).
    */
   readonly alert: boolean;
+  /**
+   * Set when the step would have alerted but the same shape alerted `recurrenceCount` times within the recurrence
+   * horizon: the alert was withheld as a recurrence (operators' "real" feedback may raise it again).
+   */
+  readonly recurrence?: boolean;
   /** The alert came from the seasonal view (the cycle's shape changed) rather than the forest's score. */
   readonly seasonal: boolean;
   /** How much data the grade rests on, in [0, 1]. */

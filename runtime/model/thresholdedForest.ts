@@ -193,12 +193,14 @@ export class ThresholdedForest {
       const grade = !anomalous ? 0 : gross > 0 ? gross : this.thresholder.grade(score);
       const confirmed = series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || grade >= o.confirmBypassGrade;
       let alert = false;
+      let recurrence = false;
       if (anomalous) {
         const repeat = index[i] - series.lastAlertIndex <= o.repeatWindow && score <= o.repeatEscalation * series.lastAlertScore;
         if (!repeat && confirmed && o.recurrenceHorizon > 0 && series.recurs(index[i], deviationsOf(values, expected, spread), o)) {
           // The same incident shape seen recently: remembered as an alert (so its own repeats stay quiet), not raised.
           series.lastAlertIndex = index[i];
           series.lastAlertScore = score;
+          recurrence = true;
         } else if (repeat) {
           // Same incident, still going: it ends `repeatWindow` steps after its last anomalous step.
           if (o.repeatExtends) series.lastAlertIndex = index[i];
@@ -216,6 +218,7 @@ export class ThresholdedForest {
         score,
         grade,
         alert,
+        ...(recurrence ? { recurrence: true } : {}),
         seasonal: false,
         confidence,
         likelihood: alert ? Math.max(likelihood, 0.5 + grade / 2) : likelihood,

@@ -7,6 +7,7 @@
  * Each message shows the top metrics (actual vs expected), the actions taken, and the incident id in code format
  * so it can be copied into a link, a search or `cad` as it is.
  */
+import { describeFeedback } from "../detection/feedback";
 import type { AlertBody } from "../adapters/sns/alertMessage";
 import { actionText } from "./pagerDutyEvent";
 
@@ -70,6 +71,9 @@ export function slackMessageOf(body: AlertBody): SlackMessage | undefined {
     { type: "section", text: mrkdwn(`*Top metrics (actual vs expected)*\n${metrics.join("\n") || "none recorded"}`) },
     { type: "section", text: mrkdwn(`*Actions taken*\n${actions}`) },
     { type: "context", elements: [mrkdwn(`Incident ${code(incident.id)} · event ${code(body.eventId)}`)] },
+    // Feedback from the alert itself: the marks that shaped it, and the command that marks this one.
+    ...(body.feedback && body.feedback.length > 0 ? [{ type: "context" as const, elements: [mrkdwn(`Shaped by feedback: ${escapeMrkdwn(describeFeedback(body.feedback))}`)] }] : []),
+    ...(body.giveFeedback ? [{ type: "context" as const, elements: [mrkdwn(`Feedback: ${code(body.giveFeedback)}`)] }] : []),
   ];
   return { text: cut(`${ICON[kind]} ${headline} — incident ${incident.id}`, 3000), blocks };
 }

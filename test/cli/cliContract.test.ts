@@ -9,6 +9,9 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildProgram, runCli } from "../../cli/main";
+import { FileStateStore } from "../../runtime/adapters/local/FileStateStore";
+import { emptyTrackerState } from "../../runtime/detection/incidentTracker";
+import { detectorStateKey, encodeServiceState, SERVICE_STATE_FORMAT } from "../../runtime/handlers/detectorState";
 import { captureOutput } from "../helpers/captureOutput";
 import { writeLabelledSet, writeNabSet } from "../helpers/evaluationSets";
 import { PROGRAM_MS } from "../helpers/timeouts";
@@ -69,7 +72,7 @@ describe("docs/cli.md's exit-code table", () => {
 
   it("an unknown command is refused even with --help, naming it and the commands there are", async () => {
     expect(await runCli(["nosuch", "--help"])).toBe(2);
-    expect(io.stderr).toBe("error: unknown command 'nosuch' (commands: demo, collect, dataset, train, backtest, nab, evaluate, labelled, quality)\n(run with --help for usage)\n");
+    expect(io.stderr).toBe("error: unknown command 'nosuch' (commands: demo, collect, dataset, train, backtest, feedback, nab, evaluate, labelled, quality)\n(run with --help for usage)\n");
     io.stderr = "";
     expect(await runCli(["dataset", "nosuch"])).toBe(2);
     expect(io.stderr).toContain("error: unknown command 'dataset nosuch' (dataset commands: build, calibrate, simulate)");
@@ -147,6 +150,13 @@ describe("--json: one JSON object on stdout, for every command", () => {
     expect(await json(["labelled", "--data", at("sets", "smd-dev"), "--out", at("labelled")])).toMatchObject({ entities: 2 });
     const quality = await json(["quality", "--datasets", at("sets"), "--sets", "nab-dev", "--seeds", "1", "--out", at("quality")]);
     expect((quality.records as { kind: string }[]).map((r) => r.kind)).toEqual(["nab", "summary"]);
+  });
+
+  it("feedback (on a local state directory holding the incident)", async () => {
+    const incident = { id: "checkout:2026-01-06T10:00:00.000Z", service: "checkout", status: "resolved" as const, kind: "saturation" as const, start: 0, lastAnomalyAt: 0, resolvedAt: 60_000, containers: ["c1"], containerNames: ["app"], anomalyCount: 1, peakScore: 2, peakGrade: 0.5, confidence: 1, threshold: 1.2, topMetrics: [{ metric: "container.cpu.utilized", role: "cpu" as const, share: 1, value: 90, expected: 40, deviation: 10 }] };
+    const state = encodeServiceState({ format: SERVICE_STATE_FORMAT, modelId: "m", featureSetId: "fs", tracker: { ...emptyTrackerState(), lastResolved: incident }, scaling: {}, outbox: [], eventCounts: {}, detector: new Uint8Array(0) });
+    await new FileStateStore({ dir: at("state") }).saveBytes(detectorStateKey("checkout"), state, undefined);
+    expect(await json(["feedback", "--incident", incident.id, "--verdict", "real", "--state", at("state")])).toMatchObject({ record: { incidentId: incident.id, verdict: "real" }, records: 1 });
   });
 
   // Runs after the tests above (a file's tests run in order): a command added without a --json case fails here.

@@ -135,6 +135,11 @@ export function providerState(
     }
     case "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig":
       return out(str(inputs.functionName));
+    case "aws:lambda/functionUrl:FunctionUrl": {
+      // The provider returns the URL Lambda generates: a 32-character id under the region's lambda-url domain.
+      const urlId = createHash("sha256").update(str(inputs.functionName)).digest("hex").slice(0, 32);
+      return out(str(inputs.functionName), { functionUrl: `https://${urlId}.lambda-url.${region}.on.aws/`, urlId, functionArn: arn("lambda", `function:${str(inputs.functionName)}`) });
+    }
     case "aws:lambda/permission:Permission":
       return out(str(name));
     case "aws:sagemaker/trainingJob:TrainingJob":

@@ -19,6 +19,13 @@ describe("slackMessageOf", () => {
     expect(blocks).toContain(`Incident \`${id}\` · event \`${id}#1\``);
   });
 
+  it("says which feedback shaped the alert and how to give feedback from the message itself", () => {
+    const feedback = [{ incidentId: "checkout:earlier", verdict: "real" as const, effect: "protected" as const }];
+    const blocks = textOf(slackMessageOf(alertBody({ ...events.open, feedback })));
+    expect(blocks).toContain("Shaped by feedback: real on checkout:earlier (protected)");
+    expect(blocks).toContain(`Feedback: \`cad feedback --incident '${id}' --verdict false-alarm|real|expected\``);
+  });
+
   it("resolve: a message with the incident's span; restore: one with the tasks restored; update: none", () => {
     const resolve = slackMessageOf(alertBody(events.resolve));
     expect(resolve?.text).toMatch(/^:white_check_mark: RESOLVED critical checkout/);

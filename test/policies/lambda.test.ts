@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { type Unwrap } from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { lambdaNoPlaintextSecrets, lambdaReservedConcurrency, lambdaSupportedRuntime } from "../../policies/lambda";
+import { lambdaFunctionUrlIamAuth, lambdaNoPlaintextSecrets, lambdaReservedConcurrency, lambdaSupportedRuntime } from "../../policies/lambda";
 import { resourceOf, runResourcePolicy, typeTokenOf } from "../helpers/policyHarness";
 import { asPreview, UNKNOWN } from "../helpers/previewValues";
 
@@ -121,5 +121,17 @@ describe("lambda-reserved-concurrency", () => {
       "reservedConcurrentExecutions is not set. Remediation: set reservedConcurrentExecutions between 2 and 10.",
     ]);
     expect((await runResourcePolicy(lambdaReservedConcurrency, fn({ reservedConcurrentExecutions: 5 }), config)).violations).toEqual([]);
+  });
+});
+
+describe("lambda-function-url-iam-auth", () => {
+  const url = (authorizationType: string) => resourceOf(aws.lambda.FunctionUrl, { functionName: "cad-dev-feedback", authorizationType });
+
+  it("passes AWS_IAM", async () => {
+    expect((await runResourcePolicy(lambdaFunctionUrlIamAuth, url("AWS_IAM"))).violations).toEqual([]);
+  });
+
+  it("flags NONE", async () => {
+    expect((await runResourcePolicy(lambdaFunctionUrlIamAuth, url("NONE"))).violations).toEqual([expect.stringMatching(/^authorizationType is "NONE": anyone on the internet can invoke the function\. Remediation: set authorizationType to "AWS_IAM"/)]);
   });
 });

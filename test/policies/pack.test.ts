@@ -17,6 +17,7 @@ const MANDATORY = [
   "iam-no-broad-managed-policies",
   "iam-trust-policy-scoped",
   "lambda-no-plaintext-secrets",
+  "lambda-function-url-iam-auth",
   "sagemaker-endpoint-config-kms",
   "sagemaker-training-job-kms",
   "sagemaker-training-job-network-isolation",

@@ -10,6 +10,7 @@ import { S3StateStore } from "../s3/S3StateStore";
 import type { RcfContentType } from "../sagemaker/rcfPayload";
 import { SageMakerScorer } from "../sagemaker/SageMakerScorer";
 import { SnsAlertSink } from "../sns/SnsAlertSink";
+import { feedbackStoreOptions } from "../../handlers/feedbackStore";
 import { VaultSecrets } from "../vault/VaultSecrets";
 
 /**
@@ -75,6 +76,8 @@ export function createAwsAdapters(config: AwsAdapterConfig, deps: AwsAdapterDeps
     ...(config.alerts.deadLetterQueueUrl ? { deadLetter: { sqs: new SQSClient({ region }), queueUrl: config.alerts.deadLetterQueueUrl } } : {}),
     log: deps.log,
     clock: deps.clock,
+    // Every alert says how to mark it: `cad feedback` writes next to the detector state in this bucket.
+    feedbackOptions: feedbackStoreOptions(config.state.bucket, config.state.prefix),
   });
   const scaler = new EcsScaler({
     ecs: new ECSClient({ region }),

@@ -20,6 +20,8 @@ export interface SnsAlertSinkOptions {
   readonly log: Log;
   /** Size budget of one message (body + subject + attributes), bytes. Default SNS's 262,144. */
   readonly maxMessageBytes?: number;
+  /** The `cad feedback` options that reach this deployment's feedback store (e.g. `--bucket NAME`), put in each alert's `giveFeedback` command. */
+  readonly feedbackOptions?: string;
   /** Stamps `failedAt` on dead-lettered alerts. Default the system clock. */
   readonly clock?: Clock;
 }
@@ -70,7 +72,7 @@ export class SnsAlertSink implements AlertSink {
     if (problems) return this.parkPoison(event, problems);
     let message: AlertMessage;
     try {
-      message = buildAlertMessage(event, this.options.maxMessageBytes ?? SNS_MAX_BYTES);
+      message = buildAlertMessage(event, this.options.maxMessageBytes ?? SNS_MAX_BYTES, this.options.feedbackOptions);
     } catch (err) {
       return this.parkPoison(event, [`cannot be made into an SNS message: ${errorMessage(err)}`]);
     }

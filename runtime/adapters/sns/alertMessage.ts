@@ -4,7 +4,8 @@
  * <= 10 attributes for raw delivery to SQS). Pure: no I/O.
  */
 import { describeMetric } from "../../detection/describeMetric";
-import type { IncidentEvent, MetricAttribution } from "../../types";
+import { describeFeedback } from "../../detection/feedback";
+import type { FeedbackTag, IncidentEvent, MetricAttribution } from "../../types";
 
 /** SNS's limit on one message: body, subject and attributes together, bytes. */
 export const SNS_MAX_BYTES = 262_144;
@@ -24,7 +25,7 @@ export function severityOf(grade: number): Severity {
 
 /**
  * The JSON body (schema `cad.incident-event/3`; /3 added the `restore` event type: the task count back at its
- * baseline after a resolved incident). `rules` and `calendar` are optional fields added within /3: a receiver that does not
+ * baseline after a resolved incident). `rules`, `calendar`, `feedback` and `giveFeedback` are optional fields added within /3: a receiver that does not
  * know it ignores it, and nothing else changed.
  */
 export interface AlertBody {
@@ -37,6 +38,10 @@ export interface AlertBody {
   readonly summary: string;
   /** The operators' alert rules that changed this event (`maintenance:<window>`, `deployment`, `metric:<name>`); absent when none. */
   readonly rules?: readonly string[];
+  /** The operators' feedback marks that shaped this event: the marked incident, its verdict, the effect; absent when none. */
+  readonly feedback?: readonly FeedbackTag[];
+  /** How on call marks this incident: the exact `cad feedback` command (pick one verdict). */
+  readonly giveFeedback?: string;
   /** The service calendar's level (and holiday) that scaled the expected values of load-like metrics; absent when none did. */
   readonly calendar?: { readonly level: number; readonly holiday?: string };
   readonly incident: {
@@ -120,11 +125,21 @@ function summaryOf(event: IncidentEvent, severity: Severity): string {
     : "";
   const rules = event.rules && event.rules.length > 0 ? ` Alert rules applied: ${event.rules.join(", ")}.` : "";
   const calendar = event.calendar ? ` Calendar: expected traffic at ${Math.round(event.calendar.level * 100)} % of a normal hour${event.calendar.holiday !== undefined ? ` (holiday ${event.calendar.holiday})` : ""}.` : "";
-  return `${severity} ${incident.service}: ${headline(event)}, ${verb}. Top metrics: ${top || "none"}.${scaling}${rules}${calendar}`;
+  const feedback = event.feedback && event.feedback.length > 0 ? ` Feedback applied: ${describeFeedback(event.feedback)}.` : "";
+  return `${severity} ${incident.service}: ${headline(event)}, ${verb}. Top metrics: ${top || "none"}.${scaling}${rules}${calendar}${feedback}`;
+}
+
+/**
+ * The command that marks `incidentId` (pick one verdict), with `storeOptions` (e.g. `--bucket NAME`) when the sender
+ * knows where the feedback goes. The id is single-quoted for POSIX shells: incident ids hold colons.
+ */
+export function feedbackCommand(incidentId: string, storeOptions?: string): string {
+  const quoted = `'${incidentId.replace(/'/g, `'\\''`)}'`;
+  return `cad feedback --incident ${quoted} --verdict false-alarm|real|expected${storeOptions ? ` ${storeOptions}` : ""}`;
 }
 
 /** The body with at most `containers` containers and `metrics` metrics listed, and strings cut to `maxText` chars. */
-function bodyOf(event: IncidentEvent, severity: Severity, containers: number, metrics: number, maxText: number): AlertBody {
+function bodyOf(event: IncidentEvent, severity: Severity, containers: number, metrics: number, maxText: number, feedbackOptions?: string): AlertBody {
   const { incident } = event;
   const cut = (s: string): string => (s.length <= maxText ? s : `${s.slice(0, maxText)}... (${s.length - maxText} more characters)`);
   const truncated: Record<string, { shown: number; total: number }> = {};
@@ -139,6 +154,8 @@ function bodyOf(event: IncidentEvent, severity: Severity, containers: number, me
     summary: cut(summaryOf(event, severity)),
     ...(event.rules && event.rules.length > 0 ? { rules: event.rules.map(cut) } : {}),
     ...(event.calendar ? { calendar: event.calendar.holiday !== undefined ? { level: event.calendar.level, holiday: cut(event.calendar.holiday) } : { level: event.calendar.level } } : {}),
+    ...(event.feedback && event.feedback.length > 0 ? { feedback: event.feedback } : {}),
+    giveFeedback: cut(feedbackCommand(incident.id, feedbackOptions)),
     incident: {
       id: incident.id,
       service: incident.service,
@@ -191,7 +208,7 @@ const utf8 = (s: string): number => Buffer.byteLength(s, "utf8");
  * Builds the alert for one incident event. Lists (containers first, then top metrics) are shortened, and said
  * to be, until the whole message — body, subject and attributes — fits in `maxBytes`.
  */
-export function buildAlertMessage(event: IncidentEvent, maxBytes = SNS_MAX_BYTES): AlertMessage {
+export function buildAlertMessage(event: IncidentEvent, maxBytes = SNS_MAX_BYTES, feedbackOptions?: string): AlertMessage {
   const { incident } = event;
   if (!incident.service) throw new Error(`incident ${JSON.stringify(incident.id)} has no service: cannot address an alert`);
   const severity = severityOf(incident.peakGrade);
@@ -199,16 +216,18 @@ export function buildAlertMessage(event: IncidentEvent, maxBytes = SNS_MAX_BYTES
   const attributes: Record<string, string> = { eventId: event.id, eventType: event.type, service: incident.service, severity, kind: incident.kind };
   // Subscription filters can route or drop rule-tagged alerts (e.g. those sent during a deployment).
   if (event.rules && event.rules.length > 0) attributes.rules = event.rules.join(",");
+  // …and those feedback shaped (`false-alarm:larger`, `real:protected`).
+  if (event.feedback && event.feedback.length > 0) attributes.feedback = [...new Set(event.feedback.map((f) => `${f.verdict}:${f.effect}`))].join(",");
   const overhead = utf8(subject) + Object.entries(attributes).reduce((sum, [k, v]) => sum + utf8(k) + utf8("String") + utf8(v), 0);
   const budget = maxBytes - overhead;
   const fits = (b: AlertBody): boolean => utf8(JSON.stringify(b)) <= budget;
   const all = { c: incident.containers.length, m: incident.topMetrics.length };
   for (const maxText of [Number.POSITIVE_INFINITY, 1_000, 100]) {
-    if (!fits(bodyOf(event, severity, 0, 0, maxText))) continue;
-    const m = largestFitting(all.m, (n) => fits(bodyOf(event, severity, 0, n, maxText)));
-    const c = largestFitting(all.c, (n) => fits(bodyOf(event, severity, n, m, maxText)));
+    if (!fits(bodyOf(event, severity, 0, 0, maxText, feedbackOptions))) continue;
+    const m = largestFitting(all.m, (n) => fits(bodyOf(event, severity, 0, n, maxText, feedbackOptions)));
+    const c = largestFitting(all.c, (n) => fits(bodyOf(event, severity, n, m, maxText, feedbackOptions)));
     // The top metrics explain the incident: they get the room first, the container list fills what is left.
-    return { subject, attributes, body: JSON.stringify(bodyOf(event, severity, c, m, maxText)) };
+    return { subject, attributes, body: JSON.stringify(bodyOf(event, severity, c, m, maxText, feedbackOptions)) };
   }
   throw new Error(`alert for incident ${incident.id} cannot fit in ${maxBytes} bytes even with every list emptied`);
 }

@@ -17,6 +17,19 @@ describe("buildAlertMessage", () => {
     expect(plain.attributes.rules).toBeUndefined();
   });
 
+  it("an event feedback shaped says which mark and how (body, summary, filter attribute); every alert carries the command that marks it", () => {
+    const feedback = [{ incidentId: "checkout:2026-11-20T10:00:00.000Z", verdict: "false-alarm" as const, effect: "larger" as const }];
+    const m = buildAlertMessage({ ...openEvent(), feedback }, SNS_MAX_BYTES, "--bucket cad-state");
+    const body = JSON.parse(m.body) as AlertBody;
+    expect(body.feedback).toEqual(feedback);
+    expect(body.summary).toMatch(/ Feedback applied: false-alarm on checkout:2026-11-20T10:00:00.000Z \(larger\)\.$/);
+    expect(m.attributes.feedback).toBe("false-alarm:larger");
+    expect(body.giveFeedback).toBe(`cad feedback --incident 'checkout:${T_START}' --verdict false-alarm|real|expected --bucket cad-state`);
+    const plain = JSON.parse(buildAlertMessage(openEvent()).body) as AlertBody;
+    expect(plain.feedback).toBeUndefined();
+    expect(plain.giveFeedback).toBe(`cad feedback --incident 'checkout:${T_START}' --verdict false-alarm|real|expected`);
+  });
+
   it("an event a service calendar shaped says so in the body and the summary; without one, neither does", () => {
     const body = JSON.parse(buildAlertMessage({ ...openEvent(), calendar: { level: 0.3, holiday: "Christmas" } }).body) as AlertBody;
     expect(body.calendar).toEqual({ level: 0.3, holiday: "Christmas" });

@@ -195,6 +195,11 @@ describe("ThresholdedForest options", () => {
     expect(spikeAlerts(quiet).filter((t) => late.includes(t))).toEqual([]);
     expect(spikeAlerts(quiet)).toContain(700);
     expect(spikeAlerts(quiet)).toContain(700 + 90 * 8);
+    // A withheld alert says why (operators' "real" feedback raises it again); without the option none is withheld.
+    const withheld = run(rows, options).filter((x) => x.recurrence === true);
+    expect(withheld.length).toBeGreaterThan(0);
+    expect(withheld.every((x) => !x.alert && x.grade > 0)).toBe(true);
+    expect(run(rows).some((x) => x.recurrence === true)).toBe(false);
     // A restored detector remembers the recent alerts.
     const d = new ThresholdedForest({ ...small, ...options, inputs: 2, seed: 5 });
     rows.slice(0, 900).forEach((r) => d.process(r));

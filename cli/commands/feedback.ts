@@ -1,0 +1,30 @@
+import { Command, Option } from "commander";
+import { parseBucketName } from "../bucketName";
+import type { FeedbackCliOptions } from "../feedback/giveFeedback";
+import { inputFolder } from "../inputPath";
+
+/** `cad feedback`: mark an incident false-alarm, real or expected, next to the detector's state. */
+export function feedbackCommand(): Command {
+  return new Command("feedback")
+    .description(
+      "mark an incident as a false alarm, a real problem or something expected; the detector reads the mark at its next run: a false alarm or an expected incident stops the same pattern (same service, container names, leading metrics and directions) from alerting unless it is at least 3x larger, and a real one keeps it alerting even when alert rules would quiet it",
+    )
+    .requiredOption("--incident <id>", "the incident id, as the alert gives it (e.g. checkout:2026-01-06T10:00:00.000Z)")
+    .addOption(new Option("--verdict <verdict>", "what the incident was").choices(["false-alarm", "real", "expected"]).makeOptionMandatory())
+    .option("--note <text>", "why, for the next person on call (kept with the mark, at most 1000 characters)")
+    .option("--state <dir>", "a local state directory (the detector state of the CLI's file store)", inputFolder("--state"))
+    .option("--bucket <name>", "the deployment's S3 bucket (the alert's command names it)", parseBucketName("--bucket"))
+    .option("--prefix <prefix>", "the state prefix in the bucket", "state/")
+    .option("--region <region>", "AWS region of the bucket (default: AWS_REGION)")
+    .option("--json", "print the stored mark as JSON")
+    .addHelpText(
+      "after",
+      "\nThe incident must be the open or the last resolved incident of its service (the detector state keeps those).\nExit codes: 0 stored, 1 the store failed, 2 usage (bad option, unknown incident).\n\nExample:\n  cad feedback --incident 'checkout:2026-01-06T10:00:00.000Z' --verdict false-alarm --note 'nightly batch' --bucket my-cad-bucket\n",
+    )
+    .action(async (o: FeedbackCliOptions) => {
+      // The state decoding and the AWS SDK load only when the command runs: --help stays quick.
+      const { giveFeedback } = await import("../feedback/giveFeedback");
+      const result = await giveFeedback(o);
+      process.stdout.write(o.json ? JSON.stringify(result) + "\n" : result.message + "\n");
+    });
+}
