@@ -10,7 +10,10 @@ export type { FeedbackEffect, FeedbackTag, FeedbackVerdict };
  * anomaly of the service is compared with the marks:
  * - it matches a mark when it is on the same service, on one of the mark's container names, its leading metric
  *   (highest share of the score) is one of the mark's metrics moving the same way, and no other metric of the mark
- *   that the anomaly carries with a sizeable share moves the other way;
+ *   that the anomaly carries with a sizeable share moves the other way — and it is where or when the marked incident
+ *   was: on one of its containers, or within {@link SAME_TIME_MINUTES} of its start's time of day (UTC) on any
+ *   container of those names. So a nightly job's repeats match on whichever task runs it, while a fault of the same
+ *   shape on another task at another hour is not taken for one (a mark stored before this scope matches anywhere);
  * - a match with a `false-alarm` or `expected` mark leaves the anomaly out of incidents (it does not open, join or
  *   keep one alive), unless its leading metric moved at least {@link LARGER_DEVIATION_FACTOR} times as far from its
  *   expected value as the marked incident's did: a much larger deviation still alerts;
@@ -44,6 +47,10 @@ export interface FeedbackPattern {
   readonly containerNames: readonly string[];
   /** The incident's leading metrics (at least one), highest share first. */
   readonly metrics: readonly PatternMetric[];
+  /** The incident's containers (task-level ids), sorted: a later anomaly on one of them is in the mark's scope. */
+  readonly containers?: readonly string[];
+  /** Minute of the UTC day the incident started (0–1439): a later anomaly about then is in the mark's scope. */
+  readonly minuteOfDay?: number;
 }
 
 /** One operator's verdict on one incident. */
@@ -73,6 +80,25 @@ export const MAX_PATTERN_METRICS = 3;
  */
 export const LARGER_DEVIATION_FACTOR = 3;
 
+/**
+ * A mark's scope in time: an anomaly within this many minutes of the marked incident's time of day (either side, over
+ * midnight too) is "when it was". An hour: scheduled jobs, backups and reports recur at a fixed time, give or take
+ * how long they run and drift.
+ */
+export const SAME_TIME_MINUTES = 60;
+
+const MINUTES_PER_DAY = 1440;
+const minuteOfDayOf = (epochMs: number): number => Math.floor((((epochMs % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
+
+/** Whether `a` is where (one of the incident's containers) or when (about its time of day) the marked incident was. */
+function inScope(p: FeedbackPattern, a: Anomaly): boolean {
+  if (p.containers === undefined && p.minuteOfDay === undefined) return true;
+  if (p.containers?.includes(a.container)) return true;
+  if (p.minuteOfDay === undefined) return false;
+  const d = Math.abs(minuteOfDayOf(a.timestamp) - p.minuteOfDay);
+  return Math.min(d, MINUTES_PER_DAY - d) <= SAME_TIME_MINUTES;
+}
+
 /** The most marks a service keeps; the oldest go first (a mark of long ago says little about today's normal). */
 export const MAX_FEEDBACK_RECORDS = 200;
 
@@ -90,6 +116,8 @@ export function patternOf(incident: Incident): FeedbackPattern {
   return {
     kind: incident.kind,
     containerNames: [...incident.containerNames].sort(),
+    containers: [...incident.containers].sort(),
+    minuteOfDay: minuteOfDayOf(incident.start),
     metrics: leading.map(({ m, direction }) => ({ metric: m.metric, direction, value: m.value, expected: m.expected, deviation: m.deviation, share: m.share, ...(m.unit !== undefined ? { unit: m.unit } : {}) })),
   };
 }
@@ -109,7 +137,7 @@ export function withFeedback(records: readonly FeedbackRecord[], record: Feedbac
  * leading-metric deviation to the marked one (|value − expected|, the metric's unit).
  */
 export function matchPattern(r: FeedbackRecord, a: Anomaly): { ratio: number } | undefined {
-  if (a.service !== r.service || !r.pattern.containerNames.includes(a.containerName)) return undefined;
+  if (a.service !== r.service || !r.pattern.containerNames.includes(a.containerName) || !inScope(r.pattern, a)) return undefined;
   const lead = a.attribution[0];
   if (!lead) return undefined;
   const marked = r.pattern.metrics.find((p) => p.metric === lead.metric);

@@ -47,6 +47,8 @@ export function feedbackRecordSchema() {
       kind: v.picklist(["saturation", "memory-leak", "crash-loop", "cpu-throttling", "network", "unknown"], "an incident kind"),
       containerNames: v.array(v.string("a container name"), "a list of container names"),
       metrics: v.pipe(v.array(patternMetric, "a list of metrics"), v.minLength(1, "at least one metric")),
+      containers: v.optional(v.array(v.string("a container id"), "a list of container ids")),
+      minuteOfDay: v.optional(v.pipe(v.number("a minute of the UTC day"), v.integer("a minute of the UTC day"), v.minValue(0, "a minute of the UTC day (0-1439)"), v.maxValue(1439, "a minute of the UTC day (0-1439)"))),
     }),
   });
 }

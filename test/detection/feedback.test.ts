@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NO_RULES } from "../../runtime/detection/alertRules";
-import { feedbackFor, judgeFeedback, LARGER_DEVIATION_FACTOR, matchPattern, MAX_FEEDBACK_RECORDS, patternOf, withFeedback, type FeedbackRecord, type FeedbackVerdict } from "../../runtime/detection/feedback";
+import { feedbackFor, judgeFeedback, LARGER_DEVIATION_FACTOR, matchPattern, MAX_FEEDBACK_RECORDS, patternOf, SAME_TIME_MINUTES, withFeedback, type FeedbackRecord, type FeedbackVerdict } from "../../runtime/detection/feedback";
 import { judgeStepWithFeedback } from "../../runtime/detection/judgeStepWithFeedback";
 import type { Incident } from "../../runtime/types";
 import { anomalyAt, T0 } from "../helpers/anomalies";
@@ -48,6 +48,29 @@ describe("matching a new anomaly with a mark", () => {
     expect(matchPattern(r, anomalyAt("c1", 5, { memory: 4 }))).toBeUndefined();
     expect(matchPattern(r, { ...anomalyAt("c1", 5, { cpu: 4 }), containerName: "sidecar" })).toBeUndefined();
     expect(matchPattern(r, { ...anomalyAt("c1", 5, { cpu: 4 }), service: "payments" })).toBeUndefined();
+  });
+
+  it("matches where the marked incident was (its containers, any time) or when (its time of day, any container of the name)", () => {
+    const r = mark("false-alarm"); // incident on c1, started 10:00 UTC
+    expect(r.pattern.containers).toEqual(["c1"]);
+    expect(r.pattern.minuteOfDay).toBe(600);
+    const day = 24 * 60;
+    // The next days, about the same hour, on another task: a nightly job's repeat on whichever task runs it.
+    expect(matchPattern(r, anomalyAt("c9", day + SAME_TIME_MINUTES, { cpu: 4 }))).toBeDefined();
+    expect(matchPattern(r, anomalyAt("c9", 2 * day - SAME_TIME_MINUTES, { cpu: 4 }))).toBeDefined();
+    // Another task at another hour: a fault of the same shape is not taken for the marked one.
+    expect(matchPattern(r, anomalyAt("c9", day + SAME_TIME_MINUTES + 1, { cpu: 4 }))).toBeUndefined();
+    expect(matchPattern(r, anomalyAt("c9", 5 * 60, { cpu: 4 }))).toBeUndefined();
+    // The marked task itself, at any hour.
+    expect(matchPattern(r, anomalyAt("c1", 5 * 60, { cpu: 4 }))).toBeDefined();
+  });
+
+  it("scopes over midnight, and a mark stored without a scope matches on every container at every hour", () => {
+    const late = { ...mark("false-alarm"), pattern: { ...mark("false-alarm").pattern, minuteOfDay: 23 * 60 + 30 } };
+    const atHalfPastMidnight = anomalyAt("c9", 24 * 60 - 10 * 60 + 30, { cpu: 4 }); // 00:30 UTC the next day
+    expect(matchPattern(late, atHalfPastMidnight)).toBeDefined();
+    const { containers: _c, minuteOfDay: _m, ...unscoped } = mark("false-alarm").pattern;
+    expect(matchPattern({ ...mark("false-alarm"), pattern: unscoped }, anomalyAt("c9", 5 * 60, { cpu: 4 }))).toBeDefined();
   });
 
   it("does not match when another metric of the pattern moves the other way with a sizeable share", () => {
