@@ -102,6 +102,9 @@ export class FakeAwsAccount implements MockProvider {
   private readonly names = new Map<string, Set<string>>();
   private readonly endpointConfigModes = new Map<string, "instance" | "serverless">();
   private next = new Map<string, StackResource>();
+  /** The number of the current (or last) `up`, and whether it failed: a step of another or a failed one is late. */
+  private updates = 0;
+  private failed = false;
   private replaced: StackResource[] = [];
   private forceReplace = new Set<string>();
   private failTraining: string | undefined;
@@ -130,17 +133,32 @@ export class FakeAwsAccount implements MockProvider {
     return [...this.stack.values()].filter((r) => r.type === type);
   }
 
-  /** `pulumi up` (with `--replace` for the given logical names): rejects as the update would fail. */
+  /**
+   * `pulumi up` (with `--replace` for the given logical names): rejects as the update would fail.
+   *
+   * The program registers resources concurrently (their code archives are read from disk), so when a step fails
+   * others may still complete after the update has been reported failed. The engine saves such in-flight steps; so
+   * does this: a registration that completes after its update failed is saved to the stack's state at once. Before,
+   * it created its resource in the account but never reached the state, and a later `up` collided with it by name
+   * (`Function already exist: cad-dev-collect`), depending on the machine's load.
+   */
   async up(options: Omit<RunProgramOptions, "provider" | "bucketKeys">, replace: readonly string[] = []): Promise<ProgramRun> {
     this.next = new Map();
     this.replaced = [];
     this.steps = [];
     this.forceReplace = new Set(replace);
+    const update = ++this.updates;
+    const provider: MockProvider = {
+      newResource: (args) => (update === this.updates && !this.failed ? this.newResource(args) : this.saveLateStep(args)),
+      call: (token, inputs) => this.call(token, inputs),
+    };
+    this.failed = false;
     let run: ProgramRun;
     try {
-      run = await runProgram({ ...options, provider: this });
+      run = await runProgram({ ...options, provider });
     } catch (error) {
-      // What succeeded is saved; what was not reached stays as it was.
+      // What succeeded is saved (steps completing later too, see saveLateStep); what was not reached stays as it was.
+      this.failed = true;
       for (const [key, resource] of this.next) this.stack.set(key, resource);
       throw error;
     }
@@ -162,6 +180,21 @@ export class FakeAwsAccount implements MockProvider {
       if (r.type === "aws:s3/bucket:Bucket") this.bucketKeys.clear();
       this.release(r);
       this.stack.delete(`${r.type}::${r.name}`);
+    }
+  }
+
+  /** A step of an update that already failed (or ended), completing now: decided and saved straight to the state. */
+  private saveLateStep(args: Parameters<MockProvider["newResource"]>[0]): ReturnType<MockProvider["newResource"]> {
+    const current = { next: this.next, steps: this.steps, replaced: this.replaced };
+    this.next = new Map();
+    this.steps = [];
+    this.replaced = [];
+    try {
+      const result = this.newResource(args);
+      for (const [key, resource] of this.next) this.stack.set(key, resource);
+      return result;
+    } finally {
+      ({ next: this.next, steps: this.steps, replaced: this.replaced } = current);
     }
   }
 
