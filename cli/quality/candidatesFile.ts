@@ -31,6 +31,7 @@ const OVERRIDE_FIELDS = {
   zFactor: v.number(),
   lowerThreshold: v.number(),
   clipScores: v.boolean(),
+  thresholdQuantile: v.number(),
   ignoreNearExpectedRelative: v.number(),
   ignoreNearExpectedAbsolute: v.number(),
   ignoreNearExpectedDeviations: v.number(),
