@@ -32,6 +32,7 @@ const OVERRIDE_FIELDS = {
   lowerThreshold: v.number(),
   clipScores: v.boolean(),
   thresholdQuantile: v.number(),
+  thresholdQuantileMemory: v.number(),
   ignoreNearExpectedRelative: v.number(),
   ignoreNearExpectedAbsolute: v.number(),
   ignoreNearExpectedDeviations: v.number(),

@@ -21,6 +21,8 @@ export interface AdaptiveThresholderOptions {
    * as they came, not clipped: clipped at the threshold, it could never rise above it.
    */
   readonly quantile?: number;
+  /** Discount of the quantile's histogram per step (default: the statistics' `discount`). */
+  readonly quantileDiscount?: number;
 }
 
 export interface AdaptiveThresholderState {
@@ -33,6 +35,8 @@ export interface AdaptiveThresholderState {
   readonly quantile?: number;
   /** The score histogram of the quantile (see ScoreQuantile), present when the quantile is on. */
   readonly tail?: number[];
+  /** The histogram's discount per step (absent: the statistics' discount). */
+  readonly tailDiscount?: number;
 }
 
 /**
@@ -59,7 +63,7 @@ export class AdaptiveThresholder {
     if (!(this.zFactor > 0)) throw new Error(`zFactor must be > 0, got ${this.zFactor}`);
     if (!Number.isFinite(this.lowerThreshold)) throw new Error(`lowerThreshold must be finite, got ${this.lowerThreshold}`);
     this.stats = stats ?? new Deviation(options.discount ?? 1 / 2560);
-    this.tail = this.quantile === 0 ? null : (tail ?? new ScoreQuantile(this.quantile, this.stats.discount));
+    this.tail = this.quantile === 0 ? null : (tail ?? new ScoreQuantile(this.quantile, options.quantileDiscount ?? this.stats.discount));
   }
 
   threshold(): number {
@@ -129,7 +133,7 @@ export class AdaptiveThresholder {
       minScores: this.minScores,
       clipScores: this.clipScores,
       stats: this.stats.toState(),
-      ...(this.tail ? { quantile: this.quantile, tail: this.tail.toState() } : {}),
+      ...(this.tail ? { quantile: this.quantile, tail: this.tail.toState(), tailDiscount: this.tail.discount } : {}),
     };
   }
 
@@ -137,7 +141,7 @@ export class AdaptiveThresholder {
     const stats = Deviation.fromState(s.stats);
     const quantile = s.quantile ?? 0;
     if ((quantile > 0) !== (s.tail !== undefined)) throw new Error(`thresholder state: quantile is ${quantile} but the score histogram is ${s.tail ? "present" : "absent"}`);
-    const tail = s.tail ? ScoreQuantile.fromState(quantile, stats.discount, s.tail) : undefined;
+    const tail = s.tail ? ScoreQuantile.fromState(quantile, s.tailDiscount ?? stats.discount, s.tail) : undefined;
     return new AdaptiveThresholder(s, stats, tail);
   }
 }

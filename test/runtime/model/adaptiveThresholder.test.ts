@@ -84,6 +84,10 @@ describe("AdaptiveThresholder", () => {
     expect(r.threshold()).toBe(t.threshold());
     expect(r.grade(3)).toBe(t.grade(3));
     expect(() => AdaptiveThresholder.fromState({ ...state, tail: undefined })).toThrow(/quantile is 0.99 but the score histogram is absent/);
+    // A quantile with its own memory keeps it through the state.
+    const long = new AdaptiveThresholder({ quantile: 0.99, quantileDiscount: 1 / 10_000 });
+    long.update(1);
+    expect(AdaptiveThresholder.fromState(JSON.parse(JSON.stringify(long.toState()))).toState().tailDiscount).toBe(1 / 10_000);
     // A state saved before the quantile existed has neither field: the quantile is off.
     const old = new AdaptiveThresholder({ zFactor: 3 }).toState();
     expect(old).not.toHaveProperty("tail");

@@ -223,6 +223,9 @@ describe("ThresholdedForest options", () => {
     const b = roundTrip(a);
     for (const r of rows.slice(1000)) expect(b.process(r)).toEqual(a.process(r));
     expect(() => new ThresholdedForest({ inputs: 1, thresholdQuantile: 1 })).toThrow(/thresholdQuantile must be 0 \(off\) or in \[0.5, 1\), got 1/);
+    expect(() => new ThresholdedForest({ inputs: 1, thresholdQuantileMemory: 0.5 })).toThrow(/thresholdQuantileMemory must be 0/);
+    const longMemory = new ThresholdedForest({ ...small, inputs: 2, thresholdQuantile: 0.99, thresholdQuantileMemory: 20_000 });
+    expect(longMemory.toState().thresholder.tailDiscount).toBe(1 / 20_000);
   });
 
   it("rejects a bad recurrence setting or state", () => {
