@@ -31,6 +31,8 @@ const OVERRIDE_FIELDS = {
   zFactor: v.number(),
   lowerThreshold: v.number(),
   clipScores: v.boolean(),
+  thresholdQuantile: v.number(),
+  thresholdQuantileMemory: v.number(),
   ignoreNearExpectedRelative: v.number(),
   ignoreNearExpectedAbsolute: v.number(),
   ignoreNearExpectedDeviations: v.number(),

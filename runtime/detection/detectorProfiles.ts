@@ -50,7 +50,10 @@ export const SERIES_DETECTOR: DetectorProfile = {
  * Settings for container metrics (several metrics per row, one row per replica per step): what the detect
  * Lambda, `cad demo`, `cad backtest` and `cad labelled` run. The shingle comes from the feature set. The shared
  * settings with a threshold 6 standard deviations above the mean score (z 3 took jumpstarter-dev's onset F1 from
- * 0.47 to 0.32 and smd-dev's from 0.66 to 0.56 at seed 1) and confirmation.
+ * 0.47 to 0.32 and smd-dev's from 0.66 to 0.56 at seed 1) and confirmation. Container scores have a heavier extreme
+ * tail than a shingled series' (99.9th percentile 7–10 deviations above the mean against 4.4), but z 3 with a
+ * threshold quantile (`thresholdQuantile`, 0.98–0.997) for both kinds lost on one kind or the other at every level
+ * (docs/quality.md, 2026-12-03).
  */
 export const CONTAINER_DETECTOR: DetectorProfile = {
   ...SHARED,

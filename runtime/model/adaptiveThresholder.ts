@@ -1,4 +1,5 @@
 import { Deviation } from "./deviation";
+import { ScoreQuantile } from "./scoreQuantile";
 
 export interface AdaptiveThresholderOptions {
   /** Standard deviations above the mean score that start an anomaly (default 3, as the reference TRCF). */
@@ -14,6 +15,14 @@ export interface AdaptiveThresholderOptions {
    * from raising the threshold; not clipping lets a bursty series raise its own threshold, fewer false alerts.
    */
   readonly clipScores?: boolean;
+  /**
+   * The threshold is at least this quantile of the recent raw scores (default 0 = off; else in [0.5, 1)): it
+   * follows the observed tail of the scores where mean + z·sd assumes one shape. The quantile is of the scores
+   * as they came, not clipped: clipped at the threshold, it could never rise above it.
+   */
+  readonly quantile?: number;
+  /** Discount of the quantile's histogram per step (default: the statistics' `discount`). */
+  readonly quantileDiscount?: number;
 }
 
 export interface AdaptiveThresholderState {
@@ -22,11 +31,17 @@ export interface AdaptiveThresholderState {
   readonly minScores: number;
   readonly clipScores: boolean;
   readonly stats: [number, number, number, number];
+  /** The quantile level (0 = off; absent in states saved before it existed). */
+  readonly quantile?: number;
+  /** The score histogram of the quantile (see ScoreQuantile), present when the quantile is on. */
+  readonly tail?: number[];
+  /** The histogram's discount per step (absent: the statistics' discount). */
+  readonly tailDiscount?: number;
 }
 
 /**
  * Turns raw forest scores into an anomaly grade in [0, 1]: the threshold is `max(lowerThreshold, mean + z·sd)`
- * of the recent scores, and a score above it gets the grade `(score − threshold) / (score − mean)` — 0 at the
+ * of the recent scores (and, with `quantile`, at least that quantile of them), and a score above it gets the grade `(score − threshold) / (score − mean)` — 0 at the
  * threshold, towards 1 for scores far beyond it.
  */
 export class AdaptiveThresholder {
@@ -34,20 +49,28 @@ export class AdaptiveThresholder {
   readonly lowerThreshold: number;
   readonly minScores: number;
   readonly clipScores: boolean;
+  readonly quantile: number;
   private readonly stats: Deviation;
+  private readonly tail: ScoreQuantile | null;
 
-  constructor(options: AdaptiveThresholderOptions = {}, stats?: Deviation) {
+  constructor(options: AdaptiveThresholderOptions = {}, stats?: Deviation, tail?: ScoreQuantile) {
     this.zFactor = options.zFactor ?? 3;
     this.lowerThreshold = options.lowerThreshold ?? 1;
     this.minScores = options.minScores ?? 32;
     this.clipScores = options.clipScores ?? false;
+    this.quantile = options.quantile ?? 0;
+    if (!(this.quantile === 0 || (this.quantile >= 0.5 && this.quantile < 1))) throw new Error(`quantile must be 0 (off) or in [0.5, 1), got ${this.quantile}`);
     if (!(this.zFactor > 0)) throw new Error(`zFactor must be > 0, got ${this.zFactor}`);
     if (!Number.isFinite(this.lowerThreshold)) throw new Error(`lowerThreshold must be finite, got ${this.lowerThreshold}`);
     this.stats = stats ?? new Deviation(options.discount ?? 1 / 2560);
+    this.tail = this.quantile === 0 ? null : (tail ?? new ScoreQuantile(this.quantile, options.quantileDiscount ?? this.stats.discount));
   }
 
   threshold(): number {
-    return Math.max(this.lowerThreshold, this.stats.mean() + this.zFactor * this.stats.deviation());
+    const base = Math.max(this.lowerThreshold, this.stats.mean() + this.zFactor * this.stats.deviation());
+    // The quantile counts once it rests on as many scores as grading needs (a calibrated start has none yet).
+    if (this.tail === null || this.tail.weight() < this.minScores) return base;
+    return Math.max(base, this.tail.value());
   }
 
   /** Anomaly grade of `score` in [0, 1] (0 until `minScores` scores were seen). */
@@ -79,6 +102,7 @@ export class AdaptiveThresholder {
     this.stats.decay();
     const w = 1 / n;
     for (let i = 0; i < n; i++) this.stats.add(Math.min(scores[i], clipAt), w);
+    this.tail?.updateStep(scores);
   }
 
   /**
@@ -103,10 +127,21 @@ export class AdaptiveThresholder {
   }
 
   toState(): AdaptiveThresholderState {
-    return { zFactor: this.zFactor, lowerThreshold: this.lowerThreshold, minScores: this.minScores, clipScores: this.clipScores, stats: this.stats.toState() };
+    return {
+      zFactor: this.zFactor,
+      lowerThreshold: this.lowerThreshold,
+      minScores: this.minScores,
+      clipScores: this.clipScores,
+      stats: this.stats.toState(),
+      ...(this.tail ? { quantile: this.quantile, tail: this.tail.toState(), tailDiscount: this.tail.discount } : {}),
+    };
   }
 
   static fromState(s: AdaptiveThresholderState): AdaptiveThresholder {
-    return new AdaptiveThresholder(s, Deviation.fromState(s.stats));
+    const stats = Deviation.fromState(s.stats);
+    const quantile = s.quantile ?? 0;
+    if ((quantile > 0) !== (s.tail !== undefined)) throw new Error(`thresholder state: quantile is ${quantile} but the score histogram is ${s.tail ? "present" : "absent"}`);
+    const tail = s.tail ? ScoreQuantile.fromState(quantile, s.tailDiscount ?? stats.discount, s.tail) : undefined;
+    return new AdaptiveThresholder(s, stats, tail);
   }
 }

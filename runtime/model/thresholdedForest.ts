@@ -83,7 +83,7 @@ export class ThresholdedForest {
     const external = o.scorer === "external";
     this.forest = restored ? restored.forest : external ? null : new StreamingForest({ dimensions: this.dims, numTrees: o.numTrees, sampleSize: o.sampleSize, timeDecay: o.timeDecay, seed: o.seed });
     this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, o.timeDecay);
-    this.thresholder = restored?.thresholder ?? new AdaptiveThresholder({ zFactor: o.zFactor, lowerThreshold: o.lowerThreshold, discount: o.timeDecay, minScores: Math.min(32, o.outputAfter), clipScores: o.clipScores });
+    this.thresholder = restored?.thresholder ?? new AdaptiveThresholder({ zFactor: o.zFactor, lowerThreshold: o.lowerThreshold, discount: o.timeDecay, minScores: Math.min(32, o.outputAfter), clipScores: o.clipScores, quantile: o.thresholdQuantile, quantileDiscount: o.thresholdQuantileMemory > 0 ? 1 / o.thresholdQuantileMemory : undefined });
     this.seasonal = restored ? restored.seasonal : o.seasonal ? new SeasonalScorer(seasonalOptions(o)) : null;
     this.drift = o.driftZFactor > 0 ? new DriftView({ inputs: o.inputs, span: o.driftSpan, discount: o.timeDecay, zFactor: o.driftZFactor }, restored?.drift) : null;
     this.updates = restored?.updates ?? 0;

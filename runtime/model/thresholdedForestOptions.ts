@@ -37,6 +37,14 @@ export interface ThresholdedForestOptions {
    * series raise its threshold (fewer alerts).
    */
   readonly clipScores?: boolean;
+  /**
+   * The threshold is at least this quantile of the recent raw scores (default 0 = off; else in [0.5, 1)): a
+   * threshold that follows the observed tail of the scores, where mean + zFactor·sd assumes its shape. The
+   * quantile is a discounted histogram of the scores as they came (not clipped), with the statistics' memory.
+   */
+  readonly thresholdQuantile?: number;
+  /** The quantile's memory in steps (default 0: the statistics' own, 1 / timeDecay). */
+  readonly thresholdQuantileMemory?: number;
   /** A step is not anomalous when every metric is within this fraction of its expected value (default 0.01). */
   readonly ignoreNearExpectedRelative?: number;
   /** …or within this absolute distance of it (default 0)… */
@@ -131,6 +139,8 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     zFactor: o.zFactor ?? 3,
     lowerThreshold: o.lowerThreshold ?? 1,
     clipScores: o.clipScores ?? false,
+    thresholdQuantile: o.thresholdQuantile ?? 0,
+    thresholdQuantileMemory: o.thresholdQuantileMemory ?? 0,
     ignoreNearExpectedRelative: o.ignoreNearExpectedRelative ?? 0.01,
     ignoreNearExpectedAbsolute: o.ignoreNearExpectedAbsolute ?? 0,
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
@@ -186,6 +196,8 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (!(r.grossFaultRatio >= 0) || !Number.isFinite(r.grossFaultRatio)) throw new Error(`grossFaultRatio must be a finite number >= 0, got ${r.grossFaultRatio}`);
   if (!(r.grossFaultZ >= 0) || !Number.isFinite(r.grossFaultZ)) throw new Error(`grossFaultZ must be a finite number >= 0, got ${r.grossFaultZ}`);
   if (!(r.zFactor > 0)) throw new Error(`zFactor must be > 0, got ${r.zFactor}`);
+  if (!(r.thresholdQuantile === 0 || (r.thresholdQuantile >= 0.5 && r.thresholdQuantile < 1))) throw new Error(`thresholdQuantile must be 0 (off) or in [0.5, 1), got ${r.thresholdQuantile}`);
+  if (!(r.thresholdQuantileMemory === 0 || (r.thresholdQuantileMemory >= 1 && Number.isFinite(r.thresholdQuantileMemory)))) throw new Error(`thresholdQuantileMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.thresholdQuantileMemory}`);
   if (!Number.isFinite(r.lowerThreshold)) throw new Error(`lowerThreshold must be a finite number, got ${r.lowerThreshold}`);
   if (r.scorer !== "forest" && r.scorer !== "external") throw new Error(`scorer must be "forest" or "external", got ${JSON.stringify(r.scorer)}`);
   return r;

@@ -8,8 +8,8 @@ import { packState } from "../../runtime/model/binaryState";
 import { Random } from "../../runtime/model/random";
 import { openEvent } from "../helpers/incidentEvents";
 
-function detector(): ServiceDetector {
-  const d = new ServiceDetector({ inputs: 2, detector: { ...CONTAINER_DETECTOR, numTrees: 10, sampleSize: 32 }, scorer: "forest", replicaTtlMs: 3_600_000, groupTtlMs: 86_400_000 });
+function detector(thresholdQuantile = 0): ServiceDetector {
+  const d = new ServiceDetector({ inputs: 2, detector: { ...CONTAINER_DETECTOR, numTrees: 10, sampleSize: 32, thresholdQuantile }, scorer: "forest", replicaTtlMs: 3_600_000, groupTtlMs: 86_400_000 });
   const r = new Random(4);
   for (let s = 0; s < 80; s++) d.process(s * 60_000, ["t1/app", "t2/app", "t1/envoy"].map((c) => ({ container: c, containerName: c.split("/")[1], values: [10 + r.normal(), 50 + r.normal()] })));
   return d;
@@ -35,6 +35,17 @@ describe("detectorState", () => {
     const rows = ["t1/app", "t2/app", "t1/envoy"].map((c, i) => ({ container: c, containerName: c.split("/")[1], values: [30 + i, 50] }));
     expect(restored.process(80 * 60_000, rows)).toEqual(d.process(80 * 60_000, rows));
     expect(restored.groupNames()).toEqual(["app", "envoy"]);
+  });
+
+  it("round-trips a detector with a threshold quantile (its score histogram passes the state schema)", () => {
+    const d = detector(0.99);
+    const restored = ServiceDetector.fromState(d.config, decodeDetector(encodeDetector(d.toState()), "k"));
+    const rows = ["t1/app", "t2/app", "t1/envoy"].map((c, i) => ({ container: c, containerName: c.split("/")[1], values: [30 + i, 50] }));
+    expect(restored.process(80 * 60_000, rows)).toEqual(d.process(80 * 60_000, rows));
+    const state = d.toState();
+    const [group] = state.groups;
+    const badTail = { ...state, groups: [{ ...group, model: { ...group.model, thresholder: { ...group.model.thresholder, tail: ["x"] } } }] };
+    expect(() => decodeDetector(packState(badTail), "k")).toThrow(/k: detector: groups\[0\]\.model\.thresholder\.tail\[0\]: expected a number/);
   });
 
   it("keeps what the alert rules add: a rule-tagged event in the outbox and the tracker's held alerts", () => {

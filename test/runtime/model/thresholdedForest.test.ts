@@ -209,6 +209,25 @@ describe("ThresholdedForest options", () => {
     expect(rows.slice(900).map((r) => copy.process(r))).toEqual(rows.slice(900).map((r) => d.process(r)));
   });
 
+  it("with thresholdQuantile, judges against at least that quantile of its scores, round-trips and continues exactly", () => {
+    const rows = stream(1400, 9, [[1300, 1, 40]]);
+    const plain = run(rows);
+    const withQuantile = run(rows, { thresholdQuantile: 0.99 });
+    // The quantile raises the threshold on average (the runs part where their alerts differ), and the spike is still found.
+    const meanThreshold = (ds: readonly Detection[]) => ds.reduce((a, d) => a + d.threshold, 0) / ds.length;
+    expect(meanThreshold(withQuantile)).toBeGreaterThan(meanThreshold(plain));
+    expect(alerts(withQuantile)).toContain(1300);
+    const a = new ThresholdedForest({ ...small, inputs: 2, seed: 1, thresholdQuantile: 0.99 });
+    rows.slice(0, 1000).forEach((r) => a.process(r));
+    expect(a.toState().thresholder.tail).toHaveLength(128);
+    const b = roundTrip(a);
+    for (const r of rows.slice(1000)) expect(b.process(r)).toEqual(a.process(r));
+    expect(() => new ThresholdedForest({ inputs: 1, thresholdQuantile: 1 })).toThrow(/thresholdQuantile must be 0 \(off\) or in \[0.5, 1\), got 1/);
+    expect(() => new ThresholdedForest({ inputs: 1, thresholdQuantileMemory: 0.5 })).toThrow(/thresholdQuantileMemory must be 0/);
+    const longMemory = new ThresholdedForest({ ...small, inputs: 2, thresholdQuantile: 0.99, thresholdQuantileMemory: 20_000 });
+    expect(longMemory.toState().thresholder.tailDiscount).toBe(1 / 20_000);
+  });
+
   it("rejects a bad recurrence setting or state", () => {
     expect(() => new ThresholdedForest({ inputs: 1, recurrenceHorizon: -1 })).toThrow(/recurrenceHorizon/);
     expect(() => new ThresholdedForest({ inputs: 1, recurrenceCount: 0 })).toThrow(/recurrenceCount/);
