@@ -37,7 +37,7 @@ export class FeedbackAction extends pulumi.ComponentResource {
       `${name}-function`,
       {
         functionName,
-        description: "Stores on-call feedback on an incident (POST {incidentId, verdict, note?})",
+        description: "Stores or removes on-call feedback on an incident (POST {incidentId, verdict, note?} or {incidentId, remove: true})",
         callbackFactory: () => createFeedbackHandler(),
         policy: pulumi
           .all([args.scope, args.bucketArn, args.keyArn, args.deadLetterQueueArn])

@@ -77,7 +77,7 @@ const hasRules = (r: AlertRules): boolean => r.metrics.length > 0 || r.maintenan
  */
 export function detectorEnvironment<T>(
   cfg: FunctionSettings,
-  r: { readonly bucketName: T; readonly topicArn: T; readonly deadLetterQueueUrl: T; readonly endpoint?: { readonly name: T; readonly trainingDataVersion: T } },
+  r: { readonly bucketName: T; readonly topicArn: T; readonly deadLetterQueueUrl: T; readonly feedbackUrl?: T; readonly endpoint?: { readonly name: T; readonly trainingDataVersion: T } },
 ): Record<string, string | T> {
   const endpoint = cfg.scorer === "sagemaker" ? r.endpoint : undefined;
   return {
@@ -85,6 +85,8 @@ export function detectorEnvironment<T>(
     [LAMBDA_ENV.scorer]: cfg.scorer,
     [LAMBDA_ENV.topicArn]: r.topicArn,
     [LAMBDA_ENV.deadLetterQueueUrl]: r.deadLetterQueueUrl,
+    // Every alert names the HTTPS feedback action beside the `cad feedback` command when the stack deploys it.
+    ...(r.feedbackUrl === undefined ? {} : { [LAMBDA_ENV.feedbackUrl]: r.feedbackUrl }),
     [LAMBDA_ENV.modelsPrefix]: BUCKET_PREFIXES.models,
     [LAMBDA_ENV.modelKey]: cfg.modelBundleKey,
     [LAMBDA_ENV.scaling]: JSON.stringify({ maxStep: cfg.scaling.maxStep, cooldownMs: cfg.scaling.cooldownSeconds * 1000 }),
@@ -98,7 +100,7 @@ export function detectorEnvironment<T>(
  * Both environments with the longest values the stack's resources can give them: auto-names end in 7 characters,
  * the partition is at most `aws-us-gov`, a queue URL at most `…amazonaws.com.cn`. Names follow infra/index.ts.
  */
-export function worstCaseEnvironments(cfg: FunctionSettings & Pick<StackConfig, "region" | "trainingDataVersion">): { collector: Record<string, string>; detector: Record<string, string> } {
+export function worstCaseEnvironments(cfg: FunctionSettings & Pick<StackConfig, "region" | "trainingDataVersion"> & Partial<Pick<StackConfig, "feedbackUrl">>): { collector: Record<string, string>; detector: Record<string, string> } {
   const name = `cad-${cfg.environment}`;
   const bucketName = `${name}-bucket-0000000`;
   return {
@@ -107,6 +109,8 @@ export function worstCaseEnvironments(cfg: FunctionSettings & Pick<StackConfig, 
       bucketName,
       topicArn: `arn:aws-us-gov:sns:${cfg.region}:000000000000:${name}-alerts-topic-0000000`,
       deadLetterQueueUrl: `https://sqs.${cfg.region}.amazonaws.com.cn/000000000000/${name}-alerts-dlq-0000000`,
+      // A function URL's id is 32 characters.
+      ...(cfg.feedbackUrl ? { feedbackUrl: `https://${"0".repeat(32)}.lambda-url.${cfg.region}.on.aws/` } : {}),
       endpoint: { name: `${name}-rcf-serverless`, trainingDataVersion: cfg.trainingDataVersion ?? "" },
     }),
   };

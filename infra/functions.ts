@@ -37,6 +37,8 @@ export interface FunctionsArgs {
   readonly topicArn: pulumi.Input<string>;
   readonly deadLetterQueueArn: pulumi.Input<string>;
   readonly deadLetterQueueUrl: pulumi.Input<string>;
+  /** The HTTPS feedback action's function URL (stack config `feedbackUrl`), named in every alert; absent: not deployed. */
+  readonly feedbackUrl?: pulumi.Input<string>;
   readonly logRetentionDays: number;
   /**
    * Reserve concurrency 1 for each function, so that runs never overlap. AWS keeps 100 of an account's concurrency
@@ -161,6 +163,7 @@ export class Functions extends pulumi.ComponentResource {
           bucketName: args.bucketName,
           topicArn: args.topicArn,
           deadLetterQueueUrl: args.deadLetterQueueUrl,
+          ...(args.feedbackUrl === undefined ? {} : { feedbackUrl: args.feedbackUrl }),
           ...(endpoint === undefined ? {} : { endpoint: { name: endpoint.name, trainingDataVersion: endpoint.trainingDataVersion } }),
         }),
         memorySizeMb: 1024,

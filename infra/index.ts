@@ -36,6 +36,22 @@ const model =
         trainingDataVersion,
         endpoint: cfg.endpoint,
       });
+// With `feedbackUrl`: on call marks incidents from the alert over an IAM-authenticated HTTPS action (docs/feedback.md);
+// the detector names its URL in every alert.
+const feedback = cfg.feedbackUrl
+  ? new FeedbackAction(`${name}-feedback`, {
+      namePrefix: name,
+      environment: cfg.environment,
+      scope,
+      bucketName: storage.bucket.bucket,
+      bucketArn: storage.bucket.arn,
+      keyArn: storage.key.arn,
+      topicArn: alerting.topic.arn,
+      deadLetterQueueArn: alerting.deadLetterQueue.arn,
+      logRetentionDays: cfg.logRetentionDays,
+      reserveConcurrency: cfg.reserveConcurrency,
+    })
+  : undefined;
 const functions = new Functions(name, {
   scope,
   settings: cfg,
@@ -47,6 +63,7 @@ const functions = new Functions(name, {
   topicArn: alerting.topic.arn,
   deadLetterQueueArn: alerting.deadLetterQueue.arn,
   deadLetterQueueUrl: alerting.deadLetterQueue.url,
+  ...(feedback ? { feedbackUrl: feedback.url } : {}),
   logRetentionDays: cfg.logRetentionDays,
   reserveConcurrency: cfg.reserveConcurrency,
   detectorReady: model ? model.calibrated : modelBundlePresent(storage.bucket.bucket, cfg.modelBundleKey),
@@ -71,21 +88,6 @@ onCallNotifiers(name, {
   logRetentionDays: cfg.logRetentionDays,
   reserveConcurrency: cfg.reserveConcurrency,
 });
-// With `feedbackUrl`: on call marks incidents from the alert over an IAM-authenticated HTTPS action (docs/feedback.md).
-const feedback = cfg.feedbackUrl
-  ? new FeedbackAction(`${name}-feedback`, {
-      namePrefix: name,
-      environment: cfg.environment,
-      scope,
-      bucketName: storage.bucket.bucket,
-      bucketArn: storage.bucket.arn,
-      keyArn: storage.key.arn,
-      topicArn: alerting.topic.arn,
-      deadLetterQueueArn: alerting.deadLetterQueue.arn,
-      logRetentionDays: cfg.logRetentionDays,
-      reserveConcurrency: cfg.reserveConcurrency,
-    })
-  : undefined;
 const vaultSecrets = new VaultSecrets(`${name}-vault`, {
   vault: cfg.vault,
   secrets,

@@ -32,6 +32,11 @@ export interface DemoOptions {
    * loop injected on the Sunday as well. Unset: the default demo, unchanged.
    */
   readonly weekly?: boolean;
+  /**
+   * Trouble injected into the simulation but not into the truth (not in truth.csv, not matched): an event on call
+   * would call expected, such as bench/feedbackScenario.ts's nightly job. Every incident it raises is a false alert.
+   */
+  readonly unlabelled?: readonly InjectedIncident[];
   /** Called for every alert event and scaling action as it happens. */
   readonly onEvent?: (e: IncidentEvent) => void;
   /** Detection settings (defaults: the production defaults). */
@@ -79,7 +84,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const start = DEMO_START;
   const end = start + opts.days * DAY;
   const truth = [...defaultIncidentPlan(start, opts.days, opts.tasks), ...(opts.weekly && opts.days >= 7 ? [weekendCrash(start, opts.tasks)] : [])];
-  const sim = new EcsServiceSimulator({ service: DEMO_SERVICE, tasks: opts.tasks, seed: opts.seed, startMs: start, incidents: truth, ...(opts.weekly ? { trafficLevel: weekendTraffic } : {}) });
+  const sim = new EcsServiceSimulator({ service: DEMO_SERVICE, tasks: opts.tasks, seed: opts.seed, startMs: start, incidents: [...truth, ...(opts.unlabelled ?? [])], ...(opts.weekly ? { trafficLevel: weekendTraffic } : {}) });
 
   sim.advanceTo(start + DAY);
   const trainingSamples = await sim.fetch(DEMO_SERVICE, { from: start, to: start + DAY });

@@ -51,6 +51,34 @@ export async function recordFeedback(store: StateStore, record: FeedbackRecord, 
   }
 }
 
+/** What {@link removeFeedback} did: the mark it took back (none when the service held no mark on that incident) and the memory now. */
+export interface FeedbackRemoval {
+  readonly removed: FeedbackRecord | undefined;
+  readonly memory: FeedbackMemory;
+}
+
+/**
+ * Takes back the mark on `incidentId` (an on-call engineer who marked the wrong incident): the same conditional
+ * write as {@link recordFeedback}, reloading and removing again when another writer saved in between, so a mark
+ * given meanwhile on another incident is kept. Writes nothing when the service holds no mark on that incident.
+ *
+ * @throws StateConflictError when every attempt lost the race (the caller may retry later).
+ */
+export async function removeFeedback(store: StateStore, service: string, incidentId: string, attempts = FEEDBACK_WRITE_ATTEMPTS): Promise<FeedbackRemoval> {
+  for (let attempt = 1; ; attempt++) {
+    const { memory, version } = await loadFeedback(store, service);
+    const removed = memory.records.find((r) => r.incidentId === incidentId);
+    if (!removed) return { removed, memory };
+    const next: FeedbackMemory = { ...memory, records: memory.records.filter((r) => r.incidentId !== incidentId) };
+    try {
+      await store.save(feedbackKey(service), next, version);
+      return { removed, memory: next };
+    } catch (err) {
+      if (!(err instanceof StateConflictError) || attempt >= attempts) throw err;
+    }
+  }
+}
+
 /**
  * The feedback a detect run applies: the stored records, or none when they cannot be read (logged with the reason):
  * a malformed feedback object must not stop detection.

@@ -118,7 +118,7 @@ export async function wireDetection(config: DetectEnv, w: DetectionWiring): Prom
     {
       region: w.region,
       scorer: config.scorer === "sagemaker" && config.endpointName !== undefined ? { kind: "sagemaker", endpointName: config.endpointName } : { kind: "none" },
-      alerts: { topicArn: config.topicArn, deadLetterQueueUrl: config.deadLetterQueueUrl },
+      alerts: { topicArn: config.topicArn, deadLetterQueueUrl: config.deadLetterQueueUrl, ...(config.feedbackUrl ? { feedbackUrl: config.feedbackUrl } : {}) },
       scaling: {
         // A stack may watch only services found in clusters: the scaler's own cluster and bounds then are the
         // first cluster's and discovery's defaults (each found service's message carries its own).

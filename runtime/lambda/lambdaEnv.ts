@@ -32,6 +32,8 @@ export const LAMBDA_ENV = {
   endpointName: "CAD_ENDPOINT_NAME",
   topicArn: "CAD_TOPIC_ARN",
   deadLetterQueueUrl: "CAD_DEAD_LETTER_QUEUE_URL",
+  /** The HTTPS feedback action's function URL (stack config `feedbackUrl`), named in every alert; unset: not deployed. */
+  feedbackUrl: "CAD_FEEDBACK_URL",
   /** Bucket key of the model bundle the detector loads (embedded scorer). */
   modelKey: "CAD_MODEL_KEY",
   /** Training set version the SageMaker model was trained on: its features.json and threshold.json are loaded. */
@@ -140,6 +142,8 @@ export interface DetectEnv extends CommonEnv {
   readonly topicArn: string;
   /** Where alerts that SNS refused are parked. */
   readonly deadLetterQueueUrl: string;
+  /** The HTTPS feedback action's function URL, when deployed: every alert names it beside the `cad feedback` command. */
+  readonly feedbackUrl?: string;
   /** Key prefix of model artifacts (the embedded forest's state), ending with "/". */
   readonly modelsPrefix: string;
   /** Bucket key of the model bundle. */
@@ -398,6 +402,7 @@ export function parseDetectEnv(env: Env): DetectEnv {
     scorer,
     topicArn,
     deadLetterQueueUrl: parseUrl(env, LAMBDA_ENV.deadLetterQueueUrl),
+    ...(env[LAMBDA_ENV.feedbackUrl] === undefined ? {} : { feedbackUrl: parseUrl(env, LAMBDA_ENV.feedbackUrl) }),
     modelsPrefix: prefix(env, LAMBDA_ENV.modelsPrefix),
     modelKey,
     metricSources: sources,

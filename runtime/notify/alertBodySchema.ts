@@ -30,6 +30,7 @@ export const AlertBodySchema = v.looseObject({
   summary: v.string(),
   feedback: v.optional(v.array(v.looseObject({ incidentId: v.string(), verdict: v.picklist(["false-alarm", "real", "expected"]), effect: v.picklist(["suppressed", "larger", "protected"]) }))),
   giveFeedback: v.optional(v.string()),
+  giveFeedbackUrl: v.optional(v.string()),
   incident: v.looseObject({
     id: v.pipe(v.string(), v.minLength(1)),
     service: v.pipe(v.string(), v.minLength(1)),

@@ -74,6 +74,7 @@ export function slackMessageOf(body: AlertBody): SlackMessage | undefined {
     // Feedback from the alert itself: the marks that shaped it, and the command that marks this one.
     ...(body.feedback && body.feedback.length > 0 ? [{ type: "context" as const, elements: [mrkdwn(`Shaped by feedback: ${escapeMrkdwn(describeFeedback(body.feedback))}`)] }] : []),
     ...(body.giveFeedback ? [{ type: "context" as const, elements: [mrkdwn(`Feedback: ${code(body.giveFeedback)}`)] }] : []),
+    ...(body.giveFeedbackUrl ? [{ type: "context" as const, elements: [mrkdwn(`Or over HTTPS: ${code(body.giveFeedbackUrl)}`)] }] : []),
   ];
   return { text: cut(`${ICON[kind]} ${headline} — incident ${incident.id}`, 3000), blocks };
 }

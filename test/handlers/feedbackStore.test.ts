@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FileStateStore } from "../../runtime/adapters/local/FileStateStore";
 import { MemoryStateStore } from "../../runtime/adapters/memory/MemoryStateStore";
 import { feedbackFor } from "../../runtime/detection/feedback";
-import { feedbackForRun, feedbackKey, feedbackStoreOptions, loadFeedback, recordFeedback } from "../../runtime/handlers/feedbackStore";
+import { feedbackForRun, feedbackKey, feedbackStoreOptions, loadFeedback, recordFeedback, removeFeedback } from "../../runtime/handlers/feedbackStore";
 import { StateConflictError, type Log } from "../../runtime/ports";
 import type { Incident } from "../../runtime/types";
 import { anomalyAt, T0 } from "../helpers/anomalies";
@@ -47,6 +47,41 @@ describe("the feedback store", () => {
       },
     });
     await expect(recordFeedback(racing, feedbackFor(incident("checkout:a"), "real", T0), 3)).rejects.toBeInstanceOf(StateConflictError);
+  });
+
+  it("takes a mark back, keeping the others; a removal of a mark it does not hold writes nothing", async () => {
+    const store = new MemoryStateStore();
+    await recordFeedback(store, feedbackFor(incident("checkout:a"), "false-alarm", T0));
+    await recordFeedback(store, feedbackFor(incident("checkout:b"), "real", T0));
+    const { removed, memory } = await removeFeedback(store, "checkout", "checkout:a");
+    expect(removed).toMatchObject({ incidentId: "checkout:a", verdict: "false-alarm" });
+    expect(memory.records.map((r) => r.incidentId)).toEqual(["checkout:b"]);
+    expect((await loadFeedback(store, "checkout")).memory.records.map((r) => r.incidentId)).toEqual(["checkout:b"]);
+    const version = (await store.load(feedbackKey("checkout")))?.version;
+    expect((await removeFeedback(store, "checkout", "checkout:a")).removed).toBeUndefined();
+    expect((await store.load(feedbackKey("checkout")))?.version).toBe(version);
+    expect(await removeFeedback(store, "payments", "payments:x")).toEqual({ removed: undefined, memory: { format: "cad-feedback/1", service: "payments", records: [] } });
+    expect(store.keys()).toEqual([feedbackKey("checkout")]);
+  });
+
+  it("a removal and a mark given together are both applied (conditional write, reload and retry)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cad-feedback-"));
+    dirs.push(dir);
+    const store = new FileStateStore({ dir });
+    await recordFeedback(store, feedbackFor(incident("checkout:a"), "false-alarm", T0));
+    await Promise.all([removeFeedback(store, "checkout", "checkout:a"), recordFeedback(store, feedbackFor(incident("checkout:b"), "expected", T0)), recordFeedback(store, feedbackFor(incident("checkout:c"), "real", T0))]);
+    expect((await loadFeedback(store, "checkout")).memory.records.map((r) => r.incidentId).sort()).toEqual(["checkout:b", "checkout:c"]);
+  });
+
+  it("a removal gives up with StateConflictError when every attempt loses the race", async () => {
+    const store = new MemoryStateStore();
+    await recordFeedback(store, feedbackFor(incident("checkout:a"), "real", T0));
+    const racing = Object.assign(Object.create(store) as MemoryStateStore, {
+      save: async () => {
+        throw new StateConflictError(feedbackKey("checkout"));
+      },
+    });
+    await expect(removeFeedback(racing, "checkout", "checkout:a", 3)).rejects.toBeInstanceOf(StateConflictError);
   });
 
   it("a detect run with unreadable feedback logs why and applies none", async () => {

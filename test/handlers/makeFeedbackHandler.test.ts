@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { MemoryStateStore } from "../../runtime/adapters/memory/MemoryStateStore";
 import { emptyTrackerState } from "../../runtime/detection/incidentTracker";
 import { detectorStateKey, encodeServiceState, SERVICE_STATE_FORMAT } from "../../runtime/handlers/detectorState";
-import { loadFeedback } from "../../runtime/handlers/feedbackStore";
+import { feedbackFor } from "../../runtime/detection/feedback";
+import { loadFeedback, recordFeedback } from "../../runtime/handlers/feedbackStore";
 import { makeFeedbackHandler } from "../../runtime/handlers/makeFeedbackHandler";
 import { StateConflictError } from "../../runtime/ports";
 import type { Incident } from "../../runtime/types";
@@ -41,11 +42,37 @@ describe("makeFeedbackHandler (the function URL's POST)", () => {
     ["not JSON", "{", "the body is not JSON"],
     ["a bad verdict", { incidentId: ID, verdict: "maybe" }, 'verdict: one of false-alarm, real, expected, got "maybe"'],
     ["a bad incident id", { incidentId: "checkout", verdict: "real" }, "incidentId: an incident id <service>:<start>"],
-    ["an unknown field", { incidentId: ID, verdict: "real", severity: 1 }, "severity: one of the known fields: incidentId, verdict, note"],
+    ["an unknown field", { incidentId: ID, verdict: "real", severity: 1 }, "severity: one of the known fields: incidentId, verdict, note, remove"],
+    ["neither verdict nor remove", { incidentId: ID }, "give either verdict (false-alarm, real or expected: mark the incident) or remove: true (take its mark back)"],
+    ["both verdict and remove", { incidentId: ID, verdict: "real", remove: true }, "give either verdict"],
+    ["remove other than true", { incidentId: ID, remove: "yes" }, 'remove: true (take the mark on incidentId back), got "yes"'],
+    ["a note with remove", { incidentId: ID, remove: true, note: "oops" }, "note: goes with a verdict"],
   ])("answers 400 naming the field for %s", async (_, body, message) => {
     const r = await makeFeedbackHandler({ state: await storeWithIncident(), clock, log: new RecordingLog() })(post(body));
     expect(r.statusCode).toBe(400);
     expect(JSON.parse(r.body).error).toContain(message);
+  });
+
+  it("takes a mark back with {incidentId, remove: true}, keeping the others, and answers 404 when there is none to take back", async () => {
+    const store = await storeWithIncident();
+    const log = new RecordingLog();
+    const handler = makeFeedbackHandler({ state: store, clock, log });
+    expect((await handler(post({ incidentId: ID, verdict: "false-alarm" }))).statusCode).toBe(200);
+    // A mark on an older incident the state no longer holds: it can still be taken back.
+    const older = "checkout:2026-01-05T08:00:00.000Z";
+    await recordFeedback(store, feedbackFor({ ...open, id: older }, "expected", T0));
+
+    const r = await handler(post({ incidentId: older, remove: true }));
+    expect(r.statusCode).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ removed: { incidentId: older, verdict: "expected" }, key: "feedback/checkout.json", marks: 1 });
+    expect((await loadFeedback(store, "checkout")).memory.records.map((m) => m.incidentId)).toEqual([ID]);
+    expect(log.find("info", "feedback removed")[0].fields).toMatchObject({ incidentId: older, verdict: "expected", marks: 1 });
+
+    const again = await handler(post({ incidentId: older, remove: true }));
+    expect(again.statusCode).toBe(404);
+    expect(JSON.parse(again.body).error).toBe(`no mark on "${older}": the feedback of service "checkout" holds 1 mark(s)`);
+    const conflicting = Object.assign(Object.create(store) as MemoryStateStore, { save: () => Promise.reject(new StateConflictError("feedback/checkout.json")) });
+    expect((await makeFeedbackHandler({ state: conflicting, clock, log })(post({ incidentId: ID, remove: true }))).statusCode).toBe(409);
   });
 
   it("answers 404 for an incident the state does not hold, 405 for GET", async () => {

@@ -9,6 +9,7 @@ import type { PolicyPackConfig } from "@pulumi/policy";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PolicyDocument } from "../../infra/iamDocuments";
 import { parseFeedbackEnv } from "../../runtime/lambda/feedbackLambda";
+import { parseDetectEnv } from "../../runtime/lambda/lambdaEnv";
 import { REPO_ROOT, resource, runProgram, type ProgramRun } from "../helpers/pulumiMocks";
 import { mandatoryViolations, runPolicyPack } from "../helpers/runPolicyPack";
 import { SECRET_KEYS, devStackConfig } from "../helpers/stackConfig";
@@ -50,6 +51,13 @@ describe("the program's feedback action", () => {
     ]);
   });
 
+  it("hands the URL to the detector, which names it in every alert", () => {
+    const detect = resource(r, "aws:lambda/function:Function", "cad-dev-detect-function");
+    const env = (detect.inputs.environment as { variables: Record<string, string> }).variables;
+    expect(env.CAD_FEEDBACK_URL).toBe(r.outputs.feedbackUrl);
+    expect(parseDetectEnv(env).feedbackUrl).toBe(r.outputs.feedbackUrl);
+  });
+
   it("lets the detector read the feedback, not write it", () => {
     const bucket = String(resource(r, "aws:s3/bucket:Bucket", "cad-dev-bucket").outputs.arn);
     const policy = JSON.parse(String(resource(r, "aws:iam/rolePolicy:RolePolicy", "cad-dev-detect-policy").inputs.policy)) as PolicyDocument;
@@ -69,5 +77,7 @@ describe("the program without feedbackUrl", () => {
     const plain = await runProgram({ config: devStackConfig(), secretKeys: SECRET_KEYS });
     expect(plain.resources.filter((x) => x.name.includes("feedback"))).toEqual([]);
     expect(plain.outputs).not.toHaveProperty("feedbackUrl");
+    const detect = resource(plain, "aws:lambda/function:Function", "cad-dev-detect-function");
+    expect((detect.inputs.environment as { variables: Record<string, string> }).variables).not.toHaveProperty("CAD_FEEDBACK_URL");
   }, PROGRAM_MS);
 });

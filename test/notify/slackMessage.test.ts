@@ -24,6 +24,9 @@ describe("slackMessageOf", () => {
     const blocks = textOf(slackMessageOf(alertBody({ ...events.open, feedback })));
     expect(blocks).toContain("Shaped by feedback: real on checkout:earlier (protected)");
     expect(blocks).toContain(`Feedback: \`cad feedback --incident '${id}' --verdict false-alarm|real|expected\``);
+    expect(blocks).not.toContain("Or over HTTPS");
+    const url = "awscurl --service lambda --region eu-west-1 -X POST -d '{}' https://abc.lambda-url.eu-west-1.on.aws/";
+    expect(textOf(slackMessageOf({ ...alertBody(events.open), giveFeedbackUrl: url }))).toContain(`Or over HTTPS: \`${url}\``);
   });
 
   it("resolve: a message with the incident's span; restore: one with the tasks restored; update: none", () => {

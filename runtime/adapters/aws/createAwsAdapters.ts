@@ -25,7 +25,8 @@ export type ScorerConfig =
 export interface AwsAdapterConfig {
   readonly region: string;
   readonly scorer: ScorerConfig;
-  readonly alerts: { readonly topicArn: string; readonly deadLetterQueueUrl?: string };
+  /** `feedbackUrl`: the HTTPS feedback action's function URL when deployed, named in every alert. */
+  readonly alerts: { readonly topicArn: string; readonly deadLetterQueueUrl?: string; readonly feedbackUrl?: string };
   /** The scaler's own settings (EcsScaler documents each one). */
   readonly scaling: Pick<EcsScalerOptions, "cluster" | "defaultBounds" | "serviceBounds" | "maxStep" | "cooldownMs" | "dryRun">;
   readonly state: { readonly bucket: string; readonly prefix?: string; readonly kmsKeyId?: string };
@@ -78,6 +79,7 @@ export function createAwsAdapters(config: AwsAdapterConfig, deps: AwsAdapterDeps
     clock: deps.clock,
     // Every alert says how to mark it: `cad feedback` writes next to the detector state in this bucket.
     feedbackOptions: feedbackStoreOptions(config.state.bucket, config.state.prefix),
+    ...(config.alerts.feedbackUrl ? { feedbackUrl: config.alerts.feedbackUrl } : {}),
   });
   const scaler = new EcsScaler({
     ecs: new ECSClient({ region }),

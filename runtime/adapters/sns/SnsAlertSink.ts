@@ -22,6 +22,8 @@ export interface SnsAlertSinkOptions {
   readonly maxMessageBytes?: number;
   /** The `cad feedback` options that reach this deployment's feedback store (e.g. `--bucket NAME`), put in each alert's `giveFeedback` command. */
   readonly feedbackOptions?: string;
+  /** The HTTPS feedback action's function URL when deployed (`feedbackUrl`), put in each alert's `giveFeedbackUrl` command. */
+  readonly feedbackUrl?: string;
   /** Stamps `failedAt` on dead-lettered alerts. Default the system clock. */
   readonly clock?: Clock;
 }
@@ -72,7 +74,7 @@ export class SnsAlertSink implements AlertSink {
     if (problems) return this.parkPoison(event, problems);
     let message: AlertMessage;
     try {
-      message = buildAlertMessage(event, this.options.maxMessageBytes ?? SNS_MAX_BYTES, this.options.feedbackOptions);
+      message = buildAlertMessage(event, this.options.maxMessageBytes ?? SNS_MAX_BYTES, { storeOptions: this.options.feedbackOptions, url: this.options.feedbackUrl });
     } catch (err) {
       return this.parkPoison(event, [`cannot be made into an SNS message: ${errorMessage(err)}`]);
     }

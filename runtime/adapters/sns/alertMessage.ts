@@ -25,7 +25,7 @@ export function severityOf(grade: number): Severity {
 
 /**
  * The JSON body (schema `cad.incident-event/3`; /3 added the `restore` event type: the task count back at its
- * baseline after a resolved incident). `rules`, `calendar`, `feedback` and `giveFeedback` are optional fields added within /3: a receiver that does not
+ * baseline after a resolved incident). `rules`, `calendar`, `feedback`, `giveFeedback` and `giveFeedbackUrl` are optional fields added within /3: a receiver that does not
  * know it ignores it, and nothing else changed.
  */
 export interface AlertBody {
@@ -42,6 +42,8 @@ export interface AlertBody {
   readonly feedback?: readonly FeedbackTag[];
   /** How on call marks this incident: the exact `cad feedback` command (pick one verdict). */
   readonly giveFeedback?: string;
+  /** With the HTTPS feedback action deployed: the same mark as a SigV4-signed POST to its function URL (`awscurl`; pick one verdict). */
+  readonly giveFeedbackUrl?: string;
   /** The service calendar's level (and holiday) that scaled the expected values of load-like metrics; absent when none did. */
   readonly calendar?: { readonly level: number; readonly holiday?: string };
   readonly incident: {
@@ -138,8 +140,30 @@ export function feedbackCommand(incidentId: string, storeOptions?: string): stri
   return `cad feedback --incident ${quoted} --verdict false-alarm|real|expected${storeOptions ? ` ${storeOptions}` : ""}`;
 }
 
+/** Where this deployment's feedback goes: the `cad feedback` store options (e.g. `--bucket NAME`) and, when deployed, the feedback action's function URL. */
+export interface FeedbackReach {
+  readonly storeOptions?: string;
+  readonly url?: string;
+}
+
+/** A function URL's region, from its host `<url-id>.lambda-url.<region>.on.aws`; undefined for another URL. */
+export function functionUrlRegion(url: string): string | undefined {
+  return /^https:\/\/[a-z0-9]+\.lambda-url\.([a-z0-9-]+)\.on\.aws\/?$/.exec(url)?.[1];
+}
+
+/**
+ * The POST that marks `incidentId` through the feedback action's function URL (AWS_IAM auth), signed with SigV4 by
+ * awscurl from the caller's usual AWS credentials (service `lambda`, the URL's region): pick one verdict. The JSON
+ * body is single-quoted for POSIX shells.
+ */
+export function feedbackUrlCommand(incidentId: string, url: string): string {
+  const region = functionUrlRegion(url);
+  const body = `{"incidentId":${JSON.stringify(incidentId)},"verdict":"false-alarm|real|expected"}`;
+  return `awscurl --service lambda${region ? ` --region ${region}` : ""} -X POST -d '${body.replace(/'/g, `'\\''`)}' ${url}`;
+}
+
 /** The body with at most `containers` containers and `metrics` metrics listed, and strings cut to `maxText` chars. */
-function bodyOf(event: IncidentEvent, severity: Severity, containers: number, metrics: number, maxText: number, feedbackOptions?: string): AlertBody {
+function bodyOf(event: IncidentEvent, severity: Severity, containers: number, metrics: number, maxText: number, reach?: FeedbackReach): AlertBody {
   const { incident } = event;
   const cut = (s: string): string => (s.length <= maxText ? s : `${s.slice(0, maxText)}... (${s.length - maxText} more characters)`);
   const truncated: Record<string, { shown: number; total: number }> = {};
@@ -155,7 +179,8 @@ function bodyOf(event: IncidentEvent, severity: Severity, containers: number, me
     ...(event.rules && event.rules.length > 0 ? { rules: event.rules.map(cut) } : {}),
     ...(event.calendar ? { calendar: event.calendar.holiday !== undefined ? { level: event.calendar.level, holiday: cut(event.calendar.holiday) } : { level: event.calendar.level } } : {}),
     ...(event.feedback && event.feedback.length > 0 ? { feedback: event.feedback } : {}),
-    giveFeedback: cut(feedbackCommand(incident.id, feedbackOptions)),
+    giveFeedback: cut(feedbackCommand(incident.id, reach?.storeOptions)),
+    ...(reach?.url ? { giveFeedbackUrl: cut(feedbackUrlCommand(incident.id, reach.url)) } : {}),
     incident: {
       id: incident.id,
       service: incident.service,
@@ -208,7 +233,7 @@ const utf8 = (s: string): number => Buffer.byteLength(s, "utf8");
  * Builds the alert for one incident event. Lists (containers first, then top metrics) are shortened, and said
  * to be, until the whole message — body, subject and attributes — fits in `maxBytes`.
  */
-export function buildAlertMessage(event: IncidentEvent, maxBytes = SNS_MAX_BYTES, feedbackOptions?: string): AlertMessage {
+export function buildAlertMessage(event: IncidentEvent, maxBytes = SNS_MAX_BYTES, reach?: FeedbackReach): AlertMessage {
   const { incident } = event;
   if (!incident.service) throw new Error(`incident ${JSON.stringify(incident.id)} has no service: cannot address an alert`);
   const severity = severityOf(incident.peakGrade);
@@ -223,11 +248,11 @@ export function buildAlertMessage(event: IncidentEvent, maxBytes = SNS_MAX_BYTES
   const fits = (b: AlertBody): boolean => utf8(JSON.stringify(b)) <= budget;
   const all = { c: incident.containers.length, m: incident.topMetrics.length };
   for (const maxText of [Number.POSITIVE_INFINITY, 1_000, 100]) {
-    if (!fits(bodyOf(event, severity, 0, 0, maxText, feedbackOptions))) continue;
-    const m = largestFitting(all.m, (n) => fits(bodyOf(event, severity, 0, n, maxText, feedbackOptions)));
-    const c = largestFitting(all.c, (n) => fits(bodyOf(event, severity, n, m, maxText, feedbackOptions)));
+    if (!fits(bodyOf(event, severity, 0, 0, maxText, reach))) continue;
+    const m = largestFitting(all.m, (n) => fits(bodyOf(event, severity, 0, n, maxText, reach)));
+    const c = largestFitting(all.c, (n) => fits(bodyOf(event, severity, n, m, maxText, reach)));
     // The top metrics explain the incident: they get the room first, the container list fills what is left.
-    return { subject, attributes, body: JSON.stringify(bodyOf(event, severity, c, m, maxText, feedbackOptions)) };
+    return { subject, attributes, body: JSON.stringify(bodyOf(event, severity, c, m, maxText, reach)) };
   }
   throw new Error(`alert for incident ${incident.id} cannot fit in ${maxBytes} bytes even with every list emptied`);
 }

@@ -33,6 +33,15 @@ beforeEach(() => {
 });
 
 describe("SnsAlertSink", () => {
+  it("puts how to give feedback in every alert: the cad feedback command with the bucket and, when deployed, the function URL's POST", async () => {
+    sns.on(PublishCommand).resolves({ MessageId: "m-1" });
+    const url = "https://abcdefghij0123456789klmnopqrstuv.lambda-url.eu-west-1.on.aws/";
+    await sink({ feedbackOptions: "--bucket cad-state", feedbackUrl: url }).send(openEvent());
+    const body = JSON.parse(String(sns.commandCalls(PublishCommand)[0].args[0].input.Message)) as { giveFeedback: string; giveFeedbackUrl: string };
+    expect(body.giveFeedback).toMatch(/ --bucket cad-state$/);
+    expect(body.giveFeedbackUrl).toMatch(new RegExp(`^awscurl --service lambda --region eu-west-1 -X POST -d '.*' ${url}$`));
+  });
+
   it("publishes one message per event: subject, JSON body and String attributes for filtering", async () => {
     sns.on(PublishCommand).resolves({ MessageId: "m-1" });
     const event = openEvent();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildAlertMessage, severityOf, SNS_MAX_BYTES, toSubject, type AlertBody } from "../../../runtime/adapters/sns/alertMessage";
+import { buildAlertMessage, feedbackUrlCommand, functionUrlRegion, severityOf, SNS_MAX_BYTES, toSubject, type AlertBody } from "../../../runtime/adapters/sns/alertMessage";
 import { incident, openEvent, T_START } from "../../helpers/incidentEvents";
 
 const total = (m: ReturnType<typeof buildAlertMessage>): number =>
@@ -19,7 +19,7 @@ describe("buildAlertMessage", () => {
 
   it("an event feedback shaped says which mark and how (body, summary, filter attribute); every alert carries the command that marks it", () => {
     const feedback = [{ incidentId: "checkout:2026-11-20T10:00:00.000Z", verdict: "false-alarm" as const, effect: "larger" as const }];
-    const m = buildAlertMessage({ ...openEvent(), feedback }, SNS_MAX_BYTES, "--bucket cad-state");
+    const m = buildAlertMessage({ ...openEvent(), feedback }, SNS_MAX_BYTES, { storeOptions: "--bucket cad-state" });
     const body = JSON.parse(m.body) as AlertBody;
     expect(body.feedback).toEqual(feedback);
     expect(body.summary).toMatch(/ Feedback applied: false-alarm on checkout:2026-11-20T10:00:00.000Z \(larger\)\.$/);
@@ -28,6 +28,18 @@ describe("buildAlertMessage", () => {
     const plain = JSON.parse(buildAlertMessage(openEvent()).body) as AlertBody;
     expect(plain.feedback).toBeUndefined();
     expect(plain.giveFeedback).toBe(`cad feedback --incident 'checkout:${T_START}' --verdict false-alarm|real|expected`);
+    expect(plain.giveFeedbackUrl).toBeUndefined();
+  });
+
+  it("with the feedback action deployed, the alert also carries the signed POST to its function URL, in the URL's region", () => {
+    const url = "https://abcdefghij0123456789klmnopqrstuv.lambda-url.eu-west-1.on.aws/";
+    const body = JSON.parse(buildAlertMessage(openEvent(), SNS_MAX_BYTES, { storeOptions: "--bucket cad-state", url }).body) as AlertBody;
+    expect(body.giveFeedbackUrl).toBe(`awscurl --service lambda --region eu-west-1 -X POST -d '{"incidentId":"checkout:${T_START}","verdict":"false-alarm|real|expected"}' ${url}`);
+    expect(body.giveFeedback).toBe(`cad feedback --incident 'checkout:${T_START}' --verdict false-alarm|real|expected --bucket cad-state`);
+    expect(functionUrlRegion("https://x.lambda-url.us-gov-west-1.on.aws")).toBe("us-gov-west-1");
+    expect(functionUrlRegion("https://example.com/feedback")).toBeUndefined();
+    // An id with a quote stays one shell word; the JSON inside it stays valid.
+    expect(feedbackUrlCommand("svc:it's", "https://example.com/f")).toBe(`awscurl --service lambda -X POST -d '{"incidentId":"svc:it'\\''s","verdict":"false-alarm|real|expected"}' https://example.com/f`);
   });
 
   it("an event a service calendar shaped says so in the body and the summary; without one, neither does", () => {

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileStateStore } from "../../../runtime/adapters/local/FileStateStore";
-import { patternOf } from "../../../runtime/detection/feedback";
+import { feedbackFor, patternOf } from "../../../runtime/detection/feedback";
 import { emptyTrackerState } from "../../../runtime/detection/incidentTracker";
 import { detectorStateKey, encodeServiceState, SERVICE_STATE_FORMAT } from "../../../runtime/handlers/detectorState";
-import { loadFeedback } from "../../../runtime/handlers/feedbackStore";
+import { loadFeedback, recordFeedback } from "../../../runtime/handlers/feedbackStore";
 import type { Incident, IncidentEvent } from "../../../runtime/types";
 import { anomalyAt, T0 } from "../../helpers/anomalies";
 import { FIXTURE_START, simulatedFeatureRowsCsv } from "../../helpers/metricsCsvFixtures";
@@ -49,7 +49,33 @@ describe("cad feedback", () => {
     expect(memory.records.map((x) => x.verdict)).toEqual(["real"]);
   });
 
+  it("--remove takes a wrong mark back through the same store; the incident need not be in the detector state", async () => {
+    const state = join(dir, "state");
+    const store = new FileStateStore({ dir: state });
+    // A mark on an incident the state no longer holds (an older one), given earlier.
+    const older: Incident = { ...resolved, id: "checkout:2026-01-05T08:00:00.000Z" };
+    await recordFeedback(store, feedbackFor(older, "expected", T0));
+    expect(cad("feedback", "--incident", ID, "--verdict", "false-alarm", "--state", state).code).toBe(0);
+
+    const r = cad("feedback", "--incident", ID, "--remove", "--state", state);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`removed the false-alarm mark on ${ID} (${state}/feedback/checkout.json, 1 mark(s) left for checkout)`);
+    expect((await loadFeedback(store, "checkout")).memory.records.map((x) => x.incidentId)).toEqual([older.id]);
+
+    const json = cad("feedback", "--incident", older.id, "--remove", "--state", state, "--json");
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ removed: { incidentId: older.id, verdict: "expected" }, records: 0, key: "feedback/checkout.json" });
+
+    const again = cad("feedback", "--incident", ID, "--remove", "--state", state);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`no mark on incident "${ID}" in ${state}/feedback/checkout.json (0 mark(s) for checkout; it holds none)`);
+  });
+
   it.each([
+    [["--incident", ID], "give exactly one of --verdict <false-alarm|real|expected> (mark the incident) or --remove (take its mark back)"],
+    [["--incident", ID, "--verdict", "real", "--remove"], "option '--remove' cannot be used with option '--verdict <verdict>'"],
+    [["--incident", ID, "--remove", "--note", "oops"], "option '--remove' cannot be used with option '--note <text>'"],
     [["--incident", "checkout:2026-01-06T11:00:00.000Z", "--verdict", "real"], 'unknown incident "checkout:2026-01-06T11:00:00.000Z": the detector state of service "checkout" keeps its open and last resolved incident, and it knows checkout:2026-01-06T10:00:00.000Z'],
     [["--incident", "payments:2026-01-06T11:00:00.000Z", "--verdict", "real"], 'no detector state for service "payments"'],
     [["--incident", "checkout", "--verdict", "real"], '--incident "checkout" is not an incident id'],

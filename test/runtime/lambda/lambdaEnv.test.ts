@@ -60,6 +60,9 @@ describe("the Lambda environment contract", () => {
     });
     expect(parseDetectEnv({ ...detect, CAD_SCORER: "embedded", CAD_ENDPOINT_NAME: undefined })).not.toHaveProperty("endpointName");
     expect(parseDetectEnv({ ...detect, CAD_SCORER: "embedded", CAD_TRAINING_DATA_VERSION: undefined })).not.toHaveProperty("trainingDataVersion");
+    // The feedback action's URL only when the stack deploys it (`feedbackUrl`).
+    expect(parseDetectEnv(detect)).not.toHaveProperty("feedbackUrl");
+    expect(parseDetectEnv({ ...detect, CAD_FEEDBACK_URL: "https://abc.lambda-url.eu-west-1.on.aws/" }).feedbackUrl).toBe("https://abc.lambda-url.eu-west-1.on.aws/");
   });
 
   it.each([
@@ -75,6 +78,7 @@ describe("the Lambda environment contract", () => {
     ["CAD_VAULT_SECRET_PATH", { ...detect, CAD_VAULT_SECRET_PATH: "/cad/dev" }, /without leading or trailing/],
     ["CAD_STATE_PREFIX", { ...detect, CAD_STATE_PREFIX: "state" }, /ending with "\/"/],
     ["CAD_DEAD_LETTER_QUEUE_URL", { ...detect, CAD_DEAD_LETTER_QUEUE_URL: undefined }, /is not set/],
+    ["CAD_FEEDBACK_URL", { ...detect, CAD_FEEDBACK_URL: "lambda-url" }, /absolute URL/],
   ])("the detector names %s when it is wrong", (variable, env, message) => {
     const error = failure(() => parseDetectEnv(env));
     expect(error.variable).toBe(variable);
