@@ -1,46 +1,21 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { StreamingForest } from "../runtime/model/streamingForest";
 import { normalMixture, shingled } from "./benchData";
 
-const HELP = `usage: node bin/run-ts.js bench/forestAb.ts --against DIR [options]
-
-Times this checkout's StreamingForest against another checkout's (DIR, e.g. a git worktree of main) in one
-process, on the bench's forest data (5 inputs shingled to the dimension, 50 trees x 256 samples), alternating
-the two engines rep by rep and keeping each one's fastest rep. Time is the process's CPU time, so a busy machine
-slows both alike instead of whichever ran in a bad minute: small differences (a few %) show, where two runs of
-\`npm run bench\` differ by more than that. Prints one JSON line per dimension: points per second of each, the gain
-(this / against) and whether the two gave bit-identical scores.
-
-Options:
-  --against DIR   checkout to compare with (its runtime/model/streamingForest.ts)       (required)
-  --dims LIST     dimensions, from 5, 20, 40, 80 (default 5,20,40,80)
-  --mode MODE     fresh: a fresh forest's score then update per point (the bench's timed pass);
-                  score: score-only on a forest full after --points updates (default fresh)
-  --points N      points per rep (default 6000)
-  --reps N        reps per engine (default 7)
-  -h, --help      this help
-`;
-
 type Forest = Pick<StreamingForest, "score" | "update">;
 type ForestClass = new (options: { dimensions: number; numTrees: number; sampleSize: number; seed: number }) => Forest;
-
-function positive(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
-  return n;
-}
+type Size = { numTrees: number; sampleSize: number };
 
 function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
 
-/** Seconds of CPU for one rep of `mode` on a forest of class `F`; adds its scores to `sums[0]`. */
-function rep(F: ForestClass, mode: string, dims: number, warm: readonly Float64Array[], pts: readonly Float64Array[], sums: Float64Array): number {
-  const f = new F({ dimensions: dims, numTrees: 50, sampleSize: 256, seed: 7 });
+/** Milliseconds of CPU for one rep of `mode` on a forest of class `F`; adds its scores to `sums[0]`. */
+function rep(F: ForestClass, mode: string, dims: number, size: Size, warm: readonly Float64Array[], pts: readonly Float64Array[], sums: Float64Array): number {
+  const f = new F({ dimensions: dims, ...size, seed: 7 });
   let sum = 0;
   if (mode === "score") {
     for (const p of warm) f.update(p);
@@ -58,54 +33,57 @@ function rep(F: ForestClass, mode: string, dims: number, warm: readonly Float64A
   return cpuMs() - t0;
 }
 
-function main(): void {
-  const { values } = parseArgs({
-    options: {
-      against: { type: "string" },
-      dims: { type: "string", default: "5,20,40,80" },
-      mode: { type: "string", default: "fresh" },
-      points: { type: "string", default: "6000" },
-      reps: { type: "string", default: "7" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  if (!values.against) throw new Error("--against DIR is required (see --help)");
-  const file = join(resolve(values.against), "runtime/model/streamingForest.ts");
-  if (!existsSync(file)) throw new Error(`--against: no ${file}`);
-  const dimsList = values.dims.split(",").map(Number);
-  if (dimsList.some((d) => ![5, 20, 40, 80].includes(d))) throw new Error(`--dims takes a comma-separated list of 5, 20, 40, 80, got "${values.dims}"`);
-  if (values.mode !== "fresh" && values.mode !== "score") throw new Error(`--mode must be fresh or score, got "${values.mode}"`);
-  const points = positive("--points", values.points);
-  const reps = positive("--reps", values.reps);
-  const Against = (createRequire(__filename)(file) as { StreamingForest: ForestClass }).StreamingForest;
-  const engines: [string, ForestClass][] = [
-    ["this", StreamingForest],
-    ["against", Against],
-  ];
-  for (const dims of dimsList) {
-    const shingle = dims / 5;
-    const all = shingled(normalMixture(5, 2 * points + shingle - 1, 7), shingle);
-    const warm = all.slice(0, points);
-    const pts = values.mode === "score" ? all.slice(points) : warm;
-    const best = [Infinity, Infinity];
-    const sums = [new Float64Array(1), new Float64Array(1)];
-    for (let r = 0; r < reps; r++) {
-      // Alternate which engine goes first, so neither always runs right after the other's garbage.
-      for (const i of r % 2 ? [1, 0] : [0, 1]) best[i] = Math.min(best[i], rep(engines[i][1], values.mode, dims, warm, pts, sums[i]));
-    }
-    const perSec = best.map((ms) => Math.round((points * 1000) / ms));
-    const line = { name: "forest-ab", dims, mode: values.mode, points, reps, thisPerSec: perSec[0], againstPerSec: perSec[1], gain: Math.round((best[1] / best[0]) * 1000) / 1000, sameScores: sums[0][0] === sums[1][0] };
-    process.stdout.write(`${JSON.stringify(line)}\n`);
-  }
+/** What {@link compareForests} runs. */
+export interface AbOptions {
+  /** Checkout to compare with (its runtime/model/streamingForest.ts is loaded). */
+  readonly against: string;
+  readonly dims: readonly number[];
+  readonly mode: "fresh" | "score";
+  readonly points: number;
+  readonly reps: number;
+  /** Forest size (50 trees x 256 samples from the command line). */
+  readonly trees?: number;
+  readonly sampleSize?: number;
 }
 
-try {
-  main();
-} catch (e) {
-  process.stderr.write(`forestAb: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exitCode = 2;
+/** One dimension's comparison: each engine's fastest rep, this / against, and whether their scores were bit-identical. */
+export interface AbLine {
+  readonly name: "forest-ab";
+  readonly dims: number;
+  readonly mode: "fresh" | "score";
+  readonly points: number;
+  readonly reps: number;
+  readonly thisPerSec: number;
+  readonly againstPerSec: number;
+  readonly gain: number;
+  readonly sameScores: boolean;
+}
+
+/**
+ * Times this checkout's forest against `o.against`'s (another checkout, e.g. a git worktree of main) on the
+ * bench's forest data, alternating the two rep by rep and keeping each one's fastest rep by the process's CPU
+ * time, so a busy machine slows both alike. One line per dimension. The CLI is bench/forestAbMain.ts.
+ */
+export function* compareForests(o: AbOptions): Generator<AbLine> {
+  const file = join(resolve(o.against), "runtime/model/streamingForest.ts");
+  if (!existsSync(file)) throw new Error(`--against: no ${file}`);
+  // Through tsx's require (tsx/cjs/api), so the other checkout's TypeScript loads under vitest as under bin/run-ts.js.
+  const tsx = createRequire(__filename)("tsx/cjs/api") as { require: (id: string, fromFile: string) => unknown };
+  const Against = (tsx.require(file, __filename) as { StreamingForest: ForestClass }).StreamingForest;
+  const engines = [StreamingForest, Against];
+  const size = { numTrees: o.trees ?? 50, sampleSize: o.sampleSize ?? 256 };
+  for (const dims of o.dims) {
+    const shingle = dims / 5;
+    const all = shingled(normalMixture(5, 2 * o.points + shingle - 1, 7), shingle);
+    const warm = all.slice(0, o.points);
+    const pts = o.mode === "score" ? all.slice(o.points) : warm;
+    const best = [Infinity, Infinity];
+    const sums = [new Float64Array(1), new Float64Array(1)];
+    for (let r = 0; r < o.reps; r++) {
+      // Alternate which engine goes first, so neither always runs right after the other's garbage.
+      for (const i of r % 2 ? [1, 0] : [0, 1]) best[i] = Math.min(best[i], rep(engines[i], o.mode, dims, size, warm, pts, sums[i]));
+    }
+    const perSec = best.map((ms) => Math.round((o.points * 1000) / Math.max(ms, 1e-3)));
+    yield { name: "forest-ab", dims, mode: o.mode, points: o.points, reps: o.reps, thisPerSec: perSec[0], againstPerSec: perSec[1], gain: Math.round((perSec[0] / perSec[1]) * 1000) / 1000, sameScores: sums[0][0] === sums[1][0] };
+  }
 }
