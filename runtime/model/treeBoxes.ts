@@ -25,6 +25,13 @@ export class TreeBoxes extends TreeArrays {
   private pc = 0;
   /** Scratch of exact branch-free selection. */
   private readonly pick = new Float64Array(2);
+  /**
+   * Two child references resolved for {@link boundOf} (index 0 and 1): kind 0 a leaf (offset 0 its point's),
+   * 1 a stored box (offset 0 its base), 2 or 3 a boxless node (offsets 0..2 its points'). Resolving once per
+   * node instead of once per bound saves re-reading the children's links for every dimension.
+   */
+  private readonly kinds = new Int32Array(2);
+  private readonly offs = new Int32Array(6);
 
   /** The sum of slot `s`'s box side lengths, into `rangeSum[s]` (dimension order). */
   updateRangeSum(s: number): void {
@@ -67,9 +74,10 @@ export class TreeBoxes extends TreeArrays {
     }
     const out = this.scratch.looseBox;
     let range = 0;
+    this.resolve(n, 0);
     for (let off = 0; off < out.length; off += 2) {
-      out[off] = this.childBound(n, off);
-      out[off + 1] = this.childBound(n, off + 1);
+      out[off] = this.boundOf(0, off);
+      out[off + 1] = this.boundOf(0, off + 1);
       range -= out[off] + out[off + 1];
     }
     this.bx = out;
@@ -77,23 +85,45 @@ export class TreeBoxes extends TreeArrays {
     return 0;
   }
 
-  /** Bound `off` of child `c`'s box in the (min, −max) form: a leaf's ±value, a stored or a boxless node's bound. */
-  childBound(c: number, off: number): number {
-    const dim = this.dim;
+  /** Resolves child reference `c` into slot `i` (0 or 1) of {@link boundOf}. */
+  private resolve(c: number, i: number): void {
+    const offs = this.offs;
+    if (c < 0) {
+      this.kinds[i] = 0;
+      offs[3 * i] = this.leafRef[~c] * this.dim;
+      return;
+    }
+    const s = this.boxSlot[c];
+    if (s >= 0) {
+      this.kinds[i] = 1;
+      offs[3 * i] = s * 2 * this.dim;
+      return;
+    }
+    this.kinds[i] = this.boxlessPoints(c);
+    offs[3 * i] = this.pa;
+    offs[3 * i + 1] = this.pb;
+    offs[3 * i + 2] = this.pc;
+  }
+
+  /**
+   * Bound `off` (in the (min, −max) form) of the child resolved into slot `i`: a leaf's ±value, a stored box's
+   * bound, or the exact minimum over a boxless node's points.
+   */
+  private boundOf(i: number, off: number): number {
+    const k = this.kinds[i];
+    const q = this.offs[3 * i];
+    if (k === 1) return this.box[q + off];
     const d = off >> 1;
     const sign = 1 - 2 * (off & 1);
-    if (c < 0) return sign * this.points[this.leafRef[~c] * dim + d];
-    const s = this.boxSlot[c];
-    if (s >= 0) return this.box[s * 2 * dim + off];
-    const k = this.boxlessPoints(c);
     const pts = this.points;
+    if (k === 0) return sign * pts[q + d];
     const pick = this.pick;
-    pick[0] = sign * pts[this.pa + d];
-    pick[1] = sign * pts[this.pb + d];
+    pick[0] = sign * pts[q + d];
+    pick[1] = sign * pts[this.offs[3 * i + 1] + d];
     let v = pick[+(pick[1] < pick[0])];
     if (k === 3) {
       pick[0] = v;
-      pick[1] = sign * pts[this.pc + d];
+      pick[1] = sign * pts[this.offs[3 * i + 2] + d];
       v = pick[+(pick[1] < pick[0])];
     }
     return v;
@@ -114,15 +144,15 @@ export class TreeBoxes extends TreeArrays {
 
   /** Sets slot `s` to the union of node `n`'s children's boxes and updates its range sum. */
   computeBox(n: number, s: number): void {
-    const a = this.nodes[n * 4];
-    const b = this.nodes[n * 4 + 1];
+    this.resolve(this.nodes[n * 4], 0);
+    this.resolve(this.nodes[n * 4 + 1], 1);
     const box = this.box;
     const pick = this.pick;
     const base = s * 2 * this.dim;
-    // (childBound uses `pick` itself: both bounds first, then the selection.)
+    // (boundOf uses `pick` itself: both bounds first, then the selection.)
     for (let off = 0; off < 2 * this.dim; off++) {
-      const x = this.childBound(a, off);
-      const y = this.childBound(b, off);
+      const x = this.boundOf(0, off);
+      const y = this.boundOf(1, off);
       pick[0] = x;
       pick[1] = y;
       box[base + off] = pick[+(y < x)];
@@ -337,13 +367,13 @@ export class TreeBoxes extends TreeArrays {
       const n = path[level];
       const s = this.boxSlot[n];
       base = s * end;
-      const a = nodes[n * 4];
-      const b = nodes[n * 4 + 1];
+      this.resolve(nodes[n * 4], 0);
+      this.resolve(nodes[n * 4 + 1], 1);
       let k = 0;
       for (let i = 0; i < m; i++) {
         const off = list[i];
-        const x = this.childBound(a, off);
-        const y = this.childBound(b, off);
+        const x = this.boundOf(0, off);
+        const y = this.boundOf(1, off);
         pick[0] = x;
         pick[1] = y;
         const v = pick[+(y < x)];

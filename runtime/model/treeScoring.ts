@@ -113,24 +113,89 @@ function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, 
   let sb = 1 / (lb + 2);
   let oa = la >= 0 && a.outsideBounds(pa[la], w);
   let ob = lb >= 0 && b.outsideBounds(pb[lb], w);
-  // A walk ends at the root or at the first box holding the point. `gap` and `range` are the level's.
-  while (oa && ob) {
-    const probA = a.gap / (a.range + a.gap);
-    sa = (1 - probA) * sa + probA / (la + 1);
-    const probB = b.gap / (b.range + b.gap);
-    sb = (1 - probB) * sb + probB / (lb + 1);
-    oa = --la >= 0 && a.narrowBounds(pa[la], w);
-    ob = --lb >= 0 && b.narrowBounds(pb[lb], w);
-  }
-  while (oa) {
-    const prob = a.gap / (a.range + a.gap);
-    sa = (1 - prob) * sa + prob / (la + 1);
-    oa = --la >= 0 && a.narrowBounds(pa[la], w);
-  }
-  while (ob) {
-    const prob = b.gap / (b.range + b.gap);
-    sb = (1 - prob) * sb + prob / (lb + 1);
-    ob = --lb >= 0 && b.narrowBounds(pb[lb], w);
+  // A walk ends at the root or at the first box holding the point. `ga` / `ra` are the level's gap and range sum.
+  // The narrowing of TreeBoxes.narrowBounds runs here on local copies of the trees' arrays (one tree's box pool
+  // does not change during a score); a boxless level (only ever the second) goes through narrowBounds itself.
+  let ga = a.gap;
+  let ra = a.range;
+  let gb = b.gap;
+  let rb = b.range;
+  const laneA = a.lane;
+  const laneB = b.lane;
+  const listA = laneA.list;
+  const listB = laneB.list;
+  const boxA = a.box;
+  const boxB = b.box;
+  const slotsA = a.boxSlot;
+  const slotsB = b.boxSlot;
+  const sumsA = a.rangeSum;
+  const sumsB = b.rangeSum;
+  const stride = 2 * a.dim;
+  let ma = laneA.m;
+  let mb = laneB.m;
+  while (oa || ob) {
+    if (oa) {
+      const prob = ga / (ra + ga);
+      sa = (1 - prob) * sa + prob / (la + 1);
+      if (--la < 0) oa = false;
+      else {
+        const n = pa[la];
+        const s = slotsA[n];
+        if (s < 0) {
+          laneA.m = ma;
+          oa = a.narrowBounds(n, w);
+          ma = laneA.m;
+          ga = a.gap;
+          ra = a.range;
+        } else {
+          const base = s * stride;
+          let gap = 0;
+          let k = 0;
+          for (let i = 0; i < ma; i++) {
+            const off = listA[i];
+            const g = boxA[base + off] - w[off];
+            gap += 0.5 * (g + Math.abs(g));
+            listA[k] = off;
+            k += +(g > 0);
+          }
+          ma = k;
+          ga = gap;
+          ra = sumsA[s];
+          oa = k > 0;
+        }
+      }
+    }
+    if (ob) {
+      const prob = gb / (rb + gb);
+      sb = (1 - prob) * sb + prob / (lb + 1);
+      if (--lb < 0) ob = false;
+      else {
+        const n = pb[lb];
+        const s = slotsB[n];
+        if (s < 0) {
+          laneB.m = mb;
+          ob = b.narrowBounds(n, w);
+          mb = laneB.m;
+          gb = b.gap;
+          rb = b.range;
+        } else {
+          const base = s * stride;
+          let gap = 0;
+          let k = 0;
+          for (let i = 0; i < mb; i++) {
+            const off = listB[i];
+            const g = boxB[base + off] - w[off];
+            gap += 0.5 * (g + Math.abs(g));
+            listB[k] = off;
+            k += +(g > 0);
+          }
+          mb = k;
+          gb = gap;
+          rb = sumsB[s];
+          ob = k > 0;
+        }
+      }
+    }
   }
   sum[0] = sum[0] + sa * a.log2Mass1[a.totalMass] + sb * b.log2Mass1[b.totalMass];
 }

@@ -1,0 +1,89 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { StreamingForest } from "../runtime/model/streamingForest";
+import { normalMixture, shingled } from "./benchData";
+
+type Forest = Pick<StreamingForest, "score" | "update">;
+type ForestClass = new (options: { dimensions: number; numTrees: number; sampleSize: number; seed: number }) => Forest;
+type Size = { numTrees: number; sampleSize: number };
+
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Milliseconds of CPU for one rep of `mode` on a forest of class `F`; adds its scores to `sums[0]`. */
+function rep(F: ForestClass, mode: string, dims: number, size: Size, warm: readonly Float64Array[], pts: readonly Float64Array[], sums: Float64Array): number {
+  const f = new F({ dimensions: dims, ...size, seed: 7 });
+  let sum = 0;
+  if (mode === "score") {
+    for (const p of warm) f.update(p);
+    const t0 = cpuMs();
+    for (const p of pts) sum += f.score(p);
+    sums[0] += sum;
+    return cpuMs() - t0;
+  }
+  const t0 = cpuMs();
+  for (const p of pts) {
+    sum += f.score(p);
+    f.update(p);
+  }
+  sums[0] += sum;
+  return cpuMs() - t0;
+}
+
+/** What {@link compareForests} runs. */
+export interface AbOptions {
+  /** Checkout to compare with (its runtime/model/streamingForest.ts is loaded). */
+  readonly against: string;
+  readonly dims: readonly number[];
+  readonly mode: "fresh" | "score";
+  readonly points: number;
+  readonly reps: number;
+  /** Forest size (50 trees x 256 samples from the command line). */
+  readonly trees?: number;
+  readonly sampleSize?: number;
+}
+
+/** One dimension's comparison: each engine's fastest rep, this / against, and whether their scores were bit-identical. */
+export interface AbLine {
+  readonly name: "forest-ab";
+  readonly dims: number;
+  readonly mode: "fresh" | "score";
+  readonly points: number;
+  readonly reps: number;
+  readonly thisPerSec: number;
+  readonly againstPerSec: number;
+  readonly gain: number;
+  readonly sameScores: boolean;
+}
+
+/**
+ * Times this checkout's forest against `o.against`'s (another checkout, e.g. a git worktree of main) on the
+ * bench's forest data, alternating the two rep by rep and keeping each one's fastest rep by the process's CPU
+ * time, so a busy machine slows both alike. One line per dimension. The CLI is bench/forestAbMain.ts.
+ */
+export function* compareForests(o: AbOptions): Generator<AbLine> {
+  const file = join(resolve(o.against), "runtime/model/streamingForest.ts");
+  if (!existsSync(file)) throw new Error(`--against: no ${file}`);
+  // Through tsx's require (tsx/cjs/api), so the other checkout's TypeScript loads under vitest as under bin/run-ts.js.
+  const tsx = createRequire(__filename)("tsx/cjs/api") as { require: (id: string, fromFile: string) => unknown };
+  const Against = (tsx.require(file, __filename) as { StreamingForest: ForestClass }).StreamingForest;
+  const engines = [StreamingForest, Against];
+  const size = { numTrees: o.trees ?? 50, sampleSize: o.sampleSize ?? 256 };
+  for (const dims of o.dims) {
+    const shingle = dims / 5;
+    const all = shingled(normalMixture(5, 2 * o.points + shingle - 1, 7), shingle);
+    const warm = all.slice(0, o.points);
+    const pts = o.mode === "score" ? all.slice(o.points) : warm;
+    const best = [Infinity, Infinity];
+    const sums = [new Float64Array(1), new Float64Array(1)];
+    for (let r = 0; r < o.reps; r++) {
+      // Alternate which engine goes first, so neither always runs right after the other's garbage.
+      for (const i of r % 2 ? [1, 0] : [0, 1]) best[i] = Math.min(best[i], rep(engines[i], o.mode, dims, size, warm, pts, sums[i]));
+    }
+    const perSec = best.map((ms) => Math.round((o.points * 1000) / Math.max(ms, 1e-3)));
+    yield { name: "forest-ab", dims, mode: o.mode, points: o.points, reps: o.reps, thisPerSec: perSec[0], againstPerSec: perSec[1], gain: Math.round((perSec[0] / perSec[1]) * 1000) / 1000, sameScores: sums[0][0] === sums[1][0] };
+  }
+}

@@ -1,0 +1,58 @@
+import { parseArgs } from "node:util";
+import { compareForests } from "./forestAb";
+
+const HELP = `usage: node bin/run-ts.js bench/forestAbMain.ts --against DIR [options]
+
+Times this checkout's StreamingForest against another checkout's (DIR, e.g. a git worktree of main) in one
+process, on the bench's forest data (5 inputs shingled to the dimension, 50 trees x 256 samples), alternating
+the two engines rep by rep and keeping each one's fastest rep. Time is the process's CPU time, so a busy machine
+slows both alike instead of whichever ran in a bad minute: small differences (a few %) show, where two runs of
+\`npm run bench\` differ by more than that. Prints one JSON line per dimension: points per second of each, the gain
+(this / against) and whether the two gave bit-identical scores.
+
+Options:
+  --against DIR   checkout to compare with (its runtime/model/streamingForest.ts)       (required)
+  --dims LIST     dimensions, from 5, 20, 40, 80 (default 5,20,40,80)
+  --mode MODE     fresh: a fresh forest's score then update per point (the bench's timed pass);
+                  score: score-only on a forest full after --points updates (default fresh)
+  --points N      points per rep (default 6000)
+  --reps N        reps per engine (default 7)
+  -h, --help      this help
+`;
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      against: { type: "string" },
+      dims: { type: "string", default: "5,20,40,80" },
+      mode: { type: "string", default: "fresh" },
+      points: { type: "string", default: "6000" },
+      reps: { type: "string", default: "7" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (!values.against) throw new Error("--against DIR is required (see --help)");
+  const dims = values.dims.split(",").map(Number);
+  if (dims.some((d) => ![5, 20, 40, 80].includes(d))) throw new Error(`--dims takes a comma-separated list of 5, 20, 40, 80, got "${values.dims}"`);
+  const mode = values.mode;
+  if (mode !== "fresh" && mode !== "score") throw new Error(`--mode must be fresh or score, got "${mode}"`);
+  const options = { against: values.against, dims, mode, points: positive("--points", values.points), reps: positive("--reps", values.reps) } as const;
+  for (const line of compareForests(options)) process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+try {
+  main();
+} catch (e) {
+  process.stderr.write(`forestAb: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 2;
+}
