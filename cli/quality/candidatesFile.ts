@@ -33,6 +33,7 @@ const OVERRIDE_FIELDS = {
   clipScores: v.boolean(),
   thresholdQuantile: v.number(),
   thresholdQuantileMemory: v.number(),
+  holdStatistics: v.number(),
   ignoreNearExpectedRelative: v.number(),
   ignoreNearExpectedAbsolute: v.number(),
   ignoreNearExpectedDeviations: v.number(),

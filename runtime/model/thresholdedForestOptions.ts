@@ -45,6 +45,15 @@ export interface ThresholdedForestOptions {
   readonly thresholdQuantile?: number;
   /** The quantile's memory in steps (default 0: the statistics' own, 1 / timeDecay). */
   readonly thresholdQuantileMemory?: number;
+  /**
+   * Held statistics (default 0 = off): for up to this many consecutive steps with an anomalous series, the
+   * anomalous scores take no weight in the threshold's statistics (which do not age on a step where every score
+   * is held), so a long incident does not raise the threshold it is judged by, even clipped (a run of scores at
+   * the threshold raises mean and deviation, and the threshold with them). After that many anomalous steps in a
+   * row the scores enter as usual: a lasting change of regime is still learnt. A step without an anomalous
+   * series ends the run.
+   */
+  readonly holdStatistics?: number;
   /** A step is not anomalous when every metric is within this fraction of its expected value (default 0.01). */
   readonly ignoreNearExpectedRelative?: number;
   /** …or within this absolute distance of it (default 0)… */
@@ -141,6 +150,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     clipScores: o.clipScores ?? false,
     thresholdQuantile: o.thresholdQuantile ?? 0,
     thresholdQuantileMemory: o.thresholdQuantileMemory ?? 0,
+    holdStatistics: o.holdStatistics ?? 0,
     ignoreNearExpectedRelative: o.ignoreNearExpectedRelative ?? 0.01,
     ignoreNearExpectedAbsolute: o.ignoreNearExpectedAbsolute ?? 0,
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
@@ -175,6 +185,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   int("recurrenceHorizon", 0);
   int("recurrenceCount", 1);
   int("maxCorrections", 0);
+  int("holdStatistics", 0);
   int("maxPeriod", 2);
   int("confirmSteps", 1);
   int("confirmWindow", 1);
