@@ -6,6 +6,7 @@ import { GROSS_FAULT_MIN_STEPS, grossFaultGrade } from "./grossFault";
 import { Preprocessor, type PreprocessorState } from "./preprocessor";
 import { ReplicaStream, type ReplicaStreamState } from "./replicaStream";
 import { SeasonalScorer, type SeasonalScorerState } from "./seasonalScorer";
+import { StatisticsHold, type StatisticsHoldState } from "./statisticsHold";
 import { StreamingForest, type StreamingForestState } from "./streamingForest";
 import { resolveOptions, seasonalOptions, type ThresholdedForestOptions } from "./thresholdedForestOptions";
 
@@ -35,8 +36,10 @@ export interface ThresholdedForestState {
   readonly drift?: DriftViewState;
   /** The built-in single series of {@link ThresholdedForest.process}, once used. */
   readonly series?: ReplicaStreamState;
-  /** Consecutive anomalous steps whose scores were held out of the statistics (options.holdStatistics; absent: 0). */
+  /** Consecutive anomalous steps whose scores were held (options.holdStatistics; absent: 0). */
   readonly held?: number;
+  /** The threshold in force when the held run began (present while `held` > 0). */
+  readonly heldThreshold?: number;
 }
 
 interface Scratch {
@@ -76,10 +79,10 @@ export class ThresholdedForest {
   private readonly meanValues: Float64Array;
   private scratch: Scratch[] = [];
   private updates = 0;
-  private held = 0;
+  private readonly hold: StatisticsHold;
   private single: ReplicaStream | null = null;
 
-  constructor(options: ThresholdedForestOptions, restored?: { forest: StreamingForest | null; pre: Preprocessor; thresholder: AdaptiveThresholder; seasonal: SeasonalScorer | null; drift?: DriftViewState; updates: number; held?: number }) {
+  constructor(options: ThresholdedForestOptions, restored?: { forest: StreamingForest | null; pre: Preprocessor; thresholder: AdaptiveThresholder; seasonal: SeasonalScorer | null; drift?: DriftViewState; updates: number; hold?: StatisticsHoldState }) {
     this.options = resolveOptions(options);
     const o = this.options;
     this.dims = o.inputs * o.shingleSize;
@@ -90,7 +93,7 @@ export class ThresholdedForest {
     this.seasonal = restored ? restored.seasonal : o.seasonal ? new SeasonalScorer(seasonalOptions(o)) : null;
     this.drift = o.driftZFactor > 0 ? new DriftView({ inputs: o.inputs, span: o.driftSpan, discount: o.timeDecay, zFactor: o.driftZFactor }, restored?.drift) : null;
     this.updates = restored?.updates ?? 0;
-    this.held = restored?.held ?? 0;
+    this.hold = new StatisticsHold(o.holdStatistics, o.holdStatisticsMode, restored?.hold);
     this.currentDims = Array.from({ length: o.inputs }, (_, m) => this.dims - o.inputs + m);
     this.attribution = new Float64Array(this.dims);
     this.meanValues = new Float64Array(o.inputs);
@@ -239,19 +242,12 @@ export class ThresholdedForest {
     if (this.seasonal && seasonalGrade > 0 && ready) this.viewAlert(inputs, scores, out, seasonalGrade, this.seasonal, true);
     if (this.drift && driftGrade > 0 && ready) this.viewAlert(inputs, scores, out, driftGrade, this.drift, false);
 
-    // 4. Learn from every series of the step. With held statistics, the scores of an anomalous run (up to
-    // holdStatistics steps of it) stay out of the threshold's statistics.
-    const anyAnomalous = anomalousAt.some((a) => a);
-    const hold = anyAnomalous && this.held < o.holdStatistics;
-    if (!anyAnomalous) this.held = 0;
-    else if (hold) this.held++;
-    const scored: number[] = [];
+    // 4. Learn from every series of the step.
     let scoredAny = false;
     for (let i = 0; i < count; i++) {
       const score = scores[i];
       if (score === undefined) continue;
       scoredAny = true;
-      if (!(hold && anomalousAt[i])) scored.push(score);
       if (this.forest === null) continue;
       const { series } = inputs[i];
       const sc = this.scratch[i];
@@ -267,7 +263,7 @@ export class ThresholdedForest {
       }
       series.pushHistory(sc.current);
     }
-    this.thresholder.updateStep(scored);
+    this.thresholder.updateStep(this.hold.scoresToLearn(scores, anomalousAt, threshold));
     this.pre.updateStep(
       inputs.map((x) => x.values),
       inputs.map((x) => x.series.inputs),
@@ -307,7 +303,7 @@ export class ThresholdedForest {
       ...(this.seasonal ? { seasonal: this.seasonal.toState() } : {}),
       ...(this.drift ? { drift: this.drift.toState() } : {}),
       ...(this.single ? { series: this.single.toState() } : {}),
-      ...(this.held > 0 ? { held: this.held } : {}),
+      ...this.hold.toState(),
     };
   }
 
@@ -324,9 +320,8 @@ export class ThresholdedForest {
     if (options.seasonal !== (state.seasonal !== undefined)) throw new Error(`detector state: options.seasonal is ${options.seasonal} but the seasonal state is ${state.seasonal ? "present" : "absent"}`);
     const seasonal = state.seasonal ? SeasonalScorer.fromState(seasonalOptions(options), state.seasonal) : null;
     if (!Number.isInteger(state.updates) || state.updates < 0) throw new Error(`detector state: updates must be an integer >= 0, got ${String(state.updates)}`);
-    const held = state.held ?? 0;
-    if (!Number.isInteger(held) || held < 0) throw new Error(`detector state: held must be an integer >= 0, got ${String(state.held)}`);
-    const d = new ThresholdedForest(options, { forest, pre, thresholder, seasonal, drift: state.drift, updates: state.updates, held });
+    const hold = StatisticsHold.checkState(state.held, state.heldThreshold);
+    const d = new ThresholdedForest(options, { forest, pre, thresholder, seasonal, drift: state.drift, updates: state.updates, hold });
     if (forest && forest.dimensions !== d.dims) throw new Error(`detector state: forest has ${forest.dimensions} dimensions, options imply ${d.dims}`);
     if (state.series) d.single = d.restoreSeries(state.series, "detector state: series");
     return d;

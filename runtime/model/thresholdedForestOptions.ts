@@ -4,6 +4,10 @@ import type { TransformMethod } from "./preprocessor";
 /** Where a detector's raw scores come from: its own streaming forest, or an external static model (SageMaker). */
 export type RawScoreSource = "forest" | "external";
 
+/** How held statistics treat an anomalous run's scores (options.holdStatisticsMode). */
+export const HOLD_MODES = ["skip", "clip"] as const;
+export type HoldMode = (typeof HOLD_MODES)[number];
+
 export interface ThresholdedForestOptions {
   /** Number of input metrics per step. */
   readonly inputs: number;
@@ -54,6 +58,11 @@ export interface ThresholdedForestOptions {
    * series ends the run.
    */
   readonly holdStatistics?: number;
+  /**
+   * What held statistics do with an anomalous run's scores (default "skip": they take no weight); "clip": they
+   * enter clipped at the threshold in force when the run began, not at the rising one.
+   */
+  readonly holdStatisticsMode?: HoldMode;
   /** A step is not anomalous when every metric is within this fraction of its expected value (default 0.01). */
   readonly ignoreNearExpectedRelative?: number;
   /** …or within this absolute distance of it (default 0)… */
@@ -151,6 +160,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     thresholdQuantile: o.thresholdQuantile ?? 0,
     thresholdQuantileMemory: o.thresholdQuantileMemory ?? 0,
     holdStatistics: o.holdStatistics ?? 0,
+    holdStatisticsMode: o.holdStatisticsMode ?? "skip",
     ignoreNearExpectedRelative: o.ignoreNearExpectedRelative ?? 0.01,
     ignoreNearExpectedAbsolute: o.ignoreNearExpectedAbsolute ?? 0,
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
@@ -210,6 +220,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (!(r.thresholdQuantile === 0 || (r.thresholdQuantile >= 0.5 && r.thresholdQuantile < 1))) throw new Error(`thresholdQuantile must be 0 (off) or in [0.5, 1), got ${r.thresholdQuantile}`);
   if (!(r.thresholdQuantileMemory === 0 || (r.thresholdQuantileMemory >= 1 && Number.isFinite(r.thresholdQuantileMemory)))) throw new Error(`thresholdQuantileMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.thresholdQuantileMemory}`);
   if (!Number.isFinite(r.lowerThreshold)) throw new Error(`lowerThreshold must be a finite number, got ${r.lowerThreshold}`);
+  if (!HOLD_MODES.includes(r.holdStatisticsMode)) throw new Error(`holdStatisticsMode must be "skip" or "clip", got ${JSON.stringify(r.holdStatisticsMode)}`);
   if (r.scorer !== "forest" && r.scorer !== "external") throw new Error(`scorer must be "forest" or "external", got ${JSON.stringify(r.scorer)}`);
   return r;
 }

@@ -5,6 +5,7 @@ import { packState, unpackState } from "../../../runtime/model/binaryState";
 import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest, type Detection } from "../../../runtime/model/thresholdedForest";
+import type { HoldMode } from "../../../runtime/model/thresholdedForestOptions";
 
 const WARMUP = 3000;
 const SD = [5, 3, 10, 1];
@@ -25,7 +26,7 @@ function rows(n: number, shiftSteps: number, shift: number, faultAt = -1, fault 
   });
 }
 
-const detector = (holdStatistics: number) => new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed: 1, holdStatistics });
+const detector = (holdStatistics: number, holdStatisticsMode: HoldMode = "skip") => new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed: 1, holdStatistics, holdStatisticsMode });
 const alertsIn = (ds: readonly Detection[], from: number, to: number) => ds.slice(from, to).filter((d) => d.alert).map((d) => d.index);
 
 describe("ThresholdedForest with held statistics (holdStatistics)", () => {
@@ -55,6 +56,23 @@ describe("ThresholdedForest with held statistics (holdStatistics)", () => {
     expect(ds[FAULT].threshold).toBeLessThan(1.05 * before);
     expect(alertsIn(ds, FAULT, FAULT + 10)).toHaveLength(1);
     expect(alertsIn(ds, 500, WARMUP)).toEqual([]);
+  });
+
+  it("in clip mode, the run's scores enter clipped at the threshold of its start: the rise is smaller, not gone", () => {
+    const thresholds = (d: ThresholdedForest) => data.slice(0, WARMUP + 61).map((r) => d.process(r).threshold);
+    const [off, clip, skip] = [thresholds(detector(0)), thresholds(detector(60, "clip")), thresholds(detector(60))];
+    const start = off[WARMUP];
+    expect(clip[WARMUP]).toBe(start);
+    expect(clip[WARMUP + 60]).toBeLessThan(off[WARMUP + 60] - 0.2);
+    expect(clip[WARMUP + 60]).toBeGreaterThan(skip[WARMUP + 60] + 0.2);
+    const a = detector(60, "clip");
+    data.slice(0, WARMUP + 30).forEach((r) => a.process(r));
+    const state = a.toState();
+    expect(state.heldThreshold).toBe(start);
+    const b = ThresholdedForest.fromState(unpackState(packState(state)) as typeof state);
+    for (const r of data.slice(WARMUP + 30, WARMUP + 120)) expect(b.process(r)).toEqual(a.process(r));
+    expect(() => ThresholdedForest.fromState({ ...state, heldThreshold: undefined })).toThrow(/held is 30 but the held threshold is undefined/);
+    expect(() => new ThresholdedForest({ inputs: 1, holdStatisticsMode: "freeze" as HoldMode })).toThrow(/holdStatisticsMode must be "skip" or "clip", got "freeze"/);
   });
 
   it("still learns a lasting change of regime: after the cap the scores enter, and the new level stops being graded", () => {
