@@ -36,6 +36,7 @@ const OVERRIDE_FIELDS = {
   thresholdQuantileMemory: v.number(),
   holdStatistics: v.number(),
   holdStatisticsMode: v.picklist(HOLD_MODES),
+  holdStatisticsFrom: v.number(),
   ignoreNearExpectedRelative: v.number(),
   ignoreNearExpectedAbsolute: v.number(),
   ignoreNearExpectedDeviations: v.number(),

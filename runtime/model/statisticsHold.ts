@@ -1,17 +1,17 @@
 import type { HoldMode } from "./thresholdedForestOptions";
 
-/** A held run saved between steps: its length so far and the threshold in force when it began. */
+/** An anomalous run saved between steps: its length so far (up to the limit) and the threshold in force when it began. */
 export interface StatisticsHoldState {
   readonly held: number;
   readonly heldThreshold: number;
 }
 
 /**
- * Held statistics (options.holdStatistics): for up to `limit` consecutive steps with an anomalous series, the
- * anomalous scores are kept out of the threshold's statistics ("skip") or enter clipped at the threshold in force
- * when the run began ("clip"), so a long incident does not raise the bar it is judged by. After `limit` anomalous
- * steps in a row the scores enter as usual (a lasting change of regime is learnt); a step without an anomalous
- * series ends the run.
+ * Held statistics (options.holdStatistics): from the `from`-th to the `limit`-th of consecutive steps with an
+ * anomalous series, the anomalous scores are kept out of the threshold's statistics ("skip") or enter clipped at
+ * the threshold in force when the run began ("clip"), so a long incident does not raise the bar it is judged by,
+ * while a short blip's scores (before `from`) still enter as usual. After `limit` anomalous steps in a row the
+ * scores enter as usual again (a lasting change of regime is learnt); a step without an anomalous series ends the run.
  */
 export class StatisticsHold {
   private held: number;
@@ -20,6 +20,7 @@ export class StatisticsHold {
   constructor(
     private readonly limit: number,
     private readonly mode: HoldMode,
+    private readonly from: number,
     restored?: StatisticsHoldState,
   ) {
     this.held = restored?.held ?? 0;
@@ -32,14 +33,15 @@ export class StatisticsHold {
    */
   scoresToLearn(scores: readonly (number | undefined)[], anomalous: readonly boolean[], threshold: number): number[] {
     const any = anomalous.some((a) => a);
-    const hold = any && this.held < this.limit;
+    const within = any && this.held < this.limit;
     if (!any) {
       this.held = 0;
       this.heldThreshold = Infinity;
-    } else if (hold) {
+    } else if (within) {
       if (this.held === 0) this.heldThreshold = threshold;
       this.held++;
     }
+    const hold = within && this.held >= this.from;
     const out: number[] = [];
     scores.forEach((score, i) => {
       if (score === undefined) return;

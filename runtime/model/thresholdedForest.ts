@@ -93,7 +93,7 @@ export class ThresholdedForest {
     this.seasonal = restored ? restored.seasonal : o.seasonal ? new SeasonalScorer(seasonalOptions(o)) : null;
     this.drift = o.driftZFactor > 0 ? new DriftView({ inputs: o.inputs, span: o.driftSpan, discount: o.timeDecay, zFactor: o.driftZFactor }, restored?.drift) : null;
     this.updates = restored?.updates ?? 0;
-    this.hold = new StatisticsHold(o.holdStatistics, o.holdStatisticsMode, restored?.hold);
+    this.hold = new StatisticsHold(o.holdStatistics, o.holdStatisticsMode, o.holdStatisticsFrom, restored?.hold);
     this.currentDims = Array.from({ length: o.inputs }, (_, m) => this.dims - o.inputs + m);
     this.attribution = new Float64Array(this.dims);
     this.meanValues = new Float64Array(o.inputs);

@@ -63,6 +63,11 @@ export interface ThresholdedForestOptions {
    * enter clipped at the threshold in force when the run began, not at the rising one.
    */
   readonly holdStatisticsMode?: HoldMode;
+  /**
+   * The run's step from which held statistics hold (default 1: from its first): the scores of a shorter run (a
+   * blip of one or two steps) still enter as usual, so the statistics keep learning the scores' own tail.
+   */
+  readonly holdStatisticsFrom?: number;
   /** A step is not anomalous when every metric is within this fraction of its expected value (default 0.01). */
   readonly ignoreNearExpectedRelative?: number;
   /** …or within this absolute distance of it (default 0)… */
@@ -161,6 +166,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     thresholdQuantileMemory: o.thresholdQuantileMemory ?? 0,
     holdStatistics: o.holdStatistics ?? 0,
     holdStatisticsMode: o.holdStatisticsMode ?? "skip",
+    holdStatisticsFrom: o.holdStatisticsFrom ?? 1,
     ignoreNearExpectedRelative: o.ignoreNearExpectedRelative ?? 0.01,
     ignoreNearExpectedAbsolute: o.ignoreNearExpectedAbsolute ?? 0,
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
@@ -196,6 +202,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   int("recurrenceCount", 1);
   int("maxCorrections", 0);
   int("holdStatistics", 0);
+  int("holdStatisticsFrom", 1);
   int("maxPeriod", 2);
   int("confirmSteps", 1);
   int("confirmWindow", 1);

@@ -26,7 +26,8 @@ function rows(n: number, shiftSteps: number, shift: number, faultAt = -1, fault 
   });
 }
 
-const detector = (holdStatistics: number, holdStatisticsMode: HoldMode = "skip") => new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed: 1, holdStatistics, holdStatisticsMode });
+const detector = (holdStatistics: number, holdStatisticsMode: HoldMode = "skip", holdStatisticsFrom = 1) =>
+  new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed: 1, holdStatistics, holdStatisticsMode, holdStatisticsFrom });
 const alertsIn = (ds: readonly Detection[], from: number, to: number) => ds.slice(from, to).filter((d) => d.alert).map((d) => d.index);
 
 describe("ThresholdedForest with held statistics (holdStatistics)", () => {
@@ -73,6 +74,19 @@ describe("ThresholdedForest with held statistics (holdStatistics)", () => {
     for (const r of data.slice(WARMUP + 30, WARMUP + 120)) expect(b.process(r)).toEqual(a.process(r));
     expect(() => ThresholdedForest.fromState({ ...state, heldThreshold: undefined })).toThrow(/held is 30 but the held threshold is undefined/);
     expect(() => new ThresholdedForest({ inputs: 1, holdStatisticsMode: "freeze" as HoldMode })).toThrow(/holdStatisticsMode must be "skip" or "clip", got "freeze"/);
+  });
+
+  it("from a later step of the run, a blip's scores enter as usual and the long run is still held", () => {
+    const blip = rows(WARMUP + 200, 3, 8);
+    const thresholds = (d: ThresholdedForest, xs: readonly number[][]) => xs.map((r) => d.process(r).threshold);
+    expect(thresholds(detector(60, "skip", 4), blip)).toEqual(thresholds(detector(0), blip));
+    const d = detector(60, "skip", 4);
+    const ds = data.map((r) => d.process(r));
+    const before = ds[WARMUP].threshold;
+    expect(ds[WARMUP + 60].threshold).toBeGreaterThan(before);
+    expect(ds[WARMUP + 60].threshold).toBeLessThan(1.05 * before);
+    expect(alertsIn(ds, FAULT, FAULT + 10)).toHaveLength(1);
+    expect(() => new ThresholdedForest({ inputs: 1, holdStatisticsFrom: 0 })).toThrow(/holdStatisticsFrom must be an integer >= 1, got 0/);
   });
 
   it("still learns a lasting change of regime: after the cap the scores enter, and the new level stops being graded", () => {
