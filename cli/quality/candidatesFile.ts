@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { CONTAINER_DETECTOR, SERIES_DETECTOR, type DetectorProfile } from "../../runtime/detection/detectorProfiles";
 import { parseJson, parseWithSchema, SchemaError } from "../../runtime/errors/parseWithSchema";
 import { TRANSFORM_METHODS } from "../../runtime/model/preprocessor";
+import { HOLD_MODES } from "../../runtime/model/thresholdedForestOptions";
 import { resolveOptions } from "../../runtime/model/thresholdedForestOptions";
 import { readText } from "../fileOutput";
 
@@ -33,6 +34,9 @@ const OVERRIDE_FIELDS = {
   clipScores: v.boolean(),
   thresholdQuantile: v.number(),
   thresholdQuantileMemory: v.number(),
+  holdStatistics: v.number(),
+  holdStatisticsMode: v.picklist(HOLD_MODES),
+  holdStatisticsFrom: v.number(),
   ignoreNearExpectedRelative: v.number(),
   ignoreNearExpectedAbsolute: v.number(),
   ignoreNearExpectedDeviations: v.number(),

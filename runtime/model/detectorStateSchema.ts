@@ -78,6 +78,8 @@ export const thresholdedForestSchema = v.object({
   seasonal: v.optional(v.object({ profiles: v.array(seasonalProfileSchema) })),
   drift: v.optional(v.object({ steps: count, lastOff: v.pipe(v.number(), v.integer(), v.minValue(-1)), levels: v.array(finite), stats: v.array(deviation), raw: v.array(deviation) })),
   series: v.optional(replicaStreamSchema),
+  held: v.optional(count),
+  heldThreshold: v.optional(finite),
 });
 
 export const serviceDetectorSchema = v.object({

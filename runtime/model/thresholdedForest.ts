@@ -6,6 +6,7 @@ import { GROSS_FAULT_MIN_STEPS, grossFaultGrade } from "./grossFault";
 import { Preprocessor, type PreprocessorState } from "./preprocessor";
 import { ReplicaStream, type ReplicaStreamState } from "./replicaStream";
 import { SeasonalScorer, type SeasonalScorerState } from "./seasonalScorer";
+import { StatisticsHold, type StatisticsHoldState } from "./statisticsHold";
 import { StreamingForest, type StreamingForestState } from "./streamingForest";
 import { resolveOptions, seasonalOptions, type ThresholdedForestOptions } from "./thresholdedForestOptions";
 
@@ -35,6 +36,10 @@ export interface ThresholdedForestState {
   readonly drift?: DriftViewState;
   /** The built-in single series of {@link ThresholdedForest.process}, once used. */
   readonly series?: ReplicaStreamState;
+  /** Consecutive anomalous steps whose scores were held (options.holdStatistics; absent: 0). */
+  readonly held?: number;
+  /** The threshold in force when the held run began (present while `held` > 0). */
+  readonly heldThreshold?: number;
 }
 
 interface Scratch {
@@ -74,9 +79,10 @@ export class ThresholdedForest {
   private readonly meanValues: Float64Array;
   private scratch: Scratch[] = [];
   private updates = 0;
+  private readonly hold: StatisticsHold;
   private single: ReplicaStream | null = null;
 
-  constructor(options: ThresholdedForestOptions, restored?: { forest: StreamingForest | null; pre: Preprocessor; thresholder: AdaptiveThresholder; seasonal: SeasonalScorer | null; drift?: DriftViewState; updates: number }) {
+  constructor(options: ThresholdedForestOptions, restored?: { forest: StreamingForest | null; pre: Preprocessor; thresholder: AdaptiveThresholder; seasonal: SeasonalScorer | null; drift?: DriftViewState; updates: number; hold?: StatisticsHoldState }) {
     this.options = resolveOptions(options);
     const o = this.options;
     this.dims = o.inputs * o.shingleSize;
@@ -87,6 +93,7 @@ export class ThresholdedForest {
     this.seasonal = restored ? restored.seasonal : o.seasonal ? new SeasonalScorer(seasonalOptions(o)) : null;
     this.drift = o.driftZFactor > 0 ? new DriftView({ inputs: o.inputs, span: o.driftSpan, discount: o.timeDecay, zFactor: o.driftZFactor }, restored?.drift) : null;
     this.updates = restored?.updates ?? 0;
+    this.hold = new StatisticsHold(o.holdStatistics, o.holdStatisticsMode, o.holdStatisticsFrom, restored?.hold);
     this.currentDims = Array.from({ length: o.inputs }, (_, m) => this.dims - o.inputs + m);
     this.attribution = new Float64Array(this.dims);
     this.meanValues = new Float64Array(o.inputs);
@@ -236,11 +243,11 @@ export class ThresholdedForest {
     if (this.drift && driftGrade > 0 && ready) this.viewAlert(inputs, scores, out, driftGrade, this.drift, false);
 
     // 4. Learn from every series of the step.
-    const scored: number[] = [];
+    let scoredAny = false;
     for (let i = 0; i < count; i++) {
       const score = scores[i];
       if (score === undefined) continue;
-      scored.push(score);
+      scoredAny = true;
       if (this.forest === null) continue;
       const { series } = inputs[i];
       const sc = this.scratch[i];
@@ -256,12 +263,12 @@ export class ThresholdedForest {
       }
       series.pushHistory(sc.current);
     }
-    this.thresholder.updateStep(scored);
+    this.thresholder.updateStep(this.hold.scoresToLearn(scores, anomalousAt, threshold));
     this.pre.updateStep(
       inputs.map((x) => x.values),
       inputs.map((x) => x.series.inputs),
     );
-    if (scored.length > 0) this.updates++;
+    if (scoredAny) this.updates++;
     return out;
   }
 
@@ -296,6 +303,7 @@ export class ThresholdedForest {
       ...(this.seasonal ? { seasonal: this.seasonal.toState() } : {}),
       ...(this.drift ? { drift: this.drift.toState() } : {}),
       ...(this.single ? { series: this.single.toState() } : {}),
+      ...this.hold.toState(),
     };
   }
 
@@ -312,7 +320,8 @@ export class ThresholdedForest {
     if (options.seasonal !== (state.seasonal !== undefined)) throw new Error(`detector state: options.seasonal is ${options.seasonal} but the seasonal state is ${state.seasonal ? "present" : "absent"}`);
     const seasonal = state.seasonal ? SeasonalScorer.fromState(seasonalOptions(options), state.seasonal) : null;
     if (!Number.isInteger(state.updates) || state.updates < 0) throw new Error(`detector state: updates must be an integer >= 0, got ${String(state.updates)}`);
-    const d = new ThresholdedForest(options, { forest, pre, thresholder, seasonal, drift: state.drift, updates: state.updates });
+    const hold = StatisticsHold.checkState(state.held, state.heldThreshold);
+    const d = new ThresholdedForest(options, { forest, pre, thresholder, seasonal, drift: state.drift, updates: state.updates, hold });
     if (forest && forest.dimensions !== d.dims) throw new Error(`detector state: forest has ${forest.dimensions} dimensions, options imply ${d.dims}`);
     if (state.series) d.single = d.restoreSeries(state.series, "detector state: series");
     return d;

@@ -4,6 +4,10 @@ import type { TransformMethod } from "./preprocessor";
 /** Where a detector's raw scores come from: its own streaming forest, or an external static model (SageMaker). */
 export type RawScoreSource = "forest" | "external";
 
+/** How held statistics treat an anomalous run's scores (options.holdStatisticsMode). */
+export const HOLD_MODES = ["skip", "clip"] as const;
+export type HoldMode = (typeof HOLD_MODES)[number];
+
 export interface ThresholdedForestOptions {
   /** Number of input metrics per step. */
   readonly inputs: number;
@@ -45,6 +49,25 @@ export interface ThresholdedForestOptions {
   readonly thresholdQuantile?: number;
   /** The quantile's memory in steps (default 0: the statistics' own, 1 / timeDecay). */
   readonly thresholdQuantileMemory?: number;
+  /**
+   * Held statistics (default 0 = off): for up to this many consecutive steps with an anomalous series, the
+   * anomalous scores take no weight in the threshold's statistics (which do not age on a step where every score
+   * is held), so a long incident does not raise the threshold it is judged by, even clipped (a run of scores at
+   * the threshold raises mean and deviation, and the threshold with them). After that many anomalous steps in a
+   * row the scores enter as usual: a lasting change of regime is still learnt. A step without an anomalous
+   * series ends the run.
+   */
+  readonly holdStatistics?: number;
+  /**
+   * What held statistics do with an anomalous run's scores (default "skip": they take no weight); "clip": they
+   * enter clipped at the threshold in force when the run began, not at the rising one.
+   */
+  readonly holdStatisticsMode?: HoldMode;
+  /**
+   * The run's step from which held statistics hold (default 1: from its first): the scores of a shorter run (a
+   * blip of one or two steps) still enter as usual, so the statistics keep learning the scores' own tail.
+   */
+  readonly holdStatisticsFrom?: number;
   /** A step is not anomalous when every metric is within this fraction of its expected value (default 0.01). */
   readonly ignoreNearExpectedRelative?: number;
   /** …or within this absolute distance of it (default 0)… */
@@ -141,6 +164,9 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     clipScores: o.clipScores ?? false,
     thresholdQuantile: o.thresholdQuantile ?? 0,
     thresholdQuantileMemory: o.thresholdQuantileMemory ?? 0,
+    holdStatistics: o.holdStatistics ?? 0,
+    holdStatisticsMode: o.holdStatisticsMode ?? "skip",
+    holdStatisticsFrom: o.holdStatisticsFrom ?? 1,
     ignoreNearExpectedRelative: o.ignoreNearExpectedRelative ?? 0.01,
     ignoreNearExpectedAbsolute: o.ignoreNearExpectedAbsolute ?? 0,
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
@@ -175,6 +201,8 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   int("recurrenceHorizon", 0);
   int("recurrenceCount", 1);
   int("maxCorrections", 0);
+  int("holdStatistics", 0);
+  int("holdStatisticsFrom", 1);
   int("maxPeriod", 2);
   int("confirmSteps", 1);
   int("confirmWindow", 1);
@@ -199,6 +227,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (!(r.thresholdQuantile === 0 || (r.thresholdQuantile >= 0.5 && r.thresholdQuantile < 1))) throw new Error(`thresholdQuantile must be 0 (off) or in [0.5, 1), got ${r.thresholdQuantile}`);
   if (!(r.thresholdQuantileMemory === 0 || (r.thresholdQuantileMemory >= 1 && Number.isFinite(r.thresholdQuantileMemory)))) throw new Error(`thresholdQuantileMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.thresholdQuantileMemory}`);
   if (!Number.isFinite(r.lowerThreshold)) throw new Error(`lowerThreshold must be a finite number, got ${r.lowerThreshold}`);
+  if (!HOLD_MODES.includes(r.holdStatisticsMode)) throw new Error(`holdStatisticsMode must be "skip" or "clip", got ${JSON.stringify(r.holdStatisticsMode)}`);
   if (r.scorer !== "forest" && r.scorer !== "external") throw new Error(`scorer must be "forest" or "external", got ${JSON.stringify(r.scorer)}`);
   return r;
 }

@@ -1,0 +1,130 @@
+import * as v from "valibot";
+import { describe, expect, it } from "vitest";
+import { CONTAINER_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { packState, unpackState } from "../../../runtime/model/binaryState";
+import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
+import { Random } from "../../../runtime/model/random";
+import { ThresholdedForest, type Detection } from "../../../runtime/model/thresholdedForest";
+import type { HoldMode } from "../../../runtime/model/thresholdedForestOptions";
+
+const WARMUP = 3000;
+const SD = [5, 3, 10, 1];
+
+/**
+ * Four container-like metrics (two correlated), seeded: `WARMUP` normal rows, then `shiftSteps` rows with every
+ * metric `shift` of its deviations higher (a service-wide saturation), then normal rows; from step `faultAt`, five
+ * rows with metric 2 `fault` deviations higher (a moderate fault of one metric).
+ */
+function rows(n: number, shiftSteps: number, shift: number, faultAt = -1, fault = 0): number[][] {
+  const rng = new Random(1);
+  return Array.from({ length: n }, (_, t) => {
+    const c = rng.normal();
+    const r = [50 + 5 * (0.6 * c + 0.8 * rng.normal()), 30 + 3 * (0.6 * c + 0.8 * rng.normal()), 200 + 10 * rng.normal(), 10 + rng.normal()];
+    if (t >= WARMUP && t < WARMUP + shiftSteps) for (let m = 0; m < 4; m++) r[m] += shift * SD[m];
+    if (faultAt >= 0 && t >= faultAt && t < faultAt + 5) r[2] += fault * SD[2];
+    return r;
+  });
+}
+
+const detector = (holdStatistics: number, holdStatisticsMode: HoldMode = "skip", holdStatisticsFrom = 1) =>
+  new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed: 1, holdStatistics, holdStatisticsMode, holdStatisticsFrom });
+const alertsIn = (ds: readonly Detection[], from: number, to: number) => ds.slice(from, to).filter((d) => d.alert).map((d) => d.index);
+
+describe("ThresholdedForest with held statistics (holdStatistics)", () => {
+  // An hour of saturation (60 one-minute steps, every metric 8 deviations up), then a day (1,440 steps) later a
+  // fault of one metric at 5 deviations for 5 steps.
+  const FAULT = WARMUP + 60 + 1440;
+  const data = rows(FAULT + 100, 60, 8, FAULT, 5);
+
+  it("without it, an hour of saturation raises the threshold for a day and a later moderate fault goes unseen", () => {
+    const d = detector(0);
+    const ds = data.map((r) => d.process(r));
+    const before = ds[WARMUP - 1].threshold;
+    expect(alertsIn(ds, WARMUP, WARMUP + 60)).toEqual([WARMUP]);
+    expect(ds[WARMUP + 60].threshold).toBeGreaterThan(1.4 * before);
+    expect(ds[FAULT].threshold).toBeGreaterThan(1.15 * before);
+    expect(alertsIn(ds, FAULT, FAULT + 10)).toEqual([]);
+    expect(alertsIn(ds, 500, WARMUP)).toEqual([]);
+  });
+
+  it("with it, the threshold stays where it was and the later fault alerts", () => {
+    const d = detector(60);
+    const ds = data.map((r) => d.process(r));
+    const before = ds[WARMUP].threshold;
+    expect(alertsIn(ds, WARMUP, WARMUP + 60)).toEqual([WARMUP]);
+    // Every step of the hour was graded anomalous, so none of its scores entered: the threshold did not move.
+    expect(ds[WARMUP + 60].threshold).toBe(before);
+    expect(ds[FAULT].threshold).toBeLessThan(1.05 * before);
+    expect(alertsIn(ds, FAULT, FAULT + 10)).toHaveLength(1);
+    expect(alertsIn(ds, 500, WARMUP)).toEqual([]);
+  });
+
+  it("in clip mode, the run's scores enter clipped at the threshold of its start: the rise is smaller, not gone", () => {
+    const thresholds = (d: ThresholdedForest) => data.slice(0, WARMUP + 61).map((r) => d.process(r).threshold);
+    const [off, clip, skip] = [thresholds(detector(0)), thresholds(detector(60, "clip")), thresholds(detector(60))];
+    const start = off[WARMUP];
+    expect(clip[WARMUP]).toBe(start);
+    expect(clip[WARMUP + 60]).toBeLessThan(off[WARMUP + 60] - 0.2);
+    expect(clip[WARMUP + 60]).toBeGreaterThan(skip[WARMUP + 60] + 0.2);
+    const a = detector(60, "clip");
+    data.slice(0, WARMUP + 30).forEach((r) => a.process(r));
+    const state = a.toState();
+    expect(state.heldThreshold).toBe(start);
+    const b = ThresholdedForest.fromState(unpackState(packState(state)) as typeof state);
+    for (const r of data.slice(WARMUP + 30, WARMUP + 120)) expect(b.process(r)).toEqual(a.process(r));
+    expect(() => ThresholdedForest.fromState({ ...state, heldThreshold: undefined })).toThrow(/held is 30 but the held threshold is undefined/);
+    expect(() => new ThresholdedForest({ inputs: 1, holdStatisticsMode: "freeze" as HoldMode })).toThrow(/holdStatisticsMode must be "skip" or "clip", got "freeze"/);
+  });
+
+  it("from a later step of the run, a blip's scores enter as usual and the long run is still held", () => {
+    const blip = rows(WARMUP + 200, 3, 8);
+    const thresholds = (d: ThresholdedForest, xs: readonly number[][]) => xs.map((r) => d.process(r).threshold);
+    expect(thresholds(detector(60, "skip", 4), blip)).toEqual(thresholds(detector(0), blip));
+    const d = detector(60, "skip", 4);
+    const ds = data.map((r) => d.process(r));
+    const before = ds[WARMUP].threshold;
+    expect(ds[WARMUP + 60].threshold).toBeGreaterThan(before);
+    expect(ds[WARMUP + 60].threshold).toBeLessThan(1.05 * before);
+    expect(alertsIn(ds, FAULT, FAULT + 10)).toHaveLength(1);
+    expect(() => new ThresholdedForest({ inputs: 1, holdStatisticsFrom: 0 })).toThrow(/holdStatisticsFrom must be an integer >= 1, got 0/);
+  });
+
+  it("still learns a lasting change of regime: after the cap the scores enter, and the new level stops being graded", () => {
+    const lasting = rows(6000, 3000, 8);
+    const d = detector(60);
+    const ds = lasting.map((r) => d.process(r));
+    const before = ds[WARMUP].threshold;
+    expect(ds[WARMUP + 60].threshold).toBe(before);
+    expect(ds[WARMUP + 100].threshold).toBeGreaterThan(1.2 * before);
+    expect(ds.slice(WARMUP, WARMUP + 60).every((x) => x.grade > 0)).toBe(true);
+    expect(ds.slice(WARMUP + 300).filter((x) => x.grade > 0)).toEqual([]);
+    expect(alertsIn(ds, WARMUP, 6000)).toEqual([WARMUP]);
+  });
+
+  it("keeps the run in its state, continues exactly after a round trip, and refuses bad values", () => {
+    const a = detector(60);
+    data.slice(0, WARMUP + 30).forEach((r) => a.process(r));
+    const state = a.toState();
+    expect(state.held).toBe(30);
+    expect(v.parse(thresholdedForestSchema, unpackState(packState(state))).held).toBe(30);
+    const b = ThresholdedForest.fromState(unpackState(packState(state)) as typeof state);
+    for (const r of data.slice(WARMUP + 30, WARMUP + 200)) expect(b.process(r)).toEqual(a.process(r));
+    expect(b.toState().held).toBeUndefined();
+    expect(() => ThresholdedForest.fromState({ ...state, held: -1 })).toThrow(/held must be an integer >= 0, got -1/);
+    expect(() => new ThresholdedForest({ inputs: 1, holdStatistics: 1.5 })).toThrow(/holdStatistics must be an integer >= 0, got 1.5/);
+    expect(() => new ThresholdedForest({ inputs: 1, holdStatistics: -1 })).toThrow(/holdStatistics must be an integer >= 0/);
+  });
+
+  it("holds only the anomalous series' scores of a step: the others still enter", () => {
+    const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed: 1, holdStatistics: 60 });
+    const a = d.newSeries();
+    const b = d.newSeries();
+    const one = rows(WARMUP + 60, 60, 8);
+    const other = rows(WARMUP + 60, 0, 0).map((r) => r.map((x) => x + 0.01));
+    const steps = one.map((r, t) => d.processStep([{ series: a, values: r }, { series: b, values: other[t] }]));
+    expect(d.toState().held).toBe(60);
+    expect(steps.slice(WARMUP).every(([x, y]) => x.grade > 0 && y.grade === 0)).toBe(true);
+    // Replica b's scores kept entering (and the statistics kept ageing), so the threshold moved.
+    expect(d.processStep([{ series: a, values: other[0] }, { series: b, values: other[1] }])[0].threshold).not.toBe(steps[WARMUP][0].threshold);
+  });
+});
