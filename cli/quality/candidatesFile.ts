@@ -40,6 +40,7 @@ const OVERRIDE_FIELDS = {
   ignoreNearExpectedRelative: v.number(),
   ignoreNearExpectedAbsolute: v.number(),
   ignoreNearExpectedDeviations: v.number(),
+  spreadMemory: v.number(),
   repeatWindow: v.number(),
   repeatEscalation: v.number(),
   repeatExtends: v.boolean(),

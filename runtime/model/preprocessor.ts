@@ -20,6 +20,8 @@ export interface PreprocessorState {
   readonly seen: number;
   readonly level: [number, number, number, number][];
   readonly change: [number, number, number, number][];
+  /** The long-run statistics of each metric's values, when the spread has a longer memory (see {@link Preprocessor.deviation}). */
+  readonly longLevel?: [number, number, number, number][];
 }
 
 /** A fresh {@link SeriesInputs} for `inputs` metrics. */
@@ -39,6 +41,8 @@ export class Preprocessor {
   private seen = 0;
   private readonly level: Deviation[];
   private readonly change: Deviation[];
+  /** Per metric, the values' statistics over the spread's longer memory (empty when it has none). */
+  private readonly longLevel: Deviation[];
   private readonly scratch: Float64Array;
 
   constructor(
@@ -48,6 +52,7 @@ export class Preprocessor {
     private readonly relativeFloor = 1e-3,
     private readonly absoluteFloor = 1e-9,
     restored?: PreprocessorState,
+    spreadDiscount = 0,
   ) {
     if (!TRANSFORM_METHODS.includes(method)) throw new Error(`transform must be one of ${TRANSFORM_METHODS.join(", ")}, got "${String(method)}"`);
     this.level = [];
@@ -58,6 +63,19 @@ export class Preprocessor {
       this.change.push(restored ? Deviation.fromState(restored.change[m]) : new Deviation(discount));
     }
     if (restored) this.seen = restored.seen;
+    this.longLevel = [];
+    if (!(spreadDiscount >= 0 && spreadDiscount < 1)) throw new Error(`the spread's discount must be in [0, 1), got ${spreadDiscount}`);
+    if (spreadDiscount > 0 && restored?.longLevel) {
+      if (restored.longLevel.length !== inputs) throw new Error(`preprocessor state is inconsistent: expected ${inputs} entries in longLevel`);
+      for (const d of restored.longLevel) this.longLevel.push(Deviation.fromState(d));
+    } else if (spreadDiscount > 0) {
+      // A state from before the long-run spread starts it from the statistics it has (their mean, spread and weight).
+      for (const d of this.level) {
+        const long = new Deviation(spreadDiscount);
+        if (d.weight > 0) long.calibrate(d.mean(), d.deviation(), d.weight);
+        this.longLevel.push(long);
+      }
+    }
   }
 
   /** Writes the transformed values of the raw input `x` of series `s` into `out` (length `inputs`). */
@@ -135,6 +153,11 @@ export class Preprocessor {
       }
       this.level[m].decay();
       for (let i = 0; i < n; i++) this.level[m].add(values[i][m], w);
+      const long = this.longLevel[m];
+      if (long) {
+        long.decay();
+        for (let i = 0; i < n; i++) long.add(values[i][m], w);
+      }
     }
     for (let i = 0; i < n; i++) {
       const s = series[i];
@@ -146,9 +169,16 @@ export class Preprocessor {
     this.seen++;
   }
 
-  /** Running standard deviation of metric `m`'s values (0 before two values). */
+  /**
+   * The spread of metric `m`: the running standard deviation of its values (0 before two values) or, with a
+   * longer memory for the spread, the larger of that and the standard deviation over the longer memory. A metric
+   * that sits at zero for days between small spikes keeps the spikes' size in its spread, so another such spike is
+   * near its expected value while one far larger is not.
+   */
   deviation(m: number): number {
-    return this.level[m].deviation();
+    const recent = this.level[m].deviation();
+    const long = this.longLevel[m];
+    return long ? Math.max(recent, long.deviation()) : recent;
   }
 
   /** Running mean of metric `m`'s values. */
@@ -168,14 +198,20 @@ export class Preprocessor {
       seen: this.seen,
       level: this.level.map((d) => d.toState()),
       change: this.change.map((d) => d.toState()),
+      ...(this.longLevel.length ? { longLevel: this.longLevel.map((d) => d.toState()) } : {}),
     };
   }
 
-  static fromState(s: PreprocessorState, relativeFloor?: number, absoluteFloor?: number): Preprocessor {
+  /**
+   * Restores a preprocessor. With `spreadDiscount` > 0 the spread has a longer memory: the state's long-run
+   * statistics, or, in a state written before there were any, statistics started from the recent ones. With 0 the
+   * state's long-run statistics are dropped.
+   */
+  static fromState(s: PreprocessorState, spreadDiscount = 0): Preprocessor {
     if (s.level?.length !== s.inputs || s.change?.length !== s.inputs) {
       throw new Error(`preprocessor state is inconsistent: expected ${s.inputs} entries in level and change`);
     }
-    return new Preprocessor(s.method, s.inputs, 0, relativeFloor, absoluteFloor, s);
+    return new Preprocessor(s.method, s.inputs, 0, undefined, undefined, s, spreadDiscount);
   }
 
   /** Scale of a statistic, floored relative to the level of the metric (near-constant metrics). */

@@ -8,7 +8,7 @@ import { ReplicaStream, type ReplicaStreamState } from "./replicaStream";
 import { SeasonalScorer, type SeasonalScorerState } from "./seasonalScorer";
 import { StatisticsHold, type StatisticsHoldState } from "./statisticsHold";
 import { StreamingForest, type StreamingForestState } from "./streamingForest";
-import { resolveOptions, seasonalOptions, type ThresholdedForestOptions } from "./thresholdedForestOptions";
+import { resolveOptions, seasonalOptions, spreadDiscount, type ThresholdedForestOptions } from "./thresholdedForestOptions";
 
 export type { ThresholdedForestOptions, RawScoreSource } from "./thresholdedForestOptions";
 export type { Detection } from "./detection";
@@ -88,7 +88,7 @@ export class ThresholdedForest {
     this.dims = o.inputs * o.shingleSize;
     const external = o.scorer === "external";
     this.forest = restored ? restored.forest : external ? null : new StreamingForest({ dimensions: this.dims, numTrees: o.numTrees, sampleSize: o.sampleSize, timeDecay: o.timeDecay, seed: o.seed });
-    this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, o.timeDecay);
+    this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, o.timeDecay, undefined, undefined, undefined, spreadDiscount(o));
     this.thresholder = restored?.thresholder ?? new AdaptiveThresholder({ zFactor: o.zFactor, lowerThreshold: o.lowerThreshold, discount: o.timeDecay, minScores: Math.min(32, o.outputAfter), clipScores: o.clipScores, quantile: o.thresholdQuantile, quantileDiscount: o.thresholdQuantileMemory > 0 ? 1 / o.thresholdQuantileMemory : undefined });
     this.seasonal = restored ? restored.seasonal : o.seasonal ? new SeasonalScorer(seasonalOptions(o)) : null;
     this.drift = o.driftZFactor > 0 ? new DriftView({ inputs: o.inputs, span: o.driftSpan, discount: o.timeDecay, zFactor: o.driftZFactor }, restored?.drift) : null;
@@ -314,7 +314,7 @@ export class ThresholdedForest {
     const options = resolveOptions(state.options);
     if ((options.scorer === "forest") !== (state.forest !== undefined)) throw new Error(`detector state: the scorer is "${options.scorer}" but a forest is ${state.forest ? "present" : "absent"}`);
     const forest = state.forest ? StreamingForest.fromState(state.forest) : null;
-    const pre = Preprocessor.fromState(state.preprocessor);
+    const pre = Preprocessor.fromState(state.preprocessor, spreadDiscount(options));
     if (pre.inputs !== options.inputs) throw new Error(`detector state: the preprocessor has ${pre.inputs} inputs, options say ${options.inputs}`);
     const thresholder = AdaptiveThresholder.fromState(state.thresholder);
     if (options.seasonal !== (state.seasonal !== undefined)) throw new Error(`detector state: options.seasonal is ${options.seasonal} but the seasonal state is ${state.seasonal ? "present" : "absent"}`);

@@ -72,8 +72,16 @@ export interface ThresholdedForestOptions {
   readonly ignoreNearExpectedRelative?: number;
   /** …or within this absolute distance of it (default 0)… */
   readonly ignoreNearExpectedAbsolute?: number;
-  /** …or within this many (discounted) standard deviations of the metric (default 0). */
+  /** …or within this many (discounted) standard deviations of the metric (default 0; see `spreadMemory`). */
   readonly ignoreNearExpectedDeviations?: number;
+  /**
+   * A longer memory, in steps, for a metric's spread (its standard deviation, which judges "near expected", the
+   * deviations an alert reports and recurrences): the spread is then the larger of the recent one (memory
+   * 1 / timeDecay) and the one over `spreadMemory` steps. Default 0: the recent one alone. A metric that sits at zero
+   * between small spikes a few times a week has next to no recent spread, so every small spike was many deviations
+   * off; over a longer memory the spikes' own size is its spread.
+   */
+  readonly spreadMemory?: number;
   /** After an alert, later steps within this many steps are repeats of the same incident (default shingleSize)… */
   readonly repeatWindow?: number;
   /** …and alert again only if they score more than this factor times the last alert's score (default 1). */
@@ -170,6 +178,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     ignoreNearExpectedRelative: o.ignoreNearExpectedRelative ?? 0.01,
     ignoreNearExpectedAbsolute: o.ignoreNearExpectedAbsolute ?? 0,
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
+    spreadMemory: o.spreadMemory ?? 0,
     repeatWindow: o.repeatWindow ?? shingleSize,
     repeatEscalation: o.repeatEscalation ?? 1,
     repeatExtends: o.repeatExtends ?? false,
@@ -213,6 +222,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0) || !(r.ignoreNearExpectedDeviations >= 0)) {
     throw new Error("ignoreNearExpectedRelative, ignoreNearExpectedAbsolute and ignoreNearExpectedDeviations must be >= 0");
   }
+  if (!(r.spreadMemory === 0 || (r.spreadMemory >= 1 && Number.isFinite(r.spreadMemory)))) throw new Error(`spreadMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.spreadMemory}`);
   if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);
   for (const flag of ["repeatExtends", "learnAnomalies", "seasonal", "clipScores"] as const) {
     if (typeof r[flag] !== "boolean") throw new Error(`${flag} must be true or false, got ${String(r[flag])}`);
@@ -235,4 +245,9 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
 /** The seasonal view's settings: periods of at least two shingles (at least 4 steps), up to maxPeriod. */
 export function seasonalOptions(o: Required<ThresholdedForestOptions>): SeasonalScorerOptions {
   return { inputs: o.inputs, maxPeriod: o.maxPeriod, minPeriod: Math.max(4, 2 * o.shingleSize), zFactor: o.seasonalZFactor };
+}
+
+/** The discount of a metric's long-run spread: 1 / spreadMemory, or 0 without one (see `spreadMemory`). */
+export function spreadDiscount(o: Required<ThresholdedForestOptions>): number {
+  return o.spreadMemory > 0 ? 1 / o.spreadMemory : 0;
 }
