@@ -5,7 +5,7 @@ import { inputFolder } from "../inputPath";
 
 export function nabCommand(): Command {
   return new Command("nab")
-    .description("run the detector over a NAB-layout data folder and write NAB's results layout: anomaly_score per row is the detector's calibrated likelihood, >= 0.5 exactly on the rows it alerted on (so NAB's threshold search can go lower).")
+    .description("run the detector over a NAB-layout data folder and write NAB's results layout: anomaly_score per row is the detector's calibrated likelihood, >= 0.5 exactly on the rows it alerted on (so NAB's threshold search can go lower). Time gaps reach the detector as the Lambda's alignment makes them: up to 3 missing steps filled with the value before, a longer gap as gap steps.")
     .requiredOption("--data <dir>", "folder of <category>/<file>.csv files with header timestamp,value", inputFolder("--data"))
     .requiredOption("--out <dir>", "results root: writes <out>/<detector>/<category>/<detector>_<file>.csv")
     .addOption(new Option("--mode <mode>", "streaming (learns as it goes) or batch (SageMaker-style: train once on the first 15%)").choices(["streaming", "batch"]).default("streaming"))

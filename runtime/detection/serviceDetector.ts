@@ -80,6 +80,7 @@ export class ServiceDetector {
     if (!Number.isFinite(timestamp)) throw new Error(`step timestamp must be a finite number, got ${timestamp}`);
     const sorted = [...rows].sort((a, b) => (a.container < b.container ? -1 : a.container > b.container ? 1 : 0));
     const byGroup = new Map<string, { row: ReplicaRow; replica: Replica }[]>();
+    const gapGroups = new Set<string>();
     let previous: string | undefined;
     for (const row of sorted) {
       if (row.container === previous) throw new Error(`container "${row.container}" appears twice in the step at ${new Date(timestamp).toISOString()}`);
@@ -98,6 +99,7 @@ export class ServiceDetector {
       group.lastSeen = timestamp;
       if (row.values === null) {
         replica.stream.resetShingle();
+        gapGroups.add(row.containerName);
         continue;
       }
       let list = byGroup.get(row.containerName);
@@ -111,6 +113,8 @@ export class ServiceDetector {
       const detections = model.processStep(list.map(({ row, replica }) => ({ series: replica.stream, values: row.values as readonly number[], score: row.score })));
       detections.forEach((d, i) => out.push({ ...d, container: list[i].row.container, containerName: name, timestamp }));
     }
+    // A container name whose every replica had a gap at this step: its cycles still move on with time.
+    for (const name of gapGroups) if (!byGroup.has(name)) this.groups.get(name)?.model.skipStep();
     this.forget(timestamp);
     return out.sort((a, b) => (a.container < b.container ? -1 : a.container > b.container ? 1 : 0));
   }

@@ -1,6 +1,8 @@
 import { SERIES_DETECTOR, type DetectorProfile } from "../detection/detectorProfiles";
 import { ServiceDetector, type ContainerDetection } from "../detection/serviceDetector";
+import { DEFAULT_FEATURE_SET } from "../features/defaultFeatureSet";
 import { staticModelScores } from "./staticModelScores";
+import { stepGrid, typicalStep } from "./stepGrid";
 
 /** streaming: the detector's own forest learns as it goes; batch: an emulated static SageMaker model scores. */
 export type DetectionMode = "streaming" | "batch";
@@ -12,6 +14,11 @@ export interface ReplayOptions {
   readonly profile?: DetectorProfile;
   /** Batch: rows (from the start) the static model trains on (default 15 %, NAB's probationary period). */
   readonly trainRows?: number;
+  /**
+   * Missing time steps filled with the value before, as the collector fills short gaps (default the default
+   * feature set's maxFillSteps); a longer gap reaches the detector as gap steps, as in the detect Lambda.
+   */
+  readonly maxFillSteps?: number;
 }
 
 /**
@@ -33,5 +40,17 @@ export function replaySeries(timestamps: readonly number[], rows: readonly (read
     groupTtlMs: Infinity,
     calibration: external?.calibration,
   });
-  return rows.map((values, i) => detector.process(timestamps[i], [{ container: "series", containerName: "", values, score: external?.scores[i] }])[0]);
+  // Time gaps as the detect Lambda sees them (see stepGrid): filled steps are detected and learnt like rows but not
+  // reported, a longer gap's steps arrive as gaps. Each row's detection is reported in row order.
+  const out: ContainerDetection[] = [];
+  const step = typicalStep(timestamps);
+  for (const g of stepGrid(timestamps, options.maxFillSteps ?? DEFAULT_FEATURE_SET.maxFillSteps)) {
+    if (g.kind === "gap") {
+      for (let k = 0; k < g.steps; k++) detector.process(g.time + k * step, [{ container: "series", containerName: "", values: null }]);
+      continue;
+    }
+    const d = detector.process(g.time, [{ container: "series", containerName: "", values: rows[g.row], score: external?.scores[g.row] }])[0];
+    if (g.kind === "row") out.push(d);
+  }
+  return out;
 }

@@ -131,6 +131,18 @@ export class SeasonalProfile {
     return verdict;
   }
 
+  /**
+   * A step without a value (a gap in the data): the cycle's phase moves on as time does. The profile's value at
+   * the step (without a period, the last value) stands in for the missing one among the values a period is looked
+   * for in; nothing is judged or learnt.
+   */
+  skip(): void {
+    if (this.seen === 0) return;
+    this.ring[this.seen % this.capacity] = this.period > 0 ? this.profile[this.seen % this.period] : this.ring[(this.seen - 1) % this.capacity];
+    this.seen++;
+    if (this.seen % this.options.checkEvery === 0) this.check();
+  }
+
   toState(): SeasonalProfileState {
     return {
       recent: Float32Array.from(this.recent()),

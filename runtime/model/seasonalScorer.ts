@@ -56,6 +56,11 @@ export class SeasonalScorer {
     return grade;
   }
 
+  /** A step without values (a gap in the data): every metric's cycle moves on a step (see SeasonalProfile.skip). */
+  skip(): void {
+    for (const p of this.profiles) p.skip();
+  }
+
   /** Metric m's value on its profile at the last step (its own value when it has no period). */
   expected(m: number): number {
     return this.expectedValues[m];

@@ -287,6 +287,11 @@ export class ThresholdedForest {
     return this.updates;
   }
 
+  /** A step at which no series had values (a gap in the data): the seasonal view's cycles move on with time. */
+  skipStep(): void {
+    this.seasonal?.skip();
+  }
+
   /** The seasonal view's period per metric (0 = none; empty without the seasonal view). */
   periods(): number[] {
     return this.seasonal?.periods() ?? [];

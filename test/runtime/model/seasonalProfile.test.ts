@@ -39,6 +39,25 @@ describe("SeasonalProfile", () => {
     expect(found.every((i) => i >= 15 * period && i < 16 * period)).toBe(true);
   });
 
+  it("keeps the cycle's phase across a gap it is told of (skip), and loses it when the gap is not", () => {
+    const values = days(2400, 5);
+    // Steps 1,000–1,040 are missing from the data.
+    const gap = (t: number) => t >= 1_000 && t < 1_040;
+    const told = new SeasonalProfile(options);
+    const toldVerdicts: { grade: number; expected: number | null }[] = [];
+    values.forEach((v, t) => (gap(t) ? told.skip() : toldVerdicts.push(told.process(v))));
+    expect(alerts(toldVerdicts)).toEqual([]);
+    expect(told.currentPeriod()).toBe(period);
+    const after = toldVerdicts[1_100 - 40];
+    expect(after.expected).toBeCloseTo(50 + 10 * Math.sin((2 * Math.PI * 1_100) / period), 0);
+    // The same data with the gap closed up: the cycle is 40 steps out of phase and the view alerts.
+    expect(alerts(run(values.filter((_, t) => !gap(t)))).length).toBeGreaterThan(0);
+    // A skip before any value changes nothing.
+    const fresh = new SeasonalProfile(options);
+    fresh.skip();
+    expect(fresh.toState().seen).toBe(0);
+  });
+
   it("gives no period, hence no grade, for noise, a random walk or a cycle shorter than minPeriod", () => {
     const rng = new Random(5);
     let level = 0;
