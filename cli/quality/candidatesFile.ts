@@ -41,6 +41,7 @@ const OVERRIDE_FIELDS = {
   ignoreNearExpectedAbsolute: v.number(),
   ignoreNearExpectedDeviations: v.number(),
   spreadMemory: v.number(),
+  spreadFromChanges: v.boolean(),
   repeatWindow: v.number(),
   repeatEscalation: v.number(),
   repeatExtends: v.boolean(),

@@ -22,6 +22,16 @@ export interface PreprocessorState {
   readonly change: [number, number, number, number][];
   /** The long-run statistics of each metric's values, when the spread has a longer memory (see {@link Preprocessor.deviation}). */
   readonly longLevel?: [number, number, number, number][];
+  /** The same for each metric's step-to-step changes. */
+  readonly longChange?: [number, number, number, number][];
+}
+
+/** How a metric's spread is measured (see {@link Preprocessor.spread}). */
+export interface SpreadOptions {
+  /** Discount of the spread's longer memory (0: the statistics' own memory only). */
+  readonly discount: number;
+  /** Whether the spread is at most the spread of the metric's step-to-step changes. */
+  readonly fromChanges: boolean;
 }
 
 /** A fresh {@link SeriesInputs} for `inputs` metrics. */
@@ -41,8 +51,9 @@ export class Preprocessor {
   private seen = 0;
   private readonly level: Deviation[];
   private readonly change: Deviation[];
-  /** Per metric, the values' statistics over the spread's longer memory (empty when it has none). */
+  /** Per metric, the values' and the changes' statistics over the spread's longer memory (empty when it has none). */
   private readonly longLevel: Deviation[];
+  private readonly longChange: Deviation[];
   private readonly scratch: Float64Array;
 
   constructor(
@@ -52,7 +63,7 @@ export class Preprocessor {
     private readonly relativeFloor = 1e-3,
     private readonly absoluteFloor = 1e-9,
     restored?: PreprocessorState,
-    spreadDiscount = 0,
+    private readonly spreadOptions: SpreadOptions = { discount: 0, fromChanges: false },
   ) {
     if (!TRANSFORM_METHODS.includes(method)) throw new Error(`transform must be one of ${TRANSFORM_METHODS.join(", ")}, got "${String(method)}"`);
     this.level = [];
@@ -63,19 +74,10 @@ export class Preprocessor {
       this.change.push(restored ? Deviation.fromState(restored.change[m]) : new Deviation(discount));
     }
     if (restored) this.seen = restored.seen;
-    this.longLevel = [];
-    if (!(spreadDiscount >= 0 && spreadDiscount < 1)) throw new Error(`the spread's discount must be in [0, 1), got ${spreadDiscount}`);
-    if (spreadDiscount > 0 && restored?.longLevel) {
-      if (restored.longLevel.length !== inputs) throw new Error(`preprocessor state is inconsistent: expected ${inputs} entries in longLevel`);
-      for (const d of restored.longLevel) this.longLevel.push(Deviation.fromState(d));
-    } else if (spreadDiscount > 0) {
-      // A state from before the long-run spread starts it from the statistics it has (their mean, spread and weight).
-      for (const d of this.level) {
-        const long = new Deviation(spreadDiscount);
-        if (d.weight > 0) long.calibrate(d.mean(), d.deviation(), d.weight);
-        this.longLevel.push(long);
-      }
-    }
+    const d = spreadOptions.discount;
+    if (!(d >= 0 && d < 1)) throw new Error(`the spread's discount must be in [0, 1), got ${d}`);
+    this.longLevel = d > 0 ? longRun(this.level, restored?.longLevel, d, "longLevel") : [];
+    this.longChange = d > 0 ? longRun(this.change, restored?.longChange, d, "longChange") : [];
   }
 
   /** Writes the transformed values of the raw input `x` of series `s` into `out` (length `inputs`). */
@@ -148,8 +150,10 @@ export class Preprocessor {
     for (let m = 0; m < this.inputs; m++) {
       if (withPrevious > 0) {
         const wc = 1 / withPrevious;
-        this.change[m].decay();
-        for (let i = 0; i < n; i++) if (series[i].seen > 0) this.change[m].add(values[i][m] - series[i].previous[m], wc);
+        for (const c of this.longChange.length ? [this.change[m], this.longChange[m]] : [this.change[m]]) {
+          c.decay();
+          for (let i = 0; i < n; i++) if (series[i].seen > 0) c.add(values[i][m] - series[i].previous[m], wc);
+        }
       }
       this.level[m].decay();
       for (let i = 0; i < n; i++) this.level[m].add(values[i][m], w);
@@ -170,15 +174,25 @@ export class Preprocessor {
   }
 
   /**
-   * The spread of metric `m`: the running standard deviation of its values (0 before two values) or, with a
-   * longer memory for the spread, the larger of that and the standard deviation over the longer memory. A metric
-   * that sits at zero for days between small spikes keeps the spikes' size in its spread, so another such spike is
-   * near its expected value while one far larger is not.
+   * The running standard deviation of metric `m`'s values (0 before two values) or, with a longer memory for the
+   * spread, the larger of that and the standard deviation over the longer memory. A metric that sits at zero for
+   * days between small spikes keeps the spikes' size in it, so another such spike is near its expected value while
+   * one far larger is not.
    */
   deviation(m: number): number {
-    const recent = this.level[m].deviation();
-    const long = this.longLevel[m];
-    return long ? Math.max(recent, long.deviation()) : recent;
+    return longest(this.level[m], this.longLevel[m]);
+  }
+
+  /**
+   * The spread of metric `m`, by which a value's distance from its expected value is judged: its {@link deviation},
+   * or with `fromChanges` the smaller of that and the same measure of its step-to-step changes. A smooth metric
+   * (a daily curve, a slow ramp) changes little from step to step however wide its range, so a bend of a few usual
+   * changes is far from expected; for a noisy metric the changes' spread is larger than the values' and nothing
+   * changes.
+   */
+  spread(m: number): number {
+    const level = this.deviation(m);
+    return this.spreadOptions.fromChanges ? Math.min(level, longest(this.change[m], this.longChange[m])) : level;
   }
 
   /** Running mean of metric `m`'s values. */
@@ -198,24 +212,46 @@ export class Preprocessor {
       seen: this.seen,
       level: this.level.map((d) => d.toState()),
       change: this.change.map((d) => d.toState()),
-      ...(this.longLevel.length ? { longLevel: this.longLevel.map((d) => d.toState()) } : {}),
+      ...(this.longLevel.length ? { longLevel: this.longLevel.map((d) => d.toState()), longChange: this.longChange.map((d) => d.toState()) } : {}),
     };
   }
 
   /**
-   * Restores a preprocessor. With `spreadDiscount` > 0 the spread has a longer memory: the state's long-run
+   * Restores a preprocessor. With a spread discount > 0 the spread has a longer memory: the state's long-run
    * statistics, or, in a state written before there were any, statistics started from the recent ones. With 0 the
    * state's long-run statistics are dropped.
    */
-  static fromState(s: PreprocessorState, spreadDiscount = 0): Preprocessor {
+  static fromState(s: PreprocessorState, spread?: SpreadOptions): Preprocessor {
     if (s.level?.length !== s.inputs || s.change?.length !== s.inputs) {
       throw new Error(`preprocessor state is inconsistent: expected ${s.inputs} entries in level and change`);
     }
-    return new Preprocessor(s.method, s.inputs, 0, undefined, undefined, s, spreadDiscount);
+    return new Preprocessor(s.method, s.inputs, 0, undefined, undefined, s, spread);
   }
 
   /** Scale of a statistic, floored relative to the level of the metric (near-constant metrics). */
   private scale(stat: Deviation, levelStat: Deviation = stat): number {
     return Math.max(stat.deviation(), this.relativeFloor * Math.abs(levelStat.mean()) + this.absoluteFloor);
   }
+}
+
+/** The larger of a recent and a long-run standard deviation (the recent one alone without a long-run one). */
+function longest(recent: Deviation, long: Deviation | undefined): number {
+  const r = recent.deviation();
+  return long ? Math.max(r, long.deviation()) : r;
+}
+
+/**
+ * Long-run statistics (discount `discount`) beside `recent`: restored from `state` when it has them, else started
+ * from the recent ones (their mean, spread and weight), as for a state written before there were any.
+ */
+function longRun(recent: readonly Deviation[], state: readonly (readonly number[])[] | undefined, discount: number, name: string): Deviation[] {
+  if (state) {
+    if (state.length !== recent.length) throw new Error(`preprocessor state is inconsistent: expected ${recent.length} entries in ${name}`);
+    return state.map((d) => Deviation.fromState(d));
+  }
+  return recent.map((d) => {
+    const long = new Deviation(discount);
+    if (d.weight > 0) long.calibrate(d.mean(), d.deviation(), d.weight);
+    return long;
+  });
 }

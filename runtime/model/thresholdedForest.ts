@@ -8,7 +8,7 @@ import { ReplicaStream, type ReplicaStreamState } from "./replicaStream";
 import { SeasonalScorer, type SeasonalScorerState } from "./seasonalScorer";
 import { StatisticsHold, type StatisticsHoldState } from "./statisticsHold";
 import { StreamingForest, type StreamingForestState } from "./streamingForest";
-import { resolveOptions, seasonalOptions, spreadDiscount, type ThresholdedForestOptions } from "./thresholdedForestOptions";
+import { resolveOptions, seasonalOptions, spreadOptions, type ThresholdedForestOptions } from "./thresholdedForestOptions";
 
 export type { ThresholdedForestOptions, RawScoreSource } from "./thresholdedForestOptions";
 export type { Detection } from "./detection";
@@ -88,7 +88,7 @@ export class ThresholdedForest {
     this.dims = o.inputs * o.shingleSize;
     const external = o.scorer === "external";
     this.forest = restored ? restored.forest : external ? null : new StreamingForest({ dimensions: this.dims, numTrees: o.numTrees, sampleSize: o.sampleSize, timeDecay: o.timeDecay, seed: o.seed });
-    this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, o.timeDecay, undefined, undefined, undefined, spreadDiscount(o));
+    this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, o.timeDecay, undefined, undefined, undefined, spreadOptions(o));
     this.thresholder = restored?.thresholder ?? new AdaptiveThresholder({ zFactor: o.zFactor, lowerThreshold: o.lowerThreshold, discount: o.timeDecay, minScores: Math.min(32, o.outputAfter), clipScores: o.clipScores, quantile: o.thresholdQuantile, quantileDiscount: o.thresholdQuantileMemory > 0 ? 1 / o.thresholdQuantileMemory : undefined });
     this.seasonal = restored ? restored.seasonal : o.seasonal ? new SeasonalScorer(seasonalOptions(o)) : null;
     this.drift = o.driftZFactor > 0 ? new DriftView({ inputs: o.inputs, span: o.driftSpan, discount: o.timeDecay, zFactor: o.driftZFactor }, restored?.drift) : null;
@@ -174,7 +174,7 @@ export class ThresholdedForest {
     for (let i = 0; i < count; i++) {
       const { series, values } = inputs[i];
       const score = scores[i];
-      const spread = Array.from({ length: n }, (_, m) => this.pre.deviation(m));
+      const spread = Array.from({ length: n }, (_, m) => this.pre.spread(m));
       const typical = Array.from({ length: n }, (_, m) => (this.seasonal?.hasProfile(m) ? this.seasonal.expected(m) : this.pre.typical(m, series.inputs)));
       if (score === undefined) {
         out[i] = { index: index[i], score: 0, grade: 0, alert: false, seasonal: false, confidence: 0, likelihood: 0, threshold, attribution: null, expected: typical, spread, deviations: deviationsOf(values, typical, spread) };
@@ -319,7 +319,7 @@ export class ThresholdedForest {
     const options = resolveOptions(state.options);
     if ((options.scorer === "forest") !== (state.forest !== undefined)) throw new Error(`detector state: the scorer is "${options.scorer}" but a forest is ${state.forest ? "present" : "absent"}`);
     const forest = state.forest ? StreamingForest.fromState(state.forest) : null;
-    const pre = Preprocessor.fromState(state.preprocessor, spreadDiscount(options));
+    const pre = Preprocessor.fromState(state.preprocessor, spreadOptions(options));
     if (pre.inputs !== options.inputs) throw new Error(`detector state: the preprocessor has ${pre.inputs} inputs, options say ${options.inputs}`);
     const thresholder = AdaptiveThresholder.fromState(state.thresholder);
     if (options.seasonal !== (state.seasonal !== undefined)) throw new Error(`detector state: options.seasonal is ${options.seasonal} but the seasonal state is ${state.seasonal ? "present" : "absent"}`);

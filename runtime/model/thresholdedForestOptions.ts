@@ -1,5 +1,5 @@
 import type { SeasonalScorerOptions } from "./seasonalScorer";
-import type { TransformMethod } from "./preprocessor";
+import type { SpreadOptions, TransformMethod } from "./preprocessor";
 
 /** Where a detector's raw scores come from: its own streaming forest, or an external static model (SageMaker). */
 export type RawScoreSource = "forest" | "external";
@@ -82,6 +82,13 @@ export interface ThresholdedForestOptions {
    * off; over a longer memory the spikes' own size is its spread.
    */
   readonly spreadMemory?: number;
+  /**
+   * Whether a metric's spread is at most the spread of its step-to-step changes (default false): a smooth metric
+   * (a daily curve, a slow ramp) moves little from step to step however wide its range, so a small bend is judged
+   * against its usual change, not against its whole range. A noisy metric changes more from step to step than it
+   * spreads, so its spread stays as it was.
+   */
+  readonly spreadFromChanges?: boolean;
   /** After an alert, later steps within this many steps are repeats of the same incident (default shingleSize)… */
   readonly repeatWindow?: number;
   /** …and alert again only if they score more than this factor times the last alert's score (default 1). */
@@ -179,6 +186,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     ignoreNearExpectedAbsolute: o.ignoreNearExpectedAbsolute ?? 0,
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
     spreadMemory: o.spreadMemory ?? 0,
+    spreadFromChanges: o.spreadFromChanges ?? false,
     repeatWindow: o.repeatWindow ?? shingleSize,
     repeatEscalation: o.repeatEscalation ?? 1,
     repeatExtends: o.repeatExtends ?? false,
@@ -224,7 +232,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   }
   if (!(r.spreadMemory === 0 || (r.spreadMemory >= 1 && Number.isFinite(r.spreadMemory)))) throw new Error(`spreadMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.spreadMemory}`);
   if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);
-  for (const flag of ["repeatExtends", "learnAnomalies", "seasonal", "clipScores"] as const) {
+  for (const flag of ["repeatExtends", "learnAnomalies", "seasonal", "clipScores", "spreadFromChanges"] as const) {
     if (typeof r[flag] !== "boolean") throw new Error(`${flag} must be true or false, got ${String(r[flag])}`);
   }
   if (!(r.recurrenceTolerance >= 0)) throw new Error(`recurrenceTolerance must be >= 0, got ${r.recurrenceTolerance}`);
@@ -247,7 +255,7 @@ export function seasonalOptions(o: Required<ThresholdedForestOptions>): Seasonal
   return { inputs: o.inputs, maxPeriod: o.maxPeriod, minPeriod: Math.max(4, 2 * o.shingleSize), zFactor: o.seasonalZFactor };
 }
 
-/** The discount of a metric's long-run spread: 1 / spreadMemory, or 0 without one (see `spreadMemory`). */
-export function spreadDiscount(o: Required<ThresholdedForestOptions>): number {
-  return o.spreadMemory > 0 ? 1 / o.spreadMemory : 0;
+/** How the preprocessor measures a metric's spread (see `spreadMemory` and `spreadFromChanges`). */
+export function spreadOptions(o: Required<ThresholdedForestOptions>): SpreadOptions {
+  return { discount: o.spreadMemory > 0 ? 1 / o.spreadMemory : 0, fromChanges: o.spreadFromChanges };
 }

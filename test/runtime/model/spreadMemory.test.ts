@@ -18,6 +18,8 @@ function bursty(n: number, seed: number, extra: readonly [number, number][] = []
   return xs;
 }
 
+const long25k = { discount: 1 / 25_600, fromChanges: false };
+
 const feed = (p: Preprocessor, xs: readonly number[]) => {
   const s = newSeriesInputs(1);
   for (const x of xs) p.update([x], s);
@@ -27,7 +29,7 @@ describe("Preprocessor spread memory", () => {
   it("keeps a sparse metric's spikes in its spread long after the recent spread has forgotten them", () => {
     const xs = bursty(30_000, 3);
     const recent = new Preprocessor("normalize", 1, 1 / 2560);
-    const long = new Preprocessor("normalize", 1, 1 / 2560, undefined, undefined, undefined, 1 / 25_600);
+    const long = new Preprocessor("normalize", 1, 1 / 2560, undefined, undefined, undefined, long25k);
     feed(recent, xs);
     feed(long, xs);
     // 9,000 steps after the last burst (step 21,000) the recent spread has forgotten most of them, the long one has not.
@@ -43,29 +45,30 @@ describe("Preprocessor spread memory", () => {
 
   it("is never below the recent spread", () => {
     const rng = new Random(9);
-    const p = new Preprocessor("normalize", 1, 1 / 100, undefined, undefined, undefined, 1 / 10_000);
+    const p = new Preprocessor("normalize", 1, 1 / 100, undefined, undefined, undefined, { discount: 1 / 10_000, fromChanges: false });
     const s = newSeriesInputs(1);
     for (let t = 0; t < 3_000; t++) {
       // Quiet for 2,000 steps, then ten times as noisy: the recent spread grows first.
       p.update([(t < 2_000 ? 1 : 10) * rng.normal()], s);
-      const recent = new Preprocessor("normalize", 1, 0, undefined, undefined, { ...p.toState(), longLevel: undefined });
+      const recent = new Preprocessor("normalize", 1, 0, undefined, undefined, { ...p.toState(), longLevel: undefined, longChange: undefined });
       expect(p.deviation(0)).toBeGreaterThanOrEqual(recent.deviation(0));
     }
   });
 
   it("round-trips its long-run statistics, starts them from the recent ones for an older state, and drops them when off", () => {
     const xs = bursty(5_000, 4);
-    const p = new Preprocessor("normalize", 1, 1 / 2560, undefined, undefined, undefined, 1 / 25_600);
+    const p = new Preprocessor("normalize", 1, 1 / 2560, undefined, undefined, undefined, long25k);
     feed(p, xs);
     const state = p.toState();
     expect(state.longLevel).toHaveLength(1);
-    const back = Preprocessor.fromState(state, 1 / 25_600);
+    expect(state.longChange).toHaveLength(1);
+    const back = Preprocessor.fromState(state, long25k);
     expect(back.deviation(0)).toBe(p.deviation(0));
     expect(back.toState()).toEqual(state);
 
     // A state written before the spread had a longer memory: the long-run statistics start as the recent ones.
-    const older = { ...state, longLevel: undefined };
-    const upgraded = Preprocessor.fromState(older, 1 / 25_600);
+    const older = { ...state, longLevel: undefined, longChange: undefined };
+    const upgraded = Preprocessor.fromState(older, long25k);
     expect(upgraded.deviation(0)).toBeCloseTo(Preprocessor.fromState(older).deviation(0), 12);
     expect(upgraded.toState().longLevel?.[0][0]).toBe(1 / 25_600);
 
@@ -74,13 +77,13 @@ describe("Preprocessor spread memory", () => {
     expect(off.toState().longLevel).toBeUndefined();
     expect(off.deviation(0)).toBe(Preprocessor.fromState(older).deviation(0));
 
-    expect(() => Preprocessor.fromState({ ...state, longLevel: [] }, 1 / 25_600)).toThrow(/expected 1 entries in longLevel/);
-    expect(() => new Preprocessor("normalize", 1, 0.01, undefined, undefined, undefined, 1)).toThrow(/discount must be in \[0, 1\)/);
+    expect(() => Preprocessor.fromState({ ...state, longLevel: [] }, long25k)).toThrow(/expected 1 entries in longLevel/);
+    expect(() => new Preprocessor("normalize", 1, 0.01, undefined, undefined, undefined, { discount: 1, fromChanges: false })).toThrow(/discount must be in \[0, 1\)/);
   });
 });
 
 describe("ThresholdedForest with spreadMemory", () => {
-  const options = (spreadMemory: number): ThresholdedForestOptions => ({ ...SERIES_DETECTOR, inputs: 1, numTrees: 30, seed: 11, spreadMemory });
+  const options = (spreadMemory: number): ThresholdedForestOptions => ({ ...SERIES_DETECTOR, inputs: 1, numTrees: 12, sampleSize: 128, seed: 11, spreadMemory });
   const run = (xs: readonly number[], o: ThresholdedForestOptions): Detection[] => {
     const d = new ThresholdedForest(o);
     return xs.map((x) => d.process([x]));
@@ -108,5 +111,35 @@ describe("ThresholdedForest with spreadMemory", () => {
     for (const x of xs.slice(0, 2_000)) a.process([x]);
     const b = ThresholdedForest.fromState(unpackState(packState(a.toState())) as ReturnType<ThresholdedForest["toState"]>);
     for (const x of xs.slice(2_000)) expect(b.process([x])).toEqual(a.process([x]));
+  });
+});
+
+describe("spreadFromChanges", () => {
+  it("measures a smooth metric by its step-to-step changes, a noisy one as before", () => {
+    const rng = new Random(2);
+    const smooth = new Preprocessor("normalize", 1, 1 / 2560, undefined, undefined, undefined, { discount: 1 / 25_600, fromChanges: true });
+    const noisy = new Preprocessor("normalize", 1, 1 / 2560, undefined, undefined, undefined, { discount: 1 / 25_600, fromChanges: true });
+    feed(smooth, Array.from({ length: 5_000 }, (_, t) => Math.sin((2 * Math.PI * t) / 1_440) + 0.01 * rng.normal()));
+    feed(noisy, Array.from({ length: 5_000 }, () => rng.normal()));
+    // A daily curve at 1-minute steps: its values spread about 0.7, its changes about 0.014.
+    expect(smooth.deviation(0)).toBeGreaterThan(0.6);
+    expect(smooth.spread(0)).toBeLessThan(0.03);
+    // Noise changes more from step to step (√2 times) than it spreads: the spread is the values' deviation.
+    expect(noisy.spread(0)).toBe(noisy.deviation(0));
+    // Off: the spread is the deviation whatever the metric.
+    const off = Preprocessor.fromState(smooth.toState(), { discount: 1 / 25_600, fromChanges: false });
+    expect(off.spread(0)).toBe(off.deviation(0));
+  });
+
+  it.each([1, 2, 3])("alerts on a jump of 1.7 deviations on a smooth daily curve that the values' spread calls near (seed %i)", (seed) => {
+    const rng = new Random(seed);
+    const xs = Array.from({ length: 8_000 }, (_, t) => Math.sin((2 * Math.PI * t) / 1_440) + 0.01 * rng.normal());
+    xs[7_000] += 1.2;
+    const alertsWith = (fromChanges: boolean) => {
+      const d = new ThresholdedForest({ ...SERIES_DETECTOR, inputs: 1, numTrees: 30, seed: 11, spreadFromChanges: fromChanges });
+      return xs.flatMap((x, t) => (d.process([x]).alert && t > 1_000 ? [t] : []));
+    };
+    expect(alertsWith(false)).toEqual([]);
+    expect(alertsWith(true)).toEqual([7_000]);
   });
 });
