@@ -83,7 +83,8 @@ describe("Preprocessor spread memory", () => {
 });
 
 describe("ThresholdedForest with spreadMemory", () => {
-  const options = (spreadMemory: number): ThresholdedForestOptions => ({ ...SERIES_DETECTOR, inputs: 1, numTrees: 12, sampleSize: 128, seed: 11, spreadMemory });
+  // The memory alone: the spread of the values (spreadFromChanges is measured below).
+  const options = (spreadMemory: number): ThresholdedForestOptions => ({ ...SERIES_DETECTOR, inputs: 1, numTrees: 12, sampleSize: 128, seed: 11, spreadMemory, spreadFromChanges: false });
   const run = (xs: readonly number[], o: ThresholdedForestOptions): Detection[] => {
     const d = new ThresholdedForest(o);
     return xs.map((x) => d.process([x]));
