@@ -50,6 +50,7 @@ const OVERRIDE_FIELDS = {
   recurrenceTolerance: v.number(),
   maxCorrections: v.number(),
   learnAnomalies: v.boolean(),
+  learnUnconfirmed: v.boolean(),
   seasonal: v.boolean(),
   maxPeriod: v.number(),
   seasonalZFactor: v.number(),

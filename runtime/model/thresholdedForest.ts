@@ -171,6 +171,7 @@ export class ThresholdedForest {
     // 2. Judge each scored series: anomalous, near expected, alert, repeat, recurrence.
     const out: Detection[] = new Array<Detection>(count);
     const anomalousAt: boolean[] = new Array<boolean>(count).fill(false);
+    const confirmedAt: boolean[] = new Array<boolean>(count).fill(false);
     for (let i = 0; i < count; i++) {
       const { series, values } = inputs[i];
       const score = scores[i];
@@ -199,6 +200,7 @@ export class ThresholdedForest {
       anomalousAt[i] = anomalous && gross === 0;
       const grade = !anomalous ? 0 : gross > 0 ? gross : this.thresholder.grade(score);
       const confirmed = series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || grade >= o.confirmBypassGrade;
+      confirmedAt[i] = confirmed;
       let alert = false;
       let recurrence = false;
       if (anomalous) {
@@ -253,10 +255,11 @@ export class ThresholdedForest {
       const sc = this.scratch[i];
       if (anomalousAt[i] && series.corrections < o.maxCorrections) {
         series.corrections++;
-        if (o.learnAnomalies) this.forest.update(sc.point, this.updates);
+        const observed = o.learnAnomalies && (o.learnUnconfirmed || confirmedAt[i]);
+        if (observed) this.forest.update(sc.point, this.updates);
         sc.point.set(sc.imputed, histLen);
         sc.current.set(sc.imputed);
-        if (!o.learnAnomalies) this.forest.update(sc.point, this.updates);
+        if (!observed) this.forest.update(sc.point, this.updates);
       } else {
         series.corrections = 0;
         this.forest.update(sc.point, this.updates);

@@ -123,6 +123,14 @@ export interface ThresholdedForestOptions {
    */
   readonly learnAnomalies?: boolean;
   /**
+   * With `learnAnomalies`, whether an anomalous step that is not yet confirmed (see `confirmSteps`) enters the
+   * forest as observed too (default true). With false it enters as its expected values until the anomaly is
+   * confirmed: a creeping fault is not learnt step by step while it waits for confirmation, so it still gets
+   * confirmed; once it is, its steps are learnt as `learnAnomalies` says. Without confirmation (1 of 1) every
+   * anomalous step is confirmed and this changes nothing.
+   */
+  readonly learnUnconfirmed?: boolean;
+  /**
    * Seasonal view (default false): each metric looks for its own dominant period (up to `maxPeriod` steps,
    * at least two shingles long, strong and confirmed twice) and, once it has one, alerts when its recent
    * values leave their per-phase profile by more than `seasonalZFactor` times the usual amount: a change of a
@@ -195,6 +203,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     recurrenceTolerance: o.recurrenceTolerance ?? 0.25,
     maxCorrections: o.maxCorrections ?? shingleSize,
     learnAnomalies: o.learnAnomalies ?? true,
+    learnUnconfirmed: o.learnUnconfirmed ?? true,
     seasonal: o.seasonal ?? false,
     maxPeriod: o.maxPeriod ?? 512,
     seasonalZFactor: o.seasonalZFactor ?? 6,
@@ -232,7 +241,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   }
   if (!(r.spreadMemory === 0 || (r.spreadMemory >= 1 && Number.isFinite(r.spreadMemory)))) throw new Error(`spreadMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.spreadMemory}`);
   if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);
-  for (const flag of ["repeatExtends", "learnAnomalies", "seasonal", "clipScores", "spreadFromChanges"] as const) {
+  for (const flag of ["repeatExtends", "learnAnomalies", "learnUnconfirmed", "seasonal", "clipScores", "spreadFromChanges"] as const) {
     if (typeof r[flag] !== "boolean") throw new Error(`${flag} must be true or false, got ${String(r[flag])}`);
   }
   if (!(r.recurrenceTolerance >= 0)) throw new Error(`recurrenceTolerance must be >= 0, got ${r.recurrenceTolerance}`);
