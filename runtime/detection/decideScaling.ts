@@ -33,6 +33,12 @@ export interface ScalingInput {
   readonly now: number;
   /** An open incident counts as still active when its last anomaly is at most this old (ms). */
   readonly activeWithinMs: number;
+  /**
+   * …or, while no scale-out has answered it yet, at most this old (ms, at least `activeWithinMs`): the detector
+   * learns a confirmed fault as the new normal within about a dozen steps, so a retry after a failed attempt or a
+   * run catching up on a window may find its anomalies already over, though the saturation is not.
+   */
+  readonly unansweredWithinMs: number;
   /** Mean CPU % per container at the newest step, when the feature set has a CPU metric. */
   readonly cpuPercent?: number;
   /** The maintenance window in force, if any: no scaling (out or back) during it. */
@@ -53,7 +59,8 @@ export function validateScalingPolicy(p: ScalingPolicy, where: string): ScalingP
 /**
  * Decides whether to add tasks, give them back, or do nothing — and always says why. Pure.
  *
- * Scale out only for an active `saturation` incident, by at most `maxStep` (and at most half the current
+ * Scale out only for an active `saturation` incident (an anomaly within `activeWithinMs`, or `unansweredWithinMs` while
+ * no scale-out has answered it), by at most `maxStep` (and at most half the current
  * count), never beyond `maxTasks`, never during a deployment or a maintenance window, never within the cooldown. Once no incident
  * is open, restore the task count remembered before the first scale-out (never below `minTasks`), again
  * only after the cooldown.
@@ -70,7 +77,11 @@ export function decideScaling(input: ScalingInput): { decision: ScalingDecision;
 
   if (incident && incident.status === "open") {
     if (incident.kind !== "saturation") return none(`incident kind "${incident.kind}": more tasks would not help, alert only`);
-    if (now - incident.lastAnomalyAt > input.activeWithinMs) return none("saturation incident is quiet now: holding");
+    // Quiet: no anomaly for a while. A saturation no scale-out has answered yet (the attempt failed, a deployment or
+    // the cooldown held it, or the run that found it caught up on a window) gets the longer horizon.
+    const answered = state.lastActionAt !== undefined && state.lastActionAt >= incident.start;
+    const horizon = answered ? input.activeWithinMs : Math.max(input.activeWithinMs, input.unansweredWithinMs);
+    if (now - incident.lastAnomalyAt > horizon) return none("saturation incident is quiet now: holding");
     if (cooling) return none(`in cooldown for ${cooldownLeft()} more min after the last action`);
     if (from >= policy.maxTasks) return none(`already at maxTasks (${policy.maxTasks})`);
     const step = Math.min(policy.maxStep, Math.max(1, Math.ceil(from * 0.5)));

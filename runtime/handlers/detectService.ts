@@ -99,6 +99,9 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
       policy: svc.scaling,
       now,
       activeWithinMs: 5 * stepMs,
+      // Half an hour at 1-minute steps: the next run's retry of a failed scale-out, or a run catching up on its first
+      // window, still acts; a backlog drained hours later does not.
+      unansweredWithinMs: 30 * stepMs,
       cpuPercent,
       maintenance: windows[0]?.name,
     });

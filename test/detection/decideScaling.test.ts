@@ -32,6 +32,7 @@ const input = (over: Partial<ScalingInput> & { tasks?: number } = {}): ScalingIn
   policy: POLICY,
   now: NOW,
   activeWithinMs: 5 * MIN,
+  unansweredWithinMs: 30 * MIN,
   ...over,
 });
 
@@ -86,9 +87,25 @@ describe("decideScaling: scale out on saturation, within bounds", () => {
     expect(state).toEqual({});
   });
 
-  it("holds when the saturation incident has gone quiet", () => {
-    const { decision } = decideScaling(input({ incident: incident("saturation", { lastAnomalyAt: NOW - 6 * MIN }) }));
+  it("holds when a saturation incident a scale-out has answered has gone quiet", () => {
+    const quiet = incident("saturation", { lastAnomalyAt: NOW - 6 * MIN });
+    const { decision } = decideScaling(input({ tasks: 6, incident: quiet, state: { baselineTasks: 4, lastActionAt: NOW - 11 * MIN + MIN } }));
     expect(decision).toMatchObject({ action: "none", reason: "saturation incident is quiet now: holding" });
+  });
+
+  it("still scales out for a quiet saturation incident no scale-out has answered (learnt as normal, not over)", () => {
+    const quiet = incident("saturation", { lastAnomalyAt: NOW - 6 * MIN });
+    // Never scaled (the attempt failed, or the run that found it caught up on a window).
+    expect(decideScaling(input({ incident: quiet })).decision).toMatchObject({ action: "scale-out", fromTasks: 4, toTasks: 6 });
+    // The last action answered an earlier episode, before this incident started.
+    const earlier = { baselineTasks: 4, lastActionAt: quiet.start - 30 * MIN };
+    expect(decideScaling(input({ incident: quiet, state: earlier })).decision).toMatchObject({ action: "scale-out", fromTasks: 4, toTasks: 6 });
+    // Not for long: quiet for longer than unansweredWithinMs, it is over (a backlog drained hours later).
+    const over = incident("saturation", { start: NOW - 60 * MIN, lastAnomalyAt: NOW - 31 * MIN });
+    expect(decideScaling(input({ incident: over })).decision).toMatchObject({ action: "none", reason: "saturation incident is quiet now: holding" });
+    // Within the cooldown it waits, as an active incident does.
+    const young = incident("saturation", { start: NOW - 7 * MIN, lastAnomalyAt: NOW - 6 * MIN });
+    expect(decideScaling(input({ incident: young, state: { lastActionAt: NOW - 8 * MIN } })).decision).toMatchObject({ action: "none", reason: "in cooldown for 2 more min after the last action" });
   });
 });
 
