@@ -32,9 +32,15 @@ const SHARED: DetectorProfile = {
   repeatExtends: true,
   repeatEscalation: 1.5,
   // Up to 12 anomalous steps in a row are learnt as their expected values; after that the model accepts the new
-  // normal. Anomalous steps still enter the forest as observed, so a recurring kind of step stops alerting.
+  // normal. Anomalous steps still enter the forest as observed, so a recurring kind of step stops alerting…
   maxCorrections: 12,
   learnAnomalies: true,
+  // …once confirmed: a step still waiting for confirmation (container rows) enters the forest as its expected
+  // values, so blips that never confirm do not teach the forest their shape, and a creeping fault is not learnt
+  // step by step before it confirms. Without confirmation (series) every anomalous step is confirmed. Both
+  // profiles learn this way since 2026-12-03 (docs/quality.md: jumpstarter-dev and smd-dev onset F1 up, the
+  // NAB-layout sets unchanged).
+  learnUnconfirmed: false,
   // Scores enter the threshold's statistics clipped at the threshold: an incident that lasts (a saturated or
   // leaking container, a level shift) stays anomalous instead of raising the bar it is judged by.
   clipScores: true,
@@ -73,9 +79,4 @@ export const CONTAINER_DETECTOR: DetectorProfile = {
   confirmSteps: 3,
   confirmWindow: 4,
   confirmBypassGrade: 0.5,
-  // An incident lasts: a saturated or leaking container stays anomalous for up to an hour (60 one-minute steps)
-  // instead of becoming the new normal within a few steps, so incidents stay open and scaling keeps acting while
-  // the condition holds (learnt as observed, a 0.1 %/step memory leak was never raised at seed 1).
-  learnAnomalies: false,
-  maxCorrections: 60,
 };
