@@ -36,8 +36,8 @@ const SHARED: DetectorProfile = {
   maxCorrections: 12,
   learnAnomalies: true,
   // …once confirmed: a step still waiting for confirmation (container rows) enters the forest as its expected
-  // values, so blips that never confirm do not teach the forest their shape, and a creeping fault is not learnt
-  // step by step before it confirms. Without confirmation (series) every anomalous step is confirmed. Both
+  // values, so blips that never confirm do not teach the forest their shape, and a fault is not learnt before it
+  // confirms. Without confirmation (series) every anomalous step is confirmed. Both
   // profiles learn this way since 2026-12-03 (docs/quality.md: jumpstarter-dev and smd-dev onset F1 up, the
   // NAB-layout sets unchanged).
   learnUnconfirmed: false,

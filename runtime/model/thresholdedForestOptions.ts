@@ -125,9 +125,9 @@ export interface ThresholdedForestOptions {
   /**
    * With `learnAnomalies`, whether an anomalous step that is not yet confirmed (see `confirmSteps`) enters the
    * forest as observed too (default true). With false it enters as its expected values until the anomaly is
-   * confirmed: a creeping fault is not learnt step by step while it waits for confirmation, so it still gets
-   * confirmed; once it is, its steps are learnt as `learnAnomalies` says. Without confirmation (1 of 1) every
-   * anomalous step is confirmed and this changes nothing.
+   * confirmed, so blips that never confirm do not teach the forest their shape and a fault is not learnt while it
+   * waits for confirmation; once confirmed, its steps are learnt as `learnAnomalies` says. Without confirmation
+   * (1 of 1) every anomalous step is confirmed and this changes nothing.
    */
   readonly learnUnconfirmed?: boolean;
   /**
