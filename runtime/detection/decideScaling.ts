@@ -34,9 +34,10 @@ export interface ScalingInput {
   /** An open incident counts as still active when its last anomaly is at most this old (ms). */
   readonly activeWithinMs: number;
   /**
-   * …or, while no scale-out has answered it yet, at most this old (ms, at least `activeWithinMs`): the detector
-   * learns a confirmed fault as the new normal within about a dozen steps, so a retry after a failed attempt or a
-   * run catching up on a window may find its anomalies already over, though the saturation is not.
+   * …or at most this old (ms, at least `activeWithinMs`) while no scale-out has answered it yet, or while the CPU per
+   * task stays above `restoreMaxCpuPercent`: the detector learns a confirmed fault as the new normal within about
+   * a dozen steps, so a retry after a failed attempt, a run catching up on a window, or a service still hot after a
+   * first step out may find its anomalies over though the saturation is not.
    */
   readonly unansweredWithinMs: number;
   /** Mean CPU % per container at the newest step, when the feature set has a CPU metric. */
@@ -60,7 +61,7 @@ export function validateScalingPolicy(p: ScalingPolicy, where: string): ScalingP
  * Decides whether to add tasks, give them back, or do nothing — and always says why. Pure.
  *
  * Scale out only for an active `saturation` incident (an anomaly within `activeWithinMs`, or `unansweredWithinMs` while
- * no scale-out has answered it), by at most `maxStep` (and at most half the current
+ * no scale-out has answered it, or the CPU per task still above `restoreMaxCpuPercent`), by at most `maxStep` (and at most half the current
  * count), never beyond `maxTasks`, never during a deployment or a maintenance window, never within the cooldown. Once no incident
  * is open, restore the task count remembered before the first scale-out (never below `minTasks`), again
  * only after the cooldown.
@@ -79,9 +80,14 @@ export function decideScaling(input: ScalingInput): { decision: ScalingDecision;
     if (incident.kind !== "saturation") return none(`incident kind "${incident.kind}": more tasks would not help, alert only`);
     // Quiet: no anomaly for a while. A saturation no scale-out has answered yet (the attempt failed, a deployment or
     // the cooldown held it, or the run that found it caught up on a window) gets the longer horizon.
+    // An answered one that is quiet is still acted on while the CPU per task stays above what restoring treats as
+    // safe: the detector has learnt the saturation as the new normal, the service is still hot.
     const answered = state.lastActionAt !== undefined && state.lastActionAt >= incident.start;
     const horizon = answered ? input.activeWithinMs : Math.max(input.activeWithinMs, input.unansweredWithinMs);
-    if (now - incident.lastAnomalyAt > horizon) return none("saturation incident is quiet now: holding");
+    const ceiling = policy.restoreMaxCpuPercent ?? 60;
+    const hot = input.cpuPercent !== undefined && input.cpuPercent > ceiling;
+    const quietFor = now - incident.lastAnomalyAt;
+    if (quietFor > horizon && !(hot && quietFor <= input.unansweredWithinMs)) return none("saturation incident is quiet now: holding");
     if (cooling) return none(`in cooldown for ${cooldownLeft()} more min after the last action`);
     if (from >= policy.maxTasks) return none(`already at maxTasks (${policy.maxTasks})`);
     const step = Math.min(policy.maxStep, Math.max(1, Math.ceil(from * 0.5)));
@@ -93,10 +99,10 @@ export function decideScaling(input: ScalingInput): { decision: ScalingDecision;
   }
 
   if (state.baselineTasks === undefined) return none("no open incident");
+  const ceiling = policy.restoreMaxCpuPercent ?? 60;
   const target = Math.min(policy.maxTasks, Math.max(policy.minTasks, state.baselineTasks));
   if (from <= target) return none("task count is back at its baseline", { lastActionAt: state.lastActionAt });
   if (cooling) return none(`incident resolved; restoring ${target} tasks after the cooldown (${cooldownLeft()} min)`);
-  const ceiling = policy.restoreMaxCpuPercent ?? 60;
   if (input.cpuPercent !== undefined && target > 0) {
     const projected = (input.cpuPercent * from) / target;
     if (projected > ceiling) return none(`holding ${from} tasks: CPU would be ${projected.toFixed(0)} % per task at ${target} tasks (limit ${ceiling} %)`);

@@ -93,6 +93,23 @@ describe("decideScaling: scale out on saturation, within bounds", () => {
     expect(decision).toMatchObject({ action: "none", reason: "saturation incident is quiet now: holding" });
   });
 
+  it("scales out again for an answered, quiet saturation incident while the CPU per task stays above the restore limit", () => {
+    const quiet = incident("saturation", { lastAnomalyAt: NOW - 6 * MIN });
+    const answered = { baselineTasks: 4, lastActionAt: NOW - 10 * MIN };
+    // Learnt as the new normal, but the service is still hot: 66 % per task against the 60 % restoring treats as safe.
+    expect(decideScaling(input({ tasks: 6, incident: quiet, state: answered, cpuPercent: 66 })).decision).toMatchObject({ action: "scale-out", fromTasks: 6, toTasks: 8 });
+    // At or under the limit, or without a CPU figure, it holds.
+    expect(decideScaling(input({ tasks: 6, incident: quiet, state: answered, cpuPercent: 60 })).decision).toMatchObject({ action: "none", reason: "saturation incident is quiet now: holding" });
+    expect(decideScaling(input({ tasks: 6, incident: quiet, state: answered })).decision).toMatchObject({ action: "none", reason: "saturation incident is quiet now: holding" });
+    // Not once the incident has been quiet longer than unansweredWithinMs (a backlog drained hours later).
+    const old = incident("saturation", { start: NOW - 60 * MIN, lastAnomalyAt: NOW - 31 * MIN });
+    expect(decideScaling(input({ tasks: 6, incident: old, state: { baselineTasks: 4, lastActionAt: NOW - 40 * MIN }, cpuPercent: 66 })).decision).toMatchObject({ action: "none", reason: "saturation incident is quiet now: holding" });
+    // The policy's own limit counts, and the cooldown still holds.
+    const strict = { ...POLICY, restoreMaxCpuPercent: 70 };
+    expect(decideScaling(input({ tasks: 6, incident: quiet, state: answered, cpuPercent: 66, policy: strict })).decision).toMatchObject({ action: "none" });
+    expect(decideScaling(input({ tasks: 6, incident: quiet, state: { ...answered, lastActionAt: NOW - 2 * MIN }, cpuPercent: 66 })).decision).toMatchObject({ action: "none", reason: "in cooldown for 8 more min after the last action" });
+  });
+
   it("still scales out for a quiet saturation incident no scale-out has answered (learnt as normal, not over)", () => {
     const quiet = incident("saturation", { lastAnomalyAt: NOW - 6 * MIN });
     // Never scaled (the attempt failed, or the run that found it caught up on a window).
