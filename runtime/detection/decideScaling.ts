@@ -11,7 +11,8 @@ export interface ScalingPolicy {
   readonly cooldownMs: number;
   /**
    * Give tasks back only if the CPU per task, projected onto the smaller count, stays at or below this
-   * percentage; otherwise restoring would re-create the saturation it fixed. Default 60.
+   * percentage; otherwise restoring would re-create the saturation it fixed. Default 60. Also the level above
+   * which an open saturation incident that has gone quiet still counts as going on (scale out again).
    */
   readonly restoreMaxCpuPercent?: number;
 }
