@@ -1,5 +1,8 @@
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { CONTAINER_DETECTOR, SERIES_DETECTOR, type DetectorProfile } from "../../../runtime/detection/detectorProfiles";
+import { packState, unpackState } from "../../../runtime/model/binaryState";
+import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
 import { ThresholdedForest } from "../../../runtime/model/thresholdedForest";
 import type { Detection } from "../../../runtime/model/detection";
 import { Random } from "../../../runtime/model/random";
@@ -67,5 +70,23 @@ describe.each(SEEDS)("learnUnconfirmed, seed %i", (seed) => {
     const b = run(rows, { ...SERIES_DETECTOR, learnUnconfirmed: false }, seed);
     expect(a.filter((x) => x.alert).length).toBeGreaterThan(0);
     expect(b.map((x) => [x.score, x.alert, x.grade])).toEqual(a.map((x) => [x.score, x.alert, x.grade]));
+  });
+
+  it("survives the state round trip the detect Lambda makes every run: restored, it continues exactly", () => {
+    const { rows } = spikes(seed, 9);
+    const options = { ...LEARNING_CONTAINER, learnUnconfirmed: false, inputs: 2, seed };
+    const a = new ThresholdedForest(options);
+    rows.slice(0, 2000).forEach((r) => a.process(r));
+    const state = a.toState();
+    expect(state.options).toMatchObject({ learnUnconfirmed: false });
+    // Binary codec, then the schema the state is read back with (unknown options must not be dropped there).
+    const read = v.parse(thresholdedForestSchema, unpackState(packState(state))) as typeof state;
+    const b = ThresholdedForest.fromState(read);
+    for (const r of rows.slice(2000, 3000)) expect(b.process(r)).toEqual(a.process(r));
+    // The option is what the state carries: the same state restored with it flipped goes its own way.
+    const same = ThresholdedForest.fromState(read);
+    const flipped = ThresholdedForest.fromState({ ...read, options: { ...read.options, learnUnconfirmed: true } } as typeof state);
+    const rest = rows.slice(2000);
+    expect(rest.map((r) => flipped.process(r).grade)).not.toEqual(rest.map((r) => same.process(r).grade));
   });
 });
