@@ -73,6 +73,8 @@ export function decideScaling(input: ScalingInput): { decision: ScalingDecision;
   const none = (reason: string, st: ScalingState = state) => ({ decision: { service, action: "none" as const, fromTasks: from, toTasks: from, reason, incidentId: incident?.id }, state: st });
   const cooling = state.lastActionAt !== undefined && now - state.lastActionAt < policy.cooldownMs;
   const cooldownLeft = () => Math.ceil((policy.cooldownMs - (now - (state.lastActionAt ?? 0))) / 60_000);
+  // The CPU per task restoring treats as safe; above it, a quiet saturation incident still counts as going on.
+  const ceiling = policy.restoreMaxCpuPercent ?? 60;
 
   if (capacity.deploying) return none("a deployment is in progress: no scaling until it completes");
   if (input.maintenance !== undefined) return none(`maintenance window "${input.maintenance}": no scaling until it ends`);
@@ -84,23 +86,28 @@ export function decideScaling(input: ScalingInput): { decision: ScalingDecision;
     // An answered one that is quiet is still acted on while the CPU per task stays above what restoring treats as
     // safe: the detector has learnt the saturation as the new normal, the service is still hot.
     const answered = state.lastActionAt !== undefined && state.lastActionAt >= incident.start;
-    const horizon = answered ? input.activeWithinMs : Math.max(input.activeWithinMs, input.unansweredWithinMs);
-    const ceiling = policy.restoreMaxCpuPercent ?? 60;
     const hot = input.cpuPercent !== undefined && input.cpuPercent > ceiling;
-    const quietFor = now - incident.lastAnomalyAt;
-    if (quietFor > horizon && !(hot && quietFor <= input.unansweredWithinMs)) return none("saturation incident is quiet now: holding");
+    const quiet = now - incident.lastAnomalyAt > input.activeWithinMs;
+    const horizon = answered && !hot ? input.activeWithinMs : Math.max(input.activeWithinMs, input.unansweredWithinMs);
+    if (now - incident.lastAnomalyAt > horizon) return none("saturation incident is quiet now: holding");
     if (cooling) return none(`in cooldown for ${cooldownLeft()} more min after the last action`);
     if (from >= policy.maxTasks) return none(`already at maxTasks (${policy.maxTasks})`);
     const step = Math.min(policy.maxStep, Math.max(1, Math.ceil(from * 0.5)));
     const to = Math.min(policy.maxTasks, Math.max(policy.minTasks, from + step));
     return {
-      decision: { service, action: "scale-out", fromTasks: from, toTasks: to, reason: `saturation on ${incident.containers.length} container(s): ${from} → ${to} tasks (max ${policy.maxTasks})`, incidentId: incident.id },
+      decision: {
+        service,
+        action: "scale-out",
+        fromTasks: from,
+        toTasks: to,
+        reason: `saturation on ${incident.containers.length} container(s)${quiet && answered ? ` still at ${(input.cpuPercent ?? 0).toFixed(0)} % CPU per task (over ${ceiling} %)` : ""}: ${from} → ${to} tasks (max ${policy.maxTasks})`,
+        incidentId: incident.id,
+      },
       state: { baselineTasks: state.baselineTasks ?? from, lastActionAt: now },
     };
   }
 
   if (state.baselineTasks === undefined) return none("no open incident");
-  const ceiling = policy.restoreMaxCpuPercent ?? 60;
   const target = Math.min(policy.maxTasks, Math.max(policy.minTasks, state.baselineTasks));
   if (from <= target) return none("task count is back at its baseline", { lastActionAt: state.lastActionAt });
   if (cooling) return none(`incident resolved; restoring ${target} tasks after the cooldown (${cooldownLeft()} min)`);

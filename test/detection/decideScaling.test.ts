@@ -97,7 +97,7 @@ describe("decideScaling: scale out on saturation, within bounds", () => {
     const quiet = incident("saturation", { lastAnomalyAt: NOW - 6 * MIN });
     const answered = { baselineTasks: 4, lastActionAt: NOW - 10 * MIN };
     // Learnt as the new normal, but the service is still hot: 66 % per task against the 60 % restoring treats as safe.
-    expect(decideScaling(input({ tasks: 6, incident: quiet, state: answered, cpuPercent: 66 })).decision).toMatchObject({ action: "scale-out", fromTasks: 6, toTasks: 8 });
+    expect(decideScaling(input({ tasks: 6, incident: quiet, state: answered, cpuPercent: 66 })).decision).toMatchObject({ action: "scale-out", fromTasks: 6, toTasks: 8, reason: "saturation on 4 container(s) still at 66 % CPU per task (over 60 %): 6 → 8 tasks (max 8)" });
     // At or under the limit, or without a CPU figure, it holds.
     expect(decideScaling(input({ tasks: 6, incident: quiet, state: answered, cpuPercent: 60 })).decision).toMatchObject({ action: "none", reason: "saturation incident is quiet now: holding" });
     expect(decideScaling(input({ tasks: 6, incident: quiet, state: answered })).decision).toMatchObject({ action: "none", reason: "saturation incident is quiet now: holding" });
