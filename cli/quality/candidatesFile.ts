@@ -27,6 +27,7 @@ const OVERRIDE_FIELDS = {
   numTrees: v.number(),
   sampleSize: v.number(),
   timeDecay: v.number(),
+  statisticsMemory: v.number(),
   transform: v.picklist(TRANSFORM_METHODS),
   outputAfter: v.number(),
   zFactor: v.number(),

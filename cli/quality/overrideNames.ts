@@ -6,7 +6,7 @@ import type { DetectorOverrides } from "./candidatesFile";
  * the type below fails to compile when the detector gains or loses an option this list does not follow.
  */
 export const OVERRIDE_NAMES = [
-  "shingleSize", "numTrees", "sampleSize", "timeDecay", "transform", "outputAfter", "zFactor", "lowerThreshold",
+  "shingleSize", "numTrees", "sampleSize", "timeDecay", "statisticsMemory", "transform", "outputAfter", "zFactor", "lowerThreshold",
   "clipScores", "thresholdQuantile", "thresholdQuantileMemory", "holdStatistics", "holdStatisticsMode", "holdStatisticsFrom", "ignoreNearExpectedRelative", "ignoreNearExpectedAbsolute", "ignoreNearExpectedDeviations", "spreadMemory", "spreadFromChanges",
   "repeatWindow", "repeatEscalation", "repeatExtends", "recurrenceHorizon", "recurrenceCount", "recurrenceTolerance",
   "maxCorrections", "learnAnomalies", "learnUnconfirmed", "seasonal", "maxPeriod", "seasonalZFactor", "driftZFactor", "driftSpan",

@@ -8,7 +8,7 @@ import { ReplicaStream, type ReplicaStreamState } from "./replicaStream";
 import { SeasonalScorer, type SeasonalScorerState } from "./seasonalScorer";
 import { StatisticsHold, type StatisticsHoldState } from "./statisticsHold";
 import { StreamingForest, type StreamingForestState } from "./streamingForest";
-import { resolveOptions, seasonalOptions, spreadOptions, type ThresholdedForestOptions } from "./thresholdedForestOptions";
+import { resolveOptions, seasonalOptions, spreadOptions, statisticsDiscount, type ThresholdedForestOptions } from "./thresholdedForestOptions";
 
 export type { ThresholdedForestOptions, RawScoreSource } from "./thresholdedForestOptions";
 export type { Detection } from "./detection";
@@ -88,10 +88,10 @@ export class ThresholdedForest {
     this.dims = o.inputs * o.shingleSize;
     const external = o.scorer === "external";
     this.forest = restored ? restored.forest : external ? null : new StreamingForest({ dimensions: this.dims, numTrees: o.numTrees, sampleSize: o.sampleSize, timeDecay: o.timeDecay, seed: o.seed });
-    this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, o.timeDecay, undefined, undefined, undefined, spreadOptions(o));
-    this.thresholder = restored?.thresholder ?? new AdaptiveThresholder({ zFactor: o.zFactor, lowerThreshold: o.lowerThreshold, discount: o.timeDecay, minScores: Math.min(32, o.outputAfter), clipScores: o.clipScores, quantile: o.thresholdQuantile, quantileDiscount: o.thresholdQuantileMemory > 0 ? 1 / o.thresholdQuantileMemory : undefined });
+    this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, statisticsDiscount(o), undefined, undefined, undefined, spreadOptions(o));
+    this.thresholder = restored?.thresholder ?? new AdaptiveThresholder({ zFactor: o.zFactor, lowerThreshold: o.lowerThreshold, discount: statisticsDiscount(o), minScores: Math.min(32, o.outputAfter), clipScores: o.clipScores, quantile: o.thresholdQuantile, quantileDiscount: o.thresholdQuantileMemory > 0 ? 1 / o.thresholdQuantileMemory : undefined });
     this.seasonal = restored ? restored.seasonal : o.seasonal ? new SeasonalScorer(seasonalOptions(o)) : null;
-    this.drift = o.driftZFactor > 0 ? new DriftView({ inputs: o.inputs, span: o.driftSpan, discount: o.timeDecay, zFactor: o.driftZFactor }, restored?.drift) : null;
+    this.drift = o.driftZFactor > 0 ? new DriftView({ inputs: o.inputs, span: o.driftSpan, discount: statisticsDiscount(o), zFactor: o.driftZFactor }, restored?.drift) : null;
     this.updates = restored?.updates ?? 0;
     this.hold = new StatisticsHold(o.holdStatistics, o.holdStatisticsMode, o.holdStatisticsFrom, restored?.hold);
     this.currentDims = Array.from({ length: o.inputs }, (_, m) => this.dims - o.inputs + m);
@@ -277,10 +277,10 @@ export class ThresholdedForest {
 
   /**
    * Starts the thresholder from a known score distribution (a static model's calibration: the mean and standard
-   * deviation of its training scores) weighing a full memory of steps (1 / timeDecay), and counts the model as
+   * deviation of its training scores) weighing a full memory of steps (the statistics' memory), and counts the model as
    * ready: a static model was trained before it was deployed, so its scores are graded from the first step.
    */
-  calibrate(mean: number, sd: number, weight = 1 / Math.max(this.options.timeDecay, 1e-9)): void {
+  calibrate(mean: number, sd: number, weight = 1 / Math.max(statisticsDiscount(this.options), 1e-9)): void {
     this.thresholder.calibrate(mean, sd, weight);
     this.updates = Math.max(this.updates, this.options.outputAfter);
   }

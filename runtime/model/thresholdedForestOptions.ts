@@ -15,8 +15,16 @@ export interface ThresholdedForestOptions {
   readonly shingleSize?: number;
   readonly numTrees?: number;
   readonly sampleSize?: number;
-  /** Sampling decay per step (default 1 / (10 · sampleSize)). */
+  /** Sampling decay per step (default 1 / (10 · sampleSize)): the forest's sample remembers about 1 / timeDecay steps. */
   readonly timeDecay?: number;
+  /**
+   * The running statistics' memory in steps (default 0: the sample's, 1 / timeDecay): each metric's mean and
+   * standard deviation the input is normalised by (and its recent spread), the score mean and deviation the
+   * threshold is set from (and its quantile, unless thresholdQuantileMemory says otherwise), the drift view, and
+   * the weight of a static model's calibration. Longer than the sample's memory, the threshold and the scale of
+   * the input remember a wider stretch of normal than the forest has to keep in its sample.
+   */
+  readonly statisticsMemory?: number;
   readonly seed?: number;
   /** Input transform (default "normalize"). */
   readonly transform?: TransformMethod;
@@ -47,7 +55,7 @@ export interface ThresholdedForestOptions {
    * quantile is a discounted histogram of the scores as they came (not clipped), with the statistics' memory.
    */
   readonly thresholdQuantile?: number;
-  /** The quantile's memory in steps (default 0: the statistics' own, 1 / timeDecay). */
+  /** The quantile's memory in steps (default 0: the statistics' own, see statisticsMemory). */
   readonly thresholdQuantileMemory?: number;
   /**
    * Held statistics (default 0 = off): for up to this many consecutive steps with an anomalous series, the
@@ -76,8 +84,8 @@ export interface ThresholdedForestOptions {
   readonly ignoreNearExpectedDeviations?: number;
   /**
    * A longer memory, in steps, for a metric's spread (its standard deviation, which judges "near expected", the
-   * deviations an alert reports and recurrences): the spread is then the larger of the recent one (memory
-   * 1 / timeDecay) and the one over `spreadMemory` steps. Default 0: the recent one alone. A metric that sits at zero
+   * deviations an alert reports and recurrences): the spread is then the larger of the recent one (the
+   * statistics' memory) and the one over `spreadMemory` steps. Default 0: the recent one alone. A metric that sits at zero
    * between small spikes a few times a week has next to no recent spread, so every small spike was many deviations
    * off; over a longer memory the spikes' own size is its spread.
    */
@@ -144,7 +152,7 @@ export interface ThresholdedForestOptions {
   /**
    * The drift view (see DriftView in driftView.ts), off by default (0): when > 0, alerts when a metric's level
    * smoothed over `driftSpan` steps (default 32) lies more than `driftZFactor` of its long-run standard deviations
-   * from its long-run mean (memory 1 / timeDecay steps): a slow creep to a new extreme that no shingle sees. At 6 it
+   * from its long-run mean (the statistics' memory): a slow creep to a new extreme that no shingle sees. At 6 it
    * catches a 0.1 %/step creep under 10 % noise that the container settings miss, but it cost the development
    * sets more than it found (`cad quality --candidates`, docs/quality.md), so it is opt-in.
    */
@@ -177,6 +185,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     numTrees: o.numTrees ?? 50,
     sampleSize,
     timeDecay: o.timeDecay ?? 1 / (10 * sampleSize),
+    statisticsMemory: o.statisticsMemory ?? 0,
     seed: o.seed ?? 42,
     transform: o.transform ?? "normalize",
     outputAfter: o.outputAfter ?? Math.max(32, Math.floor(sampleSize / 4)),
@@ -239,6 +248,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0) || !(r.ignoreNearExpectedDeviations >= 0)) {
     throw new Error("ignoreNearExpectedRelative, ignoreNearExpectedAbsolute and ignoreNearExpectedDeviations must be >= 0");
   }
+  if (!(r.statisticsMemory === 0 || (r.statisticsMemory >= 1 && Number.isFinite(r.statisticsMemory)))) throw new Error(`statisticsMemory must be 0 (the sample's memory) or a finite number >= 1, got ${r.statisticsMemory}`);
   if (!(r.spreadMemory === 0 || (r.spreadMemory >= 1 && Number.isFinite(r.spreadMemory)))) throw new Error(`spreadMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.spreadMemory}`);
   if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);
   for (const flag of ["repeatExtends", "learnAnomalies", "learnUnconfirmed", "seasonal", "clipScores", "spreadFromChanges"] as const) {
@@ -265,6 +275,11 @@ export function seasonalOptions(o: Required<ThresholdedForestOptions>): Seasonal
 }
 
 /** How the preprocessor measures a metric's spread (see `spreadMemory` and `spreadFromChanges`). */
+/** The running statistics' discount per step: 1 / statisticsMemory, or the sample's timeDecay without one. */
+export function statisticsDiscount(o: Required<ThresholdedForestOptions>): number {
+  return o.statisticsMemory > 0 ? 1 / o.statisticsMemory : o.timeDecay;
+}
+
 export function spreadOptions(o: Required<ThresholdedForestOptions>): SpreadOptions {
   return { discount: o.spreadMemory > 0 ? 1 / o.spreadMemory : 0, fromChanges: o.spreadFromChanges };
 }
