@@ -132,7 +132,11 @@ describe("a service calendar in the detect handler: a weekly cycle the detector 
     const trough = await replay(samples({ level: weekly, outage: sunday }), { ...NO_RULES, calendars: [calendar()] });
     const sundayOpen = opens(trough.events);
     expect(sundayOpen.map((e) => dayOf(e.incident.start))).toEqual(["sun"]);
-    expect(sundayOpen[0].incident.start).toBeGreaterThanOrEqual(sunday.from);
+    // Raised at the outage's first step. The incident may start a little earlier: with the statistics' longer memory
+    // (5,120 steps) one replica's step 25 minutes before is graded 0.05 in the trough, not raised, and the incident
+    // counts from it.
+    expect(sundayOpen[0].at).toBe(sunday.from);
+    expect(sundayOpen[0].incident.start).toBeGreaterThanOrEqual(sunday.from - 30 * MIN);
     expect(sundayOpen[0].calendar).toEqual({ level: WEEKEND });
     // What the alert says was expected is a Sunday's CPU, not a weekday's.
     const sundayCpu = sundayOpen[0].incident.topMetrics.find((m) => m.metric === "cpu");

@@ -8,7 +8,7 @@ import { CONTAINER_DETECTOR, SERIES_DETECTOR } from "../../../runtime/detection/
  * `statisticsMemory` (thresholdedForestOptions.ts): the memory of the running statistics — the input's normalisation,
  * the threshold's score statistics, the drift view — apart from the forest sample's (1 / timeDecay).
  */
-const base: ThresholdedForestOptions = { ...SERIES_DETECTOR, inputs: 2, numTrees: 12, sampleSize: 128, timeDecay: 1 / 1280, seed: 5, driftZFactor: 6 };
+const base: ThresholdedForestOptions = { ...SERIES_DETECTOR, inputs: 2, numTrees: 12, sampleSize: 128, timeDecay: 1 / 1280, statisticsMemory: 0, seed: 5, driftZFactor: 6 };
 
 function rows(n: number, seed: number): number[][] {
   const rng = new Random(seed);
@@ -34,6 +34,14 @@ function discounts(d: ThresholdedForest): { forest: number; level: number; chang
 }
 
 describe("statisticsMemory", () => {
+  it("is 5,120 steps in both shipped profiles, twice the sample's", () => {
+    for (const p of [SERIES_DETECTOR, CONTAINER_DETECTOR]) {
+      const d = new ThresholdedForest({ ...p, inputs: 1 });
+      expect(d.options.statisticsMemory).toBe(5_120);
+      expect(d.options.timeDecay).toBe(1 / 2_560);
+    }
+  });
+
   it("sets the memory of the normalisation, the threshold and the drift view, not the forest's sample", () => {
     const d = new ThresholdedForest({ ...base, statisticsMemory: 10_000 });
     for (const x of rows(300, 1)) d.process(x);
