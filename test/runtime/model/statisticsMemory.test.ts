@@ -82,4 +82,18 @@ describe("statisticsMemory", () => {
     expect(b.toState().options).toMatchObject({ statisticsMemory: 25_600 });
     for (const x of xs.slice(1_000)) expect(b.process(x)).toEqual(a.process(x));
   });
+
+  it("costs alerts where a metric's noise changes regime for days: the noisy stretches after a quiet one (series profile, seeds 1-3)", () => {
+    // 4,000 steps at noise 1, 4,000 at 0.25, and so on: a quiet stretch longer than the sample's memory. The longer
+    // statistics still hold the quiet stretch's narrow scale when the noise comes back (docs/quality.md, README limits).
+    const counts = [1, 2, 3].map((seed) => {
+      const rng = new Random(seed);
+      const xs = Array.from({ length: 24_000 }, (_, t) => [10 + (Math.floor(t / 4_000) % 2 === 0 ? 1 : 0.25) * rng.normal()]);
+      const alerts = (memory: number) => run(xs, { ...SERIES_DETECTOR, inputs: 1, numTrees: 20, seed, statisticsMemory: memory }).filter((r) => r.alert && r.index >= 8_000).length;
+      return [alerts(0), alerts(5_120)];
+    });
+    const [short, long] = [0, 1].map((k) => counts.reduce((a, c) => a + c[k], 0));
+    expect(long).toBeGreaterThan(1.3 * short);
+    for (const [s, l] of counts) expect(l).toBeGreaterThanOrEqual(s);
+  });
 });
