@@ -274,12 +274,12 @@ export function seasonalOptions(o: Required<ThresholdedForestOptions>): Seasonal
   return { inputs: o.inputs, maxPeriod: o.maxPeriod, minPeriod: Math.max(4, 2 * o.shingleSize), zFactor: o.seasonalZFactor };
 }
 
-/** How the preprocessor measures a metric's spread (see `spreadMemory` and `spreadFromChanges`). */
 /** The running statistics' discount per step: 1 / statisticsMemory, or the sample's timeDecay without one. */
 export function statisticsDiscount(o: Required<ThresholdedForestOptions>): number {
   return o.statisticsMemory > 0 ? 1 / o.statisticsMemory : o.timeDecay;
 }
 
+/** How the preprocessor measures a metric's spread (see `spreadMemory` and `spreadFromChanges`). */
 export function spreadOptions(o: Required<ThresholdedForestOptions>): SpreadOptions {
   return { discount: o.spreadMemory > 0 ? 1 / o.spreadMemory : 0, fromChanges: o.spreadFromChanges };
 }

@@ -36,6 +36,7 @@ describe("candidates file", () => {
   });
 
   it("names the candidate and the option a value is refused for, on either profile", () => {
+    expect(() => readCandidates(file([{ name: "blink", overrides: { statisticsMemory: 0.5 } }]))).toThrow('candidate "blink" ([0]): overrides: statisticsMemory must be 0 (the sample\'s memory) or a finite number >= 1, got 0.5 (on top of SERIES_DETECTOR)');
     expect(() => readCandidates(file([{ name: "wide", overrides: { confirmWindow: 40 } }]))).toThrow('candidate "wide" ([0]): overrides: confirmWindow must be at most 32, got 40 (on top of SERIES_DETECTOR)');
     // CONTAINER_DETECTOR confirms 3 of 4 steps: a window of 2 is refused there only.
     expect(() => readCandidates(file([{ name: "short", overrides: { confirmWindow: 2 } }]))).toThrow('candidate "short" ([0]): overrides: confirmSteps (3) must not exceed confirmWindow (2) (on top of CONTAINER_DETECTOR)');

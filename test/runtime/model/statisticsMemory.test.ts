@@ -1,5 +1,7 @@
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { packState, unpackState } from "../../../runtime/model/binaryState";
+import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest, type Detection, type ThresholdedForestOptions } from "../../../runtime/model/thresholdedForest";
 import { CONTAINER_DETECTOR, SERIES_DETECTOR } from "../../../runtime/detection/detectorProfiles";
@@ -78,7 +80,8 @@ describe("statisticsMemory", () => {
     const xs = rows(2_000, 4);
     const a = new ThresholdedForest(o);
     for (const x of xs.slice(0, 1_000)) a.process(x);
-    const b = ThresholdedForest.fromState(unpackState(packState(a.toState())) as State);
+    // Binary codec, then the schema the detect Lambda reads a state back with.
+    const b = ThresholdedForest.fromState(v.parse(thresholdedForestSchema, unpackState(packState(a.toState()))) as State);
     expect(b.toState().options).toMatchObject({ statisticsMemory: 25_600 });
     for (const x of xs.slice(1_000)) expect(b.process(x)).toEqual(a.process(x));
   });
