@@ -13,24 +13,37 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-/** Milliseconds of CPU for one rep of `mode` on a forest of class `F`; adds its scores to `sums[0]`. */
-function rep(F: ForestClass, mode: string, dims: number, size: Size, warm: readonly Float64Array[], pts: readonly Float64Array[], sums: Float64Array): number {
+/**
+ * Milliseconds of CPU for one rep of `mode` on a forest of class `F`; writes the rep's scores, in order, into
+ * `scores` (one per point of `pts`).
+ */
+function rep(F: ForestClass, mode: string, dims: number, size: Size, warm: readonly Float64Array[], pts: readonly Float64Array[], scores: Float64Array): number {
   const f = new F({ dimensions: dims, ...size, seed: 7 });
-  let sum = 0;
   if (mode === "score") {
     for (const p of warm) f.update(p);
     const t0 = cpuMs();
-    for (const p of pts) sum += f.score(p);
-    sums[0] += sum;
+    for (let i = 0; i < pts.length; i++) scores[i] = f.score(pts[i]);
     return cpuMs() - t0;
   }
   const t0 = cpuMs();
-  for (const p of pts) {
-    sum += f.score(p);
-    f.update(p);
+  for (let i = 0; i < pts.length; i++) {
+    scores[i] = f.score(pts[i]);
+    f.update(pts[i]);
   }
-  sums[0] += sum;
   return cpuMs() - t0;
+}
+
+/** How many of two score lists differ (exactly; 0 and −0 alike, NaN equal to NaN) and the largest relative difference between them. */
+export function scoreDifferences(a: Float64Array, b: Float64Array): { differing: number; maxRelative: number } {
+  let differing = 0;
+  let maxRelative = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i] || Object.is(a[i], b[i])) continue;
+    differing++;
+    const scale = Math.max(Math.abs(a[i]), Math.abs(b[i]));
+    maxRelative = Math.max(maxRelative, scale > 0 ? Math.abs(a[i] - b[i]) / scale : Infinity);
+  }
+  return { differing, maxRelative };
 }
 
 /** What {@link compareForests} runs. */
@@ -56,7 +69,11 @@ export interface AbLine {
   readonly thisPerSec: number;
   readonly againstPerSec: number;
   readonly gain: number;
+  /** Whether every score of the two engines was bit-identical (the same seed, data and order). */
   readonly sameScores: boolean;
+  /** Points whose score differed, and the largest relative difference among them (0 when none did). */
+  readonly differingScores: number;
+  readonly maxRelativeDifference: number;
 }
 
 /**
@@ -78,12 +95,14 @@ export function* compareForests(o: AbOptions): Generator<AbLine> {
     const warm = all.slice(0, o.points);
     const pts = o.mode === "score" ? all.slice(o.points) : warm;
     const best = [Infinity, Infinity];
-    const sums = [new Float64Array(1), new Float64Array(1)];
+    // Every rep of an engine gives the same scores (same seed and data); each rep overwrites its engine's list.
+    const scores = [new Float64Array(pts.length), new Float64Array(pts.length)];
     for (let r = 0; r < o.reps; r++) {
       // Alternate which engine goes first, so neither always runs right after the other's garbage.
-      for (const i of r % 2 ? [1, 0] : [0, 1]) best[i] = Math.min(best[i], rep(engines[i], o.mode, dims, size, warm, pts, sums[i]));
+      for (const i of r % 2 ? [1, 0] : [0, 1]) best[i] = Math.min(best[i], rep(engines[i], o.mode, dims, size, warm, pts, scores[i]));
     }
+    const { differing, maxRelative } = scoreDifferences(scores[0], scores[1]);
     const perSec = best.map((ms) => Math.round((o.points * 1000) / Math.max(ms, 1e-3)));
-    yield { name: "forest-ab", dims, mode: o.mode, points: o.points, reps: o.reps, thisPerSec: perSec[0], againstPerSec: perSec[1], gain: Math.round((perSec[0] / perSec[1]) * 1000) / 1000, sameScores: sums[0][0] === sums[1][0] };
+    yield { name: "forest-ab", dims, mode: o.mode, points: o.points, reps: o.reps, thisPerSec: perSec[0], againstPerSec: perSec[1], gain: Math.round((perSec[0] / perSec[1]) * 1000) / 1000, sameScores: differing === 0, differingScores: differing, maxRelativeDifference: maxRelative };
   }
 }

@@ -8,7 +8,8 @@ process, on the bench's forest data (5 inputs shingled to the dimension, 50 tree
 the two engines rep by rep and keeping each one's fastest rep. Time is the process's CPU time, so a busy machine
 slows both alike instead of whichever ran in a bad minute: small differences (a few %) show, where two runs of
 \`npm run bench\` differ by more than that. Prints one JSON line per dimension: points per second of each, the gain
-(this / against) and whether the two gave bit-identical scores.
+(this / against), whether every score of the two was bit-identical (sameScores), and if not how many points
+differed and by how much at most (differingScores, maxRelativeDifference).
 
 Options:
   --against DIR   checkout to compare with (its runtime/model/streamingForest.ts)       (required)
