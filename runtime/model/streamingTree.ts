@@ -303,10 +303,11 @@ export class StreamingTree extends TreeBoxes {
     const path = this.path;
     let score = 1 / (depth + 1);
     let level = depth - 1;
+    const inv = this.inverseLevel;
     let outside = level >= 0 && this.outsideBounds(path[level], w);
     while (outside) {
       const prob = this.gap / (this.range + this.gap);
-      score = (1 - prob) * score + prob / (level + 1);
+      score = (1 - prob) * score + prob * inv[level];
       if (--level < 0) break;
       outside = this.narrowBounds(path[level], w);
     }

@@ -23,6 +23,19 @@ function log2Table(capacity: number): Float64Array {
   return t;
 }
 
+/** 1 / (l + 1) for every level l up to `capacity` + 1, by capacity (a walk multiplies instead of dividing). */
+const inverseTables: Record<number, Float64Array | undefined> = {};
+
+function inverseTable(capacity: number): Float64Array {
+  let t = inverseTables[capacity];
+  if (!t) {
+    t = new Float64Array(capacity + 2);
+    for (let l = 0; l < capacity + 2; l++) t[l] = 1 / (l + 1);
+    inverseTables[capacity] = t;
+  }
+  return t;
+}
+
 /**
  * Scratch of one walk in flight: the root-to-leaf path and the box bounds the point still lies outside of
  * (offsets into a box, see treeBoxes.ts). A bound that drops out at one level stays out at every ancestor
@@ -116,6 +129,8 @@ export class TreeArrays {
   range = 0;
   /** log2(m + 1) for every mass m the tree can hold: the score's normaliser without a logarithm per call. */
   readonly log2Mass1: Float64Array;
+  /** 1 / (level + 1) by level. */
+  readonly inverseLevel: Float64Array;
 
   constructor(
     readonly dim: number,
@@ -144,6 +159,7 @@ export class TreeArrays {
     this.resetFreeLists(0, 0);
     this.path = lane.path;
     this.log2Mass1 = log2Table(c);
+    this.inverseLevel = inverseTable(c);
   }
 
   /** Bytes of the typed arrays the tree owns (the shared log2 table and scratch not counted). */

@@ -131,12 +131,14 @@ function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, 
   const sumsA = a.rangeSum;
   const sumsB = b.rangeSum;
   const stride = 2 * a.dim;
+  const invA = a.inverseLevel;
+  const invB = b.inverseLevel;
   let ma = laneA.m;
   let mb = laneB.m;
   while (oa || ob) {
     if (oa) {
       const prob = ga / (ra + ga);
-      sa = (1 - prob) * sa + prob / (la + 1);
+      sa = (1 - prob) * sa + prob * invA[la];
       if (--la < 0) oa = false;
       else {
         const n = pa[la];
@@ -167,7 +169,7 @@ function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, 
     }
     if (ob) {
       const prob = gb / (rb + gb);
-      sb = (1 - prob) * sb + prob / (lb + 1);
+      sb = (1 - prob) * sb + prob * invB[lb];
       if (--lb < 0) ob = false;
       else {
         const n = pb[lb];
