@@ -9,29 +9,19 @@ export function indexArray(length: number, capacity: number): IndexArray {
   return capacity <= 0x7fff ? new Int16Array(length) : new Int32Array(length);
 }
 
-/** log2 tables by capacity (a plain object: runtime/ modules are serialised into Lambdas, where a Map would not survive). */
+/**
+ * Tables of f(i) for i = 0 … capacity + 1, one per capacity, shared by every tree of that capacity (plain objects:
+ * runtime/ modules are serialised into Lambdas, where a Map would not survive).
+ */
 const log2Tables: Record<number, Float64Array | undefined> = {};
-
-/** log2(m + 1) for every mass m up to `capacity` + 1, shared by every tree of that capacity. */
-function log2Table(capacity: number): Float64Array {
-  let t = log2Tables[capacity];
-  if (!t) {
-    t = new Float64Array(capacity + 2);
-    for (let m = 0; m < capacity + 2; m++) t[m] = Math.log2(m + 1);
-    log2Tables[capacity] = t;
-  }
-  return t;
-}
-
-/** 1 / (l + 1) for every level l up to `capacity` + 1, by capacity (a walk multiplies instead of dividing). */
 const inverseTables: Record<number, Float64Array | undefined> = {};
 
-function inverseTable(capacity: number): Float64Array {
-  let t = inverseTables[capacity];
+function capacityTable(tables: Record<number, Float64Array | undefined>, capacity: number, f: (i: number) => number): Float64Array {
+  let t = tables[capacity];
   if (!t) {
     t = new Float64Array(capacity + 2);
-    for (let l = 0; l < capacity + 2; l++) t[l] = 1 / (l + 1);
-    inverseTables[capacity] = t;
+    for (let i = 0; i < capacity + 2; i++) t[i] = f(i);
+    tables[capacity] = t;
   }
   return t;
 }
@@ -129,7 +119,7 @@ export class TreeArrays {
   range = 0;
   /** log2(m + 1) for every mass m the tree can hold: the score's normaliser without a logarithm per call. */
   readonly log2Mass1: Float64Array;
-  /** 1 / (level + 1) by level. */
+  /** 1 / (level + 1) for every level of a walk: the score's level weights without a division per level. */
   readonly inverseLevel: Float64Array;
 
   constructor(
@@ -158,8 +148,8 @@ export class TreeArrays {
     this.leafMass = indexArray(c, c);
     this.resetFreeLists(0, 0);
     this.path = lane.path;
-    this.log2Mass1 = log2Table(c);
-    this.inverseLevel = inverseTable(c);
+    this.log2Mass1 = capacityTable(log2Tables, c, (m) => Math.log2(m + 1));
+    this.inverseLevel = capacityTable(inverseTables, c, (l) => 1 / (l + 1));
   }
 
   /** Bytes of the typed arrays the tree owns (the shared log2 table and scratch not counted). */
