@@ -99,7 +99,9 @@ public final class RcfBench {
      * held only by a one-element array: the heap is measured with it, the array is emptied, and the heap measured
      * again. A local variable of a running method can keep an object reachable after its last use (an interpreted
      * frame keeps every slot), so "the heap after minus the heap before" counted or missed whole models (the
-     * detector lines read 0.06-0.31 MB, or below zero with the serial collector).
+     * 5-metric detector line read 0.06 MB, and below zero with the serial collector). With G1 (the JVM's default,
+     * what the bench runs) the figures now repeat to the byte from one request to the next; the serial collector
+     * still reads more for the first detector of each kind (0.3-2.7 MB for the single series), not explained.
      */
     private static long heldBytes(Object[] keep) {
         long with = usedHeap();
