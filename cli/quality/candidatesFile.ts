@@ -54,6 +54,7 @@ const OVERRIDE_FIELDS = {
   learnUnconfirmed: v.boolean(),
   seasonal: v.boolean(),
   maxPeriod: v.number(),
+  minPeriod: v.number(),
   seasonalZFactor: v.number(),
   driftZFactor: v.number(),
   driftSpan: v.number(),

@@ -139,14 +139,20 @@ export interface ThresholdedForestOptions {
    */
   readonly learnUnconfirmed?: boolean;
   /**
-   * Seasonal view (default false): each metric looks for its own dominant period (up to `maxPeriod` steps,
-   * at least two shingles long, strong and confirmed twice) and, once it has one, alerts when its recent
+   * Seasonal view (default false): each metric looks for its own dominant period (from `minPeriod` up to
+   * `maxPeriod` steps, strong and confirmed twice) and, once it has one, alerts when its recent
    * values leave their per-phase profile by more than `seasonalZFactor` times the usual amount: a change of a
    * cycle's shape the shingle is too short to see. See {@link SeasonalScorer}.
    */
   readonly seasonal?: boolean;
   /** Longest period the seasonal view looks for, in steps (default 512; state grows by ~3 · maxPeriod numbers per metric). */
   readonly maxPeriod?: number;
+  /**
+   * Shortest period the seasonal view looks for, in steps (default two shingles, at least 4; if set, at most maxPeriod).
+   * A cycle of a few steps is too fragile to judge breaks of: a job that runs one step early or late moves its
+   * spike by a tenth of a 10-step cycle, which reads as a broken cycle, where it is a 24th of a 24-step one.
+   */
+  readonly minPeriod?: number;
   /** Seasonal alert threshold in root mean squares of the smoothed residual (default 6). */
   readonly seasonalZFactor?: number;
   /**
@@ -215,6 +221,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     learnUnconfirmed: o.learnUnconfirmed ?? true,
     seasonal: o.seasonal ?? false,
     maxPeriod: o.maxPeriod ?? 512,
+    minPeriod: o.minPeriod ?? Math.max(4, 2 * shingleSize),
     seasonalZFactor: o.seasonalZFactor ?? 6,
     driftZFactor: o.driftZFactor ?? 0,
     driftSpan: o.driftSpan ?? 32,
@@ -239,6 +246,8 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   int("holdStatistics", 0);
   int("holdStatisticsFrom", 1);
   int("maxPeriod", 2);
+  int("minPeriod", 2);
+  if (o.minPeriod !== undefined && r.minPeriod > r.maxPeriod) throw new Error(`minPeriod (${r.minPeriod}) must not exceed maxPeriod (${r.maxPeriod})`);
   int("confirmSteps", 1);
   int("confirmWindow", 1);
   if (r.confirmWindow > 32) throw new Error(`confirmWindow must be at most 32, got ${r.confirmWindow}`);
@@ -269,9 +278,9 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   return r;
 }
 
-/** The seasonal view's settings: periods of at least two shingles (at least 4 steps), up to maxPeriod. */
+/** The seasonal view's settings: periods from minPeriod up to maxPeriod steps. */
 export function seasonalOptions(o: Required<ThresholdedForestOptions>): SeasonalScorerOptions {
-  return { inputs: o.inputs, maxPeriod: o.maxPeriod, minPeriod: Math.max(4, 2 * o.shingleSize), zFactor: o.seasonalZFactor };
+  return { inputs: o.inputs, maxPeriod: o.maxPeriod, minPeriod: o.minPeriod, zFactor: o.seasonalZFactor };
 }
 
 /** The running statistics' discount per step: 1 / statisticsMemory, or the sample's timeDecay without one. */

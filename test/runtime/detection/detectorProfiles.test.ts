@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { CONTAINER_DETECTOR, SERIES_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { Random } from "../../../runtime/model/random";
+import { ThresholdedForest } from "../../../runtime/model/thresholdedForest";
+import { resolveOptions } from "../../../runtime/model/thresholdedForestOptions";
+
+const JITTERED = [2000, 2300, 2600];
+
+/**
+ * One metric with a job every 10 steps (a spike of about 1 over a floor of 0.05), which runs one step late at the
+ * cycles starting at `JITTERED`: every value is one the metric has taken many times, only its timing is off.
+ */
+function tenStepJob(n: number, seed: number): number[][] {
+  const rng = new Random(seed);
+  return Array.from({ length: n }, (_, t) => {
+    const late = JITTERED.some((s) => t >= s && t < s + 10);
+    const phase = t % 10;
+    const spike = late ? phase === 1 : phase === 0;
+    return [(spike ? 1 : 0.05) + 0.01 * rng.normal()];
+  });
+}
+
+function run(minPeriod: number | undefined, seed: number): { alerts: number[]; seasonal: number[]; periods: number[] } {
+  const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, ...(minPeriod === undefined ? {} : { minPeriod }), inputs: 1, seed });
+  const alerts: number[] = [];
+  const seasonal: number[] = [];
+  tenStepJob(3000, seed).forEach((row, t) => {
+    const det = d.process(row);
+    if (det.alert) alerts.push(t);
+    if (det.alert && det.seasonal) seasonal.push(t);
+  });
+  return { alerts, seasonal, periods: d.periods() };
+}
+
+describe("detector profiles", () => {
+  it("share the seasonal view's shortest period: 24 steps for both kinds", () => {
+    expect(resolveOptions({ ...SERIES_DETECTOR, inputs: 1 }).minPeriod).toBe(24);
+    expect(resolveOptions({ ...CONTAINER_DETECTOR, inputs: 3 }).minPeriod).toBe(24);
+  });
+
+  it.each([1, 2, 3])("leave a 10-step cycle to the forest: a job running a step late is not a broken cycle (seed %i)", (seed) => {
+    // With cycles from 4 steps on (the container settings before), the seasonal view locks on the job's period and
+    // calls each late run a broken cycle.
+    const before = run(4, seed);
+    expect(before.periods).toEqual([10]);
+    expect(before.seasonal.length).toBeGreaterThan(0);
+    expect(before.seasonal.every((t) => JITTERED.some((s) => t >= s && t < s + 20))).toBe(true);
+    // The shipped settings find no period in it, and nothing alerts once the forest has learnt the job.
+    const shipped = run(undefined, seed);
+    expect(shipped.periods).toEqual([0]);
+    expect(shipped.alerts.filter((t) => t >= 1000)).toEqual([]);
+  });
+});
+
+describe("minPeriod", () => {
+  it("defaults to two shingles, at least 4, and is checked against maxPeriod when set", () => {
+    expect(resolveOptions({ inputs: 1, shingleSize: 1 }).minPeriod).toBe(4);
+    expect(resolveOptions({ inputs: 1, shingleSize: 12 }).minPeriod).toBe(24);
+    expect(resolveOptions({ inputs: 1, seasonal: true, minPeriod: 30 }).minPeriod).toBe(30);
+    // The default never conflicts with a short maxPeriod (such a view simply finds no period, as before).
+    expect(resolveOptions({ inputs: 1, shingleSize: 12, maxPeriod: 16 }).minPeriod).toBe(24);
+    expect(() => resolveOptions({ inputs: 1, minPeriod: 600 })).toThrow("minPeriod (600) must not exceed maxPeriod (512)");
+    expect(() => resolveOptions({ inputs: 1, minPeriod: 1 })).toThrow("minPeriod must be an integer >= 2, got 1");
+    expect(() => resolveOptions({ inputs: 1, minPeriod: 2.5 })).toThrow(/minPeriod must be an integer/);
+  });
+});
