@@ -52,8 +52,9 @@ const SHARED: DetectorProfile = {
   // Daily (or other) cycles found in the data itself: a day whose shape changes alerts, though no shingle sees it…
   seasonal: true,
   // …cycles of 24 steps or more (two series shingles; containers looked for 4 or more): a shorter one "breaks"
-  // whenever its job runs a step early or late. smd-dev's false seasonal alerts all came from one metric's 10-step
-  // cycle (onset F1 0.743 -> 0.770 over seeds 1-3; the other three sets unchanged to the digit; docs/quality.md).
+  // at any burst between two runs of its job. 10 of smd-dev's 11 seasonal alerts (seed 1), all false, were such
+  // bursts on one metric with a 10-step job (onset F1 0.743 -> 0.770 over seeds 1-3; the other three sets unchanged
+  // to the digit; docs/quality.md). What is lost: a container's cycle shorter than 24 steps that stops is not seen.
   minPeriod: 24,
 };
 

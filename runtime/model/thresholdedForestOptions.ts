@@ -149,8 +149,8 @@ export interface ThresholdedForestOptions {
   readonly maxPeriod?: number;
   /**
    * Shortest period the seasonal view looks for, in steps (default two shingles, at least 4; if set, at most maxPeriod).
-   * A cycle of a few steps is too fragile to judge breaks of: a job that runs one step early or late moves its
-   * spike by a tenth of a 10-step cycle, which reads as a broken cycle, where it is a 24th of a 24-step one.
+   * On a cycle of a few steps every step lies a few steps from a peak, so any burst between two runs of a job (or
+   * a run a step early or late) reads as a broken cycle; such steps are left to the forest, which judges values.
    */
   readonly minPeriod?: number;
   /** Seasonal alert threshold in root mean squares of the smoothed residual (default 6). */
