@@ -44,6 +44,8 @@ const seasonalProfileSchema = v.object({
   smoothedSq: v.array(v.tuple([finite, finite])),
   sinceLock: count,
   armed: v.boolean(),
+  lastResidual: v.optional(v.nullable(finite)),
+  changeSq: v.optional(v.tuple([finite, finite])),
 });
 
 export const replicaStreamSchema = v.object({

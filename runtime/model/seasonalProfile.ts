@@ -34,6 +34,12 @@ export interface SeasonalProfileState {
   readonly smoothedSq: [number, number][];
   readonly sinceLock: number;
   readonly armed: boolean;
+  /**
+   * The last judged value's residual (null when none: no period, a gap since, or a state saved before it existed)
+   * and the discounted [weight, sum of squares] of the residual's step-to-step changes (absent: none yet).
+   */
+  readonly lastResidual?: number | null;
+  readonly changeSq?: [number, number];
 }
 
 /** What a {@link SeasonalProfile} says about one value. */
@@ -45,13 +51,15 @@ export interface SeasonalVerdict {
   /** The profile's value for this step, or null without a period. */
   readonly expected: number | null;
   /**
-   * Whether the value lies on the profile: within 3 recent root mean squares of the residual, once a full
-   * cycle of residuals has set that scale (false without a period).
+   * Whether the value lies on the profile: within 3 recent root mean squares of the residual, and its residual
+   * changed from the step before by at most 3 of those changes' root mean squares (it moved as the cycle does),
+   * once a full cycle of residuals has set those scales (false without a period).
    */
   readonly onProfile: boolean;
   /**
    * How far a value may lie from `expected` and still be on the profile (3 recent root mean squares of the
-   * residual), or -1 while no value is (no period, or its first cycle): `onProfile` is |x − expected| <= tolerance.
+   * residual), or -1 while no value is (no period, its first cycle, or a step that moved off the cycle's course):
+   * `onProfile` is |x − expected| <= tolerance.
    */
   readonly tolerance: number;
 }
@@ -105,6 +113,8 @@ export class SeasonalProfile {
   private readonly smoothedSq: [number, number][] = SMOOTHING.map(() => [0, 0]);
   private sinceLock = 0;
   private armed = true;
+  private lastResidual: number | null = null;
+  private readonly changeSq: [number, number] = [0, 0];
 
   constructor(options: SeasonalProfileOptions) {
     const o = options;
@@ -138,6 +148,7 @@ export class SeasonalProfile {
    */
   skip(): void {
     if (this.seen === 0) return;
+    this.lastResidual = null;
     this.ring[this.seen % this.capacity] = this.period > 0 ? this.profile[this.seen % this.period] : this.ring[(this.seen - 1) % this.capacity];
     this.seen++;
     if (this.seen % this.options.checkEvery === 0) this.check();
@@ -158,6 +169,8 @@ export class SeasonalProfile {
       smoothedSq: this.smoothedSq.map((q) => [q[0], q[1]]),
       sinceLock: this.sinceLock,
       armed: this.armed,
+      lastResidual: this.lastResidual,
+      changeSq: [...this.changeSq],
     };
   }
 
@@ -175,6 +188,11 @@ export class SeasonalProfile {
     const scalesOk = Array.isArray(s.smoothed) && s.smoothed.length === SMOOTHING.length && s.smoothed.every(Number.isFinite) && s.smoothedSq?.length === SMOOTHING.length;
     if (!scalesOk || !pairs.every((q) => Array.isArray(q) && q.length === 2 && q.every(Number.isFinite)) || !Number.isFinite(s.floor) || typeof s.armed !== "boolean") {
       throw new Error(`seasonal state: floor, residualSq, armed and, per time scale (${SMOOTHING.length}), smoothed and smoothedSq must be finite numbers (pairs) and a boolean`);
+    }
+    const changeSq = s.changeSq ?? [0, 0];
+    const lastResidual = s.lastResidual ?? null;
+    if (!(Array.isArray(changeSq) && changeSq.length === 2 && changeSq.every(Number.isFinite)) || !(lastResidual === null || Number.isFinite(lastResidual))) {
+      throw new Error("seasonal state: lastResidual must be a finite number or null, changeSq a pair of finite numbers");
     }
     const first = s.seen - s.recent.length;
     s.recent.forEach((v, i) => (p.ring[(first + i) % p.capacity] = v));
@@ -194,6 +212,9 @@ export class SeasonalProfile {
     });
     p.sinceLock = s.sinceLock;
     p.armed = s.armed;
+    p.lastResidual = lastResidual;
+    p.changeSq[0] = changeSq[0];
+    p.changeSq[1] = changeSq[1];
     return p;
   }
 
@@ -224,7 +245,13 @@ export class SeasonalProfile {
     accumulate(this.residualSq, decay, warm ? residual : clip(residual, CLIP * rmsResidual));
     this.profile[phase] = expected + PROFILE_RATE * clip(residual, CLIP * rmsResidual);
     this.sinceLock++;
-    const tolerance = warm ? -1 : CLIP * rmsResidual;
+    // A value on the profile moved there as the cycle does: its residual changed from the step before by no more
+    // than the residual's usual step-to-step change (a bend on a smooth curve can stay inside the profile's band).
+    const change = this.lastResidual === null ? 0 : residual - this.lastResidual;
+    const rmsChange = Math.max(rms(this.changeSq), this.floor);
+    if (this.lastResidual !== null) accumulate(this.changeSq, decay, warm ? change : clip(change, CLIP * rmsChange));
+    this.lastResidual = residual;
+    const tolerance = warm || Math.abs(change) > CLIP * rmsChange ? -1 : CLIP * rmsResidual;
     const onProfile = !warm && Math.abs(residual) <= tolerance;
     return { grade, z, expected, onProfile, tolerance };
   }
@@ -267,6 +294,9 @@ export class SeasonalProfile {
     for (const q of this.smoothedSq) q.fill(0);
     this.sinceLock = 0;
     this.armed = true;
+    this.lastResidual = null;
+    this.changeSq[0] = 0;
+    this.changeSq[1] = 0;
   }
 
   private unlock(): void {

@@ -83,6 +83,32 @@ describe("SeasonalProfile", () => {
     expect(p.currentPeriod()).toBe(0);
   });
 
+  it("calls a value on the profile only when it moved there as the cycle does: a bend inside the band is off it", () => {
+    // A smooth cycle whose level differs from day to day (a band of several units around the profile) with little
+    // step-to-step noise; at step 1,500 the curve bends up by 2, inside the band but far beyond its usual changes.
+    const rng = new Random(9);
+    const offsets = Array.from({ length: 30 }, () => 3 * rng.normal());
+    const values = Array.from({ length: 2000 }, (_, t) => {
+      const day = Math.floor(t / period);
+      const offset = offsets[day] + ((offsets[day + 1] - offsets[day]) * (t % period)) / period;
+      return 50 + 10 * Math.sin((2 * Math.PI * t) / period) + offset + 0.05 * rng.normal() + (t >= 1_500 ? 2 : 0);
+    });
+    const verdicts = run(values);
+    const band = verdicts[1_499].tolerance;
+    expect(band).toBeGreaterThan(3);
+    expect(verdicts[1_499].onProfile).toBe(true);
+    expect(Math.abs(values[1_500] - (verdicts[1_500].expected ?? NaN))).toBeLessThan(band);
+    // The bend's first step is not on the profile (no tolerance), however close to it; once the curve runs on
+    // at its new level, its steps move as the cycle does again.
+    expect(verdicts[1_500].onProfile).toBe(false);
+    expect(verdicts[1_500].tolerance).toBe(-1);
+    expect(verdicts.slice(1_510, 1_520).every((v) => v.onProfile)).toBe(true);
+    // Without the bend, the clean cycle's steps are on the profile after its first judged cycle.
+    const clean = run(days(2000, 3));
+    const judged = clean.slice(1_000);
+    expect(judged.filter((v) => v.onProfile).length / judged.length).toBeGreaterThan(0.97);
+  });
+
   it("round-trips its state through the binary codec mid-stream and continues exactly", () => {
     const values = days(2000, 7, 15);
     for (const cut of [200, 700, 1000]) {
@@ -103,5 +129,21 @@ describe("SeasonalProfile", () => {
     expect(() => SeasonalProfile.fromState(options, { ...s, period: 3, profile: Float64Array.from([1, 2]) })).toThrow(/profile/);
     expect(() => SeasonalProfile.fromState(options, { ...s, seen: -1 })).toThrow(/integers/);
     expect(() => SeasonalProfile.fromState(options, { ...s, smoothedSq: [1] as never })).toThrow(/smoothedSq/);
+    expect(() => SeasonalProfile.fromState(options, { ...s, lastResidual: Number.NaN })).toThrow(/lastResidual/);
+    expect(() => SeasonalProfile.fromState(options, { ...s, changeSq: [1] as never })).toThrow(/changeSq/);
+  });
+
+  it("loads a state saved before it tracked the residual's changes, and starts tracking them", () => {
+    const values = days(2000, 7);
+    const a = new SeasonalProfile(options);
+    run(values.slice(0, 1_000), a);
+    const { lastResidual, changeSq, ...older } = a.toState();
+    expect(lastResidual).not.toBeNull();
+    expect(changeSq?.[0]).toBeGreaterThan(0);
+    const b = SeasonalProfile.fromState(options, older);
+    expect(b.toState()).toMatchObject({ lastResidual: null, changeSq: [0, 0] });
+    const verdicts = run(values.slice(1_000), b);
+    expect(alerts(verdicts)).toEqual([]);
+    expect(b.toState().changeSq?.[0]).toBeGreaterThan(0);
   });
 });
