@@ -191,7 +191,8 @@ export class ThresholdedForest {
         let near = gross === 0;
         for (let m = 0; m < n; m++) {
           const tolerance = Math.max(o.ignoreNearExpectedAbsolute, o.ignoreNearExpectedRelative * Math.abs(expected[m]), o.ignoreNearExpectedDeviations * spread[m]);
-          // A metric right where its cycle puts it (seasonal view) is not what makes the step anomalous either.
+          // A metric right where its cycle puts it, having moved there as the cycle does (seasonal view), is not what
+          // makes the step anomalous either.
           if (Math.abs(values[m] - expected[m]) > tolerance && !this.seasonal?.onProfileValue(m, values[m])) near = false;
         }
         if (near) anomalous = false;
