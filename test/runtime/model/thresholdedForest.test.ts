@@ -1,5 +1,7 @@
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { packState, unpackState } from "../../../runtime/model/binaryState";
+import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
 import { newSeriesInputs, Preprocessor, TRANSFORM_METHODS } from "../../../runtime/model/preprocessor";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest, type Detection, type ThresholdedForestOptions } from "../../../runtime/model/thresholdedForest";
@@ -292,6 +294,20 @@ describe("ThresholdedForest seasonal view", () => {
       const b = roundTrip(a);
       for (const r of rows.slice(cut)) expect(b.process(r)).toEqual(a.process(r));
     }
+  });
+
+  it("keeps the profile's step-to-step residual scale through the schema the detect Lambda reads state with", () => {
+    const rows = days(1400, 6);
+    const a = new ThresholdedForest({ ...seasonal, inputs: 1, seed: 3 });
+    rows.slice(0, 900).forEach((r) => a.process(r));
+    const profile = a.toState().seasonal?.profiles[0];
+    expect(profile?.period).toBe(period);
+    expect(profile?.changeSq?.[0]).toBeGreaterThan(0);
+    expect(typeof profile?.lastResidual).toBe("number");
+    const state = v.parse(thresholdedForestSchema, unpackState(packState(a.toState()))) as ReturnType<ThresholdedForest["toState"]>;
+    expect(state.seasonal?.profiles[0]).toMatchObject({ lastResidual: profile?.lastResidual, changeSq: profile?.changeSq });
+    const b = ThresholdedForest.fromState(state);
+    for (const r of rows.slice(900)) expect(b.process(r)).toEqual(a.process(r));
   });
 
   it("rejects a seasonal state that does not match its options", () => {
