@@ -103,6 +103,11 @@ describe("SeasonalProfile", () => {
     expect(verdicts[1_500].onProfile).toBe(false);
     expect(verdicts[1_500].tolerance).toBe(-1);
     expect(verdicts.slice(1_510, 1_520).every((v) => v.onProfile)).toBe(true);
+    // After a gap (skip) there is no step before to compare with: the bend's first step is judged by the band alone.
+    const gapped = new SeasonalProfile(options);
+    const afterGap = values.map((x, t) => (t === 1_499 ? (gapped.skip(), null) : gapped.process(x)));
+    expect(afterGap[1_500]?.onProfile).toBe(true);
+    expect(afterGap[1_501]?.onProfile).toBe(true);
     // Without the bend, the clean cycle's steps are on the profile after its first judged cycle.
     const clean = run(days(2000, 3));
     const judged = clean.slice(1_000);
