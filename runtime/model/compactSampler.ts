@@ -1,3 +1,5 @@
+import { indexArray, type IndexArray } from "./treeArrays";
+
 /**
  * Time-decayed weighted reservoir sampler of one tree (as the reference RCF's CompactSampler): a point
  * arriving at sequence number `seq` gets the weight `log(-log(u)) - timeDecay * seq` (u uniform); the sampler
@@ -8,7 +10,8 @@
  */
 export class CompactSampler {
   readonly weights: Float32Array;
-  readonly refs: Int32Array;
+  /** The point store slots of the sampled points (16-bit when the store's capacity allows). */
+  readonly refs: IndexArray;
   size = 0;
   /** {@link mightAccept}'s cache: the heaviest weight it was computed for, the last sequence number it covers, the bound. */
   private boundTop = NaN;
@@ -21,9 +24,11 @@ export class CompactSampler {
   constructor(
     readonly capacity: number,
     public timeDecay: number,
+    /** The most slots of the point store the sampler refers to. */
+    pointSlots = 0x7fffffff,
   ) {
     this.weights = new Float32Array(capacity);
-    this.refs = new Int32Array(capacity);
+    this.refs = indexArray(capacity, pointSlots);
   }
 
   /** Bytes of the typed arrays behind the sampler. */

@@ -1,3 +1,5 @@
+import { indexArray, type IndexArray } from "./treeArrays";
+
 /**
  * Reference-counted storage of the points a forest's samplers hold, in one flat Float32Array (row-major, `dim`
  * values per slot; float32 as the reference RCF stores them). A point accepted by several trees is stored once;
@@ -9,8 +11,9 @@
 export class PointStore {
   /** Row-major point values: slot `i` occupies `[i * dim, (i + 1) * dim)`. */
   values: Float32Array;
-  private refCount: Int32Array;
-  private free: Int32Array;
+  /** Per slot: how many trees hold it; and the free slots. 16-bit where `maxCapacity` allows (as tree indices). */
+  private refCount: IndexArray;
+  private free: IndexArray;
   private freeTop: number;
 
   constructor(
@@ -22,8 +25,8 @@ export class PointStore {
     if (!Number.isInteger(maxCapacity) || maxCapacity < 1) throw new Error(`point store capacity must be a positive integer, got ${maxCapacity}`);
     const c = Math.max(1, Math.min(maxCapacity, initialCapacity));
     this.values = new Float32Array(dim * c);
-    this.refCount = new Int32Array(c);
-    this.free = new Int32Array(c);
+    this.refCount = indexArray(c, maxCapacity);
+    this.free = indexArray(c, maxCapacity);
     for (let i = 0; i < c; i++) this.free[i] = c - 1 - i;
     this.freeTop = c;
   }
@@ -95,9 +98,9 @@ export class PointStore {
     if (size === old) throw new Error(`point store is full (${old} points)`);
     const values = new Float32Array(size * this.dim);
     values.set(this.values);
-    const refCount = new Int32Array(size);
+    const refCount = indexArray(size, this.maxCapacity);
     refCount.set(this.refCount);
-    const free = new Int32Array(size);
+    const free = indexArray(size, this.maxCapacity);
     free.set(this.free.subarray(0, this.freeTop));
     for (let i = size - 1; i >= old; i--) free[this.freeTop++] = i;
     this.values = values;

@@ -112,8 +112,8 @@ export class StreamingForest {
       this.samplers = [];
       this.trees = [];
       for (let t = 0; t < numTrees; t++) {
-        this.samplers.push(new CompactSampler(sampleSize, timeDecay));
-        this.trees.push(newTree(dim, sampleSize, this.store.values, this.scratch, t));
+        this.samplers.push(new CompactSampler(sampleSize, timeDecay, this.store.maxCapacity));
+        this.trees.push(newTree(dim, sampleSize, this.store, this.scratch, t));
       }
     }
     this.attrTree = new Float64Array(dim);
@@ -347,7 +347,7 @@ export class StreamingForest {
     if (next !== pointCount) throw new Error(`streaming forest state holds ${pointCount} points, its samplers refer to ${next}`);
     const store = PointStore.restore(dim, numTrees * sampleSize + 1, state.points, refCounts);
     const samplers = state.samplers.map((s, i) => {
-      const sampler = new CompactSampler(sampleSize, state.timeDecay);
+      const sampler = new CompactSampler(sampleSize, state.timeDecay, store.maxCapacity);
       sampler.weights.set(s.weights);
       sampler.refs.set(samplerRefs[i]);
       sampler.size = s.size;
@@ -357,7 +357,7 @@ export class StreamingForest {
     const scratch = new TreeScratch(dim, sampleSize);
     let trees: StreamingTree[];
     try {
-      trees = state.trees.map((t, i) => restoreTree(t, newTree(dim, sampleSize, store.values, scratch, i), samplerRefs[i]));
+      trees = state.trees.map((t, i) => restoreTree(t, newTree(dim, sampleSize, store, scratch, i), samplerRefs[i]));
     } catch (err) {
       throw new Error(`streaming forest state is inconsistent: ${(err as Error).message}`, { cause: err });
     }
@@ -386,7 +386,7 @@ export class StreamingForest {
   }
 }
 
-/** Tree `t` of a forest: walk lane t mod 4 (the score runs four trees' walks side by side). */
-function newTree(dim: number, sampleSize: number, points: Float32Array, scratch: TreeScratch, t: number): StreamingTree {
-  return new StreamingTree(dim, sampleSize, points, scratch, scratch.lanes[t % 4]);
+/** Tree `t` of a forest over `store`: walk lane t mod 4 (the score runs four trees' walks side by side). */
+function newTree(dim: number, sampleSize: number, store: PointStore, scratch: TreeScratch, t: number): StreamingTree {
+  return new StreamingTree(dim, sampleSize, store.values, scratch, scratch.lanes[t % 4], store.maxCapacity);
 }

@@ -71,14 +71,14 @@ export class StreamingTree extends TreeBoxes {
       if (--level < 0) break;
       outside = this.narrowBounds(path[level], w);
     }
-    // Ancestors above the new node gain the point: mass, and the stored bounds it lies outside of (boxless
-    // nodes' boxes are their points'). The new node, its parent and grandparent may cross to four leaves.
+    // Ancestors above the new node gain the point: mass, and the stored bounds it lies outside of (a twig's
+    // box is its points'). The new node is a twig (a split leaf) or has a box from the start (a node above a
+    // subtree); its parent may stop being a twig; nodes above had three leaves or more already.
     for (let i = 0; i < sep; i++) nodes[path[i] * 4 + 3]++;
     for (let i = sep - 1; i >= top; i--) if (this.boxSlot[path[i]] >= 0) this.extendBounds(path[i], w);
     const n = sep === depth ? this.splitLeaf(~leaf, sep > 0 ? path[sep - 1] : -1, ref, rng) : this.insertAbove(path[sep], sep > 0 ? path[sep - 1] : -1, ref, cutDim, cutAt);
     this.fixBox(n);
     if (sep > 0) this.fixBox(path[sep - 1]);
-    if (sep > 1) this.fixBox(path[sep - 2]);
     return ref;
   }
 
@@ -210,8 +210,8 @@ export class StreamingTree extends TreeBoxes {
     const g = depth >= 2 ? path[depth - 2] : -1;
     this.replaceChild(g, p, sibling);
     this.freeNodeAt(p);
-    // The grandparent and the one above it may drop below four leaves: their boxes are then their points'.
-    if (g >= 0 && !this.fixBox(g) && depth >= 3) this.fixBox(path[depth - 3]);
+    // The grandparent may become a twig (its box is then its points'); nodes above keep three leaves or more.
+    if (g >= 0) this.fixBox(g);
     this.shrinkBoxes(depth - 2, this.scratch.w);
   }
 

@@ -1,5 +1,5 @@
 import type { StreamingTree } from "./streamingTree";
-import { NONE } from "./treeArrays";
+import { BOXED_LEAVES, NONE } from "./treeArrays";
 
 /**
  * Serialised tree: internal nodes numbered in preorder, the shape one bit per node and leaf (1 internal, 0 leaf,
@@ -84,7 +84,7 @@ export function validateTree(tree: StreamingTree): void {
     }
     const slot = tree.boxSlot[ref];
     const leavesUnder = leaves - leavesBefore;
-    if (leavesUnder < 4) {
+    if (leavesUnder < BOXED_LEAVES) {
       if (slot >= 0) throw new Error(`node ${ref} holds box slot ${slot} with ${leavesUnder} leaves under it`);
       return m;
     }

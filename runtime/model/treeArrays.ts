@@ -4,6 +4,14 @@ export const NONE = 0x7fffffff;
 /** Node, leaf and slot indices: 16-bit where the tree's capacity allows (half the memory), else 32-bit. */
 export type IndexArray = Int16Array | Int32Array;
 
+/**
+ * Leaves from which a node stores its box: all but twigs. Boxes stored only from four leaves on (a leaf and a
+ * twig read their three points instead) took 10–14 % less memory, but storing them from three made a fresh
+ * forest's score+update 1.07–1.28× as fast at 5–80 dimensions with the same scores bit for bit
+ * (`node bin/run-ts.js bench/forestAbMain.ts --against <checkout> --points 20000`, 2026-12-03).
+ */
+export const BOXED_LEAVES = 3;
+
 /** An index array of `length` entries able to hold indices and masses up to `capacity`. */
 export function indexArray(length: number, capacity: number): IndexArray {
   return capacity <= 0x7fff ? new Int16Array(length) : new Int32Array(length);
@@ -50,7 +58,7 @@ export class Lane {
 /**
  * Scratch shared by the trees of a forest: four walk {@link Lane}s; for insert and delete (one at a time) the
  * point (`point`) and in box form (`w`: w[2d] = v_d, w[2d + 1] = −v_d), the bounds it extends or may shrink (`kept`) and a
- * box built from a boxless node's points.
+ * box built from a twig's points.
  */
 export class TreeScratch {
   readonly lanes: Lane[];
@@ -83,17 +91,17 @@ export class TreeScratch {
  * internal node and `~leaf` (< 0) for a leaf. Free nodes and leaves are chained through `nodes` and `leafRef`.
  *
  * Bounding boxes (float32, exact: the min and max of the subtree's points per dimension) live in a pool of
- * slots, `boxSlot[n]` naming node n's. A node whose subtree holds at most three leaves has none (-1): a twig
- * (two leaf children) or a small node (a leaf and a twig). Its box is spanned by its two or three points,
- * which cost about what a box costs to read, so it is not stored: about half the nodes of a tree. The pool
- * grows when the tree needs more slots. The fields are public for the tree's algorithms and its state
+ * slots, `boxSlot[n]` naming node n's. A twig (two leaf children) has none (-1): its box is spanned by its two
+ * points, which cost about what a box costs to read, so it is not stored (about a third of a tree's nodes).
+ * Every node with {@link BOXED_LEAVES} leaves or more has one: a walk back up reads a stored box from its second
+ * level on. The pool grows when the tree needs more slots. The fields are public for the tree's algorithms and its state
  * mapping only (treeBoxes.ts, streamingTree.ts, streamingTreeState.ts).
  */
 export class TreeArrays {
   /** Per internal node n: [4n] left child, [4n+1] right child, [4n+2] cut dimension, [4n+3] mass. */
   readonly nodes: IndexArray;
   readonly cutValue: Float32Array;
-  /** Per internal node: its box's slot in `box` / `rangeSum`, or -1 when it has at most three leaves. */
+  /** Per internal node: its box's slot in `box` / `rangeSum`, or -1 for a twig. */
   readonly boxSlot: IndexArray;
   /** Per slot s, per dimension d: [2·dim·s + 2d] min, [+1] max negated (see treeBoxes.ts). */
   box: Float32Array;
@@ -101,7 +109,8 @@ export class TreeArrays {
   rangeSum: Float64Array;
   private freeBoxes: IndexArray;
   private freeBoxTop: number;
-  readonly leafRef: Int32Array;
+  /** Per leaf: its point's slot in the store (16-bit when the store's capacity allows). */
+  readonly leafRef: IndexArray;
   readonly leafMass: IndexArray;
   private freeNode = -1;
   private freeLeaf = -1;
@@ -130,6 +139,8 @@ export class TreeArrays {
     readonly scratch: TreeScratch = new TreeScratch(dim, capacity),
     /** This tree's walk lane (one of the scratch's four). */
     readonly lane: Lane = scratch.lanes[0],
+    /** The most slots the point store can hold (leaf references are 16-bit when it fits). */
+    pointSlots = 0x7fffffff,
   ) {
     const c = capacity;
     if (!Number.isInteger(c) || c < 2) throw new Error(`tree capacity must be an integer >= 2, got ${c}`);
@@ -144,7 +155,7 @@ export class TreeArrays {
     this.freeBoxes = indexArray(slots, c);
     for (let i = 0; i < slots; i++) this.freeBoxes[i] = slots - 1 - i;
     this.freeBoxTop = slots;
-    this.leafRef = new Int32Array(c);
+    this.leafRef = indexArray(c, Math.max(c, pointSlots));
     this.leafMass = indexArray(c, c);
     this.resetFreeLists(0, 0);
     this.path = lane.path;
@@ -240,16 +251,9 @@ export class TreeArrays {
     return (this.nodes[n * 4] & this.nodes[n * 4 + 1]) < 0;
   }
 
-  /** Leaves under child reference `c`, counted up to 4 (boxes are stored from 4 on); children's boxes set. */
-  leavesUpTo4(c: number): number {
-    if (c < 0) return 1;
-    if (this.boxSlot[c] >= 0) return 4;
-    return this.isTwig(c) ? 2 : 3;
-  }
-
-  /** Whether node `n` needs a stored box: four or more leaves under it. */
+  /** Whether node `n` needs a stored box: it is not a twig (so it has {@link BOXED_LEAVES} leaves or more). */
   needsBox(n: number): boolean {
-    return this.leavesUpTo4(this.nodes[n * 4]) + this.leavesUpTo4(this.nodes[n * 4 + 1]) >= 4;
+    return !this.isTwig(n);
   }
 
   replaceChild(parent: number, oldChild: number, newChild: number): void {

@@ -2,7 +2,7 @@ import { TreeArrays } from "./treeArrays";
 
 /**
  * The bounding-box operations of a {@link StreamingTree} over {@link TreeArrays}: reading a node's box (stored,
- * or spanned by the two or three points of a node with no stored box), the bound lists of the walks back up,
+ * or spanned by a twig's two points), the bound lists of the walks back up,
  * growing boxes on insert and shrinking them on delete. Boxes are exact (points are float32, and so are boxes).
  *
  * A box is stored as (min, −max) per dimension: offset 2d holds dimension d's min, 2d + 1 its max negated, so
@@ -13,25 +13,24 @@ import { TreeArrays } from "./treeArrays";
  *
  * Exact selections go through a two-entry array indexed by the comparison (`pick`): which of two values is
  * the smaller is a coin flip the CPU would mispredict half the time as a branch (Math.min compiles to
- * branches). Gaps to a node without a stored box use the arithmetic minimum (p + q − |p − q|) / 2, which may
- * be off by a rounding: those gaps only weigh probabilities.
+ * branches). Gaps to a twig use the arithmetic minimum (p + q − |p − q|) / 2, which may be off by a rounding:
+ * those gaps only weigh probabilities.
  */
 export class TreeBoxes extends TreeArrays {
   /** The array and offset {@link loadBox} left a node's box at (the pool, or the scratch box). */
   bx: Float32Array = this.box;
-  /** Point offsets (into `points`) of the boxless node last passed to {@link boxlessPoints}: two, or three. */
+  /** Point offsets (into `points`) of the twig last passed to {@link twigPoints}. */
   private pa = 0;
   private pb = 0;
-  private pc = 0;
   /** Scratch of exact branch-free selection. */
   private readonly pick = new Float64Array(2);
   /**
    * Two child references resolved for {@link boundOf} (index 0 and 1): kind 0 a leaf (offset 0 its point's),
-   * 1 a stored box (offset 0 its base), 2 or 3 a boxless node (offsets 0..2 its points'). Resolving once per
-   * node instead of once per bound saves re-reading the children's links for every dimension.
+   * 1 a stored box (offset 0 its base), 2 a twig (offsets 0 and 1 its points'). Resolving once per node instead
+   * of once per bound saves re-reading the children's links for every dimension.
    */
   private readonly kinds = new Int32Array(2);
-  private readonly offs = new Int32Array(6);
+  private readonly offs = new Int32Array(4);
 
   /** The sum of slot `s`'s box side lengths, into `rangeSum[s]` (dimension order). */
   updateRangeSum(s: number): void {
@@ -42,28 +41,17 @@ export class TreeBoxes extends TreeArrays {
     this.rangeSum[s] = sum;
   }
 
-  /** Sets `pa`, `pb` (and `pc`) to the point offsets under boxless node `n`; returns how many (2 or 3). */
-  boxlessPoints(n: number): number {
+  /** Sets `pa`, `pb` to the point offsets of twig `n`'s two leaves. */
+  twigPoints(n: number): void {
     const nodes = this.nodes;
     const dim = this.dim;
-    const l = nodes[n * 4];
-    const r = nodes[n * 4 + 1];
-    if ((l & r) < 0) {
-      this.pa = this.leafRef[~l] * dim;
-      this.pb = this.leafRef[~r] * dim;
-      return 2;
-    }
-    const leaf = l < 0 ? l : r;
-    const twig = l < 0 ? r : l;
-    this.pa = this.leafRef[~leaf] * dim;
-    this.pb = this.leafRef[~nodes[twig * 4]] * dim;
-    this.pc = this.leafRef[~nodes[twig * 4 + 1]] * dim;
-    return 3;
+    this.pa = this.leafRef[~nodes[n * 4]] * dim;
+    this.pb = this.leafRef[~nodes[n * 4 + 1]] * dim;
   }
 
   /**
    * Makes node `n`'s box readable at `bx[returned + off]` (min at 2d, −max at 2d + 1): its slot in the pool, or
-   * for a boxless node the scratch box filled from its points. Sets `range` to its range sum.
+   * for a twig the scratch box filled from its points. Sets `range` to its range sum.
    */
   loadBox(n: number): number {
     const s = this.boxSlot[n];
@@ -90,28 +78,28 @@ export class TreeBoxes extends TreeArrays {
     const offs = this.offs;
     if (c < 0) {
       this.kinds[i] = 0;
-      offs[3 * i] = this.leafRef[~c] * this.dim;
+      offs[2 * i] = this.leafRef[~c] * this.dim;
       return;
     }
     const s = this.boxSlot[c];
     if (s >= 0) {
       this.kinds[i] = 1;
-      offs[3 * i] = s * 2 * this.dim;
+      offs[2 * i] = s * 2 * this.dim;
       return;
     }
-    this.kinds[i] = this.boxlessPoints(c);
-    offs[3 * i] = this.pa;
-    offs[3 * i + 1] = this.pb;
-    offs[3 * i + 2] = this.pc;
+    this.twigPoints(c);
+    this.kinds[i] = 2;
+    offs[2 * i] = this.pa;
+    offs[2 * i + 1] = this.pb;
   }
 
   /**
    * Bound `off` (in the (min, −max) form) of the child resolved into slot `i`: a leaf's ±value, a stored box's
-   * bound, or the exact minimum over a boxless node's points.
+   * bound, or the exact minimum over a twig's two points.
    */
   private boundOf(i: number, off: number): number {
     const k = this.kinds[i];
-    const q = this.offs[3 * i];
+    const q = this.offs[2 * i];
     if (k === 1) return this.box[q + off];
     const d = off >> 1;
     const sign = 1 - 2 * (off & 1);
@@ -119,19 +107,13 @@ export class TreeBoxes extends TreeArrays {
     if (k === 0) return sign * pts[q + d];
     const pick = this.pick;
     pick[0] = sign * pts[q + d];
-    pick[1] = sign * pts[this.offs[3 * i + 1] + d];
-    let v = pick[+(pick[1] < pick[0])];
-    if (k === 3) {
-      pick[0] = v;
-      pick[1] = sign * pts[this.offs[3 * i + 2] + d];
-      v = pick[+(pick[1] < pick[0])];
-    }
-    return v;
+    pick[1] = sign * pts[this.offs[2 * i + 1] + d];
+    return pick[+(pick[1] < pick[0])];
   }
 
   /**
-   * Gives node `n` a stored box when its subtree has four leaves or more (the union of its children's boxes,
-   * which must be in order), or takes its slot back when it has fewer. Returns whether it has one.
+   * Gives node `n` a stored box unless it is a twig (the union of its children's boxes, which must be in
+   * order), or takes its slot back when it has become one. Returns whether it has one.
    */
   fixBox(n: number): boolean {
     if (!this.needsBox(n)) {
@@ -166,7 +148,7 @@ export class TreeBoxes extends TreeArrays {
    */
   outsideBounds(n: number, w: Float64Array): boolean {
     const s = this.boxSlot[n];
-    if (s < 0) return this.outsideBoxless(n, w);
+    if (s < 0) return this.outsideTwig(n, w);
     const box = this.box;
     const lane = this.lane;
     const list = lane.list;
@@ -191,15 +173,15 @@ export class TreeBoxes extends TreeArrays {
   }
 
   /**
-   * {@link outsideBounds} for a node without a stored box, from its points x_i: with a_i = x_i − v, the point
-   * lies below the min when every a_i > 0 (by their minimum), above the max when every a_i < 0 (by the minimum
-   * of |a_i|).
+   * {@link outsideBounds} for a twig, from its two points x, y: with a = x − v and b = y − v, the point lies
+   * below the min when both are > 0 (by their minimum), above the max when both are < 0 (by the minimum of
+   * their magnitudes).
    */
-  private outsideBoxless(n: number, w: Float64Array): boolean {
-    const three = this.boxlessPoints(n) === 3;
+  private outsideTwig(n: number, w: Float64Array): boolean {
+    this.twigPoints(n);
     const dim = this.dim;
     const pts = this.points;
-    const { pa, pb, pc } = this;
+    const { pa, pb } = this;
     const lane = this.lane;
     const list = lane.list;
     let m = 0;
@@ -209,18 +191,9 @@ export class TreeBoxes extends TreeArrays {
       const v = w[2 * d];
       const x = pts[pa + d];
       const y = pts[pb + d];
-      let a = x - v;
-      let b = y - v;
-      let span = Math.abs(x - y);
-      if (three) {
-        // Fold the third point into the pair: (a, b) becomes (min, max) of the three offsets.
-        const z = pts[pc + d] - v;
-        const lo = 0.5 * (a + b - Math.abs(a - b));
-        const hi = 0.5 * (a + b + Math.abs(a - b));
-        a = 0.5 * (lo + z - Math.abs(lo - z));
-        b = 0.5 * (hi + z + Math.abs(hi - z));
-        span = b - a;
-      }
+      const a = x - v;
+      const b = y - v;
+      const span = Math.abs(x - y);
       const below = +(a > 0) & +(b > 0);
       const above = +(a < 0) & +(b < 0);
       const aa = Math.abs(a);
@@ -239,11 +212,11 @@ export class TreeBoxes extends TreeArrays {
   /**
    * Narrows the lane's list (from a descendant of node `n`) to the bounds of node `n`'s box the point `w` still
    * lies outside of, keeping their order; sums their gaps into `gap`, sets `range`; returns whether any remain.
-   * Node `n` may be boxless only as a walk's second level (a small node above a twig).
+   * Node `n` is above the walk's first level, so it has a stored box (only twigs have none).
    */
   narrowBounds(n: number, w: Float64Array): boolean {
     const s = this.boxSlot[n];
-    if (s < 0) return this.narrowBoxless(n, w);
+    if (s < 0) throw new Error(`tree node ${n} has no stored box above a walk's first level`);
     const box = this.box;
     const lane = this.lane;
     const list = lane.list;
@@ -262,44 +235,6 @@ export class TreeBoxes extends TreeArrays {
     lane.m = k;
     this.gap = gap;
     this.range = this.rangeSum[s];
-    return k > 0;
-  }
-
-  /** {@link narrowBounds} for a small node (a leaf and a twig): its bound is the minimum over its three points. */
-  private narrowBoxless(n: number, w: Float64Array): boolean {
-    this.boxlessPoints(n);
-    const pts = this.points;
-    const { pa, pb, pc } = this;
-    const lane = this.lane;
-    const list = lane.list;
-    let gap = 0;
-    let k = 0;
-    for (let i = 0, m = lane.m; i < m; i++) {
-      const off = list[i];
-      const d = off >> 1;
-      const sign = 1 - 2 * (off & 1);
-      const v = w[off];
-      const a = sign * pts[pa + d] - v;
-      const b = sign * pts[pb + d] - v;
-      const c = sign * pts[pc + d] - v;
-      const ab = 0.5 * (a + b - Math.abs(a - b));
-      const g = 0.5 * (ab + c - Math.abs(ab - c));
-      gap += 0.5 * (g + Math.abs(g));
-      list[k] = off;
-      k += +(g > 0);
-    }
-    lane.m = k;
-    this.gap = gap;
-    let range = 0;
-    for (let d = 0; d < this.dim; d++) {
-      const x = pts[pa + d];
-      const y = pts[pb + d];
-      const z = pts[pc + d];
-      const lo = 0.5 * (x + y - Math.abs(x - y));
-      const hi = 0.5 * (x + y + Math.abs(x - y));
-      range += 0.5 * (hi + z + Math.abs(hi - z)) - 0.5 * (lo + z - Math.abs(lo - z));
-    }
-    this.range = range;
     return k > 0;
   }
 
@@ -341,7 +276,7 @@ export class TreeBoxes extends TreeArrays {
 
   /**
    * After the point `w` left the subtree of `path[level]`, shrinks the stored boxes of `path[level]` and its
-   * ancestors (boxless ones have nothing stored). Only a bound equal to the point's value can shrink, and only
+   * ancestors (twigs have nothing stored). Only a bound equal to the point's value can shrink, and only
    * a bound that shrank at a node can shrink at its parent, so the walk re-derives just those bounds and stops
    * when none is left: the boxes end as {@link computeBox} would leave them, at a fraction of the work.
    */
@@ -387,7 +322,7 @@ export class TreeBoxes extends TreeArrays {
     }
   }
 
-  /** L1 distance from `point` (plain values) to the box of `ref` (a leaf's point, a stored or a boxless node's box) over the dimensions not missing. */
+  /** L1 distance from `point` (plain values) to the box of `ref` (a leaf's point, a stored box or a twig's) over the dimensions not missing. */
   distance(ref: number, point: Float64Array, missing: Uint8Array): number {
     const dim = this.dim;
     let sum = 0;

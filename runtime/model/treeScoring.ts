@@ -115,7 +115,7 @@ function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, 
   let ob = lb >= 0 && b.outsideBounds(pb[lb], w);
   // A walk ends at the root or at the first box holding the point. `ga` / `ra` are the level's gap and range sum.
   // The narrowing of TreeBoxes.narrowBounds runs here on local copies of the trees' arrays (one tree's box pool
-  // does not change during a score); a boxless level (only ever the second) goes through narrowBounds itself.
+  // does not change during a score). Above the first level every node has a stored box (only twigs have none).
   let ga = a.gap;
   let ra = a.range;
   let gb = b.gap;
@@ -143,28 +143,20 @@ function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, 
       else {
         const n = pa[la];
         const s = slotsA[n];
-        if (s < 0) {
-          laneA.m = ma;
-          oa = a.narrowBounds(n, w);
-          ma = laneA.m;
-          ga = a.gap;
-          ra = a.range;
-        } else {
-          const base = s * stride;
-          let gap = 0;
-          let k = 0;
-          for (let i = 0; i < ma; i++) {
-            const off = listA[i];
-            const g = boxA[base + off] - w[off];
-            gap += 0.5 * (g + Math.abs(g));
-            listA[k] = off;
-            k += +(g > 0);
-          }
-          ma = k;
-          ga = gap;
-          ra = sumsA[s];
-          oa = k > 0;
+        const base = s * stride;
+        let gap = 0;
+        let k = 0;
+        for (let i = 0; i < ma; i++) {
+          const off = listA[i];
+          const g = boxA[base + off] - w[off];
+          gap += 0.5 * (g + Math.abs(g));
+          listA[k] = off;
+          k += +(g > 0);
         }
+        ma = k;
+        ga = gap;
+        ra = sumsA[s];
+        oa = k > 0;
       }
     }
     if (ob) {
@@ -174,28 +166,20 @@ function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, 
       else {
         const n = pb[lb];
         const s = slotsB[n];
-        if (s < 0) {
-          laneB.m = mb;
-          ob = b.narrowBounds(n, w);
-          mb = laneB.m;
-          gb = b.gap;
-          rb = b.range;
-        } else {
-          const base = s * stride;
-          let gap = 0;
-          let k = 0;
-          for (let i = 0; i < mb; i++) {
-            const off = listB[i];
-            const g = boxB[base + off] - w[off];
-            gap += 0.5 * (g + Math.abs(g));
-            listB[k] = off;
-            k += +(g > 0);
-          }
-          mb = k;
-          gb = gap;
-          rb = sumsB[s];
-          ob = k > 0;
+        const base = s * stride;
+        let gap = 0;
+        let k = 0;
+        for (let i = 0; i < mb; i++) {
+          const off = listB[i];
+          const g = boxB[base + off] - w[off];
+          gap += 0.5 * (g + Math.abs(g));
+          listB[k] = off;
+          k += +(g > 0);
         }
+        mb = k;
+        gb = gap;
+        rb = sumsB[s];
+        ob = k > 0;
       }
     }
   }

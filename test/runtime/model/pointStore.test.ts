@@ -16,6 +16,20 @@ describe("PointStore", () => {
     expect(() => store.decRef(slots[5])).toThrow(/released more often than referenced/);
   });
 
+  it("counts references and frees slots beyond 16 bits in a store that can hold them", () => {
+    const store = new PointStore(1, 40_000, 16);
+    const slots = Array.from({ length: 33_000 }, (_, i) => store.add([i]));
+    slots.forEach((s) => store.incRef(s));
+    const high = slots[32_900];
+    expect(high).toBeGreaterThan(0x7fff);
+    store.incRef(high);
+    expect(store.references(high)).toBe(2);
+    store.decRef(high);
+    store.decRef(high);
+    expect(store.size()).toBe(32_999);
+    expect(store.add([-1])).toBe(high);
+  });
+
   it("says when it is full at its maximum", () => {
     const store = new PointStore(1, 20, 2);
     for (let i = 0; i < 20; i++) store.incRef(store.add([i]));
