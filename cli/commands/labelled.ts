@@ -14,14 +14,15 @@ export function labelledCommand(): Command {
     .option("--baselines", "also run per-metric 3σ (every step, and 3 steps running) and an isolation forest (above mean + 3σ, and above the 99.5th percentile, of its training scores) on the same split")
     .option("--onset-gap <n>", "quiet steps before an alerting step that make it a new onset", parseIntAtLeast("--onset-gap", 1), DEFAULT_ONSET.gap)
     .option("--onset-tolerance <n>", "steps after a labelled run's end in which an onset still counts as a hit", parseIntAtLeast("--onset-tolerance", 0), DEFAULT_ONSET.tolerance)
+    .option("--train-rows <n>", "learn on only the last n rows of each train part (detector and baselines): how a service with that much history does (default: all rows)", parseIntAtLeast("--train-rows", 1))
     .option("--json", "print the totals as one JSON object")
     .option("--seed <n>", "seed of the detector's forests and the isolation-forest baseline", parseIntAtLeast("--seed", 0), 42)
-    .action(async (opts: { data: string; out: string; mode: DetectionMode; baselines?: boolean; onsetGap: number; onsetTolerance: number; json?: boolean; seed: number }) => {
+    .action(async (opts: { data: string; out: string; mode: DetectionMode; baselines?: boolean; onsetGap: number; onsetTolerance: number; trainRows?: number; json?: boolean; seed: number }) => {
       // The detector loads only when the command runs: --help stays quick.
       const [{ runLabelled }, { renderLabelled }] = await Promise.all([import("../labelled/runLabelled"), import("../labelled/renderLabelled")]);
       let report: LabelledReport;
       try {
-        report = runLabelled({ data: opts.data, out: opts.out, mode: opts.mode, baselines: opts.baselines === true, seed: opts.seed, onset: { gap: opts.onsetGap, tolerance: opts.onsetTolerance }, json: opts.json });
+        report = runLabelled({ data: opts.data, out: opts.out, mode: opts.mode, baselines: opts.baselines === true, seed: opts.seed, onset: { gap: opts.onsetGap, tolerance: opts.onsetTolerance }, trainRows: opts.trainRows, json: opts.json });
       } catch (err) {
         throw err instanceof CliError ? err : new CliError((err as Error).message);
       }

@@ -25,6 +25,7 @@ export function renderLabelled(r: LabelledReport): string {
   const { gap, tolerance } = r.onsetOptions;
   out.push(`onset: an alert's first step after ≥ ${gap} quiet steps; a hit inside a labelled run or ≤ ${tolerance} steps after its end; false onsets per 1,000 steps`);
   out.push(`best point-wise F1 over thresholds (uses the labels, for reference): ${f(r.detector.bestPointF1)}`);
+  if (r.trainRows !== null) out.push(`trained on the last ${r.trainRows === 1 ? "row" : `${r.trainRows} rows`} of each train part (--train-rows)`);
   out.push(`${r.entities} entities, ${r.rows} rows in ${r.seconds.toFixed(1)} s`);
   return out.join("\n");
 }

@@ -23,6 +23,8 @@ export interface LabelledReport {
   readonly seconds: number;
   /** The gap and tolerance (steps) every `onset` metric below was counted with. */
   readonly onsetOptions: OnsetOptions;
+  /** Training rows used per entity: the last `trainRows` of each train part, or null for all of them. */
+  readonly trainRows: number | null;
   readonly detector: Metrics & { readonly bestPointF1: number };
   readonly perEntity: ({ readonly entity: string } & Metrics)[];
   readonly baselines?: { readonly threeSigma: Metrics; readonly threeSigmaConsecutive: Metrics; readonly isolationForest: Metrics; readonly isolationForestP995: Metrics };
@@ -98,11 +100,16 @@ export function loadLabelled(dir: string): LabelledEntity[] {
   });
 }
 
-/** `onset` defaults to {@link DEFAULT_ONSET}. */
-export function runLabelled(o: { data: string; out: string; mode: DetectionMode; baselines: boolean; seed: number; onset?: OnsetOptions; profile?: DetectorProfile; json?: boolean }): LabelledReport {
+/**
+ * `onset` defaults to {@link DEFAULT_ONSET}. With `trainRows`, the detector and the baselines learn on only the last
+ * `trainRows` rows of each train part (all of a shorter one): a service with that much history.
+ */
+export function runLabelled(o: { data: string; out: string; mode: DetectionMode; baselines: boolean; seed: number; onset?: OnsetOptions; trainRows?: number; profile?: DetectorProfile; json?: boolean }): LabelledReport {
   const onset = o.onset ?? DEFAULT_ONSET;
   onsetCounts([], [], onset); // rejects a bad gap or tolerance before the detection work, not after it
-  const entities = loadLabelled(o.data);
+  if (o.trainRows !== undefined && !(Number.isInteger(o.trainRows) && o.trainRows >= 1)) throw new CliError(`trainRows must be an integer >= 1, got ${o.trainRows}`);
+  const keep = o.trainRows;
+  const entities = loadLabelled(o.data).map((e) => (keep === undefined ? e : { ...e, train: e.train.slice(-keep) }));
   const rows = entities.reduce((s, e) => s + e.train.length + e.test.length, 0);
   const progress = makeProgress(`cad labelled (${o.mode})`, process.stderr, o.json === true);
   progress.start(entities.length, entities[0].name);
@@ -132,6 +139,7 @@ export function runLabelled(o: { data: string; out: string; mode: DetectionMode;
     rows,
     seconds: (performance.now() - t0) / 1000,
     onsetOptions: onset,
+    trainRows: keep ?? null,
     detector: { ...metrics(total), bestPointF1: bestPointF1(forBest).f1 },
     perEntity,
     ...(o.baselines

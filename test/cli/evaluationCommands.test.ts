@@ -172,6 +172,24 @@ describe("cad labelled", () => {
     expect(err.join("")).toContain("--onset-tolerance must be an integer >= 0, got \"-1\"");
   });
 
+  it("learns on only the last --train-rows rows of each train part (a young service), detector and baselines alike", async () => {
+    const data = writeLabelled();
+    expect(await runCli(["labelled", "--data", data, "--out", path.join(dir, "o"), "--json", "--baselines", "--train-rows", "50"])).toBe(0);
+    const r = JSON.parse(out.join("")) as { trainRows: number | null; rows: number; detector: { event: { tp: number } }; baselines: Record<string, { onset: { steps: number } }> };
+    expect(r.trainRows).toBe(50);
+    expect(r.rows).toBe(2 * (50 + 700));
+    expect(r.detector.event.tp).toBe(2); // the clear anomaly is found after 50 rows of history too
+    expect(r.baselines.threeSigma.onset.steps).toBe(1400);
+    out.length = 0;
+    expect(await runCli(["labelled", "--data", data, "--out", path.join(dir, "o"), "--json"])).toBe(0);
+    expect((JSON.parse(out.join("")) as { trainRows: number | null; rows: number }).trainRows).toBeNull();
+    out.length = 0;
+    expect(await runCli(["labelled", "--data", data, "--out", path.join(dir, "o"), "--train-rows", "1"])).toBe(0);
+    expect(out.join("")).toContain("trained on the last row of each train part (--train-rows)");
+    expect(await runCli(["labelled", "--data", data, "--out", path.join(dir, "o"), "--train-rows", "0"])).toBe(2);
+    expect(err.join("")).toContain("--train-rows must be a positive integer, got \"0\"");
+  });
+
   it("names the label file whose length differs from the test rows", async () => {
     const data = writeLabelled();
     const f = path.join(data, "test_label", "b.csv");
