@@ -13,8 +13,7 @@ import { TreeArrays } from "./treeArrays";
  *
  * Exact selections go through a two-entry array indexed by the comparison (`pick`): which of two values is
  * the smaller is a coin flip the CPU would mispredict half the time as a branch (Math.min compiles to
- * branches). Gaps to a twig use the arithmetic minimum (p + q − |p − q|) / 2, which may be off by a rounding:
- * those gaps only weigh probabilities.
+ * branches). A twig's gap is selected the same way, so it equals what a stored box of its two points would give.
  */
 export class TreeBoxes extends TreeArrays {
   /** The array and offset {@link loadBox} left a node's box at (the pool, or the scratch box). */
@@ -184,6 +183,7 @@ export class TreeBoxes extends TreeArrays {
     const { pa, pb } = this;
     const lane = this.lane;
     const list = lane.list;
+    const pick = this.pick;
     let m = 0;
     let gap = 0;
     let range = 0;
@@ -196,9 +196,11 @@ export class TreeBoxes extends TreeArrays {
       const span = Math.abs(x - y);
       const below = +(a > 0) & +(b > 0);
       const above = +(a < 0) & +(b < 0);
-      const aa = Math.abs(a);
-      const ab = Math.abs(b);
-      gap += (below | above) * 0.5 * (aa + ab - Math.abs(aa - ab));
+      // The nearer point's distance, selected exactly: (|a| + |b| − ||a| − |b||) / 2 loses the smaller one
+      // entirely when the two differ by 16 orders of magnitude (a series normalised by a near-zero deviation).
+      pick[0] = Math.abs(a);
+      pick[1] = Math.abs(b);
+      gap += (below | above) * pick[+(pick[1] < pick[0])];
       range += span;
       list[m] = 2 * d + above;
       m += below | above;
