@@ -82,6 +82,8 @@ export class StreamingForest {
   private readonly queryBox: Float64Array;
   /** The score's running sum over trees (a double passed through calls without boxing it per tree). */
   private readonly scoreSum = new Float64Array(1);
+  /** Whether every tree's last descent and walk were `score`'s of `query` (no tree changed since). */
+  private walksValid = false;
 
   constructor(options: StreamingForestOptions, restored?: { rng: Random; store: PointStore; scratch: TreeScratch; samplers: CompactSampler[]; trees: StreamingTree[]; updates: number }) {
     const dim = options.dimensions;
@@ -108,7 +110,7 @@ export class StreamingForest {
     } else {
       this.rng = new Random(seed);
       this.store = new PointStore(dim, numTrees * sampleSize + 1);
-      this.scratch = new TreeScratch(dim, sampleSize);
+      this.scratch = newScratch(dim, sampleSize);
       this.samplers = [];
       this.trees = [];
       for (let t = 0; t < numTrees; t++) {
@@ -136,6 +138,10 @@ export class StreamingForest {
    */
   update(point: ArrayLike<number>, seq: number = this.updates): void {
     this.checkPoint(point);
+    // Each tree inserts the point before it lets go of the point it evicts, so when the last score was of
+    // this point every tree is as that score found it, and its insert follows the score's walk.
+    const scored = this.walksValid && this.isQuery(point);
+    this.walksValid = false;
     this.updates++;
     let slot = -1;
     for (let t = 0; t < this.numTrees; t++) {
@@ -149,12 +155,12 @@ export class StreamingForest {
       }
       const evicted = s.evictMax();
       const tree = this.trees[t];
+      const ref = tree.insert(slot, this.rng, scored);
+      this.store.incRef(ref);
       if (evicted >= 0) {
         tree.delete(evicted);
         this.store.decRef(evicted);
       }
-      const ref = tree.insert(slot, this.rng);
-      this.store.incRef(ref);
       s.add(s.offered[0], ref);
     }
     if (slot >= 0) this.store.releaseIfUnused(slot);
@@ -175,6 +181,7 @@ export class StreamingForest {
     for (; t + 1 < this.numTrees; t += 2) addTwo(trees[t], trees[t + 1], q, w, acc);
     let sum = acc[0];
     if (t < this.numTrees) sum += trees[t].score(q);
+    this.walksValid = true;
     return sum / this.numTrees;
   }
 
@@ -182,6 +189,7 @@ export class StreamingForest {
   scoreWithAttribution(point: ArrayLike<number>, attribution: Float64Array): number {
     this.checkPoint(point);
     attribution.fill(0);
+    this.walksValid = false;
     if (this.updates === 0) return 0;
     const q = this.load(point);
     let sum = 0;
@@ -354,7 +362,7 @@ export class StreamingForest {
       return sampler;
     });
     const rng = Random.fromState(state.rngState);
-    const scratch = new TreeScratch(dim, sampleSize);
+    const scratch = newScratch(dim, sampleSize);
     let trees: StreamingTree[];
     try {
       trees = state.trees.map((t, i) => restoreTree(t, newTree(dim, sampleSize, store, scratch, i), samplerRefs[i]));
@@ -381,12 +389,27 @@ export class StreamingForest {
     return q;
   }
 
+  /** Whether `point` rounded to float32 is the last score's query. */
+  private isQuery(point: ArrayLike<number>): boolean {
+    const q = this.query;
+    for (let d = 0; d < this.dimensions; d++) if (Math.fround(point[d]) !== q[d]) return false;
+    return true;
+  }
+
   private checkPoint(point: ArrayLike<number>): void {
     if (point.length !== this.dimensions) throw new Error(`point has ${point.length} dimensions, the forest expects ${this.dimensions}`);
   }
 }
 
-/** Tree `t` of a forest over `store`: walk lane t mod 4 (the score runs four trees' walks side by side). */
+/**
+ * Tree `t` of a forest over `store`: walk lane t mod 4 (the score runs four trees' walks side by side). Room for
+ * one point more than the sample holds: an update inserts the new point before it deletes the evicted one.
+ */
 function newTree(dim: number, sampleSize: number, store: PointStore, scratch: TreeScratch, t: number): StreamingTree {
-  return new StreamingTree(dim, sampleSize, store.values, scratch, scratch.lanes[t % 4], store.maxCapacity);
+  return new StreamingTree(dim, sampleSize + 1, store.values, scratch, scratch.lanes[t % 4], store.maxCapacity);
+}
+
+/** The scratch shared by the trees of {@link newTree}. */
+function newScratch(dim: number, sampleSize: number): TreeScratch {
+  return new TreeScratch(dim, sampleSize + 1);
 }

@@ -1,9 +1,10 @@
 import type { Random } from "./random";
-import { NONE } from "./treeArrays";
+import { NONE, WALK_KEPT } from "./treeArrays";
 import { TreeBoxes } from "./treeBoxes";
 
-/** A module-local copy: an imported binding is a getter call per use under CommonJS. */
+/** Module-local copies: an imported binding is a getter call per use under CommonJS. */
 const EMPTY = NONE;
+const KEPT = WALK_KEPT;
 
 /**
  * A random cut tree that supports incremental insert and delete (Guha et al. 2016) over the typed arrays of
@@ -29,8 +30,13 @@ export class StreamingTree extends TreeBoxes {
    * ancestor that is separated, or splits the leaf if none is. This is the top-down distribution (each level
    * separates independently with that probability, the first from the top wins), with the separating cut
    * uniform over the gap; the walk touches only the bounds the point lies outside of.
+   *
+   * `scored`: the tree's last descent and walk back up were a score of this very point, and the tree has not
+   * changed since. That walk is the insert's (the same levels, gaps and range sums), so the insert takes its
+   * path and, for walks of up to {@link WALK_KEPT} levels, its gaps and range sums instead of walking again:
+   * the same draws, the same tree, bit for bit.
    */
-  insert(ref: number, rng: Random): number {
+  insert(ref: number, rng: Random, scored = false): number {
     const at = this.loadPoint(ref);
     const w = this.scratch.w;
     this.totalMass++;
@@ -40,7 +46,7 @@ export class StreamingTree extends TreeBoxes {
     }
     const nodes = this.nodes;
     const path = this.path;
-    this.descendFrom(this.root, 0, at);
+    if (!scored) this.descendFrom(this.root, 0, at);
     const depth = this.pathDepth;
     const leaf = this.pathLeaf;
     const lr = this.leafRef[leaf];
@@ -49,27 +55,53 @@ export class StreamingTree extends TreeBoxes {
       this.leafMass[leaf]++;
       return lr;
     }
-    // Walk up: `sep` = level of the highest separated ancestor so far (depth: the leaf), its cut in cutDim/cutAt.
+    // Walk up: `sep` = level of the highest separated ancestor so far (depth: the leaf), `rSep` where its draw
+    // fell into the gap; `top` = the highest level the point lies outside of.
     let sep = depth;
+    let rSep = 0;
+    let top = depth;
+    const levels = this.walkLevels;
+    if (scored && levels <= KEPT) {
+      const gaps = this.walkGap;
+      const slots = this.boxSlot;
+      const sums = this.rangeSum;
+      for (let i = 0; i < levels; i++) {
+        const gap = gaps[i];
+        const range = i === 0 ? this.walkFirstRange : sums[slots[path[depth - 1 - i]]];
+        const r = rng.next() * (range + gap);
+        if (r < gap) {
+          sep = depth - 1 - i;
+          rSep = r;
+        }
+      }
+      top = depth - levels;
+    } else {
+      let level = depth - 1;
+      let outside = level >= 0 && this.outsideBounds(path[level], w);
+      while (outside) {
+        top = level;
+        const gap = this.gap;
+        const r = rng.next() * (this.range + gap);
+        if (r < gap) {
+          sep = level;
+          rSep = r;
+        }
+        if (--level < 0) break;
+        outside = this.narrowBounds(path[level], w);
+      }
+    }
+    // The cut, from the bounds the point lies outside of at the separated level; those bounds (at the leaf's
+    // parent if none separated) are the ones the ancestors above the new node may have to extend.
     let cutDim = 0;
     let cutAt = 0;
-    let top = depth;
-    let level = depth - 1;
-    let outside = level >= 0 && this.outsideBounds(path[level], w);
-    this.keepBounds();
-    while (outside) {
-      top = level;
-      const gap = this.gap;
-      const r = rng.next() * (this.range + gap);
-      if (r < gap) {
-        this.separate(path[level], w, r);
+    if (top < depth) {
+      this.outsideBounds(path[sep < depth ? sep : depth - 1], w);
+      if (sep < depth) {
+        this.separate(path[sep], w, rSep);
         cutDim = this.cutDim;
         cutAt = this.cutAt;
-        sep = level;
-        this.keepBounds();
       }
-      if (--level < 0) break;
-      outside = this.narrowBounds(path[level], w);
+      this.keepBounds();
     }
     // Ancestors above the new node gain the point: mass, and the stored bounds it lies outside of (a twig's
     // box is its points'). The new node is a twig (a split leaf) or has a box from the start (a node above a
@@ -304,13 +336,19 @@ export class StreamingTree extends TreeBoxes {
     let score = 1 / (depth + 1);
     let level = depth - 1;
     const inv = this.inverseLevel;
+    const gaps = this.walkGap;
+    let i = 0;
     let outside = level >= 0 && this.outsideBounds(path[level], w);
+    this.walkFirstRange = this.range;
     while (outside) {
+      if (i < KEPT) gaps[i] = this.gap;
+      i++;
       const prob = this.gap / (this.range + this.gap);
       score = (1 - prob) * score + prob * inv[level];
       if (--level < 0) break;
       outside = this.narrowBounds(path[level], w);
     }
+    this.walkLevels = i;
     this.result[0] = score;
   }
 

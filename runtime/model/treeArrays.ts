@@ -13,6 +13,12 @@ export type IndexArray = Int16Array | Int32Array;
  */
 export const BOXED_LEAVES = 3;
 
+/**
+ * Levels of a score's walk back up kept for the insert that follows it (see TreeArrays.walkLevels). Walks are
+ * about ten levels long at 256 samples; a longer one is walked again by the insert.
+ */
+export const WALK_KEPT = 32;
+
 /** An index array of `length` entries able to hold indices and masses up to `capacity`. */
 export function indexArray(length: number, capacity: number): IndexArray {
   return capacity <= 0x7fff ? new Int16Array(length) : new Int32Array(length);
@@ -36,23 +42,21 @@ function capacityTable(tables: Record<number, Float64Array | undefined>, capacit
 }
 
 /**
- * Scratch of one walk in flight: the root-to-leaf path and the box bounds the point still lies outside of
- * (offsets into a box, see treeBoxes.ts). A bound that drops out at one level stays out at every ancestor
- * (boxes nest), so the list only shrinks going up. A forest's trees share four lanes (tree t uses lane
- * t mod 4): at most four walks run side by side (treeScoring.ts).
+ * Scratch of one walk in flight: the box bounds the point still lies outside of (offsets into a box, see
+ * treeBoxes.ts). A bound that drops out at one level stays out at every ancestor (boxes nest), so the list only
+ * shrinks going up. A forest's trees share four lanes (tree t uses lane t mod 4): at most four walks run side
+ * by side (treeScoring.ts).
  */
 export class Lane {
-  readonly path: IndexArray;
   readonly list: IndexArray;
   m = 0;
 
-  constructor(dim: number, capacity: number) {
-    this.path = indexArray(capacity + 1, capacity);
+  constructor(dim: number) {
     this.list = indexArray(2 * dim, 2 * dim);
   }
 
   memoryBytes(): number {
-    return this.path.byteLength + this.list.byteLength;
+    return this.list.byteLength;
   }
 }
 
@@ -73,7 +77,7 @@ export class TreeScratch {
     readonly dim: number,
     readonly capacity: number,
   ) {
-    this.lanes = [0, 1, 2, 3].map(() => new Lane(dim, capacity));
+    this.lanes = [0, 1, 2, 3].map(() => new Lane(dim));
     this.point = new Float64Array(dim);
     this.w = new Float64Array(2 * dim);
     this.kept = indexArray(2 * dim, 2 * dim);
@@ -120,10 +124,22 @@ export class TreeArrays {
   root = NONE;
   /** Total number of points (with multiplicity). */
   totalMass = 0;
-  /** The last descent's length (`path[0 … pathDepth)`) and the leaf it ended at. */
+  /**
+   * The last descent's root-to-leaf path (`path[0 … pathDepth)`) and the leaf it ended at. The tree's own: the
+   * forest's insert follows the path its score found (see {@link walkLevels}).
+   */
   pathDepth = 0;
   pathLeaf = 0;
   readonly path: IndexArray;
+  /**
+   * The last score's walk back up, for an insert of the same point: the levels it drew at (the ancestors from
+   * the leaf's parent up whose box the point lies outside of), each one's gap (level pathDepth − 1 − i at
+   * index i, for the first {@link WALK_KEPT} levels) and the first level's range sum (a twig's is not stored;
+   * the levels above have stored boxes, whose range sums the insert reads).
+   */
+  walkLevels = 0;
+  readonly walkGap: Float64Array;
+  walkFirstRange = 0;
   /** The gap and the box's range sum found by the last outsideBounds / narrowBounds. */
   gap = 0;
   range = 0;
@@ -159,14 +175,15 @@ export class TreeArrays {
     this.leafRef = indexArray(c, Math.max(c, pointSlots));
     this.leafMass = indexArray(c, c);
     this.resetFreeLists(0, 0);
-    this.path = lane.path;
+    this.path = indexArray(c + 1, c);
+    this.walkGap = new Float64Array(WALK_KEPT);
     this.log2Mass1 = capacityTable(log2Tables, c, (m) => Math.log2(m + 1));
     this.inverseLevel = capacityTable(inverseTables, c, (l) => 1 / (l + 1));
   }
 
   /** Bytes of the typed arrays the tree owns (the shared log2 table and scratch not counted). */
   memoryBytes(): number {
-    const arrays = [this.nodes, this.cutValue, this.boxSlot, this.box, this.rangeSum, this.freeBoxes, this.leafRef, this.leafMass];
+    const arrays = [this.nodes, this.cutValue, this.boxSlot, this.box, this.rangeSum, this.freeBoxes, this.leafRef, this.leafMass, this.path, this.walkGap];
     return arrays.reduce((sum, a) => sum + a.byteLength, 0);
   }
 

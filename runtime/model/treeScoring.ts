@@ -1,8 +1,9 @@
 import type { StreamingTree } from "./streamingTree";
-import { NONE } from "./treeArrays";
+import { NONE, WALK_KEPT } from "./treeArrays";
 
-/** A module-local copy: an imported binding is a getter call per use under CommonJS. */
+/** Module-local copies: an imported binding is a getter call per use under CommonJS. */
 const EMPTY = NONE;
+const KEPT = WALK_KEPT;
 
 /*
  * Scoring several trees of a forest at once. A descent is a chain of dependent loads (node -> cut dimension ->
@@ -135,8 +136,17 @@ function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, 
   const invB = b.inverseLevel;
   let ma = laneA.m;
   let mb = laneB.m;
+  // Each level's gap is kept for the insert of the same point (StreamingTree.insert), the first level's range sum too.
+  const gapsA = a.walkGap;
+  const gapsB = b.walkGap;
+  a.walkFirstRange = ra;
+  b.walkFirstRange = rb;
+  let ia = 0;
+  let ib = 0;
   while (oa || ob) {
     if (oa) {
+      if (ia < KEPT) gapsA[ia] = ga;
+      ia++;
       const prob = ga / (ra + ga);
       sa = (1 - prob) * sa + prob * invA[la];
       if (--la < 0) oa = false;
@@ -160,6 +170,8 @@ function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, 
       }
     }
     if (ob) {
+      if (ib < KEPT) gapsB[ib] = gb;
+      ib++;
       const prob = gb / (rb + gb);
       sb = (1 - prob) * sb + prob * invB[lb];
       if (--lb < 0) ob = false;
@@ -183,5 +195,7 @@ function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, 
       }
     }
   }
+  a.walkLevels = ia;
+  b.walkLevels = ib;
   sum[0] = sum[0] + sa * a.log2Mass1[a.totalMass] + sb * b.log2Mass1[b.totalMass];
 }

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { Random } from "../../../runtime/model/random";
 import { RandomCutForest } from "../../../runtime/model/randomCutForest";
 import { StreamingForest } from "../../../runtime/model/streamingForest";
+import type { StreamingTree } from "../../../runtime/model/streamingTree";
+import { WALK_KEPT } from "../../../runtime/model/treeArrays";
 
 function gaussian(n: number, dim: number, seed: number): number[][] {
   const rng = new Random(seed);
@@ -115,6 +117,9 @@ describe("StreamingForest", () => {
     // same, see the next test. A change here changes every detector's scores and persisted forests' behaviour.
     // The walk's table of 1/(level + 1) (2026-12-03, instead of a division per level) moved the 40-dimension sum from
     // 1702.3908097701917 in its last digits: scores within 5e-16 of before (bench/forestAb.ts counts them).
+    // Inserting the new point before deleting the evicted one (2026-12-03, so the insert can follow the score's
+    // walk) draws the trees differently: 1721.9026759677083 / 1702.3908097701913 became the sums below, within
+    // the spread over seeds of the 3-dimension sum (sd 40 around 1746 before, 1757 after, seeds 1–40).
     const observed: number[] = [];
     for (const [dim, numTrees] of [[3, 11], [40, 6]] as const) {
       const forest = new StreamingForest({ dimensions: dim, numTrees, sampleSize: 64, seed: 3 });
@@ -129,27 +134,26 @@ describe("StreamingForest", () => {
       forest.validate();
       observed.push(sum, forest.score(Array.from({ length: dim }, () => 3)), forest.score(Array.from({ length: dim }, (_, d) => d)));
     }
-    expect(observed).toEqual([1721.9026759677083, 1.6773907060115938, 0.5833016524585467, 1702.3908097701913, 1.0610567536596143, 0.9938442588950381]);
+    expect(observed).toEqual([1789.3095449184966, 1.4583725145250488, 0.6132129172909141, 1731.5307424567104, 1.2892694538013671, 1.0508252401906941]);
   });
 
-  it("scores as the float64 engine did: the same score distribution on seeded streams, to 0.01", () => {
+  it("keeps its score distribution: mean and quantiles over ten seeded streams as recorded, within their noise", () => {
     // Mean, median, 90th and 99th percentile of 2000 scores (after 1000 warm-up points, an outlier every 97
-    // points), three seeds, 3 and 40 dimensions: recorded with the float64 engine this one replaced.
-    const recorded: Record<number, number[][]> = {
-      3: [
-        [0.767, 0.699, 1.003, 2.634],
-        [0.76, 0.671, 1.03, 2.865],
-        [0.78, 0.692, 1.041, 2.651],
-      ],
-      40: [
-        [0.747, 0.714, 0.835, 3.081],
-        [0.763, 0.73, 0.852, 3.13],
-        [0.75, 0.714, 0.845, 2.981],
-      ],
+    // points), averaged over seeds 1–10, at 3 and 40 dimensions. Recorded with the engine that deleted an evicted
+    // point before inserting the new one (2026-12-03; it matched the float64 engine before it to 0.01 on seeds
+    // 1–3). Inserting first, the trees hold the same sample distributed the same way (RRCF's insert and delete
+    // each keep the distribution) but drawn differently, so the figures move by their noise: over 450 paired
+    // seeds the mean inlier score moved by 0.05 % (t = 0.9). Tolerances: about three times the standard error
+    // of a ten-seed average (per-seed spread 0.012 for mean and median, 0.02 for the 90th, 0.19 for the 99th).
+    const recorded: Record<number, number[]> = {
+      3: [0.7711, 0.6908, 1.0274, 2.6025],
+      40: [0.7463, 0.7136, 0.8405, 2.8808],
     };
+    const tolerance = [0.015, 0.015, 0.03, 0.25];
     const quantile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))];
     for (const dim of [3, 40]) {
-      [1, 2, 3].forEach((seed, k) => {
+      const observed = [0, 0, 0, 0];
+      for (let seed = 1; seed <= 10; seed++) {
         const forest = new StreamingForest({ dimensions: dim, numTrees: 30, sampleSize: 128, seed });
         const rng = new Random(seed + 10);
         const scores: number[] = [];
@@ -160,9 +164,9 @@ describe("StreamingForest", () => {
           forest.update(p);
         }
         const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-        const observed = [mean, quantile(scores, 0.5), quantile(scores, 0.9), quantile(scores, 0.99)];
-        observed.forEach((x, i) => expect(Math.abs(x - recorded[dim][k][i])).toBeLessThan(0.01));
-      });
+        [mean, quantile(scores, 0.5), quantile(scores, 0.9), quantile(scores, 0.99)].forEach((x, i) => (observed[i] += x / 10));
+      }
+      observed.forEach((x, i) => expect(Math.abs(x - recorded[dim][i])).toBeLessThan(tolerance[i]));
     }
   });
 
@@ -183,7 +187,42 @@ describe("StreamingForest", () => {
       forest.update(p);
     }
     forest.validate();
-    expect(sum).toBe(2814.5792235634262);
+    // 2814.5792235634262 before an update inserted the new point ahead of deleting the evicted one (2026-12-03).
+    expect(sum).toBe(2794.645548957392);
+  });
+
+  it("inserts along the score's walk exactly as along its own: scoring before each update leaves the forest bit for bit as updating alone", () => {
+    // An update that follows a score of the same point takes each tree's path, gaps and range sums from that
+    // score (the tree has not changed: each tree inserts before it deletes). Cases: odd tree counts (a tree
+    // scored alone), duplicates (an insert that finds its point in a leaf), an attribution or another point
+    // in between (the walks are then not the update's), and walks longer than the kept levels (a chain of
+    // points each far beyond the last: x = 8^i builds trees about as deep as the sample, and a point below them
+    // all is outside every box on the way up: walks of up to 37 levels).
+    const cases: { dim: number; numTrees: number; sampleSize: number; point: (i: number, rng: Random) => number[] }[] = [
+      { dim: 3, numTrees: 7, sampleSize: 32, point: (i, rng) => (i % 5 === 0 ? [1, 2, 3] : [rng.normal() + i / 300, rng.int(4), rng.normal()]) },
+      { dim: 12, numTrees: 10, sampleSize: 64, point: (i, rng) => Array.from({ length: 12 }, (_, d) => rng.normal() + (i % 61 === 0 ? 8 : 0) + (d % 2) * Math.sin(i / 50)) },
+      { dim: 1, numTrees: 5, sampleSize: 64, point: (i) => [i < 84 ? 8 ** (i % 42) : -1 - (i % 3)] },
+    ];
+    for (const { dim, numTrees, sampleSize, point } of cases) {
+      const scored = new StreamingForest({ dimensions: dim, numTrees, sampleSize, seed: 9 });
+      const alone = new StreamingForest({ dimensions: dim, numTrees, sampleSize, seed: 9 });
+      const rng = new Random(4);
+      const attribution = new Float64Array(dim);
+      const trees = (scored as unknown as { trees: StreamingTree[] }).trees;
+      let longest = 0;
+      for (let i = 0; i < 1500; i++) {
+        const p = point(i, rng);
+        if (i % 13 === 0) scored.score(p.map((x) => x + 1));
+        else scored.score(p);
+        for (const t of trees) longest = Math.max(longest, t.walkLevels);
+        if (i % 17 === 0) scored.scoreWithAttribution(p, attribution);
+        scored.update(p);
+        alone.update(p);
+      }
+      scored.validate();
+      expect(Buffer.from(packState(scored.toState())).equals(Buffer.from(packState(alone.toState())))).toBe(true);
+      if (dim === 1) expect(longest).toBeGreaterThan(WALK_KEPT);
+    }
   });
 
   it("imputes the expected value of a dimension from the others", () => {
