@@ -82,8 +82,10 @@ export class StreamingForest {
   private readonly queryBox: Float64Array;
   /** The score's running sum over trees (a double passed through calls without boxing it per tree). */
   private readonly scoreSum = new Float64Array(1);
-  /** Whether every tree's last descent and walk were `score`'s of `query` (no tree changed since). */
+  /** Whether every tree's last descent and walk were `score`'s of `walkQuery` (no tree changed since). */
   private walksValid = false;
+  /** The point (rounded to float32) of the last score's walks: `query` is reloaded by impute and attribution. */
+  private readonly walkQuery: Float64Array;
 
   constructor(options: StreamingForestOptions, restored?: { rng: Random; store: PointStore; scratch: TreeScratch; samplers: CompactSampler[]; trees: StreamingTree[]; updates: number }) {
     const dim = options.dimensions;
@@ -123,6 +125,7 @@ export class StreamingForest {
     this.imputeBuf = new Float64Array(numTrees);
     this.imputeRefs = new Int32Array(numTrees);
     this.query = new Float64Array(dim);
+    this.walkQuery = new Float64Array(dim);
     this.queryBox = new Float64Array(2 * dim);
   }
 
@@ -181,6 +184,7 @@ export class StreamingForest {
     for (; t + 1 < this.numTrees; t += 2) addTwo(trees[t], trees[t + 1], q, w, acc);
     let sum = acc[0];
     if (t < this.numTrees) sum += trees[t].score(q);
+    this.walkQuery.set(q);
     this.walksValid = true;
     return sum / this.numTrees;
   }
@@ -238,7 +242,7 @@ export class StreamingForest {
    * short of a few hundred bytes of object headers per tree).
    */
   memoryBytes(): number {
-    let bytes = this.store.memoryBytes() + this.scratch.memoryBytes() + this.queryBox.byteLength + this.attrTree.byteLength + this.missing.byteLength + this.imputeBuf.byteLength + this.imputeRefs.byteLength + this.query.byteLength + this.scoreSum.byteLength;
+    let bytes = this.store.memoryBytes() + this.scratch.memoryBytes() + this.queryBox.byteLength + this.attrTree.byteLength + this.missing.byteLength + this.imputeBuf.byteLength + this.imputeRefs.byteLength + this.query.byteLength + this.scoreSum.byteLength + this.walkQuery.byteLength;
     for (let t = 0; t < this.numTrees; t++) bytes += this.samplers[t].memoryBytes() + this.trees[t].memoryBytes();
     return bytes;
   }
@@ -389,9 +393,9 @@ export class StreamingForest {
     return q;
   }
 
-  /** Whether `point` rounded to float32 is the last score's query. */
+  /** Whether `point` rounded to float32 is the last score's point. */
   private isQuery(point: ArrayLike<number>): boolean {
-    const q = this.query;
+    const q = this.walkQuery;
     for (let d = 0; d < this.dimensions; d++) if (Math.fround(point[d]) !== q[d]) return false;
     return true;
   }

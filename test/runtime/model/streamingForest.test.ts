@@ -194,8 +194,8 @@ describe("StreamingForest", () => {
   it("inserts along the score's walk exactly as along its own: scoring before each update leaves the forest bit for bit as updating alone", () => {
     // An update that follows a score of the same point takes each tree's path, gaps and range sums from that
     // score (the tree has not changed: each tree inserts before it deletes). Cases: odd tree counts (a tree
-    // scored alone), duplicates (an insert that finds its point in a leaf), an attribution or another point
-    // in between (the walks are then not the update's), and walks longer than the kept levels (a chain of
+    // scored alone), duplicates (an insert that finds its point in a leaf), an imputation in between (it reads
+    // boxes, not the walks), an attribution or another point in between (the walks are then not the update's), and walks longer than the kept levels (a chain of
     // points each far beyond the last: x = 8^i builds trees about as deep as the sample, and a point below them
     // all is outside every box on the way up: walks of up to 37 levels).
     const cases: { dim: number; numTrees: number; sampleSize: number; point: (i: number, rng: Random) => number[] }[] = [
@@ -208,6 +208,7 @@ describe("StreamingForest", () => {
       const alone = new StreamingForest({ dimensions: dim, numTrees, sampleSize, seed: 9 });
       const rng = new Random(4);
       const attribution = new Float64Array(dim);
+      const imputed = new Float64Array(1);
       const trees = (scored as unknown as { trees: StreamingTree[] }).trees;
       let longest = 0;
       for (let i = 0; i < 1500; i++) {
@@ -216,6 +217,7 @@ describe("StreamingForest", () => {
         else scored.score(p);
         for (const t of trees) longest = Math.max(longest, t.walkLevels);
         if (i % 17 === 0) scored.scoreWithAttribution(p, attribution);
+        if (i % 7 === 0) scored.impute(p, [0], imputed);
         scored.update(p);
         alone.update(p);
       }
