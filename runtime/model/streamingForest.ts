@@ -1,11 +1,14 @@
 import { CompactSampler } from "./compactSampler";
 import { PointStore } from "./pointStore";
 import { Random } from "./random";
-import { StreamingTree } from "./streamingTree";
-import { TreeScratch } from "./treeArrays";
+import type { StreamingTree } from "./streamingTree";
+import type { TreeScratch } from "./treeArrays";
 import { addScoresOfFour, addScoresOfTwo } from "./treeScoring";
 import { NONE } from "./treeArrays";
-import { isIntArray, narrowInts, restoreTree, treeToState, validateTree, type IntArray, type StreamingTreeState } from "./streamingTreeState";
+import { narrowInts, treeToState, validateTree } from "./streamingTreeState";
+import { newScratch, newTree, restoreForestParts, type StreamingForestParts, type StreamingForestState } from "./streamingForestState";
+
+export type { StreamingForestState } from "./streamingForestState";
 
 /** Module-local copies: an imported binding is a getter call per use under CommonJS. */
 const addFour = addScoresOfFour;
@@ -22,33 +25,6 @@ export interface StreamingForestOptions {
   readonly timeDecay?: number;
   /** Seed of all randomness (default 42). */
   readonly seed?: number;
-}
-
-/**
- * Serialised forest: bulky parts as typed arrays, stored as they are by the binary state codec (float32 points,
- * weights and cut values, as the engine holds them; integers in the narrowest type that holds them). Only what
- * cannot be derived is kept: the points in the order the samplers first refer to them, each sampler's weights
- * and points (heap order), and each tree's shape and cuts; the trees' leaves, masses and boxes and the points'
- * reference counts are rebuilt on restore.
- */
-export interface StreamingForestState {
-  readonly format: "cad-streaming-rcf/2";
-  readonly dimensions: number;
-  readonly numTrees: number;
-  readonly sampleSize: number;
-  readonly timeDecay: number;
-  readonly seed: number;
-  readonly rngState: number;
-  readonly updates: number;
-  /** The sampled points (row-major), numbered in order of first reference: sampler 0's entries, then sampler 1's… */
-  readonly points: Float32Array;
-  /**
-   * Per sampler (heap order) the entries' weights and points. A point is a back-reference: 0 = the next point not
-   * referred to before, k ≥ 1 = the point numbered k before that next one (so a point no other tree holds, the
-   * common case, costs a zero).
-   */
-  readonly samplers: { readonly size: number; readonly weights: Float32Array; readonly refs: IntArray }[];
-  readonly trees: StreamingTreeState[];
 }
 
 /**
@@ -87,7 +63,7 @@ export class StreamingForest {
   /** The point (rounded to float32) of the last score's walks: `query` is reloaded by impute and attribution. */
   private readonly walkQuery: Float64Array;
 
-  constructor(options: StreamingForestOptions, restored?: { rng: Random; store: PointStore; scratch: TreeScratch; samplers: CompactSampler[]; trees: StreamingTree[]; updates: number }) {
+  constructor(options: StreamingForestOptions, restored?: StreamingForestParts) {
     const dim = options.dimensions;
     const numTrees = options.numTrees ?? 50;
     const sampleSize = options.sampleSize ?? 256;
@@ -328,52 +304,8 @@ export class StreamingForest {
   }
 
   static fromState(state: StreamingForestState): StreamingForest {
-    const format = (state as { format?: unknown } | null)?.format;
-    if (state === null || typeof state !== "object" || format !== "cad-streaming-rcf/2") {
-      throw new Error(`not a streaming forest state: expected format "cad-streaming-rcf/2", got ${JSON.stringify(format)}`);
-    }
-    const { dimensions: dim, numTrees, sampleSize } = state;
-    if (!Array.isArray(state.samplers) || state.samplers.length !== numTrees) throw new Error(`streaming forest state lists ${state.samplers?.length} samplers, expected numTrees = ${numTrees}`);
-    if (!Array.isArray(state.trees) || state.trees.length !== numTrees) throw new Error(`streaming forest state lists ${state.trees?.length} trees, expected numTrees = ${numTrees}`);
-    if (!(state.points instanceof Float32Array) || state.points.length % dim !== 0) throw new Error(`streaming forest state: points must be a Float32Array of whole points of ${dim} dimensions`);
-    const pointCount = state.points.length / dim;
-    if (pointCount > numTrees * sampleSize) throw new Error(`streaming forest state holds ${pointCount} points, more than numTrees · sampleSize = ${numTrees * sampleSize}`);
-    // Resolve the back-references and count each point's references.
-    const refCounts = new Int32Array(pointCount);
-    let next = 0;
-    const samplerRefs = state.samplers.map((s, i) => {
-      const w = s.weights;
-      const r = s.refs;
-      if (!(w instanceof Float32Array) || !isIntArray(r)) throw new Error(`streaming forest state: sampler ${i} must hold a Float32Array of weights and an integer array of refs`);
-      if (!Number.isInteger(s.size) || s.size < 0 || w.length !== s.size || r.length !== s.size || s.size > sampleSize) throw new Error(`streaming forest state: sampler ${i} is inconsistent (size ${s.size})`);
-      const ids = new Int32Array(s.size);
-      for (let e = 0; e < s.size; e++) {
-        const back = r[e];
-        const id = back === 0 ? next++ : next - back;
-        if (!(back >= 0 && id >= 0 && id < pointCount)) throw new Error(`streaming forest state: sampler ${i} entry ${e} refers to no point (back-reference ${back})`);
-        ids[e] = id;
-        refCounts[id]++;
-      }
-      return ids;
-    });
-    if (next !== pointCount) throw new Error(`streaming forest state holds ${pointCount} points, its samplers refer to ${next}`);
-    const store = PointStore.restore(dim, numTrees * sampleSize + 1, state.points, refCounts);
-    const samplers = state.samplers.map((s, i) => {
-      const sampler = new CompactSampler(sampleSize, state.timeDecay, store.maxCapacity);
-      sampler.weights.set(s.weights);
-      sampler.refs.set(samplerRefs[i]);
-      sampler.size = s.size;
-      return sampler;
-    });
-    const rng = Random.fromState(state.rngState);
-    const scratch = newScratch(dim, sampleSize);
-    let trees: StreamingTree[];
-    try {
-      trees = state.trees.map((t, i) => restoreTree(t, newTree(dim, sampleSize, store, scratch, i), samplerRefs[i]));
-    } catch (err) {
-      throw new Error(`streaming forest state is inconsistent: ${(err as Error).message}`, { cause: err });
-    }
-    return new StreamingForest({ dimensions: dim, numTrees, sampleSize, timeDecay: state.timeDecay, seed: state.seed }, { rng, store, scratch, samplers, trees, updates: state.updates });
+    const parts = restoreForestParts(state);
+    return new StreamingForest({ dimensions: state.dimensions, numTrees: state.numTrees, sampleSize: state.sampleSize, timeDecay: state.timeDecay, seed: state.seed }, parts);
   }
 
   /** Points every tree at the point store's values (after the store grew). */
@@ -403,17 +335,4 @@ export class StreamingForest {
   private checkPoint(point: ArrayLike<number>): void {
     if (point.length !== this.dimensions) throw new Error(`point has ${point.length} dimensions, the forest expects ${this.dimensions}`);
   }
-}
-
-/**
- * Tree `t` of a forest over `store`: walk lane t mod 4 (the score runs four trees' walks side by side). Room for
- * one point more than the sample holds: an update inserts the new point before it deletes the evicted one.
- */
-function newTree(dim: number, sampleSize: number, store: PointStore, scratch: TreeScratch, t: number): StreamingTree {
-  return new StreamingTree(dim, sampleSize + 1, store.values, scratch, scratch.lanes[t % 4], store.maxCapacity);
-}
-
-/** The scratch shared by the trees of {@link newTree}. */
-function newScratch(dim: number, sampleSize: number): TreeScratch {
-  return new TreeScratch(dim, sampleSize + 1);
 }
