@@ -6,10 +6,13 @@ const HELP = `usage: node bin/run-ts.js bench/forestAbMain.ts --against DIR [opt
 Times this checkout's StreamingForest against another checkout's (DIR, e.g. a git worktree of main) in one
 process, on the bench's forest data (5 inputs shingled to the dimension, 50 trees x 256 samples), alternating
 the two engines rep by rep and keeping each one's fastest rep. Time is the process's CPU time, so a busy machine
-slows both alike instead of whichever ran in a bad minute: small differences (a few %) show, where two runs of
+slows both alike instead of whichever ran in a bad minute: differences of 5-10 % show, where two runs of
 \`npm run bench\` differ by more than that. Prints one JSON line per dimension: points per second of each, the gain
 (this / against), whether every score of the two was bit-identical (sameScores), and if not how many points
 differed and by how much at most (differingScores, maxRelativeDifference).
+
+The checkout it runs from tends to come out ahead (itself against itself: 1.03-1.11x on 2026-12-04), so time a
+change from both sides (here against DIR, then from DIR against here) and combine: gain = sqrt(first / second).
 
 Options:
   --against DIR   checkout to compare with (its runtime/model/streamingForest.ts)       (required)
