@@ -106,3 +106,25 @@ export function* compareForests(o: AbOptions): Generator<AbLine> {
     yield { name: "forest-ab", dims, mode: o.mode, points: o.points, reps: o.reps, thisPerSec: perSec[0], againstPerSec: perSec[1], gain: Math.round((perSec[0] / perSec[1]) * 1000) / 1000, sameScores: differing === 0, differingScores: differing, maxRelativeDifference: maxRelative };
   }
 }
+
+/** One dimension timed from both sides: this checkout's line with the other side's gain and the two combined. */
+export interface BothSidesLine extends AbLine {
+  /** The gain the other checkout measured of itself against this one (against / this, from its side). */
+  readonly gainFromOtherSide: number;
+  /** √(gain ÷ gainFromOtherSide): each side's favour for the checkout it runs from cancels out. */
+  readonly gainBothSides: number;
+}
+
+/**
+ * Combines this side's lines with the other side's (the tool run from the other checkout against this one): the
+ * side a comparison runs from tends to come out ahead by a few %, the same amount either way, so the geometric
+ * mean of this / against from here and from there cancels it. Lines match by dimension and mode.
+ */
+export function combineSides(here: readonly AbLine[], there: readonly AbLine[]): BothSidesLine[] {
+  return here.map((h) => {
+    const t = there.find((x) => x.dims === h.dims && x.mode === h.mode);
+    if (!t) throw new Error(`the other side printed no line for ${h.dims} dims (${h.mode})`);
+    if (!(typeof t.gain === "number" && t.gain > 0)) throw new Error(`the other side's line for ${h.dims} dims has no positive gain: ${JSON.stringify(t.gain)}`);
+    return { ...h, gainFromOtherSide: t.gain, gainBothSides: Math.round(1000 * Math.sqrt(h.gain / t.gain)) / 1000 };
+  });
+}

@@ -1,5 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { compareForests } from "./forestAb";
+import { combineSides, compareForests, type AbLine } from "./forestAb";
 
 const HELP = `usage: node bin/run-ts.js bench/forestAbMain.ts --against DIR [options]
 
@@ -12,7 +14,8 @@ slows both alike instead of whichever ran in a bad minute: differences of 5-10 %
 differed and by how much at most (differingScores, maxRelativeDifference).
 
 The checkout it runs from tends to come out ahead (itself against itself: 1.03-1.11x on 2026-12-04), so time a
-change from both sides (here against DIR, then from DIR against here) and combine: gain = sqrt(first / second).
+change from both sides: --both-sides then runs DIR's own copy of this tool against this checkout and adds the
+other side's gain (gainFromOtherSide) and the two combined, sqrt(gain / gainFromOtherSide) (gainBothSides).
 
 Options:
   --against DIR   checkout to compare with (its runtime/model/streamingForest.ts)       (required)
@@ -21,6 +24,7 @@ Options:
                   score: score-only on a forest full after --points updates (default fresh)
   --points N      points per rep (default 6000)
   --reps N        reps per engine (default 7)
+  --both-sides    also time from DIR (its bench/forestAbMain.ts against this checkout) and combine
   -h, --help      this help
 `;
 
@@ -38,6 +42,7 @@ function main(): void {
       mode: { type: "string", default: "fresh" },
       points: { type: "string", default: "6000" },
       reps: { type: "string", default: "7" },
+      "both-sides": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -51,7 +56,26 @@ function main(): void {
   const mode = values.mode;
   if (mode !== "fresh" && mode !== "score") throw new Error(`--mode must be fresh or score, got "${mode}"`);
   const options = { against: values.against, dims, mode, points: positive("--points", values.points), reps: positive("--reps", values.reps) } as const;
-  for (const line of compareForests(options)) process.stdout.write(`${JSON.stringify(line)}\n`);
+  if (!values["both-sides"]) {
+    for (const line of compareForests(options)) process.stdout.write(`${JSON.stringify(line)}\n`);
+    return;
+  }
+  const here = [...compareForests(options)];
+  const there = otherSide(values.against, ["--dims", values.dims, "--mode", mode, "--points", values.points, "--reps", values.reps]);
+  for (const line of combineSides(here, there)) process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+/** Runs `dir`'s copy of this tool against this checkout with `args`; its JSON lines. */
+function otherSide(dir: string, args: readonly string[]): AbLine[] {
+  const root = join(__dirname, "..");
+  const tool = join(dir, "bench", "forestAbMain.ts");
+  const run = spawnSync(process.execPath, [join(dir, "bin", "run-ts.js"), tool, "--against", root, ...args], { cwd: dir, encoding: "utf8" });
+  if (run.error) throw new Error(`could not run ${tool}: ${run.error.message}`);
+  if (run.status !== 0) throw new Error(`${tool} --against ${root} exited ${run.status}: ${run.stderr.trim()}`);
+  return run.stdout
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as AbLine);
 }
 
 try {

@@ -1,6 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareForests, scoreDifferences } from "../../bench/forestAb";
+import { combineSides, compareForests, scoreDifferences, type AbLine } from "../../bench/forestAb";
 
 const root = join(__dirname, "../..");
 
@@ -34,5 +35,25 @@ describe("compareForests", () => {
 
   it("names the checkout it cannot load", () => {
     expect(() => [...compareForests({ against: join(root, "no-such-dir"), dims: [5], mode: "fresh", points: 10, reps: 1 })]).toThrow(/no-such-dir\/runtime\/model\/streamingForest\.ts/);
+  });
+
+  it("combines both sides' gains so that each side's favour for itself cancels", () => {
+    const line = (dims: number, gain: number): AbLine => ({ name: "forest-ab", dims, mode: "fresh", points: 10, reps: 1, thisPerSec: 1, againstPerSec: 1, gain, sameScores: false, differingScores: 1, maxRelativeDifference: 0.1 });
+    // Each side 4 % ahead of an equal engine: 1.04 from here, 1.04 from there -> 1. A 10 % faster engine here: 1.144 / 0.945.
+    const combined = combineSides([line(5, 1.04), line(20, 1.144)], [line(20, 0.945), line(5, 1.04)]);
+    expect(combined.map((l) => [l.dims, l.gainFromOtherSide, l.gainBothSides])).toEqual([
+      [5, 1.04, 1],
+      [20, 0.945, 1.1],
+    ]);
+    expect(() => combineSides([line(40, 1)], [line(5, 1)])).toThrow(/no line for 40 dims/);
+    expect(() => combineSides([line(5, 1)], [line(5, 0)])).toThrow(/no positive gain/);
+  });
+
+  it("--both-sides runs the other checkout's copy of the tool against this one and prints the combined gain", () => {
+    const run = spawnSync(process.execPath, [join(root, "bin/run-ts.js"), "bench/forestAbMain.ts", "--against", root, "--dims", "5", "--points", "100", "--reps", "1", "--both-sides"], { cwd: root, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    const [line] = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { dims: number; sameScores: boolean; gain: number; gainFromOtherSide: number; gainBothSides: number });
+    expect([line.dims, line.sameScores]).toEqual([5, true]);
+    expect(line.gainBothSides).toBeCloseTo(Math.sqrt(line.gain / line.gainFromOtherSide), 2);
   });
 });
