@@ -7,8 +7,9 @@ export type IndexArray = Int16Array | Int32Array;
 /**
  * Leaves from which a node stores its box: all but twigs. Boxes stored only from four leaves on (a leaf and a
  * twig read their three points instead) took 10–14 % less memory, but storing them from three made a fresh
- * forest's score+update 1.07–1.28× as fast at 5–80 dimensions, with the same scores bit for bit on ordinary data
- * (`node bin/run-ts.js bench/forestAbMain.ts --against <checkout> --points 20000`, 2026-12-03). Where a node's
+ * forest's score+update 1.10 / 1.04 / 1.10 / 1.10× as fast at 5 / 20 / 40 / 80 dimensions, with the same scores bit
+ * for bit on ordinary data (`node bin/run-ts.js bench/forestAbMain.ts --against <checkout> --points 20000`, timed
+ * from both sides, 2026-12-04; from one side it had looked like 1.07–1.28×). Where a node's
  * points lay 16 orders of magnitude apart, the three-point gap had lost the smaller distance; a stored box is exact.
  */
 export const BOXED_LEAVES = 3;
