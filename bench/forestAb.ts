@@ -1,3 +1,4 @@
+import * as v from "valibot";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
@@ -107,6 +108,23 @@ export function* compareForests(o: AbOptions): Generator<AbLine> {
   }
 }
 
+/** What this side reads of the other side's lines (its JSON output): the dimension, mode and gain it measured. */
+const OtherSideLine = v.object({ dims: v.number(), mode: v.picklist(["fresh", "score"]), gain: v.pipe(v.number(), v.gtValue(0)) });
+export type OtherSide = v.InferOutput<typeof OtherSideLine>;
+
+/** One line the other side printed, checked; the error quotes it and says which field is wrong. */
+export function parseOtherSideLine(line: string): OtherSide {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    throw new Error(`the other side printed a line that is not JSON: ${line}`);
+  }
+  const ok = v.safeParse(OtherSideLine, json);
+  if (!ok.success) throw new Error(`the other side printed ${line}: ${v.summarize(ok.issues)}`);
+  return ok.output;
+}
+
 /** One dimension timed from both sides: this checkout's line with the other side's gain and the two combined. */
 export interface BothSidesLine extends AbLine {
   /** The gain the other checkout measured of itself against this one (against / this, from its side). */
@@ -120,11 +138,10 @@ export interface BothSidesLine extends AbLine {
  * side a comparison runs from tends to come out ahead by a few %, the same amount either way, so the geometric
  * mean of this / against from here and from there cancels it. Lines match by dimension and mode.
  */
-export function combineSides(here: readonly AbLine[], there: readonly AbLine[]): BothSidesLine[] {
+export function combineSides(here: readonly AbLine[], there: readonly OtherSide[]): BothSidesLine[] {
   return here.map((h) => {
     const t = there.find((x) => x.dims === h.dims && x.mode === h.mode);
     if (!t) throw new Error(`the other side printed no line for ${h.dims} dims (${h.mode})`);
-    if (!(typeof t.gain === "number" && t.gain > 0)) throw new Error(`the other side's line for ${h.dims} dims has no positive gain: ${JSON.stringify(t.gain)}`);
     return { ...h, gainFromOtherSide: t.gain, gainBothSides: Math.round(1000 * Math.sqrt(h.gain / t.gain)) / 1000 };
   });
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { combineSides, compareForests, type AbLine } from "./forestAb";
+import { combineSides, compareForests, parseOtherSideLine, type OtherSide } from "./forestAb";
 
 const HELP = `usage: node bin/run-ts.js bench/forestAbMain.ts --against DIR [options]
 
@@ -66,7 +66,7 @@ function main(): void {
 }
 
 /** Runs `dir`'s copy of this tool against this checkout with `args`; its JSON lines. */
-function otherSide(dir: string, args: readonly string[]): AbLine[] {
+function otherSide(dir: string, args: readonly string[]): OtherSide[] {
   const root = join(__dirname, "..");
   const tool = join(dir, "bench", "forestAbMain.ts");
   const run = spawnSync(process.execPath, [join(dir, "bin", "run-ts.js"), tool, "--against", root, ...args], { cwd: dir, encoding: "utf8" });
@@ -75,7 +75,7 @@ function otherSide(dir: string, args: readonly string[]): AbLine[] {
   return run.stdout
     .split("\n")
     .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as AbLine);
+    .map(parseOtherSideLine);
 }
 
 try {

@@ -33,8 +33,9 @@ export class StreamingTree extends TreeBoxes {
    *
    * `scored`: the tree's last descent and walk back up were a score of this very point, and the tree has not
    * changed since. That walk is the insert's (the same levels, gaps and range sums), so the insert takes its
-   * path and, for walks of up to {@link WALK_KEPT} levels, its gaps and range sums instead of walking again:
-   * the same draws, the same tree, bit for bit.
+   * path and, for walks of up to {@link WALK_KEPT} levels, its gaps (the range sums: the first level's as the
+   * score kept it, the others from the stored boxes) instead of walking again: the same draws, the same tree,
+   * bit for bit. Without a score, the walk is its own, and the separated level's bounds are listed once more.
    */
   insert(ref: number, rng: Random, scored = false): number {
     const at = this.loadPoint(ref);

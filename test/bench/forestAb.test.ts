@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { combineSides, compareForests, scoreDifferences, type AbLine } from "../../bench/forestAb";
+import { combineSides, compareForests, parseOtherSideLine, scoreDifferences, type AbLine } from "../../bench/forestAb";
 
 const root = join(__dirname, "../..");
 
@@ -46,7 +46,13 @@ describe("compareForests", () => {
       [20, 0.945, 1.1],
     ]);
     expect(() => combineSides([line(40, 1)], [line(5, 1)])).toThrow(/no line for 40 dims/);
-    expect(() => combineSides([line(5, 1)], [line(5, 0)])).toThrow(/no positive gain/);
+  });
+
+  it("checks each line the other side prints, naming what is wrong", () => {
+    expect(parseOtherSideLine('{"name":"forest-ab","dims":20,"mode":"fresh","gain":0.98,"sameScores":true}')).toEqual({ dims: 20, mode: "fresh", gain: 0.98 });
+    expect(() => parseOtherSideLine("forestAb: no such dir")).toThrow(/not JSON: forestAb: no such dir/);
+    expect(() => parseOtherSideLine('{"dims":20,"mode":"fresh","gain":0}')).toThrow(/Expected >0 but received 0\n {2}→ at gain/);
+    expect(() => parseOtherSideLine('{"dims":20,"mode":"both","gain":1}')).toThrow(/received "both"\n {2}→ at mode/);
   });
 
   it("--both-sides runs the other checkout's copy of the tool against this one and prints the combined gain", () => {
