@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { combineSides, compareForests, parseOtherSideLine, scoreDifferences, type AbLine } from "../../bench/forestAb";
@@ -61,5 +63,19 @@ describe("compareForests", () => {
     const [line] = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { dims: number; sameScores: boolean; gain: number; gainFromOtherSide: number; gainBothSides: number });
     expect([line.dims, line.sameScores]).toEqual([5, true]);
     expect(line.gainBothSides).toBeCloseTo(Math.sqrt(line.gain / line.gainFromOtherSide), 2);
+  });
+
+  it("--both-sides names the other checkout's tool when it cannot run (a checkout from before the tool)", () => {
+    // A checkout with this engine but no bench/: the first side runs, the other side's tool is missing.
+    const dir = mkdtempSync(join(tmpdir(), "cad-ab-"));
+    try {
+      for (const d of ["runtime", "bin", "node_modules", "package.json", "tsconfig.json"]) symlinkSync(join(root, d), join(dir, d));
+      const run = spawnSync(process.execPath, [join(root, "bin/run-ts.js"), "bench/forestAbMain.ts", "--against", dir, "--dims", "5", "--points", "50", "--reps", "1", "--both-sides"], { cwd: root, encoding: "utf8" });
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toContain(`${join(dir, "bench", "forestAbMain.ts")} --against ${root} exited`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
