@@ -93,7 +93,7 @@ export class StreamingForest {
       this.trees = [];
       for (let t = 0; t < numTrees; t++) {
         this.samplers.push(new CompactSampler(sampleSize, timeDecay, this.store.maxCapacity));
-        this.trees.push(newTree(dim, sampleSize, this.store, this.scratch, t));
+        this.trees.push(newTree(dim, sampleSize, this.store, this.scratch));
       }
     }
     this.attrTree = new Float64Array(dim);

@@ -89,7 +89,7 @@ export function restoreForestParts(state: StreamingForestState): StreamingForest
   const scratch = newScratch(dim, sampleSize);
   let trees: StreamingTree[];
   try {
-    trees = state.trees.map((t, i) => restoreTree(t, newTree(dim, sampleSize, store, scratch, i), samplerRefs[i]));
+    trees = state.trees.map((t, i) => restoreTree(t, newTree(dim, sampleSize, store, scratch), samplerRefs[i]));
   } catch (err) {
     throw new Error(`streaming forest state is inconsistent: ${(err as Error).message}`, { cause: err });
   }
@@ -97,11 +97,11 @@ export function restoreForestParts(state: StreamingForestState): StreamingForest
 }
 
 /**
- * Tree `t` of a forest over `store`: walk lane t mod 4 (the score runs four trees' walks side by side). Room for
- * one point more than the sample holds: an update inserts the new point before it deletes the evicted one.
+ * A tree of a forest over `store`, sharing the forest's scratch. Room for one point more than the sample holds: an
+ * update inserts the new point before it deletes the evicted one.
  */
-export function newTree(dim: number, sampleSize: number, store: PointStore, scratch: TreeScratch, t: number): StreamingTree {
-  return new StreamingTree(dim, sampleSize + 1, store.values, scratch, scratch.lanes[t % 4], store.maxCapacity);
+export function newTree(dim: number, sampleSize: number, store: PointStore, scratch: TreeScratch): StreamingTree {
+  return new StreamingTree(dim, sampleSize + 1, store.values, scratch, store.maxCapacity);
 }
 
 /** The scratch shared by the trees of {@link newTree}. */

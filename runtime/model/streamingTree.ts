@@ -1,6 +1,7 @@
 import type { Random } from "./random";
 import { NONE, WALK_KEPT } from "./treeArrays";
 import { TreeBoxes } from "./treeBoxes";
+import { walkUp } from "./treeWalk";
 
 /** Module-local copies: an imported binding is a getter call per use under CommonJS. */
 const EMPTY = NONE;
@@ -317,40 +318,11 @@ export class StreamingTree extends TreeBoxes {
     } else if (attr) {
       score = this.walkBackWithAttribution(point, depth, lb, attr);
     } else {
-      this.walkBack(w, depth);
-      score = this.result[0];
+      score = walkUp(this, w);
     }
     const norm = this.log2Mass1[this.totalMass];
     if (attr) for (let d = 0; d < dim; d++) attr[d] *= norm;
     this.result[0] = score * norm;
-  }
-
-  /**
-   * The walk back up of {@link score} from the leaf at `depth` (not equal to `point`): at each ancestor the
-   * point would have been cut off with probability gap / (range sum + gap), gap being how far it lies outside
-   * the box summed over dimensions. The first level scans every dimension; higher levels revisit only the
-   * bounds the point was still outside of (see {@link Lane}), and the walk ends at the first box that
-   * contains the point (every ancestor's does too). Sums run in dimension order, as a full scan's would.
-   */
-  private walkBack(w: Float64Array, depth: number): void {
-    const path = this.path;
-    let score = 1 / (depth + 1);
-    let level = depth - 1;
-    const inv = this.inverseLevel;
-    const gaps = this.walkGap;
-    let i = 0;
-    let outside = level >= 0 && this.outsideBounds(path[level], w);
-    this.walkFirstRange = this.range;
-    while (outside) {
-      if (i < KEPT) gaps[i] = this.gap;
-      i++;
-      const prob = this.gap / (this.range + this.gap);
-      score = (1 - prob) * score + prob * inv[level];
-      if (--level < 0) break;
-      outside = this.narrowBounds(path[level], w);
-    }
-    this.walkLevels = i;
-    this.result[0] = score;
   }
 
   /** The walk back up of {@link score} that also splits the score into per-dimension contributions. */

@@ -43,10 +43,9 @@ function capacityTable(tables: Record<number, Float64Array | undefined>, capacit
 }
 
 /**
- * Scratch of one walk in flight: the box bounds the point still lies outside of (offsets into a box, see
+ * Scratch of a walk back up: the box bounds the point still lies outside of (offsets into a box, see
  * treeBoxes.ts). A bound that drops out at one level stays out at every ancestor (boxes nest), so the list only
- * shrinks going up. A forest's trees share four lanes (tree t uses lane t mod 4): at most four walks run side
- * by side (treeScoring.ts).
+ * shrinks going up. One walk runs at a time (treeWalk.ts), so a forest's trees share one lane.
  */
 export class Lane {
   readonly list: IndexArray;
@@ -62,12 +61,12 @@ export class Lane {
 }
 
 /**
- * Scratch shared by the trees of a forest: four walk {@link Lane}s; for insert and delete (one at a time) the
+ * Scratch shared by the trees of a forest: the walk {@link Lane}; for insert and delete (one at a time) the
  * point (`point`) and in box form (`w`: w[2d] = v_d, w[2d + 1] = −v_d), the bounds it extends or may shrink (`kept`) and a
  * box built from a twig's points.
  */
 export class TreeScratch {
-  readonly lanes: Lane[];
+  readonly lane: Lane;
   readonly point: Float64Array;
   readonly w: Float64Array;
   readonly kept: IndexArray;
@@ -78,7 +77,7 @@ export class TreeScratch {
     readonly dim: number,
     readonly capacity: number,
   ) {
-    this.lanes = [0, 1, 2, 3].map(() => new Lane(dim));
+    this.lane = new Lane(dim);
     this.point = new Float64Array(dim);
     this.w = new Float64Array(2 * dim);
     this.kept = indexArray(2 * dim, 2 * dim);
@@ -86,7 +85,7 @@ export class TreeScratch {
   }
 
   memoryBytes(): number {
-    return this.lanes.reduce((s, l) => s + l.memoryBytes(), 0) + this.point.byteLength + this.w.byteLength + this.kept.byteLength + this.looseBox.byteLength;
+    return this.lane.memoryBytes() + this.point.byteLength + this.w.byteLength + this.kept.byteLength + this.looseBox.byteLength;
   }
 }
 
@@ -141,6 +140,8 @@ export class TreeArrays {
   walkLevels = 0;
   readonly walkGap: Float64Array;
   walkFirstRange = 0;
+  /** The walk lane (the forest's scratch's, shared by its trees). */
+  readonly lane: Lane;
   /** The gap and the box's range sum found by the last outsideBounds / narrowBounds. */
   gap = 0;
   range = 0;
@@ -155,14 +156,13 @@ export class TreeArrays {
     /** The forest's point store (row-major float32); replaced by the forest when the store grows. */
     public points: Float32Array,
     readonly scratch: TreeScratch = new TreeScratch(dim, capacity),
-    /** This tree's walk lane (one of the scratch's four). */
-    readonly lane: Lane = scratch.lanes[0],
     /** The most slots the point store can hold (leaf references are 16-bit when it fits). */
     pointSlots = 0x7fffffff,
   ) {
     const c = capacity;
     if (!Number.isInteger(c) || c < 2) throw new Error(`tree capacity must be an integer >= 2, got ${c}`);
     if (scratch.dim !== dim || scratch.capacity !== c) throw new Error("tree scratch is for another dimension or capacity");
+    this.lane = scratch.lane;
     this.nodes = indexArray(4 * c, c);
     this.cutValue = new Float32Array(c);
     this.boxSlot = indexArray(c, c);

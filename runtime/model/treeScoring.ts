@@ -1,9 +1,9 @@
 import type { StreamingTree } from "./streamingTree";
-import { NONE, WALK_KEPT } from "./treeArrays";
+import { NONE } from "./treeArrays";
+import { walkUp } from "./treeWalk";
 
 /** Module-local copies: an imported binding is a getter call per use under CommonJS. */
 const EMPTY = NONE;
-const KEPT = WALK_KEPT;
 
 /*
  * Scoring several trees of a forest at once. A descent is a chain of dependent loads (node -> cut dimension ->
@@ -96,8 +96,8 @@ export function addScoresOfFour(a: StreamingTree, b: StreamingTree, c: Streaming
 }
 
 /**
- * The rest of {@link StreamingTree.score} for two trees whose descents are done, added to `sum[0]` in the order a, b. When
- * both walk back up (the common case) the two walks run in one loop, each step for step as StreamingTree.walkBack.
+ * The rest of {@link StreamingTree.score} for two trees whose descents are done, added to `sum[0]` in the order a, b
+ * (each walk back up is {@link walkUp}'s, as in StreamingTree.scoreFromLeaf).
  */
 function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, w: Float64Array, sum: Float64Array): void {
   if (a.leafHolds(point) || b.leafHolds(point)) {
@@ -106,96 +106,7 @@ function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, 
     sum[0] = sum[0] + a.result[0] + b.result[0];
     return;
   }
-  const pa = a.path;
-  const pb = b.path;
-  let la = a.pathDepth - 1;
-  let lb = b.pathDepth - 1;
-  let sa = 1 / (la + 2);
-  let sb = 1 / (lb + 2);
-  let oa = la >= 0 && a.outsideBounds(pa[la], w);
-  let ob = lb >= 0 && b.outsideBounds(pb[lb], w);
-  // A walk ends at the root or at the first box holding the point. `ga` / `ra` are the level's gap and range sum.
-  // The narrowing of TreeBoxes.narrowBounds runs here on local copies of the trees' arrays (one tree's box pool
-  // does not change during a score). Above the first level every node has a stored box (only twigs have none).
-  let ga = a.gap;
-  let ra = a.range;
-  let gb = b.gap;
-  let rb = b.range;
-  const laneA = a.lane;
-  const laneB = b.lane;
-  const listA = laneA.list;
-  const listB = laneB.list;
-  const boxA = a.box;
-  const boxB = b.box;
-  const slotsA = a.boxSlot;
-  const slotsB = b.boxSlot;
-  const sumsA = a.rangeSum;
-  const sumsB = b.rangeSum;
-  const stride = 2 * a.dim;
-  const invA = a.inverseLevel;
-  const invB = b.inverseLevel;
-  let ma = laneA.m;
-  let mb = laneB.m;
-  // Each level's gap is kept for the insert of the same point (StreamingTree.insert), the first level's range sum too.
-  const gapsA = a.walkGap;
-  const gapsB = b.walkGap;
-  a.walkFirstRange = ra;
-  b.walkFirstRange = rb;
-  let ia = 0;
-  let ib = 0;
-  while (oa || ob) {
-    if (oa) {
-      if (ia < KEPT) gapsA[ia] = ga;
-      ia++;
-      const prob = ga / (ra + ga);
-      sa = (1 - prob) * sa + prob * invA[la];
-      if (--la < 0) oa = false;
-      else {
-        const n = pa[la];
-        const s = slotsA[n];
-        const base = s * stride;
-        let gap = 0;
-        let k = 0;
-        for (let i = 0; i < ma; i++) {
-          const off = listA[i];
-          const g = boxA[base + off] - w[off];
-          gap += 0.5 * (g + Math.abs(g));
-          listA[k] = off;
-          k += +(g > 0);
-        }
-        ma = k;
-        ga = gap;
-        ra = sumsA[s];
-        oa = k > 0;
-      }
-    }
-    if (ob) {
-      if (ib < KEPT) gapsB[ib] = gb;
-      ib++;
-      const prob = gb / (rb + gb);
-      sb = (1 - prob) * sb + prob * invB[lb];
-      if (--lb < 0) ob = false;
-      else {
-        const n = pb[lb];
-        const s = slotsB[n];
-        const base = s * stride;
-        let gap = 0;
-        let k = 0;
-        for (let i = 0; i < mb; i++) {
-          const off = listB[i];
-          const g = boxB[base + off] - w[off];
-          gap += 0.5 * (g + Math.abs(g));
-          listB[k] = off;
-          k += +(g > 0);
-        }
-        mb = k;
-        gb = gap;
-        rb = sumsB[s];
-        ob = k > 0;
-      }
-    }
-  }
-  a.walkLevels = ia;
-  b.walkLevels = ib;
+  const sa = walkUp(a, w);
+  const sb = walkUp(b, w);
   sum[0] = sum[0] + sa * a.log2Mass1[a.totalMass] + sb * b.log2Mass1[b.totalMass];
 }

@@ -49,11 +49,11 @@ describe("TreeArrays and its box pool", () => {
 
   it("holds point slots in 16 bits where the store's capacity allows, and slots beyond 32,767 where it does not", () => {
     const small = new PointStore(2, 0x7fff);
-    expect(new StreamingTree(2, 16, small.values, undefined, undefined, small.maxCapacity).leafRef).toBeInstanceOf(Int16Array);
+    expect(new StreamingTree(2, 16, small.values, undefined, small.maxCapacity).leafRef).toBeInstanceOf(Int16Array);
     // A store of 40,000 slots whose points all lie above slot 32,767: 16-bit references would wrap to negative.
     const store = new PointStore(2, 40_000, 40_000);
     for (let i = 0; i < 33_000; i++) store.add([0, 0]);
-    const tree = new StreamingTree(2, 64, store.values, undefined, undefined, store.maxCapacity);
+    const tree = new StreamingTree(2, 64, store.values, undefined, store.maxCapacity);
     expect(tree.leafRef).toBeInstanceOf(Int32Array);
     const rng = new Random(5);
     const slots: number[] = [];
