@@ -1,46 +1,19 @@
-import { AdaptiveThresholder, type AdaptiveThresholderState } from "./adaptiveThresholder";
+import { AdaptiveThresholder } from "./adaptiveThresholder";
 import type { Detection } from "./detection";
 import { deviationsOf } from "./deviation";
 import { DriftView, type DriftViewState } from "./driftView";
 import { GROSS_FAULT_MIN_STEPS, grossFaultGrade } from "./grossFault";
-import { Preprocessor, type PreprocessorState } from "./preprocessor";
+import { Preprocessor } from "./preprocessor";
 import { ReplicaStream, type ReplicaStreamState } from "./replicaStream";
-import { SeasonalScorer, type SeasonalScorerState } from "./seasonalScorer";
+import { SeasonalScorer } from "./seasonalScorer";
 import { StatisticsHold, type StatisticsHoldState } from "./statisticsHold";
-import { StreamingForest, type StreamingForestState } from "./streamingForest";
+import { StreamingForest } from "./streamingForest";
 import { resolveOptions, seasonalOptions, spreadOptions, statisticsDiscount, type ThresholdedForestOptions } from "./thresholdedForestOptions";
+import type { StepInput, ThresholdedForestState } from "./thresholdedForestState";
 
 export type { ThresholdedForestOptions, RawScoreSource } from "./thresholdedForestOptions";
 export type { Detection } from "./detection";
-
-/** One series' input of a step: its values and, with an external scorer, the raw score of its vector. */
-export interface StepInput {
-  readonly series: ReplicaStream;
-  readonly values: ArrayLike<number>;
-  /** Raw score from an external model (required for a scored step when options.scorer is "external"). */
-  readonly score?: number;
-}
-
-export interface ThresholdedForestState {
-  readonly format: "cad-trcf/2";
-  readonly options: Required<ThresholdedForestOptions>;
-  /** Steps at which at least one series was scored. */
-  readonly updates: number;
-  /** The streaming forest; absent with an external scorer. */
-  readonly forest?: StreamingForestState;
-  readonly preprocessor: PreprocessorState;
-  readonly thresholder: AdaptiveThresholderState;
-  /** The seasonal view's state; present exactly when options.seasonal is true. */
-  readonly seasonal?: SeasonalScorerState;
-  /** The drift view's state; absent when the drift view is off (or in a state saved before it existed). */
-  readonly drift?: DriftViewState;
-  /** The built-in single series of {@link ThresholdedForest.process}, once used. */
-  readonly series?: ReplicaStreamState;
-  /** Consecutive anomalous steps whose scores were held (options.holdStatistics; absent: 0). */
-  readonly held?: number;
-  /** The threshold in force when the held run began (present while `held` > 0). */
-  readonly heldThreshold?: number;
-}
+export type { StepInput, ThresholdedForestState } from "./thresholdedForestState";
 
 interface Scratch {
   point: Float64Array;
