@@ -1,22 +1,22 @@
 import type { StreamingTree } from "./streamingTree";
 import { NONE } from "./treeArrays";
-import { walkUp } from "./treeWalk";
 
 /** Module-local copies: an imported binding is a getter call per use under CommonJS. */
 const EMPTY = NONE;
 
 /*
  * Scoring several trees of a forest at once. A descent is a chain of dependent loads (node -> cut dimension ->
- * point value -> child), latency-bound; a walk back up a chain of box loads and divisions. Run side by side in
- * one loop, the CPU overlaps the chains of different trees instead of waiting out each in turn. Every tree's
- * arithmetic is that of StreamingTree.score, and the scores are added in tree order, so the sums are bit for bit
- * those of one `score` call per tree.
+ * point value -> child), latency-bound: run side by side in one loop, the CPU overlaps the chains of different
+ * trees instead of waiting out each in turn. Each tree then finishes as StreamingTree.score does
+ * (StreamingTree.scoreFromLeaf: its walk back up is treeWalk.ts's, one tree at a time, which overlaps its own
+ * levels instead), and the scores are added in tree order, so the sums are bit for bit those of one `score` call
+ * per tree.
  */
 
 /**
  * {@link StreamingTree.score} of `point` in two trees at once, added to `sum[0]` in the order a, b (so the sum is the one of
  * two `score` calls). The descents are independent chains of dependent loads; run in one loop, the
- * CPU overlaps them instead of waiting out each level's load latency in turn. So are the walks back up.
+ * CPU overlaps them instead of waiting out each level's load latency in turn.
  */
 export function addScoresOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, w: Float64Array, sum: Float64Array): void {
   if (a.root === EMPTY || b.root === EMPTY) {
@@ -43,7 +43,9 @@ export function addScoresOfTwo(a: StreamingTree, b: StreamingTree, point: Float6
   }
   a.descendFrom(x, dx, point);
   b.descendFrom(y, dy, point);
-  addWalksOfTwo(a, b, point, w, sum);
+  a.scoreFromLeaf(point, w);
+  b.scoreFromLeaf(point, w);
+  sum[0] = sum[0] + a.result[0] + b.result[0];
 }
 
 /** {@link addScoresOfTwo} for four trees, added in the order a, b, c, e: four descents in flight. */
@@ -91,22 +93,9 @@ export function addScoresOfFour(a: StreamingTree, b: StreamingTree, c: Streaming
   b.descendFrom(x, dx, point);
   c.descendFrom(y, dy, point);
   e.descendFrom(z, dz, point);
-  addWalksOfTwo(a, b, point, w, sum);
-  addWalksOfTwo(c, e, point, w, sum);
-}
-
-/**
- * The rest of {@link StreamingTree.score} for two trees whose descents are done, added to `sum[0]` in the order a, b
- * (each walk back up is {@link walkUp}'s, as in StreamingTree.scoreFromLeaf).
- */
-function addWalksOfTwo(a: StreamingTree, b: StreamingTree, point: Float64Array, w: Float64Array, sum: Float64Array): void {
-  if (a.leafHolds(point) || b.leafHolds(point)) {
-    a.scoreFromLeaf(point, w);
-    b.scoreFromLeaf(point, w);
-    sum[0] = sum[0] + a.result[0] + b.result[0];
-    return;
-  }
-  const sa = walkUp(a, w);
-  const sb = walkUp(b, w);
-  sum[0] = sum[0] + sa * a.log2Mass1[a.totalMass] + sb * b.log2Mass1[b.totalMass];
+  a.scoreFromLeaf(point, w);
+  b.scoreFromLeaf(point, w);
+  c.scoreFromLeaf(point, w);
+  e.scoreFromLeaf(point, w);
+  sum[0] = sum[0] + a.result[0] + b.result[0] + c.result[0] + e.result[0];
 }
