@@ -266,7 +266,7 @@ export class StreamingTree extends TreeBoxes {
     return this.result[0];
   }
 
-  /** Whether the leaf of the last descent holds `point` itself. (For treeScoring.ts.) */
+  /** Whether the leaf of the last descent holds `point` itself (the score's shortcut, insert's and delete's check). */
   leafHolds(point: Float64Array): boolean {
     const dim = this.dim;
     const pts = this.points;
@@ -299,19 +299,11 @@ export class StreamingTree extends TreeBoxes {
    */
   scoreFromLeaf(point: Float64Array, w: Float64Array, attr?: Float64Array): void {
     const dim = this.dim;
-    const pts = this.points;
     const depth = this.pathDepth;
     const leaf = this.pathLeaf;
     const lb = this.leafRef[leaf] * dim;
-    let equal = true;
-    for (let d = 0; d < dim; d++) {
-      if (pts[lb + d] !== point[d]) {
-        equal = false;
-        break;
-      }
-    }
     let score: number;
-    if (equal) {
+    if (this.leafHolds(point)) {
       const lm = this.leafMass[leaf];
       score = (1 - lm / (2 * this.totalMass)) / (depth + Math.log2(lm + 1));
       if (attr) attr.fill(score / dim);
