@@ -6,7 +6,7 @@ import type { TreeScratch } from "./treeArrays";
 import { addScoresOfFour, addScoresOfTwo } from "./treeScoring";
 import { NONE } from "./treeArrays";
 import { narrowInts, treeToState, validateTree } from "./streamingTreeState";
-import { newScratch, newTree, restoreForestParts, type StreamingForestParts, type StreamingForestState } from "./streamingForestState";
+import { newBoxPool, newScratch, newTree, restoreForestParts, type StreamingForestParts, type StreamingForestState } from "./streamingForestState";
 
 export type { StreamingForestState } from "./streamingForestState";
 
@@ -89,11 +89,12 @@ export class StreamingForest {
       this.rng = new Random(seed);
       this.store = new PointStore(dim, numTrees * sampleSize + 1);
       this.scratch = newScratch(dim, sampleSize);
+      const pool = newBoxPool(dim, numTrees, sampleSize);
       this.samplers = [];
       this.trees = [];
       for (let t = 0; t < numTrees; t++) {
         this.samplers.push(new CompactSampler(sampleSize, timeDecay, this.store.maxCapacity));
-        this.trees.push(newTree(dim, sampleSize, this.store, this.scratch));
+        this.trees.push(newTree(dim, sampleSize, this.store, this.scratch, pool));
       }
     }
     this.attrTree = new Float64Array(dim);
@@ -220,6 +221,7 @@ export class StreamingForest {
   memoryBytes(): number {
     let bytes = this.store.memoryBytes() + this.scratch.memoryBytes() + this.queryBox.byteLength + this.attrTree.byteLength + this.missing.byteLength + this.imputeBuf.byteLength + this.imputeRefs.byteLength + this.query.byteLength + this.scoreSum.byteLength + this.walkQuery.byteLength;
     for (let t = 0; t < this.numTrees; t++) bytes += this.samplers[t].memoryBytes() + this.trees[t].memoryBytes();
+    bytes += this.trees[0].pool.memoryBytes();
     return bytes;
   }
 

@@ -2,6 +2,7 @@ import { CompactSampler } from "./compactSampler";
 import { PointStore } from "./pointStore";
 import { Random } from "./random";
 import { StreamingTree } from "./streamingTree";
+import { BoxPool } from "./boxPool";
 import { TreeScratch } from "./treeArrays";
 import { isIntArray, restoreTree, type IntArray, type StreamingTreeState } from "./streamingTreeState";
 
@@ -87,9 +88,10 @@ export function restoreForestParts(state: StreamingForestState): StreamingForest
   });
   const rng = Random.fromState(state.rngState);
   const scratch = newScratch(dim, sampleSize);
+  const pool = newBoxPool(dim, numTrees, sampleSize);
   let trees: StreamingTree[];
   try {
-    trees = state.trees.map((t, i) => restoreTree(t, newTree(dim, sampleSize, store, scratch), samplerRefs[i]));
+    trees = state.trees.map((t, i) => restoreTree(t, newTree(dim, sampleSize, store, scratch, pool), samplerRefs[i]));
   } catch (err) {
     throw new Error(`streaming forest state is inconsistent: ${(err as Error).message}`, { cause: err });
   }
@@ -97,11 +99,19 @@ export function restoreForestParts(state: StreamingForestState): StreamingForest
 }
 
 /**
- * A tree of a forest over `store`, sharing the forest's scratch. Room for one point more than the sample holds: an
- * update inserts the new point before it deletes the evicted one.
+ * A tree of a forest over `store`, sharing the forest's scratch and box pool. Room for one point more than the
+ * sample holds: an update inserts the new point before it deletes the evicted one.
  */
-export function newTree(dim: number, sampleSize: number, store: PointStore, scratch: TreeScratch): StreamingTree {
-  return new StreamingTree(dim, sampleSize + 1, store.values, scratch, store.maxCapacity);
+export function newTree(dim: number, sampleSize: number, store: PointStore, scratch: TreeScratch, pool: BoxPool): StreamingTree {
+  return new StreamingTree(dim, sampleSize + 1, store.values, scratch, store.maxCapacity, pool);
+}
+
+/**
+ * The box pool shared by a forest's trees: room for every node of every tree at most, eight slots per tree to start
+ * with (what each tree's own pool started with), growing by a thirty-second.
+ */
+export function newBoxPool(dim: number, numTrees: number, sampleSize: number): BoxPool {
+  return new BoxPool(dim, numTrees * (sampleSize + 1), 8 * numTrees, 32);
 }
 
 /** The scratch shared by the trees of {@link newTree}. */

@@ -1,8 +1,10 @@
+import { BoxPool } from "./boxPool";
+import { indexArray, type IndexArray } from "./indexArray";
+
+export { indexArray, type IndexArray } from "./indexArray";
+
 /** No node: the empty tree's root. */
 export const NONE = 0x7fffffff;
-
-/** Node, leaf and slot indices: 16-bit where the tree's capacity allows (half the memory), else 32-bit. */
-export type IndexArray = Int16Array | Int32Array;
 
 /**
  * Leaves from which a node stores its box: all but twigs. Boxes stored only from four leaves on (a leaf and a
@@ -20,10 +22,6 @@ export const BOXED_LEAVES = 3;
  */
 export const WALK_KEPT = 32;
 
-/** An index array of `length` entries able to hold indices and masses up to `capacity`. */
-export function indexArray(length: number, capacity: number): IndexArray {
-  return capacity <= 0x7fff ? new Int16Array(length) : new Int32Array(length);
-}
 
 /**
  * Tables of f(i) for i = 0 … capacity + 1, one per capacity, shared by every tree of that capacity (plain objects:
@@ -99,7 +97,7 @@ export class TreeScratch {
  * slots, `boxSlot[n]` naming node n's. A twig (two leaf children) has none (-1): its box is spanned by its two
  * points, which cost about what a box costs to read, so it is not stored (about a third of a tree's nodes).
  * Every node with {@link BOXED_LEAVES} leaves or more has one: a walk back up reads a stored box from its second
- * level on. The pool grows when the tree needs more slots. The fields are public for the tree's algorithms and its state
+ * level on. The pool ({@link BoxPool}, the forest's, shared by its trees) grows when it runs out of slots. The fields are public for the tree's algorithms and its state
  * mapping only (treeBoxes.ts, streamingTree.ts, streamingTreeState.ts).
  */
 export class TreeArrays {
@@ -108,12 +106,18 @@ export class TreeArrays {
   readonly cutValue: Float32Array;
   /** Per internal node: its box's slot in `box` / `rangeSum`, or -1 for a twig. */
   readonly boxSlot: IndexArray;
-  /** Per slot s, per dimension d: [2·dim·s + 2d] min, [+1] max negated (see treeBoxes.ts). */
-  box: Float32Array;
-  /** Per slot: the sum of its box's side lengths (the score walk's denominator, kept up to date). */
-  rangeSum: Float64Array;
-  private freeBoxes: IndexArray;
-  private freeBoxTop: number;
+  /**
+   * The box pool's arrays (the pool keeps them current when it grows): per slot s, per dimension d, `box`
+   * [2·dim·s + 2d] min, [+1] max negated (see treeBoxes.ts); `rangeSum[s]` the sum of the box's side lengths (the
+   * score walk's denominator, kept up to date).
+   */
+  box!: Float32Array;
+  rangeSum!: Float64Array;
+  /** Where the boxes live: the forest's pool, shared by its trees, or the tree's own. */
+  readonly pool: BoxPool;
+  private readonly ownsPool: boolean;
+  /** Box slots this tree holds. */
+  private boxCount = 0;
   /** Per leaf: its point's slot in the store (16-bit when the store's capacity allows). */
   readonly leafRef: IndexArray;
   readonly leafMass: IndexArray;
@@ -158,6 +162,8 @@ export class TreeArrays {
     readonly scratch: TreeScratch = new TreeScratch(dim, capacity),
     /** The most slots the point store can hold (leaf references are 16-bit when it fits). */
     pointSlots = 0x7fffffff,
+    /** The forest's box pool (of this `dim`); default a pool of the tree's own. */
+    pool?: BoxPool,
   ) {
     const c = capacity;
     if (!Number.isInteger(c) || c < 2) throw new Error(`tree capacity must be an integer >= 2, got ${c}`);
@@ -165,14 +171,12 @@ export class TreeArrays {
     this.lane = scratch.lane;
     this.nodes = indexArray(4 * c, c);
     this.cutValue = new Float32Array(c);
-    this.boxSlot = indexArray(c, c);
+    if (pool && pool.dim !== dim) throw new Error(`box pool is for dimension ${pool.dim}, the tree for ${dim}`);
+    this.pool = pool ?? new BoxPool(dim, c);
+    this.ownsPool = pool === undefined;
+    this.pool.attach(this);
+    this.boxSlot = indexArray(c, this.pool.maxSlots);
     for (let i = 0; i < c; i++) this.boxSlot[i] = -1;
-    const slots = Math.min(c, 8);
-    this.box = new Float32Array(2 * dim * slots);
-    this.rangeSum = new Float64Array(slots);
-    this.freeBoxes = indexArray(slots, c);
-    for (let i = 0; i < slots; i++) this.freeBoxes[i] = slots - 1 - i;
-    this.freeBoxTop = slots;
     this.leafRef = indexArray(c, Math.max(c, pointSlots));
     this.leafMass = indexArray(c, c);
     this.resetFreeLists(0, 0);
@@ -182,24 +186,24 @@ export class TreeArrays {
     this.inverseLevel = capacityTable(inverseTables, c, (l) => 1 / (l + 1));
   }
 
-  /** Bytes of the typed arrays the tree owns (the shared log2 table and scratch not counted). */
+  /** Bytes of the typed arrays the tree owns (its box pool if its own; the shared log2 table and scratch not counted). */
   memoryBytes(): number {
-    const arrays = [this.nodes, this.cutValue, this.boxSlot, this.box, this.rangeSum, this.freeBoxes, this.leafRef, this.leafMass, this.path, this.walkGap];
-    return arrays.reduce((sum, a) => sum + a.byteLength, 0);
+    const arrays = [this.nodes, this.cutValue, this.boxSlot, this.leafRef, this.leafMass, this.path, this.walkGap];
+    return arrays.reduce((sum, a) => sum + a.byteLength, 0) + (this.ownsPool ? this.pool.memoryBytes() : 0);
   }
 
   isEmpty(): boolean {
     return this.root === NONE;
   }
 
-  /** Box slots in the pool (used and free). */
+  /** Box slots in the tree's pool (used and free; a forest's trees share theirs). */
   boxSlots(): number {
-    return this.rangeSum.length;
+    return this.pool.slots();
   }
 
-  /** Box slots in use. */
+  /** Box slots this tree holds. */
   boxesInUse(): number {
-    return this.rangeSum.length - this.freeBoxTop;
+    return this.boxCount;
   }
 
   /** Internal nodes in use. */
@@ -251,9 +255,9 @@ export class TreeArrays {
 
   /** Gives node `n` a box slot (growing the pool if none is free) and returns it; the box is left to the caller. */
   takeBox(n: number): number {
-    if (this.freeBoxTop === 0) this.growBoxes();
-    const s = this.freeBoxes[--this.freeBoxTop];
+    const s = this.pool.take();
     this.boxSlot[n] = s;
+    this.boxCount++;
     return s;
   }
 
@@ -262,7 +266,8 @@ export class TreeArrays {
     const s = this.boxSlot[n];
     if (s < 0) return;
     this.boxSlot[n] = -1;
-    this.freeBoxes[this.freeBoxTop++] = s;
+    this.pool.release(s);
+    this.boxCount--;
   }
 
   /** Whether internal node `n` is a twig (both children leaves). */
@@ -299,21 +304,5 @@ export class TreeArrays {
     }
     this.nodesInUse = nodes;
     this.leavesInUse = leaves;
-  }
-
-  /** Adds about a sixteenth more box slots (at least 4, at most up to the node capacity). Only called with none free. */
-  private growBoxes(): void {
-    const old = this.rangeSum.length;
-    const size = Math.min(this.capacity, old + Math.max(4, old >> 4));
-    if (size === old) throw new Error(`tree box pool is full (${old} slots)`);
-    const box = new Float32Array(2 * this.dim * size);
-    box.set(this.box);
-    const rangeSum = new Float64Array(size);
-    rangeSum.set(this.rangeSum);
-    const free = indexArray(size, this.capacity);
-    for (let i = size - 1; i >= old; i--) free[this.freeBoxTop++] = i;
-    this.box = box;
-    this.rangeSum = rangeSum;
-    this.freeBoxes = free;
   }
 }
