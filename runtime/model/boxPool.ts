@@ -10,12 +10,14 @@ export interface BoxPoolUser {
  * Slots of stored bounding boxes (float32, `2 · dim` values each, see treeBoxes.ts) and their range sums, shared by
  * the trees of a forest (or owned by one tree on its own). A tree takes a slot for each node that stores a box and
  * gives it back when the node goes or becomes a twig. The pool starts small and grows by a fraction when full (a
- * sixteenth by default), up to `maxSlots`; growing replaces `box` and `rangeSum`, and the pool re-points every tree attached to it.
+ * sixteenth by default), up to `maxSlots`; growing replaces `box` and `rangeSum`, and the pool re-points every tree
+ * attached to it.
  *
  * One pool for a forest instead of one per tree: the forest's free slots are pooled (a tree that lets go of boxes
- * leaves them to the others), growth is rarer (a fresh 50-tree forest over the bench's 20,000 points: about 100 growths of
- * its pool by a thirty-second, where its trees' own pools grew about 1,650 times), one forest takes 2.5–3.7 % less
- * memory, and the boxes live in two arrays, which a forest in one WebAssembly memory needs (docs/engine.md).
+ * leaves them to the others), growth is rarer (a fresh 50-tree forest over the bench's 20,000 points: about 100
+ * growths of its pool by a thirty-second, where its trees' own pools grew about 1,650 times), one forest takes
+ * 2.5–3.7 % less memory, and the boxes live in two arrays, which a forest in one WebAssembly memory needs
+ * (docs/engine.md).
  */
 export class BoxPool {
   box: Float32Array;
