@@ -53,10 +53,13 @@ function measure(dims) {
     return at;
   };
   const points = put(trees[0].points, "f32");
+  // The forest's box pool, shared by its trees (runtime/model/boxPool.ts), copied once.
+  const box = put(trees[0].box, "f32");
+  const rangeSum = put(trees[0].rangeSum, "f64");
   const table = put(new Int32Array(8 * trees.length), "i32");
   const tableView = new Int32Array(buf, table, 8 * trees.length);
   trees.forEach((t, i) => {
-    tableView.set([put(t.nodes, "i32"), put(t.cutValue, "f32"), put(t.boxSlot, "i32"), put(t.box, "f32"), put(t.rangeSum, "f64"), put(t.leafRef, "i32"), put(t.inverseLevel, "f64"), t.root], 8 * i);
+    tableView.set([put(t.nodes, "i32"), put(t.cutValue, "f32"), put(t.boxSlot, "i32"), box, rangeSum, put(t.leafRef, "i32"), put(t.inverseLevel, "f64"), t.root], 8 * i);
   });
   const norms = Float64Array.from(trees, (t) => t.log2Mass1[t.totalMass]);
   const q = put(new Float64Array(dims), "f64");
