@@ -32,7 +32,7 @@ export interface StreamingForestOptions {
  * time-decayed weighted reservoir sample of the stream and a random cut tree over it, updated incrementally;
  * sampled points live once in a shared reference-counted {@link PointStore}, as float32 (the reference RCF's
  * precision: the forest sees every value rounded to float32, relative error below 6e-8). `score` / `update`
- * do not allocate, short of the point store and box pools growing now and then. Scores mean the same as the
+ * do not allocate, short of the point store and the box pool growing now and then. Scores mean the same as the
  * batch {@link RandomCutForest}'s: inliers ≈ 1, higher = more anomalous.
  */
 export class StreamingForest {
