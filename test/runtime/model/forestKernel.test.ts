@@ -1,0 +1,153 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ForestArena, type ArenaPool } from "../../../runtime/model/forestArena";
+import { Random } from "../../../runtime/model/random";
+import { StreamingForest } from "../../../runtime/model/streamingForest";
+
+const ROOT = join(__dirname, "../../..");
+
+/** A seeded stream with what the kernel's branches meet: shingle-like overlaps, repeats, constant runs, outliers. */
+function stream(n: number, dim: number, seed: number): number[][] {
+  const rng = new Random(seed);
+  const rows: number[][] = [];
+  let level = 0;
+  for (let i = 0; i < n; i++) {
+    if (i % 500 === 250) level += 3;
+    if (i % 97 === 5 && rows.length > 0) {
+      rows.push([...rows[rows.length - 1]]); // the same point again: leaves of mass > 1, the score's equal-leaf case
+      continue;
+    }
+    const row = Array.from({ length: dim }, (_, d) => (i % 311 < 20 ? d : level + rng.normal() * (1 + (d % 3))));
+    if (i % 401 === 7) row[i % dim] += 40; // a lone outlier: a walk up to the root
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Scores then updates `rows` on a forest; returns every score. */
+function run(forest: StreamingForest, rows: readonly number[][]): number[] {
+  return rows.map((r) => {
+    const s = forest.score(r);
+    forest.update(r);
+    return s;
+  });
+}
+
+describe("the forest's WebAssembly kernel", () => {
+  it("is embedded as the build of its source (wasm/forestKernel.ts)", () => {
+    const r = spawnSync(process.execPath, [join(ROOT, "bin/buildKernel.js"), "--check"], { cwd: ROOT, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it.each([3, 20, 40])("scores and learns bit for bit as the TypeScript engine at %i dimensions, and leaves the same forest", (dim) => {
+    const rows = stream(2500, dim, dim);
+    const options = { dimensions: dim, numTrees: 12, sampleSize: 64, seed: dim + 1 };
+    const ts = new StreamingForest({ ...options, wasm: false });
+    const wasm = new StreamingForest(options);
+    expect(ts.engine).toBe("typescript");
+    expect(wasm.engine).toBe("wasm");
+    const a = run(ts, rows);
+    const b = run(wasm, rows);
+    expect(b).toEqual(a);
+    expect(a.filter((s) => s > 0).length).toBeGreaterThan(2400);
+    // Updates not preceded by a score of the same point take the insert's own walk (the kernel's descent).
+    for (const r of rows.slice(0, 300)) {
+      ts.update(r.map((v) => v + 0.5));
+      wasm.update(r.map((v) => v + 0.5));
+    }
+    wasm.validate();
+    expect(wasm.toState()).toEqual(ts.toState());
+    // Attribution and imputation read the same arrays in TypeScript.
+    const attrA = new Float64Array(dim);
+    const attrB = new Float64Array(dim);
+    expect(wasm.scoreWithAttribution(rows[7], attrB)).toBe(ts.scoreWithAttribution(rows[7], attrA));
+    expect(attrB).toEqual(attrA);
+  });
+
+  it("continues bit for bit after a state round trip, restored with or without the kernel", () => {
+    const rows = stream(1600, 6, 9);
+    const forest = new StreamingForest({ dimensions: 6, numTrees: 10, sampleSize: 48, seed: 4 });
+    run(forest, rows.slice(0, 800));
+    const state = forest.toState();
+    const viaWasm = StreamingForest.fromState(state);
+    const viaTs = StreamingForest.fromState(state, false);
+    expect([viaWasm.engine, viaTs.engine]).toEqual(["wasm", "typescript"]);
+    const rest = rows.slice(800);
+    const expected = run(forest, rest);
+    expect(run(viaWasm, rest)).toEqual(expected);
+    expect(run(viaTs, rest)).toEqual(expected);
+  });
+
+  it("runs in TypeScript where 16-bit indices do not reach (more nodes, points or box slots than 32,767)", () => {
+    const forest = new StreamingForest({ dimensions: 2, numTrees: 200, sampleSize: 256, seed: 1 });
+    expect(forest.engine).toBe("typescript");
+    forest.update([1, 2]);
+    expect(forest.score([1, 2])).toBeGreaterThan(0);
+    expect(ForestArena.forForest(2, 127, 256)).toBeDefined();
+    expect(ForestArena.forForest(2, 128, 256)).toBeUndefined();
+  });
+
+  it("keeps the forest's memory at its live size rounded up to a page (the store and pool grow in place)", () => {
+    const rows = stream(4000, 40, 3);
+    const ts = new StreamingForest({ dimensions: 40, numTrees: 20, sampleSize: 128, seed: 2, wasm: false });
+    const wasm = new StreamingForest({ dimensions: 40, numTrees: 20, sampleSize: 128, seed: 2 });
+    run(ts, rows);
+    run(wasm, rows);
+    // The same arrays, in whole 64 KiB pages, plus the kernel's records and tables (a few KiB).
+    expect(wasm.memoryBytes()).toBeGreaterThanOrEqual(ts.memoryBytes());
+    expect(wasm.memoryBytes()).toBeLessThan(ts.memoryBytes() + 65536 + 8192);
+  });
+});
+
+describe("ForestArena", () => {
+  /** A pool stand-in that records the arrays it is handed. */
+  const poolOf = (box: Float32Array, rangeSum: Float64Array): ArenaPool & { handed: number } => ({
+    box,
+    rangeSum,
+    handed: 0,
+    replaceArrays(b: Float32Array, r: Float64Array) {
+      this.box = b;
+      this.rangeSum = r;
+      this.handed++;
+    },
+  });
+
+  it("moves the store and pool in on sealing and grows each in place, keeping every value", () => {
+    const arena = ForestArena.forForest(3, 4, 16) as ForestArena;
+    const fixed = arena.f64(5);
+    fixed.set([1, 2, 3, 4, 5]);
+    const store = { values: Float32Array.from({ length: 9 }, (_, i) => i + 0.5) };
+    const pool = poolOf(Float32Array.from({ length: 12 }, (_, i) => -i), Float64Array.from([7, 8]));
+    arena.seal(store, pool);
+    expect(store.values.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(pool.handed).toBe(1);
+    // The store grows past a page: the pool moves up, its values intact; the fixed arrays stay where they were.
+    const bigger = arena.growStore(store.values, 20_000);
+    expect(Array.from(bigger.subarray(0, 9))).toEqual(Array.from({ length: 9 }, (_, i) => i + 0.5));
+    expect(bigger.subarray(9).every((v) => v === 0)).toBe(true);
+    expect(pool.handed).toBe(2);
+    expect(Array.from(pool.box)).toEqual(Array.from({ length: 12 }, (_, i) => -i));
+    expect(Array.from(pool.rangeSum)).toEqual([7, 8]);
+    expect(Array.from(fixed)).toEqual([1, 2, 3, 4, 5]);
+    // The pool grows: its boxes in place, its range sums moved after them; new slots are zero.
+    const grown = arena.growPool(pool.box, pool.rangeSum, 5, 6);
+    expect(Array.from(grown.box.subarray(0, 12))).toEqual(Array.from({ length: 12 }, (_, i) => -i));
+    expect(grown.box.subarray(12).every((v) => v === 0)).toBe(true);
+    expect(Array.from(grown.rangeSum)).toEqual([7, 8, 0, 0, 0]);
+    expect(Array.from(bigger.subarray(0, 3))).toEqual([0.5, 1.5, 2.5]);
+    expect(arena.memoryBytes() % 65536).toBe(0);
+    expect(arena.memoryBytes()).toBeGreaterThanOrEqual(40 + 80_000 + 5 * 6 * 4 + 5 * 8);
+  });
+
+  it("refuses what would break its layout: fixed arrays after the seal, a second seal, 32-bit indices", () => {
+    const arena = ForestArena.forForest(2, 2, 8) as ForestArena;
+    expect(() => arena.index(4, 40_000)).toThrow("an index array for capacity 40000 would be 32-bit; the kernel reads 16-bit indices");
+    const store = { values: new Float32Array(4) };
+    const pool = poolOf(new Float32Array(8), new Float64Array(2));
+    arena.seal(store, pool);
+    expect(() => arena.f32(3)).toThrow("forest arena is sealed: fixed-size arrays come before the store and the pool");
+    expect(() => arena.seal(store, pool)).toThrow("forest arena is sealed already");
+  });
+});
