@@ -242,6 +242,11 @@ export class StreamingForest {
     }
   }
 
+  /** Bytes of the forest's WebAssembly memory (0 in TypeScript): Node's heap and array-buffer counters leave it out. */
+  wasmMemoryBytes(): number {
+    return this.arena?.memoryBytes() ?? 0;
+  }
+
   /** Distinct points held (for memory and state-size reporting). */
   storedPoints(): number {
     return this.store.size();
