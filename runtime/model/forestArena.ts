@@ -78,7 +78,15 @@ export class ForestArena implements ArrayAllocator {
    */
   static forForest(dim: number, numTrees: number, sampleSize: number): ForestArena | undefined {
     const widest = Math.max(numTrees * (sampleSize + 1), numTrees * sampleSize + 1, 2 * dim);
-    return widest <= INDEX16 ? new ForestArena() : undefined;
+    if (!(widest <= INDEX16)) return undefined;
+    try {
+      return new ForestArena();
+    } catch (err) {
+      // V8 reserves address space for every WebAssembly memory (some GiB each): with many thousands of forests alive
+      // at once it can run out. The forest then runs in TypeScript, with the same results.
+      if (err instanceof RangeError) return undefined;
+      throw err;
+    }
   }
 
   f32(n: number): Float32Array {

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ForestArena, type ArenaPool } from "../../../runtime/model/forestArena";
 import { Random } from "../../../runtime/model/random";
 import { StreamingForest } from "../../../runtime/model/streamingForest";
@@ -87,6 +87,22 @@ describe("the forest's WebAssembly kernel", () => {
     expect(forest.score([1, 2])).toBeGreaterThan(0);
     expect(ForestArena.forForest(2, 127, 256)).toBeDefined();
     expect(ForestArena.forForest(2, 128, 256)).toBeUndefined();
+  });
+
+  it("runs in TypeScript, with the same results, when no WebAssembly memory can be had (address space used up)", () => {
+    // (A function, not an arrow: it is called with `new`.)
+    const spy = vi.spyOn(WebAssembly, "Memory").mockImplementation(function () {
+      throw new RangeError("WebAssembly.Memory(): could not allocate memory");
+    });
+    let starved: StreamingForest;
+    try {
+      starved = new StreamingForest({ dimensions: 4, numTrees: 6, sampleSize: 32, seed: 5 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(starved.engine).toBe("typescript");
+    const rows = stream(300, 4, 5);
+    expect(run(starved, rows)).toEqual(run(new StreamingForest({ dimensions: 4, numTrees: 6, sampleSize: 32, seed: 5 }), rows));
   });
 
   it("keeps the forest's memory at its live size rounded up to a page (the store and pool grow in place)", () => {
