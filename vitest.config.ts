@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import { SlowFilesFirstSequencer } from "./test/helpers/slowFilesFirst";
 
 export default defineConfig({
   test: {
@@ -17,5 +18,8 @@ export default defineConfig({
     // slowest files mostly wait on the subprocesses and Pulumi programs they start: two workers there took the suite
     // from 809 s to 478 s on this project's 2-core machine, every test still passing under that load.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // The slowest files start first, also on a fresh clone with no timings cached (test/helpers/slowFilesFirst.ts):
+    // started late, a multi-minute file ran alone at the end of the run.
+    sequence: { sequencer: SlowFilesFirstSequencer },
   },
 });
