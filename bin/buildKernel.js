@@ -12,11 +12,8 @@ const { join } = require("node:path");
 const ROOT = join(__dirname, "..");
 const SOURCE = join(ROOT, "wasm", "forestKernel.ts");
 const TARGET = join(ROOT, "runtime", "model", "forestKernelBinary.ts");
-/**
- * -O3, no runtime (the kernel allocates nothing) and no assertions; the memory is the forest's, imported and shared
- * (its maximum is the forest's own; 65,536 pages is the most a 32-bit memory has).
- */
-const FLAGS = ["-O3", "--noAssert", "--runtime", "stub", "--importMemory", "--sharedMemory", "--maximumMemory", "65536", "--initialMemory", "0", "--noExportMemory", "--enable", "threads"];
+/** -O3, no runtime (the kernel allocates nothing) and no assertions; the memory is the forest's, imported (any size). */
+const FLAGS = ["-O3", "--noAssert", "--runtime", "stub", "--importMemory", "--initialMemory", "0", "--noExportMemory"];
 
 const args = process.argv.slice(2);
 if (args.includes("-h") || args.includes("--help")) {

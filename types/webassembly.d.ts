@@ -7,12 +7,10 @@ declare namespace WebAssembly {
     /** Size in 64 KiB pages. */
     initial: number;
     maximum?: number;
-    /** Backed by a SharedArrayBuffer, which `grow` does not detach (views made before a growth stay valid). */
-    shared?: boolean;
   }
   class Memory {
     constructor(descriptor: MemoryDescriptor);
-    readonly buffer: ArrayBuffer | SharedArrayBuffer;
+    readonly buffer: ArrayBuffer;
     /** Grows by `delta` pages; returns the previous size in pages. */
     grow(delta: number): number;
   }

@@ -1,6 +1,6 @@
 // AssemblyScript 0.28 (not TypeScript; excluded from tsc and eslint): the forest engine's hot loops in WebAssembly
 // (issue 20, docs/engine.md). Every function reads and writes a forest's arrays where runtime/model/forestArena.ts
-// keeps them, in one shared WebAssembly memory per forest, in the engine's own layout: 16-bit index arrays (nodes,
+// keeps them, in one WebAssembly memory per forest, in the engine's own layout: 16-bit index arrays (nodes,
 // box slots, leaf references and masses, paths), the forest's box pool (float32 boxes as (min, −max) per dimension,
 // float64 range sums) and its point store (float32). Each function is the TypeScript engine's own loop, operation for
 // operation, so the two give the same results bit for bit (test/runtime/model/forestKernel.test.ts checks it):

@@ -1,5 +1,4 @@
 import type { ForestArena } from "./forestArena";
-import { ownBytes } from "./forestArena";
 import { indexArray, type IndexArray } from "./indexArray";
 
 /** What a pool re-points when it grows: the trees that read its arrays directly in their hot loops. */
@@ -75,9 +74,9 @@ export class BoxPool {
     return this.rangeSum.length - this.freeTop;
   }
 
-  /** Bytes of the typed arrays behind the pool (outside the forest's arena, which the forest counts). */
+  /** Bytes of the typed arrays behind the pool. */
   memoryBytes(): number {
-    return ownBytes(this.box) + ownBytes(this.rangeSum) + this.free.byteLength;
+    return this.box.byteLength + this.rangeSum.byteLength + this.free.byteLength;
   }
 
   /** Takes `box` and `rangeSum` (the old contents, moved or grown) and re-points every attached tree. */

@@ -2,8 +2,6 @@ import { instantiateKernel, type ForestKernel } from "./forestKernel";
 import { indexArray, type IndexArray } from "./indexArray";
 
 const PAGE = 65536;
-/** The most 64 KiB pages a 32-bit WebAssembly memory has. A shared memory needs a maximum; untouched pages cost no RAM. */
-const MAX_PAGES = 65536;
 /** The kernel reads 16-bit indices. */
 const INDEX16 = 0x7fff;
 
@@ -23,11 +21,6 @@ export const PLAIN_ARRAYS: ArrayAllocator = {
   index: indexArray,
 };
 
-/** Bytes of `a` unless it lives in a forest's arena (whose memory the forest counts once, pages and all). */
-export function ownBytes(a: ArrayBufferView): number {
-  return a.buffer instanceof SharedArrayBuffer ? 0 : a.byteLength;
-}
-
 /** The box pool's side of the arena: the pool takes the arrays the arena moved or grew and re-points its trees. */
 export interface ArenaPool {
   box: Float32Array;
@@ -43,15 +36,18 @@ export interface ArenaStore {
 const align8 = (bytes: number): number => (bytes + 7) & ~7;
 
 /**
- * One forest's arrays in one shared WebAssembly memory, so the kernel (forestKernel.ts) runs the hot loops on the
- * live arrays. Layout: the fixed-size arrays first (trees' nodes, cuts, box slots, leaves, paths; the kernel's
- * records, tables and scratch), bump-allocated while the forest is built; then, once {@link seal}ed, the point
- * store's values, the box pool's boxes and its range sums, in that order, each growing in place (what follows it
- * moves up). The memory grows a page at a time as they do, so it stays at the live size rounded up to a page
- * (docs/engine.md: per-tree pools or a bump allocator that leaves holes came out 30–60 % above it).
+ * One forest's arrays in one WebAssembly memory, so the kernel (forestKernel.ts) runs the hot loops on the live
+ * arrays. The memory is made once at the configuration's worst case and never grown, laid out as: the fixed-size
+ * arrays (trees' nodes, cuts, box slots, leaves, paths; the kernel's records, tables and scratch), bump-allocated
+ * while the forest is built; then room for the point store at its most points, for the box pool's boxes at its most
+ * slots, and for their range sums. The store and the pool still grow as they did in plain arrays (a fresh view over
+ * more of their room, the values already in place), and the forest's memory figure is still their arrays' sizes:
+ * room never written is address space the system backs with no page (the memory starts zeroed and untouched).
  *
- * The memory is shared (a SharedArrayBuffer): `grow` does not detach it, so every view made before a growth stays
- * valid; only the regions that moved get new views (the pool re-points its trees, the forest its trees' points).
+ * Why this and not a memory grown as the forest grows (docs/engine.md): growing a memory detaches its buffer, and
+ * with it every view of every tree; a shared memory does not detach, but V8 does not count shared memories towards
+ * its collection heuristics, so a process making and dropping detectors (the fan-out bench: 20,000) held every one
+ * of them until it ran out of RAM. A plain memory V8 counts as external memory, at its whole size, and collects.
  * Before the seal, the store and pool keep plain arrays (they are built before the forest knows its fixed size).
  */
 export class ForestArena implements ArrayAllocator {
@@ -59,134 +55,123 @@ export class ForestArena implements ArrayAllocator {
   readonly kernel: ForestKernel;
   private top = 8;
   private sealed = false;
-  private pool: ArenaPool | undefined;
-  private storeAt = 0;
+  private readonly fixedEnd: number;
+  private readonly storeAt: number;
+  private readonly boxAt: number;
+  private readonly sumAt: number;
+  /** The room's bounds: floats of the store, slots of the pool. */
+  private readonly storeFloats: number;
+  private readonly poolSlots: number;
+  /** What the store and pool use of their room now (bytes). */
   private storeBytes = 0;
-  private boxAt = 0;
   private boxBytes = 0;
-  private sumAt = 0;
   private sumBytes = 0;
 
-  private constructor() {
-    this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  private constructor(dim: number, numTrees: number, sampleSize: number) {
+    const capacity = sampleSize + 1;
+    // Per tree: nodes (4 × 16 bits), cuts (32), box slots, leaf references and masses (16 each) per node, the path,
+    // the walk's 32 gaps; per forest: the kernel's 128-byte records, two tables of float64s per capacity, the
+    // query (f64), its box form (f64), the scratch lists; each array aligned to 8 bytes.
+    const perTree = align8(8 * capacity) + align8(4 * capacity) + 3 * align8(2 * capacity) + align8(2 * (capacity + 1)) + 8 * 32;
+    this.fixedEnd = 8 + numTrees * (perTree + 128) + 2 * align8(8 * (capacity + 2)) + 8 * (3 * dim + 8) + 3 * align8(4 * 2 * dim) + 1024;
+    this.storeFloats = dim * (numTrees * sampleSize + 1);
+    this.poolSlots = numTrees * capacity;
+    this.storeAt = align8(this.fixedEnd);
+    this.boxAt = this.storeAt + align8(4 * this.storeFloats);
+    this.sumAt = this.boxAt + 4 * 2 * dim * this.poolSlots;
+    const bytes = this.sumAt + 8 * this.poolSlots;
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
     this.kernel = instantiateKernel(this.memory);
   }
 
   /**
-   * An arena for a forest of this configuration, or undefined where the kernel cannot run it (an index array of
-   * 32 bits: more nodes, points or box slots than 16-bit indices reach).
+   * An arena for a forest of this configuration, or undefined where the kernel cannot run it: an index array of
+   * 32 bits (more nodes, points or box slots than 16-bit indices reach), or no memory to be had.
    */
   static forForest(dim: number, numTrees: number, sampleSize: number): ForestArena | undefined {
     const widest = Math.max(numTrees * (sampleSize + 1), numTrees * sampleSize + 1, 2 * dim);
     if (!(widest <= INDEX16)) return undefined;
     try {
-      return new ForestArena();
+      return new ForestArena(dim, numTrees, sampleSize);
     } catch (err) {
-      // V8 reserves address space for every WebAssembly memory (some GiB each): with many thousands of forests alive
-      // at once it can run out. The forest then runs in TypeScript, with the same results.
+      // Out of memory or address space: the forest runs in TypeScript, with the same results.
       if (err instanceof RangeError) return undefined;
       throw err;
     }
   }
 
   f32(n: number): Float32Array {
-    const at = this.take(4 * n); // first: it may grow the memory, and `buffer` is then a new object
-    return new Float32Array(this.memory.buffer, at, n);
+    return new Float32Array(this.memory.buffer, this.take(4 * n), n);
   }
 
   f64(n: number): Float64Array {
-    const at = this.take(8 * n); // first: it may grow the memory, and `buffer` is then a new object
-    return new Float64Array(this.memory.buffer, at, n);
+    return new Float64Array(this.memory.buffer, this.take(8 * n), n);
   }
 
   i32(n: number): Int32Array {
-    const at = this.take(4 * n); // first: it may grow the memory, and `buffer` is then a new object
-    return new Int32Array(this.memory.buffer, at, n);
+    return new Int32Array(this.memory.buffer, this.take(4 * n), n);
   }
 
   index(n: number, capacity: number): IndexArray {
     if (capacity > INDEX16) throw new Error(`forest arena: an index array for capacity ${capacity} would be 32-bit; the kernel reads 16-bit indices`);
-    const at = this.take(2 * n); // first: it may grow the memory, and `buffer` is then a new object
-    return new Int16Array(this.memory.buffer, at, n);
+    return new Int16Array(this.memory.buffer, this.take(2 * n), n);
   }
 
-  /** Bytes of the memory (whole pages): the forest's arrays that live here, counted once. */
-  memoryBytes(): number {
+  /** Bytes the forest's arrays use of the memory (its fixed arrays, and the store and pool as they are now). */
+  usedBytes(): number {
+    return this.top + this.storeBytes + this.boxBytes + this.sumBytes;
+  }
+
+  /** Bytes of the whole memory: the worst case reserved, most of it never written. */
+  reservedBytes(): number {
     return this.memory.buffer.byteLength;
   }
 
-  /**
-   * Ends the fixed arrays: moves the store's values and the pool's arrays into the memory after them (the store
-   * gets its new `values`; the pool re-points its trees). The caller re-points the trees at the store's values.
-   */
+  /** Ends the fixed arrays: copies the store's values and the pool's arrays into their room (the pool re-points its trees). */
   seal(store: ArenaStore, pool: ArenaPool): void {
     if (this.sealed) throw new Error("forest arena is sealed already");
     this.sealed = true;
-    this.pool = pool;
-    this.storeAt = align8(this.top);
-    this.storeBytes = align8(4 * store.values.length);
-    this.boxAt = this.storeAt + this.storeBytes;
-    this.boxBytes = 4 * pool.box.length;
-    this.sumAt = this.boxAt + this.boxBytes;
-    this.sumBytes = 8 * pool.rangeSum.length;
-    this.ensure(this.sumAt + this.sumBytes);
-    const values = new Float32Array(this.memory.buffer, this.storeAt, store.values.length);
-    values.set(store.values);
-    store.values = values;
-    const box = new Float32Array(this.memory.buffer, this.boxAt, pool.box.length);
-    box.set(pool.box);
-    const rangeSum = new Float64Array(this.memory.buffer, this.sumAt, pool.rangeSum.length);
-    rangeSum.set(pool.rangeSum);
+    store.values = this.storeView(store.values.length, store.values);
+    const { box, rangeSum } = this.poolViews(pool.box.length, pool.rangeSum.length, pool.box, pool.rangeSum);
     pool.replaceArrays(box, rangeSum);
   }
 
-  /** The store's values grown to `length` floats, the old ones kept (in place once sealed: the pool moves up). */
+  /** The store's values grown to `length` floats, the old ones kept (in place once sealed). */
   growStore(old: Float32Array, length: number): Float32Array {
-    if (!this.sealed) return grownCopy(old, length);
-    const bytes = align8(4 * length);
-    const delta = bytes - this.storeBytes;
-    const end = this.sumAt + this.sumBytes;
-    this.ensure(end + delta);
-    const mem = new Uint8Array(this.memory.buffer);
-    mem.copyWithin(this.boxAt + delta, this.boxAt, end);
-    mem.fill(0, this.storeAt + this.storeBytes, this.storeAt + bytes);
-    this.storeBytes = bytes;
-    this.boxAt += delta;
-    this.sumAt += delta;
-    const pool = this.pool as ArenaPool;
-    pool.replaceArrays(new Float32Array(this.memory.buffer, this.boxAt, pool.box.length), new Float64Array(this.memory.buffer, this.sumAt, pool.rangeSum.length));
-    return new Float32Array(this.memory.buffer, this.storeAt, length);
+    return this.sealed ? this.storeView(length) : grownCopy(old, length);
   }
 
   /** The pool's arrays grown to `slots` slots of `floatsPerSlot` floats, the old ones kept (in place once sealed). */
   growPool(box: Float32Array, rangeSum: Float64Array, slots: number, floatsPerSlot: number): { box: Float32Array; rangeSum: Float64Array } {
     if (!this.sealed) return { box: grownCopy(box, slots * floatsPerSlot), rangeSum: grownCopy(rangeSum, slots) };
-    const boxBytes = 4 * slots * floatsPerSlot;
-    const sumBytes = 8 * slots;
-    const sumAt = this.boxAt + boxBytes;
-    this.ensure(sumAt + sumBytes);
-    const mem = new Uint8Array(this.memory.buffer);
-    mem.copyWithin(sumAt, this.sumAt, this.sumAt + this.sumBytes);
-    mem.fill(0, this.boxAt + this.boxBytes, sumAt);
-    mem.fill(0, sumAt + this.sumBytes, sumAt + sumBytes);
-    this.boxBytes = boxBytes;
-    this.sumAt = sumAt;
-    this.sumBytes = sumBytes;
-    return { box: new Float32Array(this.memory.buffer, this.boxAt, slots * floatsPerSlot), rangeSum: new Float64Array(this.memory.buffer, sumAt, slots) };
+    return this.poolViews(slots * floatsPerSlot, slots);
+  }
+
+  private storeView(length: number, from?: Float32Array): Float32Array {
+    if (length > this.storeFloats) throw new Error(`forest arena: the point store's ${length} floats exceed its room of ${this.storeFloats}`);
+    const view = new Float32Array(this.memory.buffer, this.storeAt, length);
+    if (from) view.set(from);
+    this.storeBytes = 4 * length;
+    return view;
+  }
+
+  private poolViews(boxLength: number, slots: number, box?: Float32Array, rangeSum?: Float64Array): { box: Float32Array; rangeSum: Float64Array } {
+    if (slots > this.poolSlots) throw new Error(`forest arena: the box pool's ${slots} slots exceed its room of ${this.poolSlots}`);
+    const b = new Float32Array(this.memory.buffer, this.boxAt, boxLength);
+    const r = new Float64Array(this.memory.buffer, this.sumAt, slots);
+    if (box) b.set(box);
+    if (rangeSum) r.set(rangeSum);
+    this.boxBytes = 4 * boxLength;
+    this.sumBytes = 8 * slots;
+    return { box: b, rangeSum: r };
   }
 
   private take(bytes: number): number {
     if (this.sealed) throw new Error("forest arena is sealed: fixed-size arrays come before the store and the pool");
     const at = align8(this.top);
+    if (at + bytes > this.fixedEnd) throw new Error(`forest arena: the fixed-size arrays need more than the ${this.fixedEnd} bytes their layout reserves`);
     this.top = at + bytes;
-    this.ensure(this.top);
     return at;
-  }
-
-  /** Grows the memory (by whole pages) to hold `end` bytes. */
-  private ensure(end: number): void {
-    const size = this.memory.buffer.byteLength;
-    if (end > size) this.memory.grow(Math.ceil((end - size) / PAGE));
   }
 }
 

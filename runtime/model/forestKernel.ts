@@ -48,7 +48,7 @@ const EXPORTS = ["forestScore", "descendRef", "shrink", "extendUp", "computeBox"
 
 let compiled: WebAssembly.Module | undefined;
 
-/** The kernel over `memory` (a forest's; shared). The module is compiled once per process. */
+/** The kernel over `memory` (a forest's). The module is compiled once per process. */
 export function instantiateKernel(memory: WebAssembly.Memory): ForestKernel {
   compiled ??= new WebAssembly.Module(Buffer.from(FOREST_KERNEL_WASM, "base64"));
   const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;

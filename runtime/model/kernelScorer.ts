@@ -58,6 +58,11 @@ export class KernelScorer {
     });
   }
 
+  /** Bytes of the scorer's own arrays (records, tables, scratch list). */
+  memoryBytes(): number {
+    return this.records.byteLength + this.inverseLevel.byteLength + this.log2Mass1.byteLength + this.list.byteLength;
+  }
+
   /** Hands each tree its record, so its insert, delete and box building run through the kernel too. */
   attach(): void {
     this.trees.forEach((tr, i) => tr.useKernel(this.kernel, this.records.subarray(STRIDE * i, STRIDE * (i + 1)), this.list.byteOffset));

@@ -1,5 +1,4 @@
 import type { ForestArena } from "./forestArena";
-import { ownBytes } from "./forestArena";
 import { indexArray, type IndexArray } from "./indexArray";
 
 /**
@@ -74,9 +73,9 @@ export class PointStore {
     return this.capacity - this.freeTop;
   }
 
-  /** Bytes of the typed arrays behind the store (outside the forest's arena, which the forest counts). */
+  /** Bytes of the typed arrays behind the store. */
   memoryBytes(): number {
-    return ownBytes(this.values) + this.refCount.byteLength + this.free.byteLength;
+    return this.values.byteLength + this.refCount.byteLength + this.free.byteLength;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { CompactSampler } from "./compactSampler";
-import { ForestArena, ownBytes, PLAIN_ARRAYS } from "./forestArena";
+import { ForestArena, PLAIN_ARRAYS } from "./forestArena";
 import { KernelScorer } from "./kernelScorer";
 import { PointStore } from "./pointStore";
 import { Random } from "./random";
@@ -242,9 +242,12 @@ export class StreamingForest {
     }
   }
 
-  /** Bytes of the forest's WebAssembly memory (0 in TypeScript): Node's heap and array-buffer counters leave it out. */
+  /**
+   * Bytes the forest's arrays use of its WebAssembly memory (0 in TypeScript): Node's heap and array-buffer counters
+   * leave that memory out (V8 counts it as external memory, at its whole reserved size).
+   */
   wasmMemoryBytes(): number {
-    return this.arena?.memoryBytes() ?? 0;
+    return this.arena?.usedBytes() ?? 0;
   }
 
   /** Distinct points held (for memory and state-size reporting). */
@@ -257,8 +260,8 @@ export class StreamingForest {
    * short of a few hundred bytes of object headers per tree).
    */
   memoryBytes(): number {
-    let bytes = this.store.memoryBytes() + this.scratch.memoryBytes() + ownBytes(this.queryBox) + this.attrTree.byteLength + this.missing.byteLength + this.imputeBuf.byteLength + this.imputeRefs.byteLength + ownBytes(this.query) + this.scoreSum.byteLength + this.walkQuery.byteLength;
-    bytes += this.arena?.memoryBytes() ?? 0;
+    let bytes = this.store.memoryBytes() + this.scratch.memoryBytes() + this.queryBox.byteLength + this.attrTree.byteLength + this.missing.byteLength + this.imputeBuf.byteLength + this.imputeRefs.byteLength + this.query.byteLength + this.scoreSum.byteLength + this.walkQuery.byteLength;
+    bytes += this.kernelScorer?.memoryBytes() ?? 0;
     for (let t = 0; t < this.numTrees; t++) bytes += this.samplers[t].memoryBytes() + this.trees[t].memoryBytes();
     bytes += this.trees[0].pool.memoryBytes();
     return bytes;

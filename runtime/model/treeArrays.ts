@@ -1,5 +1,5 @@
 import { BoxPool } from "./boxPool";
-import { ownBytes, PLAIN_ARRAYS, type ArrayAllocator } from "./forestArena";
+import { PLAIN_ARRAYS, type ArrayAllocator } from "./forestArena";
 import { indexArray, type IndexArray } from "./indexArray";
 
 export { indexArray, type IndexArray } from "./indexArray";
@@ -86,7 +86,7 @@ export class TreeScratch {
   }
 
   memoryBytes(): number {
-    return this.lane.memoryBytes() + this.point.byteLength + this.w.byteLength + ownBytes(this.kept) + this.looseBox.byteLength;
+    return this.lane.memoryBytes() + this.point.byteLength + this.w.byteLength + this.kept.byteLength + this.looseBox.byteLength;
   }
 }
 
@@ -194,7 +194,7 @@ export class TreeArrays {
   /** Bytes of the typed arrays the tree owns (its box pool if its own; the shared log2 table and scratch not counted). */
   memoryBytes(): number {
     const arrays = [this.nodes, this.cutValue, this.boxSlot, this.leafRef, this.leafMass, this.path, this.walkGap];
-    return arrays.reduce((sum, a) => sum + ownBytes(a), 0) + (this.ownsPool ? this.pool.memoryBytes() : 0);
+    return arrays.reduce((sum, a) => sum + a.byteLength, 0) + (this.ownsPool ? this.pool.memoryBytes() : 0);
   }
 
   isEmpty(): boolean {

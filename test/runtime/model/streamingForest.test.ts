@@ -266,8 +266,7 @@ describe("StreamingForest", () => {
     // Every tree holding distinct float64 points with a box per node (the layout before) would take the
     // point store at numTrees · sampleSize points and 2 · 40 float32 bounds per node: far more.
     const fixedLayout = 20 * 128 * 40 * 8 + 20 * 128 * 80 * 4;
-    // (Plus the forest's WebAssembly memory rounded up to a 64 KiB page: forestArena.ts.)
-    expect(full).toBeLessThan(0.6 * fixedLayout + 65536);
+    expect(full).toBeLessThan(0.6 * fixedLayout);
     // The samplers share most points: the store holds fewer than numTrees · sampleSize.
     expect(forest.storedPoints()).toBeLessThan(0.7 * 20 * 128);
   });
