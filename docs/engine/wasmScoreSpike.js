@@ -34,7 +34,7 @@ function measure(dims) {
   const queries = 3000;
   const shingle = dims / 5;
   const all = shingled(normalMixture(5, learn + queries + shingle - 1, 7), shingle);
-  const forest = new StreamingForest({ dimensions: dims, numTrees: 50, sampleSize: 256, seed: 7, wasm: false });
+  const forest = new StreamingForest({ dimensions: dims, numTrees: 50, sampleSize: 256, seed: 7 });
   for (let i = 0; i < learn; i++) {
     forest.score(all[i]);
     forest.update(all[i]);

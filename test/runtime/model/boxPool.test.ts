@@ -64,7 +64,7 @@ describe("BoxPool", () => {
   });
 
   it("is one per forest: counted once in the forest's memory, not in its trees'", () => {
-    const forest = new StreamingForest({ dimensions: 4, numTrees: 5, sampleSize: 32, seed: 3, wasm: false });
+    const forest = new StreamingForest({ dimensions: 4, numTrees: 5, sampleSize: 32, seed: 3 });
     const rng = new Random(4);
     for (let i = 0; i < 200; i++) forest.update([rng.normal(), rng.normal(), rng.normal(), rng.normal()]);
     const trees = (forest as unknown as { trees: StreamingTree[] }).trees;
@@ -78,18 +78,5 @@ describe("BoxPool", () => {
     expect(forest.memoryBytes()).toBeGreaterThanOrEqual(pool.memoryBytes() + trees.reduce((n, t) => n + t.memoryBytes(), 0));
     const own = new StreamingTree(4, 33, new Float32Array(4 * 8));
     expect(own.memoryBytes()).toBe(ownArrays(own) + own.pool.memoryBytes());
-  });
-
-  it("in a forest's WebAssembly memory, is counted the same way, once", () => {
-    const forest = new StreamingForest({ dimensions: 4, numTrees: 5, sampleSize: 32, seed: 3 });
-    const rng = new Random(4);
-    for (let i = 0; i < 200; i++) forest.update([rng.normal(), rng.normal(), rng.normal(), rng.normal()]);
-    expect(forest.engine).toBe("wasm");
-    const trees = (forest as unknown as { trees: StreamingTree[] }).trees;
-    const pool = trees[0].pool;
-    const arena = (forest as unknown as { arena: { memory: WebAssembly.Memory } }).arena;
-    expect(pool.box.buffer).toBe(arena.memory.buffer);
-    for (const tree of trees) expect(tree.memoryBytes()).toBe([tree.nodes, tree.cutValue, tree.boxSlot, tree.leafRef, tree.leafMass, tree.path, tree.walkGap].reduce((n, a) => n + a.byteLength, 0));
-    expect(forest.memoryBytes()).toBeGreaterThanOrEqual(pool.memoryBytes() + trees.reduce((n, t) => n + t.memoryBytes(), 0));
   });
 });
