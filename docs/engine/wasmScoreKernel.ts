@@ -1,4 +1,4 @@
-// AssemblyScript (0.28), not TypeScript: the next step after wasmScoreSpike.ts towards a WebAssembly score (issue 20,
+// AssemblyScript (0.28), not TypeScript: the next step after session 36's spike (commit 8151623, docs/engine/wasmScoreSpike.ts) towards a WebAssembly score (issue 20,
 // docs/engine.md, "The next step"). Not part of the engine. It reads a forest's arrays in the engine's own layout —
 // 16-bit index arrays (nodes, box slots, leaf references and masses, paths), the forest's one box pool, the point
 // store — and leaves in each tree what StreamingTree.insert reads after a score (`scored`): the path, its depth and
