@@ -18,7 +18,7 @@ const splunkSdk = {
 };
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", "out/**", "coverage/**", "tmp/**", "docs/engine/**"] },
+  { ignores: ["node_modules/**", "dist/**", "out/**", "coverage/**", "tmp/**", "docs/engine/**", "wasm/**"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

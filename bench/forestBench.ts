@@ -22,7 +22,7 @@ export interface ForestFigures {
   readonly updatePerSec: number;
   /** The forest's memory after the timed pass: typed-array sizes (ours) or retained heap (Java). */
   readonly bytes: number;
-  /** Ours only: process memory (heap + array buffers) the forest retains, after full collections; null without gc. */
+  /** Ours only: process memory (heap + array buffers, plus its WebAssembly memory) the forest retains, after full collections; null without gc. */
   readonly processBytes: number | null;
 }
 
@@ -62,5 +62,6 @@ export function measureOurForest(stream: BenchStream, c: ForestCase): ForestFigu
   for (const p of points) f.update(p);
   const updatePerSec = perSec(points.length, performance.now() - t0);
   if (!Number.isFinite(sink)) throw new Error("the forest benchmark produced a non-finite score");
-  return { scoreUpdatePerSec, scorePerSec, updatePerSec, bytes: f.memoryBytes(), processBytes };
+  // Node's heap and array-buffer counters leave WebAssembly memory out: the forest's is added as it is (whole pages).
+  return { scoreUpdatePerSec, scorePerSec, updatePerSec, bytes: f.memoryBytes(), processBytes: processBytes === null ? null : processBytes + f.wasmMemoryBytes() };
 }

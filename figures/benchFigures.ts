@@ -33,7 +33,7 @@ function rows(lines: readonly Line[]): string[][] {
     ]);
     out.push([
       `one forest's memory at ${dims} dims`,
-      `${join(forests.map((f) => mb(f.oursBytes)))} MB of typed arrays${forests.every((f) => f.oursProcessBytes !== null) ? ` (${join(forests.map((f) => mb(f.oursProcessBytes as number)))} MB retained by the process)` : ""}`,
+      `${join(forests.map((f) => mb(f.oursBytes)))} MB of typed arrays and WebAssembly memory${forests.every((f) => f.oursProcessBytes !== null) ? ` (${join(forests.map((f) => mb(f.oursProcessBytes as number)))} MB retained by the process)` : ""}`,
       forests.every((f) => f.javaBytes !== null) ? `Java heap ${join(forests.map((f) => mb(f.javaBytes as number)))} MB` : "-",
     ]);
   }

@@ -1,9 +1,16 @@
+import type { ForestArena } from "./forestArena";
 import { indexArray, type IndexArray } from "./indexArray";
 
 /** What a pool re-points when it grows: the trees that read its arrays directly in their hot loops. */
 export interface BoxPoolUser {
   box: Float32Array;
   rangeSum: Float64Array;
+  /**
+   * The array a user last read a box from (treeBoxes.ts's `bx`: the pool's `box`, or its own scratch box): moved
+   * to the new `box` with it, so no user keeps the replaced array alive (a forest's 50 trees each held a different
+   * outgrown copy, 11 MB at 7 dims, while the WebAssembly kernel left their `bx` unread).
+   */
+  bx: Float32Array;
 }
 
 /**
@@ -33,6 +40,8 @@ export class BoxPool {
     initialSlots = Math.min(maxSlots, 8),
     /** Growth: by 1 / growthDivisor of the slots (at least 4). */
     private readonly growthDivisor = 16,
+    /** The forest's arena, once sealed where `box` and `rangeSum` live and grow (forestArena.ts). */
+    private readonly arena?: ForestArena,
   ) {
     if (!Number.isInteger(maxSlots) || maxSlots < 1) throw new Error(`box pool size must be a positive integer, got ${maxSlots}`);
     const slots = Math.max(1, Math.min(maxSlots, initialSlots));
@@ -48,6 +57,7 @@ export class BoxPool {
     this.users.push(user);
     user.box = this.box;
     user.rangeSum = this.rangeSum;
+    user.bx = this.box;
   }
 
   /** A free slot (growing the pool if none is free); its box is left to the caller. */
@@ -76,23 +86,35 @@ export class BoxPool {
     return this.box.byteLength + this.rangeSum.byteLength + this.free.byteLength;
   }
 
+  /** Takes `box` and `rangeSum` (the old contents, moved or grown) and re-points every attached tree. */
+  replaceArrays(box: Float32Array, rangeSum: Float64Array): void {
+    const old = this.box;
+    this.box = box;
+    this.rangeSum = rangeSum;
+    for (const u of this.users) {
+      if (u.bx === old) u.bx = box;
+      u.box = box;
+      u.rangeSum = rangeSum;
+    }
+  }
+
   /** Adds `1 / growthDivisor` more slots (at least 4), up to `maxSlots`. Only called with none free. */
   private grow(): void {
     const old = this.rangeSum.length;
     const size = Math.min(this.maxSlots, old + Math.max(4, Math.floor(old / this.growthDivisor)));
     if (size === old) throw new Error(`box pool is full (${old} slots)`);
-    const box = new Float32Array(2 * this.dim * size);
-    box.set(this.box);
-    const rangeSum = new Float64Array(size);
-    rangeSum.set(this.rangeSum);
+    let box: Float32Array;
+    let rangeSum: Float64Array;
+    if (this.arena) ({ box, rangeSum } = this.arena.growPool(this.box, this.rangeSum, size, 2 * this.dim));
+    else {
+      box = new Float32Array(2 * this.dim * size);
+      box.set(this.box);
+      rangeSum = new Float64Array(size);
+      rangeSum.set(this.rangeSum);
+    }
     const free = indexArray(size, this.maxSlots);
     for (let i = size - 1; i >= old; i--) free[this.freeTop++] = i;
-    this.box = box;
-    this.rangeSum = rangeSum;
     this.free = free;
-    for (const u of this.users) {
-      u.box = box;
-      u.rangeSum = rangeSum;
-    }
+    this.replaceArrays(box, rangeSum);
   }
 }

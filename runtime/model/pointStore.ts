@@ -1,4 +1,5 @@
-import { indexArray, type IndexArray } from "./treeArrays";
+import type { ForestArena } from "./forestArena";
+import { indexArray, type IndexArray } from "./indexArray";
 
 /**
  * Reference-counted storage of the points a forest's samplers hold, in one flat Float32Array (row-major, `dim`
@@ -20,6 +21,8 @@ export class PointStore {
     readonly dim: number,
     readonly maxCapacity: number,
     initialCapacity = Math.min(maxCapacity, 256),
+    /** The forest's arena, once sealed where `values` lives and grows (forestArena.ts). */
+    private readonly arena?: ForestArena,
   ) {
     if (!Number.isInteger(dim) || dim < 1) throw new Error(`point store dim must be a positive integer, got ${dim}`);
     if (!Number.isInteger(maxCapacity) || maxCapacity < 1) throw new Error(`point store capacity must be a positive integer, got ${maxCapacity}`);
@@ -79,11 +82,11 @@ export class PointStore {
    * Restores a store from `points` (row-major float32, `count` = points.length / dim) with reference counts
    * `refs`: slot i holds point i; slots with no reference are free.
    */
-  static restore(dim: number, maxCapacity: number, points: Float32Array, refs: Int32Array): PointStore {
+  static restore(dim: number, maxCapacity: number, points: Float32Array, refs: Int32Array, arena?: ForestArena): PointStore {
     const count = refs.length;
     if (points.length !== count * dim) throw new Error(`point store state: ${points.length} values do not make ${count} points of dim ${dim}`);
     if (count > maxCapacity) throw new Error(`point store state holds ${count} points, more than its capacity ${maxCapacity}`);
-    const store = new PointStore(dim, maxCapacity, Math.max(count + (count >> 3), 1));
+    const store = new PointStore(dim, maxCapacity, Math.max(count + (count >> 3), 1), arena);
     store.values.set(points);
     store.refCount.set(refs);
     store.freeTop = 0;
@@ -96,8 +99,12 @@ export class PointStore {
     const old = this.capacity;
     const size = Math.min(this.maxCapacity, old + Math.max(16, old >> 3));
     if (size === old) throw new Error(`point store is full (${old} points)`);
-    const values = new Float32Array(size * this.dim);
-    values.set(this.values);
+    let values: Float32Array;
+    if (this.arena) values = this.arena.growStore(this.values, size * this.dim);
+    else {
+      values = new Float32Array(size * this.dim);
+      values.set(this.values);
+    }
     const refCount = indexArray(size, this.maxCapacity);
     refCount.set(this.refCount);
     const free = indexArray(size, this.maxCapacity);

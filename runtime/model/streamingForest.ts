@@ -1,4 +1,6 @@
 import { CompactSampler } from "./compactSampler";
+import { ForestArena, PLAIN_ARRAYS } from "./forestArena";
+import { KernelScorer } from "./kernelScorer";
 import { PointStore } from "./pointStore";
 import { Random } from "./random";
 import type { StreamingTree } from "./streamingTree";
@@ -25,6 +27,12 @@ export interface StreamingForestOptions {
   readonly timeDecay?: number;
   /** Seed of all randomness (default 42). */
   readonly seed?: number;
+  /**
+   * Run the hot loops in WebAssembly (forestKernel.ts) where the configuration allows it (16-bit indices: up to
+   * 32,767 nodes, points and box slots in all), else in TypeScript (default true). Results are the same bit for bit
+   * either way; only the speed differs (docs/engine.md).
+   */
+  readonly wasm?: boolean;
 }
 
 /**
@@ -62,6 +70,9 @@ export class StreamingForest {
   private walksValid = false;
   /** The point (rounded to float32) of the last score's walks: `query` is reloaded by impute and attribution. */
   private readonly walkQuery: Float64Array;
+  /** The forest's WebAssembly memory and kernel, and the score through it (undefined: TypeScript only). */
+  private readonly arena: ForestArena | undefined;
+  private readonly kernelScorer: KernelScorer | undefined;
 
   constructor(options: StreamingForestOptions, restored?: StreamingForestParts) {
     const dim = options.dimensions;
@@ -78,6 +89,9 @@ export class StreamingForest {
     this.sampleSize = sampleSize;
     this.timeDecay = timeDecay;
     this.seed = seed;
+    const arena = restored ? restored.arena : options.wasm === false ? undefined : ForestArena.forForest(dim, numTrees, sampleSize);
+    const alloc = arena ?? PLAIN_ARRAYS;
+    this.arena = arena;
     if (restored) {
       this.rng = restored.rng;
       this.store = restored.store;
@@ -87,23 +101,34 @@ export class StreamingForest {
       this.updates = restored.updates;
     } else {
       this.rng = new Random(seed);
-      this.store = new PointStore(dim, numTrees * sampleSize + 1);
-      this.scratch = newScratch(dim, sampleSize);
-      const pool = newBoxPool(dim, numTrees, sampleSize);
+      this.store = new PointStore(dim, numTrees * sampleSize + 1, undefined, arena);
+      this.scratch = newScratch(dim, sampleSize, arena);
+      const pool = newBoxPool(dim, numTrees, sampleSize, arena);
       this.samplers = [];
       this.trees = [];
       for (let t = 0; t < numTrees; t++) {
         this.samplers.push(new CompactSampler(sampleSize, timeDecay, this.store.maxCapacity));
-        this.trees.push(newTree(dim, sampleSize, this.store, this.scratch, pool));
+        this.trees.push(newTree(dim, sampleSize, this.store, this.scratch, pool, arena));
       }
     }
     this.attrTree = new Float64Array(dim);
     this.missing = new Uint8Array(dim);
     this.imputeBuf = new Float64Array(numTrees);
     this.imputeRefs = new Int32Array(numTrees);
-    this.query = new Float64Array(dim);
+    this.query = alloc.f64(dim);
     this.walkQuery = new Float64Array(dim);
-    this.queryBox = new Float64Array(2 * dim);
+    this.queryBox = alloc.f64(2 * dim);
+    if (arena) {
+      this.kernelScorer = new KernelScorer(arena, this.trees, this.query, this.queryBox);
+      arena.seal(this.store, this.trees[0].pool);
+      this.repoint();
+      this.kernelScorer.attach();
+    }
+  }
+
+  /** Where the hot loops run: WebAssembly (the default where the configuration allows it) or TypeScript. */
+  get engine(): "wasm" | "typescript" {
+    return this.arena ? "wasm" : "typescript";
   }
 
   /** Whether every tree holds at least one point (scores are 0 before). */
@@ -157,6 +182,14 @@ export class StreamingForest {
     let t = 0;
     // Four trees at a time, then two: their descents overlap.
     const w = this.queryBox;
+    if (this.kernelScorer) {
+      const sum = this.kernelScorer.scoreSum();
+      if (sum === sum) {
+        this.walkQuery.set(q);
+        this.walksValid = true;
+        return sum / this.numTrees;
+      }
+    }
     for (; t + 3 < this.numTrees; t += 4) addFour(trees[t], trees[t + 1], trees[t + 2], trees[t + 3], q, w, acc);
     for (; t + 1 < this.numTrees; t += 2) addTwo(trees[t], trees[t + 1], q, w, acc);
     let sum = acc[0];
@@ -209,6 +242,14 @@ export class StreamingForest {
     }
   }
 
+  /**
+   * Bytes the forest's arrays use of its WebAssembly memory (0 in TypeScript): Node's heap and array-buffer counters
+   * leave that memory out (V8 counts it as external memory, at its whole reserved size).
+   */
+  wasmMemoryBytes(): number {
+    return this.arena?.usedBytes() ?? 0;
+  }
+
   /** Distinct points held (for memory and state-size reporting). */
   storedPoints(): number {
     return this.store.size();
@@ -220,6 +261,7 @@ export class StreamingForest {
    */
   memoryBytes(): number {
     let bytes = this.store.memoryBytes() + this.scratch.memoryBytes() + this.queryBox.byteLength + this.attrTree.byteLength + this.missing.byteLength + this.imputeBuf.byteLength + this.imputeRefs.byteLength + this.query.byteLength + this.scoreSum.byteLength + this.walkQuery.byteLength;
+    bytes += this.kernelScorer?.memoryBytes() ?? 0;
     for (let t = 0; t < this.numTrees; t++) bytes += this.samplers[t].memoryBytes() + this.trees[t].memoryBytes();
     bytes += this.trees[0].pool.memoryBytes();
     return bytes;
@@ -305,9 +347,10 @@ export class StreamingForest {
     };
   }
 
-  static fromState(state: StreamingForestState): StreamingForest {
-    const parts = restoreForestParts(state);
-    return new StreamingForest({ dimensions: state.dimensions, numTrees: state.numTrees, sampleSize: state.sampleSize, timeDecay: state.timeDecay, seed: state.seed }, parts);
+  /** A forest restored from {@link toState}'s state; `wasm` as the option of that name. */
+  static fromState(state: StreamingForestState, wasm = true): StreamingForest {
+    const parts = restoreForestParts(state, wasm);
+    return new StreamingForest({ dimensions: state.dimensions, numTrees: state.numTrees, sampleSize: state.sampleSize, timeDecay: state.timeDecay, seed: state.seed, wasm }, parts);
   }
 
   /** Points every tree at the point store's values (after the store grew). */

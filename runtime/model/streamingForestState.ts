@@ -3,6 +3,7 @@ import { PointStore } from "./pointStore";
 import { Random } from "./random";
 import { StreamingTree } from "./streamingTree";
 import { BoxPool } from "./boxPool";
+import { ForestArena } from "./forestArena";
 import { TreeScratch } from "./treeArrays";
 import { isIntArray, restoreTree, type IntArray, type StreamingTreeState } from "./streamingTreeState";
 
@@ -41,6 +42,8 @@ export interface StreamingForestParts {
   readonly samplers: CompactSampler[];
   readonly trees: StreamingTree[];
   readonly updates: number;
+  /** The arena the parts' arrays live in (the forest seals it), or undefined for plain arrays. */
+  readonly arena: ForestArena | undefined;
 }
 
 /**
@@ -48,7 +51,7 @@ export interface StreamingForestParts {
  * references, and rebuilds every tree's leaves, masses and boxes (checking its cuts against its sample). Errors
  * say which sampler, entry or tree is inconsistent.
  */
-export function restoreForestParts(state: StreamingForestState): StreamingForestParts {
+export function restoreForestParts(state: StreamingForestState, wasm = true): StreamingForestParts {
   const format = (state as { format?: unknown } | null)?.format;
   if (state === null || typeof state !== "object" || format !== "cad-streaming-rcf/2") {
     throw new Error(`not a streaming forest state: expected format "cad-streaming-rcf/2", got ${JSON.stringify(format)}`);
@@ -78,7 +81,8 @@ export function restoreForestParts(state: StreamingForestState): StreamingForest
     return ids;
   });
   if (next !== pointCount) throw new Error(`streaming forest state holds ${pointCount} points, its samplers refer to ${next}`);
-  const store = PointStore.restore(dim, numTrees * sampleSize + 1, state.points, refCounts);
+  const arena = wasm ? ForestArena.forForest(dim, numTrees, sampleSize) : undefined;
+  const store = PointStore.restore(dim, numTrees * sampleSize + 1, state.points, refCounts, arena);
   const samplers = state.samplers.map((s, i) => {
     const sampler = new CompactSampler(sampleSize, state.timeDecay, store.maxCapacity);
     sampler.weights.set(s.weights);
@@ -87,34 +91,34 @@ export function restoreForestParts(state: StreamingForestState): StreamingForest
     return sampler;
   });
   const rng = Random.fromState(state.rngState);
-  const scratch = newScratch(dim, sampleSize);
-  const pool = newBoxPool(dim, numTrees, sampleSize);
+  const scratch = newScratch(dim, sampleSize, arena);
+  const pool = newBoxPool(dim, numTrees, sampleSize, arena);
   let trees: StreamingTree[];
   try {
-    trees = state.trees.map((t, i) => restoreTree(t, newTree(dim, sampleSize, store, scratch, pool), samplerRefs[i]));
+    trees = state.trees.map((t, i) => restoreTree(t, newTree(dim, sampleSize, store, scratch, pool, arena), samplerRefs[i]));
   } catch (err) {
     throw new Error(`streaming forest state is inconsistent: ${(err as Error).message}`, { cause: err });
   }
-  return { rng, store, scratch, samplers, trees, updates: state.updates };
+  return { rng, store, scratch, samplers, trees, updates: state.updates, arena };
 }
 
 /**
  * A tree of a forest over `store`, sharing the forest's scratch and box pool. Room for one point more than the
  * sample holds: an update inserts the new point before it deletes the evicted one.
  */
-export function newTree(dim: number, sampleSize: number, store: PointStore, scratch: TreeScratch, pool: BoxPool): StreamingTree {
-  return new StreamingTree(dim, sampleSize + 1, store.values, scratch, store.maxCapacity, pool);
+export function newTree(dim: number, sampleSize: number, store: PointStore, scratch: TreeScratch, pool: BoxPool, arena?: ForestArena): StreamingTree {
+  return new StreamingTree(dim, sampleSize + 1, store.values, scratch, store.maxCapacity, pool, arena);
 }
 
 /**
  * The box pool shared by a forest's trees: room for every node of every tree at most, eight slots per tree to start
  * with (what each tree's own pool started with), growing by a thirty-second.
  */
-export function newBoxPool(dim: number, numTrees: number, sampleSize: number): BoxPool {
-  return new BoxPool(dim, numTrees * (sampleSize + 1), 8 * numTrees, 32);
+export function newBoxPool(dim: number, numTrees: number, sampleSize: number, arena?: ForestArena): BoxPool {
+  return new BoxPool(dim, numTrees * (sampleSize + 1), 8 * numTrees, 32, arena);
 }
 
 /** The scratch shared by the trees of {@link newTree}. */
-export function newScratch(dim: number, sampleSize: number): TreeScratch {
-  return new TreeScratch(dim, sampleSize + 1);
+export function newScratch(dim: number, sampleSize: number, arena?: ForestArena): TreeScratch {
+  return new TreeScratch(dim, sampleSize + 1, arena);
 }

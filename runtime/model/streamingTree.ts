@@ -2,10 +2,16 @@ import type { Random } from "./random";
 import { NONE, WALK_KEPT } from "./treeArrays";
 import { TreeBoxes } from "./treeBoxes";
 import { walkUp } from "./treeWalk";
+import { REC_CUT_AT, REC_CUT_DIM, REC_HOLDS, REC_LEAF } from "./forestKernel";
 
 /** Module-local copies: an imported binding is a getter call per use under CommonJS. */
 const EMPTY = NONE;
 const KEPT = WALK_KEPT;
+/** Record fields as int32 / float64 indices (forestKernel.ts). */
+const R_LEAF = REC_LEAF >> 2;
+const R_HOLDS = REC_HOLDS >> 2;
+const R_CUT_DIM = REC_CUT_DIM >> 2;
+const R_CUT_AT = REC_CUT_AT >> 3;
 
 /**
  * A random cut tree that supports incremental insert and delete (Guha et al. 2016) over the typed arrays of
@@ -48,7 +54,13 @@ export class StreamingTree extends TreeBoxes {
     }
     const nodes = this.nodes;
     const path = this.path;
-    if (!scored) this.descendFrom(this.root, 0, at);
+    const K = this.kernel;
+    if (!scored) {
+      if (K) {
+        this.pathDepth = K.descendRef(this.krec, this.root, this.points.byteOffset, ref, this.dim);
+        this.pathLeaf = this.rec32[R_LEAF];
+      } else this.descendFrom(this.root, 0, at);
+    }
     const depth = this.pathDepth;
     const leaf = this.pathLeaf;
     const lr = this.leafRef[leaf];
@@ -97,19 +109,29 @@ export class StreamingTree extends TreeBoxes {
     let cutDim = 0;
     let cutAt = 0;
     if (top < depth) {
-      this.outsideBounds(path[sep < depth ? sep : depth - 1], w);
-      if (sep < depth) {
-        this.separate(path[sep], w, rSep);
-        cutDim = this.cutDim;
-        cutAt = this.cutAt;
+      if (K) {
+        const sc = this.scratch;
+        sc.nKept = K.cutAndKeep(this.krec, path[sep < depth ? sep : depth - 1], sep < depth ? 1 : 0, rSep, this.box.byteOffset, this.points.byteOffset, ref, sc.kept.byteOffset, this.dim);
+        cutDim = this.rec32[R_CUT_DIM];
+        cutAt = this.rec64[R_CUT_AT];
+      } else {
+        this.outsideBounds(path[sep < depth ? sep : depth - 1], w);
+        if (sep < depth) {
+          this.separate(path[sep], w, rSep);
+          cutDim = this.cutDim;
+          cutAt = this.cutAt;
+        }
+        this.keepBounds();
       }
-      this.keepBounds();
     }
     // Ancestors above the new node gain the point: mass, and the stored bounds it lies outside of (a twig's
     // box is its points'). The new node is a twig (a split leaf) or has a box from the start (a node above a
     // subtree); its parent may stop being a twig; nodes above had three leaves or more already.
     for (let i = 0; i < sep; i++) nodes[path[i] * 4 + 3]++;
-    for (let i = sep - 1; i >= top; i--) if (this.boxSlot[path[i]] >= 0) this.extendBounds(path[i], w);
+    if (K) {
+      const sc = this.scratch;
+      if (sep > top) sc.nKept = K.extendUp(this.krec, sep - 1, top, this.box.byteOffset, this.rangeSum.byteOffset, this.points.byteOffset, ref, sc.kept.byteOffset, sc.nKept, this.dim);
+    } else for (let i = sep - 1; i >= top; i--) if (this.boxSlot[path[i]] >= 0) this.extendBounds(path[i], w);
     const n = sep === depth ? this.splitLeaf(~leaf, sep > 0 ? path[sep - 1] : -1, ref, rng) : this.insertAbove(path[sep], sep > 0 ? path[sep - 1] : -1, ref, cutDim, cutAt);
     this.fixBox(n);
     if (sep > 0) this.fixBox(path[sep - 1]);
@@ -177,6 +199,10 @@ export class StreamingTree extends TreeBoxes {
     const at = this.scratch.point;
     const leaf = ~leafNode;
     const lb = this.leafRef[leaf] * dim;
+    if (this.kernel) {
+      this.kernel.splitCut(this.krec, leaf, this.points.byteOffset, ref, rng.next(), dim);
+      return this.placeSplit(leafNode, parent, ref, this.rec32[R_CUT_DIM], this.rec64[R_CUT_AT]);
+    }
     // A cut drawn in the box spanned by the two points always separates them.
     let total = 0;
     for (let d = 0; d < dim; d++) total += Math.abs(pts[lb + d] - at[d]);
@@ -192,6 +218,13 @@ export class StreamingTree extends TreeBoxes {
     const hi = Math.max(pts[lb + cd], at[cd]);
     let cv = Math.fround(lo + Math.min(r, hi - lo));
     if (!(cv >= lo && cv < hi)) cv = lo;
+    return this.placeSplit(leafNode, parent, ref, cd, cv);
+  }
+
+  /** Puts a new twig cutting dimension `cd` at `cv` in place of `leafNode` (under `parent`), over it and a new leaf for slot `ref`. */
+  private placeSplit(leafNode: number, parent: number, ref: number, cd: number, cv: number): number {
+    const at = this.scratch.point;
+    const leaf = ~leafNode;
     const n = this.newNode(cd, cv, this.leafMass[leaf] + 1);
     const nl = this.newLeaf(ref);
     if (at[cd] <= cv) {
@@ -224,11 +257,20 @@ export class StreamingTree extends TreeBoxes {
   /** Removes one copy of the point stored at slot `ref` (which the tree must hold). */
   delete(ref: number): void {
     if (this.root === EMPTY) throw new Error("cannot delete from an empty tree");
-    const at = this.loadPoint(ref);
-    this.descendFrom(this.root, 0, at);
+    const K = this.kernel;
+    let holds: boolean;
+    if (K) {
+      this.pathDepth = K.descendRef(this.krec, this.root, this.points.byteOffset, ref, this.dim);
+      this.pathLeaf = this.rec32[R_LEAF];
+      holds = this.rec32[R_HOLDS] !== 0;
+    } else {
+      const at = this.loadPoint(ref);
+      this.descendFrom(this.root, 0, at);
+      holds = this.leafHolds(at);
+    }
     const depth = this.pathDepth;
     const leaf = this.pathLeaf;
-    if (!this.leafHolds(at)) throw new Error(`tree does not hold point slot ${ref}: its path ends at a different point`);
+    if (!holds) throw new Error(`tree does not hold point slot ${ref}: its path ends at a different point`);
     const nodes = this.nodes;
     const path = this.path;
     this.totalMass--;
@@ -246,7 +288,8 @@ export class StreamingTree extends TreeBoxes {
     this.freeNodeAt(p);
     // The grandparent may become a twig (its box is then its points'); nodes above keep three leaves or more.
     if (g >= 0) this.fixBox(g);
-    this.shrinkBoxes(depth - 2, this.scratch.w);
+    if (K) K.shrink(this.krec, depth - 2, this.box.byteOffset, this.rangeSum.byteOffset, this.points.byteOffset, ref, this.klist, this.dim);
+    else this.shrinkBoxes(depth - 2, this.scratch.w);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { BoxPool } from "./boxPool";
+import { PLAIN_ARRAYS, type ArrayAllocator } from "./forestArena";
 import { indexArray, type IndexArray } from "./indexArray";
 
 export { indexArray, type IndexArray } from "./indexArray";
@@ -74,11 +75,13 @@ export class TreeScratch {
   constructor(
     readonly dim: number,
     readonly capacity: number,
+    /** Where `kept` lives (the kernel writes it: forestArena.ts). */
+    alloc: ArrayAllocator = PLAIN_ARRAYS,
   ) {
     this.lane = new Lane(dim);
     this.point = new Float64Array(dim);
     this.w = new Float64Array(2 * dim);
-    this.kept = indexArray(2 * dim, 2 * dim);
+    this.kept = alloc.index(2 * dim, 2 * dim);
     this.looseBox = new Float32Array(2 * dim);
   }
 
@@ -113,6 +116,11 @@ export class TreeArrays {
    */
   box!: Float32Array;
   rangeSum!: Float64Array;
+  /**
+   * The array treeBoxes.ts's loadBox left a node's box at: `box`, or the scratch's loose box for a twig. Set by the
+   * pool with `box` (and moved with it when the pool grows, so no tree holds an outgrown copy alive).
+   */
+  bx!: Float32Array;
   /** Where the boxes live: the forest's pool, shared by its trees, or the tree's own. */
   readonly pool: BoxPool;
   private readonly ownsPool: boolean;
@@ -164,24 +172,26 @@ export class TreeArrays {
     pointSlots = 0x7fffffff,
     /** The forest's box pool (of this `dim`); default a pool of the tree's own. */
     pool?: BoxPool,
+    /** Where the tree's fixed-size arrays live: plain typed arrays, or the forest's arena (forestArena.ts). */
+    alloc: ArrayAllocator = PLAIN_ARRAYS,
   ) {
     const c = capacity;
     if (!Number.isInteger(c) || c < 2) throw new Error(`tree capacity must be an integer >= 2, got ${c}`);
     if (scratch.dim !== dim || scratch.capacity !== c) throw new Error("tree scratch is for another dimension or capacity");
     this.lane = scratch.lane;
-    this.nodes = indexArray(4 * c, c);
-    this.cutValue = new Float32Array(c);
+    this.nodes = alloc.index(4 * c, c);
+    this.cutValue = alloc.f32(c);
     if (pool && pool.dim !== dim) throw new Error(`box pool is for dimension ${pool.dim}, the tree for ${dim}`);
     this.pool = pool ?? new BoxPool(dim, c);
     this.ownsPool = pool === undefined;
     this.pool.attach(this);
-    this.boxSlot = indexArray(c, this.pool.maxSlots);
+    this.boxSlot = alloc.index(c, this.pool.maxSlots);
     for (let i = 0; i < c; i++) this.boxSlot[i] = -1;
-    this.leafRef = indexArray(c, Math.max(c, pointSlots));
-    this.leafMass = indexArray(c, c);
+    this.leafRef = alloc.index(c, Math.max(c, pointSlots));
+    this.leafMass = alloc.index(c, c);
     this.resetFreeLists(0, 0);
-    this.path = indexArray(c + 1, c);
-    this.walkGap = new Float64Array(WALK_KEPT);
+    this.path = alloc.index(c + 1, c);
+    this.walkGap = alloc.f64(WALK_KEPT);
     this.log2Mass1 = capacityTable(log2Tables, c, (m) => Math.log2(m + 1));
     this.inverseLevel = capacityTable(inverseTables, c, (l) => 1 / (l + 1));
   }

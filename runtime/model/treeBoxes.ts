@@ -1,3 +1,4 @@
+import type { ForestKernel } from "./forestKernel";
 import { TreeArrays } from "./treeArrays";
 
 /**
@@ -16,8 +17,25 @@ import { TreeArrays } from "./treeArrays";
  * branches). A twig's gap is selected the same way, so it equals what a stored box of its two points would give.
  */
 export class TreeBoxes extends TreeArrays {
-  /** The array and offset {@link loadBox} left a node's box at (the pool, or the scratch box). */
-  bx: Float32Array = this.box;
+  /**
+   * The forest's WebAssembly kernel, when the tree's arrays live in the forest's arena (forestArena.ts; set by the
+   * forest with {@link useKernel}): the hot loops of insert, delete and box building run there, bit for bit.
+   */
+  kernel: ForestKernel | undefined = undefined;
+  /** This tree's kernel record (byte offset into the arena), as int32 and float64 views; the kernel's i32 scratch list. */
+  krec = 0;
+  rec32: Int32Array = new Int32Array(0);
+  rec64: Float64Array = new Float64Array(0);
+  klist = 0;
+
+  /** Runs this tree's hot loops through `kernel` over its record at `rec32` (the record's pointers filled in). */
+  useKernel(kernel: ForestKernel, rec32: Int32Array, klist: number): void {
+    this.kernel = kernel;
+    this.rec32 = rec32;
+    this.rec64 = new Float64Array(rec32.buffer, rec32.byteOffset, rec32.length >> 1);
+    this.krec = rec32.byteOffset;
+    this.klist = klist;
+  }
   /** Point offsets (into `points`) of the twig last passed to {@link twigPoints}. */
   private pa = 0;
   private pb = 0;
@@ -125,6 +143,10 @@ export class TreeBoxes extends TreeArrays {
 
   /** Sets slot `s` to the union of node `n`'s children's boxes and updates its range sum. */
   computeBox(n: number, s: number): void {
+    if (this.kernel) {
+      this.kernel.computeBox(this.krec, n, s, this.box.byteOffset, this.rangeSum.byteOffset, this.points.byteOffset, this.dim);
+      return;
+    }
     this.resolve(this.nodes[n * 4], 0);
     this.resolve(this.nodes[n * 4 + 1], 1);
     const box = this.box;

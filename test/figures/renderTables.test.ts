@@ -54,7 +54,7 @@ describe("renderBenchTable", () => {
   it("prints the forest's throughput and memory beside Java's, with ratios from the same run, and skips lines it does not know", () => {
     const t = renderBenchTable(b);
     expect(t).toContain("| forest score+update per second at 5 / 20 dims (50 trees × 256 samples, 5 inputs shingled 1 / 4, 20,000 points, warm-up then a fresh forest timed, fastest of 3 rounds) | 17.8k / 7.4k (score 35.6k / 14.8k; update 53.4k / 22.2k) | Java RCF 4.3: 12.2k / 5.7k — ours 1.46× / 1.30× |");
-    expect(t).toContain("| one forest's memory at 5 / 20 dims | 0.90 / 0.90 MB of typed arrays | Java heap 1.01 / 1.01 MB |");
+    expect(t).toContain("| one forest's memory at 5 / 20 dims | 0.90 / 0.90 MB of typed arrays and WebAssembly memory | Java heap 1.01 / 1.01 MB |");
     expect(t).toContain("| CLI start-up: `npx cad --help` from spawn to exit (median of 5 after a warm-up) | 201 ms (180–261 ms) |  |");
     expect(t).not.toContain("something-new");
     expect(t).toContain("Measured 2026-12-02 at abc1234 (load average 1.3 on 2 cores): `npm run --silent bench -- --json`.");

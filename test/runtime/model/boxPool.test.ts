@@ -10,7 +10,7 @@ import { TreeScratch } from "../../../runtime/model/treeArrays";
 describe("BoxPool", () => {
   it("hands out every slot once, takes them back, and grows keeping what its boxes held", () => {
     const pool = new BoxPool(2, 40, 4, 2);
-    const user = { box: new Float32Array(0), rangeSum: new Float64Array(0) };
+    const user = { box: new Float32Array(0), rangeSum: new Float64Array(0), bx: new Float32Array(0) };
     pool.attach(user);
     const taken = [0, 1, 2, 3].map(() => pool.take());
     expect(new Set(taken)).toEqual(new Set([0, 1, 2, 3]));
@@ -29,6 +29,7 @@ describe("BoxPool", () => {
     // The user reads the grown arrays, not the ones it was given first.
     expect(user.box).toBe(pool.box);
     expect(user.rangeSum).toBe(pool.rangeSum);
+    expect(user.bx).toBe(pool.box);
     pool.release(taken[2]);
     expect(pool.inUse()).toBe(4);
     expect(pool.memoryBytes()).toBe(pool.box.byteLength + pool.rangeSum.byteLength + 8 * 2);
@@ -64,7 +65,7 @@ describe("BoxPool", () => {
   });
 
   it("is one per forest: counted once in the forest's memory, not in its trees'", () => {
-    const forest = new StreamingForest({ dimensions: 4, numTrees: 5, sampleSize: 32, seed: 3 });
+    const forest = new StreamingForest({ dimensions: 4, numTrees: 5, sampleSize: 32, seed: 3, wasm: false });
     const rng = new Random(4);
     for (let i = 0; i < 200; i++) forest.update([rng.normal(), rng.normal(), rng.normal(), rng.normal()]);
     const trees = (forest as unknown as { trees: StreamingTree[] }).trees;
@@ -78,5 +79,55 @@ describe("BoxPool", () => {
     expect(forest.memoryBytes()).toBeGreaterThanOrEqual(pool.memoryBytes() + trees.reduce((n, t) => n + t.memoryBytes(), 0));
     const own = new StreamingTree(4, 33, new Float32Array(4 * 8));
     expect(own.memoryBytes()).toBe(ownArrays(own) + own.pool.memoryBytes());
+  });
+
+  it("in a forest's WebAssembly memory, is counted the same way, once", () => {
+    const forest = new StreamingForest({ dimensions: 4, numTrees: 5, sampleSize: 32, seed: 3 });
+    const rng = new Random(4);
+    for (let i = 0; i < 200; i++) forest.update([rng.normal(), rng.normal(), rng.normal(), rng.normal()]);
+    expect(forest.engine).toBe("wasm");
+    const trees = (forest as unknown as { trees: StreamingTree[] }).trees;
+    const pool = trees[0].pool;
+    const arena = (forest as unknown as { arena: { memory: WebAssembly.Memory } }).arena;
+    expect(pool.box.buffer).toBe(arena.memory.buffer);
+    for (const tree of trees) expect(tree.memoryBytes()).toBe([tree.nodes, tree.cutValue, tree.boxSlot, tree.leafRef, tree.leafMass, tree.path, tree.walkGap].reduce((n, a) => n + a.byteLength, 0));
+    expect(forest.memoryBytes()).toBeGreaterThanOrEqual(pool.memoryBytes() + trees.reduce((n, t) => n + t.memoryBytes(), 0));
+  });
+
+  it("moves a tree's last-read box array with the pool and leaves its scratch box alone, so no tree keeps an outgrown array alive", () => {
+    const pool = new BoxPool(2, 400, 4, 2);
+    const reading = { box: new Float32Array(0), rangeSum: new Float64Array(0), bx: new Float32Array(0) };
+    const onScratch = { box: new Float32Array(0), rangeSum: new Float64Array(0), bx: new Float32Array(0) };
+    pool.attach(reading);
+    pool.attach(onScratch);
+    const scratch = new Float32Array(4);
+    onScratch.bx = scratch;
+    const outgrown: Float32Array[] = [];
+    for (let i = 0; i < 100; i++) {
+      if (i > 0 && pool.inUse() === pool.slots()) outgrown.push(pool.box);
+      pool.take();
+    }
+    expect(outgrown.length).toBeGreaterThan(5);
+    expect(reading.bx).toBe(pool.box);
+    expect(onScratch.bx).toBe(scratch);
+  });
+
+  it("after a restore and updates through the WebAssembly kernel, every tree reads its boxes from the pool's live arrays", () => {
+    // The restore grows the pool in plain arrays before the forest's memory is sealed; a tree's `bx` left on one of
+    // those (the kernel's insert never reads it) kept ~230 KB per tree alive for as long as the forest lived.
+    const dim = 7;
+    const rng = new Random(9);
+    const point = () => Array.from({ length: dim }, () => rng.normal());
+    const first = new StreamingForest({ dimensions: dim, numTrees: 10, sampleSize: 64, seed: 5 });
+    for (let i = 0; i < 300; i++) first.update(point());
+    const forest = StreamingForest.fromState(first.toState());
+    for (let i = 0; i < 50; i++) {
+      forest.score(point());
+      forest.update(point());
+    }
+    expect(forest.engine).toBe("wasm");
+    const trees = (forest as unknown as { trees: StreamingTree[] }).trees;
+    const pool = trees[0].pool;
+    for (const tree of trees) expect(tree.bx === pool.box || tree.bx === tree.scratch.looseBox).toBe(true);
   });
 });
