@@ -124,6 +124,7 @@ export class StreamingForest {
       this.repoint();
       this.kernelScorer.attach();
     }
+    restored?.fillTrees();
   }
 
   /** Where the hot loops run: WebAssembly (the default where the configuration allows it) or TypeScript. */
