@@ -10,6 +10,7 @@ import { detectorStateKey, encodeDetector, encodeServiceState, type ServiceState
 import { detectWindow } from "./detectWindow";
 import { feedbackForRun } from "./feedbackStore";
 import type { DetectHandlerDeps, DetectSettings, ServiceRunSummary, WatchedService } from "./makeDetectHandler";
+import type { LiveDetectors } from "./liveDetectors";
 import { detectorConfig, loadServiceState, type LiveDetector } from "./serviceStateLoader";
 import { errorMessage } from "../errors/errorMessage";
 
@@ -23,14 +24,13 @@ import { errorMessage } from "../errors/errorMessage";
  * older message arriving after a newer one that covered its steps — nothing is scored, decided or scaled; only
  * alerts still waiting in the outbox are delivered, and the summary says `stale`.
  */
-export async function detectService(deps: DetectHandlerDeps, settings: DetectSettings, svc: WatchedService, now: number, live: Map<string, LiveDetector>, through?: number): Promise<ServiceRunSummary> {
+export async function detectService(deps: DetectHandlerDeps, settings: DetectSettings, svc: WatchedService, now: number, live: LiveDetectors, through?: number): Promise<ServiceRunSummary> {
   const { model, log } = deps;
   const fs = model.featureSet;
   const stepMs = fs.stepSeconds * 1000;
   const key = detectorStateKey(svc.name);
   // Taken out of the cache: if this run fails half-way, the detector it changed is never reused.
-  const cached = live.get(svc.name);
-  live.delete(svc.name);
+  const cached = live.take(svc.name);
   const loaded = await loadServiceState(deps.state, svc.name, model, detectorConfig(model, settings), now, log, deps.metrics, cached);
   const { detector } = loaded;
   let state = loaded.state;
@@ -40,7 +40,7 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
   const save = async (s: Omit<ServiceState, "detector">, expected: string | undefined): Promise<string> => {
     packed ??= encodeDetector(detector.toState());
     const saved = await deps.state.saveBytes(key, encodeServiceState({ ...s, detector: packed }), expected);
-    live.set(svc.name, { version: saved, detector });
+    live.keep(svc.name, { version: saved, detector });
     return saved;
   };
 
@@ -165,14 +165,14 @@ export async function detectService(deps: DetectHandlerDeps, settings: DetectSet
 }
 
 /** A stale message: the detector is untouched (and cached again); only a pending outbox is delivered. */
-async function deliverOnly(deps: DetectHandlerDeps, svc: WatchedService, state: Omit<ServiceState, "detector">, version: string | undefined, detector: LiveDetector["detector"], live: Map<string, LiveDetector>): Promise<ServiceRunSummary> {
-  if (version !== undefined) live.set(svc.name, { version, detector });
+async function deliverOnly(deps: DetectHandlerDeps, svc: WatchedService, state: Omit<ServiceState, "detector">, version: string | undefined, detector: LiveDetector["detector"], live: LiveDetectors): Promise<ServiceRunSummary> {
+  if (version !== undefined) live.keep(svc.name, { version, detector });
   const base = { service: svc.name, stepsScored: 0, rowsScored: 0, stepsSkipped: 0, anomalies: [], events: [], stale: true } as const;
   if (state.outbox.length === 0) return { ...base, alertsSent: 0, alertsParked: 0, alertsPending: 0 };
   const { sent, parked, pending, error } = await deliverOutbox(state.outbox, { alerts: deps.alerts, log: deps.log, metrics: deps.metrics, service: svc.name });
   if (sent + parked > 0) {
     const saved = await deps.state.saveBytes(detectorStateKey(svc.name), encodeServiceState({ ...state, outbox: pending, detector: encodeDetector(detector.toState()) }), version);
-    live.set(svc.name, { version: saved, detector });
+    live.keep(svc.name, { version: saved, detector });
   }
   const summary: ServiceRunSummary = { ...base, alertsSent: sent, alertsParked: parked, alertsPending: pending.length };
   if (error) throw Object.assign(new Error(`alert delivery failed (${pending.length} pending): ${error}`), { summary });

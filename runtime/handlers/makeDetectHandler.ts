@@ -9,7 +9,7 @@ import type { Anomaly, IncidentEvent, ScalingDecision } from "../types";
 import type { DetectionModel } from "./detectionModel";
 import type { ObservedStep } from "./detectWindow";
 import { detectService } from "./detectService";
-import type { LiveDetector } from "./serviceStateLoader";
+import { DEFAULT_LIVE_DETECTORS, LiveDetectors } from "./liveDetectors";
 import { CadError } from "../errors/CadError";
 import { errorMessage } from "../errors/errorMessage";
 
@@ -49,6 +49,8 @@ export interface DetectSettings {
   readonly groupTtlMs: number;
   /** Operators' alert rules: metric thresholds and direction, maintenance windows, what deployments do to alerts. */
   readonly rules: AlertRules;
+  /** Saved detectors the process keeps to skip decoding on the service's next run (liveDetectors.ts); 0 keeps none. */
+  readonly liveDetectors: number;
 }
 
 export const DEFAULT_DETECT_SETTINGS: DetectSettings = {
@@ -59,6 +61,7 @@ export const DEFAULT_DETECT_SETTINGS: DetectSettings = {
   replicaTtlMs: DEFAULT_REPLICA_TTL_MS,
   groupTtlMs: DEFAULT_GROUP_TTL_MS,
   rules: NO_RULES,
+  liveDetectors: DEFAULT_LIVE_DETECTORS,
 };
 
 export interface DetectHandlerDeps {
@@ -175,7 +178,7 @@ export function makeServiceDetection(deps: DetectHandlerDeps): ServiceDetection 
   if (deps.services.length === 0 && deps.discovered === undefined) throw new Error("no services to watch: configure at least one service");
   const byName = new Map(deps.services.map((s) => [s.name, s]));
   // The detectors this process saved last, by service (a warm Lambda or a local replay skips their decoding).
-  const live = new Map<string, LiveDetector>();
+  const live = new LiveDetectors(settings.liveDetectors);
   return {
     services: deps.services.map((s) => s.name),
     run: async (service, now, through, discovered) => {
