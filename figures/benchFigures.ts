@@ -1,3 +1,4 @@
+import { DEFAULT_LIVE_DETECTORS } from "../runtime/handlers/liveDetectors";
 import * as v from "valibot";
 import { parseWithSchema } from "../runtime/errors/parseWithSchema";
 import { provenanceLine } from "./demoFigures";
@@ -59,7 +60,7 @@ function rows(lines: readonly Line[]): string[][] {
     if (l.name === "cli-startup") out.push([`CLI start-up: \`${l.command}\` from spawn to exit (median of ${l.runs} after a warm-up)`, `${Math.round(l.medianMs)} ms (${Math.round(l.minMs)}–${Math.round(l.maxMs)} ms)`, ""]);
     if (l.name === "fan-out")
       out.push([
-        `one fan-out cycle: ${l.services.toLocaleString("en-US")} services × ${l.containersPerService} containers × ${l.metrics} metrics, ${l.steps} steps, planner + in-process FIFO queue + ${l.workers} detector worker(s), in-memory adapters`,
+        `one fan-out cycle: ${l.services.toLocaleString("en-US")} services × ${l.containersPerService} containers × ${l.metrics} metrics, ${l.steps} steps, planner + in-process FIFO queue + ${l.workers} detector worker(s), in-memory adapters, every service's state decoded (a process keeps its last ${DEFAULT_LIVE_DETECTORS} detectors)`,
         `${(l.wallMs / 1000).toFixed(1)} s (issue goal ≤ 60 s); p50 ${l.p50ServiceMs} ms, p95 ${l.p95ServiceMs} ms per service; ${Math.round(l.stateBytesTotal / 1e6)} MB of detector state in total`,
         "[docs/scale.md](docs/scale.md) for the cost model",
       ]);
