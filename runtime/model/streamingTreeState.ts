@@ -148,50 +148,56 @@ export function restoreTree(s: StreamingTreeState, t: StreamingTree, refs: Array
   if (nodes >= capacity) throw new Error(`tree state holds ${nodes} nodes, more than the capacity ${capacity}`);
   if (refs.length < leaves) throw new Error(`tree state: ${leaves} leaves, but the sampler holds ${refs.length} points`);
   if (s.shape.length !== Math.ceil((nodes + leaves) / 8)) throw new Error(`tree state: shape has ${s.shape.length} bytes, ${nodes} nodes and ${leaves} leaves need ${Math.ceil((nodes + leaves) / 8)}`);
+  const { cutDim, cutValue, shape } = s;
   for (let n = 0; n < nodes; n++) {
-    if (s.cutDim[n] < 0 || s.cutDim[n] >= dim) throw new Error(`tree state: node ${n} cuts dimension ${s.cutDim[n]}, not in [0, ${dim})`);
-    if (!Number.isFinite(s.cutValue[n])) throw new Error(`tree state: node ${n} cuts at ${s.cutValue[n]}`);
+    if (cutDim[n] < 0 || cutDim[n] >= dim) throw new Error(`tree state: node ${n} cuts dimension ${cutDim[n]}, not in [0, ${dim})`);
+    if (!Number.isFinite(cutValue[n])) throw new Error(`tree state: node ${n} cuts at ${cutValue[n]}`);
   }
   // Read the preorder shape: each internal node waits on a stack for its children (left first, then right).
+  const tn = t.nodes;
   let node = 0;
   let leaf = 0;
-  const pending: number[] = []; // pairs: internal node, which child comes next (0 left, 1 right)
+  const pending = new Int32Array(2 * nodes); // pairs: internal node, which child comes next (0 left, 1 right)
+  let top = 0;
   let root = NONE;
   const bitCount = nodes + leaves;
   for (let i = 0; i < bitCount; i++) {
-    const internal = (s.shape[i >> 3] >> (i & 7)) & 1;
+    const internal = (shape[i >> 3] >> (i & 7)) & 1;
     if (internal && node >= nodes) throw new Error(`tree state: shape has more than ${nodes} internal nodes`);
     if (!internal && leaf >= leaves) throw new Error(`tree state: shape has more than ${leaves} leaves`);
     const ref = internal ? node++ : ~leaf++;
     if (i === 0) root = ref;
     else {
-      if (pending.length === 0) throw new Error(`tree state: shape continues after the tree is complete (bit ${i})`);
-      const parent = pending[pending.length - 2];
-      t.nodes[4 * parent + pending[pending.length - 1]] = ref;
-      if (pending[pending.length - 1] === 0) pending[pending.length - 1] = 1;
-      else pending.length -= 2;
+      if (top === 0) throw new Error(`tree state: shape continues after the tree is complete (bit ${i})`);
+      tn[4 * pending[top - 2] + pending[top - 1]] = ref;
+      if (pending[top - 1] === 0) pending[top - 1] = 1;
+      else top -= 2;
     }
     if (internal) {
-      t.nodes[4 * ref + 2] = s.cutDim[ref];
+      tn[4 * ref + 2] = cutDim[ref];
       t.boxSlot[ref] = -1;
-      pending.push(ref, 0);
+      pending[top++] = ref;
+      pending[top++] = 0;
     }
   }
-  if (pending.length > 0 || node !== nodes || leaf !== leaves) throw new Error("tree state: shape ends before the tree is complete");
-  for (let b = bitCount; b < s.shape.length * 8; b++) if ((s.shape[b >> 3] >> (b & 7)) & 1) throw new Error("tree state: shape has bits set past its end");
-  t.cutValue.set(s.cutValue);
+  if (top > 0 || node !== nodes || leaf !== leaves) throw new Error("tree state: shape ends before the tree is complete");
+  for (let b = bitCount; b < shape.length * 8; b++) if ((shape[b >> 3] >> (b & 7)) & 1) throw new Error("tree state: shape has bits set past its end");
+  const cuts = t.cutValue;
+  cuts.set(cutValue);
   // Each sampled point descends to its leaf.
-  for (let l = 0; l < leaves; l++) t.leafMass[l] = 0;
+  const { leafMass, leafRef } = t;
+  for (let l = 0; l < leaves; l++) leafMass[l] = 0;
   const pointCount = points.length / dim;
   for (let i = 0; i < refs.length; i++) {
     const r = refs[i];
     if (!(r >= 0 && r < pointCount)) throw new Error(`tree state: the sampler refers to point ${r}, not in [0, ${pointCount})`);
+    const at = r * dim;
     let ref = root;
-    while (ref >= 0) ref = points[r * dim + t.nodes[4 * ref + 2]] <= t.cutValue[ref] ? t.nodes[4 * ref] : t.nodes[4 * ref + 1];
+    while (ref >= 0) ref = points[at + tn[4 * ref + 2]] <= cuts[ref] ? tn[4 * ref] : tn[4 * ref + 1];
     const l = ~ref;
-    if (t.leafMass[l] === 0) t.leafRef[l] = r;
-    else if (t.leafRef[l] !== r) throw new Error(`tree state: points ${t.leafRef[l]} and ${r} reach the same leaf ${l}: the cuts do not separate the sample`);
-    t.leafMass[l]++;
+    if (leafMass[l] === 0) leafRef[l] = r;
+    else if (leafRef[l] !== r) throw new Error(`tree state: points ${leafRef[l]} and ${r} reach the same leaf ${l}: the cuts do not separate the sample`);
+    leafMass[l]++;
   }
   for (let l = 0; l < leaves; l++) if (t.leafMass[l] === 0) throw new Error(`tree state: leaf ${l} holds no sampled point`);
   t.resetFreeLists(nodes, leaves);

@@ -323,6 +323,8 @@ describe("StreamingForest state validation", () => {
     expect(() => StreamingForest.fromState(withTree(state, 0, { shape: short }))).toThrow(/shape has \d+ bytes/);
     const allLeaves = new Uint8Array(t0.shape.length);
     expect(() => StreamingForest.fromState(withTree(state, 0, { shape: allLeaves }))).toThrow(/shape (has more than \d+ leaves|continues after the tree is complete)/);
+    const allInternal = new Uint8Array(t0.shape.length).fill(0xff);
+    expect(() => StreamingForest.fromState(withTree(state, 0, { shape: allInternal }))).toThrow(/shape has more than \d+ internal nodes/);
     const tail = Uint8Array.from(t0.shape);
     const bits = 2 * t0.cutDim.length + 1;
     if (bits % 8 !== 0) {
