@@ -13,7 +13,15 @@ export const DEFAULT_LIVE_DETECTORS = 32;
 export class LiveDetectors {
   private readonly entries = new Map<string, LiveDetector>();
 
-  constructor(readonly max: number = DEFAULT_LIVE_DETECTORS) {
+  constructor(
+    readonly max: number = DEFAULT_LIVE_DETECTORS,
+    /**
+     * Whether the process is short of memory (the Lambda: more than half its memory resident; see
+     * lambda/memoryPressure.ts). While it is, a save keeps no detector and drops the oldest kept one: a count
+     * bounds detectors, not bytes, and a service of many container names has a forest for each.
+     */
+    private readonly memoryPressure?: () => boolean,
+  ) {
     if (!Number.isInteger(max) || max < 0) throw new Error(`liveDetectors must be a whole number >= 0 (0 keeps none), got ${max}`);
   }
 
@@ -24,10 +32,20 @@ export class LiveDetectors {
     return entry;
   }
 
-  /** Keeps the service's detector as saved at `entry.version`, dropping the least recently kept beyond `max`. */
+  /**
+   * Keeps the service's detector as saved at `entry.version`, dropping the least recently kept beyond `max`; under
+   * memory pressure keeps none and drops the oldest.
+   */
   keep(service: string, entry: LiveDetector): void {
     this.entries.delete(service);
     if (this.max === 0) return;
+    if (this.memoryPressure?.()) {
+      for (const oldest of this.entries.keys()) {
+        this.entries.delete(oldest);
+        break;
+      }
+      return;
+    }
     this.entries.set(service, entry);
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.max) break;

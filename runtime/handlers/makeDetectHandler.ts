@@ -85,6 +85,8 @@ export interface DetectHandlerDeps {
   readonly settings?: Partial<DetectSettings>;
   /** Receives every scored step's rows and detections (reports, replays); optional. */
   readonly observe?: (step: ObservedStep) => void;
+  /** Whether the process is short of memory: then it keeps no more saved detectors (liveDetectors.ts); optional. */
+  readonly memoryPressure?: () => boolean;
 }
 
 export interface ServiceRunSummary {
@@ -178,7 +180,7 @@ export function makeServiceDetection(deps: DetectHandlerDeps): ServiceDetection 
   if (deps.services.length === 0 && deps.discovered === undefined) throw new Error("no services to watch: configure at least one service");
   const byName = new Map(deps.services.map((s) => [s.name, s]));
   // The detectors this process saved last, by service (a warm Lambda or a local replay skips their decoding).
-  const live = new LiveDetectors(settings.liveDetectors);
+  const live = new LiveDetectors(settings.liveDetectors, deps.memoryPressure);
   return {
     services: deps.services.map((s) => s.name),
     run: async (service, now, through, discovered) => {

@@ -15,6 +15,7 @@ import { correlationIdOf, RunObservability, type LambdaContextLike } from "../ad
 import { S3ObjectStore } from "../adapters/s3/S3ObjectStore";
 import { VaultSecrets } from "../adapters/vault/VaultSecrets";
 import { makeDetectHandler, type DetectHandlerDeps, type DetectRunSummary } from "../handlers/makeDetectHandler";
+import { lambdaMemoryPressure } from "./memoryPressure";
 import { loadDatasetFeatures } from "../features/datasetFeatures";
 import { embeddedModel, sageMakerModel, type DetectionModel } from "../handlers/detectionModel";
 import { loadCalibratedThreshold } from "../model/calibratedThreshold";
@@ -148,6 +149,7 @@ export async function wireDetection(config: DetectEnv, w: DetectionWiring): Prom
     log,
     metrics,
     settings: { replicaTtlMs: config.detection.replicaTtlMs, rules: config.rules },
+    memoryPressure: lambdaMemoryPressure(),
   };
   return { deps, label: model.label };
 }

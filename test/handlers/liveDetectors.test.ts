@@ -21,6 +21,20 @@ describe("LiveDetectors", () => {
     expect(live.services()).toEqual(["c"]);
   });
 
+  it("under memory pressure keeps no new detector and drops the oldest kept one per save", () => {
+    let short = false;
+    const live = new LiveDetectors(10, () => short);
+    for (const s of ["a", "b", "c"]) live.keep(s, entry("1"));
+    short = true;
+    live.keep("d", entry("1"));
+    expect(live.services()).toEqual(["b", "c"]);
+    live.keep("b", entry("2")); // b's own earlier save goes too: it is not the one stored now
+    expect(live.services()).toEqual([]);
+    short = false;
+    live.keep("e", entry("1"));
+    expect(live.services()).toEqual(["e"]);
+  });
+
   it("keeps none with max 0, defaults to DEFAULT_LIVE_DETECTORS, and refuses a bound that is not a whole number >= 0", () => {
     const none = new LiveDetectors(0);
     none.keep("a", entry("1"));
