@@ -18,7 +18,7 @@ const splunkSdk = {
 };
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", "out/**", "coverage/**", "tmp/**", "docs/engine/**", "wasm/**"] },
+  { ignores: ["node_modules/**", "dist/**", "out/**", "coverage/**", "tmp/**", "wasm/**"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
