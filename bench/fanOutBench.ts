@@ -37,6 +37,8 @@ const TASKS = 10; // × (app + envoy sidecar) = 20 containers per service
  * simulated containers (relabelled, so generation is paid once). A first cycle gives every service its state; the
  * second one (5 steps each) is timed. Workers take one message per invocation; with one worker the per-service
  * times are pure compute, more in-process workers interleave on one thread and add each other's time to theirs.
+ * The handler keeps only its last 32 detectors (liveDetectors.ts), so with more services than that every service's
+ * state is decoded in the timed cycle, as a fleet of Lambda instances mostly does.
  */
 export async function benchFanOut(services = 1000, workers = 1): Promise<FanOutBenchResult> {
   const fs = DEFAULT_FEATURE_SET;

@@ -33,8 +33,8 @@ Lines (--json: one JSON object per line):
                   max of 5 runs after a warm-up
                   (the compiled CLI: run \`npm run build\` first if dist/ is stale)
   fan-out         one 5-minute cycle of the fan-out (planner, in-process FIFO queue, detector workers, in-memory
-                  adapters) over --services services of 20 containers x 7 metrics: wall time, per-service p50/p95,
-                  state bytes in total
+                  adapters) over --services services of 20 containers x 7 metrics, each service's state decoded
+                  (a process keeps only its last 32 detectors): wall time, per-service p50/p95, state bytes in total
 
 Options:
   --json          JSON lines instead of tables
