@@ -227,6 +227,33 @@ export function descendRef(e: i32, node: i32, ptsP: i32, ref: i32, dim: i32): i3
 }
 
 /**
+ * Child `c` of a node resolved for {@link boundOf}, packed: its kind in bits 0–1 (0 a leaf, 1 a stored box, 2 a twig),
+ * `q` in bits 2–31 (the leaf's point offset, the box's base, or the twig's first point offset) and `r` from bit 32 (the
+ * twig's second point offset). As TreeBoxes.resolve.
+ */
+@inline function resolveChild(c: i32, nodesP: i32, slotP: i32, leafRefP: i32, dim: i32): i64 {
+  if (c < 0) return <i64>(i16at(leafRefP, ~c) * dim) << 2;
+  const s = i16at(slotP, c);
+  if (s >= 0) return 1 | (<i64>(s * 2 * dim) << 2);
+  const q = i16at(leafRefP, ~i16at(nodesP, c << 2)) * dim;
+  const r = i16at(leafRefP, ~i16at(nodesP, (c << 2) + 1)) * dim;
+  return 2 | (<i64>q << 2) | (<i64>r << 32);
+}
+
+@inline function kindOf(child: i64): i32 { return <i32>(child & 3); }
+@inline function qOf(child: i64): i32 { return <i32>((child >> 2) & 0x3fffffff); }
+@inline function rOf(child: i64): i32 { return <i32>(child >> 32); }
+
+/** Bound `off` of a resolved child's box (kind k, offsets q, r): stored, its point's, or its twig's two points' (exact selection). As TreeBoxes.boundOf. */
+@inline function boundOf(k: i32, q: i32, r: i32, off: i32, boxP: i32, ptsP: i32): f64 {
+  if (k == 1) return f32at(boxP, q + off);
+  if (k == 0) return wOf(ptsP, q, off);
+  const a = wOf(ptsP, q, off);
+  const b = wOf(ptsP, r, off);
+  return select<f64>(b, a, b < a);
+}
+
+/**
  * StreamingTree.delete's box shrink (TreeBoxes.shrinkBoxes) for the point at slot `ref`, from path level `level` up.
  * `listP`: i32 scratch of 2·dim entries.
  */
@@ -249,28 +276,16 @@ export function shrink(e: i32, level: i32, boxP: i32, sumP: i32, ptsP: i32, ref:
     const n = i16at(pathP, level);
     const s = i16at(slotP, n);
     base = s * end;
-    // The children: kind 0 a leaf (q its point's offset), 1 a stored box (q its base), 2 a twig (q, r its points').
     const c0 = i16at(nodesP, n << 2);
     const c1 = i16at(nodesP, (n << 2) + 1);
-    let k0 = 0, q0 = 0, r0 = 0, k1 = 0, q1 = 0, r1 = 0;
-    if (c0 < 0) { q0 = i16at(leafRefP, ~c0) * dim; } else {
-      const s0 = i16at(slotP, c0);
-      if (s0 >= 0) { k0 = 1; q0 = s0 * end; } else { k0 = 2; q0 = i16at(leafRefP, ~i16at(nodesP, c0 << 2)) * dim; r0 = i16at(leafRefP, ~i16at(nodesP, (c0 << 2) + 1)) * dim; }
-    }
-    if (c1 < 0) { q1 = i16at(leafRefP, ~c1) * dim; } else {
-      const s1 = i16at(slotP, c1);
-      if (s1 >= 0) { k1 = 1; q1 = s1 * end; } else { k1 = 2; q1 = i16at(leafRefP, ~i16at(nodesP, c1 << 2)) * dim; r1 = i16at(leafRefP, ~i16at(nodesP, (c1 << 2) + 1)) * dim; }
-    }
+    const ch0 = resolveChild(c0, nodesP, slotP, leafRefP, dim);
+    const ch1 = resolveChild(c1, nodesP, slotP, leafRefP, dim);
+    const k0 = kindOf(ch0), q0 = qOf(ch0), r0 = rOf(ch0), k1 = kindOf(ch1), q1 = qOf(ch1), r1 = rOf(ch1);
     let k = 0;
     for (let i = 0; i < m; i++) {
       const off = load<i32>(listP + (i << 2));
-      let x: f64, y: f64;
-      if (k0 == 1) x = f32at(boxP, q0 + off);
-      else if (k0 == 0) x = wOf(ptsP, q0, off);
-      else { const a = wOf(ptsP, q0, off); const b = wOf(ptsP, r0, off); x = select<f64>(b, a, b < a); }
-      if (k1 == 1) y = f32at(boxP, q1 + off);
-      else if (k1 == 0) y = wOf(ptsP, q1, off);
-      else { const a = wOf(ptsP, q1, off); const b = wOf(ptsP, r1, off); y = select<f64>(b, a, b < a); }
+      const x = boundOf(k0, q0, r0, off, boxP, ptsP);
+      const y = boundOf(k1, q1, r1, off, boxP, ptsP);
       const v = select<f64>(y, x, y < x);
       const moved = i32(f32at(boxP, base + off) != v);
       store<f32>(boxP + ((base + off) << 2), <f32>v);
@@ -321,23 +336,12 @@ export function computeBox(e: i32, n: i32, s: i32, boxP: i32, sumP: i32, ptsP: i
   const base = s * end;
   const c0 = i16at(nodesP, n << 2);
   const c1 = i16at(nodesP, (n << 2) + 1);
-  let k0 = 0, q0 = 0, r0 = 0, k1 = 0, q1 = 0, r1 = 0;
-  if (c0 < 0) { q0 = i16at(leafRefP, ~c0) * dim; } else {
-    const s0 = i16at(slotP, c0);
-    if (s0 >= 0) { k0 = 1; q0 = s0 * end; } else { k0 = 2; q0 = i16at(leafRefP, ~i16at(nodesP, c0 << 2)) * dim; r0 = i16at(leafRefP, ~i16at(nodesP, (c0 << 2) + 1)) * dim; }
-  }
-  if (c1 < 0) { q1 = i16at(leafRefP, ~c1) * dim; } else {
-    const s1 = i16at(slotP, c1);
-    if (s1 >= 0) { k1 = 1; q1 = s1 * end; } else { k1 = 2; q1 = i16at(leafRefP, ~i16at(nodesP, c1 << 2)) * dim; r1 = i16at(leafRefP, ~i16at(nodesP, (c1 << 2) + 1)) * dim; }
-  }
+  const ch0 = resolveChild(c0, nodesP, slotP, leafRefP, dim);
+  const ch1 = resolveChild(c1, nodesP, slotP, leafRefP, dim);
+  const k0 = kindOf(ch0), q0 = qOf(ch0), r0 = rOf(ch0), k1 = kindOf(ch1), q1 = qOf(ch1), r1 = rOf(ch1);
   for (let off = 0; off < end; off++) {
-    let x: f64, y: f64;
-    if (k0 == 1) x = f32at(boxP, q0 + off);
-    else if (k0 == 0) x = wOf(ptsP, q0, off);
-    else { const a = wOf(ptsP, q0, off); const b = wOf(ptsP, r0, off); x = select<f64>(b, a, b < a); }
-    if (k1 == 1) y = f32at(boxP, q1 + off);
-    else if (k1 == 0) y = wOf(ptsP, q1, off);
-    else { const a = wOf(ptsP, q1, off); const b = wOf(ptsP, r1, off); y = select<f64>(b, a, b < a); }
+    const x = boundOf(k0, q0, r0, off, boxP, ptsP);
+    const y = boundOf(k1, q1, r1, off, boxP, ptsP);
     store<f32>(boxP + ((base + off) << 2), <f32>select<f64>(y, x, y < x));
   }
   rangeSumOf(boxP, sumP, s, dim);
