@@ -17,6 +17,13 @@ export interface ForestKernel {
   extendUp(e: number, from: number, top: number, box: number, sums: number, pts: number, ref: number, kept: number, nKept: number, dim: number): number;
   /** Slot `s` := the union of node `n`'s children's boxes, with its range sum. */
   computeBox(e: number, n: number, s: number, box: number, sums: number, pts: number, dim: number): void;
+  /** computeBox for the first `count` nodes listed in the record's path array, each into its own slot, in order. */
+  computeBoxes(e: number, count: number, box: number, sums: number, pts: number, dim: number): void;
+  /**
+   * A restored tree's leaves: the first `count` point slots listed in the path array descend from `root` to their
+   * leaves (references and masses, which start at 0). −1, or the index of the first point whose leaf held another.
+   */
+  placeRefs(e: number, root: number, count: number, pts: number, dim: number): number;
   /** The insert's kept bounds at node `n` (returns their count) and, if `separate`, its cut (REC_CUT_DIM, REC_CUT_AT). */
   cutAndKeep(e: number, n: number, separate: number, r: number, box: number, pts: number, ref: number, kept: number, dim: number): number;
   /** The cut splitting leaf `leaf` from the stored point `ref`, `u` the draw (REC_CUT_DIM, REC_CUT_AT). */
@@ -44,7 +51,7 @@ export const REC_CUT_DIM = 64;
 /** float64 */
 export const REC_CUT_AT = 72;
 
-const EXPORTS = ["forestScore", "descendRef", "shrink", "extendUp", "computeBox", "cutAndKeep", "splitCut"] as const;
+const EXPORTS = ["forestScore", "descendRef", "shrink", "extendUp", "computeBox", "computeBoxes", "placeRefs", "cutAndKeep", "splitCut"] as const;
 
 let compiled: WebAssembly.Module | undefined;
 

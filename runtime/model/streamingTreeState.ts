@@ -136,6 +136,15 @@ export function treeToState(tree: StreamingTree): StreamingTreeState {
  * with multiplicity): each descends by the cuts to its leaf. Throws when the shape is malformed, or a leaf gets
  * no point or two different ones (the cuts do not separate the sample). Masses and boxes are recomputed.
  */
+/** The leaf the point at slot `r` descends to from `root` by the tree's cuts (left at or below a cut). */
+function leafOf(t: StreamingTree, root: number, r: number): number {
+  const { nodes, cutValue, points, dim } = t;
+  const at = r * dim;
+  let ref = root;
+  while (ref >= 0) ref = points[at + nodes[4 * ref + 2]] <= cutValue[ref] ? nodes[4 * ref] : nodes[4 * ref + 1];
+  return ~ref;
+}
+
 export function restoreTree(s: StreamingTreeState, t: StreamingTree, refs: ArrayLike<number>): StreamingTree {
   const { dim, capacity, points } = t;
   const nodes = s.cutDim.length;
@@ -146,6 +155,7 @@ export function restoreTree(s: StreamingTreeState, t: StreamingTree, refs: Array
     return t;
   }
   if (nodes >= capacity) throw new Error(`tree state holds ${nodes} nodes, more than the capacity ${capacity}`);
+  if (refs.length > capacity) throw new Error(`tree state: the sampler holds ${refs.length} points, more than the tree's capacity ${capacity}`);
   if (refs.length < leaves) throw new Error(`tree state: ${leaves} leaves, but the sampler holds ${refs.length} points`);
   if (s.shape.length !== Math.ceil((nodes + leaves) / 8)) throw new Error(`tree state: shape has ${s.shape.length} bytes, ${nodes} nodes and ${leaves} leaves need ${Math.ceil((nodes + leaves) / 8)}`);
   const { cutDim, cutValue, shape } = s;
@@ -191,24 +201,44 @@ export function restoreTree(s: StreamingTreeState, t: StreamingTree, refs: Array
   for (let i = 0; i < refs.length; i++) {
     const r = refs[i];
     if (!(r >= 0 && r < pointCount)) throw new Error(`tree state: the sampler refers to point ${r}, not in [0, ${pointCount})`);
-    const at = r * dim;
-    let ref = root;
-    while (ref >= 0) ref = points[at + tn[4 * ref + 2]] <= cuts[ref] ? tn[4 * ref] : tn[4 * ref + 1];
-    const l = ~ref;
-    if (leafMass[l] === 0) leafRef[l] = r;
-    else if (leafRef[l] !== r) throw new Error(`tree state: points ${leafRef[l]} and ${r} reach the same leaf ${l}: the cuts do not separate the sample`);
-    leafMass[l]++;
+  }
+  const K = t.kernel;
+  const inSample = (i: number, l: number): never => {
+    throw new Error(`tree state: points ${leafRef[l]} and ${refs[i]} reach the same leaf ${l}: the cuts do not separate the sample`);
+  };
+  if (K) {
+    // In the kernel, listed in the path array (the tree's scratch until it scores; it holds capacity + 1 entries).
+    const list = t.path;
+    for (let i = 0; i < refs.length; i++) list[i] = refs[i];
+    const at = K.placeRefs(t.krec, root, refs.length, points.byteOffset, dim);
+    if (at >= 0) inSample(at, leafOf(t, root, refs[at]));
+  } else {
+    for (let i = 0; i < refs.length; i++) {
+      const r = refs[i];
+      const l = leafOf(t, root, r);
+      if (leafMass[l] === 0) leafRef[l] = r;
+      else if (leafRef[l] !== r) inSample(i, l);
+      leafMass[l]++;
+    }
   }
   for (let l = 0; l < leaves; l++) if (t.leafMass[l] === 0) throw new Error(`tree state: leaf ${l} holds no sampled point`);
   t.resetFreeLists(nodes, leaves);
   t.root = root;
+  // Masses and boxes bottom up. With the kernel, the nodes that take a box are listed in that order (in the path
+  // array) and their boxes computed in one call: the same slots and the same boxes as one fixBox per node.
+  let boxed = 0;
   const fix = (ref: number): number => {
     if (ref < 0) return t.leafMass[~ref];
     const m = fix(t.nodes[ref * 4]) + fix(t.nodes[ref * 4 + 1]);
     t.nodes[ref * 4 + 3] = m;
-    t.fixBox(ref);
+    if (!K) t.fixBox(ref);
+    else if (t.needsBox(ref)) {
+      t.takeBox(ref);
+      t.path[boxed++] = ref;
+    }
     return m;
   };
   t.totalMass = fix(root);
+  if (K && boxed > 0) K.computeBoxes(t.krec, boxed, t.box.byteOffset, t.rangeSum.byteOffset, points.byteOffset, dim);
   return t;
 }

@@ -74,10 +74,39 @@ describe("the forest's WebAssembly kernel", () => {
     const viaWasm = StreamingForest.fromState(state);
     const viaTs = StreamingForest.fromState(state, false);
     expect([viaWasm.engine, viaTs.engine]).toEqual(["wasm", "typescript"]);
+    // The kernel places the sampled points and builds the boxes in one call per tree: the same trees, box for box.
+    viaWasm.validate();
+    expect(viaWasm.toState()).toEqual(state);
     const rest = rows.slice(800);
     const expected = run(forest, rest);
     expect(run(viaWasm, rest)).toEqual(expected);
     expect(run(viaTs, rest)).toEqual(expected);
+  });
+
+  it.each([3, 20])("restores at %i dimensions as the TypeScript engine does, and refuses a sample its cuts do not separate with the same message", (dim) => {
+    const forest = new StreamingForest({ dimensions: dim, numTrees: 8, sampleSize: 64, seed: 3 });
+    run(forest, stream(700, dim, dim + 2));
+    const state = forest.toState();
+    const viaWasm = StreamingForest.fromState(state);
+    const viaTs = StreamingForest.fromState(state, false);
+    viaWasm.validate();
+    viaTs.validate();
+    const probe = stream(50, dim, 77);
+    expect(probe.map((r) => viaWasm.score(r))).toEqual(probe.map((r) => viaTs.score(r)));
+    // Every point left of the root's cut: two points reach one leaf (the first such point in sampler order is named).
+    const cuts = Float32Array.from(state.trees[1].cutValue);
+    cuts[0] = 1e9;
+    const bad = { ...state, trees: state.trees.map((t, i) => (i === 1 ? { ...t, cutValue: cuts } : t)) };
+    const messageOf = (wasm: boolean): string => {
+      try {
+        StreamingForest.fromState(bad, wasm);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return "no error";
+    };
+    expect(messageOf(true)).toMatch(/tree state: points \d+ and \d+ reach the same leaf \d+: the cuts do not separate the sample/);
+    expect(messageOf(true)).toBe(messageOf(false));
   });
 
   it("runs in TypeScript where 16-bit indices do not reach (more nodes, points or box slots than 32,767)", () => {

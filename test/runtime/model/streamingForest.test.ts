@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { Random } from "../../../runtime/model/random";
 import { RandomCutForest } from "../../../runtime/model/randomCutForest";
 import { StreamingForest } from "../../../runtime/model/streamingForest";
+import { restoreForestParts } from "../../../runtime/model/streamingForestState";
+import { restoreTree } from "../../../runtime/model/streamingTreeState";
 import type { StreamingTree } from "../../../runtime/model/streamingTree";
 import { WALK_KEPT } from "../../../runtime/model/treeArrays";
 
@@ -314,6 +316,15 @@ describe("StreamingForest state validation", () => {
     const at = moved.findIndex((r) => r > 0);
     moved[at] = moved[at] + 1;
     expect(() => StreamingForest.fromState(withSampler(state, 2, moved))).toThrow(/state is inconsistent: tree state: (points \d+ and \d+ reach the same leaf|leaf \d+ holds no sampled point)/);
+  });
+
+  it("refuses to restore a tree from more sampled points than it holds, in either engine", () => {
+    const { state } = trained();
+    for (const wasm of [true, false]) {
+      const parts = restoreForestParts(state, wasm);
+      const tree = parts.trees[0];
+      expect(() => restoreTree(state.trees[0], tree, new Int32Array(tree.capacity + 1))).toThrow(`tree state: the sampler holds ${tree.capacity + 1} points, more than the tree's capacity ${tree.capacity}`);
+    }
   });
 
   it("rejects a malformed tree shape or cuts that do not separate the sample", () => {
