@@ -1,6 +1,7 @@
 import type { Random } from "./random";
 import { NONE, WALK_KEPT } from "./treeArrays";
 import { TreeBoxes } from "./treeBoxes";
+import { walkUpWithAttribution } from "./treeAttribution";
 import { walkUp } from "./treeWalk";
 import { REC_CUT_AT, REC_CUT_DIM, REC_HOLDS, REC_LEAF } from "./forestKernel";
 
@@ -351,48 +352,13 @@ export class StreamingTree extends TreeBoxes {
       score = (1 - lm / (2 * this.totalMass)) / (depth + Math.log2(lm + 1));
       if (attr) attr.fill(score / dim);
     } else if (attr) {
-      score = this.walkBackWithAttribution(point, depth, lb, attr);
+      score = walkUpWithAttribution(this, point, depth, lb, attr);
     } else {
       score = walkUp(this, w);
     }
     const norm = this.log2Mass1[this.totalMass];
     if (attr) for (let d = 0; d < dim; d++) attr[d] *= norm;
     this.result[0] = score * norm;
-  }
-
-  /** The walk back up of {@link score} that also splits the score into per-dimension contributions. */
-  private walkBackWithAttribution(point: Float64Array, depth: number, lb: number, attr: Float64Array): number {
-    const dim = this.dim;
-    const pts = this.points;
-    let score = 1 / (depth + 1);
-    let sum = 0;
-    for (let d = 0; d < dim; d++) sum += Math.abs(point[d] - pts[lb + d]);
-    for (let d = 0; d < dim; d++) attr[d] = (score * Math.abs(point[d] - pts[lb + d])) / sum;
-    for (let level = depth - 1; level >= 0; level--) {
-      const base = this.loadBox(this.path[level]);
-      const box = this.bx;
-      let oldRange = 0;
-      let newRange = 0;
-      for (let d = 0; d < dim; d++) {
-        const lo = box[base + 2 * d];
-        const hi = -box[base + 2 * d + 1];
-        const v = point[d];
-        oldRange += hi - lo;
-        newRange += (v > hi ? v : hi) - (v < lo ? v : lo);
-      }
-      if (newRange <= oldRange) break;
-      const prob = (newRange - oldRange) / newRange;
-      const unseen = 1 / (level + 1);
-      score = (1 - prob) * score + prob * unseen;
-      for (let d = 0; d < dim; d++) {
-        const v = point[d];
-        const lo = box[base + 2 * d];
-        const hi = -box[base + 2 * d + 1];
-        const gap = v > hi ? v - hi : v < lo ? lo - v : 0;
-        attr[d] = (1 - prob) * attr[d] + (unseen * gap) / newRange;
-      }
-    }
-    return score;
   }
 
   /**
