@@ -4,7 +4,8 @@ import { CliError, EXIT_USAGE } from "../cliError";
 import { candidateProfiles, SHIPPED, type Candidate } from "./candidatesFile";
 import { locateSets } from "./qualitySets";
 import type { CandidateReport } from "./renderQuality";
-import { runDir, runSetOnce, summariseSet, type SeedRun, type SetSummary } from "./runQualitySet";
+import { runQualityJobs, type QualityJob } from "./qualityJobs";
+import { runDir, summariseSet, type SetSummary } from "./runQualitySet";
 
 export interface QualityOptions {
   /** Folder holding the sets (nab-dev/, kpi-dev/, jumpstarter-dev/, smd-dev/). */
@@ -15,6 +16,8 @@ export interface QualityOptions {
   readonly out: string;
   /** Every candidate runs every set at every seed; the one named "shipped" (first) is the reference the others are judged against. */
   readonly candidates: readonly Candidate[];
+  /** Runs at once, each in a worker thread (default 1: one after another in this process). */
+  readonly jobs?: number;
 }
 
 export interface QualityReport {
@@ -26,34 +29,34 @@ export interface QualityReport {
 const normalisedBySet = (sets: readonly SetSummary[]): Record<string, SeedSpread> => Object.fromEntries(sets.map((s) => [s.set, s.normalised]));
 
 /**
- * Runs every candidate over every chosen set at every seed, in-process through `cad nab` + `cad evaluate` and
- * `cad labelled --baselines`, and sums the runs up per set, per candidate and (with candidates) leave-one-set-out.
- * `progress` receives a line as each run starts and ends, and the runners' own lines.
+ * Runs every candidate over every chosen set at every seed, through `cad nab` + `cad evaluate` and `cad labelled
+ * --baselines` (in this process, or `jobs` at once in worker threads), and sums the runs up per set, per candidate
+ * and (with candidates) leave-one-set-out. `progress` receives a line as each run starts and ends, and the
+ * runners' own lines. A candidate's seconds are its runs' seconds added up.
  */
-export function runQuality(o: QualityOptions, progress: (line: string) => void): QualityReport {
+export async function runQuality(o: QualityOptions, progress: (line: string) => void): Promise<QualityReport> {
   const sets = locateSets(o.datasets, o.sets);
   if (o.candidates.length > 1 && sets.length < 2) throw new CliError("--candidates needs at least two sets: leave-one-set-out chooses on the others and scores the one held out", EXIT_USAGE);
-  const total = o.candidates.length * sets.length * o.seeds.length;
-  let done = 0;
-  const reports: CandidateReport[] = [];
-  for (const candidate of o.candidates) {
+  const jobs: QualityJob[] = o.candidates.flatMap((candidate) => {
     const profiles = candidateProfiles(candidate);
-    const t0 = performance.now();
+    return sets.flatMap((set) =>
+      o.seeds.map((seed): QualityJob => ({ set, seed, profile: set.kind === "nab" ? profiles.nab : profiles.labelled, out: runDir(o.out, candidate.name, set.name, seed), label: `${candidate.name} · ${set.name} · seed ${seed}` })),
+    );
+  });
+  const runs = await runQualityJobs(jobs, o.jobs ?? 1, progress);
+  const reports: CandidateReport[] = [];
+  let at = 0;
+  for (const candidate of o.candidates) {
     const summaries = sets.map((set) => {
-      const runs = o.seeds.map((seed): SeedRun => {
-        const tag = `cad quality: [${++done}/${total}] ${candidate.name} · ${set.name} · seed ${seed}`;
-        progress(`${tag} …`);
-        const run = runSetOnce(set, seed, set.kind === "nab" ? profiles.nab : profiles.labelled, runDir(o.out, candidate.name, set.name, seed), progress);
-        const figure = run.kind === "nab" ? `standard ${run.standard.toFixed(2)}` : `onset F1 ${run.onset.f1.toFixed(3)}`;
-        progress(`${tag}: ${figure} in ${run.seconds.toFixed(1)} s`);
-        return run;
-      });
-      return summariseSet(set, candidate.name, runs);
+      const mine = runs.slice(at, at + o.seeds.length);
+      at += o.seeds.length;
+      return summariseSet(set, candidate.name, mine);
     });
+    const seconds = summaries.reduce((sum, s) => sum + s.seconds.values.reduce((a, b) => a + b, 0), 0);
     const normalised = meanOverSets(summaries.map((s) => s.normalised));
     const shipped = reports.find((r) => r.candidate === SHIPPED.name);
     const verdict = shipped && candidate.name !== SHIPPED.name ? judgeChange(normalisedBySet(shipped.sets), normalisedBySet(summaries)) : undefined;
-    reports.push({ candidate: candidate.name, seeds: o.seeds, sets: summaries, normalised, seconds: Math.round(performance.now() - t0) / 1000, ...(verdict ? { verdict } : {}) });
+    reports.push({ candidate: candidate.name, seeds: o.seeds, sets: summaries, normalised, seconds: Math.round(seconds * 1000) / 1000, ...(verdict ? { verdict } : {}) });
   }
   if (reports.length === 1) return { candidates: reports };
   const scores = reports.map((r) => ({ name: r.candidate, sets: Object.fromEntries(r.sets.map((s) => [s.set, s.normalised.mean])) }));

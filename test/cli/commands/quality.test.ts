@@ -106,6 +106,33 @@ describe("cad quality", () => {
     expect(silent.verdict.keep).toBe(false);
   });
 
+  it("gives the same figures with --jobs 2 (runs in worker threads) as one run at a time, and names each run as it starts and ends", async () => {
+    const withoutSeconds = (lines: Line[]) => lines.map(({ seconds: _seconds, ...rest }) => rest);
+    expect(await quality("--seeds", "1,2", "--json")).toBe(0);
+    const serial = withoutSeconds(jsonLines());
+    io.stdout = "";
+    io.stderr = "";
+    expect(await quality("--seeds", "1,2", "--jobs", "2", "--out", path.join(root, "out-jobs"), "--json")).toBe(0);
+    expect(withoutSeconds(jsonLines())).toEqual(serial);
+    for (const k of [1, 2, 3, 4]) expect(io.stderr).toMatch(new RegExp(`cad quality: \\[${k}/4\\] shipped · (nab-dev|smd-dev) · seed [12] …\n`));
+    expect(io.stderr).toMatch(/cad quality: \[\d\/4\] shipped · smd-dev · seed 2: onset F1 \d\.\d{3} in \d+\.\d s\n/);
+    expect(fs.existsSync(path.join(root, "out-jobs", "shipped", "nab-dev", "seed-2", "cad", "cat", "cad_spiky.csv"))).toBe(true);
+  });
+
+  it("stops at a run that fails, naming the run and the file, with or without --jobs", async () => {
+    const broken = path.join(root, "broken");
+    writeNabSet(path.join(broken, "nab-dev"));
+    writeLabelledSet(path.join(broken, "smd-dev"));
+    fs.writeFileSync(path.join(broken, "smd-dev", "test", "b.csv"), "1,2,3\n4,five,6\n");
+    for (const jobs of ["1", "2"]) {
+      io.stderr = "";
+      expect(await runCli(["quality", "--datasets", broken, "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", path.join(root, "out-broken"), "--jobs", jobs])).toBe(1);
+      expect(io.stderr).toContain("b.csv");
+      expect(io.stdout).toBe("");
+      expect(io.stderr).toContain("cad: shipped · smd-dev · seed 1: ");
+    }
+  });
+
   it("reads the datasets folder from CAD_DATASETS when --datasets is not given", async () => {
     const before = process.env.CAD_DATASETS;
     process.env.CAD_DATASETS = datasets();
@@ -138,6 +165,11 @@ describe("cad quality: bad input (exit 2 = called wrongly, 1 = a bad file)", () 
   ])("refuses --seeds %j", async (seeds, message) => {
     expect(await quality("--seeds", seeds)).toBe(2);
     expect(io.stderr).toContain(message);
+  });
+
+  it.each(["0", "17", "two", "1.5", ""])("refuses --jobs %j", async (jobs) => {
+    expect(await quality("--jobs", jobs)).toBe(2);
+    expect(io.stderr).toContain(`--jobs must be a whole number from 1 to 16 (runs at once), got "${jobs}"`);
   });
 
   it("refuses an unknown set", async () => {
