@@ -41,7 +41,7 @@ function doneLine(tag: string, run: SeedRun): string {
  * each run starts (`[k/n]`, in the order they start) and ends, and the runners' own lines. The first failure stops
  * every worker and rejects, naming the run.
  */
-export async function runQualityJobs(jobs: readonly QualityJob[], workers: number, progress: (line: string) => void): Promise<SeedRun[]> {
+export async function runQualityJobs(jobs: readonly QualityJob[], workers: number, progress: (line: string) => void, workerFile = defaultWorkerFile()): Promise<SeedRun[]> {
   const total = jobs.length;
   let started = 0;
   const tagOf = (job: QualityJob): string => `cad quality: [${++started}/${total}] ${job.label}`;
@@ -60,7 +60,7 @@ export async function runQualityJobs(jobs: readonly QualityJob[], workers: numbe
     });
   }
   const results: (SeedRun | undefined)[] = new Array<SeedRun | undefined>(jobs.length);
-  const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => startWorker());
+  const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => startWorker(workerFile));
   let next = 0;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -86,6 +86,7 @@ export async function runQualityJobs(jobs: readonly QualityJob[], workers: numbe
           if (reply.kind === "log") return progress(reply.line);
           w.off("message", onReply);
           w.off("error", onError);
+          w.off("exit", onExit);
           running--;
           if (reply.kind === "error") return fail(runFailure(job.label, reply.message, reply.exitCode));
           results[i] = reply.run;
@@ -93,8 +94,10 @@ export async function runQualityJobs(jobs: readonly QualityJob[], workers: numbe
           dispatch(w);
         };
         const onError = (err: Error): void => fail(runFailure(job.label, `the worker thread failed: ${err.message}`, EXIT_FAILURE));
+        const onExit = (code: number): void => fail(runFailure(job.label, `the worker thread stopped (exit code ${code}) before the run ended`, EXIT_FAILURE));
         w.on("message", onReply);
         w.on("error", onError);
+        w.on("exit", onExit);
         w.postMessage(job);
       };
       for (const w of pool) dispatch(w);
@@ -108,12 +111,12 @@ export async function runQualityJobs(jobs: readonly QualityJob[], workers: numbe
   });
 }
 
-/**
- * A worker thread running qualityWorker (the compiled .js beside this file, or the .ts source through tsx's
- * CommonJS loader when running from source, as tests and bin/run-ts.js do).
- */
-function startWorker(): Worker {
-  const ext = path.extname(__filename);
-  const file = path.join(__dirname, `qualityWorker${ext}`);
-  return new Worker(file, ext === ".ts" ? { execArgv: ["--require", "tsx/cjs"] } : {});
+/** qualityWorker: the compiled .js beside this file, or the .ts source when running from source (tests, bin/run-ts.js). */
+function defaultWorkerFile(): string {
+  return path.join(__dirname, `qualityWorker${path.extname(__filename)}`);
+}
+
+/** A worker thread running `file`; a .ts file through tsx's CommonJS loader. */
+function startWorker(file: string): Worker {
+  return new Worker(file, path.extname(file) === ".ts" ? { execArgv: ["--require", "tsx/cjs"] } : {});
 }
