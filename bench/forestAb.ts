@@ -5,8 +5,12 @@ import { join, resolve } from "node:path";
 import { StreamingForest } from "../runtime/model/streamingForest";
 import { normalMixture, shingled } from "./benchData";
 
-type Forest = Pick<StreamingForest, "score" | "update">;
-type ForestClass = new (options: { dimensions: number; numTrees: number; sampleSize: number; seed: number }) => Forest;
+type Forest = Pick<StreamingForest, "score" | "update" | "toState">;
+type ForestClass = (new (options: { dimensions: number; numTrees: number; sampleSize: number; seed: number }) => Forest) & { fromState(state: ReturnType<StreamingForest["toState"]>): Forest };
+/** fresh: a fresh forest's score then update per point; score: score-only on a full forest; restore: a full forest's state restored. */
+export type AbMode = "fresh" | "score" | "restore";
+/** Restores per rep in restore mode (each rep's time is theirs; the rate is restores per second). */
+export const RESTORES_PER_REP = 20;
 type Size = { numTrees: number; sampleSize: number };
 
 function cpuMs(): number {
@@ -16,10 +20,21 @@ function cpuMs(): number {
 
 /**
  * Milliseconds of CPU for one rep of `mode` on a forest of class `F`; writes the rep's scores, in order, into
- * `scores` (one per point of `pts`).
+ * `scores` (one per point of `pts`). In restore mode the forest learns `warm` untimed, its state is restored
+ * {@link RESTORES_PER_REP} times (timed), and the last restored forest scores `pts` (untimed).
  */
-function rep(F: ForestClass, mode: string, dims: number, size: Size, warm: readonly Float64Array[], pts: readonly Float64Array[], scores: Float64Array): number {
+function rep(F: ForestClass, mode: AbMode, dims: number, size: Size, warm: readonly Float64Array[], pts: readonly Float64Array[], scores: Float64Array): number {
   const f = new F({ dimensions: dims, ...size, seed: 7 });
+  if (mode === "restore") {
+    for (const p of warm) f.update(p);
+    const state = f.toState();
+    let g = f;
+    const t0 = cpuMs();
+    for (let k = 0; k < RESTORES_PER_REP; k++) g = F.fromState(state);
+    const ms = cpuMs() - t0;
+    for (let i = 0; i < pts.length; i++) scores[i] = g.score(pts[i]);
+    return ms;
+  }
   if (mode === "score") {
     for (const p of warm) f.update(p);
     const t0 = cpuMs();
@@ -52,7 +67,7 @@ export interface AbOptions {
   /** Checkout to compare with (its runtime/model/streamingForest.ts is loaded). */
   readonly against: string;
   readonly dims: readonly number[];
-  readonly mode: "fresh" | "score";
+  readonly mode: AbMode;
   readonly points: number;
   readonly reps: number;
   /** Forest size (50 trees x 256 samples from the command line). */
@@ -60,11 +75,14 @@ export interface AbOptions {
   readonly sampleSize?: number;
 }
 
-/** One dimension's comparison: each engine's fastest rep, this / against, and whether their scores were bit-identical. */
+/**
+ * One dimension's comparison: each engine's fastest rep, this / against, and whether their scores were bit-identical.
+ * Rates are points per second (fresh, score) or restores per second (restore).
+ */
 export interface AbLine {
   readonly name: "forest-ab";
   readonly dims: number;
-  readonly mode: "fresh" | "score";
+  readonly mode: AbMode;
   readonly points: number;
   readonly reps: number;
   readonly thisPerSec: number;
@@ -94,7 +112,7 @@ export function* compareForests(o: AbOptions): Generator<AbLine> {
     const shingle = dims / 5;
     const all = shingled(normalMixture(5, 2 * o.points + shingle - 1, 7), shingle);
     const warm = all.slice(0, o.points);
-    const pts = o.mode === "score" ? all.slice(o.points) : warm;
+    const pts = o.mode === "fresh" ? warm : all.slice(o.points);
     const best = [Infinity, Infinity];
     // Every rep of an engine gives the same scores (same seed and data); each rep overwrites its engine's list.
     const scores = [new Float64Array(pts.length), new Float64Array(pts.length)];
@@ -103,13 +121,14 @@ export function* compareForests(o: AbOptions): Generator<AbLine> {
       for (const i of r % 2 ? [1, 0] : [0, 1]) best[i] = Math.min(best[i], rep(engines[i], o.mode, dims, size, warm, pts, scores[i]));
     }
     const { differing, maxRelative } = scoreDifferences(scores[0], scores[1]);
-    const perSec = best.map((ms) => Math.round((o.points * 1000) / Math.max(ms, 1e-3)));
+    const units = o.mode === "restore" ? RESTORES_PER_REP : o.points;
+    const perSec = best.map((ms) => Math.round((units * 1000) / Math.max(ms, 1e-3)));
     yield { name: "forest-ab", dims, mode: o.mode, points: o.points, reps: o.reps, thisPerSec: perSec[0], againstPerSec: perSec[1], gain: Math.round((perSec[0] / perSec[1]) * 1000) / 1000, sameScores: differing === 0, differingScores: differing, maxRelativeDifference: maxRelative };
   }
 }
 
 /** What this side reads of the other side's lines (its JSON output): the dimension, mode and gain it measured. */
-const OtherSideLine = v.object({ dims: v.number(), mode: v.picklist(["fresh", "score"]), gain: v.pipe(v.number(), v.gtValue(0)) });
+const OtherSideLine = v.object({ dims: v.number(), mode: v.picklist(["fresh", "score", "restore"]), gain: v.pipe(v.number(), v.gtValue(0)) });
 export type OtherSide = v.InferOutput<typeof OtherSideLine>;
 
 /** One line the other side printed, checked; the error quotes it and says which field is wrong. */

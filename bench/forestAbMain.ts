@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { combineSides, compareForests, parseOtherSideLine, type OtherSide } from "./forestAb";
+import { combineSides, compareForests, parseOtherSideLine, RESTORES_PER_REP, type OtherSide } from "./forestAb";
 
 const HELP = `usage: node bin/run-ts.js bench/forestAbMain.ts --against DIR [options]
 
@@ -9,7 +9,7 @@ Times this checkout's StreamingForest against another checkout's (DIR, e.g. a gi
 process, on the bench's forest data (5 inputs shingled to the dimension, 50 trees x 256 samples), alternating
 the two engines rep by rep and keeping each one's fastest rep. Time is the process's CPU time, so a busy machine
 slows both alike instead of whichever ran in a bad minute: differences of 5-10 % show, where two runs of
-\`npm run bench\` differ by more than that. Prints one JSON line per dimension: points per second of each, the gain
+\`npm run bench\` differ by more than that. Prints one JSON line per dimension: points (restores) per second of each, the gain
 (this / against), whether every score of the two was bit-identical (sameScores), and if not how many points
 differed and by how much at most (differingScores, maxRelativeDifference).
 
@@ -21,7 +21,10 @@ Options:
   --against DIR   checkout to compare with (its runtime/model/streamingForest.ts)       (required)
   --dims LIST     dimensions, from 5, 20, 40, 80 (default 5,20,40,80)
   --mode MODE     fresh: a fresh forest's score then update per point (the bench's timed pass);
-                  score: score-only on a forest full after --points updates (default fresh)
+                  score: score-only on a forest full after --points updates;
+                  restore: that full forest's state restored ${RESTORES_PER_REP} times per rep (restores per
+                  second; the restored forests then score the next --points points, for the bit-identical
+                  check) (default fresh)
   --points N      points per rep (default 6000)
   --reps N        reps per engine (default 7)
   --both-sides    also time from DIR (its bench/forestAbMain.ts against this checkout) and combine
@@ -54,7 +57,7 @@ function main(): void {
   const dims = values.dims.split(",").map(Number);
   if (dims.some((d) => ![5, 20, 40, 80].includes(d))) throw new Error(`--dims takes a comma-separated list of 5, 20, 40, 80, got "${values.dims}"`);
   const mode = values.mode;
-  if (mode !== "fresh" && mode !== "score") throw new Error(`--mode must be fresh or score, got "${mode}"`);
+  if (mode !== "fresh" && mode !== "score" && mode !== "restore") throw new Error(`--mode must be fresh, score or restore, got "${mode}"`);
   const options = { against: values.against, dims, mode, points: positive("--points", values.points), reps: positive("--reps", values.reps) } as const;
   if (!values["both-sides"]) {
     for (const line of compareForests(options)) process.stdout.write(`${JSON.stringify(line)}\n`);

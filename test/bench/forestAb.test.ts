@@ -22,6 +22,11 @@ describe("compareForests", () => {
     const [score] = [...compareForests({ against: root, dims: [5], mode: "score", points: 200, reps: 1, trees: 4, sampleSize: 32 })];
     expect(score.sameScores).toBe(true);
     expect([score.differingScores, score.maxRelativeDifference]).toEqual([0, 0]);
+    // Restores per second of a full forest's state; the restored forests score the points after it alike.
+    const [restore] = [...compareForests({ against: root, dims: [20], mode: "restore", points: 200, reps: 1, trees: 4, sampleSize: 32 })];
+    expect([restore.mode, restore.sameScores]).toEqual(["restore", true]);
+    expect(restore.thisPerSec).toBeGreaterThan(0);
+    expect(restore.againstPerSec).toBeGreaterThan(0);
   });
 
   it("counts every score that differs, however little, where a sum of them could hide it", () => {
@@ -55,6 +60,7 @@ describe("compareForests", () => {
     expect(() => parseOtherSideLine("forestAb: no such dir")).toThrow(/not JSON: forestAb: no such dir/);
     expect(() => parseOtherSideLine('{"dims":20,"mode":"fresh","gain":0}')).toThrow(/Expected >0 but received 0\n {2}→ at gain/);
     expect(() => parseOtherSideLine('{"dims":20,"mode":"both","gain":1}')).toThrow(/received "both"\n {2}→ at mode/);
+    expect(parseOtherSideLine('{"dims":7,"mode":"restore","gain":1.4}')).toEqual({ dims: 7, mode: "restore", gain: 1.4 });
   });
 
   it("--both-sides runs the other checkout's copy of the tool against this one and prints the combined gain", () => {
