@@ -13,7 +13,7 @@
 // Built by `npm run build:kernel` (bin/buildKernel.js) from this entry file into runtime/model/forestKernelBinary.ts;
 // a test checks that the embedded binary is the build of these sources.
 
-import { CUT, CUT_AT, CUT_DIM, DEPTH, FIRST_RANGE, GAPS, HOLDS, KEPT, LEAF, LEAF_MASS, LEAF_REF, LEVELS, MASS, NODES, PATH, ROOT, SLOT, boundOf, boxOf, f32at, f64at, i16at, kindOf, qOf, rOf, rangeSumOf, resolveChild, wOf } from "./kernelRecord";
+import { CUT, CUT_AT, CUT_DIM, DEPTH, FIRST_RANGE, GAPS, HOLDS, KEPT, LEAF, LEAF_MASS, LEAF_REF, LEVELS, MASS, NODES, PATH, ROOT, SLOT, boundOf, boxOf, cutStep, f32at, f64at, i16at, kindOf, qOf, rOf, rangeSumOf, resolveChild, wOf } from "./kernelRecord";
 
 export { computeBoxes, placeRefs } from "./restoreKernel";
 
@@ -182,8 +182,7 @@ export function descendRef(e: i32, node: i32, ptsP: i32, ref: i32, dim: i32): i3
   while (node >= 0) {
     store<i16>(pathP + (depth << 1), <i16>node);
     depth++;
-    const k = node << 2;
-    node = i16at(nodesP, k + i32(f32at(ptsP, pb + i16at(nodesP, k + 2)) > f32at(cutP, node)));
+    node = cutStep(nodesP, cutP, ptsP, pb, node);
   }
   const leaf = ~node;
   store<i32>(e + DEPTH, depth);

@@ -85,3 +85,9 @@ export const KEPT = 32;
   }
   rangeSumOf(boxP, sumP, s, dim);
 }
+
+/** One level of a descent by the point at `at`: node `n`'s left child when the point is at or below its cut, else its right. */
+@inline export function cutStep(nodesP: i32, cutP: i32, ptsP: i32, at: i32, n: i32): i32 {
+  const k = n << 2;
+  return i16at(nodesP, k + i32(f32at(ptsP, at + i16at(nodesP, k + 2)) > f32at(cutP, n)));
+}

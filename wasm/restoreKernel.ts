@@ -1,7 +1,7 @@
 // AssemblyScript (see forestKernel.ts): a restored tree's leaves and boxes, one call per tree each
 // (restoreTree in runtime/model/streamingTreeState.ts).
 
-import { CUT, LEAF_MASS, LEAF_REF, NODES, PATH, SLOT, boxOf, f32at, i16at } from "./kernelRecord";
+import { CUT, LEAF_MASS, LEAF_REF, NODES, PATH, SLOT, boxOf, cutStep, i16at } from "./kernelRecord";
 
 /**
  * computeBox for the first `count` nodes listed in the tree's path array (i16), each into the slot it holds, in
@@ -49,12 +49,6 @@ export function placeRefs(e: i32, root: i32, count: i32, ptsP: i32, dim: i32): i
     if (!takeLeaf(e, ~n, r)) return i;
   }
   return -1;
-}
-
-/** One level of a descent by the point at `at`: node `n`'s left child when the point is at or below its cut, else its right. */
-@inline function cutStep(nodesP: i32, cutP: i32, ptsP: i32, at: i32, n: i32): i32 {
-  const k = n << 2;
-  return i16at(nodesP, k + i32(f32at(ptsP, at + i16at(nodesP, k + 2)) > f32at(cutP, n)));
 }
 
 /** Leaf `l` takes the point at slot `r` (one more of its mass); false when it already holds a different point. */

@@ -131,11 +131,6 @@ export function treeToState(tree: StreamingTree): StreamingTreeState {
   return { shape: bits, cutDim: narrowInts(cutDim), cutValue: Float32Array.from(cutValue) };
 }
 
-/**
- * Rebuilds a tree from its state into the empty tree `t`, holding the points `refs` (its sampler's point slots,
- * with multiplicity): each descends by the cuts to its leaf. Throws when the shape is malformed, or a leaf gets
- * no point or two different ones (the cuts do not separate the sample). Masses and boxes are recomputed.
- */
 /** The leaf the point at slot `r` descends to from `root` by the tree's cuts (left at or below a cut). */
 function leafOf(t: StreamingTree, root: number, r: number): number {
   const { nodes, cutValue, points, dim } = t;
@@ -145,6 +140,11 @@ function leafOf(t: StreamingTree, root: number, r: number): number {
   return ~ref;
 }
 
+/**
+ * Rebuilds a tree from its state into the empty tree `t`, holding the points `refs` (its sampler's point slots,
+ * with multiplicity): each descends by the cuts to its leaf. Throws when the shape is malformed, or a leaf gets
+ * no point or two different ones (the cuts do not separate the sample). Masses and boxes are recomputed.
+ */
 export function restoreTree(s: StreamingTreeState, t: StreamingTree, refs: ArrayLike<number>): StreamingTree {
   const { dim, capacity, points } = t;
   const nodes = s.cutDim.length;
