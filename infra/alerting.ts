@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertSubscription } from "./config";
-import { alertTopicPolicy, deadLetterQueuePolicy } from "./iamDocuments";
+import { alertTopicPolicy, deadLetterQueuePolicy } from "./resourcePolicies";
 import { deadLetterAlarm } from "./deadLetterAlarm";
 
 export interface AlertingArgs {

@@ -26,7 +26,8 @@ import { toSageMakerHyperParameters } from "../training/hyperparameters";
 import type { EndpointConfig, ModelConfig } from "./config";
 import { ConfigError } from "./configErrors";
 import { thresholdCalibrated } from "./detectorReadiness";
-import { BUCKET_PREFIXES, sageMakerAssumeRolePolicy, sageMakerExecutionPolicy, type AwsScope } from "./iamDocuments";
+import { BUCKET_PREFIXES, sageMakerExecutionPolicy, type AwsScope } from "./iamDocuments";
+import { sageMakerAssumeRolePolicy } from "./resourcePolicies";
 
 export interface RcfModelArgs {
   readonly scope: pulumi.Input<AwsScope>;

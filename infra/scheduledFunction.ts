@@ -9,7 +9,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { lambdaAssumeRolePolicy, type PolicyDocument } from "./iamDocuments";
+import { type PolicyDocument } from "./iamDocuments";
+import { lambdaAssumeRolePolicy } from "./resourcePolicies";
 
 /** The Lambda runtime of both functions. */
 export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS24dX;

@@ -5,7 +5,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { BUCKET_PREFIXES, kmsKeyPolicy, tlsOnlyBucketPolicy, type AwsScope } from "./iamDocuments";
+import { BUCKET_PREFIXES, type AwsScope } from "./iamDocuments";
+import { kmsKeyPolicy, tlsOnlyBucketPolicy } from "./resourcePolicies";
 
 export interface StorageArgs {
   /** Account, partition and region: the key policy names them. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { vaultExtensionEnvironment } from "../../infra/functionEnvironment";
-import { collectorPolicy, detectorPolicy, ecsClusterArn, ecsServiceArn, kmsKeyPolicy, plannerPolicy, sageMakerExecutionPolicy, servicesOfClusterArn, type AwsScope } from "../../infra/iamDocuments";
+import { collectorPolicy, detectorPolicy, ecsClusterArn, ecsServiceArn, plannerPolicy, sageMakerExecutionPolicy, servicesOfClusterArn, type AwsScope } from "../../infra/iamDocuments";
 import { endpointInvocationUrl, rcfEndpointName, requireTrainingSet, trainingJobName } from "../../infra/rcfModel";
 import { awsSdkPackages } from "../../infra/scheduledFunction";
 import { extensionSecretUrl, readOnlySecretPolicy } from "../../infra/vaultSecrets";
@@ -68,16 +68,6 @@ describe("policy documents", () => {
   it("never let the collector read models or detector state", () => {
     const resources = collectorPolicy({ ...base, bucketArn: "arn:b" }).Statement.flatMap((s) => s.Resource ?? []);
     expect(resources.filter((r) => r.includes("models/") || r.includes("detector"))).toEqual([]);
-  });
-
-  // Issue 16, item 7: AWS's documented key-policy statement for alarms publishing to an encrypted topic has no
-  // condition; alarm notifications carry no aws:SourceAccount, so a condition there silences every alarm.
-  it("let CloudWatch alarms use the key exactly as AWS documents for encrypted topics: no condition", () => {
-    const statements = kmsKeyPolicy(scope).Statement;
-    const alarms = statements.filter((s) => JSON.stringify(s.Principal).includes("cloudwatch.amazonaws.com"));
-    expect(alarms).toEqual([{ Sid: "CloudWatchAlarmsPublishToEncryptedTopic", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: ["*"] }]);
-    // SNS delivering to the encrypted DLQ keeps its account condition.
-    expect(statements.find((s) => s.Sid === "TopicDeliversToEncryptedQueue")?.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "111122223333" } });
   });
 
   it("confine SageMaker to one data version", () => {
