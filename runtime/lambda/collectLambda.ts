@@ -15,7 +15,8 @@ import { S3StateStore } from "../adapters/s3/S3StateStore";
 import { VaultSecrets } from "../adapters/vault/VaultSecrets";
 import { makeCollectHandler, type CollectResult } from "../handlers/makeCollectHandler";
 import type { MetricSource } from "../ports";
-import { parseCollectEnv, type CollectEnv, type Env } from "./lambdaEnv";
+import type { Env } from "./envVariables";
+import { parseCollectEnv, type CollectEnv } from "./lambdaEnv";
 import { metricSourcesFromSettings } from "./metricSourcesFromSettings";
 import { scheduledTime } from "./scheduledEvent";
 

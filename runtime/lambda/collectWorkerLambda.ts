@@ -12,7 +12,8 @@ import { makeServiceCollection } from "../handlers/makeCollectHandler";
 import { makeCollectWorkerHandler } from "../handlers/makeCollectWorkerHandler";
 import type { SqsBatchResponse } from "../handlers/sqsBatch";
 import { CurrentRun } from "./currentRun";
-import { parseCollectEnv, type Env } from "./lambdaEnv";
+import type { Env } from "./envVariables";
+import { parseCollectEnv } from "./lambdaEnv";
 import { metricSourcesFromSettings } from "./metricSourcesFromSettings";
 
 /** Parses the environment and builds the clients once; returns the invocation handler. Throws LambdaEnvError on a bad environment. */

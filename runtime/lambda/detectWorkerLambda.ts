@@ -13,7 +13,8 @@ import { makeDetectWorkerHandler } from "../handlers/makeDetectWorkerHandler";
 import type { SqsBatchResponse } from "../handlers/sqsBatch";
 import { wireDetection } from "./detectLambda";
 import { CurrentRun } from "./currentRun";
-import { parseDetectEnv, type Env } from "./lambdaEnv";
+import type { Env } from "./envVariables";
+import { parseDetectEnv } from "./lambdaEnv";
 
 /** Parses the environment and builds the clients once; returns the invocation handler. Throws LambdaEnvError on a bad environment. */
 export function createDetectWorkerHandler(env: Env = process.env, wallClock: () => number = Date.now): (event: unknown, context?: LambdaContextLike) => Promise<SqsBatchResponse> {

@@ -9,7 +9,8 @@ import { correlationIdOf, RunObservability, type LambdaContextLike } from "../ad
 import { S3StateStore } from "../adapters/s3/S3StateStore";
 import { makeFeedbackHandler, type FeedbackRequest, type FeedbackResponse } from "../handlers/makeFeedbackHandler";
 import { CurrentRun } from "./currentRun";
-import { LAMBDA_ENV, lambdaEnvError, type Env } from "./lambdaEnv";
+import { checkedVariable, type Env } from "./envVariables";
+import { LAMBDA_ENV } from "./lambdaEnv";
 
 export interface FeedbackEnv {
   readonly environment: string;
@@ -17,19 +18,12 @@ export interface FeedbackEnv {
   readonly statePrefix: string;
 }
 
-function read(env: Env, name: string, schema: v.GenericSchema<string>, what: string): string {
-  const value = env[name];
-  if (value === undefined || value.trim() === "") throw lambdaEnvError(name, "is not set");
-  if (!v.safeParse(schema, value).success) throw lambdaEnvError(name, `must be ${what}, got ${JSON.stringify(value.slice(0, 60))}`);
-  return value;
-}
-
 /** Reads the feedback function's environment; throws naming the variable that is missing or malformed. */
 export function parseFeedbackEnv(env: Env): FeedbackEnv {
   return {
-    environment: read(env, LAMBDA_ENV.environment, v.pipe(v.string(), v.minLength(1)), "a non-empty name"),
-    bucket: read(env, LAMBDA_ENV.bucket, v.pipe(v.string(), v.minLength(3)), "a bucket name"),
-    statePrefix: read(env, LAMBDA_ENV.statePrefix, v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/)), 'a key prefix ending with "/"'),
+    environment: checkedVariable(env, LAMBDA_ENV.environment, v.pipe(v.string(), v.minLength(1)), "a non-empty name"),
+    bucket: checkedVariable(env, LAMBDA_ENV.bucket, v.pipe(v.string(), v.minLength(3)), "a bucket name"),
+    statePrefix: checkedVariable(env, LAMBDA_ENV.statePrefix, v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/)), 'a key prefix ending with "/"'),
   };
 }
 

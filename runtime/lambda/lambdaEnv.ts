@@ -5,12 +5,13 @@
  * a half-configured run. JSON-valued variables are checked with valibot schemas: strict keys, strict types.
  */
 
-import { array, check, custom, integer, minLength, minValue, number, optional, picklist, pipe, record, safeParse, strictObject, string } from "valibot";
-import type { BaseIssue, GenericSchema, ObjectEntries } from "valibot";
+import { array, check, custom, integer, minLength, minValue, number, optional, picklist, pipe, record, strictObject, string } from "valibot";
+import type { ObjectEntries } from "valibot";
 import { validateFeatureSet, type FeatureSet } from "../features/featureSet";
 import { NO_RULES, type AlertRules } from "../detection/alertRules";
 import { checkAlertRules } from "../detection/alertRulesSchema";
 import { errorMessage } from "../errors/errorMessage";
+import { jsonVariable, lambdaEnvError, parseJsonVariable, requiredVariable, type Env } from "./envVariables";
 
 /** Variable names, shared by infra/ (writer) and the entry modules (readers). */
 export const LAMBDA_ENV = {
@@ -158,74 +159,6 @@ export interface DetectEnv extends CommonEnv {
   readonly rules: AlertRules;
 }
 
-/** A function's environment is missing a variable or holds a malformed one (`name` is "LambdaEnvError"). */
-export interface LambdaEnvError extends Error {
-  readonly name: "LambdaEnvError";
-  /** The offending variable. */
-  readonly variable: string;
-}
-
-/**
- * Builds a LambdaEnvError. A factory around a real Error rather than `class … extends Error`: Pulumi's closure
- * serialiser rewrites class constructors into `Error.call(this, message)`, which drops the message inside the
- * deployed Lambda (measured: the message came out empty).
- */
-export function lambdaEnvError(variable: string, problem: string): LambdaEnvError {
-  return Object.assign(new Error(`environment variable ${variable}: ${problem}`), { name: "LambdaEnvError" as const, variable });
-}
-
-/** True for errors built by {@link lambdaEnvError}. */
-export function isLambdaEnvError(error: unknown): error is LambdaEnvError {
-  return error instanceof Error && error.name === "LambdaEnvError";
-}
-
-export type Env = Readonly<Record<string, string | undefined>>;
-
-function required(env: Env, variable: string): string {
-  const value = env[variable];
-  if (value === undefined || value.trim() === "") throw lambdaEnvError(variable, "is not set");
-  return value;
-}
-
-function json(env: Env, variable: string): unknown {
-  try {
-    return JSON.parse(required(env, variable)) as unknown;
-  } catch (e) {
-    if (isLambdaEnvError(e)) throw e;
-    throw lambdaEnvError(variable, "is not valid JSON");
-  }
-}
-
-/** `[0].minTasks` / `splunk.index` from a valibot issue path. */
-function pathOf(issue: BaseIssue<unknown>): string {
-  return (issue.path ?? []).reduce<string>((text, item) => {
-    const key = item.key as unknown;
-    return typeof key === "number" ? `${text}[${key}]` : text === "" ? String(key) : `${text}.${String(key)}`;
-  }, "");
-}
-
-/** At most ~80 characters of a value, for error messages. */
-function shown(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/**
- * Parses a JSON-valued variable with a schema. The program writes these variables, so the schemas are strict:
- * an unknown key or a number written as a string is a broken deployment, reported with the variable and the field.
- */
-function parseJsonVariable<T>(env: Env, variable: string, schema: GenericSchema<unknown, T>): T {
-  const result = safeParse(schema, json(env, variable));
-  if (result.success) return result.output;
-  // A misspelt key also shows up as a missing one: report the misspelling.
-  const issue = result.issues.find((i) => i.expected === "never") ?? result.issues[0];
-  const path = pathOf(issue);
-  const last = issue.path?.[issue.path.length - 1];
-  const found = last !== undefined && last.origin === "key" ? last.value : issue.input;
-  const problem = issue.expected === "never" ? "is not a known setting" : `expected ${issue.message}, ${found === undefined ? "but it is missing" : `got ${shown(found)}`}`;
-  throw lambdaEnvError(variable, path === "" ? problem : `${path}: ${problem}`);
-}
-
 /*
  * The schemas are built by functions, at cold start: a schema object at module level would be copied into the
  * Lambda's code by Pulumi's closure serialiser, valibot's internals with it; named imports from "valibot" are
@@ -319,7 +252,7 @@ function detectionSchema() {
 }
 
 function parseUrl(env: Env, variable: string): string {
-  const value = required(env, variable);
+  const value = requiredVariable(env, variable);
   try {
     new URL(value);
   } catch {
@@ -329,13 +262,13 @@ function parseUrl(env: Env, variable: string): string {
 }
 
 function prefix(env: Env, variable: string): string {
-  const value = required(env, variable);
+  const value = requiredVariable(env, variable);
   if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/.test(value)) throw lambdaEnvError(variable, `must be a key prefix ending with "/", got "${value}"`);
   return value;
 }
 
 function vaultPath(env: Env, variable: string): string {
-  const value = required(env, variable);
+  const value = requiredVariable(env, variable);
   if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(value)) throw lambdaEnvError(variable, `must be a Vault path without leading or trailing "/", got "${value}"`);
   return value;
 }
@@ -343,8 +276,8 @@ function vaultPath(env: Env, variable: string): string {
 function common(env: Env): CommonEnv {
   const { discovery } = parseDiscovery(env);
   return {
-    environment: required(env, LAMBDA_ENV.environment),
-    bucket: required(env, LAMBDA_ENV.bucket),
+    environment: requiredVariable(env, LAMBDA_ENV.environment),
+    bucket: requiredVariable(env, LAMBDA_ENV.bucket),
     statePrefix: prefix(env, LAMBDA_ENV.statePrefix),
     rawPrefix: prefix(env, LAMBDA_ENV.rawPrefix),
     services: parseServices(env, discovery),
@@ -358,7 +291,7 @@ function common(env: Env): CommonEnv {
 }
 
 function parseFeatureSet(env: Env): FeatureSet {
-  const value = json(env, LAMBDA_ENV.featureSet);
+  const value = jsonVariable(env, LAMBDA_ENV.featureSet);
   try {
     return validateFeatureSet(value as FeatureSet, LAMBDA_ENV.featureSet);
   } catch (e) {
@@ -373,7 +306,7 @@ function parseSources(env: Env): MetricSourcesSettings {
 
 function parseRules(env: Env): AlertRules {
   if (env[LAMBDA_ENV.rules] === undefined) return NO_RULES;
-  const checked = checkAlertRules(json(env, LAMBDA_ENV.rules));
+  const checked = checkAlertRules(jsonVariable(env, LAMBDA_ENV.rules));
   if ("problems" in checked) throw lambdaEnvError(LAMBDA_ENV.rules, checked.problems.join("; "));
   return checked.rules;
 }
@@ -388,13 +321,13 @@ export function parseCollectEnv(env: Env): CollectEnv {
 /** Reads the detector's environment. */
 export function parseDetectEnv(env: Env): DetectEnv {
   const base = common(env);
-  const scorer = required(env, LAMBDA_ENV.scorer);
+  const scorer = requiredVariable(env, LAMBDA_ENV.scorer);
   if (scorer !== "sagemaker" && scorer !== "embedded") throw lambdaEnvError(LAMBDA_ENV.scorer, `must be "sagemaker" or "embedded", got "${scorer}"`);
-  const topicArn = required(env, LAMBDA_ENV.topicArn);
+  const topicArn = requiredVariable(env, LAMBDA_ENV.topicArn);
   if (!/^arn:aws[a-z-]*:sns:/.test(topicArn)) throw lambdaEnvError(LAMBDA_ENV.topicArn, "is not an SNS topic ARN");
   const scaling = parseJsonVariable(env, LAMBDA_ENV.scaling, scalingSchema());
   const detection = env[LAMBDA_ENV.detection] === undefined ? { replicaTtlMs: 3_600_000 } : parseJsonVariable(env, LAMBDA_ENV.detection, detectionSchema());
-  const modelKey = required(env, LAMBDA_ENV.modelKey);
+  const modelKey = requiredVariable(env, LAMBDA_ENV.modelKey);
   const rules = parseRules(env);
   const sources = parseSources(env);
   const detect: DetectEnv = {
@@ -412,9 +345,9 @@ export function parseDetectEnv(env: Env): DetectEnv {
     rules,
   };
   if (scorer === "embedded") return detect;
-  const trainingDataVersion = required(env, LAMBDA_ENV.trainingDataVersion);
+  const trainingDataVersion = requiredVariable(env, LAMBDA_ENV.trainingDataVersion);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(trainingDataVersion)) throw lambdaEnvError(LAMBDA_ENV.trainingDataVersion, "must be a training set version such as ds-e06f221f45d66a4c");
-  return { ...detect, endpointName: required(env, LAMBDA_ENV.endpointName), trainingDataVersion };
+  return { ...detect, endpointName: requiredVariable(env, LAMBDA_ENV.endpointName), trainingDataVersion };
 }
 
 /** The planner's environment: which work, for which services, on which queue. */
@@ -429,10 +362,10 @@ export interface PlanEnv {
 
 /** Reads the planner's environment. */
 export function parsePlanEnv(env: Env): PlanEnv {
-  const kind = required(env, LAMBDA_ENV.workKind);
+  const kind = requiredVariable(env, LAMBDA_ENV.workKind);
   if (kind !== "collect" && kind !== "detect") throw lambdaEnvError(LAMBDA_ENV.workKind, `must be "collect" or "detect", got "${kind.slice(0, 40)}"`);
   const queueUrl = parseUrl(env, LAMBDA_ENV.workQueueUrl);
   if (!queueUrl.endsWith(".fifo")) throw lambdaEnvError(LAMBDA_ENV.workQueueUrl, "must be a FIFO queue's URL (ending in .fifo)");
   const { discovery } = parseDiscovery(env);
-  return { environment: required(env, LAMBDA_ENV.environment), kind, services: parseServices(env, discovery), queueUrl, ...(discovery ? { discovery } : {}) };
+  return { environment: requiredVariable(env, LAMBDA_ENV.environment), kind, services: parseServices(env, discovery), queueUrl, ...(discovery ? { discovery } : {}) };
 }

@@ -3,7 +3,8 @@
  * once per cold start by notifyLambda.ts. A missing or malformed variable fails the cold start naming it.
  */
 import * as v from "valibot";
-import { LAMBDA_ENV, lambdaEnvError, type Env } from "./lambdaEnv";
+import { checkedVariable, lambdaEnvError, type Env } from "./envVariables";
+import { LAMBDA_ENV } from "./lambdaEnv";
 
 export const NOTIFY_ENV = {
   /** Which tool: "pagerduty" or "slack". */
@@ -52,11 +53,8 @@ const VARIABLES: Readonly<Record<string, readonly [v.GenericSchema<string>, stri
 };
 
 function read(env: Env, name: string): string {
-  const value = env[name];
-  if (value === undefined || value.trim() === "") throw lambdaEnvError(name, "is not set");
   const [schema, what] = VARIABLES[name];
-  if (!v.safeParse(schema, value).success) throw lambdaEnvError(name, `must be ${what}, got ${JSON.stringify(value.slice(0, 60))}`);
-  return value;
+  return checkedVariable(env, name, schema, what);
 }
 
 /** Reads a notifier's environment. */

@@ -15,7 +15,7 @@ import { makeNotifyHandler } from "../handlers/makeNotifyHandler";
 import type { SqsBatchResponse } from "../handlers/sqsBatch";
 import type { Notifier } from "../notify/notifier";
 import { CurrentRun } from "./currentRun";
-import type { Env } from "./lambdaEnv";
+import type { Env } from "./envVariables";
 import { parseNotifyEnv, type NotifyEnv } from "./notifyEnv";
 import type { Log, Secrets } from "../ports";
 

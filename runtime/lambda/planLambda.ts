@@ -12,7 +12,8 @@ import { correlationIdOf, RunObservability, type LambdaContextLike } from "../ad
 import { SqsWorkQueue } from "../adapters/sqs/SqsWorkQueue";
 import { makePlanHandler, type PlanResult } from "../handlers/makePlanHandler";
 import { CurrentRun } from "./currentRun";
-import { parsePlanEnv, type Env } from "./lambdaEnv";
+import type { Env } from "./envVariables";
+import { parsePlanEnv } from "./lambdaEnv";
 import { scheduledTime } from "./scheduledEvent";
 
 /** Parses the environment and builds the SQS client once; returns the invocation handler. Throws LambdaEnvError on a bad environment. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { detectorEnvironment, largestVariables, worstCaseEnvironments } from "../../infra/functionEnvironment";
-import { LAMBDA_ENV, parseDetectEnv, type Env } from "../../runtime/lambda/lambdaEnv";
+import type { Env } from "../../runtime/lambda/envVariables";
+import { LAMBDA_ENV, parseDetectEnv } from "../../runtime/lambda/lambdaEnv";
 import { configErrorOf as errorOf, parseDevWith as parseWith } from "../helpers/parseDevStack";
 
 const CALENDAR = {

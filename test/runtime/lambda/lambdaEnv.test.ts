@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createCollectHandler } from "../../../runtime/lambda/collectLambda";
 import { createDetectHandler } from "../../../runtime/lambda/detectLambda";
-import { isLambdaEnvError, parseCollectEnv, parseDetectEnv, type Env } from "../../../runtime/lambda/lambdaEnv";
+import type { Env } from "../../../runtime/lambda/envVariables";
+import { lambdaEnvFailure } from "../../helpers/lambdaEnvFailure";
+import { parseCollectEnv, parseDetectEnv } from "../../../runtime/lambda/lambdaEnv";
 import { scheduledTime } from "../../../runtime/lambda/scheduledEvent";
 
 const base: Env = {
@@ -35,15 +37,7 @@ const detect: Env = {
   CAD_MODELS_PREFIX: "models/",
 };
 
-function failure(fn: () => unknown): Error & { variable?: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (isLambdaEnvError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected a LambdaEnvError");
-}
+const failure = lambdaEnvFailure;
 
 describe("the Lambda environment contract", () => {
   it("parses what the program sets", () => {
