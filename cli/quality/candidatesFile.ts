@@ -46,6 +46,7 @@ const OVERRIDE_FIELDS = {
   repeatWindow: v.number(),
   repeatEscalation: v.number(),
   repeatExtends: v.boolean(),
+  repeatNewCause: v.boolean(),
   recurrenceHorizon: v.number(),
   recurrenceCount: v.number(),
   recurrenceTolerance: v.number(),

@@ -60,6 +60,7 @@ export const replicaStreamSchema = v.object({
   alertIndex: f64,
   alertDeviations: f64,
   anomalousBits: count,
+  incidentCauses: v.optional(v.array(count)),
 });
 
 const optionsSchema = v.looseObject({

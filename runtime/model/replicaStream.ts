@@ -23,6 +23,8 @@ export interface ReplicaStreamState {
   readonly alertDeviations: Float64Array;
   /** Anomalous flags of the last steps, newest in bit 0 (confirmation). */
   readonly anomalousBits: number;
+  /** The metrics the current incident's alerts named as their main cause, in order (absent in older states: none). */
+  readonly incidentCauses?: number[];
 }
 
 /**
@@ -43,6 +45,8 @@ export class ReplicaStream {
   lastAlertScore = 0;
   recentAlerts: RecentAlert[] = [];
   anomalousBits = 0;
+  /** The metrics the current incident's alerts named as their main cause (at most one entry per metric). */
+  incidentCauses: number[] = [];
 
   constructor(
     readonly metrics: number,
@@ -104,6 +108,19 @@ export class ReplicaStream {
     return count;
   }
 
+  /**
+   * Records an alert (raised, or remembered as a recurrence) at step `index` with `score`, naming metric `cause`
+   * (−1: none): within `repeatWindow` steps of the incident's last alert or anomalous step it joins that incident's
+   * causes, else it starts a new incident.
+   */
+  noteAlert(index: number, score: number, cause: number, repeatWindow: number): void {
+    const sameIncident = index - this.lastAlertIndex <= repeatWindow;
+    if (!sameIncident) this.incidentCauses = [];
+    if (cause >= 0 && !this.incidentCauses.includes(cause)) this.incidentCauses.push(cause);
+    this.lastAlertIndex = index;
+    this.lastAlertScore = score;
+  }
+
   toState(): ReplicaStreamState {
     const k = this.recentAlerts.length;
     const alertDeviations = new Float64Array(k * this.metrics);
@@ -120,6 +137,7 @@ export class ReplicaStream {
       alertIndex: Float64Array.from(this.recentAlerts, (a) => a.index),
       alertDeviations,
       anomalousBits: this.anomalousBits,
+      incidentCauses: [...this.incidentCauses],
     };
   }
 
@@ -142,7 +160,10 @@ export class ReplicaStream {
     r.lastAlertIndex = s.lastAlertIndex ?? -Infinity;
     r.lastAlertScore = s.lastAlertScore;
     r.recentAlerts = Array.from(s.alertIndex, (index, i) => ({ index, deviations: Array.from(s.alertDeviations.subarray(i * metrics, (i + 1) * metrics)) }));
+    const causes = s.incidentCauses ?? [];
+    if (!causes.every((m) => Number.isInteger(m) && m >= 0 && m < metrics) || new Set(causes).size !== causes.length) throw new Error(`${where}: incidentCauses must be distinct metric indexes below ${metrics}, got ${JSON.stringify(causes)}`);
     r.anomalousBits = s.anomalousBits >>> 0;
+    r.incidentCauses = [...causes];
     return r;
   }
 }

@@ -177,24 +177,23 @@ export class ThresholdedForest {
       confirmedAt[i] = confirmed;
       let alert = false;
       let recurrence = false;
+      const attribution = anomalous ? this.attributionOf(sc, values, expected, spread, score) : null;
       if (anomalous) {
-        const repeat = index[i] - series.lastAlertIndex <= o.repeatWindow && score <= o.repeatEscalation * series.lastAlertScore;
+        const cause = attribution === null ? -1 : mainCause(attribution);
+        const newCause = o.repeatNewCause && !series.incidentCauses.includes(cause);
+        const repeat = index[i] - series.lastAlertIndex <= o.repeatWindow && score <= o.repeatEscalation * series.lastAlertScore && !newCause;
         if (!repeat && confirmed && o.recurrenceHorizon > 0 && series.recurs(index[i], deviationsOf(values, expected, spread), o)) {
           // The same incident shape seen recently: remembered as an alert (so its own repeats stay quiet), not raised.
-          series.lastAlertIndex = index[i];
-          series.lastAlertScore = score;
+          series.noteAlert(index[i], score, cause, o.repeatWindow);
           recurrence = true;
         } else if (repeat) {
           // Same incident, still going: it ends `repeatWindow` steps after its last anomalous step.
           if (o.repeatExtends) series.lastAlertIndex = index[i];
         } else if (confirmed) {
           alert = true;
-          series.lastAlertIndex = index[i];
-          series.lastAlertScore = score;
+          series.noteAlert(index[i], score, cause, o.repeatWindow);
         }
       }
-      let attribution: number[] | null = null;
-      if (anomalous) attribution = this.attributionOf(sc, values, expected, spread, score);
       const likelihood = this.thresholder.likelihood(score);
       out[i] = {
         index: index[i],
@@ -363,8 +362,7 @@ export class ThresholdedForest {
     const weights = expected.map((_, m) => s.z(m));
     const total = weights.reduce((a, b) => a + b, 0);
     const score = scores[best] as number;
-    series.lastAlertIndex = prior.index;
-    series.lastAlertScore = score;
+    series.noteAlert(prior.index, score, mainCause(weights), o.repeatWindow);
     out[best] = {
       ...prior,
       grade,
@@ -383,4 +381,11 @@ export class ThresholdedForest {
     const scores = Math.min(1, this.thresholder.weight() / (4 * o.outputAfter));
     return fill * scores;
   }
+}
+
+/** The metric with the largest attribution (the first on a tie; −1 for none): what an alert names as its cause. */
+function mainCause(attribution: readonly number[]): number {
+  let top = -1;
+  for (let m = 0; m < attribution.length; m++) if (top < 0 || attribution[m] > attribution[top]) top = m;
+  return top;
 }

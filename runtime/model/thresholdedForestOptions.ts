@@ -109,6 +109,13 @@ export interface ThresholdedForestOptions {
    */
   readonly repeatExtends?: boolean;
   /**
+   * Whether a step of an incident whose main cause (the metric with the largest attribution) is a metric none of
+   * the incident's alerts has named yet alerts again (default false): an incident that starts on one metric and
+   * spreads to another (CPU, then latency) is raised once per metric, not once in all. A series of one metric is
+   * never affected.
+   */
+  readonly repeatNewCause?: boolean;
+  /**
    * Recurring-alert suppression (default 0 = off): an alert is dropped when, within this many steps before it,
    * at least `recurrenceCount` earlier alerts deviated from their expected values in the same way (see
    * `recurrenceTolerance`). So a spike that comes back every day with the same size alerts `recurrenceCount`
@@ -213,6 +220,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     repeatWindow: o.repeatWindow ?? shingleSize,
     repeatEscalation: o.repeatEscalation ?? 1,
     repeatExtends: o.repeatExtends ?? false,
+    repeatNewCause: o.repeatNewCause ?? false,
     recurrenceHorizon: o.recurrenceHorizon ?? 0,
     recurrenceCount: o.recurrenceCount ?? 2,
     recurrenceTolerance: o.recurrenceTolerance ?? 0.25,
@@ -260,7 +268,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (!(r.statisticsMemory === 0 || (r.statisticsMemory >= 1 && Number.isFinite(r.statisticsMemory)))) throw new Error(`statisticsMemory must be 0 (the sample's memory) or a finite number >= 1, got ${r.statisticsMemory}`);
   if (!(r.spreadMemory === 0 || (r.spreadMemory >= 1 && Number.isFinite(r.spreadMemory)))) throw new Error(`spreadMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.spreadMemory}`);
   if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);
-  for (const flag of ["repeatExtends", "learnAnomalies", "learnUnconfirmed", "seasonal", "clipScores", "spreadFromChanges"] as const) {
+  for (const flag of ["repeatExtends", "repeatNewCause", "learnAnomalies", "learnUnconfirmed", "seasonal", "clipScores", "spreadFromChanges"] as const) {
     if (typeof r[flag] !== "boolean") throw new Error(`${flag} must be true or false, got ${String(r[flag])}`);
   }
   if (!(r.recurrenceTolerance >= 0)) throw new Error(`recurrenceTolerance must be >= 0, got ${r.recurrenceTolerance}`);
