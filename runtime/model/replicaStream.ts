@@ -23,7 +23,7 @@ export interface ReplicaStreamState {
   readonly alertDeviations: Float64Array;
   /** Anomalous flags of the last steps, newest in bit 0 (confirmation). */
   readonly anomalousBits: number;
-  /** The metrics the current incident's alerts named as their main cause, in order (absent in older states: none). */
+  /** The metrics the current incident's alerts named, in order (absent in older states: none). */
   readonly incidentCauses?: number[];
 }
 
@@ -45,7 +45,7 @@ export class ReplicaStream {
   lastAlertScore = 0;
   recentAlerts: RecentAlert[] = [];
   anomalousBits = 0;
-  /** The metrics the current incident's alerts named as their main cause (at most one entry per metric). */
+  /** The metrics the current incident's alerts named (each at most once). */
   incidentCauses: number[] = [];
 
   constructor(
@@ -109,14 +109,14 @@ export class ReplicaStream {
   }
 
   /**
-   * Records an alert (raised, or remembered as a recurrence) at step `index` with `score`, naming metric `cause`
-   * (−1: none): within `repeatWindow` steps of the incident's last alert or anomalous step it joins that incident's
-   * causes, else it starts a new incident.
+   * Records an alert (raised, or remembered as a recurrence) at step `index` with `score`, naming the metrics
+   * `causes`: within `repeatWindow` steps of the incident's last alert or anomalous step they join that incident's
+   * causes, else they start a new incident's.
    */
-  noteAlert(index: number, score: number, cause: number, repeatWindow: number): void {
+  noteAlert(index: number, score: number, causes: readonly number[], repeatWindow: number): void {
     const sameIncident = index - this.lastAlertIndex <= repeatWindow;
     if (!sameIncident) this.incidentCauses = [];
-    if (cause >= 0 && !this.incidentCauses.includes(cause)) this.incidentCauses.push(cause);
+    for (const m of causes) if (m >= 0 && !this.incidentCauses.includes(m)) this.incidentCauses.push(m);
     this.lastAlertIndex = index;
     this.lastAlertScore = score;
   }

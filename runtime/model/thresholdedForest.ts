@@ -180,18 +180,19 @@ export class ThresholdedForest {
       const attribution = anomalous ? this.attributionOf(sc, values, expected, spread, score) : null;
       if (anomalous) {
         const cause = attribution === null ? -1 : mainCause(attribution);
+        const named = attribution === null ? [] : namedCauses(attribution);
         const newCause = o.repeatNewCause && !series.incidentCauses.includes(cause);
         const repeat = index[i] - series.lastAlertIndex <= o.repeatWindow && score <= o.repeatEscalation * series.lastAlertScore && !newCause;
         if (!repeat && confirmed && o.recurrenceHorizon > 0 && series.recurs(index[i], deviationsOf(values, expected, spread), o)) {
           // The same incident shape seen recently: remembered as an alert (so its own repeats stay quiet), not raised.
-          series.noteAlert(index[i], score, cause, o.repeatWindow);
+          series.noteAlert(index[i], score, named, o.repeatWindow);
           recurrence = true;
         } else if (repeat) {
           // Same incident, still going: it ends `repeatWindow` steps after its last anomalous step.
           if (o.repeatExtends) series.lastAlertIndex = index[i];
         } else if (confirmed) {
           alert = true;
-          series.noteAlert(index[i], score, cause, o.repeatWindow);
+          series.noteAlert(index[i], score, named, o.repeatWindow);
         }
       }
       const likelihood = this.thresholder.likelihood(score);
@@ -362,7 +363,7 @@ export class ThresholdedForest {
     const weights = expected.map((_, m) => s.z(m));
     const total = weights.reduce((a, b) => a + b, 0);
     const score = scores[best] as number;
-    series.noteAlert(prior.index, score, mainCause(weights), o.repeatWindow);
+    series.noteAlert(prior.index, score, namedCauses(weights), o.repeatWindow);
     out[best] = {
       ...prior,
       grade,
@@ -383,9 +384,21 @@ export class ThresholdedForest {
   }
 }
 
-/** The metric with the largest attribution (the first on a tie; −1 for none): what an alert names as its cause. */
+/** The metric with the largest attribution (the first on a tie; −1 for none): a step's main cause. */
 function mainCause(attribution: readonly number[]): number {
   let top = -1;
   for (let m = 0; m < attribution.length; m++) if (top < 0 || attribution[m] > attribution[top]) top = m;
   return top;
+}
+
+/** How many metrics an alert names: its largest attributions, as many as the alert's summary lists (alertMessage.ts). */
+export const NAMED_CAUSES = 3;
+
+/** The metrics an alert with this attribution names: its {@link NAMED_CAUSES} largest shares, largest first. */
+function namedCauses(attribution: readonly number[]): number[] {
+  return attribution
+    .map((share, m) => [share, m] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+    .slice(0, NAMED_CAUSES)
+    .map(([, m]) => m);
 }

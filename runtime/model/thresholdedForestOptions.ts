@@ -110,9 +110,9 @@ export interface ThresholdedForestOptions {
   readonly repeatExtends?: boolean;
   /**
    * Whether a step of an incident whose main cause (the metric with the largest attribution) is a metric none of
-   * the incident's alerts has named yet alerts again (default false): an incident that starts on one metric and
-   * spreads to another (CPU, then latency) is raised once per metric, not once in all. A series of one metric is
-   * never affected.
+   * the incident's alerts has named (each names its three largest attributions, as the alert's summary does)
+   * alerts again (default false): an incident that starts on CPU and spreads to latency is raised again, naming
+   * latency. A series of one metric is never affected.
    */
   readonly repeatNewCause?: boolean;
   /**
