@@ -38,7 +38,7 @@ const SHARED: DetectorProfile = {
   repeatEscalation: 1.5,
   // …or one whose main cause is a metric none of the incident's alerts named (each names its three largest
   // attributions): an incident that spreads from one metric to others is raised again, naming the new one; a single
-  // metric is never affected. jumpstarter-dev's onset F1 0.514 -> 0.632 over seeds 1-3 (its event F1 0.514 -> 0.577:
+  // metric is never affected. jumpstarter-dev's onset F1 0.514 -> 0.633 over seeds 1-3 (its event F1 0.514 -> 0.578:
   // three labelled runs of one shared incident that had been alerted early), smd-dev and the NAB-layout sets
   // unchanged (docs/quality.md, session 41).
   repeatNewCause: true,
