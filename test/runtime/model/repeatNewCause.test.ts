@@ -70,7 +70,7 @@ describe("repeatNewCause", () => {
     expect(rows.slice(1050).map((r) => copy.process(r))).toEqual(rows.slice(1050).map((r) => d.process(r)));
   });
 
-  it("reads a state saved before causes were kept as an incident with none, and refuses causes that name no metric", () => {
+  it("reads a state saved before as an incident with no named metrics (and, without the option, as off), and refuses causes that name no metric", () => {
     const d = new ThresholdedForest({ ...base, repeatNewCause: true });
     spreadingIncident(1)
       .slice(0, 950)
@@ -80,6 +80,9 @@ describe("repeatNewCause", () => {
     if (series === undefined) throw new Error("the detector's own series was used");
     const { incidentCauses: _dropped, ...older } = series;
     expect(() => ThresholdedForest.fromState({ ...state, series: older })).not.toThrow();
+    // A state saved before the option existed keeps deciding as it did: the option reads as off.
+    const { repeatNewCause: _absent, ...olderOptions } = state.options;
+    expect(ThresholdedForest.fromState({ ...state, options: olderOptions as typeof state.options }).toState().options.repeatNewCause).toBe(false);
     expect(() => ThresholdedForest.fromState({ ...state, series: { ...series, incidentCauses: [5] } })).toThrow(/incidentCauses must be distinct metric indexes below 5, got \[5\]/);
     expect(() => ThresholdedForest.fromState({ ...state, series: { ...series, incidentCauses: [1, 1] } })).toThrow(/incidentCauses/);
     expect(() => new ThresholdedForest({ inputs: 1, repeatNewCause: 1 as never })).toThrow(/repeatNewCause must be true or false/);
