@@ -40,3 +40,9 @@ export interface Detection {
   /** Per input metric, (actual − expected) in the metric's recent standard deviations. */
   readonly deviations: number[];
 }
+
+/**
+ * How many metrics an alert names: its largest attributions, listed in the alert's summary (SNS, Slack). The
+ * detector's `repeatNewCause` counts a metric as named by an incident's alert on the same terms.
+ */
+export const NAMED_CAUSES = 3;

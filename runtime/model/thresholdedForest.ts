@@ -1,5 +1,5 @@
 import { AdaptiveThresholder } from "./adaptiveThresholder";
-import type { Detection } from "./detection";
+import { NAMED_CAUSES, type Detection } from "./detection";
 import { deviationsOf } from "./deviation";
 import { DriftView, type DriftViewState } from "./driftView";
 import { GROSS_FAULT_MIN_STEPS, grossFaultGrade } from "./grossFault";
@@ -179,9 +179,9 @@ export class ThresholdedForest {
       let recurrence = false;
       const attribution = anomalous ? this.attributionOf(sc, values, expected, spread, score) : null;
       if (anomalous) {
-        const cause = attribution === null ? -1 : mainCause(attribution);
+        // The step's main cause is the first metric it would name; a metric the incident's alerts did not name is new.
         const named = attribution === null ? [] : namedCauses(attribution);
-        const newCause = o.repeatNewCause && !series.incidentCauses.includes(cause);
+        const newCause = o.repeatNewCause && named.length > 0 && !series.incidentCauses.includes(named[0]);
         const repeat = index[i] - series.lastAlertIndex <= o.repeatWindow && score <= o.repeatEscalation * series.lastAlertScore && !newCause;
         if (!repeat && confirmed && o.recurrenceHorizon > 0 && series.recurs(index[i], deviationsOf(values, expected, spread), o)) {
           // The same incident shape seen recently: remembered as an alert (so its own repeats stay quiet), not raised.
@@ -384,17 +384,7 @@ export class ThresholdedForest {
   }
 }
 
-/** The metric with the largest attribution (the first on a tie; −1 for none): a step's main cause. */
-function mainCause(attribution: readonly number[]): number {
-  let top = -1;
-  for (let m = 0; m < attribution.length; m++) if (top < 0 || attribution[m] > attribution[top]) top = m;
-  return top;
-}
-
-/** How many metrics an alert names: its largest attributions, as many as the alert's summary lists (alertMessage.ts). */
-export const NAMED_CAUSES = 3;
-
-/** The metrics an alert with this attribution names: its {@link NAMED_CAUSES} largest shares, largest first. */
+/** The metrics an alert with this attribution names: its {@link NAMED_CAUSES} largest shares, largest first (the lower index on a tie). */
 function namedCauses(attribution: readonly number[]): number[] {
   return attribution
     .map((share, m) => [share, m] as const)

@@ -8,6 +8,7 @@
  * so it can be copied into a link, a search or `cad` as it is.
  */
 import { describeFeedback } from "../detection/feedback";
+import { NAMED_CAUSES } from "../model/detection";
 import type { AlertBody } from "../adapters/sns/alertMessage";
 import { actionText } from "./pagerDutyEvent";
 
@@ -55,7 +56,7 @@ export function slackMessageOf(body: AlertBody): SlackMessage | undefined {
     kind === "open"
       ? `since ${incident.start}`
       : `${incident.start} → ${incident.resolvedAt ?? incident.lastAnomalyAt} (${duration(incident.durationSeconds)})${kind === "restore" ? `, tasks restored at ${body.at}` : ""}`;
-  const metrics = incident.topMetrics.slice(0, 3).map((m) => `• ${escapeMrkdwn(m.text)} — ${Math.round(m.share * 100)}% of the score`);
+  const metrics = incident.topMetrics.slice(0, NAMED_CAUSES).map((m) => `• ${escapeMrkdwn(m.text)} — ${Math.round(m.share * 100)}% of the score`);
   const actions = body.scaling ? escapeMrkdwn(actionText(body.scaling).replace(/ -> /g, " → ")) : "none";
   const blocks: SlackBlock[] = [
     { type: "header", text: { type: "plain_text", text: cut(`${TITLE[kind]}: ${incident.service} ${what}`, SLACK_LIMITS.headerText) } },

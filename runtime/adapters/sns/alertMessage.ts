@@ -5,6 +5,7 @@
  */
 import { describeMetric } from "../../detection/describeMetric";
 import { describeFeedback } from "../../detection/feedback";
+import { NAMED_CAUSES } from "../../model/detection";
 import type { FeedbackTag, IncidentEvent, MetricAttribution } from "../../types";
 
 /** SNS's limit on one message: body, subject and attributes together, bytes. */
@@ -113,7 +114,7 @@ function subjectOf(event: IncidentEvent, severity: Severity): string {
 function summaryOf(event: IncidentEvent, severity: Severity): string {
   const { incident } = event;
   const top = incident.topMetrics
-    .slice(0, 3)
+    .slice(0, NAMED_CAUSES)
     .map((m) => `${describeMetric(m)} [${Math.round(m.share * 100)}% of the score]`)
     .join("; ");
   const verb =

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { packState, unpackState } from "../../../runtime/model/binaryState";
 import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
 import { Random } from "../../../runtime/model/random";
-import { NAMED_CAUSES, ThresholdedForest, type Detection, type ThresholdedForestOptions } from "../../../runtime/model/thresholdedForest";
+import { ThresholdedForest, type Detection, type ThresholdedForestOptions } from "../../../runtime/model/thresholdedForest";
 
 const base: ThresholdedForestOptions = { inputs: 5, numTrees: 30, sampleSize: 128, shingleSize: 4, seed: 5, repeatWindow: 30, repeatExtends: true, repeatEscalation: 3 };
 
@@ -45,8 +45,11 @@ describe("repeatNewCause", () => {
     expect(later.every((d) => d.index < 1100)).toBe(true);
   });
 
-  it("names at most three metrics per alert", () => {
-    expect(NAMED_CAUSES).toBe(3);
+  it("counts an alert's three largest attributions as named: the incident's first alert names the three metrics that spike", () => {
+    const rows = spreadingIncident(1);
+    const d = new ThresholdedForest({ ...base, repeatNewCause: true });
+    rows.slice(0, 901).forEach((r) => d.process(r));
+    expect([...(d.toState().series?.incidentCauses ?? [])].sort()).toEqual([0, 1, 2]);
   });
 
   it("changes nothing for a series of one metric", () => {
