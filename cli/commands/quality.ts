@@ -7,6 +7,19 @@ import { OVERRIDE_NAMES } from "../quality/overrideNames";
 import { defaultDatasetsDir, QUALITY_SET_NAMES } from "../quality/qualitySets";
 import type { QualityReport } from "../quality/runQuality";
 
+/** A whole number from `min` to `max` for `flag`, or a usage error saying so. */
+function wholeNumber(flag: string, value: string, min: number, max: number, what: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new CliError(`${flag} must be a whole number from ${min} to ${max.toLocaleString("en-US")} (${what}), got "${value.slice(0, 80)}"`, EXIT_USAGE);
+  return n;
+}
+
+/** `--resamples 1000`: paired resamples of the sets' blocks, 0 for none. */
+export const parseResamples = (value: string): number => wholeNumber("--resamples", value, 0, 100_000, "paired resamples; 0 for none");
+
+/** `--block-steps 1000`: rows per block. */
+export const parseBlockSteps = (value: string): number => wholeNumber("--block-steps", value, 1, 10_000_000, "rows per block");
+
 /** `--seeds 1,2,3`: distinct integers >= 0, in the order given. */
 export function parseSeeds(value: string): number[] {
   const parts = value.split(",").map((p) => p.trim());
@@ -60,7 +73,12 @@ objects, in the same order. Progress (set, seed) goes to stderr.
 apply on top of both shipped profiles. "shipped" (no overrides) always runs first. After the candidates'
 tables: each candidate's mean per set with the protocol's verdict, and leave-one-set-out — per held-out set,
 the candidate with the best mean on the other sets, its held-out score next to shipped's — and the overall
-pick. Settings a candidate may override:
+pick; then a resampled comparison: each set's rows cut into blocks (--block-steps, default 1,000 rows of a file or
+entity), drawn again with replacement (--resamples, default 1,000 draws, the same every run), every candidate and
+seed scored on the same draws (NAB at each run's own threshold). Per candidate and set, and for the mean over sets:
+the difference from shipped, its 5th-95th percentiles and how often the candidate scored higher. Seeds show how a
+figure moves with the forest's randomness; the draws, how it would move with other stretches of the same data
+(JSON line {"kind":"resampled","reference","resamples","blockSteps","blocks","comparisons"}). Settings a candidate may override:
   ${OVERRIDE_NAMES.join(", ").replace(/(.{1,100})(, |$)/g, "$1,\n  ").replace(/,\n {2}$/, "")}
 
 Examples:
@@ -80,11 +98,13 @@ export function qualityCommand(): Command {
     .option("--out <dir>", "per-run outputs: <out>/<candidate>/<set>/seed-<n>/ (default: tmp/quality in the repository)")
     .option("--candidates <file>", "JSON list of {name, overrides} detector settings to compare with the shipped ones (see below)")
     .option("--jobs <n>", "runs at once, each in a worker thread (default 1: one after another); the figures are the same, the seconds per run longer", parseJobs)
+    .option("--resamples <n>", "with --candidates: paired resamples of the sets' blocks for the resampled comparison; 0 for none (default 1000)", parseResamples)
+    .option("--block-steps <n>", "rows per block the resampled comparison draws (default 1000)", parseBlockSteps)
     .option("--json", "print one JSON object {records: [the JSON lines' objects]} instead of the tables and lines")
     .addHelpText("after", HELP)
-    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; json?: boolean }) => {
+    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; json?: boolean }) => {
       // The detector and the candidates' schema load only when the command runs: --help stays quick.
-      const [{ qualityJsonLines, runQuality }, { readCandidates, SHIPPED }, { renderCandidate, renderCandidates, renderLeaveOneSetOut }] = await Promise.all([
+      const [{ qualityJsonLines, runQuality }, { readCandidates, SHIPPED }, { renderCandidate, renderCandidates, renderLeaveOneSetOut, renderResampled }] = await Promise.all([
         import("../quality/runQuality"),
         import("../quality/candidatesFile"),
         import("../quality/renderQuality"),
@@ -101,6 +121,8 @@ export function qualityCommand(): Command {
             out: path.resolve(opts.out ?? path.join(REPO_ROOT, "tmp", "quality")),
             candidates,
             jobs: opts.jobs ?? 1,
+            ...(opts.resamples !== undefined ? { resamples: opts.resamples } : {}),
+            ...(opts.blockSteps !== undefined ? { blockSteps: opts.blockSteps } : {}),
           },
           (line) => process.stderr.write(`${line}\n`),
         );
@@ -113,7 +135,7 @@ export function qualityCommand(): Command {
         return;
       }
       const json = lines.join("\n");
-      const tables = [...report.candidates.map(renderCandidate), ...(report.leaveOneSetOut ? [renderCandidates(report.candidates), renderLeaveOneSetOut(report.leaveOneSetOut)] : [])];
+      const tables = [...report.candidates.map(renderCandidate), ...(report.leaveOneSetOut ? [renderCandidates(report.candidates), renderLeaveOneSetOut(report.leaveOneSetOut)] : []), ...(report.resampled ? [renderResampled(report.resampled)] : [])];
       process.stdout.write(`${tables.join("\n\n")}\n\n${json}\n`);
     });
 }

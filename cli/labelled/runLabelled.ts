@@ -4,6 +4,7 @@ import type { DetectorProfile } from "../../runtime/detection/detectorProfiles";
 import { addCounts, bestPointF1, eventCounts, pointCounts, prf, type Counts, type Prf } from "../../runtime/evaluation/labelledMetrics";
 import { parseLabels, parseNumericRows } from "../../runtime/evaluation/numericCsv";
 import { addOnsetCounts, DEFAULT_ONSET, onsetCounts, onsetMetrics, type OnsetCounts, type OnsetMetrics, type OnsetOptions } from "../../runtime/evaluation/onsetMetrics";
+import { onsetUnits, type OnsetUnit } from "../../runtime/evaluation/scoreUnits";
 import type { DetectionMode } from "../../runtime/evaluation/replaySeries";
 import { CliError } from "../cliError";
 import { listCsv, readText, writeFileAtomic } from "../fileOutput";
@@ -27,6 +28,8 @@ export interface LabelledReport {
   readonly trainRows: number | null;
   readonly detector: Metrics & { readonly bestPointF1: number };
   readonly perEntity: ({ readonly entity: string } & Metrics)[];
+  /** With `blockSteps`: the detector's onsets cut into blocks of that many test rows, entity after entity (runtime/evaluation/scoreUnits.ts). */
+  readonly onsetUnits?: readonly OnsetUnit[];
   readonly baselines?: { readonly threeSigma: Metrics; readonly threeSigmaConsecutive: Metrics; readonly isolationForest: Metrics; readonly isolationForestP995: Metrics };
 }
 
@@ -102,9 +105,21 @@ export function loadLabelled(dir: string): LabelledEntity[] {
 
 /**
  * `onset` defaults to {@link DEFAULT_ONSET}. With `trainRows`, the detector and the baselines learn on only the last
- * `trainRows` rows of each train part (all of a shorter one): a service with that much history.
+ * `trainRows` rows of each train part (all of a shorter one): a service with that much history. With `blockSteps`,
+ * the report holds the detector's onset counts per block of that many test rows too (`cad quality`'s resampling).
  */
-export function runLabelled(o: { data: string; out: string; mode: DetectionMode; baselines: boolean; seed: number; onset?: OnsetOptions; trainRows?: number; profile?: DetectorProfile; json?: boolean }): LabelledReport {
+export function runLabelled(o: {
+  data: string;
+  out: string;
+  mode: DetectionMode;
+  baselines: boolean;
+  seed: number;
+  onset?: OnsetOptions;
+  trainRows?: number;
+  profile?: DetectorProfile;
+  json?: boolean;
+  blockSteps?: number;
+}): LabelledReport {
   const onset = o.onset ?? DEFAULT_ONSET;
   onsetCounts([], [], onset); // rejects a bad gap or tolerance before the detection work, not after it
   if (o.trainRows !== undefined && !(Number.isInteger(o.trainRows) && o.trainRows >= 1)) throw new CliError(`trainRows must be an integer >= 1, got ${o.trainRows}`);
@@ -117,18 +132,21 @@ export function runLabelled(o: { data: string; out: string; mode: DetectionMode;
   let total = NO_COUNTS;
   const perEntity: LabelledReport["perEntity"] = [];
   const forBest: { scores: number[]; labels: readonly number[] }[] = [];
+  const units: OnsetUnit[] = [];
   const base: Record<BaselineName, AlertCounts> = { threeSigma: NO_COUNTS, threeSigmaConsecutive: NO_COUNTS, isolationForest: NO_COUNTS, isolationForestP995: NO_COUNTS };
   for (const e of entities) {
     const d = detectEntity(e, o.mode, o.seed, o.profile);
-    const counts = countAlerts(d.grades.map((g) => g > 0), e.labels, onset);
+    const alerts = d.grades.map((g) => g > 0);
+    const counts = countAlerts(alerts, e.labels, onset);
+    if (o.blockSteps !== undefined) units.push(...onsetUnits(alerts, e.labels, o.blockSteps, onset));
     total = addAlertCounts(total, counts);
     perEntity.push({ entity: e.name, ...metrics(counts) });
     forBest.push({ scores: d.scores, labels: e.labels });
     const lines = ["score,anomaly_grade,alert_grade,label", ...d.scores.map((s, i) => `${s},${d.anomalyGrades[i]},${d.grades[i]},${e.labels[i]}`)];
     writeFileAtomic(path.join(o.out, `${e.name}.csv`), `${lines.join("\n")}\n`);
     if (o.baselines) {
-      const alerts = baselineAlerts(e, o.seed);
-      for (const name of Object.keys(base) as BaselineName[]) base[name] = addAlertCounts(base[name], countAlerts(alerts[name], e.labels, onset));
+      const baseline = baselineAlerts(e, o.seed);
+      for (const name of Object.keys(base) as BaselineName[]) base[name] = addAlertCounts(base[name], countAlerts(baseline[name], e.labels, onset));
     }
     progress.increment(1, e.name);
   }
@@ -142,6 +160,7 @@ export function runLabelled(o: { data: string; out: string; mode: DetectionMode;
     trainRows: keep ?? null,
     detector: { ...metrics(total), bestPointF1: bestPointF1(forBest).f1 },
     perEntity,
+    ...(o.blockSteps !== undefined ? { onsetUnits: units } : {}),
     ...(o.baselines
       ? {
           baselines: {

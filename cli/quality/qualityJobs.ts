@@ -13,6 +13,8 @@ export interface QualityJob {
   readonly out: string;
   /** How progress lines name the run ("shipped · nab-dev · seed 1"). */
   readonly label: string;
+  /** Rows per block of the run's score, for resampling (DEFAULT_BLOCK_STEPS when absent). */
+  readonly blockSteps?: number;
 }
 
 /** What a worker sends back: a runner's own line, the run's figures, or why it failed. */
@@ -51,7 +53,7 @@ export async function runQualityJobs(jobs: readonly QualityJob[], workers: numbe
       progress(`${tag} …`);
       let run: SeedRun;
       try {
-        run = runSetOnce(job.set, job.seed, job.profile, job.out, progress);
+        run = runSetOnce(job.set, job.seed, job.profile, job.out, progress, job.blockSteps);
       } catch (err) {
         throw runFailure(job.label, err instanceof Error ? err.message : String(err), exitCodeOf(err));
       }

@@ -1,5 +1,7 @@
 import type { LeaveOneSetOut } from "../../runtime/evaluation/leaveOneSetOut";
+import type { ResampledDifference } from "../../runtime/evaluation/pairedResample";
 import type { ChangeVerdict, SeedSpread } from "../../runtime/evaluation/qualityScore";
+import type { ResampledReport } from "./runQuality";
 import type { BaselineName, SetSummary } from "./runQualitySet";
 
 /** One candidate's results: a summary per set and the mean of their normalised scores (spread over seeds). */
@@ -103,5 +105,23 @@ export function renderLeaveOneSetOut(l: LeaveOneSetOut): string {
     `${"held out".padEnd(SET_WIDTH)} ${"pick".padEnd(width)} ${"others".padStart(7)} ${"pick".padStart(7)} ${"shipped".padStart(7)}`,
     ...l.rows.map((r) => `${r.heldOut.padEnd(SET_WIDTH)} ${r.pick.padEnd(width)} ${r.pickOthers.toFixed(3).padStart(7)} ${r.pickHeldOut.toFixed(3).padStart(7)} ${r.referenceHeldOut.toFixed(3).padStart(7)}`),
     `overall pick: "${l.overall.pick}", mean ${l.overall.mean.toFixed(3)} over all sets (shipped ${l.overall.referenceMean.toFixed(3)})`,
+  ].join("\n");
+}
+
+/**
+ * The resampled comparison: per candidate and set (and the mean over sets), the difference from shipped as
+ * measured, the middle 90 % of its resamples and the share of resamples where the candidate scored higher.
+ */
+export function renderResampled(r: ResampledReport): string {
+  const sets = Object.keys(r.blocks);
+  const width = Math.max(12, ...r.comparisons.map((c) => c.candidate.length));
+  const setWidth = Math.max(SET_WIDTH, "mean over sets".length);
+  const row = (candidate: string, set: string, d: ResampledDifference): string =>
+    `${candidate.padEnd(width)} ${set.padEnd(setWidth)} ${signed(d.observed).padStart(10)}   [${signed(d.low)}, ${signed(d.high)}] ${`${(100 * d.pHigher).toFixed(1)} %`.padStart(8)}`;
+  return [
+    `resampled: each set cut into blocks of ${r.blockSteps.toLocaleString("en-US")} rows (${sets.map((s) => `${s} ${r.blocks[s]}`).join(", ")}), drawn again with replacement ${r.resamples.toLocaleString("en-US")} times;`,
+    `every candidate and seed scored on the same draws. The difference from ${r.reference} as measured, its 5th and 95th percentiles over the draws, and how often the candidate scored higher`,
+    `${"candidate".padEnd(width)} ${"set".padEnd(setWidth)} ${"difference".padStart(10)}   [5 %, 95 %]        higher`,
+    ...r.comparisons.flatMap((c) => [...sets.map((s) => row(c.candidate, s, c.sets[s])), row(c.candidate, "mean over sets", c.mean)]),
   ].join("\n");
 }

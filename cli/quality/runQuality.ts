@@ -1,11 +1,14 @@
 import { leaveOneSetOut, type LeaveOneSetOut } from "../../runtime/evaluation/leaveOneSetOut";
+import { NAB_PROFILES } from "../../runtime/evaluation/nabScore";
+import { pairedResample, type ResampledComparison, type ResampledSet } from "../../runtime/evaluation/pairedResample";
+import { nabUnitsScore, onsetUnitsScore } from "../../runtime/evaluation/scoreUnits";
 import { judgeChange, meanOverSets, type SeedSpread } from "../../runtime/evaluation/qualityScore";
 import { CliError, EXIT_USAGE } from "../cliError";
 import { candidateProfiles, SHIPPED, type Candidate } from "./candidatesFile";
 import { locateSets } from "./qualitySets";
 import type { CandidateReport } from "./renderQuality";
 import { runQualityJobs, type QualityJob } from "./qualityJobs";
-import { runDir, summariseSet, type SetSummary } from "./runQualitySet";
+import { DEFAULT_BLOCK_STEPS, runDir, summariseSet, type SeedRun, type SetSummary } from "./runQualitySet";
 
 export interface QualityOptions {
   /** Folder holding the sets (nab-dev/, kpi-dev/, jumpstarter-dev/, smd-dev/). */
@@ -18,12 +21,33 @@ export interface QualityOptions {
   readonly candidates: readonly Candidate[];
   /** Runs at once, each in a worker thread (default 1: one after another in this process). */
   readonly jobs?: number;
+  /** With candidates: paired resamples of the sets' blocks (default {@link DEFAULT_RESAMPLES}; 0: none). */
+  readonly resamples?: number;
+  /** Rows per block (default DEFAULT_BLOCK_STEPS). */
+  readonly blockSteps?: number;
+}
+
+/** Paired resamples `cad quality --candidates` draws by default (--resamples). */
+export const DEFAULT_RESAMPLES = 1000;
+/** The resamples' seed: the same draws on every run, so two runs of the same candidates report the same figures. */
+const RESAMPLE_SEED = 1;
+
+/** Every candidate against shipped over paired resamples of each set's blocks (runtime/evaluation/pairedResample.ts). */
+export interface ResampledReport {
+  readonly reference: string;
+  readonly resamples: number;
+  readonly blockSteps: number;
+  /** Blocks per set. */
+  readonly blocks: Readonly<Record<string, number>>;
+  readonly comparisons: readonly ResampledComparison[];
 }
 
 export interface QualityReport {
   readonly candidates: readonly CandidateReport[];
   /** With more than one candidate. */
   readonly leaveOneSetOut?: LeaveOneSetOut;
+  /** With more than one candidate and resamples > 0. */
+  readonly resampled?: ResampledReport;
 }
 
 const normalisedBySet = (sets: readonly SetSummary[]): Record<string, SeedSpread> => Object.fromEntries(sets.map((s) => [s.set, s.normalised]));
@@ -36,22 +60,31 @@ const normalisedBySet = (sets: readonly SetSummary[]): Record<string, SeedSpread
  */
 export async function runQuality(o: QualityOptions, progress: (line: string) => void): Promise<QualityReport> {
   const sets = locateSets(o.datasets, o.sets);
+  const resamples = o.resamples ?? DEFAULT_RESAMPLES;
+  const blockSteps = o.blockSteps ?? DEFAULT_BLOCK_STEPS;
+  if (!Number.isInteger(resamples) || resamples < 0) throw new CliError(`resamples must be a whole number (0 for none), got ${resamples}`, EXIT_USAGE);
+  if (!Number.isInteger(blockSteps) || blockSteps < 1) throw new CliError(`block steps must be a whole number of at least 1, got ${blockSteps}`, EXIT_USAGE);
   if (o.candidates.length > 1 && sets.length < 2) throw new CliError("--candidates needs at least two sets: leave-one-set-out chooses on the others and scores the one held out", EXIT_USAGE);
   const jobs: QualityJob[] = o.candidates.flatMap((candidate) => {
     const profiles = candidateProfiles(candidate);
     return sets.flatMap((set) =>
-      o.seeds.map((seed): QualityJob => ({ set, seed, profile: set.kind === "nab" ? profiles.nab : profiles.labelled, out: runDir(o.out, candidate.name, set.name, seed), label: `${candidate.name} · ${set.name} · seed ${seed}` })),
+      o.seeds.map((seed): QualityJob => ({ set, seed, profile: set.kind === "nab" ? profiles.nab : profiles.labelled, out: runDir(o.out, candidate.name, set.name, seed), label: `${candidate.name} · ${set.name} · seed ${seed}`, blockSteps })),
     );
   });
   const runs = await runQualityJobs(jobs, o.jobs ?? 1, progress);
   const reports: CandidateReport[] = [];
+  // byCandidate[c][k]: candidate c's runs of set k, in seed order.
+  const byCandidate: SeedRun[][][] = [];
   let at = 0;
   for (const candidate of o.candidates) {
+    const mineBySet: SeedRun[][] = [];
     const summaries = sets.map((set) => {
       const mine = runs.slice(at, at + o.seeds.length);
       at += o.seeds.length;
+      mineBySet.push(mine);
       return summariseSet(set, candidate.name, mine);
     });
+    byCandidate.push(mineBySet);
     const seconds = summaries.reduce((sum, s) => sum + s.seconds.values.reduce((a, b) => a + b, 0), 0);
     const normalised = meanOverSets(summaries.map((s) => s.normalised));
     const shipped = reports.find((r) => r.candidate === SHIPPED.name);
@@ -60,15 +93,47 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
   }
   if (reports.length === 1) return { candidates: reports };
   const scores = reports.map((r) => ({ name: r.candidate, sets: Object.fromEntries(r.sets.map((s) => [s.set, s.normalised.mean])) }));
-  return { candidates: reports, leaveOneSetOut: leaveOneSetOut(scores, SHIPPED.name) };
+  const resampled = resamples > 0 ? resampleCandidates(sets.map((s) => s.name), o.candidates.map((c) => c.name), byCandidate, resamples, blockSteps) : undefined;
+  return { candidates: reports, leaveOneSetOut: leaveOneSetOut(scores, SHIPPED.name), ...(resampled ? { resampled } : {}) };
 }
 
-/** The JSON lines (docs/quality.md): per candidate one line per set, then its summary line; then leave-one-set-out. */
+/** A run's normalised score on the blocks `picks` of its set. */
+function unitScorer(run: SeedRun): (picks: readonly number[]) => number {
+  return run.kind === "nab" ? (picks) => nabUnitsScore(run.units, picks, NAB_PROFILES.standard) : (picks) => onsetUnitsScore(run.units, picks);
+}
+
+/**
+ * The paired resampling over every set's blocks. Every run of a set must hold the same number of blocks (the
+ * same data cut the same way), and every block once must give the run's own normalised score.
+ */
+function resampleCandidates(setNames: readonly string[], candidates: readonly string[], byCandidate: readonly (readonly (readonly SeedRun[])[])[], resamples: number, blockSteps: number): ResampledReport {
+  const resampledSets = setNames.map((name, k): ResampledSet => {
+    const runs = byCandidate.flatMap((c) => c[k]);
+    const blocks = runs[0].units.length;
+    if (runs.some((r) => r.units.length !== blocks)) throw new Error(`${name}: the runs cut the set into different numbers of blocks (${[...new Set(runs.map((r) => r.units.length))].join(", ")})`);
+    for (const r of runs) {
+      const whole = unitScorer(r)(Array.from({ length: blocks }, (_, i) => i));
+      const own = r.kind === "nab" ? r.standard / 100 : r.onset.f1;
+      if (Math.abs(whole - own) > 1e-9) throw new Error(`${name}, seed ${r.seed}: the blocks score ${whole}, the run ${own}`);
+    }
+    return { name, blocks, scorers: byCandidate.map((c) => c[k].map(unitScorer)) };
+  });
+  return {
+    reference: SHIPPED.name,
+    resamples,
+    blockSteps,
+    blocks: Object.fromEntries(resampledSets.map((s) => [s.name, s.blocks])),
+    comparisons: pairedResample(resampledSets, candidates, SHIPPED.name, { resamples, seed: RESAMPLE_SEED }),
+  };
+}
+
+/** The JSON lines (docs/quality.md): per candidate one line per set, then its summary line; then leave-one-set-out and the resampled comparison. */
 export function qualityJsonLines(r: QualityReport): string[] {
   const lines = r.candidates.flatMap((c) => [
     ...c.sets.map((s) => JSON.stringify(s)),
     JSON.stringify({ kind: "summary", candidate: c.candidate, sets: c.sets.map((s) => s.set), seeds: c.seeds, normalised: c.normalised, seconds: c.seconds, ...(c.verdict ? { verdict: c.verdict } : {}) }),
   ]);
   if (r.leaveOneSetOut) lines.push(JSON.stringify({ kind: "leaveOneSetOut", reference: SHIPPED.name, ...r.leaveOneSetOut }));
+  if (r.resampled) lines.push(JSON.stringify({ kind: "resampled", ...r.resampled }));
   return lines;
 }

@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DetectorProfile } from "../../runtime/detection/detectorProfiles";
+import { NAB_PROFILES } from "../../runtime/evaluation/nabScore";
 import { normalisedScore, seedSpread, type SeedSpread } from "../../runtime/evaluation/qualityScore";
+import { nabUnits, type NabUnit, type OnsetUnit } from "../../runtime/evaluation/scoreUnits";
 import { runLabelled, type LabelledReport } from "../labelled/runLabelled";
 import { loadResults } from "../nab/loadResults";
 import { runNab } from "../nab/runNab";
@@ -26,6 +28,8 @@ export type SeedRun =
       readonly windows: number;
       readonly found: number;
       readonly falsePositives: number;
+      /** The standard profile's score at its threshold, in blocks of `blockSteps` rows, file after file (runtime/evaluation/scoreUnits.ts). */
+      readonly units: readonly NabUnit[];
     }
   | {
       readonly kind: "labelled";
@@ -35,7 +39,12 @@ export type SeedRun =
       readonly eventF1: number;
       /** Each baseline's onset F1 on the same split. */
       readonly baselines: Readonly<Record<BaselineName, number>>;
+      /** The detector's onsets in blocks of `blockSteps` test rows, entity after entity. */
+      readonly units: readonly OnsetUnit[];
     };
+
+/** Rows per block when `cad quality` resamples a set's data (--block-steps): 1,000 steps, 3.5 days at NAB's 5 minutes. */
+export const DEFAULT_BLOCK_STEPS = 1000;
 
 /** Seconds since `t0` (a performance.now() reading), to the millisecond. */
 const secondsSince = (t0: number): number => Math.round(performance.now() - t0) / 1000;
@@ -43,9 +52,10 @@ const secondsSince = (t0: number): number => Math.round(performance.now() - t0) 
 /**
  * Runs the detector with `profile` over one set at one seed, through the same functions `cad nab` + `cad
  * evaluate` and `cad labelled --baselines` call, writing their per-run files to `out` (emptied first, so no
- * result of an earlier run is scored). `log` receives the runners' own lines (repairs of the data).
+ * result of an earlier run is scored). `log` receives the runners' own lines (repairs of the data). The run's
+ * score is also cut into blocks of `blockSteps` rows, for resampling.
  */
-export function runSetOnce(set: QualitySet, seed: number, profile: DetectorProfile, out: string, log: (line: string) => void): SeedRun {
+export function runSetOnce(set: QualitySet, seed: number, profile: DetectorProfile, out: string, log: (line: string) => void, blockSteps = DEFAULT_BLOCK_STEPS): SeedRun {
   fs.rmSync(out, { recursive: true, force: true });
   const t0 = performance.now();
   if (set.kind === "nab") {
@@ -54,9 +64,10 @@ export function runSetOnce(set: QualitySet, seed: number, profile: DetectorProfi
     if (loaded.unscored.length > 0) log(`cad quality: ${set.name}: ${loaded.unscored.length} labelled files have no results and are not scored (e.g. ${loaded.unscored[0]})`);
     const [standard, lowFP, lowFN] = scoreProfiles(loaded.files, ["standard", "reward_low_FP_rate", "reward_low_FN_rate"]);
     const sum = (key: "windows" | "found" | "falsePositives") => standard.categories.reduce((s, c) => s + c[key], 0);
-    return { kind: "nab", seed, seconds: secondsSince(t0), standard: standard.score, lowFP: lowFP.score, lowFN: lowFN.score, windows: sum("windows"), found: sum("found"), falsePositives: sum("falsePositives") };
+    const units = loaded.files.flatMap((f) => nabUnits(f, NAB_PROFILES.standard, standard.threshold, blockSteps));
+    return { kind: "nab", seed, seconds: secondsSince(t0), standard: standard.score, lowFP: lowFP.score, lowFN: lowFN.score, windows: sum("windows"), found: sum("found"), falsePositives: sum("falsePositives"), units };
   }
-  const r = runLabelled({ data: set.data, out, mode: "streaming", baselines: true, seed, profile });
+  const r = runLabelled({ data: set.data, out, mode: "streaming", baselines: true, seed, profile, blockSteps });
   const { precision, recall, f1, falsePer1000, runs, runsFound } = r.detector.onset;
   const base = r.baselines;
   if (!base) throw new Error(`${set.name}: cad labelled returned no baselines`);
@@ -67,6 +78,7 @@ export function runSetOnce(set: QualitySet, seed: number, profile: DetectorProfi
     onset: { precision, recall, f1, falsePer1000, runs, runsFound },
     eventF1: r.detector.event.f1,
     baselines: Object.fromEntries(BASELINE_NAMES.map((b) => [b, base[b].onset.f1])) as Record<BaselineName, number>,
+    units: r.onsetUnits ?? [],
   };
 }
 

@@ -94,16 +94,38 @@ describe("cad quality", () => {
       "labelled silent",
       "summary silent",
       "leaveOneSetOut undefined",
+      "resampled undefined",
     ]);
-    const loso = lines[lines.length - 1] as { reference: string; rows: { heldOut: string; pick: string }[]; overall: { pick: string } };
+    // The resampled comparison: every block of each set (two files, two entities) drawn again 1,000 times.
+    const resampled = lines[lines.length - 1] as { reference: string; resamples: number; blockSteps: number; blocks: Record<string, number>; comparisons: { candidate: string; sets: Record<string, { observed: number; pHigher: number; low: number; high: number }>; mean: { observed: number; pHigher: number } }[] };
+    expect(resampled).toMatchObject({ reference: "shipped", resamples: 1000, blockSteps: 1000, blocks: { "nab-dev": 2, "smd-dev": 2 } });
+    const [silentDraws] = resampled.comparisons;
+    expect(silentDraws.candidate).toBe("silent");
+    expect(silentDraws.sets["smd-dev"]).toMatchObject({ observed: -1, pHigher: 0 });
+    expect(silentDraws.mean.pHigher).toBe(0);
+    expect(silentDraws.mean.observed).toBeCloseTo((silentDraws.sets["nab-dev"].observed + silentDraws.sets["smd-dev"].observed) / 2, 12);
+    expect(io.stdout).toContain("resampled: each set cut into blocks of 1,000 rows (nab-dev 2, smd-dev 2), drawn again with replacement 1,000 times;");
+    expect(io.stdout).toMatch(/^silent +smd-dev +−1\.000 +\[−1\.000, −1\.000\] +0\.0 %$/m);
+    expect(io.stdout).toMatch(/^silent +mean over sets +−0\.\d{3} +\[−0\.\d{3}, −0\.\d{3}\] +0\.0 %$/m);
+    const loso = lines[lines.length - 2] as { reference: string; rows: { heldOut: string; pick: string }[]; overall: { pick: string } };
     expect(loso.reference).toBe("shipped");
     expect(loso.rows.map((r) => [r.heldOut, r.pick])).toEqual([
       ["nab-dev", "shipped"],
       ["smd-dev", "shipped"],
     ]);
     expect(loso.overall.pick).toBe("shipped");
-    const silent = lines[lines.length - 2] as { verdict: { keep: boolean } };
+    const silent = lines[lines.length - 3] as { verdict: { keep: boolean } };
     expect(silent.verdict.keep).toBe(false);
+  });
+
+  it("leaves the resampled comparison out with --resamples 0, and cuts blocks as --block-steps says", async () => {
+    const file = writeCandidates("z4.json", [{ name: "z4", overrides: { zFactor: 4 } }]);
+    expect(await quality("--seeds", "1", "--candidates", file, "--resamples", "0", "--json")).toBe(0);
+    expect(jsonLines().map((l) => l.kind)).not.toContain("resampled");
+    io.stdout = "";
+    expect(await quality("--seeds", "1", "--candidates", file, "--resamples", "50", "--block-steps", "100", "--json")).toBe(0);
+    const resampled = jsonLines().find((l) => l.kind === "resampled") as unknown as { resamples: number; blockSteps: number; blocks: Record<string, number> };
+    expect(resampled).toMatchObject({ resamples: 50, blockSteps: 100, blocks: { "nab-dev": 12, "smd-dev": 8 } });
   });
 
   it("gives the same figures with --jobs 2 (runs in worker threads) as one run at a time, and names each run as it starts and ends", async () => {
@@ -170,6 +192,16 @@ describe("cad quality: bad input (exit 2 = called wrongly, 1 = a bad file)", () 
   it.each(["0", "17", "two", "1.5", ""])("refuses --jobs %j", async (jobs) => {
     expect(await quality("--jobs", jobs)).toBe(2);
     expect(io.stderr).toContain(`--jobs must be a whole number from 1 to 16 (runs at once), got "${jobs}"`);
+  });
+
+  it.each<[string, string, string]>([
+    ["--resamples", "-1", '--resamples must be a whole number from 0 to 100,000 (paired resamples; 0 for none), got "-1"'],
+    ["--resamples", "1e3", '--resamples must be a whole number from 0 to 100,000 (paired resamples; 0 for none), got "1e3"'],
+    ["--block-steps", "0", '--block-steps must be a whole number from 1 to 10,000,000 (rows per block), got "0"'],
+    ["--block-steps", "ten", '--block-steps must be a whole number from 1 to 10,000,000 (rows per block), got "ten"'],
+  ])("refuses %s %j", async (flag, value, message) => {
+    expect(await quality(flag, value)).toBe(2);
+    expect(io.stderr).toContain(message);
   });
 
   it("refuses an unknown set", async () => {

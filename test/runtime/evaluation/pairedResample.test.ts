@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { pairedResample, quantile, type ResampledSet } from "../../../runtime/evaluation/pairedResample";
+
+/** A scorer: the mean of `values` over the drawn blocks. */
+const meanOfBlocks =
+  (values: readonly number[]) =>
+  (picks: readonly number[]): number =>
+    picks.reduce((s, i) => s + values[i], 0) / picks.length;
+
+const ramp = (n: number, offset = 0): number[] => Array.from({ length: n }, (_, i) => i / n + offset);
+
+describe("quantile", () => {
+  it("interpolates between sorted values", () => {
+    expect(quantile([1, 2, 3, 4, 5], 0.5)).toBe(3);
+    expect(quantile([0, 10], 0.05)).toBeCloseTo(0.5, 12);
+    expect(quantile([7], 0.95)).toBe(7);
+    expect(() => quantile([], 0.5)).toThrow("at least one value");
+  });
+});
+
+describe("pairedResample", () => {
+  const opts = { resamples: 400, seed: 1 };
+
+  it("a candidate higher on every block is higher on every draw; one equal to the reference ties on every draw", () => {
+    const base = ramp(50);
+    const set: ResampledSet = { name: "s", blocks: 50, scorers: [[meanOfBlocks(base)], [meanOfBlocks(ramp(50, 0.1))], [meanOfBlocks(base)]] };
+    const [better, same] = pairedResample([set], ["shipped", "better", "same"], "shipped", opts);
+    expect(better.candidate).toBe("better");
+    expect(better.sets.s.observed).toBeCloseTo(0.1, 12);
+    expect(better.sets.s.pHigher).toBe(1);
+    expect(better.sets.s.low).toBeCloseTo(0.1, 12); // paired: the draw moves both alike
+    expect(better.sets.s.high).toBeCloseTo(0.1, 12);
+    expect(same).toMatchObject({ candidate: "same", sets: { s: { observed: 0, pHigher: 0.5, low: 0, high: 0 } } });
+  });
+
+  it("shows a difference that rests on a few blocks as uncertain, and is the same for the same seed", () => {
+    // The candidate wins big on 2 blocks of 40 and loses a little on the rest: ahead as measured, behind on many draws.
+    const ref = Array.from({ length: 40 }, () => 0.5);
+    const cand = ref.map((x, i) => (i < 2 ? x + 0.5 : x - 0.02));
+    const set: ResampledSet = { name: "s", blocks: 40, scorers: [[meanOfBlocks(ref)], [meanOfBlocks(cand)]] };
+    const [r] = pairedResample([set], ["shipped", "lucky"], "shipped", opts);
+    expect(r.sets.s.observed).toBeCloseTo((2 * 0.5 - 38 * 0.02) / 40, 12);
+    expect(r.sets.s.observed).toBeGreaterThan(0);
+    expect(r.sets.s.pHigher).toBeGreaterThan(0.3);
+    expect(r.sets.s.pHigher).toBeLessThan(0.95);
+    expect(r.sets.s.low).toBeLessThan(0);
+    expect(r.sets.s.high).toBeGreaterThan(0);
+    expect(pairedResample([set], ["shipped", "lucky"], "shipped", opts)).toEqual([r]);
+    expect(pairedResample([set], ["shipped", "lucky"], "shipped", { ...opts, seed: 2 })[0].sets.s.pHigher).not.toBe(r.sets.s.pHigher);
+  });
+
+  it("averages seeds within a set and sets within the mean, as the protocol does", () => {
+    const a: ResampledSet = { name: "a", blocks: 10, scorers: [[meanOfBlocks(ramp(10)), meanOfBlocks(ramp(10, 0.2))], [meanOfBlocks(ramp(10, 0.3)), meanOfBlocks(ramp(10, 0.3))]] };
+    const b: ResampledSet = { name: "b", blocks: 5, scorers: [[meanOfBlocks(ramp(5)), meanOfBlocks(ramp(5))], [meanOfBlocks(ramp(5, -0.1)), meanOfBlocks(ramp(5, -0.1))]] };
+    const [r] = pairedResample([a, b], ["shipped", "c"], "shipped", opts);
+    expect(r.sets.a.observed).toBeCloseTo(0.3 - 0.1, 12); // seeds' mean: shipped +0.1, candidate +0.3
+    expect(r.sets.b.observed).toBeCloseTo(-0.1, 12);
+    expect(r.mean.observed).toBeCloseTo((0.2 - 0.1) / 2, 12);
+    expect(r.mean.pHigher).toBe(1);
+    expect(r.sets.b.pHigher).toBe(0);
+  });
+
+  it("refuses what it cannot compare, naming the problem", () => {
+    const set: ResampledSet = { name: "s", blocks: 3, scorers: [[meanOfBlocks([1, 2, 3])], [meanOfBlocks([1, 2, 3])]] };
+    expect(() => pairedResample([set], ["a", "b"], "shipped", opts)).toThrow('the reference candidate "shipped" is not among the candidates (a, b)');
+    expect(() => pairedResample([set], ["shipped", "b"], "shipped", { resamples: 0, seed: 1 })).toThrow("resamples must be an integer of at least 1, got 0");
+    expect(() => pairedResample([set], ["shipped", "b", "c"], "shipped", opts)).toThrow("s: scores for 2 candidates, expected 3");
+    expect(() => pairedResample([{ ...set, scorers: [[meanOfBlocks([1])], []] }], ["shipped", "b"], "shipped", opts)).toThrow("s: every candidate needs the same number of seeds");
+    expect(() => pairedResample([{ ...set, blocks: 0 }], ["shipped", "b"], "shipped", opts)).toThrow("s: blocks must be an integer of at least 1, got 0");
+    expect(() => pairedResample([], ["shipped", "b"], "shipped", opts)).toThrow("at least one set");
+  });
+});
