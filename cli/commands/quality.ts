@@ -6,6 +6,7 @@ import { REPO_ROOT } from "../repoRoot";
 import { OVERRIDE_NAMES } from "../quality/overrideNames";
 import { defaultDatasetsDir, QUALITY_SET_NAMES } from "../quality/qualitySets";
 import type { QualityReport } from "../quality/runQuality";
+import { DRAW_MODES, type DrawMode } from "../../runtime/evaluation/pairedResample";
 
 /** A whole number from `min` to `max` for `flag`, or a usage error saying so. */
 function wholeNumber(flag: string, value: string, min: number, max: number, what: string): number {
@@ -19,6 +20,13 @@ export const parseResamples = (value: string): number => wholeNumber("--resample
 
 /** `--block-steps 1000`: rows per block. */
 export const parseBlockSteps = (value: string): number => wholeNumber("--block-steps", value, 1, 10_000_000, "rows per block");
+
+/** `--draw block|place`. */
+export function parseDraw(value: string): DrawMode {
+  const mode = DRAW_MODES.find((m) => m === value.trim());
+  if (!mode) throw new CliError(`--draw must be one of ${DRAW_MODES.join(", ")}, got "${value.slice(0, 80)}"`, EXIT_USAGE);
+  return mode;
+}
 
 /** `--seeds 1,2,3`: distinct integers >= 0, in the order given. */
 export function parseSeeds(value: string): number[] {
@@ -78,7 +86,9 @@ entity), drawn again with replacement (--resamples, default 1,000 draws, the sam
 seed scored on the same draws (NAB at each run's own threshold). Per candidate and set, and for the mean over sets:
 the difference from shipped, its 5th-95th percentiles and how often the candidate scored higher. Seeds show how a
 figure moves with the forest's randomness; the draws, how it would move with other stretches of the same data
-(JSON line {"kind":"resampled","reference","resamples","blockSteps","blocks","comparisons"}). Settings a candidate may override:
+With --draw place, a draw takes the k-th block of every file or entity at once (for sets whose entities share a
+clock: one incident labelled in several services is then one draw). JSON line {"kind":"resampled","reference",
+"resamples","blockSteps","draw","blocks","groups","comparisons"}. Settings a candidate may override:
   ${OVERRIDE_NAMES.join(", ").replace(/(.{1,100})(, |$)/g, "$1,\n  ").replace(/,\n {2}$/, "")}
 
 Examples:
@@ -100,9 +110,10 @@ export function qualityCommand(): Command {
     .option("--jobs <n>", "runs at once, each in a worker thread (default 1: one after another); the figures are the same, the seconds per run longer", parseJobs)
     .option("--resamples <n>", "with --candidates: paired resamples of the sets' blocks for the resampled comparison; 0 for none (default 1000)", parseResamples)
     .option("--block-steps <n>", "rows per block the resampled comparison draws (default 1000)", parseBlockSteps)
+    .option("--draw <mode>", "how the resampled comparison draws blocks: block (each alone, the default) or place (the k-th block of every file or entity together: an incident labelled in several entities at once is one draw)", parseDraw)
     .option("--json", "print one JSON object {records: [the JSON lines' objects]} instead of the tables and lines")
     .addHelpText("after", HELP)
-    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; json?: boolean }) => {
+    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; draw?: DrawMode; json?: boolean }) => {
       // The detector and the candidates' schema load only when the command runs: --help stays quick.
       const [{ qualityJsonLines, runQuality }, { readCandidates, SHIPPED }, { renderCandidate, renderCandidates, renderLeaveOneSetOut, renderResampled }] = await Promise.all([
         import("../quality/runQuality"),
@@ -123,6 +134,7 @@ export function qualityCommand(): Command {
             jobs: opts.jobs ?? 1,
             ...(opts.resamples !== undefined ? { resamples: opts.resamples } : {}),
             ...(opts.blockSteps !== undefined ? { blockSteps: opts.blockSteps } : {}),
+            ...(opts.draw !== undefined ? { draw: opts.draw } : {}),
           },
           (line) => process.stderr.write(`${line}\n`),
         );

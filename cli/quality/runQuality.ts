@@ -1,6 +1,6 @@
 import { leaveOneSetOut, type LeaveOneSetOut } from "../../runtime/evaluation/leaveOneSetOut";
 import { NAB_PROFILES } from "../../runtime/evaluation/nabScore";
-import { pairedResample, type ResampledComparison, type ResampledSet } from "../../runtime/evaluation/pairedResample";
+import { blockGroups, pairedResample, type DrawMode, type ResampledComparison, type ResampledSet } from "../../runtime/evaluation/pairedResample";
 import { nabUnitsScore, onsetUnitsScore } from "../../runtime/evaluation/scoreUnits";
 import { judgeChange, meanOverSets, type SeedSpread } from "../../runtime/evaluation/qualityScore";
 import { CliError, EXIT_USAGE } from "../cliError";
@@ -25,6 +25,8 @@ export interface QualityOptions {
   readonly resamples?: number;
   /** Rows per block (default DEFAULT_BLOCK_STEPS). */
   readonly blockSteps?: number;
+  /** How blocks are drawn (default "block": each alone). */
+  readonly draw?: DrawMode;
 }
 
 /** Paired resamples `cad quality --candidates` draws by default (--resamples). */
@@ -37,8 +39,11 @@ export interface ResampledReport {
   readonly reference: string;
   readonly resamples: number;
   readonly blockSteps: number;
+  readonly draw: DrawMode;
   /** Blocks per set. */
   readonly blocks: Readonly<Record<string, number>>;
+  /** What a draw takes from each set: as many of these groups as the set has (its blocks with "block", its places with "place"). */
+  readonly groups: Readonly<Record<string, number>>;
   readonly comparisons: readonly ResampledComparison[];
 }
 
@@ -93,7 +98,7 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
   }
   if (reports.length === 1) return { candidates: reports };
   const scores = reports.map((r) => ({ name: r.candidate, sets: Object.fromEntries(r.sets.map((s) => [s.set, s.normalised.mean])) }));
-  const resampled = resamples > 0 ? resampleCandidates(sets.map((s) => s.name), o.candidates.map((c) => c.name), byCandidate, resamples, blockSteps) : undefined;
+  const resampled = resamples > 0 ? resampleCandidates(sets.map((s) => s.name), o.candidates.map((c) => c.name), byCandidate, { resamples, blockSteps, draw: o.draw ?? "block" }) : undefined;
   return { candidates: reports, leaveOneSetOut: leaveOneSetOut(scores, SHIPPED.name), ...(resampled ? { resampled } : {}) };
 }
 
@@ -103,27 +108,35 @@ function unitScorer(run: SeedRun): (picks: readonly number[]) => number {
 }
 
 /**
- * The paired resampling over every set's blocks. Every run of a set must hold the same number of blocks (the
- * same data cut the same way), and every block once must give the run's own normalised score.
+ * The paired resampling over every set's blocks. Every run of a set must hold the same blocks (the same data cut
+ * the same way), and every block once must give the run's own normalised score.
  */
-function resampleCandidates(setNames: readonly string[], candidates: readonly string[], byCandidate: readonly (readonly (readonly SeedRun[])[])[], resamples: number, blockSteps: number): ResampledReport {
+function resampleCandidates(
+  setNames: readonly string[],
+  candidates: readonly string[],
+  byCandidate: readonly (readonly (readonly SeedRun[])[])[],
+  o: { resamples: number; blockSteps: number; draw: DrawMode },
+): ResampledReport {
   const resampledSets = setNames.map((name, k): ResampledSet => {
     const runs = byCandidate.flatMap((c) => c[k]);
+    const places = runs[0].units.map((u) => u.block).join(",");
+    if (runs.some((r) => r.units.map((u) => u.block).join(",") !== places)) throw new Error(`${name}: the runs cut the set into different blocks (${[...new Set(runs.map((r) => r.units.length))].join(", ")} blocks)`);
     const blocks = runs[0].units.length;
-    if (runs.some((r) => r.units.length !== blocks)) throw new Error(`${name}: the runs cut the set into different numbers of blocks (${[...new Set(runs.map((r) => r.units.length))].join(", ")})`);
     for (const r of runs) {
       const whole = unitScorer(r)(Array.from({ length: blocks }, (_, i) => i));
       const own = r.kind === "nab" ? r.standard / 100 : r.onset.f1;
       if (Math.abs(whole - own) > 1e-9) throw new Error(`${name}, seed ${r.seed}: the blocks score ${whole}, the run ${own}`);
     }
-    return { name, blocks, scorers: byCandidate.map((c) => c[k].map(unitScorer)) };
+    return { name, blocks, groups: blockGroups(runs[0].units.map((u) => u.block), o.draw), scorers: byCandidate.map((c) => c[k].map(unitScorer)) };
   });
   return {
     reference: SHIPPED.name,
-    resamples,
-    blockSteps,
+    resamples: o.resamples,
+    blockSteps: o.blockSteps,
+    draw: o.draw,
     blocks: Object.fromEntries(resampledSets.map((s) => [s.name, s.blocks])),
-    comparisons: pairedResample(resampledSets, candidates, SHIPPED.name, { resamples, seed: RESAMPLE_SEED }),
+    groups: Object.fromEntries(resampledSets.map((s) => [s.name, s.groups?.length ?? s.blocks])),
+    comparisons: pairedResample(resampledSets, candidates, SHIPPED.name, { resamples: o.resamples, seed: RESAMPLE_SEED }),
   };
 }
 

@@ -2,8 +2,9 @@ import { Random } from "../model/random";
 
 /**
  * How much a comparison between detector settings rests on the particular stretches of data the sets hold: a paired
- * bootstrap over each set's blocks (runtime/evaluation/scoreUnits.ts). Every resample draws, per set, as many
- * blocks as the set has, with replacement, and scores every candidate at every seed on the same draw; a
+ * bootstrap over each set's blocks (runtime/evaluation/scoreUnits.ts), drawn in groups (one block each, or every
+ * entity's block at the same place together: {@link blockGroups}). Every resample draws, per set, as many groups
+ * as the set has, with replacement, and scores every candidate at every seed on the same draw; a
  * candidate's score on a set is its mean over seeds, its overall score the mean over sets, as the protocol's.
  * Reported per candidate against the reference: how often it scored higher, and the middle 90 % of the
  * differences — per set and for the mean over sets. Seeds say how much a figure moves with the forest's random
@@ -15,6 +16,8 @@ import { Random } from "../model/random";
 export interface ResampledSet {
   readonly name: string;
   readonly blocks: number;
+  /** What a draw takes at once: block indexes, each block in exactly one group (default: every block alone). */
+  readonly groups?: readonly (readonly number[])[];
   /** scorers[c][s](picks): candidate c's normalised score at its s-th seed on the blocks `picks`. */
   readonly scorers: readonly (readonly ((picks: readonly number[]) => number)[])[];
 }
@@ -56,6 +59,26 @@ function summarise(observed: number, diffs: readonly number[]): ResampledDiffere
   return { observed, pHigher: higher / diffs.length, low: quantile(sorted, 0.05), high: quantile(sorted, 0.95) };
 }
 
+/** How blocks are drawn: each alone, or all blocks at the same place in their file or entity together. */
+export type DrawMode = "block" | "place";
+export const DRAW_MODES: readonly DrawMode[] = ["block", "place"];
+
+/**
+ * The groups a draw takes, given each block's place in its file or entity (`places[i]` for block i): "block" — every
+ * block alone; "place" — the blocks at the same place together (the k-th block of every file or entity), so that an
+ * incident labelled in several entities at the same time is one draw, not several.
+ */
+export function blockGroups(places: readonly number[], mode: DrawMode): number[][] {
+  if (mode === "block") return places.map((_, i) => [i]);
+  const byPlace = new Map<number, number[]>();
+  places.forEach((p, i) => {
+    const group = byPlace.get(p);
+    if (group) group.push(i);
+    else byPlace.set(p, [i]);
+  });
+  return [...byPlace.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
+}
+
 const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 /**
@@ -69,18 +92,24 @@ export function pairedResample(sets: readonly ResampledSet[], candidates: readon
   if (sets.length === 0) throw new Error("a resampled comparison needs at least one set");
   for (const set of sets) {
     if (!Number.isInteger(set.blocks) || set.blocks < 1) throw new Error(`${set.name}: blocks must be an integer of at least 1, got ${set.blocks}`);
+    if (set.groups) {
+      const seen = set.groups.flat().sort((a, b) => a - b);
+      if (set.groups.some((g) => g.length === 0) || seen.length !== set.blocks || seen.some((b, i) => b !== i)) throw new Error(`${set.name}: the groups must hold every block 0..${set.blocks - 1} exactly once, none empty`);
+    }
     if (set.scorers.length !== candidates.length) throw new Error(`${set.name}: scores for ${set.scorers.length} candidates, expected ${candidates.length}`);
     if (set.scorers.some((s) => s.length === 0 || s.length !== set.scorers[0].length)) throw new Error(`${set.name}: every candidate needs the same number of seeds (at least one)`);
   }
   const score = (set: ResampledSet, c: number, picks: readonly number[]): number => meanOf(set.scorers[c].map((f) => f(picks)));
   const everyBlock = sets.map((set) => Array.from({ length: set.blocks }, (_, i) => i));
+  const groups = sets.map((set, k) => set.groups ?? everyBlock[k].map((i) => [i]));
   const observed = sets.map((set, k) => candidates.map((_, c) => score(set, c, everyBlock[k])));
   // diffs[c][k][r]: candidate c − reference on set k in resample r.
   const diffs = candidates.map(() => sets.map(() => new Array<number>(o.resamples)));
   const random = new Random(o.seed);
   for (let r = 0; r < o.resamples; r++) {
     sets.forEach((set, k) => {
-      const picks = Array.from({ length: set.blocks }, () => random.int(set.blocks));
+      const g = groups[k];
+      const picks = Array.from({ length: g.length }, () => g[random.int(g.length)]).flat();
       const scores = candidates.map((_, c) => score(set, c, picks));
       candidates.forEach((_, c) => {
         diffs[c][k][r] = scores[c] - scores[ref];

@@ -19,12 +19,14 @@ import { sweepFile, windowRows, type CostProfile, type NabFile } from "./nabScor
 
 /** One block of a NAB-layout file at a fixed threshold: its raw score and the windows that start in it. */
 export interface NabUnit {
+  /** The block's place in its file: 0 for its first `blockSteps` rows, 1 for the next… */
+  readonly block: number;
   readonly raw: number;
   readonly windows: number;
 }
 
 /** One block of a labelled entity: onsets and hits at its rows, labelled runs starting in it and how many were found. */
-export type OnsetUnit = Omit<OnsetCounts, "steps">;
+export type OnsetUnit = { readonly block: number } & Omit<OnsetCounts, "steps">;
 
 function checkBlockSteps(blockSteps: number): void {
   if (!Number.isInteger(blockSteps) || blockSteps < 1) throw new Error(`block steps must be an integer of at least 1 (rows), got ${blockSteps}`);
@@ -56,7 +58,7 @@ export function nabUnits(file: NabFile, profile: CostProfile, threshold: number,
     raw[b] += best[w];
     windows[b]++;
   });
-  return raw.map((r, b) => ({ raw: r, windows: windows[b] }));
+  return raw.map((r, b) => ({ block: b, raw: r, windows: windows[b] }));
 }
 
 /**
@@ -67,7 +69,7 @@ export function onsetUnits(alerts: readonly boolean[], labels: readonly number[]
   checkBlockSteps(blockSteps);
   const whole = onsetCounts(alerts, labels, o); // checks the options and lengths
   const n = alerts.length;
-  const units = Array.from({ length: blockCount(n, blockSteps) }, () => ({ onsets: 0, hits: 0, runs: 0, runsFound: 0 }));
+  const units = Array.from({ length: blockCount(n, blockSteps) }, (_, block) => ({ block, onsets: 0, hits: 0, runs: 0, runsFound: 0 }));
   const isOnset = new Array<boolean>(n).fill(false);
   let quiet = Infinity;
   for (let i = 0; i < n; i++) {
@@ -93,7 +95,7 @@ export function onsetUnits(alerts: readonly boolean[], labels: readonly number[]
     if (inWindow[i]) u.hits++;
   }
   let sum: OnsetCounts = { onsets: 0, hits: 0, runs: 0, runsFound: 0, steps: 0 };
-  for (const u of units) sum = addOnsetCounts(sum, { ...u, steps: 0 });
+  for (const { onsets, hits, runs, runsFound } of units) sum = addOnsetCounts(sum, { onsets, hits, runs, runsFound, steps: 0 });
   if (sum.onsets !== whole.onsets || sum.hits !== whole.hits || sum.runs !== whole.runs || sum.runsFound !== whole.runsFound) {
     throw new Error(`onset blocks do not add up to the series' counts (${JSON.stringify(sum)} against ${JSON.stringify(whole)})`);
   }

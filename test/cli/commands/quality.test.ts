@@ -98,7 +98,7 @@ describe("cad quality", () => {
     ]);
     // The resampled comparison: every block of each set (two files, two entities) drawn again 1,000 times.
     const resampled = lines[lines.length - 1] as { reference: string; resamples: number; blockSteps: number; blocks: Record<string, number>; comparisons: { candidate: string; sets: Record<string, { observed: number; pHigher: number; low: number; high: number }>; mean: { observed: number; pHigher: number } }[] };
-    expect(resampled).toMatchObject({ reference: "shipped", resamples: 1000, blockSteps: 1000, blocks: { "nab-dev": 2, "smd-dev": 2 } });
+    expect(resampled).toMatchObject({ reference: "shipped", resamples: 1000, blockSteps: 1000, draw: "block", blocks: { "nab-dev": 2, "smd-dev": 2 }, groups: { "nab-dev": 2, "smd-dev": 2 } });
     const [silentDraws] = resampled.comparisons;
     expect(silentDraws.candidate).toBe("silent");
     expect(silentDraws.sets["smd-dev"]).toMatchObject({ observed: -1, pHigher: 0 });
@@ -125,7 +125,11 @@ describe("cad quality", () => {
     io.stdout = "";
     expect(await quality("--seeds", "1", "--candidates", file, "--resamples", "50", "--block-steps", "100", "--json")).toBe(0);
     const resampled = jsonLines().find((l) => l.kind === "resampled") as unknown as { resamples: number; blockSteps: number; blocks: Record<string, number> };
-    expect(resampled).toMatchObject({ resamples: 50, blockSteps: 100, blocks: { "nab-dev": 12, "smd-dev": 8 } });
+    expect(resampled).toMatchObject({ resamples: 50, blockSteps: 100, draw: "block", blocks: { "nab-dev": 12, "smd-dev": 8 }, groups: { "nab-dev": 12, "smd-dev": 8 } });
+    io.stdout = "";
+    // --draw place: the k-th block of both files (both entities) is one draw: 6 and 4 places.
+    expect(await quality("--seeds", "1", "--candidates", file, "--resamples", "50", "--block-steps", "100", "--draw", "place")).toBe(0);
+    expect(io.stdout).toContain("resampled: each set cut into blocks of 100 rows, the k-th block of every file or entity drawn together (nab-dev 6 places of 12 blocks, smd-dev 4 places of 8 blocks), again with replacement 50 times;");
   });
 
   it("gives the same figures with --jobs 2 (runs in worker threads) as one run at a time, and names each run as it starts and ends", async () => {
@@ -199,6 +203,7 @@ describe("cad quality: bad input (exit 2 = called wrongly, 1 = a bad file)", () 
     ["--resamples", "1e3", '--resamples must be a whole number from 0 to 100,000 (paired resamples; 0 for none), got "1e3"'],
     ["--block-steps", "0", '--block-steps must be a whole number from 1 to 10,000,000 (rows per block), got "0"'],
     ["--block-steps", "ten", '--block-steps must be a whole number from 1 to 10,000,000 (rows per block), got "ten"'],
+    ["--draw", "files", '--draw must be one of block, place, got "files"'],
   ])("refuses %s %j", async (flag, value, message) => {
     expect(await quality(flag, value)).toBe(2);
     expect(io.stderr).toContain(message);

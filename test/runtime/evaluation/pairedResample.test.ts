@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pairedResample, quantile, type ResampledSet } from "../../../runtime/evaluation/pairedResample";
+import { blockGroups, pairedResample, quantile, type ResampledSet } from "../../../runtime/evaluation/pairedResample";
 
 /** A scorer: the mean of `values` over the drawn blocks. */
 const meanOfBlocks =
@@ -15,6 +15,15 @@ describe("quantile", () => {
     expect(quantile([0, 10], 0.05)).toBeCloseTo(0.5, 12);
     expect(quantile([7], 0.95)).toBe(7);
     expect(() => quantile([], 0.5)).toThrow("at least one value");
+  });
+});
+
+describe("blockGroups", () => {
+  it("draws each block alone, or the blocks at the same place of every file together", () => {
+    // Two entities of 3 and 2 blocks: places 0 1 2 0 1.
+    const places = [0, 1, 2, 0, 1];
+    expect(blockGroups(places, "block")).toEqual([[0], [1], [2], [3], [4]]);
+    expect(blockGroups(places, "place")).toEqual([[0, 3], [1, 4], [2]]);
   });
 });
 
@@ -60,6 +69,20 @@ describe("pairedResample", () => {
     expect(r.sets.b.pHigher).toBe(0);
   });
 
+  it("draws groups whole: one incident in several entities at the same place moves together", () => {
+    // Four entities × 5 blocks; the candidate wins only at place 2, in every entity (one shared incident).
+    const places = Array.from({ length: 20 }, (_, i) => i % 5);
+    const ref = places.map(() => 0.5);
+    const cand = places.map((p) => (p === 2 ? 0.9 : 0.49));
+    const scorers = [[meanOfBlocks(ref)], [meanOfBlocks(cand)]];
+    const alone = pairedResample([{ name: "s", blocks: 20, scorers }], ["shipped", "c"], "shipped", opts)[0].sets.s;
+    const together = pairedResample([{ name: "s", blocks: 20, groups: blockGroups(places, "place"), scorers }], ["shipped", "c"], "shipped", opts)[0].sets.s;
+    expect(together.observed).toBeCloseTo(alone.observed, 12);
+    // Drawn alone, the four wins are four chances: far fewer draws miss them all than when they are one.
+    expect(together.pHigher).toBeLessThan(alone.pHigher);
+    expect(together.high - together.low).toBeGreaterThan(alone.high - alone.low);
+  });
+
   it("refuses what it cannot compare, naming the problem", () => {
     const set: ResampledSet = { name: "s", blocks: 3, scorers: [[meanOfBlocks([1, 2, 3])], [meanOfBlocks([1, 2, 3])]] };
     expect(() => pairedResample([set], ["a", "b"], "shipped", opts)).toThrow('the reference candidate "shipped" is not among the candidates (a, b)');
@@ -68,5 +91,6 @@ describe("pairedResample", () => {
     expect(() => pairedResample([{ ...set, scorers: [[meanOfBlocks([1])], []] }], ["shipped", "b"], "shipped", opts)).toThrow("s: every candidate needs the same number of seeds");
     expect(() => pairedResample([{ ...set, blocks: 0 }], ["shipped", "b"], "shipped", opts)).toThrow("s: blocks must be an integer of at least 1, got 0");
     expect(() => pairedResample([], ["shipped", "b"], "shipped", opts)).toThrow("at least one set");
+    for (const groups of [[[0, 1]], [[0, 1], [1, 2]], [[0, 1, 2], []]]) expect(() => pairedResample([{ ...set, groups }], ["shipped", "b"], "shipped", opts)).toThrow("s: the groups must hold every block 0..2 exactly once, none empty");
   });
 });

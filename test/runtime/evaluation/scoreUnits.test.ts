@@ -40,6 +40,7 @@ describe("nabUnits", () => {
     }
     const units = nabUnits(files[0], standard, 0.5, 128);
     expect(units.map((u) => u.windows)).toEqual([0, 0, 1, 0, 0, 1, 0, 0]); // rows 300 and 700 start blocks 2 and 5
+    expect(units.map((u) => u.block)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it("gives the set's normalised score back when every block is drawn once, at the set's own threshold", () => {
@@ -71,8 +72,8 @@ describe("onsetUnits", () => {
   it("counts onsets where they are and runs where they start, adding up to the series' counts", () => {
     const units = onsetUnits(alerts, labels, 30);
     expect(units).toEqual([
-      { onsets: 1, hits: 1, runs: 2, runsFound: 2 },
-      { onsets: 2, hits: 1, runs: 0, runsFound: 0 },
+      { block: 0, onsets: 1, hits: 1, runs: 2, runsFound: 2 },
+      { block: 1, onsets: 2, hits: 1, runs: 0, runsFound: 0 },
     ]);
     const whole = onsetCounts(alerts, labels);
     expect(onsetUnitsScore(units, [0, 1])).toBeCloseTo(onsetMetrics(whole).f1, 12);
