@@ -6,7 +6,6 @@ import { REPO_ROOT } from "../repoRoot";
 import { OVERRIDE_NAMES } from "../quality/overrideNames";
 import { defaultDatasetsDir, QUALITY_SET_NAMES } from "../quality/qualitySets";
 import type { QualityReport } from "../quality/runQuality";
-import { DRAW_MODES, type DrawMode } from "../../runtime/evaluation/pairedResample";
 
 /** A whole number from `min` to `max` for `flag`, or a usage error saying so. */
 function wholeNumber(flag: string, value: string, min: number, max: number, what: string): number {
@@ -20,13 +19,6 @@ export const parseResamples = (value: string): number => wholeNumber("--resample
 
 /** `--block-steps 1000`: rows per block. */
 export const parseBlockSteps = (value: string): number => wholeNumber("--block-steps", value, 1, 10_000_000, "rows per block");
-
-/** `--draw block|place`. */
-export function parseDraw(value: string): DrawMode {
-  const mode = DRAW_MODES.find((m) => m === value.trim());
-  if (!mode) throw new CliError(`--draw must be one of ${DRAW_MODES.join(", ")}, got "${value.slice(0, 80)}"`, EXIT_USAGE);
-  return mode;
-}
 
 /** `--seeds 1,2,3`: distinct integers >= 0, in the order given. */
 export function parseSeeds(value: string): number[] {
@@ -45,11 +37,11 @@ export function parseJobs(value: string): number {
   return n;
 }
 
-/** `--sets nab-dev,smd-dev`: known set names, listed in the tables' order whatever the order given. */
-export function parseSets(value: string): string[] {
+/** `--sets nab-dev,smd-dev` (or another option `flag` naming sets): known set names, listed in the tables' order whatever the order given. */
+export function parseSets(value: string, flag = "--sets"): string[] {
   const names = value.split(",").map((p) => p.trim());
   const unknown = names.find((n) => !QUALITY_SET_NAMES.includes(n));
-  if (unknown !== undefined) throw new CliError(`--sets: unknown set "${unknown.slice(0, 80)}" (known: ${QUALITY_SET_NAMES.join(", ")})`, EXIT_USAGE);
+  if (unknown !== undefined) throw new CliError(`${flag}: unknown set "${unknown.slice(0, 80)}" (known: ${QUALITY_SET_NAMES.join(", ")})`, EXIT_USAGE);
   return QUALITY_SET_NAMES.filter((n) => names.includes(n));
 }
 
@@ -86,9 +78,9 @@ entity), drawn again with replacement (--resamples, default 1,000 draws, the sam
 seed scored on the same draws (NAB at each run's own threshold). Per candidate and set, and for the mean over sets:
 the difference from shipped, its 5th-95th percentiles and how often the candidate scored higher. Seeds show how a
 figure moves with the forest's randomness; the draws, how it would move with other stretches of the same data
-With --draw place, a draw takes the k-th block of every file or entity at once (for sets whose entities share a
-clock: one incident labelled in several services is then one draw). JSON line {"kind":"resampled","reference",
-"resamples","blockSteps","draw","blocks","groups","comparisons"}. Settings a candidate may override:
+--by-place SETS: for sets whose entities share a clock (jumpstarter-dev's services), a draw takes the k-th block of
+every entity at once: one incident labelled in several services is then one draw, not several. JSON line
+{"kind":"resampled","reference","resamples","blockSteps","draw","blocks","groups","comparisons"}. Settings a candidate may override:
   ${OVERRIDE_NAMES.join(", ").replace(/(.{1,100})(, |$)/g, "$1,\n  ").replace(/,\n {2}$/, "")}
 
 Examples:
@@ -103,17 +95,17 @@ export function qualityCommand(): Command {
   return new Command("quality")
     .description("run the shipped detector over the four development sets (NAB-layout and labelled) over several seeds and report each set, its seed spread and the mean normalised score; with --candidates, compare settings leave-one-set-out.")
     .option("--datasets <dir>", "folder holding nab-dev/, kpi-dev/, jumpstarter-dev/ and smd-dev/ (default: $CAD_DATASETS, else ../shared/datasets beside the repository)")
-    .option("--sets <names>", `comma-separated sets to run (default: all of ${QUALITY_SET_NAMES.join(",")})`, parseSets)
+    .option("--sets <names>", `comma-separated sets to run (default: all of ${QUALITY_SET_NAMES.join(",")})`, (v: string) => parseSets(v))
     .option("--seeds <list>", "comma-separated seeds; each set runs once per seed (default: 1,2,3)", parseSeeds)
     .option("--out <dir>", "per-run outputs: <out>/<candidate>/<set>/seed-<n>/ (default: tmp/quality in the repository)")
     .option("--candidates <file>", "JSON list of {name, overrides} detector settings to compare with the shipped ones (see below)")
     .option("--jobs <n>", "runs at once, each in a worker thread (default 1: one after another); the figures are the same, the seconds per run longer", parseJobs)
     .option("--resamples <n>", "with --candidates: paired resamples of the sets' blocks for the resampled comparison; 0 for none (default 1000)", parseResamples)
     .option("--block-steps <n>", "rows per block the resampled comparison draws (default 1000)", parseBlockSteps)
-    .option("--draw <mode>", "how the resampled comparison draws blocks: block (each alone, the default) or place (the k-th block of every file or entity together: an incident labelled in several entities at once is one draw)", parseDraw)
+    .option("--by-place <sets>", "sets whose k-th blocks of every file or entity the resampled comparison draws together (entities that share a clock; default: none, every block alone)", (v: string) => parseSets(v, "--by-place"))
     .option("--json", "print one JSON object {records: [the JSON lines' objects]} instead of the tables and lines")
     .addHelpText("after", HELP)
-    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; draw?: DrawMode; json?: boolean }) => {
+    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; byPlace?: string[]; json?: boolean }) => {
       // The detector and the candidates' schema load only when the command runs: --help stays quick.
       const [{ qualityJsonLines, runQuality }, { readCandidates, SHIPPED }, { renderCandidate, renderCandidates, renderLeaveOneSetOut, renderResampled }] = await Promise.all([
         import("../quality/runQuality"),
@@ -134,7 +126,7 @@ export function qualityCommand(): Command {
             jobs: opts.jobs ?? 1,
             ...(opts.resamples !== undefined ? { resamples: opts.resamples } : {}),
             ...(opts.blockSteps !== undefined ? { blockSteps: opts.blockSteps } : {}),
-            ...(opts.draw !== undefined ? { draw: opts.draw } : {}),
+            ...(opts.byPlace !== undefined ? { byPlace: opts.byPlace } : {}),
           },
           (line) => process.stderr.write(`${line}\n`),
         );

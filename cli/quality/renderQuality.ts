@@ -119,9 +119,7 @@ export function renderResampled(r: ResampledReport): string {
   const row = (candidate: string, set: string, d: ResampledDifference): string =>
     `${candidate.padEnd(width)} ${set.padEnd(setWidth)} ${signed(d.observed).padStart(10)}   [${signed(d.low)}, ${signed(d.high)}] ${`${(100 * d.pHigher).toFixed(1)} %`.padStart(8)}`;
   return [
-    r.draw === "block"
-      ? `resampled: each set cut into blocks of ${r.blockSteps.toLocaleString("en-US")} rows (${sets.map((s) => `${s} ${r.blocks[s]}`).join(", ")}), drawn again with replacement ${r.resamples.toLocaleString("en-US")} times;`
-      : `resampled: each set cut into blocks of ${r.blockSteps.toLocaleString("en-US")} rows, the k-th block of every file or entity drawn together (${sets.map((s) => `${s} ${r.groups[s]} places of ${r.blocks[s]} blocks`).join(", ")}), again with replacement ${r.resamples.toLocaleString("en-US")} times;`,
+    `resampled: each set cut into blocks of ${r.blockSteps.toLocaleString("en-US")} rows and drawn again with replacement ${r.resamples.toLocaleString("en-US")} times (${sets.map((s) => (r.draw[s] === "place" ? `${s} ${r.groups[s]} places of ${r.blocks[s]} blocks, the k-th block of every entity together` : `${s} ${r.blocks[s]} blocks`)).join("; ")});`,
     `every candidate and seed scored on the same draws. The difference from ${r.reference} as measured, its 5th and 95th percentiles over the draws, and how often the candidate scored higher`,
     `${"candidate".padEnd(width)} ${"set".padEnd(setWidth)} ${"difference".padStart(10)}   [5 %, 95 %]        higher`,
     ...r.comparisons.flatMap((c) => [...sets.map((s) => row(c.candidate, s, c.sets[s])), row(c.candidate, "mean over sets", c.mean)]),

@@ -25,8 +25,8 @@ export interface QualityOptions {
   readonly resamples?: number;
   /** Rows per block (default DEFAULT_BLOCK_STEPS). */
   readonly blockSteps?: number;
-  /** How blocks are drawn (default "block": each alone). */
-  readonly draw?: DrawMode;
+  /** Sets whose k-th blocks (of every file or entity) are drawn together; every other set's blocks are drawn alone. */
+  readonly byPlace?: readonly string[];
 }
 
 /** Paired resamples `cad quality --candidates` draws by default (--resamples). */
@@ -39,7 +39,8 @@ export interface ResampledReport {
   readonly reference: string;
   readonly resamples: number;
   readonly blockSteps: number;
-  readonly draw: DrawMode;
+  /** Per set: "block" (each block drawn alone) or "place" (the k-th block of every file or entity together). */
+  readonly draw: Readonly<Record<string, DrawMode>>;
   /** Blocks per set. */
   readonly blocks: Readonly<Record<string, number>>;
   /** What a draw takes from each set: as many of these groups as the set has (its blocks with "block", its places with "place"). */
@@ -69,6 +70,8 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
   const blockSteps = o.blockSteps ?? DEFAULT_BLOCK_STEPS;
   if (!Number.isInteger(resamples) || resamples < 0) throw new CliError(`resamples must be a whole number (0 for none), got ${resamples}`, EXIT_USAGE);
   if (!Number.isInteger(blockSteps) || blockSteps < 1) throw new CliError(`block steps must be a whole number of at least 1, got ${blockSteps}`, EXIT_USAGE);
+  const unmeasured = (o.byPlace ?? []).filter((s) => !sets.some((set) => set.name === s));
+  if (unmeasured.length > 0) throw new CliError(`--by-place names ${unmeasured.join(", ")}, which this run does not measure (sets: ${sets.map((s) => s.name).join(", ")})`, EXIT_USAGE);
   if (o.candidates.length > 1 && sets.length < 2) throw new CliError("--candidates needs at least two sets: leave-one-set-out chooses on the others and scores the one held out", EXIT_USAGE);
   const jobs: QualityJob[] = o.candidates.flatMap((candidate) => {
     const profiles = candidateProfiles(candidate);
@@ -98,7 +101,7 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
   }
   if (reports.length === 1) return { candidates: reports };
   const scores = reports.map((r) => ({ name: r.candidate, sets: Object.fromEntries(r.sets.map((s) => [s.set, s.normalised.mean])) }));
-  const resampled = resamples > 0 ? resampleCandidates(sets.map((s) => s.name), o.candidates.map((c) => c.name), byCandidate, { resamples, blockSteps, draw: o.draw ?? "block" }) : undefined;
+  const resampled = resamples > 0 ? resampleCandidates(sets.map((s) => s.name), o.candidates.map((c) => c.name), byCandidate, { resamples, blockSteps, byPlace: o.byPlace ?? [] }) : undefined;
   return { candidates: reports, leaveOneSetOut: leaveOneSetOut(scores, SHIPPED.name), ...(resampled ? { resampled } : {}) };
 }
 
@@ -115,8 +118,9 @@ function resampleCandidates(
   setNames: readonly string[],
   candidates: readonly string[],
   byCandidate: readonly (readonly (readonly SeedRun[])[])[],
-  o: { resamples: number; blockSteps: number; draw: DrawMode },
+  o: { resamples: number; blockSteps: number; byPlace: readonly string[] },
 ): ResampledReport {
+  const drawOf = (name: string): DrawMode => (o.byPlace.includes(name) ? "place" : "block");
   const resampledSets = setNames.map((name, k): ResampledSet => {
     const runs = byCandidate.flatMap((c) => c[k]);
     const places = runs[0].units.map((u) => u.block).join(",");
@@ -127,13 +131,13 @@ function resampleCandidates(
       const own = r.kind === "nab" ? r.standard / 100 : r.onset.f1;
       if (Math.abs(whole - own) > 1e-9) throw new Error(`${name}, seed ${r.seed}: the blocks score ${whole}, the run ${own}`);
     }
-    return { name, blocks, groups: blockGroups(runs[0].units.map((u) => u.block), o.draw), scorers: byCandidate.map((c) => c[k].map(unitScorer)) };
+    return { name, blocks, groups: blockGroups(runs[0].units.map((u) => u.block), drawOf(name)), scorers: byCandidate.map((c) => c[k].map(unitScorer)) };
   });
   return {
     reference: SHIPPED.name,
     resamples: o.resamples,
     blockSteps: o.blockSteps,
-    draw: o.draw,
+    draw: Object.fromEntries(setNames.map((s) => [s, drawOf(s)])),
     blocks: Object.fromEntries(resampledSets.map((s) => [s.name, s.blocks])),
     groups: Object.fromEntries(resampledSets.map((s) => [s.name, s.groups?.length ?? s.blocks])),
     comparisons: pairedResample(resampledSets, candidates, SHIPPED.name, { resamples: o.resamples, seed: RESAMPLE_SEED }),

@@ -61,7 +61,6 @@ function summarise(observed: number, diffs: readonly number[]): ResampledDiffere
 
 /** How blocks are drawn: each alone, or all blocks at the same place in their file or entity together. */
 export type DrawMode = "block" | "place";
-export const DRAW_MODES: readonly DrawMode[] = ["block", "place"];
 
 /**
  * The groups a draw takes, given each block's place in its file or entity (`places[i]` for block i): "block" — every

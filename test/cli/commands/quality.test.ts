@@ -98,13 +98,13 @@ describe("cad quality", () => {
     ]);
     // The resampled comparison: every block of each set (two files, two entities) drawn again 1,000 times.
     const resampled = lines[lines.length - 1] as { reference: string; resamples: number; blockSteps: number; blocks: Record<string, number>; comparisons: { candidate: string; sets: Record<string, { observed: number; pHigher: number; low: number; high: number }>; mean: { observed: number; pHigher: number } }[] };
-    expect(resampled).toMatchObject({ reference: "shipped", resamples: 1000, blockSteps: 1000, draw: "block", blocks: { "nab-dev": 2, "smd-dev": 2 }, groups: { "nab-dev": 2, "smd-dev": 2 } });
+    expect(resampled).toMatchObject({ reference: "shipped", resamples: 1000, blockSteps: 1000, draw: { "nab-dev": "block", "smd-dev": "block" }, blocks: { "nab-dev": 2, "smd-dev": 2 }, groups: { "nab-dev": 2, "smd-dev": 2 } });
     const [silentDraws] = resampled.comparisons;
     expect(silentDraws.candidate).toBe("silent");
     expect(silentDraws.sets["smd-dev"]).toMatchObject({ observed: -1, pHigher: 0 });
     expect(silentDraws.mean.pHigher).toBe(0);
     expect(silentDraws.mean.observed).toBeCloseTo((silentDraws.sets["nab-dev"].observed + silentDraws.sets["smd-dev"].observed) / 2, 12);
-    expect(io.stdout).toContain("resampled: each set cut into blocks of 1,000 rows (nab-dev 2, smd-dev 2), drawn again with replacement 1,000 times;");
+    expect(io.stdout).toContain("resampled: each set cut into blocks of 1,000 rows and drawn again with replacement 1,000 times (nab-dev 2 blocks; smd-dev 2 blocks);");
     expect(io.stdout).toMatch(/^silent +smd-dev +−1\.000 +\[−1\.000, −1\.000\] +0\.0 %$/m);
     expect(io.stdout).toMatch(/^silent +mean over sets +−0\.\d{3} +\[−0\.\d{3}, −0\.\d{3}\] +0\.0 %$/m);
     const loso = lines[lines.length - 2] as { reference: string; rows: { heldOut: string; pick: string }[]; overall: { pick: string } };
@@ -125,11 +125,13 @@ describe("cad quality", () => {
     io.stdout = "";
     expect(await quality("--seeds", "1", "--candidates", file, "--resamples", "50", "--block-steps", "100", "--json")).toBe(0);
     const resampled = jsonLines().find((l) => l.kind === "resampled") as unknown as { resamples: number; blockSteps: number; blocks: Record<string, number> };
-    expect(resampled).toMatchObject({ resamples: 50, blockSteps: 100, draw: "block", blocks: { "nab-dev": 12, "smd-dev": 8 }, groups: { "nab-dev": 12, "smd-dev": 8 } });
+    expect(resampled).toMatchObject({ resamples: 50, blockSteps: 100, draw: { "nab-dev": "block", "smd-dev": "block" }, blocks: { "nab-dev": 12, "smd-dev": 8 }, groups: { "nab-dev": 12, "smd-dev": 8 } });
     io.stdout = "";
-    // --draw place: the k-th block of both files (both entities) is one draw: 6 and 4 places.
-    expect(await quality("--seeds", "1", "--candidates", file, "--resamples", "50", "--block-steps", "100", "--draw", "place")).toBe(0);
-    expect(io.stdout).toContain("resampled: each set cut into blocks of 100 rows, the k-th block of every file or entity drawn together (nab-dev 6 places of 12 blocks, smd-dev 4 places of 8 blocks), again with replacement 50 times;");
+    // --by-place smd-dev: the k-th block of both entities is one draw (4 places); nab-dev's blocks still drawn alone.
+    expect(await quality("--seeds", "1", "--candidates", file, "--resamples", "50", "--block-steps", "100", "--by-place", "smd-dev")).toBe(0);
+    expect(io.stdout).toContain("resampled: each set cut into blocks of 100 rows and drawn again with replacement 50 times (nab-dev 12 blocks; smd-dev 4 places of 8 blocks, the k-th block of every entity together);");
+    expect(await quality("--sets", "nab-dev,smd-dev", "--seeds", "1", "--candidates", file, "--resamples", "5", "--by-place", "kpi-dev")).toBe(2);
+    expect(io.stderr).toContain("--by-place names kpi-dev, which this run does not measure (sets: nab-dev, smd-dev)");
   });
 
   it("gives the same figures with --jobs 2 (runs in worker threads) as one run at a time, and names each run as it starts and ends", async () => {
@@ -203,7 +205,7 @@ describe("cad quality: bad input (exit 2 = called wrongly, 1 = a bad file)", () 
     ["--resamples", "1e3", '--resamples must be a whole number from 0 to 100,000 (paired resamples; 0 for none), got "1e3"'],
     ["--block-steps", "0", '--block-steps must be a whole number from 1 to 10,000,000 (rows per block), got "0"'],
     ["--block-steps", "ten", '--block-steps must be a whole number from 1 to 10,000,000 (rows per block), got "ten"'],
-    ["--draw", "files", '--draw must be one of block, place, got "files"'],
+    ["--by-place", "yahoo", '--by-place: unknown set "yahoo" (known: nab-dev, kpi-dev, jumpstarter-dev, smd-dev)'],
   ])("refuses %s %j", async (flag, value, message) => {
     expect(await quality(flag, value)).toBe(2);
     expect(io.stderr).toContain(message);
