@@ -44,5 +44,5 @@ export function renderQualityTable(q: QualityFiguresGroup): string {
     return `| ${set} | ${figure} | ${spread.values.map((x) => fmt(x, digits)).join(" | ")} | ${mean} |`;
   });
   const minutes = Math.round(q.seconds / 60);
-  return [head, rule, ...body, "", `${minutes} minutes for the whole run. ${provenanceLine(q)}`].join("\n");
+  return [head, rule, ...body, "", `${minutes} minutes of run time (the runs' seconds added up; runs side by side with --jobs share the wall clock). ${provenanceLine(q)}`].join("\n");
 }

@@ -39,7 +39,7 @@ describe("renderQualityTable", () => {
     expect(t).toContain("|  | best baseline's onset F1 (iforest p99.5) | 0.124 | 0.124 | 0.124 |");
     expect(t).toContain("|  | onset F1 ÷ best baseline's | 5.40 | 5.48 | 5.44 (5.40–5.48) |");
     expect(t).toContain("| all sets | mean normalised score (NAB standard / 100, onset F1) | 0.500 | 0.600 | 0.550 (0.500–0.600) |");
-    expect(t).toContain("21 minutes for the whole run. Measured 2026-12-02 at abc1234 (load average 1.3 on 2 cores): `npm run quality -- --json`.");
+    expect(t).toContain("21 minutes of run time (the runs' seconds added up; runs side by side with --jobs share the wall clock). Measured 2026-12-02 at abc1234 (load average 1.3 on 2 cores): `npm run quality -- --json`.");
   });
 });
 
