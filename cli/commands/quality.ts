@@ -77,10 +77,12 @@ pick; then a resampled comparison: each set's rows cut into blocks (--block-step
 entity), drawn again with replacement (--resamples, default 1,000 draws, the same every run), every candidate and
 seed scored on the same draws (NAB at each run's own threshold). Per candidate and set, and for the mean over sets:
 the difference from shipped, its 5th-95th percentiles and how often the candidate scored higher. Seeds show how a
-figure moves with the forest's randomness; the draws, how it would move with other stretches of the same data
+figure moves with the forest's randomness; the draws, how it would move with other stretches of the same data.
 --by-place SETS: for sets whose entities share a clock (jumpstarter-dev's services), a draw takes the k-th block of
 every entity at once: one incident labelled in several services is then one draw, not several. JSON line
-{"kind":"resampled","reference","resamples","blockSteps","draw","blocks","groups","comparisons"}. Settings a candidate may override:
+{"kind":"resampled","reference","resamples","blockSteps","draw","blocks","groups","comparisons"}.
+
+Settings a candidate may override:
   ${OVERRIDE_NAMES.join(", ").replace(/(.{1,100})(, |$)/g, "$1,\n  ").replace(/,\n {2}$/, "")}
 
 Examples:
@@ -89,6 +91,7 @@ Examples:
                                                     each run's seconds then count the time it shared the machine)
   npx cad quality --sets nab-dev --seeds 1          one set, one seed
   npx cad quality --candidates candidates.json --json > quality.json
+  npx cad quality --candidates candidates.json --jobs 2 --by-place jumpstarter-dev
 `;
 
 export function qualityCommand(): Command {
