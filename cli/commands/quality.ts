@@ -92,6 +92,7 @@ Examples:
   npx cad quality --sets nab-dev --seeds 1          one set, one seed
   npx cad quality --candidates candidates.json --json > quality.json
   npx cad quality --candidates candidates.json --jobs 2 --by-place jumpstarter-dev
+  npx cad quality --candidates candidates.json --rescore --by-place jumpstarter-dev   the same runs' files, scored again
 `;
 
 export function qualityCommand(): Command {
@@ -106,9 +107,10 @@ export function qualityCommand(): Command {
     .option("--resamples <n>", "with --candidates: paired resamples of the sets' blocks for the resampled comparison; 0 for none (default 1000)", parseResamples)
     .option("--block-steps <n>", "rows per block the resampled comparison draws (default 1000)", parseBlockSteps)
     .option("--by-place <sets>", "sets whose k-th blocks of every file or entity the resampled comparison draws together (entities that share a clock; default: none, every block alone)", (v: string) => parseSets(v, "--by-place"))
+    .option("--rescore", "do not run the detector: score again the files an earlier run left in --out (same candidates, sets and seeds; each run's settings are checked), e.g. with other --resamples, --block-steps or --by-place")
     .option("--json", "print one JSON object {records: [the JSON lines' objects]} instead of the tables and lines")
     .addHelpText("after", HELP)
-    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; byPlace?: string[]; json?: boolean }) => {
+    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; byPlace?: string[]; rescore?: boolean; json?: boolean }) => {
       // The detector and the candidates' schema load only when the command runs: --help stays quick.
       const [{ qualityJsonLines, runQuality }, { readCandidates, SHIPPED }, { renderCandidate, renderCandidates, renderLeaveOneSetOut, renderResampled }] = await Promise.all([
         import("../quality/runQuality"),
@@ -130,6 +132,7 @@ export function qualityCommand(): Command {
             ...(opts.resamples !== undefined ? { resamples: opts.resamples } : {}),
             ...(opts.blockSteps !== undefined ? { blockSteps: opts.blockSteps } : {}),
             ...(opts.byPlace !== undefined ? { byPlace: opts.byPlace } : {}),
+            rescore: opts.rescore === true,
           },
           (line) => process.stderr.write(`${line}\n`),
         );

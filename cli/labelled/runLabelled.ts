@@ -10,6 +10,7 @@ import { CliError } from "../cliError";
 import { listCsv, readText, writeFileAtomic } from "../fileOutput";
 import { makeProgress } from "../progressBar";
 import { detectEntity, type LabelledEntity } from "./detectEntity";
+import { ENTITY_RESULT_HEADER, readEntityDetections } from "./readEntityDetections";
 
 export interface Metrics {
   readonly point: Counts & Prf;
@@ -107,6 +108,8 @@ export function loadLabelled(dir: string): LabelledEntity[] {
  * `onset` defaults to {@link DEFAULT_ONSET}. With `trainRows`, the detector and the baselines learn on only the last
  * `trainRows` rows of each train part (all of a shorter one): a service with that much history. With `blockSteps`,
  * the report holds the detector's onset counts per block of that many test rows too (`cad quality`'s resampling).
+ * With `fromFiles`, the detector does not run: the per-entity files an earlier run wrote to `out` are scored again
+ * (`cad quality --rescore`); the baselines run as always.
  */
 export function runLabelled(o: {
   data: string;
@@ -119,6 +122,7 @@ export function runLabelled(o: {
   profile?: DetectorProfile;
   json?: boolean;
   blockSteps?: number;
+  fromFiles?: boolean;
 }): LabelledReport {
   const onset = o.onset ?? DEFAULT_ONSET;
   onsetCounts([], [], onset); // rejects a bad gap or tolerance before the detection work, not after it
@@ -135,15 +139,18 @@ export function runLabelled(o: {
   const units: OnsetUnit[] = [];
   const base: Record<BaselineName, AlertCounts> = { threeSigma: NO_COUNTS, threeSigmaConsecutive: NO_COUNTS, isolationForest: NO_COUNTS, isolationForestP995: NO_COUNTS };
   for (const e of entities) {
-    const d = detectEntity(e, o.mode, o.seed, o.profile);
+    const file = path.join(o.out, `${e.name}.csv`);
+    const d = o.fromFiles ? readEntityDetections(file, e) : detectEntity(e, o.mode, o.seed, o.profile);
     const alerts = d.grades.map((g) => g > 0);
     const counts = countAlerts(alerts, e.labels, onset);
     if (o.blockSteps !== undefined) units.push(...onsetUnits(alerts, e.labels, o.blockSteps, onset));
     total = addAlertCounts(total, counts);
     perEntity.push({ entity: e.name, ...metrics(counts) });
     forBest.push({ scores: d.scores, labels: e.labels });
-    const lines = ["score,anomaly_grade,alert_grade,label", ...d.scores.map((s, i) => `${s},${d.anomalyGrades[i]},${d.grades[i]},${e.labels[i]}`)];
-    writeFileAtomic(path.join(o.out, `${e.name}.csv`), `${lines.join("\n")}\n`);
+    if (!o.fromFiles) {
+      const lines = [ENTITY_RESULT_HEADER, ...d.scores.map((s, i) => `${s},${d.anomalyGrades[i]},${d.grades[i]},${e.labels[i]}`)];
+      writeFileAtomic(file, `${lines.join("\n")}\n`);
+    }
     if (o.baselines) {
       const baseline = baselineAlerts(e, o.seed);
       for (const name of Object.keys(base) as BaselineName[]) base[name] = addAlertCounts(base[name], countAlerts(baseline[name], e.labels, onset));

@@ -15,6 +15,8 @@ export interface QualityJob {
   readonly label: string;
   /** Rows per block of the run's score, for resampling (DEFAULT_BLOCK_STEPS when absent). */
   readonly blockSteps?: number;
+  /** Score the files an earlier run left in `out` instead of running the detector (`cad quality --rescore`). */
+  readonly rescore?: boolean;
 }
 
 /** What a worker sends back: a runner's own line, the run's figures, or why it failed. */
@@ -53,7 +55,7 @@ export async function runQualityJobs(jobs: readonly QualityJob[], workers: numbe
       progress(`${tag} …`);
       let run: SeedRun;
       try {
-        run = runSetOnce(job.set, job.seed, job.profile, job.out, progress, job.blockSteps);
+        run = runSetOnce(job.set, job.seed, job.profile, job.out, progress, job.blockSteps, job.rescore);
       } catch (err) {
         throw runFailure(job.label, err instanceof Error ? err.message : String(err), exitCodeOf(err));
       }

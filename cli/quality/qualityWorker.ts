@@ -11,7 +11,7 @@ if (!port) throw new Error("qualityWorker runs as a worker thread of cad quality
 const send = (reply: WorkerReply): void => port.postMessage(reply);
 port.on("message", (job: QualityJob) => {
   try {
-    send({ kind: "done", run: runSetOnce(job.set, job.seed, job.profile, job.out, (line) => send({ kind: "log", line }), job.blockSteps) });
+    send({ kind: "done", run: runSetOnce(job.set, job.seed, job.profile, job.out, (line) => send({ kind: "log", line }), job.blockSteps, job.rescore) });
   } catch (err) {
     send({ kind: "error", message: err instanceof Error ? err.message : String(err), exitCode: exitCodeOf(err) });
   }

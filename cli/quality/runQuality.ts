@@ -27,6 +27,8 @@ export interface QualityOptions {
   readonly blockSteps?: number;
   /** Sets whose k-th blocks (of every file or entity) are drawn together; every other set's blocks are drawn alone. */
   readonly byPlace?: readonly string[];
+  /** Score the files an earlier run with the same `out`, candidates, sets and seeds left, instead of running the detector. */
+  readonly rescore?: boolean;
 }
 
 /** Paired resamples `cad quality --candidates` draws by default (--resamples). */
@@ -76,7 +78,7 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
   const jobs: QualityJob[] = o.candidates.flatMap((candidate) => {
     const profiles = candidateProfiles(candidate);
     return sets.flatMap((set) =>
-      o.seeds.map((seed): QualityJob => ({ set, seed, profile: set.kind === "nab" ? profiles.nab : profiles.labelled, out: runDir(o.out, candidate.name, set.name, seed), label: `${candidate.name} · ${set.name} · seed ${seed}`, blockSteps })),
+      o.seeds.map((seed): QualityJob => ({ set, seed, profile: set.kind === "nab" ? profiles.nab : profiles.labelled, out: runDir(o.out, candidate.name, set.name, seed), label: `${candidate.name} · ${set.name} · seed ${seed}`, blockSteps, rescore: o.rescore === true })),
     );
   });
   const runs = await runQualityJobs(jobs, o.jobs ?? 1, progress);

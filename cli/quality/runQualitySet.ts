@@ -9,6 +9,7 @@ import { loadResults } from "../nab/loadResults";
 import { runNab } from "../nab/runNab";
 import { scoreProfiles } from "../nab/scoreProfiles";
 import type { QualitySet } from "./qualitySets";
+import { checkManifest, writeManifest } from "./runManifest";
 
 /** The labelled baselines `cad labelled --baselines` runs, in the order tables list them. */
 export type BaselineName = keyof NonNullable<LabelledReport["baselines"]>;
@@ -52,29 +53,40 @@ const secondsSince = (t0: number): number => Math.round(performance.now() - t0) 
 /**
  * Runs the detector with `profile` over one set at one seed, through the same functions `cad nab` + `cad
  * evaluate` and `cad labelled --baselines` call, writing their per-run files to `out` (emptied first, so no
- * result of an earlier run is scored). `log` receives the runners' own lines (repairs of the data). The run's
- * score is also cut into blocks of `blockSteps` rows, for resampling.
+ * result of an earlier run is scored) and a manifest of what produced them (runManifest.ts). `log` receives the
+ * runners' own lines (repairs of the data). The run's score is also cut into blocks of `blockSteps` rows, for
+ * resampling. With `rescore`, the detector does not run: the files an earlier run of the same set, seed and
+ * settings left in `out` are scored again (the manifest is checked first), with the figures a fresh run gives.
  */
-export function runSetOnce(set: QualitySet, seed: number, profile: DetectorProfile, out: string, log: (line: string) => void, blockSteps = DEFAULT_BLOCK_STEPS): SeedRun {
-  fs.rmSync(out, { recursive: true, force: true });
+export function runSetOnce(set: QualitySet, seed: number, profile: DetectorProfile, out: string, log: (line: string) => void, blockSteps = DEFAULT_BLOCK_STEPS, rescore = false): SeedRun {
+  if (rescore) checkManifest(out, set.name, seed, profile);
+  else fs.rmSync(out, { recursive: true, force: true });
   const t0 = performance.now();
-  if (set.kind === "nab") {
-    const run = runNab({ data: set.data, out, mode: "streaming", detector: "cad", seed, profile }, log);
-    const loaded = loadResults({ results: run.outDir, windows: set.windows });
-    if (loaded.unscored.length > 0) log(`cad quality: ${set.name}: ${loaded.unscored.length} labelled files have no results and are not scored (e.g. ${loaded.unscored[0]})`);
-    const [standard, lowFP, lowFN] = scoreProfiles(loaded.files, ["standard", "reward_low_FP_rate", "reward_low_FN_rate"]);
-    const sum = (key: "windows" | "found" | "falsePositives") => standard.categories.reduce((s, c) => s + c[key], 0);
-    const units = loaded.files.flatMap((f) => nabUnits(f, NAB_PROFILES.standard, standard.threshold, blockSteps));
-    return { kind: "nab", seed, seconds: secondsSince(t0), standard: standard.score, lowFP: lowFP.score, lowFN: lowFN.score, windows: sum("windows"), found: sum("found"), falsePositives: sum("falsePositives"), units };
-  }
-  const r = runLabelled({ data: set.data, out, mode: "streaming", baselines: true, seed, profile, blockSteps });
+  const run = set.kind === "nab" ? scoreNab(set, seed, profile, out, log, blockSteps, rescore) : scoreLabelled(set, seed, profile, out, blockSteps, rescore);
+  if (!rescore) writeManifest(out, set.name, seed, profile);
+  return { ...run, seconds: secondsSince(t0) };
+}
+
+type Unstamped<R> = R extends unknown ? Omit<R, "seconds"> : never;
+
+function scoreNab(set: Extract<QualitySet, { kind: "nab" }>, seed: number, profile: DetectorProfile, out: string, log: (line: string) => void, blockSteps: number, rescore: boolean): Unstamped<NabRun> {
+  const results = rescore ? path.join(out, "cad") : runNab({ data: set.data, out, mode: "streaming", detector: "cad", seed, profile }, log).outDir;
+  const loaded = loadResults({ results, windows: set.windows });
+  if (loaded.unscored.length > 0) log(`cad quality: ${set.name}: ${loaded.unscored.length} labelled files have no results and are not scored (e.g. ${loaded.unscored[0]})`);
+  const [standard, lowFP, lowFN] = scoreProfiles(loaded.files, ["standard", "reward_low_FP_rate", "reward_low_FN_rate"]);
+  const sum = (key: "windows" | "found" | "falsePositives") => standard.categories.reduce((s, c) => s + c[key], 0);
+  const units = loaded.files.flatMap((f) => nabUnits(f, NAB_PROFILES.standard, standard.threshold, blockSteps));
+  return { kind: "nab", seed, standard: standard.score, lowFP: lowFP.score, lowFN: lowFN.score, windows: sum("windows"), found: sum("found"), falsePositives: sum("falsePositives"), units };
+}
+
+function scoreLabelled(set: Extract<QualitySet, { kind: "labelled" }>, seed: number, profile: DetectorProfile, out: string, blockSteps: number, rescore: boolean): Unstamped<LabelledRun> {
+  const r = runLabelled({ data: set.data, out, mode: "streaming", baselines: true, seed, profile, blockSteps, fromFiles: rescore });
   const { precision, recall, f1, falsePer1000, runs, runsFound } = r.detector.onset;
   const base = r.baselines;
   if (!base) throw new Error(`${set.name}: cad labelled returned no baselines`);
   return {
     kind: "labelled",
     seed,
-    seconds: secondsSince(t0),
     onset: { precision, recall, f1, falsePer1000, runs, runsFound },
     eventF1: r.detector.event.f1,
     baselines: Object.fromEntries(BASELINE_NAMES.map((b) => [b, base[b].onset.f1])) as Record<BaselineName, number>,

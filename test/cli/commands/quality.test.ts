@@ -134,6 +134,53 @@ describe("cad quality", () => {
     expect(io.stderr).toContain("--by-place names kpi-dev, which this run does not measure (sets: nab-dev, smd-dev)");
   });
 
+  it("scores an earlier run's files again with --rescore: the figures of the run, from its files, without the detector", async () => {
+    const out = path.join(root, "out-rescore");
+    const file = writeCandidates("z5.json", [{ name: "z5", overrides: { zFactor: 5 } }]);
+    const run = (...more: string[]) => quality("--seeds", "1", "--candidates", file, "--out", out, "--resamples", "40", "--json", ...more);
+    const withoutSeconds = (lines: Line[]) => lines.map(({ seconds: _seconds, ...rest }) => rest);
+    expect(await run()).toBe(0);
+    const first = withoutSeconds(jsonLines());
+    expect(fs.readdirSync(path.join(out, "z5", "smd-dev", "seed-1")).sort()).toEqual(["a.csv", "b.csv", "run.json"]);
+    io.stdout = "";
+    expect(await run("--rescore")).toBe(0);
+    expect(withoutSeconds(jsonLines())).toEqual(first);
+    io.stdout = "";
+    expect(await run("--rescore", "--jobs", "2")).toBe(0);
+    expect(withoutSeconds(jsonLines())).toEqual(first);
+    // It reads the files: with entity a's alerts taken out of shipped's results, a's labelled run is no longer found.
+    const a = path.join(out, "shipped", "smd-dev", "seed-1", "a.csv");
+    const [header, ...rows] = fs.readFileSync(a, "utf8").trim().split("\n");
+    fs.writeFileSync(a, [header, ...rows.map((r) => r.split(",").map((c, j) => (j === 2 ? "0" : c)).join(","))].join("\n") + "\n");
+    io.stdout = "";
+    expect(await run("--rescore")).toBe(0);
+    const smd = jsonLines().find((l) => l.set === "smd-dev" && l.candidate === "shipped") as Line & { onset: { recall: Spread } };
+    expect(smd.onset.recall.mean).toBe(0.5);
+  });
+
+  it("refuses to rescore results that are missing, of other settings or of other data, naming the file", async () => {
+    const out = path.join(root, "out-rescore-bad");
+    const file = writeCandidates("z5b.json", [{ name: "z5", overrides: { zFactor: 5 } }]);
+    const run = (candidates: string, ...more: string[]) => quality("--seeds", "1", "--candidates", candidates, "--out", out, "--resamples", "0", ...more);
+    expect(await run(file, "--rescore")).toBe(1);
+    expect(io.stderr).toContain(`${path.join(out, "shipped", "nab-dev", "seed-1", "run.json")} does not exist: --rescore scores the results of an earlier cad quality run`);
+    expect(await run(file)).toBe(0);
+    io.stderr = "";
+    expect(await run(writeCandidates("z6.json", [{ name: "z5", overrides: { zFactor: 6 } }]), "--rescore")).toBe(1);
+    expect(io.stderr).toContain(`${path.join(out, "z5", "nab-dev", "seed-1", "run.json")}: the results were written with other detector settings (zFactor 5 there, 6 now): run without --rescore`);
+    const b = path.join(out, "shipped", "smd-dev", "seed-1", "b.csv");
+    const lines = fs.readFileSync(b, "utf8").trim().split("\n");
+    lines[3] = lines[3].replace(/,0$/, ",1");
+    fs.writeFileSync(b, lines.join("\n") + "\n");
+    io.stderr = "";
+    expect(await run(file, "--rescore")).toBe(1);
+    expect(io.stderr).toContain(`${b}:4: label 1, but the data's label there is 0: written for other data`);
+    fs.writeFileSync(b, lines.slice(0, 10).join("\n"));
+    io.stderr = "";
+    expect(await run(file, "--rescore")).toBe(1);
+    expect(io.stderr).toContain(`${b}: 9 result lines, but b has 400 test rows: written for other data`);
+  });
+
   it("gives the same figures with --jobs 2 (runs in worker threads) as one run at a time, and names each run as it starts and ends", async () => {
     const withoutSeconds = (lines: Line[]) => lines.map(({ seconds: _seconds, ...rest }) => rest);
     expect(await quality("--seeds", "1,2", "--json")).toBe(0);
