@@ -82,7 +82,8 @@ const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) 
 
 /**
  * Compares every candidate with `candidates[reference]` over `o.resamples` paired resamples of `sets` (seeded by
- * `o.seed`: the same draws every time). Every set must score every candidate at the same number of seeds.
+ * `o.seed` and the set's place in `sets`: the same draws every time, and a set's draws the same however the other
+ * sets are drawn). Every set must score every candidate at the same number of seeds.
  */
 export function pairedResample(sets: readonly ResampledSet[], candidates: readonly string[], reference: string, o: ResampleOptions): ResampledComparison[] {
   if (!Number.isInteger(o.resamples) || o.resamples < 1) throw new Error(`resamples must be an integer of at least 1, got ${o.resamples}`);
@@ -104,10 +105,12 @@ export function pairedResample(sets: readonly ResampledSet[], candidates: readon
   const observed = sets.map((set, k) => candidates.map((_, c) => score(set, c, everyBlock[k])));
   // diffs[c][k][r]: candidate c − reference on set k in resample r.
   const diffs = candidates.map(() => sets.map(() => new Array<number>(o.resamples)));
-  const random = new Random(o.seed);
+  // One generator per set: a set's draws do not depend on how many groups the sets before it have.
+  const randoms = sets.map((_, k) => new Random((o.seed * 0x9e3779b1 + k) >>> 0));
   for (let r = 0; r < o.resamples; r++) {
     sets.forEach((set, k) => {
       const g = groups[k];
+      const random = randoms[k];
       const picks = Array.from({ length: g.length }, () => g[random.int(g.length)]).flat();
       const scores = candidates.map((_, c) => score(set, c, picks));
       candidates.forEach((_, c) => {

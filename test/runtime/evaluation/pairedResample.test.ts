@@ -83,6 +83,16 @@ describe("pairedResample", () => {
     expect(together.high - together.low).toBeGreaterThan(alone.high - alone.low);
   });
 
+  it("draws each set on its own: drawing another set by place leaves a set's figures as they were", () => {
+    const lucky = (n: number): ResampledSet => ({ name: `s${n}`, blocks: n, scorers: [[meanOfBlocks(ramp(n))], [meanOfBlocks(ramp(n).map((x, i) => (i % 7 === 0 ? x + 0.3 : x - 0.04)))]] });
+    const [a, b] = [lucky(30), lucky(40)];
+    const alone = pairedResample([a, b], ["shipped", "c"], "shipped", opts)[0];
+    const places = Array.from({ length: 30 }, (_, i) => i % 3);
+    const grouped = pairedResample([{ ...a, groups: blockGroups(places, "place") }, b], ["shipped", "c"], "shipped", opts)[0];
+    expect(grouped.sets.s40).toEqual(alone.sets.s40);
+    expect(grouped.sets.s30).not.toEqual(alone.sets.s30);
+  });
+
   it("refuses what it cannot compare, naming the problem", () => {
     const set: ResampledSet = { name: "s", blocks: 3, scorers: [[meanOfBlocks([1, 2, 3])], [meanOfBlocks([1, 2, 3])]] };
     expect(() => pairedResample([set], ["a", "b"], "shipped", opts)).toThrow('the reference candidate "shipped" is not among the candidates (a, b)');
