@@ -120,6 +120,8 @@ export function qualityCommand(): Command {
       let report: QualityReport;
       try {
         if (opts.candidates !== undefined && !fs.existsSync(opts.candidates)) throw new CliError(`--candidates ${opts.candidates} does not exist`, EXIT_USAGE);
+        const comparisonOnly = [opts.resamples !== undefined && "--resamples", opts.blockSteps !== undefined && "--block-steps", opts.byPlace !== undefined && "--by-place"].filter((f): f is string => f !== false);
+        if (opts.candidates === undefined && comparisonOnly.length > 0) throw new CliError(`${comparisonOnly.join(", ")}: the resampled comparison needs --candidates (without them there is nothing to compare with shipped)`, EXIT_USAGE);
         const candidates = opts.candidates === undefined ? [SHIPPED] : readCandidates(opts.candidates);
         report = await runQuality(
           {

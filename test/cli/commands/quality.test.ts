@@ -258,6 +258,12 @@ describe("cad quality: bad input (exit 2 = called wrongly, 1 = a bad file)", () 
     expect(io.stderr).toContain(message);
   });
 
+  it("refuses the resampled comparison's options without --candidates, before anything runs", async () => {
+    expect(await quality("--seeds", "1", "--by-place", "smd-dev", "--block-steps", "10")).toBe(2);
+    expect(io.stderr).toContain("--block-steps, --by-place: the resampled comparison needs --candidates (without them there is nothing to compare with shipped)");
+    expect(io.stdout).toBe("");
+  });
+
   it("refuses an unknown set", async () => {
     expect(await quality("--sets", "nab-dev,yahoo")).toBe(2);
     expect(io.stderr).toContain('--sets: unknown set "yahoo" (known: nab-dev, kpi-dev, jumpstarter-dev, smd-dev)');
