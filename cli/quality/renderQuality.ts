@@ -39,6 +39,7 @@ function setLines(s: SetSummary): Line[] {
           ["NAB low FN", s.lowFN, 2],
           [`windows found (of ${s.windows}, standard)`, s.found, 0],
           ["false positives (standard)", s.falsePositives, 0],
+          ...(s.categories.length > 1 ? s.categories.map((c): [string, SeedSpread, number] => [`  raw score, ${c.category} (${c.windows} window${c.windows === 1 ? "" : "s"})`, c.raw, 2]) : []),
           ["normalised (standard / 100)", s.normalised, 3],
           ["seconds", s.seconds, 1],
         ]

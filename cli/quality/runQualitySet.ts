@@ -15,6 +15,14 @@ import { checkManifest, writeManifest } from "./runManifest";
 export type BaselineName = keyof NonNullable<LabelledReport["baselines"]>;
 export const BASELINE_NAMES: readonly BaselineName[] = ["threeSigma", "threeSigmaConsecutive", "isolationForest", "isolationForestP995"];
 
+/** One NAB category of one run at the standard profile's threshold: its files' raw score (NAB's weighted sum) and windows. */
+export interface CategoryRun {
+  readonly category: string;
+  readonly raw: number;
+  readonly windows: number;
+  readonly found: number;
+}
+
 /** What one run of one set at one seed measured. NAB scores are 0–100; every other rate is a fraction. */
 export type SeedRun =
   | {
@@ -29,6 +37,8 @@ export type SeedRun =
       readonly windows: number;
       readonly found: number;
       readonly falsePositives: number;
+      /** Per category (the files' first folder, e.g. artificialWithAnomaly), at the standard profile's threshold. */
+      readonly categories: readonly CategoryRun[];
       /** The standard profile's score at its threshold, in blocks of `blockSteps` rows, file after file (runtime/evaluation/scoreUnits.ts). */
       readonly units: readonly NabUnit[];
     }
@@ -76,7 +86,8 @@ function scoreNab(set: Extract<QualitySet, { kind: "nab" }>, seed: number, profi
   const [standard, lowFP, lowFN] = scoreProfiles(loaded.files, ["standard", "reward_low_FP_rate", "reward_low_FN_rate"]);
   const sum = (key: "windows" | "found" | "falsePositives") => standard.categories.reduce((s, c) => s + c[key], 0);
   const units = loaded.files.flatMap((f) => nabUnits(f, NAB_PROFILES.standard, standard.threshold, blockSteps));
-  return { kind: "nab", seed, standard: standard.score, lowFP: lowFP.score, lowFN: lowFN.score, windows: sum("windows"), found: sum("found"), falsePositives: sum("falsePositives"), units };
+  const categories = standard.categories.map(({ category, raw, windows, found }) => ({ category, raw, windows, found }));
+  return { kind: "nab", seed, standard: standard.score, lowFP: lowFP.score, lowFN: lowFN.score, windows: sum("windows"), found: sum("found"), falsePositives: sum("falsePositives"), categories, units };
 }
 
 function scoreLabelled(set: Extract<QualitySet, { kind: "labelled" }>, seed: number, profile: DetectorProfile, out: string, blockSteps: number, rescore: boolean): Unstamped<LabelledRun> {
@@ -120,6 +131,8 @@ export type SetSummary =
       readonly windows: number;
       readonly found: SeedSpread;
       readonly falsePositives: SeedSpread;
+      /** Per category, NAB's raw standard score of its files at each run's threshold: where the set's score comes from (synthetic or real files). */
+      readonly categories: readonly { readonly category: string; readonly windows: number; readonly raw: SeedSpread; readonly found: SeedSpread }[];
       readonly seconds: SeedSpread;
     })
   | (SetSummaryBase & {
@@ -155,6 +168,10 @@ export function summariseSet(set: QualitySet, candidate: string, runs: readonly 
       windows: runs[0].windows,
       found: over(runs, (r) => r.found),
       falsePositives: over(runs, (r) => r.falsePositives),
+      categories: runs[0].categories.map(({ category, windows }, k) => {
+        if (runs.some((r) => r.categories[k]?.category !== category)) throw new Error(`${set.name}: the runs scored different categories`);
+        return { category, windows, raw: over(runs, (r) => r.categories[k].raw), found: over(runs, (r) => r.categories[k].found) };
+      }),
       seconds: over(runs, (r) => r.seconds),
     };
   }

@@ -45,7 +45,11 @@ describe("cad quality", () => {
     expect(standard.values).toHaveLength(2);
     expect(standard.mean).toBeGreaterThan(50); // the spike is found
     expect(nab.normalised.values).toEqual(standard.values.map((x) => x / 100));
-    expect(Object.keys(nab)).toEqual(["set", "kind", "candidate", "seeds", "normalised", "standard", "lowFP", "lowFN", "windows", "found", "falsePositives", "seconds"]);
+    expect(Object.keys(nab)).toEqual(["set", "kind", "candidate", "seeds", "normalised", "standard", "lowFP", "lowFN", "windows", "found", "falsePositives", "categories", "seconds"]);
+    // One category: its raw score is the set's whole (normalised = (raw + windows) / (2 · windows) in the standard profile).
+    const [cat] = nab.categories as { category: string; windows: number; raw: Spread; found: Spread }[];
+    expect(cat).toMatchObject({ category: "cat", windows: 1 });
+    cat.raw.values.forEach((raw, i) => expect((raw + 1) / 2).toBeCloseTo(nab.normalised.values[i], 12));
 
     expect(lab).toMatchObject({ set: "smd-dev", kind: "labelled", seeds: [1, 2], runs: 2 });
     const onset = lab.onset as Record<string, Spread>;
@@ -65,6 +69,19 @@ describe("cad quality", () => {
     // Progress on stderr: which candidate, set and seed, as each run starts and ends.
     expect(io.stderr).toContain("cad quality: [1/4] shipped · nab-dev · seed 1 …\n");
     expect(io.stderr).toMatch(/cad quality: \[4\/4\] shipped · smd-dev · seed 2: onset F1 \d\.\d{3} in \d+\.\d s\n/);
+  });
+
+  it("shows each NAB category's raw score when a set has several (where the score comes from)", async () => {
+    const split = path.join(root, "split");
+    writeNabSet(path.join(split, "nab-dev"));
+    fs.mkdirSync(path.join(split, "nab-dev", "other"));
+    fs.renameSync(path.join(split, "nab-dev", "cat", "calm.csv"), path.join(split, "nab-dev", "other", "calm.csv"));
+    const windowsFile = path.join(split, "nab-dev", "combined_windows.json");
+    const windows = JSON.parse(fs.readFileSync(windowsFile, "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(windowsFile, JSON.stringify({ "cat/spiky.csv": windows["cat/spiky.csv"], "other/calm.csv": [] }));
+    expect(await runCli(["quality", "--datasets", split, "--sets", "nab-dev", "--seeds", "1", "--out", path.join(root, "out-split")])).toBe(0);
+    expect(io.stdout).toMatch(/^ +raw score, cat \(1 window\) +-?\d\.\d\d /m);
+    expect(io.stdout).toMatch(/^ +raw score, other \(0 windows\) +-?\d\.\d\d /m);
   });
 
   it("prints the table (each seed, mean, min–max, seconds) before the JSON lines", async () => {
