@@ -18,10 +18,9 @@ export function readEntityDetections(file: string, entity: LabelledEntity): Enti
   if (header !== ENTITY_RESULT_HEADER) throw new CliError(`${file}:1: expected the header "${ENTITY_RESULT_HEADER}", got "${header.slice(0, 80)}"`);
   let rows: number[][];
   try {
-    rows = newline < 0 ? [] : parseNumericRows(text.slice(newline + 1), file);
+    rows = newline < 0 ? [] : parseNumericRows(text.slice(newline + 1), file, 2);
   } catch (err) {
-    // parseNumericRows counts lines from the first data line; the file's line numbers start one later.
-    throw new CliError((err as Error).message.replace(new RegExp(`^${escapeRegExp(file)}:(\\d+):`), (_, n: string) => `${file}:${Number(n) + 1}:`));
+    throw new CliError((err as Error).message);
   }
   if (rows.length !== entity.test.length) throw new CliError(`${file}: ${rows.length} result lines, but ${entity.name} has ${entity.test.length} test rows: written for other data`);
   if (rows[0] && rows[0].length !== 4) throw new CliError(`${file}:2: expected 4 values (${ENTITY_RESULT_HEADER}), got ${rows[0].length}`);
@@ -31,6 +30,3 @@ export function readEntityDetections(file: string, entity: LabelledEntity): Enti
   return { scores: rows.map((r) => r[0]), anomalyGrades: rows.map((r) => r[1]), grades: rows.map((r) => r[2]) };
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
