@@ -2,7 +2,7 @@
  * The trust policies of the stack's roles and the policies attached to its resources (the KMS key, the bucket,
  * the alert topic, the queues), as small pure functions of plain ARNs like the role policies in iamDocuments.ts.
  */
-import { policyDocument as doc, type AwsScope, type PolicyDocument } from "./iamDocuments";
+import { policyDocument as doc, type AwsScope, type PolicyDocument, type PolicyStatement } from "./iamDocuments";
 
 /** Trust policy letting Lambda assume a function's role. */
 export function lambdaAssumeRolePolicy(): PolicyDocument {
@@ -59,16 +59,14 @@ export function kmsKeyPolicy(scope: AwsScope): PolicyDocument {
   );
 }
 
+/** The statement denying `actions` on `resources` to any request that does not use TLS. */
+function denyInsecureTransport(actions: string[], resources: string[]): PolicyStatement {
+  return { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: actions, Resource: resources, Condition: { Bool: { "aws:SecureTransport": "false" } } };
+}
+
 /** Denies every request to the bucket that does not use TLS. */
 export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
-  return doc({
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny",
-    Principal: "*",
-    Action: ["s3:*"],
-    Resource: [bucketArn, `${bucketArn}/*`],
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  });
+  return doc(denyInsecureTransport(["s3:*"], [bucketArn, `${bucketArn}/*`]));
 }
 
 /** Lets CloudWatch alarms of this account publish to the alert topic; denies publishing without TLS. */
@@ -82,14 +80,7 @@ export function alertTopicPolicy(topicArn: string, accountId: string): PolicyDoc
       Resource: [topicArn],
       Condition: { StringEquals: { "aws:SourceAccount": accountId } },
     },
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: ["sns:Publish"],
-      Resource: [topicArn],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport(["sns:Publish"], [topicArn]),
   );
 }
 
