@@ -43,6 +43,7 @@ const OVERRIDE_FIELDS = {
   ignoreNearExpectedDeviations: v.number(),
   spreadMemory: v.number(),
   spreadFromChanges: v.boolean(),
+  forestChanges: v.number(),
   repeatWindow: v.number(),
   repeatEscalation: v.number(),
   repeatExtends: v.boolean(),

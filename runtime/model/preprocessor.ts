@@ -105,6 +105,16 @@ export class Preprocessor {
     }
   }
 
+  /**
+   * Writes each metric's step-to-step change of series `s`, normalised by the running mean and deviation of the
+   * metric's changes (0 before the series' second step), into `out` from `offset` on.
+   */
+  changes(x: ArrayLike<number>, out: Float64Array, offset: number, s: SeriesInputs, weight = 1): void {
+    for (let m = 0; m < this.inputs; m++) {
+      out[offset + m] = this.seen > 1 && s.seen > 0 ? (weight * (x[m] - s.previous[m] - this.change[m].mean())) / this.scale(this.change[m], this.level[m]) : 0;
+    }
+  }
+
   /** The raw value of metric `m` of series `s` whose transform is `y` at the current step (inverse of `transform`). */
   inverse(m: number, y: number, s: SeriesInputs): number {
     switch (this.method) {

@@ -48,6 +48,7 @@ export class ThresholdedForest {
   private readonly drift: DriftView | null;
   private readonly dims: number;
   private readonly currentDims: number[];
+  private readonly width: number;
   private readonly attribution: Float64Array;
   private readonly meanValues: Float64Array;
   private scratch: Scratch[] = [];
@@ -58,7 +59,9 @@ export class ThresholdedForest {
   constructor(options: ThresholdedForestOptions, restored?: { forest: StreamingForest | null; pre: Preprocessor; thresholder: AdaptiveThresholder; seasonal: SeasonalScorer | null; drift?: DriftViewState; updates: number; hold?: StatisticsHoldState }) {
     this.options = resolveOptions(options);
     const o = this.options;
-    this.dims = o.inputs * o.shingleSize;
+    // Values per step in the forest's point: each metric's transformed value, and its change with forestChanges.
+    this.width = o.forestChanges > 0 ? 2 * o.inputs : o.inputs;
+    this.dims = this.width * o.shingleSize;
     const external = o.scorer === "external";
     this.forest = restored ? restored.forest : external ? null : new StreamingForest({ dimensions: this.dims, numTrees: o.numTrees, sampleSize: o.sampleSize, timeDecay: o.timeDecay, seed: o.seed });
     this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, statisticsDiscount(o), undefined, undefined, undefined, spreadOptions(o));
@@ -67,19 +70,19 @@ export class ThresholdedForest {
     this.drift = o.driftZFactor > 0 ? new DriftView({ inputs: o.inputs, span: o.driftSpan, discount: statisticsDiscount(o), zFactor: o.driftZFactor }, restored?.drift) : null;
     this.updates = restored?.updates ?? 0;
     this.hold = new StatisticsHold(o.holdStatistics, o.holdStatisticsMode, o.holdStatisticsFrom, restored?.hold);
-    this.currentDims = Array.from({ length: o.inputs }, (_, m) => this.dims - o.inputs + m);
+    this.currentDims = Array.from({ length: this.width }, (_, m) => this.dims - this.width + m);
     this.attribution = new Float64Array(this.dims);
     this.meanValues = new Float64Array(o.inputs);
   }
 
   /** A new series for this detector (a replica that starts reporting). */
   newSeries(): ReplicaStream {
-    return new ReplicaStream(this.options.inputs, this.dims - this.options.inputs);
+    return new ReplicaStream(this.options.inputs, this.dims - this.width);
   }
 
   /** Restores a series saved with {@link ReplicaStream.toState}. */
   restoreSeries(state: ReplicaStreamState, where: string): ReplicaStream {
-    return ReplicaStream.fromState(state, this.options.inputs, this.dims - this.options.inputs, where);
+    return ReplicaStream.fromState(state, this.options.inputs, this.dims - this.width, where);
   }
 
   /** Scores the step `values` (one raw value per input metric) of the detector's own single series, then learns. */
@@ -104,7 +107,7 @@ export class ThresholdedForest {
     }
     const count = inputs.length;
     if (count === 0) return [];
-    while (this.scratch.length < count) this.scratch.push({ point: new Float64Array(this.dims), current: new Float64Array(n), imputed: new Float64Array(n) });
+    while (this.scratch.length < count) this.scratch.push({ point: new Float64Array(this.dims), current: new Float64Array(this.width), imputed: new Float64Array(this.width) });
 
     // The seasonal and drift views judge the group's mean values (one replica's own when alone).
     let stepValues: ArrayLike<number> = inputs[0].values;
@@ -118,7 +121,7 @@ export class ThresholdedForest {
     const ready = this.updates >= o.outputAfter;
     const threshold = this.thresholder.threshold();
     const confidence = this.confidence();
-    const histLen = this.dims - n;
+    const histLen = this.dims - this.width;
 
     // 1. Score every series against the model as it is before this step.
     const scores: (number | undefined)[] = new Array<number | undefined>(count);
@@ -128,11 +131,12 @@ export class ThresholdedForest {
       const sc = this.scratch[i];
       index[i] = series.index++;
       this.pre.transform(values, sc.current, series.inputs);
+      if (o.forestChanges > 0) this.pre.changes(values, sc.current, n, series.inputs, o.forestChanges);
       if (this.forest === null) {
         scores[i] = inputs[i].score;
       } else if (!series.isShingled()) {
         series.pushHistory(sc.current);
-        series.filled += n;
+        series.filled += this.width;
         scores[i] = undefined;
       } else {
         sc.point.set(series.history, 0);
@@ -314,11 +318,11 @@ export class ThresholdedForest {
     const n = this.options.inputs;
     if (this.forest === null) {
       // A static external model cannot impute: the typical value (level, or the cycle's profile) is the expectation.
-      for (let m = 0; m < n; m++) sc.imputed[m] = 0;
+      sc.imputed.fill(0);
       return Array.from({ length: n }, (_, m) => (this.seasonal?.hasProfile(m) ? this.seasonal.expected(m) : this.pre.typical(m, series.inputs)));
     }
     this.forest.impute(sc.point, this.currentDims, sc.imputed);
-    return Array.from(sc.imputed, (y, m) => this.pre.inverse(m, y, series.inputs));
+    return Array.from({ length: n }, (_, m) => this.pre.inverse(m, sc.imputed[m], series.inputs));
   }
 
   /** Per metric share of `score`: the forest's attribution summed over the shingle, or deviations without a forest. */
@@ -327,7 +331,8 @@ export class ThresholdedForest {
     const out = new Array<number>(n).fill(0);
     if (this.forest) {
       this.forest.scoreWithAttribution(sc.point, this.attribution);
-      for (let d = 0; d < this.attribution.length; d++) out[d % n] += this.attribution[d];
+      // Summed over the shingle (and over a metric's value and change coordinates with forestChanges).
+      for (let d = 0; d < this.attribution.length; d++) out[(d % this.width) % n] += this.attribution[d];
       return out;
     }
     const w = Array.from({ length: n }, (_, m) => Math.abs(values[m] - expected[m]) / Math.max(spread[m], 1e-12));

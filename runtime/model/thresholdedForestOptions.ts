@@ -97,6 +97,16 @@ export interface ThresholdedForestOptions {
    * spreads, so its spread stays as it was.
    */
   readonly spreadFromChanges?: boolean;
+  /**
+   * Weight of each metric's step-to-step change in the forest's point (default 0: not in it). Above 0 the change,
+   * normalised by the running mean and deviation of the metric's changes and multiplied by this weight, is one more
+   * coordinate per metric and step, so a spike or a dip that is small against the metric's range but large against
+   * its usual changes stands out (a random cut falls on a coordinate in proportion to its range: the weight sets
+   * how often cuts look at changes). Doubles the forest's dimensions. Expected values (the forest's imputation of
+   * the values), the near-expected rule and attribution (a metric's value and change coordinates summed) stay per
+   * metric.
+   */
+  readonly forestChanges?: number;
   /** After an alert, later steps within this many steps are repeats of the same incident (default shingleSize)… */
   readonly repeatWindow?: number;
   /** …and alert again only if they score more than this factor times the last alert's score (default 1). */
@@ -217,6 +227,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
     spreadMemory: o.spreadMemory ?? 0,
     spreadFromChanges: o.spreadFromChanges ?? false,
+    forestChanges: o.forestChanges ?? 0,
     repeatWindow: o.repeatWindow ?? shingleSize,
     repeatEscalation: o.repeatEscalation ?? 1,
     repeatExtends: o.repeatExtends ?? false,
@@ -261,6 +272,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (r.confirmWindow > 32) throw new Error(`confirmWindow must be at most 32, got ${r.confirmWindow}`);
   if (!(r.confirmBypassGrade > 0 && r.confirmBypassGrade <= 1)) throw new Error(`confirmBypassGrade must be in (0, 1], got ${r.confirmBypassGrade}`);
   if (r.confirmSteps > r.confirmWindow) throw new Error(`confirmSteps (${r.confirmSteps}) must not exceed confirmWindow (${r.confirmWindow})`);
+  if (!(r.forestChanges >= 0 && Number.isFinite(r.forestChanges))) throw new Error(`forestChanges must be a finite number >= 0 (0: changes not in the forest's point), got ${r.forestChanges}`);
   if (!(r.timeDecay >= 0 && r.timeDecay < 1)) throw new Error(`timeDecay must be in [0, 1), got ${r.timeDecay}`);
   if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0) || !(r.ignoreNearExpectedDeviations >= 0)) {
     throw new Error("ignoreNearExpectedRelative, ignoreNearExpectedAbsolute and ignoreNearExpectedDeviations must be >= 0");
