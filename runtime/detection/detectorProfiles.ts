@@ -27,12 +27,13 @@ const SHARED: DetectorProfile = {
   // little from step to step however wide its range, so a bend of a few usual changes is not "near" (kpi-dev +12 NAB
   // points over seeds 1-3, nab-dev -0.2, the labelled sets unchanged; docs/quality.md).
   spreadFromChanges: true,
-  // The forest sees each metric's step-to-step change beside its value, at 0.15 of the weight (a random cut picks a
-  // coordinate in proportion to its range, so about one cut in seven looks at changes): a spike or a dip small
-  // against a metric's range but large against its usual changes is scored high, as a smooth daily KPI's small
-  // bends are. Over seeds 1-3 on the four development sets: kpi-dev +0.026 (windows found 343 -> 360), jumpstarter-
-  // dev +0.030 and smd-dev +0.021 (more runs found, fewer false onsets), nab-dev -0.009 within its seed spread;
-  // weights 0.25 and 0.35 gained more on kpi-dev and less or nothing overall (docs/quality.md, session 43).
+  // The forest sees each metric's step-to-step change beside its value, weighted 0.15 (a random cut picks a
+  // coordinate in proportion to its range, so the weight sets how often cuts look at changes): a spike or a dip small
+  // against a metric's range but large against its usual changes scores high (kpi-dev's five periodic 5-minute KPIs:
+  // 17 -> 35 of their 107 windows found at seed 1). Over seeds 1-3 on the four development sets, normalised: kpi-dev
+  // +0.023, jumpstarter-dev +0.030 and smd-dev +0.021 (more runs found, fewer false onsets), nab-dev -0.009 within
+  // its seed spread (its real AWS files); weight 0.25 gained less overall and 0.35 lost jumpstarter-dev
+  // (docs/quality.md, session 43). Doubles the forest's dimensions.
   forestChanges: 0.15,
   // The same spike coming back (e.g. a daily job) alerts three times within a week of 5-minute steps, then no more.
   recurrenceHorizon: 2000,
