@@ -107,7 +107,7 @@ export class Preprocessor {
 
   /**
    * Writes each metric's step-to-step change of series `s`, normalised by the running mean and deviation of the
-   * metric's changes (0 before the series' second step), into `out` from `offset` on.
+   * metric's changes and multiplied by `weight` (0 before the series' second step), into `out` from `offset` on.
    */
   changes(x: ArrayLike<number>, out: Float64Array, offset: number, s: SeriesInputs, weight = 1): void {
     for (let m = 0; m < this.inputs; m++) {
