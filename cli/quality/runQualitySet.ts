@@ -81,7 +81,8 @@ type Unstamped<R> = R extends unknown ? Omit<R, "seconds"> : never;
 
 function scoreNab(set: Extract<QualitySet, { kind: "nab" }>, seed: number, profile: DetectorProfile, out: string, log: (line: string) => void, blockSteps: number, rescore: boolean): Unstamped<NabRun> {
   const results = rescore ? path.join(out, "cad") : runNab({ data: set.data, out, mode: "streaming", detector: "cad", seed, profile }, log).outDir;
-  const loaded = loadResults({ results, windows: set.windows });
+  // Files left by an earlier run must still fit the data, one score row per data row (a fresh run just wrote them).
+  const loaded = loadResults({ results, windows: set.windows, ...(rescore ? { data: set.data } : {}) });
   if (loaded.unscored.length > 0) log(`cad quality: ${set.name}: ${loaded.unscored.length} labelled files have no results and are not scored (e.g. ${loaded.unscored[0]})`);
   const [standard, lowFP, lowFN] = scoreProfiles(loaded.files, ["standard", "reward_low_FP_rate", "reward_low_FN_rate"]);
   const sum = (key: "windows" | "found" | "falsePositives") => standard.categories.reduce((s, c) => s + c[key], 0);

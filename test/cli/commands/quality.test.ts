@@ -196,6 +196,17 @@ describe("cad quality", () => {
     io.stderr = "";
     expect(await run(file, "--rescore")).toBe(1);
     expect(io.stderr).toContain(`${b}: 9 result lines, but b has 400 test rows: written for other data`);
+    fs.writeFileSync(b, lines.join("\n") + "\n");
+    // A NAB-layout result file cut short: refused naming it and the data file, not scored as if the rest were quiet.
+    const nabDir = path.join(out, "shipped", "nab-dev", "seed-1", "cad");
+    const category = fs.readdirSync(nabDir)[0];
+    const nabFile = path.join(nabDir, category, fs.readdirSync(path.join(nabDir, category))[0]);
+    const nabLines = fs.readFileSync(nabFile, "utf8").trim().split("\n");
+    fs.writeFileSync(nabFile, nabLines.slice(0, 11).join("\n") + "\n");
+    io.stderr = "";
+    expect(await run(file, "--rescore")).toBe(1);
+    expect(io.stderr).toContain(`${nabFile}: 10 score rows, but `);
+    expect(io.stderr).toMatch(/has \d+ data rows/);
   });
 
   it("gives the same figures with --jobs 2 (runs in worker threads) as one run at a time, and names each run as it starts and ends", async () => {
