@@ -99,7 +99,7 @@ export class Preprocessor {
           out[m] = this.seen > 0 ? (v - this.level[m].mean()) / this.scale(this.level[m]) : 0;
           break;
         case "normalize_difference":
-          out[m] = this.seen > 1 && s.seen > 0 ? (diff - this.change[m].mean()) / this.scale(this.change[m], this.level[m]) : 0;
+          out[m] = this.normalisedChange(m, v, s, 1);
           break;
       }
     }
@@ -110,9 +110,12 @@ export class Preprocessor {
    * metric's changes and multiplied by `weight` (0 before the series' second step), into `out` from `offset` on.
    */
   changes(x: ArrayLike<number>, out: Float64Array, offset: number, s: SeriesInputs, weight = 1): void {
-    for (let m = 0; m < this.inputs; m++) {
-      out[offset + m] = this.seen > 1 && s.seen > 0 ? (weight * (x[m] - s.previous[m] - this.change[m].mean())) / this.scale(this.change[m], this.level[m]) : 0;
-    }
+    for (let m = 0; m < this.inputs; m++) out[offset + m] = this.normalisedChange(m, x[m], s, weight);
+  }
+
+  /** Metric `m`'s change from series `s`'s previous value to `v`, in its changes' running deviations from their mean, times `weight`. */
+  private normalisedChange(m: number, v: number, s: SeriesInputs, weight: number): number {
+    return this.seen > 1 && s.seen > 0 ? (weight * (v - s.previous[m] - this.change[m].mean())) / this.scale(this.change[m], this.level[m]) : 0;
   }
 
   /** The raw value of metric `m` of series `s` whose transform is `y` at the current step (inverse of `transform`). */

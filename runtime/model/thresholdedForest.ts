@@ -59,8 +59,9 @@ export class ThresholdedForest {
   constructor(options: ThresholdedForestOptions, restored?: { forest: StreamingForest | null; pre: Preprocessor; thresholder: AdaptiveThresholder; seasonal: SeasonalScorer | null; drift?: DriftViewState; updates: number; hold?: StatisticsHoldState }) {
     this.options = resolveOptions(options);
     const o = this.options;
-    // Values per step in the forest's point: each metric's transformed value, and its change with forestChanges.
-    this.width = o.forestChanges > 0 ? 2 * o.inputs : o.inputs;
+    // Values per step in the forest's point: each metric's transformed value, and its change with forestChanges (an
+    // external model's vectors are made elsewhere, from the values alone).
+    this.width = o.forestChanges > 0 && o.scorer !== "external" ? 2 * o.inputs : o.inputs;
     this.dims = this.width * o.shingleSize;
     const external = o.scorer === "external";
     this.forest = restored ? restored.forest : external ? null : new StreamingForest({ dimensions: this.dims, numTrees: o.numTrees, sampleSize: o.sampleSize, timeDecay: o.timeDecay, seed: o.seed });
@@ -131,7 +132,7 @@ export class ThresholdedForest {
       const sc = this.scratch[i];
       index[i] = series.index++;
       this.pre.transform(values, sc.current, series.inputs);
-      if (o.forestChanges > 0) this.pre.changes(values, sc.current, n, series.inputs, o.forestChanges);
+      if (this.width > n) this.pre.changes(values, sc.current, n, series.inputs, o.forestChanges);
       if (this.forest === null) {
         scores[i] = inputs[i].score;
       } else if (!series.isShingled()) {

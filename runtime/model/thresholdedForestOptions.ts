@@ -102,7 +102,8 @@ export interface ThresholdedForestOptions {
    * normalised by the running mean and deviation of the metric's changes and multiplied by this weight, is one more
    * coordinate per metric and step, so a spike or a dip that is small against the metric's range but large against
    * its usual changes stands out (a random cut falls on a coordinate in proportion to its range: the weight sets
-   * how often cuts look at changes). Doubles the forest's dimensions. Expected values (the forest's imputation of
+   * how often cuts look at changes). Doubles the forest's dimensions; with an external scorer (no forest) it does
+   * nothing. Expected values (the forest's imputation of
    * the values), the near-expected rule and attribution (a metric's value and change coordinates summed) stay per
    * metric.
    */

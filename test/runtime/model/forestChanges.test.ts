@@ -110,6 +110,23 @@ describe("ThresholdedForest with forestChanges", () => {
     expect(() => ThresholdedForest.fromState({ ...state, options: { ...state.options, forestChanges: 0 } })).toThrow(/forest has 24 dimensions, options imply 12/);
   });
 
+  it("leaves an external model's detector as it was: no forest to see the changes, the same detections and state size", () => {
+    const xs = dailyWithSpikes(6, 9, [288 * 5 + 20], 30);
+    const rng = new Random(9);
+    const scores = xs.map((_, t) => 1 + 0.2 * rng.normal() + (t === 288 * 5 + 20 ? 5 : 0));
+    const run = (forestChanges: number) => {
+      const d = new ThresholdedForest({ ...SERIES_DETECTOR, inputs: 1, seed: 9, scorer: "external", forestChanges });
+      d.calibrate(1, 0.2);
+      return { detections: xs.map((x, t) => d.process([x], scores[t])), state: JSON.stringify(d.toState()).length };
+    };
+    const without = run(0);
+    const withChanges = run(SERIES_DETECTOR.forestChanges ?? 0);
+    expect(withChanges.detections).toEqual(without.detections);
+    expect(without.detections.some((d) => d.alert)).toBe(true);
+    // The state differs only in the recorded option (its history holds values alone either way).
+    expect(Math.abs(withChanges.state - without.state)).toBeLessThan(10);
+  });
+
   it("rejects a negative or non-finite weight, naming the option", () => {
     for (const bad of [-0.1, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => new ThresholdedForest({ ...SERIES_DETECTOR, inputs: 1, forestChanges: bad })).toThrow(/forestChanges must be a finite number >= 0/);
