@@ -44,6 +44,7 @@ const OVERRIDE_FIELDS = {
   spreadMemory: v.number(),
   spreadFromChanges: v.boolean(),
   forestChanges: v.number(),
+  shingleDecay: v.number(),
   repeatWindow: v.number(),
   repeatEscalation: v.number(),
   repeatExtends: v.boolean(),

@@ -8,7 +8,7 @@ import { ReplicaStream, type ReplicaStreamState } from "./replicaStream";
 import { SeasonalScorer } from "./seasonalScorer";
 import { StatisticsHold, type StatisticsHoldState } from "./statisticsHold";
 import { StreamingForest } from "./streamingForest";
-import { resolveOptions, seasonalOptions, spreadOptions, statisticsDiscount, type ThresholdedForestOptions } from "./thresholdedForestOptions";
+import { resolveOptions, seasonalOptions, shingleLagWeights, spreadOptions, statisticsDiscount, type ThresholdedForestOptions } from "./thresholdedForestOptions";
 import type { StepInput, ThresholdedForestState } from "./thresholdedForestState";
 
 export type { ThresholdedForestOptions, RawScoreSource } from "./thresholdedForestOptions";
@@ -48,6 +48,7 @@ export class ThresholdedForest {
   private readonly drift: DriftView | null;
   private readonly dims: number;
   private readonly currentDims: number[];
+  private readonly lagWeights: Float64Array | null;
   private readonly width: number;
   private readonly attribution: Float64Array;
   private readonly meanValues: Float64Array;
@@ -71,6 +72,7 @@ export class ThresholdedForest {
     this.drift = o.driftZFactor > 0 ? new DriftView({ inputs: o.inputs, span: o.driftSpan, discount: statisticsDiscount(o), zFactor: o.driftZFactor }, restored?.drift) : null;
     this.updates = restored?.updates ?? 0;
     this.hold = new StatisticsHold(o.holdStatistics, o.holdStatisticsMode, o.holdStatisticsFrom, restored?.hold);
+    this.lagWeights = shingleLagWeights(o.shingleSize, this.width, o.shingleDecay);
     this.currentDims = Array.from({ length: this.width }, (_, m) => this.dims - this.width + m);
     this.attribution = new Float64Array(this.dims);
     this.meanValues = new Float64Array(o.inputs);
@@ -141,6 +143,7 @@ export class ThresholdedForest {
         scores[i] = undefined;
       } else {
         sc.point.set(series.history, 0);
+        if (this.lagWeights) for (let j = 0; j < histLen; j++) sc.point[j] *= this.lagWeights[j];
         sc.point.set(sc.current, histLen);
         scores[i] = this.forest.score(sc.point);
       }

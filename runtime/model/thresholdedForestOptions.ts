@@ -108,6 +108,14 @@ export interface ThresholdedForestOptions {
    * metric.
    */
   readonly forestChanges?: number;
+  /**
+   * Weight of the shingle's earlier steps in the forest's point, in (0, 1] (default 1: every step alike): a step k
+   * steps back (its values, and its changes with forestChanges) is multiplied by shingleDecay^k. A random cut falls
+   * on a coordinate in proportion to its range, so below 1 cuts look more often at the latest steps and the older
+   * ones give context: a shorter shingle in effect, without losing the longer one's view. Expected values impute
+   * the current step as before; nothing changes at a shingle of one step. A state written without it loads with 1.
+   */
+  readonly shingleDecay?: number;
   /** After an alert, later steps within this many steps are repeats of the same incident (default shingleSize)… */
   readonly repeatWindow?: number;
   /** …and alert again only if they score more than this factor times the last alert's score (default 1). */
@@ -229,6 +237,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     spreadMemory: o.spreadMemory ?? 0,
     spreadFromChanges: o.spreadFromChanges ?? false,
     forestChanges: o.forestChanges ?? 0,
+    shingleDecay: o.shingleDecay ?? 1,
     repeatWindow: o.repeatWindow ?? shingleSize,
     repeatEscalation: o.repeatEscalation ?? 1,
     repeatExtends: o.repeatExtends ?? false,
@@ -274,6 +283,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (!(r.confirmBypassGrade > 0 && r.confirmBypassGrade <= 1)) throw new Error(`confirmBypassGrade must be in (0, 1], got ${r.confirmBypassGrade}`);
   if (r.confirmSteps > r.confirmWindow) throw new Error(`confirmSteps (${r.confirmSteps}) must not exceed confirmWindow (${r.confirmWindow})`);
   if (!(r.forestChanges >= 0 && Number.isFinite(r.forestChanges))) throw new Error(`forestChanges must be a finite number >= 0 (0: changes not in the forest's point), got ${r.forestChanges}`);
+  if (!(r.shingleDecay > 0 && r.shingleDecay <= 1)) throw new Error(`shingleDecay must be in (0, 1] (1: every step of the shingle alike), got ${r.shingleDecay}`);
   if (!(r.timeDecay >= 0 && r.timeDecay < 1)) throw new Error(`timeDecay must be in [0, 1), got ${r.timeDecay}`);
   if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0) || !(r.ignoreNearExpectedDeviations >= 0)) {
     throw new Error("ignoreNearExpectedRelative, ignoreNearExpectedAbsolute and ignoreNearExpectedDeviations must be >= 0");
@@ -302,6 +312,15 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
 /** The seasonal view's settings: periods from minPeriod up to maxPeriod steps. */
 export function seasonalOptions(o: Required<ThresholdedForestOptions>): SeasonalScorerOptions {
   return { inputs: o.inputs, maxPeriod: o.maxPeriod, minPeriod: o.minPeriod, zFactor: o.seasonalZFactor };
+}
+
+/**
+ * The weight of each coordinate of a shingle's earlier steps (oldest first, `width` coordinates per step): a step k
+ * steps before the current one weighs `decay`^k. Null when every step weighs 1 (nothing to multiply).
+ */
+export function shingleLagWeights(shingleSize: number, width: number, decay: number): Float64Array | null {
+  if (decay === 1 || shingleSize < 2) return null;
+  return Float64Array.from({ length: (shingleSize - 1) * width }, (_, j) => decay ** (shingleSize - 1 - Math.floor(j / width)));
 }
 
 /** The running statistics' discount per step: 1 / statisticsMemory, or the sample's timeDecay without one. */
