@@ -2,7 +2,8 @@ import * as path from "node:path";
 import { IsolationForestBaseline, requireConsecutive, ThreeSigmaBaseline } from "../../runtime/evaluation/baselines";
 import type { DetectorProfile } from "../../runtime/detection/detectorProfiles";
 import { addCounts, bestPointF1, eventCounts, pointCounts, prf, type Counts, type Prf } from "../../runtime/evaluation/labelledMetrics";
-import { parseLabels, parseNumericRows } from "../../runtime/evaluation/numericCsv";
+import { parseLabels, parseNumericRows, splitHeader } from "../../runtime/evaluation/numericCsv";
+import { quoteInput } from "../../runtime/errors/quoteInput";
 import { addOnsetCounts, DEFAULT_ONSET, onsetCounts, onsetMetrics, type OnsetCounts, type OnsetMetrics, type OnsetOptions } from "../../runtime/evaluation/onsetMetrics";
 import { onsetUnits, type OnsetUnit } from "../../runtime/evaluation/scoreUnits";
 import type { DetectionMode } from "../../runtime/evaluation/replaySeries";
@@ -76,8 +77,11 @@ function baselineAlerts(e: LabelledEntity, seed: number): Record<BaselineName, b
   };
 }
 
-/** Reads `DIR/{train,test,test_label}/<entity>.csv`; errors name the file and line. */
-export function loadLabelled(dir: string): LabelledEntity[] {
+/**
+ * Reads `DIR/{train,test,test_label}/<entity>.csv`; errors name the file and line. A first line without a number in
+ * it is a header: skipped, and said through `note` (file and header).
+ */
+export function loadLabelled(dir: string, note: (line: string) => void = () => undefined): LabelledEntity[] {
   const testDir = path.join(dir, "test");
   let names: string[];
   try {
@@ -90,14 +94,16 @@ export function loadLabelled(dir: string): LabelledEntity[] {
     const name = file.replace(/\.csv$/, "");
     const read = (sub: string) => {
       const f = path.join(dir, sub, file);
-      return { f, text: readText(f, `${sub} file`) };
+      const { header, body, firstLine } = splitHeader(readText(f, `${sub} file`));
+      if (header !== null) note(`${f}: line 1 is a header (${quoteInput(header)}): skipped`);
+      return { f, body, firstLine };
     };
     const tr = read("train");
     const te = read("test");
     const la = read("test_label");
-    const train = parseNumericRows(tr.text, tr.f);
-    const test = parseNumericRows(te.text, te.f);
-    const labels = parseLabels(la.text, la.f);
+    const train = parseNumericRows(tr.body, tr.f, tr.firstLine);
+    const test = parseNumericRows(te.body, te.f, te.firstLine);
+    const labels = parseLabels(la.body, la.f, la.firstLine);
     if (labels.length !== test.length) throw new CliError(`${la.f}: ${labels.length} labels, but ${te.f} has ${test.length} rows`);
     if (train[0].length !== test[0].length) throw new CliError(`${te.f}: ${test[0].length} columns, but ${tr.f} has ${train[0].length}`);
     return { name, train, test, labels };
@@ -128,7 +134,7 @@ export function runLabelled(o: {
   onsetCounts([], [], onset); // rejects a bad gap or tolerance before the detection work, not after it
   if (o.trainRows !== undefined && !(Number.isInteger(o.trainRows) && o.trainRows >= 1)) throw new CliError(`trainRows must be an integer >= 1, got ${o.trainRows}`);
   const keep = o.trainRows;
-  const entities = loadLabelled(o.data).map((e) => (keep === undefined ? e : { ...e, train: e.train.slice(-keep) }));
+  const entities = loadLabelled(o.data, (line) => process.stderr.write(`cad labelled: ${line}\n`)).map((e) => (keep === undefined ? e : { ...e, train: e.train.slice(-keep) }));
   const rows = entities.reduce((s, e) => s + e.train.length + e.test.length, 0);
   const progress = makeProgress(`cad labelled (${o.mode})`, process.stderr, o.json === true);
   progress.start(entities.length, entities[0].name);

@@ -21,13 +21,28 @@ export function parseNumericRows(text: string, file: string, firstLine = 1): num
   });
 }
 
-/** One 0/1 label per line. */
-export function parseLabels(text: string, file: string): number[] {
+/**
+ * A header line at the top of a numeric CSV: the first line when none of its cells is a number (`timestamp,cpu`,
+ * `label`), else null. A line with any numeric cell is data, and a bad cell in it is reported as such.
+ * Returns the header (null if none), the text after it and the file's line number of that text's first line.
+ */
+export function splitHeader(text: string): { header: string | null; body: string; firstLine: number } {
+  const newline = text.indexOf("\n");
+  const first = (newline < 0 ? text : text.slice(0, newline)).replace(/\r$/, "");
+  const cells = first.split(",").map((c) => c.trim());
+  const isHeader = first.trim() !== "" && cells.every((c) => c !== "" && !Number.isFinite(Number(c)));
+  if (!isHeader) return { header: null, body: text, firstLine: 1 };
+  return { header: first, body: newline < 0 ? "" : text.slice(newline + 1), firstLine: 2 };
+}
+
+/** One label per line: 0 or 1, in any numeric spelling (`1`, `1.0`, `1e0`, as numpy and pandas write them). */
+export function parseLabels(text: string, file: string, firstLine = 1): number[] {
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
   return lines.map((line, i) => {
     const t = line.trim();
-    if (t !== "0" && t !== "1") throw new Error(`${file}:${i + 1}: label must be 0 or 1, got ${quoteInput(line)}`);
-    return t === "1" ? 1 : 0;
+    const v = t === "" ? Number.NaN : Number(t);
+    if (v !== 0 && v !== 1) throw new Error(`${file}:${i + firstLine}: label must be 0 or 1, got ${quoteInput(line)}`);
+    return v;
   });
 }

@@ -61,6 +61,22 @@ describe("bad-input catalogue: labelled layout (cad labelled)", () => {
     expect(io.stderr).toBe(`cad: ${f("LAB-07", "train")}: no rows\n`);
   });
 
+  it("LAB-09 a header line (no number in it) on each file: skipped and said, the rows read as without it", async () => {
+    expect(await labelled("LAB-09", { train: `cpu,mem\r\n${rows(20)}`, test: `cpu,mem\n${rows(10)}`, labels: `label\n${labels(10)}` })).toBe(0);
+    for (const sub of ["train", "test"]) expect(io.stderr).toContain(`cad labelled: ${f("LAB-09", sub)}: line 1 is a header ("cpu,mem"): skipped\n`);
+    expect(io.stderr).toContain(`cad labelled: ${f("LAB-09", "test_label")}: line 1 is a header ("label"): skipped\n`);
+    // Line numbers in errors still count the header.
+    expect(await labelled("LAB-09b", { test: `cpu,mem\n${rows(4)}\n1,abc\n${rows(5)}` })).toBe(1);
+    expect(io.stderr).toContain(`cad: ${f("LAB-09b", "test")}:6: column 2 "abc" is not a finite number\n`);
+  });
+
+  it("LAB-10 labels written as numbers in another spelling (0.0, 1.0, 1e0): read as 0 and 1", async () => {
+    const spelled = Array.from({ length: 10 }, (_, i) => (i === 3 ? "1.0" : i === 4 ? "1e0" : "0.000000000000000000e+00")).join("\n");
+    expect(await labelled("LAB-10", { labels: spelled })).toBe(0);
+    expect(await labelled("LAB-10b", { labels: `0\n0.5\n${labels(8)}` })).toBe(1);
+    expect(io.stderr).toContain(`cad: ${f("LAB-10b", "test_label")}:2: label must be 0 or 1, got "0.5"\n`);
+  });
+
   it("LAB-08 a 10 MB cell: quoted to 80 characters", async () => {
     expect(await labelled("LAB-08", { test: `1,${TEN_MB}\n${rows(9)}` })).toBe(1);
     expect(io.stderr).toBe(`cad: ${f("LAB-08", "test")}:1: column 2 "${"x".repeat(80)}…" (10485680 more characters) is not a finite number\n`);
