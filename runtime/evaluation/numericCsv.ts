@@ -43,6 +43,6 @@ export function parseLabels(text: string, file: string, firstLine = 1): number[]
     const t = line.trim();
     const v = t === "" ? Number.NaN : Number(t);
     if (v !== 0 && v !== 1) throw new Error(`${file}:${i + firstLine}: label must be 0 or 1, got ${quoteInput(line)}`);
-    return v;
+    return v === 1 ? 1 : 0;
   });
 }
