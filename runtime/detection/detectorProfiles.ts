@@ -37,9 +37,10 @@ const SHARED: DetectorProfile = {
   forestChanges: 0.15,
   // Within a shingle, a step k steps back weighs 0.95^k (the oldest of a series' 12 steps 0.57): cuts fall more
   // often on the latest steps, the older ones giving context, so a one-step spike or dip on a smooth metric stands
-  // out from its shingle. Over seeds 1-6, normalised, against every step alike: nab-dev +0.014, kpi-dev +0.006. 0.9
-  // looked better at seeds 1-3 (kpi-dev +0.025) but sits on nab-dev's knee: at seeds 4-6 nab-dev fell 4.9 NAB
-  // points below every-step-alike, and 0.875 / 0.85 lost it at seeds 1-3 already (docs/quality.md, session 44).
+  // out from its shingle. Over seeds 1-9, against every step alike: nab-dev +1.4 NAB points, kpi-dev +0.7. 0.9
+  // looked better at seeds 1-3 (kpi-dev +0.025 normalised) but sits on nab-dev's knee: at seeds 4-6 and 7-9 nab-dev
+  // fell 3.5-4.9 points below every-step-alike, and 0.875 / 0.85 lost it at seeds 1-3 already (docs/quality.md,
+  // session 44).
   // Nothing changes at a shingle of one step (container rows).
   shingleDecay: 0.95,
   // The same spike coming back (e.g. a daily job) alerts three times within a week of 5-minute steps, then no more.
