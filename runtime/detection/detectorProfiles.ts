@@ -40,8 +40,7 @@ const SHARED: DetectorProfile = {
   // out from its shingle. Over seeds 1-9, against every step alike: nab-dev +1.4 NAB points, kpi-dev +0.7. 0.9
   // looked better at seeds 1-3 (kpi-dev +0.025 normalised) but sits on nab-dev's knee: at seeds 4-6 and 7-9 nab-dev
   // fell 3.5-4.9 points below every-step-alike, and 0.875 / 0.85 lost it at seeds 1-3 already (docs/quality.md,
-  // session 44).
-  // Nothing changes at a shingle of one step (container rows).
+  // session 44). Nothing changes at a shingle of one step (container rows).
   shingleDecay: 0.95,
   // The same spike coming back (e.g. a daily job) alerts three times within a week of 5-minute steps, then no more.
   recurrenceHorizon: 2000,

@@ -1,5 +1,7 @@
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { packState, unpackState } from "../../../runtime/model/binaryState";
+import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest, type ThresholdedForestOptions } from "../../../runtime/model/thresholdedForest";
 import { shingleLagWeights } from "../../../runtime/model/thresholdedForestOptions";
@@ -77,6 +79,8 @@ describe("ThresholdedForest with shingleDecay", () => {
     const a = new ThresholdedForest({ ...SERIES_DETECTOR, inputs: 1, seed: 4, shingleDecay: 0.9 });
     for (const x of xs.slice(0, 288 * 6)) a.process([x]);
     const state = unpackState(packState(a.toState())) as ReturnType<ThresholdedForest["toState"]>;
+    // The stored options keep the weight through the state schema the detect handler loads states with.
+    expect(v.parse(thresholdedForestSchema, state).options).toHaveProperty("shingleDecay", 0.9);
     const b = ThresholdedForest.fromState(state);
     for (const x of xs.slice(288 * 6)) expect(b.process([x])).toEqual(a.process([x]));
 
