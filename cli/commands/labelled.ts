@@ -8,7 +8,7 @@ import type { LabelledReport } from "../labelled/runLabelled";
 export function labelledCommand(): Command {
   return new Command("labelled")
     .description("learn on train/, detect on test/, and report precision/recall/F1 against test_label/ (point-, event- and onset-wise, no point adjustment).")
-    .requiredOption("--data <dir>", "folder with train/<entity>.csv, test/<entity>.csv (numeric rows; a first line with no number in it is skipped as a header) and test_label/<entity>.csv (0 or 1 per test row, as 0/1 or 0.0/1.0)", inputFolder("--data"))
+    .requiredOption("--data <dir>", "folder with train/<entity>.csv, test/<entity>.csv (numeric rows; a first line with no number in it is skipped as a header; a missing value — empty, NaN, NA, null — is filled from the step before for gaps of up to 3 steps, and a longer gap's rows are skipped, as the deployment does) and test_label/<entity>.csv (0 or 1 per test row, as 0/1 or 0.0/1.0)", inputFolder("--data"))
     .requiredOption("--out <dir>", "writes <out>/<entity>.csv with score,anomaly_grade,alert_grade,label per test row (alert_grade > 0 where the detector alerted)")
     .addOption(new Option("--mode <mode>", "streaming or batch (SageMaker-style)").choices(["streaming", "batch"]).default("streaming"))
     .option("--baselines", "also run per-metric 3σ (every step, and 3 steps running) and an isolation forest (above mean + 3σ, and above the 99.5th percentile, of its training scores) on the same split")

@@ -2,7 +2,9 @@ import * as path from "node:path";
 import { IsolationForestBaseline, requireConsecutive, ThreeSigmaBaseline } from "../../runtime/evaluation/baselines";
 import type { DetectorProfile } from "../../runtime/detection/detectorProfiles";
 import { addCounts, bestPointF1, eventCounts, pointCounts, prf, type Counts, type Prf } from "../../runtime/evaluation/labelledMetrics";
+import { fillRowGaps, isGapRow } from "../../runtime/evaluation/fillRowGaps";
 import { parseLabels, parseNumericRows, splitHeader } from "../../runtime/evaluation/numericCsv";
+import { DEFAULT_FEATURE_SET } from "../../runtime/features/defaultFeatureSet";
 import { quoteInput } from "../../runtime/errors/quoteInput";
 import { addOnsetCounts, DEFAULT_ONSET, onsetCounts, onsetMetrics, type OnsetCounts, type OnsetMetrics, type OnsetOptions } from "../../runtime/evaluation/onsetMetrics";
 import { onsetUnits, type OnsetUnit } from "../../runtime/evaluation/scoreUnits";
@@ -35,6 +37,9 @@ export interface LabelledReport {
   readonly baselines?: { readonly threeSigma: Metrics; readonly threeSigmaConsecutive: Metrics; readonly isolationForest: Metrics; readonly isolationForestP995: Metrics };
 }
 
+/** Missing values filled per run, as the detect Lambda's alignment fills them. */
+const MAX_FILL = DEFAULT_FEATURE_SET.maxFillSteps;
+
 type BaselineName = keyof NonNullable<LabelledReport["baselines"]>;
 
 /** Point-, event- and onset-wise counts of one alert sequence against its labels: they add up over entities. */
@@ -64,10 +69,12 @@ function metrics(c: AlertCounts): Metrics {
  * and above the 99.5th percentile of its training scores (one forest, its scores computed once for both).
  */
 function baselineAlerts(e: LabelledEntity, seed: number): Record<BaselineName, boolean[]> {
-  const s3 = new ThreeSigmaBaseline(e.train);
-  const threeSigma = e.test.map((r) => s3.isAnomaly(r));
-  const iso = new IsolationForestBaseline(e.train, { numTrees: 100, subsample: 256, seed });
-  const isoScores = e.test.map((r) => iso.score(r));
+  // Gap rows (a missing value) are skipped as the detector skips them: not learnt, never alerting.
+  const train = e.train.filter((r) => !isGapRow(r));
+  const s3 = new ThreeSigmaBaseline(train);
+  const threeSigma = e.test.map((r) => !isGapRow(r) && s3.isAnomaly(r));
+  const iso = new IsolationForestBaseline(train, { numTrees: 100, subsample: 256, seed });
+  const isoScores = e.test.map((r) => (isGapRow(r) ? Number.NEGATIVE_INFINITY : iso.score(r)));
   const p995 = iso.thresholdFor({ quantile: 0.995 });
   return {
     threeSigma,
@@ -79,7 +86,10 @@ function baselineAlerts(e: LabelledEntity, seed: number): Record<BaselineName, b
 
 /**
  * Reads `DIR/{train,test,test_label}/<entity>.csv`; errors name the file and line. A first line without a number in
- * it is a header: skipped, and said through `note` (file and header).
+ * it is a header: skipped, and said through `note` (file and header). A missing value in a train or test file (an
+ * empty cell, NaN, NA, null) is filled as the detect Lambda fills a short gap (up to the default feature set's
+ * `maxFillSteps` steps from the value before); a longer gap leaves its rows as gaps, which no detector scores or
+ * learns. Both are said through `note`; a train file without one complete row is refused.
  */
 export function loadLabelled(dir: string, note: (line: string) => void = () => undefined): LabelledEntity[] {
   const testDir = path.join(dir, "test");
@@ -101,8 +111,15 @@ export function loadLabelled(dir: string, note: (line: string) => void = () => u
     const tr = read("train");
     const te = read("test");
     const la = read("test_label");
-    const train = parseNumericRows(tr.body, tr.f, tr.firstLine);
-    const test = parseNumericRows(te.body, te.f, te.firstLine);
+    const rowsOf = (part: { f: string; body: string; firstLine: number }) => {
+      const filled = fillRowGaps(parseNumericRows(part.body, part.f, part.firstLine, { missing: true }), MAX_FILL);
+      if (filled.filled > 0 || filled.gapRows > 0) note(`${part.f}: ${filled.filled} missing value(s) filled from the step before (gaps of up to ${MAX_FILL} steps); ${filled.gapRows} row(s) left as gaps, not scored`);
+      return filled;
+    };
+    const trainFilled = rowsOf(tr);
+    if (trainFilled.gapRows === trainFilled.rows.length) throw new CliError(`${tr.f}: every row has a missing value (after filling gaps of up to ${MAX_FILL} steps): nothing to train on`);
+    const train = trainFilled.rows;
+    const test = rowsOf(te).rows;
     const labels = parseLabels(la.body, la.f, la.firstLine);
     if (labels.length !== test.length) throw new CliError(`${la.f}: ${labels.length} labels, but ${te.f} has ${test.length} rows`);
     if (train[0].length !== test[0].length) throw new CliError(`${te.f}: ${test[0].length} columns, but ${tr.f} has ${train[0].length}`);

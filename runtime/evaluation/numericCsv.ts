@@ -1,10 +1,15 @@
 import { quoteInput } from "../errors/quoteInput";
 
+/** How a missing value is written in the exports `cad labelled` reads: an empty cell, or NaN / NA / null as pandas, R and JSON tools write it. */
+const MISSING: readonly string[] = ["", "nan", "na", "null", "none"];
+
 /**
  * Header-less numeric CSV (train/test layout of multivariate datasets), with errors naming file and line;
- * `firstLine` is the file's line number of the text's first line (2 when the caller has cut a header off).
+ * `firstLine` is the file's line number of the text's first line (2 when the caller has cut a header off). With
+ * `missing`, a missing cell ({@link MISSING}, any case) reads as NaN; without it, it is refused like any other
+ * cell that is not a finite number.
  */
-export function parseNumericRows(text: string, file: string, firstLine = 1): number[][] {
+export function parseNumericRows(text: string, file: string, firstLine = 1, options: { missing?: boolean } = {}): number[][] {
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
   if (lines.length === 0) throw new Error(`${file}: no rows`);
@@ -14,8 +19,10 @@ export function parseNumericRows(text: string, file: string, firstLine = 1): num
     if (width < 0) width = cells.length;
     if (cells.length !== width) throw new Error(`${file}:${i + firstLine}: expected ${width} comma-separated values like line ${firstLine}, got ${cells.length}`);
     return cells.map((c, j) => {
-      const v = Number(c.trim());
-      if (c.trim() === "" || !Number.isFinite(v)) throw new Error(`${file}:${i + firstLine}: column ${j + 1} ${quoteInput(c)} is not a finite number`);
+      const t = c.trim();
+      if (options.missing && MISSING.includes(t.toLowerCase())) return Number.NaN;
+      const v = Number(t);
+      if (t === "" || !Number.isFinite(v)) throw new Error(`${file}:${i + firstLine}: column ${j + 1} ${quoteInput(c)} is not a ${options.missing ? "finite number or a missing value (empty, NaN, NA, null)" : "finite number"}`);
       return v;
     });
   });

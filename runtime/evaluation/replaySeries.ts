@@ -1,6 +1,7 @@
 import { SERIES_DETECTOR, type DetectorProfile } from "../detection/detectorProfiles";
 import { ServiceDetector, type ContainerDetection } from "../detection/serviceDetector";
 import { DEFAULT_FEATURE_SET } from "../features/defaultFeatureSet";
+import { isGapRow } from "./fillRowGaps";
 import { staticModelScores } from "./staticModelScores";
 import { stepGrid, typicalStep } from "./stepGrid";
 
@@ -26,8 +27,20 @@ export interface ReplayOptions {
  * detect handler runs, as one container of one service, and returns its detection per row: the evaluation
  * commands measure the shipped decisions (`alert`, `grade`), not a copy of them. In batch mode the raw scores
  * come from {@link staticModelScores} through the detector's external scorer, as SageMaker's do in the Lambda.
+ * Every row must be complete (see {@link replaySeriesWithGaps} for rows with missing values).
  */
 export function replaySeries(timestamps: readonly number[], rows: readonly (readonly number[])[], options: ReplayOptions): ContainerDetection[] {
+  return replaySeriesWithGaps(timestamps, rows, options).map((d, i) => {
+    if (d === null) throw new Error(`row ${i} has a missing value (NaN): replaySeries takes complete rows`);
+    return d;
+  });
+}
+
+/**
+ * {@link replaySeries} for rows that may hold missing values (NaN): such a row reaches the detector as a gap step,
+ * as the detect Lambda sends a row its alignment could not fill, and its detection is null.
+ */
+export function replaySeriesWithGaps(timestamps: readonly number[], rows: readonly (readonly number[])[], options: ReplayOptions): (ContainerDetection | null)[] {
   if (rows.length === 0) return [];
   if (timestamps.length !== rows.length) throw new Error(`${timestamps.length} timestamps for ${rows.length} rows`);
   const profile = { ...(options.profile ?? SERIES_DETECTOR), seed: options.seed ?? 42 };
@@ -42,14 +55,20 @@ export function replaySeries(timestamps: readonly number[], rows: readonly (read
   });
   // Time gaps as the detect Lambda sees them (see stepGrid): filled steps are detected and learnt like rows but not
   // reported, a longer gap's steps arrive as gaps. Each row's detection is reported in row order.
-  const out: ContainerDetection[] = [];
+  const out: (ContainerDetection | null)[] = [];
   const step = typicalStep(timestamps);
   for (const g of stepGrid(timestamps, options.maxFillSteps ?? DEFAULT_FEATURE_SET.maxFillSteps)) {
     if (g.kind === "gap") {
       for (let k = 0; k < g.steps; k++) detector.process(g.time + k * step, [{ container: "series", containerName: "", values: null }]);
       continue;
     }
-    const d = detector.process(g.time, [{ container: "series", containerName: "", values: rows[g.row], score: external?.scores[g.row] }])[0];
+    const values = rows[g.row];
+    if (isGapRow(values)) {
+      detector.process(g.time, [{ container: "series", containerName: "", values: null }]);
+      if (g.kind === "row") out.push(null);
+      continue;
+    }
+    const d = detector.process(g.time, [{ container: "series", containerName: "", values, score: external?.scores[g.row] }])[0];
     if (g.kind === "row") out.push(d);
   }
   return out;

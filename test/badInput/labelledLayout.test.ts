@@ -27,7 +27,7 @@ const f = (id: string, sub: string): string => join(ws.dir, id, sub, "e.csv");
 describe("bad-input catalogue: labelled layout (cad labelled)", () => {
   it("LAB-01 a cell that is not a number: exit 1 naming file, line and column", async () => {
     expect(await labelled("LAB-01", { test: `${rows(4)}\n1,abc\n${rows(5)}` })).toBe(1);
-    expect(io.stderr).toBe(`cad: ${f("LAB-01", "test")}:5: column 2 "abc" is not a finite number\n`);
+    expect(io.stderr).toBe(`cad: ${f("LAB-01", "test")}:5: column 2 "abc" is not a finite number or a missing value (empty, NaN, NA, null)\n`);
   });
 
   it("LAB-02 a row of another width", async () => {
@@ -67,7 +67,7 @@ describe("bad-input catalogue: labelled layout (cad labelled)", () => {
     expect(io.stderr).toContain(`cad labelled: ${f("LAB-09", "test_label")}: line 1 is a header ("label"): skipped\n`);
     // Line numbers in errors still count the header.
     expect(await labelled("LAB-09b", { test: `cpu,mem\n${rows(4)}\n1,abc\n${rows(5)}` })).toBe(1);
-    expect(io.stderr).toContain(`cad: ${f("LAB-09b", "test")}:6: column 2 "abc" is not a finite number\n`);
+    expect(io.stderr).toContain(`cad: ${f("LAB-09b", "test")}:6: column 2 "abc" is not a finite number or a missing value (empty, NaN, NA, null)\n`);
   });
 
   it("LAB-10 labels written as numbers in another spelling (0.0, 1.0, 1e0): read as 0 and 1", async () => {
@@ -77,9 +77,27 @@ describe("bad-input catalogue: labelled layout (cad labelled)", () => {
     expect(io.stderr).toContain(`cad: ${f("LAB-10b", "test_label")}:2: label must be 0 or 1, got "0.5"\n`);
   });
 
+  it("LAB-11 missing values (empty, NaN, NA, null): a short gap filled from the step before, a longer one left as gap rows; said on stderr", async () => {
+    const test = rows(10).split("\n");
+    test[2] = "NaN,1"; // one value missing for one step: filled
+    for (const i of [5, 6, 7, 8]) test[i] = i === 5 ? ",null" : "NA,"; // both values missing for 4 steps: longer than 3, left as gaps
+    expect(await labelled("LAB-11", { test: test.join("\n"), train: `${rows(10)}\n,\n${rows(9)}` })).toBe(0);
+    expect(io.stderr).toContain(`cad labelled: ${f("LAB-11", "train")}: 2 missing value(s) filled from the step before (gaps of up to 3 steps); 0 row(s) left as gaps, not scored\n`);
+    expect(io.stderr).toContain(`cad labelled: ${f("LAB-11", "test")}: 1 missing value(s) filled from the step before (gaps of up to 3 steps); 4 row(s) left as gaps, not scored\n`);
+    // The baselines skip the gap rows too (none of their statistics turns NaN).
+    expect(await runCli(["labelled", "--data", join(ws.dir, "LAB-11"), "--out", join(ws.dir, "LAB-11", "out"), "--baselines", "--json"])).toBe(0);
+    const report = JSON.parse(io.stdout.trim().split("\n").pop() ?? "") as { baselines: Record<string, { point: { tp: number; fp: number; fn: number } }> };
+    for (const b of Object.values(report.baselines)) expect(Number.isFinite(b.point.tp + b.point.fp + b.point.fn)).toBe(true);
+  });
+
+  it("LAB-12 a train file whose every row has a missing value (after filling): exit 1, nothing to train on", async () => {
+    expect(await labelled("LAB-12", { train: Array.from({ length: 20 }, () => "1,").join("\n") })).toBe(1);
+    expect(io.stderr).toContain(`cad: ${f("LAB-12", "train")}: every row has a missing value (after filling gaps of up to 3 steps): nothing to train on\n`);
+  });
+
   it("LAB-08 a 10 MB cell: quoted to 80 characters", async () => {
     expect(await labelled("LAB-08", { test: `1,${TEN_MB}\n${rows(9)}` })).toBe(1);
-    expect(io.stderr).toBe(`cad: ${f("LAB-08", "test")}:1: column 2 "${"x".repeat(80)}…" (10485680 more characters) is not a finite number\n`);
+    expect(io.stderr).toBe(`cad: ${f("LAB-08", "test")}:1: column 2 "${"x".repeat(80)}…" (10485680 more characters) is not a finite number or a missing value (empty, NaN, NA, null)\n`);
     expect(io.stderr.length).toBeLessThan(SHORT_ERROR_CHARS + f("LAB-08", "test").length);
   });
 });
