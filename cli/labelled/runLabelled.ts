@@ -152,6 +152,9 @@ export function runLabelled(o: {
   if (o.trainRows !== undefined && !(Number.isInteger(o.trainRows) && o.trainRows >= 1)) throw new CliError(`trainRows must be an integer >= 1, got ${o.trainRows}`);
   const keep = o.trainRows;
   const entities = loadLabelled(o.data, (line) => process.stderr.write(`cad labelled: ${line}\n`)).map((e) => (keep === undefined ? e : { ...e, train: e.train.slice(-keep) }));
+  for (const e of entities) {
+    if (keep !== undefined && e.train.every(isGapRow)) throw new CliError(`${path.join(o.data, "train", `${e.name}.csv`)}: its last ${keep} row(s) (--train-rows) all have a missing value (after filling gaps of up to ${MAX_FILL} steps): nothing to train on`);
+  }
   const rows = entities.reduce((s, e) => s + e.train.length + e.test.length, 0);
   const progress = makeProgress(`cad labelled (${o.mode})`, process.stderr, o.json === true);
   progress.start(entities.length, entities[0].name);

@@ -93,6 +93,12 @@ describe("bad-input catalogue: labelled layout (cad labelled)", () => {
   it("LAB-12 a train file whose every row has a missing value (after filling): exit 1, nothing to train on", async () => {
     expect(await labelled("LAB-12", { train: Array.from({ length: 20 }, () => "1,").join("\n") })).toBe(1);
     expect(io.stderr).toContain(`cad: ${f("LAB-12", "train")}: every row has a missing value (after filling gaps of up to 3 steps): nothing to train on\n`);
+    // Or every row of the part --train-rows keeps.
+    ws.file("LAB-12b/train/e.csv", `${rows(20)}\n${Array.from({ length: 5 }, () => ",1").join("\n")}`);
+    ws.file("LAB-12b/test/e.csv", rows(10));
+    ws.file("LAB-12b/test_label/e.csv", labels(10));
+    expect(await runCli(["labelled", "--data", join(ws.dir, "LAB-12b"), "--out", join(ws.dir, "LAB-12b", "out"), "--train-rows", "5"])).toBe(1);
+    expect(io.stderr).toContain(`cad: ${f("LAB-12b", "train")}: its last 5 row(s) (--train-rows) all have a missing value (after filling gaps of up to 3 steps): nothing to train on\n`);
   });
 
   it("LAB-08 a 10 MB cell: quoted to 80 characters", async () => {
