@@ -30,14 +30,15 @@ export function parseNumericRows(text: string, file: string, firstLine = 1, opti
 
 /**
  * A header line at the top of a numeric CSV: the first line when none of its cells is a number (`timestamp,cpu`,
- * `label`), else null. A line with any numeric cell is data, and a bad cell in it is reported as such.
+ * `label`) and not all of them are missing values (`NaN,NA`), else null. A line with any numeric cell is data, and a bad cell in it is reported as such.
  * Returns the header (null if none), the text after it and the file's line number of that text's first line.
  */
 export function splitHeader(text: string): { header: string | null; body: string; firstLine: number } {
   const newline = text.indexOf("\n");
   const first = (newline < 0 ? text : text.slice(0, newline)).replace(/\r$/, "");
   const cells = first.split(",").map((c) => c.trim());
-  const isHeader = first.trim() !== "" && cells.every((c) => c !== "" && !Number.isFinite(Number(c)));
+  // A line of missing values only (`NaN,NaN`) is a data row with nothing in it, not a header.
+  const isHeader = first.trim() !== "" && cells.every((c) => c !== "" && !Number.isFinite(Number(c))) && !cells.every((c) => MISSING.includes(c.toLowerCase()));
   if (!isHeader) return { header: null, body: text, firstLine: 1 };
   return { header: first, body: newline < 0 ? "" : text.slice(newline + 1), firstLine: 2 };
 }

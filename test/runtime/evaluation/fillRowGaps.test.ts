@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { fillRowGaps, isGapRow } from "../../../runtime/evaluation/fillRowGaps";
-import { parseNumericRows } from "../../../runtime/evaluation/numericCsv";
 
 const N = Number.NaN;
 
@@ -28,21 +27,5 @@ describe("fillRowGaps", () => {
     expect(r).toMatchObject({ filled: 0, gapRows: 1 });
     r.rows[0][0] = 99;
     expect(input[0][0]).toBe(1);
-  });
-});
-
-describe("parseNumericRows with missing values", () => {
-  it("reads an empty cell and NaN / NA / null / None in any case as NaN", () => {
-    const rows = parseNumericRows("1,,3\nNaN,nan,NA\nnull,None,2", "f.csv", 1, { missing: true });
-    expect(rows.map((r) => r.map((x) => (Number.isNaN(x) ? "-" : x)))).toEqual([[1, "-", 3], ["-", "-", "-"], ["-", "-", 2]]);
-  });
-
-  it("still refuses any other text, naming file, line and column", () => {
-    expect(() => parseNumericRows("1,2\n3,x", "f.csv", 1, { missing: true })).toThrow('f.csv:2: column 2 "x" is not a finite number or a missing value (empty, NaN, NA, null)');
-    expect(() => parseNumericRows("1,Infinity", "f.csv", 1, { missing: true })).toThrow("f.csv:1: column 2");
-  });
-
-  it("refuses a missing value without the option", () => {
-    expect(() => parseNumericRows("1,", "f.csv")).toThrow('f.csv:1: column 2 "" is not a finite number');
   });
 });
