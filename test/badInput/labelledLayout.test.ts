@@ -80,14 +80,18 @@ describe("bad-input catalogue: labelled layout (cad labelled)", () => {
   it("LAB-11 missing values (empty, NaN, NA, null): a short gap filled from the step before, a longer one left as gap rows; said on stderr", async () => {
     const test = rows(10).split("\n");
     test[2] = "NaN,1"; // one value missing for one step: filled
+    test[3] = "100,100"; // the labelled row: far off, for the baselines below
     for (const i of [5, 6, 7, 8]) test[i] = i === 5 ? ",null" : "NA,"; // both values missing for 4 steps: longer than 3, left as gaps
-    expect(await labelled("LAB-11", { test: test.join("\n"), train: `${rows(10)}\n,\n${rows(9)}` })).toBe(0);
-    expect(io.stderr).toContain(`cad labelled: ${f("LAB-11", "train")}: 2 missing value(s) filled from the step before (gaps of up to 3 steps); 0 row(s) left as gaps, not scored\n`);
+    const train = `${rows(10)}\n,\n${rows(4)}\n,\n,\n,\n,\n${rows(5)}`; // one missing step (filled), then four (a gap)
+    expect(await labelled("LAB-11", { test: test.join("\n"), train })).toBe(0);
+    expect(io.stderr).toContain(`cad labelled: ${f("LAB-11", "train")}: 2 missing value(s) filled from the step before (gaps of up to 3 steps); 4 row(s) left as gaps, not scored\n`);
     expect(io.stderr).toContain(`cad labelled: ${f("LAB-11", "test")}: 1 missing value(s) filled from the step before (gaps of up to 3 steps); 4 row(s) left as gaps, not scored\n`);
-    // The baselines skip the gap rows too (none of their statistics turns NaN).
+    // The baselines learn without the training part's gap rows (a NaN in 3σ's mean would keep it from ever alerting)
+    // and do not alert on the test part's.
     expect(await runCli(["labelled", "--data", join(ws.dir, "LAB-11"), "--out", join(ws.dir, "LAB-11", "out"), "--baselines", "--json"])).toBe(0);
     const report = JSON.parse(io.stdout.trim().split("\n").pop() ?? "") as { baselines: Record<string, { point: { tp: number; fp: number; fn: number } }> };
-    for (const b of Object.values(report.baselines)) expect(Number.isFinite(b.point.tp + b.point.fp + b.point.fn)).toBe(true);
+    expect(report.baselines.threeSigma.point).toEqual({ tp: 1, fp: 0, fn: 0, precision: 1, recall: 1, f1: 1 });
+    for (const b of Object.values(report.baselines)) expect(b.point.fp).toBe(0);
   });
 
   it("LAB-12 a train file whose every row has a missing value (after filling): exit 1, nothing to train on", async () => {
