@@ -56,7 +56,7 @@ const NabSet = v.object({
 const LabelledSet = v.object({
   set: v.string(),
   kind: v.literal("labelled"),
-  onset: v.object({ precision: Spread, recall: Spread, f1: Spread, falsePer1000: Spread, runsFound: Spread }),
+  onset: v.object({ precision: Spread, recall: Spread, f1: Spread, falsePer1000: Spread, runsFound: Spread, runF1: v.optional(Spread) }),
   runs: v.number(),
   eventF1: Spread,
   baselines: v.record(v.string(), Spread),

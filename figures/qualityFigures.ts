@@ -18,6 +18,7 @@ function labelledRows(s: LabelledSetFigures): Row[] {
   const best = (BASELINE_LABELS as Readonly<Record<string, string>>)[s.bestBaseline] ?? s.bestBaseline;
   return [
     [s.set, "onset F1", s.onset.f1, 3],
+    ["", "run F1 (each found run counted once)", s.onset.runF1 ?? null, 3],
     ["", "onset precision", s.onset.precision, 3],
     ["", "onset recall", s.onset.recall, 3],
     ["", `labelled runs found (of ${s.runs})`, s.onset.runsFound, 0],

@@ -47,6 +47,7 @@ function setLines(s: SetSummary): Line[] {
           ["onset precision", s.onset.precision, 3],
           ["onset recall", s.onset.recall, 3],
           ["onset F1", s.onset.f1, 3],
+          ["run F1 (each found run counted once)", s.onset.runF1, 3],
           [`labelled runs found (of ${s.runs})`, s.onset.runsFound, 0],
           ["false onsets per 1,000 steps", s.onset.falsePer1000, 2],
           ["event F1", s.eventF1, 3],
@@ -81,8 +82,10 @@ const signed = (x: number): string => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFi
 
 function verdictText(v: ChangeVerdict | undefined): string {
   if (!v) return "(reference)";
-  if (v.keep) return `keep (mean ${signed(v.meanDelta)})`;
-  const reasons = [`mean ${signed(v.meanDelta)}${v.meanDelta > 0 ? "" : ", did not rise"}`, ...v.drops.map((d) => `${d.set} ${signed(-d.drop)} beyond its seed spread ${d.spread.toFixed(3)}`)];
+  const confirmed = v.confirmedMeanDelta === v.meanDelta ? "" : `, ${signed(v.confirmedMeanDelta)} with labelled sets' rises confirmed by run F1`;
+  if (v.keep) return `keep (mean ${signed(v.meanDelta)}${confirmed})`;
+  const unconfirmed = v.meanDelta > 0 && v.confirmedMeanDelta <= 0 ? `; ${signed(v.confirmedMeanDelta)} by run F1: the rise is onsets inside labelled runs already found` : confirmed;
+  const reasons = [`mean ${signed(v.meanDelta)}${v.meanDelta > 0 ? "" : ", did not rise"}${unconfirmed}`, ...v.drops.map((d) => `${d.set} ${signed(-d.drop)} beyond its seed spread ${d.spread.toFixed(3)}`)];
   return `reject (${reasons.join("; ")})`;
 }
 

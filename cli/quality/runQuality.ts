@@ -59,6 +59,7 @@ export interface QualityReport {
 }
 
 const normalisedBySet = (sets: readonly SetSummary[]): Record<string, SeedSpread> => Object.fromEntries(sets.map((s) => [s.set, s.normalised]));
+const runF1BySet = (sets: readonly SetSummary[]): Record<string, SeedSpread> => Object.fromEntries(sets.flatMap((s) => (s.kind === "labelled" ? [[s.set, s.onset.runF1]] : [])));
 
 /**
  * Runs every candidate over every chosen set at every seed, through `cad nab` + `cad evaluate` and `cad labelled
@@ -98,7 +99,7 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
     const seconds = summaries.reduce((sum, s) => sum + s.seconds.values.reduce((a, b) => a + b, 0), 0);
     const normalised = meanOverSets(summaries.map((s) => s.normalised));
     const shipped = reports.find((r) => r.candidate === SHIPPED.name);
-    const verdict = shipped && candidate.name !== SHIPPED.name ? judgeChange(normalisedBySet(shipped.sets), normalisedBySet(summaries)) : undefined;
+    const verdict = shipped && candidate.name !== SHIPPED.name ? judgeChange(normalisedBySet(shipped.sets), normalisedBySet(summaries), { reference: runF1BySet(shipped.sets), change: runF1BySet(summaries) }) : undefined;
     reports.push({ candidate: candidate.name, seeds: o.seeds, sets: summaries, normalised, seconds: Math.round(seconds * 1000) / 1000, ...(verdict ? { verdict } : {}) });
   }
   if (reports.length === 1) return { candidates: reports };

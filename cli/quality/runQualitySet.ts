@@ -46,7 +46,7 @@ export type SeedRun =
       readonly kind: "labelled";
       readonly seed: number;
       readonly seconds: number;
-      readonly onset: { readonly precision: number; readonly recall: number; readonly f1: number; readonly falsePer1000: number; readonly runs: number; readonly runsFound: number };
+      readonly onset: { readonly precision: number; readonly recall: number; readonly f1: number; readonly falsePer1000: number; readonly runs: number; readonly runsFound: number; readonly runF1: number };
       readonly eventF1: number;
       /** Each baseline's onset F1 on the same split. */
       readonly baselines: Readonly<Record<BaselineName, number>>;
@@ -93,13 +93,13 @@ function scoreNab(set: Extract<QualitySet, { kind: "nab" }>, seed: number, profi
 
 function scoreLabelled(set: Extract<QualitySet, { kind: "labelled" }>, seed: number, profile: DetectorProfile, out: string, blockSteps: number, rescore: boolean): Unstamped<LabelledRun> {
   const r = runLabelled({ data: set.data, out, mode: "streaming", baselines: true, seed, profile, blockSteps, fromFiles: rescore });
-  const { precision, recall, f1, falsePer1000, runs, runsFound } = r.detector.onset;
+  const { precision, recall, f1, falsePer1000, runs, runsFound, runF1 } = r.detector.onset;
   const base = r.baselines;
   if (!base) throw new Error(`${set.name}: cad labelled returned no baselines`);
   return {
     kind: "labelled",
     seed,
-    onset: { precision, recall, f1, falsePer1000, runs, runsFound },
+    onset: { precision, recall, f1, falsePer1000, runs, runsFound, runF1 },
     eventF1: r.detector.event.f1,
     baselines: Object.fromEntries(BASELINE_NAMES.map((b) => [b, base[b].onset.f1])) as Record<BaselineName, number>,
     units: r.onsetUnits ?? [],
@@ -138,7 +138,7 @@ export type SetSummary =
     })
   | (SetSummaryBase & {
       readonly kind: "labelled";
-      readonly onset: { readonly precision: SeedSpread; readonly recall: SeedSpread; readonly f1: SeedSpread; readonly falsePer1000: SeedSpread; readonly runsFound: SeedSpread };
+      readonly onset: { readonly precision: SeedSpread; readonly recall: SeedSpread; readonly f1: SeedSpread; readonly falsePer1000: SeedSpread; readonly runsFound: SeedSpread; readonly runF1: SeedSpread };
       readonly runs: number;
       readonly eventF1: SeedSpread;
       readonly baselines: Readonly<Record<BaselineName, SeedSpread>>;
@@ -189,6 +189,7 @@ export function summariseSet(set: QualitySet, candidate: string, runs: readonly 
       f1: over(runs, (r) => r.onset.f1),
       falsePer1000: over(runs, (r) => r.onset.falsePer1000),
       runsFound: over(runs, (r) => r.onset.runsFound),
+      runF1: over(runs, (r) => r.onset.runF1),
     },
     runs: runs[0].onset.runs,
     eventF1: over(runs, (r) => r.eventF1),

@@ -13,6 +13,11 @@ import { checkLengths, maximalRuns } from "./labelledMetrics";
  *
  * precision = hits / onsets, recall = runs found / runs, F1 their harmonic mean (each 0 when undefined), and
  * falsePer1000 = false onsets per 1,000 steps.
+ *
+ * Every onset inside a labelled run is a hit, so a detector that alerts again and again during a long labelled run
+ * raises its precision without finding any more runs. `runPrecision` counts each found run once: runs found /
+ * (runs found + false onsets), and `runF1` is its harmonic mean with recall. A change whose onset F1 rises while
+ * its run F1 does not has only alerted more often inside runs it already found (docs/quality.md, session 46).
  */
 
 /** `gap` and `tolerance` in steps (rows). */
@@ -46,6 +51,10 @@ export interface OnsetMetrics extends OnsetCounts {
   readonly f1: number;
   /** (onsets − hits) per 1,000 steps. */
   readonly falsePer1000: number;
+  /** runsFound / (runsFound + onsets − hits): each found run counted once (fraction; 0 when both are 0). */
+  readonly runPrecision: number;
+  /** Harmonic mean of runPrecision and recall. */
+  readonly runF1: number;
 }
 
 function checkOptions(o: OnsetOptions): void {
@@ -84,10 +93,13 @@ export function addOnsetCounts(a: OnsetCounts, b: OnsetCounts): OnsetCounts {
   return { onsets: a.onsets + b.onsets, hits: a.hits + b.hits, runs: a.runs + b.runs, runsFound: a.runsFound + b.runsFound, steps: a.steps + b.steps };
 }
 
+const harmonic = (a: number, b: number): number => (a + b > 0 ? (2 * a * b) / (a + b) : 0);
+
 export function onsetMetrics(c: OnsetCounts): OnsetMetrics {
   const precision = c.onsets > 0 ? c.hits / c.onsets : 0;
   const recall = c.runs > 0 ? c.runsFound / c.runs : 0;
-  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-  const falsePer1000 = c.steps > 0 ? ((c.onsets - c.hits) / c.steps) * 1000 : 0;
-  return { ...c, precision, recall, f1, falsePer1000 };
+  const falseOnsets = c.onsets - c.hits;
+  const falsePer1000 = c.steps > 0 ? (falseOnsets / c.steps) * 1000 : 0;
+  const runPrecision = c.runsFound + falseOnsets > 0 ? c.runsFound / (c.runsFound + falseOnsets) : 0;
+  return { ...c, precision, recall, f1: harmonic(precision, recall), falsePer1000, runPrecision, runF1: harmonic(runPrecision, recall) };
 }

@@ -57,17 +57,30 @@ export interface SetDrop {
 export interface ChangeVerdict {
   /** Change's mean over sets − the reference's. */
   readonly meanDelta: number;
+  /**
+   * meanDelta with each labelled set's rise counted only as far as its run F1 (each found run once) rose too: the
+   * rest of an onset F1 rise is onsets inside runs already found. Equal to meanDelta without run F1s.
+   */
+  readonly confirmedMeanDelta: number;
   readonly drops: readonly SetDrop[];
-  /** The mean rose and no set dropped by more than its seed spread. */
+  /** The mean rose, also with labelled sets' rises confirmed by run F1, and no set dropped by more than its seed spread. */
   readonly keep: boolean;
+}
+
+/** Run F1 (onsetMetrics.ts) per labelled set, of the reference and of the change, over the same seeds. */
+export interface RunF1BySet {
+  readonly reference: Readonly<Record<string, SeedSpread>>;
+  readonly change: Readonly<Record<string, SeedSpread>>;
 }
 
 /**
  * The protocol's rule: keep a change only if the mean of the normalised scores over all sets rises and no set's
  * mean drops by more than the reference's seed spread on that set. Both maps hold the same sets (normalised
- * score per set over the same seeds).
+ * score per set over the same seeds). With `runF1` (the labelled sets'), a labelled set's rise counts only as far
+ * as its run F1 rose too: every onset inside a labelled run is a hit, so alerting again inside runs already found
+ * raises onset F1 without finding anything (session 46 nearly shipped such a change).
  */
-export function judgeChange(reference: Readonly<Record<string, SeedSpread>>, change: Readonly<Record<string, SeedSpread>>): ChangeVerdict {
+export function judgeChange(reference: Readonly<Record<string, SeedSpread>>, change: Readonly<Record<string, SeedSpread>>, runF1?: RunF1BySet): ChangeVerdict {
   const sets = Object.keys(reference);
   const missing = sets.filter((s) => !(s in change));
   if (missing.length > 0 || Object.keys(change).length !== sets.length) throw new Error(`the change must be measured on the reference's sets (${sets.join(", ")}), got ${Object.keys(change).join(", ")}`);
@@ -75,5 +88,12 @@ export function judgeChange(reference: Readonly<Record<string, SeedSpread>>, cha
   const drops = sets
     .map((set) => ({ set, drop: reference[set].mean - change[set].mean, spread: spreadWidth(reference[set]) }))
     .filter((d) => d.drop > d.spread);
-  return { meanDelta, drops, keep: meanDelta > 0 && drops.length === 0 };
+  let unconfirmed = 0;
+  for (const set of Object.keys(runF1?.reference ?? {})) {
+    const [r, c] = [runF1?.reference[set], runF1?.change[set]];
+    if (!r || !c || !(set in reference)) throw new Error(`run F1 for "${set}" needs the reference's and the change's, on one of the judged sets (${sets.join(", ")})`);
+    unconfirmed += Math.max(0, change[set].mean - reference[set].mean - (c.mean - r.mean));
+  }
+  const confirmedMeanDelta = meanDelta - unconfirmed / sets.length;
+  return { meanDelta, confirmedMeanDelta, drops, keep: meanDelta > 0 && confirmedMeanDelta > 0 && drops.length === 0 };
 }

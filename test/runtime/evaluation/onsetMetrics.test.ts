@@ -56,7 +56,24 @@ describe("onset metrics", () => {
     expect(m.recall).toBeCloseTo(1 / 4, 10);
     expect(m.f1).toBeCloseTo((2 * (1 / 3) * (1 / 4)) / (1 / 3 + 1 / 4), 10);
     expect(m.falsePer1000).toBeCloseTo(10, 10);
-    expect(onsetMetrics(onsetCounts([], []))).toMatchObject({ precision: 0, recall: 0, f1: 0, falsePer1000: 0 });
+    expect(onsetMetrics(onsetCounts([], []))).toMatchObject({ precision: 0, recall: 0, f1: 0, falsePer1000: 0, runPrecision: 0, runF1: 0 });
+  });
+
+  it("run F1 counts each found run once: alerting again inside a run already found raises precision, not run F1", () => {
+    // One long labelled run (steps 100-399) and one false onset at 600; the first detector alerts once in the run,
+    // the second again every 51 steps while it lasts (a repeat window that ends 50 steps after the last alert).
+    const labels = labelsOn(1000, [[100, 399]]);
+    const once = onsetMetrics(onsetCounts(alertsAt(1000, [100, 600]), labels));
+    const again = onsetMetrics(onsetCounts(alertsAt(1000, [100, 151, 202, 253, 304, 355, 600]), labels));
+    expect(once).toMatchObject({ onsets: 2, hits: 1, runsFound: 1, precision: 0.5, recall: 1, runPrecision: 0.5 });
+    expect(again).toMatchObject({ onsets: 7, hits: 6, runsFound: 1, recall: 1, runPrecision: 0.5 });
+    expect(again.precision).toBeCloseTo(6 / 7, 10);
+    expect(again.f1).toBeGreaterThan(once.f1 + 0.2);
+    expect(again.runF1).toBe(once.runF1);
+    expect(once.runF1).toBeCloseTo(2 / 3, 10);
+    // Without false onsets, run precision is 1; without onsets or runs, both are 0 as precision and F1 are.
+    expect(onsetMetrics(onsetCounts(alertsAt(1000, [100]), labels))).toMatchObject({ runPrecision: 1, runF1: 1 });
+    expect(onsetMetrics(onsetCounts(alertsAt(1000, []), labels))).toMatchObject({ runPrecision: 0, runF1: 0 });
   });
 
   it("scores an always-on detector near zero onset recall where its event-wise recall is 1", () => {

@@ -52,6 +52,25 @@ describe("quality score", () => {
       expect(judgeChange(reference, reference).keep).toBe(false);
     });
 
+    it("counts a labelled set's rise only as far as its run F1 rose too: repeated onsets in found runs are not a gain", () => {
+      // Set b's onset F1 rises by 0.05 (the mean by 0.025), its run F1 falls by 0.005: nothing of b's rise is
+      // confirmed, and the confirmed mean change is b's run F1 change over the two sets.
+      const change = { a: reference.a, b: seedSpread([0.45, 0.46, 0.455]) };
+      const runF1 = { reference: { b: seedSpread([0.3, 0.31, 0.305]) }, change: { b: seedSpread([0.295, 0.305, 0.3]) } };
+      const v = judgeChange(reference, change, runF1);
+      expect(v.meanDelta).toBeCloseTo(0.025, 12);
+      expect(v.confirmedMeanDelta).toBeCloseTo(-0.0025, 12);
+      expect(v.keep).toBe(false);
+      // Run F1 up by 0.02 of the 0.05: 0.02 of b's rise counts.
+      const partly = judgeChange(reference, change, { ...runF1, change: { b: seedSpread([0.32, 0.33, 0.325]) } });
+      expect(partly.confirmedMeanDelta).toBeCloseTo(0.01, 12);
+      expect(partly.keep).toBe(true);
+      // A run F1 that rose more than onset F1 adds nothing beyond the onset F1 rise; without run F1s nothing changes.
+      expect(judgeChange(reference, change, { ...runF1, change: { b: seedSpread([0.4, 0.4, 0.4]) } }).confirmedMeanDelta).toBeCloseTo(0.025, 12);
+      expect(judgeChange(reference, change).confirmedMeanDelta).toBe(judgeChange(reference, change).meanDelta);
+      expect(() => judgeChange(reference, change, { reference: { c: reference.a }, change: { c: reference.a } })).toThrow('run F1 for "c" needs');
+    });
+
     it("needs the change measured on the same sets", () => {
       expect(() => judgeChange(reference, { a: reference.a })).toThrow("the change must be measured on the reference's sets (a, b), got a");
     });
