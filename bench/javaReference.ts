@@ -1,25 +1,14 @@
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import * as v from "valibot";
+import { compileJavaDriver, firstLineOf, JAVA_RCF_JAR as JAR, javaRcfDir } from "../cli/javaRcfJar";
 
-/** Where the reference jar lives unless `--java-rcf` or CAD_JAVA_RCF says otherwise (../shared/tools/java-rcf). */
-export const DEFAULT_JAVA_RCF_DIR = resolve(__dirname, "../../shared/tools/java-rcf");
-const JAR = "randomcutforest-4.3.0.jar";
-
-/** The folder the bench looks in: CAD_JAVA_RCF, else {@link DEFAULT_JAVA_RCF_DIR}. */
-export function javaRcfDir(): string {
-  return process.env.CAD_JAVA_RCF ?? DEFAULT_JAVA_RCF_DIR;
-}
-
-/** Whether the reference jar is where the bench looks (a clone away from ../shared has none). */
-export function hasJavaRcf(dir: string = javaRcfDir()): boolean {
-  return existsSync(join(dir, JAR));
-}
+export { DEFAULT_JAVA_RCF_DIR, hasJavaRcf, javaRcfDir } from "../cli/javaRcfJar";
 const DRIVER = join(__dirname, "java", "RcfBench.java");
+/** The detector's settings come from the quality reference's driver (OpenSearch AD's), compiled beside it. */
+const DETECTOR_SETTINGS = join(__dirname, "..", "cli", "quality", "java", "TrcfReplay.java");
 
 const ForestAnswer = v.object({
   scoreUpdatePerSec: v.number(),
@@ -61,9 +50,9 @@ export class JavaReference {
     if (!existsSync(jar)) return { available: false, reason: `no ${JAR} in ${dir} (set --java-rcf DIR or CAD_JAVA_RCF)` };
     let classes: string;
     try {
-      classes = compileDriver(jar);
+      classes = compileJavaDriver(DRIVER, jar, [DETECTOR_SETTINGS]);
     } catch (e) {
-      return { available: false, reason: `could not compile ${DRIVER}: ${firstLine(e)}` };
+      return { available: false, reason: `could not compile ${DRIVER}: ${firstLineOf(e)}` };
     }
     const sep = process.platform === "win32" ? ";" : ":";
     const child = spawn("java", ["-cp", `${jar}${sep}${classes}`, "RcfBench"], { stdio: ["pipe", "pipe", "pipe"] });
@@ -144,27 +133,10 @@ class LineQueue {
   }
 }
 
-/** Compiles RcfBench.java against `jar` into a folder named by the content of both; returns the folder. */
-function compileDriver(jar: string): string {
-  const source = readFileSync(DRIVER);
-  const key = createHash("sha256").update(source).update(`${jar}:${statSync(jar).size}:${statSync(jar).mtimeMs}`).digest("hex").slice(0, 16);
-  const out = join(tmpdir(), `cad-bench-java-${key}`);
-  if (existsSync(join(out, "RcfBench.class"))) return out;
-  mkdirSync(out, { recursive: true });
-  execFileSync("javac", ["-nowarn", "-cp", jar, "-d", out, DRIVER], { stdio: ["ignore", "ignore", "pipe"] });
-  return out;
-}
-
 function safeJson(line: string): unknown {
   try {
     return JSON.parse(line) as unknown;
   } catch {
     return null;
   }
-}
-
-function firstLine(e: unknown): string {
-  const err = e as { stderr?: Buffer; message?: string };
-  const text = err.stderr?.toString().trim() || err.message || String(e);
-  return text.split("\n")[0];
 }

@@ -1,8 +1,4 @@
 import com.amazon.randomcutforest.RandomCutForest;
-import com.amazon.randomcutforest.config.ForestMode;
-import com.amazon.randomcutforest.config.ImputationMethod;
-import com.amazon.randomcutforest.config.Precision;
-import com.amazon.randomcutforest.config.TransformMethod;
 import com.amazon.randomcutforest.parkservices.AnomalyDescriptor;
 import com.amazon.randomcutforest.parkservices.ThresholdedRandomCutForest;
 
@@ -159,20 +155,6 @@ public final class RcfBench {
         out[3] += sink;
     }
 
-    private static ThresholdedRandomCutForest newDetector(int inputs, long seed, double cache) {
-        int shingle = 8;
-        int sample = 256;
-        int minSamples = 32;
-        double decay = 1.0 / (10 * sample);
-        return ThresholdedRandomCutForest.builder().dimensions(inputs * shingle).sampleSize(sample).numberOfTrees(50)
-                .timeDecay(decay).transformDecay(decay).outputAfter(Math.max(shingle, minSamples))
-                .initialAcceptFraction(minSamples * 1.0 / sample).parallelExecutionEnabled(false).compact(true)
-                .precision(Precision.FLOAT_32).boundingBoxCacheFraction(cache).shingleSize(shingle)
-                .internalShinglingEnabled(true).anomalyRate(0.005).transformMethod(TransformMethod.NORMALIZE)
-                .alertOnce(true).autoAdjust(true).forestMode(ForestMode.STREAMING_IMPUTE)
-                .imputationMethod(ImputationMethod.PREVIOUS).randomSeed(seed).build();
-    }
-
     private static String detector(double[][] data, int warmup, long seed, double cache) {
         double[] out = new double[2];
         runDetector(data, Math.min(warmup, data.length), seed, cache, new Object[1], out);
@@ -184,7 +166,7 @@ public final class RcfBench {
 
     /** A detector run over the first `steps` rows, its rate into out[1] and its grades and scores added to out[0]; left in keep[0]. */
     private static void runDetector(double[][] data, int steps, long seed, double cache, Object[] keep, double[] out) {
-        ThresholdedRandomCutForest d = newDetector(data[0].length, seed, cache);
+        ThresholdedRandomCutForest d = TrcfReplay.newDetector(data[0].length, seed, cache);
         keep[0] = d;
         double sink = 0;
         long t0 = System.nanoTime();

@@ -82,6 +82,14 @@ figure moves with the forest's randomness; the draws, how it would move with oth
 every entity at once: one incident labelled in several services is then one draw, not several. JSON line
 {"kind":"resampled","reference","resamples","blockSteps","draw","blocks","groups","comparisons"}.
 
+--java-reference: also run OpenSearch Anomaly Detection's detector — the Java ThresholdedRandomCutForest of
+Random Cut Forest 4.3 (../shared/tools/java-rcf, or $CAD_JAVA_RCF; needs a JDK) with the settings OpenSearch AD gives a
+real-time detector: shingle 8, 50 trees, sample 256, missing steps imputed — over the same sets and seeds, scored
+by the same functions (NAB-layout: its anomaly grade is the NAB score; labelled: a step alerts where the grade is
+above 0, after the train rows). Its table comes after the candidates', then ours against it per set; JSON lines
+with "candidate":"java-trcf" and a summary line with "reference":true. It always runs (also with --rescore).
+Outputs in <out>/java-trcf/<set>/seed-<n>/. About 3 minutes per kpi-dev seed on one core.
+
 Settings a candidate may override:
   ${OVERRIDE_NAMES.join(", ").replace(/(.{1,100})(, |$)/g, "$1,\n  ").replace(/,\n {2}$/, "")}
 
@@ -93,6 +101,7 @@ Examples:
   npx cad quality --candidates candidates.json --json > quality.json
   npx cad quality --candidates candidates.json --jobs 2 --by-place jumpstarter-dev
   npx cad quality --candidates candidates.json --rescore --by-place jumpstarter-dev   the same runs' files, scored again
+  npm run quality -- --jobs 2 --java-reference      ours and OpenSearch's detector, all four sets, seeds 1,2,3
 `;
 
 export function qualityCommand(): Command {
@@ -108,11 +117,12 @@ export function qualityCommand(): Command {
     .option("--block-steps <n>", "rows per block the resampled comparison draws (default 1000)", parseBlockSteps)
     .option("--by-place <sets>", "sets whose k-th blocks of every file or entity the resampled comparison draws together (entities that share a clock; default: none, every block alone)", (v: string) => parseSets(v, "--by-place"))
     .option("--rescore", "do not run the detector: score again the files an earlier run left in --out (same candidates, sets and seeds; each run's settings are checked), e.g. with other --resamples, --block-steps or --by-place")
+    .option("--java-reference", "also run OpenSearch AD's detector (Java ThresholdedRandomCutForest) over the same sets and seeds and compare (see below)")
     .option("--json", "print one JSON object {records: [the JSON lines' objects]} instead of the tables and lines")
     .addHelpText("after", HELP)
-    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; byPlace?: string[]; rescore?: boolean; json?: boolean }) => {
+    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; byPlace?: string[]; rescore?: boolean; javaReference?: boolean; json?: boolean }) => {
       // The detector and the candidates' schema load only when the command runs: --help stays quick.
-      const [{ qualityJsonLines, runQuality }, { readCandidates, SHIPPED }, { renderCandidate, renderCandidates, renderLeaveOneSetOut, renderResampled }] = await Promise.all([
+      const [{ qualityJsonLines, runQuality }, { readCandidates, SHIPPED }, { renderCandidate, renderCandidates, renderLeaveOneSetOut, renderReferenceComparison, renderResampled }] = await Promise.all([
         import("../quality/runQuality"),
         import("../quality/candidatesFile"),
         import("../quality/renderQuality"),
@@ -135,6 +145,7 @@ export function qualityCommand(): Command {
             ...(opts.blockSteps !== undefined ? { blockSteps: opts.blockSteps } : {}),
             ...(opts.byPlace !== undefined ? { byPlace: opts.byPlace } : {}),
             rescore: opts.rescore === true,
+            javaReference: opts.javaReference === true,
           },
           (line) => process.stderr.write(`${line}\n`),
         );
@@ -147,7 +158,8 @@ export function qualityCommand(): Command {
         return;
       }
       const json = lines.join("\n");
-      const tables = [...report.candidates.map(renderCandidate), ...(report.leaveOneSetOut ? [renderCandidates(report.candidates), renderLeaveOneSetOut(report.leaveOneSetOut)] : []), ...(report.resampled ? [renderResampled(report.resampled)] : [])];
+      const reference = report.reference ? [renderCandidate(report.reference), renderReferenceComparison(report.candidates[0], report.reference)] : [];
+      const tables = [...report.candidates.map(renderCandidate), ...reference, ...(report.leaveOneSetOut ? [renderCandidates(report.candidates), renderLeaveOneSetOut(report.leaveOneSetOut)] : []), ...(report.resampled ? [renderResampled(report.resampled)] : [])];
       process.stdout.write(`${tables.join("\n\n")}\n\n${json}\n`);
     });
 }

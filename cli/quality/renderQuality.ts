@@ -129,3 +129,22 @@ export function renderResampled(r: ResampledReport): string {
     ...r.comparisons.flatMap((c) => [...sets.map((s) => row(c.candidate, s, c.sets[s])), row(c.candidate, "mean over sets", c.mean)]),
   ].join("\n");
 }
+
+/**
+ * Ours (shipped) against the reference run beside it (OpenSearch's detector, `--java-reference`): per set the mean
+ * normalised score of each over the same seeds, the difference and, on labelled sets, run F1 too.
+ */
+export function renderReferenceComparison(shipped: CandidateReport, reference: CandidateReport): string {
+  const rows = shipped.sets.map((s, i) => {
+    const r = reference.sets[i];
+    if (r?.set !== s.set) throw new Error(`the reference ran other sets (${reference.sets.map((x) => x.set).join(", ")}) than shipped (${shipped.sets.map((x) => x.set).join(", ")})`);
+    const runF1 = s.kind === "labelled" && r.kind === "labelled" ? `   run F1 ${s.onset.runF1.mean.toFixed(3)} against ${r.onset.runF1.mean.toFixed(3)}` : "";
+    return `${s.set.padEnd(SET_WIDTH)} ${s.normalised.mean.toFixed(3).padStart(8)} ${r.normalised.mean.toFixed(3).padStart(10)} ${signed(s.normalised.mean - r.normalised.mean).padStart(11)}${runF1}`;
+  });
+  return [
+    `ours against ${reference.candidate} (OpenSearch AD's ThresholdedRandomCutForest, Java RCF 4.3, its real-time settings), same sets and seeds, this run: mean normalised score`,
+    `${"set".padEnd(SET_WIDTH)} ${"shipped".padStart(8)} ${reference.candidate.padStart(10)} ${"difference".padStart(11)}`,
+    ...rows,
+    `${"all sets".padEnd(SET_WIDTH)} ${shipped.normalised.mean.toFixed(3).padStart(8)} ${reference.normalised.mean.toFixed(3).padStart(10)} ${signed(shipped.normalised.mean - reference.normalised.mean).padStart(11)}`,
+  ].join("\n");
+}

@@ -5,10 +5,11 @@ import { nabUnitsScore, onsetUnitsScore } from "../../runtime/evaluation/scoreUn
 import { judgeChange, meanOverSets, type SeedSpread } from "../../runtime/evaluation/qualityScore";
 import { CliError, EXIT_USAGE } from "../cliError";
 import { candidateProfiles, SHIPPED, type Candidate } from "./candidatesFile";
-import { locateSets } from "./qualitySets";
+import { JAVA_REFERENCE, javaReferenceUnavailable, runJavaReferenceOnce } from "./javaTrcf";
 import type { CandidateReport } from "./renderQuality";
 import { runQualityJobs, type QualityJob } from "./qualityJobs";
-import { DEFAULT_BLOCK_STEPS, runDir, summariseSet, type SeedRun, type SetSummary } from "./runQualitySet";
+import { locateSets, type QualitySet } from "./qualitySets";
+import { DEFAULT_BLOCK_STEPS, runDir, runScore, summariseSet, type SeedRun, type SetSummary } from "./runQualitySet";
 
 export interface QualityOptions {
   /** Folder holding the sets (nab-dev/, kpi-dev/, jumpstarter-dev/, smd-dev/). */
@@ -29,6 +30,8 @@ export interface QualityOptions {
   readonly byPlace?: readonly string[];
   /** Score the files an earlier run with the same `out`, candidates, sets and seeds left, instead of running the detector. */
   readonly rescore?: boolean;
+  /** Also run OpenSearch's detector (Java ThresholdedRandomCutForest, cli/quality/javaTrcf.ts) over the same sets and seeds: `<out>/java-trcf/`. */
+  readonly javaReference?: boolean;
 }
 
 /** Paired resamples `cad quality --candidates` draws by default (--resamples). */
@@ -52,6 +55,8 @@ export interface ResampledReport {
 
 export interface QualityReport {
   readonly candidates: readonly CandidateReport[];
+  /** With `javaReference`: OpenSearch's detector over the same sets and seeds, scored the same way (judged by nothing: a reference). */
+  readonly reference?: CandidateReport;
   /** With more than one candidate. */
   readonly leaveOneSetOut?: LeaveOneSetOut;
   /** With more than one candidate and resamples > 0. */
@@ -76,6 +81,9 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
   const unmeasured = (o.byPlace ?? []).filter((s) => !sets.some((set) => set.name === s));
   if (unmeasured.length > 0) throw new CliError(`--by-place names ${unmeasured.join(", ")}, which this run does not measure (sets: ${sets.map((s) => s.name).join(", ")})`, EXIT_USAGE);
   if (o.candidates.length > 1 && sets.length < 2) throw new CliError("--candidates needs at least two sets: leave-one-set-out chooses on the others and scores the one held out", EXIT_USAGE);
+  if (o.javaReference && o.candidates.some((c) => c.name === JAVA_REFERENCE)) throw new CliError(`--java-reference runs as "${JAVA_REFERENCE}": name the candidate otherwise`, EXIT_USAGE);
+  const javaWhyNot = o.javaReference ? javaReferenceUnavailable() : null;
+  if (javaWhyNot !== null) throw new CliError(`--java-reference: ${javaWhyNot}`, EXIT_USAGE);
   const jobs: QualityJob[] = o.candidates.flatMap((candidate) => {
     const profiles = candidateProfiles(candidate);
     return sets.flatMap((set) =>
@@ -102,10 +110,32 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
     const verdict = shipped && candidate.name !== SHIPPED.name ? judgeChange(normalisedBySet(shipped.sets), normalisedBySet(summaries), { reference: runF1BySet(shipped.sets), change: runF1BySet(summaries) }) : undefined;
     reports.push({ candidate: candidate.name, seeds: o.seeds, sets: summaries, normalised, seconds: Math.round(seconds * 1000) / 1000, ...(verdict ? { verdict } : {}) });
   }
-  if (reports.length === 1) return { candidates: reports };
+  const reference = o.javaReference ? await runReference(sets, o, blockSteps, progress) : undefined;
+  const withReference = reference ? { reference } : {};
+  if (reports.length === 1) return { candidates: reports, ...withReference };
   const scores = reports.map((r) => ({ name: r.candidate, sets: Object.fromEntries(r.sets.map((s) => [s.set, s.normalised.mean])) }));
   const resampled = resamples > 0 ? resampleCandidates(sets.map((s) => s.name), o.candidates.map((c) => c.name), byCandidate, { resamples, blockSteps, byPlace: o.byPlace ?? [] }) : undefined;
-  return { candidates: reports, leaveOneSetOut: leaveOneSetOut(scores, SHIPPED.name), ...(resampled ? { resampled } : {}) };
+  return { candidates: reports, ...withReference, leaveOneSetOut: leaveOneSetOut(scores, SHIPPED.name), ...(resampled ? { resampled } : {}) };
+}
+
+/** OpenSearch's detector over every set and seed, `jobs` JVMs at once, summed up as a candidate's runs are. */
+async function runReference(sets: readonly QualitySet[], o: QualityOptions, blockSteps: number, progress: (line: string) => void): Promise<CandidateReport> {
+  const todo = sets.flatMap((set) => o.seeds.map((seed) => ({ set, seed })));
+  const runs: SeedRun[] = new Array<SeedRun>(todo.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let k = next++; k < todo.length; k = next++) {
+      const { set, seed } = todo[k];
+      const label = `${JAVA_REFERENCE} · ${set.name} · seed ${seed}`;
+      progress(`cad quality: [reference ${k + 1}/${todo.length}] ${label} …`);
+      runs[k] = await runJavaReferenceOnce(set, seed, runDir(o.out, JAVA_REFERENCE, set.name, seed), progress, blockSteps);
+      progress(`cad quality: [reference ${k + 1}/${todo.length}] ${label}: normalised ${runScore(runs[k]).toFixed(3)} in ${runs[k].seconds.toFixed(1)} s`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.jobs ?? 1, todo.length) }, worker));
+  const summaries = sets.map((set, i) => summariseSet(set, JAVA_REFERENCE, runs.slice(i * o.seeds.length, (i + 1) * o.seeds.length)));
+  const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
+  return { candidate: JAVA_REFERENCE, seeds: o.seeds, sets: summaries, normalised: meanOverSets(summaries.map((s) => s.normalised)), seconds: Math.round(seconds * 1000) / 1000 };
 }
 
 /** A run's normalised score on the blocks `picks` of its set. */
@@ -153,6 +183,10 @@ export function qualityJsonLines(r: QualityReport): string[] {
     ...c.sets.map((s) => JSON.stringify(s)),
     JSON.stringify({ kind: "summary", candidate: c.candidate, sets: c.sets.map((s) => s.set), seeds: c.seeds, normalised: c.normalised, seconds: c.seconds, ...(c.verdict ? { verdict: c.verdict } : {}) }),
   ]);
+  if (r.reference) {
+    const c = r.reference;
+    lines.push(...c.sets.map((s) => JSON.stringify(s)), JSON.stringify({ kind: "summary", candidate: c.candidate, reference: true, sets: c.sets.map((s) => s.set), seeds: c.seeds, normalised: c.normalised, seconds: c.seconds }));
+  }
   if (r.leaveOneSetOut) lines.push(JSON.stringify({ kind: "leaveOneSetOut", reference: SHIPPED.name, ...r.leaveOneSetOut }));
   if (r.resampled) lines.push(JSON.stringify({ kind: "resampled", ...r.resampled }));
   return lines;

@@ -77,12 +77,20 @@ export function runSetOnce(set: QualitySet, seed: number, profile: DetectorProfi
   return { ...run, seconds: secondsSince(t0) };
 }
 
-type Unstamped<R> = R extends unknown ? Omit<R, "seconds"> : never;
+export type Unstamped<R> = R extends unknown ? Omit<R, "seconds"> : never;
 
 function scoreNab(set: Extract<QualitySet, { kind: "nab" }>, seed: number, profile: DetectorProfile, out: string, log: (line: string) => void, blockSteps: number, rescore: boolean): Unstamped<NabRun> {
   const results = rescore ? path.join(out, "cad") : runNab({ data: set.data, out, mode: "streaming", detector: "cad", seed, profile }, log).outDir;
-  // Files left by an earlier run must still fit the data, one score row per data row (a fresh run just wrote them).
-  const loaded = loadResults({ results, windows: set.windows, ...(rescore ? { data: set.data } : {}) });
+  return scoreNabResults(set, seed, results, log, blockSteps, rescore);
+}
+
+/**
+ * Scores a NAB-layout set's results folder (`<category>/<detector>_<file>.csv`) as `cad evaluate` does, with the
+ * figures `cad quality` reports. With `checkData`, every results file must have one row per data row (files not
+ * written by this run: an earlier run's, or another detector's).
+ */
+export function scoreNabResults(set: Extract<QualitySet, { kind: "nab" }>, seed: number, results: string, log: (line: string) => void, blockSteps: number, checkData: boolean): Unstamped<NabRun> {
+  const loaded = loadResults({ results, windows: set.windows, ...(checkData ? { data: set.data } : {}) });
   if (loaded.unscored.length > 0) log(`cad quality: ${set.name}: ${loaded.unscored.length} labelled files have no results and are not scored (e.g. ${loaded.unscored[0]})`);
   const [standard, lowFP, lowFN] = scoreProfiles(loaded.files, ["standard", "reward_low_FP_rate", "reward_low_FN_rate"]);
   const sum = (key: "windows" | "found" | "falsePositives") => standard.categories.reduce((s, c) => s + c[key], 0);
@@ -91,7 +99,11 @@ function scoreNab(set: Extract<QualitySet, { kind: "nab" }>, seed: number, profi
   return { kind: "nab", seed, standard: standard.score, lowFP: lowFP.score, lowFN: lowFN.score, windows: sum("windows"), found: sum("found"), falsePositives: sum("falsePositives"), categories, units };
 }
 
-function scoreLabelled(set: Extract<QualitySet, { kind: "labelled" }>, seed: number, profile: DetectorProfile, out: string, blockSteps: number, rescore: boolean): Unstamped<LabelledRun> {
+/**
+ * Runs `cad labelled --baselines` over a labelled set at `seed`, or with `rescore` scores the per-entity files
+ * already in `out` (an earlier run's, or another detector's; `profile` is then unused), with the baselines beside.
+ */
+export function scoreLabelled(set: Extract<QualitySet, { kind: "labelled" }>, seed: number, profile: DetectorProfile | undefined, out: string, blockSteps: number, rescore: boolean): Unstamped<LabelledRun> {
   const r = runLabelled({ data: set.data, out, mode: "streaming", baselines: true, seed, profile, blockSteps, fromFiles: rescore });
   const { precision, recall, f1, falsePer1000, runs, runsFound, runF1 } = r.detector.onset;
   const base = r.baselines;
