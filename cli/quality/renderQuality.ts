@@ -84,7 +84,8 @@ function verdictText(v: ChangeVerdict | undefined): string {
   if (!v) return "(reference)";
   const confirmed = v.confirmedMeanDelta === v.meanDelta ? "" : `, ${signed(v.confirmedMeanDelta)} with labelled sets' rises confirmed by run F1`;
   if (v.keep) return `keep (mean ${signed(v.meanDelta)}${confirmed})`;
-  const unconfirmed = v.meanDelta > 0 && v.confirmedMeanDelta <= 0 ? `; ${signed(v.confirmedMeanDelta)} by run F1: the rise is onsets inside labelled runs already found` : confirmed;
+  // A mean that did not rise needs no word on how much of a rise run F1 confirms.
+  const unconfirmed = v.meanDelta <= 0 ? "" : v.confirmedMeanDelta <= 0 ? `; ${signed(v.confirmedMeanDelta)} by run F1: the rise is onsets inside labelled runs already found` : confirmed;
   const reasons = [`mean ${signed(v.meanDelta)}${v.meanDelta > 0 ? "" : ", did not rise"}${unconfirmed}`, ...v.drops.map((d) => `${d.set} ${signed(-d.drop)} beyond its seed spread ${d.spread.toFixed(3)}`)];
   return `reject (${reasons.join("; ")})`;
 }
