@@ -52,6 +52,7 @@ const OVERRIDE_FIELDS = {
   recurrenceHorizon: v.number(),
   recurrenceCount: v.number(),
   recurrenceTolerance: v.number(),
+  recurrencePersist: v.number(),
   maxCorrections: v.number(),
   learnAnomalies: v.boolean(),
   learnUnconfirmed: v.boolean(),

@@ -61,6 +61,7 @@ export const replicaStreamSchema = v.object({
   alertDeviations: f64,
   anomalousBits: count,
   incidentCauses: v.optional(v.array(count)),
+  withheldAt: v.optional(v.nullable(finite)),
 });
 
 const optionsSchema = v.looseObject({

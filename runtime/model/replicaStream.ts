@@ -25,6 +25,8 @@ export interface ReplicaStreamState {
   readonly anomalousBits: number;
   /** The metrics the current incident's alerts named, in order (absent in older states: none). */
   readonly incidentCauses?: number[];
+  /** Step of the last recurrence withheld and not raised since (recurrencePersist); null or absent: none. */
+  readonly withheldAt?: number | null;
 }
 
 /**
@@ -42,6 +44,8 @@ export class ReplicaStream {
   readonly inputs: SeriesInputs;
   corrections = 0;
   lastAlertIndex = -Infinity;
+  /** Step of the last recurrence withheld and not raised since (recurrencePersist). */
+  withheldAt = -Infinity;
   lastAlertScore = 0;
   recentAlerts: RecentAlert[] = [];
   anomalousBits = 0;
@@ -96,6 +100,17 @@ export class ReplicaStream {
     return similar >= o.recurrenceCount;
   }
 
+  /**
+   * Whether a recurrence withheld `steps − 1` steps ago has been anomalous at every step since, this one included:
+   * then it is raised after all (recurrencePersist), and forgotten.
+   */
+  raisesWithheld(steps: number): boolean {
+    const all = steps >= 32 ? 0xffffffff : (1 << steps) - 1;
+    if (this.index - 1 - this.withheldAt !== steps - 1 || (this.anomalousBits & all) >>> 0 !== all >>> 0) return false;
+    this.withheldAt = -Infinity;
+    return true;
+  }
+
   /** Records whether the current step is anomalous and returns how many of the last `window` steps were. */
   markAnomalous(anomalous: boolean, window: number): number {
     this.anomalousBits = ((this.anomalousBits << 1) | (anomalous ? 1 : 0)) >>> 0;
@@ -138,6 +153,7 @@ export class ReplicaStream {
       alertDeviations,
       anomalousBits: this.anomalousBits,
       incidentCauses: [...this.incidentCauses],
+      withheldAt: Number.isFinite(this.withheldAt) ? this.withheldAt : null,
     };
   }
 
@@ -151,6 +167,7 @@ export class ReplicaStream {
     if (s.alertDeviations.length !== s.alertIndex.length * metrics) throw new Error(`${where}: ${s.alertIndex.length} recent alerts need ${s.alertIndex.length * metrics} deviations, got ${s.alertDeviations.length}`);
     for (const a of [s.history, s.previous, s.alertIndex, s.alertDeviations]) if (!a.every(Number.isFinite)) throw new Error(`${where}: holds a value that is not a finite number`);
     if (s.lastAlertIndex !== null && !Number.isFinite(s.lastAlertIndex)) throw new Error(`${where}: lastAlertIndex must be a number or null`);
+    if (s.withheldAt !== undefined && s.withheldAt !== null && !Number.isFinite(s.withheldAt)) throw new Error(`${where}: withheldAt must be a number or null`);
     r.index = s.index;
     r.filled = Math.min(s.filled, historyLength);
     r.history.set(s.history);
@@ -158,6 +175,7 @@ export class ReplicaStream {
     r.inputs.seen = s.seen;
     r.corrections = s.corrections;
     r.lastAlertIndex = s.lastAlertIndex ?? -Infinity;
+    r.withheldAt = s.withheldAt ?? -Infinity;
     r.lastAlertScore = s.lastAlertScore;
     r.recentAlerts = Array.from(s.alertIndex, (index, i) => ({ index, deviations: Array.from(s.alertDeviations.subarray(i * metrics, (i + 1) * metrics)) }));
     const causes = s.incidentCauses ?? [];

@@ -194,10 +194,16 @@ export class ThresholdedForest {
         if (!repeat && confirmed && o.recurrenceHorizon > 0 && series.recurs(index[i], deviationsOf(values, expected, spread), o)) {
           // The same incident shape seen recently: remembered as an alert (so its own repeats stay quiet), not raised.
           series.noteAlert(index[i], score, named, o.repeatWindow);
+          series.withheldAt = index[i];
           recurrence = true;
         } else if (repeat) {
-          // Same incident, still going: it ends `repeatWindow` steps after its last anomalous step.
+          // Same incident, still going: it ends `repeatWindow` steps after its last anomalous step…
           if (o.repeatExtends) series.lastAlertIndex = index[i];
+          // …unless it is a withheld recurrence that has now lasted `recurrencePersist` steps: raised after all.
+          if (o.recurrencePersist > 0 && series.raisesWithheld(o.recurrencePersist)) {
+            alert = true;
+            series.noteAlert(index[i], score, named, o.repeatWindow);
+          }
         } else if (confirmed) {
           alert = true;
           series.noteAlert(index[i], score, named, o.repeatWindow);

@@ -148,6 +148,12 @@ export interface ThresholdedForestOptions {
    * deviations) differ in no metric by more than this fraction of the larger deviation (default 0.25).
    */
   readonly recurrenceTolerance?: number;
+  /**
+   * A withheld recurrence whose anomaly goes on for this many steps in a row (the withheld step included) is raised
+   * at that step after all (default 0: never; else 2 to 32). A job's short spike that comes back stays quiet; a
+   * returning anomaly that lasts is a problem whatever it resembles.
+   */
+  readonly recurrencePersist?: number;
   /** Consecutive anomalous steps replaced by their expected values before the model accepts a new normal (default shingleSize). */
   readonly maxCorrections?: number;
   /**
@@ -245,6 +251,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     recurrenceHorizon: o.recurrenceHorizon ?? 0,
     recurrenceCount: o.recurrenceCount ?? 2,
     recurrenceTolerance: o.recurrenceTolerance ?? 0.25,
+    recurrencePersist: o.recurrencePersist ?? 0,
     maxCorrections: o.maxCorrections ?? shingleSize,
     learnAnomalies: o.learnAnomalies ?? true,
     learnUnconfirmed: o.learnUnconfirmed ?? true,
@@ -295,6 +302,9 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     if (typeof r[flag] !== "boolean") throw new Error(`${flag} must be true or false, got ${String(r[flag])}`);
   }
   if (!(r.recurrenceTolerance >= 0)) throw new Error(`recurrenceTolerance must be >= 0, got ${r.recurrenceTolerance}`);
+  if (!(r.recurrencePersist === 0 || (Number.isInteger(r.recurrencePersist) && r.recurrencePersist >= 2 && r.recurrencePersist <= 32))) {
+    throw new Error(`recurrencePersist must be 0 (never) or an integer from 2 to 32 (steps in a row), got ${r.recurrencePersist}`);
+  }
   if (!(r.driftZFactor >= 0) || !Number.isFinite(r.driftZFactor)) throw new Error(`driftZFactor must be a finite number >= 0, got ${r.driftZFactor}`);
   if (!(r.driftSpan >= 1) || !Number.isFinite(r.driftSpan)) throw new Error(`driftSpan must be a finite number >= 1, got ${r.driftSpan}`);
   if (!(r.seasonalZFactor > 0)) throw new Error(`seasonalZFactor must be > 0, got ${r.seasonalZFactor}`);
