@@ -88,7 +88,8 @@ real-time detector: shingle 8, 50 trees, sample 256, missing steps imputed — o
 by the same functions (NAB-layout: its anomaly grade is the NAB score; labelled: a step alerts where the grade is
 above 0, after the train rows). Its table comes after the candidates', then ours against it per set; JSON lines
 with "candidate":"java-trcf" and a summary line with "reference":true. It always runs (also with --rescore).
-Outputs in <out>/java-trcf/<set>/seed-<n>/. About 3 minutes per kpi-dev seed on one core.
+Outputs in <out>/java-trcf/<set>/seed-<n>/. Per seed, two JVMs at once on 2 cores: nab-dev about 20 s, kpi-dev
+and jumpstarter-dev 75-95 s, smd-dev about 3 minutes.
 
 Settings a candidate may override:
   ${OVERRIDE_NAMES.join(", ").replace(/(.{1,100})(, |$)/g, "$1,\n  ").replace(/,\n {2}$/, "")}

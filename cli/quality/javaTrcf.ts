@@ -12,7 +12,7 @@ import { loadLabelled } from "../labelled/runLabelled";
 import { ENTITY_RESULT_HEADER } from "../labelled/readEntityDetections";
 import { REPO_ROOT } from "../repoRoot";
 import type { QualitySet } from "./qualitySets";
-import { scoreLabelled, scoreNabResults, type SeedRun } from "./runQualitySet";
+import { scoreLabelled, scoreNabResults, type SeedRun, type Unstamped } from "./runQualitySet";
 
 /**
  * The reference `cad quality --java-reference` runs beside ours: OpenSearch Anomaly Detection's detector, the Java
@@ -52,47 +52,54 @@ export async function runJavaReferenceOnce(set: QualitySet, seed: number, out: s
   const work = path.join(out, "java-input");
   fs.mkdirSync(work, { recursive: true });
   const t0 = performance.now();
-  let run: SeedRun;
-  if (set.kind === "nab") {
-    const results = path.join(out, JAVA_REFERENCE);
-    const files = listDirs(set.data, "--data").flatMap((category) => listCsv(path.join(set.data, category)).map((file) => ({ category, file })));
-    const series = files.map(({ category, file }) => {
-      const name = path.join(set.data, category, file);
-      const data = parseNabData(readText(name, "data file"), name);
-      const input = path.join(work, `${category}__${file}`);
-      // Seconds since the epoch: the detector's streaming imputation fills a missing step from the timestamps.
-      fs.writeFileSync(input, data.values.map((v, i) => `${Math.round(data.timestamps[i] / 1000)},${v}`).join("\n") + "\n");
-      return { category, file, data, input, output: `${input}.out` };
-    });
-    await replayFiles(seed, series, work, log, CACHE, dir);
-    for (const s of series) {
-      const grades = readReplay(s.output, s.data.values.length).map((r) => r.grade);
-      const lines = ["timestamp,value,anomaly_score", ...grades.map((g, i) => `${s.data.timestampText[i]},${s.data.values[i]},${g}`)];
-      writeFileAtomic(path.join(results, s.category, `${JAVA_REFERENCE}_${s.file}`), `${lines.join("\n")}\n`);
-    }
-    run = { ...scoreNabResults(set, seed, results, log, blockSteps, true), seconds: 0 };
-  } else {
-    const entities = loadLabelled(set.data).map((e) => {
-      const input = path.join(work, `${e.name}.csv`);
-      const rows = [...e.train, ...e.test];
-      // Gap rows (a missing value left after filling) are not sent: the detector sees the steps around them.
-      const sent = rows.map((r, i) => (isGapRow(r) ? "" : `${i},${r.join(",")}`)).filter((l) => l !== "");
-      fs.writeFileSync(input, `${sent.join("\n")}\n`);
-      return { e, input, output: `${input}.out`, sent: sent.length };
-    });
-    await replayFiles(seed, entities, work, log, CACHE, dir);
-    for (const { e, output, sent } of entities) {
-      const answers = readReplay(output, sent);
-      let k = 0;
-      const all = [...e.train, ...e.test].map((r) => (isGapRow(r) ? { score: 0, grade: 0 } : answers[k++]));
-      const test = all.slice(e.train.length);
-      const lines = [ENTITY_RESULT_HEADER, ...test.map((r, i) => `${r.score},${r.grade},${r.grade},${e.labels[i]}`)];
-      writeFileAtomic(path.join(out, `${e.name}.csv`), `${lines.join("\n")}\n`);
-    }
-    run = { ...scoreLabelled(set, seed, undefined, out, blockSteps, true), seconds: 0 };
-  }
+  const run = set.kind === "nab" ? await replayNab(set, seed, out, work, log, blockSteps, dir) : await replayLabelled(set, seed, out, work, log, blockSteps, dir);
+  // The inputs written for the JVM go once it has answered (a failed run leaves them, to look at).
   fs.rmSync(work, { recursive: true, force: true });
   return { ...run, seconds: Math.round(performance.now() - t0) / 1000 };
+}
+
+/** Every NAB-layout file through the driver; its grades written as NAB results (`<out>/java-trcf/…`), then scored. */
+async function replayNab(set: Extract<QualitySet, { kind: "nab" }>, seed: number, out: string, work: string, log: (line: string) => void, blockSteps: number, dir: string): Promise<Unstamped<SeedRun>> {
+  const results = path.join(out, JAVA_REFERENCE);
+  const files = listDirs(set.data, "--data").flatMap((category) => listCsv(path.join(set.data, category)).map((file) => ({ category, file })));
+  const series = files.map(({ category, file }) => {
+    const name = path.join(set.data, category, file);
+    const data = parseNabData(readText(name, "data file"), name);
+    const input = path.join(work, `${category}__${file}`);
+    // Seconds since the epoch: the detector's streaming imputation fills a missing step from the timestamps.
+    fs.writeFileSync(input, data.values.map((v, i) => `${Math.round(data.timestamps[i] / 1000)},${v}`).join("\n") + "\n");
+    return { category, file, data, input, output: `${input}.out` };
+  });
+  await replayFiles(seed, series, work, log, CACHE, dir);
+  for (const s of series) {
+    const grades = readReplay(s.output, s.data.values.length).map((r) => r.grade);
+    const lines = ["timestamp,value,anomaly_score", ...grades.map((g, i) => `${s.data.timestampText[i]},${s.data.values[i]},${g}`)];
+    writeFileAtomic(path.join(results, s.category, `${JAVA_REFERENCE}_${s.file}`), `${lines.join("\n")}\n`);
+  }
+  return scoreNabResults(set, seed, results, log, blockSteps, true);
+}
+
+/** Every entity's train then test rows through the driver; its test rows written as `cad labelled` writes ours, then scored. */
+async function replayLabelled(set: Extract<QualitySet, { kind: "labelled" }>, seed: number, out: string, work: string, log: (line: string) => void, blockSteps: number, dir: string): Promise<Unstamped<SeedRun>> {
+  const entities = loadLabelled(set.data).map((e) => {
+    const input = path.join(work, `${e.name}.csv`);
+    // The row number is the step's time; a gap row (a missing value left after filling) is not sent, so the
+    // detector imputes it from the steps around it, as OpenSearch does.
+    const sent = [...e.train, ...e.test].flatMap((r, i) => (isGapRow(r) ? [] : [`${i},${r.join(",")}`]));
+    fs.writeFileSync(input, `${sent.join("\n")}\n`);
+    return { e, input, output: `${input}.out`, sent: sent.length };
+  });
+  await replayFiles(seed, entities, work, log, CACHE, dir);
+  for (const { e, output, sent } of entities) {
+    const answers = readReplay(output, sent);
+    let k = 0;
+    const all = [...e.train, ...e.test].map((r) => (isGapRow(r) ? { score: 0, grade: 0 } : answers[k++]));
+    const test = all.slice(e.train.length);
+    const lines = [ENTITY_RESULT_HEADER, ...test.map((r, i) => `${r.score},${r.grade},${r.grade},${e.labels[i]}`)];
+    writeFileAtomic(path.join(out, `${e.name}.csv`), `${lines.join("\n")}\n`);
+  }
+  // Scored from the files with the baselines beside, as a rescored run of ours (the baselines are ours, run again).
+  return scoreLabelled(set, seed, undefined, out, blockSteps, true);
 }
 
 /**

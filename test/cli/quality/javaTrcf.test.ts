@@ -78,6 +78,16 @@ describe("the Java reference (OpenSearch's detector)", () => {
     expect(outputs[1]).toBe(outputs[0]);
   });
 
+  it.skipIf(!javaHere)("fails naming the driver's error when an input row is not numbers, and with a row of another width", async () => {
+    const work = path.join(root, "bad");
+    fs.mkdirSync(work, { recursive: true });
+    const input = path.join(work, "in.csv");
+    fs.writeFileSync(input, "0,1.5\n60,abc\n");
+    await expect(replayFiles(1, [{ input, output: path.join(work, "out.csv") }], work, () => undefined)).rejects.toThrow(/--java-reference: the Java driver failed \(exit 1\): .*NumberFormatException.*abc/);
+    fs.writeFileSync(input, "0,1.5\n60,2.5,3\n");
+    await expect(replayFiles(1, [{ input, output: path.join(work, "out.csv") }], work, () => undefined)).rejects.toThrow(/in\.csv:2: 2 values, the first row had 1/);
+  });
+
   it.skipIf(!javaHere)("cad quality --java-reference: its table, ours against it per set, and JSON lines marked as the reference", async () => {
     const args = ["quality", "--datasets", path.join(root, "datasets"), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", path.join(root, "out")];
     expect(await runCli([...args, "--java-reference"])).toBe(0);
