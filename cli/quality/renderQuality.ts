@@ -107,6 +107,7 @@ export function renderLeaveOneSetOut(l: LeaveOneSetOut): string {
   const width = Math.max(12, ...l.rows.map((r) => r.pick.length));
   return [
     "leave-one-set-out: the candidate with the best mean normalised score on the other sets, scored on the held-out set",
+    "(a labelled set's rise over shipped counted only as far as its run F1 rose too, as in the verdict)",
     `${"held out".padEnd(SET_WIDTH)} ${"pick".padEnd(width)} ${"others".padStart(7)} ${"pick".padStart(7)} ${"shipped".padStart(7)}`,
     ...l.rows.map((r) => `${r.heldOut.padEnd(SET_WIDTH)} ${r.pick.padEnd(width)} ${r.pickOthers.toFixed(3).padStart(7)} ${r.pickHeldOut.toFixed(3).padStart(7)} ${r.referenceHeldOut.toFixed(3).padStart(7)}`),
     `overall pick: "${l.overall.pick}", mean ${l.overall.mean.toFixed(3)} over all sets (shipped ${l.overall.referenceMean.toFixed(3)})`,
@@ -126,6 +127,7 @@ export function renderResampled(r: ResampledReport): string {
   return [
     `resampled: each set cut into blocks of ${r.blockSteps.toLocaleString("en-US")} rows and drawn again with replacement ${r.resamples.toLocaleString("en-US")} times (${sets.map((s) => (r.draw[s] === "place" ? `${s} ${r.groups[s]} places of ${r.blocks[s]} blocks, the k-th block of every entity together` : `${s} ${r.blocks[s]} blocks`)).join("; ")});`,
     `every candidate and seed scored on the same draws. The difference from ${r.reference} as measured, its 5th and 95th percentiles over the draws, and how often the candidate scored higher`,
+    "(on a labelled set the smaller of the differences in onset F1 and in run F1, on every draw, as the verdict counts it)",
     `${"candidate".padEnd(width)} ${"set".padEnd(setWidth)} ${"difference".padStart(10)}   [5 %, 95 %]        higher`,
     ...r.comparisons.flatMap((c) => [...sets.map((s) => row(c.candidate, s, c.sets[s])), row(c.candidate, "mean over sets", c.mean)]),
   ].join("\n");

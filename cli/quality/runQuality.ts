@@ -1,8 +1,8 @@
 import { leaveOneSetOut, type LeaveOneSetOut } from "../../runtime/evaluation/leaveOneSetOut";
 import { NAB_PROFILES } from "../../runtime/evaluation/nabScore";
 import { blockGroups, pairedResample, type DrawMode, type ResampledComparison, type ResampledSet } from "../../runtime/evaluation/pairedResample";
-import { nabUnitsScore, onsetUnitsScore } from "../../runtime/evaluation/scoreUnits";
-import { judgeChange, meanOverSets, type SeedSpread } from "../../runtime/evaluation/qualityScore";
+import { nabUnitsScore, onsetUnitsScore, runUnitsScore } from "../../runtime/evaluation/scoreUnits";
+import { confirmedScores, judgeChange, meanOverSets, type SeedSpread } from "../../runtime/evaluation/qualityScore";
 import { CliError, EXIT_USAGE } from "../cliError";
 import { candidateProfiles, SHIPPED, type Candidate } from "./candidatesFile";
 import { JAVA_REFERENCE, javaReferenceUnavailable, runJavaReferenceOnce } from "./javaTrcf";
@@ -113,7 +113,9 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
   const reference = o.javaReference ? await runReference(sets, o, blockSteps, progress) : undefined;
   const withReference = reference ? { reference } : {};
   if (reports.length === 1) return { candidates: reports, ...withReference };
-  const scores = reports.map((r) => ({ name: r.candidate, sets: Object.fromEntries(r.sets.map((s) => [s.set, s.normalised.mean])) }));
+  // Leave-one-set-out chooses on what the verdict counts: a labelled set's rise only as far as its run F1 rose too.
+  const shipped = reports.find((r) => r.candidate === SHIPPED.name) ?? reports[0];
+  const scores = reports.map((r) => ({ name: r.candidate, sets: confirmedScores(normalisedBySet(shipped.sets), normalisedBySet(r.sets), { reference: runF1BySet(shipped.sets), change: runF1BySet(r.sets) }) }));
   const resampled = resamples > 0 ? resampleCandidates(sets.map((s) => s.name), o.candidates.map((c) => c.name), byCandidate, { resamples, blockSteps, byPlace: o.byPlace ?? [] }) : undefined;
   return { candidates: reports, ...withReference, leaveOneSetOut: leaveOneSetOut(scores, SHIPPED.name), ...(resampled ? { resampled } : {}) };
 }
@@ -143,6 +145,14 @@ function unitScorer(run: SeedRun): (picks: readonly number[]) => number {
   return run.kind === "nab" ? (picks) => nabUnitsScore(run.units, picks, NAB_PROFILES.standard) : (picks) => onsetUnitsScore(run.units, picks);
 }
 
+type LabelledRun = Extract<SeedRun, { kind: "labelled" }>;
+const isLabelled = (run: SeedRun): run is LabelledRun => run.kind === "labelled";
+
+/** A labelled run's run F1 on the blocks `picks` of its set. */
+function runF1Scorer(run: LabelledRun): (picks: readonly number[]) => number {
+  return (picks) => runUnitsScore(run.units, picks);
+}
+
 /**
  * The paired resampling over every set's blocks. Every run of a set must hold the same blocks (the same data cut
  * the same way), and every block once must give the run's own normalised score.
@@ -159,12 +169,16 @@ function resampleCandidates(
     const places = runs[0].units.map((u) => u.block).join(",");
     if (runs.some((r) => r.units.map((u) => u.block).join(",") !== places)) throw new Error(`${name}: the runs cut the set into different blocks (${[...new Set(runs.map((r) => r.units.length))].join(", ")} blocks)`);
     const blocks = runs[0].units.length;
+    const all = Array.from({ length: blocks }, (_, i) => i);
     for (const r of runs) {
-      const whole = unitScorer(r)(Array.from({ length: blocks }, (_, i) => i));
+      const whole = unitScorer(r)(all);
       const own = r.kind === "nab" ? r.standard / 100 : r.onset.f1;
       if (Math.abs(whole - own) > 1e-9) throw new Error(`${name}, seed ${r.seed}: the blocks score ${whole}, the run ${own}`);
+      if (isLabelled(r) && Math.abs(runF1Scorer(r)(all) - r.onset.runF1) > 1e-9) throw new Error(`${name}, seed ${r.seed}: the blocks' run F1 is ${runF1Scorer(r)(all)}, the run's ${r.onset.runF1}`);
     }
-    return { name, blocks, groups: blockGroups(runs[0].units.map((u) => u.block), drawOf(name)), scorers: byCandidate.map((c) => c[k].map(unitScorer)) };
+    // A labelled set's difference counts only as far as its run F1 moved too, as in the verdict.
+    const confirmers = runs.every(isLabelled) ? { confirmers: byCandidate.map((c) => c[k].filter(isLabelled).map(runF1Scorer)) } : {};
+    return { name, blocks, groups: blockGroups(runs[0].units.map((u) => u.block), drawOf(name)), scorers: byCandidate.map((c) => c[k].map(unitScorer)), ...confirmers };
   });
   return {
     reference: SHIPPED.name,

@@ -1,4 +1,5 @@
 import { Random } from "../model/random";
+import { confirmedDifference } from "./qualityScore";
 
 /**
  * How much a comparison between detector settings rests on the particular stretches of data the sets hold: a paired
@@ -20,6 +21,12 @@ export interface ResampledSet {
   readonly groups?: readonly (readonly number[])[];
   /** scorers[c][s](picks): candidate c's normalised score at its s-th seed on the blocks `picks`. */
   readonly scorers: readonly (readonly ((picks: readonly number[]) => number)[])[];
+  /**
+   * A second score a difference must also show, in the same shape (a labelled set's run F1): a candidate's
+   * difference on the set is then the smaller of the two differences, on every draw and as measured
+   * (confirmedDifference in qualityScore.ts, as the protocol's verdict counts it).
+   */
+  readonly confirmers?: readonly (readonly ((picks: readonly number[]) => number)[])[];
 }
 
 /** A difference (candidate − reference) over the resamples. */
@@ -98,11 +105,23 @@ export function pairedResample(sets: readonly ResampledSet[], candidates: readon
     }
     if (set.scorers.length !== candidates.length) throw new Error(`${set.name}: scores for ${set.scorers.length} candidates, expected ${candidates.length}`);
     if (set.scorers.some((s) => s.length === 0 || s.length !== set.scorers[0].length)) throw new Error(`${set.name}: every candidate needs the same number of seeds (at least one)`);
+    if (set.confirmers && (set.confirmers.length !== candidates.length || set.confirmers.some((s, c) => s.length !== set.scorers[c].length))) {
+      throw new Error(`${set.name}: the confirming scores need the scores' shape (${candidates.length} candidates × ${set.scorers[0].length} seeds)`);
+    }
   }
   const score = (set: ResampledSet, c: number, picks: readonly number[]): number => meanOf(set.scorers[c].map((f) => f(picks)));
+  /** Every candidate's difference from the reference on `picks` of `set`. */
+  const differences = (set: ResampledSet, picks: readonly number[]): number[] => {
+    const scores = candidates.map((_, c) => score(set, c, picks));
+    const confirmers = set.confirmers;
+    if (!confirmers) return scores.map((s) => s - scores[ref]);
+    const confirming = confirmers.map((fs) => meanOf(fs.map((f) => f(picks))));
+    return scores.map((s, c) => confirmedDifference(s - scores[ref], confirming[c] - confirming[ref]));
+  };
   const everyBlock = sets.map((set) => Array.from({ length: set.blocks }, (_, i) => i));
   const groups = sets.map((set, k) => set.groups ?? everyBlock[k].map((i) => [i]));
-  const observed = sets.map((set, k) => candidates.map((_, c) => score(set, c, everyBlock[k])));
+  // observed[k][c]: candidate c − reference on set k as it is (every block once).
+  const observed = sets.map((set, k) => differences(set, everyBlock[k]));
   // diffs[c][k][r]: candidate c − reference on set k in resample r.
   const diffs = candidates.map(() => sets.map(() => new Array<number>(o.resamples)));
   // One generator per set: a set's draws do not depend on how many groups the sets before it have.
@@ -112,18 +131,17 @@ export function pairedResample(sets: readonly ResampledSet[], candidates: readon
       const g = groups[k];
       const random = randoms[k];
       const picks = Array.from({ length: g.length }, () => g[random.int(g.length)]).flat();
-      const scores = candidates.map((_, c) => score(set, c, picks));
-      candidates.forEach((_, c) => {
-        diffs[c][k][r] = scores[c] - scores[ref];
+      differences(set, picks).forEach((d, c) => {
+        diffs[c][k][r] = d;
       });
     });
   }
   return candidates
     .map((name, c): ResampledComparison | null => {
       if (c === ref) return null;
-      const perSet = Object.fromEntries(sets.map((set, k) => [set.name, summarise(observed[k][c] - observed[k][ref], diffs[c][k])]));
+      const perSet = Object.fromEntries(sets.map((set, k) => [set.name, summarise(observed[k][c], diffs[c][k])]));
       const meanDiffs = Array.from({ length: o.resamples }, (_, r) => meanOf(sets.map((_, k) => diffs[c][k][r])));
-      return { candidate: name, sets: perSet, mean: summarise(meanOf(sets.map((_, k) => observed[k][c] - observed[k][ref])), meanDiffs) };
+      return { candidate: name, sets: perSet, mean: summarise(meanOf(sets.map((_, k) => observed[k][c])), meanDiffs) };
     })
     .filter((x): x is ResampledComparison => x !== null);
 }

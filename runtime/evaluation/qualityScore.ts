@@ -74,6 +74,33 @@ export interface RunF1BySet {
 }
 
 /**
+ * A labelled set's difference counted only as far as its run F1 moved too: the smaller of the two differences
+ * (change − reference). A rise in onset F1 beyond the rise in run F1 is onsets inside labelled runs already found;
+ * a fall counts as the larger of the two falls. The protocol's verdict, leave-one-set-out and the resampled
+ * comparison all count a labelled set's change this way.
+ */
+export function confirmedDifference(scoreDelta: number, runF1Delta: number): number {
+  return Math.min(scoreDelta, runF1Delta);
+}
+
+/**
+ * Each set's mean normalised score of `change`, with every labelled set in `runF1` counted as the reference's
+ * score plus the confirmed difference ({@link confirmedDifference}); other sets as measured. The reference against
+ * itself gives its own scores back. What leave-one-set-out chooses on.
+ */
+export function confirmedScores(reference: Readonly<Record<string, SeedSpread>>, change: Readonly<Record<string, SeedSpread>>, runF1?: RunF1BySet): Record<string, number> {
+  const sets = Object.keys(change);
+  return Object.fromEntries(
+    sets.map((set) => {
+      const [r, c] = [runF1?.reference[set], runF1?.change[set]];
+      if (!r && !c) return [set, change[set].mean];
+      if (!r || !c || !(set in reference)) throw new Error(`run F1 for "${set}" needs the reference's and the change's, and the reference's score there`);
+      return [set, reference[set].mean + confirmedDifference(change[set].mean - reference[set].mean, c.mean - r.mean)];
+    }),
+  );
+}
+
+/**
  * The protocol's rule: keep a change only if the mean of the normalised scores over all sets rises and no set's
  * mean drops by more than the reference's seed spread on that set. Both maps hold the same sets (normalised
  * score per set over the same seeds). With `runF1` (the labelled sets'), a labelled set's rise counts only as far
@@ -92,7 +119,8 @@ export function judgeChange(reference: Readonly<Record<string, SeedSpread>>, cha
   for (const set of Object.keys(runF1?.reference ?? {})) {
     const [r, c] = [runF1?.reference[set], runF1?.change[set]];
     if (!r || !c || !(set in reference)) throw new Error(`run F1 for "${set}" needs the reference's and the change's, on one of the judged sets (${sets.join(", ")})`);
-    unconfirmed += Math.max(0, change[set].mean - reference[set].mean - (c.mean - r.mean));
+    const delta = change[set].mean - reference[set].mean;
+    unconfirmed += delta - confirmedDifference(delta, c.mean - r.mean);
   }
   const confirmedMeanDelta = meanDelta - unconfirmed / sets.length;
   return { meanDelta, confirmedMeanDelta, drops, keep: meanDelta > 0 && confirmedMeanDelta > 0 && drops.length === 0 };

@@ -1,4 +1,4 @@
-import { addOnsetCounts, DEFAULT_ONSET, onsetCounts, type OnsetCounts, type OnsetOptions } from "./onsetMetrics";
+import { addOnsetCounts, DEFAULT_ONSET, onsetCounts, onsetMetrics, type OnsetCounts, type OnsetMetrics, type OnsetOptions } from "./onsetMetrics";
 import { maximalRuns } from "./labelledMetrics";
 import { sweepFile, windowRows, type CostProfile, type NabFile } from "./nabScore";
 
@@ -115,20 +115,25 @@ export function nabUnitsScore(units: readonly NabUnit[], picks: readonly number[
   return perfect === nul ? 0 : (raw - nul) / (perfect - nul);
 }
 
-/** Onset F1 of the blocks `picks` (indexes into `units`, repeats allowed): 0 without onsets or without runs, as `onsetMetrics`. */
-export function onsetUnitsScore(units: readonly OnsetUnit[], picks: readonly number[]): number {
-  let onsets = 0;
-  let hits = 0;
-  let runs = 0;
-  let runsFound = 0;
+/** The onset figures (onsetMetrics.ts) of the blocks `picks` (indexes into `units`, repeats allowed); no step counts, so no rate per 1,000 steps. */
+export function onsetUnitsMetrics(units: readonly OnsetUnit[], picks: readonly number[]): OnsetMetrics {
+  const sum = { onsets: 0, hits: 0, runs: 0, runsFound: 0, steps: 0 };
   for (const i of picks) {
     const u = units[i];
-    onsets += u.onsets;
-    hits += u.hits;
-    runs += u.runs;
-    runsFound += u.runsFound;
+    sum.onsets += u.onsets;
+    sum.hits += u.hits;
+    sum.runs += u.runs;
+    sum.runsFound += u.runsFound;
   }
-  const precision = onsets > 0 ? hits / onsets : 0;
-  const recall = runs > 0 ? runsFound / runs : 0;
-  return precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+  return onsetMetrics(sum);
+}
+
+/** Onset F1 of the blocks `picks` (indexes into `units`, repeats allowed): 0 without onsets or without runs, as `onsetMetrics`. */
+export function onsetUnitsScore(units: readonly OnsetUnit[], picks: readonly number[]): number {
+  return onsetUnitsMetrics(units, picks).f1;
+}
+
+/** Run F1 (each found run counted once, onsetMetrics.ts) of the blocks `picks`. */
+export function runUnitsScore(units: readonly OnsetUnit[], picks: readonly number[]): number {
+  return onsetUnitsMetrics(units, picks).runF1;
 }

@@ -123,6 +123,12 @@ describe("cad quality", () => {
     expect(silentDraws.mean.observed).toBeCloseTo((silentDraws.sets["nab-dev"].observed + silentDraws.sets["smd-dev"].observed) / 2, 12);
     expect(io.stdout).toContain("resampled: each set cut into blocks of 1,000 rows and drawn again with replacement 1,000 times (nab-dev 2 blocks; smd-dev 2 blocks);");
     expect(io.stdout).toMatch(/^silent +smd-dev +−1\.000 +\[−1\.000, −1\.000\] +0\.0 %$/m);
+    // A labelled set's difference is the smaller of its onset F1's and its run F1's, as the verdict counts it.
+    const onsetOf = (c: string) => (lines.find((l) => l.kind === "labelled" && l.candidate === c) as { onset: { f1: { mean: number }; runF1: { mean: number } } }).onset;
+    const [ship, quiet] = [onsetOf("shipped"), onsetOf("silent")];
+    expect(silentDraws.sets["smd-dev"].observed).toBeCloseTo(Math.min(quiet.f1.mean - ship.f1.mean, quiet.runF1.mean - ship.runF1.mean), 12);
+    expect(io.stdout).toContain("(on a labelled set the smaller of the differences in onset F1 and in run F1, on every draw, as the verdict counts it)");
+    expect(io.stdout).toContain("(a labelled set's rise over shipped counted only as far as its run F1 rose too, as in the verdict)");
     expect(io.stdout).toMatch(/^silent +mean over sets +−0\.\d{3} +\[−0\.\d{3}, −0\.\d{3}\] +0\.0 %$/m);
     const loso = lines[lines.length - 2] as { reference: string; rows: { heldOut: string; pick: string }[]; overall: { pick: string } };
     expect(loso.reference).toBe("shipped");

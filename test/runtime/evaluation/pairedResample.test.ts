@@ -93,6 +93,26 @@ describe("pairedResample", () => {
     expect(grouped.sets.s30).not.toEqual(alone.sets.s30);
   });
 
+  it("with a confirming score, counts each difference only as far as the confirming score moved too, on every draw", () => {
+    // The candidate's score is 0.1 above the reference's on every block; its confirming score (run F1) 0.04 above on
+    // even blocks and 0.04 below on odd ones. Its difference on a draw is the smaller of the two: the confirming one.
+    const base = ramp(40);
+    const confirming = base.map((x, i) => x + (i % 2 === 0 ? 0.04 : -0.04));
+    const set: ResampledSet = { name: "s", blocks: 40, scorers: [[meanOfBlocks(base)], [meanOfBlocks(ramp(40, 0.1))]], confirmers: [[meanOfBlocks(base)], [meanOfBlocks(confirming)]] };
+    const [c] = pairedResample([set], ["shipped", "c"], "shipped", opts);
+    expect(c.sets.s.observed).toBeCloseTo(0, 12);
+    expect(c.sets.s.low).toBeLessThan(0);
+    expect(c.sets.s.high).toBeGreaterThan(0);
+    expect(c.sets.s.high).toBeLessThan(0.04 + 1e-12);
+    expect(c.sets.s.pHigher).toBeGreaterThan(0.2);
+    expect(c.sets.s.pHigher).toBeLessThan(0.8);
+    // A confirming score that rose more than the score leaves the score's difference as it was.
+    const [plain] = pairedResample([{ ...set, confirmers: [[meanOfBlocks(base)], [meanOfBlocks(ramp(40, 0.3))]] }], ["shipped", "c"], "shipped", opts);
+    expect(plain.sets.s).toEqual(pairedResample([{ ...set, confirmers: undefined }], ["shipped", "c"], "shipped", opts)[0].sets.s);
+    expect(plain.sets.s.observed).toBeCloseTo(0.1, 12);
+    expect(() => pairedResample([{ ...set, confirmers: [[meanOfBlocks(base)]] }], ["shipped", "c"], "shipped", opts)).toThrow("s: the confirming scores need the scores' shape (2 candidates × 1 seeds)");
+  });
+
   it("refuses what it cannot compare, naming the problem", () => {
     const set: ResampledSet = { name: "s", blocks: 3, scorers: [[meanOfBlocks([1, 2, 3])], [meanOfBlocks([1, 2, 3])]] };
     expect(() => pairedResample([set], ["a", "b"], "shipped", opts)).toThrow('the reference candidate "shipped" is not among the candidates (a, b)');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeChange, meanOverSets, normalisedScore, seedSpread, spreadWidth } from "../../../runtime/evaluation/qualityScore";
+import { confirmedDifference, confirmedScores, judgeChange, meanOverSets, normalisedScore, seedSpread, spreadWidth } from "../../../runtime/evaluation/qualityScore";
 
 describe("quality score", () => {
   it("summarises a figure over seeds: mean, min, max and the values in seed order", () => {
@@ -69,6 +69,21 @@ describe("quality score", () => {
       expect(judgeChange(reference, change, { ...runF1, change: { b: seedSpread([0.4, 0.4, 0.4]) } }).confirmedMeanDelta).toBeCloseTo(0.025, 12);
       expect(judgeChange(reference, change).confirmedMeanDelta).toBe(judgeChange(reference, change).meanDelta);
       expect(() => judgeChange(reference, change, { reference: { c: reference.a }, change: { c: reference.a } })).toThrow('run F1 for "c" needs');
+    });
+
+    it("gives leave-one-set-out the scores the verdict counts: a labelled set's rise as far as its run F1 rose", () => {
+      const change = { a: seedSpread([0.8, 0.8, 0.8]), b: seedSpread([0.45, 0.46, 0.455]) };
+      const runF1 = { reference: { b: seedSpread([0.3, 0.31, 0.305]) }, change: { b: seedSpread([0.32, 0.33, 0.325]) } };
+      // a (not labelled) as measured; b: the reference's 0.405 + the run F1 rise of 0.02 (of the onset F1 rise of 0.05).
+      const scores = confirmedScores(reference, change, runF1);
+      expect(scores.a).toBeCloseTo(0.8, 12);
+      expect(scores.b).toBeCloseTo(0.425, 12);
+      expect(confirmedScores(reference, reference, { reference: runF1.reference, change: runF1.reference })).toEqual({ a: reference.a.mean, b: reference.b.mean });
+      expect(confirmedScores(reference, change)).toEqual({ a: change.a.mean, b: change.b.mean });
+      // A fall counts as the larger of the two falls.
+      expect(confirmedDifference(-0.01, -0.03)).toBe(-0.03);
+      expect(confirmedDifference(0.05, 0.02)).toBe(0.02);
+      expect(() => confirmedScores(reference, change, { reference: {}, change: runF1.change })).toThrow('run F1 for "b" needs');
     });
 
     it("needs the change measured on the same sets", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NAB_PROFILES, nabScore, scoreAt, sweepFile, type NabFile } from "../../../runtime/evaluation/nabScore";
 import { onsetCounts, onsetMetrics } from "../../../runtime/evaluation/onsetMetrics";
-import { nabUnits, nabUnitsScore, onsetUnits, onsetUnitsScore } from "../../../runtime/evaluation/scoreUnits";
+import { nabUnits, nabUnitsScore, onsetUnits, onsetUnitsMetrics, onsetUnitsScore, runUnitsScore } from "../../../runtime/evaluation/scoreUnits";
 import { Random } from "../../../runtime/model/random";
 
 const { standard, reward_low_FN_rate: lowFn } = NAB_PROFILES;
@@ -79,6 +79,10 @@ describe("onsetUnits", () => {
     expect(onsetUnitsScore(units, [0, 1])).toBeCloseTo(onsetMetrics(whole).f1, 12);
     expect(onsetUnitsScore(units, [0, 0])).toBe(1); // the first block twice: every onset a hit, every run found
     expect(onsetUnitsScore(units, [1, 1])).toBe(0); // no runs
+    // Run F1: the two found runs once each against the false onset at 50 (precision 2/3), whatever the repeats.
+    expect(runUnitsScore(units, [0, 1])).toBeCloseTo(onsetMetrics(whole).runF1, 12);
+    expect(runUnitsScore(units, [0, 1])).toBeCloseTo(0.8, 12);
+    expect(onsetUnitsMetrics(units, [0, 1])).toMatchObject({ onsets: 3, hits: 2, runs: 2, runsFound: 2, falsePer1000: 0 });
   });
 
   it("follows the onset options, and matches onsetCounts on random series at any block size", () => {
@@ -99,6 +103,7 @@ describe("onsetUnits", () => {
       const units = onsetUnits(al, lab, block);
       expect(units).toHaveLength(Math.ceil(n / block));
       expect(onsetUnitsScore(units, every(units.length))).toBeCloseTo(onsetMetrics(onsetCounts(al, lab)).f1, 12);
+      expect(runUnitsScore(units, every(units.length))).toBeCloseTo(onsetMetrics(onsetCounts(al, lab)).runF1, 12);
     }
   });
 
