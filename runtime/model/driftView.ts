@@ -37,8 +37,13 @@ const VALUE_CLIP = 3;
  * (so noise and spikes, which the forest judges, barely move it, while a creep moves every value a little), and the smoothed level is compared with its own long-run mean and spread (memory ≈ 1 / discount
  * steps, like the forest's sample). The long-run statistics learn each level clipped to two spreads from their
  * mean, so a ramp cannot widen them as fast as it climbs (unclipped, a linear creep stays within about
- * √(3 · memory / steps) spreads of them forever); a lasting shift is taken in over about one memory. A level beyond `zFactor` spreads starts a drift episode, which lasts until the level has
- * been back inside for `quietGap` steps; only its first step is graded (1/2 at the limit, 1 at twice it), so a
+ * √(3 · memory / steps) spreads of them forever); a lasting shift is taken in over about one memory. The
+ * smoothed level's spread is at least the one smoothing gives noise of the raw values' spread (raw spread /
+ * √(2 · span − 1)): a metric that sits still but for rare blips has a level spread near zero, and without that
+ * floor one blip, however clipped, moved its level millions of such spreads (most of smd-dev's false drift
+ * onsets). A level beyond `zFactor` spreads starts a drift episode, which lasts until the level has been back
+ * inside for `quietGap` steps or a quarter of the memory, whichever is longer (a shift taken in over a memory
+ * hovers about the limit for that long); only its first step is graded (1/2 at the limit, 1 at twice it), so a
  * creep of hundreds of steps, or a lasting level shift while the statistics take it in, alerts once. Daily
  * cycles widen the spread, so they stay inside it.
  */
@@ -88,14 +93,14 @@ export class DriftView {
       this.levels[m] = level;
       const stat = this.stats[m];
       const mean = stat.mean();
-      const sd = Math.max(stat.deviation(), RELATIVE_FLOOR * Math.abs(mean), 1e-12);
+      const sd = Math.max(stat.deviation(), RELATIVE_FLOOR * Math.abs(mean), rawSd / Math.sqrt(2 * span - 1), 1e-12);
       this.zs[m] = judging ? (level - mean) / sd : 0;
       worst = Math.max(worst, Math.abs(this.zs[m]));
       stat.update(judging ? Math.min(mean + LEARN_CLIP * sd, Math.max(mean - LEARN_CLIP * sd, level)) : level);
     }
     const step = this.steps++;
     if (!(worst > zFactor)) return 0;
-    const onset = this.lastOff < 0 || step - this.lastOff > quietGap;
+    const onset = this.lastOff < 0 || step - this.lastOff > Math.max(quietGap, 0.25 / Math.max(this.options.discount, 1e-9));
     this.lastOff = step;
     return onset ? Math.min(1, 0.5 * (worst / zFactor)) : 0;
   }

@@ -38,6 +38,35 @@ describe("DriftView", () => {
     expect(found[0] - 3000).toBeLessThan(32);
   });
 
+  it("takes no blip of a metric that sits still for a drift: its smoothed level is judged at least in the spread noise would give it", () => {
+    // A metric at 0 but for a blip of 1–5 every 400–800 steps (a counter, a flag, a near-constant gauge), three
+    // seeds. The smoothed level barely moves between blips, so without a floor its spread is ~0 and a blip, clipped
+    // to three spreads of the raw values, still sat millions of its spreads off (smd-dev's false drift onsets).
+    for (const seed of [1, 2, 3]) {
+      const rng = new Random(seed);
+      const values = new Array<number>(12_000).fill(0);
+      for (let i = 300 + rng.int(400); i < values.length; i += 400 + rng.int(400)) values[i] = 1 + 4 * rng.next();
+      expect(onsets(new DriftView(options), values)).toEqual([]);
+      // The same metric creeping up by 0.005 per step from step 8,000 (40 over the last 4,000 steps) is still found.
+      const creeping = values.map((v, i) => v + (i > 8000 ? (i - 8000) * 0.005 : 0));
+      const found = onsets(new DriftView(options), creeping);
+      expect(found.length).toBeGreaterThanOrEqual(1);
+      expect(found[0]).toBeGreaterThan(8000);
+    }
+  });
+
+  it("grades a shift that hovers about the limit while its statistics take it in once, not at each return", () => {
+    // A shift of two noise deviations puts the smoothed level just beyond 6 spreads, where noise carries it back
+    // and forth for a few hundred steps: an episode that ended 50 steps after the level came back graded it 2–3 times.
+    for (const seed of [1, 2, 3]) {
+      const rng = new Random(seed);
+      const values = Array.from({ length: 8000 }, (_, i) => (i < 3000 ? 100 : 106) + 3 * rng.normal());
+      const found = onsets(new DriftView(options), values);
+      expect(found).toHaveLength(1);
+      expect(found[0] - 3000).toBeLessThan(200);
+    }
+  });
+
   it("continues from its saved state exactly, and rejects a state of another width", () => {
     const rng = new Random(10);
     const values = Array.from({ length: 4000 }, (_, i) => 20 + rng.normal() + (i > 3000 ? (i - 3000) * 0.02 : 0));
