@@ -39,6 +39,13 @@ interface Scratch {
  * row: so an anomaly does not echo through the next shingles (nor inflate their scores and hide a second
  * anomaly soon after), while a lasting change of level still becomes the new normal.
  */
+/**
+ * A value this close to its expected value, relatively, equals it: the forest keeps its samples in 32-bit floats,
+ * so a metric that never changes gets back an expected value a few parts in 10^8 off (nab-dev's flat line at 45
+ * raised 6 alerts without it once no fraction of the value counted as near).
+ */
+const FLOAT_TOLERANCE = 1e-6;
+
 export class ThresholdedForest {
   readonly options: Required<ThresholdedForestOptions>;
   private readonly forest: StreamingForest | null;
@@ -171,7 +178,7 @@ export class ThresholdedForest {
         expected = this.expectedOf(sc, series);
         let near = gross === 0;
         for (let m = 0; m < n; m++) {
-          const tolerance = Math.max(o.ignoreNearExpectedAbsolute, o.ignoreNearExpectedRelative * Math.abs(expected[m]), o.ignoreNearExpectedDeviations * spread[m]);
+          const tolerance = Math.max(o.ignoreNearExpectedAbsolute, o.ignoreNearExpectedRelative * Math.abs(expected[m]), o.ignoreNearExpectedDeviations * spread[m], FLOAT_TOLERANCE * Math.abs(expected[m]));
           // A metric right where its cycle puts it, having moved there as the cycle does (seasonal view), is not what
           // makes the step anomalous either.
           if (Math.abs(values[m] - expected[m]) > tolerance && !this.seasonal?.onProfileValue(m, values[m])) near = false;

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { CONTAINER_DETECTOR, SERIES_DETECTOR, type DetectorProfile } from "../../../runtime/detection/detectorProfiles";
+import { replaySeries } from "../../../runtime/evaluation/replaySeries";
+import { Random } from "../../../runtime/model/random";
+
+/**
+ * Where a metric's zero lies decides nothing: a step is judged against the metric's own spread, not against a
+ * fraction of its value. (Until session 47 a step within 1 % of its expected value was never anomalous: a metric
+ * high above zero with little noise hid its faults, and nab-dev with 10,000 added to every value scored 55.5
+ * against 74.5.) Seeded series at 5-minute steps through the series and the container settings, three seeds each.
+ */
+const STEP = 5 * 60_000;
+const SEEDS = [1, 2, 3];
+
+/** 3,000 steps of `level` ± 1 (Gaussian), with a jump of +8 (8 noise deviations) for 4 steps at 2,500. */
+function quietHighMetric(level: number, seed: number): number[][] {
+  const rng = new Random(seed);
+  return Array.from({ length: 3_000 }, (_, t) => [level + rng.normal() + (t >= 2_500 && t < 2_504 ? 8 : 0)]);
+}
+
+function alertSteps(rows: number[][], seed: number, profile: DetectorProfile): number[] {
+  const ds = replaySeries(rows.map((_, t) => t * STEP), rows, { mode: "streaming", seed, profile });
+  return ds.flatMap((d, i) => (d.alert ? [i] : []));
+}
+
+describe.each(SEEDS)("the origin of a metric, seed %i", (seed) => {
+  for (const [kind, profile] of [["series", SERIES_DETECTOR], ["container", CONTAINER_DETECTOR]] as const) {
+    it(`${kind} settings: a jump of 8 noise deviations is found the same at a level of 0 and of 2,000 (0.4 % of it)`, () => {
+      for (const level of [0, 2_000]) {
+        const alerts = alertSteps(quietHighMetric(level, seed), seed, profile);
+        expect(alerts.filter((t) => t >= 2_500 && t < 2_510).length).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  it("a metric that never changes raises nothing, wherever it sits (the forest's expected value equals it within float precision)", () => {
+    for (const level of [0, 45, 1e6]) {
+      const rows = Array.from({ length: 3_000 }, () => [level]);
+      expect(alertSteps(rows, seed, SERIES_DETECTOR)).toEqual([]);
+    }
+  });
+});
