@@ -76,7 +76,10 @@ export interface ThresholdedForestOptions {
    * blip of one or two steps) still enter as usual, so the statistics keep learning the scores' own tail.
    */
   readonly holdStatisticsFrom?: number;
-  /** A step is not anomalous when every metric is within this fraction of its expected value (default 0.01). */
+  /**
+   * A step is not anomalous when every metric is within this fraction of its expected value (default 0.01). It ties
+   * the judgement to where a metric's zero lies; both shipped profiles set 0 (detectorProfiles.ts).
+   */
   readonly ignoreNearExpectedRelative?: number;
   /** …or within this absolute distance of it (default 0)… */
   readonly ignoreNearExpectedAbsolute?: number;
