@@ -82,6 +82,13 @@ figure moves with the forest's randomness; the draws, how it would move with oth
 every entity at once: one incident labelled in several services is then one draw, not several. JSON line
 {"kind":"resampled","reference","resamples","blockSteps","draw","blocks","groups","comparisons"}.
 
+As a deployment runs it: every NAB-layout set also runs once per seed with the settings a deployment gives a
+container of one metric — CONTAINER_DETECTOR (what the detect Lambda, cad train and the demo run) with the default
+feature set's shingle of 1 — where cad nab runs SERIES_DETECTOR, which no deployment runs. Its table and a
+comparison with shipped follow shipped's table; JSON lines with "candidate":"as-deployed" and a summary line with
+"asDeployed":true. Judged by nothing: the protocol judges the series settings on NAB-layout sets. Outputs in
+<out>/as-deployed/<set>/seed-<n>/; about 4 s per seed on nab-dev, 30 s on kpi-dev. --no-as-deployed skips it.
+
 --java-reference: also run OpenSearch Anomaly Detection's detector — the Java ThresholdedRandomCutForest of
 Random Cut Forest 4.3 (../shared/tools/java-rcf, or $CAD_JAVA_RCF; needs a JDK) with the settings OpenSearch AD gives a
 real-time detector: shingle 8, 50 trees, sample 256, missing steps imputed — over the same sets and seeds, scored
@@ -119,11 +126,12 @@ export function qualityCommand(): Command {
     .option("--by-place <sets>", "sets whose k-th blocks of every file or entity the resampled comparison draws together (entities that share a clock; default: none, every block alone)", (v: string) => parseSets(v, "--by-place"))
     .option("--rescore", "do not run the detector: score again the files an earlier run left in --out (same candidates, sets and seeds; each run's settings are checked), e.g. with other --resamples, --block-steps or --by-place")
     .option("--java-reference", "also run OpenSearch AD's detector (Java ThresholdedRandomCutForest) over the same sets and seeds and compare (see below)")
+    .option("--no-as-deployed", "skip the NAB-layout sets' runs as a deployment runs a one-metric container (see below)")
     .option("--json", "print one JSON object {records: [the JSON lines' objects]} instead of the tables and lines")
     .addHelpText("after", HELP)
-    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; byPlace?: string[]; rescore?: boolean; javaReference?: boolean; json?: boolean }) => {
+    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; byPlace?: string[]; rescore?: boolean; javaReference?: boolean; asDeployed: boolean; json?: boolean }) => {
       // The detector and the candidates' schema load only when the command runs: --help stays quick.
-      const [{ qualityJsonLines, runQuality }, { readCandidates, SHIPPED }, { renderCandidate, renderCandidates, renderLeaveOneSetOut, renderReferenceComparison, renderResampled }] = await Promise.all([
+      const [{ qualityJsonLines, runQuality }, { readCandidates, SHIPPED }, { renderAsDeployedComparison, renderCandidate, renderCandidates, renderLeaveOneSetOut, renderReferenceComparison, renderResampled }] = await Promise.all([
         import("../quality/runQuality"),
         import("../quality/candidatesFile"),
         import("../quality/renderQuality"),
@@ -147,6 +155,7 @@ export function qualityCommand(): Command {
             ...(opts.byPlace !== undefined ? { byPlace: opts.byPlace } : {}),
             rescore: opts.rescore === true,
             javaReference: opts.javaReference === true,
+            asDeployed: opts.asDeployed,
           },
           (line) => process.stderr.write(`${line}\n`),
         );
@@ -160,7 +169,8 @@ export function qualityCommand(): Command {
       }
       const json = lines.join("\n");
       const reference = report.reference ? [renderCandidate(report.reference), renderReferenceComparison(report.candidates[0], report.reference)] : [];
-      const tables = [...report.candidates.map(renderCandidate), ...reference, ...(report.leaveOneSetOut ? [renderCandidates(report.candidates), renderLeaveOneSetOut(report.leaveOneSetOut)] : []), ...(report.resampled ? [renderResampled(report.resampled)] : [])];
+      const deployed = report.asDeployed ? [renderCandidate(report.asDeployed), renderAsDeployedComparison(report.candidates[0], report.asDeployed)] : [];
+      const tables = [...report.candidates.map(renderCandidate), ...deployed, ...reference, ...(report.leaveOneSetOut ? [renderCandidates(report.candidates), renderLeaveOneSetOut(report.leaveOneSetOut)] : []), ...(report.resampled ? [renderResampled(report.resampled)] : [])];
       process.stdout.write(`${tables.join("\n\n")}\n\n${json}\n`);
     });
 }

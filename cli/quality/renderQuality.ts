@@ -151,3 +151,25 @@ export function renderReferenceComparison(shipped: CandidateReport, reference: C
     `${"all sets".padEnd(SET_WIDTH)} ${shipped.normalised.mean.toFixed(3).padStart(8)} ${reference.normalised.mean.toFixed(3).padStart(10)} ${signed(shipped.normalised.mean - reference.normalised.mean).padStart(11)}`,
   ].join("\n");
 }
+
+/**
+ * The NAB-layout sets with the settings the protocol judges (SERIES_DETECTOR, shipped) against the same sets as a
+ * deployment runs a one-metric container (`asDeployed`): per set, each NAB profile's mean over the seeds, windows
+ * found and false positives.
+ */
+export function renderAsDeployedComparison(shipped: CandidateReport, asDeployed: CandidateReport): string {
+  const points = (x: number): string => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(2)}`;
+  const profile = (a: SeedSpread, b: SeedSpread): string => `${a.mean.toFixed(2).padStart(7)} ${b.mean.toFixed(2).padStart(9)} ${points(b.mean - a.mean).padStart(7)}`;
+  const rows = asDeployed.sets.flatMap((d) => {
+    const s = shipped.sets.find((x) => x.set === d.set);
+    if (s?.kind !== "nab" || d.kind !== "nab") return [];
+    const counts = `${d.found.mean.toFixed(0)} / ${s.found.mean.toFixed(0)} of ${d.windows}, ${d.falsePositives.mean.toFixed(0)} / ${s.falsePositives.mean.toFixed(0)}`;
+    return [`${d.set.padEnd(SET_WIDTH)} ${profile(s.standard, d.standard)}   ${profile(s.lowFP, d.lowFP)}   ${profile(s.lowFN, d.lowFN)}   ${counts}`];
+  });
+  const head = (name: string): string => `${name.padStart(7)} ${"deployed".padStart(9)} ${"diff".padStart(7)}`;
+  return [
+    `NAB-layout sets as a deployment runs a one-metric container ("${asDeployed.candidate}": the container settings, the default shingle of 1) against the series settings \`cad nab\` runs (shipped: what the protocol judges, which no deployment runs); same seeds, this run, means`,
+    `${"set".padEnd(SET_WIDTH)} ${head("std")}   ${head("low FP")}   ${head("low FN")}   windows found, false positives (standard): deployed / series`,
+    ...rows,
+  ].join("\n");
+}

@@ -5,6 +5,7 @@ import { nabUnitsScore, onsetUnitsScore, runUnitsScore } from "../../runtime/eva
 import { confirmedScores, judgeChange, meanOverSets, type SeedSpread } from "../../runtime/evaluation/qualityScore";
 import { CliError, EXIT_USAGE } from "../cliError";
 import { candidateProfiles, SHIPPED, type Candidate } from "./candidatesFile";
+import { AS_DEPLOYED, AS_DEPLOYED_PROFILE } from "./asDeployed";
 import { JAVA_REFERENCE, javaReferenceUnavailable, runJavaReferenceOnce } from "./javaTrcf";
 import type { CandidateReport } from "./renderQuality";
 import { runQualityJobs, type QualityJob } from "./qualityJobs";
@@ -32,6 +33,11 @@ export interface QualityOptions {
   readonly rescore?: boolean;
   /** Also run OpenSearch's detector (Java ThresholdedRandomCutForest, cli/quality/javaTrcf.ts) over the same sets and seeds: `<out>/java-trcf/`. */
   readonly javaReference?: boolean;
+  /**
+   * Also run each NAB-layout set as a deployment would run a one-metric container (AS_DEPLOYED_PROFILE, in
+   * `<out>/as-deployed/`; default true): judged by nothing, printed beside shipped.
+   */
+  readonly asDeployed?: boolean;
 }
 
 /** Paired resamples `cad quality --candidates` draws by default (--resamples). */
@@ -57,6 +63,8 @@ export interface QualityReport {
   readonly candidates: readonly CandidateReport[];
   /** With `javaReference`: OpenSearch's detector over the same sets and seeds, scored the same way (judged by nothing: a reference). */
   readonly reference?: CandidateReport;
+  /** Unless `asDeployed` is false and when a NAB-layout set runs: those sets as a one-metric deployment runs them (judged by nothing). */
+  readonly asDeployed?: CandidateReport;
   /** With more than one candidate. */
   readonly leaveOneSetOut?: LeaveOneSetOut;
   /** With more than one candidate and resamples > 0. */
@@ -82,6 +90,7 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
   if (unmeasured.length > 0) throw new CliError(`--by-place names ${unmeasured.join(", ")}, which this run does not measure (sets: ${sets.map((s) => s.name).join(", ")})`, EXIT_USAGE);
   if (o.candidates.length > 1 && sets.length < 2) throw new CliError("--candidates needs at least two sets: leave-one-set-out chooses on the others and scores the one held out", EXIT_USAGE);
   if (o.javaReference && o.candidates.some((c) => c.name === JAVA_REFERENCE)) throw new CliError(`--java-reference runs as "${JAVA_REFERENCE}": name the candidate otherwise`, EXIT_USAGE);
+  if (o.asDeployed !== false && o.candidates.some((c) => c.name === AS_DEPLOYED)) throw new CliError(`"${AS_DEPLOYED}" names the runs of the NAB-layout sets as a one-metric deployment runs them: name the candidate otherwise`, EXIT_USAGE);
   const javaWhyNot = o.javaReference ? javaReferenceUnavailable() : null;
   if (javaWhyNot !== null) throw new CliError(`--java-reference: ${javaWhyNot}`, EXIT_USAGE);
   const jobs: QualityJob[] = o.candidates.flatMap((candidate) => {
@@ -90,7 +99,14 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
       o.seeds.map((seed): QualityJob => ({ set, seed, profile: set.kind === "nab" ? profiles.nab : profiles.labelled, out: runDir(o.out, candidate.name, set.name, seed), label: `${candidate.name} · ${set.name} · seed ${seed}`, blockSteps, rescore: o.rescore === true })),
     );
   });
-  const runs = await runQualityJobs(jobs, o.jobs ?? 1, progress);
+  // The NAB-layout sets once more, as a deployment runs one metric: after the candidates' runs, in the same queue.
+  const deployedSets = o.asDeployed === false ? [] : sets.filter((set) => set.kind === "nab");
+  const deployedJobs = deployedSets.flatMap((set) =>
+    o.seeds.map((seed): QualityJob => ({ set, seed, profile: AS_DEPLOYED_PROFILE, out: runDir(o.out, AS_DEPLOYED, set.name, seed), label: `${AS_DEPLOYED} · ${set.name} · seed ${seed}`, blockSteps, rescore: o.rescore === true })),
+  );
+  const allRuns = await runQualityJobs([...jobs, ...deployedJobs], o.jobs ?? 1, progress);
+  const runs = allRuns.slice(0, jobs.length);
+  const asDeployed = deployedSets.length > 0 ? summariseCandidate(AS_DEPLOYED, deployedSets, o.seeds, allRuns.slice(jobs.length)) : undefined;
   const reports: CandidateReport[] = [];
   // byCandidate[c][k]: candidate c's runs of set k, in seed order.
   const byCandidate: SeedRun[][][] = [];
@@ -111,7 +127,7 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
     reports.push({ candidate: candidate.name, seeds: o.seeds, sets: summaries, normalised, seconds: Math.round(seconds * 1000) / 1000, ...(verdict ? { verdict } : {}) });
   }
   const reference = o.javaReference ? await runReference(sets, o, blockSteps, progress) : undefined;
-  const withReference = reference ? { reference } : {};
+  const withReference = { ...(reference ? { reference } : {}), ...(asDeployed ? { asDeployed } : {}) };
   if (reports.length === 1) return { candidates: reports, ...withReference };
   // Leave-one-set-out chooses on what the verdict counts: a labelled set's rise only as far as its run F1 rose too.
   const shipped = reports.find((r) => r.candidate === SHIPPED.name) ?? reports[0];
@@ -135,9 +151,14 @@ async function runReference(sets: readonly QualitySet[], o: QualityOptions, bloc
     }
   };
   await Promise.all(Array.from({ length: Math.min(o.jobs ?? 1, todo.length) }, worker));
-  const summaries = sets.map((set, i) => summariseSet(set, JAVA_REFERENCE, runs.slice(i * o.seeds.length, (i + 1) * o.seeds.length)));
+  return summariseCandidate(JAVA_REFERENCE, sets, o.seeds, runs);
+}
+
+/** A report judged by nothing (a reference, the one-metric deployment) from its runs, set after set, each in seed order. */
+function summariseCandidate(name: string, sets: readonly QualitySet[], seeds: readonly number[], runs: readonly SeedRun[]): CandidateReport {
+  const summaries = sets.map((set, i) => summariseSet(set, name, runs.slice(i * seeds.length, (i + 1) * seeds.length)));
   const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
-  return { candidate: JAVA_REFERENCE, seeds: o.seeds, sets: summaries, normalised: meanOverSets(summaries.map((s) => s.normalised)), seconds: Math.round(seconds * 1000) / 1000 };
+  return { candidate: name, seeds, sets: summaries, normalised: meanOverSets(summaries.map((s) => s.normalised)), seconds: Math.round(seconds * 1000) / 1000 };
 }
 
 /** A run's normalised score on the blocks `picks` of its set. */
@@ -191,12 +212,19 @@ function resampleCandidates(
   };
 }
 
-/** The JSON lines (docs/quality.md): per candidate one line per set, then its summary line; then leave-one-set-out and the resampled comparison. */
+/**
+ * The JSON lines (docs/quality.md): per candidate one line per set, then its summary line; the one-metric
+ * deployment's and the reference's the same way; then leave-one-set-out and the resampled comparison.
+ */
 export function qualityJsonLines(r: QualityReport): string[] {
   const lines = r.candidates.flatMap((c) => [
     ...c.sets.map((s) => JSON.stringify(s)),
     JSON.stringify({ kind: "summary", candidate: c.candidate, sets: c.sets.map((s) => s.set), seeds: c.seeds, normalised: c.normalised, seconds: c.seconds, ...(c.verdict ? { verdict: c.verdict } : {}) }),
   ]);
+  if (r.asDeployed) {
+    const c = r.asDeployed;
+    lines.push(...c.sets.map((s) => JSON.stringify(s)), JSON.stringify({ kind: "summary", candidate: c.candidate, asDeployed: true, sets: c.sets.map((s) => s.set), seeds: c.seeds, normalised: c.normalised, seconds: c.seconds }));
+  }
   if (r.reference) {
     const c = r.reference;
     lines.push(...c.sets.map((s) => JSON.stringify(s)), JSON.stringify({ kind: "summary", candidate: c.candidate, reference: true, sets: c.sets.map((s) => s.set), seeds: c.seeds, normalised: c.normalised, seconds: c.seconds }));

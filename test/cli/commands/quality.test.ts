@@ -17,7 +17,8 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const datasets = () => path.join(root, "datasets");
-const quality = (...args: string[]) => runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--out", path.join(root, "out"), ...args]);
+/** Without the one-metric deployment's runs (its own test below): the other tests read exact sequences of lines. */
+const quality = (...args: string[]) => runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--out", path.join(root, "out"), "--no-as-deployed", ...args]);
 
 interface Spread {
   mean: number;
@@ -69,6 +70,43 @@ describe("cad quality", () => {
     // Progress on stderr: which candidate, set and seed, as each run starts and ends.
     expect(io.stderr).toContain("cad quality: [1/4] shipped · nab-dev · seed 1 …\n");
     expect(io.stderr).toMatch(/cad quality: \[4\/4\] shipped · smd-dev · seed 2: onset F1 \d\.\d{3} in \d+\.\d s\n/);
+  });
+
+  it("runs each NAB-layout set again as a deployment runs a one-metric container, judged by nothing, beside shipped", async () => {
+    const out = path.join(root, "out-deployed");
+    const args = ["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1,2", "--out", out];
+    expect(await runCli([...args, "--json"])).toBe(0);
+    const records = jsonLines();
+    expect(records.map((r) => [r.kind, r.candidate, r.set])).toEqual([
+      ["nab", "shipped", "nab-dev"],
+      ["labelled", "shipped", "smd-dev"],
+      ["summary", "shipped", undefined],
+      ["nab", "as-deployed", "nab-dev"],
+      ["summary", "as-deployed", undefined],
+    ]);
+    const [shippedNab, , shippedSummary, deployed, deployedSummary] = records;
+    expect(deployedSummary).toMatchObject({ asDeployed: true, sets: ["nab-dev"], seeds: [1, 2] });
+    expect(deployedSummary.normalised).toEqual(deployed.normalised);
+    // The protocol's summary is shipped's alone, as without the runs.
+    expect(shippedSummary.normalised.mean).toBeCloseTo((shippedNab.normalised.mean + records[1].normalised.mean) / 2, 12);
+    // Its runs are the container settings with shingle 1, as the manifest of each run records them.
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, "as-deployed", "nab-dev", "seed-2", "run.json"), "utf8")) as { profile: Record<string, unknown> };
+    expect(manifest.profile).toMatchObject({ shingleSize: 1, zFactor: 6, confirmSteps: 3, confirmWindow: 4 });
+    expect(fs.existsSync(path.join(out, "as-deployed", "nab-dev", "seed-1", "cad", "cat", "cad_spiky.csv"))).toBe(true);
+    expect(io.stderr).toContain("cad quality: [5/6] as-deployed · nab-dev · seed 1 …\n");
+
+    // The tables: its own after shipped's, then the comparison per NAB profile.
+    expect(await runCli([...args, "--rescore"])).toBe(0);
+    expect(io.stdout).toContain('candidate "as-deployed", seeds 1, 2\n');
+    const fmt = (x: number) => x.toFixed(2);
+    const standard = (r: Line) => (r.standard as Spread).mean;
+    expect(io.stdout).toMatch(new RegExp(`^NAB-layout sets as a deployment runs a one-metric container`, "m"));
+    expect(io.stdout).toMatch(new RegExp(`^nab-dev +${fmt(standard(shippedNab))} +${fmt(standard(deployed))} +[+−]${fmt(Math.abs(standard(deployed) - standard(shippedNab)))} `, "m"));
+
+    // A candidate may not take its name; --no-as-deployed leaves it out.
+    const file = writeCandidates("taken.json", [{ name: "as-deployed", overrides: { zFactor: 4 } }]);
+    expect(await runCli([...args, "--candidates", file])).toBe(2);
+    expect(io.stderr).toContain('"as-deployed" names the runs of the NAB-layout sets as a one-metric deployment runs them');
   });
 
   it("shows each NAB category's raw score when a set has several (where the score comes from)", async () => {
@@ -246,7 +284,7 @@ describe("cad quality", () => {
     const before = process.env.CAD_DATASETS;
     process.env.CAD_DATASETS = datasets();
     try {
-      expect(await runCli(["quality", "--sets", "nab-dev", "--seeds", "1", "--out", path.join(root, "out-env"), "--json"])).toBe(0);
+      expect(await runCli(["quality", "--sets", "nab-dev", "--seeds", "1", "--out", path.join(root, "out-env"), "--no-as-deployed", "--json"])).toBe(0);
     } finally {
       if (before === undefined) delete process.env.CAD_DATASETS;
       else process.env.CAD_DATASETS = before;
