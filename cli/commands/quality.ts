@@ -82,12 +82,14 @@ figure moves with the forest's randomness; the draws, how it would move with oth
 every entity at once: one incident labelled in several services is then one draw, not several. JSON line
 {"kind":"resampled","reference","resamples","blockSteps","draw","blocks","groups","comparisons"}.
 
-As a deployment runs it: every NAB-layout set also runs once per seed with the settings a deployment gives a
-container of one metric — CONTAINER_DETECTOR (what the detect Lambda, cad train and the demo run) with the default
-feature set's shingle of 1 — where cad nab runs SERIES_DETECTOR, which no deployment runs. Its table and a
-comparison with shipped follow shipped's table; JSON lines with "candidate":"as-deployed" and a summary line with
-"asDeployed":true. Judged by nothing: the protocol judges the series settings on NAB-layout sets. Outputs in
-<out>/as-deployed/<set>/seed-<n>/; about 4 s per seed on nab-dev, 30 s on kpi-dev. --no-as-deployed skips it.
+As a deployment runs it: every NAB-layout set also runs once per candidate and seed with the settings a deployment
+gives a container of one metric — CONTAINER_DETECTOR (what the detect Lambda, cad train and the demo run) with the
+default feature set's shingle of 1, plus the candidate's overrides — where cad nab runs SERIES_DETECTOR, which no
+deployment runs. Shipped's table that way and a comparison with its series figures follow shipped's table; with
+candidates, the verdict table shows each candidate's mean there too. JSON lines as the candidate's, marked
+"asDeployed":true, and a summary line per candidate marked the same. Judged by nothing: the protocol judges the
+series settings on NAB-layout sets. Outputs in <out>/as-deployed/<candidate>/<set>/seed-<n>/; about 4 s per seed
+on nab-dev, 30 s on kpi-dev. --no-as-deployed skips it.
 
 --java-reference: also run OpenSearch Anomaly Detection's detector — the Java ThresholdedRandomCutForest of
 Random Cut Forest 4.3 (../shared/tools/java-rcf, or $CAD_JAVA_RCF; needs a JDK) with the settings OpenSearch AD gives a
@@ -169,8 +171,9 @@ export function qualityCommand(): Command {
       }
       const json = lines.join("\n");
       const reference = report.reference ? [renderCandidate(report.reference), renderReferenceComparison(report.candidates[0], report.reference)] : [];
-      const deployed = report.asDeployed ? [renderCandidate(report.asDeployed), renderAsDeployedComparison(report.candidates[0], report.asDeployed)] : [];
-      const tables = [...report.candidates.map(renderCandidate), ...deployed, ...reference, ...(report.leaveOneSetOut ? [renderCandidates(report.candidates), renderLeaveOneSetOut(report.leaveOneSetOut)] : []), ...(report.resampled ? [renderResampled(report.resampled)] : [])];
+      const shippedDeployed = report.asDeployed?.[0];
+      const deployed = shippedDeployed ? [renderCandidate({ ...shippedDeployed, candidate: `${shippedDeployed.candidate}, as a one-metric deployment runs it` }), renderAsDeployedComparison(report.candidates[0], shippedDeployed)] : [];
+      const tables = [...report.candidates.map(renderCandidate), ...deployed, ...reference, ...(report.leaveOneSetOut ? [renderCandidates(report.candidates, report.asDeployed), renderLeaveOneSetOut(report.leaveOneSetOut)] : []), ...(report.resampled ? [renderResampled(report.resampled)] : [])];
       process.stdout.write(`${tables.join("\n\n")}\n\n${json}\n`);
     });
 }

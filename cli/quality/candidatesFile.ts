@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { CONTAINER_DETECTOR, SERIES_DETECTOR, type DetectorProfile } from "../../runtime/detection/detectorProfiles";
+import { AS_DEPLOYED_PROFILE } from "./asDeployed";
 import { parseJson, parseWithSchema, SchemaError } from "../../runtime/errors/parseWithSchema";
 import { TRANSFORM_METHODS } from "../../runtime/model/preprocessor";
 import { HOLD_MODES } from "../../runtime/model/thresholdedForestOptions";
@@ -113,7 +114,10 @@ export function readCandidates(file: string): Candidate[] {
   return out;
 }
 
-/** The settings a candidate runs with on a NAB-layout set (series) and on a labelled set (containers). */
-export function candidateProfiles(c: Candidate): { readonly nab: DetectorProfile; readonly labelled: DetectorProfile } {
-  return { nab: { ...SERIES_DETECTOR, ...c.overrides }, labelled: { ...CONTAINER_DETECTOR, ...c.overrides } };
+/**
+ * The settings a candidate runs with on a NAB-layout set (series), on a labelled set (containers), and on a
+ * NAB-layout set as a deployment runs a one-metric container (cli/quality/asDeployed.ts).
+ */
+export function candidateProfiles(c: Candidate): { readonly nab: DetectorProfile; readonly labelled: DetectorProfile; readonly deployed: DetectorProfile } {
+  return { nab: { ...SERIES_DETECTOR, ...c.overrides }, labelled: { ...CONTAINER_DETECTOR, ...c.overrides }, deployed: { ...AS_DEPLOYED_PROFILE, ...c.overrides } };
 }

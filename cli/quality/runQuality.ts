@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { leaveOneSetOut, type LeaveOneSetOut } from "../../runtime/evaluation/leaveOneSetOut";
 import { NAB_PROFILES } from "../../runtime/evaluation/nabScore";
 import { blockGroups, pairedResample, type DrawMode, type ResampledComparison, type ResampledSet } from "../../runtime/evaluation/pairedResample";
@@ -5,7 +6,7 @@ import { nabUnitsScore, onsetUnitsScore, runUnitsScore } from "../../runtime/eva
 import { confirmedScores, judgeChange, meanOverSets, type SeedSpread } from "../../runtime/evaluation/qualityScore";
 import { CliError, EXIT_USAGE } from "../cliError";
 import { candidateProfiles, SHIPPED, type Candidate } from "./candidatesFile";
-import { AS_DEPLOYED, AS_DEPLOYED_PROFILE } from "./asDeployed";
+import { AS_DEPLOYED } from "./asDeployed";
 import { JAVA_REFERENCE, javaReferenceUnavailable, runJavaReferenceOnce } from "./javaTrcf";
 import type { CandidateReport } from "./renderQuality";
 import { runQualityJobs, type QualityJob } from "./qualityJobs";
@@ -34,8 +35,9 @@ export interface QualityOptions {
   /** Also run OpenSearch's detector (Java ThresholdedRandomCutForest, cli/quality/javaTrcf.ts) over the same sets and seeds: `<out>/java-trcf/`. */
   readonly javaReference?: boolean;
   /**
-   * Also run each NAB-layout set as a deployment would run a one-metric container (AS_DEPLOYED_PROFILE, in
-   * `<out>/as-deployed/`; default true): judged by nothing, printed beside shipped.
+   * Also run each NAB-layout set, for every candidate, as a deployment would run a one-metric container
+   * (AS_DEPLOYED_PROFILE with the candidate's overrides, in `<out>/as-deployed/<candidate>/`; default true):
+   * judged by nothing, printed beside the figures the protocol judges.
    */
   readonly asDeployed?: boolean;
 }
@@ -63,8 +65,11 @@ export interface QualityReport {
   readonly candidates: readonly CandidateReport[];
   /** With `javaReference`: OpenSearch's detector over the same sets and seeds, scored the same way (judged by nothing: a reference). */
   readonly reference?: CandidateReport;
-  /** Unless `asDeployed` is false and when a NAB-layout set runs: those sets as a one-metric deployment runs them (judged by nothing). */
-  readonly asDeployed?: CandidateReport;
+  /**
+   * Unless `asDeployed` is false, when a NAB-layout set runs: per candidate (in the same order, under its name)
+   * those sets as a one-metric deployment runs them (judged by nothing).
+   */
+  readonly asDeployed?: readonly CandidateReport[];
   /** With more than one candidate. */
   readonly leaveOneSetOut?: LeaveOneSetOut;
   /** With more than one candidate and resamples > 0. */
@@ -99,14 +104,17 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
       o.seeds.map((seed): QualityJob => ({ set, seed, profile: set.kind === "nab" ? profiles.nab : profiles.labelled, out: runDir(o.out, candidate.name, set.name, seed), label: `${candidate.name} · ${set.name} · seed ${seed}`, blockSteps, rescore: o.rescore === true })),
     );
   });
-  // The NAB-layout sets once more, as a deployment runs one metric: after the candidates' runs, in the same queue.
+  // The NAB-layout sets once more per candidate, as a deployment runs one metric: after the candidates' runs, in the same queue.
   const deployedSets = o.asDeployed === false ? [] : sets.filter((set) => set.kind === "nab");
-  const deployedJobs = deployedSets.flatMap((set) =>
-    o.seeds.map((seed): QualityJob => ({ set, seed, profile: AS_DEPLOYED_PROFILE, out: runDir(o.out, AS_DEPLOYED, set.name, seed), label: `${AS_DEPLOYED} · ${set.name} · seed ${seed}`, blockSteps, rescore: o.rescore === true })),
+  const deployedJobs = o.candidates.flatMap((candidate) =>
+    deployedSets.flatMap((set) =>
+      o.seeds.map((seed): QualityJob => ({ set, seed, profile: candidateProfiles(candidate).deployed, out: runDir(path.join(o.out, AS_DEPLOYED), candidate.name, set.name, seed), label: `${candidate.name} · ${set.name} as deployed · seed ${seed}`, blockSteps, rescore: o.rescore === true })),
+    ),
   );
   const allRuns = await runQualityJobs([...jobs, ...deployedJobs], o.jobs ?? 1, progress);
   const runs = allRuns.slice(0, jobs.length);
-  const asDeployed = deployedSets.length > 0 ? summariseCandidate(AS_DEPLOYED, deployedSets, o.seeds, allRuns.slice(jobs.length)) : undefined;
+  const perCandidate = deployedSets.length * o.seeds.length;
+  const asDeployed = deployedSets.length > 0 ? o.candidates.map((c, i) => summariseCandidate(c.name, deployedSets, o.seeds, allRuns.slice(jobs.length + i * perCandidate, jobs.length + (i + 1) * perCandidate))) : undefined;
   const reports: CandidateReport[] = [];
   // byCandidate[c][k]: candidate c's runs of set k, in seed order.
   const byCandidate: SeedRun[][][] = [];
@@ -213,18 +221,17 @@ function resampleCandidates(
 }
 
 /**
- * The JSON lines (docs/quality.md): per candidate one line per set, then its summary line; the one-metric
- * deployment's and the reference's the same way; then leave-one-set-out and the resampled comparison.
+ * The JSON lines (docs/quality.md): per candidate one line per set, then its summary line; then per candidate the
+ * NAB-layout sets as a one-metric deployment runs them (marked `asDeployed`), and the reference's, the same way;
+ * then leave-one-set-out and the resampled comparison.
  */
 export function qualityJsonLines(r: QualityReport): string[] {
   const lines = r.candidates.flatMap((c) => [
     ...c.sets.map((s) => JSON.stringify(s)),
     JSON.stringify({ kind: "summary", candidate: c.candidate, sets: c.sets.map((s) => s.set), seeds: c.seeds, normalised: c.normalised, seconds: c.seconds, ...(c.verdict ? { verdict: c.verdict } : {}) }),
   ]);
-  if (r.asDeployed) {
-    const c = r.asDeployed;
-    lines.push(...c.sets.map((s) => JSON.stringify(s)), JSON.stringify({ kind: "summary", candidate: c.candidate, asDeployed: true, sets: c.sets.map((s) => s.set), seeds: c.seeds, normalised: c.normalised, seconds: c.seconds }));
-  }
+  for (const c of r.asDeployed ?? [])
+    lines.push(...c.sets.map(({ set, kind, candidate, ...rest }) => JSON.stringify({ set, kind, candidate, asDeployed: true, ...rest })), JSON.stringify({ kind: "summary", candidate: c.candidate, asDeployed: true, sets: c.sets.map((s) => s.set), seeds: c.seeds, normalised: c.normalised, seconds: c.seconds }));
   if (r.reference) {
     const c = r.reference;
     lines.push(...c.sets.map((s) => JSON.stringify(s)), JSON.stringify({ kind: "summary", candidate: c.candidate, reference: true, sets: c.sets.map((s) => s.set), seeds: c.seeds, normalised: c.normalised, seconds: c.seconds }));

@@ -77,35 +77,49 @@ describe("cad quality", () => {
     const args = ["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1,2", "--out", out];
     expect(await runCli([...args, "--json"])).toBe(0);
     const records = jsonLines();
-    expect(records.map((r) => [r.kind, r.candidate, r.set])).toEqual([
-      ["nab", "shipped", "nab-dev"],
-      ["labelled", "shipped", "smd-dev"],
-      ["summary", "shipped", undefined],
-      ["nab", "as-deployed", "nab-dev"],
-      ["summary", "as-deployed", undefined],
+    expect(records.map((r) => [r.kind, r.candidate, r.set, r.asDeployed])).toEqual([
+      ["nab", "shipped", "nab-dev", undefined],
+      ["labelled", "shipped", "smd-dev", undefined],
+      ["summary", "shipped", undefined, undefined],
+      ["nab", "shipped", "nab-dev", true],
+      ["summary", "shipped", undefined, true],
     ]);
-    const [shippedNab, , shippedSummary, deployed, deployedSummary] = records;
-    expect(deployedSummary).toMatchObject({ asDeployed: true, sets: ["nab-dev"], seeds: [1, 2] });
+    const [shippedNab, shippedLab, shippedSummary, deployed, deployedSummary] = records;
+    expect(Object.keys(deployed).slice(0, 5)).toEqual(["set", "kind", "candidate", "asDeployed", "seeds"]);
+    expect(deployedSummary).toMatchObject({ sets: ["nab-dev"], seeds: [1, 2] });
     expect(deployedSummary.normalised).toEqual(deployed.normalised);
     // The protocol's summary is shipped's alone, as without the runs.
-    expect(shippedSummary.normalised.mean).toBeCloseTo((shippedNab.normalised.mean + records[1].normalised.mean) / 2, 12);
+    expect(shippedSummary.normalised.mean).toBeCloseTo((shippedNab.normalised.mean + shippedLab.normalised.mean) / 2, 12);
     // Its runs are the container settings with shingle 1, as the manifest of each run records them.
-    const manifest = JSON.parse(fs.readFileSync(path.join(out, "as-deployed", "nab-dev", "seed-2", "run.json"), "utf8")) as { profile: Record<string, unknown> };
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, "as-deployed", "shipped", "nab-dev", "seed-2", "run.json"), "utf8")) as { profile: Record<string, unknown> };
     expect(manifest.profile).toMatchObject({ shingleSize: 1, zFactor: 6, confirmSteps: 3, confirmWindow: 4 });
-    expect(fs.existsSync(path.join(out, "as-deployed", "nab-dev", "seed-1", "cad", "cat", "cad_spiky.csv"))).toBe(true);
-    expect(io.stderr).toContain("cad quality: [5/6] as-deployed · nab-dev · seed 1 …\n");
+    expect(fs.existsSync(path.join(out, "as-deployed", "shipped", "nab-dev", "seed-1", "cad", "cat", "cad_spiky.csv"))).toBe(true);
+    expect(io.stderr).toContain("cad quality: [5/6] shipped · nab-dev as deployed · seed 1 …\n");
 
     // The tables: its own after shipped's, then the comparison per NAB profile.
     expect(await runCli([...args, "--rescore"])).toBe(0);
-    expect(io.stdout).toContain('candidate "as-deployed", seeds 1, 2\n');
-    const fmt = (x: number) => x.toFixed(2);
+    expect(io.stdout).toContain('candidate "shipped, as a one-metric deployment runs it", seeds 1, 2\n');
     const standard = (r: Line) => (r.standard as Spread).mean;
-    expect(io.stdout).toMatch(new RegExp(`^NAB-layout sets as a deployment runs a one-metric container`, "m"));
-    expect(io.stdout).toMatch(new RegExp(`^nab-dev +${fmt(standard(shippedNab))} +${fmt(standard(deployed))} +[+−]${fmt(Math.abs(standard(deployed) - standard(shippedNab)))} `, "m"));
+    const diff = standard(deployed) - standard(shippedNab);
+    expect(io.stdout).toMatch(/^NAB-layout sets as a deployment runs a one-metric container/m);
+    expect(io.stdout).toMatch(new RegExp(`^nab-dev +${standard(shippedNab).toFixed(2)} +${standard(deployed).toFixed(2)} +${diff >= 0 ? "\\+" : "−"}${Math.abs(diff).toFixed(2)} `, "m"));
+  });
 
-    // A candidate may not take its name; --no-as-deployed leaves it out.
-    const file = writeCandidates("taken.json", [{ name: "as-deployed", overrides: { zFactor: 4 } }]);
-    expect(await runCli([...args, "--candidates", file])).toBe(2);
+  it("runs every candidate as a deployment runs it too, with its overrides, and shows that beside the verdict", async () => {
+    const out = path.join(root, "out-deployed-candidates");
+    const file = writeCandidates("wide.json", [{ name: "wide", overrides: { zFactor: 4 } }]);
+    expect(await runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", out, "--candidates", file, "--resamples", "0"])).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, "as-deployed", "wide", "nab-dev", "seed-1", "run.json"), "utf8")) as { profile: Record<string, unknown> };
+    expect(manifest.profile).toMatchObject({ shingleSize: 1, zFactor: 4, confirmSteps: 3 });
+    expect(io.stdout).toMatch(/^candidate +nab-dev +smd-dev +mean nab-dev dep\. +verdict against shipped$/m);
+    const lines = io.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Line);
+    const deployedWide = lines.find((l) => l.candidate === "wide" && l.asDeployed === true && l.kind === "nab");
+    expect(deployedWide).toBeDefined();
+    expect(io.stdout).toMatch(new RegExp(`^wide +\\d\\.\\d{3} +\\d\\.\\d{3} +\\d\\.\\d{3} +${deployedWide?.normalised.mean.toFixed(3)}  (keep|reject)`, "m"));
+
+    // A candidate may not take the runs' name; --no-as-deployed leaves them out.
+    const taken = writeCandidates("taken.json", [{ name: "as-deployed", overrides: { zFactor: 4 } }]);
+    expect(await runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", out, "--candidates", taken])).toBe(2);
     expect(io.stderr).toContain('"as-deployed" names the runs of the NAB-layout sets as a one-metric deployment runs them');
   });
 

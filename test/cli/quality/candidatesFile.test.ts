@@ -22,11 +22,13 @@ describe("candidates file", () => {
     expect(c).toEqual([SHIPPED, { name: "z4", overrides: { zFactor: 4, seasonal: false, transform: "none" } }, { name: "plain", overrides: {} }]);
   });
 
-  it("applies the overrides on top of both shipped profiles", () => {
+  it("applies the overrides on top of both shipped profiles, and of the one a one-metric deployment runs", () => {
     const p = candidateProfiles({ name: "z4", overrides: { zFactor: 4 } });
     expect(p.nab).toEqual({ ...SERIES_DETECTOR, zFactor: 4 });
     expect(p.labelled).toEqual({ ...CONTAINER_DETECTOR, zFactor: 4 });
-    expect(candidateProfiles(SHIPPED)).toEqual({ nab: SERIES_DETECTOR, labelled: CONTAINER_DETECTOR });
+    // A deployment runs the container settings with the feature set's shingle: the default feature set's is 1.
+    expect(p.deployed).toEqual({ ...CONTAINER_DETECTOR, shingleSize: 1, zFactor: 4 });
+    expect(candidateProfiles(SHIPPED)).toEqual({ nab: SERIES_DETECTOR, labelled: CONTAINER_DETECTOR, deployed: { ...CONTAINER_DETECTOR, shingleSize: 1 } });
   });
 
   it("lets a candidate change every detector option but the seed and the per-deployment ones", () => {
