@@ -95,6 +95,11 @@ const SHARED: DetectorProfile = {
  * shared settings with a 12-step shingle and a threshold 3 standard deviations above the mean score. Every alert
  * is raised at once: NAB's anomalies are often one step long (confirmation, 3 of 4 steps, scored nab-dev 57.0
  * against 77.4 at seed 1), and a z factor of 6 scored 52.6.
+ *
+ * Only `cad nab`, `cad quality` and the bench run these: no deployment does. The detect Lambda, `cad train` and
+ * the demo run CONTAINER_DETECTOR with the feature set's shingle whatever the number of metrics, which on the same
+ * series scores nab-dev 57.42 and kpi-dev 49.93 against these settings' 75.62 and 64.03 (seeds 1-3; `cad quality`
+ * prints it as "as deployed", cli/quality/asDeployed.ts; docs/quality.md, session 48).
  */
 export const SERIES_DETECTOR: DetectorProfile = {
   ...SHARED,
