@@ -9,6 +9,7 @@ export function nabCommand(): Command {
     .requiredOption("--data <dir>", "folder of <category>/<file>.csv files with header timestamp,value", inputFolder("--data"))
     .requiredOption("--out <dir>", "results root: writes <out>/<detector>/<category>/<detector>_<file>.csv")
     .addOption(new Option("--mode <mode>", "streaming (learns as it goes) or batch (SageMaker-style: train once on the first 15%)").choices(["streaming", "batch"]).default("streaming"))
+    .addOption(new Option("--settings <name>", "series: the settings cad quality judges on NAB-layout sets (SERIES_DETECTOR; no deployment runs them); deployed: what a deployment runs on a container of one metric (CONTAINER_DETECTOR, shingle 1)").choices(["series", "deployed"]).default("series"))
     .option("--detector <name>", "detector name used in the results layout (no '_')", "cad")
     .option("--seed <n>", "random seed", (v) => {
       const n = Number(v);
@@ -16,11 +17,11 @@ export function nabCommand(): Command {
       return n;
     }, 42)
     .option("--json", "print one JSON object {files, points, seconds, pointsPerSecond, outDir} instead of text (repairs to stderr)")
-    .action(async (opts: { data: string; out: string; mode: DetectionMode; detector: string; seed: number; json?: boolean }) => {
+    .action(async (opts: { data: string; out: string; mode: DetectionMode; settings: "series" | "deployed"; detector: string; seed: number; json?: boolean }) => {
       // The detector loads only when the command runs: --help stays quick.
-      const { runNab } = await import("../nab/runNab");
+      const [{ runNab }, { AS_DEPLOYED_PROFILE }] = await Promise.all([import("../nab/runNab"), import("../quality/asDeployed")]);
       try {
-        const summary = runNab(opts, (line) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`));
+        const summary = runNab({ ...opts, ...(opts.settings === "deployed" ? { profile: AS_DEPLOYED_PROFILE } : {}) }, (line) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`));
         if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       } catch (err) {
         if (err instanceof CliError) throw err;
