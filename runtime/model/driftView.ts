@@ -81,7 +81,10 @@ export class DriftView {
    */
   process(values: ArrayLike<number>, warmup: number, quietGap: number): number {
     const { span, zFactor } = this.options;
-    const judging = this.steps >= Math.max(warmup, 4 * span, 0.25 / Math.max(this.options.discount, 1e-9));
+    // A quarter of the statistics' memory (1 / discount steps): when judging starts, and how long a level must be
+    // back inside before an episode ends.
+    const quarterMemory = 0.25 / Math.max(this.options.discount, 1e-9);
+    const judging = this.steps >= Math.max(warmup, 4 * span, quarterMemory);
     let worst = 0;
     for (let m = 0; m < this.levels.length; m++) {
       const raw = this.raw[m];
@@ -100,7 +103,7 @@ export class DriftView {
     }
     const step = this.steps++;
     if (!(worst > zFactor)) return 0;
-    const onset = this.lastOff < 0 || step - this.lastOff > Math.max(quietGap, 0.25 / Math.max(this.options.discount, 1e-9));
+    const onset = this.lastOff < 0 || step - this.lastOff > Math.max(quietGap, quarterMemory);
     this.lastOff = step;
     return onset ? Math.min(1, 0.5 * (worst / zFactor)) : 0;
   }

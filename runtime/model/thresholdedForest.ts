@@ -22,6 +22,13 @@ interface Scratch {
 }
 
 /**
+ * A value this close to its expected value, relatively, equals it: the forest keeps its samples in 32-bit floats,
+ * so a metric that never changes gets back an expected value a few parts in 10^8 off (nab-dev's flat line at 45
+ * raised 6 alerts without it once no fraction of the value counted as near).
+ */
+const FLOAT_TOLERANCE = 1e-6;
+
+/**
  * A streaming anomaly detector in the manner of the reference ThresholdedRandomCutForest: transforms each
  * input, shingles it, scores the shingle (with its own {@link StreamingForest}, or takes the score of an external
  * static model such as SageMaker's), grades the score with an {@link AdaptiveThresholder}, explains anomalies
@@ -39,13 +46,6 @@ interface Scratch {
  * row: so an anomaly does not echo through the next shingles (nor inflate their scores and hide a second
  * anomaly soon after), while a lasting change of level still becomes the new normal.
  */
-/**
- * A value this close to its expected value, relatively, equals it: the forest keeps its samples in 32-bit floats,
- * so a metric that never changes gets back an expected value a few parts in 10^8 off (nab-dev's flat line at 45
- * raised 6 alerts without it once no fraction of the value counted as near).
- */
-const FLOAT_TOLERANCE = 1e-6;
-
 export class ThresholdedForest {
   readonly options: Required<ThresholdedForestOptions>;
   private readonly forest: StreamingForest | null;
