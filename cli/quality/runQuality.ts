@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { leaveOneSetOut, type LeaveOneSetOut } from "../../runtime/evaluation/leaveOneSetOut";
 import { NAB_PROFILES } from "../../runtime/evaluation/nabScore";
@@ -8,6 +9,7 @@ import { CliError, EXIT_USAGE } from "../cliError";
 import { candidateProfiles, SHIPPED, type Candidate } from "./candidatesFile";
 import { AS_DEPLOYED } from "./asDeployed";
 import { JAVA_REFERENCE, javaReferenceUnavailable, runJavaReferenceOnce } from "./javaTrcf";
+import { MANIFEST_FILE } from "./runManifest";
 import type { CandidateReport } from "./renderQuality";
 import { runQualityJobs, type QualityJob } from "./qualityJobs";
 import { locateSets, type QualitySet } from "./qualitySets";
@@ -111,6 +113,9 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
       o.seeds.map((seed): QualityJob => ({ set, seed, profile: candidateProfiles(candidate).deployed, out: runDir(path.join(o.out, AS_DEPLOYED), candidate.name, set.name, seed), label: `${candidate.name} · ${set.name} as deployed · seed ${seed}`, blockSteps, rescore: o.rescore === true })),
     ),
   );
+  // A run from before these runs existed (or with --no-as-deployed) has none to score again: say how to go on.
+  const unscored = o.rescore === true ? deployedJobs.find((j) => !fs.existsSync(path.join(j.out, MANIFEST_FILE))) : undefined;
+  if (unscored) throw new CliError(`${path.join(unscored.out, MANIFEST_FILE)} does not exist: the earlier run left no runs as a one-metric deployment runs them; --rescore with --no-as-deployed scores the others`, EXIT_USAGE);
   const allRuns = await runQualityJobs([...jobs, ...deployedJobs], o.jobs ?? 1, progress);
   const runs = allRuns.slice(0, jobs.length);
   const perCandidate = deployedSets.length * o.seeds.length;

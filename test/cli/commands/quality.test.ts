@@ -117,7 +117,14 @@ describe("cad quality", () => {
     expect(deployedWide).toBeDefined();
     expect(io.stdout).toMatch(new RegExp(`^wide +\\d\\.\\d{3} +\\d\\.\\d{3} +\\d\\.\\d{3} +${deployedWide?.normalised.mean.toFixed(3)}  (keep|reject)`, "m"));
 
-    // A candidate may not take the runs' name; --no-as-deployed leaves them out.
+    // Scoring again a run made without them says how to go on, before anything runs.
+    const bare = path.join(root, "out-bare");
+    expect(await runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", bare, "--no-as-deployed"])).toBe(0);
+    expect(await runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", bare, "--rescore"])).toBe(2);
+    expect(io.stderr).toContain(`${path.join(bare, "as-deployed", "shipped", "nab-dev", "seed-1", "run.json")} does not exist: the earlier run left no runs as a one-metric deployment runs them; --rescore with --no-as-deployed scores the others`);
+    expect(await runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", bare, "--rescore", "--no-as-deployed"])).toBe(0);
+
+    // A candidate may not take the runs' name.
     const taken = writeCandidates("taken.json", [{ name: "as-deployed", overrides: { zFactor: 4 } }]);
     expect(await runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", out, "--candidates", taken])).toBe(2);
     expect(io.stderr).toContain('"as-deployed" names the runs of the NAB-layout sets as a one-metric deployment runs them');
