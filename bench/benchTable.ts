@@ -56,7 +56,7 @@ export function formatTable(lines: readonly BenchLine[], java: JavaReference | J
   if (forests.length) parts.push("", forestTable(forests));
   if (detectors.length) {
     parts.push("", detectorTable(detectors));
-    parts.push("ours: ThresholdedForest with the NAB defaults; Java TRCF: OpenSearch AD's single-stream settings (shingle 8, box cache 0).");
+    parts.push("ours: ThresholdedForest with the shipped settings at shingle 8; Java TRCF: OpenSearch AD's single-stream settings (shingle 8, box cache 0).");
   }
   return parts.join("\n");
 }

@@ -24,7 +24,7 @@ Lines (--json: one JSON object per line):
   forest    dims 5, 20, 40, 80 (5 inputs shingled 1, 4, 8, 16), 50 trees x 256 samples: score+update per second,
             and memory (ours: typed-array bytes of the forest, plus what the process retains for it; Java: the
             heap it retains)
-  detector  the whole detector, ours with the NAB defaults against ThresholdedRandomCutForest with OpenSearch
+  detector  the whole detector, ours with the shipped settings at shingle 8 against ThresholdedRandomCutForest with OpenSearch
             Anomaly Detection's single-stream settings, on one series and on a 5-metric stream: steps per second
   detect-handler  one detect-handler run over 500 containers x 10 metrics x 60 steps (embedded scorer)
   detect-run      one scheduled detect run (5 steps) of 500 containers x 7 metrics from a cold start: compute,

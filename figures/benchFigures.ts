@@ -42,7 +42,7 @@ function rows(lines: readonly Line[]): string[][] {
   if (detectors.length > 0) {
     out.push([
       `whole detector, steps per second: ${join(detectors.map((d) => `${d.series} (${d.inputs} input${d.inputs > 1 ? "s" : ""})`))}, ${detectors[0].steps.toLocaleString("en-US")} steps`,
-      `${join(detectors.map((d) => k(d.oursPointsPerSec)))} with the NAB defaults`,
+      `${join(detectors.map((d) => k(d.oursPointsPerSec)))} with the shipped settings at shingle 8`,
       detectors.every((d) => d.javaPointsPerSec !== null)
         ? `ThresholdedRandomCutForest with OpenSearch AD's single-stream settings: ${join(detectors.map((d) => k(d.javaPointsPerSec as number)))} (ours ${join(detectors.map((d) => x2(d.ratio)))}); with its box cache at 1 (same output) ${join(detectors.map((d) => k(d.javaCachedPointsPerSec ?? 0)))} (ours ${join(detectors.map((d) => x2(d.ratioCached)))})`
         : "Java not measured in this run",

@@ -73,8 +73,6 @@ const QualityFigures = v.strictObject({
   seeds: v.array(v.number()),
   sets: v.pipe(v.array(v.variant("kind", [NabSet, LabelledSet])), v.minLength(1)),
   normalised: Spread,
-  /** The NAB-layout sets as a deployment runs a one-metric container (the "as-deployed" records; absent in older runs). */
-  asDeployed: v.optional(v.array(NabSet)),
   /** Wall time of the whole quality run, seconds. */
   seconds: v.number(),
 });

@@ -74,14 +74,11 @@ const QualityOutput = v.object({ records: v.array(v.looseObject({ kind: v.string
 /** The quality figures from `cad quality --json` output (a fresh run's or a saved one's). */
 export function qualityFromOutput(text: string, where: string, p: Provenance): QualityFiguresGroup {
   const out = parseWithSchema(QualityOutput, parseJson(text, where), where);
-  const shippedRecords = out.records.filter((r) => r.candidate === "shipped" || r.candidate === undefined);
-  // Shipped's NAB-layout sets as a one-metric deployment runs them are marked asDeployed (cad quality since session 48).
-  const shipped = shippedRecords.filter((r) => r.asDeployed !== true);
+  const shipped = out.records.filter((r) => r.candidate === "shipped" || r.candidate === undefined);
   const summary = shipped.find((r) => r.kind === "summary");
   if (summary === undefined) throw new Error(`${where}: no "summary" record of the shipped settings (is it \`cad quality --json\` output?)`);
-  const sets = (records: typeof out.records, kinds: readonly string[]) => records.filter((r) => kinds.includes(r.kind)).map(({ candidate: _c, seeds: _s, asDeployed: _d, ...rest }) => rest);
-  const deployed = sets(shippedRecords.filter((r) => r.asDeployed === true), ["nab"]);
-  const group = { ...p, seeds: summary.seeds, sets: sets(shipped, ["nab", "labelled"]), normalised: summary.normalised, ...(deployed.length > 0 ? { asDeployed: deployed } : {}), seconds: summary.seconds };
+  const sets = (records: typeof out.records, kinds: readonly string[]) => records.filter((r) => kinds.includes(r.kind)).map(({ candidate: _c, seeds: _s, ...rest }) => rest);
+  const group = { ...p, seeds: summary.seeds, sets: sets(shipped, ["nab", "labelled"]), normalised: summary.normalised, seconds: summary.seconds };
   return parseWithSchema(v.strictObject(FiguresFileSchema.entries.quality.wrapped.entries), group, where);
 }
 

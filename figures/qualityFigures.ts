@@ -14,16 +14,6 @@ function nabRows(s: NabSetFigures): Row[] {
   ];
 }
 
-/** A NAB-layout set as a deployment runs a one-metric container, under its rows with the series settings. */
-function deployedRows(s: NabSetFigures): Row[] {
-  return [
-    ["", "as a one-metric deployment runs it (container settings): NAB standard", s.standard, 2],
-    ["", "… NAB low-FP profile", s.lowFP, 2],
-    ["", `… windows found (of ${s.windows})`, s.found, 0],
-    ["", "… false positives (standard)", s.falsePositives, 0],
-  ];
-}
-
 function labelledRows(s: LabelledSetFigures): Row[] {
   const best = (BASELINE_LABELS as Readonly<Record<string, string>>)[s.bestBaseline] ?? s.bestBaseline;
   return [
@@ -43,15 +33,10 @@ const fmt = (x: number, digits: number): string => x.toFixed(digits);
 
 /**
  * The README's quality table from one `npm run quality` run: per set and figure, each seed, the mean and its
- * spread; the last row is the protocol's mean normalised score. Under a NAB-layout set, when the run measured it,
- * the same set as a deployment runs a one-metric container (not part of that mean).
+ * spread; the last row is the protocol's mean normalised score.
  */
 export function renderQualityTable(q: QualityFiguresGroup): string {
-  const deployed = (set: string): Row[] => {
-    const d = q.asDeployed?.find((x) => x.set === set);
-    return d ? deployedRows(d) : [];
-  };
-  const rows: Row[] = [...q.sets.flatMap((s) => (s.kind === "nab" ? [...nabRows(s), ...deployed(s.set)] : labelledRows(s))), ["all sets", "mean normalised score (NAB standard / 100, onset F1)", q.normalised, 3]];
+  const rows: Row[] = [...q.sets.flatMap((s) => (s.kind === "nab" ? nabRows(s) : labelledRows(s))), ["all sets", "mean normalised score (NAB standard / 100, onset F1)", q.normalised, 3]];
   const head = `| set | figure | ${q.seeds.map((s) => `seed ${s}`).join(" | ")} | mean (min–max) |`;
   const rule = `| --- | --- | ${q.seeds.map(() => "---:").join(" | ")} | ---: |`;
   const body = rows.map(([set, figure, spread, digits]) => {

@@ -5,11 +5,10 @@ import { inputFolder } from "../inputPath";
 
 export function nabCommand(): Command {
   return new Command("nab")
-    .description("run the detector over a NAB-layout data folder and write NAB's results layout: anomaly_score per row is the detector's calibrated likelihood, >= 0.5 exactly on the rows it alerted on (so NAB's threshold search can go lower). Time gaps reach the detector as the Lambda's alignment makes them: up to 3 missing steps filled with the value before, a longer gap as gap steps.")
+    .description("run the detector over a NAB-layout data folder, each file as a deployment runs a container of one metric (the shipped settings, the default feature set's shingle of 1), and write NAB's results layout: anomaly_score per row is the detector's calibrated likelihood, >= 0.5 exactly on the rows it alerted on (so NAB's threshold search can go lower). Time gaps reach the detector as the Lambda's alignment makes them: up to 3 missing steps filled with the value before, a longer gap as gap steps.")
     .requiredOption("--data <dir>", "folder of <category>/<file>.csv files with header timestamp,value", inputFolder("--data"))
     .requiredOption("--out <dir>", "results root: writes <out>/<detector>/<category>/<detector>_<file>.csv")
     .addOption(new Option("--mode <mode>", "streaming (learns as it goes) or batch (SageMaker-style: train once on the first 15%)").choices(["streaming", "batch"]).default("streaming"))
-    .addOption(new Option("--settings <name>", "series: the settings cad quality judges on NAB-layout sets (SERIES_DETECTOR; no deployment runs them); deployed: what a deployment runs on a container of one metric (CONTAINER_DETECTOR, shingle 1)").choices(["series", "deployed"]).default("series"))
     .option("--detector <name>", "detector name used in the results layout (no '_')", "cad")
     .option("--seed <n>", "random seed", (v) => {
       const n = Number(v);
@@ -17,11 +16,11 @@ export function nabCommand(): Command {
       return n;
     }, 42)
     .option("--json", "print one JSON object {files, points, seconds, pointsPerSecond, outDir} instead of text (repairs to stderr)")
-    .action(async (opts: { data: string; out: string; mode: DetectionMode; settings: "series" | "deployed"; detector: string; seed: number; json?: boolean }) => {
+    .action(async (opts: { data: string; out: string; mode: DetectionMode; detector: string; seed: number; json?: boolean }) => {
       // The detector loads only when the command runs: --help stays quick.
-      const [{ runNab }, { AS_DEPLOYED_PROFILE }] = await Promise.all([import("../nab/runNab"), import("../quality/asDeployed")]);
+      const { runNab } = await import("../nab/runNab");
       try {
-        const summary = runNab({ ...opts, ...(opts.settings === "deployed" ? { profile: AS_DEPLOYED_PROFILE } : {}) }, (line) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`));
+        const summary = runNab(opts, (line) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`));
         if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       } catch (err) {
         if (err instanceof CliError) throw err;

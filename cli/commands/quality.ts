@@ -47,10 +47,11 @@ export function parseSets(value: string, flag = "--sets"): string[] {
 
 const HELP = `
 What it runs, per candidate (the shipped settings first), per set, per seed — in this process, or with
---jobs N that many runs at once in worker threads, through the same functions the single commands call:
-  nab-dev, kpi-dev          NAB layout: cad nab (SERIES_DETECTOR), then cad evaluate's scoring with the three
-                            NAB profiles (standard, low FP, low FN; 0-100)
-  jumpstarter-dev, smd-dev  train/ test/ test_label/: cad labelled --baselines (CONTAINER_DETECTOR): onset
+--jobs N that many runs at once in worker threads, through the same functions the single commands call, with
+the settings every deployment runs (CONTAINER_DETECTOR, plus a candidate's overrides):
+  nab-dev, kpi-dev          NAB layout: cad nab (each file a container of one metric, as a deployment runs it),
+                            then cad evaluate's scoring with the three NAB profiles (standard, low FP, low FN; 0-100)
+  jumpstarter-dev, smd-dev  train/ test/ test_label/: cad labelled --baselines: onset
                             precision, recall and F1, false onsets per 1,000 steps, event F1, and the onset F1 of
                             the four baselines (3σ per metric, 3σ 3 in a row, isolation forest mean+3σ and p99.5)
 The datasets folder: --datasets, else $CAD_DATASETS, else ../shared/datasets beside the repository. It holds
@@ -70,7 +71,7 @@ figure {"mean","min","max","values"}), then a summary line ({"kind":"summary","c
 objects, in the same order. Progress (set, seed) goes to stderr.
 
 --candidates FILE: a JSON list of {"name": "...", "overrides": {<detector setting>: value}}; the overrides
-apply on top of both shipped profiles. "shipped" (no overrides) always runs first. After the candidates'
+apply on top of the shipped settings, on every set. "shipped" (no overrides) always runs first. After the candidates'
 tables: each candidate's mean per set with the protocol's verdict, and leave-one-set-out — per held-out set,
 the candidate with the best mean on the other sets, its held-out score next to shipped's — and the overall
 pick; then a resampled comparison: each set's rows cut into blocks (--block-steps, default 1,000 rows of a file or
@@ -81,15 +82,6 @@ figure moves with the forest's randomness; the draws, how it would move with oth
 --by-place SETS: for sets whose entities share a clock (jumpstarter-dev's services), a draw takes the k-th block of
 every entity at once: one incident labelled in several services is then one draw, not several. JSON line
 {"kind":"resampled","reference","resamples","blockSteps","draw","blocks","groups","comparisons"}.
-
-As a deployment runs it: every NAB-layout set also runs once per candidate and seed with the settings a deployment
-gives a container of one metric — CONTAINER_DETECTOR (what the detect Lambda, cad train and the demo run) with the
-default feature set's shingle of 1, plus the candidate's overrides — where cad nab runs SERIES_DETECTOR, which no
-deployment runs. Shipped's table that way and a comparison with its series figures follow shipped's table; with
-candidates, the verdict table shows each candidate's mean there too. JSON lines as the candidate's, marked
-"asDeployed":true, and a summary line per candidate marked the same. Judged by nothing: the protocol judges the
-series settings on NAB-layout sets. Outputs in <out>/as-deployed/<candidate>/<set>/seed-<n>/; about 4 s per seed
-on nab-dev, 30 s on kpi-dev. --no-as-deployed skips it.
 
 --java-reference: also run OpenSearch Anomaly Detection's detector — the Java ThresholdedRandomCutForest of
 Random Cut Forest 4.3 (../shared/tools/java-rcf, or $CAD_JAVA_RCF; needs a JDK) with the settings OpenSearch AD gives a
@@ -128,12 +120,11 @@ export function qualityCommand(): Command {
     .option("--by-place <sets>", "sets whose k-th blocks of every file or entity the resampled comparison draws together (entities that share a clock; default: none, every block alone)", (v: string) => parseSets(v, "--by-place"))
     .option("--rescore", "do not run the detector: score again the files an earlier run left in --out (same candidates, sets and seeds; each run's settings are checked), e.g. with other --resamples, --block-steps or --by-place")
     .option("--java-reference", "also run OpenSearch AD's detector (Java ThresholdedRandomCutForest) over the same sets and seeds and compare (see below)")
-    .option("--no-as-deployed", "skip the NAB-layout sets' runs as a deployment runs a one-metric container (see below)")
     .option("--json", "print one JSON object {records: [the JSON lines' objects]} instead of the tables and lines")
     .addHelpText("after", HELP)
-    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; byPlace?: string[]; rescore?: boolean; javaReference?: boolean; asDeployed: boolean; json?: boolean }) => {
+    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; byPlace?: string[]; rescore?: boolean; javaReference?: boolean; json?: boolean }) => {
       // The detector and the candidates' schema load only when the command runs: --help stays quick.
-      const [{ qualityJsonLines, runQuality }, { readCandidates, SHIPPED }, { renderAsDeployedComparison, renderCandidate, renderCandidates, renderLeaveOneSetOut, renderReferenceComparison, renderResampled }] = await Promise.all([
+      const [{ qualityJsonLines, runQuality }, { readCandidates, SHIPPED }, { renderCandidate, renderCandidates, renderLeaveOneSetOut, renderReferenceComparison, renderResampled }] = await Promise.all([
         import("../quality/runQuality"),
         import("../quality/candidatesFile"),
         import("../quality/renderQuality"),
@@ -157,7 +148,6 @@ export function qualityCommand(): Command {
             ...(opts.byPlace !== undefined ? { byPlace: opts.byPlace } : {}),
             rescore: opts.rescore === true,
             javaReference: opts.javaReference === true,
-            asDeployed: opts.asDeployed,
           },
           (line) => process.stderr.write(`${line}\n`),
         );
@@ -171,9 +161,7 @@ export function qualityCommand(): Command {
       }
       const json = lines.join("\n");
       const reference = report.reference ? [renderCandidate(report.reference), renderReferenceComparison(report.candidates[0], report.reference)] : [];
-      const shippedDeployed = report.asDeployed?.[0];
-      const deployed = shippedDeployed ? [renderCandidate({ ...shippedDeployed, candidate: `${shippedDeployed.candidate}, as a one-metric deployment runs it` }), renderAsDeployedComparison(report.candidates[0], shippedDeployed)] : [];
-      const tables = [...report.candidates.map(renderCandidate), ...deployed, ...reference, ...(report.leaveOneSetOut ? [renderCandidates(report.candidates, report.asDeployed), renderLeaveOneSetOut(report.leaveOneSetOut)] : []), ...(report.resampled ? [renderResampled(report.resampled)] : [])];
+      const tables = [...report.candidates.map(renderCandidate), ...reference, ...(report.leaveOneSetOut ? [renderCandidates(report.candidates), renderLeaveOneSetOut(report.leaveOneSetOut)] : []), ...(report.resampled ? [renderResampled(report.resampled)] : [])];
       process.stdout.write(`${tables.join("\n\n")}\n\n${json}\n`);
     });
 }

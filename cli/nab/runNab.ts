@@ -13,7 +13,7 @@ export interface NabRunOptions {
   readonly mode: DetectionMode;
   readonly detector: string;
   readonly seed: number;
-  /** Detector settings (default SERIES_DETECTOR): `cad quality` runs candidate settings through this. */
+  /** Detector settings (default CONTAINER_DETECTOR, what a deployment runs): `cad quality` runs candidate settings through this. */
   readonly profile?: DetectorProfile;
   /** --json: no progress bar. */
   readonly json?: boolean;

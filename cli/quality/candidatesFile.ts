@@ -1,6 +1,5 @@
 import * as v from "valibot";
-import { CONTAINER_DETECTOR, SERIES_DETECTOR, type DetectorProfile } from "../../runtime/detection/detectorProfiles";
-import { AS_DEPLOYED_PROFILE } from "./asDeployed";
+import { CONTAINER_DETECTOR, type DetectorProfile } from "../../runtime/detection/detectorProfiles";
 import { parseJson, parseWithSchema, SchemaError } from "../../runtime/errors/parseWithSchema";
 import { TRANSFORM_METHODS } from "../../runtime/model/preprocessor";
 import { HOLD_MODES } from "../../runtime/model/thresholdedForestOptions";
@@ -10,7 +9,7 @@ import { readText } from "../fileOutput";
 /** Detector settings a candidate may change: every detector option but the seed (the run's) and the per-deployment ones. */
 export type DetectorOverrides = Omit<DetectorProfile, "seed">;
 
-/** A named set of detector settings applied on top of both shipped profiles. */
+/** A named set of detector settings applied on top of the shipped profile (CONTAINER_DETECTOR). */
 export interface Candidate {
   readonly name: string;
   readonly overrides: DetectorOverrides;
@@ -85,7 +84,7 @@ const fileSchema = v.pipe(
 /**
  * Reads a candidates file: a JSON list of `{ "name": string, "overrides": { <detector option>: value } }`.
  * Returns {@link SHIPPED} first, then the file's candidates. Errors name the file, the candidate and the field:
- * an unknown option, a value of the wrong type, a value the detector refuses (on either shipped profile), a
+ * an unknown option, a value of the wrong type, a value the detector refuses (on top of the shipped profile), a
  * repeated name, or a "shipped" entry that changes something.
  */
 export function readCandidates(file: string): Candidate[] {
@@ -95,15 +94,10 @@ export function readCandidates(file: string): Candidate[] {
     const where = `${file}: candidate "${entry.name}" ([${i}])`;
     if (list.findIndex((e) => e.name === entry.name) !== i) throw new SchemaError(where, ["name: used twice"]);
     const overrides: DetectorOverrides = parseWithSchema(v.object({ overrides: overridesSchema }), { overrides: entry.overrides ?? {} }, where).overrides;
-    for (const [profileName, profile] of [
-      ["SERIES_DETECTOR", SERIES_DETECTOR],
-      ["CONTAINER_DETECTOR", CONTAINER_DETECTOR],
-    ] as const) {
-      try {
-        resolveOptions({ ...profile, ...overrides, inputs: 1 });
-      } catch (err) {
-        throw new SchemaError(where, [`overrides: ${(err as Error).message} (on top of ${profileName})`]);
-      }
+    try {
+      resolveOptions({ ...CONTAINER_DETECTOR, ...overrides, inputs: 1 });
+    } catch (err) {
+      throw new SchemaError(where, [`overrides: ${(err as Error).message} (on top of CONTAINER_DETECTOR)`]);
     }
     if (entry.name === SHIPPED.name) {
       if (Object.keys(overrides).length > 0) throw new SchemaError(where, ['"shipped" is the shipped settings and takes no overrides; name the candidate otherwise']);
@@ -114,10 +108,7 @@ export function readCandidates(file: string): Candidate[] {
   return out;
 }
 
-/**
- * The settings a candidate runs with on a NAB-layout set (series), on a labelled set (containers), and on a
- * NAB-layout set as a deployment runs a one-metric container (cli/quality/asDeployed.ts).
- */
-export function candidateProfiles(c: Candidate): { readonly nab: DetectorProfile; readonly labelled: DetectorProfile; readonly deployed: DetectorProfile } {
-  return { nab: { ...SERIES_DETECTOR, ...c.overrides }, labelled: { ...CONTAINER_DETECTOR, ...c.overrides }, deployed: { ...AS_DEPLOYED_PROFILE, ...c.overrides } };
+/** The settings a candidate runs every set with: the shipped profile with its overrides. */
+export function candidateProfile(c: Candidate): DetectorProfile {
+  return { ...CONTAINER_DETECTOR, ...c.overrides };
 }

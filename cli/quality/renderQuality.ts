@@ -90,22 +90,15 @@ function verdictText(v: ChangeVerdict | undefined): string {
   return `reject (${reasons.join("; ")})`;
 }
 
-/**
- * Every candidate's mean normalised score per set and over sets, and the protocol's verdict against shipped; with
- * `deployed` (per candidate, in the same order), its NAB-layout sets as a one-metric deployment runs them too,
- * outside the mean.
- */
-export function renderCandidates(reports: readonly CandidateReport[], deployed: readonly CandidateReport[] = []): string {
+/** Every candidate's mean normalised score per set and over sets, and the protocol's verdict against shipped. */
+export function renderCandidates(reports: readonly CandidateReport[]): string {
   const sets = reports[0].sets.map((s) => s.set);
-  const deployedSets = deployed[0]?.sets.map((s) => `${s.set} dep.`) ?? [];
   const width = Math.max(12, ...reports.map((r) => r.candidate.length));
   const col = (s: string) => Math.max(7, s.length);
-  const deployedCells = (i: number): string => (deployed.length > 0 ? ` ${(deployed[i]?.sets ?? []).map((s, k) => s.normalised.mean.toFixed(3).padStart(col(deployedSets[k]))).join(" ")}` : "");
   return [
     "candidates: mean normalised score per set over the seeds; verdict by the protocol (docs/quality.md)",
-    ...(deployed.length > 0 ? ['("dep.": the NAB-layout set as a one-metric deployment runs it, the container settings with the candidate\'s overrides; not in the mean, not judged)'] : []),
-    `${"candidate".padEnd(width)} ${sets.map((s) => s.padStart(col(s))).join(" ")} ${"mean".padStart(7)}${deployedSets.map((s) => ` ${s}`).join("")}  verdict against shipped`,
-    ...reports.map((r, i) => `${r.candidate.padEnd(width)} ${r.sets.map((s) => s.normalised.mean.toFixed(3).padStart(col(s.set))).join(" ")} ${r.normalised.mean.toFixed(3).padStart(7)}${deployedCells(i)}  ${verdictText(r.verdict)}`),
+    `${"candidate".padEnd(width)} ${sets.map((s) => s.padStart(col(s))).join(" ")} ${"mean".padStart(7)}  verdict against shipped`,
+    ...reports.map((r) => `${r.candidate.padEnd(width)} ${r.sets.map((s) => s.normalised.mean.toFixed(3).padStart(col(s.set))).join(" ")} ${r.normalised.mean.toFixed(3).padStart(7)}  ${verdictText(r.verdict)}`),
   ].join("\n");
 }
 
@@ -156,27 +149,5 @@ export function renderReferenceComparison(shipped: CandidateReport, reference: C
     `${"set".padEnd(SET_WIDTH)} ${"shipped".padStart(8)} ${reference.candidate.padStart(10)} ${"difference".padStart(11)}`,
     ...rows,
     `${"all sets".padEnd(SET_WIDTH)} ${shipped.normalised.mean.toFixed(3).padStart(8)} ${reference.normalised.mean.toFixed(3).padStart(10)} ${signed(shipped.normalised.mean - reference.normalised.mean).padStart(11)}`,
-  ].join("\n");
-}
-
-/**
- * The NAB-layout sets with the settings the protocol judges (SERIES_DETECTOR, shipped) against the same sets as a
- * deployment runs a one-metric container (`asDeployed`): per set, each NAB profile's mean over the seeds, windows
- * found and false positives.
- */
-export function renderAsDeployedComparison(shipped: CandidateReport, asDeployed: CandidateReport): string {
-  const points = (x: number): string => `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(2)}`;
-  const profile = (a: SeedSpread, b: SeedSpread): string => `${a.mean.toFixed(2).padStart(7)} ${b.mean.toFixed(2).padStart(9)} ${points(b.mean - a.mean).padStart(7)}`;
-  const rows = asDeployed.sets.flatMap((d) => {
-    const s = shipped.sets.find((x) => x.set === d.set);
-    if (s?.kind !== "nab" || d.kind !== "nab") return [];
-    const counts = `${d.found.mean.toFixed(0)} / ${s.found.mean.toFixed(0)} of ${d.windows}, ${d.falsePositives.mean.toFixed(0)} / ${s.falsePositives.mean.toFixed(0)}`;
-    return [`${d.set.padEnd(SET_WIDTH)} ${profile(s.standard, d.standard)}   ${profile(s.lowFP, d.lowFP)}   ${profile(s.lowFN, d.lowFN)}   ${counts}`];
-  });
-  const head = (name: string): string => `${name.padStart(7)} ${"deployed".padStart(9)} ${"diff".padStart(7)}`;
-  return [
-    `NAB-layout sets as a deployment runs a one-metric container (the container settings, the default shingle of 1) against the series settings \`cad nab\` runs (what the protocol judges, which no deployment runs), "${asDeployed.candidate}"; same seeds, this run, means`,
-    `${"set".padEnd(SET_WIDTH)} ${head("std")}   ${head("low FP")}   ${head("low FN")}   windows found, false positives (standard): deployed / series`,
-    ...rows,
   ].join("\n");
 }

@@ -1,15 +1,11 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { leaveOneSetOut, type LeaveOneSetOut } from "../../runtime/evaluation/leaveOneSetOut";
 import { NAB_PROFILES } from "../../runtime/evaluation/nabScore";
 import { blockGroups, pairedResample, type DrawMode, type ResampledComparison, type ResampledSet } from "../../runtime/evaluation/pairedResample";
 import { nabUnitsScore, onsetUnitsScore, runUnitsScore } from "../../runtime/evaluation/scoreUnits";
 import { confirmedScores, judgeChange, meanOverSets, type SeedSpread } from "../../runtime/evaluation/qualityScore";
 import { CliError, EXIT_USAGE } from "../cliError";
-import { candidateProfiles, SHIPPED, type Candidate } from "./candidatesFile";
-import { AS_DEPLOYED } from "./asDeployed";
+import { candidateProfile, SHIPPED, type Candidate } from "./candidatesFile";
 import { JAVA_REFERENCE, javaReferenceUnavailable, runJavaReferenceOnce } from "./javaTrcf";
-import { MANIFEST_FILE } from "./runManifest";
 import type { CandidateReport } from "./renderQuality";
 import { runQualityJobs, type QualityJob } from "./qualityJobs";
 import { locateSets, type QualitySet } from "./qualitySets";
@@ -36,12 +32,6 @@ export interface QualityOptions {
   readonly rescore?: boolean;
   /** Also run OpenSearch's detector (Java ThresholdedRandomCutForest, cli/quality/javaTrcf.ts) over the same sets and seeds: `<out>/java-trcf/`. */
   readonly javaReference?: boolean;
-  /**
-   * Also run each NAB-layout set, for every candidate, as a deployment would run a one-metric container
-   * (AS_DEPLOYED_PROFILE with the candidate's overrides, in `<out>/as-deployed/<candidate>/`; default true):
-   * judged by nothing, printed beside the figures the protocol judges.
-   */
-  readonly asDeployed?: boolean;
 }
 
 /** Paired resamples `cad quality --candidates` draws by default (--resamples). */
@@ -67,11 +57,6 @@ export interface QualityReport {
   readonly candidates: readonly CandidateReport[];
   /** With `javaReference`: OpenSearch's detector over the same sets and seeds, scored the same way (judged by nothing: a reference). */
   readonly reference?: CandidateReport;
-  /**
-   * Unless `asDeployed` is false, when a NAB-layout set runs: per candidate (in the same order, under its name)
-   * those sets as a one-metric deployment runs them (judged by nothing).
-   */
-  readonly asDeployed?: readonly CandidateReport[];
   /** With more than one candidate. */
   readonly leaveOneSetOut?: LeaveOneSetOut;
   /** With more than one candidate and resamples > 0. */
@@ -97,29 +82,15 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
   if (unmeasured.length > 0) throw new CliError(`--by-place names ${unmeasured.join(", ")}, which this run does not measure (sets: ${sets.map((s) => s.name).join(", ")})`, EXIT_USAGE);
   if (o.candidates.length > 1 && sets.length < 2) throw new CliError("--candidates needs at least two sets: leave-one-set-out chooses on the others and scores the one held out", EXIT_USAGE);
   if (o.javaReference && o.candidates.some((c) => c.name === JAVA_REFERENCE)) throw new CliError(`--java-reference runs as "${JAVA_REFERENCE}": name the candidate otherwise`, EXIT_USAGE);
-  if (o.asDeployed !== false && o.candidates.some((c) => c.name === AS_DEPLOYED)) throw new CliError(`"${AS_DEPLOYED}" names the runs of the NAB-layout sets as a one-metric deployment runs them: name the candidate otherwise`, EXIT_USAGE);
   const javaWhyNot = o.javaReference ? javaReferenceUnavailable() : null;
   if (javaWhyNot !== null) throw new CliError(`--java-reference: ${javaWhyNot}`, EXIT_USAGE);
   const jobs: QualityJob[] = o.candidates.flatMap((candidate) => {
-    const profiles = candidateProfiles(candidate);
+    const profile = candidateProfile(candidate);
     return sets.flatMap((set) =>
-      o.seeds.map((seed): QualityJob => ({ set, seed, profile: set.kind === "nab" ? profiles.nab : profiles.labelled, out: runDir(o.out, candidate.name, set.name, seed), label: `${candidate.name} · ${set.name} · seed ${seed}`, blockSteps, rescore: o.rescore === true })),
+      o.seeds.map((seed): QualityJob => ({ set, seed, profile, out: runDir(o.out, candidate.name, set.name, seed), label: `${candidate.name} · ${set.name} · seed ${seed}`, blockSteps, rescore: o.rescore === true })),
     );
   });
-  // The NAB-layout sets once more per candidate, as a deployment runs one metric: after the candidates' runs, in the same queue.
-  const deployedSets = o.asDeployed === false ? [] : sets.filter((set) => set.kind === "nab");
-  const deployedJobs = o.candidates.flatMap((candidate) =>
-    deployedSets.flatMap((set) =>
-      o.seeds.map((seed): QualityJob => ({ set, seed, profile: candidateProfiles(candidate).deployed, out: runDir(path.join(o.out, AS_DEPLOYED), candidate.name, set.name, seed), label: `${candidate.name} · ${set.name} as deployed · seed ${seed}`, blockSteps, rescore: o.rescore === true })),
-    ),
-  );
-  // A run from before these runs existed (or with --no-as-deployed) has none to score again: say how to go on.
-  const unscored = o.rescore === true ? deployedJobs.find((j) => !fs.existsSync(path.join(j.out, MANIFEST_FILE))) : undefined;
-  if (unscored) throw new CliError(`${path.join(unscored.out, MANIFEST_FILE)} does not exist: the earlier run left no runs as a one-metric deployment runs them; --rescore with --no-as-deployed scores the others`, EXIT_USAGE);
-  const allRuns = await runQualityJobs([...jobs, ...deployedJobs], o.jobs ?? 1, progress);
-  const runs = allRuns.slice(0, jobs.length);
-  const perCandidate = deployedSets.length * o.seeds.length;
-  const asDeployed = deployedSets.length > 0 ? o.candidates.map((c, i) => summariseCandidate(c.name, deployedSets, o.seeds, allRuns.slice(jobs.length + i * perCandidate, jobs.length + (i + 1) * perCandidate))) : undefined;
+  const runs = await runQualityJobs(jobs, o.jobs ?? 1, progress);
   const reports: CandidateReport[] = [];
   // byCandidate[c][k]: candidate c's runs of set k, in seed order.
   const byCandidate: SeedRun[][][] = [];
@@ -140,7 +111,7 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
     reports.push({ candidate: candidate.name, seeds: o.seeds, sets: summaries, normalised, seconds: Math.round(seconds * 1000) / 1000, ...(verdict ? { verdict } : {}) });
   }
   const reference = o.javaReference ? await runReference(sets, o, blockSteps, progress) : undefined;
-  const withReference = { ...(reference ? { reference } : {}), ...(asDeployed ? { asDeployed } : {}) };
+  const withReference = reference ? { reference } : {};
   if (reports.length === 1) return { candidates: reports, ...withReference };
   // Leave-one-set-out chooses on what the verdict counts: a labelled set's rise only as far as its run F1 rose too.
   const shipped = reports.find((r) => r.candidate === SHIPPED.name) ?? reports[0];
@@ -167,7 +138,7 @@ async function runReference(sets: readonly QualitySet[], o: QualityOptions, bloc
   return summariseCandidate(JAVA_REFERENCE, sets, o.seeds, runs);
 }
 
-/** A report judged by nothing (a reference, the one-metric deployment) from its runs, set after set, each in seed order. */
+/** A report judged by nothing (the reference) from its runs, set after set, each in seed order. */
 function summariseCandidate(name: string, sets: readonly QualitySet[], seeds: readonly number[], runs: readonly SeedRun[]): CandidateReport {
   const summaries = sets.map((set, i) => summariseSet(set, name, runs.slice(i * seeds.length, (i + 1) * seeds.length)));
   const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
@@ -226,17 +197,14 @@ function resampleCandidates(
 }
 
 /**
- * The JSON lines (docs/quality.md): per candidate one line per set, then its summary line; then per candidate the
- * NAB-layout sets as a one-metric deployment runs them (marked `asDeployed`), and the reference's, the same way;
- * then leave-one-set-out and the resampled comparison.
+ * The JSON lines (docs/quality.md): per candidate one line per set, then its summary line; then the reference's,
+ * the same way; then leave-one-set-out and the resampled comparison.
  */
 export function qualityJsonLines(r: QualityReport): string[] {
   const lines = r.candidates.flatMap((c) => [
     ...c.sets.map((s) => JSON.stringify(s)),
     JSON.stringify({ kind: "summary", candidate: c.candidate, sets: c.sets.map((s) => s.set), seeds: c.seeds, normalised: c.normalised, seconds: c.seconds, ...(c.verdict ? { verdict: c.verdict } : {}) }),
   ]);
-  for (const c of r.asDeployed ?? [])
-    lines.push(...c.sets.map(({ set, kind, candidate, ...rest }) => JSON.stringify({ set, kind, candidate, asDeployed: true, ...rest })), JSON.stringify({ kind: "summary", candidate: c.candidate, asDeployed: true, sets: c.sets.map((s) => s.set), seeds: c.seeds, normalised: c.normalised, seconds: c.seconds }));
   if (r.reference) {
     const c = r.reference;
     lines.push(...c.sets.map((s) => JSON.stringify(s)), JSON.stringify({ kind: "summary", candidate: c.candidate, reference: true, sets: c.sets.map((s) => s.set), seeds: c.seeds, normalised: c.normalised, seconds: c.seconds }));

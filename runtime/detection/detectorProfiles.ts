@@ -4,12 +4,30 @@ import type { ThresholdedForestOptions } from "../model/thresholdedForest";
 export type DetectorProfile = Omit<ThresholdedForestOptions, "inputs" | "scorer">;
 
 /**
- * The settings both kinds of input share: everything but the shingle, the threshold's z factor and
- * confirmation (see the two profiles below for why those three differ, and docs/quality.md for the runs that
- * measured each shared value on all four development sets).
+ * The detector's settings, the one profile everything runs: the detect Lambda, `cad train`, the demo, `cad
+ * backtest`, `cad labelled`, `cad nab` (a series is a container of one metric) and so `cad quality`, whose figures
+ * are therefore the product's. The feature set's shingle overrides the profile's (training/trainDetector.ts,
+ * runtime/handlers/detectionModel.ts). docs/quality.md has the runs that measured each value on all four
+ * development sets; the nab-dev and kpi-dev figures quoted below from before 2026-12-05 (session 49) were measured
+ * with the evaluation-only series profile described at `shingleSize`.
  */
-const SHARED: DetectorProfile = {
+export const CONTAINER_DETECTOR: DetectorProfile = {
   transform: "normalize",
+  // One step per shingle, the default feature set's (a feature set may set a longer one). Until 2026-12-05 NAB-layout
+  // sets were judged with an evaluation-only profile (a 12-step shingle, z 3, no confirmation) that no deployment ran:
+  // 75.6 / 64.0 on nab-dev / kpi-dev where these settings score 57.4 / 49.9 (docs/quality.md, sessions 48-49).
+  shingleSize: 1,
+  // The threshold: 6 standard deviations above the mean score (z 3 took jumpstarter-dev's onset F1 from 0.47 to 0.32
+  // and smd-dev's from 0.66 to 0.56 at seed 1). Container scores have a heavy extreme tail (99.9th percentile 7–10
+  // deviations above the mean), and a threshold quantile (`thresholdQuantile`, 0.98–0.997) in its place lost at
+  // every level (docs/quality.md, 2026-12-03).
+  zFactor: 6,
+  // A container alerts once 3 of its last 4 steps were anomalous, or at once when a step is graded 0.5 or more: a
+  // weak one- or two-minute blip of one replica (a scrape hiccup, a GC pause) is graded but not raised, a strong
+  // short fault is not missed (without it jumpstarter-dev's onset F1 fell from 0.47 to 0.35 at seed 1).
+  confirmSteps: 3,
+  confirmWindow: 4,
+  confirmBypassGrade: 0.5,
   // The running statistics (each metric's mean and deviation the input is normalised by, the score statistics the
   // threshold is set from) remember 5,120 steps, twice the forest sample's 2,560: a quiet day or two no longer
   // narrows the scale normal noise is judged on (smd-dev onset F1 0.686 -> 0.743, jumpstarter-dev 0.503 -> 0.511,
@@ -40,12 +58,12 @@ const SHARED: DetectorProfile = {
   // its seed spread (its real AWS files); weight 0.25 gained less overall and 0.35 lost jumpstarter-dev
   // (docs/quality.md, session 43). Doubles the forest's dimensions.
   forestChanges: 0.15,
-  // Within a shingle, a step k steps back weighs 0.95^k (the oldest of a series' 12 steps 0.57): cuts fall more
+  // Within a shingle, a step k steps back weighs 0.95^k (the oldest of 12 steps 0.57): cuts fall more
   // often on the latest steps, the older ones giving context, so a one-step spike or dip on a smooth metric stands
   // out from its shingle. Over seeds 1-9, against every step alike: nab-dev +1.4 NAB points, kpi-dev +0.7. 0.9
   // looked better at seeds 1-3 (kpi-dev +0.025 normalised) but sits on nab-dev's knee: at seeds 4-6 and 7-9 nab-dev
   // fell 3.5-4.9 points below every-step-alike, and 0.875 / 0.85 lost it at seeds 1-3 already (docs/quality.md,
-  // session 44). Nothing changes at a shingle of one step (container rows).
+  // session 44, when NAB-layout sets ran a 12-step shingle). Nothing changes at the default shingle of one step.
   shingleDecay: 0.95,
   // The same spike coming back (e.g. a daily job) alerts three times within a week of 5-minute steps, then no more…
   recurrenceHorizon: 2000,
@@ -74,8 +92,8 @@ const SHARED: DetectorProfile = {
   learnAnomalies: true,
   // …once confirmed: a step still waiting for confirmation (container rows) enters the forest as its expected
   // values, so blips that never confirm do not teach the forest their shape, and a fault is not learnt before it
-  // confirms. Without confirmation (series) every anomalous step is confirmed. Both
-  // profiles learn this way since 2026-12-03 (docs/quality.md: jumpstarter-dev and smd-dev onset F1 up, the
+  // confirms. Without confirmation (confirmSteps 1) every anomalous step is confirmed. Both
+  // profiles of the time learnt this way from 2026-12-03 (docs/quality.md: jumpstarter-dev and smd-dev onset F1 up, the
   // NAB-layout sets unchanged).
   learnUnconfirmed: false,
   // Scores enter the threshold's statistics clipped at the threshold: an incident that lasts (a saturated or
@@ -83,47 +101,9 @@ const SHARED: DetectorProfile = {
   clipScores: true,
   // Daily (or other) cycles found in the data itself: a day whose shape changes alerts, though no shingle sees it…
   seasonal: true,
-  // …cycles of 24 steps or more (two series shingles; containers looked for 4 or more): a shorter one "breaks"
-  // at any burst between two runs of its job. 10 of smd-dev's 11 seasonal alerts (seed 1), all false, were such
-  // bursts on one metric with a 10-step job (onset F1 0.743 -> 0.770 over seeds 1-3; the other three sets unchanged
-  // to the digit; docs/quality.md). What is lost: a container's cycle shorter than 24 steps that stops is not seen.
+  // …cycles of 24 steps or more: a shorter one "breaks" at any burst between two runs of its job. 10 of smd-dev's 11
+  // seasonal alerts (seed 1), all false, were such bursts on one metric with a 10-step job (onset F1 0.743 -> 0.770
+  // over seeds 1-3; the other three sets unchanged to the digit; docs/quality.md). What is lost: a container's cycle
+  // shorter than 24 steps that stops is not seen.
   minPeriod: 24,
-};
-
-/**
- * Settings for single metrics at minutes-long steps (NAB's series: 5-minute steps, one metric per file): the
- * shared settings with a 12-step shingle and a threshold 3 standard deviations above the mean score. Every alert
- * is raised at once: NAB's anomalies are often one step long (confirmation, 3 of 4 steps, scored nab-dev 57.0
- * against 77.4 at seed 1), and a z factor of 6 scored 52.6.
- *
- * Only `cad nab`, `cad quality` and the bench run these: no deployment does. The detect Lambda, `cad train` and
- * the demo run CONTAINER_DETECTOR with the feature set's shingle whatever the number of metrics, which on the same
- * series scores nab-dev 57.42 and kpi-dev 49.93 against these settings' 75.62 and 64.03 (seeds 1-3; `cad quality`
- * prints it as "as deployed", cli/quality/asDeployed.ts; docs/quality.md, session 48).
- */
-export const SERIES_DETECTOR: DetectorProfile = {
-  ...SHARED,
-  shingleSize: 12,
-  zFactor: 3,
-};
-
-/**
- * Settings for container metrics (several metrics per row, one row per replica per step): what the detect
- * Lambda, `cad demo`, `cad backtest` and `cad labelled` run. The shingle comes from the feature set. The shared
- * settings with a threshold 6 standard deviations above the mean score (z 3 took jumpstarter-dev's onset F1 from
- * 0.47 to 0.32 and smd-dev's from 0.66 to 0.56 at seed 1) and confirmation. Container scores have a heavier extreme
- * tail than a shingled series' (99.9th percentile 7–10 deviations above the mean against 4.4), but z 3 with a
- * threshold quantile (`thresholdQuantile`, 0.98–0.997) for both kinds lost on one kind or the other at every level
- * (docs/quality.md, 2026-12-03).
- */
-export const CONTAINER_DETECTOR: DetectorProfile = {
-  ...SHARED,
-  shingleSize: 1,
-  zFactor: 6,
-  // A container alerts once 3 of its last 4 steps were anomalous, or at once when a step is graded 0.5 or more: a
-  // weak one- or two-minute blip of one replica (a scrape hiccup, a GC pause) is graded but not raised, a strong
-  // short fault is not missed (without it jumpstarter-dev's onset F1 fell from 0.47 to 0.35 at seed 1).
-  confirmSteps: 3,
-  confirmWindow: 4,
-  confirmBypassGrade: 0.5,
 };

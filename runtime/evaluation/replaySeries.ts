@@ -1,4 +1,4 @@
-import { SERIES_DETECTOR, type DetectorProfile } from "../detection/detectorProfiles";
+import { CONTAINER_DETECTOR, type DetectorProfile } from "../detection/detectorProfiles";
 import { ServiceDetector, type ContainerDetection } from "../detection/serviceDetector";
 import { DEFAULT_FEATURE_SET } from "../features/defaultFeatureSet";
 import { isGapRow } from "./fillRowGaps";
@@ -11,7 +11,7 @@ export type DetectionMode = "streaming" | "batch";
 export interface ReplayOptions {
   readonly mode: DetectionMode;
   readonly seed?: number;
-  /** Detector settings (default SERIES_DETECTOR). */
+  /** Detector settings (default CONTAINER_DETECTOR, what a deployment runs; its shingle of 1 is the default feature set's). */
   readonly profile?: DetectorProfile;
   /** Batch: rows (from the start) the static model trains on (default 15 %, NAB's probationary period). */
   readonly trainRows?: number;
@@ -43,7 +43,7 @@ export function replaySeries(timestamps: readonly number[], rows: readonly (read
 export function replaySeriesWithGaps(timestamps: readonly number[], rows: readonly (readonly number[])[], options: ReplayOptions): (ContainerDetection | null)[] {
   if (rows.length === 0) return [];
   if (timestamps.length !== rows.length) throw new Error(`${timestamps.length} timestamps for ${rows.length} rows`);
-  const profile = { ...(options.profile ?? SERIES_DETECTOR), seed: options.seed ?? 42 };
+  const profile = { ...(options.profile ?? CONTAINER_DETECTOR), seed: options.seed ?? 42 };
   const external = options.mode === "batch" ? staticModelScores(rows, options.trainRows ?? Math.floor(0.15 * rows.length), profile.shingleSize ?? 8, profile.seed) : undefined;
   const detector = new ServiceDetector({
     inputs: rows[0].length,

@@ -4,7 +4,6 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { runCli } from "../../cli/main";
 import { runNab } from "../../cli/nab/runNab";
-import { AS_DEPLOYED_PROFILE } from "../../cli/quality/asDeployed";
 import { DEFAULT_FEATURE_SET } from "../../runtime/features/defaultFeatureSet";
 import type { FeatureSet } from "../../runtime/features/featureSet";
 import { Random } from "../../runtime/model/random";
@@ -72,21 +71,16 @@ describe("cad nab + cad evaluate", () => {
     expect(report.profiles[0].score).toBeGreaterThan(50);
   });
 
-  it("--settings deployed runs what a deployment runs on a container of one metric, not the series settings", async () => {
+  it("runs each file with the settings a deployment trains for a container of one metric (what ships is what it measures)", async () => {
     const { data } = writeNab();
     const read = (d: string) => fs.readFileSync(path.join(dir, d, "cad", "cat", "cad_spiky.csv"), "utf8");
-    expect(await runCli(["nab", "--data", data, "--out", path.join(dir, "series"), "--seed", "3"])).toBe(0);
-    expect(await runCli(["nab", "--data", data, "--out", path.join(dir, "deployed"), "--seed", "3", "--settings", "deployed"])).toBe(0);
-    runNab({ data, out: path.join(dir, "direct"), mode: "streaming", detector: "cad", seed: 3, profile: AS_DEPLOYED_PROFILE });
-    expect(read("deployed")).toBe(read("direct"));
-    expect(read("deployed")).not.toBe(read("series"));
-    // The settings a deployment trains for a one-metric feature set with the default shingle are these.
-    const fs1: FeatureSet = { ...DEFAULT_FEATURE_SET, metrics: [DEFAULT_FEATURE_SET.metrics[0]] };
+    expect(await runCli(["nab", "--data", data, "--out", path.join(dir, "cli"), "--seed", "3"])).toBe(0);
+    // The profile cad train (and so the detect Lambda) builds for a one-metric feature set with the default shingle.
+    const oneMetric: FeatureSet = { ...DEFAULT_FEATURE_SET, metrics: [DEFAULT_FEATURE_SET.metrics[0]] };
     const rows = Array.from({ length: 120 }, (_, i) => ({ service: "svc", container: "c", timestamp: i * 60_000, values: [50 + Math.sin(i / 7)], filled: 0, gap: false }));
-    expect(trainDetector(rows, { featureSet: fs1, seed: 3 }).profile).toEqual({ ...AS_DEPLOYED_PROFILE, seed: 3 });
-
-    expect(await runCli(["nab", "--data", data, "--out", path.join(dir, "x"), "--settings", "container"])).toBe(2);
-    expect(err.join("")).toContain("argument 'container' is invalid. Allowed choices are series, deployed.");
+    const { seed: _seed, ...deployed } = trainDetector(rows, { featureSet: oneMetric, seed: 3 }).profile;
+    runNab({ data, out: path.join(dir, "deployed"), mode: "streaming", detector: "cad", seed: 3, profile: deployed });
+    expect(read("cli")).toBe(read("deployed"));
   });
 
   it("names the file and line of a malformed row and of a missing value", async () => {

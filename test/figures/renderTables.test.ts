@@ -40,23 +40,6 @@ describe("renderQualityTable", () => {
     expect(t).toContain("|  | onset F1 ÷ best baseline's | 5.40 | 5.48 | 5.44 (5.40–5.48) |");
     expect(t).toContain("| all sets | mean normalised score (NAB standard / 100, onset F1) | 0.500 | 0.600 | 0.550 (0.500–0.600) |");
     expect(t).toContain("21 minutes of run time (the runs' seconds added up; runs side by side with --jobs share the wall clock). Measured 2026-12-02 at abc1234 (load average 1.3 on 2 cores): `npm run quality -- --json`.");
-    expect(t).not.toContain("one-metric deployment");
-  });
-
-  it("prints a NAB-layout set as a one-metric deployment runs it under the set's rows, outside the mean", () => {
-    const nab = q.sets[0];
-    if (nab.kind !== "nab") throw new Error("the first set is nab-dev");
-    const t = renderQualityTable({ ...q, asDeployed: [{ ...nab, standard: spread(58.39, 58.23), lowFP: spread(50.1, 49.9), found: spread(27, 26), falsePositives: spread(60, 64) }] });
-    const lines = t.split("\n");
-    const at = lines.indexOf("|  | false positives (standard) | 22 | 24 | 23 (22–24) |");
-    expect(lines.slice(at + 1, at + 5)).toEqual([
-      "|  | as a one-metric deployment runs it (container settings): NAB standard | 58.39 | 58.23 | 58.31 (58.23–58.39) |",
-      "|  | … NAB low-FP profile | 50.10 | 49.90 | 50.00 (49.90–50.10) |",
-      "|  | … windows found (of 36) | 27 | 26 | 27 (26–27) |",
-      "|  | … false positives (standard) | 60 | 64 | 62 (60–64) |",
-    ]);
-    expect(lines[at + 5]).toMatch(/^\| smd-dev \| onset F1 /);
-    expect(t).toContain("| all sets | mean normalised score (NAB standard / 100, onset F1) | 0.500 | 0.600 | 0.550 (0.500–0.600) |");
   });
 });
 

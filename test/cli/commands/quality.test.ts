@@ -17,8 +17,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const datasets = () => path.join(root, "datasets");
-/** Without the one-metric deployment's runs (its own test below): the other tests read exact sequences of lines. */
-const quality = (...args: string[]) => runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--out", path.join(root, "out"), "--no-as-deployed", ...args]);
+const quality = (...args: string[]) => runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--out", path.join(root, "out"), ...args]);
 
 interface Spread {
   mean: number;
@@ -70,64 +69,6 @@ describe("cad quality", () => {
     // Progress on stderr: which candidate, set and seed, as each run starts and ends.
     expect(io.stderr).toContain("cad quality: [1/4] shipped · nab-dev · seed 1 …\n");
     expect(io.stderr).toMatch(/cad quality: \[4\/4\] shipped · smd-dev · seed 2: onset F1 \d\.\d{3} in \d+\.\d s\n/);
-  });
-
-  it("runs each NAB-layout set again as a deployment runs a one-metric container, judged by nothing, beside shipped", async () => {
-    const out = path.join(root, "out-deployed");
-    const args = ["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1,2", "--out", out];
-    expect(await runCli([...args, "--json"])).toBe(0);
-    const records = jsonLines();
-    expect(records.map((r) => [r.kind, r.candidate, r.set, r.asDeployed])).toEqual([
-      ["nab", "shipped", "nab-dev", undefined],
-      ["labelled", "shipped", "smd-dev", undefined],
-      ["summary", "shipped", undefined, undefined],
-      ["nab", "shipped", "nab-dev", true],
-      ["summary", "shipped", undefined, true],
-    ]);
-    const [shippedNab, shippedLab, shippedSummary, deployed, deployedSummary] = records;
-    expect(Object.keys(deployed).slice(0, 5)).toEqual(["set", "kind", "candidate", "asDeployed", "seeds"]);
-    expect(deployedSummary).toMatchObject({ sets: ["nab-dev"], seeds: [1, 2] });
-    expect(deployedSummary.normalised).toEqual(deployed.normalised);
-    // The protocol's summary is shipped's alone, as without the runs.
-    expect(shippedSummary.normalised.mean).toBeCloseTo((shippedNab.normalised.mean + shippedLab.normalised.mean) / 2, 12);
-    // Its runs are the container settings with shingle 1, as the manifest of each run records them.
-    const manifest = JSON.parse(fs.readFileSync(path.join(out, "as-deployed", "shipped", "nab-dev", "seed-2", "run.json"), "utf8")) as { profile: Record<string, unknown> };
-    expect(manifest.profile).toMatchObject({ shingleSize: 1, zFactor: 6, confirmSteps: 3, confirmWindow: 4 });
-    expect(fs.existsSync(path.join(out, "as-deployed", "shipped", "nab-dev", "seed-1", "cad", "cat", "cad_spiky.csv"))).toBe(true);
-    expect(io.stderr).toContain("cad quality: [5/6] shipped · nab-dev as deployed · seed 1 …\n");
-
-    // The tables: its own after shipped's, then the comparison per NAB profile.
-    expect(await runCli([...args, "--rescore"])).toBe(0);
-    expect(io.stdout).toContain('candidate "shipped, as a one-metric deployment runs it", seeds 1, 2\n');
-    const standard = (r: Line) => (r.standard as Spread).mean;
-    const diff = standard(deployed) - standard(shippedNab);
-    expect(io.stdout).toMatch(/^NAB-layout sets as a deployment runs a one-metric container/m);
-    expect(io.stdout).toMatch(new RegExp(`^nab-dev +${standard(shippedNab).toFixed(2)} +${standard(deployed).toFixed(2)} +${diff >= 0 ? "\\+" : "−"}${Math.abs(diff).toFixed(2)} `, "m"));
-  });
-
-  it("runs every candidate as a deployment runs it too, with its overrides, and shows that beside the verdict", async () => {
-    const out = path.join(root, "out-deployed-candidates");
-    const file = writeCandidates("wide.json", [{ name: "wide", overrides: { zFactor: 4 } }]);
-    expect(await runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", out, "--candidates", file, "--resamples", "0"])).toBe(0);
-    const manifest = JSON.parse(fs.readFileSync(path.join(out, "as-deployed", "wide", "nab-dev", "seed-1", "run.json"), "utf8")) as { profile: Record<string, unknown> };
-    expect(manifest.profile).toMatchObject({ shingleSize: 1, zFactor: 4, confirmSteps: 3 });
-    expect(io.stdout).toMatch(/^candidate +nab-dev +smd-dev +mean nab-dev dep\. +verdict against shipped$/m);
-    const lines = io.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Line);
-    const deployedWide = lines.find((l) => l.candidate === "wide" && l.asDeployed === true && l.kind === "nab");
-    expect(deployedWide).toBeDefined();
-    expect(io.stdout).toMatch(new RegExp(`^wide +\\d\\.\\d{3} +\\d\\.\\d{3} +\\d\\.\\d{3} +${deployedWide?.normalised.mean.toFixed(3)}  (keep|reject)`, "m"));
-
-    // Scoring again a run made without them says how to go on, before anything runs.
-    const bare = path.join(root, "out-bare");
-    expect(await runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", bare, "--no-as-deployed"])).toBe(0);
-    expect(await runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", bare, "--rescore"])).toBe(2);
-    expect(io.stderr).toContain(`${path.join(bare, "as-deployed", "shipped", "nab-dev", "seed-1", "run.json")} does not exist: the earlier run left no runs as a one-metric deployment runs them; --rescore with --no-as-deployed scores the others`);
-    expect(await runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", bare, "--rescore", "--no-as-deployed"])).toBe(0);
-
-    // A candidate may not take the runs' name.
-    const taken = writeCandidates("taken.json", [{ name: "as-deployed", overrides: { zFactor: 4 } }]);
-    expect(await runCli(["quality", "--datasets", datasets(), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", out, "--candidates", taken])).toBe(2);
-    expect(io.stderr).toContain('"as-deployed" names the runs of the NAB-layout sets as a one-metric deployment runs them');
   });
 
   it("shows each NAB category's raw score when a set has several (where the score comes from)", async () => {
@@ -305,7 +246,7 @@ describe("cad quality", () => {
     const before = process.env.CAD_DATASETS;
     process.env.CAD_DATASETS = datasets();
     try {
-      expect(await runCli(["quality", "--sets", "nab-dev", "--seeds", "1", "--out", path.join(root, "out-env"), "--no-as-deployed", "--json"])).toBe(0);
+      expect(await runCli(["quality", "--sets", "nab-dev", "--seeds", "1", "--out", path.join(root, "out-env"), "--json"])).toBe(0);
     } finally {
       if (before === undefined) delete process.env.CAD_DATASETS;
       else process.env.CAD_DATASETS = before;
@@ -365,7 +306,7 @@ describe("cad quality: bad input (exit 2 = called wrongly, 1 = a bad file)", () 
   it.each<[string, unknown, string]>([
     ["an unknown setting", [{ name: "fast", overrides: { zFactr: 4 } }], 'candidate "fast" ([0]): overrides.zFactr: no such field (unknown key), got 4'],
     ["a setting of the wrong type", [{ name: "fast", overrides: { zFactor: "4" } }], 'candidate "fast" ([0]): overrides.zFactor: expected a number, got "4"'],
-    ["a value the detector refuses", [{ name: "ok" }, { name: "strict", overrides: { confirmSteps: 5 } }], 'candidate "strict" ([1]): overrides: confirmSteps (5) must not exceed confirmWindow (1) (on top of SERIES_DETECTOR)'],
+    ["a value the detector refuses", [{ name: "ok" }, { name: "strict", overrides: { confirmSteps: 5 } }], 'candidate "strict" ([1]): overrides: confirmSteps (5) must not exceed confirmWindow (4) (on top of CONTAINER_DETECTOR)'],
     ["a candidate without a name", [{ overrides: {} }], "[0].name: missing"],
     ["a name used twice", [{ name: "a" }, { name: "a" }], 'candidate "a" ([1]): name: used twice'],
     ["shipped with overrides", [{ name: "shipped", overrides: { zFactor: 4 } }], 'candidate "shipped" ([0]): "shipped" is the shipped settings and takes no overrides'],

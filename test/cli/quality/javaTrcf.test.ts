@@ -89,7 +89,7 @@ describe("the Java reference (OpenSearch's detector)", () => {
   });
 
   it.skipIf(!javaHere)("cad quality --java-reference: its table, ours against it per set, and JSON lines marked as the reference", async () => {
-    const args = ["quality", "--datasets", path.join(root, "datasets"), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", path.join(root, "out"), "--no-as-deployed"];
+    const args = ["quality", "--datasets", path.join(root, "datasets"), "--sets", "nab-dev,smd-dev", "--seeds", "1", "--out", path.join(root, "out")];
     expect(await runCli([...args, "--java-reference"])).toBe(0);
     expect(io.stdout).toContain('candidate "java-trcf", seeds 1');
     expect(io.stdout).toMatch(/ours against java-trcf \(OpenSearch AD's ThresholdedRandomCutForest.*\n.*shipped +java-trcf +difference\nnab-dev +\d\.\d{3} +\d\.\d{3} +[+−]\d\.\d{3}\nsmd-dev .* run F1 \d\.\d{3} against \d\.\d{3}\nall sets/);

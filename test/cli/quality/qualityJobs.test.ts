@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SERIES_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { CONTAINER_DETECTOR } from "../../../runtime/detection/detectorProfiles";
 import { CliError } from "../../../cli/cliError";
 import { runQualityJobs, type QualityJob } from "../../../cli/quality/qualityJobs";
 import { locateSets } from "../../../cli/quality/qualitySets";
@@ -17,7 +17,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const jobsOf = (seeds: number[]): QualityJob[] => {
   const [set] = locateSets(root, ["nab-dev"]);
-  return seeds.map((seed) => ({ set, seed, profile: SERIES_DETECTOR, out: path.join(root, "out", `seed-${seed}`), label: `shipped · nab-dev · seed ${seed}` }));
+  return seeds.map((seed) => ({ set, seed, profile: CONTAINER_DETECTOR, out: path.join(root, "out", `seed-${seed}`), label: `shipped · nab-dev · seed ${seed}` }));
 };
 
 describe("runQualityJobs", () => {

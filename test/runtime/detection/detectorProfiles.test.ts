@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CONTAINER_DETECTOR, SERIES_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { CONTAINER_DETECTOR } from "../../../runtime/detection/detectorProfiles";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest } from "../../../runtime/model/thresholdedForest";
 import { resolveOptions } from "../../../runtime/model/thresholdedForestOptions";
@@ -33,8 +33,8 @@ function run(minPeriod: number | undefined, seed: number): { alerts: number[]; s
 }
 
 describe("detector profiles", () => {
-  it("share the seasonal view's shortest period: 24 steps for both kinds", () => {
-    expect(resolveOptions({ ...SERIES_DETECTOR, inputs: 1 }).minPeriod).toBe(24);
+  it("look for cycles of 24 steps or more, whatever the number of metrics", () => {
+    expect(resolveOptions({ ...CONTAINER_DETECTOR, inputs: 1 }).minPeriod).toBe(24);
     expect(resolveOptions({ ...CONTAINER_DETECTOR, inputs: 3 }).minPeriod).toBe(24);
   });
 

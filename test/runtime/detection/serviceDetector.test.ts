@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { SERIES_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { SHINGLED_SERIES } from "../../helpers/shingledSeries";
 import { ServiceDetector } from "../../../runtime/detection/serviceDetector";
 
-const detector = () => new ServiceDetector({ inputs: 1, detector: { ...SERIES_DETECTOR, seed: 1 }, scorer: "forest", replicaTtlMs: Infinity, groupTtlMs: Infinity });
+const detector = () => new ServiceDetector({ inputs: 1, detector: { ...SHINGLED_SERIES, seed: 1 }, scorer: "forest", replicaTtlMs: Infinity, groupTtlMs: Infinity });
 /** Steps the seasonal view of container name "web" has counted. */
 const seasonalSteps = (d: ServiceDetector) => d.model("web")?.toState().seasonal?.profiles[0].seen;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SERIES_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { CONTAINER_DETECTOR } from "../../../runtime/detection/detectorProfiles";
 import { replaySeries } from "../../../runtime/evaluation/replaySeries";
 import { Random } from "../../../runtime/model/random";
 
@@ -33,8 +33,9 @@ describe("replaySeries", () => {
 
   it("restarts the shingle after a gap longer than maxFillSteps, and fills a shorter one", () => {
     const { timestamps, rows } = cycle(1_500, 2, (t) => (t >= 700 && t < 702) || (t >= 1_000 && t < 1_060));
-    const ds = replaySeries(timestamps, rows, { mode: "streaming", seed: 3 });
-    const shingle = SERIES_DETECTOR.shingleSize ?? 1;
+    // A feature set with a 4-step shingle (the default's is 1, which has nothing to restart).
+    const shingle = 4;
+    const ds = replaySeries(timestamps, rows, { mode: "streaming", seed: 3, profile: { ...CONTAINER_DETECTOR, shingleSize: shingle } });
     // Row 998 is step 1,060, the first after the long gap: no score until the shingle is full again.
     const afterGap = ds.slice(998, 998 + shingle);
     expect(afterGap.slice(0, shingle - 1).every((d) => d.score === 0)).toBe(true);

@@ -3,7 +3,8 @@ import { packState, unpackState } from "../../../runtime/model/binaryState";
 import { newSeriesInputs, Preprocessor } from "../../../runtime/model/preprocessor";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest, type ThresholdedForestOptions } from "../../../runtime/model/thresholdedForest";
-import { CONTAINER_DETECTOR, SERIES_DETECTOR, type DetectorProfile } from "../../../runtime/detection/detectorProfiles";
+import { CONTAINER_DETECTOR, type DetectorProfile } from "../../../runtime/detection/detectorProfiles";
+import { SHINGLED_SERIES } from "../../helpers/shingledSeries";
 
 /** A daily curve at 5-minute steps (range 100, noise 0.5) with spikes of `size` at `spikes`. */
 function dailyWithSpikes(days: number, seed: number, spikes: readonly number[], size: number): number[] {
@@ -57,13 +58,13 @@ describe("ThresholdedForest with forestChanges", () => {
     expect(found.length).toBeGreaterThanOrEqual(3);
   });
 
-  it("series settings: find more of the spikes of 12 (12 % of the range) with the changes than without, seeds 1-3", () => {
+  it("a 12-step shingled series: find more of the spikes of 12 (12 % of the range) with the changes than without, seeds 1-3", () => {
     let withChanges = 0;
     let without = 0;
     for (const seed of [1, 2, 3]) {
       const xs = dailyWithSpikes(14, seed, spikes, 12);
-      const a = alertsOn(xs, options(SERIES_DETECTOR, seed, SERIES_DETECTOR.forestChanges ?? 0));
-      const b = alertsOn(xs, options(SERIES_DETECTOR, seed, 0));
+      const a = alertsOn(xs, options(SHINGLED_SERIES, seed, SHINGLED_SERIES.forestChanges ?? 0));
+      const b = alertsOn(xs, options(SHINGLED_SERIES, seed, 0));
       // No false alert either way: every alert is at a spike or the step after it (the 12-step shingle often sees it then).
       for (const t of [...a, ...b]) expect(spikes.some((s) => t - s >= 0 && t - s <= 1)).toBe(true);
       withChanges += a.length;
@@ -76,7 +77,7 @@ describe("ThresholdedForest with forestChanges", () => {
 
   it("raises no alert on the same curve without spikes", () => {
     const xs = dailyWithSpikes(14, 7, [], 0);
-    for (const profile of [SERIES_DETECTOR, CONTAINER_DETECTOR]) expect(alertsOn(xs, options(profile, 7, profile.forestChanges ?? 0))).toEqual([]);
+    for (const profile of [CONTAINER_DETECTOR, SHINGLED_SERIES]) expect(alertsOn(xs, options(profile, 7, profile.forestChanges ?? 0))).toEqual([]);
   });
 
   it("grades a three-metric row by the change of the metric that jumped and names it, summing its value and change coordinates", () => {
@@ -102,7 +103,7 @@ describe("ThresholdedForest with forestChanges", () => {
 
   it("round-trips its state and continues exactly; a state of the other width is refused", () => {
     const xs = dailyWithSpikes(8, 4, [288 * 7 + 10], 6);
-    const a = new ThresholdedForest(options(SERIES_DETECTOR, 4, 0.15));
+    const a = new ThresholdedForest(options(SHINGLED_SERIES, 4, 0.15));
     for (const x of xs.slice(0, 288 * 6)) a.process([x]);
     const state = unpackState(packState(a.toState())) as ReturnType<ThresholdedForest["toState"]>;
     const b = ThresholdedForest.fromState(state);
@@ -115,12 +116,12 @@ describe("ThresholdedForest with forestChanges", () => {
     const rng = new Random(9);
     const scores = xs.map((_, t) => 1 + 0.2 * rng.normal() + (t === 288 * 5 + 20 ? 5 : 0));
     const run = (forestChanges: number) => {
-      const d = new ThresholdedForest({ ...SERIES_DETECTOR, inputs: 1, seed: 9, scorer: "external", forestChanges });
+      const d = new ThresholdedForest({ ...SHINGLED_SERIES, inputs: 1, seed: 9, scorer: "external", forestChanges });
       d.calibrate(1, 0.2);
       return { detections: xs.map((x, t) => d.process([x], scores[t])), state: JSON.stringify(d.toState()).length };
     };
     const without = run(0);
-    const withChanges = run(SERIES_DETECTOR.forestChanges ?? 0);
+    const withChanges = run(SHINGLED_SERIES.forestChanges ?? 0);
     expect(withChanges.detections).toEqual(without.detections);
     expect(without.detections.some((d) => d.alert)).toBe(true);
     // The state differs only in the recorded option (its history holds values alone either way).
@@ -129,7 +130,7 @@ describe("ThresholdedForest with forestChanges", () => {
 
   it("rejects a negative or non-finite weight, naming the option", () => {
     for (const bad of [-0.1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => new ThresholdedForest({ ...SERIES_DETECTOR, inputs: 1, forestChanges: bad })).toThrow(/forestChanges must be a finite number >= 0/);
+      expect(() => new ThresholdedForest({ ...SHINGLED_SERIES, inputs: 1, forestChanges: bad })).toThrow(/forestChanges must be a finite number >= 0/);
     }
   });
 });

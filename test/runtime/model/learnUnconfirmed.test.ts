@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { CONTAINER_DETECTOR, SERIES_DETECTOR, type DetectorProfile } from "../../../runtime/detection/detectorProfiles";
+import { CONTAINER_DETECTOR, type DetectorProfile } from "../../../runtime/detection/detectorProfiles";
+import { SHINGLED_SERIES } from "../../helpers/shingledSeries";
 import { packState, unpackState } from "../../../runtime/model/binaryState";
 import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
 import { ThresholdedForest } from "../../../runtime/model/thresholdedForest";
@@ -66,8 +67,8 @@ describe.each(SEEDS)("learnUnconfirmed, seed %i", (seed) => {
 
   it("without confirmation every anomalous step is confirmed, so the option changes nothing", () => {
     const rows = shiftsAndSpikes(seed);
-    const a = run(rows, { ...SERIES_DETECTOR, learnUnconfirmed: true }, seed);
-    const b = run(rows, { ...SERIES_DETECTOR, learnUnconfirmed: false }, seed);
+    const a = run(rows, { ...SHINGLED_SERIES, learnUnconfirmed: true }, seed);
+    const b = run(rows, { ...SHINGLED_SERIES, learnUnconfirmed: false }, seed);
     expect(a.filter((x) => x.alert).length).toBeGreaterThan(0);
     expect(b.map((x) => [x.score, x.alert, x.grade])).toEqual(a.map((x) => [x.score, x.alert, x.grade]));
   });

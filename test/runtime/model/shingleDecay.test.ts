@@ -5,7 +5,8 @@ import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSch
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest, type ThresholdedForestOptions } from "../../../runtime/model/thresholdedForest";
 import { shingleLagWeights } from "../../../runtime/model/thresholdedForestOptions";
-import { CONTAINER_DETECTOR, SERIES_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { CONTAINER_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { SHINGLED_SERIES } from "../../helpers/shingledSeries";
 
 /** A daily curve at 5-minute steps (range 100, noise `noise`) with spikes of `size` at `spikes`. */
 function dailyWithSpikes(days: number, seed: number, spikes: readonly number[], size: number, noise: number): number[] {
@@ -42,18 +43,18 @@ describe("shingleLagWeights", () => {
 
 describe("ThresholdedForest with shingleDecay", () => {
   it.each([0, -0.1, 1.01, Number.NaN, Number.POSITIVE_INFINITY])("refuses shingleDecay %s, naming the option and its range", (shingleDecay) => {
-    expect(() => new ThresholdedForest({ ...SERIES_DETECTOR, inputs: 1, shingleDecay })).toThrow(/shingleDecay must be in \(0, 1\]/);
+    expect(() => new ThresholdedForest({ ...SHINGLED_SERIES, inputs: 1, shingleDecay })).toThrow(/shingleDecay must be in \(0, 1\]/);
   });
 
-  it("series settings: a spike small against a smooth curve's range (10 of 100, 20 noise deviations) is found more often when the latest steps weigh more, seeds 1-3", () => {
-    const shipped = SERIES_DETECTOR.shingleDecay ?? 1;
+  it("a 12-step shingled series: a spike small against a smooth curve's range (10 of 100, 20 noise deviations) is found more often when the latest steps weigh more, seeds 1-3", () => {
+    const shipped = SHINGLED_SERIES.shingleDecay ?? 1;
     expect(shipped).toBeLessThan(1);
     let decayed = 0;
     let flat = 0;
     for (const seed of [1, 2, 3]) {
       const xs = dailyWithSpikes(14, seed, spikes, 10, 0.5);
-      const a = alertsOn(xs, { ...SERIES_DETECTOR, inputs: 1, seed, shingleDecay: shipped });
-      const b = alertsOn(xs, { ...SERIES_DETECTOR, inputs: 1, seed, shingleDecay: 1 });
+      const a = alertsOn(xs, { ...SHINGLED_SERIES, inputs: 1, seed, shingleDecay: shipped });
+      const b = alertsOn(xs, { ...SHINGLED_SERIES, inputs: 1, seed, shingleDecay: 1 });
       expect(a.falseAlerts).toBe(0);
       expect(b.falseAlerts).toBe(0);
       decayed += a.hits;
@@ -76,7 +77,7 @@ describe("ThresholdedForest with shingleDecay", () => {
 
   it("round-trips its state and continues exactly; a state written before the option loads with every step alike", () => {
     const xs = dailyWithSpikes(8, 4, [288 * 7 + 10], 6, 0.5);
-    const a = new ThresholdedForest({ ...SERIES_DETECTOR, inputs: 1, seed: 4, shingleDecay: 0.9 });
+    const a = new ThresholdedForest({ ...SHINGLED_SERIES, inputs: 1, seed: 4, shingleDecay: 0.9 });
     for (const x of xs.slice(0, 288 * 6)) a.process([x]);
     const state = unpackState(packState(a.toState())) as ReturnType<ThresholdedForest["toState"]>;
     // The stored options keep the weight through the state schema the detect handler loads states with.
@@ -84,7 +85,7 @@ describe("ThresholdedForest with shingleDecay", () => {
     const b = ThresholdedForest.fromState(state);
     for (const x of xs.slice(288 * 6)) expect(b.process([x])).toEqual(a.process([x]));
 
-    const c = new ThresholdedForest({ ...SERIES_DETECTOR, inputs: 1, seed: 4, shingleDecay: 1 });
+    const c = new ThresholdedForest({ ...SHINGLED_SERIES, inputs: 1, seed: 4, shingleDecay: 1 });
     for (const x of xs.slice(0, 288 * 6)) c.process([x]);
     const old = c.toState();
     // A state saved before the option existed has no such key.

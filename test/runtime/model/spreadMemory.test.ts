@@ -3,7 +3,7 @@ import { packState, unpackState } from "../../../runtime/model/binaryState";
 import { newSeriesInputs, Preprocessor } from "../../../runtime/model/preprocessor";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest, type Detection, type ThresholdedForestOptions } from "../../../runtime/model/thresholdedForest";
-import { SERIES_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { SHINGLED_SERIES } from "../../helpers/shingledSeries";
 
 /**
  * A metric at zero most of the time (a queue, an error count): a burst of ten steps near 100 every 20,000 steps (far rarer than the recent statistics' memory) and
@@ -84,7 +84,7 @@ describe("Preprocessor spread memory", () => {
 
 describe("ThresholdedForest with spreadMemory", () => {
   // The memory alone: the spread of the values (spreadFromChanges is measured below).
-  const options = (spreadMemory: number): ThresholdedForestOptions => ({ ...SERIES_DETECTOR, inputs: 1, numTrees: 12, sampleSize: 128, seed: 11, spreadMemory, spreadFromChanges: false });
+  const options = (spreadMemory: number): ThresholdedForestOptions => ({ ...SHINGLED_SERIES, inputs: 1, numTrees: 12, sampleSize: 128, seed: 11, spreadMemory, spreadFromChanges: false });
   const run = (xs: readonly number[], o: ThresholdedForestOptions): Detection[] => {
     const d = new ThresholdedForest(o);
     return xs.map((x) => d.process([x]));
@@ -137,7 +137,7 @@ describe("spreadFromChanges", () => {
     const xs = Array.from({ length: 8_000 }, (_, t) => Math.sin((2 * Math.PI * t) / 1_440) + 0.01 * rng.normal());
     xs[7_000] += 1.2;
     const alertsWith = (fromChanges: boolean) => {
-      const d = new ThresholdedForest({ ...SERIES_DETECTOR, inputs: 1, numTrees: 30, seed: 11, spreadFromChanges: fromChanges });
+      const d = new ThresholdedForest({ ...SHINGLED_SERIES, inputs: 1, numTrees: 30, seed: 11, spreadFromChanges: fromChanges });
       return xs.flatMap((x, t) => (d.process([x]).alert && t > 1_000 ? [t] : []));
     };
     expect(alertsWith(false)).toEqual([]);

@@ -4,13 +4,14 @@ import { packState, unpackState } from "../../../runtime/model/binaryState";
 import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest, type Detection, type ThresholdedForestOptions } from "../../../runtime/model/thresholdedForest";
-import { CONTAINER_DETECTOR, SERIES_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { CONTAINER_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { SHINGLED_SERIES } from "../../helpers/shingledSeries";
 
 /**
  * `statisticsMemory` (thresholdedForestOptions.ts): the memory of the running statistics — the input's normalisation,
  * the threshold's score statistics, the drift view — apart from the forest sample's (1 / timeDecay).
  */
-const base: ThresholdedForestOptions = { ...SERIES_DETECTOR, inputs: 2, numTrees: 12, sampleSize: 128, timeDecay: 1 / 1280, statisticsMemory: 0, seed: 5, driftZFactor: 6 };
+const base: ThresholdedForestOptions = { ...SHINGLED_SERIES, inputs: 2, numTrees: 12, sampleSize: 128, timeDecay: 1 / 1280, statisticsMemory: 0, seed: 5, driftZFactor: 6 };
 
 function rows(n: number, seed: number): number[][] {
   const rng = new Random(seed);
@@ -36,12 +37,10 @@ function discounts(d: ThresholdedForest): { forest: number; level: number; chang
 }
 
 describe("statisticsMemory", () => {
-  it("is 5,120 steps in both shipped profiles, twice the sample's", () => {
-    for (const p of [SERIES_DETECTOR, CONTAINER_DETECTOR]) {
-      const d = new ThresholdedForest({ ...p, inputs: 1 });
-      expect(d.options.statisticsMemory).toBe(5_120);
-      expect(d.options.timeDecay).toBe(1 / 2_560);
-    }
+  it("is 5,120 steps in the shipped settings, twice the sample's", () => {
+    const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 1 });
+    expect(d.options.statisticsMemory).toBe(5_120);
+    expect(d.options.timeDecay).toBe(1 / 2_560);
   });
 
   it("sets the memory of the normalisation, the threshold and the drift view, not the forest's sample", () => {
@@ -86,13 +85,13 @@ describe("statisticsMemory", () => {
     for (const x of xs.slice(1_000)) expect(b.process(x)).toEqual(a.process(x));
   });
 
-  it("costs alerts where a metric's noise changes regime for days: the noisy stretches after a quiet one (series profile, seeds 1-3)", () => {
+  it("costs alerts where a metric's noise changes regime for days: the noisy stretches after a quiet one (a 12-step shingled series, z 3, seeds 1-3)", () => {
     // 4,000 steps at noise 1, 4,000 at 0.25, and so on: a quiet stretch longer than the sample's memory. The longer
     // statistics still hold the quiet stretch's narrow scale when the noise comes back (docs/quality.md, README limits).
     const counts = [1, 2, 3].map((seed) => {
       const rng = new Random(seed);
       const xs = Array.from({ length: 24_000 }, (_, t) => [10 + (Math.floor(t / 4_000) % 2 === 0 ? 1 : 0.25) * rng.normal()]);
-      const alerts = (memory: number) => run(xs, { ...SERIES_DETECTOR, inputs: 1, numTrees: 20, seed, statisticsMemory: memory }).filter((r) => r.alert && r.index >= 8_000).length;
+      const alerts = (memory: number) => run(xs, { ...SHINGLED_SERIES, inputs: 1, numTrees: 20, seed, statisticsMemory: memory }).filter((r) => r.alert && r.index >= 8_000).length;
       return [alerts(0), alerts(5_120)];
     });
     const [short, long] = [0, 1].map((k) => counts.reduce((a, c) => a + c[k], 0));
