@@ -84,7 +84,7 @@ export function qualityFromOutput(text: string, where: string, p: Provenance): Q
 
 export function measureQuality(say: (s: string) => void): QualityFiguresGroup {
   const p = provenance("npm run quality -- --json");
-  say("npm run quality (all four development sets, seeds 1–3; 15–25 minutes) …");
+  say("npm run quality (all four development sets, seeds 1–3; about 5 minutes) …");
   const dir = mkdtempSync(join(tmpdir(), "cad-figures-quality-"));
   try {
     const r = spawnChecked([CAD, "quality", "--json", "--out", dir], "cad quality");

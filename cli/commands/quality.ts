@@ -96,7 +96,7 @@ Settings a candidate may override:
   ${OVERRIDE_NAMES.join(", ").replace(/(.{1,100})(, |$)/g, "$1,\n  ").replace(/,\n {2}$/, "")}
 
 Examples:
-  npm run quality                                   all four sets, seeds 1,2,3 (6-15 minutes on 2 cores, one run at a time)
+  npm run quality                                   all four sets, seeds 1,2,3 (about 4 minutes of runs on 2 cores)
   npm run quality -- --jobs 2                       the same, two runs at once (on 2 idle cores about half the time;
                                                     each run's seconds then count the time it shared the machine)
   npx cad quality --sets nab-dev --seeds 1          one set, one seed
