@@ -77,8 +77,7 @@ export function qualityFromOutput(text: string, where: string, p: Provenance): Q
   const shipped = out.records.filter((r) => r.candidate === "shipped" || r.candidate === undefined);
   const summary = shipped.find((r) => r.kind === "summary");
   if (summary === undefined) throw new Error(`${where}: no "summary" record of the shipped settings (is it \`cad quality --json\` output?)`);
-  const sets = (records: typeof out.records, kinds: readonly string[]) => records.filter((r) => kinds.includes(r.kind)).map(({ candidate: _c, seeds: _s, ...rest }) => rest);
-  const group = { ...p, seeds: summary.seeds, sets: sets(shipped, ["nab", "labelled"]), normalised: summary.normalised, seconds: summary.seconds };
+  const group = { ...p, seeds: summary.seeds, sets: shipped.filter((r) => r.kind === "nab" || r.kind === "labelled").map(({ candidate: _c, seeds: _s, ...rest }) => rest), normalised: summary.normalised, seconds: summary.seconds };
   return parseWithSchema(v.strictObject(FiguresFileSchema.entries.quality.wrapped.entries), group, where);
 }
 

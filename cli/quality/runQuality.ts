@@ -135,14 +135,9 @@ async function runReference(sets: readonly QualitySet[], o: QualityOptions, bloc
     }
   };
   await Promise.all(Array.from({ length: Math.min(o.jobs ?? 1, todo.length) }, worker));
-  return summariseCandidate(JAVA_REFERENCE, sets, o.seeds, runs);
-}
-
-/** A report judged by nothing (the reference) from its runs, set after set, each in seed order. */
-function summariseCandidate(name: string, sets: readonly QualitySet[], seeds: readonly number[], runs: readonly SeedRun[]): CandidateReport {
-  const summaries = sets.map((set, i) => summariseSet(set, name, runs.slice(i * seeds.length, (i + 1) * seeds.length)));
+  const summaries = sets.map((set, i) => summariseSet(set, JAVA_REFERENCE, runs.slice(i * o.seeds.length, (i + 1) * o.seeds.length)));
   const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
-  return { candidate: name, seeds, sets: summaries, normalised: meanOverSets(summaries.map((s) => s.normalised)), seconds: Math.round(seconds * 1000) / 1000 };
+  return { candidate: JAVA_REFERENCE, seeds: o.seeds, sets: summaries, normalised: meanOverSets(summaries.map((s) => s.normalised)), seconds: Math.round(seconds * 1000) / 1000 };
 }
 
 /** A run's normalised score on the blocks `picks` of its set. */
