@@ -44,9 +44,20 @@ export const newSeriesInputs = (inputs: number): SeriesInputs => ({ previous: ne
  * `transform` uses the statistics from before the current step; the caller then calls `updateStep` with the
  * values of every series of the step.
  *
- * The scale used by the normalising methods is floored at `relativeFloor · |mean| + absoluteFloor`, so a
- * near-constant metric does not turn a change in its last digit into many standard deviations.
+ * The scale used by the normalising methods is floored at {@link SCALE_FLOOR} only, never at a fraction of the
+ * metric's level: where a metric's zero lies decides nothing (see SCALE_FLOOR).
  */
+/**
+ * The least scale a metric's values or changes are normalised by: a constant metric's deviation is 0. Until
+ * 2026-12-05 (session 50) the floor also held 10^-3 of the metric's running mean, so that a near-constant metric
+ * would not turn a change in its last digit into many deviations; that made where a metric's zero lies decide how
+ * far it may move unseen (10 units at a level of 10,000: kpi-dev with 10,000 added to every value scored 35.9
+ * against 49.9, docs/quality.md). A change in the last digits of a constant metric is now left to the near rule's
+ * float tolerance (thresholdedForest.ts, FLOAT_TOLERANCE), which holds a step within 10^-6 of its expected value,
+ * relatively, to be on it.
+ */
+export const SCALE_FLOOR = 1e-9;
+
 export class Preprocessor {
   private seen = 0;
   private readonly level: Deviation[];
@@ -60,8 +71,6 @@ export class Preprocessor {
     readonly method: TransformMethod,
     readonly inputs: number,
     discount: number,
-    private readonly relativeFloor = 1e-3,
-    private readonly absoluteFloor = 1e-9,
     restored?: PreprocessorState,
     private readonly spreadOptions: SpreadOptions = { discount: 0, fromChanges: false },
   ) {
@@ -115,7 +124,7 @@ export class Preprocessor {
 
   /** Metric `m`'s change from series `s`'s previous value to `v`, in its changes' running deviations from their mean, times `weight`. */
   private normalisedChange(m: number, v: number, s: SeriesInputs, weight: number): number {
-    return this.seen > 1 && s.seen > 0 ? (weight * (v - s.previous[m] - this.change[m].mean())) / this.scale(this.change[m], this.level[m]) : 0;
+    return this.seen > 1 && s.seen > 0 ? (weight * (v - s.previous[m] - this.change[m].mean())) / this.scale(this.change[m]) : 0;
   }
 
   /** The raw value of metric `m` of series `s` whose transform is `y` at the current step (inverse of `transform`). */
@@ -130,7 +139,7 @@ export class Preprocessor {
       case "normalize":
         return this.level[m].mean() + y * this.scale(this.level[m]);
       case "normalize_difference":
-        return s.previous[m] + this.change[m].mean() + y * this.scale(this.change[m], this.level[m]);
+        return s.previous[m] + this.change[m].mean() + y * this.scale(this.change[m]);
     }
   }
 
@@ -238,12 +247,12 @@ export class Preprocessor {
     if (s.level?.length !== s.inputs || s.change?.length !== s.inputs) {
       throw new Error(`preprocessor state is inconsistent: expected ${s.inputs} entries in level and change`);
     }
-    return new Preprocessor(s.method, s.inputs, 0, undefined, undefined, s, spread);
+    return new Preprocessor(s.method, s.inputs, 0, s, spread);
   }
 
-  /** Scale of a statistic, floored relative to the level of the metric (near-constant metrics). */
-  private scale(stat: Deviation, levelStat: Deviation = stat): number {
-    return Math.max(stat.deviation(), this.relativeFloor * Math.abs(levelStat.mean()) + this.absoluteFloor);
+  /** Scale of a statistic: its deviation, at least {@link SCALE_FLOOR} (a constant metric). */
+  private scale(stat: Deviation): number {
+    return Math.max(stat.deviation(), SCALE_FLOOR);
   }
 }
 

@@ -73,7 +73,7 @@ export class ThresholdedForest {
     this.dims = this.width * o.shingleSize;
     const external = o.scorer === "external";
     this.forest = restored ? restored.forest : external ? null : new StreamingForest({ dimensions: this.dims, numTrees: o.numTrees, sampleSize: o.sampleSize, timeDecay: o.timeDecay, seed: o.seed });
-    this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, statisticsDiscount(o), undefined, undefined, undefined, spreadOptions(o));
+    this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, statisticsDiscount(o), undefined, spreadOptions(o));
     this.thresholder = restored?.thresholder ?? new AdaptiveThresholder({ zFactor: o.zFactor, lowerThreshold: o.lowerThreshold, discount: statisticsDiscount(o), minScores: Math.min(32, o.outputAfter), clipScores: o.clipScores, quantile: o.thresholdQuantile, quantileDiscount: o.thresholdQuantileMemory > 0 ? 1 / o.thresholdQuantileMemory : undefined });
     this.seasonal = restored ? restored.seasonal : o.seasonal ? new SeasonalScorer(seasonalOptions(o)) : null;
     this.drift = o.driftZFactor > 0 ? new DriftView({ inputs: o.inputs, span: o.driftSpan, discount: statisticsDiscount(o), zFactor: o.driftZFactor }, restored?.drift) : null;

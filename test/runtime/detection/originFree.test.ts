@@ -7,7 +7,8 @@ import { Random } from "../../../runtime/model/random";
  * Where a metric's zero lies decides nothing: a step is judged against the metric's own spread, not against a
  * fraction of its value. (Until session 47 a step within 1 % of its expected value was never anomalous: a metric
  * high above zero with little noise hid its faults, and nab-dev with 10,000 added to every value scored 55.6
- * against 75.6 unshifted, over seeds 1-3, with the series settings of the time.) Seeded series at 5-minute steps through the shipped settings, three seeds each.
+ * against 75.6 unshifted, over seeds 1-3, with the series settings of the time; until session 50 the scale each metric
+ * is normalised by was floored at 10^-3 of its level.) Seeded series at 5-minute steps through the shipped settings, three seeds each.
  */
 const STEP = 5 * 60_000;
 const SEEDS = [1, 2, 3];
@@ -24,10 +25,31 @@ function alertSteps(rows: number[][], seed: number, profile: DetectorProfile): n
 }
 
 describe.each(SEEDS)("the origin of a metric, seed %i", (seed) => {
-  it("a jump of 8 noise deviations is found the same at a level of 0 and of 2,000 (0.4 % of it)", () => {
-    for (const level of [0, 2_000]) {
+  it("a jump of 8 noise deviations is found the same at a level of 0, 2,000, 10,000 and 10^6 (0.0008 % of it)", () => {
+    // Until session 50 each metric's scale was floored at 10^-3 of its level: 10 at 10,000, where this jump then
+    // looked like 0.8 deviations (kpi-dev with 10,000 added scored 35.9 against 49.9; docs/quality.md).
+    for (const level of [0, 2_000, 10_000, 1e6]) {
       const alerts = alertSteps(quietHighMetric(level, seed), seed, CONTAINER_DETECTOR);
       expect(alerts.filter((t) => t >= 2_500 && t < 2_510).length).toBeGreaterThan(0);
+    }
+  });
+
+  it("a bump of 3 on a smooth daily curve (a few of its usual step-to-step changes) is found at a level of 0 and of 10,000", () => {
+    // The curve (amplitude 50, 288 steps a day, noise 0.1) changes about 1 per step: until session 50 the changes'
+    // scale was floored at 10^-3 of the level, 10 at 10,000, and this bump went unseen there at every seed.
+    for (const level of [0, 10_000]) {
+      const rng = new Random(seed);
+      const rows = Array.from({ length: 3_000 }, (_, t) => [level + 50 * Math.sin((2 * Math.PI * t) / 288) + 0.1 * rng.normal() + (t >= 2_500 && t < 2_506 ? 3 : 0)]);
+      const alerts = alertSteps(rows, seed, CONTAINER_DETECTOR);
+      expect(alerts.filter((t) => t >= 2_500 && t < 2_512).length).toBeGreaterThan(0);
+      expect(alerts.filter((t) => t >= 600 && (t < 2_500 || t >= 2_512))).toEqual([]);
+    }
+  });
+
+  it("a constant metric whose last digits change once raises nothing (the near rule's float tolerance, not a scale floor)", () => {
+    for (const level of [45, 1e6]) {
+      const rows = Array.from({ length: 3_000 }, (_, t) => [t === 2_500 ? level * (1 + 1e-8) : level]);
+      expect(alertSteps(rows, seed, CONTAINER_DETECTOR)).toEqual([]);
     }
   });
 

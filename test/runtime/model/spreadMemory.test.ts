@@ -29,7 +29,7 @@ describe("Preprocessor spread memory", () => {
   it("keeps a sparse metric's spikes in its spread long after the recent spread has forgotten them", () => {
     const xs = bursty(30_000, 3);
     const recent = new Preprocessor("normalize", 1, 1 / 2560);
-    const long = new Preprocessor("normalize", 1, 1 / 2560, undefined, undefined, undefined, long25k);
+    const long = new Preprocessor("normalize", 1, 1 / 2560, undefined, long25k);
     feed(recent, xs);
     feed(long, xs);
     // 9,000 steps after the last burst (step 21,000) the recent spread has forgotten most of them, the long one has not.
@@ -45,19 +45,19 @@ describe("Preprocessor spread memory", () => {
 
   it("is never below the recent spread", () => {
     const rng = new Random(9);
-    const p = new Preprocessor("normalize", 1, 1 / 100, undefined, undefined, undefined, { discount: 1 / 10_000, fromChanges: false });
+    const p = new Preprocessor("normalize", 1, 1 / 100, undefined, { discount: 1 / 10_000, fromChanges: false });
     const s = newSeriesInputs(1);
     for (let t = 0; t < 3_000; t++) {
       // Quiet for 2,000 steps, then ten times as noisy: the recent spread grows first.
       p.update([(t < 2_000 ? 1 : 10) * rng.normal()], s);
-      const recent = new Preprocessor("normalize", 1, 0, undefined, undefined, { ...p.toState(), longLevel: undefined, longChange: undefined });
+      const recent = new Preprocessor("normalize", 1, 0, { ...p.toState(), longLevel: undefined, longChange: undefined });
       expect(p.deviation(0)).toBeGreaterThanOrEqual(recent.deviation(0));
     }
   });
 
   it("round-trips its long-run statistics, starts them from the recent ones for an older state, and drops them when off", () => {
     const xs = bursty(5_000, 4);
-    const p = new Preprocessor("normalize", 1, 1 / 2560, undefined, undefined, undefined, long25k);
+    const p = new Preprocessor("normalize", 1, 1 / 2560, undefined, long25k);
     feed(p, xs);
     const state = p.toState();
     expect(state.longLevel).toHaveLength(1);
@@ -78,7 +78,7 @@ describe("Preprocessor spread memory", () => {
     expect(off.deviation(0)).toBe(Preprocessor.fromState(older).deviation(0));
 
     expect(() => Preprocessor.fromState({ ...state, longLevel: [] }, long25k)).toThrow(/expected 1 entries in longLevel/);
-    expect(() => new Preprocessor("normalize", 1, 0.01, undefined, undefined, undefined, { discount: 1, fromChanges: false })).toThrow(/discount must be in \[0, 1\)/);
+    expect(() => new Preprocessor("normalize", 1, 0.01, undefined, { discount: 1, fromChanges: false })).toThrow(/discount must be in \[0, 1\)/);
   });
 });
 
@@ -118,8 +118,8 @@ describe("ThresholdedForest with spreadMemory", () => {
 describe("spreadFromChanges", () => {
   it("measures a smooth metric by its step-to-step changes, a noisy one as before", () => {
     const rng = new Random(2);
-    const smooth = new Preprocessor("normalize", 1, 1 / 2560, undefined, undefined, undefined, { discount: 1 / 25_600, fromChanges: true });
-    const noisy = new Preprocessor("normalize", 1, 1 / 2560, undefined, undefined, undefined, { discount: 1 / 25_600, fromChanges: true });
+    const smooth = new Preprocessor("normalize", 1, 1 / 2560, undefined, { discount: 1 / 25_600, fromChanges: true });
+    const noisy = new Preprocessor("normalize", 1, 1 / 2560, undefined, { discount: 1 / 25_600, fromChanges: true });
     feed(smooth, Array.from({ length: 5_000 }, (_, t) => Math.sin((2 * Math.PI * t) / 1_440) + 0.01 * rng.normal()));
     feed(noisy, Array.from({ length: 5_000 }, () => rng.normal()));
     // A daily curve at 1-minute steps: its values spread about 0.7, its changes about 0.014.
