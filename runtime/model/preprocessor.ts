@@ -38,16 +38,6 @@ export interface SpreadOptions {
 export const newSeriesInputs = (inputs: number): SeriesInputs => ({ previous: new Float64Array(inputs), seen: 0 });
 
 /**
- * Per-metric input transform: maps a raw input vector to the values the forest sees and back. Statistics are
- * discounted (memory ≈ 1/discount steps) so the transform follows slow drift, and shared by every series fed to
- * it (the replicas of one container: one notion of normal); a series only brings its own previous values.
- * `transform` uses the statistics from before the current step; the caller then calls `updateStep` with the
- * values of every series of the step.
- *
- * The scale used by the normalising methods is floored at {@link SCALE_FLOOR} only, never at a fraction of the
- * metric's level: where a metric's zero lies decides nothing (see SCALE_FLOOR).
- */
-/**
  * The least scale a metric's values or changes are normalised by: a constant metric's deviation is 0. Until
  * 2026-12-05 (session 50) the floor also held 10^-3 of the metric's running mean, so that a near-constant metric
  * would not turn a change in its last digit into many deviations; that made where a metric's zero lies decide how
@@ -58,6 +48,16 @@ export const newSeriesInputs = (inputs: number): SeriesInputs => ({ previous: ne
  */
 export const SCALE_FLOOR = 1e-9;
 
+/**
+ * Per-metric input transform: maps a raw input vector to the values the forest sees and back. Statistics are
+ * discounted (memory ≈ 1/discount steps) so the transform follows slow drift, and shared by every series fed to
+ * it (the replicas of one container: one notion of normal); a series only brings its own previous values.
+ * `transform` uses the statistics from before the current step; the caller then calls `updateStep` with the
+ * values of every series of the step.
+ *
+ * The scale used by the normalising methods is floored at {@link SCALE_FLOOR} only, never at a fraction of the
+ * metric's level: the scale does not depend on where a metric's zero lies (see SCALE_FLOOR).
+ */
 export class Preprocessor {
   private seen = 0;
   private readonly level: Deviation[];

@@ -4,11 +4,13 @@ import { replaySeries } from "../../../runtime/evaluation/replaySeries";
 import { Random } from "../../../runtime/model/random";
 
 /**
- * Where a metric's zero lies decides nothing: a step is judged against the metric's own spread, not against a
+ * Where a metric's zero lies should decide nothing: a step is judged against the metric's own spread, not against a
  * fraction of its value. (Until session 47 a step within 1 % of its expected value was never anomalous: a metric
  * high above zero with little noise hid its faults, and nab-dev with 10,000 added to every value scored 55.6
  * against 75.6 unshifted, over seeds 1-3, with the series settings of the time; until session 50 the scale each metric
  * is normalised by was floored at 10^-3 of its level.) Seeded series at 5-minute steps through the shipped settings, three seeds each.
+ * Not everything is origin-free yet: nab-dev with 10,000 added still scores 54.3 against 60.3, cause not found
+ * (docs/quality.md, session 50).
  */
 const STEP = 5 * 60_000;
 const SEEDS = [1, 2, 3];
