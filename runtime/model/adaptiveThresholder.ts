@@ -1,4 +1,4 @@
-import { Deviation } from "./deviation";
+import { Deviation, type DeviationState } from "./deviation";
 import { ScoreQuantile } from "./scoreQuantile";
 
 export interface AdaptiveThresholderOptions {
@@ -30,7 +30,7 @@ export interface AdaptiveThresholderState {
   readonly lowerThreshold: number;
   readonly minScores: number;
   readonly clipScores: boolean;
-  readonly stats: [number, number, number, number];
+  readonly stats: DeviationState;
   /** The quantile level (0 = off; absent in states saved before it existed). */
   readonly quantile?: number;
   /** The score histogram of the quantile (see ScoreQuantile), present when the quantile is on. */

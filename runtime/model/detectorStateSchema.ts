@@ -8,7 +8,8 @@ import { TRANSFORM_METHODS } from "./preprocessor";
  */
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const finite = v.pipe(v.number(), v.finite());
-const deviation = v.tuple([finite, finite, finite, finite]);
+/** A Deviation's state: four numbers, or five with its reference (strict: a fifth number is never dropped). */
+const deviation = v.union([v.strictTuple([finite, finite, finite, finite]), v.strictTuple([finite, finite, finite, finite, finite])]);
 const f64 = v.instance(Float64Array);
 const f32 = v.instance(Float32Array);
 /** Integers as the state stores them: in the narrowest of these that holds them. */

@@ -1,4 +1,4 @@
-import { Deviation } from "./deviation";
+import { Deviation, type DeviationState } from "./deviation";
 
 export interface DriftViewOptions {
   readonly inputs: number;
@@ -18,9 +18,9 @@ export interface DriftViewState {
   /** Per metric, the smoothed level. */
   readonly levels: number[];
   /** Per metric, the long-run statistics of the smoothed level (Deviation states). */
-  readonly stats: [number, number, number, number][];
+  readonly stats: DeviationState[];
   /** Per metric, the long-run statistics of the raw values (Deviation states). */
-  readonly raw: [number, number, number, number][];
+  readonly raw: DeviationState[];
 }
 
 /** A smoothed level's scale is floored at this fraction of its mean's magnitude (a near-constant metric). */

@@ -1,4 +1,4 @@
-import { Deviation } from "./deviation";
+import { Deviation, type DeviationState } from "./deviation";
 
 /** How each input metric is transformed before shingling (as ThresholdedRandomCutForest's TransformMethod). */
 export type TransformMethod = "none" | "normalize" | "difference" | "normalize_difference" | "subtract_ma";
@@ -18,12 +18,12 @@ export interface PreprocessorState {
   readonly inputs: number;
   /** Steps learnt (a step may hold several series' values). */
   readonly seen: number;
-  readonly level: [number, number, number, number][];
-  readonly change: [number, number, number, number][];
+  readonly level: DeviationState[];
+  readonly change: DeviationState[];
   /** The long-run statistics of each metric's values, when the spread has a longer memory (see {@link Preprocessor.deviation}). */
-  readonly longLevel?: [number, number, number, number][];
+  readonly longLevel?: DeviationState[];
   /** The same for each metric's step-to-step changes. */
-  readonly longChange?: [number, number, number, number][];
+  readonly longChange?: DeviationState[];
 }
 
 /** How a metric's spread is measured (see {@link Preprocessor.spread}). */
@@ -102,10 +102,10 @@ export class Preprocessor {
           out[m] = diff;
           break;
         case "subtract_ma":
-          out[m] = this.seen > 0 ? v - this.level[m].mean() : 0;
+          out[m] = this.seen > 0 ? this.level[m].offset(v) : 0;
           break;
         case "normalize":
-          out[m] = this.seen > 0 ? (v - this.level[m].mean()) / this.scale(this.level[m]) : 0;
+          out[m] = this.seen > 0 ? this.level[m].offset(v) / this.scale(this.level[m]) : 0;
           break;
         case "normalize_difference":
           out[m] = this.normalisedChange(m, v, s, 1);
@@ -124,7 +124,7 @@ export class Preprocessor {
 
   /** Metric `m`'s change from series `s`'s previous value to `v`, in its changes' running deviations from their mean, times `weight`. */
   private normalisedChange(m: number, v: number, s: SeriesInputs, weight: number): number {
-    return this.seen > 1 && s.seen > 0 ? (weight * (v - s.previous[m] - this.change[m].mean())) / this.scale(this.change[m]) : 0;
+    return this.seen > 1 && s.seen > 0 ? (weight * this.change[m].offset(v - s.previous[m])) / this.scale(this.change[m]) : 0;
   }
 
   /** The raw value of metric `m` of series `s` whose transform is `y` at the current step (inverse of `transform`). */
@@ -135,11 +135,11 @@ export class Preprocessor {
       case "difference":
         return s.previous[m] + y;
       case "subtract_ma":
-        return this.level[m].mean() + y;
+        return this.level[m].fromOffset(y);
       case "normalize":
-        return this.level[m].mean() + y * this.scale(this.level[m]);
+        return this.level[m].fromOffset(y * this.scale(this.level[m]));
       case "normalize_difference":
-        return s.previous[m] + this.change[m].mean() + y * this.scale(this.change[m]);
+        return s.previous[m] + this.change[m].fromOffset(y * this.scale(this.change[m]));
     }
   }
 

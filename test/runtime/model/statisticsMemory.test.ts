@@ -32,7 +32,7 @@ function discounts(d: ThresholdedForest): { forest: number; level: number; chang
     thresholder: { stats: number[] };
     drift: { stats: number[][] };
   };
-  // A Deviation's state is [discount, weight, sum, sum of squares].
+  // A Deviation's state is [discount, weight, sum, sum of squares (of the values less its reference), reference?].
   return { forest: s.forest.timeDecay, level: s.preprocessor.level[0][0], change: s.preprocessor.change[0][0], threshold: s.thresholder.stats[0], drift: s.drift.stats[0][0] };
 }
 
