@@ -206,10 +206,12 @@ export class ThresholdedForest {
         } else if (repeat) {
           // Same incident, still going: it ends `repeatWindow` steps after its last anomalous step…
           if (o.repeatExtends) series.lastAlertIndex = index[i];
-          // …unless it is a withheld recurrence that has now lasted `recurrencePersist` steps: raised after all.
+          // …unless it is a withheld recurrence that has now lasted `recurrencePersist` steps: raised after all. The
+          // incident's alert score stays the larger of this step's and the withheld first step's, so a later step
+          // escalates only past the incident's strongest (session 51; the development sets score the same to the digit).
           if (o.recurrencePersist > 0 && series.raisesWithheld(o.recurrencePersist)) {
             alert = true;
-            series.noteAlert(index[i], score, named, o.repeatWindow);
+            series.noteAlert(index[i], Math.max(score, series.lastAlertScore), named, o.repeatWindow);
           }
         } else if (confirmed) {
           alert = true;

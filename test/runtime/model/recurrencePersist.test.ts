@@ -29,26 +29,21 @@ const run = (xs: readonly number[][], o: Partial<ThresholdedForestOptions>): Det
 const newAlerts = (ds: readonly Detection[], plain: readonly Detection[]) => ds.flatMap((d, t) => (d.alert && !plain[t].alert ? [t] : []));
 
 describe.each([1, 2, 3])("recurrencePersist, seed %i", (seed) => {
-  it("raises a withheld recurrence at its third anomalous step in a row, and nothing else but the incident's escalations", () => {
+  it("raises a withheld recurrence at its third anomalous step in a row, and nothing else", () => {
     const xs = rows(seed, 6);
     const plain = run(xs, {});
     const persist = run(xs, { recurrencePersist: 3 });
     const raised = newAlerts(persist, plain);
     // Bumps 2-8 return as recurrences (the first two alerted); those graded three steps in a row are raised.
-    expect(raised.filter((t) => persist[t - 2].recurrence).length).toBeGreaterThan(0);
+    expect(raised.length).toBeGreaterThan(0);
     for (const t of raised) {
-      if (persist[t - 2].recurrence) {
-        expect([persist[t - 1].grade, persist[t].grade].every((g) => g > 0)).toBe(true);
-        expect(persist[t].recurrence).toBeUndefined();
-        continue;
-      }
-      // Otherwise an escalation of the incident a raise reopened: within the repeat window (the shingle's 4 steps
-      // here) of a new alert, scoring above it (repeatEscalation 1, base's default). A raise notes its own step's
-      // score, lower than the withheld first step's, so the bump's later steps can escalate (seed 1, bump 6).
-      const before = raised.filter((r) => r < t && t - r <= 4).pop();
-      expect(before).toBeDefined();
-      expect(persist[t].score).toBeGreaterThan(persist[before as number].score);
+      expect(persist[t - 2].recurrence).toBe(true);
+      expect([persist[t - 1].grade, persist[t].grade].every((g) => g > 0)).toBe(true);
+      expect(persist[t].recurrence).toBeUndefined();
     }
+    // A raise keeps the incident's alert score at its strongest step, the withheld one included: the bump's later
+    // steps, scoring between the raise and the withheld step, are repeats, not escalations. Until session 51 the raise
+    // noted only its own step's score and at seed 1 the sixth bump escalated twice after its raise.
     // Everything before the first raised step is the same as without the option.
     expect(persist.slice(0, raised[0])).toEqual(plain.slice(0, raised[0]));
   });
