@@ -47,6 +47,7 @@ const seasonalProfileSchema = v.object({
   armed: v.boolean(),
   lastResidual: v.optional(v.nullable(finite)),
   changeSq: v.optional(v.tuple([finite, finite])),
+  lockSpread: v.optional(v.tuple([finite, finite])),
 });
 
 export const replicaStreamSchema = v.object({

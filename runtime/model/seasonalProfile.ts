@@ -40,6 +40,11 @@ export interface SeasonalProfileState {
    */
   readonly lastResidual?: number | null;
   readonly changeSq?: [number, number];
+  /**
+   * The root mean square of the residual and of its step-to-step change over the cycles the profile was locked
+   * from (absent in a state saved before it existed: no value is on the profile in the first cycle after lock).
+   */
+  readonly lockSpread?: [number, number];
 }
 
 /** What a {@link SeasonalProfile} says about one value. */
@@ -52,8 +57,9 @@ export interface SeasonalVerdict {
   readonly expected: number | null;
   /**
    * Whether the value lies on the profile: within 3 recent root mean squares of the residual, and its residual
-   * changed from the step before by at most 3 of those changes' root mean squares (it moved as the cycle does),
-   * once a full cycle of residuals has set those scales (false without a period).
+   * changed from the step before by at most 3 of those changes' root mean squares (it moved as the cycle does);
+   * in the first cycle after lock, before a cycle of residuals has set those scales, the same with the scales of
+   * the cycles the profile was built from (false without a period).
    */
   readonly onProfile: boolean;
   /**
@@ -112,6 +118,8 @@ export class SeasonalProfile {
   private readonly residualSq: [number, number] = [0, 0];
   private readonly smoothedSq: [number, number][] = SMOOTHING.map(() => [0, 0]);
   private sinceLock = 0;
+  /** The residual's and its change's root mean squares over the cycles the profile was locked from; -1: unknown. */
+  private lockSpread: [number, number] = [-1, -1];
   private armed = true;
   private lastResidual: number | null = null;
   private readonly changeSq: [number, number] = [0, 0];
@@ -171,6 +179,7 @@ export class SeasonalProfile {
       armed: this.armed,
       lastResidual: this.lastResidual,
       changeSq: [...this.changeSq],
+      lockSpread: [...this.lockSpread],
     };
   }
 
@@ -194,6 +203,10 @@ export class SeasonalProfile {
     if (!(Array.isArray(changeSq) && changeSq.length === 2 && changeSq.every(Number.isFinite)) || !(lastResidual === null || Number.isFinite(lastResidual))) {
       throw new Error("seasonal state: lastResidual must be a finite number or null, changeSq a pair of finite numbers");
     }
+    const lockSpread = s.lockSpread ?? [-1, -1];
+    if (!(Array.isArray(lockSpread) && lockSpread.length === 2 && lockSpread.every((x) => x === -1 || (Number.isFinite(x) && x >= 0)))) {
+      throw new Error(`seasonal state: lockSpread must be two finite numbers >= 0 (or -1, unknown), got ${JSON.stringify(lockSpread)}`);
+    }
     const first = s.seen - s.recent.length;
     s.recent.forEach((v, i) => (p.ring[(first + i) % p.capacity] = v));
     p.seen = s.seen;
@@ -215,6 +228,7 @@ export class SeasonalProfile {
     p.lastResidual = lastResidual;
     p.changeSq[0] = changeSq[0];
     p.changeSq[1] = changeSq[1];
+    p.lockSpread = [lockSpread[0], lockSpread[1]];
     return p;
   }
 
@@ -251,8 +265,12 @@ export class SeasonalProfile {
     const rmsChange = Math.max(rms(this.changeSq), this.floor);
     if (this.lastResidual !== null) accumulate(this.changeSq, decay, warm ? change : clip(change, CLIP * rmsChange));
     this.lastResidual = residual;
-    const tolerance = warm || Math.abs(change) > CLIP * rmsChange ? -1 : CLIP * rmsResidual;
-    const onProfile = !warm && Math.abs(residual) <= tolerance;
+    // In the first cycle after lock the scales are the ones of the cycles the profile was built from: a daily
+    // jump right where the profile has it is on the profile from the lock on (nab-dev's square wave alerted at its
+    // fifth jump, the first after lock; session 51).
+    const [residualScale, changeScale] = warm ? this.lockSpread.map((x) => (x < 0 ? -1 : Math.max(x, this.floor))) : [rmsResidual, rmsChange];
+    const tolerance = residualScale < 0 || Math.abs(change) > CLIP * changeScale ? -1 : CLIP * residualScale;
+    const onProfile = Math.abs(residual) <= tolerance;
     return { grade, z, expected, onProfile, tolerance };
   }
 
@@ -277,6 +295,17 @@ export class SeasonalProfile {
     const byPhase: number[][] = Array.from({ length: period }, () => []);
     for (let i = 0; i < values.length; i++) byPhase[(first + i) % period].push(values[i]);
     this.profile = Float64Array.from(byPhase, median);
+    let residualSq = 0;
+    let changeSq = 0;
+    for (let i = 0; i < values.length; i++) {
+      const r = values[i] - this.profile[(first + i) % period];
+      residualSq += r * r;
+      if (i > 0) {
+        const c = r - (values[i - 1] - this.profile[(first + i - 1) % period]);
+        changeSq += c * c;
+      }
+    }
+    this.lockSpread = [Math.sqrt(residualSq / values.length), Math.sqrt(changeSq / Math.max(1, values.length - 1))];
     let sum = 0;
     let sumSq = 0;
     for (const v of values) {

@@ -114,6 +114,38 @@ describe("SeasonalProfile", () => {
     expect(judged.filter((v) => v.onProfile).length / judged.length).toBeGreaterThan(0.97);
   });
 
+  it("calls a cycle's sharp jump on the profile from the lock on, with the scales of the cycles it was locked from", () => {
+    // 72 steps at 20, then 24 at 80 (noise 0.1): until session 51 no value was on the profile in the first cycle
+    // after lock, and a detector alerted at the jump there (nab-dev's art_daily_perfect_square_wave, step 1,260).
+    const rng = new Random(4);
+    const square = (t: number) => (t % period < 72 ? 20 : 80) + 0.1 * rng.normal();
+    const values = Array.from({ length: 1_200 }, (_, t) => square(t));
+    const p = new SeasonalProfile(options);
+    const verdicts = run(values, p);
+    const locked = verdicts.findIndex((v) => v.expected !== null);
+    expect(locked).toBeGreaterThan(0);
+    const jump = locked + ((72 - (locked % period) + period) % period);
+    expect(jump - locked).toBeLessThan(period);
+    expect(values[jump]).toBeGreaterThan(70);
+    expect(values[jump - 1]).toBeLessThan(30);
+    expect(verdicts[jump].onProfile).toBe(true);
+    expect(verdicts[jump].tolerance).toBeGreaterThan(0);
+    expect(verdicts[jump].tolerance).toBeLessThan(3);
+    // Off the profile by 60 in that first cycle is not on it.
+    const q = new SeasonalProfile(options);
+    const shifted = values.map((x, t) => (t >= locked && t < locked + period && t % period === 30 ? x + 60 : x));
+    const off = run(shifted, q);
+    const phase30 = locked + ((30 - (locked % period) + period) % period);
+    expect(off[phase30].onProfile).toBe(false);
+    // A state saved before the lock's scales existed keeps the old rule: nothing on the profile in that cycle.
+    const r = new SeasonalProfile(options);
+    run(values.slice(0, locked + 1), r);
+    const { lockSpread, ...older } = r.toState();
+    expect(lockSpread?.every((x) => x >= 0)).toBe(true);
+    const s = SeasonalProfile.fromState(options, older);
+    expect(run(values.slice(locked + 1, jump + 1), s).at(-1)?.onProfile).toBe(false);
+  });
+
   it("round-trips its state through the binary codec mid-stream and continues exactly", () => {
     const values = days(2000, 7, 15);
     for (const cut of [200, 700, 1000]) {
@@ -136,6 +168,7 @@ describe("SeasonalProfile", () => {
     expect(() => SeasonalProfile.fromState(options, { ...s, smoothedSq: [1] as never })).toThrow(/smoothedSq/);
     expect(() => SeasonalProfile.fromState(options, { ...s, lastResidual: Number.NaN })).toThrow(/lastResidual/);
     expect(() => SeasonalProfile.fromState(options, { ...s, changeSq: [1] as never })).toThrow(/changeSq/);
+    expect(() => SeasonalProfile.fromState(options, { ...s, lockSpread: [1, -2] })).toThrow(/lockSpread must be two finite numbers >= 0 \(or -1, unknown\), got \[1,-2\]/);
   });
 
   it("loads a state saved before it tracked the residual's changes, and starts tracking them", () => {
