@@ -64,7 +64,8 @@ export interface SeasonalVerdict {
   readonly onProfile: boolean;
   /**
    * How far a value may lie from `expected` and still be on the profile (3 recent root mean squares of the
-   * residual), or -1 while no value is (no period, its first cycle, or a step that moved off the cycle's course):
+   * residual), or -1 while no value is (no period, the first cycle after lock of a state saved before the lock's
+   * scales were kept, or a step that moved off the cycle's course):
    * `onProfile` is |x − expected| <= tolerance.
    */
   readonly tolerance: number;
