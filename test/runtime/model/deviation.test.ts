@@ -1,6 +1,10 @@
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
+import { packState, unpackState } from "../../../runtime/model/binaryState";
+import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
 import { Deviation } from "../../../runtime/model/deviation";
 import { Random } from "../../../runtime/model/random";
+import { ThresholdedForest } from "../../../runtime/model/thresholdedForest";
 
 /** The discounted mean and variance computed directly from the weights, for comparison. */
 function direct(xs: readonly number[], discount: number): { mean: number; sd: number } {
@@ -104,6 +108,19 @@ describe("Deviation", () => {
     const zero = new Deviation(0.1);
     zero.update(0);
     expect(zero.toState()).toHaveLength(4);
+  });
+
+  it("keeps its reference through a detector's stored state, whose schema takes 4 or 5 numbers and no other count", () => {
+    const d = new ThresholdedForest({ inputs: 1, numTrees: 5, sampleSize: 32, seed: 1 });
+    for (let t = 0; t < 50; t++) d.process([10_000 + (t % 3)]);
+    const stored = unpackState(packState(d.toState())) as { preprocessor: { level: number[][] } };
+    expect(stored.preprocessor.level[0]).toHaveLength(5);
+    expect(stored.preprocessor.level[0][4]).toBe(10_000);
+    expect(v.safeParse(thresholdedForestSchema, stored).success).toBe(true);
+    const six = { ...stored, preprocessor: { ...stored.preprocessor, level: [[...stored.preprocessor.level[0], 1]] } };
+    const bad = v.safeParse(thresholdedForestSchema, six);
+    expect(bad.success).toBe(false);
+    expect(bad.issues?.[0].path?.map((p) => p.key)).toEqual(["preprocessor", "level", 0]);
   });
 
   it("rejects a state that is not 4 or 5 finite numbers, saying what it got", () => {
