@@ -51,6 +51,7 @@ const OVERRIDE_FIELDS = {
   repeatNewCause: v.boolean(),
   recurrenceHorizon: v.number(),
   recurrenceCount: v.number(),
+  recurrenceRegular: v.boolean(),
   recurrenceTolerance: v.number(),
   recurrencePersist: v.number(),
   maxCorrections: v.number(),

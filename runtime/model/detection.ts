@@ -16,7 +16,8 @@ export interface Detection {
   readonly alert: boolean;
   /**
    * Set when the step would have alerted but the same shape alerted `recurrenceCount` times within the recurrence
-   * horizon: the alert was withheld as a recurrence (operators' "real" feedback may raise it again).
+   * horizon (with `recurrenceRegular`, on a schedule): the alert was withheld as a recurrence (operators' "real"
+   * feedback may raise it again).
    */
   readonly recurrence?: boolean;
   /** The alert came from the seasonal view (the cycle's shape changed) rather than the forest's score. */

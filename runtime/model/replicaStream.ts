@@ -6,6 +6,44 @@ export interface RecentAlert {
   readonly deviations: readonly number[];
 }
 
+/** The options {@link ReplicaStream.recurs} reads (thresholdedForestOptions.ts has their meaning). */
+export interface RecurrenceOptions {
+  readonly recurrenceHorizon: number;
+  readonly recurrenceCount: number;
+  readonly recurrenceTolerance: number;
+  readonly recurrenceRegular: boolean;
+}
+
+/** The jitter a regular recurrence's gaps may have, in steps, at least (a job's start varies by a step or two)… */
+export const RECURRENCE_JITTER_STEPS = 2;
+/** …or as a fraction of the interval. */
+export const RECURRENCE_JITTER = 0.02;
+
+/**
+ * How many of the earlier similar alerts at steps `similar` (any order) lie on a regular chain back from the alert
+ * at `index`: the interval is the gap to the nearest of them; walking back, an alert is on the chain when its gap to
+ * the last alert on the chain is a whole multiple of the interval, within the jitter. Similar alerts off the
+ * schedule are skipped, not counted.
+ */
+export function regularChain(index: number, similar: readonly number[]): number {
+  if (similar.length === 0) return 0;
+  const back = [...similar].sort((a, b) => b - a);
+  const interval = index - back[0];
+  if (!(interval > 0)) return 0;
+  const jitter = Math.max(RECURRENCE_JITTER_STEPS, RECURRENCE_JITTER * interval);
+  let onChain = 0;
+  let next = index;
+  for (const at of back) {
+    const gap = next - at;
+    const runs = Math.round(gap / interval);
+    if (runs >= 1 && Math.abs(gap - runs * interval) <= jitter) {
+      onChain++;
+      next = at;
+    }
+  }
+  return onChain;
+}
+
 export interface ReplicaStreamState {
   readonly index: number;
   readonly filled: number;
@@ -81,11 +119,12 @@ export class ReplicaStream {
   /**
    * Whether the alert at `index`, with signed `deviations` (actual − expected, in standard deviations per metric),
    * recurs: at least `recurrenceCount` of this series' alerts within `recurrenceHorizon` steps before it deviated
-   * alike (in no metric by more than `recurrenceTolerance` of the larger deviation). Records the alert either way.
+   * alike (in no metric by more than `recurrenceTolerance` of the larger deviation) and, with `recurrenceRegular`,
+   * lie on a regular chain back from it ({@link regularChain}). Records the alert either way.
    */
-  recurs(index: number, deviations: readonly number[], o: { readonly recurrenceHorizon: number; readonly recurrenceCount: number; readonly recurrenceTolerance: number }): boolean {
+  recurs(index: number, deviations: readonly number[], o: RecurrenceOptions): boolean {
     this.recentAlerts = this.recentAlerts.filter((a) => index - a.index <= o.recurrenceHorizon);
-    let similar = 0;
+    const similar: number[] = [];
     for (const a of this.recentAlerts) {
       let size = 0;
       let diff = 0;
@@ -93,11 +132,11 @@ export class ReplicaStream {
         size = Math.max(size, Math.abs(deviations[m]), Math.abs(a.deviations[m]));
         diff = Math.max(diff, Math.abs(deviations[m] - a.deviations[m]));
       }
-      if (diff <= o.recurrenceTolerance * size) similar++;
+      if (diff <= o.recurrenceTolerance * size) similar.push(a.index);
     }
     this.recentAlerts.push({ index, deviations: [...deviations] });
     if (this.recentAlerts.length > 4 * o.recurrenceCount + 4) this.recentAlerts.shift();
-    return similar >= o.recurrenceCount;
+    return (o.recurrenceRegular ? regularChain(index, similar) : similar.length) >= o.recurrenceCount;
   }
 
   /**

@@ -147,6 +147,15 @@ export interface ThresholdedForestOptions {
   /** Earlier similar alerts within the horizon that make an alert a recurrence (default 2). */
   readonly recurrenceCount?: number;
   /**
+   * Whether only a regular recurrence counts (default false: any). With true, the similar earlier alerts must have
+   * come at one interval, the gap from this alert back to the nearest of them: walking back from this alert, each
+   * gap to the next similar alert is that interval or a whole multiple of it (runs that did not alert), within
+   * 2 steps or 2 % of the interval (replicaStream.ts, `regularChain`). A job runs on a schedule, so
+   * its spike comes back at a regular interval; an anomaly that comes back at random times is not a job, however
+   * alike it looks, and still alerts.
+   */
+  readonly recurrenceRegular?: boolean;
+  /**
    * Two alerts are similar when their signed deviations (actual − expected, in each metric's standard
    * deviations) differ in no metric by more than this fraction of the larger deviation (default 0.25).
    */
@@ -253,6 +262,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     repeatNewCause: o.repeatNewCause ?? false,
     recurrenceHorizon: o.recurrenceHorizon ?? 0,
     recurrenceCount: o.recurrenceCount ?? 2,
+    recurrenceRegular: o.recurrenceRegular ?? false,
     recurrenceTolerance: o.recurrenceTolerance ?? 0.25,
     recurrencePersist: o.recurrencePersist ?? 0,
     maxCorrections: o.maxCorrections ?? shingleSize,
@@ -301,7 +311,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (!(r.statisticsMemory === 0 || (r.statisticsMemory >= 1 && Number.isFinite(r.statisticsMemory)))) throw new Error(`statisticsMemory must be 0 (the sample's memory) or a finite number >= 1, got ${r.statisticsMemory}`);
   if (!(r.spreadMemory === 0 || (r.spreadMemory >= 1 && Number.isFinite(r.spreadMemory)))) throw new Error(`spreadMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.spreadMemory}`);
   if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);
-  for (const flag of ["repeatExtends", "repeatNewCause", "learnAnomalies", "learnUnconfirmed", "seasonal", "clipScores", "spreadFromChanges"] as const) {
+  for (const flag of ["repeatExtends", "repeatNewCause", "recurrenceRegular", "learnAnomalies", "learnUnconfirmed", "seasonal", "clipScores", "spreadFromChanges"] as const) {
     if (typeof r[flag] !== "boolean") throw new Error(`${flag} must be true or false, got ${String(r[flag])}`);
   }
   if (!(r.recurrenceTolerance >= 0)) throw new Error(`recurrenceTolerance must be >= 0, got ${r.recurrenceTolerance}`);
