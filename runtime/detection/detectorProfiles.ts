@@ -16,7 +16,8 @@ export const CONTAINER_DETECTOR: DetectorProfile = {
   // One step per shingle, the default feature set's (a feature set may set a longer one). Until 2026-12-05 NAB-layout
   // sets were judged with an evaluation-only profile (a 12-step shingle, z 3, no confirmation) that no deployment ran:
   // 75.6 / 64.0 on nab-dev / kpi-dev where these settings scored 57.4 / 49.9 (docs/quality.md, sessions 48-49; 60.9 /
-  // 50.2 since session 50's scale floor and session 51's exact mean and seasonal lock).
+  // 50.2 since session 50's scale floor and session 51's exact mean and seasonal lock, 65.6 / 50.5 since session
+  // 52's regular recurrence).
   shingleSize: 1,
   // The threshold: 6 standard deviations above the mean score (z 3 took jumpstarter-dev's onset F1 from 0.47 to 0.32
   // and smd-dev's from 0.66 to 0.56 at seed 1). Container scores have a heavy extreme tail (99.9th percentile 7–10
