@@ -1,4 +1,7 @@
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
+import { packState, unpackState } from "../../../runtime/model/binaryState";
+import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
 import { Random } from "../../../runtime/model/random";
 import { regularChain } from "../../../runtime/model/replicaStream";
 import { ThresholdedForest, type Detection, type ThresholdedForestOptions } from "../../../runtime/model/thresholdedForest";
@@ -78,5 +81,16 @@ describe("recurrenceRegular settings", () => {
     const { recurrenceRegular: _dropped, ...older } = state.options;
     expect(ThresholdedForest.fromState({ ...state, options: older as typeof state.options }).options.recurrenceRegular).toBe(false);
     expect(() => new ThresholdedForest({ inputs: 1, recurrenceRegular: "yes" as never })).toThrow(/recurrenceRegular must be true or false, got yes/);
+  });
+
+  it("survives the binary codec and the state schema the detect Lambda's state goes through, and continues exactly", () => {
+    const xs = rows(1, REGULAR);
+    const a = new ThresholdedForest({ ...base, inputs: 2, seed: 5, recurrenceRegular: true });
+    xs.slice(0, 1000).forEach((x) => a.process(x));
+    const state = a.toState();
+    const b = ThresholdedForest.fromState(v.parse(thresholdedForestSchema, unpackState(packState(state))) as typeof state);
+    expect(b.options.recurrenceRegular).toBe(true);
+    const rest = xs.slice(1000);
+    expect(rest.map((x) => b.process(x))).toEqual(rest.map((x) => a.process(x)));
   });
 });
