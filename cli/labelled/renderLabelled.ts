@@ -25,7 +25,10 @@ export function renderLabelled(r: LabelledReport): string {
   const { gap, tolerance } = r.onsetOptions;
   out.push(`onset: an alert's first step after ≥ ${gap} quiet steps; a hit inside a labelled run or ≤ ${tolerance} steps after its end; false onsets per 1,000 steps`);
   out.push(`best point-wise F1 over thresholds (uses the labels, for reference): ${f(r.detector.bestPointF1)}`);
-  if (r.trainRows !== null) out.push(`trained on the last ${r.trainRows === 1 ? "row" : `${r.trainRows} rows`} of each train part (--train-rows)`);
+  if (r.young) {
+    const y = r.young;
+    out.push(`young services (--young): ${y.pieces} pieces of ${y.rows} test rows, one starting every ${y.every} rows, each learning only on the ${y.history === 1 ? "row" : `${y.history} rows`} before it${y.skipped > 0 ? `; ${y.skipped} skipped (history all missing)` : ""}`);
+  } else if (r.trainRows !== null) out.push(`trained on the last ${r.trainRows === 1 ? "row" : `${r.trainRows} rows`} of each train part (--train-rows)`);
   out.push(`${r.entities} entities, ${r.rows} rows in ${r.seconds.toFixed(1)} s`);
   return out.join("\n");
 }

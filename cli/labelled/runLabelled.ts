@@ -8,6 +8,7 @@ import { DEFAULT_FEATURE_SET } from "../../runtime/features/defaultFeatureSet";
 import { quoteInput } from "../../runtime/errors/quoteInput";
 import { addOnsetCounts, DEFAULT_ONSET, onsetCounts, onsetMetrics, type OnsetCounts, type OnsetMetrics, type OnsetOptions } from "../../runtime/evaluation/onsetMetrics";
 import { onsetUnits, type OnsetUnit } from "../../runtime/evaluation/scoreUnits";
+import { checkYoungOptions, youngPieces, type YoungPieceOptions } from "../../runtime/evaluation/youngPieces";
 import type { DetectionMode } from "../../runtime/evaluation/replaySeries";
 import { CliError } from "../cliError";
 import { listCsv, readText, writeFileAtomic } from "../fileOutput";
@@ -28,14 +29,19 @@ export interface LabelledReport {
   readonly seconds: number;
   /** The gap and tolerance (steps) every `onset` metric below was counted with. */
   readonly onsetOptions: OnsetOptions;
-  /** Training rows used per entity: the last `trainRows` of each train part, or null for all of them. */
+  /** Training rows used per entity: the last `trainRows` of each train part, or null for all of them (with `young`: each piece's history). */
   readonly trainRows: number | null;
+  /** With young services: how the test parts were cut, and how many pieces ran (`entities` counts the entities they came from). */
+  readonly young?: YoungPieceOptions & { readonly pieces: number; readonly skipped: number };
   readonly detector: Metrics & { readonly bestPointF1: number };
   readonly perEntity: ({ readonly entity: string } & Metrics)[];
   /** With `blockSteps`: the detector's onsets cut into blocks of that many test rows, entity after entity (runtime/evaluation/scoreUnits.ts). */
   readonly onsetUnits?: readonly OnsetUnit[];
   readonly baselines?: { readonly threeSigma: Metrics; readonly threeSigmaConsecutive: Metrics; readonly isolationForest: Metrics; readonly isolationForestP995: Metrics };
 }
+
+/** Rows of history a young service learns on unless `trainRows` says otherwise: an hour of one-minute steps. */
+export const DEFAULT_YOUNG_HISTORY = 60;
 
 /** Missing values filled per run, as the detect Lambda's alignment fills them. */
 const MAX_FILL = DEFAULT_FEATURE_SET.maxFillSteps;
@@ -132,7 +138,9 @@ export function loadLabelled(dir: string, note: (line: string) => void = () => u
  * `trainRows` rows of each train part (all of a shorter one): a service with that much history. With `blockSteps`,
  * the report holds the detector's onset counts per block of that many test rows too (`cad quality`'s resampling).
  * With `fromFiles`, the detector does not run: the per-entity files an earlier run wrote to `out` are scored again
- * (`cad quality --rescore`); the baselines run as always.
+ * (`cad quality --rescore`); the baselines run as always. With `young`, every test part is cut into young services
+ * (runtime/evaluation/youngPieces.ts), each run and written (`<out>/<entity>@<start>.csv`) as an entity of its own,
+ * and the per-entity figures add up each entity's pieces.
  */
 export function runLabelled(o: {
   data: string;
@@ -146,21 +154,49 @@ export function runLabelled(o: {
   json?: boolean;
   blockSteps?: number;
   fromFiles?: boolean;
+  /** Judge young services: each test part cut into pieces of `rows` rows, one starting every `every` rows, each learning only on the `trainRows` (default {@link DEFAULT_YOUNG_HISTORY}) rows before it. */
+  young?: { readonly rows: number; readonly every: number };
 }): LabelledReport {
   const onset = o.onset ?? DEFAULT_ONSET;
   onsetCounts([], [], onset); // rejects a bad gap or tolerance before the detection work, not after it
   if (o.trainRows !== undefined && !(Number.isInteger(o.trainRows) && o.trainRows >= 1)) throw new CliError(`trainRows must be an integer >= 1, got ${o.trainRows}`);
-  const keep = o.trainRows;
-  const entities = loadLabelled(o.data, (line) => process.stderr.write(`cad labelled: ${line}\n`)).map((e) => (keep === undefined ? e : { ...e, train: e.train.slice(-keep) }));
-  for (const e of entities) {
-    if (keep !== undefined && e.train.every(isGapRow)) throw new CliError(`${path.join(o.data, "train", `${e.name}.csv`)}: its last ${keep} row(s) (--train-rows) all have a missing value (after filling gaps of up to ${MAX_FILL} steps): nothing to train on`);
+  const note = (line: string) => process.stderr.write(`cad labelled: ${line}\n`);
+  const young: YoungPieceOptions | undefined = o.young && { ...o.young, history: o.trainRows ?? DEFAULT_YOUNG_HISTORY };
+  if (young) {
+    try {
+      checkYoungOptions(young);
+    } catch (err) {
+      throw new CliError(`--young: ${(err as Error).message}`);
+    }
   }
+  const keep = young ? young.history : o.trainRows;
+  const loaded = loadLabelled(o.data, note);
+  let skipped = 0;
+  const entities: (LabelledEntity & { readonly source: string })[] = [];
+  for (const e of loaded) {
+    if (young) {
+      const pieces = youngPieces(e, young);
+      if (pieces.length === 0) note(`${path.join(o.data, "test", `${e.name}.csv`)}: ${e.test.length} test rows, fewer than one young piece of ${young.rows} (--young): no piece`);
+      for (const p of pieces) {
+        // A piece whose history is all gaps has nothing to learn on: said, and left out.
+        if (p.train.every(isGapRow)) {
+          skipped++;
+          note(`${p.name}: its ${p.train.length} row(s) of history all have a missing value: piece skipped`);
+        } else entities.push({ name: p.name, source: e.name, train: p.train, test: p.test, labels: p.labels });
+      }
+      continue;
+    }
+    const train = keep === undefined ? e.train : e.train.slice(-keep);
+    if (keep !== undefined && train.every(isGapRow)) throw new CliError(`${path.join(o.data, "train", `${e.name}.csv`)}: its last ${keep} row(s) (--train-rows) all have a missing value (after filling gaps of up to ${MAX_FILL} steps): nothing to train on`);
+    entities.push({ ...e, train, source: e.name });
+  }
+  if (entities.length === 0) throw new CliError(`--data ${o.data}: no young piece of ${young?.rows ?? 0} test rows fits any entity (--young): use fewer rows`);
   const rows = entities.reduce((s, e) => s + e.train.length + e.test.length, 0);
   const progress = makeProgress(`cad labelled (${o.mode})`, process.stderr, o.json === true);
   progress.start(entities.length, entities[0].name);
   const t0 = performance.now();
   let total = NO_COUNTS;
-  const perEntity: LabelledReport["perEntity"] = [];
+  const perSource: { entity: string; counts: AlertCounts }[] = [];
   const forBest: { scores: number[]; labels: readonly number[] }[] = [];
   const units: OnsetUnit[] = [];
   const base: Record<BaselineName, AlertCounts> = { threeSigma: NO_COUNTS, threeSigmaConsecutive: NO_COUNTS, isolationForest: NO_COUNTS, isolationForestP995: NO_COUNTS };
@@ -171,7 +207,10 @@ export function runLabelled(o: {
     const counts = countAlerts(alerts, e.labels, onset);
     if (o.blockSteps !== undefined) units.push(...onsetUnits(alerts, e.labels, o.blockSteps, onset));
     total = addAlertCounts(total, counts);
-    perEntity.push({ entity: e.name, ...metrics(counts) });
+    // Young pieces add up to the entity they were cut from.
+    const last = perSource[perSource.length - 1];
+    if (last?.entity === e.source) last.counts = addAlertCounts(last.counts, counts);
+    else perSource.push({ entity: e.source, counts });
     forBest.push({ scores: d.scores, labels: e.labels });
     if (!o.fromFiles) {
       const lines = [ENTITY_RESULT_HEADER, ...d.scores.map((s, i) => `${s},${d.anomalyGrades[i]},${d.grades[i]},${e.labels[i]}`)];
@@ -186,13 +225,14 @@ export function runLabelled(o: {
   progress.stop();
   return {
     mode: o.mode,
-    entities: entities.length,
+    entities: perSource.length,
     rows,
     seconds: (performance.now() - t0) / 1000,
     onsetOptions: onset,
     trainRows: keep ?? null,
+    ...(young ? { young: { ...young, pieces: entities.length, skipped } } : {}),
     detector: { ...metrics(total), bestPointF1: bestPointF1(forBest).f1 },
-    perEntity,
+    perEntity: perSource.map((x) => ({ entity: x.entity, ...metrics(x.counts) })),
     ...(o.blockSteps !== undefined ? { onsetUnits: units } : {}),
     ...(o.baselines
       ? {

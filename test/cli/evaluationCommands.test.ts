@@ -206,6 +206,55 @@ describe("cad labelled", () => {
     expect(err.join("")).toContain("--train-rows must be a positive integer, got \"0\"");
   });
 
+  it("judges young services with --young: overlapping pieces of the test part, each learning only on the --train-rows rows before it", async () => {
+    const data = writeLabelled();
+    const o = path.join(dir, "young");
+    expect(await runCli(["labelled", "--data", data, "--out", o, "--json", "--baselines", "--young", "200"])).toBe(0);
+    type Onset = { runs: number; runsFound: number; steps: number };
+    const r = JSON.parse(out.join("")) as { entities: number; rows: number; trainRows: number; young: { rows: number; every: number; history: number; pieces: number; skipped: number }; detector: { onset: Onset }; baselines: Record<string, { onset: Onset }> };
+    // Pieces start at test rows 0, 50, …, 500 (a quarter of 200 apart; 550 + 200 > 700), 11 per entity.
+    expect(r.young).toEqual({ rows: 200, every: 50, history: 60, pieces: 22, skipped: 0 });
+    expect(r.entities).toBe(2);
+    expect(r.trainRows).toBe(60);
+    expect(r.rows).toBe(22 * (60 + 200));
+    // Each labelled run is judged in every piece that holds it: rows 300–309 in the pieces from 150, 200, 250 and 300,
+    // rows 500–504 in those from 350, 400, 450 and 500.
+    expect(r.detector.onset).toMatchObject({ runs: 16, steps: 4400 });
+    expect(r.baselines.threeSigma.onset).toMatchObject({ runs: 16, steps: 4400 });
+    // The clear excursion is found by the services 210 and 160 steps old when it starts (the pieces from 150 and 200,
+    // 60 rows of history each) in both entities; the one 110 steps old grades its first steps but its young threshold
+    // rises past the rest (docs/quality.md, session 53).
+    expect(r.detector.onset.runsFound).toBeGreaterThanOrEqual(4);
+    const lines = fs.readFileSync(path.join(o, "a@250.csv"), "utf8").trim().split("\n");
+    expect(lines[0]).toBe("score,anomaly_grade,alert_grade,label");
+    expect(lines).toHaveLength(201);
+    expect(lines.slice(1).map((l) => Number(l.split(",")[3]))).toEqual(Array.from({ length: 200 }, (_, i) => (i >= 50 && i < 60 ? 1 : 0)));
+    expect(fs.readdirSync(o)).toHaveLength(22);
+    out.length = 0;
+    // The table adds up each entity's pieces and says how they were cut.
+    expect(await runCli(["labelled", "--data", data, "--out", o, "--young", "200", "--young-every", "100", "--train-rows", "30"])).toBe(0);
+    const text = out.join("");
+    expect(text).toMatch(/^a +\d/m);
+    expect(text).not.toMatch(/^a@/m);
+    expect(text).toContain("young services (--young): 12 pieces of 200 test rows, one starting every 100 rows, each learning only on the 30 rows before it");
+  });
+
+  it("refuses --young-every without --young or beyond it, and a piece longer than every test part, naming the options", async () => {
+    const data = writeLabelled();
+    expect(await runCli(["labelled", "--data", data, "--out", path.join(dir, "o"), "--young-every", "10"])).toBe(2);
+    expect(err.join("")).toContain("--young-every needs --young <rows>");
+    err.length = 0;
+    expect(await runCli(["labelled", "--data", data, "--out", path.join(dir, "o"), "--young", "100", "--young-every", "101"])).toBe(2);
+    expect(err.join("")).toContain("--young-every must be at most --young (100)");
+    err.length = 0;
+    expect(await runCli(["labelled", "--data", data, "--out", path.join(dir, "o"), "--young", "0"])).toBe(2);
+    expect(err.join("")).toContain("--young must be a positive integer");
+    err.length = 0;
+    expect(await runCli(["labelled", "--data", data, "--out", path.join(dir, "o"), "--young", "701"])).toBe(1);
+    expect(err.join("")).toContain(`${path.join(data, "test", "a.csv")}: 700 test rows, fewer than one young piece of 701 (--young): no piece`);
+    expect(err.join("")).toContain("no young piece of 701 test rows fits any entity (--young): use fewer rows");
+  });
+
   it("names the label file whose length differs from the test rows", async () => {
     const data = writeLabelled();
     const f = path.join(data, "test_label", "b.csv");
