@@ -38,6 +38,7 @@ const OVERRIDE_FIELDS = {
   holdStatistics: v.number(),
   holdStatisticsMode: v.picklist(HOLD_MODES),
   holdStatisticsFrom: v.number(),
+  holdStatisticsUntil: v.number(),
   ignoreNearExpectedRelative: v.number(),
   ignoreNearExpectedAbsolute: v.number(),
   ignoreNearExpectedDeviations: v.number(),

@@ -29,10 +29,11 @@ export class StatisticsHold {
 
   /**
    * The scores of one step as the statistics should learn them: `threshold` is the one the step was judged by,
-   * `anomalous[i]` whether series i was graded anomalous; unscored series (undefined) are left out.
+   * `anomalous[i]` whether series i was graded anomalous; unscored series (undefined) are left out. With `active`
+   * false (statistics past the age the hold applies to) nothing is held and a run in progress ends.
    */
-  scoresToLearn(scores: readonly (number | undefined)[], anomalous: readonly boolean[], threshold: number): number[] {
-    const any = anomalous.some((a) => a);
+  scoresToLearn(scores: readonly (number | undefined)[], anomalous: readonly boolean[], threshold: number, active = true): number[] {
+    const any = active && anomalous.some((a) => a);
     const within = any && this.held < this.limit;
     if (!any) {
       this.held = 0;

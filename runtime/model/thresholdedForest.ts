@@ -263,7 +263,8 @@ export class ThresholdedForest {
       }
       series.pushHistory(sc.current);
     }
-    this.thresholder.updateStep(this.hold.scoresToLearn(scores, anomalousAt, threshold));
+    const holding = o.holdStatisticsUntil === 0 || this.thresholder.weight() < o.holdStatisticsUntil;
+    this.thresholder.updateStep(this.hold.scoresToLearn(scores, anomalousAt, threshold, holding));
     this.pre.updateStep(
       inputs.map((x) => x.values),
       inputs.map((x) => x.series.inputs),

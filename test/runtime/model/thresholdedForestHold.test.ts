@@ -5,7 +5,7 @@ import { packState, unpackState } from "../../../runtime/model/binaryState";
 import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest, type Detection } from "../../../runtime/model/thresholdedForest";
-import type { HoldMode } from "../../../runtime/model/thresholdedForestOptions";
+import type { HoldMode, ThresholdedForestOptions } from "../../../runtime/model/thresholdedForestOptions";
 
 const WARMUP = 3000;
 const SD = [5, 3, 10, 1];
@@ -33,10 +33,11 @@ function rows(n: number, shiftSteps: number, shift: number, faultAt = -1, fault 
  * sample's 2,560 steps (`statisticsMemory: 0`, shipped until 2026-12-03): with the shipped 5,120 the hour raises
  * the threshold a day later by less than 15 %. The saturation moves all four metrics, so its fourth metric,
  * unnamed by the first alert, would alert again with `repeatNewCause` (shipped since 2026-12-04): off here, so the
- * incident's alerts count one.
+ * incident's alerts count one. These tests hold at any age (`holdStatisticsUntil` 0, the default), the option as it
+ * was built.
  */
 const detector = (holdStatistics: number, holdStatisticsMode: HoldMode = "skip", holdStatisticsFrom = 1) =>
-  new ThresholdedForest({ ...CONTAINER_DETECTOR, learnAnomalies: false, maxCorrections: 60, statisticsMemory: 0, repeatNewCause: false, inputs: 4, seed: 1, holdStatistics, holdStatisticsMode, holdStatisticsFrom });
+  new ThresholdedForest({ ...CONTAINER_DETECTOR, learnAnomalies: false, maxCorrections: 60, statisticsMemory: 0, repeatNewCause: false, inputs: 4, seed: 1, holdStatistics, holdStatisticsMode, holdStatisticsFrom, holdStatisticsUntil: 0 });
 const alertsIn = (ds: readonly Detection[], from: number, to: number) => ds.slice(from, to).filter((d) => d.alert).map((d) => d.index);
 
 describe("ThresholdedForest with held statistics (holdStatistics)", () => {
@@ -125,7 +126,7 @@ describe("ThresholdedForest with held statistics (holdStatistics)", () => {
   });
 
   it("holds only the anomalous series' scores of a step: the others still enter", () => {
-    const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed: 1, holdStatistics: 60 });
+    const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed: 1, holdStatistics: 60, holdStatisticsUntil: 0 });
     const a = d.newSeries();
     const b = d.newSeries();
     const one = rows(WARMUP + 60, 60, 8);
@@ -135,5 +136,64 @@ describe("ThresholdedForest with held statistics (holdStatistics)", () => {
     expect(steps.slice(WARMUP).every(([x, y]) => x.grade > 0 && y.grade === 0)).toBe(true);
     // Replica b's scores kept entering (and the statistics kept ageing), so the threshold moved.
     expect(d.processStep([{ series: a, values: other[0] }, { series: b, values: other[1] }])[0].threshold).not.toBe(steps[WARMUP][0].threshold);
+  });
+});
+
+describe("ThresholdedForest holding only young statistics (holdStatisticsUntil)", () => {
+  /** The candidate of docs/quality.md session 53 (measured, not shipped). */
+  const YOUNG_HOLD = { holdStatistics: 12, holdStatisticsUntil: 1024 };
+  const AT = 110;
+  /**
+   * A young service (seeded): three metrics, normal for `AT` steps, then metric 0 at 90 for 10 steps where it
+   * sits at 50 with a deviation of 1 (a 40-deviation excursion), then normal again.
+   */
+  const young = (seed: number) => {
+    const rng = new Random(100 + seed);
+    return Array.from({ length: AT + 40 }, (_, t) => [t >= AT && t < AT + 10 ? 90 + rng.normal() : 50 + rng.normal(), 1000 + 10 * rng.normal(), 3]);
+  };
+  const alertsOnFault = (options: Partial<ThresholdedForestOptions>) => {
+    let found = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 3, seed, ...options });
+      if (alertsIn(young(seed).map((r) => d.process(r)), AT, AT + 10).length > 0) found++;
+    }
+    return found;
+  };
+
+  it("alerts on a young service's first fault that otherwise raises its own bar: 110 steps in, in at least 15 of 20 seeds against at most 8", () => {
+    // Without the hold the excursion's first step is graded below 0.5, its score enters the young statistics and
+    // raises the threshold by a tenth, the second step barely passes it, the third does not: never 3 of 4.
+    expect(CONTAINER_DETECTOR.holdStatistics ?? 0).toBe(0); // the shipped profile holds nothing
+    expect(alertsOnFault(YOUNG_HOLD)).toBeGreaterThanOrEqual(15);
+    expect(alertsOnFault({})).toBeLessThanOrEqual(8);
+  });
+
+  it("holds nothing once the statistics rest on the given number of scores, and at any age with 0", () => {
+    const detections = (options: Partial<ThresholdedForestOptions>) => {
+      const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 3, seed: 2, ...options });
+      return young(2).map((r) => d.process(r));
+    };
+    const off = detections({});
+    expect(detections({ ...YOUNG_HOLD, holdStatisticsUntil: 1 })).toEqual(off);
+    expect(detections({ ...YOUNG_HOLD, holdStatisticsUntil: 0 })).toEqual(detections({ ...YOUNG_HOLD, holdStatisticsUntil: 1e9 }));
+    expect(detections(YOUNG_HOLD)).not.toEqual(off);
+    // On the saturation hour above (3,000 warm-up steps) a hold that ends at 1,024 scores is long over: the same as none.
+    const thresholds = (options: Partial<ThresholdedForestOptions>) => {
+      const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed: 1, ...options });
+      return rows(WARMUP + 100, 60, 8).slice(1100).map((r) => d.process(r).threshold);
+    };
+    expect(thresholds(YOUNG_HOLD)).toEqual(thresholds({}));
+  });
+
+  it("keeps the option through the state schema and the binary codec and continues exactly; refuses a bad value", () => {
+    const a = new ThresholdedForest({ ...CONTAINER_DETECTOR, ...YOUNG_HOLD, inputs: 3, seed: 3 });
+    const data = young(3);
+    data.slice(0, AT + 2).forEach((r) => a.process(r));
+    const state = v.parse(thresholdedForestSchema, unpackState(packState(a.toState())));
+    expect(state.options.holdStatisticsUntil).toBe(1024);
+    const b = ThresholdedForest.fromState(state as ReturnType<ThresholdedForest["toState"]>);
+    for (const r of data.slice(AT + 2)) expect(b.process(r)).toEqual(a.process(r));
+    expect(() => new ThresholdedForest({ inputs: 1, holdStatisticsUntil: -1 })).toThrow(/holdStatisticsUntil must be an integer >= 0, got -1/);
+    expect(() => new ThresholdedForest({ inputs: 1, holdStatisticsUntil: 2.5 })).toThrow(/holdStatisticsUntil must be an integer >= 0, got 2.5/);
   });
 });
