@@ -83,6 +83,8 @@ export interface Anomaly {
   readonly alert: boolean;
   /** The detector withheld this step's alert as a recurrence of a recent alert of the same shape. */
   readonly recurrence?: boolean;
+  /** The alert ends a pulse: a metric jumped this many steps before and has now come back (the jump is the anomaly). */
+  readonly pulse?: number;
   /** Metrics ordered by descending share. */
   readonly attribution: readonly MetricAttribution[];
 }

@@ -39,6 +39,8 @@ const OVERRIDE_FIELDS = {
   holdStatisticsMode: v.picklist(HOLD_MODES),
   holdStatisticsFrom: v.number(),
   holdStatisticsUntil: v.number(),
+  pulseMinSteps: v.number(),
+  pulseMaxSteps: v.number(),
   ignoreNearExpectedRelative: v.number(),
   ignoreNearExpectedAbsolute: v.number(),
   ignoreNearExpectedDeviations: v.number(),

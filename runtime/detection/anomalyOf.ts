@@ -41,6 +41,7 @@ export function anomalyOf(service: string, d: ContainerDetection, values: readon
     likelihood: d.likelihood,
     alert: d.alert,
     ...(d.recurrence ? { recurrence: true } : {}),
+    ...(d.pulse ? { pulse: d.pulse } : {}),
     attribution,
   };
 }

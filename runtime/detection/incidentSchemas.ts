@@ -28,6 +28,7 @@ export const anomalySchema = v.object({
   likelihood: finite,
   alert: v.boolean(),
   recurrence: v.optional(v.boolean()),
+  pulse: v.optional(count),
   attribution: v.array(metricAttributionSchema),
 });
 

@@ -20,6 +20,11 @@ export interface Detection {
    * feedback may raise it again).
    */
   readonly recurrence?: boolean;
+  /**
+   * The alert was raised because this step ended a pulse: a metric that jumped this many steps ago, stayed there and
+   * has now come back (options.pulseMinSteps). Its value is back near the expected one; the jump is what alerted.
+   */
+  readonly pulse?: number;
   /** The alert came from the seasonal view (the cycle's shape changed) rather than the forest's score. */
   readonly seasonal: boolean;
   /** How much data the grade rests on, in [0, 1]. */

@@ -64,6 +64,9 @@ export const replicaStreamSchema = v.object({
   anomalousBits: count,
   incidentCauses: v.optional(v.array(count)),
   withheldAt: v.optional(v.nullable(finite)),
+  edgeIndex: v.optional(f64),
+  edgeSigns: v.optional(f64),
+  edgeMidpoints: v.optional(f64),
 });
 
 const optionsSchema = v.looseObject({

@@ -122,6 +122,18 @@ export class Preprocessor {
     for (let m = 0; m < this.inputs; m++) out[offset + m] = this.normalisedChange(m, x[m], s, weight);
   }
 
+  /**
+   * The sign of each metric's change from series `s`'s previous values to `x` where it lies at least `z` of its
+   * changes' running deviations from their mean (0 where it does not, and before a series' or the model's second
+   * step), into `out`.
+   */
+  sharpChanges(x: ArrayLike<number>, z: number, out: Int8Array, s: SeriesInputs): void {
+    for (let m = 0; m < this.inputs; m++) {
+      const c = this.normalisedChange(m, x[m], s, 1);
+      out[m] = c >= z ? 1 : c <= -z ? -1 : 0;
+    }
+  }
+
   /** Metric `m`'s change from series `s`'s previous value to `v`, in its changes' running deviations from their mean, times `weight`. */
   private normalisedChange(m: number, v: number, s: SeriesInputs, weight: number): number {
     return this.seen > 1 && s.seen > 0 ? (weight * this.change[m].offset(v - s.previous[m])) / this.scale(this.change[m]) : 0;

@@ -65,6 +65,21 @@ export interface ReplicaStreamState {
   readonly incidentCauses?: number[];
   /** Step of the last recurrence withheld and not raised since (recurrencePersist); null or absent: none. */
   readonly withheldAt?: number | null;
+  /** Recent steps scored above the threshold with a sharp change (pulses): their steps… (absent: none) */
+  readonly edgeIndex?: Float64Array;
+  /** …each one's change signs (−1, 0, 1 per metric, concatenated)… */
+  readonly edgeSigns?: Float64Array;
+  /** …and midpoints (per metric, concatenated). */
+  readonly edgeMidpoints?: Float64Array;
+}
+
+/** A recent step scored above the threshold: its step and the sign of each metric's sharp change (0: none). */
+export interface PulseEdge {
+  readonly index: number;
+  /** Per metric, the sign of its sharp change at the edge; cleared once it comes back. */
+  readonly signs: Int8Array;
+  /** Per metric with a sign, the midpoint of its change: the level it must stay beyond. */
+  readonly midpoints: Float64Array;
 }
 
 /**
@@ -89,6 +104,8 @@ export class ReplicaStream {
   anomalousBits = 0;
   /** The metrics the current incident's alerts named (each at most once). */
   incidentCauses: number[] = [];
+  /** Recent steps scored above the threshold with a sharp change, oldest first (pulseMaxSteps). */
+  edges: PulseEdge[] = [];
 
   constructor(
     readonly metrics: number,
@@ -150,6 +167,42 @@ export class ReplicaStream {
     return true;
   }
 
+  /**
+   * How many steps the pulse lasted that the step at `index` ends (0: none), and the pulse bookkeeping of the step: `values` are its raw values,
+   * `signs` the sign of each metric's sharp change (see Preprocessor.sharpChanges; all 0 when the step was not scored
+   * above the threshold, `above` false). A pulse ends when a step scored above the threshold takes a metric sharply
+   * back across the midpoint of a sharp change the other way at an edge `minSteps` to `maxSteps` steps before it, the
+   * metric having stayed beyond that midpoint at every step between. An edge's metric that comes back without that
+   * (sooner, or slowly) is forgotten, as are edges older than `maxSteps`; a step scored above the threshold with a
+   * sharp change becomes an edge.
+   */
+  pulseEnds(index: number, values: ArrayLike<number>, signs: Int8Array, above: boolean, minSteps: number, maxSteps: number): number {
+    let ends = 0;
+    const kept: PulseEdge[] = [];
+    for (const e of this.edges) {
+      if (index - e.index > maxSteps) continue;
+      let alive = false;
+      for (let m = 0; m < e.signs.length; m++) {
+        const s = e.signs[m];
+        if (s === 0) continue;
+        if (s * (values[m] - e.midpoints[m]) > 0) {
+          alive = true;
+          continue;
+        }
+        if (above && signs[m] === -s && index - e.index >= minSteps) ends = Math.max(ends, index - e.index);
+        e.signs[m] = 0;
+      }
+      if (alive) kept.push(e);
+    }
+    this.edges = kept;
+    if (above && signs.some((x) => x !== 0)) {
+      const midpoints = new Float64Array(signs.length);
+      for (let m = 0; m < signs.length; m++) midpoints[m] = signs[m] === 0 ? 0 : (this.inputs.previous[m] + values[m]) / 2;
+      this.edges.push({ index, signs: Int8Array.from(signs), midpoints });
+    }
+    return ends;
+  }
+
   /** Records whether the current step is anomalous and returns how many of the last `window` steps were. */
   markAnomalous(anomalous: boolean, window: number): number {
     this.anomalousBits = ((this.anomalousBits << 1) | (anomalous ? 1 : 0)) >>> 0;
@@ -193,6 +246,7 @@ export class ReplicaStream {
       anomalousBits: this.anomalousBits,
       incidentCauses: [...this.incidentCauses],
       withheldAt: Number.isFinite(this.withheldAt) ? this.withheldAt : null,
+      ...(this.edges.length > 0 ? { edgeIndex: Float64Array.from(this.edges, (e) => e.index), edgeSigns: Float64Array.from(this.edges.flatMap((e) => Array.from(e.signs))), edgeMidpoints: Float64Array.from(this.edges.flatMap((e) => Array.from(e.midpoints))) } : {}),
     };
   }
 
@@ -219,6 +273,16 @@ export class ReplicaStream {
     r.recentAlerts = Array.from(s.alertIndex, (index, i) => ({ index, deviations: Array.from(s.alertDeviations.subarray(i * metrics, (i + 1) * metrics)) }));
     const causes = s.incidentCauses ?? [];
     if (!causes.every((m) => Number.isInteger(m) && m >= 0 && m < metrics) || new Set(causes).size !== causes.length) throw new Error(`${where}: incidentCauses must be distinct metric indexes below ${metrics}, got ${JSON.stringify(causes)}`);
+    const edgeIndex = s.edgeIndex ?? new Float64Array(0);
+    const edgeSigns = s.edgeSigns ?? new Float64Array(0);
+    const edgeMidpoints = s.edgeMidpoints ?? new Float64Array(0);
+    if (edgeSigns.length !== edgeIndex.length * metrics || edgeMidpoints.length !== edgeIndex.length * metrics) {
+      throw new Error(`${where}: ${edgeIndex.length} pulse edges need ${edgeIndex.length * metrics} change signs and midpoints, got ${edgeSigns.length} and ${edgeMidpoints.length}`);
+    }
+    if (!edgeIndex.every(Number.isInteger) || !edgeSigns.every((x) => x === -1 || x === 0 || x === 1) || !edgeMidpoints.every(Number.isFinite)) {
+      throw new Error(`${where}: pulse edges must be whole steps with change signs of -1, 0 or 1 and finite midpoints`);
+    }
+    r.edges = Array.from(edgeIndex, (index, i) => ({ index, signs: Int8Array.from(edgeSigns.subarray(i * metrics, (i + 1) * metrics)), midpoints: Float64Array.from(edgeMidpoints.subarray(i * metrics, (i + 1) * metrics)) }));
     r.anomalousBits = s.anomalousBits >>> 0;
     r.incidentCauses = [...causes];
     return r;

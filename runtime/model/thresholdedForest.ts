@@ -8,7 +8,7 @@ import { ReplicaStream, type ReplicaStreamState } from "./replicaStream";
 import { SeasonalScorer } from "./seasonalScorer";
 import { StatisticsHold, type StatisticsHoldState } from "./statisticsHold";
 import { StreamingForest } from "./streamingForest";
-import { resolveOptions, seasonalOptions, shingleLagWeights, spreadOptions, statisticsDiscount, type ThresholdedForestOptions } from "./thresholdedForestOptions";
+import { PULSE_CHANGE_Z, resolveOptions, seasonalOptions, shingleLagWeights, spreadOptions, statisticsDiscount, type ThresholdedForestOptions } from "./thresholdedForestOptions";
 import type { StepInput, ThresholdedForestState } from "./thresholdedForestState";
 
 export type { ThresholdedForestOptions, RawScoreSource } from "./thresholdedForestOptions";
@@ -19,6 +19,8 @@ interface Scratch {
   point: Float64Array;
   current: Float64Array;
   imputed: Float64Array;
+  /** The step's sharp change signs per metric (pulses). */
+  signs: Int8Array;
 }
 
 /**
@@ -117,7 +119,7 @@ export class ThresholdedForest {
     }
     const count = inputs.length;
     if (count === 0) return [];
-    while (this.scratch.length < count) this.scratch.push({ point: new Float64Array(this.dims), current: new Float64Array(this.width), imputed: new Float64Array(this.width) });
+    while (this.scratch.length < count) this.scratch.push({ point: new Float64Array(this.dims), current: new Float64Array(this.width), imputed: new Float64Array(this.width), signs: new Int8Array(n) });
 
     // The seasonal and drift views judge the group's mean values (one replica's own when alone).
     let stepValues: ArrayLike<number> = inputs[0].values;
@@ -172,7 +174,15 @@ export class ThresholdedForest {
       const sc = this.scratch[i];
       // Too young to grade scores: only a gross fault of a metric against its running level counts.
       const gross = ready || this.pre.steps() < GROSS_FAULT_MIN_STEPS ? 0 : grossFaultGrade(values, (m) => this.pre.mean(m), (m) => this.pre.deviation(m), { ratio: o.grossFaultRatio, z: o.grossFaultZ });
-      let anomalous = gross > 0 || (ready && this.thresholder.grade(score) > 0);
+      const above = ready && this.thresholder.grade(score) > 0;
+      let anomalous = gross > 0 || above;
+      // A pulse: this step takes a metric back the way an earlier step above the threshold took it (pulseMinSteps).
+      let pulse = 0;
+      if (o.pulseMaxSteps > 0 && gross === 0) {
+        if (above) this.pre.sharpChanges(values, PULSE_CHANGE_Z, sc.signs, series.inputs);
+        else sc.signs.fill(0);
+        pulse = series.pulseEnds(index[i], values, sc.signs, above, o.pulseMinSteps, o.pulseMaxSteps);
+      }
       let expected: number[] = typical;
       if (anomalous) {
         expected = this.expectedOf(sc, series);
@@ -187,9 +197,12 @@ export class ThresholdedForest {
       }
       // A young gross fault is raised, not corrected: the young forest keeps learning what it sees, as before.
       anomalousAt[i] = anomalous && gross === 0;
+      const confirmedAlone = series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || (anomalous && (gross > 0 ? gross : this.thresholder.grade(score)) >= o.confirmBypassGrade);
+      confirmedAt[i] = confirmedAlone;
+      // A pulse's end is raised though its value is back near the expected one; what the model learns is as without it.
+      if (pulse > 0) anomalous = true;
       const grade = !anomalous ? 0 : gross > 0 ? gross : this.thresholder.grade(score);
-      const confirmed = series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || grade >= o.confirmBypassGrade;
-      confirmedAt[i] = confirmed;
+      const confirmed = confirmedAlone || pulse > 0;
       let alert = false;
       let recurrence = false;
       const attribution = anomalous ? this.attributionOf(sc, values, expected, spread, score) : null;
@@ -225,6 +238,7 @@ export class ThresholdedForest {
         grade,
         alert,
         ...(recurrence ? { recurrence: true } : {}),
+        ...(alert && pulse > 0 && !confirmedAlone ? { pulse } : {}),
         seasonal: false,
         confidence,
         likelihood: alert ? Math.max(likelihood, 0.5 + grade / 2) : likelihood,

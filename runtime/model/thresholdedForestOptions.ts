@@ -8,6 +8,11 @@ export type RawScoreSource = "forest" | "external";
 export const HOLD_MODES = ["skip", "clip"] as const;
 export type HoldMode = (typeof HOLD_MODES)[number];
 
+/** A pulse's edges (options.pulseMinSteps): each a change of at least this many deviations of the metric's changes. */
+export const PULSE_CHANGE_Z = 3;
+/** The longest pulse looked back for (options.pulseMaxSteps): a replica keeps at most this many steps' edges. */
+export const MAX_PULSE_STEPS = 64;
+
 export interface ThresholdedForestOptions {
   /** Number of input metrics per step. */
   readonly inputs: number;
@@ -227,6 +232,17 @@ export interface ThresholdedForestOptions {
   /** An anomalous step graded at least this alerts without waiting for confirmation (default 1, in (0, 1]). */
   readonly confirmBypassGrade?: number;
   /**
+   * A pulse confirms (default 0 and 0: off): a step scored above the threshold whose change takes a metric back the
+   * way a step `pulseMinSteps` to `pulseMaxSteps` steps earlier, also scored above it, had taken it (each change at
+   * least {@link PULSE_CHANGE_Z} deviations of the metric's step-to-step changes, opposite in sign) alerts without
+   * waiting for confirmation, though its value is back near the expected one. A level that jumps and comes back
+   * some steps later is anomalous as a whole even where the forest sees only its edges (with a one-step shingle the
+   * steps between are values the metric often takes); a blip that comes back within fewer steps is left to
+   * confirmation.
+   */
+  readonly pulseMinSteps?: number;
+  readonly pulseMaxSteps?: number;
+  /**
    * Raw scores from the detector's own streaming forest (default "forest"), or given with each step by an
    * external static model ("external": SageMaker's RCF): thresholds, seasonal view, suppression and decisions
    * are the same; expected values are then the typical ones (level or cycle), attribution by deviation.
@@ -287,6 +303,8 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     confirmSteps: o.confirmSteps ?? 1,
     confirmWindow: o.confirmWindow ?? 1,
     confirmBypassGrade: o.confirmBypassGrade ?? 1,
+    pulseMinSteps: o.pulseMinSteps ?? 0,
+    pulseMaxSteps: o.pulseMaxSteps ?? 0,
     scorer: o.scorer ?? "forest",
   };
   const int = (name: keyof ThresholdedForestOptions, min: number) => {
@@ -312,6 +330,10 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   int("confirmWindow", 1);
   if (r.confirmWindow > 32) throw new Error(`confirmWindow must be at most 32, got ${r.confirmWindow}`);
   if (!(r.confirmBypassGrade > 0 && r.confirmBypassGrade <= 1)) throw new Error(`confirmBypassGrade must be in (0, 1], got ${r.confirmBypassGrade}`);
+  int("pulseMinSteps", 0);
+  int("pulseMaxSteps", 0);
+  if (r.pulseMaxSteps > 0 && !(r.pulseMinSteps >= 1 && r.pulseMinSteps <= r.pulseMaxSteps)) throw new Error(`pulseMinSteps (${r.pulseMinSteps}) must be from 1 to pulseMaxSteps (${r.pulseMaxSteps}) when pulseMaxSteps is set`);
+  if (r.pulseMaxSteps > MAX_PULSE_STEPS) throw new Error(`pulseMaxSteps must be at most ${MAX_PULSE_STEPS}, got ${r.pulseMaxSteps}`);
   if (r.confirmSteps > r.confirmWindow) throw new Error(`confirmSteps (${r.confirmSteps}) must not exceed confirmWindow (${r.confirmWindow})`);
   if (!(r.forestChanges >= 0 && Number.isFinite(r.forestChanges))) throw new Error(`forestChanges must be a finite number >= 0 (0: changes not in the forest's point), got ${r.forestChanges}`);
   if (!(r.shingleDecay > 0 && r.shingleDecay <= 1)) throw new Error(`shingleDecay must be in (0, 1] (1: every step of the shingle alike), got ${r.shingleDecay}`);
