@@ -34,13 +34,16 @@ describe("ReplicaStream.pulseEnds", () => {
     return ended;
   }
 
+  /** A jump from 5 to 8 at step 10, held until step 10 + `back` − 1; what the step at 10 + `back` with `value` says. */
+  function comeBack(back: number, value: number, sign: Int8Array, above = true): { ends: number; r: ReplicaStream } {
+    const r = jumped(5, 8, 10);
+    hold(r, 8, 11, 10 + back);
+    return { ends: r.pulseEnds(10 + back, [value], sign, above, 5, 12), r };
+  }
+
   it("ends a pulse when the level comes back 5 to 12 steps after it jumped, having stayed there", () => {
-    for (const back of [5, 8, 12]) {
-      const r = jumped(5, 8, 10);
-      expect(hold(r, 8, 11, 10 + back)).toBe(false);
-      // It returns how many steps the pulse lasted.
-      expect(r.pulseEnds(10 + back, [5], DOWN, true, 5, 12)).toBe(back);
-    }
+    // It returns how many steps the pulse lasted.
+    for (const back of [5, 8, 12]) expect(comeBack(back, 5, DOWN).ends).toBe(back);
     // A dip is a pulse too.
     const dip = jumped(5, 2, 10, 1, DOWN);
     expect(hold(dip, 2, 11, 18)).toBe(false);
@@ -48,14 +51,11 @@ describe("ReplicaStream.pulseEnds", () => {
   });
 
   it("leaves a blip that comes back sooner, and a level that stays away longer, to confirmation", () => {
-    const blip = jumped(5, 8, 10);
-    hold(blip, 8, 11, 13);
-    expect(blip.pulseEnds(13, [5], DOWN, true, 5, 12)).toBe(0);
-    const long = jumped(5, 8, 10);
-    hold(long, 8, 11, 23);
-    expect(long.pulseEnds(23, [5], DOWN, true, 5, 12)).toBe(0);
+    expect(comeBack(3, 5, DOWN).ends).toBe(0);
+    const long = comeBack(13, 5, DOWN);
+    expect(long.ends).toBe(0);
     // The jump at step 10 is forgotten; the drop at 23 may start a dip of its own.
-    expect(long.edges.map((e) => e.index)).toEqual([23]);
+    expect(long.r.edges.map((e) => e.index)).toEqual([23]);
   });
 
   it("forgets an edge whose level sags back across the midpoint before the return", () => {
@@ -68,15 +68,9 @@ describe("ReplicaStream.pulseEnds", () => {
   });
 
   it("needs the return scored above the threshold, sharp, opposite, and on the same metric", () => {
-    const quiet = jumped(5, 8, 10);
-    hold(quiet, 8, 11, 18);
-    expect(quiet.pulseEnds(18, [5], NONE, false, 5, 12)).toBe(0);
-    const notSharp = jumped(5, 8, 10);
-    hold(notSharp, 8, 11, 18);
-    expect(notSharp.pulseEnds(18, [5], NONE, true, 5, 12)).toBe(0);
-    const further = jumped(5, 8, 10);
-    hold(further, 8, 11, 18);
-    expect(further.pulseEnds(18, [11], UP, true, 5, 12)).toBe(0);
+    expect(comeBack(8, 5, NONE, false).ends).toBe(0);
+    expect(comeBack(8, 5, NONE).ends).toBe(0);
+    expect(comeBack(8, 11, UP).ends).toBe(0);
     // Metric 0 jumped; metric 1 comes back from somewhere else.
     const r = new ReplicaStream(2, 0);
     r.inputs.previous.set([5, 5]);
