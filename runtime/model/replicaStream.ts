@@ -168,9 +168,9 @@ export class ReplicaStream {
   }
 
   /**
-   * How many steps the pulse lasted that the step at `index` ends (0: none), and the pulse bookkeeping of the step: `values` are its raw values,
-   * `signs` the sign of each metric's sharp change (see Preprocessor.sharpChanges; all 0 when the step was not scored
-   * above the threshold, `above` false). A pulse ends when a step scored above the threshold takes a metric sharply
+   * How many steps the pulse lasted that the step at `index` ends (0: none), and the pulse bookkeeping of the step:
+   * `values` are its raw values, `signs` the sign of each metric's sharp change (see Preprocessor.sharpChanges; all 0
+   * when the step was not scored above the threshold, `above` false). A pulse ends when a step scored above the threshold takes a metric sharply
    * back across the midpoint of a sharp change the other way at an edge `minSteps` to `maxSteps` steps before it, the
    * metric having stayed beyond that midpoint at every step between. An edge's metric that comes back without that
    * (sooner, or slowly) is forgotten, as are edges older than `maxSteps`; a step scored above the threshold with a
