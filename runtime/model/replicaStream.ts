@@ -177,6 +177,8 @@ export class ReplicaStream {
    * sharp change becomes an edge.
    */
   pulseEnds(index: number, values: ArrayLike<number>, signs: Int8Array, above: boolean, minSteps: number, maxSteps: number): number {
+    // Most steps: nothing pending and nothing above the threshold.
+    if (this.edges.length === 0 && !above) return 0;
     let ends = 0;
     const kept: PulseEdge[] = [];
     for (const e of this.edges) {
@@ -195,7 +197,9 @@ export class ReplicaStream {
       if (alive) kept.push(e);
     }
     this.edges = kept;
-    if (above && signs.some((x) => x !== 0)) {
+    let sharp = false;
+    if (above) for (let m = 0; m < signs.length && !sharp; m++) sharp = signs[m] !== 0;
+    if (sharp) {
       const midpoints = new Float64Array(signs.length);
       for (let m = 0; m < signs.length; m++) midpoints[m] = signs[m] === 0 ? 0 : (this.inputs.previous[m] + values[m]) / 2;
       this.edges.push({ index, signs: Int8Array.from(signs), midpoints });

@@ -180,8 +180,7 @@ export class ThresholdedForest {
       let pulse = 0;
       if (o.pulseMaxSteps > 0 && gross === 0) {
         if (above) this.pre.sharpChanges(values, PULSE_CHANGE_Z, sc.signs, series.inputs);
-        else sc.signs.fill(0);
-        pulse = series.pulseEnds(index[i], values, sc.signs, above, o.pulseMinSteps, o.pulseMaxSteps);
+        if (above || series.edges.length > 0) pulse = series.pulseEnds(index[i], values, sc.signs, above, o.pulseMinSteps, o.pulseMaxSteps);
       }
       let expected: number[] = typical;
       if (anomalous) {
