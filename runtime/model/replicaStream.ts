@@ -169,12 +169,12 @@ export class ReplicaStream {
 
   /**
    * How many steps the pulse lasted that the step at `index` ends (0: none), and the pulse bookkeeping of the step:
-   * `values` are its raw values, `signs` the sign of each metric's sharp change (see Preprocessor.sharpChanges; all 0
-   * when the step was not scored above the threshold, `above` false). A pulse ends when a step scored above the threshold takes a metric sharply
-   * back across the midpoint of a sharp change the other way at an edge `minSteps` to `maxSteps` steps before it, the
-   * metric having stayed beyond that midpoint at every step between. An edge's metric that comes back without that
-   * (sooner, or slowly) is forgotten, as are edges older than `maxSteps`; a step scored above the threshold with a
-   * sharp change becomes an edge.
+   * `values` are its raw values, `above` whether it scored above the threshold, and `signs` (read only when `above`)
+   * the sign of each metric's sharp change (Preprocessor.sharpChanges). A pulse ends when a step scored above the
+   * threshold takes a metric sharply back across the midpoint of a sharp change the other way at an edge `minSteps`
+   * to `maxSteps` steps before it, the metric having stayed beyond that midpoint at every step between. An edge's
+   * metric that comes back without that (sooner, or slowly) is forgotten, as are edges older than `maxSteps`; a step
+   * scored above the threshold with a sharp change becomes an edge.
    */
   pulseEnds(index: number, values: ArrayLike<number>, signs: Int8Array, above: boolean, minSteps: number, maxSteps: number): number {
     // Most steps: nothing pending and nothing above the threshold.
