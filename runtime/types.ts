@@ -83,8 +83,14 @@ export interface Anomaly {
   readonly alert: boolean;
   /** The detector withheld this step's alert as a recurrence of a recent alert of the same shape. */
   readonly recurrence?: boolean;
-  /** The alert ends a pulse: a metric jumped this many steps before and has now come back (the jump is the anomaly). */
+  /**
+   * The alert ends a pulse: a metric jumped this many steps before and has now come back (the jump is the anomaly).
+   * The attribution then shows each metric's value during the pulse (at its last step) against the value it came
+   * back to.
+   */
   readonly pulse?: number;
+  /** With `pulse`: when the pulse began (the jump), `pulse` steps of the feature set's grid before `timestamp`. */
+  readonly pulseStart?: number;
   /** Metrics ordered by descending share. */
   readonly attribution: readonly MetricAttribution[];
 }
@@ -99,8 +105,13 @@ export interface Incident {
   readonly service: string;
   readonly status: "open" | "resolved";
   readonly kind: IncidentKind;
-  /** Timestamp of the first anomalous step. */
+  /** Timestamp of the first anomalous step (for an incident a pulse opened, the pulse's jump). */
   readonly start: number;
+  /**
+   * Set when a pulse's end opened the incident: the step the metrics came back, when it was raised. Until a later
+   * anomaly, what it reports is over (scaling holds).
+   */
+  readonly pulseEnd?: number;
   /** Timestamp of the last anomalous step seen so far. */
   readonly lastAnomalyAt: number;
   /** Set when resolved: the first step of the quiet period that closed it. */

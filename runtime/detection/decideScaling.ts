@@ -81,6 +81,8 @@ export function decideScaling(input: ScalingInput): { decision: ScalingDecision;
 
   if (incident && incident.status === "open") {
     if (incident.kind !== "saturation") return none(`incident kind "${incident.kind}": more tasks would not help, alert only`);
+    // Raised when a pulse ended: the metrics were back when it was found; more tasks help only if it comes again.
+    if (incident.pulseEnd !== undefined && incident.lastAnomalyAt <= incident.pulseEnd) return none("a pulse that is over (its metrics came back): alert only");
     // Quiet: no anomaly for a while. A saturation no scale-out has answered yet (the attempt failed, a deployment or
     // the cooldown held it, or the run that found it caught up on a window) gets the longer horizon.
     // An answered one that is quiet is still acted on while the CPU per task stays above what restoring treats as

@@ -29,6 +29,7 @@ export const anomalySchema = v.object({
   alert: v.boolean(),
   recurrence: v.optional(v.boolean()),
   pulse: v.optional(count),
+  pulseStart: v.optional(finite),
   attribution: v.array(metricAttributionSchema),
 });
 
@@ -38,6 +39,7 @@ export const incidentSchema = v.object({
   status: v.picklist(["open", "resolved"]),
   kind: v.picklist(kinds),
   start: finite,
+  pulseEnd: v.optional(finite),
   lastAnomalyAt: finite,
   resolvedAt: v.optional(finite),
   containers: v.array(v.string()),

@@ -136,20 +136,24 @@ type OpenState = NonNullable<IncidentTrackerState["open"]>;
 /**
  * A new incident when a container alerts at this step (with at least `minOpenGrade`): it starts at the first
  * anomalous step of the alerting containers within the recent window (the detector may have confirmed over
- * several steps), and takes in every anomaly of the recent window.
+ * several steps), or where an alerting pulse began if that was earlier (the alert came when it ended), and takes
+ * in every anomaly of the recent window from its first step.
  */
 function openFrom(recent: IncidentTrackerState["recent"], step: ScoredStep, settings: IncidentSettings): OpenState | undefined {
-  const alerting = new Set(step.anomalies.filter((a) => a.alert && a.grade >= settings.minOpenGrade).map((a) => a.container));
-  if (alerting.size === 0) return undefined;
+  const opening = step.anomalies.filter((a) => a.alert && a.grade >= settings.minOpenGrade);
+  if (opening.length === 0) return undefined;
+  const alerting = new Set(opening.map((a) => a.container));
   const all = recent.flatMap((r) => r.anomalies);
   const first = all.find((a) => alerting.has(a.container)) as Anomaly;
+  const start = Math.min(first.timestamp, ...opening.map((a) => a.pulseStart ?? first.timestamp));
   const evidence: Record<string, Evidence> = {};
   let incident: Incident = {
-    id: `${first.service}:${new Date(first.timestamp).toISOString()}`,
+    id: `${first.service}:${new Date(start).toISOString()}`,
     service: first.service,
     status: "open",
     kind: "unknown",
-    start: first.timestamp,
+    start,
+    ...(start < first.timestamp ? { pulseEnd: step.timestamp } : {}),
     lastAnomalyAt: step.timestamp,
     containers: [],
     containerNames: [],

@@ -132,9 +132,13 @@ export function rowAtLevel<R extends { readonly timestamp: number; readonly valu
   return { ...row, values: divideByLevel(row.values, view.scaled, view.at(row.timestamp).level) };
 }
 
-/** A detection of a divided row with its expected values and spreads multiplied back into the metric's unit. */
-export function detectionAtLevel<D extends { readonly expected: number[]; readonly spread: number[] }>(d: D, scaled: readonly number[], level: number): D {
-  return { ...d, expected: multiplyByLevel(d.expected, scaled, level), spread: multiplyByLevel(d.spread, scaled, level) };
+/**
+ * A detection of a divided row with its expected values, spreads and (a pulse's end) the pulse's levels multiplied
+ * back into the metric's unit.
+ */
+export function detectionAtLevel<D extends { readonly expected: number[]; readonly spread: number[]; readonly pulseLevels?: number[] }>(d: D, scaled: readonly number[], level: number): D {
+  const back = { expected: multiplyByLevel(d.expected, scaled, level), spread: multiplyByLevel(d.spread, scaled, level) };
+  return { ...d, ...back, ...(d.pulseLevels ? { pulseLevels: multiplyByLevel(d.pulseLevels, scaled, level) } : {}) };
 }
 
 /** True when the calendar changed the expectation at this reading (a level other than 1, or a holiday). */

@@ -25,6 +25,11 @@ export interface Detection {
    * has now come back (options.pulseMinSteps). Its value is back near the expected one; the jump is what alerted.
    */
   readonly pulse?: number;
+  /**
+   * With `pulse`: each metric's raw value at the pulse's last step (the step before this one), where the metric
+   * stood while the pulse lasted. Alerts show these against the values it came back to.
+   */
+  readonly pulseLevels?: number[];
   /** The alert came from the seasonal view (the cycle's shape changed) rather than the forest's score. */
   readonly seasonal: boolean;
   /** How much data the grade rests on, in [0, 1]. */

@@ -237,7 +237,8 @@ export class ThresholdedForest {
         grade,
         alert,
         ...(recurrence ? { recurrence: true } : {}),
-        ...(alert && pulse > 0 && !confirmedAlone ? { pulse } : {}),
+        // The series' previous values are the pulse's last step until step 4 learns this one.
+        ...(alert && pulse > 0 && !confirmedAlone ? { pulse, pulseLevels: Array.from(series.inputs.previous) } : {}),
         seasonal: false,
         confidence,
         likelihood: alert ? Math.max(likelihood, 0.5 + grade / 2) : likelihood,

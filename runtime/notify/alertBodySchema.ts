@@ -38,6 +38,7 @@ export const AlertBodySchema = v.looseObject({
     kind: v.string(),
     severity: v.picklist(["critical", "high", "medium", "low"]),
     start: iso,
+    pulseEnd: v.optional(iso),
     lastAnomalyAt: iso,
     resolvedAt: v.optional(iso),
     durationSeconds: finite,

@@ -81,6 +81,7 @@ export function pagerDutyEventOf(body: AlertBody): PagerDutyEvent | undefined {
             eventId: body.eventId,
             eventType: body.eventType,
             since: incident.start,
+            ...(incident.pulseEnd !== undefined ? { pulseEnd: incident.pulseEnd } : {}),
             lastAnomalyAt: incident.lastAnomalyAt,
             containers: incident.containerCount,
             peakGrade: incident.peakGrade,

@@ -54,7 +54,9 @@ export function slackMessageOf(body: AlertBody): SlackMessage | undefined {
   const headline = `${TITLE[kind]} ${incident.severity} ${incident.service}: ${what} on ${incident.containerCount} container${incident.containerCount === 1 ? "" : "s"}`;
   const when =
     kind === "open"
-      ? `since ${incident.start}`
+      ? incident.pulseEnd !== undefined
+        ? `${incident.start} → ${incident.pulseEnd} (a pulse, over when found)`
+        : `since ${incident.start}`
       : `${incident.start} → ${incident.resolvedAt ?? incident.lastAnomalyAt} (${duration(incident.durationSeconds)})${kind === "restore" ? `, tasks restored at ${body.at}` : ""}`;
   const metrics = incident.topMetrics.slice(0, NAMED_CAUSES).map((m) => `• ${escapeMrkdwn(m.text)} — ${Math.round(m.share * 100)}% of the score`);
   const actions = body.scaling ? escapeMrkdwn(actionText(body.scaling).replace(/ -> /g, " → ")) : "none";

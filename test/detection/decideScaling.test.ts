@@ -110,6 +110,14 @@ describe("decideScaling: scale out on saturation, within bounds", () => {
     expect(decideScaling(input({ tasks: 6, incident: quiet, state: { ...answered, lastActionAt: NOW - 2 * MIN }, cpuPercent: 66 })).decision).toMatchObject({ action: "none", reason: "in cooldown for 8 more min after the last action" });
   });
 
+  it("holds for a saturation a pulse's end raised (its CPU had come back), until an anomaly comes after it", () => {
+    const pulse = incident("saturation", { start: NOW - 9 * MIN, pulseEnd: NOW - MIN, lastAnomalyAt: NOW - MIN });
+    expect(decideScaling(input({ incident: pulse, cpuPercent: 70 })).decision).toMatchObject({ action: "none", reason: "a pulse that is over (its metrics came back): alert only" });
+    // It comes again: scaled out as any active saturation.
+    const again = { ...pulse, lastAnomalyAt: NOW };
+    expect(decideScaling(input({ incident: again })).decision).toMatchObject({ action: "scale-out", fromTasks: 4, toTasks: 6 });
+  });
+
   it("still scales out for a quiet saturation incident no scale-out has answered (learnt as normal, not over)", () => {
     const quiet = incident("saturation", { lastAnomalyAt: NOW - 6 * MIN });
     // Never scaled (the attempt failed, or the run that found it caught up on a window).

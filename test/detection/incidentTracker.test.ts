@@ -116,3 +116,34 @@ describe("incident tracking: how much of the service is affected counts per cont
     expect(kind).toBe("saturation");
   });
 });
+
+describe("incident tracking: an alert raised when a pulse ended", () => {
+  /** c1's CPU at 8 spreads from minute 10 to 17; the detector alerts at 18, when it came back (a pulse of 8 steps). */
+  function pulse() {
+    let state = emptyTrackerState();
+    const events: TrackerEvent[] = [];
+    for (let m = 0; m < 40; m++) {
+      const anomalies: Anomaly[] = [];
+      if (m === 10) anomalies.push(anomalyAt("c1", m, HOT, 0.2, false));
+      if (m === 18) anomalies.push({ ...anomalyAt("c1", m, HOT, 0.2, true), pulse: 8, pulseStart: T0 + 10 * MIN });
+      const r = trackStep(state, { timestamp: T0 + m * MIN, anomalies, containers: 6, containersByName: { app: 6 } }, DEFAULT_INCIDENT_SETTINGS);
+      state = r.state;
+      events.push(...r.events);
+    }
+    return events;
+  }
+
+  it("starts the incident where the pulse began, and says when it ended", () => {
+    const [open, resolve] = pulse();
+    expect(open).toMatchObject({ type: "open", at: T0 + 18 * MIN });
+    // The jump at minute 10 lies outside the recent window of 6 steps; the pulse's start still dates the incident.
+    expect(open.incident).toMatchObject({ id: "checkout:2026-01-06T10:10:00.000Z", start: T0 + 10 * MIN, pulseEnd: T0 + 18 * MIN, lastAnomalyAt: T0 + 18 * MIN, anomalyCount: 1 });
+    expect(resolve.incident).toMatchObject({ status: "resolved", start: T0 + 10 * MIN, pulseEnd: T0 + 18 * MIN });
+  });
+
+  it("an alert that ends no pulse sets no pulse end", () => {
+    const { events } = run((m) => (m < 8 ? [["c1", HOT, alertAt(2)(m)]] : []), 8);
+    expect(events[0].incident.start).toBe(T0);
+    expect("pulseEnd" in events[0].incident).toBe(false);
+  });
+});

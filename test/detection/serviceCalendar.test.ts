@@ -88,6 +88,9 @@ describe("what a calendar scales", () => {
     expect(divided).toEqual([60, 400, 2000, 8000, 0, 0.2, 80]);
     const d = detectionAtLevel({ expected: divided, spread: [2, 5, 100, 200, 0.1, 0.1, 4], score: 1 }, [0, 2, 3], 0.5);
     expect(d).toEqual({ expected: row, spread: [1, 5, 50, 100, 0.1, 0.1, 4], score: 1 });
+    // A pulse's end: the levels the pulse held come back into the metrics' units too.
+    const pulse = detectionAtLevel({ expected: divided, spread: [2, 5, 100, 200, 0.1, 0.1, 4], pulseLevels: [120, 400, 2000, 8000, 0, 0.2, 80] }, [0, 2, 3], 0.5);
+    expect(pulse.pulseLevels).toEqual([60, 400, 1000, 4000, 0, 0.2, 80]);
   });
 
   it("leaves rows of services without a calendar, and gap rows, as they are", () => {

@@ -29,6 +29,12 @@ describe("slackMessageOf", () => {
     expect(textOf(slackMessageOf({ ...alertBody(events.open), giveFeedbackUrl: url }))).toContain(`Or over HTTPS: \`${url}\``);
   });
 
+  it("open, for an incident a pulse's end opened: when it began and when its metrics came back", () => {
+    const pulse = { ...events.open, incident: { ...events.open.incident, pulseEnd: events.open.incident.start + 8 * 60_000 } };
+    expect(textOf(slackMessageOf(alertBody(pulse)))).toContain("*When*\\n2026-11-25T00:40:00.000Z → 2026-11-25T00:48:00.000Z (a pulse, over when found)");
+    expect(textOf(slackMessageOf(alertBody(events.open)))).toContain("*When*\\nsince 2026-11-25T00:40:00.000Z");
+  });
+
   it("resolve: a message with the incident's span; restore: one with the tasks restored; update: none", () => {
     const resolve = slackMessageOf(alertBody(events.resolve));
     expect(resolve?.text).toMatch(/^:white_check_mark: RESOLVED critical checkout/);

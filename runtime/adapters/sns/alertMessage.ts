@@ -54,6 +54,8 @@ export interface AlertBody {
     readonly kind: string;
     readonly severity: Severity;
     readonly start: string;
+    /** Set when a pulse's end opened the incident: when its metrics came back (the alert's values are the pulse's). */
+    readonly pulseEnd?: string;
     readonly lastAnomalyAt: string;
     readonly resolvedAt?: string;
     readonly durationSeconds: number;
@@ -126,10 +128,11 @@ function summaryOf(event: IncidentEvent, severity: Severity): string {
         ? ` Scaling ${event.scaling.action} ${event.scaling.fromTasks} -> ${event.scaling.toTasks} tasks: ${event.scaling.reason}.`
         : ` Scaling ${event.scaling.action} FAILED: ${event.scaling.error ?? event.scaling.reason}.`
     : "";
+  const pulse = incident.pulseEnd !== undefined ? ` A pulse: the metrics came back at ${iso(incident.pulseEnd)}; the values shown are the pulse's.` : "";
   const rules = event.rules && event.rules.length > 0 ? ` Alert rules applied: ${event.rules.join(", ")}.` : "";
   const calendar = event.calendar ? ` Calendar: expected traffic at ${Math.round(event.calendar.level * 100)} % of a normal hour${event.calendar.holiday !== undefined ? ` (holiday ${event.calendar.holiday})` : ""}.` : "";
   const feedback = event.feedback && event.feedback.length > 0 ? ` Feedback applied: ${describeFeedback(event.feedback)}.` : "";
-  return `${severity} ${incident.service}: ${headline(event)}, ${verb}. Top metrics: ${top || "none"}.${scaling}${rules}${calendar}${feedback}`;
+  return `${severity} ${incident.service}: ${headline(event)}, ${verb}. Top metrics: ${top || "none"}.${pulse}${scaling}${rules}${calendar}${feedback}`;
 }
 
 /**
@@ -189,6 +192,7 @@ function bodyOf(event: IncidentEvent, severity: Severity, containers: number, me
       kind: incident.kind,
       severity,
       start: iso(incident.start),
+      ...(incident.pulseEnd !== undefined ? { pulseEnd: iso(incident.pulseEnd) } : {}),
       lastAnomalyAt: iso(incident.lastAnomalyAt),
       ...(incident.resolvedAt !== undefined ? { resolvedAt: iso(incident.resolvedAt) } : {}),
       durationSeconds: Math.max(0, Math.round((end - incident.start) / 1000)),

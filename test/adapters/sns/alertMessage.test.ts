@@ -51,6 +51,17 @@ describe("buildAlertMessage", () => {
     expect(plain.summary).not.toContain("Calendar");
   });
 
+  it("an incident a pulse's end opened says when the metrics came back and that the values shown are the pulse's", () => {
+    const pulse = incident({ pulseEnd: T_START + 8 * 60_000 });
+    const body = JSON.parse(buildAlertMessage(openEvent({ incident: pulse })).body) as AlertBody;
+    expect(body.incident.pulseEnd).toBe(new Date(T_START + 8 * 60_000).toISOString());
+    expect(body.incident.start).toBe(new Date(T_START).toISOString());
+    expect(body.summary).toContain(` A pulse: the metrics came back at ${new Date(T_START + 8 * 60_000).toISOString()}; the values shown are the pulse's.`);
+    const plain = JSON.parse(buildAlertMessage(openEvent()).body) as AlertBody;
+    expect(plain.incident.pulseEnd).toBeUndefined();
+    expect(plain.summary).not.toContain("pulse");
+  });
+
   it("says what happened: subject for people, JSON body with values vs expected and the scaling action, filter attributes", () => {
     const m = buildAlertMessage(openEvent());
     expect(m.subject).toBe("[CAD] OPEN critical checkout: saturation on 2 containers (grade 0.82), scaled 2->4");

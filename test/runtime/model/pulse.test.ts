@@ -97,15 +97,17 @@ function detect(seed: number, length: number, options: Partial<ThresholdedForest
   const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 1, seed, scorer: "external", ...options });
   const alerts: number[] = [];
   const detections: Detection[] = [];
+  const values: number[] = [];
   for (let i = 0; i < 2040; i++) {
     const inPulse = i >= 2000 && i < 2000 + length;
     const value = (inPulse ? (sag && i === 2002 ? 6 : 8) : 5) + 0.3 * rng.normal();
     const score = i === 2000 || i === 2000 + length ? 1.9 : 1 + 0.1 * rng.normal();
     const x = d.process([value], score);
     detections.push(x);
+    values.push(value);
     if (x.alert) alerts.push(i);
   }
-  return { alerts, d, detections };
+  return { alerts, d, detections, values };
 }
 
 const PULSE = { pulseMinSteps: 5, pulseMaxSteps: 12 };
@@ -117,11 +119,12 @@ it("the shipped profile looks for pulses of 5 to 12 steps", () => {
 
 describe("pulses in the detector", () => {
   it.each([1, 2, 3])("alerts where an 8-step level jump comes back, and not without the option (seed %i)", (seed) => {
-    const { alerts, detections } = detect(seed, 8, PULSE);
+    const { alerts, detections, values } = detect(seed, 8, PULSE);
     expect(alerts).toEqual([2008]);
-    // The alert says it ends an 8-step pulse.
+    // The alert says it ends an 8-step pulse, and where the metric stood at the pulse's last step.
     expect(detections[2008].pulse).toBe(8);
-    expect(detections.filter((d) => d.pulse !== undefined).length).toBe(1);
+    expect(detections[2008].pulseLevels).toEqual([values[2007]]);
+    expect(detections.filter((d) => d.pulse !== undefined || d.pulseLevels !== undefined).length).toBe(1);
     expect(detect(seed, 8, OFF).alerts).toEqual([]);
   });
 
