@@ -147,7 +147,8 @@ export class ServiceDetector {
     if (state?.format !== "cad-service-detector/1") throw new Error(`not a service detector state: format is ${JSON.stringify(state?.format)}, expected "cad-service-detector/1"`);
     const d = new ServiceDetector(config);
     for (const g of state.groups) {
-      const model = ThresholdedForest.fromState(g.model);
+      // The deployment's decision rules apply to the restored model (decisionOptions.ts).
+      const model = ThresholdedForest.fromState(g.model, config.detector);
       if (model.options.inputs !== config.inputs) throw new Error(`service detector state: group "${g.name}" has ${model.options.inputs} inputs, the feature set has ${config.inputs}`);
       if (model.options.scorer !== config.scorer) throw new Error(`service detector state: group "${g.name}" scores with "${model.options.scorer}", the deployment with "${config.scorer}"`);
       d.groups.set(g.name, { model, lastSeen: g.lastSeen });
@@ -166,7 +167,7 @@ export class ServiceDetector {
     const warm = this.config.warmStart?.get(name);
     let model: ThresholdedForest;
     if (warm) {
-      model = ThresholdedForest.fromState(warm);
+      model = ThresholdedForest.fromState(warm, this.config.detector);
       if (model.options.inputs !== this.config.inputs) throw new Error(`the trained model of container "${name}" has ${model.options.inputs} inputs, the feature set has ${this.config.inputs}`);
     } else {
       const seed = (this.config.detector.seed ?? 42) + nameSeed(name);

@@ -1,6 +1,7 @@
 import { CONTAINER_DETECTOR, type DetectorProfile } from "../detection/detectorProfiles";
 import type { FeatureSet } from "../features/featureSet";
 import type { Normalisation } from "../features/normalisation";
+import { decisionsOf } from "../model/decisionOptions";
 import { decodeTrainedGroups, type ModelBundle } from "../model/modelBundle";
 import { contentId } from "../model/modelIdentity";
 import type { ThresholdedForestState } from "../model/thresholdedForest";
@@ -43,7 +44,8 @@ export function embeddedModel(bundle: ModelBundle, source: string): DetectionMod
     featureSet: bundle.featureSet,
     normalisation: bundle.normalisation,
     scorer: "embedded",
-    detector: bundle.detector.profile,
+    // The bundle's settings as trained, with this release's decision rules (decisionOptions.ts).
+    detector: { ...bundle.detector.profile, ...decisionsOf(CONTAINER_DETECTOR) },
     warmStart: decodeTrainedGroups(bundle.detector, source),
     expectedAnomalyRate: bundle.detector.expectedAnomalyRate,
     label: `bundle trained ${bundle.trainedAt} (${bundle.detector.containerNames.map((n) => (n === "" ? "unnamed containers" : n)).join(", ")})`,

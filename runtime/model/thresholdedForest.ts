@@ -1,4 +1,5 @@
 import { AdaptiveThresholder } from "./adaptiveThresholder";
+import { withDecisions } from "./decisionOptions";
 import { NAMED_CAUSES, type Detection } from "./detection";
 import { deviationsOf } from "./deviation";
 import { DriftView, type DriftViewState } from "./driftView";
@@ -327,11 +328,15 @@ export class ThresholdedForest {
     };
   }
 
-  static fromState(state: ThresholdedForestState): ThresholdedForest {
+  /**
+   * Restores a detector. With `profile` (the deployment's settings), its decision options (decisionOptions.ts) replace
+   * the saved ones: the rules that turn anomalous steps into alerts are the release's, the learnt state the saved one.
+   */
+  static fromState(state: ThresholdedForestState, profile?: Partial<ThresholdedForestOptions>): ThresholdedForest {
     if (state === null || typeof state !== "object" || state.format !== "cad-trcf/2") {
       throw new Error(`not a detector state: expected format "cad-trcf/2", got ${JSON.stringify((state as { format?: unknown } | null)?.format)}`);
     }
-    const options = resolveOptions(state.options);
+    const options = resolveOptions(withDecisions(state.options, profile));
     if ((options.scorer === "forest") !== (state.forest !== undefined)) throw new Error(`detector state: the scorer is "${options.scorer}" but a forest is ${state.forest ? "present" : "absent"}`);
     const forest = state.forest ? StreamingForest.fromState(state.forest) : null;
     const pre = Preprocessor.fromState(state.preprocessor, spreadOptions(options));
