@@ -1,7 +1,7 @@
 import { CONTAINER_DETECTOR, type DetectorProfile } from "../detection/detectorProfiles";
 import type { FeatureSet } from "../features/featureSet";
 import type { Normalisation } from "../features/normalisation";
-import { decisionsOf } from "../model/decisionOptions";
+import { decisionChanges, decisionsOf } from "../model/decisionOptions";
 import { decodeTrainedGroups, type ModelBundle } from "../model/modelBundle";
 import { contentId } from "../model/modelIdentity";
 import type { ThresholdedForestState } from "../model/thresholdedForest";
@@ -39,6 +39,7 @@ export interface DetectionModel {
  */
 export function embeddedModel(bundle: ModelBundle, source: string): DetectionModel {
   if (!bundle.detector) throw new Error(`${source} has no trained detector: the embedded scorer needs a model trained on rows (cad train --input …)`);
+  const upgraded = decisionChanges(bundle.detector.profile, CONTAINER_DETECTOR);
   return {
     id: contentId("model", bundle.checksum ?? JSON.stringify(bundle)),
     featureSet: bundle.featureSet,
@@ -48,7 +49,7 @@ export function embeddedModel(bundle: ModelBundle, source: string): DetectionMod
     detector: { ...bundle.detector.profile, ...decisionsOf(CONTAINER_DETECTOR) },
     warmStart: decodeTrainedGroups(bundle.detector, source),
     expectedAnomalyRate: bundle.detector.expectedAnomalyRate,
-    label: `bundle trained ${bundle.trainedAt} (${bundle.detector.containerNames.map((n) => (n === "" ? "unnamed containers" : n)).join(", ")})`,
+    label: `bundle trained ${bundle.trainedAt} (${bundle.detector.containerNames.map((n) => (n === "" ? "unnamed containers" : n)).join(", ")})${upgraded.length > 0 ? `, with this release's decision rules: ${upgraded.join(", ")}` : ""}`,
   };
 }
 

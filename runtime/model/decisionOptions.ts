@@ -44,3 +44,13 @@ export function decisionsOf(profile: Partial<ThresholdedForestOptions>): Decisio
 export function withDecisions<O extends ThresholdedForestOptions>(saved: O, profile: Partial<ThresholdedForestOptions> | undefined): O {
   return profile ? { ...saved, ...decisionsOf(profile) } : saved;
 }
+
+/** The decision options `profile` sets to another value than `saved` has, as `name old → new` (in DECISION_OPTIONS order). */
+export function decisionChanges(saved: Partial<ThresholdedForestOptions>, profile: Partial<ThresholdedForestOptions>): string[] {
+  const out: string[] = [];
+  for (const k of DECISION_OPTIONS) {
+    const next = profile[k];
+    if (next !== undefined && next !== saved[k]) out.push(`${k} ${saved[k] === undefined ? "unset" : String(saved[k])} → ${String(next)}`);
+  }
+  return out;
+}

@@ -3,7 +3,7 @@ import { CONTAINER_DETECTOR } from "../../../runtime/detection/detectorProfiles"
 import { ServiceDetector } from "../../../runtime/detection/serviceDetector";
 import { embeddedModel } from "../../../runtime/handlers/detectionModel";
 import { packState, unpackState } from "../../../runtime/model/binaryState";
-import { DECISION_OPTIONS, decisionsOf, withDecisions } from "../../../runtime/model/decisionOptions";
+import { DECISION_OPTIONS, decisionChanges, decisionsOf, withDecisions } from "../../../runtime/model/decisionOptions";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest, type ThresholdedForestState } from "../../../runtime/model/thresholdedForest";
 import { harnessBundle } from "../../helpers/detectHarness";
@@ -43,6 +43,7 @@ describe("decision options", () => {
     expect(picked).toEqual({ confirmSteps: 3, confirmWindow: 4, confirmBypassGrade: 0.5, pulseMinSteps: 5, pulseMaxSteps: 12, repeatWindow: 50, repeatEscalation: 1.5, repeatExtends: true, repeatNewCause: true, recurrenceHorizon: 2000, recurrenceCount: 3, recurrenceRegular: true, recurrencePersist: 3 });
     // An option the profile leaves out keeps the saved value; without a profile nothing changes.
     expect(withDecisions({ inputs: 2, recurrenceTolerance: 0.4, zFactor: 9 }, { confirmSteps: 2, zFactor: 3 })).toEqual({ inputs: 2, recurrenceTolerance: 0.4, zFactor: 9, confirmSteps: 2 });
+    expect(decisionChanges({ confirmSteps: 3, pulseMaxSteps: 0 }, { confirmSteps: 3, pulseMaxSteps: 12, recurrenceTolerance: 0.3, zFactor: 4 })).toEqual(["pulseMaxSteps 0 → 12", "recurrenceTolerance unset → 0.3"]);
     const options = { inputs: 1, confirmSteps: 2 };
     expect(withDecisions(options, undefined)).toBe(options);
   });
@@ -82,5 +83,8 @@ describe("decision options", () => {
     const old = { ...bundle, detector: { ...(bundle.detector as NonNullable<typeof bundle.detector>), profile: { ...CONTAINER_DETECTOR, ...OLD, numTrees: 40 } } };
     const model = embeddedModel(old, "an old bundle");
     expect(model.detector).toMatchObject({ ...decisionsOf(CONTAINER_DETECTOR), numTrees: 40 });
+    // The detect Lambda reports which rules it runs differently from the bundle's.
+    expect(model.label).toMatch(/, with this release's decision rules: pulseMinSteps 0 → 5, pulseMaxSteps 0 → 12, repeatWindow 80 → 50$/);
+    expect(embeddedModel(bundle, "a bundle of this release").label).not.toContain("decision rules");
   });
 });
