@@ -64,6 +64,7 @@ const OVERRIDE_FIELDS = {
   maxPeriod: v.number(),
   minPeriod: v.number(),
   seasonalZFactor: v.number(),
+  seasonalMultiples: v.boolean(),
   driftZFactor: v.number(),
   driftSpan: v.number(),
   grossFaultRatio: v.number(),

@@ -9,7 +9,7 @@ export const OVERRIDE_NAMES = [
   "shingleSize", "numTrees", "sampleSize", "timeDecay", "statisticsMemory", "transform", "outputAfter", "zFactor", "lowerThreshold",
   "clipScores", "thresholdQuantile", "thresholdQuantileMemory", "holdStatistics", "holdStatisticsMode", "holdStatisticsFrom", "holdStatisticsUntil", "pulseMinSteps", "pulseMaxSteps", "ignoreNearExpectedRelative", "ignoreNearExpectedAbsolute", "ignoreNearExpectedDeviations", "spreadMemory", "spreadFromChanges", "forestChanges", "shingleDecay",
   "repeatWindow", "repeatEscalation", "repeatExtends", "repeatNewCause", "recurrenceHorizon", "recurrenceCount", "recurrenceRegular", "recurrenceTolerance", "recurrencePersist",
-  "maxCorrections", "learnAnomalies", "learnUnconfirmed", "seasonal", "maxPeriod", "minPeriod", "seasonalZFactor", "driftZFactor", "driftSpan",
+  "maxCorrections", "learnAnomalies", "learnUnconfirmed", "seasonal", "maxPeriod", "minPeriod", "seasonalZFactor", "seasonalMultiples", "driftZFactor", "driftSpan",
   "grossFaultRatio", "grossFaultZ", "confirmSteps", "confirmWindow", "confirmBypassGrade",
 ] as const satisfies readonly (keyof DetectorOverrides)[];
 

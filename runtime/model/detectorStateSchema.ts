@@ -48,6 +48,7 @@ const seasonalProfileSchema = v.object({
   lastResidual: v.optional(v.nullable(finite)),
   changeSq: v.optional(v.tuple([finite, finite])),
   lockSpread: v.optional(v.tuple([finite, finite])),
+  base: v.optional(count),
 });
 
 export const replicaStreamSchema = v.object({

@@ -10,6 +10,11 @@ export interface SeasonalProfileOptions {
   readonly checkEvery: number;
   /** Alert when the smoothed residual exceeds this many of its own recent root mean squares. */
   readonly zFactor: number;
+  /**
+   * Once locked, also look at whole multiples of the period up to `maxPeriod` (a week of a daily cycle), and move
+   * the profile to one that explains at least half of what the period leaves (see MULTIPLE_GAIN). Absent: false.
+   */
+  readonly multiples?: boolean;
 }
 
 export interface SeasonalProfileState {
@@ -45,6 +50,11 @@ export interface SeasonalProfileState {
    * from (absent in a state saved before it existed: no value is on the profile in the first cycle after lock).
    */
   readonly lockSpread?: [number, number];
+  /**
+   * When the profile spans a whole multiple of the cycle first found (options.multiples): that cycle, whose length
+   * still sets the time scales residuals are judged on; 0 or absent: the profile's period is the cycle.
+   */
+  readonly base?: number;
 }
 
 /** What a {@link SeasonalProfile} says about one value. */
@@ -91,6 +101,14 @@ const SCALE_CYCLES = 4;
 const CLIP = 3;
 /** Residual scales are floored at this fraction of the series' spread (an exactly repeating series has none). */
 const FLOOR_FRACTION = 0.01;
+/**
+ * A whole multiple of the locked period replaces it when its autocorrelation r' is strong (at least MULTIPLE_STRENGTH)
+ * and leaves at most this fraction of what the period's r leaves: 1 − r' <= MULTIPLE_GAIN · (1 − r). A daily cycle
+ * with quieter weekends has its week far more alike than its days; a plain daily cycle has r' about r, noise a
+ * little lower, and stays as it is.
+ */
+const MULTIPLE_GAIN = 0.5;
+const MULTIPLE_STRENGTH = 0.8;
 
 /**
  * The seasonal view of one metric. It keeps the last 3 · maxPeriod values and, every `checkEvery` steps,
@@ -124,6 +142,8 @@ export class SeasonalProfile {
   private armed = true;
   private lastResidual: number | null = null;
   private readonly changeSq: [number, number] = [0, 0];
+  /** The cycle first found when the profile spans a multiple of it (0: the period is the cycle). */
+  private base = 0;
 
   constructor(options: SeasonalProfileOptions) {
     const o = options;
@@ -181,6 +201,7 @@ export class SeasonalProfile {
       lastResidual: this.lastResidual,
       changeSq: [...this.changeSq],
       lockSpread: [...this.lockSpread],
+      ...(this.base > 0 ? { base: this.base } : {}),
     };
   }
 
@@ -208,6 +229,10 @@ export class SeasonalProfile {
     if (!(Array.isArray(lockSpread) && lockSpread.length === 2 && lockSpread.every((x) => x === -1 || (Number.isFinite(x) && x >= 0)))) {
       throw new Error(`seasonal state: lockSpread must be two finite numbers >= 0 (or -1, unknown), got ${JSON.stringify(lockSpread)}`);
     }
+    const base = s.base ?? 0;
+    if (!(base === 0 || (Number.isInteger(base) && base >= options.minPeriod && s.period > base && s.period % base === 0))) {
+      throw new Error(`seasonal state: base must be 0 or a cycle of at least ${options.minPeriod} steps that divides the period (${s.period}), got ${String(base)}`);
+    }
     const first = s.seen - s.recent.length;
     s.recent.forEach((v, i) => (p.ring[(first + i) % p.capacity] = v));
     p.seen = s.seen;
@@ -230,6 +255,7 @@ export class SeasonalProfile {
     p.changeSq[0] = changeSq[0];
     p.changeSq[1] = changeSq[1];
     p.lockSpread = [lockSpread[0], lockSpread[1]];
+    p.base = base;
     return p;
   }
 
@@ -239,11 +265,13 @@ export class SeasonalProfile {
     const expected = this.profile[phase];
     const residual = x - expected;
     const rmsResidual = Math.max(rms(this.residualSq), this.floor);
-    const decay = 1 - 1 / (SCALE_CYCLES * this.period);
-    const warm = this.sinceLock < this.period;
+    // Time scales follow the cycle (a day), also when the profile spans a multiple of it (a week).
+    const cycle = this.base || this.period;
+    const decay = 1 - 1 / (SCALE_CYCLES * cycle);
+    const warm = this.sinceLock < cycle;
     let z = 0;
     for (let i = 0; i < SMOOTHING.length; i++) {
-      const steps = Math.max(1, Math.round(SMOOTHING[i] * this.period));
+      const steps = Math.max(1, Math.round(SMOOTHING[i] * cycle));
       this.smoothed[i] += (residual - this.smoothed[i]) * (2 / (steps + 1));
       const rmsSmoothed = Math.max(rms(this.smoothedSq[i]), this.floor);
       z = Math.max(z, Math.abs(this.smoothed[i]) / rmsSmoothed);
@@ -251,7 +279,7 @@ export class SeasonalProfile {
     }
     // Judged only after a full cycle of out-of-sample residuals has set their scale.
     let grade = 0;
-    if (this.sinceLock >= this.period && this.armed && z > o.zFactor) {
+    if (this.sinceLock >= cycle && this.armed && z > o.zFactor) {
       grade = (z - o.zFactor) / z;
       this.armed = false;
     } else if (z < 1) {
@@ -278,9 +306,11 @@ export class SeasonalProfile {
   private check(): void {
     const values = this.recent();
     if (this.period > 0) {
-      const strong = autocorrelation(centred(values), this.period) >= KEEP_STRENGTH;
-      this.misses = strong ? 0 : this.misses + 1;
+      const x = centred(values);
+      const r = autocorrelation(x, this.period);
+      this.misses = r >= KEEP_STRENGTH ? 0 : this.misses + 1;
       if (this.misses >= CONFIRMATIONS) this.unlock();
+      else if (this.options.multiples && this.base === 0) this.checkMultiples(x, values, r);
       return;
     }
     const found = detectPeriod(values, { maxPeriod: this.options.maxPeriod, minCycles: MIN_CYCLES });
@@ -288,6 +318,30 @@ export class SeasonalProfile {
     this.confirmations = period > 0 && period === this.candidate ? this.confirmations + 1 : period > 0 ? 1 : 0;
     this.candidate = period;
     if (this.confirmations >= CONFIRMATIONS) this.lock(values, period);
+  }
+
+  /**
+   * The locked period's best whole multiple up to maxPeriod (among those the values hold MIN_CYCLES of), if it
+   * explains at least half of what the period leaves (MULTIPLE_GAIN); two checks in a row must agree, then the profile
+   * moves to it, its time scales staying the period's. `x` is `values` centred, `r` the autocorrelation at the period.
+   */
+  private checkMultiples(x: Float64Array, values: Float64Array, r: number): void {
+    let best = 0;
+    let bestR = -1;
+    for (let k = 2; k * this.period <= this.options.maxPeriod && MIN_CYCLES * k * this.period <= x.length; k++) {
+      const rk = autocorrelation(x, k * this.period);
+      if (rk > bestR) {
+        bestR = rk;
+        best = k * this.period;
+      }
+    }
+    const found = best > 0 && bestR >= MULTIPLE_STRENGTH && 1 - bestR <= MULTIPLE_GAIN * (1 - r) ? best : 0;
+    this.confirmations = found > 0 && found === this.candidate ? this.confirmations + 1 : found > 0 ? 1 : 0;
+    this.candidate = found;
+    if (this.confirmations < CONFIRMATIONS) return;
+    const cycle = this.period;
+    this.lock(values, found);
+    this.base = cycle;
   }
 
   /** Starts the profile at `period` from the median of each phase over the cycles in `values` (oldest first). */
@@ -330,6 +384,7 @@ export class SeasonalProfile {
   }
 
   private unlock(): void {
+    this.base = 0;
     this.period = 0;
     this.profile = new Float64Array(0);
     this.misses = 0;

@@ -9,6 +9,8 @@ export interface SeasonalScorerOptions {
   readonly minPeriod: number;
   /** Alert when a metric's smoothed residual exceeds this many of its recent root mean squares. */
   readonly zFactor: number;
+  /** Also try whole multiples of a metric's cycle up to maxPeriod (a week of a daily cycle; SeasonalProfileOptions.multiples). */
+  readonly multiples?: boolean;
 }
 
 export interface SeasonalScorerState {
@@ -109,6 +111,6 @@ export class SeasonalScorer {
 
   private static profileOptions(o: SeasonalScorerOptions): SeasonalProfileOptions {
     // Four checks per longest cycle: a period is confirmed within about 3.5 cycles of data.
-    return { maxPeriod: o.maxPeriod, minPeriod: o.minPeriod, checkEvery: Math.max(1, Math.ceil(o.maxPeriod / 4)), zFactor: o.zFactor };
+    return { maxPeriod: o.maxPeriod, minPeriod: o.minPeriod, checkEvery: Math.max(1, Math.ceil(o.maxPeriod / 4)), zFactor: o.zFactor, multiples: o.multiples ?? false };
   }
 }

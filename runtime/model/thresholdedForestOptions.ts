@@ -214,6 +214,12 @@ export interface ThresholdedForestOptions {
   /** Seasonal alert threshold in root mean squares of the smoothed residual (default 6). */
   readonly seasonalZFactor?: number;
   /**
+   * Once a metric's cycle is locked, the seasonal view also tries its whole multiples up to `maxPeriod` and moves to
+   * one that explains at least half of what the cycle leaves (default false): a week of a daily cycle whose weekends
+   * differ, at steps of 20 minutes or more (a week of 5-minute steps is beyond the default maxPeriod).
+   */
+  readonly seasonalMultiples?: boolean;
+  /**
    * The drift view (see DriftView in driftView.ts), off by default (0): when > 0, alerts when a metric's level
    * smoothed over `driftSpan` steps (default 32) lies more than `driftZFactor` of its long-run standard deviations
    * from its long-run mean (the statistics' memory): a slow creep to a new extreme that no shingle sees. At 6 it
@@ -298,6 +304,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     maxPeriod: o.maxPeriod ?? 512,
     minPeriod: o.minPeriod ?? Math.max(4, 2 * shingleSize),
     seasonalZFactor: o.seasonalZFactor ?? 6,
+    seasonalMultiples: o.seasonalMultiples ?? false,
     driftZFactor: o.driftZFactor ?? 0,
     driftSpan: o.driftSpan ?? 32,
     confirmSteps: o.confirmSteps ?? 1,
@@ -344,7 +351,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (!(r.statisticsMemory === 0 || (r.statisticsMemory >= 1 && Number.isFinite(r.statisticsMemory)))) throw new Error(`statisticsMemory must be 0 (the sample's memory) or a finite number >= 1, got ${r.statisticsMemory}`);
   if (!(r.spreadMemory === 0 || (r.spreadMemory >= 1 && Number.isFinite(r.spreadMemory)))) throw new Error(`spreadMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.spreadMemory}`);
   if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);
-  for (const flag of ["repeatExtends", "repeatNewCause", "recurrenceRegular", "learnAnomalies", "learnUnconfirmed", "seasonal", "clipScores", "spreadFromChanges"] as const) {
+  for (const flag of ["repeatExtends", "repeatNewCause", "recurrenceRegular", "learnAnomalies", "learnUnconfirmed", "seasonal", "seasonalMultiples", "clipScores", "spreadFromChanges"] as const) {
     if (typeof r[flag] !== "boolean") throw new Error(`${flag} must be true or false, got ${String(r[flag])}`);
   }
   if (!(r.recurrenceTolerance >= 0)) throw new Error(`recurrenceTolerance must be >= 0, got ${r.recurrenceTolerance}`);
@@ -367,7 +374,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
 
 /** The seasonal view's settings: periods from minPeriod up to maxPeriod steps. */
 export function seasonalOptions(o: Required<ThresholdedForestOptions>): SeasonalScorerOptions {
-  return { inputs: o.inputs, maxPeriod: o.maxPeriod, minPeriod: o.minPeriod, zFactor: o.seasonalZFactor };
+  return { inputs: o.inputs, maxPeriod: o.maxPeriod, minPeriod: o.minPeriod, zFactor: o.seasonalZFactor, multiples: o.seasonalMultiples };
 }
 
 /**

@@ -73,6 +73,33 @@ describe.each(SEEDS)("container faults, seed %i", (seed) => {
     expect(alertsIn(d, 2 * week + 3 * day, 2 * week + 4 * day)).toEqual([]);
   });
 
+  it("with quieter weekends at 30-minute steps, finds a holiday and a 2-hour drop at the weekday peak once its week is its cycle", () => {
+    // A request rate: 100 at night, a daytime hump of 400 on weekdays and 150 at weekends; 10 weeks. Week 7: Wednesday
+    // noon drops to half for 2 hours; week 8: a Wednesday shaped like a Sunday.
+    const day = 48;
+    const week = 7 * day;
+    const drop = 7 * week + 2 * day + 24;
+    const holiday = 8 * week + 2 * day;
+    const rng = new Random(seed);
+    const rows: number[][] = [];
+    for (let i = 0; i < 10 * week; i++) {
+      const quiet = Math.floor((i % week) / day) >= 5 || (i >= holiday && i < holiday + day);
+      const level = 100 + (quiet ? 150 : 400) * Math.max(0, Math.sin(2 * Math.PI * ((i % day) / day - 0.25)));
+      const v = level + 2 * Math.sqrt(level) * rng.normal();
+      rows.push([i >= drop && i < drop + 4 ? v / 2 : v]);
+    }
+    const d = detect(rows, 30 * MINUTE, seed);
+    expect(alertsIn(d, drop, drop + 8).length).toBeGreaterThan(0);
+    expect(alertsIn(d, holiday, holiday + day).length).toBeGreaterThan(0);
+    // No other alert once the week is the cycle (from week 5).
+    const elsewhere = alertsIn(d, 5 * week).filter((i) => !(i >= drop && i < drop + 8) && !(i >= holiday && i < holiday + day));
+    expect(elsewhere).toEqual([]);
+    // Judged against the average day, neither is seen.
+    const daily = detect(rows, 30 * MINUTE, seed, { ...CONTAINER_DETECTOR, seasonalMultiples: false });
+    expect(alertsIn(daily, drop, drop + 8)).toEqual([]);
+    expect(alertsIn(daily, holiday, holiday + day)).toEqual([]);
+  });
+
   it("alerts on a 10× CPU jump of a service only 30 steps old", () => {
     const rng = new Random(seed);
     const rows: number[][] = [];
