@@ -21,7 +21,10 @@ export interface SeasonalProfileState {
   /** The last values seen (at most 3 · maxPeriod), oldest first, in float32 as they are held. */
   readonly recent: Float32Array;
   readonly seen: number;
-  /** Period found by the last check that has not yet been confirmed (0 = none) and how many checks agreed. */
+  /**
+   * Period found by the last check that has not yet been confirmed (0 = none) and how many checks agreed; while a
+   * period is locked, the multiple of it found (options.multiples).
+   */
   readonly candidate: number;
   readonly confirmations: number;
   /** Checks in a row that no longer saw the locked period. */
