@@ -20,7 +20,6 @@ export interface SeasonalProfileOptions {
 
 export type { SeasonalProfileState } from "./seasonalProfileState";
 
-
 /** What a {@link SeasonalProfile} says about one value. */
 export interface SeasonalVerdict {
   /** Grade in [0, 1): > 0 = the value breaks the cycle (raised once per excursion). */

@@ -1,4 +1,6 @@
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
+import { incidentSchema } from "../../runtime/detection/incidentSchemas";
 import { DEFAULT_INCIDENT_SETTINGS, emptyTrackerState, trackStep, type IncidentSettings, type IncidentTrackerState, type TrackerEvent } from "../../runtime/detection/incidentTracker";
 import type { Anomaly, MetricRole } from "../../runtime/types";
 import { anomalyAt, MIN, T0 } from "../helpers/anomalies";
@@ -139,6 +141,10 @@ describe("incident tracking: an alert raised when a pulse ended", () => {
     // The jump at minute 10 lies outside the recent window of 6 steps; the pulse's start still dates the incident.
     expect(open.incident).toMatchObject({ id: "checkout:2026-01-06T10:10:00.000Z", start: T0 + 10 * MIN, pulseEnd: T0 + 18 * MIN, lastAnomalyAt: T0 + 18 * MIN, anomalyCount: 1 });
     expect(resolve.incident).toMatchObject({ status: "resolved", start: T0 + 10 * MIN, pulseEnd: T0 + 18 * MIN });
+    // Stored as the tracker's state stores incidents: kept, and a pulse end that is not a time refused by name.
+    expect(v.parse(incidentSchema, open.incident)).toEqual(open.incident);
+    const bad = v.safeParse(incidentSchema, { ...open.incident, pulseEnd: "soon" });
+    expect(bad.success ? [] : bad.issues.map((i) => v.getDotPath(i))).toEqual(["pulseEnd"]);
   });
 
   it("an alert that ends no pulse sets no pulse end", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildAlertMessage, feedbackUrlCommand, functionUrlRegion, severityOf, SNS_MAX_BYTES, toSubject, type AlertBody } from "../../../runtime/adapters/sns/alertMessage";
+import { parseAlertBody } from "../../../runtime/notify/alertBodySchema";
 import { incident, openEvent, T_START } from "../../helpers/incidentEvents";
 
 const total = (m: ReturnType<typeof buildAlertMessage>): number =>
@@ -53,8 +54,12 @@ describe("buildAlertMessage", () => {
 
   it("an incident a pulse's end opened says when the metrics came back and that the values shown are the pulse's", () => {
     const pulse = incident({ pulseEnd: T_START + 8 * 60_000 });
-    const body = JSON.parse(buildAlertMessage(openEvent({ incident: pulse })).body) as AlertBody;
+    const text = buildAlertMessage(openEvent({ incident: pulse })).body;
+    const body = JSON.parse(text) as AlertBody;
     expect(body.incident.pulseEnd).toBe(new Date(T_START + 8 * 60_000).toISOString());
+    // The notifiers' schema reads it, and refuses a pulse end that is not a time.
+    expect(parseAlertBody(text, "alert").incident.pulseEnd).toBe(body.incident.pulseEnd);
+    expect(() => parseAlertBody(JSON.stringify({ ...body, incident: { ...body.incident, pulseEnd: "soon" } }), "alert")).toThrow(/pulseEnd/);
     expect(body.incident.start).toBe(new Date(T_START).toISOString());
     expect(body.summary).toContain(` A pulse: the metrics came back at ${new Date(T_START + 8 * 60_000).toISOString()}; the values shown are the pulse's.`);
     const plain = JSON.parse(buildAlertMessage(openEvent()).body) as AlertBody;
