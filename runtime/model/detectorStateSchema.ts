@@ -49,6 +49,22 @@ const seasonalProfileSchema = v.object({
   changeSq: v.optional(v.tuple([finite, finite])),
   lockSpread: v.optional(v.tuple([finite, finite])),
   base: v.optional(count),
+  coarse: v.optional(
+    v.object({
+      cycle: count,
+      bins: f32,
+      open: count,
+      openSum: finite,
+      openCount: count,
+      residualSum: finite,
+      residualCount: count,
+      span: count,
+      candidate: count,
+      confirmations: count,
+      misses: count,
+      offsets: f64,
+    }),
+  ),
 });
 
 export const replicaStreamSchema = v.object({

@@ -1,3 +1,5 @@
+import { BINS_PER_CYCLE, CoarseMultiple } from "./coarseMultiple";
+import { median } from "./median";
 import { autocorrelation, centred, detectPeriod } from "./periodicity";
 import { checkSeasonalState, type SeasonalProfileState } from "./seasonalProfileState";
 
@@ -13,7 +15,9 @@ export interface SeasonalProfileOptions {
   readonly zFactor: number;
   /**
    * Once locked, also look at whole multiples of the period up to `maxPeriod` (a week of a daily cycle), and move
-   * the profile to one that explains at least half of what the period leaves (see MULTIPLE_GAIN). Absent: false.
+   * the profile to one that explains at least half of what the period leaves (see MULTIPLE_GAIN); for a period
+   * longer than maxPeriod / 2, whose multiples do not fit, look for them in bins instead and add the one found to the
+   * profile ({@link CoarseMultiple}: a week of a day at 5-minute steps). Absent: false.
    */
   readonly multiples?: boolean;
 }
@@ -82,7 +86,8 @@ const MULTIPLE_STRENGTH = 0.8;
  * 1/24 and over 1/4 of the period and measured in its own recent root mean square on each scale, must stay
  * below `zFactor`; an excursion beyond it is graded once (again only after the residual came back below one root
  * mean square). When the cycle fades (autocorrelation at the period below 0.5 at two checks in a row) the view
- * switches off again.
+ * switches off again. With `multiples`, a whole multiple of the cycle that repeats far more alike (a week whose
+ * weekends differ) becomes the profile's period, or, too long for it, adds its per-bin offsets to the profile.
  */
 export class SeasonalProfile {
   readonly options: SeasonalProfileOptions;
@@ -107,6 +112,8 @@ export class SeasonalProfile {
   private readonly changeSq: [number, number] = [0, 0];
   /** The cycle first found when the profile spans a multiple of it (0: the period is the cycle). */
   private base = 0;
+  /** A multiple of the locked cycle too long to hold step by step, held in bins (options.multiples; null: none). */
+  private coarse: CoarseMultiple | null = null;
 
   constructor(options: SeasonalProfileOptions) {
     const o = options;
@@ -141,7 +148,9 @@ export class SeasonalProfile {
   skip(): void {
     if (this.seen === 0) return;
     this.lastResidual = null;
-    this.ring[this.seen % this.capacity] = this.period > 0 ? this.profile[this.seen % this.period] : this.ring[(this.seen - 1) % this.capacity];
+    const stand = this.period > 0 ? this.profile[this.seen % this.period] + (this.coarse?.offset(this.seen) ?? 0) : this.ring[(this.seen - 1) % this.capacity];
+    this.ring[this.seen % this.capacity] = stand;
+    this.coarse?.add(this.seen, stand, null);
     this.seen++;
     if (this.seen % this.options.checkEvery === 0) this.check();
   }
@@ -165,12 +174,13 @@ export class SeasonalProfile {
       changeSq: [...this.changeSq],
       lockSpread: [...this.lockSpread],
       ...(this.base > 0 ? { base: this.base } : {}),
+      ...(this.coarse ? { coarse: this.coarse.toState() } : {}),
     };
   }
 
   static fromState(options: SeasonalProfileOptions, s: SeasonalProfileState): SeasonalProfile {
     const p = new SeasonalProfile(options);
-    const { changeSq, lastResidual, lockSpread, base } = checkSeasonalState(s, options, p.capacity, SMOOTHING.length);
+    const { changeSq, lastResidual, lockSpread, base, coarse } = checkSeasonalState(s, options, p.capacity, SMOOTHING.length);
     const first = s.seen - s.recent.length;
     s.recent.forEach((v, i) => (p.ring[(first + i) % p.capacity] = v));
     p.seen = s.seen;
@@ -194,13 +204,15 @@ export class SeasonalProfile {
     p.changeSq[1] = changeSq[1];
     p.lockSpread = [lockSpread[0], lockSpread[1]];
     p.base = base;
+    // A state saved before coarse multiples existed starts looking for one from the values it holds, as a lock does.
+    p.coarse = coarse ? CoarseMultiple.fromState(s.period, coarse) : p.period > 0 ? p.startCoarse(p.recent()) : null;
     return p;
   }
 
   private judge(x: number): SeasonalVerdict {
     const o = this.options;
     const phase = this.seen % this.period;
-    const expected = this.profile[phase];
+    const expected = this.profile[phase] + (this.coarse?.offset(this.seen) ?? 0);
     const residual = x - expected;
     const rmsResidual = Math.max(rms(this.residualSq), this.floor);
     // Time scales follow the cycle (a day), also when the profile spans a multiple of it (a week).
@@ -224,7 +236,9 @@ export class SeasonalProfile {
       this.armed = true;
     }
     accumulate(this.residualSq, decay, warm ? residual : clip(residual, CLIP * rmsResidual));
-    this.profile[phase] = expected + PROFILE_RATE * clip(residual, CLIP * rmsResidual);
+    const learnt = clip(residual, CLIP * rmsResidual);
+    this.profile[phase] += PROFILE_RATE * learnt;
+    this.coarse?.add(this.seen, x, learnt);
     this.sinceLock++;
     // A value on the profile moved there as the cycle does: its residual changed from the step before by no more
     // than the residual's usual step-to-step change (a bend on a smooth curve can stay inside the profile's band).
@@ -248,6 +262,7 @@ export class SeasonalProfile {
       const r = autocorrelation(x, this.period);
       this.misses = r >= KEEP_STRENGTH ? 0 : this.misses + 1;
       if (this.misses >= CONFIRMATIONS) this.unlock();
+      else if (this.coarse) this.coarse.check();
       else if (this.options.multiples && this.base === 0) this.checkMultiples(x, values, r);
       return;
     }
@@ -277,13 +292,14 @@ export class SeasonalProfile {
     this.confirmations = found > 0 && found === this.candidate ? this.confirmations + 1 : found > 0 ? 1 : 0;
     this.candidate = found;
     if (this.confirmations < CONFIRMATIONS) return;
-    const cycle = this.period;
-    this.lock(values, found);
-    this.base = cycle;
+    this.lock(values, found, this.period);
   }
 
-  /** Starts the profile at `period` from the median of each phase over the cycles in `values` (oldest first). */
-  private lock(values: Float64Array, period: number): void {
+  /**
+   * Starts the profile at `period` from the median of each phase over the cycles in `values` (oldest first); `base`:
+   * the cycle it is a multiple of (0: the period is the cycle).
+   */
+  private lock(values: Float64Array, period: number, base = 0): void {
     const first = this.seen - values.length;
     const byPhase: number[][] = Array.from({ length: period }, () => []);
     for (let i = 0; i < values.length; i++) byPhase[(first + i) % period].push(values[i]);
@@ -308,6 +324,8 @@ export class SeasonalProfile {
     const mean = sum / values.length;
     this.floor = FLOOR_FRACTION * Math.sqrt(Math.max(0, sumSq / values.length - mean * mean)) + 1e-12 * Math.abs(mean);
     this.period = period;
+    this.base = base;
+    this.coarse = this.startCoarse(values);
     this.candidate = 0;
     this.confirmations = 0;
     this.misses = 0;
@@ -323,10 +341,24 @@ export class SeasonalProfile {
 
   private unlock(): void {
     this.base = 0;
+    this.coarse = null;
     this.period = 0;
     this.profile = new Float64Array(0);
     this.misses = 0;
     this.smoothed.fill(0);
+  }
+
+  /**
+   * A {@link CoarseMultiple} of the locked cycle when its multiples do not fit maxPeriod (a week of a day at 5-minute
+   * steps), filled with the values held (`values`, the last one at step seen − 1); null when multiples are off, the
+   * profile spans a multiple already, or one would fit.
+   */
+  private startCoarse(values: Float64Array): CoarseMultiple | null {
+    if (!this.options.multiples || this.base > 0 || 2 * this.period <= this.options.maxPeriod || this.period < BINS_PER_CYCLE) return null;
+    const first = this.seen - values.length;
+    const coarse = new CoarseMultiple(this.period, first);
+    for (let i = 0; i < values.length; i++) coarse.add(first + i, values[i], null);
+    return coarse;
   }
 
   /** The values held, oldest first. */
@@ -350,10 +382,4 @@ function accumulate(q: [number, number], decay: number, x: number): void {
 
 function clip(x: number, bound: number): number {
   return Math.max(-bound, Math.min(bound, x));
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }

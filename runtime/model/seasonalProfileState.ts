@@ -1,3 +1,4 @@
+import type { CoarseMultipleState } from "./coarseMultiple";
 import type { SeasonalProfileOptions } from "./seasonalProfile";
 
 export interface SeasonalProfileState {
@@ -41,6 +42,11 @@ export interface SeasonalProfileState {
    * still sets the time scales residuals are judged on; 0 or absent: the profile's period is the cycle.
    */
   readonly base?: number;
+  /**
+   * When the cycle's multiples do not fit maxPeriod (options.multiples): the bins they are looked for in and, once
+   * one is found, its offsets (see CoarseMultiple). Absent: none (a state saved before they existed starts one).
+   */
+  readonly coarse?: CoarseMultipleState;
 }
 
 /** A saved state's optional parts, defaulted as a state saved before each existed loads. */
@@ -49,6 +55,7 @@ export interface CheckedSeasonalState {
   readonly lastResidual: number | null;
   readonly lockSpread: [number, number];
   readonly base: number;
+  readonly coarse: CoarseMultipleState | null;
 }
 
 /**
@@ -82,5 +89,9 @@ export function checkSeasonalState(s: SeasonalProfileState, options: SeasonalPro
   if (!(base === 0 || (Number.isInteger(base) && base >= options.minPeriod && s.period > base && s.period % base === 0))) {
     throw new Error(`seasonal state: base must be 0 or a cycle of at least ${options.minPeriod} steps that divides the period (${s.period}), got ${String(base)}`);
   }
-  return { changeSq: [changeSq[0], changeSq[1]], lastResidual, lockSpread: [lockSpread[0], lockSpread[1]], base };
+  const coarse = s.coarse ?? null;
+  if (coarse !== null && !(options.multiples && s.period > 0 && base === 0 && 2 * s.period > options.maxPeriod)) {
+    throw new Error(`seasonal state: coarse is only kept with options.multiples on, for a locked cycle longer than maxPeriod / 2 (${options.maxPeriod / 2}) that is not a multiple already (period ${s.period}, base ${base})`);
+  }
+  return { changeSq: [changeSq[0], changeSq[1]], lastResidual, lockSpread: [lockSpread[0], lockSpread[1]], base, coarse };
 }

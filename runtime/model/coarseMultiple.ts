@@ -1,0 +1,235 @@
+import { median } from "./median";
+import { autocorrelation, centred } from "./periodicity";
+
+/** Bins per cycle: half an hour of a daily cycle (a week of them: 336 bins). */
+export const BINS_PER_CYCLE = 48;
+/** The longest multiple looked for: a week of a daily cycle. */
+export const MAX_MULTIPLE = 7;
+/** Whole multiples are judged on this many of their cycles at least (the ring holds as many of the longest). */
+const MIN_CYCLES = 3;
+/** Checks in a row that must find the same multiple before it is used, and miss it before it is dropped. */
+const CONFIRMATIONS = 2;
+/** The multiple's autocorrelation must reach this, and leave at most GAIN of what the cycle's leaves (as SeasonalProfile's). */
+const STRENGTH = 0.8;
+const GAIN = 0.5;
+/** Autocorrelation at the multiple below which a check counts as a miss. */
+const KEEP_STRENGTH = 0.5;
+/**
+ * A multiple is looked for at this many bins either side of k · BINS_PER_CYCLE: a cycle found a step too long or
+ * short (289 steps for a day of 288) is 7 steps off in a week, a bin at 5-minute steps.
+ */
+const SLACK = 2;
+/** Weight of a new bin in its correction (memory about 5 of the multiple's cycles, as the profile's). */
+const RATE = 0.2;
+const CAPACITY = MIN_CYCLES * (MAX_MULTIPLE * BINS_PER_CYCLE + SLACK);
+const MIN_SPAN = 2 * BINS_PER_CYCLE - SLACK;
+const MAX_SPAN = MAX_MULTIPLE * BINS_PER_CYCLE + SLACK;
+
+/** The saved state of a {@link CoarseMultiple}. */
+export interface CoarseMultipleState {
+  /** The locked cycle, in steps, whose multiples are looked for. */
+  readonly cycle: number;
+  /** Mean values of the last closed bins (at most MIN_CYCLES · MAX_MULTIPLE · BINS_PER_CYCLE), oldest first. */
+  readonly bins: Float32Array;
+  /** Number of the bin being filled (bins count from step 0: bin n holds the steps t with ⌊t · BINS_PER_CYCLE / cycle⌋ = n). */
+  readonly open: number;
+  /** The open bin's sum of values and how many, and its sum of residuals and how many (those learnt from). */
+  readonly openSum: number;
+  readonly openCount: number;
+  readonly residualSum: number;
+  readonly residualCount: number;
+  /**
+   * The multiple in use, as its length in bins (0: none; within SLACK of k · BINS_PER_CYCLE for k in 2 … MAX_MULTIPLE),
+   * the one found by the last checks and how many agreed, and checks that missed it.
+   */
+  readonly span: number;
+  readonly candidate: number;
+  readonly confirmations: number;
+  readonly misses: number;
+  /** Per bin of the multiple (span of them), what its values add to the cycle's profile. */
+  readonly offsets: Float64Array;
+}
+
+/**
+ * A whole multiple of a locked cycle that is too long to hold step by step (a week of a daily cycle at 5-minute
+ * steps: 2,016 steps, 10,080 at 1-minute ones), held in bins instead: the cycle is cut into BINS_PER_CYCLE bins, and
+ * the mean values of the last MIN_CYCLES multiples' bins are kept. At each check the bins' autocorrelation at each
+ * multiple (2 to MAX_MULTIPLE cycles) is compared with the cycle's; a multiple far more alike (a week whose weekends
+ * differ from its weekdays) is used once two checks agree: per bin of the multiple, an offset (started from the
+ * median of the bins held, less the mean of the same bin of the cycle over the multiple's cycles) is added to the
+ * cycle's profile, and learnt from the residuals of the combined profile. Without a multiple the offset is 0.
+ */
+export class CoarseMultiple {
+  readonly cycle: number;
+  private readonly capacity = CAPACITY;
+  private readonly ring = new Float32Array(this.capacity);
+  private closed = 0;
+  private open: number;
+  private openSum = 0;
+  private openCount = 0;
+  private residualSum = 0;
+  private residualCount = 0;
+  private span = 0;
+  private candidate = 0;
+  private confirmations = 0;
+  private misses = 0;
+  private offsets = new Float64Array(0);
+
+  constructor(cycle: number, start: number) {
+    if (!Number.isInteger(cycle) || cycle < BINS_PER_CYCLE) throw new Error(`a coarse multiple needs a cycle of at least ${BINS_PER_CYCLE} steps, got ${cycle}`);
+    this.cycle = cycle;
+    this.open = this.binOf(start);
+  }
+
+  /** The multiple in use, as its length in bins (0: none). */
+  currentSpan(): number {
+    return this.span;
+  }
+
+  /** What step `t`'s bin of the multiple adds to the cycle's profile (0 without a multiple). */
+  offset(t: number): number {
+    return this.span > 0 ? this.offsets[this.binOf(t) % this.offsets.length] : 0;
+  }
+
+  /** Step `t`'s value; its residual against the combined profile (clipped) when it was judged, null otherwise. */
+  add(t: number, x: number, residual: number | null): void {
+    const bin = this.binOf(t);
+    if (bin !== this.open) this.close(bin);
+    this.openSum += x;
+    this.openCount++;
+    if (residual !== null) {
+      this.residualSum += residual;
+      this.residualCount++;
+    }
+  }
+
+  /** Looks for a multiple (or checks the one in use) in the bins held. */
+  check(): void {
+    const n = Math.min(this.closed, this.capacity);
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = this.ring[(this.closed - n + i) % this.capacity];
+    const x = centred(values);
+    if (this.span > 0) {
+      this.misses = autocorrelation(x, this.span) >= KEEP_STRENGTH ? 0 : this.misses + 1;
+      if (this.misses >= CONFIRMATIONS) {
+        this.span = 0;
+        this.misses = 0;
+        this.offsets = new Float64Array(0);
+      }
+      return;
+    }
+    const r = autocorrelation(x, BINS_PER_CYCLE);
+    let best = 0;
+    let bestR = -1;
+    for (let k = 2; k <= MAX_MULTIPLE; k++) {
+      for (let span = k * BINS_PER_CYCLE - SLACK; span <= k * BINS_PER_CYCLE + SLACK && MIN_CYCLES * span <= n; span++) {
+        const rk = autocorrelation(x, span);
+        if (rk > bestR) {
+          bestR = rk;
+          best = span;
+        }
+      }
+    }
+    const found = best > 0 && bestR >= STRENGTH && 1 - bestR <= GAIN * (1 - r) ? best : 0;
+    this.confirmations = found > 0 && found === this.candidate ? this.confirmations + 1 : found > 0 ? 1 : 0;
+    this.candidate = found;
+    if (this.confirmations >= CONFIRMATIONS) this.use(values, found);
+  }
+
+  toState(): CoarseMultipleState {
+    const n = Math.min(this.closed, this.capacity);
+    const bins = new Float32Array(n);
+    for (let i = 0; i < n; i++) bins[i] = this.ring[(this.closed - n + i) % this.capacity];
+    return {
+      cycle: this.cycle,
+      bins,
+      open: this.open,
+      openSum: this.openSum,
+      openCount: this.openCount,
+      residualSum: this.residualSum,
+      residualCount: this.residualCount,
+      span: this.span,
+      candidate: this.candidate,
+      confirmations: this.confirmations,
+      misses: this.misses,
+      offsets: Float64Array.from(this.offsets),
+    };
+  }
+
+  /** Rebuilds a coarse multiple of the locked `cycle` from its state; throws naming the field and what was expected. */
+  static fromState(cycle: number, s: CoarseMultipleState): CoarseMultiple {
+    if (s?.cycle !== cycle) throw new Error(`seasonal state: coarse.cycle must be the locked period (${cycle}), got ${String(s?.cycle)}`);
+    const counts = [s.open, s.openCount, s.residualCount, s.span, s.candidate, s.confirmations, s.misses];
+    if (!counts.every((c) => Number.isInteger(c) && c >= 0)) throw new Error("seasonal state: coarse.open, openCount, residualCount, span, candidate, confirmations and misses must be integers >= 0");
+    if (!(s.bins instanceof Float32Array) || s.bins.length > Math.min(s.open, CAPACITY) || !s.bins.every(Number.isFinite)) {
+      throw new Error(`seasonal state: coarse.bins must hold at most min(open, ${CAPACITY}) finite values`);
+    }
+    if (![s.openSum, s.residualSum].every(Number.isFinite) || s.residualCount > s.openCount) {
+      throw new Error("seasonal state: coarse.openSum and residualSum must be finite, residualCount at most openCount");
+    }
+    const spanOk = (x: number) => x === 0 || (x >= MIN_SPAN && x <= MAX_SPAN);
+    if (!spanOk(s.span) || !spanOk(s.candidate)) {
+      throw new Error(`seasonal state: coarse.span and candidate must be 0 or ${MIN_SPAN} to ${MAX_SPAN} bins, got ${s.span} and ${s.candidate}`);
+    }
+    if (!(s.offsets instanceof Float64Array) || s.offsets.length !== s.span || !s.offsets.every(Number.isFinite)) {
+      throw new Error(`seasonal state: coarse.offsets must hold one finite value per bin of the multiple (span: ${s.span})`);
+    }
+    const c = new CoarseMultiple(cycle, 0);
+    c.closed = s.bins.length;
+    c.ring.set(s.bins);
+    c.open = s.open;
+    c.openSum = s.openSum;
+    c.openCount = s.openCount;
+    c.residualSum = s.residualSum;
+    c.residualCount = s.residualCount;
+    c.span = s.span;
+    c.candidate = s.candidate;
+    c.confirmations = s.confirmations;
+    c.misses = s.misses;
+    c.offsets = Float64Array.from(s.offsets);
+    return c;
+  }
+
+  private binOf(t: number): number {
+    return Math.floor((t * BINS_PER_CYCLE) / this.cycle);
+  }
+
+  /** Closes the open bin (its mean joins the ring; with a multiple, its mean residual moves its offset) and opens `next`. */
+  private close(next: number): void {
+    if (this.openCount > 0) {
+      this.ring[this.closed % this.capacity] = this.openSum / this.openCount;
+      this.closed++;
+      if (this.span > 0 && this.residualCount > 0) this.offsets[this.open % this.offsets.length] += (RATE * this.residualSum) / this.residualCount;
+    }
+    this.open = next;
+    this.openSum = 0;
+    this.openCount = 0;
+    this.residualSum = 0;
+    this.residualCount = 0;
+  }
+
+  /** Starts the offsets of a multiple `bins` long from the bins held (`values`, oldest first; the last one is bin open − 1). */
+  private use(values: Float64Array, bins: number): void {
+    const first = this.open - values.length;
+    const byBin: number[][] = Array.from({ length: bins }, () => []);
+    for (let i = 0; i < values.length; i++) byBin[(first + i) % bins].push(values[i]);
+    const medians = byBin.map((xs) => (xs.length > 0 ? median(xs) : Number.NaN));
+    const offsets = new Float64Array(bins);
+    for (let j = 0; j < bins; j++) {
+      let sum = 0;
+      let count = 0;
+      for (let k = j % BINS_PER_CYCLE; k < bins; k += BINS_PER_CYCLE) {
+        if (Number.isFinite(medians[k])) {
+          sum += medians[k];
+          count++;
+        }
+      }
+      offsets[j] = Number.isFinite(medians[j]) && count > 0 ? medians[j] - sum / count : 0;
+    }
+    this.span = bins;
+    this.offsets = offsets;
+    this.candidate = 0;
+    this.confirmations = 0;
+    this.misses = 0;
+  }
+}
