@@ -54,6 +54,25 @@ describe.each([1, 2, 3])("a week held in bins at 5-minute steps (seed %i)", (see
     expect(graded(daily, holiday * DAY, (holiday + 1) * DAY)).toEqual([]);
   });
 
+  it("keeps the week's phase through gaps in the data (about one step in 16 missing, in runs of up to an hour)", () => {
+    const holiday = 6 * 7 + 2;
+    const values = traffic(7 * WEEK, seed, 150, holiday);
+    const rng = new Random(seed + 100);
+    const p = new SeasonalProfile(options);
+    const graded: number[] = [];
+    for (let t = 0; t < values.length; t++) {
+      if (rng.next() < 0.01) {
+        // A gap of 1 to 12 steps: the cycle and its bins move on with time.
+        const gap = 1 + Math.floor(rng.next() * 12);
+        for (let g = 0; g < gap && t < values.length; g++, t++) p.skip();
+      }
+      if (t < values.length && p.process(values[t]).grade > 0) graded.push(t);
+    }
+    expect(Math.abs((p.toState().coarse?.span ?? 0) - 7 * BINS_PER_CYCLE)).toBeLessThanOrEqual(2);
+    expect(graded.filter((t) => t >= holiday * DAY && t < (holiday + 1) * DAY).length).toBeGreaterThan(0);
+    expect(graded.filter((t) => t >= 4 * WEEK && (t < holiday * DAY || t >= (holiday + 1) * DAY))).toEqual([]);
+  });
+
   it("leaves a plain daily cycle (weekends like weekdays) without a week", () => {
     const p = new SeasonalProfile(options);
     run(traffic(6 * WEEK, seed, 400), p);
