@@ -131,11 +131,12 @@ export const CONTAINER_DETECTOR: DetectorProfile = {
   // (seeds 1-5) a 2-hour drop to half at the weekday peak, a holiday and a busy weekend day were missed at every seed
   // and are found at every seed, one false alert more in five 12-week runs; at hourly steps the same. The
   // development sets hold no series whose week is more alike than its day (5-minute KPIs, daily container metrics):
-  // all four score the same to the digit (docs/quality.md, session 55). A cycle longer than 256 steps (a day at
-  // 5-minute steps) has its multiples looked for in half-hour bins instead, and the one found adds per-bin offsets to
-  // the day's profile (a week of 2,016 steps): on the same probe at 5-minute steps (8 weeks, seeds 1-5) the drop and the
-  // holiday went from found at no seed to found at every one, no false alert added; kpi-dev +0.03 at every seed
-  // (two false positives fewer), the other sets the same to the digit (session 56). What is not reached: a week of
+  // all four score the same to the digit (docs/quality.md, session 55). A cycle whose week does not fit (over 73
+  // steps: a day at steps under 20 minutes) has its multiples looked for in half-hour bins instead, and the one found
+  // adds per-bin offsets to the day's profile (a week of 2,016 steps at 5-minute steps): on the same probe at 5-minute
+  // steps (8 weeks, seeds 1-5) the drop and the holiday went from found at no seed to found at every one, no false
+  // alert added; at 10- and 15-minute steps the holiday the same; kpi-dev +0.03 at every seed (two false positives
+  // fewer), the other sets the same to the digit (session 56). What is not reached: a week of
   // 1-minute steps, whose day (1,440 steps) is beyond maxPeriod (a longer maxPeriod cost kpi-dev and smd-dev,
   // sessions 32 and 55).
   seasonalMultiples: true,

@@ -52,7 +52,7 @@ export interface CoarseMultipleState {
 
 /**
  * A whole multiple of a locked cycle that is too long to hold step by step (a week of a daily cycle at 5-minute
- * steps: 2,016 steps, 10,080 at 1-minute ones), held in bins instead: the cycle is cut into BINS_PER_CYCLE bins, and
+ * steps: 2,016 steps; at 10-minute ones 1,008), held in bins instead: the cycle is cut into BINS_PER_CYCLE bins, and
  * the mean values of the last MIN_CYCLES multiples' bins are kept. At each check the bins' autocorrelation at each
  * multiple (2 to MAX_MULTIPLE cycles) is compared with the cycle's; a multiple far more alike (a week whose weekends
  * differ from its weekdays) is used once two checks agree: per bin of the multiple, an offset (started from the

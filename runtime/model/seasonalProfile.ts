@@ -1,4 +1,4 @@
-import { BINS_PER_CYCLE, CoarseMultiple } from "./coarseMultiple";
+import { BINS_PER_CYCLE, CoarseMultiple, MAX_MULTIPLE } from "./coarseMultiple";
 import { median } from "./median";
 import { autocorrelation, centred, detectPeriod } from "./periodicity";
 import { checkSeasonalState, type SeasonalProfileState } from "./seasonalProfileState";
@@ -15,9 +15,9 @@ export interface SeasonalProfileOptions {
   readonly zFactor: number;
   /**
    * Once locked, also look at whole multiples of the period up to `maxPeriod` (a week of a daily cycle), and move
-   * the profile to one that explains at least half of what the period leaves (see MULTIPLE_GAIN); for a period
-   * longer than maxPeriod / 2, whose multiples do not fit, look for them in bins instead and add the one found to the
-   * profile ({@link CoarseMultiple}: a week of a day at 5-minute steps). Absent: false.
+   * the profile to one that explains at least half of what the period leaves (see MULTIPLE_GAIN); for a period whose
+   * seventh multiple does not fit (longer than maxPeriod / 7), look for its multiples in bins instead and add the one
+   * found to the profile ({@link CoarseMultiple}: a week of a day at steps under 20 minutes). Absent: false.
    */
   readonly multiples?: boolean;
 }
@@ -349,12 +349,12 @@ export class SeasonalProfile {
   }
 
   /**
-   * A {@link CoarseMultiple} of the locked cycle when its multiples do not fit maxPeriod (a week of a day at 5-minute
-   * steps), filled with the values held (`values`, the last one at step seen − 1); null when multiples are off, the
+   * A {@link CoarseMultiple} of the locked cycle when its seventh multiple does not fit maxPeriod (a week of a day at
+   * steps under 20 minutes), filled with the values held (`values`, the last one at step seen − 1); null when multiples are off, the
    * profile spans a multiple already, or one would fit.
    */
   private startCoarse(values: Float64Array): CoarseMultiple | null {
-    if (!this.options.multiples || this.base > 0 || 2 * this.period <= this.options.maxPeriod || this.period < BINS_PER_CYCLE) return null;
+    if (!this.options.multiples || this.base > 0 || MAX_MULTIPLE * this.period <= this.options.maxPeriod || this.period < BINS_PER_CYCLE) return null;
     const first = this.seen - values.length;
     const coarse = new CoarseMultiple(this.period, first);
     for (let i = 0; i < values.length; i++) coarse.add(first + i, values[i], null);

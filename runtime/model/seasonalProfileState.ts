@@ -1,4 +1,4 @@
-import type { CoarseMultipleState } from "./coarseMultiple";
+import { type CoarseMultipleState, MAX_MULTIPLE } from "./coarseMultiple";
 import type { SeasonalProfileOptions } from "./seasonalProfile";
 
 export interface SeasonalProfileState {
@@ -90,8 +90,8 @@ export function checkSeasonalState(s: SeasonalProfileState, options: SeasonalPro
     throw new Error(`seasonal state: base must be 0 or a cycle of at least ${options.minPeriod} steps that divides the period (${s.period}), got ${String(base)}`);
   }
   const coarse = s.coarse ?? null;
-  if (coarse !== null && !(options.multiples && s.period > 0 && base === 0 && 2 * s.period > options.maxPeriod)) {
-    throw new Error(`seasonal state: coarse is only kept with options.multiples on, for a locked cycle longer than maxPeriod / 2 (${options.maxPeriod / 2}) that is not a multiple already (period ${s.period}, base ${base})`);
+  if (coarse !== null && !(options.multiples && s.period > 0 && base === 0 && MAX_MULTIPLE * s.period > options.maxPeriod)) {
+    throw new Error(`seasonal state: coarse is only kept with options.multiples on, for a locked cycle longer than maxPeriod / ${MAX_MULTIPLE} (${(options.maxPeriod / MAX_MULTIPLE).toFixed(1)}) that is not a multiple already (period ${s.period}, base ${base})`);
   }
   return { changeSq: [changeSq[0], changeSq[1]], lastResidual, lockSpread: [lockSpread[0], lockSpread[1]], base, coarse };
 }

@@ -13,12 +13,12 @@ const DAY = 288;
 const WEEK = 7 * DAY;
 
 /** A request rate at 5-minute steps: 100 at night, a daytime hump of 400 on weekdays and `weekend` at weekends (and on day `holiday`). */
-function traffic(n: number, seed: number, weekend = 150, holiday = -1): number[] {
+function traffic(n: number, seed: number, weekend = 150, holiday = -1, steps = DAY): number[] {
   const rng = new Random(seed);
   return Array.from({ length: n }, (_, t) => {
-    const day = Math.floor(t / DAY);
+    const day = Math.floor(t / steps);
     const quiet = day % 7 >= 5 || day === holiday;
-    const level = 100 + (quiet ? weekend : 400) * Math.max(0, Math.sin(2 * Math.PI * ((t % DAY) / DAY - 0.25)));
+    const level = 100 + (quiet ? weekend : 400) * Math.max(0, Math.sin(2 * Math.PI * ((t % steps) / steps - 0.25)));
     return level + 2 * Math.sqrt(level) * rng.normal();
   });
 }
@@ -71,6 +71,19 @@ describe.each([1, 2, 3])("a week held in bins at 5-minute steps (seed %i)", (see
     expect(Math.abs((p.toState().coarse?.span ?? 0) - 7 * BINS_PER_CYCLE)).toBeLessThanOrEqual(2);
     expect(graded.filter((t) => t >= holiday * DAY && t < (holiday + 1) * DAY).length).toBeGreaterThan(0);
     expect(graded.filter((t) => t >= 4 * WEEK && (t < holiday * DAY || t >= (holiday + 1) * DAY))).toEqual([]);
+  });
+
+  it("at 10-minute steps too (a day of 144 steps, whose week of 1,008 the view cannot hold), finds a holiday the average day hides", () => {
+    const day = 144;
+    const holiday = 6 * 7 + 2;
+    const values = traffic(7 * 7 * day, seed, 150, holiday, day);
+    const p = new SeasonalProfile(options);
+    const verdicts = run(values, p);
+    expect(Math.abs((p.toState().coarse?.span ?? 0) - 7 * BINS_PER_CYCLE)).toBeLessThanOrEqual(2);
+    expect(graded(verdicts, holiday * day, (holiday + 1) * day).length).toBeGreaterThan(0);
+    expect(graded(verdicts, 4 * 7 * day).filter((t) => t < holiday * day || t >= (holiday + 1) * day)).toEqual([]);
+    const daily = run(values, new SeasonalProfile({ ...options, multiples: false }));
+    expect(graded(daily, holiday * day, (holiday + 1) * day)).toEqual([]);
   });
 
   it("leaves a plain daily cycle (weekends like weekdays) without a week", () => {
