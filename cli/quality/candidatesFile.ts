@@ -72,6 +72,7 @@ const OVERRIDE_FIELDS = {
   confirmSteps: v.number(),
   confirmWindow: v.number(),
   confirmBypassGrade: v.number(),
+  confirmGrossUntil: v.number(),
 } satisfies { readonly [K in keyof Required<DetectorOverrides>]: v.GenericSchema<unknown, Required<DetectorOverrides>[K]> };
 
 const overridesSchema = v.partial(v.strictObject(OVERRIDE_FIELDS));

@@ -15,6 +15,7 @@ export const DECISION_OPTIONS = [
   "confirmSteps",
   "confirmWindow",
   "confirmBypassGrade",
+  "confirmGrossUntil",
   "pulseMinSteps",
   "pulseMaxSteps",
   "repeatWindow",

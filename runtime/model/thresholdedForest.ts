@@ -174,7 +174,7 @@ export class ThresholdedForest {
       }
       const sc = this.scratch[i];
       // Too young to grade scores: only a gross fault of a metric against its running level counts.
-      const gross = ready || this.pre.steps() < GROSS_FAULT_MIN_STEPS ? 0 : grossFaultGrade(values, (m) => this.pre.mean(m), (m) => this.pre.deviation(m), { ratio: o.grossFaultRatio, z: o.grossFaultZ });
+      const gross = ready || this.pre.steps() < GROSS_FAULT_MIN_STEPS ? 0 : this.grossGrade(values);
       const above = ready && this.thresholder.grade(score) > 0;
       let anomalous = gross > 0 || above;
       // A pulse: this step takes a metric back the way an earlier step above the threshold took it (pulseMinSteps).
@@ -197,7 +197,10 @@ export class ThresholdedForest {
       }
       // A young gross fault is raised, not corrected: the young forest keeps learning what it sees, as before.
       anomalousAt[i] = anomalous && gross === 0;
-      const confirmedAlone = series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || (anomalous && (gross > 0 ? gross : this.thresholder.grade(score)) >= o.confirmBypassGrade);
+      // While the forest's sample fills, its threshold rests on few scores and a fault's first step may be its only one
+      // above it: one that the young guard also finds gross is confirmed at once (confirmGrossUntil).
+      const grossConfirms = anomalous && above && this.updates < o.confirmGrossUntil && this.grossGrade(values) > 0;
+      const confirmedAlone = grossConfirms || series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || (anomalous && (gross > 0 ? gross : this.thresholder.grade(score)) >= o.confirmBypassGrade);
       confirmedAt[i] = confirmedAlone;
       // A pulse's end is raised though its value is back near the expected one; what the model learns is as without it.
       if (pulse > 0) anomalous = true;
@@ -418,6 +421,12 @@ export class ThresholdedForest {
       attribution: weights.map((w) => (score * w) / total),
       deviations: deviationsOf(values, expected, prior.spread),
     };
+  }
+
+  /** The young guard's grade of a step's values against each metric's running level and deviation (grossFault.ts). */
+  private grossGrade(values: ArrayLike<number>): number {
+    const o = this.options;
+    return grossFaultGrade(values, (m) => this.pre.mean(m), (m) => this.pre.deviation(m), { ratio: o.grossFaultRatio, z: o.grossFaultZ });
   }
 
   private confidence(): number {

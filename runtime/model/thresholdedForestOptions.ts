@@ -238,6 +238,13 @@ export interface ThresholdedForestOptions {
   /** An anomalous step graded at least this alerts without waiting for confirmation (default 1, in (0, 1]). */
   readonly confirmBypassGrade?: number;
   /**
+   * While the forest has made fewer than this many updates (default 0: never), a step scored above the threshold that
+   * the young guard also finds gross (`grossFaultRatio`, `grossFaultZ`) alerts without waiting for confirmation. Just
+   * after `outputAfter` the threshold rests on few scores: a fault's first step may be its only one above it, and a
+   * CPU hog 64 to 150 steps into a service's life was graded at its first step and never confirmed.
+   */
+  readonly confirmGrossUntil?: number;
+  /**
    * A pulse confirms (default 0 and 0: off): a step scored above the threshold whose change takes a metric back the
    * way a step `pulseMinSteps` to `pulseMaxSteps` steps earlier, also scored above it, had taken it (each change at
    * least {@link PULSE_CHANGE_Z} deviations of the metric's step-to-step changes, opposite in sign) alerts without
@@ -310,6 +317,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     confirmSteps: o.confirmSteps ?? 1,
     confirmWindow: o.confirmWindow ?? 1,
     confirmBypassGrade: o.confirmBypassGrade ?? 1,
+    confirmGrossUntil: o.confirmGrossUntil ?? 0,
     pulseMinSteps: o.pulseMinSteps ?? 0,
     pulseMaxSteps: o.pulseMaxSteps ?? 0,
     scorer: o.scorer ?? "forest",
@@ -337,6 +345,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   int("confirmWindow", 1);
   if (r.confirmWindow > 32) throw new Error(`confirmWindow must be at most 32, got ${r.confirmWindow}`);
   if (!(r.confirmBypassGrade > 0 && r.confirmBypassGrade <= 1)) throw new Error(`confirmBypassGrade must be in (0, 1], got ${r.confirmBypassGrade}`);
+  int("confirmGrossUntil", 0);
   int("pulseMinSteps", 0);
   int("pulseMaxSteps", 0);
   if (r.pulseMaxSteps > 0 && !(r.pulseMinSteps >= 1 && r.pulseMinSteps <= r.pulseMaxSteps)) throw new Error(`pulseMinSteps (${r.pulseMinSteps}) must be from 1 to pulseMaxSteps (${r.pulseMaxSteps}) when pulseMaxSteps is set`);

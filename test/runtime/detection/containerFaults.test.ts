@@ -197,6 +197,29 @@ describe("the young guard's rates (the README's figures)", () => {
     expect(falseAlertServices(0.5, 200)).toBeLessThanOrEqual(1);
   });
 
+  it("catches a CPU hog and a network delay 64 to 250 steps in, after the model grades and before its sample is full, in every service", () => {
+    // CPU 20 ± 2 %, latency 50 ms lognormal, traffic 1,000 ± 100; at step `at`, CPU to 95 % or latency ×5 with traffic
+    // halved, for 10 steps. Before confirmGrossUntil such a fault 64 to 150 steps in was graded once and never raised.
+    for (const fault of ["cpu", "network"] as const) {
+      for (const at of [64, 100, 180, 250]) {
+        let caught = 0;
+        for (let seed = 1; seed <= 10; seed++) {
+          const rng = new Random(700 + seed);
+          const rows = Array.from({ length: at + 20 }, (_, i) => {
+            const row = [20 + 2 * rng.normal(), 50 * Math.exp(0.1 * rng.normal()), 1000 + 100 * rng.normal()];
+            if (i >= at && i < at + 10 && fault === "cpu") row[0] = 95;
+            if (i >= at && i < at + 10 && fault === "network") [row[1], row[2]] = [row[1] * 5, row[2] / 2];
+            return row;
+          });
+          const d = detect(rows, MINUTE, seed);
+          if (alertsIn(d, at, at + 10).length > 0) caught++;
+          expect(alertsIn(d, 0, at)).toEqual([]);
+        }
+        expect(caught, `${fault} at ${at}`).toBe(10);
+      }
+    }
+  });
+
   it("catches a 5× CPU jump after 30 steps in 50 of 50 young services", () => {
     let caught = 0;
     for (let seed = 1; seed <= 50; seed++) {
