@@ -27,6 +27,22 @@ function creep(rng: Random, noise: number): number[][] {
   return rows;
 }
 
+/**
+ * A request rate with quieter weekends: 100 at night, a daytime hump of 400 on weekdays and 150 at weekends (and on the
+ * `holiday`, a step number where that day starts), noise of 2 √level; `day` steps a day, `weeks` weeks; from step
+ * `drop`, `dropSteps` steps at half the rate.
+ */
+function weeklyTraffic(seed: number, day: number, weeks: number, holiday: number, drop = -1, dropSteps = 0): number[][] {
+  const rng = new Random(seed);
+  const week = 7 * day;
+  return Array.from({ length: weeks * week }, (_, i) => {
+    const quiet = Math.floor((i % week) / day) >= 5 || (i >= holiday && i < holiday + day);
+    const level = 100 + (quiet ? 150 : 400) * Math.max(0, Math.sin(2 * Math.PI * ((i % day) / day - 0.25)));
+    const v = level + 2 * Math.sqrt(level) * rng.normal();
+    return [i >= drop && i < drop + dropSteps ? v / 2 : v];
+  });
+}
+
 describe.each(SEEDS)("container faults, seed %i", (seed) => {
   it("alerts on a 0.1 %/step drift to a new maximum before the drift ends (a memory leak)", () => {
     const rng = new Random(seed);
@@ -80,14 +96,7 @@ describe.each(SEEDS)("container faults, seed %i", (seed) => {
     const week = 7 * day;
     const drop = 7 * week + 2 * day + 24;
     const holiday = 8 * week + 2 * day;
-    const rng = new Random(seed);
-    const rows: number[][] = [];
-    for (let i = 0; i < 10 * week; i++) {
-      const quiet = Math.floor((i % week) / day) >= 5 || (i >= holiday && i < holiday + day);
-      const level = 100 + (quiet ? 150 : 400) * Math.max(0, Math.sin(2 * Math.PI * ((i % day) / day - 0.25)));
-      const v = level + 2 * Math.sqrt(level) * rng.normal();
-      rows.push([i >= drop && i < drop + 4 ? v / 2 : v]);
-    }
+    const rows = weeklyTraffic(seed, day, 10, holiday, drop, 4);
     const d = detect(rows, 30 * MINUTE, seed);
     expect(alertsIn(d, drop, drop + 8).length).toBeGreaterThan(0);
     expect(alertsIn(d, holiday, holiday + day).length).toBeGreaterThan(0);
@@ -107,14 +116,7 @@ describe.each(SEEDS)("container faults, seed %i", (seed) => {
     const week = 7 * day;
     const drop = 5 * week + 2 * day + 144;
     const holiday = 6 * week + 2 * day;
-    const rng = new Random(seed);
-    const rows: number[][] = [];
-    for (let i = 0; i < 8 * week; i++) {
-      const quiet = Math.floor((i % week) / day) >= 5 || (i >= holiday && i < holiday + day);
-      const level = 100 + (quiet ? 150 : 400) * Math.max(0, Math.sin(2 * Math.PI * ((i % day) / day - 0.25)));
-      const v = level + 2 * Math.sqrt(level) * rng.normal();
-      rows.push([i >= drop && i < drop + 24 ? v / 2 : v]);
-    }
+    const rows = weeklyTraffic(seed, day, 8, holiday, drop, 24);
     const d = detect(rows, 5 * MINUTE, seed);
     expect(alertsIn(d, drop, drop + 36).length).toBeGreaterThan(0);
     expect(alertsIn(d, holiday, holiday + day).length).toBeGreaterThan(0);
@@ -132,13 +134,7 @@ describe.each(SEEDS)("container faults, seed %i", (seed) => {
     const day = 144;
     const week = 7 * day;
     const holiday = 6 * week + 2 * day;
-    const rng = new Random(seed);
-    const rows: number[][] = [];
-    for (let i = 0; i < 8 * week; i++) {
-      const quiet = Math.floor((i % week) / day) >= 5 || (i >= holiday && i < holiday + day);
-      const level = 100 + (quiet ? 150 : 400) * Math.max(0, Math.sin(2 * Math.PI * ((i % day) / day - 0.25)));
-      rows.push([level + 2 * Math.sqrt(level) * rng.normal()]);
-    }
+    const rows = weeklyTraffic(seed, day, 8, holiday);
     const d = detect(rows, 10 * MINUTE, seed);
     const daily = detect(rows, 10 * MINUTE, seed, { ...CONTAINER_DETECTOR, seasonalMultiples: false });
     expect(alertsIn(d, holiday, holiday + day).length).toBeGreaterThan(0);
