@@ -200,8 +200,10 @@ export class ThresholdedForest {
       // While the forest's sample fills, its threshold rests on few scores and a fault's first step may be its only one
       // above it: one that the young guard also finds gross is confirmed at once (confirmGrossUntil).
       const grossConfirms = anomalous && above && this.updates < o.confirmGrossUntil && this.grossGrade(values) > 0;
-      const confirmedAlone = grossConfirms || series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || (anomalous && (gross > 0 ? gross : this.thresholder.grade(score)) >= o.confirmBypassGrade);
-      confirmedAt[i] = confirmedAlone;
+      const confirmedByRules = series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || (anomalous && (gross > 0 ? gross : this.thresholder.grade(score)) >= o.confirmBypassGrade);
+      // A decision only: the step is learnt as the other rules would have it (as its expected values, unconfirmed).
+      confirmedAt[i] = confirmedByRules;
+      const confirmedAlone = grossConfirms || confirmedByRules;
       // A pulse's end is raised though its value is back near the expected one; what the model learns is as without it.
       if (pulse > 0) anomalous = true;
       const grade = !anomalous ? 0 : gross > 0 ? gross : this.thresholder.grade(score);

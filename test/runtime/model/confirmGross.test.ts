@@ -38,6 +38,25 @@ describe("confirmGrossUntil (the young guard confirms while the forest's sample 
     }
   });
 
+  it("decides only: the detector learns and scores every step as without it", () => {
+    // The hog above, 80 steps in, at seed 1.
+    const rng = new Random(501);
+    const rows = Array.from({ length: 300 }, (_, t) => {
+      const row = [20 + 2 * rng.normal(), 30 + 0.5 * rng.normal(), 50 * Math.exp(0.1 * rng.normal()), 1000 + 100 * rng.normal()];
+      if (t >= 80 && t < 90) row[0] = 95 + 0.5 * rng.normal();
+      return row;
+    });
+    const run = (confirmGrossUntil: number) => {
+      const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed: 1, confirmGrossUntil });
+      return rows.map((r) => d.process(r));
+    };
+    const [withGuard, without] = [run(256), run(0)];
+    expect(withGuard.map((x) => x.score)).toEqual(without.map((x) => x.score));
+    expect(withGuard.map((x) => x.threshold)).toEqual(without.map((x) => x.threshold));
+    expect(withGuard.slice(80, 90).some((x) => x.alert)).toBe(true);
+    expect(without.some((x) => x.alert)).toBe(false);
+  });
+
   it("changes nothing once the forest has made that many updates", () => {
     const rng = new Random(9);
     const rows = Array.from({ length: 700 }, (_, t) => [20 + 2 * rng.normal() + (t >= 400 && t < 410 ? 75 : 0), 30 + 0.5 * rng.normal()]);
