@@ -34,10 +34,10 @@ export const CONTAINER_DETECTOR: DetectorProfile = {
   // after grading starts (64 steps) the threshold rests on few scores: one clipped score moves it by a tenth, and a
   // CPU hog 64 to 150 steps into a service's life was graded at its first step only and never raised (0 of 20 seeds at
   // 64-100 steps, 12 at 150); with the guard confirming, 20 of 20 at every age, and no false alert in 200 young
-  // services with lognormal noise. Young services with an hour of history (`cad labelled --young 720`, seeds 1-3):
-  // smd-dev 0.396 -> 0.412 onset F1, jumpstarter-dev 0.174 -> 0.161 (its routine jumps off a run of zeros, graded once,
-  // now raised: false onsets 0.95 -> 1.32 per 1,000 steps). The four sets: mean 0.6761 -> 0.6764 at seeds 1-3
-  // (docs/quality.md, session 56). Decisions only: what the model learns is as before.
+  // services with lognormal noise. Decisions only: such a step is learnt as an unconfirmed one is, so the four sets
+  // score the same to the digit (their scored rows come after 256 steps). Young services with an hour of history
+  // (`cad labelled --young 720`, seeds 1-3): smd-dev 0.396 -> 0.412 onset F1, jumpstarter-dev 0.175 -> 0.158 (its routine jumps
+  // off a run of zeros, graded once, now raised: false onsets 0.95 -> 1.35 per 1,000 steps; docs/quality.md, session 56).
   confirmGrossUntil: 256,
   // …or when it ends a pulse: a metric jumped (a change of at least 3 deviations of its changes, scored above the
   // threshold), stayed beyond the jump's midpoint, and 5 to 12 steps later comes back as sharply (scored above the
