@@ -1,26 +1,16 @@
 import { median } from "./median";
 import { autocorrelation, centred } from "./periodicity";
+import { CONFIRMATIONS, confirmCandidate, KEEP_STRENGTH, MIN_CYCLES, multipleFits, PROFILE_RATE } from "./seasonalRules";
 
 /** Bins per cycle: half an hour of a daily cycle (a week of them: 336 bins). */
 export const BINS_PER_CYCLE = 48;
 /** The longest multiple looked for: a week of a daily cycle. */
 export const MAX_MULTIPLE = 7;
-/** Whole multiples are judged on this many of their cycles at least (the ring holds as many of the longest). */
-const MIN_CYCLES = 3;
-/** Checks in a row that must find the same multiple before it is used, and miss it before it is dropped. */
-const CONFIRMATIONS = 2;
-/** The multiple's autocorrelation must reach this, and leave at most GAIN of what the cycle's leaves (as SeasonalProfile's). */
-const STRENGTH = 0.8;
-const GAIN = 0.5;
-/** Autocorrelation at the multiple below which a check counts as a miss. */
-const KEEP_STRENGTH = 0.5;
 /**
  * A multiple is looked for at this many bins either side of k · BINS_PER_CYCLE: a cycle found a step too long or
  * short (289 steps for a day of 288) is 7 steps off in a week, a bin at 5-minute steps.
  */
 const SLACK = 2;
-/** Weight of a new bin in its correction (memory about 5 of the multiple's cycles, as the profile's). */
-const RATE = 0.2;
 const CAPACITY = MIN_CYCLES * (MAX_MULTIPLE * BINS_PER_CYCLE + SLACK);
 const MIN_SPAN = 2 * BINS_PER_CYCLE - SLACK;
 const MAX_SPAN = MAX_MULTIPLE * BINS_PER_CYCLE + SLACK;
@@ -130,10 +120,8 @@ export class CoarseMultiple {
         }
       }
     }
-    const found = best > 0 && bestR >= STRENGTH && 1 - bestR <= GAIN * (1 - r) ? best : 0;
-    this.confirmations = found > 0 && found === this.candidate ? this.confirmations + 1 : found > 0 ? 1 : 0;
-    this.candidate = found;
-    if (this.confirmations >= CONFIRMATIONS) this.use(values, found);
+    [this.candidate, this.confirmations] = confirmCandidate(best > 0 && multipleFits(r, bestR) ? best : 0, this.candidate, this.confirmations);
+    if (this.confirmations >= CONFIRMATIONS) this.use(values, this.candidate);
   }
 
   toState(): CoarseMultipleState {
@@ -199,7 +187,7 @@ export class CoarseMultiple {
     if (this.openCount > 0) {
       this.ring[this.closed % this.capacity] = this.openSum / this.openCount;
       this.closed++;
-      if (this.span > 0 && this.residualCount > 0) this.offsets[this.open % this.offsets.length] += (RATE * this.residualSum) / this.residualCount;
+      if (this.span > 0 && this.residualCount > 0) this.offsets[this.open % this.offsets.length] += (PROFILE_RATE * this.residualSum) / this.residualCount;
     }
     this.open = next;
     this.openSum = 0;

@@ -2,6 +2,7 @@ import { BINS_PER_CYCLE, CoarseMultiple, MAX_MULTIPLE } from "./coarseMultiple";
 import { median } from "./median";
 import { autocorrelation, centred, detectPeriod } from "./periodicity";
 import { checkSeasonalState, type SeasonalProfileState } from "./seasonalProfileState";
+import { CONFIRMATIONS, confirmCandidate, KEEP_STRENGTH, MIN_CYCLES, multipleFits, PROFILE_RATE } from "./seasonalRules";
 
 /** Settings of a {@link SeasonalProfile}. */
 export interface SeasonalProfileOptions {
@@ -15,7 +16,7 @@ export interface SeasonalProfileOptions {
   readonly zFactor: number;
   /**
    * Once locked, also look at whole multiples of the period up to `maxPeriod` (a week of a daily cycle), and move
-   * the profile to one that explains at least half of what the period leaves (see MULTIPLE_GAIN); for a period whose
+   * the profile to one that explains at least half of what the period leaves (see multipleFits in seasonalRules.ts); for a period whose
    * seventh multiple does not fit (longer than maxPeriod / 7), look for its multiples in bins instead and add the one
    * found to the profile ({@link CoarseMultiple}: a week of a day at steps under 20 minutes). Absent: false.
    */
@@ -48,11 +49,6 @@ export interface SeasonalVerdict {
   readonly tolerance: number;
 }
 
-const MIN_CYCLES = 3;
-/** Checks in a row that must find the same period before it is used, and miss it before it is dropped. */
-const CONFIRMATIONS = 2;
-/** Autocorrelation at the locked period below which a check counts as a miss (hysteresis below the 0.8 to lock). */
-const KEEP_STRENGTH = 0.5;
 /**
  * Residuals are averaged over these fractions of the period before they are judged (an hour and six hours of
  * a daily cycle): a change of the cycle's shape is sustained, a noisy step is not. The short scale finds a
@@ -60,22 +56,12 @@ const KEEP_STRENGTH = 0.5;
  * differences that alternate within the cycle (a weekend's other rhythm).
  */
 const SMOOTHING = [1 / 24, 1 / 4];
-/** Weight of a new cycle in the per-phase profile (memory about 5 cycles). */
-const PROFILE_RATE = 0.2;
 /** Residual statistics remember about this many cycles. */
 const SCALE_CYCLES = 4;
 /** Residuals enter the profile clipped at this many root mean squares, so one anomaly barely moves it. */
 const CLIP = 3;
 /** Residual scales are floored at this fraction of the series' spread (an exactly repeating series has none). */
 const FLOOR_FRACTION = 0.01;
-/**
- * A whole multiple of the locked period replaces it when its autocorrelation r' is strong (at least MULTIPLE_STRENGTH)
- * and leaves at most this fraction of what the period's r leaves: 1 − r' <= MULTIPLE_GAIN · (1 − r). A daily cycle
- * with quieter weekends has its week far more alike than its days; a plain daily cycle has r' about r, noise a
- * little lower, and stays as it is.
- */
-const MULTIPLE_GAIN = 0.5;
-const MULTIPLE_STRENGTH = 0.8;
 
 /**
  * The seasonal view of one metric. It keeps the last 3 · maxPeriod values and, every `checkEvery` steps,
@@ -268,14 +254,13 @@ export class SeasonalProfile {
     }
     const found = detectPeriod(values, { maxPeriod: this.options.maxPeriod, minCycles: MIN_CYCLES });
     const period = found && found.period >= this.options.minPeriod ? found.period : 0;
-    this.confirmations = period > 0 && period === this.candidate ? this.confirmations + 1 : period > 0 ? 1 : 0;
-    this.candidate = period;
+    [this.candidate, this.confirmations] = confirmCandidate(period, this.candidate, this.confirmations);
     if (this.confirmations >= CONFIRMATIONS) this.lock(values, period);
   }
 
   /**
    * The locked period's best whole multiple up to maxPeriod (among those the values hold MIN_CYCLES of), if it
-   * explains at least half of what the period leaves (MULTIPLE_GAIN); two checks in a row must agree, then the profile
+   * explains at least half of what the period leaves (multipleFits); two checks in a row must agree, then the profile
    * moves to it, its time scales staying the period's. `x` is `values` centred, `r` the autocorrelation at the period.
    */
   private checkMultiples(x: Float64Array, values: Float64Array, r: number): void {
@@ -288,11 +273,9 @@ export class SeasonalProfile {
         best = k * this.period;
       }
     }
-    const found = best > 0 && bestR >= MULTIPLE_STRENGTH && 1 - bestR <= MULTIPLE_GAIN * (1 - r) ? best : 0;
-    this.confirmations = found > 0 && found === this.candidate ? this.confirmations + 1 : found > 0 ? 1 : 0;
-    this.candidate = found;
+    [this.candidate, this.confirmations] = confirmCandidate(best > 0 && multipleFits(r, bestR) ? best : 0, this.candidate, this.confirmations);
     if (this.confirmations < CONFIRMATIONS) return;
-    this.lock(values, found, this.period);
+    this.lock(values, this.candidate, this.period);
   }
 
   /**
