@@ -69,6 +69,7 @@ const OVERRIDE_FIELDS = {
   driftSpan: v.number(),
   grossFaultRatio: v.number(),
   grossFaultZ: v.number(),
+  grossFaultFallZ: v.number(),
   confirmSteps: v.number(),
   confirmWindow: v.number(),
   confirmBypassGrade: v.number(),

@@ -10,7 +10,7 @@ export const OVERRIDE_NAMES = [
   "clipScores", "thresholdQuantile", "thresholdQuantileMemory", "holdStatistics", "holdStatisticsMode", "holdStatisticsFrom", "holdStatisticsUntil", "pulseMinSteps", "pulseMaxSteps", "ignoreNearExpectedRelative", "ignoreNearExpectedAbsolute", "ignoreNearExpectedDeviations", "spreadMemory", "spreadFromChanges", "forestChanges", "shingleDecay",
   "repeatWindow", "repeatEscalation", "repeatExtends", "repeatNewCause", "recurrenceHorizon", "recurrenceCount", "recurrenceRegular", "recurrenceTolerance", "recurrencePersist",
   "maxCorrections", "learnAnomalies", "learnUnconfirmed", "seasonal", "maxPeriod", "minPeriod", "seasonalZFactor", "seasonalMultiples", "driftZFactor", "driftSpan",
-  "grossFaultRatio", "grossFaultZ", "confirmSteps", "confirmWindow", "confirmBypassGrade", "confirmGrossUntil",
+  "grossFaultRatio", "grossFaultZ", "grossFaultFallZ", "confirmSteps", "confirmWindow", "confirmBypassGrade", "confirmGrossUntil",
 ] as const satisfies readonly (keyof DetectorOverrides)[];
 
 type AllListed<Missing extends never> = Missing;

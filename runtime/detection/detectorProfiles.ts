@@ -39,6 +39,13 @@ export const CONTAINER_DETECTOR: DetectorProfile = {
   // (`cad labelled --young 720`, seeds 1-3): smd-dev 0.396 -> 0.412 onset F1, jumpstarter-dev 0.175 -> 0.158 (its routine jumps
   // off a run of zeros, graded once, now raised: false onsets 0.95 -> 1.35 per 1,000 steps; docs/quality.md, session 56).
   confirmGrossUntil: 256,
+  // …and, over the same young span, a metric that falls below a third of its level and 4 standard deviations under it,
+  // at two steps in a row (a crashed task, lost traffic; a lost scrape reported as 0 is one step). A fall of a positive
+  // metric never meets the rise's 3× limit, and a young forest's statistics take the fall in within a step or two: lost
+  // traffic (1,000 ± 100 to 0) 30 to 150 steps into a service's life was raised in 0 of 20 seeds (13 at 150), now 20.
+  // Decisions only, like the line above. Young services (`cad labelled --young 720`, seeds 1-3): jumpstarter-dev
+  // 0.158 -> 0.197 onset F1 (runs found 35-39 -> 47-51 of 101), smd-dev 0.412 -> 0.413 (docs/quality.md, session 57).
+  grossFaultFallZ: 4,
   // …or when it ends a pulse: a metric jumped (a change of at least 3 deviations of its changes, scored above the
   // threshold), stayed beyond the jump's midpoint, and 5 to 12 steps later comes back as sharply (scored above the
   // threshold too). With a one-step shingle the forest sees only a pulse's edges; its middle is values the metric

@@ -33,3 +33,23 @@ export function grossFaultGrade(values: ArrayLike<number>, mean: (m: number) => 
   }
   return worst > 1 ? Math.min(1, 0.5 + (worst - 1) / 4) : 0;
 }
+
+/**
+ * A fall toward zero (a crashed task's CPU, lost traffic): 0 when no metric falls, otherwise a grade in [0.5, 1] as
+ * {@link grossFaultGrade}'s. A metric falls when it lies below 1/(1 + `ratio`) of its level (a third by default;
+ * across zero counts too) and more than `fallZ` standard deviations under it: the mirror of a rise beyond
+ * (1 + ratio) times the level, which `ratio · |mean|` can never see in a positive metric. The detector raises a fall
+ * only on its second step in a row, so a one-step zero (a lost scrape reported as 0) is not raised.
+ */
+export function grossFallGrade(values: ArrayLike<number>, mean: (m: number) => number, deviation: (m: number) => number, limits: GrossFaultLimits & { readonly fallZ: number }): number {
+  if (!(limits.ratio > 0) || !(limits.fallZ > 0)) return 0;
+  let worst = 0;
+  for (let m = 0; m < values.length; m++) {
+    const mu = mean(m);
+    if (!((values[m] - mu) * mu < 0)) continue;
+    const limit = Math.max(limits.fallZ * deviation(m), (limits.ratio / (1 + limits.ratio)) * Math.abs(mu));
+    if (!(limit > 1e-12)) continue;
+    worst = Math.max(worst, Math.abs(values[m] - mu) / limit);
+  }
+  return worst > 1 ? Math.min(1, 0.5 + (worst - 1) / 4) : 0;
+}

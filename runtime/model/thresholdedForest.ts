@@ -3,7 +3,7 @@ import { withDecisions } from "./decisionOptions";
 import { NAMED_CAUSES, type Detection } from "./detection";
 import { deviationsOf } from "./deviation";
 import { DriftView, type DriftViewState } from "./driftView";
-import { GROSS_FAULT_MIN_STEPS, grossFaultGrade } from "./grossFault";
+import { GROSS_FAULT_MIN_STEPS, grossFallGrade, grossFaultGrade } from "./grossFault";
 import { Preprocessor } from "./preprocessor";
 import { ReplicaStream, type ReplicaStreamState } from "./replicaStream";
 import { SeasonalScorer } from "./seasonalScorer";
@@ -176,6 +176,9 @@ export class ThresholdedForest {
       // Too young to grade scores: only a gross fault of a metric against its running level counts.
       const gross = ready || this.pre.steps() < GROSS_FAULT_MIN_STEPS ? 0 : this.grossGrade(values);
       const above = ready && this.thresholder.grade(score) > 0;
+      // A fall toward zero while the model is young (the guard's age, or the forest's until confirmGrossUntil) alerts
+      // on its second step in a row: a lost scrape reported as 0 is one step, a crashed task or lost traffic stays.
+      const fall = gross > 0 || this.pre.steps() < GROSS_FAULT_MIN_STEPS || series.inputs.seen === 0 || (ready && this.updates >= o.confirmGrossUntil) ? 0 : this.fallGrade(values, series.inputs.previous);
       let anomalous = gross > 0 || above;
       // A pulse: this step takes a metric back the way an earlier step above the threshold took it (pulseMinSteps).
       let pulse = 0;
@@ -184,7 +187,7 @@ export class ThresholdedForest {
         if (above || series.edges.length > 0) pulse = series.pulseEnds(index[i], values, sc.signs, above, o.pulseMinSteps, o.pulseMaxSteps);
       }
       let expected: number[] = typical;
-      if (anomalous) {
+      if (anomalous || fall > 0) {
         expected = this.expectedOf(sc, series);
         let near = gross === 0;
         for (let m = 0; m < n; m++) {
@@ -203,10 +206,12 @@ export class ThresholdedForest {
       const confirmedByRules = series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || (anomalous && (gross > 0 ? gross : this.thresholder.grade(score)) >= o.confirmBypassGrade);
       // A decision only: the step is learnt as the other rules would have it (as its expected values, unconfirmed).
       confirmedAt[i] = confirmedByRules;
-      const confirmedAlone = grossConfirms || confirmedByRules;
+      // So is a fall: the step is learnt, and counted for later confirmation, as it would be without it.
+      if (fall > 0) anomalous = true;
+      const confirmedAlone = grossConfirms || fall > 0 || confirmedByRules;
       // A pulse's end is raised though its value is back near the expected one; what the model learns is as without it.
       if (pulse > 0) anomalous = true;
-      const grade = !anomalous ? 0 : gross > 0 ? gross : this.thresholder.grade(score);
+      const grade = !anomalous ? 0 : gross > 0 ? gross : Math.max(fall, this.thresholder.grade(score));
       const confirmed = confirmedAlone || pulse > 0;
       let alert = false;
       let recurrence = false;
@@ -429,6 +434,16 @@ export class ThresholdedForest {
   private grossGrade(values: ArrayLike<number>): number {
     const o = this.options;
     return grossFaultGrade(values, (m) => this.pre.mean(m), (m) => this.pre.deviation(m), { ratio: o.grossFaultRatio, z: o.grossFaultZ });
+  }
+
+  /** The young guard's grade of a fall toward zero that `previous` (the step before) made too (grossFault.ts); 0 with `grossFaultFallZ` off. */
+  private fallGrade(values: ArrayLike<number>, previous: ArrayLike<number>): number {
+    const o = this.options;
+    const limits = { ratio: o.grossFaultRatio, z: o.grossFaultZ, fallZ: o.grossFaultFallZ };
+    const mean = (m: number) => this.pre.mean(m);
+    const deviation = (m: number) => this.pre.deviation(m);
+    const grade = grossFallGrade(values, mean, deviation, limits);
+    return grade > 0 && grossFallGrade(previous, mean, deviation, limits) > 0 ? grade : 0;
   }
 
   private confidence(): number {

@@ -44,6 +44,15 @@ export interface ThresholdedForestOptions {
    */
   readonly grossFaultRatio?: number;
   readonly grossFaultZ?: number;
+  /**
+   * The guard's fall toward zero (default 0: off; grossFallGrade in grossFault.ts): a metric below 1/(1 +
+   * `grossFaultRatio`) of its level (a third) and more than this many standard deviations under it, at this step and
+   * the one before, alerts (a crashed task's CPU, lost traffic), from the guard's first judged step until the forest
+   * has made `confirmGrossUntil` updates. A decision only: the step is learnt as without it. The rise's limit,
+   * `grossFaultRatio` times the level, can never be met by a positive metric falling, so without it a fall to zero
+   * was left to a forest whose statistics take in the fall within a step or two.
+   */
+  readonly grossFaultFallZ?: number;
   /** Threshold: standard deviations above the mean score (default 3). */
   readonly zFactor?: number;
   /** Scores at or below this are never anomalous (default 1). */
@@ -279,6 +288,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     outputAfter: o.outputAfter ?? Math.max(32, Math.floor(sampleSize / 4)),
     grossFaultRatio: o.grossFaultRatio ?? 2,
     grossFaultZ: o.grossFaultZ ?? 20,
+    grossFaultFallZ: o.grossFaultFallZ ?? 0,
     zFactor: o.zFactor ?? 3,
     lowerThreshold: o.lowerThreshold ?? 1,
     clipScores: o.clipScores ?? false,
@@ -372,6 +382,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (!(r.seasonalZFactor > 0)) throw new Error(`seasonalZFactor must be > 0, got ${r.seasonalZFactor}`);
   if (!(r.grossFaultRatio >= 0) || !Number.isFinite(r.grossFaultRatio)) throw new Error(`grossFaultRatio must be a finite number >= 0, got ${r.grossFaultRatio}`);
   if (!(r.grossFaultZ >= 0) || !Number.isFinite(r.grossFaultZ)) throw new Error(`grossFaultZ must be a finite number >= 0, got ${r.grossFaultZ}`);
+  if (!(r.grossFaultFallZ >= 0) || !Number.isFinite(r.grossFaultFallZ)) throw new Error(`grossFaultFallZ must be a finite number >= 0 (0: off), got ${r.grossFaultFallZ}`);
   if (!(r.zFactor > 0)) throw new Error(`zFactor must be > 0, got ${r.zFactor}`);
   if (!(r.thresholdQuantile === 0 || (r.thresholdQuantile >= 0.5 && r.thresholdQuantile < 1))) throw new Error(`thresholdQuantile must be 0 (off) or in [0.5, 1), got ${r.thresholdQuantile}`);
   if (!(r.thresholdQuantileMemory === 0 || (r.thresholdQuantileMemory >= 1 && Number.isFinite(r.thresholdQuantileMemory)))) throw new Error(`thresholdQuantileMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.thresholdQuantileMemory}`);

@@ -167,11 +167,12 @@ describe("the young guard's rates (the README's figures)", () => {
     expect(falseAlertServices(0.5, 200)).toBeLessThanOrEqual(1);
   });
 
-  it("catches a CPU hog and a network delay 64 to 250 steps in, after the model grades and before its sample is full, in every service", () => {
-    // CPU 20 ± 2 %, latency 50 ms lognormal, traffic 1,000 ± 100; at step `at`, CPU to 95 % or latency ×5 with traffic
-    // halved, for 10 steps. Before confirmGrossUntil such a fault 64 to 150 steps in was graded once and never raised.
-    for (const fault of ["cpu", "network"] as const) {
-      for (const at of [64, 100, 180, 250]) {
+  it("catches a CPU hog, a network delay and lost traffic 64 to 250 steps in (lost traffic from 30), in every service", () => {
+    // CPU 20 ± 2 %, latency 50 ms lognormal, traffic 1,000 ± 100; at step `at`, CPU to 95 %, latency ×5 with traffic
+    // halved, or traffic to 0 with CPU at 2 %, for 10 steps. Before confirmGrossUntil a hog or a delay 64 to 150 steps
+    // in was graded once and never raised; before grossFaultFallZ lost traffic up to 150 steps in was never raised.
+    for (const fault of ["cpu", "network", "lost"] as const) {
+      for (const at of fault === "lost" ? [30, 64, 100, 180, 250] : [64, 100, 180, 250]) {
         let caught = 0;
         for (let seed = 1; seed <= 10; seed++) {
           const rng = new Random(700 + seed);
@@ -179,6 +180,7 @@ describe("the young guard's rates (the README's figures)", () => {
             const row = [20 + 2 * rng.normal(), 50 * Math.exp(0.1 * rng.normal()), 1000 + 100 * rng.normal()];
             if (i >= at && i < at + 10 && fault === "cpu") row[0] = 95;
             if (i >= at && i < at + 10 && fault === "network") [row[1], row[2]] = [row[1] * 5, row[2] / 2];
+            if (i >= at && i < at + 10 && fault === "lost") [row[0], row[2]] = [2, 0];
             return row;
           });
           const d = detect(rows, MINUTE, seed);
