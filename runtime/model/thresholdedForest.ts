@@ -1,6 +1,6 @@
 import { AdaptiveThresholder } from "./adaptiveThresholder";
 import { withDecisions } from "./decisionOptions";
-import { NAMED_CAUSES, type Detection } from "./detection";
+import type { Detection } from "./detection";
 import { deviationsOf } from "./deviation";
 import { DriftView, type DriftViewState } from "./driftView";
 import { GROSS_FAULT_MIN_STEPS, grossFallGrade, grossFaultGrade } from "./grossFault";
@@ -8,6 +8,7 @@ import { Preprocessor } from "./preprocessor";
 import { ReplicaStream, type ReplicaStreamState } from "./replicaStream";
 import { SeasonalScorer } from "./seasonalScorer";
 import { StatisticsHold, type StatisticsHoldState } from "./statisticsHold";
+import { deviationAttribution, expectedValues, forestAttribution, namedCauses, viewAlert } from "./stepExplanation";
 import { StreamingForest } from "./streamingForest";
 import { PULSE_CHANGE_Z, resolveOptions, seasonalOptions, shingleLagWeights, spreadOptions, statisticsDiscount, type ThresholdedForestOptions } from "./thresholdedForestOptions";
 import type { StepInput, ThresholdedForestState } from "./thresholdedForestState";
@@ -263,8 +264,8 @@ export class ThresholdedForest {
 
     // 3. The seasonal and drift views: a cycle that broke, or a level that crept to a new extreme, where the forest
     // saw nothing; raised on the series furthest off.
-    if (this.seasonal && seasonalGrade > 0 && ready) this.viewAlert(inputs, scores, out, seasonalGrade, this.seasonal, true);
-    if (this.drift && driftGrade > 0 && ready) this.viewAlert(inputs, scores, out, driftGrade, this.drift, false);
+    if (this.seasonal && seasonalGrade > 0 && ready) viewAlert(this.options, inputs, scores, out, seasonalGrade, this.seasonal, true);
+    if (this.drift && driftGrade > 0 && ready) viewAlert(this.options, inputs, scores, out, driftGrade, this.drift, false);
 
     // 4. Learn from every series of the step.
     let scoredAny = false;
@@ -362,72 +363,15 @@ export class ThresholdedForest {
     return d;
   }
 
-  /** Expected values of the current step's metrics (raw scale), imputed by the forest from the rest of the shingle. */
+  /** Expected values of the current step's metrics (raw scale): imputed by the forest, or without one the typical values (stepExplanation.ts). */
   private expectedOf(sc: Scratch, series: ReplicaStream): number[] {
-    const n = this.options.inputs;
-    if (this.forest === null) {
-      // A static external model cannot impute: the typical value (level, or the cycle's profile) is the expectation.
-      sc.imputed.fill(0);
-      return Array.from({ length: n }, (_, m) => (this.seasonal?.hasProfile(m) ? this.seasonal.expected(m) : this.pre.typical(m, series.inputs)));
-    }
-    this.forest.impute(sc.point, this.currentDims, sc.imputed);
-    return Array.from({ length: n }, (_, m) => this.pre.inverse(m, sc.imputed[m], series.inputs));
+    const s = series.inputs;
+    return expectedValues(this.options.inputs, this.forest, sc, this.currentDims, (m) => (this.seasonal?.hasProfile(m) ? this.seasonal.expected(m) : this.pre.typical(m, s)), (m, y) => this.pre.inverse(m, y, s));
   }
 
-  /** Per metric share of `score`: the forest's attribution summed over the shingle, or deviations without a forest. */
+  /** Per metric share of `score`: the forest's attribution summed over the shingle, or deviations without a forest (stepExplanation.ts). */
   private attributionOf(sc: Scratch, values: ArrayLike<number>, expected: readonly number[], spread: readonly number[], score: number): number[] {
-    const n = this.options.inputs;
-    const out = new Array<number>(n).fill(0);
-    if (this.forest) {
-      this.forest.scoreWithAttribution(sc.point, this.attribution);
-      // Summed over the shingle (and over a metric's value and change coordinates with forestChanges).
-      for (let d = 0; d < this.attribution.length; d++) out[(d % this.width) % n] += this.attribution[d];
-      return out;
-    }
-    const w = Array.from({ length: n }, (_, m) => Math.abs(values[m] - expected[m]) / Math.max(spread[m], 1e-12));
-    const total = w.reduce((a, b) => a + b, 0);
-    return w.map((x) => (total > 0 ? (score * x) / total : score / n));
-  }
-
-  /**
-   * Raises a view's grade (seasonal or drift) as an alert on the series whose own values lie furthest off the
-   * view's expectation, among those scored, not already alerting with a higher grade and not within
-   * `repeatWindow` of their last alert.
-   */
-  private viewAlert(inputs: readonly StepInput[], scores: readonly (number | undefined)[], out: Detection[], grade: number, s: Pick<SeasonalScorer, "expected" | "z">, seasonal: boolean): void {
-    const o = this.options;
-    const n = o.inputs;
-    let best = -1;
-    let bestOff = -1;
-    for (let i = 0; i < inputs.length; i++) {
-      const { series, values } = inputs[i];
-      const prior = out[i];
-      if (scores[i] === undefined || !(grade > (prior.alert ? prior.grade : 0)) || prior.index - series.lastAlertIndex <= o.repeatWindow) continue;
-      let off = 0;
-      for (let m = 0; m < n; m++) off += s.z(m) * Math.abs(values[m] - s.expected(m));
-      if (off > bestOff) {
-        best = i;
-        bestOff = off;
-      }
-    }
-    if (best < 0) return;
-    const { series, values } = inputs[best];
-    const prior = out[best];
-    const expected = Array.from({ length: n }, (_, m) => s.expected(m));
-    const weights = expected.map((_, m) => s.z(m));
-    const total = weights.reduce((a, b) => a + b, 0);
-    const score = scores[best] as number;
-    series.noteAlert(prior.index, score, namedCauses(weights), o.repeatWindow);
-    out[best] = {
-      ...prior,
-      grade,
-      alert: true,
-      seasonal,
-      likelihood: Math.max(prior.likelihood, 0.5 + grade / 2),
-      expected,
-      attribution: weights.map((w) => (score * w) / total),
-      deviations: deviationsOf(values, expected, prior.spread),
-    };
+    return this.forest ? forestAttribution(this.forest, sc.point, this.attribution, this.width, this.options.inputs) : deviationAttribution(values, expected, spread, score);
   }
 
   /** The young guard's grade of a step's values against each metric's running level and deviation (grossFault.ts). */
@@ -452,13 +396,4 @@ export class ThresholdedForest {
     const scores = Math.min(1, this.thresholder.weight() / (4 * o.outputAfter));
     return fill * scores;
   }
-}
-
-/** The metrics an alert with this attribution names: its {@link NAMED_CAUSES} largest shares, largest first (the lower index on a tie). */
-function namedCauses(attribution: readonly number[]): number[] {
-  return attribution
-    .map((share, m) => [share, m] as const)
-    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
-    .slice(0, NAMED_CAUSES)
-    .map(([, m]) => m);
 }
