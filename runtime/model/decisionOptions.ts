@@ -2,9 +2,10 @@ import type { ThresholdedForestOptions } from "./thresholdedForestOptions";
 
 /**
  * The options that decide what a step judged anomalous becomes — confirmed, raised at a pulse's end, a repeat of
- * the incident going on, a recurrence withheld — and nothing of what the model is: no forest, statistics, seasonal
- * profile or threshold depends on them for its shape or meaning, and the bookkeeping they use (a replica's recent
- * alerts, pulse edges, anomalous flags) is valid under any of their values.
+ * the incident going on, a recurrence withheld — or raise a young service's fall toward zero, and nothing of what
+ * the model is: no forest, statistics, seasonal profile or threshold depends on them for its shape or meaning, and
+ * the bookkeeping they use (a replica's recent alerts, pulse edges, anomalous flags) is valid under any of their
+ * values.
  *
  * They are the product's rules, not the model's: a detector restored from a saved state (a running service, a
  * trained bundle) takes them from the deployment's profile ({@link withDecisions}), so a new release's rules apply
@@ -16,6 +17,7 @@ export const DECISION_OPTIONS = [
   "confirmWindow",
   "confirmBypassGrade",
   "confirmGrossUntil",
+  "grossFaultFallZ",
   "pulseMinSteps",
   "pulseMaxSteps",
   "repeatWindow",

@@ -48,7 +48,7 @@ export interface ThresholdedForestOptions {
    * The guard's fall toward zero (default 0: off; grossFallGrade in grossFault.ts): a metric below 1/(1 +
    * `grossFaultRatio`) of its level (a third) and more than this many standard deviations under it, at this step and
    * the one before, alerts (a crashed task's CPU, lost traffic), from the guard's first judged step until the forest
-   * has made `confirmGrossUntil` updates. A decision only: the step is learnt as without it. The rise's limit,
+   * has made `confirmGrossUntil` updates. A decision only (decisionOptions.ts): the step is learnt as without it. The rise's limit,
    * `grossFaultRatio` times the level, can never be met by a positive metric falling, so without it a fall to zero
    * was left to a forest whose statistics take in the fall within a step or two.
    */

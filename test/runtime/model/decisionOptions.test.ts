@@ -35,12 +35,12 @@ function saved(seed: number): ThresholdedForestState {
 }
 
 describe("decision options", () => {
-  it("are the confirmation, pulse, repeat and recurrence rules; a profile's are picked, the rest left", () => {
+  it("are the confirmation, pulse, repeat and recurrence rules and the young fall; a profile's are picked, the rest left", () => {
     expect([...DECISION_OPTIONS].sort()).toEqual(
-      ["confirmBypassGrade", "confirmGrossUntil", "confirmSteps", "confirmWindow", "pulseMaxSteps", "pulseMinSteps", "recurrenceCount", "recurrenceHorizon", "recurrencePersist", "recurrenceRegular", "recurrenceTolerance", "repeatEscalation", "repeatExtends", "repeatNewCause", "repeatWindow"].sort(),
+      ["confirmBypassGrade", "confirmGrossUntil", "confirmSteps", "grossFaultFallZ", "confirmWindow", "pulseMaxSteps", "pulseMinSteps", "recurrenceCount", "recurrenceHorizon", "recurrencePersist", "recurrenceRegular", "recurrenceTolerance", "repeatEscalation", "repeatExtends", "repeatNewCause", "repeatWindow"].sort(),
     );
     const picked = decisionsOf({ ...CONTAINER_DETECTOR, numTrees: 7 });
-    expect(picked).toEqual({ confirmSteps: 3, confirmWindow: 4, confirmBypassGrade: 0.5, confirmGrossUntil: 256, pulseMinSteps: 5, pulseMaxSteps: 12, repeatWindow: 50, repeatEscalation: 1.5, repeatExtends: true, repeatNewCause: true, recurrenceHorizon: 2000, recurrenceCount: 3, recurrenceRegular: true, recurrencePersist: 3 });
+    expect(picked).toEqual({ confirmSteps: 3, confirmWindow: 4, confirmBypassGrade: 0.5, confirmGrossUntil: 256, grossFaultFallZ: 4, pulseMinSteps: 5, pulseMaxSteps: 12, repeatWindow: 50, repeatEscalation: 1.5, repeatExtends: true, repeatNewCause: true, recurrenceHorizon: 2000, recurrenceCount: 3, recurrenceRegular: true, recurrencePersist: 3 });
     // An option the profile leaves out keeps the saved value; without a profile nothing changes.
     expect(withDecisions({ inputs: 2, recurrenceTolerance: 0.4, zFactor: 9 }, { confirmSteps: 2, zFactor: 3 })).toEqual({ inputs: 2, recurrenceTolerance: 0.4, zFactor: 9, confirmSteps: 2 });
     expect(decisionChanges({ confirmSteps: 3, pulseMaxSteps: 0 }, { confirmSteps: 3, pulseMaxSteps: 12, recurrenceTolerance: 0.3, zFactor: 4 })).toEqual(["pulseMaxSteps 0 → 12", "recurrenceTolerance unset → 0.3"]);
