@@ -31,7 +31,7 @@ export function grossFaultGrade(values: ArrayLike<number>, mean: (m: number) => 
     if (!(limit > 1e-12)) continue;
     worst = Math.max(worst, Math.abs(values[m] - mu) / limit);
   }
-  return worst > 1 ? Math.min(1, 0.5 + (worst - 1) / 4) : 0;
+  return gradeBeyond(worst);
 }
 
 /**
@@ -51,5 +51,16 @@ export function grossFallGrade(values: ArrayLike<number>, mean: (m: number) => n
     if (!(limit > 1e-12)) continue;
     worst = Math.max(worst, Math.abs(values[m] - mu) / limit);
   }
+  return gradeBeyond(worst);
+}
+
+/** {@link grossFallGrade} of `values` when `previous` (the series' step before) fell too, else 0: a fall raised on its second step. */
+export function lastingFallGrade(values: ArrayLike<number>, previous: ArrayLike<number>, mean: (m: number) => number, deviation: (m: number) => number, limits: GrossFaultLimits & { readonly fallZ: number }): number {
+  const grade = grossFallGrade(values, mean, deviation, limits);
+  return grade > 0 && grossFallGrade(previous, mean, deviation, limits) > 0 ? grade : 0;
+}
+
+/** The grade of the worst metric's distance in limits: 0 within it, 1/2 at it, 1 at three times it. */
+function gradeBeyond(worst: number): number {
   return worst > 1 ? Math.min(1, 0.5 + (worst - 1) / 4) : 0;
 }

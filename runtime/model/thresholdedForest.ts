@@ -3,8 +3,8 @@ import { withDecisions } from "./decisionOptions";
 import type { Detection } from "./detection";
 import { deviationsOf } from "./deviation";
 import { DriftView, type DriftViewState } from "./driftView";
-import { GROSS_FAULT_MIN_STEPS, grossFallGrade, grossFaultGrade } from "./grossFault";
-import { Preprocessor } from "./preprocessor";
+import { GROSS_FAULT_MIN_STEPS, grossFaultGrade, lastingFallGrade } from "./grossFault";
+import { Preprocessor, type SeriesInputs } from "./preprocessor";
 import { ReplicaStream, type ReplicaStreamState } from "./replicaStream";
 import { SeasonalScorer } from "./seasonalScorer";
 import { StatisticsHold, type StatisticsHoldState } from "./statisticsHold";
@@ -179,7 +179,7 @@ export class ThresholdedForest {
       const above = ready && this.thresholder.grade(score) > 0;
       // A fall toward zero while the model is young (the guard's age, or the forest's until confirmGrossUntil) alerts
       // on its second step in a row: a lost scrape reported as 0 is one step, a crashed task or lost traffic stays.
-      const fall = gross > 0 || this.pre.steps() < GROSS_FAULT_MIN_STEPS || series.inputs.seen === 0 || (ready && this.updates >= o.confirmGrossUntil) ? 0 : this.fallGrade(values, series.inputs.previous);
+      const fall = gross > 0 ? 0 : this.youngFallGrade(values, series.inputs, ready);
       let anomalous = gross > 0 || above;
       // A pulse: this step takes a metric back the way an earlier step above the threshold took it (pulseMinSteps).
       let pulse = 0;
@@ -380,15 +380,17 @@ export class ThresholdedForest {
     return grossFaultGrade(values, (m) => this.pre.mean(m), (m) => this.pre.deviation(m), { ratio: o.grossFaultRatio, z: o.grossFaultZ });
   }
 
-  /** The young guard's grade of a fall toward zero that `previous` (the step before) made too (grossFault.ts); 0 with `grossFaultFallZ` off. */
-  private fallGrade(values: ArrayLike<number>, previous: ArrayLike<number>): number {
+  /**
+   * The young guard's grade of a fall toward zero that the series' step before made too (grossFault.ts); 0 with
+   * `grossFaultFallZ` off, before the guard judges, at a series' first step, or once a ready forest has made
+   * `confirmGrossUntil` updates.
+   */
+  private youngFallGrade(values: ArrayLike<number>, s: SeriesInputs, ready: boolean): number {
     const o = this.options;
-    const limits = { ratio: o.grossFaultRatio, z: o.grossFaultZ, fallZ: o.grossFaultFallZ };
-    const mean = (m: number) => this.pre.mean(m);
-    const deviation = (m: number) => this.pre.deviation(m);
-    const grade = grossFallGrade(values, mean, deviation, limits);
-    return grade > 0 && grossFallGrade(previous, mean, deviation, limits) > 0 ? grade : 0;
+    if (!(o.grossFaultFallZ > 0) || this.pre.steps() < GROSS_FAULT_MIN_STEPS || s.seen === 0 || (ready && this.updates >= o.confirmGrossUntil)) return 0;
+    return lastingFallGrade(values, s.previous, (m) => this.pre.mean(m), (m) => this.pre.deviation(m), { ratio: o.grossFaultRatio, z: o.grossFaultZ, fallZ: o.grossFaultFallZ });
   }
+
 
   private confidence(): number {
     const o = this.options;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { grossFallGrade, grossFaultGrade } from "../../../runtime/model/grossFault";
+import { grossFallGrade, grossFaultGrade, lastingFallGrade } from "../../../runtime/model/grossFault";
 
 const stats = (mean: number[], sd: number[]) => [(m: number) => mean[m], (m: number) => sd[m]] as const;
 
@@ -59,5 +59,17 @@ describe("grossFallGrade", () => {
     expect(grossFallGrade([0, -5], mean, sd, { ...limits, fallZ: 0 })).toBe(0);
     expect(grossFallGrade([0, -5], mean, sd, { ...limits, ratio: 0 })).toBe(0);
     expect(grossFallGrade([1000, -5], mean, sd, limits)).toBe(0);
+  });
+});
+
+describe("lastingFallGrade", () => {
+  it("grades a fall only when the step before fell too, with the current step's grade", () => {
+    const [mean, sd] = stats([1000], [100]);
+    const limits = { ratio: 2, z: 20, fallZ: 4 };
+    expect(lastingFallGrade([0], [0], mean, sd, limits)).toBeCloseTo(0.5 + 0.5 / 4, 6);
+    expect(lastingFallGrade([0], [300], mean, sd, limits)).toBeCloseTo(0.5 + 0.5 / 4, 6);
+    // A one-step zero (the step before was normal), and a recovery after a fall, are not graded.
+    expect(lastingFallGrade([0], [950], mean, sd, limits)).toBe(0);
+    expect(lastingFallGrade([980], [0], mean, sd, limits)).toBe(0);
   });
 });
