@@ -391,7 +391,6 @@ export class ThresholdedForest {
     return lastingFallGrade(values, s.previous, (m) => this.pre.mean(m), (m) => this.pre.deviation(m), { ratio: o.grossFaultRatio, z: o.grossFaultZ, fallZ: o.grossFaultFallZ });
   }
 
-
   private confidence(): number {
     const o = this.options;
     const fill = this.forest ? Math.min(1, this.forest.updates / o.sampleSize) : 1;
