@@ -2,7 +2,7 @@ import { median } from "./median";
 import { autocorrelation, centred } from "./periodicity";
 import { CONFIRMATIONS, confirmCandidate, KEEP_STRENGTH, MIN_CYCLES, multipleFits, PROFILE_RATE } from "./seasonalRules";
 
-/** Bins per cycle: half an hour of a daily cycle (a week of them: 336 bins). */
+/** Bins per cycle unless told otherwise: half an hour of a daily cycle (a week of them: 336 bins). */
 export const BINS_PER_CYCLE = 48;
 /** The longest multiple looked for: a week of a daily cycle. */
 export const MAX_MULTIPLE = 7;
@@ -11,17 +11,20 @@ export const MAX_MULTIPLE = 7;
  * short (289 steps for a day of 288) is 7 steps off in a week, a bin at 5-minute steps.
  */
 const SLACK = 2;
-const CAPACITY = MIN_CYCLES * (MAX_MULTIPLE * BINS_PER_CYCLE + SLACK);
-const MIN_SPAN = 2 * BINS_PER_CYCLE - SLACK;
-const MAX_SPAN = MAX_MULTIPLE * BINS_PER_CYCLE + SLACK;
+/** Bins held for `binsPerCycle` bins a cycle: MIN_CYCLES of the longest multiple looked for. */
+export const coarseCapacity = (binsPerCycle: number): number => MIN_CYCLES * (MAX_MULTIPLE * binsPerCycle + SLACK);
+const minSpan = (binsPerCycle: number): number => 2 * binsPerCycle - SLACK;
+const maxSpan = (binsPerCycle: number): number => MAX_MULTIPLE * binsPerCycle + SLACK;
 
 /** The saved state of a {@link CoarseMultiple}. */
 export interface CoarseMultipleState {
   /** The locked cycle, in steps, whose multiples are looked for. */
   readonly cycle: number;
-  /** Mean values of the last closed bins (at most MIN_CYCLES · MAX_MULTIPLE · BINS_PER_CYCLE), oldest first. */
+  /** Bins the cycle is cut into (absent: BINS_PER_CYCLE; a long cycle found in bins keeps the bins it was found in). */
+  readonly binsPerCycle?: number;
+  /** Mean values of the last closed bins (at most coarseCapacity(binsPerCycle)), oldest first. */
   readonly bins: Float32Array;
-  /** Number of the bin being filled (bins count from step 0: bin n holds the steps t with ⌊t · BINS_PER_CYCLE / cycle⌋ = n). */
+  /** Number of the bin being filled (bins count from step 0: bin n holds the steps t with ⌊t · binsPerCycle / cycle⌋ = n). */
   readonly open: number;
   /** The open bin's sum of values and how many, and its sum of residuals and how many (those learnt from). */
   readonly openSum: number;
@@ -42,7 +45,8 @@ export interface CoarseMultipleState {
 
 /**
  * A whole multiple of a locked cycle that is too long to hold step by step (a week of a daily cycle at 5-minute
- * steps: 2,016 steps; at 10-minute ones 1,008), held in bins instead: the cycle is cut into BINS_PER_CYCLE bins, and
+ * steps: 2,016 steps; at 10-minute ones 1,008), held in bins instead: the cycle is cut into BINS_PER_CYCLE bins (or
+ * the bins a long cycle was found in: LongCycle), and
  * the mean values of the last MIN_CYCLES multiples' bins are kept. At each check the bins' autocorrelation at each
  * multiple (2 to MAX_MULTIPLE cycles) is compared with the cycle's; a multiple far more alike (a week whose weekends
  * differ from its weekdays) is used once two checks agree: per bin of the multiple, an offset (started from the
@@ -51,8 +55,9 @@ export interface CoarseMultipleState {
  */
 export class CoarseMultiple {
   readonly cycle: number;
-  private readonly capacity = CAPACITY;
-  private readonly ring = new Float32Array(this.capacity);
+  readonly binsPerCycle: number;
+  private readonly capacity: number;
+  private readonly ring: Float32Array;
   private closed = 0;
   private open: number;
   private openSum = 0;
@@ -65,10 +70,34 @@ export class CoarseMultiple {
   private misses = 0;
   private offsets = new Float64Array(0);
 
-  constructor(cycle: number, start: number) {
-    if (!Number.isInteger(cycle) || cycle < BINS_PER_CYCLE) throw new Error(`a coarse multiple needs a cycle of at least ${BINS_PER_CYCLE} steps, got ${cycle}`);
+  constructor(cycle: number, start: number, binsPerCycle: number = BINS_PER_CYCLE) {
+    if (!Number.isInteger(binsPerCycle) || binsPerCycle < 2) throw new Error(`a coarse multiple needs at least 2 bins a cycle, got ${binsPerCycle}`);
+    if (!Number.isInteger(cycle) || cycle < binsPerCycle) throw new Error(`a coarse multiple needs a cycle of at least ${binsPerCycle} steps, got ${cycle}`);
     this.cycle = cycle;
+    this.binsPerCycle = binsPerCycle;
+    this.capacity = coarseCapacity(binsPerCycle);
+    this.ring = new Float32Array(this.capacity);
     this.open = this.binOf(start);
+  }
+
+  /**
+   * A coarse multiple started from bins already held (`bins`, oldest first, the last one closed just before bin
+   * `open`, with `binsPerCycle` bins a cycle of `cycle` steps) and using the multiple of `span` bins at once: a long
+   * cycle is only locked with the multiple its finder saw (SeasonalProfile).
+   */
+  static withMultiple(cycle: number, binsPerCycle: number, bins: Float64Array, open: number, span: number): CoarseMultiple {
+    const c = new CoarseMultiple(cycle, 0, binsPerCycle);
+    const held = bins.subarray(Math.max(0, bins.length - c.capacity));
+    c.ring.set(held);
+    c.closed = held.length;
+    c.open = open;
+    c.use(Float64Array.from(held), span);
+    return c;
+  }
+
+  /** The autocorrelation of the bins held at one cycle (how strongly the cycle itself still repeats). */
+  cycleStrength(): number {
+    return autocorrelation(centred(this.held()), this.binsPerCycle);
   }
 
   /** The multiple in use, as its length in bins (0: none). */
@@ -95,9 +124,7 @@ export class CoarseMultiple {
 
   /** Looks for a multiple (or checks the one in use) in the bins held. */
   check(): void {
-    const n = Math.min(this.closed, this.capacity);
-    const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = this.ring[(this.closed - n + i) % this.capacity];
+    const values = this.held();
     const x = centred(values);
     if (this.span > 0) {
       this.misses = autocorrelation(x, this.span) >= KEEP_STRENGTH ? 0 : this.misses + 1;
@@ -108,18 +135,8 @@ export class CoarseMultiple {
       }
       return;
     }
-    const r = autocorrelation(x, BINS_PER_CYCLE);
-    let best = 0;
-    let bestR = -1;
-    for (let k = 2; k <= MAX_MULTIPLE; k++) {
-      for (let span = k * BINS_PER_CYCLE - SLACK; span <= k * BINS_PER_CYCLE + SLACK && MIN_CYCLES * span <= n; span++) {
-        const rk = autocorrelation(x, span);
-        if (rk > bestR) {
-          bestR = rk;
-          best = span;
-        }
-      }
-    }
+    const r = autocorrelation(x, this.binsPerCycle);
+    const { span: best, strength: bestR } = bestMultiple(x, this.binsPerCycle);
     [this.candidate, this.confirmations] = confirmCandidate(best > 0 && multipleFits(r, bestR) ? best : 0, this.candidate, this.confirmations);
     if (this.confirmations >= CONFIRMATIONS) this.use(values, this.candidate);
   }
@@ -130,6 +147,7 @@ export class CoarseMultiple {
     for (let i = 0; i < n; i++) bins[i] = this.ring[(this.closed - n + i) % this.capacity];
     return {
       cycle: this.cycle,
+      ...(this.binsPerCycle === BINS_PER_CYCLE ? {} : { binsPerCycle: this.binsPerCycle }),
       bins,
       open: this.open,
       openSum: this.openSum,
@@ -147,22 +165,25 @@ export class CoarseMultiple {
   /** Rebuilds a coarse multiple of the locked `cycle` from its state; throws naming the field and what was expected. */
   static fromState(cycle: number, s: CoarseMultipleState): CoarseMultiple {
     if (s?.cycle !== cycle) throw new Error(`seasonal state: coarse.cycle must be the locked period (${cycle}), got ${String(s?.cycle)}`);
+    const bpc = s.binsPerCycle ?? BINS_PER_CYCLE;
+    if (!Number.isInteger(bpc) || bpc < 2 || bpc > cycle) throw new Error(`seasonal state: coarse.binsPerCycle must be an integer from 2 to the cycle (${cycle}), got ${String(s.binsPerCycle)}`);
+    const capacity = coarseCapacity(bpc);
     const counts = [s.open, s.openCount, s.residualCount, s.span, s.candidate, s.confirmations, s.misses];
     if (!counts.every((c) => Number.isInteger(c) && c >= 0)) throw new Error("seasonal state: coarse.open, openCount, residualCount, span, candidate, confirmations and misses must be integers >= 0");
-    if (!(s.bins instanceof Float32Array) || s.bins.length > Math.min(s.open, CAPACITY) || !s.bins.every(Number.isFinite)) {
-      throw new Error(`seasonal state: coarse.bins must hold at most min(open, ${CAPACITY}) finite values`);
+    if (!(s.bins instanceof Float32Array) || s.bins.length > Math.min(s.open, capacity) || !s.bins.every(Number.isFinite)) {
+      throw new Error(`seasonal state: coarse.bins must hold at most min(open, ${capacity}) finite values`);
     }
     if (![s.openSum, s.residualSum].every(Number.isFinite) || s.residualCount > s.openCount) {
       throw new Error("seasonal state: coarse.openSum and residualSum must be finite, residualCount at most openCount");
     }
-    const spanOk = (x: number) => x === 0 || (x >= MIN_SPAN && x <= MAX_SPAN);
+    const spanOk = (x: number) => x === 0 || (x >= minSpan(bpc) && x <= maxSpan(bpc));
     if (!spanOk(s.span) || !spanOk(s.candidate)) {
-      throw new Error(`seasonal state: coarse.span and candidate must be 0 or ${MIN_SPAN} to ${MAX_SPAN} bins, got ${s.span} and ${s.candidate}`);
+      throw new Error(`seasonal state: coarse.span and candidate must be 0 or ${minSpan(bpc)} to ${maxSpan(bpc)} bins, got ${s.span} and ${s.candidate}`);
     }
     if (!(s.offsets instanceof Float64Array) || s.offsets.length !== s.span || !s.offsets.every(Number.isFinite)) {
       throw new Error(`seasonal state: coarse.offsets must hold one finite value per bin of the multiple (span: ${s.span})`);
     }
-    const c = new CoarseMultiple(cycle, 0);
+    const c = new CoarseMultiple(cycle, 0, bpc);
     c.closed = s.bins.length;
     c.ring.set(s.bins);
     c.open = s.open;
@@ -179,7 +200,15 @@ export class CoarseMultiple {
   }
 
   private binOf(t: number): number {
-    return Math.floor((t * BINS_PER_CYCLE) / this.cycle);
+    return Math.floor((t * this.binsPerCycle) / this.cycle);
+  }
+
+  /** The closed bins held, oldest first. */
+  private held(): Float64Array {
+    const n = Math.min(this.closed, this.capacity);
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = this.ring[(this.closed - n + i) % this.capacity];
+    return values;
   }
 
   /** Closes the open bin (its mean joins the ring; with a multiple, its mean residual moves its offset) and opens `next`. */
@@ -206,7 +235,7 @@ export class CoarseMultiple {
     for (let j = 0; j < bins; j++) {
       let sum = 0;
       let count = 0;
-      for (let k = j % BINS_PER_CYCLE; k < bins; k += BINS_PER_CYCLE) {
+      for (let k = j % this.binsPerCycle; k < bins; k += this.binsPerCycle) {
         if (Number.isFinite(medians[k])) {
           sum += medians[k];
           count++;
@@ -220,4 +249,23 @@ export class CoarseMultiple {
     this.confirmations = 0;
     this.misses = 0;
   }
+}
+
+/**
+ * The best whole multiple of a cycle of `binsPerCycle` bins in the centred bins `x`: of the spans within SLACK of
+ * k · binsPerCycle (k from 2 to MAX_MULTIPLE) that MIN_CYCLES of fit in `x`, the most autocorrelated (span 0: none fits).
+ */
+export function bestMultiple(x: Float64Array, binsPerCycle: number): { span: number; strength: number } {
+  let span = 0;
+  let strength = -1;
+  for (let k = 2; k <= MAX_MULTIPLE; k++) {
+    for (let s = k * binsPerCycle - SLACK; s <= k * binsPerCycle + SLACK && MIN_CYCLES * s <= x.length; s++) {
+      const r = autocorrelation(x, s);
+      if (r > strength) {
+        strength = r;
+        span = s;
+      }
+    }
+  }
+  return { span, strength };
 }

@@ -52,6 +52,7 @@ const seasonalProfileSchema = v.object({
   coarse: v.optional(
     v.object({
       cycle: count,
+      binsPerCycle: v.optional(count),
       bins: f32,
       open: count,
       openSum: finite,
@@ -63,6 +64,17 @@ const seasonalProfileSchema = v.object({
       confirmations: count,
       misses: count,
       offsets: f64,
+    }),
+  ),
+  long: v.optional(
+    v.object({
+      bins: f32,
+      open: count,
+      openSum: finite,
+      openCount: count,
+      cycle: count,
+      span: count,
+      confirmations: count,
     }),
   ),
 });

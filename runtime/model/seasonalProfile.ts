@@ -1,6 +1,7 @@
 import { BINS_PER_CYCLE, CoarseMultiple, MAX_MULTIPLE } from "./coarseMultiple";
-import { median } from "./median";
+import { LongCycle, longProfile } from "./longCycle";
 import { autocorrelation, centred, detectPeriod } from "./periodicity";
+import { lockScales, medianProfile } from "./seasonalLock";
 import { checkSeasonalState, type SeasonalProfileState } from "./seasonalProfileState";
 import { CONFIRMATIONS, confirmCandidate, KEEP_STRENGTH, MIN_CYCLES, multipleFits, PROFILE_RATE } from "./seasonalRules";
 
@@ -18,7 +19,9 @@ export interface SeasonalProfileOptions {
    * Once locked, also look at whole multiples of the period up to `maxPeriod` (a week of a daily cycle), and move
    * the profile to one that explains at least half of what the period leaves (see multipleFits in seasonalRules.ts); for a period whose
    * seventh multiple does not fit (longer than maxPeriod / 7), look for its multiples in bins instead and add the one
-   * found to the profile ({@link CoarseMultiple}: a week of a day at steps under 20 minutes). Absent: false.
+   * found to the profile ({@link CoarseMultiple}: a week of a day at steps under 20 minutes); and look for a cycle
+   * too long to find step by step in bins, used only with such a multiple ({@link LongCycle}: a week of a day at 1- or
+   * 2-minute steps). Absent: false.
    */
   readonly multiples?: boolean;
 }
@@ -60,8 +63,6 @@ const SMOOTHING = [1 / 24, 1 / 4];
 const SCALE_CYCLES = 4;
 /** Residuals enter the profile clipped at this many root mean squares, so one anomaly barely moves it. */
 const CLIP = 3;
-/** Residual scales are floored at this fraction of the series' spread (an exactly repeating series has none). */
-const FLOOR_FRACTION = 0.01;
 
 /**
  * The seasonal view of one metric. It keeps the last 3 · maxPeriod values and, every `checkEvery` steps,
@@ -85,7 +86,7 @@ export class SeasonalProfile {
   private confirmations = 0;
   private misses = 0;
   private period = 0;
-  private profile = new Float64Array(0);
+  private profile: Float64Array = new Float64Array(0);
   private floor = 0;
   private readonly smoothed = new Float64Array(SMOOTHING.length);
   private readonly residualSq: [number, number] = [0, 0];
@@ -100,6 +101,8 @@ export class SeasonalProfile {
   private base = 0;
   /** A multiple of the locked cycle too long to hold step by step, held in bins (options.multiples; null: none). */
   private coarse: CoarseMultiple | null = null;
+  /** The finder of cycles longer than maxPeriod (options.multiples; null: off). */
+  private long: LongCycle | null = null;
 
   constructor(options: SeasonalProfileOptions) {
     const o = options;
@@ -110,6 +113,7 @@ export class SeasonalProfile {
     this.options = { ...o };
     this.capacity = MIN_CYCLES * o.maxPeriod;
     this.ring = new Float32Array(this.capacity);
+    if (o.multiples) this.long = new LongCycle(o.maxPeriod, 0);
   }
 
   /** The period in use (0 = none). */
@@ -118,9 +122,10 @@ export class SeasonalProfile {
   }
 
   /** Judges the value `x` of the next step against the profile, then learns from it. */
-  process(x: number): SeasonalVerdict {
-    const verdict = this.period > 0 ? this.judge(x) : { grade: 0, z: 0, expected: null, onProfile: false, tolerance: -1 };
+  process(x: number, zFactor: number = this.options.zFactor): SeasonalVerdict {
+    const verdict = this.period > 0 ? this.judge(x, zFactor) : { grade: 0, z: 0, expected: null, onProfile: false, tolerance: -1 };
     this.ring[this.seen % this.capacity] = x;
+    this.learnLong(x);
     this.seen++;
     if (this.seen % this.options.checkEvery === 0) this.check();
     return verdict;
@@ -137,6 +142,7 @@ export class SeasonalProfile {
     const stand = this.period > 0 ? this.profile[this.seen % this.period] + (this.coarse?.offset(this.seen) ?? 0) : this.ring[(this.seen - 1) % this.capacity];
     this.ring[this.seen % this.capacity] = stand;
     this.coarse?.add(this.seen, stand, null);
+    this.learnLong(stand);
     this.seen++;
     if (this.seen % this.options.checkEvery === 0) this.check();
   }
@@ -161,12 +167,13 @@ export class SeasonalProfile {
       lockSpread: [...this.lockSpread],
       ...(this.base > 0 ? { base: this.base } : {}),
       ...(this.coarse ? { coarse: this.coarse.toState() } : {}),
+      ...(this.long ? { long: this.long.toState() } : {}),
     };
   }
 
   static fromState(options: SeasonalProfileOptions, s: SeasonalProfileState): SeasonalProfile {
     const p = new SeasonalProfile(options);
-    const { changeSq, lastResidual, lockSpread, base, coarse } = checkSeasonalState(s, options, p.capacity, SMOOTHING.length);
+    const { changeSq, lastResidual, lockSpread, base, coarse, long } = checkSeasonalState(s, options, p.capacity, SMOOTHING.length);
     const first = s.seen - s.recent.length;
     s.recent.forEach((v, i) => (p.ring[(first + i) % p.capacity] = v));
     p.seen = s.seen;
@@ -192,10 +199,12 @@ export class SeasonalProfile {
     p.base = base;
     // A state saved before coarse multiples existed starts looking for one from the values it holds, as a lock does.
     p.coarse = coarse ? CoarseMultiple.fromState(s.period, coarse) : p.period > 0 ? p.startCoarse(p.recent()) : null;
+    // A state saved before long cycles existed starts binning from the step it is at.
+    if (options.multiples) p.long = long ? LongCycle.fromState(options.maxPeriod, long) : new LongCycle(options.maxPeriod, s.seen);
     return p;
   }
 
-  private judge(x: number): SeasonalVerdict {
+  private judge(x: number, zFactor: number): SeasonalVerdict {
     const o = this.options;
     const phase = this.seen % this.period;
     const expected = this.profile[phase] + (this.coarse?.offset(this.seen) ?? 0);
@@ -215,8 +224,8 @@ export class SeasonalProfile {
     }
     // Judged only after a full cycle of out-of-sample residuals has set their scale.
     let grade = 0;
-    if (this.sinceLock >= cycle && this.armed && z > o.zFactor) {
-      grade = (z - o.zFactor) / z;
+    if (this.sinceLock >= cycle && this.armed && z > zFactor) {
+      grade = (z - zFactor) / z;
       this.armed = false;
     } else if (z < 1) {
       this.armed = true;
@@ -242,6 +251,10 @@ export class SeasonalProfile {
   }
 
   private check(): void {
+    if (this.period > this.options.maxPeriod) {
+      this.checkLong();
+      return;
+    }
     const values = this.recent();
     if (this.period > 0) {
       const x = centred(values);
@@ -283,32 +296,21 @@ export class SeasonalProfile {
    * the cycle it is a multiple of (0: the period is the cycle).
    */
   private lock(values: Float64Array, period: number, base = 0): void {
-    const first = this.seen - values.length;
-    const byPhase: number[][] = Array.from({ length: period }, () => []);
-    for (let i = 0; i < values.length; i++) byPhase[(first + i) % period].push(values[i]);
-    this.profile = Float64Array.from(byPhase, median);
-    let residualSq = 0;
-    let changeSq = 0;
-    for (let i = 0; i < values.length; i++) {
-      const r = values[i] - this.profile[(first + i) % period];
-      residualSq += r * r;
-      if (i > 0) {
-        const c = r - (values[i - 1] - this.profile[(first + i - 1) % period]);
-        changeSq += c * c;
-      }
-    }
-    this.lockSpread = [Math.sqrt(residualSq / values.length), Math.sqrt(changeSq / Math.max(1, values.length - 1))];
-    let sum = 0;
-    let sumSq = 0;
-    for (const v of values) {
-      sum += v;
-      sumSq += v * v;
-    }
-    const mean = sum / values.length;
-    this.floor = FLOOR_FRACTION * Math.sqrt(Math.max(0, sumSq / values.length - mean * mean)) + 1e-12 * Math.abs(mean);
-    this.period = period;
-    this.base = base;
+    const profile = medianProfile(values, this.seen - values.length, period);
+    this.startJudging(values, profile, base, (t) => profile[t % period]);
     this.coarse = this.startCoarse(values);
+    this.long?.reset();
+  }
+
+  /**
+   * Starts judging against a newly locked `profile` (its period its length): the scales of the first cycle after
+   * lock and the floor come from the values held (`values`, the last one at step seen − 1) against `expected`.
+   */
+  private startJudging(values: Float64Array, profile: Float64Array, base: number, expected: (t: number) => number): void {
+    ({ lockSpread: this.lockSpread, floor: this.floor } = lockScales(values, this.seen - values.length, expected));
+    this.period = profile.length;
+    this.profile = profile;
+    this.base = base;
     this.candidate = 0;
     this.confirmations = 0;
     this.misses = 0;
@@ -320,6 +322,39 @@ export class SeasonalProfile {
     this.lastResidual = null;
     this.changeSq[0] = 0;
     this.changeSq[1] = 0;
+  }
+
+  /**
+   * Step `x`'s value into the long-cycle finder; while no cycle is locked, a long cycle it confirms (with its
+   * multiple) is locked.
+   */
+  private learnLong(x: number): void {
+    if (this.long === null) return;
+    const found = this.long.add(this.seen, x, this.period === 0);
+    if (found !== null) this.lockLong(found.cycleBins, found.span);
+  }
+
+  /**
+   * Locks a cycle of `cycleBins` long-cycle bins (a day at 1-minute steps: 1,440 steps) with its multiple of `span`
+   * bins in use: the profile at each phase is interpolated between the mean bins of the cycle held, the multiple's
+   * offsets start from the bins (CoarseMultiple.withMultiple), and the residual scales of the first cycle after lock
+   * are those of the values held step by step against the two.
+   */
+  private lockLong(cycleBins: number, span: number): void {
+    const long = this.long as LongCycle;
+    const bins = long.held();
+    const profile = longProfile(bins, long.openBin(), cycleBins);
+    const coarse = CoarseMultiple.withMultiple(profile.length, cycleBins, bins, long.openBin(), span);
+    this.startJudging(this.recent(), profile, 0, (t) => profile[t % profile.length] + coarse.offset(t));
+    this.coarse = coarse;
+  }
+
+  /** A long cycle's checks, on its bins: it goes when it fades, or when its multiple does (it is only kept with one). */
+  private checkLong(): void {
+    const coarse = this.coarse as CoarseMultiple;
+    this.misses = coarse.cycleStrength() >= KEEP_STRENGTH ? 0 : this.misses + 1;
+    if (this.misses < CONFIRMATIONS) coarse.check();
+    if (this.misses >= CONFIRMATIONS || coarse.currentSpan() === 0) this.unlock();
   }
 
   private unlock(): void {

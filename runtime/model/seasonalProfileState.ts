@@ -1,4 +1,5 @@
 import { type CoarseMultipleState, MAX_MULTIPLE } from "./coarseMultiple";
+import { LONG_BIN_STEPS, type LongCycleState, MAX_CYCLE_BINS } from "./longCycle";
 import type { SeasonalProfileOptions } from "./seasonalProfile";
 
 export interface SeasonalProfileState {
@@ -13,7 +14,7 @@ export interface SeasonalProfileState {
   readonly confirmations: number;
   /** Checks in a row that no longer saw the locked period. */
   readonly misses: number;
-  /** Locked period in steps (0 = no seasonal view). */
+  /** Locked period in steps (0 = no seasonal view; beyond maxPeriod: a long cycle found in bins, with its multiple). */
   readonly period: number;
   /** Expected value per phase (step number mod period); empty without a period. */
   readonly profile: Float64Array;
@@ -47,6 +48,8 @@ export interface SeasonalProfileState {
    * one is found, its offsets (see CoarseMultiple). Absent: none (a state saved before they existed starts one).
    */
   readonly coarse?: CoarseMultipleState;
+  /** The finder of cycles longer than maxPeriod (options.multiples; absent: a state saved before it existed). */
+  readonly long?: LongCycleState;
 }
 
 /** A saved state's optional parts, defaulted as a state saved before each existed loads. */
@@ -56,6 +59,7 @@ export interface CheckedSeasonalState {
   readonly lockSpread: [number, number];
   readonly base: number;
   readonly coarse: CoarseMultipleState | null;
+  readonly long: LongCycleState | null;
 }
 
 /**
@@ -68,8 +72,13 @@ export function checkSeasonalState(s: SeasonalProfileState, options: SeasonalPro
   if (!(s.recent instanceof Float32Array) || s.recent.length !== Math.min(s.seen, capacity) || !s.recent.every(Number.isFinite)) {
     throw new Error(`seasonal state: recent must hold min(seen, ${capacity}) finite values`);
   }
-  if (s.period > options.maxPeriod || !(s.profile instanceof Float64Array) || s.profile.length !== s.period || !s.profile.every(Number.isFinite)) {
-    throw new Error(`seasonal state: profile must hold one finite value per phase of the period (${s.period}, at most ${options.maxPeriod})`);
+  // A long cycle (beyond maxPeriod) is a whole number of the long-cycle finder's bins, and is kept only with its multiple.
+  const long = s.period > options.maxPeriod;
+  const longOk = !long || (options.multiples === true && s.period % LONG_BIN_STEPS === 0 && s.period / LONG_BIN_STEPS <= MAX_CYCLE_BINS && (s.coarse?.span ?? 0) > 0);
+  if (!longOk || !(s.profile instanceof Float64Array) || s.profile.length !== s.period || !s.profile.every(Number.isFinite)) {
+    throw new Error(
+      `seasonal state: profile must hold one finite value per phase of the period (${s.period}, at most ${options.maxPeriod}, or with options.multiples a multiple of ${LONG_BIN_STEPS} up to ${LONG_BIN_STEPS * MAX_CYCLE_BINS} with coarse offsets in use)`,
+    );
   }
   const pairs = [s.residualSq, ...(Array.isArray(s.smoothedSq) ? s.smoothedSq : [])];
   const scalesOk = Array.isArray(s.smoothed) && s.smoothed.length === scales && s.smoothed.every(Number.isFinite) && s.smoothedSq?.length === scales;
@@ -93,5 +102,6 @@ export function checkSeasonalState(s: SeasonalProfileState, options: SeasonalPro
   if (coarse !== null && !(options.multiples && s.period > 0 && base === 0 && MAX_MULTIPLE * s.period > options.maxPeriod)) {
     throw new Error(`seasonal state: coarse is only kept with options.multiples on, for a locked cycle longer than maxPeriod / ${MAX_MULTIPLE} (${(options.maxPeriod / MAX_MULTIPLE).toFixed(1)}) that is not a multiple already (period ${s.period}, base ${base})`);
   }
-  return { changeSq: [changeSq[0], changeSq[1]], lastResidual, lockSpread: [lockSpread[0], lockSpread[1]], base, coarse };
+  if (s.long !== undefined && !options.multiples) throw new Error("seasonal state: long is only kept with options.multiples on");
+  return { changeSq: [changeSq[0], changeSq[1]], lastResidual, lockSpread: [lockSpread[0], lockSpread[1]], base, coarse, long: s.long ?? null };
 }

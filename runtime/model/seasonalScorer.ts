@@ -19,8 +19,9 @@ export interface SeasonalScorerState {
 
 /**
  * The seasonal view of a multivariate stream: one {@link SeasonalProfile} per metric, each finding (or not)
- * its own period. A step's seasonal grade is the largest grade of its metrics; metrics without a period
- * never raise one. After `process`, `expected(m)` and `z(m)` describe metric m at that step.
+ * its own period. A step's seasonal grade is the largest grade of its metrics, each judged against zFactor + ln m
+ * with m metrics on a cycle; metrics without a period never raise one. After `process`, `expected(m)` and `z(m)`
+ * describe metric m at that step.
  */
 export class SeasonalScorer {
   readonly options: SeasonalScorerOptions;
@@ -46,8 +47,15 @@ export class SeasonalScorer {
   /** Judges the raw values of the next step, then learns from them; returns the seasonal grade in [0, 1). */
   process(values: ArrayLike<number>): number {
     let grade = 0;
+    // The step's grade is the largest of its metrics': with m metrics on a cycle, m chances at a false one. The bar
+    // rises by ln m, which keeps one metric's chance if its smoothed residual's tail beyond the bar falls by e per
+    // root mean square (jumpstarter-dev +0.010 onset F1 at two of six seeds, the others the same; docs/quality.md,
+    // session 59).
+    let locked = 0;
+    for (const p of this.profiles) if (p.currentPeriod() > 0) locked++;
+    const zFactor = this.options.zFactor + Math.log(Math.max(1, locked));
     for (let m = 0; m < this.profiles.length; m++) {
-      const v = this.profiles[m].process(values[m]);
+      const v = this.profiles[m].process(values[m], zFactor);
       this.expectedValues[m] = v.expected ?? values[m];
       this.hasExpected[m] = v.expected !== null;
       this.zs[m] = v.z;

@@ -220,12 +220,17 @@ export interface ThresholdedForestOptions {
    * a run a step early or late) reads as a broken cycle; such steps are left to the forest, which judges values.
    */
   readonly minPeriod?: number;
-  /** Seasonal alert threshold in root mean squares of the smoothed residual (default 6). */
+  /**
+   * Seasonal alert threshold in root mean squares of the smoothed residual (default 6), raised by ln m when m metrics
+   * have a cycle (the step's seasonal grade is the largest of theirs).
+   */
   readonly seasonalZFactor?: number;
   /**
    * Once a metric's cycle is locked, the seasonal view also tries its whole multiples up to `maxPeriod` and moves to
    * one that explains at least half of what the cycle leaves (default false): a week of a daily cycle whose weekends
-   * differ, at steps of 20 minutes or more (a week of 5-minute steps is beyond the default maxPeriod).
+   * differ, at steps of 20 minutes or more (a week of 5-minute steps is beyond the default maxPeriod, and is held in
+   * half-hour bins). It also looks for a cycle beyond maxPeriod in bins of 30 steps, used only with such a week: a day
+   * at 1- or 2-minute steps whose week repeats far more alike (see LongCycle).
    */
   readonly seasonalMultiples?: boolean;
   /**
