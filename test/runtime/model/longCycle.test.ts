@@ -138,6 +138,9 @@ describe("the long-cycle finder: its saved state", () => {
     expect(() => SeasonalProfile.fromState(options, withoutWeek)).toThrow(/profile must hold one finite value per phase of the period \(1440, at most 512, or with options\.multiples a multiple of 30 up to 1500 with coarse offsets in use\)/);
     expect(() => SeasonalProfile.fromState(options, { ...locked, coarse: coarse && { ...coarse, span: 0, offsets: new Float64Array(0) } })).toThrow(/profile must hold/);
     expect(() => SeasonalProfile.fromState(options, { ...locked, period: 1441, profile: new Float64Array(1441) })).toThrow(/profile must hold/);
+    const withBins = (binsPerCycle: number) => () => SeasonalProfile.fromState(options, { ...locked, coarse: coarse && { ...coarse, binsPerCycle } });
+    expect(withBins(1)).toThrow(/coarse\.binsPerCycle must be an integer from 2 to the cycle \(1440\), got 1/);
+    expect(withBins(24)).toThrow(/coarse\.bins must hold at most min\(open, 510\)/);
     expect(SeasonalProfile.fromState(options, locked).currentPeriod()).toBe(DAY);
   });
 });
