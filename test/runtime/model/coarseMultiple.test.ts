@@ -3,6 +3,7 @@ import { packState, unpackState } from "../../../runtime/model/binaryState";
 import { BINS_PER_CYCLE, CoarseMultiple, type CoarseMultipleState } from "../../../runtime/model/coarseMultiple";
 import { Random } from "../../../runtime/model/random";
 import { SeasonalProfile, type SeasonalProfileOptions, type SeasonalProfileState } from "../../../runtime/model/seasonalProfile";
+import { weeklyTraffic } from "../../helpers/weeklyTraffic";
 
 /**
  * A week of a daily cycle at 5-minute steps (2,016 steps, beyond the seasonal view's 512): held in half-hour bins
@@ -12,16 +13,8 @@ const options: SeasonalProfileOptions = { maxPeriod: 512, minPeriod: 24, checkEv
 const DAY = 288;
 const WEEK = 7 * DAY;
 
-/** A request rate at 5-minute steps: 100 at night, a daytime hump of 400 on weekdays and `weekend` at weekends (and on day `holiday`). */
-function traffic(n: number, seed: number, weekend = 150, holiday = -1, steps = DAY): number[] {
-  const rng = new Random(seed);
-  return Array.from({ length: n }, (_, t) => {
-    const day = Math.floor(t / steps);
-    const quiet = day % 7 >= 5 || day === holiday;
-    const level = 100 + (quiet ? weekend : 400) * Math.max(0, Math.sin(2 * Math.PI * ((t % steps) / steps - 0.25)));
-    return level + 2 * Math.sqrt(level) * rng.normal();
-  });
-}
+/** The request rate of test/helpers/weeklyTraffic.ts, at 5-minute steps unless `steps` says otherwise. */
+const traffic = (n: number, seed: number, weekend = 150, holiday = -1, steps = DAY): number[] => weeklyTraffic(n, seed, steps, weekend, holiday);
 
 const run = (values: readonly number[], p: SeasonalProfile) => values.map((v) => p.process(v));
 const graded = (verdicts: readonly { grade: number }[], from = 0, to = verdicts.length) => verdicts.slice(from, to).flatMap((v, i) => (v.grade > 0 ? [from + i] : []));

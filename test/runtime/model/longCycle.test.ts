@@ -3,6 +3,7 @@ import { packState, unpackState } from "../../../runtime/model/binaryState";
 import { LONG_BIN_STEPS, LongCycle, type LongCycleState } from "../../../runtime/model/longCycle";
 import { Random } from "../../../runtime/model/random";
 import { SeasonalProfile, type SeasonalProfileOptions, type SeasonalProfileState } from "../../../runtime/model/seasonalProfile";
+import { weeklyTraffic } from "../../helpers/weeklyTraffic";
 
 /**
  * A day at 1- or 2-minute steps (1,440 or 720 steps) is beyond the seasonal view's 512: its long-cycle finder looks
@@ -10,16 +11,8 @@ import { SeasonalProfile, type SeasonalProfileOptions, type SeasonalProfileState
  */
 const options: SeasonalProfileOptions = { maxPeriod: 512, minPeriod: 24, checkEvery: 128, zFactor: 6, multiples: true };
 
-/** A request rate: 100 at night, a daytime hump of 400 on weekdays and `weekend` at weekends (and on day `holiday`). */
-function traffic(days: number, steps: number, seed: number, weekend = 150, holiday = -1): number[] {
-  const rng = new Random(seed);
-  return Array.from({ length: days * steps }, (_, t) => {
-    const day = Math.floor(t / steps);
-    const quiet = day % 7 >= 5 || day === holiday;
-    const level = 100 + (quiet ? weekend : 400) * Math.max(0, Math.sin(2 * Math.PI * ((t % steps) / steps - 0.25)));
-    return level + 2 * Math.sqrt(level) * rng.normal();
-  });
-}
+/** The request rate of test/helpers/weeklyTraffic.ts over `days` days of `steps` steps. */
+const traffic = (days: number, steps: number, seed: number, weekend = 150, holiday = -1): number[] => weeklyTraffic(days * steps, seed, steps, weekend, holiday);
 
 const run = (values: readonly number[], p: SeasonalProfile) => values.map((v) => p.process(v));
 const graded = (verdicts: readonly { grade: number }[], from = 0, to = verdicts.length) => verdicts.slice(from, to).flatMap((v, i) => (v.grade > 0 ? [from + i] : []));
