@@ -3,7 +3,10 @@ import { SeasonalProfile, type SeasonalProfileOptions, type SeasonalProfileState
 export interface SeasonalScorerOptions {
   /** Number of input metrics per step. */
   readonly inputs: number;
-  /** Longest period looked for, in steps (state grows by about 3 · maxPeriod numbers per metric). */
+  /**
+   * Longest period looked for step by step, in steps (state grows by about 3 · maxPeriod numbers per metric; with
+   * multiples, by about 1,000 more for the long-cycle finder's bins).
+   */
   readonly maxPeriod: number;
   /** Shorter periods are left to the forest. */
   readonly minPeriod: number;

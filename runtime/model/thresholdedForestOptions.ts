@@ -212,7 +212,10 @@ export interface ThresholdedForestOptions {
    * cycle's shape the shingle is too short to see. See {@link SeasonalScorer}.
    */
   readonly seasonal?: boolean;
-  /** Longest period the seasonal view looks for, in steps (default 512; state grows by ~3 · maxPeriod numbers per metric). */
+  /**
+   * Longest period the seasonal view looks for step by step, in steps (default 512; state grows by ~3 · maxPeriod
+   * numbers per metric, and with seasonalMultiples by about 1,000 more for the bins longer cycles are looked for in).
+   */
   readonly maxPeriod?: number;
   /**
    * Shortest period the seasonal view looks for, in steps (default two shingles, at least 4; if set, at most maxPeriod).
