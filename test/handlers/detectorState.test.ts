@@ -6,6 +6,8 @@ import { ServiceDetector } from "../../runtime/detection/serviceDetector";
 import { decodeDetector, decodeServiceState, detectorStateKey, encodeDetector, encodeServiceState, SERVICE_STATE_FORMAT, type ServiceState } from "../../runtime/handlers/detectorState";
 import { packState } from "../../runtime/model/binaryState";
 import { Random } from "../../runtime/model/random";
+import type { SeasonalProfileState } from "../../runtime/model/seasonalProfile";
+import { weeklyTraffic } from "../helpers/weeklyTraffic";
 import { openEvent } from "../helpers/incidentEvents";
 
 function detector(thresholdQuantile = 0): ServiceDetector {
@@ -46,6 +48,22 @@ describe("detectorState", () => {
     const [group] = state.groups;
     const badTail = { ...state, groups: [{ ...group, model: { ...group.model, thresholder: { ...group.model.thresholder, tail: ["x"] } } }] };
     expect(() => decodeDetector(packState(badTail), "k")).toThrow(/k: detector: groups\[0\]\.model\.thresholder\.tail\[0\]: expected a number/);
+  });
+
+  it("round-trips a detector whose seasonal view holds a week at 2-minute steps (its long cycle's bins pass the state schema)", () => {
+    const d = new ServiceDetector({ inputs: 1, detector: { ...CONTAINER_DETECTOR, numTrees: 10, sampleSize: 32 }, scorer: "forest", replicaTtlMs: 3_600_000, groupTtlMs: 30 * 86_400_000 });
+    const day = 720;
+    const values = weeklyTraffic(23 * day, 5, day);
+    const row = (t: number) => [{ container: "t1/app", containerName: "app", values: [values[t]] }];
+    for (let t = 0; t < 22 * day; t++) d.process(t * 120_000, row(t));
+    const decoded = decodeDetector(encodeDetector(d.toState()), "k");
+    expect(decoded).toEqual(d.toState());
+    const seasonal = (decoded.groups[0].model as unknown as { seasonal: { profiles: SeasonalProfileState[] } }).seasonal.profiles[0];
+    expect(seasonal.period).toBe(day);
+    expect(seasonal.coarse?.binsPerCycle).toBe(24);
+    expect(seasonal.long?.bins.length).toBeGreaterThan(0);
+    const restored = ServiceDetector.fromState(d.config, decoded);
+    for (let t = 22 * day; t < 23 * day; t++) expect(restored.process(t * 120_000, row(t))).toEqual(d.process(t * 120_000, row(t)));
   });
 
   it("keeps what the alert rules add: a rule-tagged event in the outbox and the tracker's held alerts", () => {
