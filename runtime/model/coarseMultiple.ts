@@ -1,5 +1,6 @@
 import { median } from "./median";
 import { autocorrelation, centred } from "./periodicity";
+import { ringTail } from "./ringTail";
 import { CONFIRMATIONS, confirmCandidate, KEEP_STRENGTH, MIN_CYCLES, multipleFits, PROFILE_RATE } from "./seasonalRules";
 
 /** Bins per cycle unless told otherwise: half an hour of a daily cycle (a week of them: 336 bins). */
@@ -142,9 +143,7 @@ export class CoarseMultiple {
   }
 
   toState(): CoarseMultipleState {
-    const n = Math.min(this.closed, this.capacity);
-    const bins = new Float32Array(n);
-    for (let i = 0; i < n; i++) bins[i] = this.ring[(this.closed - n + i) % this.capacity];
+    const bins = Float32Array.from(this.held());
     return {
       cycle: this.cycle,
       ...(this.binsPerCycle === BINS_PER_CYCLE ? {} : { binsPerCycle: this.binsPerCycle }),
@@ -205,10 +204,7 @@ export class CoarseMultiple {
 
   /** The closed bins held, oldest first. */
   private held(): Float64Array {
-    const n = Math.min(this.closed, this.capacity);
-    const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = this.ring[(this.closed - n + i) % this.capacity];
-    return values;
+    return ringTail(this.ring, this.closed);
   }
 
   /** Closes the open bin (its mean joins the ring; with a multiple, its mean residual moves its offset) and opens `next`. */

@@ -1,5 +1,6 @@
 import { bestMultiple, coarseCapacity, MAX_MULTIPLE } from "./coarseMultiple";
 import { autocorrelation, centred, detectPeriod } from "./periodicity";
+import { ringTail } from "./ringTail";
 import { CONFIRMATIONS, MIN_CYCLES, multipleFits } from "./seasonalRules";
 
 /** Steps a bin holds: half an hour at 1-minute steps (a day is 48 bins), an hour at 2-minute ones (24 bins). */
@@ -77,10 +78,7 @@ export class LongCycle {
 
   /** The closed bins held, oldest first (the last one is bin openBin() − 1). */
   held(): Float64Array {
-    const n = Math.min(this.closed, CAPACITY);
-    const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = this.ring[(this.closed - n + i) % CAPACITY];
-    return values;
+    return ringTail(this.ring, this.closed);
   }
 
   /** Forgets the candidate (a cycle was locked, or one was found step by step). */

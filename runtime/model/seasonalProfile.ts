@@ -1,6 +1,7 @@
 import { BINS_PER_CYCLE, CoarseMultiple, MAX_MULTIPLE } from "./coarseMultiple";
 import { LongCycle, longProfile } from "./longCycle";
 import { autocorrelation, centred, detectPeriod } from "./periodicity";
+import { ringTail } from "./ringTail";
 import { lockScales, medianProfile } from "./seasonalLock";
 import { checkSeasonalState, type SeasonalProfileState } from "./seasonalProfileState";
 import { CONFIRMATIONS, confirmCandidate, KEEP_STRENGTH, MIN_CYCLES, multipleFits, PROFILE_RATE } from "./seasonalRules";
@@ -381,11 +382,7 @@ export class SeasonalProfile {
 
   /** The values held, oldest first. */
   private recent(): Float64Array {
-    const n = Math.min(this.seen, this.capacity);
-    const out = new Float64Array(n);
-    const first = this.seen - n;
-    for (let i = 0; i < n; i++) out[i] = this.ring[(first + i) % this.capacity];
-    return out;
+    return ringTail(this.ring, this.seen);
   }
 }
 
