@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CONTAINER_DETECTOR, type DetectorProfile } from "../../../runtime/detection/detectorProfiles";
 import { ServiceDetector, type ContainerDetection } from "../../../runtime/detection/serviceDetector";
 import { Random } from "../../../runtime/model/random";
+import { weeklyTraffic } from "../../helpers/weeklyTraffic";
 
 /**
  * What container metrics need (issue 14, Build 4), on the detector the Lambda runs (CONTAINER_DETECTOR through
@@ -28,19 +29,11 @@ function creep(rng: Random, noise: number): number[][] {
 }
 
 /**
- * A request rate with quieter weekends: 100 at night, a daytime hump of 400 on weekdays and 150 at weekends (and on the
- * `holiday`, a step number where that day starts), noise of 2 √level; `day` steps a day, `weeks` weeks; from step
- * `drop`, `dropSteps` steps at half the rate.
+ * The request rate of test/helpers/weeklyTraffic.ts as rows of one metric: `day` steps a day, `weeks` weeks, the day
+ * starting at step `holiday` shaped like a weekend day; from step `drop`, `dropSteps` steps at half the rate.
  */
-function weeklyTraffic(seed: number, day: number, weeks: number, holiday: number, drop = -1, dropSteps = 0): number[][] {
-  const rng = new Random(seed);
-  const week = 7 * day;
-  return Array.from({ length: weeks * week }, (_, i) => {
-    const quiet = Math.floor((i % week) / day) >= 5 || (i >= holiday && i < holiday + day);
-    const level = 100 + (quiet ? 150 : 400) * Math.max(0, Math.sin(2 * Math.PI * ((i % day) / day - 0.25)));
-    const v = level + 2 * Math.sqrt(level) * rng.normal();
-    return [i >= drop && i < drop + dropSteps ? v / 2 : v];
-  });
+function trafficRows(seed: number, day: number, weeks: number, holiday: number, drop = -1, dropSteps = 0): number[][] {
+  return weeklyTraffic(weeks * 7 * day, seed, day, 150, holiday / day).map((v, i) => [i >= drop && i < drop + dropSteps ? v / 2 : v]);
 }
 
 describe.each(SEEDS)("container faults, seed %i", (seed) => {
@@ -93,7 +86,7 @@ describe.each(SEEDS)("container faults, seed %i", (seed) => {
     expect(alertsIn(d, 2 * week + 3 * day, 2 * week + 4 * day)).toEqual([]);
   });
 
-  // A request rate with quieter weekends (weeklyTraffic): a holiday (a Wednesday shaped like a Sunday) and, but at
+  // A request rate with quieter weekends (trafficRows): a holiday (a Wednesday shaped like a Sunday) and, but at
   // 10 minutes, a 2-hour drop to half at a Wednesday's peak a week earlier. At 30-minute steps the week is the seasonal
   // view's cycle (336 steps); at 5 and 10 minutes (2,016 and 1,008 steps, beyond its 512) it is held in half-hour bins.
   // Judged against the average day (seasonalMultiples off) neither is seen; from week 5 the week adds no other alert:
@@ -111,7 +104,7 @@ describe.each(SEEDS)("container faults, seed %i", (seed) => {
     const week = 7 * day;
     const drop = at * week + 2 * day + day / 2;
     const holiday = (at + 1) * week + 2 * day;
-    const rows = weeklyTraffic(seed, day, weeks, holiday, dropSteps > 0 ? drop : -1, dropSteps);
+    const rows = trafficRows(seed, day, weeks, holiday, dropSteps > 0 ? drop : -1, dropSteps);
     const d = detect(rows, minutes * MINUTE, seed);
     const daily = detect(rows, minutes * MINUTE, seed, { ...CONTAINER_DETECTOR, seasonalMultiples: false });
     const inDrop = (i: number) => dropSteps > 0 && i >= drop && i < drop + 1.5 * dropSteps + 2;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { packState, unpackState } from "../../../runtime/model/binaryState";
-import { Random } from "../../../runtime/model/random";
 import { SeasonalProfile, type SeasonalProfileOptions, type SeasonalProfileState } from "../../../runtime/model/seasonalProfile";
+import { weeklyTraffic } from "../../helpers/weeklyTraffic";
 
 /**
  * The seasonal view's multiples (`multiples`, the detector's `seasonalMultiples`): once a cycle is locked, a whole
@@ -12,20 +12,8 @@ const options: SeasonalProfileOptions = { maxPeriod: 512, minPeriod: 24, checkEv
 const DAY = 24;
 const WEEK = 7 * DAY;
 
-/**
- * Traffic-like hours: 100 at night, a daytime hump of `weekday` on weekdays and `weekend` on the last two days of
- * each week, noise of 2 √level; on the day `holiday` (a step number's day) the weekend's hump instead.
- */
-function hours(n: number, seed: number, weekend = 150, holiday = -1, weekday = 400): number[] {
-  const rng = new Random(seed);
-  return Array.from({ length: n }, (_, t) => {
-    const day = Math.floor(t / DAY);
-    const quiet = day % 7 >= 5 || day === holiday;
-    const hump = Math.max(0, Math.sin(2 * Math.PI * ((t % DAY) / DAY - 0.25)));
-    const level = 100 + (quiet ? weekend : weekday) * hump;
-    return level + 2 * Math.sqrt(level) * rng.normal();
-  });
-}
+/** Traffic-like hours (test/helpers/weeklyTraffic.ts): a daytime hump of `weekday` on weekdays and `weekend` at weekends and on day `holiday`. */
+const hours = (n: number, seed: number, weekend = 150, holiday = -1, weekday = 400): number[] => weeklyTraffic(n, seed, DAY, weekend, holiday, weekday);
 
 const run = (values: readonly number[], p: SeasonalProfile) => values.map((v) => p.process(v));
 const graded = (verdicts: readonly { grade: number }[], from = 0, to = verdicts.length) => verdicts.slice(from, to).flatMap((v, i) => (v.grade > 0 ? [from + i] : []));
