@@ -38,17 +38,6 @@ export default tseslint.config(
     files: ["runtime/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [pulumi, splunkSdk] }],
-      // runtime/ is embedded in the Lambdas by Pulumi's closure serialiser, which emits `#x` outside its class:
-      // the generated module does not parse (test/infra/closureSerialisation.test.ts).
-      "no-restricted-syntax": [
-        "error",
-        { selector: "PrivateIdentifier", message: "runtime/ runs in Pulumi-serialised Lambdas: use TypeScript `private`, not `#` fields." },
-        {
-          // A module-level Set/Map is copied into the Lambda as a plain object ("Set.prototype.has called on incompatible receiver").
-          selector: ":matches(Program, ExportNamedDeclaration) > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Set|Map|WeakSet|WeakMap)$/]",
-          message: "runtime/ runs in Pulumi-serialised Lambdas: a module-level Set/Map arrives as a plain object; use an array/object or build it inside a function.",
-        },
-      ],
     },
   },
   {

@@ -4,7 +4,6 @@
  * (runtime/lambda/feedbackLambda.ts). Its role reads the detector state and reads and writes only the feedback prefix.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { createFeedbackHandler } from "../runtime/lambda/feedbackLambda";
 import { LAMBDA_ENV } from "../runtime/lambda/lambdaEnv";
 import { BUCKET_PREFIXES, feedbackPolicy, type AwsScope } from "./iamDocuments";
 import { METRICS_NAMESPACE } from "./modelHealthAlarms";
@@ -38,7 +37,7 @@ export class FeedbackAction extends pulumi.ComponentResource {
       {
         functionName,
         description: "Stores or removes on-call feedback on an incident (POST {incidentId, verdict, note?} or {incidentId, remove: true})",
-        callbackFactory: () => createFeedbackHandler(),
+        entry: "feedback",
         policy: pulumi
           .all([args.scope, args.bucketArn, args.keyArn, args.deadLetterQueueArn])
           .apply(([s, bucketArn, keyArn, deadLetterQueueArn]) => feedbackPolicy({ bucketArn, keyArn, deadLetterQueueArn, logGroupArn: `arn:${s.partition}:logs:${s.region}:${s.accountId}:log-group:${lambdaLogGroupName(functionName)}` })),
@@ -61,7 +60,6 @@ export class FeedbackAction extends pulumi.ComponentResource {
         alarmTopicArn: args.topicArn,
         keyArn: args.keyArn,
         logRetentionDays: args.logRetentionDays,
-        excludePackages: ["splunk-sdk"],
       },
       { parent: this },
     );

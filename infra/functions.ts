@@ -1,17 +1,12 @@
 /**
  * Functions: the collector and the detector as scheduled Lambdas, or with fan-out (the `fanOut` config) as workers
- * of their own FIFO work queues, each filled by a small scheduled planner with one message per service. Each runs a runtime entry module
- * (runtime/lambda/*Lambda.ts) whose factory parses the environment set here once per cold start. Credentials
+ * of their own FIFO work queues, each filled by a small scheduled planner with one message per service. Each runs a bundled entry
+ * module (runtime/lambda/entries/*.ts) whose factory parses the environment set here once per cold start. Credentials
  * are not in that environment: the vault-lambda-extension layer logs in to Vault with the function's IAM role
  * and serves the secret on its local proxy (CAD_VAULT_PROXY_ADDRESS + CAD_VAULT_KV_MOUNT + CAD_VAULT_SECRET_PATH).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as aws from "@pulumi/aws";
-import { createCollectHandler } from "../runtime/lambda/collectLambda";
-import { createCollectWorkerHandler } from "../runtime/lambda/collectWorkerLambda";
-import { createDetectHandler } from "../runtime/lambda/detectLambda";
-import { createDetectWorkerHandler } from "../runtime/lambda/detectWorkerLambda";
-import { createPlanHandler } from "../runtime/lambda/planLambda";
 import type { FanOutConfig } from "./config";
 import { collectorEnvironment, detectorEnvironment, plannerEnvironment, type FunctionSettings } from "./functionEnvironment";
 import { collectorPolicy, detectorPolicy, ecsClusterArn, ecsServiceArn, plannerPolicy, type AwsScope } from "./iamDocuments";
@@ -118,7 +113,7 @@ export class Functions extends pulumi.ComponentResource {
         ...shared,
         functionName: collectName,
         description: "Collects container metrics from Splunk / Dynatrace into S3 windows",
-        callbackFactory: queues ? () => createCollectWorkerHandler() : () => createCollectHandler(),
+        entry: queues ? "collectWorker" : "collect",
         policy: pulumi
           .all([scope, args.bucketArn, args.keyArn, args.deadLetterQueueArn, queues?.collect.queue.arn])
           .apply(([s, bucketArn, keyArn, deadLetterQueueArn, workQueueArn]) =>
@@ -140,7 +135,7 @@ export class Functions extends pulumi.ComponentResource {
         functionName: detectName,
         description: "Scores container metrics, raises incidents, alerts and scales ECS services",
         // Reads live metrics from the same sources as the collector (Splunk / Dynatrace).
-        callbackFactory: queues ? () => createDetectWorkerHandler() : () => createDetectHandler(),
+        entry: queues ? "detectWorker" : "detect",
         policy: pulumi
           .all([scope, args.bucketArn, args.keyArn, args.deadLetterQueueArn, args.topicArn, endpoint?.arn, endpoint?.trainingDataVersion, queues?.detect.queue.arn])
           .apply(([s, bucketArn, keyArn, deadLetterQueueArn, topicArn, endpointArn, trainingDataVersion, workQueueArn]) =>
@@ -183,7 +178,7 @@ export class Functions extends pulumi.ComponentResource {
             layers: [],
             functionName,
             description: `Plans the ${kind} work: one message per ${settings.discovery ? "configured or listed " : ""}service on ${kind === "collect" ? collectName : detectName}-work.fifo`,
-            callbackFactory: () => createPlanHandler(),
+            entry: "plan",
             policy: pulumi
               .all([scope, args.keyArn, args.deadLetterQueueArn, queues[kind].queue.arn])
               .apply(([s, keyArn, deadLetterQueueArn, workQueueArn]) =>

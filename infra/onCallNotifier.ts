@@ -9,7 +9,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { createNotifyHandler } from "../runtime/lambda/notifyLambda";
 import type { NotifierKind } from "../runtime/lambda/notifyEnv";
 import type { VaultConfig } from "./config";
 import { deadLetterAlarm } from "./deadLetterAlarm";
@@ -108,7 +107,7 @@ export class OnCallNotifier extends pulumi.ComponentResource {
       {
         functionName,
         description: `Delivers incident alerts to ${args.kind === "pagerduty" ? "PagerDuty (Events API v2)" : "Slack (incoming webhook)"}`,
-        callbackFactory: () => createNotifyHandler(),
+        entry: "notify",
         policy: pulumi
           .all([scope, args.bucketArn, args.keyArn, this.deadLetterQueue.arn, this.queue.arn])
           .apply(([s, bucketArn, keyArn, deadLetterQueueArn, queueArn]) =>
@@ -139,8 +138,6 @@ export class OnCallNotifier extends pulumi.ComponentResource {
         alarmTopicArn: args.topicArn,
         keyArn: args.keyArn,
         logRetentionDays: args.logRetentionDays,
-        // The notifier loads no metric source, no model and no Splunk SDK.
-        excludePackages: ["splunk-sdk"],
       },
       { parent: this },
     );

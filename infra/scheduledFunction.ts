@@ -1,15 +1,14 @@
 /**
  * One Lambda with everything it needs to run safely: its own role with an explicit inline policy
- * (no managed policies), a KMS-encrypted log group with retention, the function itself (an inline
- * CallbackFunction whose factory runs once per cold start), async-invocation limits with the dead-letter queue
+ * (no managed policies), a KMS-encrypted log group with retention, the function itself (its entry module bundled
+ * into one index.js by lambdaBundle.ts; the module's load is the cold start), async-invocation limits with the dead-letter queue
  * as on-failure destination, an alarm on errors, and its trigger: an EventBridge schedule, or (a fan-out worker)
  * an SQS event source mapping with partial batch responses and a maximum concurrency.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type PolicyDocument } from "./iamDocuments";
+import { BUNDLE_HANDLER, lambdaCode, type LambdaEntry } from "./lambdaBundle";
 import { lambdaAssumeRolePolicy } from "./resourcePolicies";
 
 /** The Lambda runtime of both functions. */
@@ -31,8 +30,8 @@ export interface ScheduledFunctionArgs {
   /** Physical function name; the log group is `/aws/lambda/<functionName>`. At most 64 characters. */
   readonly functionName: string;
   readonly description: string;
-  /** Called once per cold start inside the Lambda; returns the invocation handler. Serialised with its closure. */
-  readonly callbackFactory: aws.lambda.CallbackFactory<unknown, unknown>;
+  /** The entry module under runtime/lambda/entries/ whose `handler` the function runs (bundled with what it imports). */
+  readonly entry: LambdaEntry;
   /** The role's complete inline policy (build it with the functions of iamDocuments.ts). */
   readonly policy: pulumi.Input<PolicyDocument>;
   /** EventBridge schedule expression (validated by the config); unset for a queue worker. */
@@ -63,24 +62,6 @@ export interface ScheduledFunctionArgs {
   readonly keyArn: pulumi.Input<string>;
   /** CloudWatch Logs retention (one of the values CloudWatch accepts). */
   readonly logRetentionDays: number;
-  /**
-   * Production dependencies this function never loads, left out of its archive (besides the AWS SDK, which is
-   * always left out). Pulumi otherwise zips every production dependency into every function.
-   */
-  readonly excludePackages?: readonly string[];
-}
-
-/**
- * Production dependencies not to zip into the function: the AWS SDK v3 clients, which the Node.js runtimes
- * provide (zipping them made a trivial function 15 MB). Read from package.json so a new client is covered.
- */
-export function awsSdkPackages(dependencies: Readonly<Record<string, string>>): string[] {
-  return Object.keys(dependencies).filter((name) => name.startsWith("@aws-sdk/")).sort();
-}
-
-function packageDependencies(): Record<string, string> {
-  const manifest = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { dependencies?: Record<string, string> };
-  return manifest.dependencies ?? {};
 }
 
 /** The log group Lambda writes to for a function name. */
@@ -91,7 +72,7 @@ export function lambdaLogGroupName(functionName: string): string {
 export class ScheduledFunction extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
   readonly logGroup: aws.cloudwatch.LogGroup;
-  readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
+  readonly function: aws.lambda.Function;
   /** The schedule, for a scheduled function. */
   readonly schedule?: aws.cloudwatch.EventRule;
   /** The queue's event source mapping, for a worker. */
@@ -128,13 +109,14 @@ export class ScheduledFunction extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.function = new aws.lambda.CallbackFunction<unknown, unknown>(
+    this.function = new aws.lambda.Function(
       `${name}-function`,
       {
         name: args.functionName,
         description: args.description,
-        callbackFactory: args.callbackFactory,
-        role: this.role,
+        code: lambdaCode(args.entry),
+        handler: BUNDLE_HANDLER,
+        role: this.role.arn,
         // nodejs22.x reaches end of life in April 2027; nodejs24.x is supported until 2028 and ships the AWS SDK v3.
         runtime: LAMBDA_RUNTIME,
         architectures: ["x86_64"],
@@ -145,7 +127,6 @@ export class ScheduledFunction extends pulumi.ComponentResource {
         kmsKeyArn: args.keyArn,
         layers: args.layers,
         loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
-        codePathOptions: { extraExcludePackages: [...awsSdkPackages(packageDependencies()), ...(args.excludePackages ?? [])] },
       },
       // The role must be able to write logs and reach the DLQ before the first invocation.
       { parent: this, dependsOn: [rolePolicy, this.logGroup] },

@@ -19,10 +19,7 @@ function nonNegative(what: string) {
   return v.pipe(v.number(what), v.finite(what), v.minValue(0, what));
 }
 
-/**
- * The schema, built when called (at cold start in a Lambda): a schema object at module level would be copied into
- * the Lambda's code by Pulumi's closure serialiser.
- */
+/** The schema, built when called (at cold start in a Lambda, when the rules are parsed). */
 export function alertRulesSchema() {
   const name = v.pipe(v.string("a name of letters, digits, '.', '_' or '-'"), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a name of letters, digits, '.', '_' or '-' (at most 64)"));
   const mode = v.optional(v.picklist(["suppress", "tag"], '"suppress" or "tag"'), "suppress");
@@ -91,8 +88,7 @@ function toWindow(w: ParsedWindow): MaintenanceWindow {
 
 /**
  * The rules in `input`, or one line per problem naming the field: `maintenance[0].timeZone: expected …, got "Mars/Base"`.
- * No exception: Pulumi's closure serialiser rewrites class constructors, so an error class thrown inside a Lambda
- * loses its message and its `instanceof`.
+ * No exception: each caller words the problems for its own boundary (a CLI flag, a Lambda's environment variable).
  */
 export function checkAlertRules(input: unknown): { rules: AlertRules } | { problems: string[] } {
   const result = v.safeParse(alertRulesSchema(), input, { abortPipeEarly: true });

@@ -4,8 +4,7 @@ import { FEEDBACK_VERDICTS, MAX_FEEDBACK_RECORDS, type FeedbackRecord, type Feed
 
 /**
  * Schemas of operators' feedback: a record (the CLI and the feedback Lambda build one, the detector reads them) and
- * a service's feedback memory as stored next to its detector state. Built when called (at cold start in a Lambda):
- * a schema object at module level would be copied into the Lambda's code by Pulumi's closure serialiser.
+ * a service's feedback memory as stored next to its detector state. Built when called (at cold start in a Lambda).
  */
 
 export const FEEDBACK_MEMORY_FORMAT = "cad-feedback/1";

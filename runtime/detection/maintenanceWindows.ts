@@ -41,7 +41,7 @@ export type MaintenanceWindow = OneOffWindow | RecurringWindow;
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 
-/** A formatter of wall-clock parts in `timeZone` (made per call: a module-level cache would be serialised into the Lambdas). */
+/** A formatter of wall-clock parts in `timeZone`, made per call. */
 export function formatter(timeZone: string): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
 }

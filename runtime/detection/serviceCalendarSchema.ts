@@ -18,7 +18,7 @@ import { strictFields } from "./strictFields";
  *       - { date: "2026-12-25", name: Christmas }          # behaves like a Sunday
  *       - { date: "2026-12-24", name: Christmas Eve, like: sat }
  * ```
- * Built when called: a schema at module level would be copied into the Lambdas by Pulumi's closure serialiser.
+ * Built when called (at cold start in a Lambda, when the rules are parsed).
  */
 export function serviceCalendarsSchema() {
   const dayWhat = `a list of weekdays (${WEEKDAYS.join(", ")})`;

@@ -1,8 +1,6 @@
 /**
- * Base of every error class in runtime/: an `Error` that keeps its message and name after Pulumi's closure
- * serialisation. The serialiser turns `class X extends Error { constructor(m) { super(m) } }` into
- * `Error.call(this, m)`, which sets nothing on `this`, so a plain subclass arrives in the Lambda with an empty
- * message and stack. Setting them here, on `this`, survives (test/infra/closureSerialisation.test.ts).
+ * Base of every error class in runtime/: an `Error` whose message, name, cause and stack are set on the instance
+ * itself, so that they survive any copy of the class (logs and duck-typed checks read them as own properties).
  */
 export class CadError extends Error {
   constructor(message: string, name: string, options?: { cause?: unknown }) {

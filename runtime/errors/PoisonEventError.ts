@@ -7,7 +7,7 @@ import { errorMessage } from "./errorMessage";
  * log). Retrying it would fail the same way forever, so the outbox drops it and goes on with the next event.
  */
 export class PoisonEventError extends CadError {
-  /** Marks the error for callers that check by shape (errors cross Pulumi's closure serialisation). */
+  /** Marks the error for callers that check by shape rather than by class. */
   readonly poison: true;
 
   constructor(

@@ -1,7 +1,7 @@
 /**
- * The message of anything thrown. Duck-typed on purpose: inside a Lambda archive, Pulumi's closure serialiser links a
- * CadError subclass's constructor to its parent but not its prototype to Error.prototype, so `e instanceof Error` is
- * false there and `String(e)` prints "[object Object]" (seen in test/infra/notifierArchive.test.ts).
+ * The message of anything thrown. Duck-typed on purpose: an error-shaped object that is not `instanceof Error` (from
+ * another realm or copy of a class, or a plain object thrown) still gives its message, where `String(e)` would print
+ * "[object Object]".
  */
 export function errorMessage(error: unknown): string {
   const message = (error as { message?: unknown } | null | undefined)?.message;

@@ -1,6 +1,6 @@
 /**
- * Lambda entry module of the collector. The Pulumi program's CallbackFunction calls {@link createCollectHandler}
- * once per cold start (its `callbackFactory`): the environment is parsed and the S3 client, object store, state
+ * The collector Lambda. Its bundle's entry (entries/collect.ts) calls {@link createCollectHandler} once per cold
+ * start: the environment is parsed and the S3 client, object store, state
  * store, Vault reader and observability are built once; the sources are built on the first run, once the
  * credentials have been read from Vault through the vault-lambda-extension's local proxy.
  *

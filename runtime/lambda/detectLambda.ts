@@ -1,6 +1,6 @@
 /**
- * Lambda entry module of the detector. The Pulumi program's CallbackFunction calls {@link createDetectHandler}
- * once per cold start (its `callbackFactory`): the environment is parsed and the S3 client and Vault reader are
+ * The detector Lambda. Its bundle's entry (entries/detect.ts) calls {@link createDetectHandler} once per cold
+ * start: the environment is parsed and the S3 client and Vault reader are
  * built once; on the first run the model bundle is read from the bucket, the credentials from Vault (through the
  * vault-lambda-extension's proxy), and makeDetectHandler is wired with the production adapters
  * (createAwsAdapters: S3 state, SageMaker or embedded scorer, SNS alerts with the DLQ, ECS scaler).

@@ -159,11 +159,7 @@ export interface DetectEnv extends CommonEnv {
   readonly rules: AlertRules;
 }
 
-/*
- * The schemas are built by functions, at cold start: a schema object at module level would be copied into the
- * Lambda's code by Pulumi's closure serialiser, valibot's internals with it; named imports from "valibot" are
- * serialised as `require("valibot")`.
- */
+/* The schemas are built by functions, at cold start, when the environment is parsed. */
 
 const text = (what = "a non-empty string") => pipe(string(what), minLength(1, what));
 /** A strict object whose missing keys read "expected a value", other mismatches `what`. */

@@ -1,6 +1,6 @@
 /**
- * Lambda entry module of a planner (one per kind of work: collect, detect). The Pulumi program's CallbackFunction
- * calls {@link createPlanHandler} once per cold start; each scheduled run enqueues one message per watched service
+ * A planner Lambda (one per kind of work: collect, detect). Its bundle's entry (entries/plan.ts) calls
+ * {@link createPlanHandler} once per cold start; each scheduled run enqueues one message per watched service
  * on the workers' FIFO queue, carrying the schedule's firing time (so a retried run re-sends the same messages,
  * which the queue's deduplication drops). With CAD_DISCOVERY it also lists the services of the configured ECS
  * clusters (EcsServiceDirectory) on every run. It reads no metrics, no state and no secrets.

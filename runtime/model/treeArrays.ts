@@ -25,8 +25,8 @@ export const WALK_KEPT = 32;
 
 
 /**
- * Tables of f(i) for i = 0 … capacity + 1, one per capacity, shared by every tree of that capacity (plain objects:
- * runtime/ modules are serialised into Lambdas, where a Map would not survive).
+ * Tables of f(i) for i = 0 … capacity + 1, one per capacity, shared by every tree of that capacity (plain objects
+ * keyed by capacity).
  */
 const log2Tables: Record<number, Float64Array | undefined> = {};
 const inverseTables: Record<number, Float64Array | undefined> = {};

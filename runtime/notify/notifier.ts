@@ -46,7 +46,7 @@ export class NotifierError extends CadError {
 
 /** True when a failure may pass on a later attempt: retryable NotifierErrors, and anything unexpected. */
 export function isRetryable(error: unknown): boolean {
-  // Duck-typed: a class serialised into the Lambda by Pulumi is not always `instanceof` its original there.
+  // Duck-typed: anything with the NotifierError shape counts, whichever copy of the class made it.
   const e = error as { name?: unknown; retryable?: unknown } | null;
   if (e?.name === "NotifierError" && typeof e.retryable === "boolean") return e.retryable;
   return true;

@@ -1,7 +1,7 @@
 /**
  * Loopback stand-ins for everything the deployed collector talks to — the Vault extension's proxy, Dynatrace,
  * S3 — and the environment that points a collector at them. Shared by the entry-module test and the test that
- * runs the serialised Lambda archive.
+ * runs the bundled Lambda archive.
  */
 import { S3Server } from "../servers/s3Server";
 import { VaultServer } from "../servers/vaultServer";

@@ -1,24 +1,29 @@
 /**
  * Child-process script: runs the program under mocks exactly the way Pulumi's nodejs language host runs it —
  * `node -r ts-node/register` with the repo's tsconfig.json (CommonJS, type-checked) — and writes, for every
- * Lambda function, the generated `__index.js` of its code archive plus a report (archive contents, sizes,
- * environment, secret scan) to the directory given as first argument.
+ * Lambda function, the bundled `index.js` of its code archive (infra/lambdaBundle.ts) plus a report (archive
+ * entries, the packages the bundle still requires, sizes, environment, secret scan) to the directory given as first argument.
  *
  * Usage: TS_NODE_PROJECT=tsconfig.json node -r ts-node/register test/helpers/emitFunctionArchives.ts <outDir> [configOverridesJson]
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
+import { bundledPackages, requiredModules } from "./bundleContents";
 import { ofType, runProgram } from "./pulumiMocks";
 import { SECRET_KEYS, TEST_SECRETS, devStackConfig } from "./stackConfig";
 
 /** What the report says about one function's code archive. */
 export interface FunctionArchiveReport {
   readonly name: string;
-  /** Path of the written `__index.js`. */
+  /** Path of the written `index.js`. */
   readonly indexPath: string;
-  /** Archive entries other than `__index.js` (the zipped packages). */
-  readonly packages: readonly string[];
+  /** Every entry of the code archive. */
+  readonly entries: readonly string[];
+  /** Modules `index.js` requires that are not Node built-ins: what the runtime must provide. */
+  readonly requires: readonly string[];
+  /** Packages whose code is inside `index.js` (from esbuild's `// node_modules/<package>/…` file markers). */
+  readonly bundled: readonly string[];
   readonly fileCount: number;
   /** Sum of the archive's file sizes, bytes. */
   readonly bytes: number;
@@ -38,19 +43,9 @@ interface ArchiveLike {
   readonly assets: Promise<Record<string, unknown>>;
 }
 
-function filesUnder(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).flatMap((entry) => filesUnder(join(path, entry)));
-}
-
 async function entryText(entry: unknown): Promise<string | undefined> {
   const text = (entry as { text?: Promise<string> }).text;
   return text === undefined ? undefined : await text;
-}
-
-async function entryPath(entry: unknown): Promise<string | undefined> {
-  const path = (entry as { path?: Promise<string> }).path;
-  return path === undefined ? undefined : await path;
 }
 
 async function main(outDir: string, overrides: Record<string, unknown>): Promise<void> {
@@ -71,18 +66,17 @@ async function main(outDir: string, overrides: Record<string, unknown>): Promise
       deflatedBytes += deflateRawSync(content).length;
       for (const [key, value] of secrets) if (content.includes(value)) secretHits.push(`${key} in ${file}`);
     };
-    const index = await entryText(assets["__index.js"]);
-    if (index === undefined) throw new Error(`${fn.name}: the code archive has no __index.js`);
-    writeFileSync(join(dir, "__index.js"), index);
-    scan(Buffer.from(index), "__index.js");
-    const packages = Object.keys(assets).filter((k) => k !== "__index.js").sort();
-    for (const key of packages) {
-      const path = await entryPath(assets[key]);
-      if (path === undefined) throw new Error(`${fn.name}: archive entry ${key} is neither text nor a file path`);
-      for (const file of filesUnder(path)) scan(readFileSync(file), file);
+    const entries = Object.keys(assets).sort();
+    for (const key of entries) {
+      const text = await entryText(assets[key]);
+      if (text === undefined) throw new Error(`${fn.name}: archive entry ${key} is not text`);
+      writeFileSync(join(dir, key), text);
+      scan(Buffer.from(text), key);
     }
+    const index = await entryText(assets["index.js"]);
+    if (index === undefined) throw new Error(`${fn.name}: the code archive has no index.js (entries: ${entries.join(", ")})`);
     const env = (fn.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables ?? {};
-    functions.push({ name: fn.name, indexPath: join(dir, "__index.js"), packages, fileCount, bytes, deflatedBytes, environment: env, secretHits });
+    functions.push({ name: fn.name, indexPath: join(dir, "index.js"), entries, requires: requiredModules(index), bundled: bundledPackages(index), fileCount, bytes, deflatedBytes, environment: env, secretHits });
   }
   const report: ArchivesReport = { functions };
   writeFileSync(join(outDir, "report.json"), JSON.stringify(report, null, 2));

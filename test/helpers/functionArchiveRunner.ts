@@ -1,13 +1,13 @@
 /**
  * Runs the program's generated Lambda code archives the way Lambda would: the emitter (test/helpers/
- * emitFunctionArchives.ts) in a child process under the language host's loader, then each `__index.js` in a task
- * root holding exactly the archive's packages plus the runtime's AWS SDK, required with the deployed environment.
+ * emitFunctionArchives.ts) in a child process under the language host's loader, then each bundled `index.js` in a
+ * task root holding only it and the runtime's AWS SDK, required with the deployed environment.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { ArchivesReport, FunctionArchiveReport } from "./emitFunctionArchives";
 import { withEnv } from "./collectorEnvironment";
 import { REPO_ROOT } from "./pulumiMocks";
@@ -38,19 +38,13 @@ export function fn(r: ArchivesReport, name: string): FunctionArchiveReport {
   return found;
 }
 
-/** Lays out a Lambda task root under `work`: __index.js + node_modules with exactly the archive's packages and the runtime's SDK. */
-function taskRoot(work: string, f: FunctionArchiveReport): string {
+/** Lays out a Lambda task root under `work`: the archive's index.js and, as the nodejs24.x runtime provides it, the AWS SDK v3. */
+export function taskRoot(work: string, f: FunctionArchiveReport): string {
   mkdirSync(join(work, "task"), { recursive: true });
   const root = mkdtempSync(join(work, "task", `${f.name}-`));
   mkdirSync(join(root, "node_modules"));
-  writeFileSync(join(root, "__index.js"), readFileSync(f.indexPath));
-  for (const entry of [...f.packages, "node_modules/@aws-sdk"]) {
-    // A worktree whose node_modules is a symlink gets entries like ../main/node_modules/x: in the task root they
-    // belong under its own node_modules, as in the archive Lambda unpacks.
-    const inRoot = join(root, entry.slice(entry.indexOf("node_modules/")));
-    mkdirSync(dirname(inRoot), { recursive: true });
-    symlinkSync(join(REPO_ROOT, entry), inRoot, "dir");
-  }
+  writeFileSync(join(root, "index.js"), readFileSync(f.indexPath));
+  symlinkSync(join(REPO_ROOT, "node_modules", "@aws-sdk"), join(root, "node_modules", "@aws-sdk"), "dir");
   return root;
 }
 
@@ -63,7 +57,7 @@ type Handler = (event: unknown, context?: unknown) => Promise<Record<string, unk
 export async function runArchive(work: string, f: FunctionArchiveReport, env: Readonly<Record<string, string>>, events: readonly unknown[]): Promise<Record<string, unknown>[]> {
   const root = taskRoot(work, f);
   return withEnv(env, async () => {
-    const handler = (createRequire(join(root, "__index.js"))(join(root, "__index.js")) as { handler: Handler }).handler;
+    const handler = (createRequire(join(root, "index.js"))(join(root, "index.js")) as { handler: Handler }).handler;
     const results: Record<string, unknown>[] = [];
     for (const event of events) results.push(await handler(event, {}));
     return results;

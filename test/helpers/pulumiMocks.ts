@@ -4,9 +4,8 @@
  * stack outputs.
  *
  * The program is loaded the way Pulumi's nodejs language host loads it: Node's own `require` with ts-node
- * (CommonJS, the repo's tsconfig.json), not through vitest's module graph. That matters: the CallbackFunctions'
- * closures are serialised while the program runs, and only natively required modules serialise as they do
- * under `pulumi up` (packages as `require("pkg")`, local modules by value).
+ * (CommonJS, the repo's tsconfig.json), not through vitest's module graph, so the program runs as under `pulumi up`
+ * (the functions' code is bundled while it runs: infra/lambdaBundle.ts).
  *
  * Like the language host, a run fails when the program throws or when one of its promises rejects unhandled (an
  * `apply` that throws, a failed registration): `runProgram` rejects with that error instead of hanging.

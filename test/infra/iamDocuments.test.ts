@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { vaultExtensionEnvironment } from "../../infra/functionEnvironment";
 import { collectorPolicy, detectorPolicy, ecsClusterArn, ecsServiceArn, plannerPolicy, sageMakerExecutionPolicy, servicesOfClusterArn, type AwsScope } from "../../infra/iamDocuments";
 import { endpointInvocationUrl, rcfEndpointName, requireTrainingSet, trainingJobName } from "../../infra/rcfModel";
-import { awsSdkPackages } from "../../infra/scheduledFunction";
 import { extensionSecretUrl, readOnlySecretPolicy } from "../../infra/vaultSecrets";
 import { vaultExtensionLayerArn } from "../../infra/functions";
 
@@ -127,10 +126,9 @@ describe("naming and wiring helpers", () => {
     expect(vaultExtensionEnvironment({ ...vault, stsEndpointRegion: "eu-west-1" })).toMatchObject({ VAULT_STS_ENDPOINT_REGION: "eu-west-1" });
   });
 
-  it("build the endpoint URL, the Vault paths and the SDK exclusion list", () => {
+  it("build the endpoint URL and the Vault paths", () => {
     expect(endpointInvocationUrl("eu-west-1", "cad-dev-rcf")).toBe("https://runtime.sagemaker.eu-west-1.amazonaws.com/endpoints/cad-dev-rcf/invocations");
     expect(extensionSecretUrl("kv", "a/b")).toBe("http://127.0.0.1:8200/v1/kv/data/a/b");
     expect(readOnlySecretPolicy("kv", "a/b")).toContain('path "kv/data/a/b" {\n  capabilities = ["read"]\n}');
-    expect(awsSdkPackages({ "@aws-sdk/client-s3": "1", "splunk-sdk": "2", "@aws-sdk/client-sns": "3" })).toEqual(["@aws-sdk/client-s3", "@aws-sdk/client-sns"]);
   });
 });

@@ -239,7 +239,7 @@ describe("Functions", () => {
       expect(f).toMatchObject({
         name: `cad-dev-${role}`,
         runtime: "nodejs24.x",
-        handler: "__index.handler",
+        handler: "index.handler",
         role: `arn:aws:iam::${MOCK_ACCOUNT}:role/cad-dev-${role}-role-0a1b2c3`,
         layers: ["arn:aws:lambda:eu-west-1:634166935893:layer:vault-lambda-extension:18"],
         kmsKeyArn: keyArn(),

@@ -50,8 +50,8 @@ export interface AwsAdapters {
 }
 
 /**
- * Builds every production adapter from one config: call it once per cold start (inside a Pulumi
- * `callbackFactory`), not per invocation, so SDK clients and the Vault cache are reused. The SageMaker client
+ * Builds every production adapter from one config: call it once per cold start (in a handler factory such as
+ * createDetectHandler), not per invocation, so SDK clients and the Vault cache are reused. The SageMaker client
  * gets `maxAttempts: 1` because SageMakerScorer owns the retries and their deadline.
  */
 export function createAwsAdapters(config: AwsAdapterConfig, deps: AwsAdapterDeps): AwsAdapters {

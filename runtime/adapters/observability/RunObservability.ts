@@ -40,7 +40,6 @@ export function correlationIdOf(event: unknown, context?: { readonly awsRequestI
 }
 
 /** Keys Powertools' Logger owns (it drops them from attributes with a warning). */
-// An array, not a Set: a module-level Set reaches the Lambda as a plain object (Pulumi closure serialisation).
 const RESERVED: readonly string[] = ["level", "message", "sampling_rate", "service", "timestamp"];
 
 /**
@@ -64,7 +63,7 @@ function asLog(logger: Logger): Log {
 
 /**
  * Structured JSON logs and CloudWatch EMF metrics with Powertools for AWS Lambda. Build it once per cold start
- * (e.g. in a Pulumi `callbackFactory`), then call `beginRun` at the start of every invocation: every log line
+ * (in a handler factory such as createDetectHandler), then call `beginRun` at the start of every invocation: every log line
  * of that run carries its `correlation_id`, and its metrics carry it as metadata.
  */
 export class RunObservability {

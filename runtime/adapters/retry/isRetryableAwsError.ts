@@ -3,7 +3,6 @@
  * failures. Shared by the adapters that own their retries (SageMaker scoring, the ECS service directory).
  */
 
-// Arrays, not Sets: a module-level Set reaches the Lambda as a plain object (Pulumi closure serialisation).
 const RETRYABLE_NAMES: readonly string[] = [
   "ThrottlingException",
   "ThrottledException",

@@ -25,10 +25,7 @@ export interface RetryEnvironment {
   readonly now: () => number;
 }
 
-/**
- * Real time and Math.random: what production uses. (Arrow functions rather than `Math.random` itself, so
- * Pulumi's closure serialiser sees references to globals, not native functions it cannot serialise.)
- */
+/** Real time and Math.random: what production uses. */
 export const systemRetryEnvironment: RetryEnvironment = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: () => Math.random(),

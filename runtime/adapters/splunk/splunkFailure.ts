@@ -12,7 +12,6 @@ export class SplunkError extends CadError {
 }
 
 /** TLS failure codes from node, for which the fix is a CA bundle, not a retry. */
-// An array, not a Set: a module-level Set reaches the Lambda as a plain object (Pulumi closure serialisation).
 const CERT_ERRORS: readonly string[] = [
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",

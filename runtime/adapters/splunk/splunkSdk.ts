@@ -21,10 +21,23 @@ interface Dotenv {
 
 const ignored: string[] = [];
 
+/* eslint-disable @typescript-eslint/no-require-imports -- the SDK must load while its dotenv is neutralised */
+/** The dotenv module object the SDK itself will require. */
+function sdkDotenv(): Dotenv {
+  let sdkDirectory: string;
+  try {
+    sdkDirectory = dirname(require.resolve("splunk-sdk"));
+  } catch {
+    // In a Lambda bundle (infra/lambdaBundle.ts) there is no package to resolve: the SDK and its dotenv are inside
+    // index.js, and `require("dotenv")` here is the bundler's one copy of the module, the one the SDK requires.
+    return require("dotenv") as Dotenv;
+  }
+  // Installed: the dotenv the SDK resolves (its dependency, wherever npm placed it), the same cached module object.
+  return require(require.resolve("dotenv", { paths: [sdkDirectory] })) as Dotenv;
+}
+
 function loadWithoutDotenv(): SplunkSdk {
-  // The dotenv the SDK itself resolves (its dependency, wherever npm placed it): the same cached module object.
-  /* eslint-disable @typescript-eslint/no-require-imports -- the SDK must load while its dotenv is neutralised */
-  const dotenv = require(require.resolve("dotenv", { paths: [dirname(require.resolve("splunk-sdk"))] })) as Dotenv;
+  const dotenv = sdkDotenv();
   const original = dotenv.config;
   dotenv.config = () => {
     try {
@@ -39,8 +52,8 @@ function loadWithoutDotenv(): SplunkSdk {
   } finally {
     dotenv.config = original;
   }
-  /* eslint-enable @typescript-eslint/no-require-imports */
 }
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export const splunkSdk: SplunkSdk = loadWithoutDotenv();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { errorDescription, errorMessage } from "../../../runtime/errors/errorMessage";
 
-/** What a CadError subclass looks like inside a Pulumi-serialised archive: a message and a name, but no Error.prototype. */
+/** An error-shaped object without Error.prototype (as a CadError subclass looked inside Pulumi's serialised archives): a message and a name. */
 function archivedError(name: string, message: string): unknown {
   const proto = { name };
   const e: { message: string } = Object.create(proto) as { message: string };
@@ -16,7 +16,7 @@ describe("errorMessage / errorDescription", () => {
     expect(errorDescription(e)).toBe("TypeError: bad thing");
   });
 
-  it("read an error that is not instanceof Error (as in a serialised archive) instead of printing [object Object]", () => {
+  it("read an error that is not instanceof Error (another copy of a class, a plain object thrown) instead of printing [object Object]", () => {
     const e = archivedError("ValidationError", "services[0].name: missing");
     expect(e instanceof Error).toBe(false);
     expect(String(e)).toBe("[object Object]");

@@ -1,6 +1,6 @@
 /**
  * The collector's Lambda entry module, wired with the real adapters (Vault through the extension proxy address,
- * Dynatrace, S3), against loopback fakes. The same module runs serialised in test/infra/functionArchives.test.ts.
+ * Dynatrace, S3), against loopback fakes. The same module runs bundled in test/infra/functionArchives.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCollectHandler } from "../../../runtime/lambda/collectLambda";
