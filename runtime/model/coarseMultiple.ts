@@ -17,6 +17,13 @@ export const coarseCapacity = (binsPerCycle: number): number => MIN_CYCLES * (MA
 const minSpan = (binsPerCycle: number): number => 2 * binsPerCycle - SLACK;
 const maxSpan = (binsPerCycle: number): number => MAX_MULTIPLE * binsPerCycle + SLACK;
 
+/** A bin being filled: its number, and the sum and count of its values so far. */
+export interface OpenBin {
+  readonly bin: number;
+  readonly sum: number;
+  readonly count: number;
+}
+
 /** The saved state of a {@link CoarseMultiple}. */
 export interface CoarseMultipleState {
   /** The locked cycle, in steps, whose multiples are looked for. */
@@ -82,16 +89,18 @@ export class CoarseMultiple {
   }
 
   /**
-   * A coarse multiple started from bins already held (`bins`, oldest first, the last one closed just before bin
-   * `open`, with `binsPerCycle` bins a cycle of `cycle` steps) and using the multiple of `span` bins at once: a long
-   * cycle is only locked with the multiple its finder saw (SeasonalProfile).
+   * A coarse multiple started from bins already held (`bins`, oldest first, the last one closed just before the
+   * `open` bin, whose values so far it takes on too; `binsPerCycle` bins a cycle of `cycle` steps) and using the
+   * multiple of `span` bins at once: a long cycle is only locked with the multiple its finder saw (SeasonalProfile).
    */
-  static withMultiple(cycle: number, binsPerCycle: number, bins: Float64Array, open: number, span: number): CoarseMultiple {
+  static withMultiple(cycle: number, binsPerCycle: number, bins: Float64Array, open: OpenBin, span: number): CoarseMultiple {
     const c = new CoarseMultiple(cycle, 0, binsPerCycle);
     const held = bins.subarray(Math.max(0, bins.length - c.capacity));
     c.ring.set(held);
     c.closed = held.length;
-    c.open = open;
+    c.open = open.bin;
+    c.openSum = open.sum;
+    c.openCount = open.count;
     c.use(Float64Array.from(held), span);
     return c;
   }

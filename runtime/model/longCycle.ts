@@ -1,4 +1,4 @@
-import { bestMultiple, coarseCapacity, MAX_MULTIPLE } from "./coarseMultiple";
+import { bestMultiple, coarseCapacity, MAX_MULTIPLE, type OpenBin } from "./coarseMultiple";
 import { autocorrelation, centred, detectPeriod } from "./periodicity";
 import { ringTail } from "./ringTail";
 import { CONFIRMATIONS, MIN_CYCLES, multipleFits } from "./seasonalRules";
@@ -61,6 +61,11 @@ export class LongCycle {
   /** The number of the bin being filled (the bins held end just before it). */
   openBin(): number {
     return this.open;
+  }
+
+  /** The bin being filled: its number, and the sum and count of the values in it so far. */
+  openPart(): OpenBin {
+    return { bin: this.open, sum: this.openSum, count: this.openCount };
   }
 
   /** Step `t`'s value. Returns the cycle found, once two checks in a row agree on it (null otherwise). */

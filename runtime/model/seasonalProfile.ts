@@ -345,7 +345,7 @@ export class SeasonalProfile {
     const long = this.long as LongCycle;
     const bins = long.held();
     const profile = longProfile(bins, long.openBin(), cycleBins);
-    const coarse = CoarseMultiple.withMultiple(profile.length, cycleBins, bins, long.openBin(), span);
+    const coarse = CoarseMultiple.withMultiple(profile.length, cycleBins, bins, long.openPart(), span);
     this.startJudging(this.recent(), profile, 0, (t) => profile[t % profile.length] + coarse.offset(t));
     this.coarse = coarse;
   }

@@ -155,3 +155,18 @@ describe("a week held in bins: its saved state", () => {
     expect(() => new CoarseMultiple(24, 0)).toThrow(/needs a cycle of at least 48 steps, got 24/);
   });
 });
+
+describe("a coarse multiple started from a long cycle's bins (CoarseMultiple.withMultiple)", () => {
+  it("takes on the open bin's values so far, so that bin's mean covers all of its steps", () => {
+    // A day of 48 bins of 30 steps (1-minute steps), three days held, locked with the two-day multiple.
+    const bins = Float64Array.from({ length: 3 * 48 }, (_, i) => 100 + 50 * Math.sin((2 * Math.PI * i) / 48));
+    const open = { bin: 3 * 48, sum: 2 * 140, count: 2 };
+    const c = CoarseMultiple.withMultiple(48 * 30, 48, bins, open, 96);
+    expect(c.toState()).toMatchObject({ open: 3 * 48, openSum: 280, openCount: 2 });
+    // The bin's third step joins the two the long cycle had; the next bin closes it with the mean of all three.
+    c.add(3 * 48 * 30 + 2, 110, null);
+    expect(c.toState()).toMatchObject({ openSum: 390, openCount: 3 });
+    c.add(3 * 48 * 30 + 30, 0, null);
+    expect(c.toState().bins.at(-1)).toBeCloseTo(130, 4);
+  });
+});

@@ -114,6 +114,15 @@ describe("the long-cycle finder: its saved state", () => {
     expect(SeasonalProfile.fromState({ ...options, multiples: false }, older).toState().long).toBeUndefined();
   });
 
+  it("reports its open bin (handed to the week it locks), and a locked week holds the same open bin as the finder", () => {
+    const l = new LongCycle(512, 0);
+    for (let t = 0; t < 40; t++) l.add(t, t, false);
+    expect(l.openPart()).toEqual({ bin: 1, sum: 30 * 10 + 45, count: 10 });
+    const held = locked.long as LongCycleState;
+    expect(locked.coarse).toMatchObject({ open: held.open, openCount: held.openCount });
+    expect(locked.coarse?.openSum).toBeCloseTo(held.openSum, 6);
+  });
+
   it("refuses a state that does not fit, naming the field", () => {
     const bad = (l: Partial<LongCycleState>, o: SeasonalProfileOptions = options) => () => SeasonalProfile.fromState(o, { ...before, long: { ...long, ...l } });
     expect(bad({ bins: new Float32Array(2000) })).toThrow(/long\.bins must hold at most/);
