@@ -1,6 +1,6 @@
+import { BinMeans, type BinMeansState, type OpenBin } from "./binMeans";
 import { median } from "./median";
 import { autocorrelation, centred } from "./periodicity";
-import { ringTail } from "./ringTail";
 import { CONFIRMATIONS, confirmCandidate, KEEP_STRENGTH, MIN_CYCLES, multipleFits, PROFILE_RATE } from "./seasonalRules";
 
 /** Bins per cycle unless told otherwise: half an hour of a daily cycle (a week of them: 336 bins). */
@@ -17,26 +17,16 @@ export const coarseCapacity = (binsPerCycle: number): number => MIN_CYCLES * (MA
 const minSpan = (binsPerCycle: number): number => 2 * binsPerCycle - SLACK;
 const maxSpan = (binsPerCycle: number): number => MAX_MULTIPLE * binsPerCycle + SLACK;
 
-/** A bin being filled: its number, and the sum and count of its values so far. */
-export interface OpenBin {
-  readonly bin: number;
-  readonly sum: number;
-  readonly count: number;
-}
-
-/** The saved state of a {@link CoarseMultiple}. */
-export interface CoarseMultipleState {
+/**
+ * The saved state of a {@link CoarseMultiple}: its bins (at most coarseCapacity(binsPerCycle) held; bins count from
+ * step 0: bin n holds the steps t with ⌊t · binsPerCycle / cycle⌋ = n), its multiple and the multiple's offsets.
+ */
+export interface CoarseMultipleState extends BinMeansState {
   /** The locked cycle, in steps, whose multiples are looked for. */
   readonly cycle: number;
   /** Bins the cycle is cut into (absent: BINS_PER_CYCLE; a long cycle found in bins keeps the bins it was found in). */
   readonly binsPerCycle?: number;
-  /** Mean values of the last closed bins (at most coarseCapacity(binsPerCycle)), oldest first. */
-  readonly bins: Float32Array;
-  /** Number of the bin being filled (bins count from step 0: bin n holds the steps t with ⌊t · binsPerCycle / cycle⌋ = n). */
-  readonly open: number;
-  /** The open bin's sum of values and how many, and its sum of residuals and how many (those learnt from). */
-  readonly openSum: number;
-  readonly openCount: number;
+  /** The open bin's sum of residuals and how many (those learnt from). */
   readonly residualSum: number;
   readonly residualCount: number;
   /**
@@ -65,11 +55,7 @@ export class CoarseMultiple {
   readonly cycle: number;
   readonly binsPerCycle: number;
   private readonly capacity: number;
-  private readonly ring: Float32Array;
-  private closed = 0;
-  private open: number;
-  private openSum = 0;
-  private openCount = 0;
+  private means: BinMeans;
   private residualSum = 0;
   private residualCount = 0;
   private span = 0;
@@ -84,8 +70,7 @@ export class CoarseMultiple {
     this.cycle = cycle;
     this.binsPerCycle = binsPerCycle;
     this.capacity = coarseCapacity(binsPerCycle);
-    this.ring = new Float32Array(this.capacity);
-    this.open = this.binOf(start);
+    this.means = new BinMeans(this.capacity, this.binOf(start));
   }
 
   /**
@@ -95,13 +80,8 @@ export class CoarseMultiple {
    */
   static withMultiple(cycle: number, binsPerCycle: number, bins: Float64Array, open: OpenBin, span: number): CoarseMultiple {
     const c = new CoarseMultiple(cycle, 0, binsPerCycle);
-    const held = bins.subarray(Math.max(0, bins.length - c.capacity));
-    c.ring.set(held);
-    c.closed = held.length;
-    c.open = open.bin;
-    c.openSum = open.sum;
-    c.openCount = open.count;
-    c.use(Float64Array.from(held), span);
+    c.means = BinMeans.from(c.capacity, bins, open);
+    c.use(c.means.held(), span);
     return c;
   }
 
@@ -123,9 +103,8 @@ export class CoarseMultiple {
   /** Step `t`'s value; its residual against the combined profile (clipped) when it was judged, null otherwise. */
   add(t: number, x: number, residual: number | null): void {
     const bin = this.binOf(t);
-    if (bin !== this.open) this.close(bin);
-    this.openSum += x;
-    this.openCount++;
+    if (bin !== this.means.openBin()) this.closeResiduals();
+    this.means.add(bin, x);
     if (residual !== null) {
       this.residualSum += residual;
       this.residualCount++;
@@ -152,14 +131,10 @@ export class CoarseMultiple {
   }
 
   toState(): CoarseMultipleState {
-    const bins = Float32Array.from(this.held());
     return {
       cycle: this.cycle,
       ...(this.binsPerCycle === BINS_PER_CYCLE ? {} : { binsPerCycle: this.binsPerCycle }),
-      bins,
-      open: this.open,
-      openSum: this.openSum,
-      openCount: this.openCount,
+      ...this.means.toState(),
       residualSum: this.residualSum,
       residualCount: this.residualCount,
       span: this.span,
@@ -192,11 +167,7 @@ export class CoarseMultiple {
       throw new Error(`seasonal state: coarse.offsets must hold one finite value per bin of the multiple (span: ${s.span})`);
     }
     const c = new CoarseMultiple(cycle, 0, bpc);
-    c.closed = s.bins.length;
-    c.ring.set(s.bins);
-    c.open = s.open;
-    c.openSum = s.openSum;
-    c.openCount = s.openCount;
+    c.means = BinMeans.fromState(capacity, s);
     c.residualSum = s.residualSum;
     c.residualCount = s.residualCount;
     c.span = s.span;
@@ -213,26 +184,19 @@ export class CoarseMultiple {
 
   /** The closed bins held, oldest first. */
   private held(): Float64Array {
-    return ringTail(this.ring, this.closed);
+    return this.means.held();
   }
 
-  /** Closes the open bin (its mean joins the ring; with a multiple, its mean residual moves its offset) and opens `next`. */
-  private close(next: number): void {
-    if (this.openCount > 0) {
-      this.ring[this.closed % this.capacity] = this.openSum / this.openCount;
-      this.closed++;
-      if (this.span > 0 && this.residualCount > 0) this.offsets[this.open % this.offsets.length] += (PROFILE_RATE * this.residualSum) / this.residualCount;
-    }
-    this.open = next;
-    this.openSum = 0;
-    this.openCount = 0;
+  /** As the open bin closes: with a multiple, the bin's mean residual moves its offset. */
+  private closeResiduals(): void {
+    if (this.span > 0 && this.residualCount > 0) this.offsets[this.means.openBin() % this.offsets.length] += (PROFILE_RATE * this.residualSum) / this.residualCount;
     this.residualSum = 0;
     this.residualCount = 0;
   }
 
   /** Starts the offsets of a multiple `bins` long from the bins held (`values`, oldest first; the last one is bin open − 1). */
   private use(values: Float64Array, bins: number): void {
-    const first = this.open - values.length;
+    const first = this.means.openBin() - values.length;
     const byBin: number[][] = Array.from({ length: bins }, () => []);
     for (let i = 0; i < values.length; i++) byBin[(first + i) % bins].push(values[i]);
     const medians = byBin.map((xs) => (xs.length > 0 ? median(xs) : Number.NaN));

@@ -1,6 +1,6 @@
-import { bestMultiple, coarseCapacity, MAX_MULTIPLE, type OpenBin } from "./coarseMultiple";
+import { BinMeans, type BinMeansState, type OpenBin } from "./binMeans";
+import { bestMultiple, coarseCapacity, MAX_MULTIPLE } from "./coarseMultiple";
 import { autocorrelation, centred, detectPeriod } from "./periodicity";
-import { ringTail } from "./ringTail";
 import { CONFIRMATIONS, MIN_CYCLES, multipleFits } from "./seasonalRules";
 
 /** Steps a bin holds: half an hour at 1-minute steps (a day is 48 bins), an hour at 2-minute ones (24 bins). */
@@ -18,14 +18,11 @@ export interface LongCycleFound {
   readonly span: number;
 }
 
-/** The saved state of a {@link LongCycle}. */
-export interface LongCycleState {
-  /** Mean values of the last closed bins (at most CAPACITY), oldest first. */
-  readonly bins: Float32Array;
-  /** Number of the bin being filled (bin n holds the steps t with ⌊t / LONG_BIN_STEPS⌋ = n). */
-  readonly open: number;
-  readonly openSum: number;
-  readonly openCount: number;
+/**
+ * The saved state of a {@link LongCycle}: its bins (at most CAPACITY held; bin n holds the steps t with
+ * ⌊t / LONG_BIN_STEPS⌋ = n) and its candidate.
+ */
+export interface LongCycleState extends BinMeansState {
   /** The cycle (in bins) and multiple (span in bins) found by the last checks, 0 and 0 for none, and how many agreed. */
   readonly cycle: number;
   readonly span: number;
@@ -44,46 +41,36 @@ export interface LongCycleState {
 export class LongCycle {
   /** The shortest cycle looked for, in bins (longer than the view's maxPeriod in steps). */
   readonly minBins: number;
-  private readonly ring = new Float32Array(CAPACITY);
-  private closed = 0;
-  private open: number;
-  private openSum = 0;
-  private openCount = 0;
+  private means: BinMeans;
   private cycle = 0;
   private span = 0;
   private confirmations = 0;
 
   constructor(maxPeriod: number, start: number) {
     this.minBins = Math.floor(maxPeriod / LONG_BIN_STEPS) + 1;
-    this.open = Math.floor(start / LONG_BIN_STEPS);
+    this.means = new BinMeans(CAPACITY, Math.floor(start / LONG_BIN_STEPS));
   }
 
   /** The number of the bin being filled (the bins held end just before it). */
   openBin(): number {
-    return this.open;
+    return this.means.openBin();
   }
 
   /** The bin being filled: its number, and the sum and count of the values in it so far. */
   openPart(): OpenBin {
-    return { bin: this.open, sum: this.openSum, count: this.openCount };
+    return this.means.openPart();
   }
 
   /** Step `t`'s value. Returns the cycle found, once two checks in a row agree on it (null otherwise). */
   add(t: number, x: number, look: boolean): LongCycleFound | null {
-    const bin = Math.floor(t / LONG_BIN_STEPS);
-    let found: LongCycleFound | null = null;
-    if (bin !== this.open) {
-      this.close(bin);
-      if (look && this.closed % CHECK_EVERY === 0) found = this.check();
-    }
-    this.openSum += x;
-    this.openCount++;
-    return found;
+    // A new bin closes the last one; the checks look at the closed bins only.
+    const moved = this.means.add(Math.floor(t / LONG_BIN_STEPS), x);
+    return moved && look && this.means.closedCount() % CHECK_EVERY === 0 ? this.check() : null;
   }
 
   /** The closed bins held, oldest first (the last one is bin openBin() − 1). */
   held(): Float64Array {
-    return ringTail(this.ring, this.closed);
+    return this.means.held();
   }
 
   /** Forgets the candidate (a cycle was locked, or one was found step by step). */
@@ -95,10 +82,7 @@ export class LongCycle {
 
   toState(): LongCycleState {
     return {
-      bins: Float32Array.from(this.held()),
-      open: this.open,
-      openSum: this.openSum,
-      openCount: this.openCount,
+      ...this.means.toState(),
       cycle: this.cycle,
       span: this.span,
       confirmations: this.confirmations,
@@ -118,26 +102,13 @@ export class LongCycle {
     if (!cycleOk || s.confirmations > (s.cycle === 0 ? 0 : CONFIRMATIONS)) {
       throw new Error(`seasonal state: long.cycle must be 0 (span 0, no confirmations) or ${l.minBins} to ${MAX_CYCLE_BINS} bins with a span of 2 to ${MAX_MULTIPLE} of it, got cycle ${s.cycle}, span ${s.span}, confirmations ${s.confirmations}`);
     }
-    l.ring.set(s.bins);
-    l.closed = s.bins.length;
-    l.open = s.open;
-    l.openSum = s.openSum;
-    l.openCount = s.openCount;
+    l.means = BinMeans.fromState(CAPACITY, s);
     l.cycle = s.cycle;
     l.span = s.span;
     l.confirmations = s.confirmations;
     return l;
   }
 
-  private close(next: number): void {
-    if (this.openCount > 0) {
-      this.ring[this.closed % CAPACITY] = this.openSum / this.openCount;
-      this.closed++;
-    }
-    this.open = next;
-    this.openSum = 0;
-    this.openCount = 0;
-  }
 
   private check(): LongCycleFound | null {
     const values = this.held();
