@@ -76,7 +76,7 @@ export const CONTAINER_DETECTOR: DetectorProfile = {
   spreadMemory: 25_600,
   // …and a metric at zero on most steps (an error or retry counter) is near at a non-zero value within twice its
   // replica's usual burst size (BurstSizes): its routine bursts do not alert, a burst far beyond them and the first
-  // burst of a counter that never moved still do (kpi-dev +0.32 to +0.54 NAB points at each of seeds 1-6, half its
+  // burst of a counter that never moved still do (kpi-dev +0.37 to +0.54 NAB points at each of seeds 1-6, half its
   // false positives having been one counter's routine bursts; the other sets within their seed spreads, the mean
   // 0.6782 -> 0.6819 at seeds 1-3 and 0.6798 -> 0.6802 at 4-6; docs/quality.md, session 61).
   ignoreNearUsualBursts: 2,
