@@ -44,6 +44,7 @@ const OVERRIDE_FIELDS = {
   ignoreNearExpectedRelative: v.number(),
   ignoreNearExpectedAbsolute: v.number(),
   ignoreNearExpectedDeviations: v.number(),
+  ignoreNearUsualBursts: v.number(),
   spreadMemory: v.number(),
   spreadFromChanges: v.boolean(),
   forestChanges: v.number(),

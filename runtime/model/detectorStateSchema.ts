@@ -96,6 +96,12 @@ export const replicaStreamSchema = v.object({
   edgeIndex: v.optional(f64),
   edgeSigns: v.optional(f64),
   edgeMidpoints: v.optional(f64),
+  burstSteps: v.optional(count),
+  restValue: v.optional(f64),
+  lastValue: v.optional(f64),
+  restShare: v.optional(f64),
+  bursts: v.optional(f64),
+  burstSize: v.optional(f64),
 });
 
 const optionsSchema = v.looseObject({

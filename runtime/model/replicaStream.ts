@@ -1,3 +1,4 @@
+import { BurstSizes, type BurstSizesState } from "./burstSizes";
 import { newSeriesInputs, type SeriesInputs } from "./preprocessor";
 
 /** A replica's recent alert, for recurrence suppression: its step and signed deviations per metric. */
@@ -44,7 +45,7 @@ export function regularChain(index: number, similar: readonly number[]): number 
   return onChain;
 }
 
-export interface ReplicaStreamState {
+export interface ReplicaStreamState extends Partial<BurstSizesState> {
   readonly index: number;
   readonly filled: number;
   /** Transformed inputs of the last shingleSize − 1 steps, oldest first. */
@@ -106,6 +107,8 @@ export class ReplicaStream {
   incidentCauses: number[] = [];
   /** Recent steps scored above the threshold with a sharp change, oldest first (pulseMaxSteps). */
   edges: PulseEdge[] = [];
+  /** What this replica's metrics that sit at zero usually burst to (ignoreNearUsualBursts). */
+  bursts: BurstSizes;
 
   constructor(
     readonly metrics: number,
@@ -113,6 +116,7 @@ export class ReplicaStream {
   ) {
     this.history = new Float64Array(historyLength);
     this.inputs = newSeriesInputs(metrics);
+    this.bursts = new BurstSizes(metrics);
   }
 
   /** Empties the shingle (after a gap, a shingle must not span the hole). Alert bookkeeping stays. */
@@ -250,6 +254,7 @@ export class ReplicaStream {
       anomalousBits: this.anomalousBits,
       incidentCauses: [...this.incidentCauses],
       withheldAt: Number.isFinite(this.withheldAt) ? this.withheldAt : null,
+      ...this.bursts.toState(),
       ...(this.edges.length > 0 ? { edgeIndex: Float64Array.from(this.edges, (e) => e.index), edgeSigns: Float64Array.from(this.edges.flatMap((e) => Array.from(e.signs))), edgeMidpoints: Float64Array.from(this.edges.flatMap((e) => Array.from(e.midpoints))) } : {}),
     };
   }
@@ -289,6 +294,14 @@ export class ReplicaStream {
     r.edges = Array.from(edgeIndex, (index, i) => ({ index, signs: Int8Array.from(edgeSigns.subarray(i * metrics, (i + 1) * metrics)), midpoints: Float64Array.from(edgeMidpoints.subarray(i * metrics, (i + 1) * metrics)) }));
     r.anomalousBits = s.anomalousBits >>> 0;
     r.incidentCauses = [...causes];
+    // A state saved before replicas learnt their bursts starts learning them now.
+    const { burstSteps, restValue, lastValue, restShare, bursts, burstSize } = s;
+    if ([burstSteps, restValue, lastValue, restShare, bursts, burstSize].some((p) => p !== undefined)) {
+      if (burstSteps === undefined || restValue === undefined || lastValue === undefined || restShare === undefined || bursts === undefined || burstSize === undefined) {
+        throw new Error(`${where}: burstSteps, restValue, lastValue, restShare, bursts and burstSize come together`);
+      }
+      r.bursts = BurstSizes.fromState({ burstSteps, restValue, lastValue, restShare, bursts, burstSize }, metrics, where);
+    }
     return r;
   }
 }

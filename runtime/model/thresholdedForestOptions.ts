@@ -109,6 +109,11 @@ export interface ThresholdedForestOptions {
   /** …or within this many (discounted) standard deviations of the metric (default 0; see `spreadMemory`). */
   readonly ignoreNearExpectedDeviations?: number;
   /**
+   * …or, for a metric that rests at one value on most steps and has burst from it before, within this many times
+   * its replica's mean burst size (BurstSizes; default 0: off).
+   */
+  readonly ignoreNearUsualBursts?: number;
+  /**
    * A longer memory, in steps, for a metric's spread (its standard deviation, which judges "near expected", the
    * deviations an alert reports and recurrences): the spread is then the larger of the recent one (the
    * statistics' memory) and the one over `spreadMemory` steps. Default 0: the recent one alone. A metric that sits at zero
@@ -309,6 +314,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     ignoreNearExpectedRelative: o.ignoreNearExpectedRelative ?? 0.01,
     ignoreNearExpectedAbsolute: o.ignoreNearExpectedAbsolute ?? 0,
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
+    ignoreNearUsualBursts: o.ignoreNearUsualBursts ?? 0,
     spreadMemory: o.spreadMemory ?? 0,
     spreadFromChanges: o.spreadFromChanges ?? false,
     forestChanges: o.forestChanges ?? 0,
@@ -372,8 +378,8 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (!(r.forestChanges >= 0 && Number.isFinite(r.forestChanges))) throw new Error(`forestChanges must be a finite number >= 0 (0: changes not in the forest's point), got ${r.forestChanges}`);
   if (!(r.shingleDecay > 0 && r.shingleDecay <= 1)) throw new Error(`shingleDecay must be in (0, 1] (1: every step of the shingle alike), got ${r.shingleDecay}`);
   if (!(r.timeDecay >= 0 && r.timeDecay < 1)) throw new Error(`timeDecay must be in [0, 1), got ${r.timeDecay}`);
-  if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0) || !(r.ignoreNearExpectedDeviations >= 0)) {
-    throw new Error("ignoreNearExpectedRelative, ignoreNearExpectedAbsolute and ignoreNearExpectedDeviations must be >= 0");
+  if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0) || !(r.ignoreNearExpectedDeviations >= 0) || !(r.ignoreNearUsualBursts >= 0 && Number.isFinite(r.ignoreNearUsualBursts))) {
+    throw new Error("ignoreNearExpectedRelative, ignoreNearExpectedAbsolute, ignoreNearExpectedDeviations and ignoreNearUsualBursts must be finite numbers >= 0");
   }
   if (!(r.statisticsMemory === 0 || (r.statisticsMemory >= 1 && Number.isFinite(r.statisticsMemory)))) throw new Error(`statisticsMemory must be 0 (the sample's memory) or a finite number >= 1, got ${r.statisticsMemory}`);
   if (!(r.spreadMemory === 0 || (r.spreadMemory >= 1 && Number.isFinite(r.spreadMemory)))) throw new Error(`spreadMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.spreadMemory}`);

@@ -144,6 +144,28 @@ describe("single-metric faults, the shipped settings (a NAB series runs them too
     expect(detect(rows, 5 * MINUTE, seed, profile)[3000].alert).toBe(true);
   });
 
+  it.each(SEEDS)("hardly alerts on a counter's routine bursts, but does on one far beyond them (seed %i)", (seed) => {
+    // A retry counter at zero but for bursts of 40-70 every 60-150 steps; a second metric steady. At step 3,000 a
+    // burst of 400.
+    const rng = new Random(seed);
+    let next = 60;
+    const rows = Array.from({ length: 3100 }, (_, i) => {
+      let burst = 0;
+      if (i === 3000) burst = 400;
+      else if (i === next) {
+        burst = Math.round(40 + 30 * rng.next());
+        next += 60 + Math.floor(90 * rng.next());
+      }
+      return [burst, 30 + rng.normal()];
+    });
+    const d = detect(rows, 5 * MINUTE, seed, profile);
+    // Without the usual bursts' tolerance 16-17 of the 19-20 routine bursts alert; with it at most 2, each one where
+    // the steady metric is over 2 deviations off at the burst's step too (measured: 0, 2 and 2 at seeds 1-3).
+    expect(alertsIn(d, 600, 3000).length).toBeLessThanOrEqual(2);
+    expect(alertsIn(detect(rows, 5 * MINUTE, seed, { ...profile, ignoreNearUsualBursts: 0 }), 600, 3000).length).toBeGreaterThanOrEqual(15);
+    expect(d[3000].alert).toBe(true);
+  });
+
   it.each(SEEDS)("alerts on a change inside a long run of zeros (seed %i)", (seed) => {
     // An error counter: zero but for a single error every 97 steps, then ten steps of 3 errors.
     const rows = Array.from({ length: 3100 }, (_, i) => [i >= 3000 && i < 3010 ? 3 : i % 97 === 0 ? 1 : 0]);

@@ -1,0 +1,75 @@
+import * as v from "valibot";
+import { describe, expect, it } from "vitest";
+import { CONTAINER_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { packState, unpackState } from "../../../runtime/model/binaryState";
+import { BurstSizes } from "../../../runtime/model/burstSizes";
+import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
+import { Random } from "../../../runtime/model/random";
+import { ReplicaStream } from "../../../runtime/model/replicaStream";
+import { ThresholdedForest } from "../../../runtime/model/thresholdedForest";
+
+/** `steps` steps of metric 0 at `level` but for `level + size` every `every` steps, and metric 1 at 5. */
+function learnt(steps: number, every: number, size: number, level = 0): BurstSizes {
+  const b = new BurstSizes(2);
+  for (let i = 1; i <= steps; i++) b.learn([level + (i % every === 0 ? size : 0), 5]);
+  return b;
+}
+
+describe("what a replica's bursts usually are (BurstSizes)", () => {
+  it("tolerates a multiple of a resting metric's usual burst size, once it has seen 100 steps and 3 bursts", () => {
+    expect(learnt(99, 10, 50).tolerance(0, 60, 2)).toBe(0);
+    expect(learnt(100, 10, 50).tolerance(0, 60, 2)).toBeCloseTo(100, 10);
+    expect(learnt(100, 40, 50).tolerance(0, 60, 2)).toBe(0); // two bursts only
+  });
+
+  it("tolerates nothing at rest, with the option off, or for a metric that is not at rest on most steps", () => {
+    const b = learnt(200, 10, 50);
+    expect(b.tolerance(0, 0, 2)).toBe(0);
+    expect(b.tolerance(0, 60, 0)).toBe(0);
+    expect(b.tolerance(1, 6, 2)).toBe(0);
+    // Bursts on a quarter of the steps: not a metric that rests.
+    expect(learnt(200, 4, 50).tolerance(0, 60, 2)).toBe(0);
+  });
+
+  it("is the same wherever the metric rests (a gauge at 10,000 between its spikes, a counter at 0)", () => {
+    expect(learnt(300, 10, 50, 10_000).tolerance(0, 10_060, 2)).toBeCloseTo(learnt(300, 10, 50).tolerance(0, 60, 2), 9);
+    expect(learnt(300, 10, 50, 10_000).tolerance(0, 10_000, 2)).toBe(0);
+  });
+
+  it("follows the size of the last bursts", () => {
+    const b = learnt(1000, 10, 50);
+    // 1,024 bursts of 10 (four of the 256 bursts it averages over): twice the usual size is now near 20, not 100.
+    for (let i = 1; i <= 10_240; i++) b.learn([i % 10 === 0 ? 10 : 0, 5]);
+    expect(b.tolerance(0, 60, 2)).toBeGreaterThan(20);
+    expect(b.tolerance(0, 60, 2)).toBeLessThan(22);
+  });
+
+  it("round-trips its state, and refuses one that does not fit, naming the field", () => {
+    const b = learnt(300, 10, 50);
+    const s = b.toState();
+    expect(BurstSizes.fromState(s, 2, "series").toState()).toEqual(s);
+    expect(() => BurstSizes.fromState({ ...s, burstSteps: -1 }, 2, "series")).toThrow(/series: burstSteps must be an integer >= 0, got -1/);
+    expect(() => BurstSizes.fromState({ ...s, restShare: Float64Array.of(0.9) }, 2, "series")).toThrow(/series: restShare holds 1 values, expected one per metric \(2\)/);
+    expect(() => BurstSizes.fromState({ ...s, restShare: Float64Array.of(0.9, 1.5) }, 2, "series")).toThrow(/restShare must hold shares from 0 to 1/);
+    expect(() => BurstSizes.fromState({ ...s, restValue: Float64Array.of(Number.NaN, 0) }, 2, "series")).toThrow(/restValue holds a value that is not a finite number/);
+    expect(() => BurstSizes.fromState({ ...s, bursts: Float64Array.of(2.5, 0) }, 2, "series")).toThrow(/bursts must hold whole counts/);
+  });
+
+  it("a replica saved before it learnt bursts starts learning them; one with part of them is refused", () => {
+    const { burstSteps: _s, restValue: _r, lastValue: _l, restShare: _z, bursts: _n, burstSize: _b, ...older } = new ReplicaStream(2, 0).toState();
+    expect(ReplicaStream.fromState(older, 2, 0, "series").toState()).toMatchObject({ burstSteps: 0, bursts: Float64Array.of(0, 0) });
+    expect(() => ReplicaStream.fromState({ ...older, burstSteps: 3 }, 2, 0, "series")).toThrow(/series: burstSteps, restValue, lastValue, restShare, bursts and burstSize come together/);
+  });
+
+  it("in the detector: survives the binary codec and the state schema, and continues exactly", () => {
+    const rng = new Random(3);
+    const rows = Array.from({ length: 1600 }, (_, i) => [i % 53 === 0 ? 40 + 20 * rng.next() : 0, 30 + rng.normal()]);
+    const a = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 2, seed: 3 });
+    const b = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 2, seed: 3 });
+    rows.slice(0, 1000).forEach((r) => [a, b].forEach((d) => d.process(r)));
+    const state = b.toState();
+    expect(state.series?.burstSteps).toBeGreaterThan(900);
+    const c = ThresholdedForest.fromState(v.parse(thresholdedForestSchema, unpackState(packState(state))) as typeof state);
+    for (const r of rows.slice(1000)) expect(c.process(r)).toEqual(a.process(r));
+  });
+});
