@@ -107,7 +107,7 @@ export class ReplicaStream {
   incidentCauses: number[] = [];
   /** Recent steps scored above the threshold with a sharp change, oldest first (pulseMaxSteps). */
   edges: PulseEdge[] = [];
-  /** What this replica's metrics that sit at zero usually burst to (ignoreNearUsualBursts). */
+  /** What this replica's metrics that rest at one value usually burst to (ignoreNearUsualBursts). */
   bursts: BurstSizes;
 
   constructor(

@@ -61,6 +61,15 @@ describe("what a replica's bursts usually are (BurstSizes)", () => {
     expect(() => ReplicaStream.fromState({ ...older, burstSteps: 3 }, 2, 0, "series")).toThrow(/series: burstSteps, restValue, lastValue, restShare, bursts and burstSize come together/);
   });
 
+  it("in the detector: off in a model saved before the option (it keeps its behaviour until retrained); a bad multiple is refused by name", () => {
+    const state = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 1 }).toState();
+    expect(state.options.ignoreNearUsualBursts).toBe(2);
+    const { ignoreNearUsualBursts: _dropped, ...older } = state.options;
+    expect(ThresholdedForest.fromState({ ...state, options: older as typeof state.options }).options.ignoreNearUsualBursts).toBe(0);
+    expect(() => new ThresholdedForest({ inputs: 1, ignoreNearUsualBursts: -1 })).toThrow(/ignoreNearUsualBursts must be finite numbers >= 0/);
+    expect(() => new ThresholdedForest({ inputs: 1, ignoreNearUsualBursts: Number.POSITIVE_INFINITY })).toThrow(/ignoreNearUsualBursts/);
+  });
+
   it("in the detector: survives the binary codec and the state schema, and continues exactly", () => {
     const rng = new Random(3);
     const rows = Array.from({ length: 1600 }, (_, i) => [i % 53 === 0 ? 40 + 20 * rng.next() : 0, 30 + rng.normal()]);
