@@ -48,6 +48,7 @@ const OVERRIDE_FIELDS = {
   spreadMemory: v.number(),
   spreadFromChanges: v.boolean(),
   forestChanges: v.number(),
+  forestClip: v.number(),
   shingleDecay: v.number(),
   repeatWindow: v.number(),
   repeatEscalation: v.number(),

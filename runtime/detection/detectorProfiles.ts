@@ -38,6 +38,8 @@ export const CONTAINER_DETECTOR: DetectorProfile = {
   // score the same to the digit (their scored rows come after 256 steps). Young services with an hour of history
   // (`cad labelled --young 720`, seeds 1-3): smd-dev 0.396 -> 0.412 onset F1, jumpstarter-dev 0.175 -> 0.158 (its routine jumps
   // off a run of zeros, graded once, now raised: false onsets 0.95 -> 1.35 per 1,000 steps; docs/quality.md, session 56).
+  // Since the forest's coordinates are clipped (forestClip, below) the forest alone raises that hog in 10 / 16 / 20 of
+  // 20 seeds at 64 / 80 / 100 steps; the guard still makes it 20 at every age.
   confirmGrossUntil: 256,
   // …and, over the same young span, a metric that falls below a third of its level and 4 standard deviations under it,
   // at two steps in a row (a crashed task, lost traffic; a lost scrape reported as 0 is one step). A fall of a positive
@@ -92,6 +94,18 @@ export const CONTAINER_DETECTOR: DetectorProfile = {
   // its seed spread (its real AWS files); weight 0.25 gained less overall and 0.35 lost jumpstarter-dev
   // (docs/quality.md, session 43). Doubles the forest's dimensions.
   forestChanges: 0.15,
+  // Each of the forest's coordinates lies at most 100 deviations from its mean. A young series' second value was judged
+  // against statistics holding one value (scale floor 10^-9) and lay billions of deviations away; a cut falls on a
+  // coordinate in proportion to the sample's range along it, so while the sample kept that point (hundreds to
+  // thousands of steps) nearly every cut fell on its coordinates, and a fault of tens of deviations in one metric was
+  // seldom cut off: a memory doubling 100 steps into a service's life was raised in 2 of 20 seeds, now 20
+  // (docs/quality.md, sessions 58 and 62). A constant metric's first move is the same far point later in life. 100
+  // deviations is still far beyond any normal point, so a real spike is isolated as before. Over seeds 1-3 / 4-6:
+  // nab-dev +0.9 / +1.7 NAB points, jumpstarter-dev +0.031 / +0.012 onset F1, smd-dev +0.002 / +0.004, kpi-dev
+  // -0.2 / -0.4 within its seed spread; the mean 0.6825 -> 0.6926 and 0.6808 -> 0.6882. Young services (`cad labelled --young 720`, seeds 1-3): smd-dev 0.413 -> 0.544 onset F1 (runs found
+  // 157-166 -> 232-234 of 327, false onsets the same), jumpstarter-dev 0.197 -> 0.211. Clipped at 20 deviations
+  // instead, smd-dev's single-metric faults among 38 metrics lost 0.042 (docs/quality.md, session 62).
+  forestClip: 100,
   // Within a shingle, a step k steps back weighs 0.95^k (the oldest of 12 steps 0.57): cuts fall more
   // often on the latest steps, the older ones giving context, so a one-step spike or dip on a smooth metric stands
   // out from its shingle. Over seeds 1-9, against every step alike: nab-dev +1.4 NAB points, kpi-dev +0.7. 0.9

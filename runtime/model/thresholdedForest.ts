@@ -10,7 +10,7 @@ import { SeasonalScorer } from "./seasonalScorer";
 import { StatisticsHold, type StatisticsHoldState } from "./statisticsHold";
 import { deviationAttribution, expectedValues, forestAttribution, namedCauses, viewAlert } from "./stepExplanation";
 import { StreamingForest } from "./streamingForest";
-import { PULSE_CHANGE_Z, resolveOptions, seasonalOptions, shingleLagWeights, spreadOptions, statisticsDiscount, type ThresholdedForestOptions } from "./thresholdedForestOptions";
+import { PULSE_CHANGE_Z, forestClipBounds, resolveOptions, seasonalOptions, shingleLagWeights, spreadOptions, statisticsDiscount, type ThresholdedForestOptions } from "./thresholdedForestOptions";
 import type { StepInput, ThresholdedForestState } from "./thresholdedForestState";
 
 export type { ThresholdedForestOptions, RawScoreSource } from "./thresholdedForestOptions";
@@ -60,6 +60,7 @@ export class ThresholdedForest {
   private readonly dims: number;
   private readonly currentDims: number[];
   private readonly lagWeights: Float64Array | null;
+  private readonly clipBounds: Float64Array | null;
   private readonly width: number;
   private readonly attribution: Float64Array;
   private readonly meanValues: Float64Array;
@@ -84,6 +85,7 @@ export class ThresholdedForest {
     this.updates = restored?.updates ?? 0;
     this.hold = new StatisticsHold(o.holdStatistics, o.holdStatisticsMode, o.holdStatisticsFrom, restored?.hold);
     this.lagWeights = shingleLagWeights(o.shingleSize, this.width, o.shingleDecay);
+    this.clipBounds = forestClipBounds(o, this.width);
     this.currentDims = Array.from({ length: this.width }, (_, m) => this.dims - this.width + m);
     this.attribution = new Float64Array(this.dims);
     this.meanValues = new Float64Array(o.inputs);
@@ -146,6 +148,7 @@ export class ThresholdedForest {
       index[i] = series.index++;
       this.pre.transform(values, sc.current, series.inputs);
       if (this.width > n) this.pre.changes(values, sc.current, n, series.inputs, o.forestChanges);
+      if (this.clipBounds) for (let j = 0; j < this.width; j++) sc.current[j] = Math.max(-this.clipBounds[j], Math.min(this.clipBounds[j], sc.current[j]));
       if (this.forest === null) {
         scores[i] = inputs[i].score;
       } else if (!series.isShingled()) {

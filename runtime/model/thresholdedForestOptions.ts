@@ -140,6 +140,16 @@ export interface ThresholdedForestOptions {
    */
   readonly forestChanges?: number;
   /**
+   * The most deviations a coordinate of the forest's point may lie from its mean (default 0: unclipped): each
+   * metric's normalised value, and its normalised change before forestChanges weighs it, is clipped at ± this many.
+   * A cut falls on a coordinate in proportion to the sample's range along it, so one point billions of deviations
+   * away (a young series' second value, judged against statistics that hold one value; a constant metric's first
+   * move, over a scale floor of 10^-9) takes nearly every tree's first cut for as long as the sample keeps it, and
+   * every other point's score is halved. Only the forest's point is clipped: expected values, the near rule, pulses
+   * and the reported deviations use the unclipped values.
+   */
+  readonly forestClip?: number;
+  /**
    * Weight of the shingle's earlier steps in the forest's point, in (0, 1] (default 1: every step alike): a step k
    * steps back (its values, and its changes with forestChanges) is multiplied by shingleDecay^k. A random cut falls
    * on a coordinate in proportion to its range, so below 1 cuts look more often at the latest steps and the older
@@ -318,6 +328,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     spreadMemory: o.spreadMemory ?? 0,
     spreadFromChanges: o.spreadFromChanges ?? false,
     forestChanges: o.forestChanges ?? 0,
+    forestClip: o.forestClip ?? 0,
     shingleDecay: o.shingleDecay ?? 1,
     repeatWindow: o.repeatWindow ?? shingleSize,
     repeatEscalation: o.repeatEscalation ?? 1,
@@ -376,6 +387,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (r.pulseMaxSteps > MAX_PULSE_STEPS) throw new Error(`pulseMaxSteps must be at most ${MAX_PULSE_STEPS}, got ${r.pulseMaxSteps}`);
   if (r.confirmSteps > r.confirmWindow) throw new Error(`confirmSteps (${r.confirmSteps}) must not exceed confirmWindow (${r.confirmWindow})`);
   if (!(r.forestChanges >= 0 && Number.isFinite(r.forestChanges))) throw new Error(`forestChanges must be a finite number >= 0 (0: changes not in the forest's point), got ${r.forestChanges}`);
+  if (!(r.forestClip === 0 || (r.forestClip >= 1 && Number.isFinite(r.forestClip)))) throw new Error(`forestClip must be 0 (unclipped) or a finite number of deviations >= 1, got ${r.forestClip}`);
   if (!(r.shingleDecay > 0 && r.shingleDecay <= 1)) throw new Error(`shingleDecay must be in (0, 1] (1: every step of the shingle alike), got ${r.shingleDecay}`);
   if (!(r.timeDecay >= 0 && r.timeDecay < 1)) throw new Error(`timeDecay must be in [0, 1), got ${r.timeDecay}`);
   if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0) || !(r.ignoreNearExpectedDeviations >= 0) || !(r.ignoreNearUsualBursts >= 0 && Number.isFinite(r.ignoreNearUsualBursts))) {
@@ -418,6 +430,17 @@ export function seasonalOptions(o: Required<ThresholdedForestOptions>): Seasonal
 export function shingleLagWeights(shingleSize: number, width: number, decay: number): Float64Array | null {
   if (decay === 1 || shingleSize < 2) return null;
   return Float64Array.from({ length: (shingleSize - 1) * width }, (_, j) => decay ** (shingleSize - 1 - Math.floor(j / width)));
+}
+
+/**
+ * Each coordinate's bound in the forest's current step (`width` values: each metric's value, then its change with
+ * forestChanges): ± forestClip, a change's times its weight; a value is bounded only when the transform normalises
+ * it (its raw value or moving-average offset is not in deviations). Null when nothing is clipped.
+ */
+export function forestClipBounds(o: Required<ThresholdedForestOptions>, width: number): Float64Array | null {
+  if (o.forestClip === 0) return null;
+  const normalised = o.transform === "normalize" || o.transform === "normalize_difference";
+  return Float64Array.from({ length: width }, (_, j) => (j >= o.inputs ? o.forestClip * o.forestChanges : normalised ? o.forestClip : Number.POSITIVE_INFINITY));
 }
 
 /** The running statistics' discount per step: 1 / statisticsMemory, or the sample's timeDecay without one. */

