@@ -102,9 +102,10 @@ export const CONTAINER_DETECTOR: DetectorProfile = {
   // (docs/quality.md, sessions 58 and 62). A constant metric's first move is the same far point later in life. 100
   // deviations is still far beyond any normal point, so a real spike is isolated as before. Over seeds 1-3 / 4-6:
   // nab-dev +0.9 / +1.7 NAB points, jumpstarter-dev +0.031 / +0.012 onset F1, smd-dev +0.002 / +0.004, kpi-dev
-  // -0.2 / -0.4 within its seed spread; the mean 0.6825 -> 0.6926 and 0.6808 -> 0.6882. Young services (`cad labelled --young 720`, seeds 1-3): smd-dev 0.413 -> 0.544 onset F1 (runs found
-  // 157-166 -> 232-234 of 327, false onsets the same), jumpstarter-dev 0.197 -> 0.211. Clipped at 20 deviations
-  // instead, smd-dev's single-metric faults among 38 metrics lost 0.042 (docs/quality.md, session 62).
+  // -0.2 / -0.4 within its seed spread; the mean 0.6825 -> 0.6926 and 0.6808 -> 0.6882. Young services (`cad
+  // labelled --young 720`, seeds 1-3): smd-dev 0.413 -> 0.544 onset F1 (runs found 157-166 -> 232-234 of 327, false
+  // onsets the same), jumpstarter-dev 0.197 -> 0.211. Clipped at 20 deviations instead, smd-dev's single-metric
+  // faults among 38 metrics lost 0.042 (docs/quality.md, session 62).
   forestClip: 100,
   // Within a shingle, a step k steps back weighs 0.95^k (the oldest of 12 steps 0.57): cuts fall more
   // often on the latest steps, the older ones giving context, so a one-step spike or dip on a smooth metric stands

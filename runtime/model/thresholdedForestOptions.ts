@@ -144,9 +144,9 @@ export interface ThresholdedForestOptions {
    * metric's normalised value, and its normalised change before forestChanges weighs it, is clipped at ± this many.
    * A cut falls on a coordinate in proportion to the sample's range along it, so one point billions of deviations
    * away (a young series' second value, judged against statistics that hold one value; a constant metric's first
-   * move, over a scale floor of 10^-9) takes nearly every tree's first cut for as long as the sample keeps it, and
-   * every other point's score is halved. Only the forest's point is clipped: expected values, the near rule, pulses
-   * and the reported deviations use the unclipped values.
+   * move, over a scale floor of 10^-9) takes nearly every cut for as long as the sample keeps it, and a fault of tens
+   * of deviations in one metric is seldom cut off. Only the point the forest scores and learns is clipped: the near
+   * rule, pulses and the deviations an alert reports judge the unclipped values.
    */
   readonly forestClip?: number;
   /**
