@@ -7,8 +7,10 @@ import { forestClipBounds, resolveOptions } from "../../../runtime/model/thresho
 /**
  * `forestClip`: each coordinate of the forest's point lies at most this many deviations from its mean. A young
  * series' second value is judged against statistics that hold one value (deviation 0, scale floor 10^-9), so it lay
- * billions of deviations away, took nearly every tree's first cut while the sample kept it, and halved every later
- * score: a young service's faults stayed under the threshold for hundreds of steps (docs/quality.md, session 58).
+ * billions of deviations away. A cut falls on a coordinate in proportion to the sample's range along it, so while the
+ * sample kept that point nearly every cut fell on its coordinates, and a fault of tens of deviations in one metric was
+ * seldom cut off: a young service's faults stayed under the threshold for hundreds of steps (docs/quality.md,
+ * sessions 58 and 62).
  * A container of four metrics (CPU 20 ± 2 %, memory 30 ± 0.5 %, latency 50 ms lognormal, traffic 1,000 ± 100); 20 seeds.
  */
 const row = (rng: Random) => [20 + 2 * rng.normal(), 30 + 0.5 * rng.normal(), 50 * Math.exp(0.1 * rng.normal()), 1000 + 100 * rng.normal()];
