@@ -1,5 +1,8 @@
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { CONTAINER_DETECTOR } from "../../../runtime/detection/detectorProfiles";
+import { packState, unpackState } from "../../../runtime/model/binaryState";
+import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest } from "../../../runtime/model/thresholdedForest";
 import { forestClipBounds, resolveOptions } from "../../../runtime/model/thresholdedForestOptions";
@@ -64,6 +67,20 @@ describe("forestClip (the forest's coordinates at most so many deviations out)",
     expect(bounds({ inputs: 2, forestClip: 50, forestChanges: 0.15 }, 4)).toEqual([50, 50, 50 * 0.15, 50 * 0.15]);
     expect(bounds({ inputs: 2, forestClip: 50, transform: "none", forestChanges: 0.5 }, 4)).toEqual([Infinity, Infinity, 25, 25]);
     expect(forestClipBounds(resolveOptions({ inputs: 2 }), 2)).toBeNull();
+  });
+
+  it("survives the binary codec and the state schema, and continues exactly, spikes beyond the bound included", () => {
+    const rng = new Random(11);
+    // A metric that holds one value for 300 steps, then moves (billions of deviations: clipped), and spikes later.
+    const rows = Array.from({ length: 900 }, (_, t) => [row(rng)[0], t < 300 ? 7 : 9 + (t === 700 ? 5000 : 0) + 0.1 * rng.normal()]);
+    const a = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 2, seed: 11 });
+    const b = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 2, seed: 11 });
+    rows.slice(0, 500).forEach((r) => [a, b].forEach((d) => d.process(r)));
+    const c = ThresholdedForest.fromState(v.parse(thresholdedForestSchema, unpackState(packState(b.toState()))) as ReturnType<typeof b.toState>);
+    expect(c.options.forestClip).toBe(100);
+    const [fromA, fromC] = [rows.slice(500).map((r) => a.process(r)), rows.slice(500).map((r) => c.process(r))];
+    expect(fromC).toEqual(fromA);
+    expect(fromA[200].alert).toBe(true);
   });
 
   it("is off in a model saved before the option, and a bad bound is refused by name", () => {
