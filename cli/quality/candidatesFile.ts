@@ -3,7 +3,7 @@ import { CONTAINER_DETECTOR, type DetectorProfile } from "../../runtime/detectio
 import { parseJson, parseWithSchema, SchemaError } from "../../runtime/errors/parseWithSchema";
 import { TRANSFORM_METHODS } from "../../runtime/model/preprocessor";
 import { HOLD_MODES } from "../../runtime/model/thresholdedForestOptions";
-import { resolveOptions } from "../../runtime/model/thresholdedForestOptions";
+import { resolveOptions } from "../../runtime/model/resolveOptions";
 import { readText } from "../fileOutput";
 
 /** Detector settings a candidate may change: every detector option but the seed (the run's) and the per-deployment ones. */

@@ -1,5 +1,4 @@
 import { AdaptiveThresholder } from "./adaptiveThresholder";
-import { withDecisions } from "./decisionOptions";
 import type { Detection } from "./detection";
 import { deviationsOf } from "./deviation";
 import { DriftView, type DriftViewState } from "./driftView";
@@ -10,8 +9,9 @@ import { SeasonalScorer } from "./seasonalScorer";
 import { StatisticsHold, type StatisticsHoldState } from "./statisticsHold";
 import { deviationAttribution, expectedValues, forestAttribution, namedCauses, viewAlert } from "./stepExplanation";
 import { StreamingForest } from "./streamingForest";
-import { PULSE_CHANGE_Z, forestClipBounds, resolveOptions, seasonalOptions, shingleLagWeights, spreadOptions, statisticsDiscount, type ThresholdedForestOptions } from "./thresholdedForestOptions";
-import type { StepInput, ThresholdedForestState } from "./thresholdedForestState";
+import { resolveOptions } from "./resolveOptions";
+import { PULSE_CHANGE_Z, forestClipBounds, seasonalOptions, shingleLagWeights, spreadOptions, statisticsDiscount, type ThresholdedForestOptions } from "./thresholdedForestOptions";
+import { restoredParts, type StepInput, type ThresholdedForestState } from "./thresholdedForestState";
 
 export type { ThresholdedForestOptions, RawScoreSource } from "./thresholdedForestOptions";
 export type { Detection } from "./detection";
@@ -349,19 +349,7 @@ export class ThresholdedForest {
    * the saved ones: the rules that turn anomalous steps into alerts are the release's, the learnt state the saved one.
    */
   static fromState(state: ThresholdedForestState, profile?: Partial<ThresholdedForestOptions>): ThresholdedForest {
-    if (state === null || typeof state !== "object" || state.format !== "cad-trcf/2") {
-      throw new Error(`not a detector state: expected format "cad-trcf/2", got ${JSON.stringify((state as { format?: unknown } | null)?.format)}`);
-    }
-    const options = resolveOptions(withDecisions(state.options, profile));
-    if ((options.scorer === "forest") !== (state.forest !== undefined)) throw new Error(`detector state: the scorer is "${options.scorer}" but a forest is ${state.forest ? "present" : "absent"}`);
-    const forest = state.forest ? StreamingForest.fromState(state.forest) : null;
-    const pre = Preprocessor.fromState(state.preprocessor, spreadOptions(options));
-    if (pre.inputs !== options.inputs) throw new Error(`detector state: the preprocessor has ${pre.inputs} inputs, options say ${options.inputs}`);
-    const thresholder = AdaptiveThresholder.fromState(state.thresholder);
-    if (options.seasonal !== (state.seasonal !== undefined)) throw new Error(`detector state: options.seasonal is ${options.seasonal} but the seasonal state is ${state.seasonal ? "present" : "absent"}`);
-    const seasonal = state.seasonal ? SeasonalScorer.fromState(seasonalOptions(options), state.seasonal) : null;
-    if (!Number.isInteger(state.updates) || state.updates < 0) throw new Error(`detector state: updates must be an integer >= 0, got ${String(state.updates)}`);
-    const hold = StatisticsHold.checkState(state.held, state.heldThreshold);
+    const { options, forest, pre, thresholder, seasonal, hold } = restoredParts(state, profile);
     const d = new ThresholdedForest(options, { forest, pre, thresholder, seasonal, drift: state.drift, updates: state.updates, hold });
     if (forest && forest.dimensions !== d.dims) throw new Error(`detector state: forest has ${forest.dimensions} dimensions, options imply ${d.dims}`);
     if (state.series) d.single = d.restoreSeries(state.series, "detector state: series");

@@ -1,10 +1,13 @@
-import type { AdaptiveThresholderState } from "./adaptiveThresholder";
+import { AdaptiveThresholder, type AdaptiveThresholderState } from "./adaptiveThresholder";
+import { withDecisions } from "./decisionOptions";
 import type { DriftViewState } from "./driftView";
-import type { PreprocessorState } from "./preprocessor";
+import { Preprocessor, type PreprocessorState } from "./preprocessor";
 import type { ReplicaStream, ReplicaStreamState } from "./replicaStream";
-import type { SeasonalScorerState } from "./seasonalScorer";
-import type { StreamingForestState } from "./streamingForest";
-import type { ThresholdedForestOptions } from "./thresholdedForestOptions";
+import { resolveOptions } from "./resolveOptions";
+import { SeasonalScorer, type SeasonalScorerState } from "./seasonalScorer";
+import { StatisticsHold, type StatisticsHoldState } from "./statisticsHold";
+import { StreamingForest, type StreamingForestState } from "./streamingForest";
+import { seasonalOptions, spreadOptions, type ThresholdedForestOptions } from "./thresholdedForestOptions";
 
 /* The shapes a ThresholdedForest (thresholdedForest.ts) takes in and saves: a step's input per series, and its state. */
 
@@ -35,4 +38,35 @@ export interface ThresholdedForestState {
   readonly held?: number;
   /** The threshold in force when the held run began (present while `held` > 0). */
   readonly heldThreshold?: number;
+}
+
+/** The parts a saved detector is rebuilt from, each restored and checked against the options it runs with. */
+export interface RestoredParts {
+  readonly options: Required<ThresholdedForestOptions>;
+  readonly forest: StreamingForest | null;
+  readonly pre: Preprocessor;
+  readonly thresholder: AdaptiveThresholder;
+  readonly seasonal: SeasonalScorer | null;
+  readonly hold: StatisticsHoldState | undefined;
+}
+
+/**
+ * Restores a saved detector's parts. With `profile` (the deployment's settings), its decision options
+ * (decisionOptions.ts) replace the saved ones. Throws an error naming the part that does not fit.
+ */
+export function restoredParts(state: ThresholdedForestState, profile?: Partial<ThresholdedForestOptions>): RestoredParts {
+  if (state === null || typeof state !== "object" || state.format !== "cad-trcf/2") {
+    throw new Error(`not a detector state: expected format "cad-trcf/2", got ${JSON.stringify((state as { format?: unknown } | null)?.format)}`);
+  }
+  const options = resolveOptions(withDecisions(state.options, profile));
+  if ((options.scorer === "forest") !== (state.forest !== undefined)) throw new Error(`detector state: the scorer is "${options.scorer}" but a forest is ${state.forest ? "present" : "absent"}`);
+  const forest = state.forest ? StreamingForest.fromState(state.forest) : null;
+  const pre = Preprocessor.fromState(state.preprocessor, spreadOptions(options));
+  if (pre.inputs !== options.inputs) throw new Error(`detector state: the preprocessor has ${pre.inputs} inputs, options say ${options.inputs}`);
+  const thresholder = AdaptiveThresholder.fromState(state.thresholder);
+  if (options.seasonal !== (state.seasonal !== undefined)) throw new Error(`detector state: options.seasonal is ${options.seasonal} but the seasonal state is ${state.seasonal ? "present" : "absent"}`);
+  const seasonal = state.seasonal ? SeasonalScorer.fromState(seasonalOptions(options), state.seasonal) : null;
+  if (!Number.isInteger(state.updates) || state.updates < 0) throw new Error(`detector state: updates must be an integer >= 0, got ${String(state.updates)}`);
+  const hold = StatisticsHold.checkState(state.held, state.heldThreshold);
+  return { options, forest, pre, thresholder, seasonal, hold };
 }

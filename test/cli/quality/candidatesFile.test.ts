@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { candidateProfile, readCandidates, SHIPPED } from "../../../cli/quality/candidatesFile";
 import { OVERRIDE_NAMES } from "../../../cli/quality/overrideNames";
 import { CONTAINER_DETECTOR } from "../../../runtime/detection/detectorProfiles";
-import { resolveOptions } from "../../../runtime/model/thresholdedForestOptions";
+import { resolveOptions } from "../../../runtime/model/resolveOptions";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cad-candidates-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CONTAINER_DETECTOR } from "../../../runtime/detection/detectorProfiles";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest } from "../../../runtime/model/thresholdedForest";
-import { resolveOptions } from "../../../runtime/model/thresholdedForestOptions";
+import { resolveOptions } from "../../../runtime/model/resolveOptions";
 
 /**
  * `confirmGrossUntil`: while the forest's sample fills, a step above the threshold that the young guard also finds

@@ -5,7 +5,8 @@ import { packState, unpackState } from "../../../runtime/model/binaryState";
 import { thresholdedForestSchema } from "../../../runtime/model/detectorStateSchema";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest } from "../../../runtime/model/thresholdedForest";
-import { forestClipBounds, resolveOptions } from "../../../runtime/model/thresholdedForestOptions";
+import { resolveOptions } from "../../../runtime/model/resolveOptions";
+import { forestClipBounds } from "../../../runtime/model/thresholdedForestOptions";
 
 /**
  * `forestClip`: each coordinate of the forest's point lies at most this many deviations from its mean. A young

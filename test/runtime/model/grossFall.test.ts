@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CONTAINER_DETECTOR } from "../../../runtime/detection/detectorProfiles";
 import { Random } from "../../../runtime/model/random";
 import { ThresholdedForest } from "../../../runtime/model/thresholdedForest";
-import { resolveOptions } from "../../../runtime/model/thresholdedForestOptions";
+import { resolveOptions } from "../../../runtime/model/resolveOptions";
 
 /**
  * `grossFaultFallZ`: while a service is young, a metric that falls below a third of its level, far outside its noise,
