@@ -71,6 +71,11 @@ export class BurstSizes {
     this.steps++;
   }
 
+  /** Whether any step was learnt: a detector with the usual-bursts rule off never learns one, and saves none of this. */
+  learnt(): boolean {
+    return this.steps > 0;
+  }
+
   toState(): BurstSizesState {
     return {
       burstSteps: this.steps,

@@ -254,7 +254,8 @@ export class ReplicaStream {
       anomalousBits: this.anomalousBits,
       incidentCauses: [...this.incidentCauses],
       withheldAt: Number.isFinite(this.withheldAt) ? this.withheldAt : null,
-      ...this.bursts.toState(),
+      // Nothing learnt (the rule off, or no step scored yet): nothing saved, and restored as the fresh state it is.
+      ...(this.bursts.learnt() ? this.bursts.toState() : {}),
       ...(this.edges.length > 0 ? { edgeIndex: Float64Array.from(this.edges, (e) => e.index), edgeSigns: Float64Array.from(this.edges.flatMap((e) => Array.from(e.signs))), edgeMidpoints: Float64Array.from(this.edges.flatMap((e) => Array.from(e.midpoints))) } : {}),
     };
   }

@@ -56,9 +56,32 @@ describe("what a replica's bursts usually are (BurstSizes)", () => {
   });
 
   it("a replica saved before it learnt bursts starts learning them; one with part of them is refused", () => {
-    const { burstSteps: _s, restValue: _r, lastValue: _l, restShare: _z, bursts: _n, burstSize: _b, ...older } = new ReplicaStream(2, 0).toState();
-    expect(ReplicaStream.fromState(older, 2, 0, "series").toState()).toMatchObject({ burstSteps: 0, bursts: Float64Array.of(0, 0) });
+    const replica = new ReplicaStream(2, 0);
+    replica.bursts.learn([0, 5]);
+    const { burstSteps: _s, restValue: _r, lastValue: _l, restShare: _z, bursts: _n, burstSize: _b, ...older } = replica.toState();
+    expect(_s).toBe(1);
+    const restored = ReplicaStream.fromState(older, 2, 0, "series");
+    expect(restored.toState()).not.toHaveProperty("burstSteps");
+    restored.bursts.learn([0, 5]);
+    expect(restored.toState()).toMatchObject({ burstSteps: 1, bursts: Float64Array.of(0, 0) });
     expect(() => ReplicaStream.fromState({ ...older, burstSteps: 3 }, 2, 0, "series")).toThrow(/series: burstSteps, restValue, lastValue, restShare, bursts and burstSize come together/);
+  });
+
+  it("in the detector with the rule off: nothing learnt, nothing saved, and the detector continues exactly", () => {
+    const rng = new Random(5);
+    const rows = Array.from({ length: 700 }, (_, i) => [i % 41 === 0 ? 50 : 0, 30 + rng.normal()]);
+    const make = () => new ThresholdedForest({ ...CONTAINER_DETECTOR, ignoreNearUsualBursts: 0, inputs: 2, seed: 5 });
+    const a = make();
+    const b = make();
+    rows.slice(0, 400).forEach((r) => [a, b].forEach((d) => d.process(r)));
+    const state = b.toState();
+    for (const field of ["burstSteps", "restValue", "lastValue", "restShare", "bursts", "burstSize"]) expect(state.series).not.toHaveProperty(field);
+    const withRule = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 2, seed: 5 });
+    rows.slice(0, 400).forEach((r) => withRule.process(r));
+    expect(withRule.toState().series?.burstSteps).toBeGreaterThan(300);
+    const c = ThresholdedForest.fromState(v.parse(thresholdedForestSchema, unpackState(packState(state))) as typeof state);
+    for (const r of rows.slice(400)) expect(c.process(r)).toEqual(a.process(r));
+    expect(c.toState().series).not.toHaveProperty("burstSteps");
   });
 
   it("in the detector: off in a model saved before the option (it keeps its behaviour until retrained); a bad multiple is refused by name", () => {
