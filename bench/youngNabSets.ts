@@ -12,10 +12,10 @@
  * lie closer than `--rows`, so a window can be counted in more than one piece. docs/quality.md (session 63) has the
  * figures of this cut.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { locateSets, QUALITY_SETS } from "../cli/quality/qualitySets";
-import { parseNabTime } from "../runtime/evaluation/nabCsv";
+import { parseNabData, parseNabTime, parseNabWindows } from "../runtime/evaluation/nabCsv";
 
 export interface PieceOptions {
   /** Rows per piece. */
@@ -79,12 +79,21 @@ export function writeYoungSets(from: string, to: string, o: PieceOptions & { rea
     if (set.kind !== "nab") continue;
     const spec = QUALITY_SETS.find((s) => s.name === set.name);
     if (spec?.kind !== "nab") continue;
-    const all = JSON.parse(readFileSync(set.windows, "utf8")) as Record<string, [string, string][]>;
+    const windowsText = readFileSync(set.windows, "utf8");
+    // Checked as `cad evaluate` reads them (the file and the window named in errors); their texts are kept as written.
+    parseNabWindows(windowsText, set.windows);
+    const all = JSON.parse(windowsText) as Record<string, [string, string][]>;
     const out: Record<string, (readonly [string, string])[]> = {};
     let pieces = 0;
     let windows = 0;
     for (const [key, wins] of Object.entries(all)) {
-      const text = readFileSync(join(set.data, key), "utf8").trimEnd().split("\n");
+      const dataFile = join(set.data, key);
+      if (!existsSync(dataFile)) throw new Error(`${set.windows}: "${key}" names no data file (expected ${dataFile})`);
+      const raw = readFileSync(dataFile, "utf8");
+      // Checked as `cad nab` reads it (header, timestamps, values; the file and line named in errors). The pieces keep
+      // the rows as written: `cad nab` repairs a piece as it would the whole file.
+      parseNabData(raw, dataFile);
+      const text = raw.trimEnd().split(/\r?\n/);
       const [header, ...rows] = text;
       const times = rows.map((r) => r.slice(0, r.indexOf(",")));
       const cut = cutPieces(times, wins, { ...o, every: set.name === "kpi-dev" ? o.everyKpi : o.every });
@@ -101,7 +110,21 @@ export function writeYoungSets(from: string, to: string, o: PieceOptions & { rea
     const windowsFile = join(to, spec.windows);
     mkdirSync(dirname(windowsFile), { recursive: true });
     writeFileSync(windowsFile, JSON.stringify(out, null, 1) + "\n");
-    lines.push(`${set.name}: ${pieces} pieces, ${windows} windows → ${relative(process.cwd(), dirname(windowsFile)) || "."}`);
+    lines.push(`${set.name}: ${pieces} pieces, ${windows} windows → ${relative(process.cwd(), join(to, set.name)) || "."}`);
   }
   return lines;
+}
+
+/** What `--rows`, `--before`, `--every` and `--every-kpi` say (each a whole number; absent: the defaults), checked. */
+export function youngSetOptions(flags: { readonly rows?: string; readonly before?: string; readonly every?: string; readonly "every-kpi"?: string }): PieceOptions & { readonly everyKpi: number } {
+  const whole = (flag: string, value: string | undefined, fallback: number, min: number): number => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isInteger(n) || n < min) throw new Error(`--${flag}: expected a whole number >= ${min}, got "${value}"`);
+    return n;
+  };
+  const rows = whole("rows", flags.rows, 2000, 2);
+  const before = whole("before", flags.before, 1500, 0);
+  if (before >= rows) throw new Error(`--before (${before}) must be under --rows (${rows}): a piece must reach its window`);
+  return { rows, before, every: whole("every", flags.every, 1, 1), everyKpi: whole("every-kpi", flags["every-kpi"], 4, 1) };
 }

@@ -8,14 +8,7 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { defaultDatasetsDir } from "../cli/quality/qualitySets";
-import { writeYoungSets } from "./youngNabSets";
-
-function positiveInt(flag: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${flag}: expected a whole number >= ${min}, got "${value}"`);
-  return n;
-}
+import { writeYoungSets, youngSetOptions } from "./youngNabSets";
 
 function main(): void {
   const { values } = parseArgs({
@@ -34,11 +27,9 @@ function main(): void {
     if (!values.help) process.exitCode = 2;
     return;
   }
-  const rows = positiveInt("--rows", values.rows, 2000, 2);
-  const before = positiveInt("--before", values.before, 1500, 0);
-  if (before >= rows) throw new Error(`--before (${before}) must be under --rows (${rows}): a piece must reach its window`);
+  const o = youngSetOptions(values);
   const from = values.datasets !== undefined ? resolve(values.datasets) : defaultDatasetsDir(process.env, join(__dirname, ".."));
-  for (const line of writeYoungSets(from, resolve(values.out), { rows, before, every: positiveInt("--every", values.every, 1, 1), everyKpi: positiveInt("--every-kpi", values["every-kpi"], 4, 1) })) console.log(line);
+  for (const line of writeYoungSets(from, resolve(values.out), o)) console.log(line);
 }
 
 try {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cutPieces, writeYoungSets } from "../../bench/youngNabSets";
+import { cutPieces, writeYoungSets, youngSetOptions } from "../../bench/youngNabSets";
 import { locateSets } from "../../cli/quality/qualitySets";
 
 /** `n` NAB timestamps 5 minutes apart from 2024-01-01 00:00. */
@@ -71,7 +71,32 @@ describe("young single series cut from the NAB-layout sets (bench/youngNabSets.t
     expect(locateSets(to, ["nab-dev", "kpi-dev"]).map((s) => s.name)).toEqual(["nab-dev", "kpi-dev"]);
   });
 
-  it("names the folder a set is missing from", () => {
-    expect(() => writeYoungSets(join(root, "nowhere"), join(root, "x"), { rows: 100, before: 10, every: 1, everyKpi: 1 })).toThrow(/datasets folder .*nowhere does not exist/);
+  it("names the folder a set is missing from, a window file's bad window, a missing data file and a bad row", () => {
+    const o = { rows: 100, before: 10, every: 1, everyKpi: 1 };
+    expect(() => writeYoungSets(join(root, "nowhere"), join(root, "x"), o)).toThrow(/datasets folder .*nowhere does not exist/);
+    const bad = (name: string, windows: unknown, data: string): string => {
+      const from = join(root, name);
+      mkdirSync(join(from, "nab-dev", "c"), { recursive: true });
+      mkdirSync(join(from, "kpi-dev", "data"), { recursive: true });
+      mkdirSync(join(from, "kpi-dev", "labels"), { recursive: true });
+      writeFileSync(join(from, "nab-dev", "c", "f.csv"), data);
+      writeFileSync(join(from, "nab-dev", "combined_windows.json"), JSON.stringify(windows));
+      writeFileSync(join(from, "kpi-dev", "labels", "combined_windows.json"), "{}");
+      return from;
+    };
+    const good = `timestamp,value\n${times(3).map((t) => `${t},1`).join("\n")}\n`;
+    expect(() => writeYoungSets(bad("b1", { "c/f.csv": [["2024-01-01 00:10:00.000000", "2024-01-01 00:05:00.000000"]] }, good), join(root, "y1"), o)).toThrow(/combined_windows\.json: "c\/f\.csv" window 0 has bad times/);
+    expect(() => writeYoungSets(bad("b2", { "c/g.csv": [] }, good), join(root, "y2"), o)).toThrow(/"c\/g\.csv" names no data file/);
+    expect(() => writeYoungSets(bad("b3", { "c/f.csv": [] }, "timestamp,value\n2024-01-01 00:00:00,x\n"), join(root, "y3"), o)).toThrow(/f\.csv:2: value "?x"? is not a finite number/);
+    expect(() => writeYoungSets(bad("b4", { "c/f.csv": [] }, "timestamp,value\n"), join(root, "y4"), o)).toThrow(/f\.csv:2: no data rows after the header/);
+  });
+
+  it("reads its flags: the defaults, whole numbers only, and a piece that reaches its window", () => {
+    expect(youngSetOptions({})).toEqual({ rows: 2000, before: 1500, every: 1, everyKpi: 4 });
+    expect(youngSetOptions({ rows: "500", before: "0", every: "2", "every-kpi": "1" })).toEqual({ rows: 500, before: 0, every: 2, everyKpi: 1 });
+    expect(() => youngSetOptions({ rows: "1.5" })).toThrow(/--rows: expected a whole number >= 2, got "1.5"/);
+    expect(() => youngSetOptions({ every: "0" })).toThrow(/--every: expected a whole number >= 1, got "0"/);
+    expect(() => youngSetOptions({ before: "" })).toThrow(/--before: expected a whole number >= 0/);
+    expect(() => youngSetOptions({ rows: "100", before: "100" })).toThrow(/--before \(100\) must be under --rows \(100\)/);
   });
 });
