@@ -21,6 +21,11 @@ export interface Detection {
    */
   readonly recurrence?: boolean;
   /**
+   * Set when the step is anomalous within an incident already raised (or a recurrence withheld) and was not raised
+   * again: a repeat of the incident going on (`repeatWindow`, `repeatEscalation`, `repeatNewCause`).
+   */
+  readonly repeat?: boolean;
+  /**
    * The alert was raised because this step ended a pulse: a metric that jumped this many steps ago, stayed there and
    * has now come back (options.pulseMinSteps). Its value is back near the expected one; the jump is what alerted.
    */

@@ -219,6 +219,7 @@ export class ThresholdedForest {
       const confirmed = confirmedAlone || pulse > 0;
       let alert = false;
       let recurrence = false;
+      let repeated = false;
       const attribution = anomalous ? this.attributionOf(sc, values, expected, spread, score) : null;
       if (anomalous) {
         // The step's main cause is the first metric it would name; a metric the incident's alerts did not name is new.
@@ -239,6 +240,8 @@ export class ThresholdedForest {
           if (o.recurrencePersist > 0 && series.raisesWithheld(o.recurrencePersist)) {
             alert = true;
             series.noteAlert(index[i], Math.max(score, series.lastAlertScore), named, o.repeatWindow);
+          } else {
+            repeated = true;
           }
         } else if (confirmed) {
           alert = true;
@@ -254,6 +257,7 @@ export class ThresholdedForest {
         grade,
         alert,
         ...(recurrence ? { recurrence: true } : {}),
+        ...(repeated ? { repeat: true } : {}),
         // The series' previous values are the pulse's last step until step 4 learns this one.
         ...(alert && pulse > 0 && !confirmedAlone ? { pulse, pulseLevels: Array.from(series.inputs.previous) } : {}),
         seasonal: false,

@@ -21,16 +21,18 @@ describe("decisionScore", () => {
     expect(decisionScore({ alert: false, likelihood: 0.1, grade: 0.4 })).toBe(0.25);
   });
 
-  it("ranks a step judged normal under every anomalous one, however far beyond the threshold its score lies", () => {
+  it("ranks a step judged normal, or a repeat, under every new anomalous one, however far beyond the threshold its score lies", () => {
     // Near its expected values (grade 0) though its score is far beyond the threshold: a cycle's expected edge.
     const near = decisionScore({ alert: false, likelihood: 0.99, grade: 0 });
     // Withheld as a recurrence of a shape seen on a schedule.
     const recurrence = decisionScore({ alert: false, likelihood: 0.99, grade: 0.8, recurrence: true });
+    // A repeat of an incident already raised tells nothing new.
+    const repeat = decisionScore({ alert: false, likelihood: 0.99, grade: 0.9, repeat: true });
     const unconfirmed = decisionScore({ alert: false, likelihood: 0.55, grade: 0.05 });
-    expect(near).toBeLessThan(0.25);
-    expect(recurrence).toBeLessThan(0.25);
-    expect(unconfirmed).toBeGreaterThan(near);
-    expect(unconfirmed).toBeGreaterThan(recurrence);
+    for (const s of [near, recurrence, repeat]) {
+      expect(s).toBeLessThan(0.25);
+      expect(unconfirmed).toBeGreaterThan(s);
+    }
   });
 
   it("keeps the likelihood's order among the steps judged normal", () => {

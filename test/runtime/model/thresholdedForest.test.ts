@@ -166,7 +166,18 @@ describe("ThresholdedForest options", () => {
     const rows = stream(1600, 16, spikes);
     const options = { repeatWindow: 30, repeatEscalation: 3 };
     const fixed = alerts(run(rows, options)).filter((i) => i >= 900);
-    const extending = alerts(run(rows, { ...options, repeatExtends: true })).filter((i) => i >= 900);
+    const extendingRun = run(rows, { ...options, repeatExtends: true });
+    const extending = alerts(extendingRun).filter((i) => i >= 900);
+    // The incident's later anomalous steps are marked as its repeats (the dense score ranks them with normal steps);
+    // an alert, or a step that is not anomalous, never is.
+    const repeats = extendingRun.flatMap((d, t) => (d.repeat === true ? [t] : []));
+    expect(repeats.filter((t) => t > 900 && t < 1220).length).toBeGreaterThan(0);
+    for (const t of repeats) {
+      expect(extendingRun[t].alert).toBe(false);
+      expect(extendingRun[t].grade).toBeGreaterThan(0);
+      expect(extendingRun.slice(0, t).some((d) => d.alert)).toBe(true);
+    }
+    expect(extendingRun.filter((d) => d.repeat === true && d.recurrence === true)).toEqual([]);
     expect(fixed[0]).toBe(900);
     expect(extending[0]).toBe(900);
     // A fixed window re-alerts every 30 steps while the incident goes on; an extending one stays quiet.
