@@ -50,6 +50,8 @@ const NabSet = v.object({
   windows: v.number(),
   found: Spread,
   falsePositives: Spread,
+  /** NAB's standard profile at the detector's own alerts, not the optimised threshold (since session 64). */
+  atAlerts: v.optional(v.object({ standard: Spread, found: Spread, falsePositives: Spread })),
   normalised: Spread,
   seconds: Spread,
 });

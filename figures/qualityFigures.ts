@@ -11,6 +11,13 @@ function nabRows(s: NabSetFigures): Row[] {
     ["", "NAB score, low-FN profile", s.lowFN, 2],
     ["", `windows found (of ${s.windows})`, s.found, 0],
     ["", "false positives (standard)", s.falsePositives, 0],
+    ...(s.atAlerts
+      ? ([
+          ["", "NAB standard at its own alerts (no threshold search)", s.atAlerts.standard, 2],
+          ["", `windows found at its alerts (of ${s.windows})`, s.atAlerts.found, 0],
+          ["", "false positives at its alerts", s.atAlerts.falsePositives, 0],
+        ] as Row[])
+      : []),
   ];
 }
 

@@ -22,12 +22,13 @@ export interface ProfileScore {
   readonly categories: CategoryScore[];
 }
 
-export function scoreProfiles(files: readonly NabFile[], profiles: readonly ProfileName[]): ProfileScore[] {
+/** Each profile's score over `files` at its optimised threshold, or at `threshold` (a detector's own decisions). */
+export function scoreProfiles(files: readonly NabFile[], profiles: readonly ProfileName[], threshold?: number): ProfileScore[] {
   return profiles.map((profile) => {
     const cost = NAB_PROFILES[profile];
     let r: NabResult;
     try {
-      r = nabScore(files, cost);
+      r = nabScore(files, cost, 0.15, threshold);
     } catch (err) {
       throw new CliError((err as Error).message, undefined);
     }

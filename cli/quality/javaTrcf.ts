@@ -58,6 +58,9 @@ export async function runJavaReferenceOnce(set: QualitySet, seed: number, out: s
   return { ...run, seconds: Math.round(performance.now() - t0) / 1000 };
 }
 
+/** OpenSearch's detector alerts at any grade above 0: NAB's standard profile at its decisions counts every graded row. */
+const JAVA_ALERT_SCORE = 1e-9;
+
 /** Every NAB-layout file through the driver; its grades written as NAB results (`<out>/java-trcf/…`), then scored. */
 async function replayNab(set: Extract<QualitySet, { kind: "nab" }>, seed: number, out: string, work: string, log: (line: string) => void, blockSteps: number, dir: string): Promise<Unstamped<SeedRun>> {
   const results = path.join(out, JAVA_REFERENCE);
@@ -76,7 +79,7 @@ async function replayNab(set: Extract<QualitySet, { kind: "nab" }>, seed: number
     const lines = ["timestamp,value,anomaly_score", ...grades.map((g, i) => `${s.data.timestampText[i]},${s.data.values[i]},${g}`)];
     writeFileAtomic(path.join(results, s.category, `${JAVA_REFERENCE}_${s.file}`), `${lines.join("\n")}\n`);
   }
-  return scoreNabResults(set, seed, results, log, blockSteps, true);
+  return scoreNabResults(set, seed, results, log, blockSteps, true, JAVA_ALERT_SCORE);
 }
 
 /** Every entity's train then test rows through the driver; its test rows written as `cad labelled` writes ours, then scored. */

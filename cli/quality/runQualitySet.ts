@@ -23,6 +23,16 @@ export interface CategoryRun {
   readonly found: number;
 }
 
+/** NAB's standard profile at a detector's own decisions: its score, windows found and false positives. */
+export interface AlertsRun {
+  readonly standard: number;
+  readonly found: number;
+  readonly falsePositives: number;
+}
+
+/** Our detector's decisions in `cad nab`'s dense score: every alert scores 0.5 or more, every other step less. */
+export const ALERT_SCORE = 0.5;
+
 /** What one run of one set at one seed measured. NAB scores are 0–100; every other rate is a fraction. */
 export type SeedRun =
   | {
@@ -39,6 +49,11 @@ export type SeedRun =
       readonly falsePositives: number;
       /** Per category (the files' first folder, e.g. artificialWithAnomaly), at the standard profile's threshold. */
       readonly categories: readonly CategoryRun[];
+      /**
+       * The standard profile at the detector's own decisions instead of NAB's optimised threshold: what its alerts
+       * alone score (ours: a dense score of 0.5 and up; OpenSearch's: any grade above 0).
+       */
+      readonly atAlerts: AlertsRun;
       /** The standard profile's score at its threshold, in blocks of `blockSteps` rows, file after file (runtime/evaluation/scoreUnits.ts). */
       readonly units: readonly NabUnit[];
     }
@@ -89,14 +104,17 @@ function scoreNab(set: Extract<QualitySet, { kind: "nab" }>, seed: number, profi
  * figures `cad quality` reports. With `checkData`, every results file must have one row per data row (files not
  * written by this run: an earlier run's, or another detector's).
  */
-export function scoreNabResults(set: Extract<QualitySet, { kind: "nab" }>, seed: number, results: string, log: (line: string) => void, blockSteps: number, checkData: boolean): Unstamped<NabRun> {
+export function scoreNabResults(set: Extract<QualitySet, { kind: "nab" }>, seed: number, results: string, log: (line: string) => void, blockSteps: number, checkData: boolean, alertScore = ALERT_SCORE): Unstamped<NabRun> {
   const loaded = loadResults({ results, windows: set.windows, ...(checkData ? { data: set.data } : {}) });
   if (loaded.unscored.length > 0) log(`cad quality: ${set.name}: ${loaded.unscored.length} labelled files have no results and are not scored (e.g. ${loaded.unscored[0]})`);
   const [standard, lowFP, lowFN] = scoreProfiles(loaded.files, ["standard", "reward_low_FP_rate", "reward_low_FN_rate"]);
   const sum = (key: "windows" | "found" | "falsePositives") => standard.categories.reduce((s, c) => s + c[key], 0);
   const units = loaded.files.flatMap((f) => nabUnits(f, NAB_PROFILES.standard, standard.threshold, blockSteps));
   const categories = standard.categories.map(({ category, raw, windows, found }) => ({ category, raw, windows, found }));
-  return { kind: "nab", seed, standard: standard.score, lowFP: lowFP.score, lowFN: lowFN.score, windows: sum("windows"), found: sum("found"), falsePositives: sum("falsePositives"), categories, units };
+  const [alerts] = scoreProfiles(loaded.files, ["standard"], alertScore);
+  const alertSum = (key: "found" | "falsePositives") => alerts.categories.reduce((s, c) => s + c[key], 0);
+  const atAlerts = { standard: alerts.score, found: alertSum("found"), falsePositives: alertSum("falsePositives") };
+  return { kind: "nab", seed, standard: standard.score, lowFP: lowFP.score, lowFN: lowFN.score, windows: sum("windows"), found: sum("found"), falsePositives: sum("falsePositives"), categories, atAlerts, units };
 }
 
 /**
@@ -146,6 +164,8 @@ export type SetSummary =
       readonly falsePositives: SeedSpread;
       /** Per category, NAB's raw standard score of its files at each run's threshold: where the set's score comes from (synthetic or real files). */
       readonly categories: readonly { readonly category: string; readonly windows: number; readonly raw: SeedSpread; readonly found: SeedSpread }[];
+      /** The standard profile at the detector's own decisions (its alerts alone), not NAB's optimised threshold. */
+      readonly atAlerts: { readonly standard: SeedSpread; readonly found: SeedSpread; readonly falsePositives: SeedSpread };
       readonly seconds: SeedSpread;
     })
   | (SetSummaryBase & {
@@ -185,6 +205,7 @@ export function summariseSet(set: QualitySet, candidate: string, runs: readonly 
         if (runs.some((r) => r.categories[k]?.category !== category)) throw new Error(`${set.name}: the runs scored different categories`);
         return { category, windows, raw: over(runs, (r) => r.categories[k].raw), found: over(runs, (r) => r.categories[k].found) };
       }),
+      atAlerts: { standard: over(runs, (r) => r.atAlerts.standard), found: over(runs, (r) => r.atAlerts.found), falsePositives: over(runs, (r) => r.atAlerts.falsePositives) },
       seconds: over(runs, (r) => r.seconds),
     };
   }

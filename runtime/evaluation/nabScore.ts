@@ -169,8 +169,11 @@ export function optimiseThreshold(points: readonly SweepPoint[], windows: readon
   return { threshold: bestThreshold, score: bestScore };
 }
 
-/** Scores a detector over `files` with one optimised threshold. */
-export function nabScore(files: readonly NabFile[], profile: CostProfile, probationPercent = 0.15): NabResult {
+/**
+ * Scores a detector over `files` with one optimised threshold, or, given `threshold`, at that threshold: a
+ * detector's own decisions (ours alert at a dense score of 0.5 and up; OpenSearch's at any grade above 0).
+ */
+export function nabScore(files: readonly NabFile[], profile: CostProfile, probationPercent = 0.15, threshold?: number): NabResult {
   const perFile: { file: NabFile; points: SweepPoint[]; labels: string[] }[] = [];
   let w = 0;
   for (const file of files) {
@@ -181,20 +184,22 @@ export function nabScore(files: readonly NabFile[], profile: CostProfile, probat
   }
   const allPoints = perFile.flatMap((f) => f.points);
   const allLabels = perFile.flatMap((f) => f.labels);
-  const { threshold, score } = optimiseThreshold(allPoints, allLabels, profile);
+  if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) throw new Error(`a fixed NAB threshold must lie in [0, 1], got ${threshold}`);
+  const chosen = threshold === undefined ? optimiseThreshold(allPoints, allLabels, profile) : { threshold, score: scoreAt(allPoints, allLabels, threshold, profile) };
+  const score = chosen.score;
   const nullScore = -profile.fn * allLabels.length;
   const perfectScore = profile.tp * allLabels.length;
   const results = perFile.map(({ file, points, labels }): FileResult => {
     const found = new Set<string>();
     let falsePositives = 0;
     for (const p of points) {
-      if (p.score < threshold || p.label === "probationary") continue;
+      if (p.score < chosen.threshold || p.label === "probationary") continue;
       if (p.label === "fp") falsePositives++;
       else found.add(p.label);
     }
     return {
       name: file.name,
-      raw: scoreAt(points, labels, threshold, profile),
+      raw: scoreAt(points, labels, chosen.threshold, profile),
       windows: labels.length,
       truePositives: found.size,
       falsePositives,
@@ -202,7 +207,7 @@ export function nabScore(files: readonly NabFile[], profile: CostProfile, probat
     };
   });
   const normalised = perfectScore === nullScore ? 0 : (100 * (score - nullScore)) / (perfectScore - nullScore);
-  return { threshold, raw: score, nullScore, perfectScore, normalised, files: results };
+  return { threshold: chosen.threshold, raw: score, nullScore, perfectScore, normalised, files: results };
 }
 
 /** Normalised score of a subset of file results (e.g. one category) at the already chosen threshold. */

@@ -45,7 +45,11 @@ describe("cad quality", () => {
     expect(standard.values).toHaveLength(2);
     expect(standard.mean).toBeGreaterThan(50); // the spike is found
     expect(nab.normalised.values).toEqual(standard.values.map((x) => x / 100));
-    expect(Object.keys(nab)).toEqual(["set", "kind", "candidate", "seeds", "normalised", "standard", "lowFP", "lowFN", "windows", "found", "falsePositives", "categories", "seconds"]);
+    expect(Object.keys(nab)).toEqual(["set", "kind", "candidate", "seeds", "normalised", "standard", "lowFP", "lowFN", "windows", "found", "falsePositives", "categories", "atAlerts", "seconds"]);
+    // At its own alerts (dense score 0.5 and up): never above NAB's optimised threshold, which could have chosen 0.5.
+    const atAlerts = nab.atAlerts as { standard: Spread; found: Spread; falsePositives: Spread };
+    atAlerts.standard.values.forEach((x, i) => expect(x).toBeLessThanOrEqual(standard.values[i] + 1e-9));
+    expect(atAlerts.found.values).toEqual([1, 1]);
     // One category: its raw score is the set's whole (normalised = (raw + windows) / (2 · windows) in the standard profile).
     const [cat] = nab.categories as { category: string; windows: number; raw: Spread; found: Spread }[];
     expect(cat).toMatchObject({ category: "cat", windows: 1 });

@@ -25,7 +25,7 @@ function labelled(candidate: string, f1: number, runF1: number): SetSummary {
 
 function nab(candidate: string, score: number): SetSummary {
   const n = s(score, score);
-  return { set: "nab-dev", kind: "nab", candidate, seeds: [1, 2], normalised: n, standard: s(100 * score, 100 * score), lowFP: n, lowFN: n, windows: 36, found: s(31, 31), falsePositives: s(30, 30), categories: [], seconds: s(10, 10) };
+  return { set: "nab-dev", kind: "nab", candidate, seeds: [1, 2], normalised: n, standard: s(100 * score, 100 * score), lowFP: n, lowFN: n, windows: 36, found: s(31, 31), falsePositives: s(30, 30), categories: [], atAlerts: { standard: s(90 * score, 90 * score), found: s(29, 29), falsePositives: s(20, 20) }, seconds: s(10, 10) };
 }
 
 /** A candidate's report, judged against `shipped` as `cad quality` judges it (runtime/evaluation/qualityScore.ts). */

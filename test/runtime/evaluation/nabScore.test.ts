@@ -87,6 +87,17 @@ describe("NAB scoring", () => {
     expect(r.raw).toBeCloseTo(2 + fp80, 6);
   });
 
+  it("scores at a fixed threshold when given one (a detector's own decisions), without the search", () => {
+    // The search would take 0.9 (the window's detections); at the detector's decisions (1.0) only the false positive counts.
+    const f = file({ 60: 1, 45: 0.9, 47: 0.95 });
+    const r = nabScore([f], standard, 0.15, 1);
+    expect(r.threshold).toBe(1);
+    expect(r.raw).toBeCloseTo(-1 - 0.109513, 5);
+    expect(r.files[0]).toMatchObject({ truePositives: 0, falsePositives: 1, falseNegatives: 1 });
+    expect(nabScore([f], standard, 0.15, 0.9).raw).toBeCloseTo(nabScore([f], standard).raw, 10);
+    expect(() => nabScore([f], standard, 0.15, 1.5)).toThrow(/fixed NAB threshold must lie in \[0, 1\], got 1.5/);
+  });
+
   it("rejects scores whose length differs from the data, naming the file", () => {
     const f = { ...file({}), scores: [0, 1] };
     expect(() => nabScore([f], standard)).toThrow(/cat\/f\.csv: 2 scores for 100 data rows/);
