@@ -36,3 +36,12 @@ export function parseIntAtLeast(option: string, min: number, why?: string): (val
     return n;
   };
 }
+
+/** Parses a number option that must lie in [min, max], naming the option in the usage error (exit 2). */
+export function parseNumberIn(option: string, min: number, max: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) throw new CliError(`${option} must be a number from ${min} to ${max}, got "${value}"`, EXIT_USAGE);
+    return n;
+  };
+}

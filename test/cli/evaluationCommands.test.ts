@@ -69,6 +69,25 @@ describe("cad nab + cad evaluate", () => {
     expect(report.profiles[0].profile).toBe("standard");
     expect(report.profiles[0].categories[0].found).toBe(1);
     expect(report.profiles[0].score).toBeGreaterThan(50);
+
+    // At a fixed threshold: 0.5 scores the alerts alone (the spike is one), 1.0 none of them (the window missed).
+    const fixed = async (threshold: string) => {
+      out.length = 0;
+      expect(await runCli(["evaluate", "--results", path.join(results, "mine"), "--windows", windows, "--profile", "standard", "--threshold", threshold, "--json"])).toBe(0);
+      return (JSON.parse(out.join("")) as typeof report & { profiles: { threshold: number }[] }).profiles[0];
+    };
+    const atAlerts = await fixed("0.5");
+    expect(atAlerts.threshold).toBe(0.5);
+    expect(atAlerts.categories[0].found).toBe(1);
+    expect(atAlerts.score).toBeLessThanOrEqual(report.profiles[0].score);
+    const none = await fixed("1");
+    expect(none.categories[0].found).toBe(0);
+    expect(none.score).toBeLessThanOrEqual(0);
+    for (const bad of ["1.5", "-0.1", "half", ""]) {
+      err.length = 0;
+      expect(await runCli(["evaluate", "--results", path.join(results, "mine"), "--windows", windows, "--threshold", bad])).toBe(2);
+      expect(err.join("")).toContain(`--threshold must be a number from 0 to 1, got "${bad}"`);
+    }
   });
 
   it("runs each file with the settings a deployment trains for a container of one metric (what ships is what it measures)", async () => {
