@@ -39,7 +39,18 @@ describe("renderQualityTable", () => {
     expect(t).toContain("|  | best baseline's onset F1 (iforest p99.5) | 0.124 | 0.124 | 0.124 |");
     expect(t).toContain("|  | onset F1 ÷ best baseline's | 5.40 | 5.48 | 5.44 (5.40–5.48) |");
     expect(t).toContain("| all sets | mean normalised score (NAB standard / 100, onset F1) | 0.500 | 0.600 | 0.550 (0.500–0.600) |");
+    // A run from before session 64 has no alerts-only figures: no such rows.
+    expect(t).not.toContain("at its own alerts");
     expect(t).toContain("21 minutes of run time (the runs' seconds added up; runs side by side with --jobs share the wall clock). Measured 2026-12-02 at abc1234 (load average 1.3 on 2 cores): `npm run quality -- --json`.");
+  });
+
+  it("prints a NAB-layout set's figures at its own alerts when the run has them", () => {
+    const [nab, labelled] = q.sets;
+    const withAlerts = { ...q, sets: [{ ...nab, atAlerts: { standard: spread(70.5, 71.5), found: spread(29, 30), falsePositives: spread(20, 22) } }, labelled] } as QualityFiguresGroup;
+    const t = renderQualityTable(withAlerts);
+    expect(t).toContain("|  | NAB standard at its own alerts (no threshold search) | 70.50 | 71.50 | 71.00 (70.50–71.50) |");
+    expect(t).toContain("|  | windows found at its alerts (of 36) | 29 | 30 | 30 (29–30) |");
+    expect(t).toContain("|  | false positives at its alerts | 20 | 22 | 21 (20–22) |");
   });
 });
 

@@ -93,7 +93,7 @@ describe("cad quality", () => {
     const out = io.stdout;
     expect(out).toContain('candidate "shipped", seeds 3\n');
     expect(out).toMatch(/^set +figure +seed 3 +mean +min–max$/m);
-    for (const label of ["NAB standard (0–100)", "NAB low FP", "NAB low FN", "onset precision", "false onsets per 1,000 steps", "event F1", "baseline iforest p99.5: onset F1", "onset F1 ÷ best baseline's", "seconds", "mean normalised score"]) expect(out).toContain(label);
+    for (const label of ["NAB standard (0–100)", "NAB low FP", "NAB low FN", "NAB standard at its own alerts", "windows found at its alerts", "false positives at its alerts", "onset precision", "false onsets per 1,000 steps", "event F1", "baseline iforest p99.5: onset F1", "onset F1 ÷ best baseline's", "seconds", "mean normalised score"]) expect(out).toContain(label);
     expect(out).toMatch(/^all sets +mean normalised score +(\d\.\d{3}) +\1 +\1–\1$/m);
     expect(out.trim().split("\n").slice(-2).map((l) => (JSON.parse(l) as Line).kind)).toEqual(["labelled", "summary"]);
   });
