@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { CliError, EXIT_USAGE } from "../cliError";
 import { REPO_ROOT } from "../repoRoot";
 import { OVERRIDE_NAMES } from "../quality/overrideNames";
-import { defaultDatasetsDir, QUALITY_SET_NAMES } from "../quality/qualitySets";
+import { ALL_SET_NAMES, defaultDatasetsDir, QUALITY_SET_NAMES, YOUNG_SUFFIX } from "../quality/qualitySets";
 import type { QualityReport } from "../quality/runQuality";
 
 /** A whole number from `min` to `max` for `flag`, or a usage error saying so. */
@@ -40,9 +40,15 @@ export function parseJobs(value: string): number {
 /** `--sets nab-dev,smd-dev` (or another option `flag` naming sets): known set names, listed in the tables' order whatever the order given. */
 export function parseSets(value: string, flag = "--sets"): string[] {
   const names = value.split(",").map((p) => p.trim());
-  const unknown = names.find((n) => !QUALITY_SET_NAMES.includes(n));
-  if (unknown !== undefined) throw new CliError(`${flag}: unknown set "${unknown.slice(0, 80)}" (known: ${QUALITY_SET_NAMES.join(", ")})`, EXIT_USAGE);
-  return QUALITY_SET_NAMES.filter((n) => names.includes(n));
+  const unknown = names.find((n) => !ALL_SET_NAMES.includes(n));
+  if (unknown !== undefined) throw new CliError(`${flag}: unknown set "${unknown.slice(0, 80)}" (known: ${ALL_SET_NAMES.join(", ")})`, EXIT_USAGE);
+  return ALL_SET_NAMES.filter((n) => names.includes(n));
+}
+
+/** The sets a run measures: `sets`, and with `young` each one's young set too (in table order, each once). */
+export function withYoungSets(sets: readonly string[], young: boolean): string[] {
+  const chosen = young ? [...sets, ...sets.filter((n) => !n.endsWith(YOUNG_SUFFIX)).map((n) => `${n}${YOUNG_SUFFIX}`)] : sets;
+  return ALL_SET_NAMES.filter((n) => chosen.includes(n));
 }
 
 const HELP = `
@@ -54,6 +60,11 @@ the settings every deployment runs (CONTAINER_DETECTOR, plus a candidate's overr
   jumpstarter-dev, smd-dev  train/ test/ test_label/: cad labelled --baselines: onset
                             precision, recall and F1, false onsets per 1,000 steps, event F1, and the onset F1 of
                             the four baselines (3σ per metric, 3σ 3 in a row, isolation forest mean+3σ and p99.5)
+  <set>-young               the same data as young series (--young, or by name in --sets): nab-dev and kpi-dev cut
+                            into pieces of 2,000 rows starting 1,500 rows before a window (kpi-dev: every fourth
+                            window), each piece a file of its own, under <out>/young-sets/; jumpstarter-dev and
+                            smd-dev as cad labelled --young 720 runs them (pieces of 720 test rows, one every
+                            180, each a new service with the 60 rows before it as its history)
 The datasets folder: --datasets, else $CAD_DATASETS, else ../shared/datasets beside the repository. It holds
 nab-dev/ (with combined_windows.json), kpi-dev/ (data/ and labels/combined_windows.json), jumpstarter-dev/ and
 smd-dev/ (each train/, test/, test_label/).
@@ -89,6 +100,7 @@ real-time detector: shingle 8, 50 trees, sample 256, missing steps imputed — o
 by the same functions (NAB-layout: its anomaly grade is the NAB score; labelled: a step alerts where the grade is
 above 0, after the train rows). Its table comes after the candidates', then ours against it per set; JSON lines
 with "candidate":"java-trcf" and a summary line with "reference":true. It always runs (also with --rescore).
+It runs the young NAB-layout sets, not the young labelled ones (it learns on a labelled set's whole train part).
 Outputs in <out>/java-trcf/<set>/seed-<n>/. Per seed, two JVMs at once on 2 cores: nab-dev about 20 s, kpi-dev
 and jumpstarter-dev 75-95 s, smd-dev about 3 minutes.
 
@@ -104,13 +116,16 @@ Examples:
   npx cad quality --candidates candidates.json --jobs 2 --by-place jumpstarter-dev
   npx cad quality --candidates candidates.json --rescore --by-place jumpstarter-dev   the same runs' files, scored again
   npm run quality -- --jobs 2 --java-reference      ours and OpenSearch's detector, all four sets, seeds 1,2,3
+  npm run quality -- --jobs 2 --young               the four sets and their young sets (about twice as long)
+  npx cad quality --sets nab-dev-young,kpi-dev-young --java-reference   young single series, both detectors
 `;
 
 export function qualityCommand(): Command {
   return new Command("quality")
     .description("run the shipped detector over the four development sets (NAB-layout and labelled) over several seeds and report each set, its seed spread and the mean normalised score; with --candidates, compare settings leave-one-set-out.")
     .option("--datasets <dir>", "folder holding nab-dev/, kpi-dev/, jumpstarter-dev/ and smd-dev/ (default: $CAD_DATASETS, else ../shared/datasets beside the repository)")
-    .option("--sets <names>", `comma-separated sets to run (default: all of ${QUALITY_SET_NAMES.join(",")})`, (v: string) => parseSets(v))
+    .option("--sets <names>", `comma-separated sets to run (default: all of ${QUALITY_SET_NAMES.join(",")}; each also as <set>${YOUNG_SUFFIX}, see below)`, (v: string) => parseSets(v))
+    .option("--young", "also run each chosen set's young set (<set>-young: the same data as young series, see below)")
     .option("--seeds <list>", "comma-separated seeds; each set runs once per seed (default: 1,2,3)", parseSeeds)
     .option("--out <dir>", "per-run outputs: <out>/<candidate>/<set>/seed-<n>/ (default: tmp/quality in the repository)")
     .option("--candidates <file>", "JSON list of {name, overrides} detector settings to compare with the shipped ones (see below)")
@@ -122,7 +137,7 @@ export function qualityCommand(): Command {
     .option("--java-reference", "also run OpenSearch AD's detector (Java ThresholdedRandomCutForest) over the same sets and seeds and compare (see below)")
     .option("--json", "print one JSON object {records: [the JSON lines' objects]} instead of the tables and lines")
     .addHelpText("after", HELP)
-    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; byPlace?: string[]; rescore?: boolean; javaReference?: boolean; json?: boolean }) => {
+    .action(async (opts: { datasets?: string; sets?: string[]; seeds?: number[]; out?: string; candidates?: string; jobs?: number; resamples?: number; blockSteps?: number; byPlace?: string[]; rescore?: boolean; javaReference?: boolean; json?: boolean; young?: boolean }) => {
       // The detector and the candidates' schema load only when the command runs: --help stays quick.
       const [{ qualityJsonLines, runQuality }, { readCandidates, SHIPPED }, { renderCandidate, renderCandidates, renderLeaveOneSetOut, renderReferenceComparison, renderResampled }] = await Promise.all([
         import("../quality/runQuality"),
@@ -138,7 +153,7 @@ export function qualityCommand(): Command {
         report = await runQuality(
           {
             datasets: path.resolve(opts.datasets ?? defaultDatasetsDir(process.env, REPO_ROOT)),
-            sets: opts.sets ?? QUALITY_SET_NAMES,
+            sets: withYoungSets(opts.sets ?? QUALITY_SET_NAMES, opts.young === true),
             seeds: opts.seeds ?? [1, 2, 3],
             out: path.resolve(opts.out ?? path.join(REPO_ROOT, "tmp", "quality")),
             candidates,

@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { leaveOneSetOut, type LeaveOneSetOut } from "../../runtime/evaluation/leaveOneSetOut";
 import { NAB_PROFILES } from "../../runtime/evaluation/nabScore";
 import { blockGroups, pairedResample, type DrawMode, type ResampledComparison, type ResampledSet } from "../../runtime/evaluation/pairedResample";
@@ -8,7 +9,7 @@ import { candidateProfile, SHIPPED, type Candidate } from "./candidatesFile";
 import { JAVA_REFERENCE, javaReferenceUnavailable, runJavaReferenceOnce } from "./javaTrcf";
 import type { CandidateReport } from "./renderQuality";
 import { runQualityJobs, type QualityJob } from "./qualityJobs";
-import { locateSets, type QualitySet } from "./qualitySets";
+import { locateSets, prepareYoungSets, type QualitySet } from "./qualitySets";
 import { DEFAULT_BLOCK_STEPS, runDir, runScore, summariseSet, type SeedRun, type SetSummary } from "./runQualitySet";
 
 export interface QualityOptions {
@@ -33,6 +34,9 @@ export interface QualityOptions {
   /** Also run OpenSearch's detector (Java ThresholdedRandomCutForest, cli/quality/javaTrcf.ts) over the same sets and seeds: `<out>/java-trcf/`. */
   readonly javaReference?: boolean;
 }
+
+/** Where under `out` the young NAB-layout sets' pieces are written: `<out>/young-sets/<set>/`. */
+export const YOUNG_SETS_DIR = "young-sets";
 
 /** Paired resamples `cad quality --candidates` draws by default (--resamples). */
 export const DEFAULT_RESAMPLES = 1000;
@@ -73,7 +77,7 @@ const runF1BySet = (sets: readonly SetSummary[]): Record<string, SeedSpread> => 
  * runners' own lines. A candidate's seconds are its runs' seconds added up.
  */
 export async function runQuality(o: QualityOptions, progress: (line: string) => void): Promise<QualityReport> {
-  const sets = locateSets(o.datasets, o.sets);
+  const sets = locateSets(o.datasets, o.sets, path.join(o.out, YOUNG_SETS_DIR));
   const resamples = o.resamples ?? DEFAULT_RESAMPLES;
   const blockSteps = o.blockSteps ?? DEFAULT_BLOCK_STEPS;
   if (!Number.isInteger(resamples) || resamples < 0) throw new CliError(`resamples must be a whole number (0 for none), got ${resamples}`, EXIT_USAGE);
@@ -82,8 +86,12 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
   if (unmeasured.length > 0) throw new CliError(`--by-place names ${unmeasured.join(", ")}, which this run does not measure (sets: ${sets.map((s) => s.name).join(", ")})`, EXIT_USAGE);
   if (o.candidates.length > 1 && sets.length < 2) throw new CliError("--candidates needs at least two sets: leave-one-set-out chooses on the others and scores the one held out", EXIT_USAGE);
   if (o.javaReference && o.candidates.some((c) => c.name === JAVA_REFERENCE)) throw new CliError(`--java-reference runs as "${JAVA_REFERENCE}": name the candidate otherwise`, EXIT_USAGE);
+  const youngLabelled = sets.filter((s) => s.kind === "labelled" && s.young !== undefined).map((s) => s.name);
+  if (o.javaReference && youngLabelled.length > 0) throw new CliError(`--java-reference runs no young services (${youngLabelled.join(", ")}): OpenSearch's detector is run on the labelled sets' whole train parts only; its young NAB-layout sets run`, EXIT_USAGE);
   const javaWhyNot = o.javaReference ? javaReferenceUnavailable() : null;
   if (javaWhyNot !== null) throw new CliError(`--java-reference: ${javaWhyNot}`, EXIT_USAGE);
+  // A young NAB-layout set's pieces are cut again for every run (rescore too): the same data always cuts the same way.
+  prepareYoungSets(sets, progress);
   const jobs: QualityJob[] = o.candidates.flatMap((candidate) => {
     const profile = candidateProfile(candidate);
     return sets.flatMap((set) =>

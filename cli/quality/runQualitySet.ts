@@ -118,11 +118,11 @@ export function scoreNabResults(set: Extract<QualitySet, { kind: "nab" }>, seed:
 }
 
 /**
- * Runs `cad labelled --baselines` over a labelled set at `seed`, or with `rescore` scores the per-entity files
+ * Runs `cad labelled --baselines` (with a young set's `--young`) over a labelled set at `seed`, or with `rescore` scores the per-entity files
  * already in `out` (an earlier run's, or another detector's; `profile` is then unused), with the baselines beside.
  */
 export function scoreLabelled(set: Extract<QualitySet, { kind: "labelled" }>, seed: number, profile: DetectorProfile | undefined, out: string, blockSteps: number, rescore: boolean): Unstamped<LabelledRun> {
-  const r = runLabelled({ data: set.data, out, mode: "streaming", baselines: true, seed, profile, blockSteps, fromFiles: rescore });
+  const r = runLabelled({ data: set.data, out, mode: "streaming", baselines: true, seed, profile, blockSteps, fromFiles: rescore, ...(set.young ? { young: set.young } : {}) });
   const { precision, recall, f1, falsePer1000, runs, runsFound, runF1 } = r.detector.onset;
   const base = r.baselines;
   if (!base) throw new Error(`${set.name}: cad labelled returned no baselines`);

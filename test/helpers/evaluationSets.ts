@@ -19,14 +19,14 @@ export function writeNabSet(dir: string): void {
   fs.writeFileSync(path.join(dir, "combined_windows.json"), JSON.stringify({ "cat/spiky.csv": [[`${stamp(430)}.000000`, `${stamp(470)}.000000`]], "cat/calm.csv": [] }));
 }
 
-/** smd-dev as a labelled set: entities a and b, 3 metrics, 300 training and 400 test rows; test rows 200–209 labelled and clearly anomalous. */
-export function writeLabelledSet(dir: string): void {
+/** smd-dev as a labelled set: entities a and b, 3 metrics, 300 training and `testRows` (400) test rows; test rows 200–209 labelled and clearly anomalous. */
+export function writeLabelledSet(dir: string, testRows = 400): void {
   for (const sub of ["train", "test", "test_label"]) fs.mkdirSync(path.join(dir, sub), { recursive: true });
   const rng = new Random(2);
   const row = () => [50 + rng.normal(), 1000 + 10 * rng.normal(), 3].map((v) => v.toFixed(3));
   for (const e of ["a", "b"]) {
     fs.writeFileSync(path.join(dir, "train", `${e}.csv`), Array.from({ length: 300 }, () => row().join(",")).join("\n"));
-    const test = Array.from({ length: 400 }, () => row());
+    const test = Array.from({ length: testRows }, () => row());
     for (let i = 200; i < 210; i++) test[i][0] = (90 + rng.normal()).toFixed(3);
     fs.writeFileSync(path.join(dir, "test", `${e}.csv`), test.map((r) => r.join(",")).join("\n"));
     fs.writeFileSync(path.join(dir, "test_label", `${e}.csv`), test.map((_, i) => (i >= 200 && i < 210 ? 1 : 0)).join("\n"));

@@ -259,6 +259,52 @@ describe("cad quality", () => {
   });
 });
 
+describe("cad quality --young", () => {
+  let young: string;
+  beforeAll(() => {
+    young = fs.mkdtempSync(path.join(os.tmpdir(), "cad-quality-young-"));
+    writeNabSet(path.join(young, "datasets", "nab-dev"));
+    // 1,000 test rows: two young services of 720 rows an entity (from rows 0 and 180), each holding the labelled run.
+    writeLabelledSet(path.join(young, "datasets", "smd-dev"), 1000);
+  });
+  afterAll(() => fs.rmSync(young, { recursive: true, force: true }));
+  const run = (...args: string[]) => runCli(["quality", "--datasets", path.join(young, "datasets"), "--out", path.join(young, "out"), "--seeds", "1", "--json", ...args]);
+
+  it("runs each chosen set's young set after the sets, and counts it in the mean like any set", async () => {
+    expect(await run("--sets", "nab-dev,smd-dev", "--young")).toBe(0);
+    const lines = jsonLines();
+    expect(lines.map((l) => l.set ?? l.kind)).toEqual(["nab-dev", "smd-dev", "nab-dev-young", "smd-dev-young", "summary"]);
+    const [nab, , nabYoung, smdYoung, summary] = lines;
+    // nab-dev's files are shorter than a piece: each is one piece from its first row, so the young set scores the same.
+    expect(nabYoung).toMatchObject({ kind: "nab", windows: 1 });
+    expect(nabYoung.standard).toEqual(nab.standard);
+    expect(fs.existsSync(path.join(young, "out", "young-sets", "nab-dev-young", "data", "cat", "spiky_p0.csv"))).toBe(true);
+    expect(fs.existsSync(path.join(young, "out", "shipped", "nab-dev-young", "seed-1", "cad", "cat", "cad_spiky_p0.csv"))).toBe(true);
+    // smd-dev's young services: four pieces (cad labelled --young 720), each written as an entity of its own, the two
+    // labelled runs counted once per piece that holds them.
+    expect(smdYoung).toMatchObject({ kind: "labelled", runs: 4 });
+    expect(fs.readdirSync(path.join(young, "out", "shipped", "smd-dev-young", "seed-1")).filter((f) => f.endsWith(".csv")).sort()).toEqual(["a@0.csv", "a@180.csv", "b@0.csv", "b@180.csv"]);
+    expect(summary.sets).toEqual(["nab-dev", "smd-dev", "nab-dev-young", "smd-dev-young"]);
+    expect(summary.normalised.mean).toBeCloseTo(lines.slice(0, 4).reduce((s, l) => s + l.normalised.mean, 0) / 4, 12);
+    expect(io.stderr).toContain("cad quality: nab-dev-young: 2 files cut into 2 pieces of up to 2,000 rows, each from 1,500 rows before a window (1 windows)");
+  });
+
+  it("runs a young set named in --sets alone, and scores it again with --rescore", async () => {
+    expect(await run("--sets", "nab-dev-young")).toBe(0);
+    const first = jsonLines()[0];
+    io.stdout = "";
+    expect(await run("--sets", "nab-dev-young", "--rescore")).toBe(0);
+    expect(jsonLines()[0].standard).toEqual(first.standard);
+  });
+
+  it("refuses OpenSearch's detector on young services before anything runs", async () => {
+    expect(await run("--sets", "smd-dev-young", "--java-reference")).toBe(2);
+    expect(io.stderr).toMatch(/--java-reference runs no young services \(smd-dev-young\)/);
+    expect(await run("--sets", "smd-dev,nab-dev-younger")).toBe(2);
+    expect(io.stderr).toMatch(/--sets: unknown set "nab-dev-younger" \(known: nab-dev, kpi-dev, jumpstarter-dev, smd-dev, nab-dev-young, kpi-dev-young, jumpstarter-dev-young, smd-dev-young\)/);
+  });
+});
+
 describe("cad quality: bad input (exit 2 = called wrongly, 1 = a bad file)", () => {
   it("names the datasets folder and the sets it expects when a set is missing", async () => {
     expect(await runCli(["quality", "--datasets", datasets(), "--seeds", "1"])).toBe(2);
@@ -290,7 +336,7 @@ describe("cad quality: bad input (exit 2 = called wrongly, 1 = a bad file)", () 
     ["--resamples", "1e3", '--resamples must be a whole number from 0 to 100,000 (paired resamples; 0 for none), got "1e3"'],
     ["--block-steps", "0", '--block-steps must be a whole number from 1 to 10,000,000 (rows per block), got "0"'],
     ["--block-steps", "ten", '--block-steps must be a whole number from 1 to 10,000,000 (rows per block), got "ten"'],
-    ["--by-place", "yahoo", '--by-place: unknown set "yahoo" (known: nab-dev, kpi-dev, jumpstarter-dev, smd-dev)'],
+    ["--by-place", "yahoo", '--by-place: unknown set "yahoo" (known: nab-dev, kpi-dev, jumpstarter-dev, smd-dev, nab-dev-young, kpi-dev-young, jumpstarter-dev-young, smd-dev-young)'],
   ])("refuses %s %j", async (flag, value, message) => {
     expect(await quality(flag, value)).toBe(2);
     expect(io.stderr).toContain(message);
@@ -304,7 +350,7 @@ describe("cad quality: bad input (exit 2 = called wrongly, 1 = a bad file)", () 
 
   it("refuses an unknown set", async () => {
     expect(await quality("--sets", "nab-dev,yahoo")).toBe(2);
-    expect(io.stderr).toContain('--sets: unknown set "yahoo" (known: nab-dev, kpi-dev, jumpstarter-dev, smd-dev)');
+    expect(io.stderr).toContain('--sets: unknown set "yahoo" (known: nab-dev, kpi-dev, jumpstarter-dev, smd-dev, nab-dev-young, kpi-dev-young, jumpstarter-dev-young, smd-dev-young)');
   });
 
   it.each<[string, unknown, string]>([
