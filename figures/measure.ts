@@ -4,6 +4,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import * as v from "valibot";
 import { runDemo } from "../cli/demo/runDemo";
+import { YOUNG_SUFFIX } from "../cli/quality/qualitySets";
 import { parseJson, parseWithSchema } from "../runtime/errors/parseWithSchema";
 import { demoExcerpt, demoSeedFigures } from "./demoFigures";
 import { FiguresFileSchema, type BenchFiguresGroup, type DemoFiguresGroup, type QualityFiguresGroup } from "./figuresFile";
@@ -77,6 +78,9 @@ export function qualityFromOutput(text: string, where: string, p: Provenance): Q
   const shipped = out.records.filter((r) => r.candidate === "shipped" || r.candidate === undefined);
   const summary = shipped.find((r) => r.kind === "summary");
   if (summary === undefined) throw new Error(`${where}: no "summary" record of the shipped settings (is it \`cad quality --json\` output?)`);
+  // The README's table and mean are the development sets'; young sets (cad quality --young) would change what its mean means.
+  const young = Array.isArray(summary.sets) ? summary.sets.filter((s): s is string => typeof s === "string" && s.endsWith(YOUNG_SUFFIX)) : [];
+  if (young.length > 0) throw new Error(`${where}: holds young sets (${young.join(", ")}): the README's quality figures are the development sets alone; run \`npm run quality -- --json\` without --young (docs/quality.md has the young sets' figures)`);
   const group = { ...p, seeds: summary.seeds, sets: shipped.filter((r) => r.kind === "nab" || r.kind === "labelled").map(({ candidate: _c, seeds: _s, ...rest }) => rest), normalised: summary.normalised, seconds: summary.seconds };
   return parseWithSchema(v.strictObject(FiguresFileSchema.entries.quality.wrapped.entries), group, where);
 }

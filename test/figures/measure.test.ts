@@ -15,6 +15,11 @@ describe("qualityFromOutput", () => {
     expect(Object.keys(q.sets[0])).not.toContain("candidate");
   });
 
+  it("refuses an output with young sets: the README's mean is the development sets'", () => {
+    const records = [nab("shipped", 75), { ...nab("shipped", 57), set: "nab-dev-young" }, summary("shipped", { sets: ["nab-dev", "nab-dev-young"] })];
+    expect(() => qualityFromOutput(JSON.stringify({ records }), "q.json", where)).toThrow("q.json: holds young sets (nab-dev-young): the README's quality figures are the development sets alone");
+  });
+
   it("says what is missing when the output holds no shipped summary", () => {
     expect(() => qualityFromOutput(JSON.stringify({ records: [nab("shipped", 75)] }), "q.json", where)).toThrow('q.json: no "summary" record of the shipped settings');
   });
