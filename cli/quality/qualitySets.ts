@@ -95,6 +95,6 @@ export function prepareYoungSets(sets: readonly QualitySet[], log: (line: string
   for (const set of sets) {
     if (set.kind !== "nab" || set.cut === undefined) continue;
     const cut = writeYoungNabSet(set.cut, set.data, set.windows, set.cut.pieces);
-    log(`cad quality: ${set.name}: ${cut.files} files cut into ${cut.pieces} pieces of up to ${set.cut.pieces.rows.toLocaleString("en-US")} rows, each from ${set.cut.pieces.before.toLocaleString("en-US")} rows before ${set.cut.pieces.every === 1 ? "a window" : `every ${set.cut.pieces.every}th window`} (${cut.windows} windows) → ${path.dirname(set.data)}`);
+    log(`cad quality: ${set.name}: ${cut.files} files cut into ${cut.pieces} pieces of up to ${set.cut.pieces.rows.toLocaleString("en-US")} rows, each from ${set.cut.pieces.before.toLocaleString("en-US")} rows before ${set.cut.pieces.every === 1 ? "each window" : `one window in ${set.cut.pieces.every}`} (${cut.windows} windows) → ${path.dirname(set.data)}`);
   }
 }

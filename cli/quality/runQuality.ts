@@ -86,6 +86,7 @@ export async function runQuality(o: QualityOptions, progress: (line: string) => 
   if (unmeasured.length > 0) throw new CliError(`--by-place names ${unmeasured.join(", ")}, which this run does not measure (sets: ${sets.map((s) => s.name).join(", ")})`, EXIT_USAGE);
   if (o.candidates.length > 1 && sets.length < 2) throw new CliError("--candidates needs at least two sets: leave-one-set-out chooses on the others and scores the one held out", EXIT_USAGE);
   if (o.javaReference && o.candidates.some((c) => c.name === JAVA_REFERENCE)) throw new CliError(`--java-reference runs as "${JAVA_REFERENCE}": name the candidate otherwise`, EXIT_USAGE);
+  if (o.candidates.some((c) => c.name === YOUNG_SETS_DIR)) throw new CliError(`a candidate may not be named "${YOUNG_SETS_DIR}": <out>/${YOUNG_SETS_DIR}/ holds the young sets' pieces`, EXIT_USAGE);
   const youngLabelled = sets.filter((s) => s.kind === "labelled" && s.young !== undefined).map((s) => s.name);
   if (o.javaReference && youngLabelled.length > 0) throw new CliError(`--java-reference runs no young services (${youngLabelled.join(", ")}): OpenSearch's detector is run on the labelled sets' whole train parts only; its young NAB-layout sets run`, EXIT_USAGE);
   const javaWhyNot = o.javaReference ? javaReferenceUnavailable() : null;

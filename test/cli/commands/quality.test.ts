@@ -286,7 +286,7 @@ describe("cad quality --young", () => {
     expect(fs.readdirSync(path.join(young, "out", "shipped", "smd-dev-young", "seed-1")).filter((f) => f.endsWith(".csv")).sort()).toEqual(["a@0.csv", "a@180.csv", "b@0.csv", "b@180.csv"]);
     expect(summary.sets).toEqual(["nab-dev", "smd-dev", "nab-dev-young", "smd-dev-young"]);
     expect(summary.normalised.mean).toBeCloseTo(lines.slice(0, 4).reduce((s, l) => s + l.normalised.mean, 0) / 4, 12);
-    expect(io.stderr).toContain("cad quality: nab-dev-young: 2 files cut into 2 pieces of up to 2,000 rows, each from 1,500 rows before a window (1 windows)");
+    expect(io.stderr).toContain("cad quality: nab-dev-young: 2 files cut into 2 pieces of up to 2,000 rows, each from 1,500 rows before each window (1 windows)");
   });
 
   it("runs a young set named in --sets alone, and scores it again with --rescore", async () => {
@@ -297,9 +297,13 @@ describe("cad quality --young", () => {
     expect(jsonLines()[0].standard).toEqual(first.standard);
   });
 
-  it("refuses OpenSearch's detector on young services before anything runs", async () => {
+  it("refuses OpenSearch's detector on young services, a candidate named as the pieces' folder and an unknown set, before anything runs", async () => {
     expect(await run("--sets", "smd-dev-young", "--java-reference")).toBe(2);
     expect(io.stderr).toMatch(/--java-reference runs no young services \(smd-dev-young\)/);
+    const file = path.join(young, "young-cands.json");
+    fs.writeFileSync(file, JSON.stringify([{ name: "young-sets", overrides: { zFactor: 5 } }]));
+    expect(await run("--sets", "nab-dev,smd-dev", "--candidates", file)).toBe(2);
+    expect(io.stderr).toContain('a candidate may not be named "young-sets": <out>/young-sets/ holds the young sets\' pieces');
     expect(await run("--sets", "smd-dev,nab-dev-younger")).toBe(2);
     expect(io.stderr).toMatch(/--sets: unknown set "nab-dev-younger" \(known: nab-dev, kpi-dev, jumpstarter-dev, smd-dev, nab-dev-young, kpi-dev-young, jumpstarter-dev-young, smd-dev-young\)/);
   });

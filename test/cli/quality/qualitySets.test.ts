@@ -57,7 +57,7 @@ describe("young sets", () => {
     const sets = locateSets(datasets, ["nab-dev", "nab-dev-young", "smd-dev-young"], youngDir);
     const lines: string[] = [];
     prepareYoungSets(sets, (l) => lines.push(l));
-    expect(lines).toEqual([`cad quality: nab-dev-young: 2 files cut into 2 pieces of up to 2,000 rows, each from 1,500 rows before a window (1 windows) → ${path.join(youngDir, "nab-dev-young")}`]);
+    expect(lines).toEqual([`cad quality: nab-dev-young: 2 files cut into 2 pieces of up to 2,000 rows, each from 1,500 rows before each window (1 windows) → ${path.join(youngDir, "nab-dev-young")}`]);
     // Each 600-row file is shorter than a piece: one piece each, from its first row.
     expect(fs.readFileSync(path.join(youngDir, "nab-dev-young", "data", "cat", "spiky_p0.csv"), "utf8").trim().split("\n")).toHaveLength(601);
     expect(Object.keys(JSON.parse(fs.readFileSync(path.join(youngDir, "nab-dev-young", "combined_windows.json"), "utf8")) as object)).toEqual(["cat/spiky_p0.csv", "cat/calm_p0.csv"]);
