@@ -96,6 +96,11 @@ export function writeYoungNabSet(from: { readonly data: string; readonly windows
   let pieces = 0;
   let windows = 0;
   for (const [key, wins] of Object.entries(all)) {
+    // A key names a file inside the data folder, and the piece is written under `to` by the same name: nothing outside.
+    const parts = key.split(/[\\/]/);
+    if (!key.endsWith(".csv") || path.isAbsolute(key) || parts.some((p) => p === "" || p === "." || p === "..")) {
+      throw new Error(`${from.windows}: "${key}" is not a data file's path inside the set (expected "<category>/<file>.csv", no "..")`);
+    }
     const dataFile = path.join(from.data, key);
     if (!fs.existsSync(dataFile)) throw new Error(`${from.windows}: "${key}" names no data file (expected ${dataFile})`);
     const raw = fs.readFileSync(dataFile, "utf8");

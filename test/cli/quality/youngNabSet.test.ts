@@ -66,7 +66,7 @@ describe("young single series cut from a NAB-layout set (cli/quality/youngNabSet
     expect(writeYoungNabSet({ data: from, windows: join(from, "windows.json") }, to, toWindows, { rows: 1000, before: 200, every: 5 })).toEqual({ files: 1, pieces: 1, windows: 2 });
   });
 
-  it("names a window file's bad window, a missing data file and a bad row", () => {
+  it("names a window file's bad window, a missing data file, a path outside the set and a bad row", () => {
     const o = { rows: 100, before: 10, every: 1 };
     const bad = (name: string, windows: unknown, data: string): { data: string; windows: string } => {
       const from = join(root, name);
@@ -79,6 +79,11 @@ describe("young single series cut from a NAB-layout set (cli/quality/youngNabSet
     const cut = (from: { data: string; windows: string }) => writeYoungNabSet(from, join(root, "y", "data"), join(root, "y", "w.json"), o);
     expect(() => cut(bad("b1", { "c/f.csv": [["2024-01-01 00:10:00.000000", "2024-01-01 00:05:00.000000"]] }, good))).toThrow(/combined_windows\.json: "c\/f\.csv" window 0 has bad times/);
     expect(() => cut(bad("b2", { "c/g.csv": [] }, good))).toThrow(/"c\/g\.csv" names no data file/);
+    // A key that would read or write outside the set's folders is refused before anything is written.
+    for (const key of ["../f.csv", "c/../../f.csv", "/tmp/f.csv", "c/f.txt"]) {
+      expect(() => cut(bad("b5", { [key]: [] }, good)), key).toThrow(`"${key}" is not a data file's path inside the set (expected "<category>/<file>.csv", no "..")`);
+    }
+    expect(existsSync(join(root, "y", "f_p0.csv"))).toBe(false); // where "../f.csv" would have put its piece
     expect(() => cut(bad("b3", { "c/f.csv": [] }, "timestamp,value\n2024-01-01 00:00:00,x\n"))).toThrow(/f\.csv:2: value "?x"? is not a finite number/);
     expect(() => cut(bad("b4", { "c/f.csv": [] }, "timestamp,value\n"))).toThrow(/f\.csv:2: no data rows after the header/);
   });
