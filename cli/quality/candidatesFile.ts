@@ -45,6 +45,7 @@ const OVERRIDE_FIELDS = {
   ignoreNearExpectedAbsolute: v.number(),
   ignoreNearExpectedDeviations: v.number(),
   ignoreNearUsualBursts: v.number(),
+  usualBurstZ: v.number(),
   spreadMemory: v.number(),
   spreadFromChanges: v.boolean(),
   forestChanges: v.number(),

@@ -7,7 +7,7 @@ import type { DetectorOverrides } from "./candidatesFile";
  */
 export const OVERRIDE_NAMES = [
   "shingleSize", "numTrees", "sampleSize", "timeDecay", "statisticsMemory", "transform", "outputAfter", "zFactor", "lowerThreshold",
-  "clipScores", "thresholdQuantile", "thresholdQuantileMemory", "holdStatistics", "holdStatisticsMode", "holdStatisticsFrom", "holdStatisticsUntil", "pulseMinSteps", "pulseMaxSteps", "ignoreNearExpectedRelative", "ignoreNearExpectedAbsolute", "ignoreNearExpectedDeviations", "ignoreNearUsualBursts", "spreadMemory", "spreadFromChanges", "forestChanges", "forestClip", "shingleDecay",
+  "clipScores", "thresholdQuantile", "thresholdQuantileMemory", "holdStatistics", "holdStatisticsMode", "holdStatisticsFrom", "holdStatisticsUntil", "pulseMinSteps", "pulseMaxSteps", "ignoreNearExpectedRelative", "ignoreNearExpectedAbsolute", "ignoreNearExpectedDeviations", "ignoreNearUsualBursts", "usualBurstZ", "spreadMemory", "spreadFromChanges", "forestChanges", "forestClip", "shingleDecay",
   "repeatWindow", "repeatEscalation", "repeatExtends", "repeatNewCause", "recurrenceHorizon", "recurrenceCount", "recurrenceRegular", "recurrenceTolerance", "recurrencePersist",
   "maxCorrections", "learnAnomalies", "learnUnconfirmed", "seasonal", "maxPeriod", "minPeriod", "seasonalZFactor", "seasonalMultiples", "driftZFactor", "driftSpan",
   "grossFaultRatio", "grossFaultZ", "grossFaultFallZ", "confirmSteps", "confirmWindow", "confirmBypassGrade", "confirmGrossUntil",

@@ -6,6 +6,12 @@
  * from its usual value; a burst several times its usual size still is, and so is the first burst of a metric that
  * never moved (kpi-dev's 7103fa0f: half the set's false positives were routine bursts of 41–74, its labelled ones
  * 128–870; session 61). Only differences from the resting value count, so where a metric's zero lies decides nothing.
+ *
+ * Burst sizes are skewed: a counter's bursts are mostly small, with a routine few several times the mean. The mean and
+ * spread of their logarithms give a tail that follows the metric's own spread of sizes: with a `z` the tolerance of a
+ * lone burst is also exp(mean + z · deviation) of the log sizes, the size only 1 burst in 40 passes at z 2 if sizes are
+ * lognormal. A burst right after another keeps the mean rule: bursts of routine sizes in a cluster (a disk's writes)
+ * are what is unusual about them (nab-dev).
  */
 
 /** Steps a metric's share of steps at rest is averaged over, at most (a running mean, then an exponential one). */
@@ -18,6 +24,8 @@ const MIN_STEPS = 100;
 const MIN_BURSTS = 3;
 /** Share of its steps a metric must rest at one value to count as bursting from it. */
 const MIN_REST_SHARE = 0.8;
+/** The smallest burst size whose logarithm counts as it is (a float-noise departure would swamp the log spread). */
+const MIN_LOG_SIZE = 1e-12;
 
 /** The saved state of a {@link BurstSizes}: steps learnt, and per metric its resting value, last value, share at rest, bursts and their mean size. */
 export interface BurstSizesState {
@@ -27,6 +35,9 @@ export interface BurstSizesState {
   readonly restShare: Float64Array;
   readonly bursts: Float64Array;
   readonly burstSize: Float64Array;
+  /** Per metric, the mean and variance of its bursts' log sizes (absent in states saved before: learnt from then on). */
+  readonly burstLogMean?: Float64Array;
+  readonly burstLogVar?: Float64Array;
 }
 
 export class BurstSizes {
@@ -36,6 +47,8 @@ export class BurstSizes {
   private readonly restShare: Float64Array;
   private readonly bursts: Float64Array;
   private readonly size: Float64Array;
+  private readonly logMean: Float64Array;
+  private readonly logVar: Float64Array;
 
   constructor(readonly metrics: number) {
     this.rest = new Float64Array(metrics);
@@ -43,15 +56,23 @@ export class BurstSizes {
     this.restShare = new Float64Array(metrics);
     this.bursts = new Float64Array(metrics);
     this.size = new Float64Array(metrics);
+    this.logMean = new Float64Array(metrics);
+    this.logVar = new Float64Array(metrics);
   }
 
   /**
    * How far from its expected value metric `m`'s `value` may lie and still be one of its usual bursts: `multiple` ×
-   * its mean burst size, for a metric at rest on most steps that has burst before and is not at rest now; 0 otherwise.
+   * its mean burst size, or with `z` > 0 for a lone burst (the step before at rest) exp(mean + z · deviation) of its
+   * bursts' log sizes if larger, for a metric at rest on most steps that has burst before and is not at rest now; 0
+   * otherwise.
    */
-  tolerance(m: number, value: number, multiple: number): number {
+  tolerance(m: number, value: number, multiple: number, z = 0): number {
     if (multiple <= 0 || this.steps < MIN_STEPS || value === this.rest[m]) return 0;
-    return this.restShare[m] >= MIN_REST_SHARE && this.bursts[m] >= MIN_BURSTS ? multiple * this.size[m] : 0;
+    if (!(this.restShare[m] >= MIN_REST_SHARE && this.bursts[m] >= MIN_BURSTS)) return 0;
+    const byMean = multiple * this.size[m];
+    // The tail is for a lone burst, off a step at rest: bursts of usual sizes coming one after another are not usual.
+    const lone = this.last[m] === this.rest[m];
+    return z > 0 && lone ? Math.max(byMean, Math.exp(this.logMean[m] + z * Math.sqrt(this.logVar[m]))) : byMean;
   }
 
   /** Learns a step's raw values (after it was judged). */
@@ -64,7 +85,13 @@ export class BurstSizes {
       this.restShare[m] += ((atRest ? 1 : 0) - this.restShare[m]) * rate;
       if (!atRest) {
         this.bursts[m]++;
-        this.size[m] += (Math.abs(x - this.rest[m]) - this.size[m]) / Math.min(this.bursts[m], BURST_MEMORY);
+        const size = Math.abs(x - this.rest[m]);
+        const rate = 1 / Math.min(this.bursts[m], BURST_MEMORY);
+        this.size[m] += (size - this.size[m]) * rate;
+        // An exponentially weighted mean and variance of the log size (West's update; the first burst sets the mean).
+        const d = Math.log(Math.max(size, MIN_LOG_SIZE)) - this.logMean[m];
+        this.logMean[m] += d * rate;
+        this.logVar[m] = (1 - rate) * (this.logVar[m] + rate * d * d);
       }
       this.last[m] = x;
     }
@@ -84,13 +111,17 @@ export class BurstSizes {
       restShare: Float64Array.from(this.restShare),
       bursts: Float64Array.from(this.bursts),
       burstSize: Float64Array.from(this.size),
+      burstLogMean: Float64Array.from(this.logMean),
+      burstLogVar: Float64Array.from(this.logVar),
     };
   }
 
   /** Restores what a replica learnt of its bursts; `where` names it in errors. */
   static fromState(s: BurstSizesState, metrics: number, where: string): BurstSizes {
     if (!Number.isInteger(s.burstSteps) || s.burstSteps < 0) throw new Error(`${where}: burstSteps must be an integer >= 0, got ${String(s.burstSteps)}`);
-    const arrays = [["restValue", s.restValue], ["lastValue", s.lastValue], ["restShare", s.restShare], ["bursts", s.bursts], ["burstSize", s.burstSize]] as const;
+    if ((s.burstLogMean === undefined) !== (s.burstLogVar === undefined)) throw new Error(`${where}: burstLogMean and burstLogVar come together`);
+    const logs = s.burstLogMean !== undefined && s.burstLogVar !== undefined ? ([["burstLogMean", s.burstLogMean], ["burstLogVar", s.burstLogVar]] as const) : [];
+    const arrays = [["restValue", s.restValue], ["lastValue", s.lastValue], ["restShare", s.restShare], ["bursts", s.bursts], ["burstSize", s.burstSize], ...logs] as const;
     for (const [name, a] of arrays) {
       if (a.length !== metrics) throw new Error(`${where}: ${name} holds ${a.length} values, expected one per metric (${metrics})`);
       if (!a.every(Number.isFinite)) throw new Error(`${where}: ${name} holds a value that is not a finite number`);
@@ -104,6 +135,14 @@ export class BurstSizes {
     b.restShare.set(s.restShare);
     b.bursts.set(s.bursts);
     b.size.set(s.burstSize);
+    if (s.burstLogMean !== undefined && s.burstLogVar !== undefined) {
+      if (!s.burstLogVar.every((x) => x >= 0)) throw new Error(`${where}: burstLogVar must hold variances >= 0`);
+      b.logMean.set(s.burstLogMean);
+      b.logVar.set(s.burstLogVar);
+    } else {
+      // Saved before the log sizes were learnt: their mean starts at the mean size's, their spread at none.
+      for (let m = 0; m < metrics; m++) b.logMean[m] = s.burstSize[m] > 0 ? Math.log(Math.max(s.burstSize[m], MIN_LOG_SIZE)) : 0;
+    }
     return b;
   }
 }

@@ -102,6 +102,8 @@ export const replicaStreamSchema = v.object({
   restShare: v.optional(f64),
   bursts: v.optional(f64),
   burstSize: v.optional(f64),
+  burstLogMean: v.optional(f64),
+  burstLogVar: v.optional(f64),
 });
 
 const optionsSchema = v.looseObject({

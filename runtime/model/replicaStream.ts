@@ -296,12 +296,12 @@ export class ReplicaStream {
     r.anomalousBits = s.anomalousBits >>> 0;
     r.incidentCauses = [...causes];
     // A state saved before replicas learnt their bursts starts learning them now.
-    const { burstSteps, restValue, lastValue, restShare, bursts, burstSize } = s;
+    const { burstSteps, restValue, lastValue, restShare, bursts, burstSize, burstLogMean, burstLogVar } = s;
     if ([burstSteps, restValue, lastValue, restShare, bursts, burstSize].some((p) => p !== undefined)) {
       if (burstSteps === undefined || restValue === undefined || lastValue === undefined || restShare === undefined || bursts === undefined || burstSize === undefined) {
         throw new Error(`${where}: burstSteps, restValue, lastValue, restShare, bursts and burstSize come together`);
       }
-      r.bursts = BurstSizes.fromState({ burstSteps, restValue, lastValue, restShare, bursts, burstSize }, metrics, where);
+      r.bursts = BurstSizes.fromState({ burstSteps, restValue, lastValue, restShare, bursts, burstSize, burstLogMean, burstLogVar }, metrics, where);
     }
     return r;
   }

@@ -32,6 +32,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     ignoreNearExpectedAbsolute: o.ignoreNearExpectedAbsolute ?? 0,
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
     ignoreNearUsualBursts: o.ignoreNearUsualBursts ?? 0,
+    usualBurstZ: o.usualBurstZ ?? 0,
     spreadMemory: o.spreadMemory ?? 0,
     spreadFromChanges: o.spreadFromChanges ?? false,
     forestChanges: o.forestChanges ?? 0,
@@ -100,6 +101,7 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0) || !(r.ignoreNearExpectedDeviations >= 0) || !(r.ignoreNearUsualBursts >= 0 && Number.isFinite(r.ignoreNearUsualBursts))) {
     throw new Error("ignoreNearExpectedRelative, ignoreNearExpectedAbsolute, ignoreNearExpectedDeviations and ignoreNearUsualBursts must be finite numbers >= 0");
   }
+  if (!(r.usualBurstZ >= 0 && Number.isFinite(r.usualBurstZ))) throw new Error(`usualBurstZ must be a finite number >= 0 (0: off), got ${r.usualBurstZ}`);
   if (!(r.statisticsMemory === 0 || (r.statisticsMemory >= 1 && Number.isFinite(r.statisticsMemory)))) throw new Error(`statisticsMemory must be 0 (the sample's memory) or a finite number >= 1, got ${r.statisticsMemory}`);
   if (!(r.spreadMemory === 0 || (r.spreadMemory >= 1 && Number.isFinite(r.spreadMemory)))) throw new Error(`spreadMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.spreadMemory}`);
   if (!(r.repeatEscalation >= 0)) throw new Error(`repeatEscalation must be >= 0, got ${r.repeatEscalation}`);

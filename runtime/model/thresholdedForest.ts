@@ -195,7 +195,7 @@ export class ThresholdedForest {
         expected = this.expectedOf(sc, series);
         let near = gross === 0;
         for (let m = 0; m < n; m++) {
-          const tolerance = Math.max(o.ignoreNearExpectedAbsolute, o.ignoreNearExpectedRelative * Math.abs(expected[m]), o.ignoreNearExpectedDeviations * spread[m], FLOAT_TOLERANCE * Math.abs(expected[m]), series.bursts.tolerance(m, values[m], o.ignoreNearUsualBursts));
+          const tolerance = Math.max(o.ignoreNearExpectedAbsolute, o.ignoreNearExpectedRelative * Math.abs(expected[m]), o.ignoreNearExpectedDeviations * spread[m], FLOAT_TOLERANCE * Math.abs(expected[m]), series.bursts.tolerance(m, values[m], o.ignoreNearUsualBursts, o.usualBurstZ));
           // A metric right where its cycle puts it, having moved there as the cycle does (seasonal view), is not what
           // makes the step anomalous either.
           if (Math.abs(values[m] - expected[m]) > tolerance && !this.seasonal?.onProfileValue(m, values[m])) near = false;

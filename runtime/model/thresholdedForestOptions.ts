@@ -114,6 +114,12 @@ export interface ThresholdedForestOptions {
    */
   readonly ignoreNearUsualBursts?: number;
   /**
+   * With `ignoreNearUsualBursts`: a lone burst (the step before at rest) also counts as usual within exp(mean + this
+   * many deviations) of the metric's log burst sizes (default 0: the mean rule alone), so a counter's routine larger
+   * bursts do not alert; a burst right after another keeps the mean rule (BurstSizes).
+   */
+  readonly usualBurstZ?: number;
+  /**
    * A longer memory, in steps, for a metric's spread (its standard deviation, which judges "near expected", the
    * deviations an alert reports and recurrences): the spread is then the larger of the recent one (the
    * statistics' memory) and the one over `spreadMemory` steps. Default 0: the recent one alone. A metric that sits at zero
