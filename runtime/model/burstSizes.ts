@@ -86,12 +86,12 @@ export class BurstSizes {
       if (!atRest) {
         this.bursts[m]++;
         const size = Math.abs(x - this.rest[m]);
-        const rate = 1 / Math.min(this.bursts[m], BURST_MEMORY);
-        this.size[m] += (size - this.size[m]) * rate;
+        const burstRate = 1 / Math.min(this.bursts[m], BURST_MEMORY);
+        this.size[m] += (size - this.size[m]) * burstRate;
         // An exponentially weighted mean and variance of the log size (West's update; the first burst sets the mean).
         const d = Math.log(Math.max(size, MIN_LOG_SIZE)) - this.logMean[m];
-        this.logMean[m] += d * rate;
-        this.logVar[m] = (1 - rate) * (this.logVar[m] + rate * d * d);
+        this.logMean[m] += d * burstRate;
+        this.logVar[m] = (1 - burstRate) * (this.logVar[m] + burstRate * d * d);
       }
       this.last[m] = x;
     }
