@@ -159,6 +159,14 @@ describe("what a replica's bursts usually are (BurstSizes)", () => {
     expect(() => new ThresholdedForest({ inputs: 1, ignoreNearUsualBursts: Number.POSITIVE_INFINITY })).toThrow(/ignoreNearUsualBursts/);
   });
 
+  it("in the detector: usualBurstZ is off in a model saved before the option (it keeps its behaviour until retrained); the profile ships 1.5", () => {
+    const state = new ThresholdedForest({ ...CONTAINER_DETECTOR, inputs: 1 }).toState();
+    expect(state.options.usualBurstZ).toBe(1.5);
+    const { usualBurstZ: _dropped, ...older } = state.options;
+    expect(ThresholdedForest.fromState({ ...state, options: older as typeof state.options }).options.usualBurstZ).toBe(0);
+    expect(() => new ThresholdedForest({ inputs: 1, usualBurstZ: Number.NaN })).toThrow(/usualBurstZ must be a finite number >= 0 \(0: off\), got NaN/);
+  });
+
   it("in the detector: survives the binary codec and the state schema, and continues exactly", () => {
     const rng = new Random(3);
     const rows = Array.from({ length: 1600 }, (_, i) => [i % 53 === 0 ? 40 + 20 * rng.next() : 0, 30 + rng.normal()]);
