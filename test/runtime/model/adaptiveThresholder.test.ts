@@ -94,6 +94,78 @@ describe("AdaptiveThresholder", () => {
     expect(AdaptiveThresholder.fromState(old).quantile).toBe(0);
   });
 
+  it("with youngWeight, raises z while few scores were seen and is back at z once they weigh youngUntil", () => {
+    const young = new AdaptiveThresholder({ zFactor: 6, lowerThreshold: 0, discount: 1 / 5_120, minScores: 32, youngWeight: 128, youngUntil: 1_024 });
+    const plain = new AdaptiveThresholder({ zFactor: 6, lowerThreshold: 0, discount: 1 / 5_120, minScores: 32 });
+    const xs = scores(20_000, 3, true);
+    const zAt = new Map<number, number>();
+    xs.forEach((x, i) => {
+      young.update(x);
+      plain.update(x);
+      if ([64, 256, 512, 1_200, 20_000].includes(i + 1)) zAt.set(i + 1, young.z());
+    });
+    // z · sqrt(1 + 128 · (1/w − 1/1,024)), w the discounted count (64 scores weigh a little under 64).
+    const expected = (w: number): number => 6 * Math.sqrt(1 + 128 * (1 / w - 1 / 1_024));
+    expect(zAt.get(64)).toBeGreaterThan(expected(64));
+    expect(zAt.get(64)).toBeLessThan(expected(63));
+    expect(zAt.get(256)).toBeCloseTo(expected(250), 1);
+    expect(zAt.get(512)).toBeCloseTo(expected(487), 1);
+    // 1,200 scores weigh more than 1,024 at a memory of 5,120: z itself, as at 20,000.
+    expect(zAt.get(1_200)).toBe(6);
+    expect(zAt.get(20_000)).toBe(6);
+    expect(young.threshold()).toBe(plain.threshold());
+    expect(plain.z()).toBe(6);
+  });
+
+  it("with youngWeight, a young score between the two bars grades only without it, and its likelihood stays under 1/2", () => {
+    const young = new AdaptiveThresholder({ zFactor: 6, lowerThreshold: 0, discount: 1 / 5_120, youngWeight: 128 });
+    const plain = new AdaptiveThresholder({ zFactor: 6, lowerThreshold: 0, discount: 1 / 5_120 });
+    for (const x of scores(100, 4, true)) {
+      young.update(x);
+      plain.update(x);
+    }
+    expect(young.youngUntil).toBe(1_024);
+    expect(young.threshold()).toBeGreaterThan(plain.threshold());
+    const between = (young.threshold() + plain.threshold()) / 2;
+    expect(young.grade(between)).toBe(0);
+    expect(plain.grade(between)).toBeGreaterThan(0);
+    expect(young.likelihood(between)).toBeLessThan(0.5);
+    expect(plain.likelihood(between)).toBeGreaterThan(0.5);
+  });
+
+  it("with youngWeight, grades a young stream's tail less: fewer of 200 fresh streams' first 300 scores cross the bar", () => {
+    let young = 0;
+    let plain = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const a = new AdaptiveThresholder({ zFactor: 6, lowerThreshold: 0, discount: 1 / 5_120, youngWeight: 128 });
+      const b = new AdaptiveThresholder({ zFactor: 6, lowerThreshold: 0, discount: 1 / 5_120 });
+      for (const x of scores(300, 1_000 + seed, true)) {
+        if (a.grade(x) > 0) young++;
+        if (b.grade(x) > 0) plain++;
+        a.update(x);
+        b.update(x);
+      }
+    }
+    expect(plain).toBeGreaterThan(0);
+    expect(young).toBeLessThan(plain / 2);
+  });
+
+  it("refuses a negative or non-finite youngWeight and a youngUntil under 1 by name, keeps both through the state, and an older state has the raise off", () => {
+    expect(() => new AdaptiveThresholder({ youngWeight: -1 })).toThrow(/youngWeight must be a finite number >= 0 \(0: off\), got -1/);
+    expect(() => new AdaptiveThresholder({ youngWeight: Number.POSITIVE_INFINITY })).toThrow(/youngWeight must be a finite number >= 0 \(0: off\), got Infinity/);
+    expect(() => new AdaptiveThresholder({ youngWeight: 128, youngUntil: 0.5 })).toThrow(/youngUntil must be a finite number >= 1, got 0.5/);
+    expect(() => new AdaptiveThresholder({ youngWeight: 128, youngUntil: Number.NaN })).toThrow(/youngUntil must be a finite number >= 1, got NaN/);
+    const t = new AdaptiveThresholder({ zFactor: 6, youngWeight: 128, youngUntil: 2_048 });
+    for (const x of scores(100, 5, false)) t.update(x);
+    const r = AdaptiveThresholder.fromState(JSON.parse(JSON.stringify(t.toState())));
+    expect([r.youngWeight, r.youngUntil]).toEqual([128, 2_048]);
+    expect(r.threshold()).toBe(t.threshold());
+    const { youngWeight: _w, youngUntil: _u, ...older } = t.toState();
+    expect(AdaptiveThresholder.fromState(older).youngWeight).toBe(0);
+    expect(AdaptiveThresholder.fromState(older).z()).toBe(6);
+    expect(new AdaptiveThresholder({ zFactor: 6 }).toState()).not.toHaveProperty("youngWeight");
+  });
+
   it("round-trips its state", () => {
     const t = new AdaptiveThresholder({ zFactor: 2.5 });
     for (let i = 0; i < 50; i++) t.update(1 + (i % 5) / 10);
