@@ -179,10 +179,11 @@ export class ThresholdedForest {
       const sc = this.scratch[i];
       // Too young to grade scores: only a gross fault of a metric against its running level counts.
       const gross = ready || this.pre.steps() < GROSS_FAULT_MIN_STEPS ? 0 : this.grossGrade(values);
-      // The threshold's grade; a young threshold's raised bar (youngThresholdWeight) guards against its noise, so a step
-      // the young guard finds gross (a metric beyond 3× its level and z deviations) is judged against the plain one.
+      // The threshold's grade. A young threshold's raised bar (youngThresholdWeight, read from the thresholder, which a
+      // model saved before the option restores without it) guards against a young model's noise, so a step the young
+      // guard finds gross (grossFaultRatio × its level and grossFaultZ deviations) is judged against the plain one.
       const raised = ready ? this.thresholder.grade(score) : 0;
-      const scoreGrade = raised > 0 || !ready || o.youngThresholdWeight === 0 || this.grossGrade(values) === 0 ? raised : this.thresholder.grade(score, false);
+      const scoreGrade = raised > 0 || !ready || this.thresholder.youngWeight === 0 || this.grossGrade(values) === 0 ? raised : this.thresholder.grade(score, false);
       const above = scoreGrade > 0;
       // A fall toward zero while the model is young (the guard's age, or the forest's until confirmGrossUntil) alerts
       // on its second step in a row: a lost scrape reported as 0 is one step, a crashed task or lost traffic stays.
