@@ -31,8 +31,6 @@ const OVERRIDE_FIELDS = {
   transform: v.picklist(TRANSFORM_METHODS),
   outputAfter: v.number(),
   zFactor: v.number(),
-  youngThresholdWeight: v.number(),
-  youngThresholdUntil: v.number(),
   lowerThreshold: v.number(),
   clipScores: v.boolean(),
   thresholdQuantile: v.number(),

@@ -6,7 +6,7 @@ import type { DetectorOverrides } from "./candidatesFile";
  * the type below fails to compile when the detector gains or loses an option this list does not follow.
  */
 export const OVERRIDE_NAMES = [
-  "shingleSize", "numTrees", "sampleSize", "timeDecay", "statisticsMemory", "transform", "outputAfter", "zFactor", "youngThresholdWeight", "youngThresholdUntil", "lowerThreshold",
+  "shingleSize", "numTrees", "sampleSize", "timeDecay", "statisticsMemory", "transform", "outputAfter", "zFactor", "lowerThreshold",
   "clipScores", "thresholdQuantile", "thresholdQuantileMemory", "holdStatistics", "holdStatisticsMode", "holdStatisticsFrom", "holdStatisticsUntil", "pulseMinSteps", "pulseMaxSteps", "ignoreNearExpectedRelative", "ignoreNearExpectedAbsolute", "ignoreNearExpectedDeviations", "ignoreNearUsualBursts", "usualBurstZ", "spreadMemory", "spreadFromChanges", "forestChanges", "forestClip", "shingleDecay",
   "repeatWindow", "repeatEscalation", "repeatExtends", "repeatNewCause", "recurrenceHorizon", "recurrenceCount", "recurrenceRegular", "recurrenceTolerance", "recurrencePersist",
   "maxCorrections", "learnAnomalies", "learnUnconfirmed", "seasonal", "maxPeriod", "minPeriod", "seasonalZFactor", "seasonalMultiples", "driftZFactor", "driftSpan",

@@ -1,9 +1,6 @@
 import { Deviation, type DeviationState } from "./deviation";
 import { ScoreQuantile } from "./scoreQuantile";
 
-/** The scores' weight from which a young thresholder's raised z is back to z, unless set (`youngUntil`). */
-export const DEFAULT_YOUNG_UNTIL = 1024;
-
 export interface AdaptiveThresholderOptions {
   /** Standard deviations above the mean score that start an anomaly (default 3, as the reference TRCF). */
   readonly zFactor?: number;
@@ -26,15 +23,6 @@ export interface AdaptiveThresholderOptions {
   readonly quantile?: number;
   /** Discount of the quantile's histogram per step (default: the statistics' `discount`). */
   readonly quantileDiscount?: number;
-  /**
-   * While the statistics rest on few scores, the z factor is raised to z · sqrt(1 + youngWeight · (1/w − 1/youngUntil)),
-   * w being the (discounted) number of scores seen, until w reaches `youngUntil` (default 0: off). A mean and
-   * deviation from a few dozen scores understate a tail they have barely sampled; the bar comes down to z as the
-   * scores accumulate, and is z itself from `youngUntil` scores on.
-   */
-  readonly youngWeight?: number;
-  /** The scores' weight from which the young raise is gone (default 1,024; see `youngWeight`). */
-  readonly youngUntil?: number;
 }
 
 export interface AdaptiveThresholderState {
@@ -49,9 +37,6 @@ export interface AdaptiveThresholderState {
   readonly tail?: number[];
   /** The histogram's discount per step (absent: the statistics' discount). */
   readonly tailDiscount?: number;
-  /** See {@link AdaptiveThresholderOptions.youngWeight} and `youngUntil` (absent in states saved before they existed: off). */
-  readonly youngWeight?: number;
-  readonly youngUntil?: number;
 }
 
 /**
@@ -65,8 +50,6 @@ export class AdaptiveThresholder {
   readonly minScores: number;
   readonly clipScores: boolean;
   readonly quantile: number;
-  readonly youngWeight: number;
-  readonly youngUntil: number;
   private readonly stats: Deviation;
   private readonly tail: ScoreQuantile | null;
 
@@ -76,10 +59,6 @@ export class AdaptiveThresholder {
     this.minScores = options.minScores ?? 32;
     this.clipScores = options.clipScores ?? false;
     this.quantile = options.quantile ?? 0;
-    this.youngWeight = options.youngWeight ?? 0;
-    this.youngUntil = options.youngUntil ?? DEFAULT_YOUNG_UNTIL;
-    if (!(this.youngWeight >= 0 && Number.isFinite(this.youngWeight))) throw new Error(`youngWeight must be a finite number >= 0 (0: off), got ${this.youngWeight}`);
-    if (!(this.youngUntil >= 1 && Number.isFinite(this.youngUntil))) throw new Error(`youngUntil must be a finite number >= 1, got ${this.youngUntil}`);
     if (!(this.quantile === 0 || (this.quantile >= 0.5 && this.quantile < 1))) throw new Error(`quantile must be 0 (off) or in [0.5, 1), got ${this.quantile}`);
     if (!(this.zFactor > 0)) throw new Error(`zFactor must be > 0, got ${this.zFactor}`);
     if (!Number.isFinite(this.lowerThreshold)) throw new Error(`lowerThreshold must be finite, got ${this.lowerThreshold}`);
@@ -87,24 +66,17 @@ export class AdaptiveThresholder {
     this.tail = this.quantile === 0 ? null : (tail ?? new ScoreQuantile(this.quantile, options.quantileDiscount ?? this.stats.discount));
   }
 
-  /** The threshold: mean + z·sd of the recent scores (z raised while they are few, unless `young` is false), at least `lowerThreshold`. */
-  threshold(young = true): number {
-    const base = Math.max(this.lowerThreshold, this.stats.mean() + this.z(young) * this.stats.deviation());
+  threshold(): number {
+    const base = Math.max(this.lowerThreshold, this.stats.mean() + this.zFactor * this.stats.deviation());
     // The quantile counts once it rests on as many scores as grading needs (a calibrated start has none yet).
     if (this.tail === null || this.tail.weight() < this.minScores) return base;
     return Math.max(base, this.tail.value());
   }
 
-  /** The z factor the threshold uses now: `zFactor`, raised while few scores were seen (`youngWeight`), unless `young` is false. */
-  z(young = true): number {
-    if (!(this.youngWeight > 0) || !young) return this.zFactor;
-    return this.zFactor * Math.sqrt(1 + this.youngWeight * Math.max(0, 1 / Math.max(this.stats.weight, 1) - 1 / this.youngUntil));
-  }
-
-  /** Anomaly grade of `score` in [0, 1] (0 until `minScores` scores were seen); against the plain z when `young` is false. */
-  grade(score: number, young = true): number {
+  /** Anomaly grade of `score` in [0, 1] (0 until `minScores` scores were seen). */
+  grade(score: number): number {
     if (this.stats.weight < this.minScores) return 0;
-    const thr = this.threshold(young);
+    const thr = this.threshold();
     if (!(score > thr)) return 0;
     const mean = Math.min(this.stats.mean(), thr);
     return Math.min(1, (score - thr) / (score - mean));
@@ -162,7 +134,6 @@ export class AdaptiveThresholder {
       clipScores: this.clipScores,
       stats: this.stats.toState(),
       ...(this.tail ? { quantile: this.quantile, tail: this.tail.toState(), tailDiscount: this.tail.discount } : {}),
-      ...(this.youngWeight > 0 ? { youngWeight: this.youngWeight, youngUntil: this.youngUntil } : {}),
     };
   }
 

@@ -120,7 +120,7 @@ export const thresholdedForestSchema = v.object({
   updates: count,
   forest: v.optional(forestSchema),
   preprocessor: v.object({ method: v.picklist(TRANSFORM_METHODS), inputs: v.pipe(count, v.minValue(1)), seen: count, level: v.array(deviation), change: v.array(deviation), longLevel: v.optional(v.array(deviation)), longChange: v.optional(v.array(deviation)) }),
-  thresholder: v.object({ zFactor: finite, lowerThreshold: finite, minScores: count, clipScores: v.boolean(), stats: deviation, quantile: v.optional(finite), tail: v.optional(v.array(finite)), tailDiscount: v.optional(finite), youngWeight: v.optional(finite), youngUntil: v.optional(finite) }),
+  thresholder: v.object({ zFactor: finite, lowerThreshold: finite, minScores: count, clipScores: v.boolean(), stats: deviation, quantile: v.optional(finite), tail: v.optional(v.array(finite)), tailDiscount: v.optional(finite) }),
   seasonal: v.optional(v.object({ profiles: v.array(seasonalProfileSchema) })),
   drift: v.optional(v.object({ steps: count, lastOff: v.pipe(v.number(), v.integer(), v.minValue(-1)), levels: v.array(finite), stats: v.array(deviation), raw: v.array(deviation) })),
   series: v.optional(replicaStreamSchema),

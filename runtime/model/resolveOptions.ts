@@ -1,4 +1,3 @@
-import { DEFAULT_YOUNG_UNTIL } from "./adaptiveThresholder";
 import { HOLD_MODES, MAX_PULSE_STEPS, type ThresholdedForestOptions } from "./thresholdedForestOptions";
 
 /* A detector's options as it runs with them: every default filled in (thresholdedForestOptions.ts documents each). */
@@ -34,8 +33,6 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
     ignoreNearExpectedDeviations: o.ignoreNearExpectedDeviations ?? 0,
     ignoreNearUsualBursts: o.ignoreNearUsualBursts ?? 0,
     usualBurstZ: o.usualBurstZ ?? 0,
-    youngThresholdWeight: o.youngThresholdWeight ?? 0,
-    youngThresholdUntil: o.youngThresholdUntil ?? DEFAULT_YOUNG_UNTIL,
     spreadMemory: o.spreadMemory ?? 0,
     spreadFromChanges: o.spreadFromChanges ?? false,
     forestChanges: o.forestChanges ?? 0,
@@ -104,8 +101,6 @@ export function resolveOptions(o: ThresholdedForestOptions): Required<Thresholde
   if (!(r.ignoreNearExpectedRelative >= 0) || !(r.ignoreNearExpectedAbsolute >= 0) || !(r.ignoreNearExpectedDeviations >= 0) || !(r.ignoreNearUsualBursts >= 0 && Number.isFinite(r.ignoreNearUsualBursts))) {
     throw new Error("ignoreNearExpectedRelative, ignoreNearExpectedAbsolute, ignoreNearExpectedDeviations and ignoreNearUsualBursts must be finite numbers >= 0");
   }
-  if (!(r.youngThresholdWeight >= 0 && Number.isFinite(r.youngThresholdWeight))) throw new Error(`youngThresholdWeight must be a finite number >= 0 (0: off), got ${r.youngThresholdWeight}`);
-  if (!(r.youngThresholdUntil >= 1 && Number.isFinite(r.youngThresholdUntil))) throw new Error(`youngThresholdUntil must be a finite number >= 1, got ${r.youngThresholdUntil}`);
   if (!(r.usualBurstZ >= 0 && Number.isFinite(r.usualBurstZ))) throw new Error(`usualBurstZ must be a finite number >= 0 (0: off), got ${r.usualBurstZ}`);
   if (!(r.statisticsMemory === 0 || (r.statisticsMemory >= 1 && Number.isFinite(r.statisticsMemory)))) throw new Error(`statisticsMemory must be 0 (the sample's memory) or a finite number >= 1, got ${r.statisticsMemory}`);
   if (!(r.spreadMemory === 0 || (r.spreadMemory >= 1 && Number.isFinite(r.spreadMemory)))) throw new Error(`spreadMemory must be 0 (the statistics' memory) or a finite number >= 1, got ${r.spreadMemory}`);

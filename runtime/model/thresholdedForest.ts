@@ -79,7 +79,7 @@ export class ThresholdedForest {
     const external = o.scorer === "external";
     this.forest = restored ? restored.forest : external ? null : new StreamingForest({ dimensions: this.dims, numTrees: o.numTrees, sampleSize: o.sampleSize, timeDecay: o.timeDecay, seed: o.seed });
     this.pre = restored?.pre ?? new Preprocessor(o.transform, o.inputs, statisticsDiscount(o), undefined, spreadOptions(o));
-    this.thresholder = restored?.thresholder ?? new AdaptiveThresholder({ zFactor: o.zFactor, youngWeight: o.youngThresholdWeight, youngUntil: o.youngThresholdUntil, lowerThreshold: o.lowerThreshold, discount: statisticsDiscount(o), minScores: Math.min(32, o.outputAfter), clipScores: o.clipScores, quantile: o.thresholdQuantile, quantileDiscount: o.thresholdQuantileMemory > 0 ? 1 / o.thresholdQuantileMemory : undefined });
+    this.thresholder = restored?.thresholder ?? new AdaptiveThresholder({ zFactor: o.zFactor, lowerThreshold: o.lowerThreshold, discount: statisticsDiscount(o), minScores: Math.min(32, o.outputAfter), clipScores: o.clipScores, quantile: o.thresholdQuantile, quantileDiscount: o.thresholdQuantileMemory > 0 ? 1 / o.thresholdQuantileMemory : undefined });
     this.seasonal = restored ? restored.seasonal : o.seasonal ? new SeasonalScorer(seasonalOptions(o)) : null;
     this.drift = o.driftZFactor > 0 ? new DriftView({ inputs: o.inputs, span: o.driftSpan, discount: statisticsDiscount(o), zFactor: o.driftZFactor }, restored?.drift) : null;
     this.updates = restored?.updates ?? 0;
@@ -179,12 +179,7 @@ export class ThresholdedForest {
       const sc = this.scratch[i];
       // Too young to grade scores: only a gross fault of a metric against its running level counts.
       const gross = ready || this.pre.steps() < GROSS_FAULT_MIN_STEPS ? 0 : this.grossGrade(values);
-      // The threshold's grade. A young threshold's raised bar (youngThresholdWeight, read from the thresholder, which a
-      // model saved before the option restores without it) guards against a young model's noise, so a step the young
-      // guard finds gross (grossFaultRatio × its level and grossFaultZ deviations) is judged against the plain one.
-      const raised = ready ? this.thresholder.grade(score) : 0;
-      const scoreGrade = raised > 0 || !ready || this.thresholder.youngWeight === 0 || this.grossGrade(values) === 0 ? raised : this.thresholder.grade(score, false);
-      const above = scoreGrade > 0;
+      const above = ready && this.thresholder.grade(score) > 0;
       // A fall toward zero while the model is young (the guard's age, or the forest's until confirmGrossUntil) alerts
       // on its second step in a row: a lost scrape reported as 0 is one step, a crashed task or lost traffic stays.
       const fall = gross > 0 ? 0 : this.youngFallGrade(values, series.inputs, ready);
@@ -212,7 +207,7 @@ export class ThresholdedForest {
       // While the forest's sample fills, its threshold rests on few scores and a fault's first step may be its only one
       // above it: one that the young guard also finds gross is confirmed at once (confirmGrossUntil).
       const grossConfirms = anomalous && above && this.updates < o.confirmGrossUntil && this.grossGrade(values) > 0;
-      const confirmedByRules = series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || (anomalous && (gross > 0 ? gross : scoreGrade) >= o.confirmBypassGrade);
+      const confirmedByRules = series.markAnomalous(anomalous, o.confirmWindow) >= o.confirmSteps || (anomalous && (gross > 0 ? gross : this.thresholder.grade(score)) >= o.confirmBypassGrade);
       // A decision only: the step is learnt as the other rules would have it (as its expected values, unconfirmed).
       confirmedAt[i] = confirmedByRules;
       // So is a fall: the step is learnt, and counted for later confirmation, as it would be without it.
@@ -220,7 +215,7 @@ export class ThresholdedForest {
       const confirmedAlone = grossConfirms || fall > 0 || confirmedByRules;
       // A pulse's end is raised though its value is back near the expected one; what the model learns is as without it.
       if (pulse > 0) anomalous = true;
-      const grade = !anomalous ? 0 : gross > 0 ? gross : Math.max(fall, scoreGrade);
+      const grade = !anomalous ? 0 : gross > 0 ? gross : Math.max(fall, this.thresholder.grade(score));
       const confirmed = confirmedAlone || pulse > 0;
       let alert = false;
       let recurrence = false;

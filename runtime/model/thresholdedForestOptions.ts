@@ -55,16 +55,6 @@ export interface ThresholdedForestOptions {
   readonly grossFaultFallZ?: number;
   /** Threshold: standard deviations above the mean score (default 3). */
   readonly zFactor?: number;
-  /**
-   * Default 0: off. While the threshold's statistics rest on few scores, its z is raised to z · sqrt(1 + this · (1/w −
-   * 1/u)), w being the scores' discounted count and u `youngThresholdUntil`: a young model's mean and deviation of a
-   * few dozen scores understate the tail it has barely sampled. A step the young guard finds gross is judged against
-   * the plain z, so the guard's young faults are kept. At 128 and u 1,024, z is raised by 70 % at 64 scores,
-   * 17 % at 256, 6 % at 512 and not at all from 1,024 on (AdaptiveThresholder).
-   */
-  readonly youngThresholdWeight?: number;
-  /** The scores' count from which `youngThresholdWeight` raises z no more (default 1,024). */
-  readonly youngThresholdUntil?: number;
   /** Scores at or below this are never anomalous (default 1). */
   readonly lowerThreshold?: number;
   /**
