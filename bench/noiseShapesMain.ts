@@ -5,9 +5,10 @@
  *   node bin/run-ts.js bench/noiseShapesMain.ts --java-reference
  *
  * Every alert after NAB's probationary 15 % of a series is false: there is nothing else in these series. Ours alerts
- * where `cad nab` and the detect Lambda do (the detection's `alert`), OpenSearch's where its grade is above 0. Prints
- * a Markdown table of alerts per 1,000 steps per shape (each seed, then all), one JSON line per shape with --json.
- * About 1.5 minutes for ours and 2 for the reference at the defaults on one core.
+ * where `cad nab` and the detect Lambda do (the detection's `alert`), OpenSearch's where its grade is above 0. With
+ * --candidates (`cad quality`'s file) each candidate's settings run beside the shipped ones. Prints a Markdown table
+ * of alerts per 1,000 steps per shape (each seed, then all), one JSON line per shape and detector with --json.
+ * About 1.5 minutes per candidate and 2 for the reference at the defaults on one core.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -15,6 +16,7 @@ import { parseArgs } from "node:util";
 import { CliError, EXIT_USAGE } from "../cli/cliError";
 import { parseSeeds } from "../cli/commands/quality";
 import { readText } from "../cli/fileOutput";
+import { candidateProfile, readCandidates, SHIPPED, type Candidate } from "../cli/quality/candidatesFile";
 import { javaReferenceUnavailable, replayFiles } from "../cli/quality/javaTrcf";
 import { parseNumericRows } from "../runtime/evaluation/numericCsv";
 import { replaySeries } from "../runtime/evaluation/replaySeries";
@@ -28,6 +30,7 @@ False alerts per 1,000 steps on normal-only synthetic series (every alert after 
   --replicas N        series per shape, each its own seeded values (default 5)
   --seeds LIST        detector seeds, comma-separated (default 1,2,3)
   --shapes LIST       only these shapes (default all: ${NOISE_SHAPES.map((s) => s.name).join(", ")})
+  --candidates FILE   also run these settings (cad quality's candidates file: [{"name": …, "overrides": {…}}])
   --java-reference    also run OpenSearch's detector (../shared/tools/java-rcf, or CAD_JAVA_RCF) on the same series
   --out DIR           where the reference's input and output files go (default tmp/noise-shapes)
   --json              one JSON line per shape instead of the table
@@ -41,7 +44,8 @@ interface Counts {
 
 interface ShapeResult {
   readonly shape: NoiseShape;
-  readonly ours: Counts[];
+  /** Per candidate (shipped first), its counts per seed. */
+  readonly ours: { readonly candidate: string; readonly counts: Counts[] }[];
   readonly reference?: Counts[];
 }
 
@@ -103,6 +107,7 @@ async function main(): Promise<void> {
       replicas: { type: "string", default: "5" },
       seeds: { type: "string", default: "1,2,3" },
       shapes: { type: "string" },
+      candidates: { type: "string" },
       "java-reference": { type: "boolean", default: false },
       out: { type: "string", default: "tmp/noise-shapes" },
       json: { type: "boolean", default: false },
@@ -117,20 +122,24 @@ async function main(): Promise<void> {
   const replicas = wholeAtLeast("--replicas", o.replicas, 1);
   const seeds = parseSeeds(o.seeds);
   const shapes = chooseShapes(o.shapes);
+  const candidates: Candidate[] = o.candidates === undefined ? [SHIPPED] : readCandidates(o.candidates);
   const results: ShapeResult[] = [];
   for (const shape of shapes) {
-    const ours: Counts[] = [];
-    for (const seed of seeds) {
-      const c: Counts = { alerts: 0, steps: 0 };
-      for (let k = 1; k <= replicas; k++) {
-        const { timestamps, values } = noiseSeries(shape, k, rows);
-        const r = alertsAfterProbation(replaySeries(timestamps, values.map((v) => [v]), { mode: "streaming", seed }).map((d) => d.alert));
-        c.alerts += r.alerts;
-        c.steps += r.steps;
-      }
-      ours.push(c);
-    }
-    process.stderr.write(`noise-shapes: ${shape.name}: ${perThousand(total(ours)).toFixed(2)} alerts per 1,000 steps\n`);
+    const ours = candidates.map((candidate) => {
+      const profile = candidateProfile(candidate);
+      const counts = seeds.map((seed) => {
+        const c: Counts = { alerts: 0, steps: 0 };
+        for (let k = 1; k <= replicas; k++) {
+          const { timestamps, values } = noiseSeries(shape, k, rows);
+          const r = alertsAfterProbation(replaySeries(timestamps, values.map((v) => [v]), { mode: "streaming", seed, profile }).map((d) => d.alert));
+          c.alerts += r.alerts;
+          c.steps += r.steps;
+        }
+        return c;
+      });
+      process.stderr.write(`noise-shapes: ${shape.name}, ${candidate.name}: ${perThousand(total(counts)).toFixed(2)} alerts per 1,000 steps\n`);
+      return { candidate: candidate.name, counts };
+    });
     results.push({ shape, ours });
   }
   const reference = o["java-reference"] ? await runReference(shapes, rows, replicas, seeds, o.out) : undefined;
@@ -144,7 +153,7 @@ async function main(): Promise<void> {
         rows,
         replicas,
         seeds,
-        ours: { perThousand: r.ours.map(perThousand), all: perThousand(total(r.ours)) },
+        ours: r.ours.map((c) => ({ candidate: c.candidate, perThousand: c.counts.map(perThousand), all: perThousand(total(c.counts)) })),
         ...(r.reference ? { reference: { perThousand: r.reference.map(perThousand), all: perThousand(total(r.reference)) } } : {}),
       };
       process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -155,9 +164,9 @@ async function main(): Promise<void> {
   const lines = [
     `False alerts per 1,000 steps, ${replicas} series of ${rows} rows per shape, seeds ${seeds.join(", ")} (each seed, then all):`,
     "",
-    `| shape | step | ours |${reference ? " OpenSearch's detector |" : ""}`,
-    `| --- | --- | --- |${reference ? " --- |" : ""}`,
-    ...all.map((r) => `| ${r.shape.name}: ${r.shape.description} | ${r.shape.stepMs / 60_000} min | ${seedText(r.ours)} |${r.reference ? ` ${seedText(r.reference)} |` : ""}`),
+    `| shape | step | ${candidates.map((c) => (c.name === SHIPPED.name ? "ours (shipped)" : c.name)).join(" | ")} |${reference ? " OpenSearch's detector |" : ""}`,
+    `| --- | --- | ${candidates.map(() => "---").join(" | ")} |${reference ? " --- |" : ""}`,
+    ...all.map((r) => `| ${r.shape.name}: ${r.shape.description} | ${r.shape.stepMs / 60_000} min | ${r.ours.map((c) => seedText(c.counts)).join(" | ")} |${r.reference ? ` ${seedText(r.reference)} |` : ""}`),
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { alertsAfterProbation, NOISE_SHAPES, NOISE_START_MS, noiseSeries, poisson, probationRows } from "../../bench/noiseShapes";
@@ -75,20 +77,36 @@ describe("noise shapes", () => {
     expect(() => noiseSeries(shape("gaussFlat"), 1, 1)).toThrow(/rows must be a whole number of at least 2, got 1/);
   });
 
-  it("the probe's command prints one JSON line per shape with ours per seed, and names a bad option", () => {
+  it("the probe's command prints one JSON line per shape, shipped then each candidate per seed, and names what is wrong", () => {
     const root = join(__dirname, "..", "..");
-    const run = spawnSync(process.execPath, [join(root, "bin/run-ts.js"), "bench/noiseShapesMain.ts", "--rows", "400", "--replicas", "2", "--seeds", "1,2", "--shapes", "quantised,gaussFlat", "--json"], { cwd: root, encoding: "utf8" });
-    expect(run.status, run.stderr).toBe(0);
-    const lines = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { shape: string; rows: number; replicas: number; ours: { perThousand: number[]; all: number }; reference?: unknown });
-    expect(lines.map((l) => l.shape)).toEqual(["gaussFlat", "quantised"]);
-    for (const l of lines) {
-      expect(l).toMatchObject({ rows: 400, replicas: 2 });
-      expect(l.ours.perThousand).toHaveLength(2);
-      expect(l.ours.all).toBeGreaterThanOrEqual(0);
-      expect(l.reference).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), "noise-shapes-"));
+    try {
+      const file = join(dir, "candidates.json");
+      writeFileSync(file, JSON.stringify([{ name: "z7", overrides: { zFactor: 7 } }]));
+      const probe = (...args: string[]) => spawnSync(process.execPath, [join(root, "bin/run-ts.js"), "bench/noiseShapesMain.ts", ...args], { cwd: root, encoding: "utf8" });
+      const run = probe("--rows", "400", "--replicas", "2", "--seeds", "1,2", "--shapes", "quantised,gaussFlat", "--candidates", file, "--json");
+      expect(run.status, run.stderr).toBe(0);
+      const lines = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { shape: string; rows: number; replicas: number; ours: { candidate: string; perThousand: number[]; all: number }[]; reference?: unknown });
+      expect(lines.map((l) => l.shape)).toEqual(["gaussFlat", "quantised"]);
+      for (const l of lines) {
+        expect(l).toMatchObject({ rows: 400, replicas: 2 });
+        expect(l.ours.map((c) => c.candidate)).toEqual(["shipped", "z7"]);
+        for (const c of l.ours) {
+          expect(c.perThousand).toHaveLength(2);
+          expect(c.all).toBeGreaterThanOrEqual(0);
+        }
+        expect(l.reference).toBeUndefined();
+      }
+      const bad = probe("--shapes", "gauss");
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/--shapes: unknown shape "gauss" \(known: gaussFlat, /);
+      writeFileSync(file, JSON.stringify([{ name: "z0", overrides: { zFactr: 7 } }]));
+      const badFile = probe("--shapes", "gaussFlat", "--rows", "400", "--candidates", file);
+      expect(badFile.status).toBe(1);
+      expect(badFile.stderr).toContain(file);
+      expect(badFile.stderr).toContain("zFactr");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    const bad = spawnSync(process.execPath, [join(root, "bin/run-ts.js"), "bench/noiseShapesMain.ts", "--shapes", "gauss"], { cwd: root, encoding: "utf8" });
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--shapes: unknown shape "gauss" \(known: gaussFlat, /);
   });
 });
