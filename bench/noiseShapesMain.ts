@@ -13,7 +13,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { CliError, EXIT_USAGE } from "../cli/cliError";
+import { CliError, EXIT_USAGE, parseIntAtLeast } from "../cli/cliError";
 import { parseSeeds } from "../cli/commands/quality";
 import { readText } from "../cli/fileOutput";
 import { candidateProfile, readCandidates, SHIPPED, type Candidate } from "../cli/quality/candidatesFile";
@@ -47,12 +47,6 @@ interface ShapeResult {
   /** Per candidate (shipped first), its counts per seed. */
   readonly ours: { readonly candidate: string; readonly counts: Counts[] }[];
   readonly reference?: Counts[];
-}
-
-function wholeAtLeast(option: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new CliError(`${option} must be a whole number of at least ${min}, got "${value.slice(0, 80)}"`, EXIT_USAGE);
-  return n;
 }
 
 function chooseShapes(list: string | undefined): NoiseShape[] {
@@ -118,8 +112,8 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const rows = wholeAtLeast("--rows", o.rows, 100);
-  const replicas = wholeAtLeast("--replicas", o.replicas, 1);
+  const rows = parseIntAtLeast("--rows", 100, "the probation is 15 % of them")(o.rows);
+  const replicas = parseIntAtLeast("--replicas", 1)(o.replicas);
   const seeds = parseSeeds(o.seeds);
   const shapes = chooseShapes(o.shapes);
   const candidates: Candidate[] = o.candidates === undefined ? [SHIPPED] : readCandidates(o.candidates);

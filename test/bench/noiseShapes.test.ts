@@ -100,6 +100,9 @@ describe("noise shapes", () => {
       const bad = probe("--shapes", "gauss");
       expect(bad.status).toBe(2);
       expect(bad.stderr).toMatch(/--shapes: unknown shape "gauss" \(known: gaussFlat, /);
+      const short = probe("--rows", "5");
+      expect(short.status).toBe(2);
+      expect(short.stderr).toContain("--rows must be at least 100 (the probation is 15 % of them), got 5");
       writeFileSync(file, JSON.stringify([{ name: "z0", overrides: { zFactr: 7 } }]));
       const badFile = probe("--shapes", "gaussFlat", "--rows", "400", "--candidates", file);
       expect(badFile.status).toBe(1);
