@@ -127,7 +127,7 @@ export async function replayFiles(seed: number, jobs: readonly { input: string; 
 }
 
 /** The driver's "SCORE,GRADE" lines for one file, checked: as many as rows were sent, grades in [0, 1]. */
-function readReplay(file: string, rows: number): { score: number; grade: number }[] {
+export function readReplay(file: string, rows: number): { score: number; grade: number }[] {
   const parsed = parseNumericRows(readText(file, "Java driver output"), file, 1);
   if (parsed.length !== rows) throw new CliError(`${file}: the Java driver answered ${parsed.length} rows for ${rows} sent`);
   return parsed.map((r, i) => {

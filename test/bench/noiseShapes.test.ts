@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { javaReferenceUnavailable } from "../../cli/quality/javaTrcf";
 import { alertsAfterProbation, NOISE_SHAPES, NOISE_START_MS, noiseSeries, poisson, probationRows } from "../../bench/noiseShapes";
 import { Random } from "../../runtime/model/random";
 
@@ -108,6 +109,22 @@ describe("noise shapes", () => {
       expect(badFile.status).toBe(1);
       expect(badFile.stderr).toContain(file);
       expect(badFile.stderr).toContain("zFactr");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(javaReferenceUnavailable() !== null)("--java-reference counts OpenSearch's detector over the same series, seed by seed", () => {
+    const root = join(__dirname, "..", "..");
+    const dir = mkdtempSync(join(tmpdir(), "noise-shapes-java-"));
+    try {
+      const run = spawnSync(process.execPath, [join(root, "bin/run-ts.js"), "bench/noiseShapesMain.ts", "--rows", "300", "--replicas", "2", "--seeds", "1,2", "--shapes", "gaussFlat", "--java-reference", "--out", dir, "--json"], { cwd: root, encoding: "utf8" });
+      expect(run.status, run.stderr).toBe(0);
+      const [line] = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { reference?: { perThousand: number[]; all: number } });
+      expect(line.reference?.perThousand).toHaveLength(2);
+      expect(line.reference?.all).toBeGreaterThanOrEqual(0);
+      // Its inputs stay in --out: 2 series, each with the driver's answer of one line per row.
+      expect(readFileSync(join(dir, "gaussFlat_r2.csv.out"), "utf8").trim().split("\n")).toHaveLength(300);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
